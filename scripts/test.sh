@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Everything CI checks, in the order that fails fastest. Expects `make train` to have run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RASA=.venv-rasa/bin
+mkdir -p results
+
+echo "== Rasa data validation"
+$RASA/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --quiet
+
+echo "== Rasa-side unit tests (Python 3.10: NLU components, Rasa input channels, tracker stores)"
+$RASA/python -m pytest tests/rasa -q -p no:cacheprovider
+
+echo "== NLU held-out evaluation (thresholds enforced)"
+$RASA/rasa test nlu --config config.yml --nlu bot/tests/nlu_heldout.yml --out results/nlu --quiet
+$RASA/python -m nlu.thresholds results/nlu
+
+echo "== Dialogue test stories"
+$RASA/rasa test core --stories bot/tests/test_stories.yml --out results/core --fail-on-prediction-errors --quiet
+
+echo "== Python 3.11 tests (unit, real Redis/PostgreSQL, end to end)"
+.venv/bin/python -m pytest tests --ignore=tests/rasa -q -p no:cacheprovider
