@@ -1,0 +1,15 @@
+"""Explicit list of the modules that declare tables, so Alembic and tests see every table.
+
+Add a feature's models module here when it gains tables.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+MODEL_MODULES: tuple[str, ...] = ()
+
+
+def import_all_models() -> None:
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
