@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from channels.messages import ChannelName, Inbound, Outbound
 
@@ -16,7 +17,27 @@ class PayloadError(Exception):
     """The request was authentic but its body is not what the platform sends; answer 400."""
 
 
+class DeliveryError(Exception):
+    """`send` could not deliver. `permanent` errors (4xx: bad recipient, blocked) are not retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class ChannelDisabled(Exception):
+    """A channel's secrets are missing: the gateway logs the reason once and runs without it."""
+
+
 class Channel(ABC):
+    """One platform's adapter.
+
+    The gateway's generic webhook handler calls `verify` then `parse` on each request, enqueues the
+    events and answers at once; a worker later asks Rasa and calls `send`. The optional hooks below
+    (routes, accept, local_reply, close) have safe defaults so a simple adapter implements only the
+    three abstract methods.
+    """
+
     name: ChannelName
 
     @abstractmethod
@@ -33,3 +54,28 @@ class Channel(ABC):
     @abstractmethod
     async def send(self, recipient: Inbound, messages: Sequence[Outbound]) -> None:
         """Render and deliver the bot's answer to the event that caused it."""
+
+    def routes(self) -> Sequence[Any]:
+        """Extra aiohttp route definitions (web.RouteDef) the adapter serves besides its webhook."""
+        return ()
+
+    async def accept(self, event: Inbound) -> None:  # noqa: B027 (optional hook)
+        """Runs in the webhook request before the 200 (keep it fast).
+
+        For effects that must happen "at once", such as recording an SMS opt-out or a LINE unfollow
+        before anything else can be sent to that citizen.
+        """
+
+    async def prepare(self, event: Inbound) -> Inbound:
+        """Rewrite an event with channel state before Rasa sees it (an SMS "2" -> that option's payload)."""
+        return event
+
+    async def local_reply(self, event: Inbound) -> Sequence[Outbound] | None:
+        """Answer an event without Rasa (STOP/HELP keywords, unfollow); None means "ask Rasa"."""
+        return None
+
+    async def typing(self, event: Inbound) -> None:  # noqa: B027
+        """Show that the bot is working (LINE loading animation); best effort, never raises."""
+
+    async def close(self) -> None:  # noqa: B027
+        """Release what the adapter opened itself (the shared HTTP session is not its to close)."""

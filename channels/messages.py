@@ -60,3 +60,21 @@ class Outbound:
     buttons: tuple[Button, ...] = ()
     image_url: str | None = None
     custom: dict[str, Any] | None = None  # e.g. {"service_card": {...}} for a Flex bubble
+
+
+def inbound_to_dict(event: Inbound) -> dict[str, Any]:
+    """JSON-safe form of an event, as it is stored on the queue."""
+    data = {name: getattr(event, name) for name in Inbound.__slots__}
+    if event.location is not None:
+        data["location"] = {name: getattr(event.location, name) for name in Location.__slots__}
+    return data
+
+
+def inbound_from_dict(data: dict[str, Any]) -> Inbound:
+    """Inverse of `inbound_to_dict`; unknown keys (from a newer gateway) are ignored, not fatal."""
+    known = set(Inbound.__slots__)
+    fields = {key: value for key, value in data.items() if key in known}
+    location = fields.get("location")
+    if isinstance(location, dict):
+        fields["location"] = Location(**location)
+    return Inbound(**fields)

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import importlib
 
-MODEL_MODULES: tuple[str, ...] = ()
+MODEL_MODULES: tuple[str, ...] = (
+    "actions.unanswered_models",
+    "staff.models",
+    "knowledge.models",
+    "cases.models",
+)
 
 
 def import_all_models() -> None:

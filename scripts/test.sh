@@ -2,6 +2,7 @@
 # Everything CI checks, in the order that fails fastest. Expects `make train` to have run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false  # Rasa would otherwise report usage and errors to its servers
 RASA=.venv-rasa/bin
 mkdir -p results
 

@@ -3,6 +3,7 @@
 # of custom components, so the stamp here hashes config, bot data and the nlu/ sources too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false  # Rasa would otherwise report usage and errors to its servers
 inputs=$(find config.yml bot/domain bot/data nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) \
   -not -path '*/__pycache__/*' | LC_ALL=C sort)
 fingerprint=$(cat $inputs | sha256sum | cut -c1-16)

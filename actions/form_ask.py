@@ -1,0 +1,29 @@
+"""`action_ask_<slot>` actions: forms ask their questions through these, in the citizen's channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+
+
+class AskSlotAction(Action):
+    """Asks for one form slot with the reply `ask_<slot>` from actions/replies.py."""
+
+    def __init__(self, slot: str) -> None:
+        if f"ask_{slot}" not in replies.REPLIES:
+            raise KeyError(f"no reply 'ask_{slot}' in actions/replies.py")
+        self.slot = slot
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        replies.send(dispatcher, tracker, f"ask_{self.slot}")
+        return []

@@ -1,0 +1,42 @@
+"""Typed settings of the action server, read once from the environment at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from db.engine import database_url
+
+DEFAULT_PORT = 5055
+# Rasa's action calls carry whole trackers and are never meant for the outside world.
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSettings:
+    port: int = DEFAULT_PORT
+    host: str = LOOPBACK
+    database_url: str = ""
+    log_level: str = "INFO"
+    # Key for hashing sender ids in stored review records; empty means a plain SHA-256.
+    sender_hash_key: bytes = b""
+    # Snapshot of the environment for feature modules (e.g. knowledge settings); never re-read.
+    environ: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> ActionSettings:
+        raw_port = environ.get("ACTION_PORT", "").strip() or str(DEFAULT_PORT)
+        try:
+            port = int(raw_port)
+        except ValueError as exc:
+            raise ValueError(f"ACTION_PORT must be a number, got {raw_port!r}") from exc
+        if not 0 < port < 65536:
+            raise ValueError(f"ACTION_PORT out of range: {port}")
+        return cls(
+            port=port,
+            database_url=database_url(dict(environ)),
+            log_level=(environ.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            sender_hash_key=environ.get("SENDER_HASH_KEY", "").encode("utf-8"),
+            environ=MappingProxyType(dict(environ)),
+        )

@@ -1,0 +1,341 @@
+"""Benchmark: status changes fan out through the outbox to fake LINE and SMS APIs, with a worker kill.
+
+    .venv/bin/python -m bench.cases.run [--changes 10000] [--live-changes 1000]
+                                        [--backend sqlite|postgresql|both] [--no-kill]
+
+Per backend, in one run (fake APIs in this process; producers and workers in their own processes):
+  0. baseline: the same number of messages posted straight to the fake APIs (no database, no outbox),
+     at the worker's concurrency: the ceiling the outbox path is compared against;
+  1. queue: `--changes` status changes (half to LINE, half to SMS contacts), 50 per transaction, each
+     with its outbox row, while no worker runs: a backlog, as after an outage;
+  2. drain: a real `python -m cases worker` process delivers the backlog; at 40% it gets SIGKILL and a
+     new one starts at once (its rows come back when the dead worker's 5 s lease ends);
+  3. live: `--live-changes` more changes, one per transaction as the API makes them, paced at
+     `--live-rate` per second, with the worker running: change-to-delivery latency (outbox row
+     created -> fake API accepted) p50/p95/p99.
+Counted at the fake APIs over all phases: lost, duplicated (the same message accepted twice), and
+repeated idempotency keys the fakes refused (the cost of the crash: re-sends that reach nobody).
+Exit status 1 if anything was lost or duplicated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import multiprocessing
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psycopg
+from aiohttp import web
+from sqlalchemy import select
+
+from cases.agency_keys import issue_key
+from cases.database import make_cases_engine, make_cases_sessionmaker
+from cases.fakes import FakeLineApi, FakeProvider, FakeSmsApi
+from cases.models import Case, OutboxMessage, as_utc
+from cases.photos import PhotoStore
+from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
+from cases.vault import PersonalDataVault
+from db.migrate import upgrade
+
+TOKEN = "bench-token"
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+CONCURRENCY = 32
+BATCH = 200
+LEASE_SECONDS = 5
+
+
+async def start_fake(fake: FakeProvider) -> web.AppRunner:
+    runner = web.AppRunner(fake.app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    fake.url = f"http://{host}:{port}"
+    return runner
+
+
+async def baseline(n: int) -> float:
+    """Notices/s when posting straight to the fakes: no database, no outbox, same concurrency."""
+    line, sms = FakeLineApi(token=TOKEN), FakeSmsApi(token=TOKEN)
+    runners = [await start_fake(line), await start_fake(sms)]
+    gate = asyncio.Semaphore(CONCURRENCY)
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONCURRENCY)) as http:
+
+            async def one(i: int) -> None:
+                key = f"{i:08x}-0000-4000-8000-000000000000"
+                async with gate:
+                    if i % 2:
+                        body: dict[str, Any] = {"to": f"+66{i:09d}", "text": f"เรื่อง {i}", "reference": key}
+                        await (
+                            await http.post(
+                                f"{sms.url}/messages", json=body, headers={**headers, "Idempotency-Key": key}
+                            )
+                        ).read()
+                    else:
+                        body = {"to": f"U{i:032x}", "messages": [{"type": "text", "text": f"เรื่อง {i}"}]}
+                        url = f"{line.url}/v2/bot/message/push"
+                        await (
+                            await http.post(url, json=body, headers={**headers, "X-Line-Retry-Key": key})
+                        ).read()
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one(i) for i in range(n)))
+            elapsed = time.perf_counter() - started
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+    assert len(line.accepted) + len(sms.accepted) == n
+    return n / elapsed
+
+
+def make_database(backend: str, workdir: Path) -> tuple[str, str | None]:
+    if backend == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.db'}"
+        upgrade(url)
+        return url, None
+    name = f"cases_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    upgrade(url)
+    return url, name
+
+
+def drop_database(name: str | None) -> None:
+    if name:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed_cases(url: str, secret: bytes, n: int, photo_dir: Path) -> list[str]:
+    """One case per change; even ones reach the citizen on LINE, odd ones by SMS."""
+    engine = make_cases_engine(url)
+    sessions = make_cases_sessionmaker(engine)
+    tools = CaseTools(vault=PersonalDataVault(secret), photos=PhotoStore(photo_dir))
+    refs: list[str] = []
+    now = dt.datetime.now(dt.UTC)
+    with sessions() as session, session.begin():
+        issue_key(session, "dla", "กรมการปกครอง")
+        for i in range(n):
+            contact = (
+                NewContact("line", sender_id=f"line:U{i:032x}", notify=True)
+                if i % 2 == 0
+                else NewContact("sms", phone=f"08{i:08d}", notify=True)
+            )
+            case = create_case(
+                session,
+                "dla",
+                NewCase(
+                    kind="application",
+                    service_id="id_card_renew",
+                    contacts=(contact,),
+                    consent=NewConsent("ยินยอมรับแจ้งความคืบหน้า", now),
+                ),
+                tools,
+                now=now,
+            )
+            refs.append(case.reference)
+    engine.dispose()
+    return refs
+
+
+def produce(url: str, refs: list[str], per_transaction: int, tag: str, rate: float | None) -> None:
+    """The agency side: status changes, each committed with its outbox row (`per_transaction` per commit:
+    1 is what the API does; the queue phase batches them so seeding 10,000 does not take minutes).
+    `rate` paces commits per second (None: as fast as the database takes them)."""
+    engine = make_cases_engine(url)
+    sessions = make_cases_sessionmaker(engine)
+    began = time.perf_counter()
+    try:
+        for n, start in enumerate(range(0, len(refs), per_transaction)):
+            if rate:
+                time.sleep(max(0.0, began + n / rate - time.perf_counter()))
+            with sessions() as session, session.begin():
+                for i, ref in enumerate(refs[start : start + per_transaction], start):
+                    case = session.scalars(select(Case).where(Case.reference == ref)).one()
+                    # urgent: SMS quiet hours would otherwise defer half the run to 08:00 Bangkok time
+                    change = StatusChange(
+                        status="in_progress", actor="bench", public_note=f"{tag} ครั้งที่ {i}", urgent=True
+                    )
+                    change_status(session, case, change)
+    finally:
+        engine.dispose()
+
+
+def run_producer(url: str, refs: list[str], per_transaction: int, tag: str, rate: float | None = None) -> Any:
+    """A separate process, so the producer shares neither the GIL nor the loop with the fake APIs."""
+    process = multiprocessing.get_context("spawn").Process(
+        target=produce, args=(url, refs, per_transaction, tag, rate), daemon=True
+    )
+    process.start()
+    return process
+
+
+async def spawn_worker(url: str, secret: bytes, line: FakeProvider, sms: FakeProvider, log: Path) -> Any:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CASES_SECRET_KEY": secret.hex(),
+        "LINE_API_BASE": line.url,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "SMS_API_BASE": sms.url,
+        "SMS_API_TOKEN": TOKEN,
+        "CASES_WORKER_LEASE_SECONDS": str(LEASE_SECONDS),
+        "CASES_WORKER_BATCH": str(BATCH),
+        "CASES_WORKER_CONCURRENCY": str(CONCURRENCY),
+        "CASES_WORKER_IDLE_POLL_MS": "100",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cases",
+        "worker",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=log.open("ab"),
+    )
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def wait_until(check: Any, timeout: float = 900) -> None:
+    deadline = time.time() + timeout
+    while not check():
+        if time.time() > deadline:
+            raise TimeoutError("benchmark stalled")
+        await asyncio.sleep(0.01)
+
+
+async def outbox_run(
+    backend: str, n: int, live_n: int, live_rate: float, kill: bool, workdir: Path
+) -> dict[str, Any]:
+    secret = secrets.token_bytes(32)
+    url, pg_name = make_database(backend, workdir)
+    line, sms = FakeLineApi(token=TOKEN), FakeSmsApi(token=TOKEN)
+    runners = [await start_fake(line), await start_fake(sms)]
+    log = workdir / f"worker-{backend}.log"
+    delivered = lambda: len(line.accepted) + len(sms.accepted)  # noqa: E731
+    try:
+        refs = await asyncio.to_thread(seed_cases, url, secret, n, workdir / "photos")
+
+        # Phase 1: queue n changes while no worker runs (a backlog, as after an outage).
+        started = time.time()
+        producer = run_producer(url, refs, 50, "queued")
+        await asyncio.to_thread(producer.join)
+        queue_seconds = time.time() - started
+
+        # Phase 2: drain the backlog; SIGKILL the worker at 40% and start another at once.
+        drain_start = time.time()
+        worker = await spawn_worker(url, secret, line, sms, log)
+        killed_at = None
+        if kill:
+            await wait_until(lambda: delivered() >= n * 0.4)
+            worker.kill()
+            await worker.wait()
+            killed_at = delivered()
+            worker = await spawn_worker(url, secret, line, sms, log)
+        await wait_until(lambda: delivered() >= n)
+        drain_end = max(r.at for f in (line, sms) for r in f.accepted.values())
+
+        # Phase 3: live changes, one per transaction as the API makes them, with the worker running.
+        live_refs = refs[:live_n]
+        producer = run_producer(url, live_refs, 1, "live", live_rate)
+        live_start = time.time()
+        await wait_until(lambda: delivered() >= n + live_n)
+        live_end = time.time()
+        await asyncio.to_thread(producer.join)
+        await asyncio.sleep(1.0)  # anything still in flight would show up as a duplicate now
+        worker.terminate()
+        await worker.wait()
+
+        engine = make_cases_engine(url)
+        with make_cases_sessionmaker(engine)() as session:
+            created = {
+                m.idempotency_key: as_utc(m.created_at).timestamp()  # type: ignore[union-attr]
+                for m in session.scalars(select(OutboxMessage))
+            }
+            states = list(session.scalars(select(OutboxMessage.state)))
+        engine.dispose()
+        accepted = {k: r for f in (line, sms) for k, r in f.accepted.items()}
+        live = [r.at - created[k] for k, r in accepted.items() if k in created and r.text.find("live ") >= 0]
+        per_message = line.per_message() + sms.per_message()
+        return {
+            "backend": backend,
+            "status_changes": n + live_n,
+            "notices": len(created),
+            "delivered_distinct": len(per_message),
+            "lost": len(created) - len(per_message),
+            "duplicated": sum(c - 1 for c in per_message.values()),
+            "refused_repeated_keys": line.repeated_keys + sms.repeated_keys,
+            "killed_after_deliveries": killed_at,
+            "outbox_not_sent": sum(1 for s in states if s != "sent"),
+            "queue_changes_per_s": round(n / queue_seconds, 1),
+            "drain_seconds": round(drain_end - drain_start, 2),
+            "drain_per_s": round(n / (drain_end - drain_start), 1),
+            "live_changes": live_n,
+            "live_changes_per_s": round(live_n / (live_end - live_start), 1),
+            "live_latency_p50_ms": round(statistics.median(live) * 1000, 1),
+            "live_latency_p95_ms": round(percentile(live, 0.95) * 1000, 1),
+            "live_latency_p99_ms": round(percentile(live, 0.99) * 1000, 1),
+            "fake_api_errors": line.errors + sms.errors,
+        }
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+        drop_database(pg_name)
+
+
+async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="cases-bench-") as tmp:
+        for backend in backends:
+            base = await baseline(args.changes)
+            run = await outbox_run(
+                backend, args.changes, args.live_changes, args.live_rate, not args.no_kill, Path(tmp)
+            )
+            run["baseline_direct_per_s"] = round(base, 1)
+            run["drain_ratio_to_baseline"] = round(run["drain_per_s"] / base, 3)
+            print(json.dumps(run, ensure_ascii=False), flush=True)
+            results.append(run)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--changes", type=int, default=10_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--live-changes", type=int, default=1000, help="changes made while the worker runs")
+    parser.add_argument(
+        "--live-rate",
+        type=float,
+        default=50.0,
+        help="status changes per second in the live phase (0: unpaced)",
+    )
+    parser.add_argument("--no-kill", action="store_true", help="do not kill the worker mid-run")
+    args = parser.parse_args()
+    results = asyncio.run(main_async(args))
+    if any(r["lost"] or r["duplicated"] or r["outbox_not_sent"] for r in results):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

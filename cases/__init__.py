@@ -1,0 +1,6 @@
+"""Case registry: citizens' applications and complaints, the agency API, and proactive notices.
+
+Agencies create and move cases over `/api/v1` (cases.api); every status change writes its
+notifications into an outbox in the same transaction (cases.service), and a worker delivers them
+through one `Notifier` per channel (cases.worker, cases.notifier).
+"""

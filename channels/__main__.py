@@ -1,0 +1,34 @@
+"""`python -m channels`: run the gateway with settings from the environment."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from aiohttp import web
+
+from channels.app import create_app
+from channels.settings import Settings
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings = Settings.from_env()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    app = create_app(settings)
+    logging.getLogger("channels").info(
+        "gateway on http://%s:%d (Rasa at %s)", settings.host, settings.port, settings.rasa_url
+    )
+    web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""The gateway's app factory: `create_app(settings)` builds everything; nothing happens at import.
+
+Resources live exactly as long as the app (cleanup_ctx): one aiohttp ClientSession and one Redis pool
+per process, the queue and stores on top of them, and the worker task that drains the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from channels import keys
+from channels.base import Channel, ChannelDisabled
+from channels.context import ChannelContext
+from channels.queue import MemoryQueue, RedisStreamQueue
+from channels.rasa_client import RasaClient
+from channels.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from channels.registry import CHANNEL_FACTORIES, SUBAPPS, SubAppFactory
+from channels.settings import Settings
+from channels.store import RedisStore, SqliteStore
+from channels.worker import Worker
+
+log = logging.getLogger(__name__)
+
+
+def _load(path: str) -> object:
+    module_name, _, attr = path.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def build_channels(ctx: ChannelContext, factories: Mapping[str, str]) -> dict[str, Channel]:
+    """Build each registered adapter; a disabled or broken one is logged once and left out."""
+    built: dict[str, Channel] = {}
+    for name, path in factories.items():
+        try:
+            factory = _load(path)
+        except (ImportError, AttributeError) as exc:
+            log.warning("channel %s disabled: adapter %s not available (%s)", name, path, exc)
+            continue
+        try:
+            built[name] = factory(ctx)  # type: ignore[operator]
+        except ChannelDisabled as exc:
+            log.warning("channel %s disabled: %s", name, exc)
+            continue
+        log.info("channel %s enabled", name)
+    return built
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, ttl_dns_cache=300)
+    app[keys.HTTP] = aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=30, sock_connect=5)
+    )
+    redis = None
+    if settings.redis_url:
+        import redis.asyncio as aioredis
+
+        # A blocking pool: under a burst, requests wait briefly for a connection instead of failing
+        # with "Too many connections" (which would turn into 503s for the platforms).
+        pool = aioredis.BlockingConnectionPool.from_url(
+            settings.redis_url,
+            max_connections=settings.redis_max_connections,
+            timeout=settings.timeouts.redis_socket,
+            socket_timeout=settings.timeouts.redis_socket + 2,  # above the XREADGROUP block time
+            socket_connect_timeout=settings.timeouts.redis_socket,
+            health_check_interval=30,
+        )
+        redis = aioredis.Redis(connection_pool=pool)
+        app[keys.REDIS] = redis
+        app[keys.QUEUE] = RedisStreamQueue(
+            redis,
+            prefix=settings.redis_prefix,
+            shards=settings.queue_shards,
+            max_inflight=settings.max_inflight,
+            dedupe_ttl_seconds=settings.dedupe_ttl_seconds,
+            claim_idle_seconds=settings.claim_idle_seconds,
+        )
+        app[keys.STORE] = RedisStore(redis, settings.redis_prefix)
+        app[keys.RATE_LIMITER] = RedisRateLimiter(
+            redis, settings.redis_prefix, settings.rate_limit_events, settings.rate_limit_window_seconds
+        )
+    else:
+        app[keys.REDIS] = None
+        app[keys.QUEUE] = MemoryQueue(
+            max_inflight=settings.max_inflight, dedupe_ttl_seconds=settings.dedupe_ttl_seconds
+        )
+        app[keys.STORE] = SqliteStore(Path(settings.state_dir) / "gateway-state.db")
+        app[keys.RATE_LIMITER] = MemoryRateLimiter(
+            settings.rate_limit_events, settings.rate_limit_window_seconds
+        )
+    app[keys.RASA] = RasaClient(app[keys.HTTP], settings)
+    try:
+        yield
+    finally:
+        for channel in app[keys.CHANNELS].values():
+            with contextlib.suppress(Exception):
+                await channel.close()
+        await app[keys.QUEUE].close()
+        await app[keys.STORE].close()
+        await app[keys.HTTP].close()
+        if redis is not None:
+            await redis.aclose()
+            await redis.connection_pool.disconnect()
+
+
+async def _worker(app: web.Application) -> AsyncIterator[None]:
+    channels: dict[str, Channel] = app[keys.CHANNELS]
+    worker = Worker(
+        queue=app[keys.QUEUE],
+        rasa=app[keys.RASA],
+        channels=channels,
+        store=app[keys.STORE],
+        settings=app[keys.SETTINGS],
+        stats=app[keys.STATS],
+    )
+    app[keys.WORKER] = worker
+    task = asyncio.create_task(worker.run(), name="gateway-worker")
+    try:
+        yield
+    finally:
+        await app[keys.QUEUE].close()  # the consumer loop also stops on this flag
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """The process is up and serving (liveness)."""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Everything an accepted message needs is reachable; a load balancer routes here only then."""
+    app = request.app
+    checks = {
+        "rasa": await app[keys.RASA].ready(),
+        "queue": await app[keys.QUEUE].ping(),
+        "store": await _safe_ping(app),
+    }
+    channels: dict[str, Channel] = app[keys.CHANNELS]
+    body = {
+        "status": "ready" if all(checks.values()) else "not ready",
+        "checks": checks,
+        "channels": sorted(channels),
+        "queue_durable": app[keys.QUEUE].durable,
+        "backlog": await app[keys.QUEUE].backlog(),
+        "stats": _stats(app),
+    }
+    return web.json_response(body, status=200 if all(checks.values()) else 503)
+
+
+def _stats(app: web.Application) -> dict[str, int]:
+    counts: Counter[str] = app[keys.STATS]
+    return dict(counts)
+
+
+async def _safe_ping(app: web.Application) -> bool:
+    try:
+        return await app[keys.STORE].ping()
+    except Exception:
+        return False
+
+
+def create_app(
+    settings: Settings,
+    *,
+    channel_factories: Mapping[str, str] | None = None,
+    subapps: Mapping[str, SubAppFactory | str] | None = None,
+    run_worker: bool | None = None,
+) -> web.Application:
+    """Build the gateway. Tests pass their own Settings (and may narrow the channel registry).
+
+    `run_worker` defaults to `settings.worker_enabled`.
+    """
+    if run_worker is None:
+        run_worker = settings.worker_enabled
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    app[keys.SETTINGS] = settings
+    app[keys.STATS] = Counter()
+    ctx = ChannelContext(app)
+    channels = build_channels(ctx, CHANNEL_FACTORIES if channel_factories is None else channel_factories)
+    app[keys.CHANNELS] = channels
+    app.cleanup_ctx.append(_resources)
+    if run_worker:
+        app.cleanup_ctx.append(_worker)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    for channel in channels.values():
+        app.router.add_routes(list(channel.routes()))
+    for prefix, factory in (SUBAPPS if subapps is None else subapps).items():
+        make = _load(factory) if isinstance(factory, str) else factory
+        app.add_subapp(prefix, make(settings))  # type: ignore[operator]
+    return app

@@ -1,0 +1,63 @@
+"""`python -m channels.deadletters [--count N]`: what failed for good, for operators.
+
+Reads the dead-letter stream of the gateway configured by the environment (REDIS_URL and
+GATEWAY_REDIS_PREFIX) and prints one JSON line per event: when, which channel and event, a hashed
+sender and the error. Message text and platform ids are left out (personal data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+
+from channels.privacy import log_id
+from channels.queue import DeadLetter, RedisStreamQueue
+from channels.settings import Settings
+
+
+def summary(letter: DeadLetter) -> dict[str, object]:
+    event = letter.event
+    return {
+        "failed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(letter.failed_at)),
+        "channel": event.get("channel"),
+        "event_id": event.get("event_id"),
+        "kind": event.get("kind"),
+        "sender": log_id(str(event.get("sender_id") or "")),
+        "error": letter.error,
+    }
+
+
+async def list_dead_letters(settings: Settings, count: int) -> list[dict[str, object]]:
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(settings.redis_url)
+    try:
+        queue = RedisStreamQueue(client, prefix=settings.redis_prefix)
+        return [summary(letter) for letter in await queue.dead_letters(count)]
+    finally:
+        await client.aclose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=50)
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        print(
+            "no REDIS_URL: the in-process queue keeps dead letters in memory only (see /readyz)",
+            file=sys.stderr,
+        )
+        return 2
+    for row in asyncio.run(list_dead_letters(settings, args.count)):
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""LINE Messaging API adapter: signed webhooks in, reply/push out, through the official line-bot-sdk v3."""

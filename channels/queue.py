@@ -1,0 +1,470 @@
+"""The inbound event queue: accepted events wait here between the webhook's 200 and Rasa.
+
+Contract shared by both implementations (and relied on by `channels.worker` and the web channel):
+
+- `publish(event)` returns only after the event is stored (for Redis: XADD done), so the webhook may
+  answer 200 afterwards; it returns False, storing nothing, when the event id was seen before
+  (platform redelivery, client resend) within `dedupe_ttl_seconds`.
+- `run(handler)` consumes until cancelled. Events of one sender reach the handler one at a time in the
+  order they were published; different senders run concurrently (up to `max_inflight`). A handler that
+  returns acknowledges the event; a handler that raises sends the event, with the error, to the
+  dead-letter stream (and acknowledges it): retries are the handler's job, so a Rasa outage is ridden
+  out inside the handler without losing the event or reordering the sender's later ones.
+- Redis Streams give at-least-once delivery across crashes: an entry stays pending until acked, a
+  running handler keeps its entries fresh (XCLAIM heartbeat), and entries left pending by a dead
+  process are taken over with XAUTOCLAIM after `claim_idle_seconds`. The in-process queue offers the
+  same API without durability, for the single-machine default without REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import socket
+import time
+import uuid
+import zlib
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from channels.messages import Inbound, inbound_from_dict, inbound_to_dict
+from channels.privacy import log_id
+
+if TYPE_CHECKING:
+    from channels.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+Admission = Literal["accepted", "duplicate", "rate_limited"]
+Handler = Callable[[Inbound], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    entry_id: str
+    event: dict[str, Any]
+    error: str
+    failed_at: float
+
+
+def _cancel_requested() -> bool:
+    """True if someone asked this task to stop, even if a library swallowed the CancelledError.
+
+    redis-py can absorb a cancellation that lands while it opens a connection; a consumer loop that
+    relied on the exception alone would then spin forever and hang the app's shutdown.
+    """
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+def shard_of(sender_id: str, shards: int) -> int:
+    """Stable across processes and restarts (unlike hash()), so one sender always maps to one stream."""
+    return zlib.crc32(sender_id.encode("utf-8")) % shards
+
+
+class _OrderedDispatcher:
+    """Runs handlers concurrently across senders but strictly in arrival order per sender.
+
+    Each new event's task first awaits the previous task of the same sender; a semaphore bounds the
+    events in flight so a backlog is read from the queue no faster than it can be processed.
+    """
+
+    def __init__(self, max_inflight: int) -> None:
+        self._slots = asyncio.Semaphore(max_inflight)
+        self._tails: dict[str, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def submit(self, sender_id: str, job: Callable[[], Awaitable[None]]) -> None:
+        await self._slots.acquire()
+        previous = self._tails.get(sender_id)
+
+        async def run() -> None:
+            try:
+                if previous is not None:
+                    with contextlib.suppress(BaseException):
+                        await asyncio.shield(previous)
+                await job()
+            finally:
+                self._slots.release()
+                if self._tails.get(sender_id) is task:
+                    del self._tails[sender_id]
+
+        task = asyncio.create_task(run())
+        self._tails[sender_id] = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, timeout: float) -> None:
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+
+    def cancel(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    @property
+    def inflight(self) -> int:
+        return len(self._tasks)
+
+
+class EventQueue(ABC):
+    durable: bool = False
+
+    @abstractmethod
+    async def publish(self, event: Inbound) -> bool:
+        """Store the event; False (and nothing stored) when its event id is a duplicate."""
+
+    @abstractmethod
+    async def run(self, handler: Handler) -> None:
+        """Consume until cancelled (see the module docstring for the guarantees)."""
+
+    async def admit(self, event: Inbound, limiter: RateLimiter) -> Admission:
+        """Rate limit, deduplicate and store one webhook event (what the webhook handler calls)."""
+        if not await limiter.allow(event.sender_id):
+            return "rate_limited"
+        return "accepted" if await self.publish(event) else "duplicate"
+
+    @abstractmethod
+    async def ping(self) -> bool:
+        """True when the queue can accept events (readiness)."""
+
+    @abstractmethod
+    async def dead_letters(self, count: int = 100) -> list[DeadLetter]:
+        """The most recent events that failed for good, newest first, for operators."""
+
+    async def backlog(self) -> int:
+        """Events accepted but not yet acknowledged (for readiness and benchmarks)."""
+        return 0
+
+    async def close(self) -> None:
+        return None
+
+
+def _dedupe_key(event: Inbound) -> str:
+    return f"{event.channel}:{event.event_id}"
+
+
+class MemoryQueue(EventQueue):
+    """asyncio in-process queue: fast and simple, but events in it die with the process."""
+
+    durable = False
+
+    def __init__(self, *, max_inflight: int = 64, dedupe_ttl_seconds: int = 24 * 3600) -> None:
+        self._queue: asyncio.Queue[Inbound] = asyncio.Queue()
+        self._seen: dict[str, float] = {}
+        self._ttl = dedupe_ttl_seconds
+        self._max_inflight = max_inflight
+        self._dead: list[DeadLetter] = []
+        self._unacked = 0
+        log.warning("queue: in-process (no REDIS_URL); accepted events are lost if the gateway stops")
+
+    async def publish(self, event: Inbound) -> bool:
+        now = time.monotonic()
+        key = _dedupe_key(event)
+        seen_at = self._seen.get(key)
+        if seen_at is not None and now - seen_at < self._ttl:
+            return False
+        if len(self._seen) > 200_000:
+            self._seen = {k: t for k, t in self._seen.items() if now - t < self._ttl}
+        self._seen[key] = now
+        self._unacked += 1
+        self._queue.put_nowait(event)
+        return True
+
+    async def run(self, handler: Handler) -> None:
+        dispatcher = _OrderedDispatcher(self._max_inflight)
+        try:
+            while True:
+                event = await self._queue.get()
+                await dispatcher.submit(event.sender_id, lambda e=event: self._handle(handler, e))  # type: ignore[misc]
+        finally:
+            dispatcher.cancel()
+
+    async def _handle(self, handler: Handler, event: Inbound) -> None:
+        try:
+            await handler(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.error("queue: event %s of %s dead-lettered: %r", event.event_id, log_id(event.sender_id), exc)
+            self._dead.insert(0, DeadLetter("", inbound_to_dict(event), repr(exc), time.time()))
+            del self._dead[1000:]
+        self._unacked -= 1
+
+    async def ping(self) -> bool:
+        return True
+
+    async def dead_letters(self, count: int = 100) -> list[DeadLetter]:
+        return self._dead[:count]
+
+    async def backlog(self) -> int:
+        return self._unacked
+
+
+# Dedupe and append in one atomic step: a crash between the two can neither lose an event (dedupe key
+# set, entry missing) nor let a redelivery through twice.
+_PUBLISH_LUA = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  return redis.call('XADD', KEYS[2], '*', 'e', ARGV[2])
+end
+return false
+"""
+
+
+# The webhook's whole Redis work in one command: count the sender's events in the rate window, then
+# dedupe and append. One round trip per event keeps acknowledgements fast on a busy machine.
+_ADMIT_LUA = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if count > tonumber(ARGV[2]) then return 'rate_limited' end
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then
+  redis.call('XADD', KEYS[3], '*', 'e', ARGV[4])
+  return 'accepted'
+end
+return 'duplicate'
+"""
+
+
+class RedisStreamQueue(EventQueue):
+    """Redis Streams with one consumer group, `shards` streams and per-sender ordering."""
+
+    durable = True
+    GROUP = "gateway"
+
+    def __init__(
+        self,
+        redis: Any,
+        *,
+        prefix: str = "gw",
+        shards: int = 8,
+        max_inflight: int = 64,
+        dedupe_ttl_seconds: int = 24 * 3600,
+        claim_idle_seconds: float = 60.0,
+        consumer: str | None = None,
+        block_ms: int = 1000,
+    ) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._streams = [f"{prefix}:in:{i}" for i in range(shards)]
+        self._dead_stream = f"{prefix}:dead"
+        self._max_inflight = max_inflight
+        self._ttl = dedupe_ttl_seconds
+        self._claim_idle_ms = int(claim_idle_seconds * 1000)
+        self._consumer = consumer or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self._block_ms = block_ms
+        self._publish = redis.register_script(_PUBLISH_LUA)
+        self._admit = redis.register_script(_ADMIT_LUA)
+        self._inflight: dict[str, set[str]] = {s: set() for s in self._streams}
+        self._groups_ready = False
+        self._closing = False
+
+    @property
+    def consumer(self) -> str:
+        return self._consumer
+
+    def stream_for(self, sender_id: str) -> str:
+        return self._streams[shard_of(sender_id, len(self._streams))]
+
+    async def publish(self, event: Inbound) -> bool:
+        payload = json.dumps(inbound_to_dict(event), ensure_ascii=False, separators=(",", ":"))
+        dedupe = f"{self._prefix}:seen:{_dedupe_key(event)}"
+        entry = await self._publish(
+            keys=[dedupe, self.stream_for(event.sender_id)], args=[self._ttl, payload]
+        )
+        return entry is not None
+
+    async def admit(self, event: Inbound, limiter: RateLimiter) -> Admission:
+        from channels.ratelimit import RedisRateLimiter
+
+        if not isinstance(limiter, RedisRateLimiter):
+            return await super().admit(event, limiter)
+        rate_key, rate_ttl, limit = limiter.key_for(event.sender_id)
+        payload = json.dumps(inbound_to_dict(event), ensure_ascii=False, separators=(",", ":"))
+        dedupe = f"{self._prefix}:seen:{_dedupe_key(event)}"
+        result = await self._admit(
+            keys=[rate_key, dedupe, self.stream_for(event.sender_id)],
+            args=[rate_ttl, limit, self._ttl, payload],
+        )
+        return _text(result)  # type: ignore[return-value]
+
+    async def ensure_groups(self) -> None:
+        if self._groups_ready:
+            return
+        for stream in self._streams:
+            try:
+                await self._redis.xgroup_create(stream, self.GROUP, id="0", mkstream=True)
+            except Exception as exc:  # BUSYGROUP: another replica created it first
+                if "BUSYGROUP" not in str(exc):
+                    raise
+        self._groups_ready = True
+
+    async def run(self, handler: Handler) -> None:
+        await self.ensure_groups()
+        dispatcher = _OrderedDispatcher(self._max_inflight)
+        side_tasks = [
+            asyncio.create_task(self._claim_loop(handler, dispatcher)),
+            asyncio.create_task(self._heartbeat_loop()),
+        ]
+        try:
+            while not self._closing and not _cancel_requested():
+                try:
+                    reply = await self._redis.xreadgroup(
+                        self.GROUP,
+                        self._consumer,
+                        dict.fromkeys(self._streams, ">"),
+                        count=self._max_inflight,
+                        block=self._block_ms,
+                    )
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("queue: read failed (%r); retrying in 1 s", exc)
+                    await asyncio.sleep(1.0)
+                    continue
+                for stream, entries in reply or []:
+                    await self._dispatch(handler, dispatcher, _text(stream), entries)
+        finally:
+            for task in side_tasks:
+                task.cancel()
+            dispatcher.cancel()
+
+    async def _dispatch(
+        self, handler: Handler, dispatcher: _OrderedDispatcher, stream: str, entries: list[Any]
+    ) -> None:
+        for entry_id, fields in entries:
+            entry_id = _text(entry_id)
+            if not fields:  # deleted while pending
+                await self._ack(stream, entry_id)
+                continue
+            if entry_id in self._inflight[stream]:
+                continue
+            raw = fields.get(b"e") or fields.get("e")
+            try:
+                event = inbound_from_dict(json.loads(raw))
+            except Exception as exc:
+                await self._dead_letter(
+                    stream, entry_id, {"raw": _text(raw or b"")}, f"unreadable entry: {exc!r}"
+                )
+                continue
+            self._inflight[stream].add(entry_id)
+            await dispatcher.submit(
+                event.sender_id,
+                lambda s=stream, i=entry_id, e=event: self._handle(handler, s, i, e),  # type: ignore[misc]
+            )
+
+    async def _handle(self, handler: Handler, stream: str, entry_id: str, event: Inbound) -> None:
+        try:
+            await handler(event)
+        except asyncio.CancelledError:
+            self._inflight[stream].discard(entry_id)  # stays pending; another consumer will claim it
+            raise
+        except Exception as exc:
+            log.error("queue: event %s of %s dead-lettered: %r", event.event_id, log_id(event.sender_id), exc)
+            await self._dead_letter(stream, entry_id, inbound_to_dict(event), repr(exc))
+        else:
+            await self._ack(stream, entry_id)
+        self._inflight[stream].discard(entry_id)
+
+    async def _ack(self, stream: str, entry_id: str) -> None:
+        for attempt in range(5):
+            try:
+                async with self._redis.pipeline(transaction=True) as pipe:
+                    pipe.xack(stream, self.GROUP, entry_id)
+                    pipe.xdel(stream, entry_id)
+                    await pipe.execute()
+                return
+            except Exception as exc:
+                log.warning("queue: ack failed (%r), attempt %d", exc, attempt + 1)
+                await asyncio.sleep(0.2 * 2**attempt)
+
+    async def _dead_letter(self, stream: str, entry_id: str, event: dict[str, Any], error: str) -> None:
+        fields = {
+            "e": json.dumps(event, ensure_ascii=False),
+            "error": error[:2000],
+            "source": f"{stream}/{entry_id}",
+            "failed_at": str(time.time()),
+        }
+        await self._redis.xadd(self._dead_stream, fields, maxlen=100_000, approximate=True)
+        await self._ack(stream, entry_id)
+
+    async def _claim_loop(self, handler: Handler, dispatcher: _OrderedDispatcher) -> None:
+        """Take over entries a dead consumer left pending for longer than the idle limit."""
+        interval = max(self._claim_idle_ms / 2000, 0.2)
+        while not self._closing and not _cancel_requested():
+            await asyncio.sleep(interval)
+            for stream in self._streams:
+                try:
+                    cursor = "0-0"
+                    while True:
+                        reply = await self._redis.xautoclaim(
+                            stream,
+                            self.GROUP,
+                            self._consumer,
+                            self._claim_idle_ms,
+                            start_id=cursor,
+                            count=100,
+                        )
+                        cursor, entries = _text(reply[0]), reply[1]
+                        if entries:
+                            log.warning("queue: claimed %d stale entries from %s", len(entries), stream)
+                            await self._dispatch(handler, dispatcher, stream, entries)
+                        if cursor == "0-0":
+                            break
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("queue: autoclaim on %s failed: %r", stream, exc)
+
+    async def _heartbeat_loop(self) -> None:
+        """Reset the idle time of entries still being worked on (e.g. waiting for Rasa to return).
+
+        Without this, a long Rasa outage would make our own pending entries look abandoned and another
+        replica would claim and process them a second time.
+        """
+        interval = max(self._claim_idle_ms / 3000, 0.1)
+        while not self._closing and not _cancel_requested():
+            await asyncio.sleep(interval)
+            for stream, ids in self._inflight.items():
+                if not ids:
+                    continue
+                try:
+                    await self._redis.xclaim(stream, self.GROUP, self._consumer, 0, list(ids), justid=True)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("queue: heartbeat on %s failed: %r", stream, exc)
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._redis.ping())
+        except Exception:
+            return False
+
+    async def dead_letters(self, count: int = 100) -> list[DeadLetter]:
+        rows = await self._redis.xrevrange(self._dead_stream, count=count)
+        letters = []
+        for entry_id, fields in rows:
+            data = {_text(k): _text(v) for k, v in fields.items()}
+            letters.append(
+                DeadLetter(_text(entry_id), json.loads(data["e"]), data["error"], float(data["failed_at"]))
+            )
+        return letters
+
+    async def close(self) -> None:
+        self._closing = True
+
+    async def backlog(self) -> int:
+        total = 0
+        for stream in self._streams:
+            with contextlib.suppress(Exception):
+                total += int(await self._redis.xlen(stream))
+        return total
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)

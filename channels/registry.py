@@ -1,0 +1,26 @@
+"""Which channel adapters and extra sub-applications the gateway knows about: explicit dicts.
+
+A channel factory takes the `ChannelContext` and returns its adapter, or raises `ChannelDisabled` with
+a reason (usually a missing secret); the gateway then logs one line and runs without that channel.
+Factories are named by import path so a broken or absent optional adapter cannot stop the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiohttp import web
+
+from channels.settings import Settings
+
+CHANNEL_FACTORIES: dict[str, str] = {
+    "line": "channels.line.adapter:build",
+    "sms": "channels.sms.adapter:build",
+    "web": "channels.web.adapter:build",
+}
+
+SubAppFactory = Callable[[Settings], web.Application]
+
+# Mount point -> factory of an aiohttp sub-application (the staff console, open data, the case API).
+# Sub-apps reach the gateway's shared resources through request.config_dict[keys.HTTP] and friends.
+SUBAPPS: dict[str, str] = {}

@@ -1,0 +1,128 @@
+"""Moves accepted events from the queue through Rasa to the citizen, one sender at a time.
+
+Why retries live here and not in the queue: while Rasa is down the worker keeps the event in hand and
+retries with exponential backoff, so the sender's later events (which wait behind it) stay in order
+and nothing is dropped; only errors that retrying cannot fix reach the dead-letter stream.
+A "done" marker written after a successful send makes a redelivered entry (crash between send and
+ack, or a stale claim) a no-op, so each event is answered once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from channels.base import Channel, DeliveryError
+from channels.messages import Inbound, Outbound
+from channels.privacy import log_id
+from channels.queue import EventQueue
+from channels.rasa_client import RasaClient, RasaRejected, RasaUnavailable
+from channels.settings import Settings
+from channels.store import KeyValueStore
+
+log = logging.getLogger(__name__)
+
+DONE_TTL_SECONDS = 7 * 24 * 3600
+
+
+class EventFailed(Exception):
+    """Raised to the queue after the worker gave up: the event goes to the dead-letter stream."""
+
+
+class Worker:
+    def __init__(
+        self,
+        *,
+        queue: EventQueue,
+        rasa: RasaClient,
+        channels: Mapping[str, Channel],
+        store: KeyValueStore,
+        settings: Settings,
+        stats: Counter[str] | None = None,
+    ) -> None:
+        self._queue = queue
+        self._rasa = rasa
+        self._channels = channels
+        self._store = store
+        self._base = settings.retry_base_seconds
+        self._cap = settings.retry_max_seconds
+        self._max_attempts = settings.max_attempts
+        self._typing_delay = settings.typing_delay_seconds
+        self.stats: Counter[str] = Counter() if stats is None else stats
+
+    async def run(self) -> None:
+        """Consume the queue until cancelled (started by the app's cleanup context)."""
+        await self._queue.run(self.handle)
+
+    async def handle(self, event: Inbound) -> None:
+        channel = self._channels.get(event.channel)
+        if channel is None:
+            raise EventFailed(f"channel {event.channel!r} is not enabled in this gateway")
+        done_key = f"done:{event.channel}:{event.event_id}"
+        if await self._store.get(done_key):
+            self.stats["already_done"] += 1
+            return
+        event = await channel.prepare(event)
+        responses = await channel.local_reply(event)
+        if responses is None:
+            # The indicator runs alongside the Rasa call and only if the answer takes a while. A call
+            # already on its way is awaited before the answer goes out, so it never lands after it.
+            started = asyncio.Event()
+            typing = asyncio.create_task(self._best_effort_typing(channel, event, started))
+            try:
+                responses = await self._ask_rasa(event)
+            finally:
+                if not started.is_set():
+                    typing.cancel()
+                await asyncio.gather(typing, return_exceptions=True)
+        if responses:
+            await self._deliver(channel, event, responses)
+        await self._store.set(done_key, "1", DONE_TTL_SECONDS)
+        self.stats["answered"] += 1
+
+    async def _best_effort_typing(self, channel: Channel, event: Inbound, started: asyncio.Event) -> None:
+        await asyncio.sleep(self._typing_delay)  # a quick answer needs no indicator (and saves a call)
+        started.set()
+        try:
+            await channel.typing(event)
+        except Exception as exc:  # a missing loading animation must never cost an answer
+            log.debug("typing indicator failed: %r", exc)
+
+    def _delay(self, attempt: int) -> float:
+        # Full jitter keeps many workers from hammering a recovering Rasa in lockstep.
+        return random.uniform(self._base / 2, min(self._cap, self._base * 2**attempt))  # noqa: S311
+
+    async def _ask_rasa(self, event: Inbound) -> list[Outbound]:
+        rejected = 0
+        attempt = 0
+        while True:
+            try:
+                return await self._rasa.send(event)
+            except RasaUnavailable as exc:
+                # Unbounded: an outage must not turn into lost messages; backoff is capped.
+                self.stats["rasa_retries"] += 1
+                if attempt in (0, 5) or attempt % 20 == 0:
+                    log.warning(
+                        "rasa unavailable (%s); event %s waits, retry %d", exc, event.event_id, attempt
+                    )
+            except RasaRejected as exc:
+                rejected += 1
+                if rejected >= self._max_attempts:
+                    raise EventFailed(f"Rasa rejected the event {rejected} times: {exc}") from exc
+            attempt += 1
+            await asyncio.sleep(self._delay(attempt))
+
+    async def _deliver(self, channel: Channel, event: Inbound, responses: Sequence[Outbound]) -> None:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                await channel.send(event, responses)
+                return
+            except DeliveryError as exc:
+                if exc.permanent or attempt == self._max_attempts:
+                    raise EventFailed(f"delivery failed for good: {exc}") from exc
+                log.warning("delivery to %s failed (%s); retry %d", log_id(event.sender_id), exc, attempt)
+                self.stats["send_retries"] += 1
+                await asyncio.sleep(self._delay(attempt))

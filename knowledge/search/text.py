@@ -1,0 +1,134 @@
+"""What the search sees of a record and of a question: passages for embeddings, tokens for BM25."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from knowledge.record import ServiceRecord
+
+# Questions are cut here before any work: nobody asks a 10,000-character question, and tokenising or
+# embedding one would only cost time. The first part holds what the citizen asked about.
+MAX_QUERY_CHARS = 400
+
+# Particles, politeness and question words that every question has and no service name needs.
+# (PyThaiNLP's stop-word list is not used: it drops "ต่อ" and "ใหม่", which tell renew from new.)
+QUESTION_WORDS = frozenset(
+    [
+        "ครับ",
+        "คับ",
+        "ค่ะ",
+        "คะ",
+        "ค่า",
+        "ขา",
+        "จ้า",
+        "จ้ะ",
+        "นะ",
+        "น่ะ",
+        "ฮะ",
+        "อ่ะ",
+        "อะ",
+        "เหรอ",
+        "หรอ",
+        "มั้ย",
+        "ไหม",
+        "มั๊ย",
+        "ไม๊",
+        "ป่าว",
+        "เปล่า",
+        "ยังไง",
+        "อย่างไร",
+        "อะไร",
+        "บ้าง",
+        "ที่ไหน",
+        "ไหน",
+        "เท่าไร",
+        "เท่าไหร่",
+        "กี่",
+        "ได้",
+        "ไม่",
+        "ต้อง",
+        "จะ",
+        "อยาก",
+        "ขอ",
+        "ถาม",
+        "สอบถาม",
+        "หน่อย",
+        "ด้วย",
+        "คือ",
+        "ว่า",
+        "แล้ว",
+        "ก็",
+        "ที่",
+        "ของ",
+        "การ",
+        "ให้",
+        "กับ",
+        "และ",
+        "หรือ",
+        "ใน",
+        "ไป",
+        "มา",
+        "เรา",
+        "ผม",
+        "ฉัน",
+        "หนู",
+        "ดิฉัน",
+        "เค้า",
+        "เขา",
+        "มี",
+        "เป็น",
+        "อยู่",
+        "นี้",
+        "นั้น",
+        "ครั้ง",
+        "ช่วย",
+        "บอก",
+        "ล่ะ",
+        "ละ",
+        "ไร",
+    ]
+)
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def clean_query(text: str) -> str:
+    """NFC, no control characters, collapsed spaces, bounded length."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def bm25_tokens(text: str) -> list[str]:
+    """Lower-cased word tokens (PyThaiNLP newmm with the project's domain words via nlu.tokenize),
+    without punctuation, emoji or question words."""
+    from nlu.tokenize import tokenize  # heavy dictionary; loaded on first use, once per process
+
+    out = []
+    for token in tokenize(text):
+        word = token.text.lower()
+        if _WORD.search(word) and word not in QUESTION_WORDS:
+            out.append(word)
+    return out
+
+
+def record_passages(record: ServiceRecord) -> list[str]:
+    """Short texts that each say what the service is: one embedding per passage, a record scores the
+    best of them. Titles, colloquial names and FAQ questions match how people ask."""
+    passages = [record.title_th]
+    if record.title_en:
+        passages.append(record.title_en)
+    passages.extend(record.synonyms)
+    passages.extend(f"{record.title_th}: {faq.question}" for faq in record.faqs)
+    if record.description:
+        passages.append(record.description)
+    seen: set[str] = set()
+    return [p for p in passages if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+
+
+def record_bm25_text(record: ServiceRecord) -> str:
+    """Titles and synonyms twice (they name the service), FAQ questions and the description once."""
+    names = " ".join([record.title_th, record.title_en, *record.synonyms])
+    questions = " ".join(f.question for f in record.faqs)
+    return f"{names} {names} {questions} {record.description}"

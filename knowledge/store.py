@@ -1,0 +1,374 @@
+"""Repository for service records: the one API that the console, the action, search and open data use.
+
+    store = KnowledgeStore.from_url(url)            # or KnowledgeStore(sessionmaker)
+    store.list_services(status=None)  -> list[ServiceSummary]   working copies, for the console list
+    store.get(id)                     -> ServiceRecord | None   latest saved version (draft or published)
+    store.get_published(id)           -> ServiceRecord | None   what citizens see (status="published")
+    store.list_published()            -> list[ServiceRecord]    bot, search index, open data
+    store.save_draft(record, author=, note=, expected_version=None) -> SaveResult(record, changed)
+        new version only when the content changed; `expected_version` guards against two editors
+        overwriting each other (raises ConflictError). The live copy stays as it was until publish.
+    store.publish(id, author=, version=None) -> ServiceRecord     latest (or an older) version goes live
+    store.unpublish(id, author=)      -> ServiceRecord             nothing of it is live any more
+    store.history(id)                 -> list[VersionEntry]        newest first, full snapshots
+    store.get_version(id, version)    -> VersionEntry | None
+    store.import_records(records, author=, publish=False, note=) -> ImportReport   one transaction
+    store.export_records(published_only=False) -> list[ServiceRecord]
+    store.revision()                  -> Revision(number, changed_at)   one-row query; bumped by every
+        publish/unpublish (and imports that publish) so long-lived processes poll it and reload.
+
+Errors: NotFoundError (unknown id or version), ConflictError (stale expected_version), RecordError
+(invalid content, from knowledge.record). Record status is "published" when the latest version is live and
+"draft" otherwise; `ServiceSummary.published_version` says which version (if any) is live.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import make_engine, make_sessionmaker
+from knowledge.models import RevisionRow, ServiceRow, ServiceVersionRow, utcnow
+from knowledge.record import ServiceRecord
+
+
+class NotFoundError(LookupError):
+    """No service (or no such version of it)."""
+
+
+class ConflictError(RuntimeError):
+    """Someone saved a newer version since the editor opened the record."""
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    id: str
+    title_th: str
+    title_en: str
+    agency: str
+    status: str
+    version: int
+    published_version: int | None
+    last_reviewed: dt.date | None
+    updated_at: dt.datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    service_id: str
+    version: int
+    record: ServiceRecord
+    created_at: dt.datetime
+    created_by: str
+    change_note: str
+    published_at: dt.datetime | None
+    published_by: str | None
+    is_live: bool
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    record: ServiceRecord
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    changed_at: dt.datetime
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = dataclasses.field(default_factory=list)
+    updated: list[str] = dataclasses.field(default_factory=list)
+    unchanged: list[str] = dataclasses.field(default_factory=list)
+    published: list[str] = dataclasses.field(default_factory=list)
+
+
+class KnowledgeStore:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    @classmethod
+    def from_url(cls, url: str) -> KnowledgeStore:
+        return cls(make_sessionmaker(make_engine(url)))
+
+    # -- reading -------------------------------------------------------------------------------------
+    def list_services(self, status: str | None = None) -> list[ServiceSummary]:
+        with self._sessions() as session:
+            query = select(ServiceRow).order_by(ServiceRow.id)
+            if status is not None:
+                query = query.where(ServiceRow.status == status)
+            return [_summary(row) for row in session.scalars(query)]
+
+    def get(self, service_id: str) -> ServiceRecord | None:
+        with self._sessions() as session:
+            row = session.get(ServiceRow, service_id)
+            return _record_from_row(row) if row else None
+
+    def get_published(self, service_id: str) -> ServiceRecord | None:
+        with self._sessions() as session:
+            query = (
+                select(ServiceVersionRow)
+                .join(ServiceRow, ServiceRow.id == ServiceVersionRow.service_id)
+                .where(ServiceRow.id == service_id, ServiceVersionRow.version == ServiceRow.published_version)
+            )
+            ver = session.scalars(query).first()
+            return _snapshot_record(ver, "published") if ver else None
+
+    def list_published(self) -> list[ServiceRecord]:
+        with self._sessions() as session:
+            query = (
+                select(ServiceVersionRow)
+                .join(ServiceRow, ServiceRow.id == ServiceVersionRow.service_id)
+                .where(ServiceVersionRow.version == ServiceRow.published_version)
+                .order_by(ServiceRow.id)
+            )
+            return [_snapshot_record(ver, "published") for ver in session.scalars(query)]
+
+    def history(self, service_id: str) -> list[VersionEntry]:
+        with self._sessions() as session:
+            row = session.get(ServiceRow, service_id)
+            if row is None:
+                raise NotFoundError(service_id)
+            query = (
+                select(ServiceVersionRow)
+                .where(ServiceVersionRow.service_id == service_id)
+                .order_by(ServiceVersionRow.version.desc())
+            )
+            return [_entry(ver, row.published_version) for ver in session.scalars(query)]
+
+    def get_version(self, service_id: str, version: int) -> VersionEntry | None:
+        with self._sessions() as session:
+            row = session.get(ServiceRow, service_id)
+            if row is None:
+                return None
+            ver = _version_row(session, service_id, version)
+            return _entry(ver, row.published_version) if ver else None
+
+    def revision(self) -> Revision:
+        with self._sessions() as session:
+            row = session.get(RevisionRow, 1)
+            if row is None:
+                return Revision(0, dt.datetime.fromtimestamp(0, dt.UTC))
+            return Revision(row.revision, _aware(row.changed_at))
+
+    def export_records(self, *, published_only: bool = False) -> list[ServiceRecord]:
+        if published_only:
+            return self.list_published()
+        with self._sessions() as session:
+            return [_record_from_row(r) for r in session.scalars(select(ServiceRow).order_by(ServiceRow.id))]
+
+    # -- writing -------------------------------------------------------------------------------------
+    def save_draft(
+        self,
+        record: ServiceRecord,
+        *,
+        author: str,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> SaveResult:
+        with self._sessions.begin() as session:
+            return _save(session, record, author=author, note=note, expected_version=expected_version)
+
+    def publish(self, service_id: str, *, author: str, version: int | None = None) -> ServiceRecord:
+        with self._sessions.begin() as session:
+            return _publish(session, service_id, author=author, version=version)
+
+    def unpublish(self, service_id: str, *, author: str) -> ServiceRecord:
+        with self._sessions.begin() as session:
+            row = _locked_row(session, service_id)
+            if row is None:
+                raise NotFoundError(service_id)
+            row.published_version = None
+            row.status = "draft"
+            row.updated_at = utcnow()
+            row.updated_by = author
+            _bump_revision(session)
+            return _record_from_row(row)
+
+    def import_records(
+        self,
+        records: Iterable[ServiceRecord],
+        *,
+        author: str,
+        publish: bool = False,
+        note: str = "import",
+    ) -> ImportReport:
+        """All records in one transaction: a bad batch changes nothing."""
+        report = ImportReport()
+        with self._sessions.begin() as session:
+            for record in records:
+                existed = session.get(ServiceRow, record.id) is not None
+                result = _save(session, record, author=author, note=note, expected_version=None)
+                if not result.changed:
+                    report.unchanged.append(record.id)
+                elif existed:
+                    report.updated.append(record.id)
+                else:
+                    report.created.append(record.id)
+                row = session.get(ServiceRow, record.id)
+                assert row is not None
+                if publish and row.published_version != row.version:
+                    _publish(session, record.id, author=author, version=None)
+                    report.published.append(record.id)
+        return report
+
+
+# -- transaction helpers (operate inside a caller's transaction) -------------------------------------
+def _save(
+    session: Session, record: ServiceRecord, *, author: str, note: str, expected_version: int | None
+) -> SaveResult:
+    row = _locked_row(session, record.id)
+    if row is not None and expected_version is not None and row.version != expected_version:
+        raise ConflictError(
+            f"{record.id}: saved as version {row.version} since you opened version {expected_version}"
+        )
+    new_hash = record.content_hash()
+    if row is not None and row.content_hash == new_hash:
+        return SaveResult(_record_from_row(row), changed=False)
+    now = utcnow()
+    if row is None:
+        row = ServiceRow(id=record.id, version=0, published_version=None, created_at=now)
+        session.add(row)
+    version = row.version + 1
+    _apply_content(row, record)
+    row.version = version
+    row.status = "draft"
+    row.content_hash = new_hash
+    row.updated_at = now
+    row.updated_by = author
+    saved = record.with_meta(status="draft", version=version)
+    session.add(
+        ServiceVersionRow(
+            service_id=record.id,
+            version=version,
+            snapshot=saved.to_dict(),
+            content_hash=new_hash,
+            created_at=now,
+            created_by=author,
+            change_note=note,
+        )
+    )
+    session.flush()
+    return SaveResult(saved, changed=True)
+
+
+def _publish(session: Session, service_id: str, *, author: str, version: int | None) -> ServiceRecord:
+    row = _locked_row(session, service_id)
+    if row is None:
+        raise NotFoundError(service_id)
+    target = row.version if version is None else version
+    ver = _version_row(session, service_id, target)
+    if ver is None:
+        raise NotFoundError(f"{service_id} version {target}")
+    now = utcnow()
+    ver.published_at = now
+    ver.published_by = author
+    row.published_version = target
+    row.status = "published" if target == row.version else "draft"
+    row.updated_at = now
+    row.updated_by = author
+    _bump_revision(session)
+    return _snapshot_record(ver, "published")
+
+
+def _bump_revision(session: Session) -> None:
+    now = utcnow()
+    result = session.execute(
+        update(RevisionRow)
+        .where(RevisionRow.id == 1)
+        .values(revision=RevisionRow.revision + 1, changed_at=now)
+    )
+    if getattr(result, "rowcount", 0) == 0:
+        session.add(RevisionRow(id=1, revision=1, changed_at=now))
+    session.flush()
+
+
+def _locked_row(session: Session, service_id: str) -> ServiceRow | None:
+    return session.scalars(select(ServiceRow).where(ServiceRow.id == service_id).with_for_update()).first()
+
+
+def _version_row(session: Session, service_id: str, version: int) -> ServiceVersionRow | None:
+    query = select(ServiceVersionRow).where(
+        ServiceVersionRow.service_id == service_id, ServiceVersionRow.version == version
+    )
+    return session.scalars(query).first()
+
+
+_CONTENT_COLUMNS = [
+    "title_th",
+    "title_en",
+    "agency",
+    "agency_level",
+    "description",
+    "eligibility",
+    "documents",
+    "fees",
+    "processing_time",
+    "processing_time_to_confirm",
+    "where_to_apply",
+    "office_hours",
+    "legal_basis",
+    "faqs",
+    "synonyms",
+    "source",
+]
+
+
+def _apply_content(row: ServiceRow, record: ServiceRecord) -> None:
+    data = record.to_dict()
+    for name in _CONTENT_COLUMNS:
+        setattr(row, name, data[name])
+    row.last_reviewed = record.last_reviewed
+
+
+def _record_from_row(row: ServiceRow) -> ServiceRecord:
+    data = {name: getattr(row, name) for name in _CONTENT_COLUMNS}
+    data.update(id=row.id, last_reviewed=row.last_reviewed, status=row.status, version=row.version)
+    return ServiceRecord.from_dict(data)
+
+
+def _snapshot_record(ver: ServiceVersionRow, status: str) -> ServiceRecord:
+    return ServiceRecord.from_dict({**ver.snapshot, "status": status, "version": ver.version})
+
+
+def _entry(ver: ServiceVersionRow, live_version: int | None) -> VersionEntry:
+    return VersionEntry(
+        service_id=ver.service_id,
+        version=ver.version,
+        record=ServiceRecord.from_dict({**ver.snapshot, "version": ver.version}),
+        created_at=_aware(ver.created_at),
+        created_by=ver.created_by,
+        change_note=ver.change_note,
+        published_at=_aware(ver.published_at) if ver.published_at else None,
+        published_by=ver.published_by,
+        is_live=ver.version == live_version,
+    )
+
+
+def _summary(row: ServiceRow) -> ServiceSummary:
+    return ServiceSummary(
+        id=row.id,
+        title_th=row.title_th,
+        title_en=row.title_en,
+        agency=row.agency,
+        status=row.status,
+        version=row.version,
+        published_version=row.published_version,
+        last_reviewed=row.last_reviewed,
+        updated_at=_aware(row.updated_at),
+        updated_by=row.updated_by,
+    )
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Starts the bot on loopback: action server, Rasa server and (when channels/ provides it) the gateway.
+# Called by `make run` after setup and training. Waits until each is ready, prints the addresses and
+# a curl example, and stops every child on Ctrl-C / TERM. Logs: var/log/{actions,rasa,gateway}.log.
+#
+# Environment (all optional): ACTION_PORT (5055), RASA_PORT (5005), GATEWAY_PORT (8080),
+# DATABASE_URL (default: SQLite file var/govbot.db), RASA_TRACKER_DB (var/rasa/tracker.db),
+# REDIS_URL (redis://[:password@]host:port/db -> Redis tracker and lock store), RASA_REDIS_PREFIX
+# (govbot), GATEWAY_RASA_TOKEN (shared by gateway and Rasa's input channels; random per run if unset),
+# RASA_MODEL (a model file or directory; default models/, whose newest model Rasa serves).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export ACTION_PORT=${ACTION_PORT:-5055}
+export RASA_PORT=${RASA_PORT:-5005}
+export GATEWAY_PORT=${GATEWAY_PORT:-8080}
+export RASA_URL="http://127.0.0.1:${RASA_PORT}"
+export RASA_TRACKER_DB=${RASA_TRACKER_DB:-var/rasa/tracker.db}
+export RASA_TELEMETRY_ENABLED=false  # no phoning home from a government service
+export GATEWAY_RASA_TOKEN=${GATEWAY_RASA_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
+LOG_DIR=var/log
+mkdir -p "$LOG_DIR" "$(dirname "$RASA_TRACKER_DB")"
+
+export RASA_MODEL=${RASA_MODEL:-models}
+if [ -d "$RASA_MODEL" ] && ! ls "$RASA_MODEL"/*.tar.gz >/dev/null 2>&1; then
+  echo "run: no trained model in $RASA_MODEL/; run \`make train\` (or \`make run\`, which trains)" >&2
+  exit 1
+fi
+
+endpoints=bot/endpoints.yml
+if [ -n "${REDIS_URL:-}" ]; then
+  # Rasa's endpoint files take host/port/db/password separately; derive them from REDIS_URL.
+  eval "$(.venv/bin/python - <<'PY'
+import os, shlex
+from urllib.parse import unquote, urlsplit
+u = urlsplit(os.environ["REDIS_URL"])
+if u.scheme not in ("redis", "rediss"):
+    raise SystemExit(f"REDIS_URL must start with redis://, got {u.scheme}://")
+db = (u.path or "/0").lstrip("/") or "0"
+for name, value in (("REDIS_HOST", u.hostname or "127.0.0.1"), ("REDIS_PORT", str(u.port or 6379)),
+                    ("REDIS_DB", db), ("REDIS_PASSWORD", unquote(u.password or ""))):
+    print(f"export {name}={shlex.quote(value)}")
+PY
+)"
+  export RASA_REDIS_PREFIX=${RASA_REDIS_PREFIX:-govbot}
+  endpoints=bot/endpoints.redis.yml
+fi
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    echo "run: stopping (${pids[*]})"
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap stop_all EXIT
+
+wait_ready() {  # wait_ready NAME PID URL LOG SECONDS
+  local name=$1 pid=$2 url=$3 log=$4 seconds=$5
+  for _ in $(seq 1 "$seconds"); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "run: $name exited during start-up; last lines of $log:" >&2
+      tail -n 30 "$log" >&2
+      exit 1
+    fi
+    if curl -sf -o /dev/null "$url"; then
+      echo "run: $name ready at ${url%/*}"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "run: $name not ready after ${seconds}s; see $log" >&2
+  exit 1
+}
+
+echo "run: action server on 127.0.0.1:${ACTION_PORT} (log: $LOG_DIR/actions.log)"
+.venv/bin/python -m actions >>"$LOG_DIR/actions.log" 2>&1 &
+pids+=($!)
+action_pid=$!
+
+echo "run: Rasa on 127.0.0.1:${RASA_PORT} with $endpoints (log: $LOG_DIR/rasa.log)"
+.venv-rasa/bin/rasa run --enable-api -i 127.0.0.1 -p "$RASA_PORT" -m "$RASA_MODEL" \
+  --endpoints "$endpoints" --credentials bot/credentials.yml >>"$LOG_DIR/rasa.log" 2>&1 &
+pids+=($!)
+rasa_pid=$!
+
+wait_ready "action server" "$action_pid" "http://127.0.0.1:${ACTION_PORT}/health" "$LOG_DIR/actions.log" 120
+wait_ready "Rasa" "$rasa_pid" "http://127.0.0.1:${RASA_PORT}/status" "$LOG_DIR/rasa.log" 240
+
+if [ -f channels/__main__.py ]; then
+  echo "run: gateway on 127.0.0.1:${GATEWAY_PORT} (log: $LOG_DIR/gateway.log)"
+  .venv/bin/python -m channels >>"$LOG_DIR/gateway.log" 2>&1 &
+  pids+=($!)
+  wait_ready "gateway" "$!" "http://127.0.0.1:${GATEWAY_PORT}/healthz" "$LOG_DIR/gateway.log" 120
+  echo "run: web chat demo: http://127.0.0.1:${GATEWAY_PORT}/chat/demo"
+fi
+
+cat <<EOT
+
+Ready. Chat in Thai over Rasa's REST channel:
+  curl -s http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{"sender":"me","message":"สวัสดีค่ะ"}'
+Press Ctrl-C to stop.
+EOT
+
+# Exit (and stop the rest) as soon as any child stops.
+wait -n "${pids[@]}"
+echo "run: a process stopped; see $LOG_DIR/" >&2
+exit 1

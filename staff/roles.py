@@ -1,0 +1,46 @@
+"""Who may do what in the console: one explicit table, checked by every handler that changes state."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    VIEW = "view"  # read records, history, diffs, previews
+    EDIT = "edit"  # create and change drafts, import
+    PUBLISH = "publish"  # publish and unpublish
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
+
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.EDITOR: frozenset({Permission.VIEW, Permission.EDIT}),
+    Role.REVIEWER: frozenset({Permission.VIEW, Permission.EDIT, Permission.PUBLISH}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+ROLE_LABELS_TH: dict[Role, str] = {
+    Role.EDITOR: "ผู้แก้ไข (ร่างเนื้อหา)",
+    Role.REVIEWER: "ผู้ตรวจทาน (เผยแพร่)",
+    Role.ADMIN: "ผู้ดูแลระบบ",
+}
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValueError(f"unknown role {value!r}") from None
+
+
+def allows(role: str, permission: Permission) -> bool:
+    try:
+        return permission in PERMISSIONS[Role(role)]
+    except ValueError:
+        return False  # a role string from the database that this code no longer knows grants nothing

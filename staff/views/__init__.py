@@ -1,0 +1,1 @@
+"""Console pages, one module per section; `ROUTE_MODULES` in staff.web lists which are mounted."""

@@ -1,0 +1,90 @@
+"""The staff console as an aiohttp application, meant to be mounted by the gateway:
+
+    gateway.add_subapp("/staff/", staff.web.create_app(StaffSettings.from_env(os.environ)))
+
+It is server-rendered (Jinja2 with autoescape; no JavaScript at all) and in Thai. Sections are mounted
+from `ROUTE_MODULES`; the menu comes from `staff.navigation.SECTIONS`, so the cases pages (issue 5) add
+one module here and one section entry there.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from types import ModuleType
+
+import jinja2
+from aiohttp import web
+from aiohttp_jinja2.helpers import url_for
+from sqlalchemy import Engine
+
+from db.engine import make_engine, make_sessionmaker
+from knowledge.store import KnowledgeStore
+from staff import keys, middleware
+from staff.database import Database
+from staff.pages import format_time
+from staff.settings import StaffSettings
+from staff.views import audit_log, auth, services, transfer, users
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+
+ROUTE_MODULES: dict[str, ModuleType] = {
+    "auth": auth,
+    "services": services,
+    "transfer": transfer,
+    "users": users,
+    "audit": audit_log,
+}
+
+
+def create_app(settings: StaffSettings, *, engine: Engine | None = None) -> web.Application:
+    """Build the console. Pass `engine` to share the gateway's connection pool; otherwise the console
+    opens (and closes) its own when the application starts and stops."""
+    app = web.Application(
+        middlewares=[middleware.security_headers, middleware.session_loader, middleware.csrf_check]
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.TEMPLATES] = _templates()
+    app.cleanup_ctx.append(_database(settings, engine))
+    for module in ROUTE_MODULES.values():
+        module.add_routes(app)
+    app.router.add_static("/static", HERE / "static", name="static", append_version=True)
+    return app
+
+
+def gateway_subapp(_gateway_settings: object) -> web.Application:
+    """Factory for the gateway's sub-app registry (channels.registry.SUBAPPS["/staff/"] =
+    "staff.web:gateway_subapp"): the console's own settings are read here, once, at start-up."""
+    return create_app(StaffSettings.from_env(os.environ))
+
+
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # every value is escaped unless a template says otherwise (none does)
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["url"] = url_for
+    env.filters["th_time"] = format_time
+    return env
+
+
+def _database(
+    settings: StaffSettings, shared: Engine | None
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def open_database(app: web.Application) -> AsyncIterator[None]:
+        engine = shared or make_engine(settings.database_url)
+        sessions = make_sessionmaker(engine)
+        app[keys.DATABASE] = Database(sessions)
+        app[keys.STORE] = KnowledgeStore(sessions)
+        yield
+        if shared is None:
+            engine.dispose()
+
+    return open_database

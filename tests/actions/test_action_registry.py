@@ -1,0 +1,77 @@
+"""Every action the domain names is served; handover and restart emit what Rasa and the gateway need."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk.events import Restarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import ActionContext
+from actions.handover import ActionHandover
+from actions.registry import ACTION_MODULES, build_executor
+from actions.restart import ActionRestart
+from actions.settings import ActionSettings
+from db.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _domain_actions() -> set[str]:
+    data = yaml.safe_load((ROOT / "bot/domain/actions.yml").read_text(encoding="utf-8"))
+    return set(data["actions"])
+
+
+def test_executor_serves_every_custom_action_of_the_domain(tmp_path):
+    settings = ActionSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    upgrade(settings.database_url)  # as the server does before building actions
+    context = ActionContext.create(settings)
+    try:
+        executor = build_executor(context)
+    finally:
+        context.close()
+    served = set(executor.actions)
+    expected = _domain_actions()
+    if importlib.util.find_spec("actions.service") is None:
+        # The knowledge base action is optional in a checkout without actions/service.py.
+        expected.discard("action_answer_service")
+    assert expected <= served, expected - served
+    assert served <= expected | {"action_answer_service"}, served - expected
+
+
+def test_duplicate_action_names_fail_at_start_up(tmp_path):
+    settings = ActionSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    context = ActionContext.create(settings)
+    with pytest.raises(RuntimeError, match="registered twice"):
+        build_executor(context, ("actions.handover", "actions.handover"))
+    context.close()
+
+
+def test_registry_lists_modules_explicitly():
+    assert "actions.fallback" in ACTION_MODULES and "actions.service" in ACTION_MODULES
+
+
+def test_settings_defaults_and_bad_port():
+    settings = ActionSettings.from_environ({})
+    assert (settings.host, settings.port) == ("127.0.0.1", 5055)
+    assert settings.database_url.startswith("sqlite:///")
+    with pytest.raises(ValueError, match="ACTION_PORT"):
+        ActionSettings.from_environ({"ACTION_PORT": "abc"})
+
+
+async def test_handover_sets_the_slot_and_tells_the_gateway(make_tracker):
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandover().run(dispatcher, make_tracker("ขอคุยกับคน", intent="request_human"), {})
+    assert SlotSet("handover", True) in events
+    assert dispatcher.messages[0]["custom"] == {"handover": {"reason": "request_human"}}
+
+
+async def test_restart_answers_in_thai_with_the_menu(make_tracker):
+    dispatcher = CollectingDispatcher()
+    events = await ActionRestart().run(dispatcher, make_tracker("/restart", intent="restart"), {})
+    assert events == [Restarted()]
+    assert dispatcher.messages[0]["text"].startswith("เริ่มต้นใหม่แล้วค่ะ")
+    assert len(dispatcher.messages[0]["buttons"]) == 4

@@ -1,0 +1,119 @@
+"""Fixtures for the gateway tests: fake LINE API, fake Rasa, real Redis, the real gateway app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+import redis.asyncio as aioredis
+from aiohttp.test_utils import TestClient
+
+from channels.app import create_app
+from channels.settings import Settings
+from tests.channels.fakes import FakeLine, FakeRasa, FakeSmsProvider
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+LINE_SECRET = "test-channel-secret"
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 8.0, interval: float = 0.02) -> None:
+    """Wait for an asynchronous effect; fail with the condition's source when it never happens."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)
+
+
+@pytest.fixture
+async def fake_line(aiohttp_server: Any) -> FakeLine:
+    fake = FakeLine()
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+async def fake_rasa(aiohttp_server: Any) -> FakeRasa:
+    fake = FakeRasa()
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    """A key prefix of our own on the real Redis, removed afterwards."""
+    prefix = f"gwtest:{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = aioredis.from_url(REDIS_URL)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}:*", count=500)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+def base_settings(fake_line: FakeLine, fake_rasa: FakeRasa, redis_prefix: str, tmp_path: Any) -> Settings:
+    return Settings(
+        rasa_url=fake_rasa.url,
+        redis_url=REDIS_URL,
+        redis_prefix=redis_prefix,
+        line_channel_secret=LINE_SECRET,
+        line_channel_access_token=fake_line.access_token,
+        line_api_base=fake_line.url,
+        retry_base_seconds=0.02,
+        retry_max_seconds=0.2,
+        claim_idle_seconds=2.0,
+        state_dir=str(tmp_path),
+    )
+
+
+GatewayFactory = Callable[..., Awaitable[TestClient]]
+
+
+@pytest.fixture
+def make_gateway(base_settings: Settings, aiohttp_client: Any) -> GatewayFactory:
+    async def make(channels: dict[str, str] | None = None, **overrides: Any) -> TestClient:
+        settings = base_settings.with_(**overrides)
+        factories = channels if channels is not None else {"line": "channels.line.adapter:build"}
+        return await aiohttp_client(create_app(settings, channel_factories=factories))
+
+    return make
+
+
+SMS_SECRET = "test-sms-webhook-secret"
+TWILIO_TOKEN = "test-twilio-auth-token"
+TWILIO_SID = "AC" + "0" * 32
+
+
+@pytest.fixture
+async def fake_sms(aiohttp_server: Any) -> FakeSmsProvider:
+    fake = FakeSmsProvider()
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+def make_sms_gateway(make_gateway: GatewayFactory, fake_sms: FakeSmsProvider) -> GatewayFactory:
+    async def make(**overrides: Any) -> TestClient:
+        settings: dict[str, Any] = {
+            "sms_webhook_secret": SMS_SECRET,
+            "twilio_auth_token": TWILIO_TOKEN,
+            "twilio_account_sid": TWILIO_SID,
+            "sms_api_base": fake_sms.url,
+            "sms_api_key": "test-sms-api-key",
+            "sms_sender": "4567",
+            "phone_hash_key": "test-phone-hash-key",
+        }
+        settings.update(overrides)
+        return await make_gateway(channels={"sms": "channels.sms.adapter:build"}, **settings)
+
+    return make

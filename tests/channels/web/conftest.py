@@ -1,0 +1,86 @@
+"""Fixtures for the web chat tests: a fake Rasa, Redis key cleanup, and the real gateway app."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+import redis.asyncio as aioredis
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from channels.app import create_app
+from tests.channels.web.webchat_fakes import REDIS_URL, FakeRasa, make_settings
+
+
+@pytest.fixture
+async def web_rasa() -> AsyncIterator[FakeRasa]:
+    fake = FakeRasa()
+    app = web.Application()
+    app.router.add_post("/webhooks/web/webhook", fake.webhook)
+
+    async def version(_request: web.Request) -> web.Response:
+        return web.json_response({"version": "3.6.21"})
+
+    app.router.add_get("/version", version)
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    fake.url = str(server.make_url("")).rstrip("/")
+    yield fake
+    await server.close()
+
+
+@pytest.fixture
+def web_redis_prefix() -> str:
+    return f"test-web-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def web_redis_cleanup(web_redis_prefix: str) -> AsyncIterator[None]:
+    yield
+    client = aioredis.from_url(REDIS_URL)
+    keys = [k async for k in client.scan_iter(match=web_redis_prefix + "*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+GatewayFactory = Callable[..., Any]
+
+
+@pytest.fixture
+async def gateway(
+    web_rasa: FakeRasa, tmp_path: Any, web_redis_prefix: str, web_redis_cleanup: None
+) -> AsyncIterator[GatewayFactory]:
+    """`await gateway(durable=False, core={...}, port=0, **web_settings)` -> a started TestClient.
+
+    `durable=True` uses the real local Redis (queue, stores, transcripts) under a unique key prefix, so
+    a second gateway started in the same test sees what the first one stored, like a restart.
+    """
+    clients: list[TestClient] = []
+
+    async def start(
+        durable: bool = False,
+        core: dict[str, Any] | None = None,
+        port: int = 0,
+        rasa_url: str | None = None,
+        **web_settings: Any,
+    ) -> TestClient:
+        settings = make_settings(
+            rasa_url or web_rasa.url,
+            str(tmp_path),
+            redis_prefix=web_redis_prefix if durable else None,
+            core=core,
+            **web_settings,
+        )
+        app = create_app(settings, channel_factories={"web": "channels.web.adapter:build"})
+        client = TestClient(TestServer(app, host="127.0.0.1", port=port))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        await client.close()

@@ -1,0 +1,193 @@
+"""Starts the real action server and Rasa server for end-to-end dialogue tests and benchmarks.
+
+Each process gets a free port, its own log file and its own state (SQLite files, Redis prefix), and
+is stopped by process id. The model is the newest one in models/ (GOVBOT_MODEL names another file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_START_TIMEOUT = 240.0
+ACTIONS_START_TIMEOUT = 120.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def newest_model() -> Path:
+    override = os.environ.get("GOVBOT_MODEL", "").strip()
+    if override:
+        return Path(override)
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise RuntimeError("no trained model in models/: run `make train` first")
+    return models[-1]
+
+
+def http_json(method: str, url: str, body: Any = None, timeout: float = 30.0) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw)
+        except ValueError:
+            return error.code, raw.decode("utf-8", "replace")
+
+
+@dataclass
+class ManagedProcess:
+    name: str
+    args: list[str]
+    env: dict[str, str]
+    ready_url: str
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    def start(self, timeout: float) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                status, _ = http_json("GET", self.ready_url, timeout=2)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"{self.name} not ready after {timeout:.0f}s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text("utf-8", "replace").splitlines()[-lines:])
+
+
+def base_env(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "RASA_", "ACTION_"))}
+    env.update(
+        {
+            "RASA_TELEMETRY_ENABLED": "false",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "GATEWAY_RASA_TOKEN": secrets.token_urlsafe(16),
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def action_server(workdir: Path, port: int, database_url: str) -> ManagedProcess:
+    return ManagedProcess(
+        name="action server",
+        args=[str(ROOT / ".venv/bin/python"), "-m", "actions"],
+        env=base_env({"ACTION_PORT": str(port), "DATABASE_URL": database_url}),
+        ready_url=f"http://127.0.0.1:{port}/health",
+        log_path=workdir / "actions.log",
+    )
+
+
+def rasa_server(
+    workdir: Path, port: int, action_port: int, endpoints: str, model: Path, extra_env: dict[str, str]
+) -> ManagedProcess:
+    return ManagedProcess(
+        name="Rasa",
+        args=[
+            str(ROOT / ".venv-rasa/bin/rasa"),
+            "run",
+            "--enable-api",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-m",
+            str(model),
+            "--endpoints",
+            endpoints,
+            "--credentials",
+            "bot/credentials.yml",
+        ],
+        env=base_env({"ACTION_PORT": str(action_port), **extra_env}),
+        ready_url=f"http://127.0.0.1:{port}/status",
+        log_path=workdir / "rasa.log",
+    )
+
+
+def listening_addresses(port: int) -> set[str]:
+    """IPv4/IPv6 addresses with a socket listening on `port`, read from /proc/net (Linux)."""
+    found: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        path = Path(table)
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state = fields[1], fields[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A = LISTEN
+                found.add(address)
+    return found
+
+
+LOOPBACK_HEX = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1
+
+
+@dataclass
+class RestClient:
+    """Rasa's REST channel and tracker API on loopback."""
+
+    port: int
+
+    def say(self, sender: str, message: str) -> list[dict[str, Any]]:
+        status, body = http_json(
+            "POST",
+            f"http://127.0.0.1:{self.port}/webhooks/rest/webhook",
+            {"sender": sender, "message": message},
+        )
+        assert status == 200, (status, body)
+        assert isinstance(body, list), body
+        return body
+
+    def tracker(self, sender: str, include_events: str = "AFTER_RESTART") -> dict[str, Any]:
+        quoted = urllib.request.quote(sender, safe=":")
+        url = f"http://127.0.0.1:{self.port}/conversations/{quoted}/tracker?include_events={include_events}"
+        status, body = http_json("GET", url)
+        assert status == 200, (status, body)
+        return body
