@@ -7,6 +7,8 @@ threads and never blocks the event loop.
 
 from __future__ import annotations
 
+import os
+
 import asyncio
 import base64
 import binascii
@@ -369,6 +371,12 @@ async def openapi_handler(_request: web.Request) -> web.Response:
 def _max_body_bytes(settings: CasesSettings) -> int:
     # base64 grows photos by 4/3; leave room for the rest of the JSON.
     return settings.max_photos * (settings.max_photo_bytes * 4 // 3 + 8) + 256 * 1024
+
+
+def gateway_subapp(_gateway_settings: object) -> web.Application:
+    """Factory for the gateway's sub-app registry (channels.registry.SUBAPPS["/api/v1"]); the case
+    settings are read here, once, at start-up."""
+    return create_app(CasesSettings.from_environ(os.environ))
 
 
 def create_app(settings: CasesSettings, *, engine: Engine | None = None) -> web.Application:

@@ -13,7 +13,7 @@ from db.engine import database_url
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class SettingsError(RuntimeError):
+class SettingsError(ValueError):
     """Start-up configuration is missing or malformed; the message names the variable."""
 
 

@@ -198,5 +198,10 @@ def create_app(
         app.router.add_routes(list(channel.routes()))
     for prefix, factory in (SUBAPPS if subapps is None else subapps).items():
         make = _load(factory) if isinstance(factory, str) else factory
-        app.add_subapp(prefix, make(settings))  # type: ignore[operator]
+        try:
+            subapp = make(settings)  # type: ignore[operator]
+        except ValueError as exc:  # its settings are incomplete: run without it, say so once
+            log.warning("%s disabled: %s", prefix, exc)
+            continue
+        app.add_subapp(prefix, subapp)
     return app

@@ -49,15 +49,21 @@ def rasa_text(event: Inbound) -> str:
     return event.text or ""
 
 
+# Adapter-private details (push target, the SMS number sealed for the worker) stay in the gateway;
+# only these travel to Rasa, where metadata is stored with every user event.
+_EXTRA_FOR_RASA = ("sticker_keywords", "chose")
+
+
 def rasa_metadata(event: Inbound) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "channel": event.channel,
         "user_id": event.sender_id,
-        "display_name": event.display_name,
         "locale": event.locale,
         "event_id": event.event_id,
         "kind": event.kind,
     }
+    if event.display_name:
+        metadata["display_name"] = event.display_name
     if event.location is not None:
         metadata["location"] = {
             "latitude": event.location.latitude,
@@ -67,8 +73,9 @@ def rasa_metadata(event: Inbound) -> dict[str, Any]:
         }
     if event.media_id:
         metadata["media_id"] = event.media_id
-    if event.extra:
-        metadata["extra"] = event.extra
+    extra = {key: event.extra[key] for key in _EXTRA_FOR_RASA if key in event.extra}
+    if extra:
+        metadata["extra"] = extra
     return metadata
 
 

@@ -23,4 +23,8 @@ SubAppFactory = Callable[[Settings], web.Application]
 
 # Mount point -> factory of an aiohttp sub-application (the staff console, open data, the case API).
 # Sub-apps reach the gateway's shared resources through request.config_dict[keys.HTTP] and friends.
-SUBAPPS: dict[str, str] = {}
+SUBAPPS: dict[str, str] = {
+    "/staff/": "staff.web:gateway_subapp",
+    "/open-data/": "knowledge.open_data:gateway_subapp",
+    "/api/v1": "cases.api:gateway_subapp",
+}

@@ -78,7 +78,9 @@ class Worker:
                 if not started.is_set():
                     typing.cancel()
                 await asyncio.gather(typing, return_exceptions=True)
-        if responses:
+        if responses or event.channel == "web":
+            # A web turn must end even when Rasa says nothing: the widget stops its typing
+            # indicator and a resend finds "answered" instead of waiting forever.
             await self._deliver(channel, event, responses)
         await self._store.set(done_key, "1", DONE_TTL_SECONDS)
         self.stats["answered"] += 1

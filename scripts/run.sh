@@ -7,7 +7,8 @@
 # DATABASE_URL (default: SQLite file var/govbot.db), RASA_TRACKER_DB (var/rasa/tracker.db),
 # REDIS_URL (redis://[:password@]host:port/db -> Redis tracker and lock store), RASA_REDIS_PREFIX
 # (govbot), GATEWAY_RASA_TOKEN (shared by gateway and Rasa's input channels; random per run if unset),
-# RASA_MODEL (a model file or directory; default models/, whose newest model Rasa serves).
+# RASA_MODEL (a model file or directory; default models/, whose newest model Rasa serves),
+# WEB_SESSION_SECRET, STAFF_SESSION_SECRET, CASES_SECRET_KEY (generated once into var/secrets/ if unset).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,23 @@ export RASA_URL="http://127.0.0.1:${RASA_PORT}"
 export RASA_TRACKER_DB=${RASA_TRACKER_DB:-var/rasa/tracker.db}
 export RASA_TELEMETRY_ENABLED=false  # no phoning home from a government service
 export GATEWAY_RASA_TOKEN=${GATEWAY_RASA_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
+# Secrets the gateway needs, generated once into var/secrets/ (mode 600) unless the environment sets
+# them, so browser sessions, staff sign-ins and the keyed hashes of citizens' contacts survive a
+# restart. Production sets all of them from its own secret store.
+ensure_secret() {  # ensure_secret NAME: export NAME from the environment or var/secrets/NAME
+  local name=$1 file=var/secrets/$1
+  if [ -z "${!name:-}" ]; then
+    mkdir -p var/secrets
+    [ -s "$file" ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_hex(32))' >"$file")
+    printf -v "$name" '%s' "$(cat "$file")"
+  fi
+  export "${name?}"
+}
+ensure_secret WEB_SESSION_SECRET    # web chat session ids
+ensure_secret STAFF_SESSION_SECRET  # staff console sessions and CSRF tokens
+ensure_secret CASES_SECRET_KEY      # keyed hashes and encryption of citizens' contact data
+# The console is served over plain HTTP on loopback here; behind TLS set STAFF_COOKIE_SECURE=true.
+export STAFF_COOKIE_SECURE=${STAFF_COOKIE_SECURE:-false}
 LOG_DIR=var/log
 mkdir -p "$LOG_DIR" "$(dirname "$RASA_TRACKER_DB")"
 

@@ -42,8 +42,8 @@ LINE_TOKEN = "bench-line-token"
 class CountingLine(FakeLine):
     """The fake LINE API plus a hook that wakes whoever waits for a given answer."""
 
-    def __init__(self) -> None:
-        super().__init__(access_token=LINE_TOKEN)
+    def __init__(self, validate: bool = True) -> None:
+        super().__init__(access_token=LINE_TOKEN, validate_bodies=validate)
         self.waiters: dict[str, asyncio.Future[float]] = {}
         self.answered_at: dict[str, list[float]] = {}
 
@@ -112,7 +112,9 @@ def gateway_process(
 
 
 @asynccontextmanager
-async def running_stack(workdir: Path, split: bool = True, nice_work: int = 0) -> AsyncIterator[Stack]:
+async def running_stack(
+    workdir: Path, split: bool = True, nice_work: int = 0, validate_line: bool = True
+) -> AsyncIterator[Stack]:
     """split: one gateway process acknowledges webhooks, a second one (same Redis) does the work.
 
     nice_work > 0 starts Rasa, the action server and the gateway worker with that `nice` value, so
@@ -120,7 +122,7 @@ async def running_stack(workdir: Path, split: bool = True, nice_work: int = 0) -
     """
     model = newest_model()
     workdir.mkdir(parents=True, exist_ok=True)
-    line = CountingLine()
+    line = CountingLine(validate=validate_line)
     runner = web.AppRunner(line.app(), access_log=None)
     await runner.setup()
     line_port = free_port()

@@ -139,7 +139,7 @@ async def test_rasa_timeout_is_bounded_and_retried(
     await eventually(lambda: len(fake_line.deliveries) == 1, timeout=5)
 
 
-async def test_sub_apps_are_mounted_and_share_the_gateway_resources(aiohttp_client, base_settings) -> None:
+async def test_sub_apps_are_mounted_and_share_the_gateway_resources(base_settings, aiohttp_client) -> None:
     from aiohttp import web
 
     from channels.app import create_app
@@ -185,7 +185,7 @@ async def test_dead_letters_cli_lists_failures_without_personal_data(
 
 
 async def test_ack_only_process_and_worker_process_share_the_queue(
-    aiohttp_client, base_settings, fake_line: FakeLine, fake_rasa: FakeRasa
+    base_settings, aiohttp_client, fake_line: FakeLine, fake_rasa: FakeRasa
 ) -> None:
     """GATEWAY_WORKER=0 acknowledges only; a second process (same Redis) answers."""
     from channels.app import create_app

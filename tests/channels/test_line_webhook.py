@@ -229,7 +229,7 @@ async def test_line_api_timeout_falls_back_then_dead_letters(
     assert len([d for d in fake_line.deliveries if d.kind == "push"]) == 1
 
 
-async def test_disabled_without_secrets_one_log_line(aiohttp_client, base_settings, caplog) -> None:
+async def test_disabled_without_secrets_one_log_line(base_settings, aiohttp_client, caplog) -> None:
     from channels.app import create_app
 
     caplog.set_level(logging.WARNING, logger="channels.app")

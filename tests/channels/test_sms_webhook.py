@@ -68,6 +68,7 @@ async def test_generic_signature_valid_invalid_missing(
     assert fake_rasa.paths == ["/webhooks/sms/webhook"]
     sender = fake_rasa.calls[0]["sender"]
     assert sender.startswith("sms:") and "812345678" not in json.dumps(fake_rasa.calls[0])
+    assert "n" not in fake_rasa.calls[0]["metadata"].get("extra", {})  # not even the sealed number
     sent = fake_sms.sent[0]
     assert sent["to"] == E164 and sent["text"].startswith("ได้รับ: สวัสดีค่ะ")
 
@@ -257,11 +258,11 @@ async def test_provider_timeout_is_bounded_and_ends_in_dead_letter(
     assert "812345678" not in json.dumps(letters[0].event)
 
 
-async def test_sms_disabled_without_secrets(aiohttp_client, base_settings, caplog) -> None:
+async def test_sms_disabled_without_secrets(base_settings, aiohttp_client, caplog) -> None:
     from channels.app import create_app
 
     caplog.set_level(logging.WARNING, logger="channels.app")
-    app = create_app(base_settings, channel_factories={"sms": "channels.sms.adapter:build"})
+    app = create_app(base_settings, channel_factories={"sms": "channels.sms.adapter:build"}, subapps={})
     assert [r.getMessage() for r in caplog.records] == [
         "channel sms disabled: neither SMS_WEBHOOK_SECRET nor TWILIO_AUTH_TOKEN is set"
     ]

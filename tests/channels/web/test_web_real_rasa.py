@@ -72,7 +72,7 @@ class RealStack:
         return self.rasa.env["GATEWAY_RASA_TOKEN"]  # Rasa's input channels require it from the gateway
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        quoted = urllib.parse.quote(sender, safe="")
+        quoted = urllib.parse.quote(sender, safe=":")
         status, body = http_json("GET", f"{self.url}/conversations/{quoted}/tracker")
         assert status == 200, (status, body)
         return body
@@ -116,6 +116,7 @@ async def test_web_chat_through_the_real_bot(real_stack: RealStack, gateway: Any
     sender = "web:" + str(SessionSigner(SECRET).verify(chat.session))
     tracker = real_stack.tracker(sender)
     users = [e for e in tracker["events"] if e["event"] == "user"]
+    assert users, tracker
     assert [e["text"] for e in users] == ["/greet", "สวัสดีค่ะ", "ทำบัตรประชาชนใหม่ใช้เอกสารอะไรบ้าง"]
     assert {e["input_channel"] for e in users} == {"web"}
 
