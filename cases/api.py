@@ -7,8 +7,6 @@ threads and never blocks the event loop.
 
 from __future__ import annotations
 
-import os
-
 import asyncio
 import base64
 import binascii
@@ -16,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any

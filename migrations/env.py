@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from db.base import Base
 from db.engine import make_engine
 from db.models_registry import import_all_models

@@ -35,7 +35,7 @@ _DAMM_TABLE: tuple[tuple[int, ...], ...] = tuple(
 
 _SERIAL_MAX = 9_999_999
 # Thai digits and invisible characters are cleaned here too so this module needs no pythainlp.
-_CLEAN_TABLE = {ord(t): str(i) for i, t in enumerate("๐๑๒๓๔๕๖๗๘๙")}
+_CLEAN_TABLE: dict[int, str | None] = {ord(t): str(i) for i, t in enumerate("๐๑๒๓๔๕๖๗๘๙")}
 _CLEAN_TABLE.update({ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"})
 _SEPARATORS = re.compile(r"[\s\-.]+")
 _SHAPE = re.compile(r"([A-Za-z]{2})(\d{10})")

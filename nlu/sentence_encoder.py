@@ -95,6 +95,7 @@ def encode(texts: list[str]) -> np.ndarray:
     model = _get_model() if todo else None
     for begin in range(0, len(todo), _BATCH):
         batch = todo[begin : begin + _BATCH]
+        assert model is not None  # todo is non-empty here
         vectors = np.asarray(model.encode([texts[i] for i in batch]), dtype=np.float32)
         out[batch] = vectors
         if _cache is not None:

@@ -6,6 +6,9 @@ export RASA_TELEMETRY_ENABLED=false  # Rasa would otherwise report usage and err
 RASA=.venv-rasa/bin
 mkdir -p results
 
+echo "== Lint (ruff) and types (mypy)"
+.venv/bin/ruff check . && .venv/bin/ruff format --check . >/dev/null && .venv/bin/mypy
+
 echo "== Rasa data validation"
 $RASA/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --quiet
 
