@@ -36,33 +36,18 @@ from knowledge.search.live import LiveIndex
 from knowledge.search.text import bm25_tokens
 from knowledge.settings import KnowledgeSettings
 from knowledge.store import KnowledgeStore
+from nlu.thai_date import thai_date as format_thai_date
 
 logger = logging.getLogger(__name__)
 
 BUTTON_TITLE_MAX = 20  # LINE quick-reply labels; other channels are fine with it too
-THAI_MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
 # Per channel: how many list items to show before "และอื่น ๆ", and whether office hours fit.
 LIST_LIMIT: dict[str, int] = {"sms": 3, "default": 6}
 NEAREST_COUNT = 3
 
 
 def thai_date(value: dt.date | None) -> str:
-    if value is None:
-        return "ไม่ระบุ"
-    return f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + 543}"
+    return "ไม่ระบุ" if value is None else format_thai_date(value)
 
 
 def button_title(text: str) -> str:

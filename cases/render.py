@@ -7,6 +7,8 @@ from typing import Any
 
 import smsutil
 
+from nlu.thai_date import thai_date as format_thai_date
+
 STATUS_LABELS_TH: dict[str, str] = {
     "received": "ได้รับเรื่องแล้ว",
     "in_review": "กำลังตรวจสอบ",
@@ -16,26 +18,11 @@ STATUS_LABELS_TH: dict[str, str] = {
     "rejected": "ไม่สามารถดำเนินการได้",
     "closed": "ปิดเรื่องแล้ว",
 }
-_THAI_MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
 
 
 def thai_date(iso_date: str) -> str:
     """'2026-12-05' -> '5 ธ.ค. 2569' (Buddhist era, as Thai readers expect)."""
-    day = dt.date.fromisoformat(iso_date)
-    return f"{day.day} {_THAI_MONTHS[day.month - 1]} {day.year + 543}"
+    return format_thai_date(dt.date.fromisoformat(iso_date))
 
 
 def _lines(payload: dict[str, Any]) -> list[str]:
