@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from alembic import command
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,25 +12,18 @@ from sqlalchemy import inspect, select
 from actions.fallback import ActionFallbackRephrase
 from actions.unanswered import UnansweredRecorder
 from actions.unanswered_models import UnansweredMessage
-from db.engine import database_url, make_engine, make_sessionmaker
+from db.engine import make_engine, make_sessionmaker
 from db.migrate import alembic_config, upgrade
 from nlu.pii import CITIZEN_ID_MASK
+from tests.databases import throwaway_database
 
 pytestmark = pytest.mark.postgres
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    name = f"dialogue_test_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield database_url({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}"})
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def pg_url(tmp_path) -> Iterator[str]:
+    with throwaway_database("postgresql", tmp_path, "dialogue") as url:
+        yield url
 
 
 async def test_misses_are_recorded_masked_on_postgresql(pg_url, make_tracker):

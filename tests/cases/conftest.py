@@ -7,12 +7,10 @@ test so tests never see each other's rows.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,10 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.settings import CasesSettings
-from db.migrate import upgrade
-
-PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
-PG_URL = os.environ.get("TEST_PG_URL_BASE", "postgresql+psycopg://postgres@127.0.0.1:5432/")
+from tests.databases import throwaway_database
 
 # Children first, so deleting never trips a foreign key.
 CASE_TABLES = (
@@ -47,21 +42,8 @@ CASE_TABLES = (
     params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
 )
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('cases-db') / 'cases.db'}"
-        upgrade(url)
+    with throwaway_database(request.param, tmp_path_factory.mktemp("cases-db"), "cases") as url:
         yield url
-        return
-    name = f"cases_test_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = PG_URL + name
-        upgrade(url)
-        yield url
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -4,19 +4,16 @@ local server and dropped afterwards), migrated with Alembic like production, and
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine, text
 
 from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade
 from knowledge.search.embedders import DEFAULT_BACKEND, Embedder, EmbedderConfig, make_embedder
 from knowledge.store import KnowledgeStore
+from tests.databases import throwaway_database
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/"
@@ -24,24 +21,15 @@ KB_TABLES = ("kb_service_versions", "kb_services")
 
 
 @pytest.fixture(scope="session")
-def kb_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('kb-sqlite') / 'kb.db'}"
-    upgrade(url)
-    return url
+def kb_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with throwaway_database("sqlite", tmp_path_factory.mktemp("kb-sqlite"), "kb") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
-def kb_postgres_url() -> Iterator[str]:
-    name = f"kb_test_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = PG_URL + name
-        upgrade(url)
+def kb_postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with throwaway_database("postgresql", tmp_path_factory.mktemp("kb-pg"), "kb") as url:
         yield url
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

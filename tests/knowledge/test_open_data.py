@@ -30,7 +30,8 @@ from knowledge.open_data import (
 from knowledge.record import Fee, ServiceRecord
 from knowledge.seedfile import load_dir
 from knowledge.store import KnowledgeStore
-from tests.staff.staff_helpers import reset, throwaway_database
+from tests.databases import throwaway_database
+from tests.staff.staff_helpers import reset
 
 STAFF_ONLY_MARKERS = ("editor_somsri", "ข้อความร่างลับ", "บันทึกภายใน", "updated_by", "change_note", "created_by")
 

@@ -15,7 +15,8 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import Engine
 
 from db.engine import make_engine
-from tests.staff.staff_helpers import gateway_like_app, reset, throwaway_database
+from tests.databases import throwaway_database
+from tests.staff.staff_helpers import gateway_like_app, reset
 
 
 @pytest.fixture(scope="session")

@@ -6,20 +6,14 @@ on the local server, migrated with the project's Alembic chain and dropped after
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import secrets
-from collections.abc import Iterator
-from pathlib import Path
 
-import psycopg
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import Engine, text, update
 
 from db.engine import make_sessionmaker
-from db.migrate import upgrade
 from knowledge.open_data import OpenDataSettings
 from knowledge.open_data import create_app as create_open_data
 from staff import accounts
@@ -36,25 +30,6 @@ PASSWORD = "ถูกต้อง-correct-horse-42"
 
 # Children first, so deleting never trips a foreign key.
 TABLES = ("staff_sessions", "audit_log", "staff_users", "kb_service_versions", "kb_services")
-
-
-@contextlib.contextmanager
-def throwaway_database(kind: str, directory: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        url = f"sqlite:///{directory / 'staff.db'}"
-        upgrade(url)
-        yield url
-        return
-    name = f"staff_test_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = PG_URL + name
-        upgrade(url)
-        yield url
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def reset(engine: Engine) -> None:

@@ -1,0 +1,37 @@
+"""Throw-away databases for tests: a migrated SQLite file, or a fresh PostgreSQL database on the
+local server that is dropped afterwards, so parallel runs and reruns never see each other's rows."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+
+from db.migrate import upgrade
+
+PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+PG_URL = os.environ.get("TEST_PG_URL_BASE", "postgresql+psycopg://postgres@127.0.0.1:5432/")
+
+
+@contextlib.contextmanager
+def throwaway_database(kind: str, directory: Path, prefix: str = "govbot") -> Iterator[str]:
+    """Yield the URL of a database at the newest migration; `kind` is "sqlite" or "postgresql"."""
+    if kind == "sqlite":
+        url = f"sqlite:///{directory / f'{prefix}.db'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"{prefix}_test_{os.getpid()}_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = PG_URL + name
+        upgrade(url)
+        yield url
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
