@@ -18,3 +18,5 @@ start=$(date +%s)
   --fixed-model-name "govbot-$(date +%Y%m%d-%H%M%S)" --quiet
 echo "$fingerprint" > models/.fingerprint
 echo "train: done in $(( $(date +%s) - start )) s"
+# Keep the three newest models (Rasa serves the newest); older ones only fill the disk.
+ls -t models/*.tar.gz 2>/dev/null | tail -n +4 | xargs -r rm -f
