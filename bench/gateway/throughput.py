@@ -312,8 +312,12 @@ def cpu_note(r: dict) -> str:
     rasa_extra = gate.get("rasa", 0.0) - base.get("rasa", 0.0)
     return (
         f"\nThe gateway's own processes (front, worker, Redis) cost {own:.1f} ms of CPU per message, and Rasa"
-        f" spends {rasa_extra:+.1f} ms per message more on the `line` channel than on REST (not profiled;"
-        " likely the metadata stored with each user event). Everything shares the same 2 cores with Rasa,"
+        f" spends {rasa_extra:+.1f} ms per message more on the `line` channel than on REST. A py-spy profile"
+        " of Rasa (2026-11-25) found no `line`-only work: per request, both channels split their time alike"
+        " (sentence encoder ~25%, policies ~22%, tracker load ~10%, tracker save ~9%):"
+        " the difference looks like the same code running slower while the gateway's processes share"
+        " the cores, not the metadata."
+        " Everything shares the same 2 cores with Rasa,"
         " whose single-threaded event loop is the bottleneck, so on this machine that overhead shows up"
         " directly in the ratio;"
         " with the gateway on its own cores (its usual deployment) only Rasa's extra cost would remain."
