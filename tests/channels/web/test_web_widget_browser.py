@@ -11,7 +11,6 @@ import asyncio
 import re
 import socket
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,21 +19,11 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from channels import keys
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
 from tests.channels.web.webchat_fakes import BUTTONS, GREETING, SERVICE_ANSWER, FakeRasa, echo_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
 TIMEOUT_MS = 10_000
 
 
