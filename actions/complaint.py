@@ -1,32 +1,87 @@
-"""complaint_form skeleton: category, what happened, where, an optional photo, consent.
+"""complaint_form: category, what happened, where, an optional photo, consent, then a confirmation.
 
-Answers are checked here; the case registry of issue 5 will create the case in the submit action.
-Until then the submit action says plainly that nothing was sent or kept and where to report
-instead, and clears the slots.
+Every answer is checked here with a clear reply when it cannot be used, and nothing already given
+is lost (a photo or a location sent at the wrong step is kept). On LINE a location arrives as the
+intent /share_location with the coordinates as entities, a photo as /share_image with the LINE
+message id in metadata: the photo is downloaded and stored at once (LINE keeps it only for a while)
+and the slot holds only the stored file's reference. SMS and web chat cannot send photos or
+locations here, so they skip the photo question and type an address. The case is created only after
+the citizen confirms the summary; the reply gives the reference in a form that can be read out on
+the phone and says whether updates will come on this channel.
+
+Blocking work runs in worker threads (asyncio.to_thread), never on the action server's event loop:
+storing and sweeping waiting photos (up to CASES_MAX_PHOTO_BYTES each), reading one back, and the
+transaction that files the case (on SQLite it may wait for the write lock).
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import logging
+import math
+import time
+import unicodedata
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
+from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
-from actions.form_reset import clear_events
+from actions.form_reset import COMPLAINT_SLOTS, clear_events
+from actions.line_content import ContentError, ContentTooLarge, LineContentClient, LineContentSettings
 from actions.replies import COMPLAINT_CATEGORIES, NO_PHOTO_LABEL
+from cases.complaint_routing import ComplaintRoute, ensure_agency, route_for
+from cases.contacts import ContactError, check_sender_id
+from cases.geo import inside_thailand
+from cases.models import utcnow
+from cases.photos import PhotoError, PhotoStore, check_photo, sniff_image_type
+from cases.service import (
+    AskerKeys,
+    CaseInputError,
+    NewCase,
+    NewComplaint,
+    NewConsent,
+    NewContact,
+    NewPhoto,
+    create_case,
+    lift_opt_outs,
+)
+from nlu.pii import mask
+
+log = logging.getLogger(__name__)
 
 MIN_DESCRIPTION_CHARS = 8
+MIN_DESCRIPTION_LETTERS = 4  # letters or digits: "😡😡😡😡😡😡😡😡" says nothing an agency can act on
 MAX_DESCRIPTION_CHARS = 1000
 MIN_LOCATION_CHARS = 3
-NO_PHOTO_WORDS = frozenset({NO_PHOTO_LABEL, "ไม่มี", "ไม่มีรูปค่ะ", "ไม่มีรูปครับ", "ข้าม", "no", "skip", "none"})
-# How the gateway hands over media and locations as text (see /work/notes/dialogue-contract.md).
-MEDIA_PREFIX = "media:"
-LOCATION_PREFIX = "location:"
+MAX_LOCATION_CHARS = 300
+NO_PHOTO_WORDS = frozenset(
+    {NO_PHOTO_LABEL, "ไม่มี", "ไม่มีค่ะ", "ไม่มีครับ", "ไม่มีรูปค่ะ", "ไม่มีรูปครับ", "ข้าม", "no", "skip", "none"}
+)
+CONSENT_WORDS = {"ยินยอม": True, "ยินยอมค่ะ": True, "ยินยอมครับ": True, "ไม่ยินยอม": False}
+CONFIRM_WORDS = {"ยืนยัน": "yes", "ยืนยันค่ะ": "yes", "ยืนยันครับ": "yes", "แก้ไข": "edit", "แก้ไขค่ะ": "edit"}
+# complaint_location when only a map pin was sent (no address came with it).
+PIN_ONLY = "(ตำแหน่งบนแผนที่)"
+PHOTO_PREFIX = "photo:"
+NO_PHOTO = "none"
+PHOTO_CHANNELS = frozenset({"line"})
+# Photos wait here (under CASES_PHOTO_DIR) until the complaint is confirmed, so the case photo store
+# only ever holds photos of filed cases; a wait abandoned (cancel, menu) is swept after a day.
+PENDING_DIR = "pending"
+PENDING_MAX_AGE_SECONDS = 24 * 3600
+_INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
+_SPOKEN_DIGITS = dict(
+    zip("0123456789", ["ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า"], strict=True)
+)
+_SPOKEN_LETTERS = {"A": "เอ", "C": "ซี", "M": "เอ็ม", "P": "พี"}
 
 
 def category_key(text: str) -> str | None:
@@ -37,13 +92,171 @@ def category_key(text: str) -> str | None:
     return None
 
 
+def spoken_reference(reference: str) -> str:
+    """CM69-1234-5678 -> "ซี เอ็ม หก เก้า / หนึ่ง สอง …": what to say when reading it to 1111."""
+    groups = []
+    for group in reference.split("-"):
+        groups.append(" ".join(_SPOKEN_LETTERS.get(c, _SPOKEN_DIGITS.get(c, c)) for c in group))
+    return " ขีด ".join(groups)
+
+
+def _squash(value: Any) -> str:
+    return " ".join(str(value or "").translate(_INVISIBLE).split())
+
+
+def _meaningful_chars(text: str) -> int:
+    """Letters and digits (Thai vowel and tone marks count with their consonant, emoji do not)."""
+    return sum(1 for c in text if unicodedata.category(c)[0] in "LN")
+
+
+def _intent(tracker: Tracker) -> str:
+    return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+
+
+def _coordinate(value: Any, limit: float) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and -limit <= number <= limit else None
+
+
+def _shared_location(tracker: Tracker) -> tuple[float | None, float | None, str | None]:
+    """Coordinates from the /share_location entities (metadata.location as a fallback), and the
+    address LINE sent with the pin, if any."""
+    entities = {e.get("entity"): e.get("value") for e in (tracker.latest_message or {}).get("entities") or []}
+    place = latest_metadata(tracker).get("location")
+    place = place if isinstance(place, dict) else {}
+    lat = _coordinate(entities.get("latitude", place.get("latitude")), 90)
+    lon = _coordinate(entities.get("longitude", place.get("longitude")), 180)
+    address = _squash(place.get("address") or place.get("title"))[:MAX_LOCATION_CHARS] or None
+    return lat, lon, mask(address) if address else None
+
+
+def _channel(tracker: Tracker) -> str:
+    return asker_of(tracker, None).channel
+
+
+def pending_photos(cases: CaseRuntime) -> PhotoStore:
+    return PhotoStore(cases.settings.photo_dir / PENDING_DIR)
+
+
+def sweep_pending(store: PhotoStore, now: float | None = None) -> int:
+    """Delete waiting photos older than a day (forms cancelled or left); returns how many."""
+    cutoff = (now if now is not None else time.time()) - PENDING_MAX_AGE_SECONDS
+    removed = 0
+    for path in store.root.glob("*/*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        except OSError:
+            continue  # another process swept it first
+    return removed
+
+
+def keep_pending(store: PhotoStore, data: bytes, content_type: str) -> str:
+    """Sweep abandoned waiting photos, then keep this one; returns its reference. File I/O."""
+    sweep_pending(store)
+    return store.save(data, content_type)[1]
+
+
 class ValidateComplaintForm(FormValidationAction):
+    def __init__(self, cases: CaseRuntime | None = None, line: LineContentClient | None = None) -> None:
+        self.cases = cases
+        self.line = line
+
     def name(self) -> str:
         return "validate_complaint_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Only LINE can send photos here: other channels are never asked for one."""
+        if _channel(tracker) in PHOTO_CHANNELS:
+            return domain_slots
+        return [slot for slot in domain_slots if slot != "complaint_photo"]
+
+    # --- things sent at any step: kept, whichever question was asked -----------------------
+
+    async def _take_photo(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """Download, check and store the image just sent; {} (after a clear reply) when it can't be."""
+        if _channel(tracker) not in PHOTO_CHANNELS or self.cases is None or self.line is None:
+            replies.send(dispatcher, tracker, "complaint_photo_unavailable")
+            return {}
+        media_id = str(latest_metadata(tracker).get("media_id") or "")
+        limit = self.cases.tools.max_photo_bytes
+        try:
+            content = await self.line.fetch(media_id, limit)
+        except ContentTooLarge:
+            replies.send(dispatcher, tracker, "complaint_photo_too_large", values={"mb": f"{limit / 1e6:g}"})
+            return {}
+        except ContentError as exc:
+            log.warning("complaint photo not fetched: %s", exc)
+            replies.send(dispatcher, tracker, "complaint_photo_fetch_failed")
+            return {}
+        declared = content.content_type
+        if declared not in ("image/jpeg", "image/png"):
+            declared = sniff_image_type(content.data) or declared
+        try:
+            content_type = check_photo(content.data, declared, limit)
+        except PhotoError:
+            replies.send(dispatcher, tracker, "complaint_photo_not_image")
+            return {}
+        ref = await asyncio.to_thread(keep_pending, pending_photos(self.cases), content.data, content_type)
+        return {"complaint_photo": PHOTO_PREFIX + ref}
+
+    @staticmethod
+    def _take_location(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        lat, lon, address = _shared_location(tracker)
+        if lat is None or lon is None:
+            replies.send(dispatcher, tracker, "complaint_location_unreadable")
+            return {}
+        if not inside_thailand(lat, lon):
+            replies.send(dispatcher, tracker, "complaint_location_outside_thailand")
+            return {}
+        return {"complaint_location": address or PIN_ONLY, "complaint_lat": lat, "complaint_lon": lon}
+
+    async def _out_of_turn(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """A photo, location or sticker sent while another question is open: keep what can be kept,
+        say so, and leave `slot` unanswered (the form asks it again). None for ordinary text."""
+        intent = _intent(tracker)
+        kept: dict[str, Any] = {}
+        if intent == "share_image":
+            kept = await self._take_photo(dispatcher, tracker)
+        elif intent == "share_location":
+            kept = self._take_location(dispatcher, tracker)
+        elif intent != "share_sticker":
+            return None
+        if kept or intent == "share_sticker":
+            replies.send(dispatcher, tracker, f"complaint_kept_{intent.removeprefix('share_')}")
+        return {**kept, slot: None}
+
+    async def _ask_again(
+        self, slot: str, reply: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """An answer that cannot be used: keep what was sent out of turn, else say why (`reply`);
+        either way `slot` stays unanswered and the form asks it again."""
+        early = await self._out_of_turn(slot, dispatcher, tracker)
+        if early is not None:
+            return early
+        replies.send(dispatcher, tracker, reply)
+        return {slot: None}
+
+    # --- the questions ------------------------------------------------------------------------
 
     async def validate_complaint_category(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        early = await self._out_of_turn("complaint_category", dispatcher, tracker)
+        if early is not None:
+            return early
         key = category_key(str(slot_value or ""))
         if key is None:
             replies.send(dispatcher, tracker, "complaint_category_unknown")
@@ -52,50 +265,247 @@ class ValidateComplaintForm(FormValidationAction):
     async def validate_complaint_description(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = " ".join(str(slot_value or "").split())
-        if len(text) < MIN_DESCRIPTION_CHARS:
+        early = await self._out_of_turn("complaint_description", dispatcher, tracker)
+        if early is not None:
+            return early
+        text = _squash(slot_value)
+        if len(text) > MAX_DESCRIPTION_CHARS:
+            replies.send(
+                dispatcher,
+                tracker,
+                "complaint_description_too_long",
+                values={"max": f"{MAX_DESCRIPTION_CHARS:,}"},
+            )
+            return {"complaint_description": None}
+        if len(text) < MIN_DESCRIPTION_CHARS or _meaningful_chars(text) < MIN_DESCRIPTION_LETTERS:
             replies.send(dispatcher, tracker, "complaint_description_too_short")
             return {"complaint_description": None}
-        return {"complaint_description": text[:MAX_DESCRIPTION_CHARS]}
+        # A national id or phone typed into the story is masked before it is kept anywhere.
+        return {"complaint_description": mask(text)}
 
     async def validate_complaint_location(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = " ".join(str(slot_value or "").split())
-        if len(text) < MIN_LOCATION_CHARS and not text.startswith(LOCATION_PREFIX):
+        if _intent(tracker) == "share_location":
+            return self._take_location(dispatcher, tracker) or {"complaint_location": None}
+        early = await self._out_of_turn("complaint_location", dispatcher, tracker)
+        if early is not None:
+            return early
+        text = _squash(slot_value)
+        if len(text) > MAX_LOCATION_CHARS:
+            replies.send(dispatcher, tracker, "complaint_location_too_long")
+            return {"complaint_location": None}
+        if len(text) < MIN_LOCATION_CHARS or _meaningful_chars(text) < MIN_LOCATION_CHARS:
             replies.send(dispatcher, tracker, "complaint_location_too_short")
             return {"complaint_location": None}
-        return {"complaint_location": text[:MAX_DESCRIPTION_CHARS]}
+        return {"complaint_location": mask(text), "complaint_lat": None, "complaint_lon": None}
 
     async def validate_complaint_photo(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(slot_value or "").strip()
-        if text.casefold() in NO_PHOTO_WORDS:
-            return {"complaint_photo": "none"}
-        if text.startswith(MEDIA_PREFIX):
-            return {"complaint_photo": text}
-        replies.send(dispatcher, tracker, "complaint_photo_not_image")
-        return {"complaint_photo": None}
+        intent = _intent(tracker)
+        if intent == "share_image":
+            return await self._take_photo(dispatcher, tracker) or {"complaint_photo": None}
+        text = _squash(slot_value)
+        if intent == "deny" or text.casefold() in NO_PHOTO_WORDS:
+            return {"complaint_photo": NO_PHOTO}
+        return await self._ask_again("complaint_photo", "complaint_photo_missing", dispatcher, tracker)
 
     async def validate_contact_consent(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"contact_consent": slot_value if isinstance(slot_value, bool) else None}
+        if isinstance(slot_value, bool):
+            return {"contact_consent": slot_value}
+        answer = CONSENT_WORDS.get(_squash(slot_value))
+        if answer is None:
+            return await self._ask_again("contact_consent", "complaint_consent_unclear", dispatcher, tracker)
+        return {"contact_consent": answer}
+
+    async def validate_complaint_confirm(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = slot_value if slot_value in ("yes", "edit") else CONFIRM_WORDS.get(_squash(slot_value))
+        if answer == "edit":
+            # Start over: every answer is asked again, and a waiting photo is let go.
+            photo = str(tracker.get_slot("complaint_photo") or "")
+            if photo.startswith(PHOTO_PREFIX) and self.cases is not None:
+                await asyncio.to_thread(pending_photos(self.cases).delete, photo.removeprefix(PHOTO_PREFIX))
+            replies.send(dispatcher, tracker, "complaint_start_over")
+            return dict.fromkeys(COMPLAINT_SLOTS)
+        if answer is None:
+            return await self._ask_again(
+                "complaint_confirm", "complaint_confirm_unclear", dispatcher, tracker
+            )
+        return {"complaint_confirm": answer}
+
+
+def summary_values(tracker: Tracker) -> dict[str, str]:
+    """The summary to check before anything is created: ยืนยัน / แก้ไข (start over) / ยกเลิก."""
+    category = str(tracker.get_slot("complaint_category") or "")
+    photo = str(tracker.get_slot("complaint_photo") or "")
+    description = str(tracker.get_slot("complaint_description") or "")
+    location = str(tracker.get_slot("complaint_location") or "")
+    lat, lon = tracker.get_slot("complaint_lat"), tracker.get_slot("complaint_lon")
+    if lat is not None and lon is not None:
+        pin = f"พิกัด {float(lat):.5f}, {float(lon):.5f}"
+        location = pin if location == PIN_ONLY else f"{location} ({pin})"
+    return {
+        "category": COMPLAINT_CATEGORIES.get(category, category),
+        "description": description,
+        "short_description": description if len(description) <= 40 else description[:40] + "…",
+        "location": location,
+        "photo": "แนบ 1 รูป" if photo.startswith(PHOTO_PREFIX) else "ไม่มี",
+        "consent": "ยินยอม" if tracker.get_slot("contact_consent") else "ไม่ยินยอม",
+    }
+
+
+def _consent_time(tracker: Tracker) -> dt.datetime:
+    """When the citizen said yes: the timestamp of the user message that set contact_consent."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "contact_consent" and event.get("value"):
+            stamp = event.get("timestamp")
+            if isinstance(stamp, (int, float)):
+                return dt.datetime.fromtimestamp(stamp, dt.UTC)
+    return utcnow()
+
+
+def _contacts(asker: Asker, notify: bool) -> tuple[NewContact, ...]:
+    """The asker's own channel contact: on SMS the number too (it is where updates go)."""
+    try:
+        check_sender_id(asker.channel, asker.sender_id)
+    except ContactError:
+        log.warning("complaint filed without a contact: sender id does not fit channel %s", asker.channel)
+        return ()
+    if asker.channel == "sms":
+        if asker.sms_number is None:
+            return ()
+        return (NewContact("sms", sender_id=asker.sender_id, phone=asker.sms_number, notify=notify),)
+    return (NewContact(asker.channel, sender_id=asker.sender_id, notify=notify),)
+
+
+def _updates_key(asker: Asker, contacts: tuple[NewContact, ...], consent: bool) -> str:
+    if not consent:
+        return "complaint_updates_none"
+    if not contacts:
+        return "complaint_updates_unreachable"
+    return f"complaint_updates_{asker.channel}"
+
+
+def waiting_photo(cases: CaseRuntime, pending_ref: str) -> tuple[NewPhoto, ...]:
+    """The photo waiting for this complaint, read back from the pending store (file I/O); () when it
+    is gone (swept after a day)."""
+    data = pending_photos(cases).read(pending_ref)
+    content_type = sniff_image_type(data) if data else None
+    if data and content_type:
+        return (NewPhoto(content_type=content_type, data=data),)
+    log.warning("complaint photo no longer in the store; filed without it")
+    return ()
+
+
+def new_complaint_case(
+    tracker: Tracker,
+    route: ComplaintRoute,
+    contacts: tuple[NewContact, ...],
+    consent: bool,
+    photos: tuple[NewPhoto, ...],
+) -> NewCase:
+    """The case exactly as the citizen confirmed it in the summary."""
+    lat, lon = tracker.get_slot("complaint_lat"), tracker.get_slot("complaint_lon")
+    location = str(tracker.get_slot("complaint_location") or "")
+    return NewCase(
+        kind="complaint",
+        service_id=route.service_id,
+        contacts=contacts,
+        # The exact words the citizen agreed to, in the variant their channel showed.
+        consent=(
+            NewConsent(
+                wording=replies.reply_for("ask_contact_consent", tracker.get_latest_input_channel()).text,
+                given_at=_consent_time(tracker),
+            )
+            if consent
+            else None
+        ),
+        complaint=NewComplaint(
+            category=route.category,
+            description=str(tracker.get_slot("complaint_description") or ""),
+            lat=float(lat) if lat is not None else None,
+            lon=float(lon) if lon is not None else None,
+            address=None if location == PIN_ONLY else location,
+            photos=photos,
+        ),
+        actor="citizen",
+    )
+
+
+def create_complaint(
+    sessions: sessionmaker[Session], cases: CaseRuntime, route: ComplaintRoute, new: NewCase, asker: Asker
+) -> str:
+    """One transaction (the agency row on first use, then the case; its photo goes to the case photo
+    store); returns the new reference. Consent given here lifts the asker's earlier STOP or erasure
+    on this channel, as subscribing does: it is their newer choice."""
+    with sessions() as session, session.begin():
+        ensure_agency(session, route)
+        reference = create_case(session, route.agency_id, new, cases.tools).reference
+        if new.consent is not None:
+            lift_opt_outs(
+                session, AskerKeys.of(cases.tools.vault, asker.channel, asker.sender_id, asker.sms_number)
+            )
+        return reference
 
 
 class ActionSubmitComplaint(Action):
+    def __init__(
+        self, cases: CaseRuntime | None = None, sessions: sessionmaker[Session] | None = None
+    ) -> None:
+        self.cases = cases
+        self.sessions = sessions
+
     def name(self) -> str:
         return "action_submit_complaint"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        replies.send(dispatcher, tracker, "complaint_coming_soon")
+        if self.cases is None or self.sessions is None:
+            replies.send(dispatcher, tracker, "complaint_unavailable")
+            return clear_events()
+        if tracker.get_slot("complaint_confirm") != "yes":
+            replies.send(dispatcher, tracker, "complaint_not_sent")
+            return clear_events()
+        try:
+            reference, updates = await self._file(tracker, self.cases, self.sessions)
+        except (CaseInputError, SQLAlchemyError, OSError, KeyError) as exc:
+            # No citizen text in the log: only the kind of failure (and, for input, which field).
+            log.error("complaint not filed: %s %s", type(exc).__name__, getattr(exc, "field", ""))
+            replies.send(dispatcher, tracker, "complaint_failed")
+            return clear_events()
+        updates_text = replies.reply_for(updates, tracker.get_latest_input_channel()).text
+        values = {"reference": reference, "spoken": spoken_reference(reference), "updates": updates_text}
+        replies.send(dispatcher, tracker, "complaint_filed", values=values)
         return clear_events()
+
+    async def _file(
+        self, tracker: Tracker, cases: CaseRuntime, sessions: sessionmaker[Session]
+    ) -> tuple[str, str]:
+        """Files the case; returns its reference and the reply that says where updates will go."""
+        asker = asker_of(tracker, cases)
+        consent = tracker.get_slot("contact_consent") is True
+        contacts = _contacts(asker, notify=consent)
+        photo = str(tracker.get_slot("complaint_photo") or "")
+        pending_ref = photo.removeprefix(PHOTO_PREFIX) if photo.startswith(PHOTO_PREFIX) else None
+        photos = await asyncio.to_thread(waiting_photo, cases, pending_ref) if pending_ref is not None else ()
+        category = str(tracker.get_slot("complaint_category") or "")
+        route = route_for(category) if category in COMPLAINT_CATEGORIES else route_for("other")
+        new = new_complaint_case(tracker, route, contacts, consent, photos)
+        reference = await asyncio.to_thread(create_complaint, sessions, cases, route, new, asker)
+        if pending_ref is not None:  # now in the case photo store
+            await asyncio.to_thread(pending_photos(cases).delete, pending_ref)
+        log.info("complaint filed: %s (%s, %s)", reference, route.category, asker.channel)
+        return reference, _updates_key(asker, contacts, consent)
 
 
 def build_actions(context: ActionContext) -> list[Action]:
+    line = LineContentClient(LineContentSettings.from_environ(context.settings.environ))
     asks = [
         AskSlotAction(slot)
         for slot in (
@@ -106,4 +516,9 @@ def build_actions(context: ActionContext) -> list[Action]:
             "contact_consent",
         )
     ]
-    return [ValidateComplaintForm(), *asks, ActionSubmitComplaint()]
+    return [
+        ValidateComplaintForm(context.cases, line),
+        *asks,
+        AskSlotAction("complaint_confirm", values=summary_values),
+        ActionSubmitComplaint(context.cases, context.sessionmaker),
+    ]

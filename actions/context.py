@@ -1,4 +1,11 @@
-"""What every action module gets at start-up: settings and the process's one database engine."""
+"""What every action module gets at start-up: settings, the process's one database engine, and the
+case runtime (None when CASES_SECRET_KEY is not configured).
+
+The engine is the cases feature's (cases.database): on SQLite every transaction starts with BEGIN
+IMMEDIATE, so the case actions' read-then-write transactions (reference counter, lock-out counts,
+erasure) wait for the write lock instead of failing with "database is locked"; on PostgreSQL it is
+the plain shared engine.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.case_runtime import CaseRuntime, build_case_runtime
 from actions.settings import ActionSettings
-from db.engine import make_engine, make_sessionmaker
+from cases.database import make_cases_engine, make_cases_sessionmaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,11 +24,17 @@ class ActionContext:
     settings: ActionSettings
     engine: Engine
     sessionmaker: sessionmaker[Session]
+    cases: CaseRuntime | None = None
 
     @classmethod
     def create(cls, settings: ActionSettings) -> ActionContext:
-        engine = make_engine(settings.database_url)
-        return cls(settings=settings, engine=engine, sessionmaker=make_sessionmaker(engine))
+        engine = make_cases_engine(settings.database_url)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessionmaker=make_cases_sessionmaker(engine),
+            cases=build_case_runtime(settings.environ),
+        )
 
     def close(self) -> None:
         self.engine.dispose()

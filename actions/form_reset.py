@@ -8,13 +8,22 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-FORM_SLOTS: tuple[str, ...] = (
-    "case_id",
+COMPLAINT_SLOTS: tuple[str, ...] = (
     "complaint_category",
     "complaint_description",
     "complaint_location",
+    "complaint_lat",
+    "complaint_lon",
     "complaint_photo",
     "contact_consent",
+    "complaint_confirm",
+)
+FORM_SLOTS: tuple[str, ...] = (
+    "case_id",
+    "phone_last4",
+    "subscribe_target",
+    "subscribe_consent",
+    *COMPLAINT_SLOTS,
 )
 
 

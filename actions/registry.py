@@ -26,8 +26,10 @@ ACTION_MODULES: tuple[str, ...] = (
     "actions.handover",
     "actions.restart",
     "actions.case_status",
+    "actions.subscriptions",
     "actions.complaint",
     "actions.form_reset",
+    "actions.erasure",
     "actions.service",
 )
 OPTIONAL_MODULES: frozenset[str] = frozenset({"actions.service"})

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from cases.complaint_routing import load_routes
+
 
 @dataclass(frozen=True, slots=True)
 class Button:
@@ -41,17 +43,15 @@ MAIN_MENU = (
     HUMAN,
 )
 
-# Complaint categories: key stored in the slot -> label shown on the button (and typed back).
-COMPLAINT_CATEGORIES: dict[str, str] = {
-    "streetlight": "ไฟถนนดับ",
-    "road": "ถนน ทางเท้าชำรุด",
-    "garbage": "ขยะ ความสะอาด",
-    "water": "น้ำประปา ท่อระบายน้ำ",
-    "nuisance": "เสียงดัง เหตุรำคาญ",
-    "service": "บริการของเจ้าหน้าที่",
-    "other": "เรื่องอื่น ๆ",
-}
+# Complaint categories: key stored in the slot -> label shown on the button (and typed back). One
+# source with the routing to agencies: cases/complaint_categories.yml.
+COMPLAINT_CATEGORIES: dict[str, str] = {key: route.label for key, route in load_routes().items()}
 NO_PHOTO_LABEL = "ไม่มีรูป"
+NO_PHOTO_BUTTON = Button(NO_PHOTO_LABEL, NO_PHOTO_LABEL)
+CONSENT_BUTTONS = (Button("ยินยอม", "/affirm"), Button("ไม่ยินยอม", "/deny"))
+# แก้ไข starts the form over: /file_complaint inside the form is read as "edit" (bot/domain/complaint.yml).
+CONFIRM_BUTTONS = (Button("ยืนยัน", "/affirm"), Button("แก้ไข", "/file_complaint"), CANCEL)
+TRACK = Button("ติดตามเรื่อง", "/check_case_status")
 
 REPLIES: dict[str, dict[str, Reply]] = {
     "fallback_rephrase": {
@@ -90,18 +90,117 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("ไม่ใช่เลขที่เรื่องค่ะ รูปแบบ CM69-1234-5678"),
     },
-    "case_status_coming_soon": {
+    "case_not_found": {
         "default": Reply(
-            "เลขที่เรื่อง {case_id} ถูกต้องค่ะ แต่ระบบติดตามสถานะเรื่องยังไม่เปิดให้บริการในแชตนี้ "
-            "จะเปิดใช้ในรุ่นถัดไปของบริการ ระหว่างนี้สอบถามสถานะได้ที่สายด่วน 1111 หรือคุยกับเจ้าหน้าที่ค่ะ",
+            "ไม่พบเรื่องเลขที่ {case_id} ค่ะ ลองตรวจเลขอีกครั้ง ถ้าเพิ่งยื่นเรื่อง หน่วยงานอาจยังไม่ได้บันทึกเข้าระบบ "
+            "สอบถามเจ้าหน้าที่ได้ค่ะ",
+            (HUMAN,),
+        ),
+        "sms": Reply("ไม่พบเรื่อง {case_id} ค่ะ ตรวจเลขแล้วส่งใหม่", (HUMAN,)),
+    },
+    "ask_phone_last4": {
+        "default": Reply(
+            "เพื่อความปลอดภัยของข้อมูล ขอเลข 4 ตัวท้ายของเบอร์โทรที่ให้ไว้ตอนยื่นเรื่องค่ะ",
+            (HUMAN, CANCEL),
+        ),
+        "sms": Reply("ส่งเลข 4 ตัวท้ายของเบอร์ที่ให้ไว้ตอนยื่นเรื่องค่ะ", (CANCEL,)),
+    },
+    "phone_last4_not_digits": {
+        "default": Reply("ขอเป็นตัวเลข 4 หลักค่ะ เช่น 5678"),
+        "sms": Reply("ขอตัวเลข 4 หลักค่ะ"),
+    },
+    "phone_last4_wrong": {
+        "default": Reply("เลข 4 ตัวท้ายไม่ตรงกับที่ให้ไว้ค่ะ ลองได้อีก {tries_left} ครั้ง"),
+        "sms": Reply("เลขไม่ตรงค่ะ ลองได้อีก {tries_left} ครั้ง"),
+    },
+    "case_locked": {
+        "default": Reply(
+            "ใส่เลขไม่ตรงหลายครั้ง จึงพักการตรวจสอบเรื่องนี้ไว้ค่ะ ลองใหม่ได้หลัง {time} น. หรือคุยกับเจ้าหน้าที่ได้เลยค่ะ",
             (HUMAN, MENU),
         ),
-        "sms": Reply("เลข {case_id} ถูกต้องค่ะ ระบบติดตามยังไม่เปิด สอบถาม 1111", (HUMAN, MENU)),
+        "sms": Reply("ใส่เลขผิดหลายครั้ง ลองใหม่หลัง {time} น. ค่ะ", (HUMAN,)),
     },
-    # complaint form
+    "case_owner_only": {
+        "default": Reply(
+            "ขออภัยค่ะ สถานะเรื่องนี้แจ้งได้เฉพาะบัญชีที่ใช้ยื่นเรื่อง หรือสอบถามที่หน่วยงานโดยตรงค่ะ ให้เจ้าหน้าที่ช่วยไหมคะ",
+            (HUMAN, MENU),
+        ),
+        "sms": Reply("เรื่องนี้แจ้งได้เฉพาะผู้ยื่นเรื่องหรือที่หน่วยงานค่ะ", (HUMAN,)),
+    },
+    "cases_unavailable": {
+        "default": Reply(
+            "ขออภัยค่ะ ตอนนี้บริการติดตามเรื่องยังไม่เปิดใช้ในช่องทางนี้ สอบถามเจ้าหน้าที่ หรือโทรศูนย์บริการข้อมูลภาครัฐ 1111 ได้ค่ะ",
+            (HUMAN, MENU),
+        ),
+        "sms": Reply("ขออภัยค่ะ ติดตามเรื่องทางนี้ยังไม่ได้ โทร 1111", (HUMAN,)),
+    },
+    # The status answer: public fields only (status, next step, date); buttons added by the action.
+    "case_status_answer": {
+        "default": Reply("เรื่อง {case_id}: {status}ค่ะ\nขั้นต่อไป: {next_step}\n{when}"),
+        "sms": Reply("{case_id} {status}ค่ะ ต่อไป: {next_step} {when}"),
+    },
+    # subscriptions (actions/subscriptions.py)
+    "ask_subscribe_target": {
+        "default": Reply(
+            "ต้องการรับแจ้งความคืบหน้าเรื่องไหนคะ พิมพ์เลขที่เรื่อง หรือกด “ทุกเรื่องของฉัน” ค่ะ",
+            (Button("ทุกเรื่องของฉัน", "ทุกเรื่องของฉัน"), CANCEL),
+        ),
+        "sms": Reply("ส่งเลขที่เรื่อง หรือตอบ ทุกเรื่อง ค่ะ", (Button("ทุกเรื่องของฉัน", "ทุกเรื่องของฉัน"), CANCEL)),
+    },
+    "no_cases_of_asker": {
+        "default": Reply(
+            "ไม่พบเรื่องที่ยื่นจากบัญชีนี้ค่ะ ถ้ามีเลขที่เรื่อง พิมพ์เลขมาได้เลยค่ะ",
+            (HUMAN,),
+        ),
+        "sms": Reply("ไม่พบเรื่องของเบอร์นี้ค่ะ ส่งเลขที่เรื่องมาได้", (HUMAN,)),
+    },
+    # The wording shown here is what case_consents records, word for word.
+    "ask_subscribe_consent": {
+        "default": Reply(
+            "ยินยอมให้หน่วยงานส่งความคืบหน้า{what}มาทาง{where}ไหมคะ ยกเลิกได้ทุกเมื่อโดยพิมพ์ “ยกเลิกแจ้งเตือน”",
+            (Button("ยินยอม", "/affirm"), Button("ไม่ยินยอม", "/deny")),
+        ),
+        "sms": Reply(
+            "ยินยอมรับ SMS แจ้งความคืบหน้า{what}ไหมคะ หยุดได้โดยตอบ STOP",
+            (Button("ยินยอม", "/affirm"), Button("ไม่ยินยอม", "/deny")),
+        ),
+    },
+    "subscribe_consent_unclear": {
+        "default": Reply("กด “ยินยอม” เพื่อรับแจ้งความคืบหน้า หรือ “ไม่ยินยอม” ค่ะ"),
+    },
+    "subscribed": {
+        "default": Reply(
+            "เปิดการแจ้งความคืบหน้าแล้วค่ะ: {refs} เมื่อสถานะเปลี่ยนจะแจ้งมาทาง{where} ยกเลิกได้โดยพิมพ์ “ยกเลิกแจ้งเตือน”",
+            (MENU,),
+        ),
+        "sms": Reply("เปิดแจ้งเตือนแล้ว: {refs} หยุดได้ ตอบ STOP", (MENU,)),
+    },
+    "subscribe_channel_unsupported": {
+        "default": Reply(
+            "ขออภัยค่ะ ช่องทางนี้ยังส่งแจ้งเตือนไม่ได้ ใช้ได้ทาง LINE, SMS และแชตบนเว็บไซต์ค่ะ",
+            (HUMAN, MENU),
+        ),
+        "sms": Reply("ขออภัยค่ะ ตอนนี้ตั้งแจ้งเตือนทาง SMS ไม่ได้ โทร 1111", (HUMAN,)),
+    },
+    "unsubscribed": {
+        "default": Reply(
+            "ปิดการแจ้งความคืบหน้าแล้วค่ะ: {refs} จะไม่มีข้อความแจ้งเรื่องนี้ส่งมาอีก เปิดใหม่ได้โดยพิมพ์ “สมัครรับแจ้งเตือน”",
+            (MENU,),
+        ),
+        "sms": Reply("ปิดแจ้งเตือนแล้ว: {refs}", (MENU,)),
+    },
+    "unsubscribe_nothing": {
+        "default": Reply("ตอนนี้ไม่มีการแจ้งความคืบหน้า{what}ที่ส่งถึงบัญชีนี้ค่ะ จึงไม่ต้องยกเลิกค่ะ", (MENU,)),
+        "sms": Reply("ไม่มีแจ้งเตือน{what}ที่เปิดไว้ค่ะ หยุด SMS ทั้งหมด ตอบ STOP", (MENU,)),
+    },
+    "unsubscribe_which": {
+        "default": Reply("เปิดแจ้งเตือนไว้หลายเรื่องค่ะ ต้องการยกเลิกเรื่องไหนคะ"),
+        "sms": Reply("ยกเลิกเรื่องไหนคะ"),
+    },
+    # complaint form (actions/complaint.py)
     "ask_complaint_category": {
         "default": Reply(
-            "แจ้งเรื่องร้องเรียนเรื่องใดคะ เลือกหมวดด้านล่างค่ะ (ช่วงนี้ระบบยังส่งเรื่องถึงหน่วยงานไม่ได้ จะบอกช่องทางแจ้งตอนท้ายค่ะ)",
+            "แจ้งเรื่องร้องเรียนเรื่องใดคะ เลือกหมวดด้านล่างค่ะ",
             (*(Button(label, label) for label in COMPLAINT_CATEGORIES.values()), CANCEL),
         ),
         "sms": Reply(
@@ -114,13 +213,22 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("กรุณาเลือกหมวดตามตัวเลขค่ะ"),
     },
     "ask_complaint_description": {
-        "default": Reply("เล่าสั้น ๆ ว่าเกิดอะไรขึ้นคะ", (CANCEL,)),
+        "default": Reply("เล่าสั้น ๆ ว่าเกิดอะไรขึ้นคะ เช่น ไฟถนนดับทั้งซอยมา 3 วันแล้ว", (CANCEL,)),
+        "sms": Reply("เล่าสั้น ๆ ว่าเกิดอะไรขึ้นคะ", (CANCEL,)),
     },
     "complaint_description_too_short": {
-        "default": Reply("ขอรายละเอียดเพิ่มอีกนิดค่ะ อย่างน้อยหนึ่งประโยค"),
+        "default": Reply("ขอรายละเอียดเป็นข้อความอีกนิดค่ะ อย่างน้อยหนึ่งประโยคว่าเกิดอะไรขึ้น", (CANCEL,)),
+        "sms": Reply("ขอรายละเอียดเพิ่มอีกนิดค่ะ", (CANCEL,)),
+    },
+    "complaint_description_too_long": {
+        "default": Reply(
+            "ยาวเกิน {max} ตัวอักษรค่ะ ช่วยสรุปให้สั้นลงแล้วส่งใหม่ รายละเอียดเพิ่มเติมแจ้งเจ้าหน้าที่ได้ภายหลังค่ะ",
+            (CANCEL,),
+        ),
+        "sms": Reply("ยาวเกิน {max} ตัวอักษรค่ะ สรุปให้สั้นลง", (CANCEL,)),
     },
     "ask_complaint_location": {
-        "default": Reply("เกิดขึ้นที่ไหนคะ พิมพ์ที่อยู่หรือจุดสังเกตได้เลยค่ะ", (CANCEL,)),
+        "default": Reply("เกิดขึ้นที่ไหนคะ พิมพ์ที่อยู่หรือจุดสังเกต เช่น ซอย ถนน ตำบล อำเภอ จังหวัด", (CANCEL,)),
         "line": Reply(
             "เกิดขึ้นที่ไหนคะ ส่งตำแหน่ง (กด + แล้วเลือก ตำแหน่งที่ตั้ง) หรือพิมพ์ที่อยู่ได้เลยค่ะ",
             (CANCEL,),
@@ -128,34 +236,155 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("เกิดที่ไหนคะ พิมพ์ที่อยู่สั้น ๆ", (CANCEL,)),
     },
     "complaint_location_too_short": {
-        "default": Reply("ขอที่อยู่หรือจุดสังเกตที่ชัดขึ้นอีกนิดค่ะ"),
+        "default": Reply("ขอที่อยู่หรือจุดสังเกตที่ชัดขึ้นอีกนิดค่ะ", (CANCEL,)),
+    },
+    "complaint_location_too_long": {
+        "default": Reply("ที่อยู่ยาวเกินไปค่ะ ขอสั้น ๆ ไม่เกิน 300 ตัวอักษร", (CANCEL,)),
+    },
+    "complaint_location_outside_thailand": {
+        "default": Reply(
+            "ตำแหน่งที่ส่งมาอยู่นอกประเทศไทยค่ะ ที่นี่รับเรื่องในประเทศไทยเท่านั้น ส่งตำแหน่งใหม่ หรือพิมพ์ที่อยู่แทนได้ค่ะ",
+            (CANCEL,),
+        ),
+    },
+    "complaint_location_unreadable": {
+        "default": Reply("อ่านตำแหน่งที่ส่งมาไม่ได้ค่ะ ลองส่งตำแหน่งใหม่ หรือพิมพ์ที่อยู่แทนได้ค่ะ", (CANCEL,)),
     },
     "ask_complaint_photo": {
-        "default": Reply("มีรูปถ่ายไหมคะ ถ้าไม่มี กด “ไม่มีรูป” ค่ะ", (Button(NO_PHOTO_LABEL, NO_PHOTO_LABEL), CANCEL)),
-        "line": Reply(
-            "มีรูปถ่ายไหมคะ ส่งรูปมาได้เลย ถ้าไม่มี กด “ไม่มีรูป” ค่ะ",
-            (Button(NO_PHOTO_LABEL, NO_PHOTO_LABEL), CANCEL),
-        ),
-        "sms": Reply("ทาง SMS ส่งรูปไม่ได้ค่ะ", (Button(NO_PHOTO_LABEL, NO_PHOTO_LABEL), CANCEL)),
+        "default": Reply("มีรูปถ่ายไหมคะ ถ้าไม่มี กด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
+        "line": Reply("มีรูปถ่ายไหมคะ ส่งรูปมาได้ 1 รูป ถ้าไม่มี กด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
+    },
+    "complaint_photo_missing": {
+        "default": Reply("ยังไม่ได้รับรูปค่ะ ส่งเป็นรูปภาพ หรือกด “ไม่มีรูป” ได้ค่ะ", (NO_PHOTO_BUTTON,)),
     },
     "complaint_photo_not_image": {
-        "default": Reply("ยังไม่ได้รับรูปค่ะ ส่งเป็นรูปภาพ หรือกด “ไม่มีรูป” ได้ค่ะ"),
+        "default": Reply(
+            "ไฟล์ที่ส่งมาไม่ใช่รูปภาพที่รับได้ค่ะ (รับรูป JPEG หรือ PNG) ส่งรูปใหม่ หรือกด “ไม่มีรูป” ค่ะ",
+            (NO_PHOTO_BUTTON,),
+        ),
     },
+    "complaint_photo_too_large": {
+        "default": Reply("รูปนี้ใหญ่เกินไปค่ะ (เกิน {mb} MB) ส่งรูปที่เล็กลง หรือกด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
+    },
+    "complaint_photo_fetch_failed": {
+        "default": Reply("รับรูปไม่สำเร็จค่ะ ลองส่งรูปอีกครั้ง หรือกด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
+    },
+    "complaint_photo_unavailable": {
+        "default": Reply("ช่องทางนี้ยังรับรูปไม่ได้ค่ะ เล่าเป็นข้อความได้เลย เจ้าหน้าที่อาจขอรูปภายหลังค่ะ"),
+    },
+    "complaint_kept_image": {"default": Reply("ได้รับรูปแล้วค่ะ จะแนบไปกับเรื่องนี้")},
+    "complaint_kept_location": {"default": Reply("ได้รับตำแหน่งแล้วค่ะ")},
+    "complaint_kept_sticker": {"default": Reply("ได้รับสติกเกอร์แล้วค่ะ")},
+    # The text of this question is stored as the consent wording: change it with care.
     "ask_contact_consent": {
         "default": Reply(
-            "ยินยอมให้เจ้าหน้าที่ติดต่อกลับทางช่องทางนี้เพื่อแจ้งผลไหมคะ",
-            (Button("ยินยอม", "/affirm"), Button("ไม่ยินยอม", "/deny")),
+            "ยินยอมให้หน่วยงานที่รับเรื่องแจ้งความคืบหน้าของเรื่องนี้ทางช่องทางนี้ไหมคะ (ยกเลิกได้ทุกเมื่อ)",
+            CONSENT_BUTTONS,
         ),
-        "sms": Reply("ให้เจ้าหน้าที่ติดต่อกลับไหมคะ", (Button("ยินยอม", "/affirm"), Button("ไม่ยินยอม", "/deny"))),
+        "line": Reply(
+            "ยินยอมให้หน่วยงานที่รับเรื่องแจ้งความคืบหน้าของเรื่องนี้ทาง LINE นี้ไหมคะ (ยกเลิกได้ทุกเมื่อ)",
+            CONSENT_BUTTONS,
+        ),
+        "web": Reply(
+            "ยินยอมให้หน่วยงานที่รับเรื่องแจ้งความคืบหน้าของเรื่องนี้ในแชตนี้ไหมคะ (เห็นเมื่อกลับมาเปิดหน้านี้ ยกเลิกได้ทุกเมื่อ)",
+            CONSENT_BUTTONS,
+        ),
+        "sms": Reply("ให้แจ้งความคืบหน้าเรื่องนี้ทาง SMS เบอร์นี้ไหมคะ (หยุดได้ ตอบ STOP)", CONSENT_BUTTONS),
     },
-    "complaint_coming_soon": {
+    "complaint_consent_unclear": {
+        "default": Reply("กรุณากด “ยินยอม” หรือ “ไม่ยินยอม” ค่ะ", CONSENT_BUTTONS),
+    },
+    "ask_complaint_confirm": {
         "default": Reply(
-            "ขอบคุณค่ะ ได้รายละเอียดครบแล้ว แต่ระบบรับเรื่องร้องเรียนออนไลน์ยังไม่เปิดใช้ "
-            "จึงยังไม่ได้ส่งเรื่องถึงหน่วยงานและไม่ได้เก็บข้อมูลไว้ค่ะ จะเปิดใช้ในรุ่นถัดไปของบริการ "
-            "ระหว่างนี้แจ้งได้ที่สายด่วน 1111 หรือคุยกับเจ้าหน้าที่ค่ะ",
+            "ตรวจสอบก่อนส่งเรื่องค่ะ\nหมวด: {category}\nเรื่อง: {description}\nสถานที่: {location}\n"
+            "รูป: {photo}\nแจ้งความคืบหน้า: {consent}\nถูกต้องไหมคะ กด “ยืนยัน” เพื่อส่งเรื่องถึงหน่วยงาน",
+            CONFIRM_BUTTONS,
+        ),
+        "sms": Reply("ส่งเรื่อง{category}: {short_description} ยืนยันไหมคะ", CONFIRM_BUTTONS),
+    },
+    "complaint_confirm_unclear": {
+        "default": Reply("กด “ยืนยัน” เพื่อส่งเรื่อง “แก้ไข” เพื่อกรอกใหม่ หรือ “ยกเลิก” ค่ะ", CONFIRM_BUTTONS),
+        "sms": Reply("เลือกตามตัวเลขค่ะ", CONFIRM_BUTTONS),
+    },
+    "complaint_start_over": {
+        "default": Reply("ได้ค่ะ เริ่มกรอกใหม่ตั้งแต่ต้นนะคะ"),
+    },
+    "complaint_filed": {
+        "default": Reply(
+            "ส่งเรื่องถึงหน่วยงานแล้วค่ะ\nเลขที่เรื่อง {reference}\n(อ่านว่า {spoken})\nเก็บเลขนี้ไว้ติดตามเรื่องค่ะ {updates}",
+            (TRACK, MENU),
+        ),
+        "sms": Reply("รับเรื่องแล้วค่ะ เลขที่ {reference} {updates}", (TRACK, MENU)),
+    },
+    "complaint_updates_line": {"default": Reply("หน่วยงานจะแจ้งความคืบหน้าทาง LINE นี้ค่ะ")},
+    "complaint_updates_sms": {
+        "default": Reply("หน่วยงานจะแจ้งความคืบหน้าทาง SMS เบอร์นี้ค่ะ"),
+        "sms": Reply("จะแจ้งผลทาง SMS นี้ค่ะ"),
+    },
+    "complaint_updates_web": {
+        "default": Reply("หน่วยงานจะแจ้งความคืบหน้าในแชตนี้ค่ะ กลับมาเปิดหน้านี้เพื่อดูข้อความ"),
+    },
+    "complaint_updates_none": {
+        "default": Reply("จะไม่มีข้อความแจ้งความคืบหน้าส่งมา ติดตามเองได้ด้วยเลขที่เรื่องนี้ (กด “ติดตามเรื่อง”) ค่ะ"),
+        "sms": Reply("ติดตามเองได้ด้วยเลขนี้ค่ะ"),
+    },
+    "complaint_updates_unreachable": {
+        "default": Reply("ช่องทางนี้ส่งข้อความแจ้งความคืบหน้ากลับไม่ได้ ติดตามเองได้ด้วยเลขที่เรื่องนี้ (กด “ติดตามเรื่อง”) ค่ะ"),
+        "sms": Reply("ติดตามเองได้ด้วยเลขนี้ค่ะ"),
+    },
+    "complaint_unavailable": {
+        "default": Reply(
+            "ขออภัยค่ะ ตอนนี้ระบบรับเรื่องร้องเรียนในแชตนี้ยังไม่พร้อมให้บริการ จึงยังไม่ได้ส่งเรื่องและไม่ได้เก็บข้อมูลไว้ค่ะ "
+            "แจ้งได้ที่สายด่วน 1111 หรือคุยกับเจ้าหน้าที่ค่ะ",
             (HUMAN, MENU),
         ),
-        "sms": Reply("ขอบคุณค่ะ ระบบรับเรื่องยังไม่เปิด กรุณาแจ้ง 1111", (HUMAN, MENU)),
+        "sms": Reply("ขออภัยค่ะ ระบบรับเรื่องไม่พร้อม ยังไม่ได้ส่งเรื่อง แจ้ง 1111", (HUMAN, MENU)),
+    },
+    "complaint_failed": {
+        "default": Reply(
+            "ขออภัยค่ะ ระบบขัดข้อง เรื่องนี้ยังไม่ได้ส่ง ลองแจ้งใหม่อีกครั้งภายหลัง หรือคุยกับเจ้าหน้าที่ค่ะ",
+            (Button("แจ้งใหม่", "/file_complaint"), HUMAN, MENU),
+        ),
+        "sms": Reply("ขออภัยค่ะ ระบบขัดข้อง ยังไม่ได้ส่งเรื่อง ลองใหม่ภายหลัง", (HUMAN, MENU)),
+    },
+    "complaint_not_sent": {
+        "default": Reply("ยังไม่ได้ส่งเรื่องค่ะ ต้องการให้ช่วยเรื่องใดคะ", MAIN_MENU),
+    },
+    # personal data: delete my contact data (actions/erasure.py)
+    "contact_data_erased": {
+        "default": Reply(
+            "ลบข้อมูลติดต่อของคุณแล้วค่ะ ({count} เรื่อง) จะไม่มีแจ้งเตือนเรื่องเหล่านั้นส่งมาอีก "
+            "เนื้อหาเรื่องยังอยู่กับหน่วยงานโดยไม่มีข้อมูลติดต่อค่ะ",
+            (MENU,),
+        ),
+        "sms": Reply("ลบเบอร์นี้ออกจาก {count} เรื่องแล้ว จะไม่มี SMS แจ้งเตือนอีกค่ะ", (MENU,)),
+    },
+    "contact_data_nothing_to_erase": {
+        "default": Reply(
+            "ไม่พบข้อมูลติดต่อจากแชตนี้ในเรื่องที่แจ้งไว้ค่ะ จึงไม่มีอะไรต้องลบ "
+            "ถ้าเคยแจ้งเรื่องจากช่องทางอื่น ขอลบจากช่องทางนั้น หรือคุยกับเจ้าหน้าที่ได้ค่ะ",
+            (HUMAN, MENU),
+        ),
+        "line": Reply(
+            "ไม่พบข้อมูลติดต่อของบัญชี LINE นี้ในเรื่องที่แจ้งไว้ค่ะ จึงไม่มีอะไรต้องลบ "
+            "ถ้าเคยแจ้งเรื่องจากช่องทางอื่น ขอลบจากช่องทางนั้น หรือคุยกับเจ้าหน้าที่ได้ค่ะ",
+            (HUMAN, MENU),
+        ),
+        "sms": Reply("ไม่พบเบอร์นี้ในเรื่องที่แจ้งไว้ค่ะ ไม่มีอะไรต้องลบ", (HUMAN, MENU)),
+    },
+    "contact_data_erase_failed": {
+        "default": Reply(
+            "ขออภัยค่ะ ระบบขัดข้อง ยังลบข้อมูลไม่ได้และยังไม่มีอะไรถูกเปลี่ยน ลองใหม่ภายหลัง หรือคุยกับเจ้าหน้าที่ค่ะ",
+            (HUMAN, MENU),
+        ),
+        "sms": Reply("ขออภัยค่ะ ระบบขัดข้อง ยังลบไม่ได้ ลองใหม่ภายหลัง", (HUMAN, MENU)),
+    },
+    "personal_data_unavailable": {
+        "default": Reply(
+            "ขออภัยค่ะ บริการนี้ยังไม่เปิดในช่องทางนี้ตอนนี้ ถ้าต้องการลบข้อมูลติดต่อ คุยกับเจ้าหน้าที่ได้ค่ะ",
+            (HUMAN, MENU),
+        ),
+        "sms": Reply("ขออภัยค่ะ บริการนี้ยังไม่เปิดตอนนี้", (HUMAN, MENU)),
     },
 }
 

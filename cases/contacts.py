@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from nlu.characters import CLEAN_TABLE
+
 _PHONE_NOISE = re.compile(r"[\s\-().\u200b\u200c\u200d\ufeff]")
 # Thai numbers: mobiles 0[689]X-XXX-XXXX (10 digits), landlines 0[2-7]X-XXX-XXX (9 digits).
 _NATIONAL = re.compile(r"0(?:[689]\d{8}|[2-7]\d{7})")
@@ -17,7 +18,7 @@ class ContactError(ValueError):
 
 def normalize_thai_phone(raw: str) -> str:
     """Return the number in +66 form; raise ContactError when it is not a Thai phone number."""
-    digits = _PHONE_NOISE.sub("", raw.translate(_THAI_DIGITS))
+    digits = _PHONE_NOISE.sub("", raw.translate(CLEAN_TABLE))
     if digits.startswith("+66"):
         digits = "0" + digits[3:]
     elif digits.startswith("66") and len(digits) in (10, 11):

@@ -76,10 +76,34 @@ class FakeProvider:
 
 @dataclass
 class FakeLineApi(FakeProvider):
+    # Message id -> (bytes, Content-Type) for the content API (api-data.line.me in production).
+    contents: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    # Send content chunked, without Content-Length, so a client must enforce its limit while reading.
+    stream_contents: bool = False
+
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/v2/bot/message/push", self._push)
+        app.router.add_get("/v2/bot/message/{message_id}/content", self._content)
         return app
+
+    async def _content(self, request: web.Request) -> web.StreamResponse:
+        refused = self._gate(request)
+        if refused is not None:
+            return refused
+        found = self.contents.get(request.match_info["message_id"])
+        if found is None:
+            return web.json_response({"message": "Not found"}, status=404)
+        data, content_type = found
+        if not self.stream_contents:
+            return web.Response(body=data, headers={"Content-Type": content_type})
+        response = web.StreamResponse(headers={"Content-Type": content_type})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        for start in range(0, len(data), 16_384):
+            await response.write(data[start : start + 16_384])
+        await response.write_eof()
+        return response
 
     async def _push(self, request: web.Request) -> web.Response:
         refused = self._gate(request)

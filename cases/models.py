@@ -181,6 +181,25 @@ class CaseHistory(Base):
     case: Mapped[Case] = relationship(back_populates="history")
 
 
+class CaseLookupAttempt(Base):
+    """Failed "last 4 digits of the phone" tries by one asker on one case, and the lock they earn.
+
+    Keyed by the case and the asker's keyed hash (vault.keyed_hash("sender", sender_id)), so a
+    guesser is slowed down on that case without locking out the citizen who filed it, and no
+    digits typed are kept: only how many tries failed and until when the case is locked.
+    """
+
+    __tablename__ = "case_lookup_attempts"
+    __table_args__ = (UniqueConstraint("case_id", "asker_hash", name="uq_case_lookup_attempts_case_asker"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    asker_hash: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class IdempotencyRecord(Base):
     """The first answer to (agency, Idempotency-Key); a retry gets it back, a different body is refused."""
 

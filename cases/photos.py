@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 _SIGNATURES: dict[str, tuple[bytes, str]] = {
     "image/jpeg": (b"\xff\xd8\xff", ".jpg"),
     "image/png": (b"\x89PNG\r\n\x1a\n", ".png"),
 }
+_REF = re.compile(r"[0-9a-f]{64}\.(?:jpg|png)")  # what save() names files
 
 
 class PhotoError(ValueError):
@@ -60,3 +62,12 @@ class PhotoStore:
 
     def exists(self, ref: str) -> bool:
         return (self.root / ref[:2] / ref).exists()
+
+    def read(self, ref: str) -> bytes | None:
+        """The stored bytes, or None when the file is gone (purged) or `ref` is not one of ours."""
+        if not _REF.fullmatch(ref):  # never a path outside the store, whatever the database holds
+            return None
+        try:
+            return (self.root / ref[:2] / ref).read_bytes()
+        except FileNotFoundError:
+            return None

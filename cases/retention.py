@@ -1,6 +1,7 @@
-"""PDPA retention: personal data of closed cases is cleared after a configured period, and a citizen
-may have their contact data erased at any time. What remains is what statistics need: the kind,
-service, category, status history (notes were masked at entry) and a location coarsened to ~1 km.
+"""PDPA retention: personal data of closed cases is cleared after a configured period (a citizen's
+own request to erase their contact data at any time is cases/erasure.py). What remains is what
+statistics need: the kind, service, category, status history (notes were masked at entry) and a
+location coarsened to ~1 km.
 Consent records stay (wording and time only) as evidence of what was agreed.
 """
 
@@ -11,20 +12,13 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from cases.contacts import normalize_thai_phone
 from cases.models import Case, CaseContact, CasePhoto, OutboxMessage, utcnow
 from cases.photos import PhotoStore
 from cases.service import TERMINAL_STATUSES
-from cases.vault import PersonalDataVault
 
 
-def _drop_contacts(
-    session: Session, case_ids: list[int] | None, contact_ids: list[int] | None = None
-) -> None:
-    where = (
-        CaseContact.case_id.in_(case_ids) if case_ids is not None else CaseContact.id.in_(contact_ids or [])
-    )
-    ids = session.scalars(select(CaseContact.id).where(where)).all()
+def _drop_contacts(session: Session, case_ids: list[int]) -> None:
+    ids = session.scalars(select(CaseContact.id).where(CaseContact.case_id.in_(case_ids))).all()
     if not ids:
         return
     session.execute(
@@ -78,16 +72,3 @@ def purge_personal_data(
     for ref in set(refs) - still_used:
         photos.delete(ref)
     return [c.reference for c in cases]
-
-
-def erase_contact_data(session: Session, vault: PersonalDataVault, channel: str, recipient: str) -> int:
-    """A citizen's request to delete their contact data: every case contact matching this LINE/web
-    sender id or phone number is removed, and queued notices to it are cancelled. Returns the count."""
-    if channel == "sms" and not recipient.startswith("sms:"):
-        column, digest = CaseContact.phone_hash, vault.keyed_hash("phone", normalize_thai_phone(recipient))
-    else:
-        column, digest = CaseContact.sender_hash, vault.keyed_hash("sender", recipient)
-    ids = list(session.scalars(select(CaseContact.id).where(column == digest)).all())
-    _drop_contacts(session, None, ids)
-    session.flush()
-    return len(ids)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ from cases.models import (
 from cases.photos import PhotoError, PhotoStore, check_photo
 from cases.vault import PersonalDataVault
 from nlu.case_ref import make_case_ref, parse_case_ref
+from nlu.characters import INVISIBLE_TABLE
 from nlu.pii import mask
 
 KIND_CODES: dict[str, str] = {"application": "AP", "complaint": "CM"}
@@ -48,7 +49,6 @@ STATUSES: tuple[str, ...] = (
 TERMINAL_STATUSES = frozenset({"resolved", "rejected", "closed"})
 BANGKOK = ZoneInfo("Asia/Bangkok")
 CONSENT_PURPOSE_UPDATES = "case_updates"
-_INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 
 
 class CaseInputError(ValueError):
@@ -124,7 +124,7 @@ def _clean(text: str | None) -> str | None:
     """Free text is masked before storage: a 13-digit id or a phone typed into a note never lands."""
     if text is None:
         return None
-    text = text.translate(_INVISIBLE).strip()
+    text = text.translate(INVISIBLE_TABLE).strip()
     return mask(text) if text else None
 
 
@@ -273,6 +273,142 @@ def find_case(session: Session, agency_id: str, reference: str, *, for_update: b
     if for_update:
         query = query.with_for_update()
     return session.scalars(query).first()
+
+
+def find_case_by_reference(session: Session, reference: str) -> Case | None:
+    """Any agency's case by reference, for the citizen's own look-up (citizens don't know which
+    agency holds their case). Callers show the citizen public fields only, after verification."""
+    parsed = parse_case_ref(reference)
+    if parsed is None:
+        return None
+    return session.scalars(select(Case).where(Case.reference == parsed.canonical)).first()
+
+
+@dataclass(frozen=True)
+class AskerKeys:
+    """The keyed hashes that recognise one citizen's contacts: the namespaced sender id always, and
+    on SMS the phone number the message came from."""
+
+    channel: str
+    sender_id: str
+    sender_hash: str
+    phone: str | None = None
+    phone_hash: str | None = None
+
+    @classmethod
+    def of(cls, vault: PersonalDataVault, channel: str, sender_id: str, sms_number: str | None) -> AskerKeys:
+        phone = None
+        if channel == "sms" and sms_number:
+            try:
+                phone = normalize_thai_phone(sms_number)
+            except ContactError:
+                phone = None
+        return cls(
+            channel=channel,
+            sender_id=sender_id,
+            sender_hash=vault.keyed_hash("sender", sender_id),
+            phone=phone,
+            phone_hash=vault.keyed_hash("phone", phone) if phone else None,
+        )
+
+    def owns(self, contact: CaseContact) -> bool:
+        if contact.sender_hash is not None and contact.sender_hash == self.sender_hash:
+            return True
+        return self.phone_hash is not None and contact.phone_hash == self.phone_hash
+
+
+def asker_owns_case(case: Case, asker: AskerKeys) -> bool:
+    return any(asker.owns(contact) for contact in case.contacts)
+
+
+def cases_of_asker(session: Session, asker: AskerKeys) -> list[Case]:
+    """Every case with a contact that belongs to the asker, newest first."""
+    condition = CaseContact.sender_hash == asker.sender_hash
+    if asker.phone_hash is not None:
+        condition = or_(condition, CaseContact.phone_hash == asker.phone_hash)
+    ids = select(CaseContact.case_id).where(condition)
+    return list(
+        session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.created_at.desc(), Case.id.desc()))
+    )
+
+
+def subscribe_asker(
+    session: Session,
+    case: Case,
+    asker: AskerKeys,
+    consent: NewConsent,
+    tools: CaseTools,
+    now: dt.datetime | None = None,
+) -> CaseContact:
+    """Send this case's updates to the asker's own channel, with the consent they just gave.
+
+    Reuses the asker's contact on that channel when there is one (re-enabling it), else adds one.
+    A global opt-out of this recipient on this channel (an earlier STOP) is lifted: asking for
+    updates again, with consent recorded, is the citizen's newer choice.
+    """
+    now = now or utcnow()
+    if not consent.wording.strip():
+        raise CaseInputError("consent.wording", "the consent wording shown to the citizen is required")
+    if asker.channel == "sms" and asker.phone is None:
+        raise CaseInputError("contacts", "an sms contact needs its phone")
+    contact = next((c for c in case.contacts if c.channel == asker.channel and asker.owns(c)), None)
+    if contact is None:
+        _add_contacts(
+            case,
+            (NewContact(channel=asker.channel, sender_id=asker.sender_id, phone=asker.phone, notify=True),),
+            tools,
+        )
+        contact = case.contacts[-1]
+    else:
+        contact.notify = True
+        contact.opted_out_at = None
+        if contact.sender_hash is None:
+            contact.sender_hash = asker.sender_hash
+            contact.sender_enc = tools.vault.encrypt(check_sender_id(asker.channel, asker.sender_id))
+        if asker.channel == "sms" and asker.phone is not None and contact.phone_enc is None:
+            contact.phone_hash = asker.phone_hash
+            contact.phone_last4 = asker.phone[-4:]
+            contact.phone_enc = tools.vault.encrypt(asker.phone)
+    case.consents.append(
+        Consent(
+            purpose=CONSENT_PURPOSE_UPDATES,
+            wording=consent.wording.strip(),
+            given_at=as_utc(consent.given_at),
+            recorded_at=now,
+        )
+    )
+    lift_opt_outs(session, asker)
+    session.flush()
+    return contact
+
+
+def lift_opt_outs(session: Session, asker: AskerKeys) -> None:
+    """The citizen asked, with consent recorded, for updates on this channel again (subscribing, or
+    filing a case with consent after an earlier STOP or erasure): their newer choice wins.
+
+    Only for the citizen's own request in the chat; an agency entering the same number or account
+    again never lifts an opt-out.
+    """
+    hashes = [h for h in (asker.sender_hash, asker.phone_hash) if h]
+    session.execute(
+        delete(NotificationOptOut).where(
+            NotificationOptOut.channel == asker.channel, NotificationOptOut.recipient_hash.in_(hashes)
+        )
+    )
+
+
+def unsubscribe_asker(session: Session, case: Case, asker: AskerKeys) -> int:
+    """Stop this case's updates to the asker's own contacts (any channel); returns how many were on.
+
+    Not a global opt-out: other cases keep their notices (that is what STOP / unfollow are for).
+    """
+    changed = 0
+    for contact in case.contacts:
+        if asker.owns(contact) and contact.notify:
+            contact.notify = False
+            changed += 1
+    session.flush()
+    return changed
 
 
 def change_status(

@@ -13,6 +13,7 @@ import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
@@ -27,6 +28,9 @@ from channels.registry import CHANNEL_FACTORIES, SUBAPPS, SubAppFactory
 from channels.settings import Settings
 from channels.store import RedisStore, SqliteStore
 from channels.worker import Worker
+
+if TYPE_CHECKING:
+    from cases.settings import CasesSettings
 
 log = logging.getLogger(__name__)
 
@@ -176,10 +180,14 @@ def create_app(
     channel_factories: Mapping[str, str] | None = None,
     subapps: Mapping[str, SubAppFactory | str] | None = None,
     run_worker: bool | None = None,
+    cases: CasesSettings | None = None,
+    run_notices: bool | None = None,
 ) -> web.Application:
     """Build the gateway. Tests pass their own Settings (and may narrow the channel registry).
 
-    `run_worker` defaults to `settings.worker_enabled`.
+    `run_worker` defaults to `settings.worker_enabled`. With `cases` (the case registry's settings)
+    the adapters also record opt-outs in the registry, and the process delivers case notices
+    (channels.notices) unless `run_notices` is False; it defaults to `run_worker`.
     """
     if run_worker is None:
         run_worker = settings.worker_enabled
@@ -192,6 +200,12 @@ def create_app(
     app.cleanup_ctx.append(_resources)
     if run_worker:
         app.cleanup_ctx.append(_worker)
+    if cases is not None:
+        from channels.notices import notices_context
+
+        app.cleanup_ctx.append(
+            notices_context(cases, run_worker=run_worker if run_notices is None else run_notices)
+        )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     for channel in channels.values():

@@ -18,11 +18,13 @@ class PayloadError(Exception):
 
 
 class DeliveryError(Exception):
-    """`send` could not deliver. `permanent` errors (4xx: bad recipient, blocked) are not retried."""
+    """`send` could not deliver. `permanent` errors (4xx: bad recipient, blocked) are not retried.
+    `status`: the platform's HTTP answer, when there was one."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, status: int | None = None) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.status = status
 
 
 class ChannelDisabled(Exception):

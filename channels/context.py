@@ -16,6 +16,7 @@ from channels import keys
 from channels.settings import Settings
 
 if TYPE_CHECKING:
+    from channels.notices import CaseNotices
     from channels.queue import EventQueue
     from channels.store import KeyValueStore
 
@@ -43,6 +44,11 @@ class ChannelContext:
     @property
     def redis(self) -> Any | None:
         return self._app.get(keys.REDIS)
+
+    @property
+    def case_notices(self) -> CaseNotices | None:
+        """The case registry's notice side (opt-outs), or None when cases are not configured here."""
+        return self._app.get(keys.CASE_NOTICES)
 
     @property
     def app(self) -> web.Application:

@@ -51,7 +51,7 @@ def rasa_text(event: Inbound) -> str:
 
 # Adapter-private details (push target, the SMS number sealed for the worker) stay in the gateway;
 # only these travel to Rasa, where metadata is stored with every user event.
-_EXTRA_FOR_RASA = ("sticker_keywords", "chose")
+_EXTRA_FOR_RASA = ("sticker_keywords", "chose", "n")  # "n": the SMS number, sealed (Fernet)
 
 
 def rasa_metadata(event: Inbound) -> dict[str, Any]:

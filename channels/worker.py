@@ -26,6 +26,9 @@ from channels.store import KeyValueStore
 log = logging.getLogger(__name__)
 
 DONE_TTL_SECONDS = 7 * 24 * 3600
+# Rasa answered a citizen's message with nothing: a broken turn (typically the action server is
+# down, which Rasa logs and then answers []). Silence would look like the bot ignoring them.
+APOLOGY = Outbound(text="ขออภัยค่ะ ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้งหรือพิมพ์ 'คุยกับเจ้าหน้าที่'")
 
 
 class EventFailed(Exception):
@@ -78,6 +81,10 @@ class Worker:
                 if not started.is_set():
                     typing.cancel()
                 await asyncio.gather(typing, return_exceptions=True)
+            if not responses:
+                log.warning("rasa answered nothing to %s; apology sent", log_id(event.sender_id))
+                self.stats["apologies"] += 1
+                responses = [APOLOGY]
         if responses or event.channel == "web":
             # A web turn must end even when Rasa says nothing: the widget stops its typing
             # indicator and a resend finds "answered" instead of waiting forever.

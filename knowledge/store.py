@@ -28,8 +28,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import make_engine, make_sessionmaker
@@ -57,6 +58,52 @@ class ServiceSummary:
     last_reviewed: dt.date | None
     updated_at: dt.datetime
     updated_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePage:
+    """One page of the staff list: the rows plus what the filter form needs."""
+
+    rows: list[ServiceSummary]
+    total: int  # matching the filters
+    all_services: int
+    agencies: list[str]
+    page: int
+    pages: int
+
+
+PAGE_SIZE = 100
+MAX_QUERY_CHARS = 100
+# Summary columns only: loading whole records (all Thai content) made a 2,000-service list take ~0.8 s.
+_SUMMARY_COLUMNS = (
+    ServiceRow.id,
+    ServiceRow.title_th,
+    ServiceRow.title_en,
+    ServiceRow.agency,
+    ServiceRow.status,
+    ServiceRow.version,
+    ServiceRow.published_version,
+    ServiceRow.last_reviewed,
+    ServiceRow.updated_at,
+    ServiceRow.updated_by,
+)
+
+
+def _filtered(query: Select, *, status: str, agency: str, text: str) -> Select:
+    """status: "draft" / "published" (the record's state) or "live" (has a published version)."""
+    if status in ("draft", "published"):
+        query = query.where(ServiceRow.status == status)
+    elif status == "live":
+        query = query.where(ServiceRow.published_version.is_not(None))
+    if agency:
+        query = query.where(ServiceRow.agency == agency)
+    if text:
+        query = query.where(
+            ServiceRow.id.icontains(text, autoescape=True)
+            | ServiceRow.title_th.icontains(text, autoescape=True)
+            | ServiceRow.title_en.icontains(text, autoescape=True)
+        )
+    return query
 
 
 @dataclass(frozen=True)
@@ -103,10 +150,27 @@ class KnowledgeStore:
     # -- reading -------------------------------------------------------------------------------------
     def list_services(self, status: str | None = None) -> list[ServiceSummary]:
         with self._sessions() as session:
-            query = select(ServiceRow).order_by(ServiceRow.id)
+            query = select(*_SUMMARY_COLUMNS).order_by(ServiceRow.id)
             if status is not None:
                 query = query.where(ServiceRow.status == status)
-            return [_summary(row) for row in session.scalars(query)]
+            return [_summary(row) for row in session.execute(query)]
+
+    def page_services(
+        self, *, status: str = "", agency: str = "", text: str = "", page: int = 1, page_size: int = PAGE_SIZE
+    ) -> ServicePage:
+        """Filters and paging in SQL, for the staff console's list."""
+        text = text.strip()[:MAX_QUERY_CHARS]
+        with self._sessions() as session:
+            base = _filtered(select(*_SUMMARY_COLUMNS), status=status, agency=agency, text=text)
+            total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+            pages = max(1, -(-total // page_size))
+            page = min(max(page, 1), pages)
+            window = base.order_by(ServiceRow.id).limit(page_size).offset((page - 1) * page_size)
+            rows = [_summary(row) for row in session.execute(window)]
+            names = session.scalars(select(ServiceRow.agency).distinct().order_by(ServiceRow.agency))
+            agencies = [name for name in names if name]
+            all_services = session.scalar(select(func.count()).select_from(ServiceRow)) or 0
+        return ServicePage(rows, total, all_services, agencies, page, pages)
 
     def get(self, service_id: str) -> ServiceRecord | None:
         with self._sessions() as session:
@@ -354,7 +418,8 @@ def _entry(ver: ServiceVersionRow, live_version: int | None) -> VersionEntry:
     )
 
 
-def _summary(row: ServiceRow) -> ServiceSummary:
+def _summary(row: Any) -> ServiceSummary:
+    """From a ServiceRow or a result row of _SUMMARY_COLUMNS (same attribute names)."""
     return ServiceSummary(
         id=row.id,
         title_th=row.title_th,

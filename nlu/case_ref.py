@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from nlu.characters import CLEAN_TABLE
+
 KINDS: dict[str, str] = {"AP": "application", "CM": "complaint"}
 
 CheckStatus = Literal["valid", "bad_check", "not_a_reference"]
@@ -35,8 +37,6 @@ _DAMM_TABLE: tuple[tuple[int, ...], ...] = tuple(
 
 _SERIAL_MAX = 9_999_999
 # Thai digits and invisible characters are cleaned here too so this module needs no pythainlp.
-_CLEAN_TABLE: dict[int, str | None] = {ord(t): str(i) for i, t in enumerate("๐๑๒๓๔๕๖๗๘๙")}
-_CLEAN_TABLE.update({ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"})
 _SEPARATORS = re.compile(r"[\s\-.]+")
 _SHAPE = re.compile(r"([A-Za-z]{2})(\d{10})")
 
@@ -77,7 +77,7 @@ def make_case_ref(kind: str, be_year: int, serial: int) -> str:
 
 
 def _compact(text: str) -> str:
-    return _SEPARATORS.sub("", text.translate(_CLEAN_TABLE)).upper()
+    return _SEPARATORS.sub("", text.translate(CLEAN_TABLE)).upper()
 
 
 def check_case_ref(text: str) -> CheckStatus:

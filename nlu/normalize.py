@@ -21,13 +21,12 @@ from pythainlp import (
     thai_vowels,
 )
 
+from nlu.characters import CLEAN_TABLE
+
 Span = tuple[int, int]
 
-# Thai digits map one-to-one onto ASCII digits; invisible characters are dropped outright.
-_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_CHAR_TABLE: dict[int, str | None] = {ord(t): str(i) for i, t in enumerate(_THAI_DIGITS)}
-_CHAR_TABLE.update({ord(c): None for c in _INVISIBLE})
+# Thai digits to ASCII, invisible characters dropped (nlu/characters.py).
+_CHAR_TABLE = CLEAN_TABLE
 
 _DANGLING = f"{thai_above_vowels}{thai_below_vowels}{thai_tonemarks}\u0e3a\u0e4c\u0e4d\u0e4e"
 _NO_REPEAT = (

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-ZERO_WIDTH_CLASS = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]*"
+from nlu.characters import INVISIBLE
+
+ZERO_WIDTH_CLASS = f"[{INVISIBLE}]*"
 
 
 def _digits_after_first(count: int, sep: str) -> str:

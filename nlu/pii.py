@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
+from nlu.characters import THAI_DIGIT_TABLE
 from nlu.patterns import ZERO_WIDTH_CLASS, citizen_id_pattern, phone_pattern
 
 CITIZEN_ID_MASK = "x-xxxx-xxxxx-xx-x"
 _KEEP_PHONE_DIGITS = 4
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 _ID = citizen_id_pattern(ZERO_WIDTH_CLASS, longer_runs=True).pattern
 _PHONE = phone_pattern(ZERO_WIDTH_CLASS).pattern.replace("(?P<cc>", "(?:").replace("(?P<nsn>", "(?:")
@@ -22,7 +22,7 @@ _PII = re.compile(f"(?P<id>{_ID})|(?P<phone>{_PHONE})")
 
 
 def _mask_phone(original: str) -> str:
-    digit_positions = [i for i, ch in enumerate(original.translate(_THAI_DIGITS)) if ch.isdigit()]
+    digit_positions = [i for i, ch in enumerate(original.translate(THAI_DIGIT_TABLE)) if ch.isdigit()]
     hide = set(digit_positions[:-_KEEP_PHONE_DIGITS])
     return "".join("x" if i in hide else ch for i, ch in enumerate(original))
 
@@ -32,7 +32,7 @@ def mask(text: str) -> str:
     if not text:
         return text
     # Thai digits map one-to-one onto ASCII ones, so offsets in ``ascii_digits`` are offsets in ``text``.
-    ascii_digits = text.translate(_THAI_DIGITS)
+    ascii_digits = text.translate(THAI_DIGIT_TABLE)
     out: list[str] = []
     pos = 0
     for match in _PII.finditer(ascii_digits):

@@ -6,6 +6,10 @@ through nlu.pii.mask on its way to storage (and to an event broker, if one is co
 tracker Rasa is working with in this turn keeps the real values; the next turn reads the masked
 copy back, which is all the dialogue needs (a case reference is not masked).
 
+One answer is a secret even though it is not an id: the last 4 digits of the phone number that prove
+access to a case (asked while `requested_slot` is phone_last4). Stored next to the case reference it
+would let anyone who reads the tracker through the check, so every digit of that user message is hidden.
+
 Point endpoints at them with `type: rasa_plugins.tracker_store.MaskingSQLTrackerStore` or
 `type: rasa_plugins.tracker_store.MaskingRedisTrackerStore`.
 """
@@ -15,6 +19,8 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +31,7 @@ import sqlalchemy.pool
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import AllSlotsReset, Event, Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -35,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 # Event fields that never carry what a citizen typed; left alone so ids and names stay intact.
 _UNTOUCHED_KEYS = frozenset({"event", "timestamp", "message_id", "input_channel", "name", "policy"})
+# Slots whose typed answer is itself a secret: the user message answering them keeps no digit.
+SECRET_ANSWER_SLOTS = frozenset({"phone_last4"})
+_DIGIT = re.compile(r"[0-9\u0E50-\u0E59]")
 
 
 def _mask_strings(value: Any) -> Any:
@@ -79,9 +88,59 @@ def mask_event(event: dict[str, Any]) -> dict[str, Any]:
     return masked
 
 
+def secret_answers(events: Sequence[Event]) -> list[bool]:
+    """For each event: is it a user message answering a secret question (see SECRET_ANSWER_SLOTS)?
+
+    Follows `requested_slot` through the events (a cheap pass: no text is looked at).
+    """
+    requested: Any = None
+    flags = []
+    for event in events:
+        if isinstance(event, SlotSet) and event.key == "requested_slot":
+            requested = event.value
+        elif isinstance(event, (AllSlotsReset, Restarted, SessionStarted)):
+            requested = None
+        flags.append(isinstance(event, UserUttered) and requested in SECRET_ANSWER_SLOTS)
+    return flags
+
+
+def _hide_digits(value: Any) -> Any:
+    if isinstance(value, str):
+        return _DIGIT.sub("x", value)
+    if isinstance(value, list):
+        return [_hide_digits(v) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k in _UNTOUCHED_KEYS else _hide_digits(v)) for k, v in value.items()}
+    return value
+
+
+def hide_secret_answer(masked_user_event: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a (masked) user event with every digit of what was typed replaced by "x"."""
+    hidden = dict(masked_user_event)
+    if "text" in hidden:
+        hidden["text"] = _hide_digits(hidden["text"])
+    if isinstance(hidden.get("parse_data"), dict):
+        parse_data = dict(hidden["parse_data"])
+        for key in ("text", "entities"):
+            if key in parse_data:
+                parse_data[key] = _hide_digits(parse_data[key])
+        hidden["parse_data"] = parse_data
+    return hidden
+
+
+def mask_events(events: Sequence[Event], start: int = 0) -> list[dict[str, Any]]:
+    """Masked copies of events[start:], with secret answers hidden (decided over all the events)."""
+    flags = secret_answers(events)
+    out = []
+    for event, secret in zip(itertools.islice(events, start, None), flags[start:], strict=True):
+        data = mask_event(event.as_dict())
+        out.append(hide_secret_answer(data) if secret else data)
+    return out
+
+
 def masked_tracker(tracker: DialogueStateTracker, domain: Domain | None) -> DialogueStateTracker:
     """Rebuild the tracker from masked events (same timestamps and order)."""
-    events = [mask_event(e.as_dict()) for e in tracker.events]
+    events = mask_events(list(tracker.events))
     slots = list(domain.slots) if domain else list(tracker.slots.values())
     return DialogueStateTracker.from_dict(
         tracker.sender_id, events, slots, max_event_history=tracker._max_event_history
@@ -89,13 +148,18 @@ def masked_tracker(tracker: DialogueStateTracker, domain: Domain | None) -> Dial
 
 
 class _MaskingBrokerMixin:
-    async def _stream_new_events(
-        self, event_broker: EventBroker, new_events: list[Event], sender_id: str
-    ) -> None:
-        for event in new_events:
-            body: dict[str, Any] = {"sender_id": sender_id}
-            body.update(mask_event(event.as_dict()))
-            event_broker.publish(body)
+    """Events reach an event broker masked like the stored ones (secret answers hidden too)."""
+
+    event_broker: EventBroker | None
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """TrackerStore.stream_events, deciding secret answers with the whole session in view."""
+        if self.event_broker is None:
+            return
+        old_tracker = await self.retrieve(tracker.sender_id)  # type: ignore[attr-defined]
+        start = len(old_tracker.events) if old_tracker else 0
+        for data in mask_events(list(tracker.events), start):
+            self.event_broker.publish({"sender_id": tracker.sender_id, **data})
 
 
 # The queries of SQLTrackerStore._event_query, as plain SQL: events of the latest session (those at or
@@ -174,13 +238,12 @@ class MaskingSQLTrackerStore(_MaskingBrokerMixin, SQLTrackerStore):
         with self.session_scope() as session:
             stored = self._stored_session_event_count(session, tracker.sender_id)
             rows = []
-            for event in itertools.islice(tracker.events, stored, len(tracker.events)):
-                data = mask_event(event.as_dict())
+            for data in mask_events(list(tracker.events), stored):
                 intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
                 rows.append(
                     {
                         "sender_id": tracker.sender_id,
-                        "type_name": event.type_name,
+                        "type_name": data["event"],
                         "timestamp": data.get("timestamp"),
                         "intent_name": intent,
                         "action_name": data.get("name"),

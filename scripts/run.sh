@@ -33,7 +33,7 @@ ensure_secret() {  # ensure_secret NAME: export NAME from the environment or var
 }
 ensure_secret WEB_SESSION_SECRET    # web chat session ids
 ensure_secret STAFF_SESSION_SECRET  # staff console sessions and CSRF tokens
-ensure_secret CASES_SECRET_KEY      # keyed hashes and encryption of citizens' contact data
+ensure_secret CASES_SECRET_KEY      # keyed hashes and encryption of citizens' contact data; with it the gateway delivers case notices
 # The console is served over plain HTTP on loopback here; behind TLS set STAFF_COOKIE_SECURE=true.
 export STAFF_COOKIE_SECURE=${STAFF_COOKIE_SECURE:-false}
 LOG_DIR=var/log

@@ -20,7 +20,7 @@ $RASA/rasa test nlu --config config.yml --nlu bot/tests/nlu_heldout.yml --out re
 $RASA/python -m nlu.thresholds results/nlu
 
 echo "== Dialogue test stories"
-$RASA/rasa test core --stories bot/tests/test_stories.yml --out results/core --fail-on-prediction-errors --quiet
+$RASA/rasa test core --stories bot/tests/stories --out results/core --fail-on-prediction-errors --quiet
 
 echo "== Python 3.11 tests (unit, real Redis/PostgreSQL, end to end)"
 .venv/bin/python -m pytest tests --ignore=tests/rasa -q -p no:cacheprovider

@@ -65,8 +65,15 @@ def count_admins(db: Session) -> int:
 
 
 def create_user(
-    db: Session, *, username: str, password: str, role: Role, display_name: str = ""
+    db: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+    agency_id: str | None = None,
 ) -> StaffUser:
+    """A new active account. `agency_id` must already be checked (staff.agencies.checked_agency)."""
     name = validate_username(username)
     if get_by_username(db, name) is not None:
         raise AccountError("มีชื่อผู้ใช้นี้อยู่แล้ว")
@@ -81,6 +88,7 @@ def create_user(
         role=role.value,
         active=True,
         failed_attempts=0,
+        agency_id=agency_id,
     )
     db.add(user)
     db.flush()

@@ -1,6 +1,11 @@
-"""`python -m staff serve --port N` (console and open data on loopback, for development and tests) and
-`python -m staff create-admin --username NAME` (the first account; password from a prompt or the
-STAFF_ADMIN_PASSWORD environment variable, never from the command line)."""
+"""`python -m staff serve --port N` (console and open data on loopback, for development and tests),
+`python -m staff create-admin --username NAME [--agency ID]` (the first account; password from a prompt
+or the STAFF_ADMIN_PASSWORD environment variable, never from the command line),
+`python -m staff create-user --username NAME --role ROLE [--agency ID]` (password from a prompt or
+STAFF_USER_PASSWORD) and `python -m staff set-agency --username NAME (--agency ID | --none)`.
+
+The agency decides whose cases the account sees in the console; it must exist in the case registry
+(`python -m cases issue-key --agency ID --name …` creates it)."""
 
 from __future__ import annotations
 
@@ -16,29 +21,45 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
-from staff import accounts, audit
+from staff import accounts, agencies, audit
 from staff.accounts import AccountError
 from staff.audit import Actor
 from staff.database import Database
-from staff.roles import Role
+from staff.roles import ROLE_LABELS_TH, Role, parse_role
 from staff.settings import SettingsError, StaffSettings
 
 CLI_ACTOR = Actor(user_id=None, username="(command line)", ip_hash="")
 
 
-def create_admin(url: str, username: str, password: str, display_name: str = "") -> str:
+def create_admin(
+    url: str, username: str, password: str, display_name: str = "", agency: str | None = None
+) -> str:
     """Create an admin account; returns its normalised username. Raises AccountError if it exists."""
+    return create_account(url, username, password, Role.ADMIN, display_name, agency)
+
+
+def create_account(
+    url: str, username: str, password: str, role: Role, display_name: str = "", agency: str | None = None
+) -> str:
+    """Create an account with a role and (optionally) an agency, audited as the command line."""
     upgrade(url)
     engine = make_engine(url)
     try:
         database = Database(make_sessionmaker(engine))
 
         def create(db: Session) -> str:
+            agency_id = agencies.checked_agency(db, agency)
             user = accounts.create_user(
-                db, username=username, password=password, role=Role.ADMIN, display_name=display_name
+                db,
+                username=username,
+                password=password,
+                role=role,
+                display_name=display_name,
+                agency_id=agency_id,
             )
+            detail = role.value + (f" agency={agency_id}" if agency_id else "")
             audit.record(
-                db, CLI_ACTOR, "user.create", target_type="user", target_id=user.username, detail="admin"
+                db, CLI_ACTOR, "user.create", target_type="user", target_id=user.username, detail=detail
             )
             return user.username
 
@@ -47,12 +68,30 @@ def create_admin(url: str, username: str, password: str, display_name: str = "")
         engine.dispose()
 
 
-def _read_password(environ: Mapping[str, str]) -> str:
-    from_env = environ.get("STAFF_ADMIN_PASSWORD")
+def change_agency(url: str, username: str, agency: str | None) -> str | None:
+    """Set or clear (agency None) an account's agency; returns what is stored now."""
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        database = Database(make_sessionmaker(engine))
+
+        def change(db: Session) -> str | None:
+            user = accounts.get_by_username(db, username)
+            if user is None:
+                raise AccountError(f"ไม่พบผู้ใช้ {accounts.normalise_username(username)!r}")
+            return agencies.set_agency(db, user, agency, CLI_ACTOR)
+
+        return database.run_sync(change)
+    finally:
+        engine.dispose()
+
+
+def _read_password(environ: Mapping[str, str], variable: str = "STAFF_ADMIN_PASSWORD") -> str:
+    from_env = environ.get(variable)
     if from_env:
         return from_env
     if not sys.stdin.isatty():
-        raise AccountError("set STAFF_ADMIN_PASSWORD or run in a terminal to be asked for the password")
+        raise AccountError(f"set {variable} or run in a terminal to be asked for the password")
     first = getpass.getpass("รหัสผ่าน (อย่างน้อย 12 ตัวอักษร): ")
     second = getpass.getpass("ยืนยันรหัสผ่าน: ")
     if first != second:
@@ -82,19 +121,22 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     admin = sub.add_parser("create-admin", help="create an admin account")
     admin.add_argument("--username", required=True)
     admin.add_argument("--display-name", default="")
+    admin.add_argument("--agency", default=None, help="agency id whose cases this admin handles")
+    user = sub.add_parser("create-user", help="create an account with any role")
+    user.add_argument("--username", required=True)
+    user.add_argument("--role", required=True, choices=[r.value for r in ROLE_LABELS_TH])
+    user.add_argument("--display-name", default="")
+    user.add_argument("--agency", default=None, help="agency id whose cases this user handles")
+    move = sub.add_parser("set-agency", help="change (or clear) the agency of an account")
+    move.add_argument("--username", required=True)
+    which = move.add_mutually_exclusive_group(required=True)
+    which.add_argument("--agency", help="agency id")
+    which.add_argument("--none", action="store_true", help="no agency: no access to cases")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    if args.command == "create-admin":
-        from db.engine import database_url
-
-        try:
-            name = create_admin(database_url(env), args.username, _read_password(env), args.display_name)
-        except AccountError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        print(f"admin account {name!r} created")
-        return 0
+    if args.command in ("create-admin", "create-user", "set-agency"):
+        return _account_command(args, env)
 
     try:
         settings = StaffSettings.from_env(env)
@@ -103,4 +145,26 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return 2
     upgrade(settings.database_url)
     web.run_app(build_dev_app(settings), host=args.host, port=args.port, print=None)
+    return 0
+
+
+def _account_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from db.engine import database_url
+
+    url = database_url(dict(env))
+    try:
+        if args.command == "set-agency":
+            stored = change_agency(url, args.username, None if args.none else args.agency)
+            print(f"agency of {accounts.normalise_username(args.username)!r}: {stored or '(none)'}")
+            return 0
+        if args.command == "create-admin":
+            role, password = Role.ADMIN, _read_password(env)
+        else:
+            role, password = parse_role(args.role), _read_password(env, "STAFF_USER_PASSWORD")
+        name = create_account(url, args.username, password, role, args.display_name, args.agency)
+    except AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    label = "admin account" if role is Role.ADMIN else f"{role.value} account"
+    print(f"{label} {name!r} created" + (f" for agency {args.agency.strip()!r}" if args.agency else ""))
     return 0

@@ -60,6 +60,9 @@ class StaffUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The agency whose cases this person handles (issue 5); None for knowledge-only staff. An id of
+    # `agencies`, checked by staff.agencies when set (no foreign key: see migration 0006).
+    agency_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
 
 
 class StaffSession(Base):

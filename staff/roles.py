@@ -9,6 +9,7 @@ class Role(StrEnum):
     EDITOR = "editor"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    CASE_OFFICER = "case_officer"  # handles their agency's cases; reads the knowledge base
 
 
 class Permission(StrEnum):
@@ -17,18 +18,22 @@ class Permission(StrEnum):
     PUBLISH = "publish"  # publish and unpublish
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
+    VIEW_CASES = "view_cases"  # list and read the own agency's cases (masked contact data)
+    UPDATE_CASES = "update_cases"  # change a case's status, which notifies the citizen
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EDITOR: frozenset({Permission.VIEW, Permission.EDIT}),
     Role.REVIEWER: frozenset({Permission.VIEW, Permission.EDIT, Permission.PUBLISH}),
     Role.ADMIN: frozenset(Permission),
+    Role.CASE_OFFICER: frozenset({Permission.VIEW, Permission.VIEW_CASES, Permission.UPDATE_CASES}),
 }
 
 ROLE_LABELS_TH: dict[Role, str] = {
     Role.EDITOR: "ผู้แก้ไข (ร่างเนื้อหา)",
     Role.REVIEWER: "ผู้ตรวจทาน (เผยแพร่)",
     Role.ADMIN: "ผู้ดูแลระบบ",
+    Role.CASE_OFFICER: "เจ้าหน้าที่ดูแลเรื่องร้องเรียนและคำขอ",
 }
 
 

@@ -29,6 +29,7 @@ class Identity:
     role: str
     csrf_token: str
     token_hash: str
+    agency_id: str | None = None  # read from the account on every request, so a change applies at once
 
 
 def token_hash(token: str) -> str:
@@ -71,6 +72,7 @@ def resume(db: Session, token: str, *, now: datetime, idle: timedelta) -> Identi
         role=user.role,
         csrf_token=row.csrf_token,
         token_hash=row.token_hash,
+        agency_id=user.agency_id,
     )
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from db.engine import database_url
+
+# Where the agency API and the bot store complaint photos (cases.settings reads the same variable).
+DEFAULT_CASE_PHOTO_DIR = Path(__file__).resolve().parent.parent / "var" / "case-photos"
 
 MIN_SECRET_LENGTH = 32
 DEFAULT_LIFETIME_S = 8 * 3600  # absolute: a sign-in is good for one working day at most
@@ -27,6 +31,7 @@ class StaffSettings:
     max_upload_bytes: int = 5 * 1024 * 1024
     lockout_threshold: int = 5
     lockout_s: int = 15 * 60
+    case_photo_dir: Path = DEFAULT_CASE_PHOTO_DIR  # CASES_PHOTO_DIR: photos shown on the case pages
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> StaffSettings:
@@ -41,6 +46,7 @@ class StaffSettings:
             session_lifetime_s=_positive_int(environ, "STAFF_SESSION_LIFETIME_S", DEFAULT_LIFETIME_S),
             session_idle_s=_positive_int(environ, "STAFF_SESSION_IDLE_S", DEFAULT_IDLE_S),
             cookie_secure=_flag(environ, "STAFF_COOKIE_SECURE", default=True),
+            case_photo_dir=Path(environ.get("CASES_PHOTO_DIR") or DEFAULT_CASE_PHOTO_DIR),
         )
 
 

@@ -26,7 +26,7 @@ from staff import keys, middleware
 from staff.database import Database
 from staff.pages import format_time
 from staff.settings import StaffSettings
-from staff.views import audit_log, auth, services, transfer, users
+from staff.views import audit_log, auth, cases, services, transfer, users
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 ROUTE_MODULES: dict[str, ModuleType] = {
     "auth": auth,
     "services": services,
+    "cases": cases,
     "transfer": transfer,
     "users": users,
     "audit": audit_log,

@@ -2,19 +2,28 @@
 
     .venv/bin/python -m bench.cases.run [--changes 10000] [--live-changes 1000]
                                         [--backend sqlite|postgresql|both] [--no-kill]
+                                        [--worker gateway|cases]
+
+The worker is production's by default: `python -m channels` with CASES_SECRET_KEY set, i.e. the
+gateway delivering notices through its own adapters (channels/notices.py: LINE push through
+line-bot-sdk, SMS through the generic provider's sender with its STOP check and segment budget), with
+no Redis (the embedded state file, as `make run` without REDIS_URL) and Rasa unreachable (no message
+goes to it). `--worker cases` runs `python -m cases worker` (cases/notifier.py's HTTP senders) instead.
 
 Per backend, in one run (fake APIs in this process; producers and workers in their own processes):
   0. baseline: the same number of messages posted straight to the fake APIs (no database, no outbox),
      at the worker's concurrency: the ceiling the outbox path is compared against;
   1. queue: `--changes` status changes (half to LINE, half to SMS contacts), 50 per transaction, each
      with its outbox row, while no worker runs: a backlog, as after an outage;
-  2. drain: a real `python -m cases worker` process delivers the backlog; at 40% it gets SIGKILL and a
-     new one starts at once (its rows come back when the dead worker's 5 s lease ends);
+  2. drain: a real worker process delivers the backlog; at 40% it gets SIGKILL and a new one starts
+     at once (its rows come back when the dead worker's 5 s lease ends);
   3. live: `--live-changes` more changes, one per transaction as the API makes them, paced at
      `--live-rate` per second, with the worker running: change-to-delivery latency (outbox row
      created -> fake API accepted) p50/p95/p99.
-Counted at the fake APIs over all phases: lost, duplicated (the same message accepted twice), and
-repeated idempotency keys the fakes refused (the cost of the crash: re-sends that reach nobody).
+Counted at the fake APIs over all phases: lost (an outbox row whose key the fake never accepted),
+duplicated (the same message accepted twice), and repeated idempotency keys the fakes refused (the
+cost of the crash: re-sends that reach nobody). At the end the worker gets SIGTERM; how long it takes
+to stop, and its exit status, are reported too.
 Exit status 1 if anything was lost or duplicated.
 """
 
@@ -27,10 +36,12 @@ import json
 import multiprocessing
 import os
 import secrets
+import socket
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +57,7 @@ from cases.models import Case, OutboxMessage, as_utc
 from cases.photos import PhotoStore
 from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
 from cases.vault import PersonalDataVault
+from channels.sms.adapter import IDEMPOTENCY_NAMESPACE as SMS_IDEMPOTENCY_NAMESPACE
 from db.migrate import upgrade
 
 TOKEN = "bench-token"
@@ -184,29 +196,79 @@ def run_producer(url: str, refs: list[str], per_transaction: int, tag: str, rate
     return process
 
 
-async def spawn_worker(url: str, secret: bytes, line: FakeProvider, sms: FakeProvider, log: Path) -> Any:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def worker_env(
+    kind: str, url: str, secret: bytes, line: FakeProvider, sms: FakeProvider, state: Path
+) -> dict[str, str]:
+    """The environment each kind of worker reads: the outbox settings are the same for both."""
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "WEB_SESSION_SECRET")},
         "DATABASE_URL": url,
         "CASES_SECRET_KEY": secret.hex(),
-        "LINE_API_BASE": line.url,
-        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-        "SMS_API_BASE": sms.url,
-        "SMS_API_TOKEN": TOKEN,
         "CASES_WORKER_LEASE_SECONDS": str(LEASE_SECONDS),
         "CASES_WORKER_BATCH": str(BATCH),
         "CASES_WORKER_CONCURRENCY": str(CONCURRENCY),
         "CASES_WORKER_IDLE_POLL_MS": "100",
+        "LINE_API_BASE": line.url,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "SMS_API_BASE": sms.url,
     }
+    if kind == "cases":
+        return {**env, "SMS_API_TOKEN": TOKEN}
+    return {
+        **env,
+        "GATEWAY_HOST": "127.0.0.1",
+        "GATEWAY_PORT": str(free_port()),
+        "GATEWAY_STATE_DIR": str(state),
+        "RASA_URL": "http://127.0.0.1:9",  # the discard port: nothing here talks to Rasa
+        "LINE_CHANNEL_SECRET": secrets.token_hex(16),
+        "LINE_DATA_API_BASE": line.url,
+        "SMS_PROVIDER": "generic",
+        "SMS_API_KEY": TOKEN,
+        "SMS_SENDER": "GOVBOT",
+        "SMS_WEBHOOK_SECRET": secrets.token_hex(16),
+        "LOG_LEVEL": "WARNING",  # one INFO line per 409 after the kill would only fill the log
+    }
+
+
+async def spawn_worker(
+    kind: str, url: str, secret: bytes, line: FakeProvider, sms: FakeProvider, workdir: Path
+) -> Any:
+    """`python -m channels` (the gateway, production's notice worker) or `python -m cases worker`."""
+    command = ["-m", "channels"] if kind == "gateway" else ["-m", "cases", "worker"]
     return await asyncio.create_subprocess_exec(
         sys.executable,
-        "-m",
-        "cases",
-        "worker",
-        env=env,
+        *command,
+        env=worker_env(kind, url, secret, line, sms, workdir / "gateway-state"),
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=log.open("ab"),
+        stderr=(workdir / f"worker-{kind}.log").open("ab"),
     )
+
+
+def provider_key(kind: str, channel: str, key: str) -> str:
+    """The idempotency key the fake sees for an outbox row: the row's own, except that the gateway's
+    SMS sender derives the provider's key from "notice:<row key>" (channels/sms/adapter.py)."""
+    if kind == "gateway" and channel == "sms":
+        return str(uuid.uuid5(SMS_IDEMPOTENCY_NAMESPACE, f"notice:{key}"))
+    return key
+
+
+async def stop_worker(worker: Any) -> tuple[float, int | None]:
+    """SIGTERM, as a deployment stops it; (seconds until it exited, exit status; None: had to SIGKILL)."""
+    started = time.perf_counter()
+    worker.terminate()
+    try:
+        code = await asyncio.wait_for(worker.wait(), timeout=30)
+    except TimeoutError:
+        worker.kill()
+        await worker.wait()
+        code = None
+    return round(time.perf_counter() - started, 2), code
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -214,22 +276,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def wait_until(check: Any, timeout: float = 900) -> None:
+async def wait_until(check: Any, worker: Any = None, timeout: float = 900) -> None:
     deadline = time.time() + timeout
     while not check():
         if time.time() > deadline:
             raise TimeoutError("benchmark stalled")
+        if worker is not None and worker.returncode is not None:
+            raise RuntimeError(f"the worker exited with status {worker.returncode}; see its log")
         await asyncio.sleep(0.01)
 
 
 async def outbox_run(
-    backend: str, n: int, live_n: int, live_rate: float, kill: bool, workdir: Path
+    kind: str, backend: str, n: int, live_n: int, live_rate: float, kill: bool, workdir: Path
 ) -> dict[str, Any]:
     secret = secrets.token_bytes(32)
     url, pg_name = make_database(backend, workdir)
     line, sms = FakeLineApi(token=TOKEN), FakeSmsApi(token=TOKEN)
     runners = [await start_fake(line), await start_fake(sms)]
-    log = workdir / f"worker-{backend}.log"
     delivered = lambda: len(line.accepted) + len(sms.accepted)  # noqa: E731
     try:
         refs = await asyncio.to_thread(seed_cases, url, secret, n, workdir / "photos")
@@ -242,32 +305,31 @@ async def outbox_run(
 
         # Phase 2: drain the backlog; SIGKILL the worker at 40% and start another at once.
         drain_start = time.time()
-        worker = await spawn_worker(url, secret, line, sms, log)
+        worker = await spawn_worker(kind, url, secret, line, sms, workdir)
         killed_at = None
         if kill:
-            await wait_until(lambda: delivered() >= n * 0.4)
+            await wait_until(lambda: delivered() >= n * 0.4, worker)
             worker.kill()
             await worker.wait()
             killed_at = delivered()
-            worker = await spawn_worker(url, secret, line, sms, log)
-        await wait_until(lambda: delivered() >= n)
+            worker = await spawn_worker(kind, url, secret, line, sms, workdir)
+        await wait_until(lambda: delivered() >= n, worker)
         drain_end = max(r.at for f in (line, sms) for r in f.accepted.values())
 
         # Phase 3: live changes, one per transaction as the API makes them, with the worker running.
         live_refs = refs[:live_n]
         producer = run_producer(url, live_refs, 1, "live", live_rate)
         live_start = time.time()
-        await wait_until(lambda: delivered() >= n + live_n)
+        await wait_until(lambda: delivered() >= n + live_n, worker)
         live_end = time.time()
         await asyncio.to_thread(producer.join)
         await asyncio.sleep(1.0)  # anything still in flight would show up as a duplicate now
-        worker.terminate()
-        await worker.wait()
+        stop_seconds, exit_status = await stop_worker(worker)
 
         engine = make_cases_engine(url)
         with make_cases_sessionmaker(engine)() as session:
             created = {
-                m.idempotency_key: as_utc(m.created_at).timestamp()  # type: ignore[union-attr]
+                provider_key(kind, m.channel, m.idempotency_key): as_utc(m.created_at).timestamp()  # type: ignore[union-attr]
                 for m in session.scalars(select(OutboxMessage))
             }
             states = list(session.scalars(select(OutboxMessage.state)))
@@ -276,11 +338,12 @@ async def outbox_run(
         live = [r.at - created[k] for k, r in accepted.items() if k in created and r.text.find("live ") >= 0]
         per_message = line.per_message() + sms.per_message()
         return {
+            "worker": kind,
             "backend": backend,
             "status_changes": n + live_n,
             "notices": len(created),
             "delivered_distinct": len(per_message),
-            "lost": len(created) - len(per_message),
+            "lost": sum(1 for k in created if k not in accepted),
             "duplicated": sum(c - 1 for c in per_message.values()),
             "refused_repeated_keys": line.repeated_keys + sms.repeated_keys,
             "killed_after_deliveries": killed_at,
@@ -294,6 +357,8 @@ async def outbox_run(
             "live_latency_p95_ms": round(percentile(live, 0.95) * 1000, 1),
             "live_latency_p99_ms": round(percentile(live, 0.99) * 1000, 1),
             "fake_api_errors": line.errors + sms.errors,
+            "stop_seconds": stop_seconds,
+            "exit_status_after_sigterm": exit_status,
         }
     finally:
         for runner in runners:
@@ -306,10 +371,23 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     results = []
     with tempfile.TemporaryDirectory(prefix="cases-bench-") as tmp:
         for backend in backends:
+            workdir = Path(tmp) / backend
+            workdir.mkdir()
             base = await baseline(args.changes)
-            run = await outbox_run(
-                backend, args.changes, args.live_changes, args.live_rate, not args.no_kill, Path(tmp)
-            )
+            try:
+                run = await outbox_run(
+                    args.worker,
+                    backend,
+                    args.changes,
+                    args.live_changes,
+                    args.live_rate,
+                    not args.no_kill,
+                    workdir,
+                )
+            except (RuntimeError, TimeoutError):
+                for log in workdir.glob("worker-*.log"):  # the directory goes with the run: show why
+                    print(f"--- {log.name} (last lines)", *log.read_text().splitlines()[-20:], sep="\n")
+                raise
             run["baseline_direct_per_s"] = round(base, 1)
             run["drain_ratio_to_baseline"] = round(run["drain_per_s"] / base, 3)
             print(json.dumps(run, ensure_ascii=False), flush=True)
@@ -331,6 +409,12 @@ def main() -> None:
         help="status changes per second in the live phase (0: unpaced)",
     )
     parser.add_argument("--no-kill", action="store_true", help="do not kill the worker mid-run")
+    parser.add_argument(
+        "--worker",
+        choices=["gateway", "cases"],
+        default="gateway",
+        help="gateway: `python -m channels` (production); cases: `python -m cases worker`",
+    )
     args = parser.parse_args()
     results = asyncio.run(main_async(args))
     if any(r["lost"] or r["duplicated"] or r["outbox_not_sent"] for r in results):

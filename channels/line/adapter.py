@@ -77,19 +77,28 @@ class LineChannel(Channel):
     def routes(self) -> Sequence[Any]:
         return [web.post(WEBHOOK_PATH, make_webhook_handler(self))]
 
-    def _optout_key(self, event: Inbound) -> str:
-        return "optout:line:" + keyed_hash(event.sender_id, self._secret)[:32]
+    def _optout_key(self, sender_id: str) -> str:
+        return "optout:line:" + keyed_hash(sender_id, self._secret)[:32]
 
     async def accept(self, event: Inbound) -> None:
-        # Unfollow stops notifications at once, before the queue; follow (re-adding the bot) resumes.
+        # Unfollow stops pushes at once, before the queue, and case notices on every case (the case
+        # registry's opt-out, when cases are configured). Follow (re-adding the bot) resumes pushes
+        # but does NOT resubscribe case notices: those need the citizen's consent again.
         if event.kind == "unfollow":
-            await self._ctx.store.set(self._optout_key(event), str(int(time.time())))
+            await self._ctx.store.set(self._optout_key(event.sender_id), str(int(time.time())))
+            notices = self._ctx.case_notices
+            if notices is not None:
+                await notices.opt_out("line", event.sender_id)
             log.info("line: %s unfollowed; notifications stopped", log_id(event.sender_id))
         elif event.kind == "follow":
-            await self._ctx.store.delete(self._optout_key(event))
+            await self._ctx.store.delete(self._optout_key(event.sender_id))
 
     async def is_opted_out(self, event: Inbound) -> bool:
-        return await self._ctx.store.get(self._optout_key(event)) is not None
+        return await self.has_unfollowed(event.sender_id)
+
+    async def has_unfollowed(self, sender_id: str) -> bool:
+        """Whether this LINE user ("line:U…") blocked the bot (and has not re-added it since)."""
+        return await self._ctx.store.get(self._optout_key(sender_id)) is not None
 
     async def local_reply(self, event: Inbound) -> Sequence[Outbound] | None:
         if event.kind == "unfollow":

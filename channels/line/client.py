@@ -124,8 +124,11 @@ class LineClient:
                 f"LINE reply unreachable: {exc.__class__.__name__}", status=None, retryable=True
             ) from None
 
-    async def push(self, to: str, messages: Sequence[Message], retry_key: str) -> None:
-        """Push; a 409 means LINE already accepted this retry key, i.e. the message went out before."""
+    async def push(self, to: str, messages: Sequence[Message], retry_key: str) -> bool:
+        """Push; a 409 means LINE already accepted this retry key, i.e. the message went out before.
+
+        Returns True when LINE took the push now, False when it had accepted this retry key before.
+        """
         api = await self._messaging()
         request = PushMessageRequest(to=to, messages=list(messages))
         try:
@@ -135,8 +138,9 @@ class LineClient:
         except LineApiError as exc:
             if exc.status == 409:
                 log.info("line: push with retry key already accepted; not sent again")
-                return
+                return False
             raise
+        return True
 
     async def show_loading(self, chat_id: str, seconds: int = 20) -> None:
         api = await self._messaging()

@@ -21,11 +21,11 @@ from channels.sms.numbers import NumberError, NumberVault, normalise
 from channels.sms.providers import GenericHttpProvider, IncomingSms, SmsProvider, TwilioProvider
 from channels.sms.render import compose, fit
 from channels.webhook import make_webhook_handler
+from nlu.characters import CLEAN_TABLE
 
 log = logging.getLogger(__name__)
 
 STATE_TTL_SECONDS = 24 * 3600
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _CONFIRMATION = "sms_optout_confirmation"
 IDEMPOTENCY_NAMESPACE = uuid.UUID("0c9a51f4-8d5e-4f43-9a7e-3b7f8f1f6a10")
 
@@ -34,7 +34,7 @@ def digit_answer(text: str | None) -> int | None:
     """'2', ' ๒ ', '2.' -> 2; anything else -> None."""
     if not text:
         return None
-    cleaned = text.translate(_THAI_DIGITS).strip().rstrip(".)")
+    cleaned = text.translate(CLEAN_TABLE).strip().rstrip(".)")
     return int(cleaned) if cleaned.isdigit() and len(cleaned) == 1 and cleaned != "0" else None
 
 
@@ -120,13 +120,35 @@ class SmsChannel(Channel):
             routes.append(web.post(provider.webhook_path, handler))
         return routes
 
+    @property
+    def segment_budget(self) -> int:
+        """Most SMS parts one outgoing message may cost (SMS_SEGMENT_BUDGET)."""
+        return self._budget
+
     async def accept(self, event: Inbound) -> None:
+        # STOP stops every SMS at once and, when cases are configured, case notices on every case.
+        # START resumes SMS replies but does NOT resubscribe case notices: those need fresh consent.
         word = optout.keyword(event.text)
         if word == "stop":
             await self.optouts.opt_out(event.sender_id)
+            await self._case_opt_out(event)
             log.info("sms: %s opted out", log_id(event.sender_id))
         elif word == "start":
             await self.optouts.opt_in(event.sender_id)
+
+    async def _case_opt_out(self, event: Inbound) -> None:
+        notices = self._ctx.case_notices
+        sealed = event.extra.get("n")
+        if notices is None or not sealed:
+            return
+        try:
+            number = self._vault.open(sealed)
+        except NumberError:
+            log.warning(
+                "sms: STOP from %s without a readable number; case notices unchanged", log_id(event.sender_id)
+            )
+            return
+        await notices.opt_out("sms", number)
 
     # --- state kept per sender between messages (numbered options, the rest of a long answer)
     def _state_key(self, sender_id: str) -> str:

@@ -14,8 +14,7 @@ import re
 from cryptography.fernet import Fernet, InvalidToken
 
 from channels.privacy import keyed_hash
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from nlu.characters import CLEAN_TABLE
 
 
 class NumberError(ValueError):
@@ -24,7 +23,7 @@ class NumberError(ValueError):
 
 def normalise(number: str) -> str:
     """E.164 for Thai numbers ('0812345678' -> '+66812345678'); other countries keep their '+'."""
-    cleaned = re.sub(r"[\s\-().]", "", number.translate(_THAI_DIGITS))
+    cleaned = re.sub(r"[\s\-().]", "", number.translate(CLEAN_TABLE))
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
     if cleaned.startswith("0") and len(cleaned) in (9, 10):

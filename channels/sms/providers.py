@@ -74,7 +74,9 @@ async def _post(
                 return
             detail = (await resp.text())[:200]
             permanent = 400 <= resp.status < 500 and resp.status not in (408, 409, 429)
-            raise DeliveryError(f"SMS provider answered {resp.status}: {detail}", permanent=permanent)
+            raise DeliveryError(
+                f"SMS provider answered {resp.status}: {detail}", permanent=permanent, status=resp.status
+            )
     except (aiohttp.ClientError, TimeoutError) as exc:
         raise DeliveryError(f"SMS provider unreachable: {exc.__class__.__name__}") from None
 

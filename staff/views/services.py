@@ -9,7 +9,7 @@ from aiohttp import web
 
 from knowledge.record import AGENCY_LEVELS, ID_PATTERN, RecordError
 from knowledge.store import ConflictError, KnowledgeStore, NotFoundError
-from staff import audit, diff, keys, preview, service_form, service_index
+from staff import audit, diff, keys, preview, service_form
 from staff.pages import actor, identity, redirect, render, requires
 from staff.roles import Permission
 
@@ -50,8 +50,8 @@ async def service_list(request: web.Request) -> web.StreamResponse:
     agency = request.query.get("agency", "")
     text = request.query.get("q", "")
     page_no = _whole_number(request.query.get("page", "")) or 1
-    page = await request.app[keys.DATABASE].run(
-        service_index.list_page, status=status, agency=agency, text=text, page=page_no
+    page = await asyncio.to_thread(
+        _store(request).page_services, status=status, agency=agency, text=text, page=page_no
     )
     filters = {"status": status, "agency": agency, "q": text}
     return render(

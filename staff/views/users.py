@@ -1,11 +1,12 @@
-"""User management (admins only): create accounts, change roles, disable, reset passwords, unlock."""
+"""User management (admins only): create accounts, change roles and agencies, disable, reset passwords,
+unlock."""
 
 from __future__ import annotations
 
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from staff import accounts, audit, keys
+from staff import accounts, agencies, audit, keys
 from staff.accounts import AccountError
 from staff.models import StaffUser, utcnow
 from staff.pages import actor, identity, redirect, render, requires
@@ -17,13 +18,15 @@ DONE_MESSAGES_TH = {
     "active": "เปลี่ยนสถานะบัญชีแล้ว",
     "password": "ตั้งรหัสผ่านใหม่แล้ว ผู้ใช้ต้องเข้าสู่ระบบใหม่",
     "unlocked": "ปลดล็อกบัญชีแล้ว",
+    "agency": "เปลี่ยนหน่วยงานแล้ว มีผลกับหน้าเรื่องร้องเรียนและคำขอทันที",
 }
 
 
 @requires(Permission.MANAGE_USERS)
 async def user_list(request: web.Request) -> web.StreamResponse:
-    users = await request.app[keys.DATABASE].run(accounts.list_users)
-    return _list_page(request, users)
+    database = request.app[keys.DATABASE]
+    users = await database.run(accounts.list_users)
+    return _list_page(request, users, await database.run(agencies.list_agencies))
 
 
 @requires(Permission.MANAGE_USERS)
@@ -32,33 +35,40 @@ async def create_user(request: web.Request) -> web.StreamResponse:
     who = actor(request)
 
     def create(db: Session) -> StaffUser:
+        agency_id = agencies.checked_agency(db, form.get("agency_id"))
         user = accounts.create_user(
             db,
             username=form.get("username"),
             password=form.get("password"),
             role=parse_role(form.get("role")),
             display_name=form.get("display_name"),
+            agency_id=agency_id,
         )
-        audit.record(db, who, "user.create", target_type="user", target_id=user.username, detail=user.role)
+        detail = user.role + (f" agency={agency_id}" if agency_id else "")
+        audit.record(db, who, "user.create", target_type="user", target_id=user.username, detail=detail)
         return user
 
+    database = request.app[keys.DATABASE]
     try:
-        await request.app[keys.DATABASE].run(create)
+        await database.run(create)
     except (AccountError, ValueError) as exc:
-        users = await request.app[keys.DATABASE].run(accounts.list_users)
+        users = await database.run(accounts.list_users)
         values = {
             "username": form.get("username"),
             "display_name": form.get("display_name"),
             "role": form.get("role"),
+            "agency_id": form.get("agency_id"),
         }
-        return _list_page(request, users, error=str(exc), values=values, status=422)
+        choices = await database.run(agencies.list_agencies)
+        return _list_page(request, users, choices, error=str(exc), values=values, status=422)
     raise redirect(request, "users.list", query={"done": "created"})
 
 
 @requires(Permission.MANAGE_USERS)
 async def user_page(request: web.Request) -> web.StreamResponse:
-    user = await request.app[keys.DATABASE].run(_get_user, _user_id(request))
-    return _user_page(request, user)
+    database = request.app[keys.DATABASE]
+    user = await database.run(_get_user, _user_id(request))
+    return _user_page(request, user, await database.run(agencies.list_agencies))
 
 
 @requires(Permission.MANAGE_USERS)
@@ -89,6 +99,9 @@ async def change(request: web.Request) -> web.StreamResponse:
         elif what == "unlock":
             accounts.unlock(user)
             detail = ""
+        elif what == "agency":
+            agencies.set_agency(db, user, form.get("agency_id"), who)  # audits "user.agency" itself
+            return user
         else:
             raise web.HTTPNotFound()
         audit.record(
@@ -96,11 +109,13 @@ async def change(request: web.Request) -> web.StreamResponse:
         )
         return user
 
+    database = request.app[keys.DATABASE]
     try:
-        await request.app[keys.DATABASE].run(apply)
+        await database.run(apply)
     except (AccountError, ValueError) as exc:
-        user = await request.app[keys.DATABASE].run(_get_user, user_id)
-        return _user_page(request, user, error=str(exc), status=422)
+        user = await database.run(_get_user, user_id)
+        choices = await database.run(agencies.list_agencies)
+        return _user_page(request, user, choices, error=str(exc), status=422)
     done = "unlocked" if what == "unlock" else what
     raise redirect(request, "users.detail", query={"done": done}, user_id=str(user_id))
 
@@ -122,6 +137,7 @@ def _get_user(db: Session, user_id: int) -> StaffUser:
 def _list_page(
     request: web.Request,
     users: list[StaffUser],
+    agency_choices: list[tuple[str, str]],
     *,
     error: str = "",
     values: dict[str, str] | None = None,
@@ -134,7 +150,9 @@ def _list_page(
             "users": users,
             "roles": ROLE_LABELS_TH,
             "error": error,
-            "values": values or {"username": "", "display_name": "", "role": Role.EDITOR.value},
+            "values": values
+            or {"username": "", "display_name": "", "role": Role.EDITOR.value, "agency_id": ""},
+            "agencies": agency_choices,
             "done": DONE_MESSAGES_TH.get(request.query.get("done", ""), ""),
             "now": utcnow(),
         },
@@ -142,12 +160,20 @@ def _list_page(
     )
 
 
-def _user_page(request: web.Request, user: StaffUser, *, error: str = "", status: int = 200) -> web.Response:
+def _user_page(
+    request: web.Request,
+    user: StaffUser,
+    agency_choices: list[tuple[str, str]],
+    *,
+    error: str = "",
+    status: int = 200,
+) -> web.Response:
     return render(
         request,
         "users/detail.html",
         {
             "user": user,
+            "agencies": agency_choices,
             "roles": ROLE_LABELS_TH,
             "error": error,
             "done": DONE_MESSAGES_TH.get(request.query.get("done", ""), ""),
@@ -162,4 +188,6 @@ def add_routes(app: web.Application) -> None:
     users.add_route("GET", user_list)
     users.add_route("POST", create_user)
     app.router.add_get("/users/{user_id}", user_page, name="users.detail")
-    app.router.add_post("/users/{user_id}/{what:role|active|password|unlock}", change, name="users.change")
+    app.router.add_post(
+        "/users/{user_id}/{what:role|active|password|unlock|agency}", change, name="users.change"
+    )

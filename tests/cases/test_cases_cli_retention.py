@@ -18,9 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cases.api import create_root_app
-from cases.models import Case, CaseContact, CasePhoto, Consent, OutboxMessage
+from cases.models import Case, CasePhoto, Consent
 from cases.photos import PhotoStore
-from cases.retention import erase_contact_data
 from cases.service import (
     CaseTools,
     NewCase,
@@ -150,22 +149,6 @@ def test_purge_clears_personal_data_of_long_closed_cases_only(
             assert kept.personal_data_purged_at is None and len(kept.contacts) == 2 and kept.description
     again = run_cli(settings, "purge-personal-data", "--older-than-days", "365")
     assert "cleared personal data of 0 closed case(s)" in again.stdout
-
-
-def test_citizen_can_erase_their_contact_data(
-    sessions: sessionmaker[Session], tools: CaseTools, agency_keys: dict
-) -> None:
-    with sessions() as session, session.begin():
-        case = _complaint(session, tools, NOW)
-        change_status(session, case, StatusChange(status="in_progress", actor="o"), now=NOW)
-    with sessions() as session, session.begin():
-        assert erase_contact_data(session, tools.vault, "sms", "+66 89 765 4321") == 1
-        assert erase_contact_data(session, tools.vault, "line", LINE_USER) == 1
-        assert erase_contact_data(session, tools.vault, "line", LINE_USER) == 0
-    with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(CaseContact)) == 0
-        states = session.scalars(select(OutboxMessage.state)).all()
-        assert sorted(states) == ["skipped", "skipped"]
 
 
 def test_serve_command_runs_the_api_standalone(settings: CasesSettings, agency_keys: dict) -> None:

@@ -8,7 +8,9 @@ No model in models/ is a failure with the instruction to run `make train`, never
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
+import secrets
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -31,6 +33,11 @@ from dialogue_servers import (
     rasa_server,
 )
 
+from cases.database import make_cases_engine, make_cases_sessionmaker
+from cases.models import Agency
+from cases.photos import PhotoStore
+from cases.service import CaseTools, NewCase, NewContact, StatusChange, change_status, create_case
+from cases.vault import PersonalDataVault
 from nlu.case_ref import make_case_ref
 from nlu.pii import CITIZEN_ID_MASK
 
@@ -41,6 +48,7 @@ BAD_CHECKSUM_ID = "1101700230709"
 VALID_REF = make_case_ref("CM", 2569, 1234567)
 BAD_CHECK_REF = VALID_REF[:-1] + ("0" if VALID_REF[-1] != "0" else "1")
 HAS_SERVICE_ACTION = importlib.util.find_spec("actions.service") is not None
+CASES_KEY = secrets.token_hex(32)
 
 
 def texts(replies: list[dict[str, Any]]) -> list[str]:
@@ -68,6 +76,8 @@ class Stack:
         self.database_url = f"sqlite:///{workdir / 'govbot.db'}"
         self.tracker_db = workdir / "rasa" / "tracker.db"
         self.actions = action_server(workdir, self.action_port, self.database_url)
+        # Case look-up needs the cases key (contact data is hashed and encrypted under it).
+        self.actions.env.update({"CASES_SECRET_KEY": CASES_KEY, "CASES_PHOTO_DIR": str(workdir / "photos")})
         self.rasa: ManagedProcess | None = None
         self.client: RestClient | None = None
 
@@ -147,26 +157,79 @@ def test_service_question_reaches_the_knowledge_action(bot: RestClient, stack: S
         assert "action_answer_service" in body["error"]
 
 
-def test_case_status_form_across_the_version_gap(bot: RestClient) -> None:
-    sender = new_sender()
-    asked = bot.say(sender, "อยากติดตามเรื่องที่ยื่นไว้ค่ะ")
-    assert any("เลขที่เรื่อง" in t for t in texts(asked)), asked
-    assert bot.tracker(sender)["active_loop"]["name"] == "case_status_form"
+def _file_case(stack: Stack, owner: str) -> str:
+    """An application filed from `owner` with a phone ending in 5678, now in progress."""
+    engine = make_cases_engine(stack.database_url)
+    tools = CaseTools(
+        vault=PersonalDataVault(bytes.fromhex(CASES_KEY)), photos=PhotoStore(stack.workdir / "photos")
+    )
+    try:
+        with make_cases_sessionmaker(engine)() as session, session.begin():
+            if session.get(Agency, "dla") is None:
+                session.add(Agency(id="dla", name="กรมการปกครอง"))
+            contact = NewContact("web", sender_id=owner, phone="081-234-5678")
+            case = create_case(
+                session, "dla", NewCase(kind="application", service_id="id_card", contacts=(contact,)), tools
+            )
+            change_status(
+                session,
+                case,
+                StatusChange(
+                    "in_progress", "officer", next_step="นัดรับบัตร", next_step_due=dt.date(2026, 12, 5)
+                ),
+            )
+            return case.reference
+    finally:
+        engine.dispose()
 
-    typo = bot.say(sender, BAD_CHECK_REF)
+
+def test_case_status_lookup_and_updates(bot: RestClient, stack: Stack) -> None:
+    owner = new_sender()
+    reference = _file_case(stack, owner)
+    asked = bot.say(owner, "อยากติดตามเรื่องที่ยื่นไว้ค่ะ")
+    assert any("เลขที่เรื่อง" in t for t in texts(asked)), asked
+    assert bot.tracker(owner)["active_loop"]["name"] == "case_status_form"
+
+    typo = bot.say(owner, BAD_CHECK_REF)
     assert "ตัวตรวจสอบไม่ตรง" in texts(typo)[0]
     assert any("ขอเลขที่เรื่อง" in t for t in texts(typo))  # asks again
 
-    not_ref = bot.say(sender, "เลข XY12-3456 ค่ะ")
+    not_ref = bot.say(owner, "เลข XY12-3456 ค่ะ")
     assert "ไม่ใช่เลขที่เรื่อง" in texts(not_ref)[0]
 
-    done = bot.say(sender, VALID_REF.lower())
-    assert VALID_REF in texts(done)[0] and "1111" in texts(done)[0]
-    tracker = bot.tracker(sender)
+    unknown = bot.say(owner, VALID_REF)
+    assert "ไม่พบเรื่องเลขที่" in texts(unknown)[0] and "กำลังดำเนินการ" not in "".join(texts(unknown))
+
+    done = bot.say(owner, reference.lower())
+    assert texts(done)[0].split("\n") == [
+        f"เรื่อง {reference}: กำลังดำเนินการค่ะ",
+        "ขั้นต่อไป: นัดรับบัตร",
+        "ภายใน 5 ธ.ค. 2569",
+    ]
+    tracker = bot.tracker(owner)
     assert not tracker["active_loop"].get("name")
     assert tracker["slots"]["case_id"] is None  # cleared by the submit action's SlotSet
-    slot_events = [e for e in tracker["events"] if e["event"] == "slot" and e["name"] == "case_id"]
-    assert {"value": VALID_REF} in [{"value": e["value"]} for e in slot_events]
+    assert tracker["slots"]["last_case_ref"] == reference
+
+    # Someone else: the last 4 digits of the phone first, never kept in a slot.
+    other = new_sender()
+    proof = bot.say(other, f"เรื่อง {reference} ถึงไหนแล้วคะ")
+    assert any("4 ตัวท้าย" in t for t in texts(proof)), proof
+    wrong = bot.say(other, "1111")
+    assert any("ลองได้อีก 4 ครั้ง" in t for t in texts(wrong)), wrong
+    shown = bot.say(other, "๕๖๗๘")
+    assert "กำลังดำเนินการ" in texts(shown)[0]
+    slot_values = [e.get("value") for e in bot.tracker(other)["events"] if e["event"] == "slot"]
+    assert not any(v in ("5678", "๕๖๗๘", "1111") for v in slot_values)
+
+    # The "notify me" button after the answer: consent, then on.
+    subscribe = next(b["payload"] for r in shown for b in r.get("buttons") or [])
+    question = bot.say(other, subscribe)
+    assert any(reference in t and "ยินยอม" in t for t in texts(question)), question
+    on = bot.say(other, "/affirm")
+    assert any("เปิดการแจ้งความคืบหน้าแล้ว" in t and reference in t for t in texts(on)), on
+    off = bot.say(other, f"ยกเลิกแจ้งเตือนเรื่อง {reference}")
+    assert any("ปิดการแจ้งความคืบหน้าแล้ว" in t for t in texts(off)), off
 
 
 def test_complaint_form_first_turns_and_cancel(bot: RestClient) -> None:

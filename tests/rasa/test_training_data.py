@@ -23,8 +23,11 @@ DATA_FILES = [ROOT / "bot" / "data" / "nlu", ROOT / "bot" / "tests" / "nlu_heldo
 INTENTS = {
     "greet", "goodbye", "thank", "affirm", "deny", "ask_service", "check_case_status",
     "file_complaint", "request_human", "subscribe_updates", "unsubscribe_updates",
-    "bot_challenge", "out_of_scope",
+    "bot_challenge", "out_of_scope", "delete_my_data",
 }  # fmt: skip
+# Sent by the gateway as "/share_…" for LINE locations, images and stickers, never classified from
+# text in practice: their few typed examples (bot/data/nlu/share_*.yml) are outside the quality bars.
+GATEWAY_INTENTS = {"share_location", "share_image", "share_sticker"}
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
@@ -54,7 +57,8 @@ def examples(request: pytest.FixtureRequest) -> list:
 def test_every_intent_is_present_with_enough_examples(examples: list) -> None:
     counts: dict[str, int] = {}
     for ex in examples:
-        counts[ex.get("intent")] = counts.get(ex.get("intent"), 0) + 1
+        if ex.get("intent") not in GATEWAY_INTENTS:
+            counts[ex.get("intent")] = counts.get(ex.get("intent"), 0) + 1
     assert set(counts) == INTENTS
     assert min(counts.values()) >= 12
 

@@ -18,6 +18,7 @@ from channels import keys
 from channels.app import create_app
 from channels.messages import Button, Inbound, Outbound
 from channels.web.session import SessionSigner
+from channels.worker import APOLOGY
 from tests.channels.web.webchat_fakes import (
     BUTTONS,
     GREETING,
@@ -294,13 +295,13 @@ async def test_durable_history_and_dedupe_survive_a_gateway_restart(gateway: Any
     await again.close()
 
 
-async def test_empty_rasa_answer_still_ends_the_turn(gateway: Any) -> None:
+async def test_empty_rasa_answer_ends_the_turn_with_an_apology(gateway: Any) -> None:
     client = await gateway()
     chat = await open_chat(client)
     await chat.send({"type": "message", "id": "s1", "payload": "/silent", "title": "เงียบ"})
     bot = await chat.until("bot")
     assert bot["reply_to"] == "s1"
-    assert [e["text"] for e in bot["entries"]] == [None]
+    assert [e["text"] for e in bot["entries"]] == [APOLOGY.text]
     await chat.close()
 
 

@@ -1,0 +1,91 @@
+"""What the case actions share, built once at start-up: case settings and tools, and who is asking.
+
+The cases feature needs CASES_SECRET_KEY (it keys the hashes and encryption of contact data). Without
+it the runtime is None and every case action says plainly that the service is not available here,
+instead of failing the whole action server. `make run` generates the key under var/secrets/.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from cases.photos import PhotoStore
+from cases.service import CaseTools
+from cases.settings import CasesSettings, SettingsError
+from cases.vault import PersonalDataVault
+from channels.sms.numbers import NumberError, NumberVault
+
+log = logging.getLogger(__name__)
+
+# The gateway's SMS adapter seals the citizen's number under this key (see channels/sms/adapter.py
+# `_vault_secret`: PHONE_HASH_KEY, else SMS_WEBHOOK_SECRET, else TWILIO_AUTH_TOKEN) and passes the
+# sealed token to Rasa as metadata["extra"]["n"]; only a case that must be answered by SMS opens it.
+_SMS_SECRET_VARIABLES = ("PHONE_HASH_KEY", "SMS_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRuntime:
+    settings: CasesSettings
+    tools: CaseTools
+    sms_numbers: NumberVault | None
+
+
+def build_case_runtime(environ: Mapping[str, str]) -> CaseRuntime | None:
+    try:
+        settings = CasesSettings.from_environ(environ)
+    except SettingsError as exc:
+        log.warning("case actions unavailable: %s", exc)
+        return None
+    tools = CaseTools(
+        vault=PersonalDataVault(settings.secret_key),
+        photos=PhotoStore(settings.photo_dir),
+        max_photo_bytes=settings.max_photo_bytes,
+        max_photos=settings.max_photos,
+    )
+    secret = next((environ[name] for name in _SMS_SECRET_VARIABLES if environ.get(name)), "")
+    return CaseRuntime(settings=settings, tools=tools, sms_numbers=NumberVault(secret) if secret else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Asker:
+    """The citizen behind a tracker: channel, namespaced sender id ("line:U…", "sms:<hash>",
+    "web:<session>") and, on SMS only, the phone number opened from the gateway's sealed token."""
+
+    channel: str
+    sender_id: str
+    sms_number: str | None = None
+
+
+def latest_metadata(tracker: Tracker) -> dict[str, Any]:
+    """What the gateway sent with the citizen's latest message (channel, kind, location, media_id…).
+
+    Only the latest user message counts: an older message's photo or location must never be taken
+    for the current answer.
+    """
+    metadata = (tracker.latest_message or {}).get("metadata")
+    if isinstance(metadata, dict) and metadata:
+        return metadata
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            found = event.get("metadata")
+            return found if isinstance(found, dict) else {}
+    return {}
+
+
+def asker_of(tracker: Tracker, runtime: CaseRuntime | None) -> Asker:
+    metadata = latest_metadata(tracker)
+    sender_id = tracker.sender_id
+    channel = str(metadata.get("channel") or sender_id.split(":", 1)[0] or "rest")
+    number = None
+    sealed = (metadata.get("extra") or {}).get("n") if isinstance(metadata.get("extra"), dict) else None
+    if channel == "sms" and sealed and runtime is not None and runtime.sms_numbers is not None:
+        try:
+            number = runtime.sms_numbers.open(str(sealed))
+        except NumberError:
+            log.warning("sms: sealed number could not be opened (key mismatch with the gateway?)")
+    return Asker(channel=channel, sender_id=sender_id, sms_number=number)

@@ -1,0 +1,568 @@
+"""The case status look-up and case updates, driven the way Rasa drives them (validation action with
+the slot candidates of the turn, then the ask or submit action), on SQLite and on PostgreSQL.
+
+`Chat` plays Rasa's part: from_entity / from_text slot filling, the form's next slot, and applying
+the events the actions return; so each test reads as a conversation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import smsutil
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.case_runtime import CaseRuntime
+from actions.case_status import ActionSubmitCaseStatus, CaseLookup, ValidateCaseStatusForm
+from actions.form_ask import AskSlotAction
+from actions.subscriptions import (
+    ActionSubmitSubscribe,
+    ActionUnsubscribeUpdates,
+    ValidateSubscribeForm,
+    consent_values,
+)
+from cases.models import Case, CaseContact, Consent, NotificationOptOut
+from cases.photos import PhotoStore
+from cases.service import (
+    CaseTools,
+    NewCase,
+    NewComplaint,
+    NewConsent,
+    NewContact,
+    StatusChange,
+    change_status,
+    create_case,
+    opt_out,
+)
+from cases.settings import CasesSettings
+from cases.vault import PersonalDataVault
+from channels.sms.numbers import NumberVault
+from db.engine import make_engine, make_sessionmaker
+from nlu.case_ref import make_case_ref
+from tests.databases import throwaway_database
+
+T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)  # 10:00 in Bangkok
+LINE_OWNER = "line:U4af4980629a1b2c3d4e5f60718293a4b"
+SMS_SECRET = "s3cret-for-tests"
+SMS_NUMBER = "+66897654321"
+SMS_SENDER = "sms:" + "c" * 32
+UNKNOWN_REF = make_case_ref("CM", 2569, 7654321)
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+CASE_TABLES = ("case_lookup_attempts", "notification_optouts", "cases", "case_counters", "agencies")
+DOMAIN: dict[str, Any] = {
+    "forms": {
+        "case_status_form": {"required_slots": ["case_id", "phone_last4"]},
+        "subscribe_form": {"required_slots": ["subscribe_target", "phone_last4", "subscribe_consent"]},
+    },
+    "slots": {},
+}
+LEAVE = {"deny", "greet", "request_human"}
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    with throwaway_database(request.param, tmp_path_factory.mktemp("lookup-db"), "lookup") as url:
+        eng = make_engine(url)
+        yield eng
+        eng.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    with engine.begin() as conn:
+        for table in CASE_TABLES:
+            conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(
+            text("INSERT INTO agencies (id, name, created_at) VALUES ('dla', 'x', :t), ('bma', 'y', :t)"),
+            {"t": T0},
+        )
+    return make_sessionmaker(engine)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> CaseRuntime:
+    settings = CasesSettings(
+        database_url="unused", secret_key=secrets.token_bytes(32), photo_dir=tmp_path / "p"
+    )
+    tools = CaseTools(vault=PersonalDataVault(settings.secret_key), photos=PhotoStore(settings.photo_dir))
+    return CaseRuntime(settings=settings, tools=tools, sms_numbers=NumberVault(SMS_SECRET))
+
+
+@pytest.fixture
+def lookup(sessions: sessionmaker[Session], runtime: CaseRuntime, clock: Clock) -> CaseLookup:
+    return CaseLookup(sessions=sessions, runtime=runtime, clock=clock)
+
+
+@pytest.fixture
+def cases(sessions: sessionmaker[Session], runtime: CaseRuntime) -> dict[str, str]:
+    """A: dla application filed on LINE with a phone (…5678), in progress with a due date.
+    B: bma complaint filed by SMS from SMS_NUMBER. C: dla case filed on web chat, no phone.
+    D: a second case of the LINE owner."""
+    tools = runtime.tools
+    with sessions() as session, session.begin():
+        a = create_case(
+            session,
+            "dla",
+            NewCase(
+                kind="application",
+                service_id="id_card_renew",
+                contacts=(NewContact("line", sender_id=LINE_OWNER, phone="081-234-5678"),),
+            ),
+            tools,
+            now=T0 - dt.timedelta(days=3),
+        )
+        change_status(
+            session,
+            a,
+            StatusChange(
+                status="in_progress",
+                actor="officer-17",
+                public_note="ตรวจเอกสารแล้ว",
+                next_step="นัดรับบัตรที่สำนักงานเขต",
+                next_step_due=dt.date(2026, 12, 5),
+            ),
+            now=T0 - dt.timedelta(days=1),
+        )
+        b = create_case(
+            session,
+            "bma",
+            NewCase(
+                kind="complaint",
+                service_id="street_light",
+                contacts=(NewContact("sms", phone=SMS_NUMBER, notify=True),),
+                consent=NewConsent("ยินยอมให้ติดต่อกลับ", T0 - dt.timedelta(days=2)),
+                complaint=NewComplaint(
+                    category="ไฟฟ้าส่องสว่าง",
+                    description="ไฟถนนดับทั้งซอยมา 3 คืนแล้ว",
+                    address="ซอยลับมาก 99 เขตพระนคร",
+                ),
+            ),
+            tools,
+            now=T0 - dt.timedelta(days=2),
+        )
+        c = create_case(
+            session,
+            "dla",
+            NewCase(
+                kind="application", service_id="x", contacts=(NewContact("web", sender_id="web:owner-c"),)
+            ),
+            tools,
+            now=T0 - dt.timedelta(days=1),
+        )
+        d = create_case(
+            session,
+            "dla",
+            NewCase(kind="application", service_id="y", contacts=(NewContact("line", sender_id=LINE_OWNER),)),
+            tools,
+            now=T0,
+        )
+        return {"A": a.reference, "B": b.reference, "C": c.reference, "D": d.reference}
+
+
+class Chat:
+    """One citizen's conversation, with Rasa's part played in Python."""
+
+    def __init__(self, lookup: CaseLookup, sender_id: str, channel: str, sealed: str | None = None) -> None:
+        self.lookup = lookup
+        self.sender_id = sender_id
+        self.channel = channel
+        self.metadata: dict[str, Any] = {"channel": channel, **({"extra": {"n": sealed}} if sealed else {})}
+        self.slots: dict[str, Any] = {
+            "requested_slot": None,
+            "case_id": None,
+            "phone_last4": None,
+            "last_case_ref": None,
+            "subscribe_target": None,
+            "subscribe_consent": None,
+        }
+        self.active_loop: str | None = None
+        self.messages: list[dict[str, Any]] = []
+        self.all_events: list[dict[str, Any]] = []
+
+    def _tracker(
+        self, text: str, intent: str, entities: list[dict[str, Any]], candidates: dict[str, Any]
+    ) -> Tracker:
+        latest = {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": entities,
+            "metadata": self.metadata,
+        }
+        events = [
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": latest,
+                "input_channel": self.channel,
+                "metadata": self.metadata,
+            },
+            *({"event": "slot", "name": k, "value": v} for k, v in candidates.items()),
+        ]
+        return Tracker(
+            self.sender_id,
+            {**self.slots, **candidates},
+            latest,
+            events,
+            False,
+            None,
+            {"name": self.active_loop} if self.active_loop else {},
+            "action_listen",
+        )
+
+    async def _run(self, action: Action, tracker: Tracker) -> list[dict[str, Any]]:
+        dispatcher = CollectingDispatcher()
+        events = await action.run(dispatcher, tracker, DOMAIN)
+        self.messages = dispatcher.messages
+        for event in events:
+            if event.get("event") == "slot":
+                self.slots[event["name"]] = event["value"]
+        self.all_events.extend(events)
+        return events
+
+    async def say(
+        self, text: str, intent: str = "nlu_fallback", case_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """One user turn; returns everything the bot said in it."""
+        entities = [{"entity": "case_id", "value": case_id}] if case_id else []
+        candidates: dict[str, Any] = {}
+        if case_id:
+            candidates["case_id"] = case_id
+        form = {"check_case_status": "case_status_form", "subscribe_updates": "subscribe_form"}.get(intent)
+        if self.active_loop is None and intent == "unsubscribe_updates":
+            await self._run(
+                ActionUnsubscribeUpdates(self.lookup), self._tracker(text, intent, entities, candidates)
+            )
+            return self.messages
+        if self.active_loop is None and form is not None:
+            self.active_loop = form
+            self.slots["requested_slot"] = None
+        elif self.active_loop is None:
+            raise AssertionError("no form to talk to")
+        elif intent in LEAVE:
+            self.active_loop = None
+            self.slots.update({k: None for k in self.slots if k not in ("last_case_ref",)})
+            return []
+        if (
+            self.active_loop == "case_status_form"
+            and self.slots["requested_slot"] == "case_id"
+            and not case_id
+        ):
+            candidates["case_id"] = text  # from_text mapping
+        tracker = self._tracker(text, intent, entities, candidates)
+        validator = (
+            ValidateCaseStatusForm if self.active_loop == "case_status_form" else ValidateSubscribeForm
+        )(self.lookup)
+        events = await self._run(validator, tracker)
+        said = list(self.messages)
+        required = DOMAIN["forms"][self.active_loop]["required_slots"]
+        requested = [e["value"] for e in events if e.get("event") == "slot" and e["name"] == "requested_slot"]
+        if requested:
+            next_slot = requested[-1]
+        else:
+            next_slot = next((s for s in required if self.slots.get(s) is None), None)
+        self.slots["requested_slot"] = next_slot
+        after = self._tracker(text, intent, entities, {})
+        if next_slot is None:
+            submit = (
+                ActionSubmitCaseStatus if self.active_loop == "case_status_form" else ActionSubmitSubscribe
+            )
+            self.active_loop = None
+            await self._run(submit(self.lookup), after)
+        elif next_slot == "subscribe_consent":
+            await self._run(AskSlotAction("subscribe_consent", values=consent_values), after)
+        else:
+            await self._run(AskSlotAction(next_slot), after)
+        return said + self.messages
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def payloads(messages: list[dict[str, Any]]) -> list[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+def _contacts(sessions: sessionmaker[Session], reference: str) -> list[CaseContact]:
+    with sessions() as session:
+        case = session.scalars(select(Case).where(Case.reference == reference)).one()
+        return list(case.contacts)
+
+
+async def test_the_account_that_filed_the_case_gets_the_status_at_once(lookup, cases):
+    chat = Chat(lookup, LINE_OWNER, "line")
+    asked = await chat.say("อยากติดตามเรื่อง", intent="check_case_status")
+    assert "เลขที่เรื่อง" in texts(asked) and chat.slots["requested_slot"] == "case_id"
+    answer = await chat.say(f"เรื่อง {cases['A'].lower()} ถึงไหนแล้วคะ")
+    [message] = answer
+    lines = message["text"].split("\n")
+    assert lines == [
+        f"เรื่อง {cases['A']}: กำลังดำเนินการค่ะ",
+        "ขั้นต่อไป: นัดรับบัตรที่สำนักงานเขต",
+        "ภายใน 5 ธ.ค. 2569",
+    ]
+    assert payloads(answer) == [f'/subscribe_updates{{"case_id":"{cases["A"]}"}}', "/request_human"]
+    assert chat.slots["case_id"] is None and chat.slots["last_case_ref"] == cases["A"]
+
+
+async def test_another_account_gives_the_last_four_digits_in_thai_digits(lookup, cases, sessions):
+    chat = Chat(lookup, "web:stranger", "web")
+    ref_typed = f"{cases['A'][:4]}\u200b{cases['A'][4:]}".translate(THAI_DIGITS)
+    asked = await chat.say(ref_typed, intent="check_case_status", case_id=ref_typed)
+    assert chat.slots["case_id"] == cases["A"]
+    assert chat.slots["requested_slot"] == "phone_last4" and "4 ตัวท้าย" in texts(asked)
+    assert "กำลังดำเนินการ" not in texts(asked)  # nothing about the case before proof
+    answer = await chat.say("๕๖๗๘")
+    assert "กำลังดำเนินการ" in texts(answer) and cases["A"] in texts(answer)
+    # The digits were never set into a slot, said back, or stored.
+    assert all("5678" not in str(e.get("value")) for e in chat.all_events)
+    assert "5678" not in texts(answer) and "๕๖๗๘" not in texts(answer)
+    with sessions() as session:
+        assert session.execute(text("SELECT COUNT(*) FROM case_lookup_attempts")).scalar_one() == 0
+
+
+async def test_five_wrong_tries_lock_the_case_for_that_asker_only(lookup, cases, clock):
+    guesser = Chat(lookup, "web:guesser", "web")
+    await guesser.say(cases["A"], intent="check_case_status", case_id=cases["A"])
+    for left in (4, 3, 2, 1):
+        said = await guesser.say("1111")
+        assert f"ลองได้อีก {left} ครั้ง" in texts(said) and guesser.slots["requested_slot"] == "phone_last4"
+    locked = await guesser.say("1111")
+    assert guesser.active_loop is None
+    assert "10:15" in texts(locked) and "กำลังดำเนินการ" not in texts(locked)  # 10:00 + 15 min, Bangkok
+    assert "/request_human" in payloads(locked)
+    # Ten minutes later the right digits are not even asked for.
+    clock.now = T0 + dt.timedelta(minutes=10)
+    again = await guesser.say(cases["A"], intent="check_case_status", case_id=cases["A"])
+    assert guesser.active_loop is None and "พักการตรวจสอบ" in texts(again)
+    # Another asker is not locked.
+    other = Chat(lookup, "web:other", "web")
+    await other.say(cases["A"], intent="check_case_status", case_id=cases["A"])
+    assert other.slots["requested_slot"] == "phone_last4"
+    assert "กำลังดำเนินการ" in texts(await other.say("5678"))
+    # After the 15 minutes the guesser may try again.
+    clock.now = T0 + dt.timedelta(minutes=16)
+    await guesser.say(cases["A"], intent="check_case_status", case_id=cases["A"])
+    assert "กำลังดำเนินการ" in texts(await guesser.say("เบอร์ 081 234 5678 ค่ะ"))
+
+
+async def test_not_four_digits_is_asked_again_without_counting(lookup, cases):
+    chat = Chat(lookup, "web:stranger", "web")
+    await chat.say(cases["A"], intent="check_case_status", case_id=cases["A"])
+    for _ in range(6):
+        said = await chat.say("จำไม่ได้ค่ะ")
+        assert "ตัวเลข 4 หลัก" in texts(said) and chat.slots["requested_slot"] == "phone_last4"
+    assert "ลองได้อีก 4 ครั้ง" in texts(await chat.say("0000"))
+
+
+async def test_unknown_bad_check_and_not_a_reference_get_distinct_answers_revealing_nothing(lookup, cases):
+    chat = Chat(lookup, "web:someone", "web")
+    await chat.say("ติดตามเรื่อง", intent="check_case_status")
+    typo = cases["A"][:-1] + ("0" if cases["A"][-1] != "0" else "1")
+    answers = [texts(await chat.say(t)) for t in (UNKNOWN_REF, typo, "เลข XY12-3456 ค่ะ")]
+    assert "ไม่พบเรื่องเลขที่" in answers[0] and UNKNOWN_REF in answers[0]
+    assert "ตัวตรวจสอบไม่ตรง" in answers[1]
+    assert "ไม่ใช่เลขที่เรื่อง" in answers[2]
+    first_lines = [a.split("\n")[0] for a in answers]
+    assert len(set(first_lines)) == 3
+    for answer in answers:
+        assert chat.slots["requested_slot"] == "case_id"  # asked again each time
+        for secret in ("กำลังดำเนินการ", "dla", "bma", "ได้รับเรื่องแล้ว", cases["A"], cases["B"]):
+            assert secret not in answer
+
+
+async def test_another_agencys_case_shows_public_fields_only(lookup, cases, runtime):
+    sealed = runtime.sms_numbers.seal(SMS_NUMBER)  # type: ignore[union-attr]
+    chat = Chat(lookup, SMS_SENDER, "sms", sealed=sealed)
+    answer = await chat.say(cases["B"], intent="check_case_status", case_id=cases["B"])
+    [message] = answer
+    assert message["text"].startswith(f"{cases['B']} ได้รับเรื่องแล้วค่ะ")  # SMS: one short line
+    assert "\n" not in message["text"] and len(smsutil.split(message["text"]).parts) <= 2
+    for private in ("bma", "ซอยลับ", "ไฟถนนดับ", "ไฟฟ้าส่องสว่าง", "street_light", "4321"):
+        assert private not in message["text"]
+
+
+async def test_case_without_a_phone_is_answered_only_to_the_filing_account(lookup, cases):
+    chat = Chat(lookup, "web:stranger", "web")
+    answer = await chat.say(cases["C"], intent="check_case_status", case_id=cases["C"])
+    assert chat.active_loop is None and "เฉพาะบัญชีที่ใช้ยื่นเรื่อง" in texts(answer)
+    assert "/request_human" in payloads(answer) and "ได้รับเรื่องแล้ว" not in texts(answer)
+    owner = Chat(lookup, "web:owner-c", "web")
+    assert "ได้รับเรื่องแล้ว" in texts(await owner.say(cases["C"], intent="check_case_status", case_id=cases["C"]))
+
+
+async def test_without_the_case_runtime_the_bot_says_so_politely(sessions, cases):
+    chat = Chat(CaseLookup(sessions=sessions, runtime=None), LINE_OWNER, "line")
+    answer = await chat.say("ติดตามเรื่อง", intent="check_case_status")
+    assert chat.active_loop is None and "ยังไม่เปิดใช้" in texts(answer)
+    assert payloads(answer)[0] == "/request_human"
+    assert "ยังไม่เปิดใช้" in texts(await chat.say("สมัครแจ้งเตือน", intent="subscribe_updates"))
+    assert "ยังไม่เปิดใช้" in texts(await chat.say("ยกเลิกแจ้งเตือน", intent="unsubscribe_updates"))
+
+
+async def test_subscribe_the_case_just_looked_up_records_consent_as_shown(lookup, cases, sessions, clock):
+    chat = Chat(lookup, LINE_OWNER, "line")
+    await chat.say(cases["A"], intent="check_case_status", case_id=cases["A"])
+    asked = await chat.say("แจ้งเตือนด้วย", intent="subscribe_updates")  # no reference: the one just answered
+    [question] = asked
+    assert cases["A"] in question["text"] and "LINE" in question["text"]
+    assert payloads(asked) == ["/affirm", "/deny"]
+    clock.now = T0 + dt.timedelta(minutes=1)
+    done = await chat.say("/affirm", intent="affirm")
+    assert "เปิดการแจ้งความคืบหน้าแล้ว" in texts(done) and cases["A"] in texts(done)
+    [contact] = [c for c in _contacts(sessions, cases["A"]) if c.channel == "line"]
+    assert contact.notify is True and contact.opted_out_at is None
+    with sessions() as session:
+        case = session.scalars(select(Case).where(Case.reference == cases["A"])).one()
+        [consent] = session.scalars(select(Consent).where(Consent.case_id == case.id)).all()
+        assert consent.purpose == "case_updates" and consent.wording == question["text"]
+        assert consent.given_at.replace(tzinfo=dt.UTC) == clock.now
+    assert chat.slots["subscribe_consent"] is None and chat.slots["subscribe_target"] is None
+
+
+async def test_subscribe_all_my_cases(lookup, cases, sessions):
+    chat = Chat(lookup, LINE_OWNER, "line")
+    asked = await chat.say("สมัครรับแจ้งเตือน", intent="subscribe_updates")
+    assert chat.slots["requested_slot"] == "subscribe_target" and "ทุกเรื่องของฉัน" in payloads(asked)
+    question = await chat.say("ทุกเรื่องของฉัน")
+    assert "ทุกเรื่องของท่าน" in texts(question)
+    done = texts(await chat.say("ยินยอม", intent="affirm"))
+    assert cases["A"] in done and cases["D"] in done and cases["B"] not in done
+    for ref in (cases["A"], cases["D"]):
+        assert any(c.notify for c in _contacts(sessions, ref))
+    assert not any(c.notify for c in _contacts(sessions, cases["C"]))
+
+
+async def test_subscribe_all_with_no_cases_says_so(lookup, cases):
+    chat = Chat(lookup, "web:nobody", "web")
+    said = await chat.say("สมัครรับแจ้งเตือนทุกเรื่อง", intent="subscribe_updates")
+    assert "ไม่พบเรื่องที่ยื่นจากบัญชีนี้" in texts(said)
+    assert chat.slots["requested_slot"] == "subscribe_target"  # asks which case instead
+
+
+async def test_subscribing_someone_elses_case_needs_the_digits_then_consent(lookup, cases, sessions):
+    chat = Chat(lookup, "web:relative", "web")
+    asked = await chat.say("แจ้งเตือนเรื่องนี้ด้วย", intent="subscribe_updates", case_id=cases["A"])
+    assert chat.slots["requested_slot"] == "phone_last4" and "4 ตัวท้าย" in texts(asked)
+    question = await chat.say("5678")
+    assert chat.slots["requested_slot"] == "subscribe_consent" and cases["A"] in texts(question)
+    await chat.say("/affirm", intent="affirm")
+    [contact] = [c for c in _contacts(sessions, cases["A"]) if c.channel == "web"]
+    assert contact.notify is True and contact.phone_hash is None
+
+
+async def test_consent_declined_or_left_over_switches_nothing_on(lookup, cases, sessions):
+    chat = Chat(lookup, LINE_OWNER, "line")
+    await chat.say("แจ้งเตือน", intent="subscribe_updates", case_id=cases["D"])
+    assert chat.slots["requested_slot"] == "subscribe_consent"
+    assert await chat.say("/deny", intent="deny") == [] and chat.active_loop is None
+    # A consent left in the slots by an abandoned conversation is wiped, and asked again.
+    chat.slots["subscribe_consent"] = True
+    await chat.say("แจ้งเตือน", intent="subscribe_updates", case_id=cases["D"])
+    assert chat.slots["subscribe_consent"] is None and chat.slots["requested_slot"] == "subscribe_consent"
+    said = await chat.say("อะไรนะ")
+    assert "กด “ยินยอม”" in texts(said)
+    assert not any(c.notify for c in _contacts(sessions, cases["D"]))
+
+
+async def test_sms_subscription_keeps_the_number_and_lifts_an_old_stop(lookup, cases, sessions, runtime):
+    with sessions() as session, session.begin():
+        opt_out(session, runtime.tools.vault, "sms", SMS_NUMBER)
+    sealed = runtime.sms_numbers.seal(SMS_NUMBER)  # type: ignore[union-attr]
+    chat = Chat(lookup, SMS_SENDER, "sms", sealed=sealed)
+    question = await chat.say("สมัครแจ้งเตือน", intent="subscribe_updates", case_id=cases["B"])
+    assert "SMS" in texts(question)
+    await chat.say("1", intent="affirm")
+    [contact] = _contacts(sessions, cases["B"])
+    assert contact.notify is True and contact.opted_out_at is None and contact.phone_enc is not None
+    assert runtime.tools.vault.decrypt(contact.phone_enc) == SMS_NUMBER
+    with sessions() as session:
+        assert session.scalars(select(NotificationOptOut)).all() == []
+
+
+async def test_sms_without_the_sealed_number_cannot_subscribe(lookup, cases, sessions, runtime):
+    with sessions() as session, session.begin():
+        contact = NewContact("sms", sender_id=SMS_SENDER, phone=SMS_NUMBER)
+        ref = create_case(
+            session, "dla", NewCase(kind="application", service_id="z", contacts=(contact,)), runtime.tools
+        ).reference
+    chat = Chat(lookup, SMS_SENDER, "sms")  # the gateway's sealed number is missing
+    await chat.say("สมัคร", intent="subscribe_updates", case_id=ref)
+    said = await chat.say("1", intent="affirm")
+    assert "ตั้งแจ้งเตือนทาง SMS ไม่ได้" in texts(said)
+    assert not any(c.notify for c in _contacts(sessions, ref))
+
+
+async def test_a_case_without_a_phone_cannot_be_subscribed_by_someone_else(lookup, cases, sessions):
+    chat = Chat(lookup, "web:stranger", "web")
+    said = await chat.say("สมัคร", intent="subscribe_updates", case_id=cases["C"])
+    assert chat.active_loop is None and "เฉพาะบัญชีที่ใช้ยื่นเรื่อง" in texts(said)
+    assert len(_contacts(sessions, cases["C"])) == 1
+
+
+async def test_unsubscribe_one_all_and_nothing(lookup, cases, sessions):
+    chat = Chat(lookup, LINE_OWNER, "line")
+    await chat.say("ทั้งหมด", intent="subscribe_updates")
+    await chat.say("/affirm", intent="affirm")
+    assert all(any(c.notify for c in _contacts(sessions, cases[k])) for k in "AD")
+    which = await chat.say("ยกเลิกแจ้งเตือน", intent="unsubscribe_updates")
+    assert "หลายเรื่อง" in texts(which)
+    assert f'/unsubscribe_updates{{"case_id":"{cases["A"]}"}}' in payloads(which)
+    one = await chat.say("ยกเลิก", intent="unsubscribe_updates", case_id=cases["A"])
+    assert "ปิดการแจ้งความคืบหน้าแล้ว" in texts(one) and cases["A"] in texts(one)
+    assert not any(c.notify for c in _contacts(sessions, cases["A"]))
+    assert any(c.notify for c in _contacts(sessions, cases["D"]))
+    rest = await chat.say("ยกเลิกแจ้งเตือนทุกเรื่อง", intent="unsubscribe_updates")
+    assert cases["D"] in texts(rest)
+    assert "ไม่มีการแจ้งความคืบหน้า" in texts(await chat.say("ยกเลิกแจ้งเตือน", intent="unsubscribe_updates"))
+    with sessions() as session:
+        assert session.scalars(select(NotificationOptOut)).all() == []  # not a global opt-out
+
+
+async def test_unsubscribing_a_case_of_someone_else_reads_like_an_unknown_one(lookup, cases, sessions):
+    chat = Chat(lookup, "web:stranger", "web")
+    other = texts(await chat.say("ยกเลิก", intent="unsubscribe_updates", case_id=cases["B"]))
+    unknown = texts(await chat.say("ยกเลิก", intent="unsubscribe_updates", case_id=UNKNOWN_REF))
+    assert other.replace(cases["B"], "X") == unknown.replace(UNKNOWN_REF, "X")
+    assert any(c.notify for c in _contacts(sessions, cases["B"]))
+
+
+@pytest.mark.parametrize("intent", ["deny", "greet", "request_human"])
+async def test_leaving_intents_are_left_to_the_rules(lookup, cases, intent):
+    """A loop is predicted before any rule, so the validation action must fill nothing for these:
+    Rasa then rejects the form and the rule (cancel, menu, person) runs."""
+    for validator, slot in (
+        (ValidateSubscribeForm(lookup), "subscribe_consent"),
+        (ValidateCaseStatusForm(lookup), "phone_last4"),
+    ):
+        chat = Chat(lookup, "web:stranger", "web")
+        chat.slots.update({"requested_slot": slot, "case_id": cases["A"], "subscribe_target": cases["A"]})
+        chat.active_loop = "subscribe_form" if slot == "subscribe_consent" else "case_status_form"
+        events = await chat._run(validator, chat._tracker("/" + intent, intent, [], {}))
+        assert [e for e in events if e["name"] not in ("requested_slot",) and e["value"] is not None] == []
+        assert not [e for e in events if e["name"] in ("subscribe_consent", "phone_last4")]
+        assert chat.messages == []

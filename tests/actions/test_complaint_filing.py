@@ -1,0 +1,610 @@
+"""Filing a complaint through the action server's complaint form, on SQLite and PostgreSQL.
+
+The actions run as Rasa calls them (rasa_sdk Tracker + CollectingDispatcher); photos come from a
+local fake of the LINE content API (cases/fakes.py) over real HTTP; the case lands in a throw-away
+database at the newest migration. Each bad input gets a clear answer and keeps the form going.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions import replies
+from actions.case_runtime import CaseRuntime
+from actions.complaint import (
+    PENDING_MAX_AGE_SECONDS,
+    PIN_ONLY,
+    ActionSubmitComplaint,
+    ValidateComplaintForm,
+    pending_photos,
+    spoken_reference,
+    summary_values,
+    sweep_pending,
+)
+from actions.form_ask import AskSlotAction
+from actions.line_content import LineContentClient, LineContentSettings
+from cases.complaint_routing import RoutingError, load_routes, parse_routes
+from cases.database import make_cases_engine, make_cases_sessionmaker
+from cases.erasure import erase_contact_data
+from cases.fakes import FakeLineApi
+from cases.models import Agency, Case, NotificationOptOut
+from cases.photos import PhotoStore
+from cases.service import CaseTools, StatusChange, change_status
+from cases.settings import CasesSettings
+from cases.vault import PersonalDataVault
+from channels.sms.numbers import NumberVault
+from nlu.case_ref import check_case_ref
+from nlu.pii import CITIZEN_ID_MASK
+from tests.databases import throwaway_database
+
+TOKEN = "fake-line-token"
+LINE_USER = "line:U4af4980629a0c0f6e4b1d6d5a1e0b7c2"
+WEB_USER = "web:session-0123456789"
+SMS_NUMBER = "+66812345678"
+SMS_SECRET = "sms-test-secret"
+MAX_PHOTO = 200_000
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 500
+CITIZEN_ID = "1101700230708"  # valid checksum, synthetic
+BANGKOK = (13.7563, 100.5018)
+VIENTIANE = (17.9757, 102.6331)
+
+
+# --- trackers the way Rasa sends them -----------------------------------------------------
+
+
+def tracker(
+    text: str = "",
+    *,
+    intent: str = "inform",
+    channel: str = "line",
+    sender: str = LINE_USER,
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+    requested_slot: str | None = None,
+    extra_events: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    meta = {"channel": channel, "user_id": sender, **(metadata or {})}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+        "entities": entities or [],
+        "metadata": meta,
+    }
+    events = [
+        *(extra_events or []),
+        {
+            "event": "user",
+            "text": text,
+            "parse_data": latest,
+            "input_channel": channel,
+            "metadata": meta,
+            "timestamp": time.time(),
+        },
+    ]
+    return Tracker(
+        sender_id=sender,
+        slots={"requested_slot": requested_slot, **(slots or {})},
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "complaint_form"},
+        latest_action_name="action_listen",
+    )
+
+
+def texts(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("text") or "" for m in dispatcher.messages]
+
+
+def payloads(dispatcher: CollectingDispatcher) -> list[str]:
+    return [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
+
+
+# --- fixtures: a database per backend, the runtime, the fake LINE content API -------------
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with throwaway_database(request.param, tmp_path_factory.mktemp("complaints"), "complaints") as url:
+        yield url
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_cases_engine(database_url)
+    yield make_cases_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def runtime(database_url: str, tmp_path: Path) -> CaseRuntime:
+    settings = CasesSettings(
+        database_url=database_url,
+        secret_key=secrets.token_bytes(32),
+        photo_dir=tmp_path / "photos",
+        max_photo_bytes=MAX_PHOTO,
+    )
+    tools = CaseTools(
+        vault=PersonalDataVault(settings.secret_key),
+        photos=PhotoStore(settings.photo_dir),
+        max_photo_bytes=MAX_PHOTO,
+    )
+    return CaseRuntime(settings=settings, tools=tools, sms_numbers=NumberVault(SMS_SECRET))
+
+
+@pytest.fixture
+async def fake_line(aiohttp_server: Any) -> FakeLineApi:
+    fake = FakeLineApi(token=TOKEN)
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+def form(runtime: CaseRuntime, fake_line: FakeLineApi) -> ValidateComplaintForm:
+    settings = LineContentSettings.from_environ(
+        {"LINE_API_DATA_BASE": fake_line.url, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN}
+    )
+    return ValidateComplaintForm(runtime, LineContentClient(settings))
+
+
+def filled(**overrides: Any) -> dict[str, Any]:
+    slots: dict[str, Any] = {
+        "complaint_category": "streetlight",
+        "complaint_description": "ไฟถนนดับทั้งซอยมาสามวันแล้ว",
+        "complaint_location": "ซอยพหลโยธิน 24 เขตจตุจักร",
+        "complaint_lat": None,
+        "complaint_lon": None,
+        "complaint_photo": "none",
+        "contact_consent": True,
+        "complaint_confirm": "yes",
+    }
+    return {**slots, **overrides}
+
+
+async def submit(
+    runtime: CaseRuntime, sessions: sessionmaker[Session], t: Tracker
+) -> tuple[CollectingDispatcher, list[Any]]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitComplaint(runtime, sessions).run(dispatcher, t, {})
+    return dispatcher, events
+
+
+def only_case(sessions: sessionmaker[Session]) -> Case:
+    with sessions() as session:
+        [case] = session.scalars(select(Case).order_by(Case.id.desc()).limit(1)).all()
+        _ = case.contacts, case.consents, case.photos, case.history
+        return case
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+
+async def test_line_complaint_with_pin_and_photo_is_filed_with_consent(
+    form: ValidateComplaintForm,
+    runtime: CaseRuntime,
+    sessions: sessionmaker[Session],
+    fake_line: FakeLineApi,
+) -> None:
+    # The pin: coordinates as entities, the address LINE sent in metadata.
+    dispatcher = CollectingDispatcher()
+    pin = tracker(
+        '/share_location{"latitude": 13.7563, "longitude": 100.5018}',
+        intent="share_location",
+        entities=[
+            {"entity": "latitude", "value": BANGKOK[0]},
+            {"entity": "longitude", "value": BANGKOK[1]},
+        ],
+        metadata={"kind": "location", "location": {"address": "ถนนพระราม 1 ปทุมวัน กรุงเทพฯ", "title": None}},
+        requested_slot="complaint_location",
+    )
+    located = await form.validate_complaint_location(pin.latest_message["text"], dispatcher, pin, {})
+    assert located == {
+        "complaint_location": "ถนนพระราม 1 ปทุมวัน กรุงเทพฯ",
+        "complaint_lat": BANGKOK[0],
+        "complaint_lon": BANGKOK[1],
+    }
+
+    # The photo: fetched from the (fake) LINE content API and stored by content hash.
+    fake_line.contents["500123"] = (JPEG, "image/jpeg")
+    image = tracker("/share_image", intent="share_image", metadata={"kind": "image", "media_id": "500123"})
+    photo = await form.validate_complaint_photo("/share_image", dispatcher, image, {})
+    assert photo["complaint_photo"].startswith("photo:")
+    ref = photo["complaint_photo"].removeprefix("photo:")
+    # It waits outside the case photo store until the complaint is confirmed.
+    assert pending_photos(runtime).read(ref) == JPEG and runtime.tools.photos.read(ref) is None
+    assert dispatcher.messages == []
+
+    slots = filled(**located, **photo)
+    consent_wording = replies.reply_for("ask_contact_consent", "line").text
+    summary = CollectingDispatcher()
+    await AskSlotAction("complaint_confirm", values=summary_values).run(summary, tracker(slots=slots), {})
+    assert "ไฟถนนดับ" in texts(summary)[0] and "แนบ 1 รูป" in texts(summary)[0]
+    assert payloads(summary) == ["/affirm", "/file_complaint", "/deny"]
+
+    done, events = await submit(runtime, sessions, tracker("/affirm", intent="affirm", slots=slots))
+    [message] = done.messages
+    case = only_case(sessions)
+    assert check_case_ref(case.reference) == "valid" and case.reference.startswith("CM")
+    assert case.reference in message["text"] and spoken_reference(case.reference) in message["text"]
+    assert "LINE นี้" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == ["/check_case_status", "/greet"]
+    assert SlotSet("complaint_photo", None) in events and SlotSet("complaint_confirm", None) in events
+
+    route = load_routes()["streetlight"]
+    assert (case.kind, case.agency_id, case.service_id, case.category) == (
+        "complaint",
+        route.agency_id,
+        route.service_id,
+        "streetlight",
+    )
+    assert (case.location_lat, case.location_lon, case.address) == (*BANGKOK, "ถนนพระราม 1 ปทุมวัน กรุงเทพฯ")
+    [stored_photo] = case.photos
+    assert stored_photo.storage_ref == ref and stored_photo.size_bytes == len(JPEG)
+    assert runtime.tools.photos.read(ref) == JPEG and pending_photos(runtime).read(ref) is None
+    [contact] = case.contacts
+    assert contact.channel == "line" and contact.notify is True
+    assert contact.sender_hash == runtime.tools.vault.keyed_hash("sender", LINE_USER)
+    assert LINE_USER not in (contact.sender_enc or "") and contact.phone_enc is None
+    assert runtime.tools.vault.decrypt(contact.sender_enc or "") == LINE_USER
+    [consent] = case.consents
+    assert consent.wording == consent_wording
+    assert [h.actor for h in case.history] == ["citizen"]
+    with sessions() as session:
+        assert session.get(Agency, route.agency_id) is not None  # created on first use
+
+
+async def test_a_bare_pin_is_stored_as_coordinates_without_an_address(
+    form: ValidateComplaintForm, runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    pin = tracker(
+        "/share_location",
+        intent="share_location",
+        entities=[{"entity": "latitude", "value": 18.7883}, {"entity": "longitude", "value": 98.9853}],
+    )
+    located = await form.validate_complaint_location("/share_location", dispatcher, pin, {})
+    assert located["complaint_location"] == PIN_ONLY
+    await submit(runtime, sessions, tracker(slots=filled(**located)))
+    case = only_case(sessions)
+    assert (case.location_lat, case.location_lon, case.address) == (18.7883, 98.9853, None)
+
+
+async def test_sms_contact_keeps_the_number_only_with_consent(
+    runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    assert runtime.sms_numbers is not None
+    sender = runtime.sms_numbers.sender_id(SMS_NUMBER)
+    sealed = {"extra": {"n": runtime.sms_numbers.seal(SMS_NUMBER)}}
+    for consent in (True, False):
+        t = tracker(channel="sms", sender=sender, metadata=sealed, slots=filled(contact_consent=consent))
+        done, _ = await submit(runtime, sessions, t)
+        case = only_case(sessions)
+        [contact] = case.contacts
+        assert contact.channel == "sms" and contact.notify is consent
+        assert contact.phone_hash == runtime.tools.vault.keyed_hash("phone", SMS_NUMBER)
+        assert contact.phone_last4 == "5678"
+        assert contact.sender_hash == runtime.tools.vault.keyed_hash("sender", sender)
+        if consent:
+            assert runtime.tools.vault.decrypt(contact.phone_enc or "") == SMS_NUMBER
+            assert len(case.consents) == 1 and "SMS" in done.messages[0]["text"]
+        else:
+            assert contact.phone_enc is None and case.consents == []
+            assert "ติดตามเองได้" in done.messages[0]["text"]
+        assert SMS_NUMBER not in done.messages[0]["text"]
+
+
+async def test_web_complaint_without_consent_is_not_subscribed(
+    runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    done, _ = await submit(
+        runtime, sessions, tracker(channel="web", sender=WEB_USER, slots=filled(contact_consent=False))
+    )
+    case = only_case(sessions)
+    [contact] = case.contacts
+    assert contact.channel == "web" and contact.notify is False and case.consents == []
+    assert "ติดตามเอง" in done.messages[0]["text"]
+
+
+async def test_filing_with_consent_after_an_erasure_lifts_that_opt_out(
+    runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    sender = f"web:erased-{secrets.token_hex(4)}"
+    digest = runtime.tools.vault.keyed_hash("sender", sender)
+    opt_outs = (
+        select(func.count())
+        .select_from(NotificationOptOut)
+        .where(NotificationOptOut.recipient_hash == digest)
+    )
+    await submit(runtime, sessions, tracker(channel="web", sender=sender, slots=filled()))
+    with sessions() as session, session.begin():
+        assert erase_contact_data(session, runtime.tools.vault, "web", sender) == 1
+        assert session.scalar(opt_outs) == 1
+    # Without consent the opt-out stays; with consent (the citizen's newer choice) it goes.
+    await submit(
+        runtime, sessions, tracker(channel="web", sender=sender, slots=filled(contact_consent=False))
+    )
+    with sessions() as session:
+        assert session.scalar(opt_outs) == 1
+    await submit(runtime, sessions, tracker(channel="web", sender=sender, slots=filled()))
+    case_id = only_case(sessions).id
+    with sessions() as session, session.begin():
+        assert session.scalar(opt_outs) == 0
+        case = session.get(Case, case_id)
+        assert case is not None
+        _, queued = change_status(session, case, StatusChange(status="in_progress", actor="officer"))
+    assert len(queued) == 1
+
+
+async def test_a_citizen_id_and_phone_in_the_description_never_reach_the_database(
+    form: ValidateComplaintForm, runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    typed = f"ไฟดับหน้าบ้านค่ะ เลขบัตร {CITIZEN_ID} โทร 081-234-5678"
+    dispatcher = CollectingDispatcher()
+    described = await form.validate_complaint_description(typed, dispatcher, tracker(typed), {})
+    assert CITIZEN_ID not in described["complaint_description"]  # masked in the slot already
+    await submit(runtime, sessions, tracker(slots=filled(complaint_description=typed)))  # and by the service
+    case = only_case(sessions)
+    assert CITIZEN_ID not in (case.description or "") and CITIZEN_ID_MASK in (case.description or "")
+    # Phones keep only their last 4 digits (nlu.pii.mask), as everywhere in the project.
+    assert "081-234-5678" not in (case.description or "") and "xxx-xxx-5678" in (case.description or "")
+
+
+async def test_edit_starts_over_and_cancel_creates_nothing(
+    form: ValidateComplaintForm, runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    _, ref = pending_photos(runtime).save(PNG, "image/png")
+    dispatcher = CollectingDispatcher()
+    t = tracker(slots=filled(complaint_photo="photo:" + ref))
+    edit = await form.validate_complaint_confirm("edit", dispatcher, t, {})
+    assert pending_photos(runtime).read(ref) is None  # the waiting photo is let go
+    assert edit["complaint_category"] is None and edit["complaint_confirm"] is None
+    assert set(edit.values()) == {None} and "เริ่มกรอกใหม่" in texts(dispatcher)[0]
+    # A submit that was not confirmed (never reached through the rules, but never trusted) files nothing.
+    with sessions() as session:
+        before = len(session.scalars(select(Case)).all())
+    await submit(runtime, sessions, tracker(slots=filled(complaint_confirm=None)))
+    with sessions() as session:
+        assert len(session.scalars(select(Case)).all()) == before
+
+
+async def test_without_the_cases_key_the_form_says_so_and_keeps_nothing() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitComplaint(None, None).run(dispatcher, tracker(slots=filled()), {})
+    assert "ยังไม่พร้อม" in texts(dispatcher)[0]
+    assert "/request_human" in payloads(dispatcher)
+    assert SlotSet("complaint_description", None) in events
+
+
+# --- bad input: a clear answer, and the question is asked again ----------------------------
+
+
+async def test_oversized_photo_is_refused_while_streaming(
+    form: ValidateComplaintForm, fake_line: FakeLineApi
+) -> None:
+    big = b"\xff\xd8\xff\xe0" + b"\x00" * (MAX_PHOTO + 10)
+    fake_line.contents["600"] = (big, "image/jpeg")
+    for streamed in (False, True):  # with Content-Length, and chunked without it
+        fake_line.stream_contents = streamed
+        dispatcher = CollectingDispatcher()
+        t = tracker("/share_image", intent="share_image", metadata={"media_id": "600"})
+        assert await form.validate_complaint_photo("/share_image", dispatcher, t, {}) == {
+            "complaint_photo": None
+        }
+        [message] = dispatcher.messages
+        assert "ใหญ่เกินไป" in message["text"] and "0.2 MB" in message["text"]
+        assert [b["title"] for b in message["buttons"]] == ["ไม่มีรูป"]
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [(b"GIF89a" + b"\x00" * 100, "image/gif"), (b"%PDF-1.7 ...", "application/pdf"), (PNG, "image/jpeg")],
+)
+async def test_something_that_is_not_a_jpeg_or_png_is_refused(
+    form: ValidateComplaintForm, fake_line: FakeLineApi, data: bytes, content_type: str
+) -> None:
+    fake_line.contents["700"] = (data, content_type)
+    dispatcher = CollectingDispatcher()
+    t = tracker("/share_image", intent="share_image", metadata={"media_id": "700"})
+    assert await form.validate_complaint_photo("/share_image", dispatcher, t, {}) == {"complaint_photo": None}
+    assert "ไม่ใช่รูปภาพ" in texts(dispatcher)[0] and "ไม่มีรูป" in payloads(dispatcher)
+
+
+async def test_a_photo_line_no_longer_has_gets_a_retry_answer(
+    form: ValidateComplaintForm, fake_line: FakeLineApi
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("/share_image", intent="share_image", metadata={"media_id": "404404"})
+    assert await form.validate_complaint_photo("/share_image", dispatcher, t, {}) == {"complaint_photo": None}
+    assert "ลองส่งรูปอีกครั้ง" in texts(dispatcher)[0]
+    bad_id = tracker("/share_image", intent="share_image", metadata={"media_id": "../../etc/passwd"})
+    assert await form.validate_complaint_photo("/share_image", CollectingDispatcher(), bad_id, {}) == {
+        "complaint_photo": None
+    }
+    assert fake_line.errors == []
+
+
+async def test_no_photo_answers(form: ValidateComplaintForm) -> None:
+    for text, intent in (("ไม่มีรูป", "inform"), ("ไม่", "deny"), ("ข้าม", "inform")):
+        result = await form.validate_complaint_photo(
+            text, CollectingDispatcher(), tracker(text, intent=intent), {}
+        )
+        assert result == {"complaint_photo": "none"}
+    dispatcher = CollectingDispatcher()
+    assert await form.validate_complaint_photo("รูปอยู่ในเครื่อง", dispatcher, tracker("x"), {}) == {
+        "complaint_photo": None
+    }
+    assert "ยังไม่ได้รับรูป" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize("where", [VIENTIANE, (35.68, 139.69), (0.0, 0.0)])
+async def test_a_location_outside_thailand_is_asked_again(
+    form: ValidateComplaintForm, where: tuple[float, float]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        "/share_location",
+        intent="share_location",
+        entities=[{"entity": "latitude", "value": where[0]}, {"entity": "longitude", "value": where[1]}],
+    )
+    assert await form.validate_complaint_location("/share_location", dispatcher, t, {}) == {
+        "complaint_location": None
+    }
+    assert "นอกประเทศไทย" in texts(dispatcher)[0]
+
+
+async def test_an_unreadable_location_is_asked_again(form: ValidateComplaintForm) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker(
+        "/share_location",
+        intent="share_location",
+        entities=[{"entity": "latitude", "value": "north"}, {"entity": "longitude", "value": 100.5}],
+    )
+    assert await form.validate_complaint_location("/share_location", dispatcher, t, {}) == {
+        "complaint_location": None
+    }
+    assert "อ่านตำแหน่ง" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("", "อย่างน้อยหนึ่งประโยค"),
+        ("   \u200b ", "อย่างน้อยหนึ่งประโยค"),
+        ("😡😡😡😡😡😡😡😡😡😡", "อย่างน้อยหนึ่งประโยค"),
+        ("ดับ", "อย่างน้อยหนึ่งประโยค"),
+        ("ไฟดับ " * 300, "ยาวเกิน 1,000 ตัวอักษร"),
+    ],
+)
+async def test_empty_emoji_only_short_and_huge_descriptions_are_asked_again(
+    form: ValidateComplaintForm, typed: str, answer: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    assert await form.validate_complaint_description(typed, dispatcher, tracker(typed), {}) == {
+        "complaint_description": None
+    }
+    assert answer in texts(dispatcher)[0]
+
+
+async def test_a_typed_address_is_kept_masked_and_a_too_short_one_is_asked_again(
+    form: ValidateComplaintForm,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    typed = "หน้าบ้านเลขที่ 5 โทร 0812345678"
+    result = await form.validate_complaint_location(
+        typed, dispatcher, tracker(typed, channel="web", sender=WEB_USER), {}
+    )
+    assert "0812345678" not in result["complaint_location"] and result["complaint_lat"] is None
+    assert await form.validate_complaint_location("😀", dispatcher, tracker("😀"), {}) == {
+        "complaint_location": None
+    }
+    assert "ชัดขึ้น" in texts(dispatcher)[0]
+
+
+async def test_a_photo_sent_early_is_kept_and_the_question_repeated(
+    form: ValidateComplaintForm, fake_line: FakeLineApi
+) -> None:
+    fake_line.contents["800"] = (PNG, "image/png")
+    dispatcher = CollectingDispatcher()
+    t = tracker("/share_image", intent="share_image", metadata={"media_id": "800"})
+    result = await form.validate_complaint_description("/share_image", dispatcher, t, {})
+    assert result["complaint_description"] is None and result["complaint_photo"].endswith(".png")
+    assert "ได้รับรูปแล้ว" in texts(dispatcher)[0]
+
+
+async def test_photos_and_locations_are_not_asked_on_sms_and_web(form: ValidateComplaintForm) -> None:
+    slots = ["complaint_category", "complaint_photo", "contact_consent"]
+    dispatcher = CollectingDispatcher()
+    assert await form.required_slots(slots, dispatcher, tracker(channel="line"), {}) == slots
+    for channel, sender in (("sms", "sms:" + "0" * 32), ("web", WEB_USER)):
+        t = tracker(channel=channel, sender=sender)
+        assert "complaint_photo" not in await form.required_slots(slots, dispatcher, t, {})
+    # An image that somehow arrives on web chat is answered, not fetched.
+    web_image = tracker("/share_image", intent="share_image", channel="web", sender=WEB_USER)
+    result = await form.validate_complaint_description("/share_image", dispatcher, web_image, {})
+    assert result == {"complaint_description": None} and "ยังรับรูปไม่ได้" in texts(dispatcher)[0]
+
+
+async def test_consent_and_confirmation_answers(form: ValidateComplaintForm) -> None:
+    dispatcher = CollectingDispatcher()
+    assert await form.validate_contact_consent(True, dispatcher, tracker(), {}) == {"contact_consent": True}
+    assert await form.validate_contact_consent("ยินยอม", dispatcher, tracker(), {}) == {
+        "contact_consent": True
+    }
+    assert await form.validate_contact_consent("อะไรนะ", dispatcher, tracker(), {}) == {
+        "contact_consent": None
+    }
+    assert await form.validate_complaint_confirm("yes", dispatcher, tracker(), {}) == {
+        "complaint_confirm": "yes"
+    }
+    assert await form.validate_complaint_confirm("หืม", dispatcher, tracker(), {}) == {
+        "complaint_confirm": None
+    }
+    assert [m["text"] for m in dispatcher.messages] == [
+        replies.reply_for("complaint_consent_unclear", "line").text,
+        replies.reply_for("complaint_confirm_unclear", "line").text,
+    ]
+    assert payloads(dispatcher) == ["/affirm", "/deny", "/affirm", "/file_complaint", "/deny"]
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+def test_every_category_button_has_a_route_and_the_file_is_checked() -> None:
+    routes = load_routes()
+    assert list(routes) == list(replies.COMPLAINT_CATEGORIES)
+    assert all(r.agency_id and r.service_id and r.agency_name for r in routes.values())
+    with pytest.raises(RoutingError, match="missing service_id"):
+        parse_routes({"categories": {"x": {"label": "x", "agency_id": "a", "agency_name": "A"}}})
+    with pytest.raises(RoutingError):
+        parse_routes({"categories": []})
+
+
+def test_spoken_reference() -> None:
+    assert spoken_reference("CM69-1234-5670") == "ซี เอ็ม หก เก้า ขีด หนึ่ง สอง สาม สี่ ขีด ห้า หก เจ็ด ศูนย์"
+
+
+async def test_a_refused_line_token_is_a_retry_answer_not_a_crash(
+    runtime: CaseRuntime, fake_line: FakeLineApi
+) -> None:
+    fake_line.contents["900"] = (JPEG, "image/jpeg")
+    wrong = LineContentSettings.from_environ(
+        {"LINE_API_DATA_BASE": fake_line.url, "LINE_CHANNEL_ACCESS_TOKEN": "not-the-token"}
+    )
+    unset = LineContentSettings.from_environ({"LINE_API_DATA_BASE": fake_line.url})
+    for settings in (wrong, unset):
+        form = ValidateComplaintForm(runtime, LineContentClient(settings))
+        dispatcher = CollectingDispatcher()
+        t = tracker("/share_image", intent="share_image", metadata={"media_id": "900"})
+        assert await form.validate_complaint_photo("/share_image", dispatcher, t, {}) == {
+            "complaint_photo": None
+        }
+        assert "รับรูปไม่สำเร็จ" in texts(dispatcher)[0]
+    assert fake_line.errors == ["bad Authorization"]  # the unset token never reached the network
+
+
+def test_photos_of_abandoned_forms_are_swept_after_a_day(runtime: CaseRuntime) -> None:
+    store = pending_photos(runtime)
+    _, old = store.save(JPEG, "image/jpeg")
+    _, new = store.save(PNG, "image/png")
+    later = time.time() + PENDING_MAX_AGE_SECONDS + 60
+    path_new = store.root / new[:2] / new
+    os.utime(path_new, (later, later))  # the PNG arrived "just now" relative to `later`
+    assert sweep_pending(store, now=later) == 1
+    assert store.read(old) is None and store.read(new) == PNG
