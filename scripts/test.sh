@@ -7,7 +7,10 @@ RASA=.venv-rasa/bin
 mkdir -p results
 
 echo "== Lint (ruff) and types (mypy)"
-.venv/bin/ruff check . && .venv/bin/ruff format --check . >/dev/null && .venv/bin/mypy
+# One command per line: `set -e` ignores a failure on the left of `&&`, which once let lint errors pass.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check . >/dev/null
+.venv/bin/mypy
 
 echo "== Rasa data validation"
 $RASA/rasa data validate --config config.yml --domain bot/domain --data bot/data --fail-on-warnings --quiet

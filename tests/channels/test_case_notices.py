@@ -308,7 +308,7 @@ async def test_an_sms_resent_after_a_crash_that_the_provider_answers_409_is_reco
 ) -> None:
     # A provider that, like LINE, answers 409 to a key it already accepted (cases.fakes.FakeSmsApi).
     # Found by bench/cases/run.py: the gateway retried such rows until it gave them up as failed.
-    provider = FakeSmsApi(token="test-sms-api-key")  # noqa: S106 - the fake's own credential
+    provider = FakeSmsApi(token="test-sms-api-key")
     provider.url = str((await aiohttp_server(provider.app())).make_url("")).rstrip("/")
     typed, e164 = thai_mobile()
     reference = file_case(sessions, cases_settings, tmp_path, NewContact("sms", phone=typed, notify=True))
