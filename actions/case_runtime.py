@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # The gateway's SMS adapter seals the citizen's number under this key (see channels/sms/adapter.py
 # `_vault_secret`: PHONE_HASH_KEY, else SMS_WEBHOOK_SECRET, else TWILIO_AUTH_TOKEN) and passes the
 # sealed token to Rasa as metadata["extra"]["n"]; only a case that must be answered by SMS opens it.
+NAMESPACED_CHANNELS = frozenset({"line", "sms", "web"})  # the gateway's sender ids: "<channel>:<id>"
 _SMS_SECRET_VARIABLES = ("PHONE_HASH_KEY", "SMS_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN")
 
 
@@ -80,7 +81,12 @@ def latest_metadata(tracker: Tracker) -> dict[str, Any]:
 def asker_of(tracker: Tracker, runtime: CaseRuntime | None) -> Asker:
     metadata = latest_metadata(tracker)
     sender_id = tracker.sender_id
-    channel = str(metadata.get("channel") or sender_id.split(":", 1)[0] or "rest")
+    # The gateway names the channel in the metadata; without it, a namespaced sender id ("web:…")
+    # names it, else what Rasa recorded. Never an arbitrary prefix: on Rasa's REST channel the sender
+    # id is free text, and it would end up in logs as a "channel".
+    prefix = sender_id.split(":", 1)[0] if ":" in sender_id else ""
+    fallback = prefix if prefix in NAMESPACED_CHANNELS else tracker.get_latest_input_channel()
+    channel = str(metadata.get("channel") or fallback or "rest")
     number = None
     sealed = (metadata.get("extra") or {}).get("n") if isinstance(metadata.get("extra"), dict) else None
     if channel == "sms" and sealed and runtime is not None and runtime.sms_numbers is not None:

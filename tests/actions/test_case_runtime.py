@@ -12,10 +12,17 @@ from channels.sms.numbers import NumberVault
 KEY = secrets.token_hex(32)
 
 
-def _tracker(sender_id: str, metadata: dict[str, object]) -> Tracker:
+def _tracker(sender_id: str, metadata: dict[str, object], input_channel: str | None = None) -> Tracker:
     latest = {"text": "สวัสดีค่ะ", "intent": {"name": "greet"}, "entities": [], "metadata": metadata}
     return Tracker(
-        sender_id, {}, latest, [{"event": "user", "metadata": metadata}], False, None, {}, "action_listen"
+        sender_id,
+        {},
+        latest,
+        [{"event": "user", "metadata": metadata, "input_channel": input_channel}],
+        False,
+        None,
+        {},
+        "action_listen",
     )
 
 
@@ -48,3 +55,10 @@ def test_line_and_web_askers_are_their_sender_ids(tmp_path):
     web = asker_of(_tracker("web:abc", {}), runtime)
     assert (line.channel, line.sms_number) == ("line", None)
     assert web.channel == "web" and web.sender_id == "web:abc"
+
+
+def test_a_rest_sender_id_is_never_taken_for_a_channel(tmp_path):
+    runtime = build_case_runtime({"CASES_SECRET_KEY": KEY, "CASES_PHOTO_DIR": str(tmp_path)})
+    asker = asker_of(_tracker("somebody:0812345678", {}), runtime)
+    assert asker.channel == "rest" and asker.sms_number is None
+    assert asker_of(_tracker("somebody", {}, input_channel="rest"), runtime).channel == "rest"

@@ -10,11 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import uuid
 from pathlib import Path
 from typing import Any
 
-import pytest
 import redis
 from rasa.core.brokers.broker import EventBroker
 from rasa.shared.core.domain import Domain
@@ -33,11 +31,6 @@ LAST4 = "4321"
 CASE_REF = "CM69-1234-5675"
 # Every clear form that must not be stored (digit runs long enough to identify someone).
 CLEAR = (CITIZEN_ID, CITIZEN_ID_THAI, "3-1006-02345-67-1", PHONE, "0897654321", PHONE_THAI, "0812223344")
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "bot" / "domain"))
 
 
 def _user(text: str, intent: str, metadata: dict[str, Any] | None = None) -> UserUttered:
@@ -153,16 +146,6 @@ def test_sql_store_masks_case_conversations_in_text_slots_metadata_and_broker(tm
     )
     assert back is not None and len(back.events) == len(tracker.events)
     assert back.latest_message is not None and back.latest_message.text == "xxxx"
-
-
-@pytest.fixture
-def redis_prefix():
-    prefix = "govbottest" + uuid.uuid4().hex[:12]
-    yield prefix
-    client = redis.Redis(host="127.0.0.1", port=6379)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-    client.close()
 
 
 def test_redis_store_masks_case_conversations(domain, redis_prefix):

@@ -10,10 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import uuid
 from pathlib import Path
 
-import pytest
 import redis
 from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.core.tracker_store import create_tracker_store
@@ -30,11 +28,6 @@ CITIZEN_ID = "1101700230708"
 PHONE = "081-234-5678"
 CASE_REF = "CM69-1234-5675"
 CLEAR_VALUES = (CITIZEN_ID, PHONE, "0812345678", "1-1017-00230-70-8")
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "bot" / "domain"))
 
 
 def _user_turn(text: str) -> UserUttered:
@@ -125,16 +118,6 @@ def test_sql_store_masks_persists_and_survives_a_restart(tmp_path, domain):
     back = asyncio.run(restarted.retrieve("line:U1"))
     assert back is not None and len(back.events) == len(tracker.events)
     _assert_masked_tracker(back)
-
-
-@pytest.fixture
-def redis_prefix():
-    prefix = "govbottest" + uuid.uuid4().hex[:12]
-    yield prefix
-    client = redis.Redis(host="127.0.0.1", port=6379)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-    client.close()
 
 
 def test_redis_store_masks_merges_without_duplicates_and_expires(domain, redis_prefix):
