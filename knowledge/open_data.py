@@ -46,12 +46,14 @@ PUBLIC_FIELDS: tuple[str, ...] = (
     "id",
     "title_th",
     "title_en",
+    "short_th",
     "agency",
     "agency_level",
     "description",
     "eligibility",
     "documents",
     "fees",
+    "benefits",
     "processing_time",
     "processing_time_to_confirm",
     "where_to_apply",
@@ -59,8 +61,10 @@ PUBLIC_FIELDS: tuple[str, ...] = (
     "legal_basis",
     "faqs",
     "synonyms",
+    "english",
     "last_reviewed",
     "source",
+    "verified",
     "version",
 )
 
@@ -68,12 +72,14 @@ CSV_COLUMNS: tuple[str, ...] = (
     "id",
     "title_th",
     "title_en",
+    "short_th",
     "agency",
     "agency_level",
     "description",
     "eligibility",
     "documents",
     "fees",
+    "benefits",
     "processing_time",
     "processing_time_to_confirm",
     "offices",
@@ -85,6 +91,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "synonyms",
     "last_reviewed",
     "source",
+    "verified",
+    "description_en",
+    "documents_en",
     "version",
 )
 
@@ -131,6 +140,10 @@ def csv_row(record: ServiceRecord) -> list[str]:
         **d,
         "documents": LIST_SEPARATOR.join(d["documents"]),
         "fees": LIST_SEPARATOR.join(fee.display_th() for fee in record.fees),
+        "benefits": LIST_SEPARATOR.join(fee.display_th() for fee in record.benefits),
+        "verified": "true" if record.verified else "false",
+        "description_en": record.english.description if record.english else "",
+        "documents_en": LIST_SEPARATOR.join(record.english.documents) if record.english else "",
         "processing_time_to_confirm": "true" if d["processing_time_to_confirm"] else "false",
         "offices": LIST_SEPARATOR.join(where["offices"]),
         "e_service_url": where["e_service_url"],
@@ -197,19 +210,24 @@ def dataset_description(
         "dct:description": [
             {
                 "@language": "th",
-                "@value": "บริการภาครัฐที่เผยแพร่แล้ว: ผู้มีสิทธิ์ เอกสาร ค่าธรรมเนียม ระยะเวลา สถานที่ยื่น "
+                "@value": "บริการภาครัฐที่เผยแพร่แล้ว: ผู้มีสิทธิ์ เอกสาร ค่าธรรมเนียม เงินที่ได้รับ ระยะเวลา สถานที่ยื่น "
                 "ช่องทางออนไลน์ และคำถามที่พบบ่อย หนึ่งรายการต่อหนึ่งบริการ รหัสบริการคงที่",
             },
             {
                 "@language": "en",
-                "@value": "Published Thai public services: eligibility, documents, fees, processing time, "
-                "where to apply, online channels and FAQs; one entry per service with a stable id. "
+                "@value": "Published Thai public services: eligibility, documents, fees, benefits received, "
+                "processing time, where to apply, online channels and FAQs, with English text where "
+                "available; one entry per service with a stable id. `verified` is true only for entries "
+                "the agency has confirmed; the others are drafts. "
                 f"List fields in the CSV are joined with '{LIST_SEPARATOR.strip()}'.",
             },
         ],
         "dct:publisher": publisher,
         "dct:license": {"@id": settings.licence_url},
-        "dct:language": [{"@id": "http://id.loc.gov/vocabulary/iso639-1/th"}],
+        "dct:language": [
+            {"@id": "http://id.loc.gov/vocabulary/iso639-1/th"},
+            {"@id": "http://id.loc.gov/vocabulary/iso639-1/en"},
+        ],
         "dcat:keyword": ["บริการภาครัฐ", "public services", "Thailand"],
         "dct:extent": f"{count} services",
         "dcat:distribution": [

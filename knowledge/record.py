@@ -21,6 +21,8 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 
 # Shown next to any figure an agency still has to confirm.
 TO_CONFIRM_MARK_TH = "(รอหน่วยงานยืนยัน)"
+# LINE quick-reply buttons take 20 characters; every service has a label that fits.
+SHORT_LABEL_MAX = 20
 
 
 class RecordError(ValueError):
@@ -56,18 +58,49 @@ class WhereToApply:
 
 
 @dataclass(frozen=True)
+class EnglishText:
+    """English versions of the citizen-facing fields; any may be empty (answers then fall back to Thai)."""
+
+    title: str = ""
+    description: str = ""
+    eligibility: str = ""
+    documents: tuple[str, ...] = ()
+    processing_time: str = ""
+    where: tuple[str, ...] = ()  # the offices, as in `where_to_apply.offices`
+    online: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Only the filled fields, so a seed file shows what has been translated."""
+        data: dict[str, Any] = {
+            "title": self.title,
+            "description": self.description,
+            "eligibility": self.eligibility,
+            "documents": list(self.documents),
+            "processing_time": self.processing_time,
+            "where": list(self.where),
+            "online": self.online,
+        }
+        return {key: value for key, value in data.items() if value}
+
+
+ENGLISH_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(EnglishText))
+
+
+@dataclass(frozen=True)
 class ServiceRecord:
     """One public service. `status` and `version` are set by the store; everything else is content."""
 
     id: str
     title_th: str
     title_en: str = ""
+    short_th: str = ""  # <= SHORT_LABEL_MAX characters, unique across the base; see `label_th`
     agency: str = ""
     agency_level: str = "central"
     description: str = ""
     eligibility: str = ""
     documents: tuple[str, ...] = ()
-    fees: tuple[Fee, ...] = ()
+    fees: tuple[Fee, ...] = ()  # money the citizen pays
+    benefits: tuple[Fee, ...] = ()  # money the citizen receives (allowances, grants, benefits)
     processing_time: str = ""
     processing_time_to_confirm: bool = False
     where_to_apply: WhereToApply = field(default_factory=WhereToApply)
@@ -75,10 +108,20 @@ class ServiceRecord:
     legal_basis: str = ""
     faqs: tuple[FAQ, ...] = ()
     synonyms: tuple[str, ...] = ()
+    english: EnglishText | None = None
     last_reviewed: dt.date | None = None
     source: str = ""
+    verified: bool = False  # True only once the agency has confirmed the record; drafts say so in answers
     status: str = "draft"
     version: int = 0
+
+    @property
+    def label_th(self) -> str:
+        """The short label for buttons: `short_th`, else the title without its bracket, cut to fit."""
+        if self.short_th:
+            return self.short_th
+        title = self.title_th.split(" (")[0].strip() or self.title_th
+        return title if len(title) <= SHORT_LABEL_MAX else title[: SHORT_LABEL_MAX - 1].rstrip() + "…"
 
     # -- identity of the content -------------------------------------------------------------------
     def content_dict(self) -> dict[str, Any]:
@@ -106,12 +149,16 @@ class ServiceRecord:
             "id": self.id,
             "title_th": self.title_th,
             "title_en": self.title_en,
+            "short_th": self.short_th,
             "agency": self.agency,
             "agency_level": self.agency_level,
             "description": self.description,
             "eligibility": self.eligibility,
             "documents": list(self.documents),
             "fees": [{"label": f.label, "amount": f.amount, "to_confirm": f.to_confirm} for f in self.fees],
+            "benefits": [
+                {"label": f.label, "amount": f.amount, "to_confirm": f.to_confirm} for f in self.benefits
+            ],
             "processing_time": self.processing_time,
             "processing_time_to_confirm": self.processing_time_to_confirm,
             "where_to_apply": {
@@ -123,8 +170,10 @@ class ServiceRecord:
             "legal_basis": self.legal_basis,
             "faqs": [{"question": q.question, "answer": q.answer} for q in self.faqs],
             "synonyms": list(self.synonyms),
+            "english": self.english.to_dict() if self.english else None,
             "last_reviewed": self.last_reviewed.isoformat() if self.last_reviewed else None,
             "source": self.source,
+            "verified": self.verified,
             "status": self.status,
             "version": self.version,
         }
@@ -156,16 +205,24 @@ class ServiceRecord:
         where = data.get("where_to_apply") or {}
         if not isinstance(where, Mapping):
             raise RecordError(f"{rid}: where_to_apply must be a mapping")
+        short_th = _text(data, "short_th")
+        if len(short_th) > SHORT_LABEL_MAX:
+            raise RecordError(f"{rid}: short_th must be at most {SHORT_LABEL_MAX} characters")
+        verified = data.get("verified", False)
+        if not isinstance(verified, bool):
+            raise RecordError(f"{rid}: verified must be true or false")
         return cls(
             id=rid,
             title_th=title_th,
             title_en=_text(data, "title_en"),
+            short_th=short_th,
             agency=_text(data, "agency"),
             agency_level=level,
             description=_text(data, "description"),
             eligibility=_text(data, "eligibility"),
             documents=_text_list(data, "documents", rid),
             fees=tuple(_fee(item, rid) for item in _list(data, "fees", rid)),
+            benefits=tuple(_fee(item, rid, key="benefits") for item in _list(data, "benefits", rid)),
             processing_time=_text(data, "processing_time"),
             processing_time_to_confirm=bool(data.get("processing_time_to_confirm", False)),
             where_to_apply=WhereToApply(
@@ -177,8 +234,10 @@ class ServiceRecord:
             legal_basis=_text(data, "legal_basis"),
             faqs=tuple(_faq(item, rid) for item in _list(data, "faqs", rid)),
             synonyms=_text_list(data, "synonyms", rid),
+            english=_english(data.get("english"), rid),
             last_reviewed=_date(data.get("last_reviewed"), rid),
             source=_text(data, "source"),
+            verified=verified,
             status=status,
             version=version,
         )
@@ -213,15 +272,35 @@ def _text_list(data: Mapping[str, Any], key: str, rid: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _fee(item: Any, rid: str) -> Fee:
+def _fee(item: Any, rid: str, *, key: str = "fees") -> Fee:
     if isinstance(item, str):
         return Fee(label="", amount=item.strip())
     if not isinstance(item, Mapping):
-        raise RecordError(f"{rid}: each fee is text or a mapping with label/amount/to_confirm")
+        raise RecordError(f"{rid}: each item of {key} is text or a mapping with label/amount/to_confirm")
     amount = _text(item, "amount")
     if not amount:
-        raise RecordError(f"{rid}: a fee needs an amount (write 'ไม่มีค่าธรรมเนียม' for free services)")
+        raise RecordError(f"{rid}: each item of {key} needs an amount (a free service: 'ไม่มีค่าธรรมเนียม')")
     return Fee(label=_text(item, "label"), amount=amount, to_confirm=bool(item.get("to_confirm", False)))
+
+
+def _english(value: Any, rid: str) -> EnglishText | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, Mapping):
+        raise RecordError(f"{rid}: english must be a mapping of {', '.join(ENGLISH_FIELDS)}")
+    unknown = sorted(set(map(str, value)) - set(ENGLISH_FIELDS))
+    if unknown:
+        raise RecordError(f"{rid}: unknown english field(s): {', '.join(unknown)}")
+    text = EnglishText(
+        title=_text(value, "title"),
+        description=_text(value, "description"),
+        eligibility=_text(value, "eligibility"),
+        documents=_text_list(value, "documents", rid),
+        processing_time=_text(value, "processing_time"),
+        where=_text_list(value, "where", rid),
+        online=_text(value, "online"),
+    )
+    return text if text.to_dict() else None
 
 
 def _faq(item: Any, rid: str) -> FAQ:

@@ -175,7 +175,7 @@ class KnowledgeStore:
     def get(self, service_id: str) -> ServiceRecord | None:
         with self._sessions() as session:
             row = session.get(ServiceRow, service_id)
-            return _record_from_row(row) if row else None
+            return _record_from_row(session, row) if row else None
 
     def get_published(self, service_id: str) -> ServiceRecord | None:
         with self._sessions() as session:
@@ -228,7 +228,16 @@ class KnowledgeStore:
         if published_only:
             return self.list_published()
         with self._sessions() as session:
-            return [_record_from_row(r) for r in session.scalars(select(ServiceRow).order_by(ServiceRow.id))]
+            query = (
+                select(ServiceRow, ServiceVersionRow.snapshot)
+                .outerjoin(
+                    ServiceVersionRow,
+                    (ServiceVersionRow.service_id == ServiceRow.id)
+                    & (ServiceVersionRow.version == ServiceRow.version),
+                )
+                .order_by(ServiceRow.id)
+            )
+            return [_record_from_row(session, row, snap or {}) for row, snap in session.execute(query)]
 
     # -- writing -------------------------------------------------------------------------------------
     def save_draft(
@@ -256,7 +265,7 @@ class KnowledgeStore:
             row.updated_at = utcnow()
             row.updated_by = author
             _bump_revision(session)
-            return _record_from_row(row)
+            return _record_from_row(session, row)
 
     def import_records(
         self,
@@ -297,7 +306,7 @@ def _save(
         )
     new_hash = record.content_hash()
     if row is not None and row.content_hash == new_hash:
-        return SaveResult(_record_from_row(row), changed=False)
+        return SaveResult(_record_from_row(session, row), changed=False)
     now = utcnow()
     if row is None:
         row = ServiceRow(id=record.id, version=0, published_version=None, created_at=now)
@@ -385,6 +394,9 @@ _CONTENT_COLUMNS = [
     "synonyms",
     "source",
 ]
+# Fields added after the table was designed live only in the version snapshots (JSON), which always hold
+# the working copy as the row's latest `version`; no column, no migration.
+_SNAPSHOT_ONLY_FIELDS = ("short_th", "benefits", "english", "verified")
 
 
 def _apply_content(row: ServiceRow, record: ServiceRecord) -> None:
@@ -394,9 +406,15 @@ def _apply_content(row: ServiceRow, record: ServiceRecord) -> None:
     row.last_reviewed = record.last_reviewed
 
 
-def _record_from_row(row: ServiceRow) -> ServiceRecord:
+def _record_from_row(
+    session: Session, row: ServiceRow, snapshot: dict[str, Any] | None = None
+) -> ServiceRecord:
     data = {name: getattr(row, name) for name in _CONTENT_COLUMNS}
     data.update(id=row.id, last_reviewed=row.last_reviewed, status=row.status, version=row.version)
+    if snapshot is None:
+        ver = _version_row(session, row.id, row.version)
+        snapshot = ver.snapshot if ver else {}
+    data.update({name: snapshot[name] for name in _SNAPSHOT_ONLY_FIELDS if name in snapshot})
     return ServiceRecord.from_dict(data)
 
 

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from knowledge.record import AGENCY_LEVELS, RecordError, ServiceRecord
+from knowledge.record import AGENCY_LEVELS, EnglishText, Fee, RecordError, ServiceRecord
 
 MAX_TITLE = 300
 MAX_AGENCY = 300
@@ -34,9 +34,15 @@ TEXT_FIELDS = [
     "last_reviewed",
     "e_service_url",
     "online",
+    "short_th",
+    "en_title",
+    "en_description",
+    "en_eligibility",
+    "en_processing_time",
+    "en_online",
 ]
-LIST_FIELDS = ("documents", "fees", "offices", "faqs", "synonyms")
-FLAG_FIELDS = ("processing_time_to_confirm",)
+LIST_FIELDS = ("documents", "fees", "benefits", "offices", "faqs", "synonyms", "en_documents", "en_where")
+FLAG_FIELDS = ("processing_time_to_confirm", "verified")
 FORM_FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, *FLAG_FIELDS)
 
 AGENCY_LEVEL_LABELS_TH = {"central": "ส่วนกลาง", "provincial": "ส่วนภูมิภาค", "local": "ส่วนท้องถิ่น"}
@@ -49,11 +55,16 @@ def empty_form() -> dict[str, str]:
     return form
 
 
-def to_form(record: ServiceRecord) -> dict[str, str]:
-    fees = []
-    for fee in record.fees:
+def _fee_lines(fees: tuple[Fee, ...]) -> str:
+    lines = []
+    for fee in fees:
         parts = [fee.label, fee.amount] + ([TO_CONFIRM_WORD] if fee.to_confirm else [])
-        fees.append(" | ".join(_one_line(p) for p in parts))
+        lines.append(" | ".join(_one_line(p) for p in parts))
+    return "\n".join(lines)
+
+
+def to_form(record: ServiceRecord) -> dict[str, str]:
+    en = record.english or EnglishText()
     return {
         "id": record.id,
         "title_th": record.title_th,
@@ -63,7 +74,8 @@ def to_form(record: ServiceRecord) -> dict[str, str]:
         "description": record.description,
         "eligibility": record.eligibility,
         "documents": "\n".join(map(_one_line, record.documents)),
-        "fees": "\n".join(fees),
+        "fees": _fee_lines(record.fees),
+        "benefits": _fee_lines(record.benefits),
         "processing_time": record.processing_time,
         "processing_time_to_confirm": "1" if record.processing_time_to_confirm else "",
         "offices": "\n".join(map(_one_line, record.where_to_apply.offices)),
@@ -75,6 +87,15 @@ def to_form(record: ServiceRecord) -> dict[str, str]:
         "synonyms": "\n".join(map(_one_line, record.synonyms)),
         "last_reviewed": record.last_reviewed.isoformat() if record.last_reviewed else "",
         "source": record.source,
+        "short_th": record.short_th,
+        "verified": "1" if record.verified else "",
+        "en_title": en.title,
+        "en_description": en.description,
+        "en_eligibility": en.eligibility,
+        "en_documents": "\n".join(map(_one_line, en.documents)),
+        "en_processing_time": en.processing_time,
+        "en_where": "\n".join(map(_one_line, en.where)),
+        "en_online": en.online,
     }
 
 
@@ -103,6 +124,7 @@ def from_form(form: Mapping[str, str]) -> ServiceRecord:
         "eligibility": form.get("eligibility", ""),
         "documents": _lines(form.get("documents", "")),
         "fees": [_fee(line) for line in _lines(form.get("fees", ""))],
+        "benefits": [_fee(line, "benefits") for line in _lines(form.get("benefits", ""))],
         "processing_time": form.get("processing_time", ""),
         "processing_time_to_confirm": bool(form.get("processing_time_to_confirm")),
         "where_to_apply": {
@@ -116,6 +138,17 @@ def from_form(form: Mapping[str, str]) -> ServiceRecord:
         "synonyms": _lines(form.get("synonyms", "")),
         "last_reviewed": form.get("last_reviewed", "").strip() or None,
         "source": form.get("source", ""),
+        "short_th": form.get("short_th", ""),
+        "verified": bool(form.get("verified")),
+        "english": {
+            "title": form.get("en_title", ""),
+            "description": form.get("en_description", ""),
+            "eligibility": form.get("en_eligibility", ""),
+            "documents": _lines(form.get("en_documents", "")),
+            "processing_time": form.get("en_processing_time", ""),
+            "where": _lines(form.get("en_where", "")),
+            "online": form.get("en_online", ""),
+        },
     }
     if data["id"] in RESERVED_IDS:
         raise RecordError(f"id {data['id']!r} ใช้ไม่ได้ (สงวนไว้สำหรับหน้าของระบบ)")
@@ -136,7 +169,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _fee(line: str) -> dict[str, Any]:
+def _fee(line: str, name: str = "fees") -> dict[str, Any]:
     parts = [p.strip() for p in line.split("|")]
     to_confirm = len(parts) >= 3 and parts[-1] in TO_CONFIRM_WORDS
     if to_confirm:
@@ -147,7 +180,7 @@ def _fee(line: str) -> dict[str, Any]:
         label, amount = parts
     else:
         raise RecordError(
-            f"fees: บรรทัด {line!r} ใช้รูปแบบ 'รายการ | จำนวนเงิน' หรือ 'รายการ | จำนวนเงิน | รอยืนยัน'"
+            f"{name}: บรรทัด {line!r} ใช้รูปแบบ 'รายการ | จำนวนเงิน' หรือ 'รายการ | จำนวนเงิน | รอยืนยัน'"
         )
     return {"label": label, "amount": amount, "to_confirm": to_confirm}
 
