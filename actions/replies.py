@@ -53,6 +53,18 @@ CONSENT_BUTTONS = (Button("ยินยอม", "/affirm"), Button("ไม่ย
 CONFIRM_BUTTONS = (Button("ยืนยัน", "/affirm"), Button("แก้ไข", "/file_complaint"), CANCEL)
 TRACK = Button("ติดตามเรื่อง", "/check_case_status")
 
+# Aspect buttons under a service answer: "<label> <service short name>" when it fits LINE's 20
+# characters, else the label alone. "fee" reads "เงินที่ได้รับ" for a service that pays the citizen.
+ASPECT_BUTTON_LABELS: dict[str, str] = {
+    "documents": "เอกสาร",
+    "fee": "ค่าธรรมเนียม",
+    "benefits": "เงินที่ได้รับ",
+    "place": "ที่ยื่น",
+    "time": "ใช้เวลา",
+    "eligibility": "คุณสมบัติ",
+    "online": "ออนไลน์",
+}
+
 REPLIES: dict[str, dict[str, Reply]] = {
     "fallback_rephrase": {
         "default": Reply("ขออภัยค่ะ ยังไม่เข้าใจคำถามนี้ ลองพิมพ์ใหม่ให้สั้นและชัดขึ้น หรือเลือกหัวข้อที่ใกล้เคียงด้านล่างได้ค่ะ"),
@@ -385,6 +397,108 @@ REPLIES: dict[str, dict[str, Reply]] = {
             (HUMAN, MENU),
         ),
         "sms": Reply("ขออภัยค่ะ บริการนี้ยังไม่เปิดตอนนี้", (HUMAN, MENU)),
+    },
+    # service answers (actions/service*.py). Headings end in ค่ะ so each line reads as the bot's voice.
+    "service_unsure": {
+        "default": Reply("ขออภัยค่ะ ยังไม่แน่ใจว่าหมายถึงบริการใด บริการที่ใกล้เคียงมีด้านล่างนี้ค่ะ หรือเลือกคุยกับเจ้าหน้าที่ได้ค่ะ"),
+        "sms": Reply("ยังไม่แน่ใจว่าหมายถึงบริการใดค่ะ เลือกด้านล่างได้ค่ะ"),
+    },
+    "service_which": {
+        "default": Reply(
+            "ต้องการสอบถามบริการใดคะ พิมพ์ชื่อบริการหรือเล่าเรื่องที่เกิดขึ้นได้เลยค่ะ เช่น ต่อใบขับขี่ ทำพาสปอร์ต ลูกเพิ่งคลอด"
+        ),
+        "sms": Reply("สอบถามบริการใดคะ พิมพ์ชื่อบริการได้เลยค่ะ"),
+    },
+    "service_not_covered": {
+        "default": Reply("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ {where}"),
+        "sms": Reply("เรื่องนี้ยังตอบไม่ได้ค่ะ {where}"),
+    },
+    "service_not_covered_where": {
+        "default": Reply("ติดต่อ{agency} โทร {hotline} ได้ค่ะ"),
+    },
+    "service_not_covered_generic": {
+        "default": Reply("สอบถามศูนย์บริการข้อมูลภาครัฐ โทร 1111 หรือคุยกับเจ้าหน้าที่ได้ค่ะ"),
+        "sms": Reply("สอบถามสายด่วน 1111 ค่ะ"),
+    },
+    "service_twins": {
+        "default": Reply("{question}"),
+    },
+    "service_twins_default_question": {
+        "default": Reply("หมายถึงเรื่องไหนคะ เลือกด้านล่างได้เลยค่ะ"),
+    },
+    "life_event_checklist": {
+        "default": Reply("{title} สิ่งที่ควรทำตามลำดับค่ะ\n{steps}\nกดหัวข้อด้านล่างเพื่อดูรายละเอียดแต่ละเรื่องได้ค่ะ"),
+        "sms": Reply("{title} ทำตามลำดับค่ะ\n{steps}"),
+    },
+    # the parts of an answer; {items} is a list the action builds
+    "answer_documents": {"default": Reply("เอกสารที่ใช้ค่ะ\n{items}")},
+    "answer_fees": {"default": Reply("ค่าธรรมเนียมค่ะ\n{items}")},
+    "answer_no_fee": {"default": Reply("ไม่มีค่าธรรมเนียมที่ระบุไว้ค่ะ")},
+    "answer_benefits": {"default": Reply("เงินที่ได้รับค่ะ\n{items}")},
+    "answer_place": {"default": Reply("ยื่นได้ที่ค่ะ\n{items}")},
+    "answer_office_hours": {"default": Reply("เวลาทำการ {hours} ค่ะ")},
+    "answer_time": {"default": Reply("ใช้เวลา {time}ค่ะ")},
+    "answer_eligibility": {"default": Reply("ผู้มีสิทธิ/คุณสมบัติค่ะ: {text}")},
+    "answer_online": {"default": Reply("ช่องทางออนไลน์ค่ะ\n{items}")},
+    "answer_online_url": {"default": Reply("เว็บไซต์ {url} ค่ะ")},
+    "answer_no_online": {
+        "default": Reply("ยังไม่มีช่องทางออนไลน์สำหรับบริการนี้ค่ะ ต้องไปยื่นที่หน่วยงาน"),
+        "sms": Reply("ยังไม่มีช่องทางออนไลน์ค่ะ"),
+    },
+    "answer_missing": {
+        "default": Reply("ยังไม่มีข้อมูลเรื่อง{aspect}ของบริการนี้ค่ะ สอบถามหน่วยงานโดยตรงได้ค่ะ"),
+    },
+    "answer_not_stated": {
+        "default": Reply("ข้อมูลของบริการนี้ไม่ได้ระบุเรื่องนี้ไว้ค่ะ สอบถาม{agency}โดยตรงจะได้คำตอบที่แน่นอนค่ะ"),
+        "sms": Reply("ข้อมูลไม่ได้ระบุเรื่องนี้ค่ะ ถาม{agency}โดยตรง"),
+    },
+    "answer_yes_can": {"default": Reply("ได้ค่ะ")},
+    "answer_no_cannot": {"default": Reply("ไม่ได้ค่ะ")},
+    "answer_yes_must": {"default": Reply("ต้องค่ะ")},
+    "answer_no_need": {"default": Reply("ไม่ต้องค่ะ")},
+    "answer_yes": {"default": Reply("ใช่ค่ะ")},
+    "answer_no": {"default": Reply("ไม่ใช่ค่ะ")},
+    "answer_has_fee": {"default": Reply("มีค่าธรรมเนียมค่ะ")},
+    "answer_free": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ")},
+    "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},
+    "answer_document_listed": {"default": Reply("ต้องค่ะ รายการเอกสารระบุ “{document}” ไว้ค่ะ")},
+    "footer_verified": {
+        "default": Reply("ข้อมูลจาก {agency} ตรวจรับรองโดยหน่วยงานแล้วค่ะ (ทบทวนล่าสุด {date})"),
+        "sms": Reply("ข้อมูลจาก {agency} รับรองแล้วค่ะ"),
+    },
+    "footer_draft": {
+        "default": Reply("ข้อมูลฉบับร่างจากแหล่งสาธารณะ รอ {agency} ตรวจรับรองค่ะ (ทบทวนล่าสุด {date})"),
+        "sms": Reply("ข้อมูลร่าง รอหน่วยงานรับรองค่ะ"),
+    },
+    # English (checked for English, not for the Thai voice, by tests/actions/test_dialogue_texts.py)
+    "en_only_thai": {
+        "default": Reply(
+            "Sorry, this part of “{title}” is only available in Thai so far. For help in English, "
+            "please contact {agency}{hotline}."
+        ),
+    },
+    "en_documents": {"default": Reply("Documents:\n{items}")},
+    "en_fees": {"default": Reply("Fee:\n{items}")},
+    "en_benefits": {"default": Reply("Amount you receive:\n{items}")},
+    "en_place": {"default": Reply("Where to apply:\n{items}")},
+    "en_time": {"default": Reply("Processing time: {time}")},
+    "en_eligibility": {"default": Reply("Who can apply: {text}")},
+    "en_online": {"default": Reply("Online: {text}")},
+    "en_no_online": {"default": Reply("There is no online channel for this service yet; apply in person.")},
+    "en_service_which": {
+        "default": Reply(
+            "Which public service would you like to ask about? For example: passport, driving licence."
+        ),
+    },
+    "en_service_not_covered": {
+        "default": Reply("Sorry, this is not one of the services I can answer yet. {where}"),
+    },
+    "en_service_not_covered_generic": {
+        "default": Reply("Please call the Government Contact Center at 1111."),
+    },
+    "en_footer_verified": {"default": Reply("Source: {agency}, verified by the agency (reviewed {date}).")},
+    "en_footer_draft": {
+        "default": Reply("Draft from public sources, awaiting review by {agency} (reviewed {date}).")
     },
 }
 

@@ -95,9 +95,12 @@ async def test_answers_the_asked_aspect_first_with_agency_date_and_other_aspects
     text = message["text"]
     assert slots == {"service_id": "driving_license_renew", "service_aspect": "documents"}
     lines = text.splitlines()
-    assert lines[0] == "ต่ออายุใบอนุญาตขับรถ" and lines[1] == "เอกสารที่ใช้:"
-    assert "ใบรับรองแพทย์" in text and "ค่าธรรมเนียม:" not in text
-    assert lines[-1] == "ข้อมูลจาก กรมการขนส่งทางบก กระทรวงคมนาคม ตรวจทานล่าสุด 25 พ.ย. 2569"
+    assert lines[0] == "ต่ออายุใบอนุญาตขับรถ" and lines[1] == "เอกสารที่ใช้ค่ะ"
+    assert "ใบรับรองแพทย์" in text and "ค่าธรรมเนียมค่ะ" not in text
+    # the seed is a draft awaiting the agency, and the footer says so plainly
+    assert lines[-1] == (
+        "ข้อมูลฉบับร่างจากแหล่งสาธารณะ รอ กรมการขนส่งทางบก กระทรวงคมนาคม ตรวจรับรองค่ะ (ทบทวนล่าสุด 25 พ.ย. 2569)"
+    )
     payloads = button_payloads(message)
     assert {p["service_aspect"] for p in payloads} == {"fee", "place", "time", "eligibility", "online"}
     assert {p["service_id"] for p in payloads} == {"driving_license_renew"}
@@ -110,7 +113,7 @@ async def test_follow_up_reuses_the_service_slot(action: ActionAnswerService) ->
     assert slots["service_id"] == "passport_new"
     message, slots = await ask(action, tracker("แล้วใช้เวลากี่วัน", slots=slots))
     assert slots == {"service_id": "passport_new", "service_aspect": "time"}
-    assert message["text"].splitlines()[1].startswith("ระยะเวลา:")
+    assert message["text"].splitlines()[1].startswith("ใช้เวลา")
     assert "(รอหน่วยงานยืนยัน)" in message["text"]  # the seed marks this figure as unconfirmed
     fee, slots = await ask(action, tracker("ค่าธรรมเนียมเท่าไหร่คะ", slots=slots))
     assert slots["service_id"] == "passport_new" and "1,000 บาท" in fee["text"]
@@ -126,7 +129,7 @@ async def test_button_payload_entities_pick_service_and_aspect(action: ActionAns
         action, tracker(payload, entities={"service_id": "vehicle_tax", "service_aspect": "online"})
     )
     assert slots == {"service_id": "vehicle_tax", "service_aspect": "online"}
-    assert "ทางออนไลน์:" in message["text"] and "https://eservice.dlt.go.th" in message["text"]
+    assert "ช่องทางออนไลน์ค่ะ" in message["text"] and "https://eservice.dlt.go.th" in message["text"]
 
 
 async def test_service_without_aspect_gets_an_overview_and_all_aspect_buttons(
@@ -142,7 +145,7 @@ async def test_not_confident_says_so_offers_nearest_and_a_person(
 ) -> None:
     question = "ขอวีซ่าไปอเมริกา โทร 0812345678"
     message, slots = await ask(action, tracker(question, slots={"service_id": "passport_new"}))
-    assert message["text"].startswith("ขออภัยค่ะ ยังไม่แน่ใจ")
+    assert message["text"].startswith(("ขออภัยค่ะ ยังไม่แน่ใจ", "เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ"))
     assert slots["service_id"] is None  # never carry on with a service we are unsure of
     assert 2 <= len(button_payloads(message)) <= 3
     assert message["buttons"][-1]["payload"] == "/request_human"
@@ -211,3 +214,54 @@ def test_thai_date_uses_buddhist_era() -> None:
     import datetime as dt
 
     assert thai_date(dt.date(2026, 1, 5)) == "5 ม.ค. 2569" and thai_date(None) == "ไม่ระบุ"
+
+
+async def converse(
+    action: ActionAnswerService, turns: list[str], channel: str = "line"
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Several turns with the slots carried over as Rasa would; a "/ask_service{…}" turn is a button."""
+    slots: dict[str, Any] = {}
+    out = []
+    for turn in turns:
+        entities = json.loads(turn[len("/ask_service") :]) if turn.startswith("/ask_service{") else None
+        message, changed = await ask(action, tracker(turn, slots=slots, entities=entities, channel=channel))
+        slots.update(changed)
+        out.append((message, dict(slots)))
+    return out
+
+
+async def test_follow_ups_in_any_wording_stay_on_the_service(action: ActionAnswerService) -> None:
+    turns = await converse(
+        action,
+        [
+            "บัตรประชาชนหายต้องทำยังไง",
+            "ต้องใช้เอกสารอะไรบ้างคะ",
+            "ทำออนไลน์ได้ไหมครับ",
+            "ไปทำที่ไหนได้บ้าง",
+            "how much is it?",
+        ],
+    )
+    assert [s["service_id"] for _, s in turns] == ["id_card_lost"] * 5
+    assert [s["service_aspect"] for _, s in turns[1:]] == ["documents", "online", "place", "fee"]
+    assert turns[2][0]["text"].splitlines()[1] == "ไม่ได้ค่ะ"  # answer first: no online channel
+    assert "100 baht" in turns[4][0]["text"]  # English question, English answer
+
+
+async def test_follow_up_after_a_button_stays_and_naming_another_service_switches(
+    action: ActionAnswerService,
+) -> None:
+    turns = await converse(
+        action,
+        [service_payload("vehicle_tax"), "แล้วถ้าเกิน3ปีล่ะ", "เสียค่าปรับไหม", "ทำพาสปอร์ตใช้เอกสารอะไร"],
+    )
+    assert [s["service_id"] for _, s in turns] == ["vehicle_tax"] * 3 + ["passport_new"]
+    assert turns[2][0]["text"].splitlines()[1].startswith("มีค่ะ")
+
+
+async def test_unconfirmed_answers_say_draft_and_allowances_are_money_received(
+    action: ActionAnswerService,
+) -> None:
+    message, _ = await ask(action, tracker("เบี้ยผู้สูงอายุได้เดือนละเท่าไหร่"))
+    assert "เงินที่ได้รับค่ะ" in message["text"] and "รอ" in message["text"].splitlines()[-1]
+    titles = [b["title"] for b in message["buttons"]]
+    assert len(set(titles)) == len(titles) and all(len(t) <= 20 for t in titles)

@@ -23,7 +23,7 @@ DATA_FILES = [ROOT / "bot" / "data" / "nlu", ROOT / "bot" / "tests" / "nlu_heldo
 INTENTS = {
     "greet", "goodbye", "thank", "affirm", "deny", "ask_service", "check_case_status",
     "file_complaint", "request_human", "subscribe_updates", "unsubscribe_updates",
-    "bot_challenge", "out_of_scope", "delete_my_data",
+    "bot_challenge", "out_of_scope", "delete_my_data", "chitchat",
 }  # fmt: skip
 # Sent by the gateway as "/share_…" for LINE locations, images and stickers, never classified from
 # text in practice: their few typed examples (bot/data/nlu/share_*.yml) are outside the quality bars.

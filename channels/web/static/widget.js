@@ -2,7 +2,8 @@
  * govbot web chat widget. Embed on any page with one tag:
  *   <script src="https://GATEWAY/chat/widget.js" defer></script>
  * Optional attributes: data-title="…" (header text), data-open="true" (open at load),
- * data-socket="wss://…/chat/ws" (defaults to /chat/ws next to this script).
+ * data-socket="wss://…/chat/ws" (defaults to /chat/ws next to this script),
+ * data-greeting="…" (the welcome line shown, with starter buttons, while the conversation is empty).
  * Plain JavaScript, no framework. Speaks the gateway's small JSON protocol (channels/web/socket.py).
  */
 (function () {
@@ -15,6 +16,17 @@
     new URL("ws", src).href.replace(/^http/, "ws");
   var title = (script && script.getAttribute("data-title")) || "ผู้ช่วยบริการประชาชน";
   var startOpen = script && script.getAttribute("data-open") === "true";
+  var greeting = (script && script.getAttribute("data-greeting")) ||
+    "สวัสดีค่ะ สอบถามงานราชการได้เลย พิมพ์คำถามหรือเล่าเรื่องที่เกิดขึ้น หรือเลือกหัวข้อด้านล่างค่ะ";
+  // Starter buttons for an empty conversation: typed texts go through the NLU like anything typed.
+  var STARTERS = [
+    { title: "ทำบัตรประชาชน", payload: "ทำบัตรประชาชน" },
+    { title: "ลูกเพิ่งคลอด", payload: "ลูกเพิ่งคลอด" },
+    { title: "ต่อภาษีรถ", payload: "ต่อภาษีรถ" },
+    { title: "ติดตามเรื่อง", payload: "/check_case_status" },
+    { title: "แจ้งเรื่องร้องเรียน", payload: "/file_complaint" },
+    { title: "คุยกับเจ้าหน้าที่", payload: "/request_human" }
+  ];
   var storeKey = "govbot-chat:" + new URL(socketUrl).host + ":";
   var MAX_CHARS = 1000;
   var STALE_MS = 10 * 60 * 1000;
@@ -36,7 +48,7 @@
     '.gbc-status:empty{display:none}' +
     '.gbc-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f4f6f9}' +
     '.gbc-msg{max-width:85%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere}' +
-    '.gbc-bot{align-self:flex-start;background:#fff;border:1px solid #d5dbe3}' +
+    '.gbc-bot,.gbc-welcome{align-self:flex-start;background:#fff;border:1px solid #d5dbe3}' +
     '.gbc-user{align-self:flex-end;background:#0b4f8a;color:#fff}' +
     '.gbc-user a{color:#fff}' +
     '.gbc-note{display:block;font-size:.8em;opacity:.85}' +
@@ -222,6 +234,24 @@
     });
   }
 
+  // An empty conversation opens with a welcome and starter buttons instead of a blank panel; the
+  // welcome is local (never sent, never in the history) and goes once the conversation has entries.
+  var welcome = null;
+  function showWelcome() {
+    if (welcome || log.querySelector(".gbc-msg") || outbox.length) return;
+    welcome = el("div", "gbc-msg gbc-welcome");
+    welcome.appendChild(el("span", "gbc-sr", "ผู้ช่วย: "));
+    fillText(welcome, greeting);
+    log.insertBefore(welcome, log.firstChild);
+    if (!lastButtons.length) setButtons(STARTERS);
+  }
+  function dropWelcome() {
+    if (!welcome) return;
+    welcome.remove();
+    welcome = null;
+    if (lastButtons === STARTERS) setButtons([]);
+  }
+
   // ---- sending -----------------------------------------------------------------------------
   function persist() { save("outbox", outbox); }
   function transmit(item) {
@@ -281,6 +311,7 @@
     },
     history: function (f) {
       var answered = {};
+      if (f.entries.length) dropWelcome();
       f.entries.forEach(function (e) {
         if (e.role === "bot") { answered[e.reply_to] = true; settle(e.reply_to); }
         place(e);
@@ -294,6 +325,7 @@
       if (last && last.role === "bot" && !outbox.length) setButtons(last.buttons);
       // Everything not yet answered is sent again; the server knows each id and never answers twice.
       outbox.forEach(function (m) { showLocal(m); transmit(m); });
+      if (!f.entries.length) showWelcome();
       updateTyping();
       scrollDown();
     },
@@ -358,6 +390,7 @@
     document.head.appendChild(style);
     document.body.appendChild(root);
     outbox.forEach(showLocal);
+    showWelcome(); // at once, also offline; the history replaces it when there is a conversation
     connect();
     if (startOpen) open();
   }

@@ -311,3 +311,27 @@ async def test_embedded_on_another_origin(browser: Browser, gateway: Any, allowe
             await expect(bubbles(page, "bot")).to_have_count(0)
     finally:
         await site.close()
+
+
+async def test_empty_conversation_opens_with_a_welcome_and_starter_buttons(
+    browser: Browser, gateway: Any, web_rasa: FakeRasa
+) -> None:
+    client = await gateway()
+    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    await open_widget(page, demo_url(client))
+    welcome = page.locator('[role="log"] .gbc-welcome')
+    await expect(welcome).to_contain_text("สวัสดีค่ะ")
+    starters = page.get_by_role("group", name="ตัวเลือกตอบด่วน").get_by_role("button")
+    await expect(starters).to_have_count(6)
+    titles = await starters.all_inner_texts()
+    assert len(set(titles)) == len(titles) and all(len(t) <= 20 for t in titles)
+    await shot(page, "desktop-welcome")
+
+    await starters.nth(1).click()  # "ลูกเพิ่งคลอด" goes through the NLU as typed text
+    await expect(bubbles(page, "user").last).to_contain_text("ลูกเพิ่งคลอด", timeout=TIMEOUT_MS)
+    await expect(bubbles(page, "bot").last).to_contain_text(echo_answer("ลูกเพิ่งคลอด"), timeout=TIMEOUT_MS)
+    assert web_rasa.texts() == ["ลูกเพิ่งคลอด"]
+    await page.reload()  # the conversation has entries now: the history, no welcome
+    await open_widget(page, demo_url(client))
+    await expect(page.locator('[role="log"] .gbc-msg')).to_have_count(2, timeout=TIMEOUT_MS)
+    await expect(welcome).to_have_count(0)

@@ -1,0 +1,350 @@
+"""Which service (or life event, or referral) a message is about, given the conversation so far.
+
+The conversation state is the current service (`service_id` slot), the last aspect asked and the
+life event, if any. A follow-up that names no other service stays on the current service whatever
+its wording ("ต้องใช้เอกสารอะไรบ้างคะ", "แล้วถ้าเกิน3ปีล่ะ", "how much is it?"); the citizen
+switches only by naming another service. Aspect and FAQ questions are resolved against the current
+service first. Without a current service: a life event gets its checklist, a near-twin tie gets one
+short question, a topic the base does not cover gets a referral, and an unsure search says so.
+
+Blocking (search, store reads): the action calls `decide` in a worker thread.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from actions.service_answer import Passage, is_english, is_yes_no
+from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
+from knowledge.record import ServiceRecord
+from knowledge.search.live import LiveIndex
+from knowledge.search.text import bm25_tokens
+from nlu.normalize import normalize_text
+
+logger = logging.getLogger(__name__)
+
+NEAREST_COUNT = 3
+# A follow-up this short that names no service is about the current one.
+SHORT_FOLLOW_UP_TOKENS = 2
+
+_ENGLISH_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("online", ("online", "internet", "app", "website")),
+    ("time", ("how long", "how many days", "when will", "how soon")),
+    ("documents", ("document", "paper", "bring", "need to bring", "what do i need")),
+    ("fee", ("how much", "fee", "cost", "price", "pay", "free")),
+    ("place", ("where", "which office")),
+    ("eligibility", ("who can", "eligible", "qualif", "age")),
+)
+# Openings and endings that mark a message as a follow-up on what was just answered.
+_FOLLOW_UP_START = ("แล้ว", "ถ้า", "และ", "ส่วน", "งั้น", "กรณี", "what about", "and ", "if ")
+_NEXT_STEP_WORDS = ("ทำอะไรต่อ", "ต่อไปทำ", "ขั้นต่อไป", "อะไรอีก", "ต้องทำอะไรบ้าง", "เรื่องไหนบ้าง")
+_FILLER = re.compile(
+    r"(ครับ|คับ|ค่ะ|คะ|คร่ะ|จ้า|จ้ะ|นะ|ล่ะ|ละ|หน่อย|บ้าง|ไหม|มั้ย|มั๊ย|หรือเปล่า|ป่าว|ได้|ต้อง|แล้ว|ถ้า|อยาก|ทราบ|"
+    r"ขอ|ถาม|สอบถาม|อะไร|ยังไง|อย่างไร|ไง|ที่|ไป|ทำ|ใช้|การ|ของ|คือ|เรื่อง|นี้|นั้น|ด้วย|เลย|ไม่|มี|หรือ|กับ|ให้|จะ|\?|\s)"
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to answer. `kind`: answer | twins | life_event | not_covered | unsure | which."""
+
+    kind: str
+    record: ServiceRecord | None = None
+    aspect: str | None = None
+    passage: Passage | None = None
+    choices: list[ServiceRecord] = field(default_factory=list)
+    choice_labels: list[str] = field(default_factory=list)
+    question: str = ""
+    event: Any = None  # knowledge.life_events.LifeEvent
+    referral: Any = None  # knowledge.agencies.Referral
+    english: bool = False
+    why: str = ""
+
+    @property
+    def service_id(self) -> str | None:
+        return self.record.id if self.record is not None else None
+
+
+def english_aspect(text: str) -> str | None:
+    lowered = text.lower()
+    for aspect, words in _ENGLISH_ASPECTS:
+        if any(w in lowered for w in words):
+            return aspect
+    return None
+
+
+def _folded(text: str) -> str:
+    return "".join(normalize_text(text or "").lower().split())
+
+
+def residual_words(text: str) -> list[str]:
+    """The words left when aspect words, particles and question words are taken out: service words."""
+    return [t for t in bm25_tokens(_FILLER.sub(" ", strip_aspect_words(text))) if len(t) > 1]
+
+
+def looks_like_follow_up(text: str, aspect: str | None) -> bool:
+    lowered = text.strip().lower()
+    return bool(
+        aspect
+        or is_yes_no(text)
+        or lowered.startswith(_FOLLOW_UP_START)
+        or lowered.endswith(("ล่ะ", "ละ", "ล่ะคะ", "ล่ะครับ", "?"))
+        or len(residual_words(text)) <= SHORT_FOLLOW_UP_TOKENS
+    )
+
+
+class ServiceResolver:
+    """Blocking decision logic over the live index, the life events and the agency directory."""
+
+    def __init__(self, live: LiveIndex) -> None:
+        self._live = live
+        self._events: Any = None
+        self._events_for: object = None
+        self._agencies: Any = None
+        try:
+            from knowledge.agencies import AgencyDirectory
+
+            self._agencies = AgencyDirectory.load()
+        except Exception:  # the directory is optional; without it out-of-scope falls back to 1111
+            logger.warning("agency directory not available", exc_info=True)
+
+    # -- knowledge helpers ------------------------------------------------------------------------
+    def life_events(self, records: dict[str, ServiceRecord]) -> Any:
+        if self._events_for is not records:
+            try:
+                from knowledge.life_events import LifeEvents
+
+                self._events = LifeEvents.load(list(records.values()))
+            except Exception:
+                logger.warning("life events not available", exc_info=True)
+                self._events = None
+            self._events_for = records
+        return self._events
+
+    def life_event(self, event_id: str) -> Any:
+        events = self.life_events(self._live.index().records)
+        if events is None:
+            return None
+        for event in getattr(events, "events", ()) or ():
+            if getattr(event, "id", None) == event_id:
+                return event
+        getter = getattr(events, "get", None)
+        return getter(event_id) if callable(getter) else None
+
+    def refer(self, text: str) -> Any:
+        if self._agencies is None:
+            return None
+        try:
+            return self._agencies.refer(text)
+        except Exception:
+            logger.exception("agency referral failed")
+            return None
+
+    def agency_contact(self, record: ServiceRecord) -> Any:
+        """The directory entry for a record's agency (hotline for English notes), if the directory has it."""
+        if self._agencies is None:
+            return None
+        for name in ("for_agency", "find", "lookup", "get"):
+            method = getattr(self._agencies, name, None)
+            if callable(method):
+                try:
+                    return method(record.agency)
+                except Exception:
+                    return None
+        return None
+
+    def _passage(self, index: Any, service_id: str, text: str) -> Passage | None:
+        best = getattr(index, "best_passage", None)
+        if not callable(best) or not text:
+            return None
+        try:
+            match = best(service_id, text)
+        except Exception:
+            logger.exception("passage search failed")
+            return None
+        if match is None:
+            return None
+        faq = getattr(match, "faq", None)
+        return Passage(
+            kind=str(getattr(match, "kind", "")),
+            answer=str(getattr(faq, "answer", "") or ""),
+            field=str(getattr(match, "field", "") or ""),
+        )
+
+    # -- the decision -----------------------------------------------------------------------------
+    def decide(
+        self,
+        text: str,
+        entity_id: str | None = None,
+        entity_aspect: str | None = None,
+        slot_id: str | None = None,
+        slot_aspect: str | None = None,
+        entity_event: str | None = None,
+        slot_event: str | None = None,
+    ) -> Decision:
+        index = self._live.index()
+        records: dict[str, ServiceRecord] = index.records
+        typed = "" if text.startswith("/") else text.strip()
+        english = is_english(typed)
+        aspect = (
+            parse_aspect(entity_aspect)
+            or detect_aspect(typed)
+            or (english_aspect(typed) if english else None)
+        )
+
+        if entity_id:  # a button
+            record = records.get(entity_id)
+            if record is None:
+                return Decision("which", aspect=aspect, why="unknown or unpublished service id")
+            return Decision("answer", record, aspect, english=english, why="button")
+        if entity_event:
+            event = self.life_event(entity_event)
+            if event is not None:
+                return self._event_decision(event, records, "life event button")
+
+        previous = records.get(slot_id or "")
+        if not typed:
+            if previous is not None:
+                return Decision("answer", previous, aspect, why="no text")
+            return Decision("which", aspect=aspect, why="no text")
+
+        if (
+            aspect is None
+            and previous is not None
+            and typed.startswith("แล้ว")
+            and len(residual_words(typed)) > 0
+        ):
+            aspect = parse_aspect(slot_aspect)  # "แล้วพาสปอร์ตล่ะ" after a fee question: the fee again
+
+        result = index.search(typed, top=NEAREST_COUNT)
+        named = self._named_service(index, typed, result)
+
+        # 1. The current service stays unless another one is named.
+        if previous is not None and (named is None or named == previous.id):
+            passage = self._passage(index, previous.id, typed)
+            if slot_event and any(w in _folded(typed) for w in _NEXT_STEP_WORDS):
+                event = self.life_event(slot_event)
+                if event is not None:
+                    return self._event_decision(event, records, "next steps of the life event")
+            if passage is not None or aspect or named == previous.id:
+                aspect = aspect or _aspect_of_field(passage)
+                return Decision("answer", previous, aspect, passage, english=english, why="follow-up")
+            # no part of the service asked: a new story or an uncovered topic wins over staying
+            match = self._match_event(records, typed)
+            if match is not None:
+                return self._event_decision(match.event, records, "life event")
+            referral = self.refer(typed)
+            if referral is not None:
+                return Decision("not_covered", referral=referral, english=english, why="referral")
+            if looks_like_follow_up(typed, aspect):
+                return Decision("answer", previous, aspect, english=english, why="follow-up")
+
+        # 2. A life event told as a story ("ลูกเพิ่งคลอดเมื่อวานค่ะ"), unless a service part is asked.
+        match = self._match_event(records, typed)
+        if match is not None and (aspect is None or named is None):
+            return self._event_decision(match.event, records, f"life event {getattr(match, 'score', '')}")
+
+        # 3. A service named clearly; near-twins get one question instead of a guess.
+        if named is not None:
+            twins = [t for t in (getattr(result, "twins", None) or []) if t in records]
+            if len(twins) >= 2:
+                question, labels = self._twin_question(twins, records)
+                if question or labels:
+                    return Decision(
+                        "twins",
+                        aspect=aspect,
+                        choices=[records[t] for t in twins],
+                        choice_labels=labels,
+                        question=question,
+                        english=english,
+                        why="near twins",
+                    )
+            record = records[named]
+            passage = self._passage(index, record.id, typed)
+            aspect = aspect or _aspect_of_field(passage)
+            return Decision("answer", record, aspect, passage, english=english, why=result.reason)
+
+        # 4. Honest limits: not in the base -> where to go.
+        referral = self.refer(typed)
+        if referral is not None:
+            return Decision("not_covered", referral=referral, english=english, why="referral")
+        if previous is not None and aspect and previous.id in [h.id for h in result.hits]:
+            return Decision("answer", previous, aspect, english=english, why="follow-up among near matches")
+        nearest = [records[h.id] for h in result.hits if h.id in records]
+        if nearest and not english:
+            return Decision("unsure", aspect=aspect, choices=nearest, why=result.reason)
+        return Decision(
+            "not_covered" if typed else "which", english=english, aspect=aspect, why=result.reason
+        )
+
+    def _match_event(self, records: dict[str, ServiceRecord], typed: str) -> Any:
+        events = self.life_events(records)
+        if events is None:
+            return None
+        try:
+            return events.match(typed)
+        except Exception:
+            logger.exception("life event match failed")
+            return None
+
+    @staticmethod
+    def _event_decision(event: Any, records: dict[str, ServiceRecord], why: str) -> Decision:
+        steps = [records[s.service_id] for s in getattr(event, "steps", ()) if s.service_id in records]
+        return Decision("life_event", event=event, choices=steps, why=why)
+
+    def _named_service(self, index: Any, typed: str, result: Any) -> str | None:
+        """The service the message names, if any: the search must be confident on the service words
+        alone, so "ต้องใช้เอกสารอะไรบ้างคะ" names none while "แล้วบัตรประชาชนหายล่ะ" names one."""
+        if not result.confident or not result.hits:
+            return None
+        top = str(result.hits[0].id)
+        words = residual_words(typed)
+        if not words:
+            return None
+        residual = index.search(" ".join(words), top=NEAREST_COUNT)
+        if residual.hits and residual.hits[0].id == top:
+            return top
+        return None
+
+    def _twin_question(self, twins: list[str], records: dict[str, ServiceRecord]) -> tuple[str, list[str]]:
+        """The group's question and one label per choice, from knowledge.twins when it has them."""
+        try:
+            twin_groups = importlib.import_module("knowledge.twins")
+
+            for name in ("question_for", "ask", "clarify"):
+                method = getattr(twin_groups, name, None)
+                if callable(method):
+                    answer = method(twins)
+                    if answer is not None:
+                        question = str(getattr(answer, "question", "") or getattr(answer, "question_th", ""))
+                        labels = list(getattr(answer, "labels", []) or [])
+                        if len(labels) == len(twins):
+                            return question, labels
+                        return question, [records[t].label_th for t in twins]
+        except ImportError:
+            pass
+        return "", [records[t].label_th for t in twins]
+
+
+_FIELD_ASPECT = {
+    "documents": "documents",
+    "fees": "fee",
+    "benefits": "fee",
+    "where_to_apply": "place",
+    "offices": "place",
+    "office_hours": "place",
+    "processing_time": "time",
+    "eligibility": "eligibility",
+    "online": "online",
+    "e_service_url": "online",
+}
+
+
+def _aspect_of_field(passage: Passage | None) -> str | None:
+    if passage is None or passage.kind != "field":
+        return None
+    return _FIELD_ASPECT.get(passage.field)

@@ -1,0 +1,108 @@
+"""The answer composer on its own (no search): answer first, yes/no, money words, footer, buttons."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from actions.service_answer import (
+    Passage,
+    aspect_buttons,
+    compose_answer,
+    faq_first_line,
+    is_english,
+    is_yes_no,
+)
+from knowledge.record import Fee, ServiceRecord, WhereToApply
+
+
+def record(**changes: object) -> ServiceRecord:
+    base = ServiceRecord(
+        id="id_card_lost",
+        title_th="ทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหาย",
+        short_th="บัตรหาย",
+        agency="กรมการปกครอง",
+        description="บัตรหายต้องทำใหม่ภายใน 60 วัน",
+        documents=("ทะเบียนบ้านที่มีชื่อผู้ขอ", "เอกสารราชการที่มีรูปถ่าย"),
+        fees=(Fee("ค่าธรรมเนียม", "100 บาท"),),
+        processing_time="ประมาณ 1 ชั่วโมง",
+        where_to_apply=WhereToApply(offices=("ที่ว่าการอำเภอ",), online="ไม่มีช่องทางออนไลน์ ต้องไปด้วยตนเอง"),
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ทำออนไลน์ได้ไหมครับ", "ต้องใช้ทะเบียนบ้านไหมคะ", "ฟรีมั้ย", "ให้คนอื่นไปแทนได้ป่าว", "can I do it online?"],
+)
+def test_yes_no_questions(text: str) -> None:
+    assert is_yes_no(text)
+
+
+@pytest.mark.parametrize("text", ["ต้องใช้เอกสารอะไรบ้างคะ", "ไปทำที่ไหนได้บ้าง", "how much is it?"])
+def test_not_yes_no(text: str) -> None:
+    assert not is_yes_no(text)
+
+
+def test_english_detection() -> None:
+    assert is_english("how much is it?") and not is_english("ทำ passport ที่ไหน")
+
+
+def test_online_yes_no_says_no_first_when_the_record_says_in_person() -> None:
+    text, _ = compose_answer(record(), "online", "line", "ทำออนไลน์ได้ไหมครับ")
+    assert text.splitlines()[1] == "ไม่ได้ค่ะ"
+    assert "ต้องไปด้วยตนเอง" in text
+
+
+def test_online_yes_when_there_is_a_channel() -> None:
+    online = record(where_to_apply=WhereToApply(online="ยื่นผ่านแอป ThaID", e_service_url="https://x.go.th"))
+    text, _ = compose_answer(online, "online", "line", "ทำออนไลน์ได้ไหม")
+    assert text.splitlines()[1] == "ได้ค่ะ" and "https://x.go.th" in text
+
+
+def test_document_yes_no_from_the_list_else_says_the_record_does_not_say() -> None:
+    yes, _ = compose_answer(record(), None, "line", "ต้องใช้ทะเบียนบ้านไหม")
+    assert yes.splitlines()[1].startswith("ต้องค่ะ") and "ทะเบียนบ้าน" in yes.splitlines()[1]
+    unknown, _ = compose_answer(record(), None, "line", "ต้องใช้ใบเสร็จค่าน้ำไหม")
+    assert unknown.splitlines()[1].startswith("ข้อมูลของบริการนี้ไม่ได้ระบุเรื่องนี้ไว้ค่ะ")
+
+
+def test_faq_answer_comes_first_with_its_yes_no_word() -> None:
+    passage = Passage(kind="faq", answer="ไม่ต้อง แจ้งการหายกับนายทะเบียนได้เลย")
+    text, _ = compose_answer(record(), None, "line", "ต้องแจ้งความก่อนไหม", passage)
+    assert text.splitlines()[1] == "ไม่ต้องค่ะ แจ้งการหายกับนายทะเบียนได้เลยค่ะ"
+    assert faq_first_line("ได้รับเงินทุกเดือน", "line") == "ได้รับเงินทุกเดือนค่ะ"  # "ได้รับ" is no yes
+    assert faq_first_line("ภายใน 24 ชั่วโมงนับแต่เวลาตาย", "line") == "ภายใน 24 ชั่วโมงนับแต่เวลาตายค่ะ"
+
+
+def test_fee_question_first_line_is_the_figure() -> None:
+    text, _ = compose_answer(record(), "fee", "line", "ค่าธรรมเนียมเท่าไหร่")
+    assert text.splitlines()[1:3] == ["ค่าธรรมเนียมค่ะ", "• ค่าธรรมเนียม: 100 บาท"]
+
+
+def test_money_received_is_not_called_a_fee() -> None:
+    allowance = record(fees=(), benefits=(Fee("อายุ 60-69 ปี", "600 บาทต่อเดือน"),))
+    text, _ = compose_answer(allowance, "fee", "line", "ได้เดือนละเท่าไหร่")
+    assert "เงินที่ได้รับค่ะ" in text and "ค่าธรรมเนียม" not in text
+    labels = [b.title for b in aspect_buttons(allowance, None)]
+    assert any(label.startswith("เงินที่ได้รับ") for label in labels)
+
+
+def test_footer_says_whether_the_agency_verified_the_record() -> None:
+    draft, _ = compose_answer(record(), None, "line")
+    assert "ฉบับร่าง" in draft.splitlines()[-1] and "รอ กรมการปกครอง ตรวจรับรอง" in draft
+    verified, _ = compose_answer(record(verified=True), None, "line")
+    assert "ตรวจรับรองโดยหน่วยงานแล้ว" in verified.splitlines()[-1] and "ร่าง" not in verified
+
+
+def test_aspect_buttons_carry_the_short_name_fit_line_and_are_unique() -> None:
+    buttons = aspect_buttons(record(), "documents")
+    titles = [b.title for b in buttons]
+    assert "ค่าธรรมเนียม บัตรหาย" in titles and "ที่ยื่น บัตรหาย" in titles
+    assert len(set(titles)) == len(titles) and all(len(t) <= 20 for t in titles)
+
+
+def test_sms_footer_is_short() -> None:
+    text, _ = compose_answer(record(), "fee", "sms")
+    assert len(text.splitlines()[-1]) < 40
