@@ -1,0 +1,175 @@
+"""The agency directory: who to contact for what, with hotlines (`knowledge/agencies.yml`).
+
+Two uses. `refer(text)` answers a question the knowledge base does not cover with the right agency
+("ขอติดมิเตอร์น้ำประปา" → the waterworks authority, 1662 / 1125), so the bot says "not covered here, ask
+them" instead of answering from a neighbouring service; the caller decides *when* a question is not
+covered (search not confident), this module only says *who*. `by_name(record.agency)` finds the contact
+for a service's agency text.
+
+Matching is on phrases with spaces removed, so "มิเตอร์ น้ำ" and "มิเตอร์น้ำ" are the same; the longest
+matching phrase wins (a specific phrase beats a general one), and when two agencies split the country
+(MEA/PEA, MWA/PWA) a place name in the question picks the right one, else both are given.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+AGENCIES_FILE = Path(__file__).resolve().parent / "agencies.yml"
+AREAS = ("", "bangkok_metro", "provincial")
+# Place names that put a question in the Bangkok metropolitan service area (MEA, MWA, BMTA, BMA).
+BANGKOK_METRO_WORDS = ("กรุงเทพ", "กทม", "นนทบุรี", "นนท์", "สมุทรปราการ", "ปากน้ำ", "bangkok")
+MIN_PHRASE_CHARS = 2
+
+
+class DirectoryError(ValueError):
+    """agencies.yml is not valid; the message names the agency and field."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    why: str  # one Thai line: what this agency handles, shown to the citizen
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name_th: str
+    name_en: str
+    hotline: str
+    website: str
+    aliases: tuple[str, ...] = ()
+    area: str = ""
+    topics: tuple[Topic, ...] = ()
+
+
+@dataclass(frozen=True)
+class Referral:
+    """Where to send a question: the agency, why (the topic line), and an alternative for split areas."""
+
+    agency: Agency
+    why: str
+    matched: str  # the phrase found in the question
+    also: tuple[Agency, ...] = ()  # e.g. the provincial twin when the place is unknown
+
+    @property
+    def name(self) -> str:
+        return self.agency.name_th
+
+    @property
+    def hotline(self) -> str:
+        return self.agency.hotline
+
+    @property
+    def website(self) -> str:
+        return self.agency.website
+
+
+def squash(text: str) -> str:
+    """NFC, lower case, no whitespace, no dots: the form phrases and questions are compared in."""
+    text = unicodedata.normalize("NFC", text or "").lower()
+    return re.sub(r"[\s.]+", "", text)
+
+
+class AgencyDirectory:
+    def __init__(self, agencies: Sequence[Agency]) -> None:
+        self.agencies = tuple(agencies)
+        self._by_id = {a.id: a for a in self.agencies}
+        # (squashed phrase, agency, topic) longest first, so the first hit per agency is its best
+        entries = [
+            (squash(phrase), agency, topic)
+            for agency in self.agencies
+            for topic in agency.topics
+            for phrase in topic.phrases
+        ]
+        self._phrases = sorted(entries, key=lambda e: -len(e[0]))
+        names = [(squash(n), a) for a in self.agencies for n in (a.name_th, *a.aliases) if n]
+        self._names = sorted(names, key=lambda e: -len(e[0]))
+
+    @classmethod
+    def load(cls, path: Path = AGENCIES_FILE) -> AgencyDirectory:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        items = data.get("agencies") if isinstance(data, Mapping) else None
+        if not isinstance(items, list):
+            raise DirectoryError(f"{path.name}: expected a mapping with a list `agencies`")
+        agencies = [_agency(item) for item in items]
+        seen: set[str] = set()
+        for agency in agencies:
+            if agency.id in seen:
+                raise DirectoryError(f"{agency.id}: defined twice")
+            seen.add(agency.id)
+        return cls(agencies)
+
+    def get(self, agency_id: str) -> Agency | None:
+        return self._by_id.get(agency_id)
+
+    def refer(self, text: str) -> Referral | None:
+        """The agency for a question, or None when no topic phrase occurs in it."""
+        squashed = squash(text)
+        if not squashed:
+            return None
+        hits: list[tuple[str, Agency, Topic]] = []
+        for phrase, agency, topic in self._phrases:
+            if phrase in squashed and all(agency is not h[1] for h in hits):
+                if hits and len(phrase) < len(hits[0][0]):
+                    break  # only the agencies matching the longest phrase compete
+                hits.append((phrase, agency, topic))
+        if not hits:
+            return None
+        metro = any(squash(w) in squashed for w in BANGKOK_METRO_WORDS)
+        if len(hits) > 1:
+            wanted = "bangkok_metro" if metro else "provincial"
+            hits.sort(key=lambda h: h[1].area != wanted)
+        phrase, agency, topic = hits[0]
+        placed = metro and agency.area == "bangkok_metro"  # the question says where: no alternative
+        also = () if placed else tuple(h[1] for h in hits[1:])
+        return Referral(agency=agency, why=topic.why, matched=phrase, also=also)
+
+    def by_name(self, agency_text: str) -> Agency | None:
+        """The agency a record's `agency` text names (longest name or alias found in it), else None."""
+        squashed = squash(agency_text)
+        for name, agency in self._names:
+            if len(name) >= MIN_PHRASE_CHARS and name in squashed:
+                return agency
+        return None
+
+
+def _agency(item: Any) -> Agency:
+    if not isinstance(item, Mapping):
+        raise DirectoryError("each agency is a mapping")
+    aid = str(item.get("id") or "").strip()
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,63}", aid):
+        raise DirectoryError(f"agency id {aid!r}: use lower-case letters, digits and _")
+    name_th = str(item.get("name_th") or "").strip()
+    if not name_th:
+        raise DirectoryError(f"{aid}: name_th is required")
+    hotline = str(item.get("hotline") or "").strip()
+    if hotline and not hotline.isdigit():
+        raise DirectoryError(f"{aid}: hotline must be digits only")
+    area = str(item.get("area") or "").strip()
+    if area not in AREAS:
+        raise DirectoryError(f"{aid}: area must be one of {', '.join(a for a in AREAS if a)}")
+    topics = []
+    for raw in item.get("topics") or []:
+        if not isinstance(raw, Mapping) or not raw.get("why") or not raw.get("phrases"):
+            raise DirectoryError(f"{aid}: each topic needs `why` and `phrases`")
+        phrases = tuple(str(p).strip() for p in raw["phrases"] if len(squash(str(p))) >= MIN_PHRASE_CHARS)
+        topics.append(Topic(why=str(raw["why"]).strip(), phrases=phrases))
+    return Agency(
+        id=aid,
+        name_th=name_th,
+        name_en=str(item.get("name_en") or "").strip(),
+        hotline=hotline,
+        website=str(item.get("website") or "").strip(),
+        aliases=tuple(str(a).strip() for a in item.get("aliases") or [] if str(a).strip()),
+        area=area,
+        topics=tuple(topics),
+    )

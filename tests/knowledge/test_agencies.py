@@ -1,0 +1,76 @@
+"""The agency directory: out-of-scope questions go to the right agency; records' agencies are found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.agencies import AgencyDirectory, DirectoryError
+from knowledge.seedfile import load_dir
+
+DIRECTORY = AgencyDirectory.load()
+
+REQUIRED_HOTLINES = {
+    "1111", "1548", "1506", "1300", "1584", "1129", "1130", "1662", "1125", "1161", "1330", "1599",
+    "1441", "1166", "1555", "1567", "1784", "1348",
+}  # fmt: skip
+
+
+def test_the_main_hotlines_are_there_and_ids_unique() -> None:
+    assert REQUIRED_HOTLINES <= {a.hotline for a in DIRECTORY.agencies}
+    ids = [a.id for a in DIRECTORY.agencies]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    ("text", "hotline"),
+    [
+        ("ขอติดมิเตอร์น้ำประปา", "1662"),
+        ("ขอติดมิเตอร์น้ำประปา บ้านอยู่กรุงเทพ", "1125"),
+        ("รถเมล์สาย 8 ผ่านอนุสาวรีย์ไหม", "1348"),
+        ("โดนขโมยมอเตอร์ไซค์ ต้องแจ้งความที่ไหน", "1599"),
+        ("โดนแก๊งคอลเซ็นเตอร์หลอกโอนเงิน", "1441"),
+        ("น้ำท่วมบ้านขอความช่วยเหลือ", "1784"),
+        ("ไฟดับทั้งซอยที่นนทบุรี", "1130"),
+        ("ไฟดับทั้งหมู่บ้านที่ขอนแก่น", "1129"),
+        ("ซื้อของออนไลน์ได้ของไม่ตรงปก", "1166"),
+        ("นายจ้างไม่จ่ายเงินเดือนสองเดือนแล้ว", "1546"),
+        ("เบิกค่าคลอดบุตรประกันสังคมยังไง", "1506"),
+        ("สามีทำร้ายร่างกายในบ้าน", "1300"),
+        ("จดvatต้องทำยังไง", "1161"),
+        ("หนี้นอกระบบดอกเบี้ยโหดมาก", "1567"),
+    ],
+)
+def test_refer_finds_the_agency(text: str, hotline: str) -> None:
+    referral = DIRECTORY.refer(text)
+    assert referral is not None and referral.hotline == hotline, referral
+    assert referral.name and referral.why
+
+
+def test_split_areas_offer_the_other_authority_when_the_place_is_unknown() -> None:
+    referral = DIRECTORY.refer("น้ำไม่ไหลตั้งแต่เช้า")
+    assert referral is not None and {referral.hotline, *(a.hotline for a in referral.also)} == {"1662", "1125"}
+    placed = DIRECTORY.refer("น้ำไม่ไหล แถวสมุทรปราการ")
+    assert placed is not None and placed.hotline == "1125" and placed.also == ()
+
+
+@pytest.mark.parametrize("text", ["ทำบัตรประชาชนหาย", "ต่อใบขับขี่ใช้อะไรบ้าง", "", "สวัสดีค่ะ"])
+def test_refer_says_nothing_without_a_topic(text: str) -> None:
+    assert DIRECTORY.refer(text) is None
+
+
+def test_by_name_finds_most_seed_agencies() -> None:
+    records = load_dir()
+    found = {r.id: DIRECTORY.by_name(r.agency) for r in records}
+    assert found["id_card_new"].hotline == "1548"  # type: ignore[union-attr]
+    assert found["social_security_unemployment"].hotline == "1506"  # type: ignore[union-attr]
+    assert found["personal_income_tax"].hotline == "1161"  # type: ignore[union-attr]
+    assert sum(a is not None for a in found.values()) == len(records)
+
+
+def test_bad_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.yml"
+    path.write_text("agencies:\n  - id: x1\n    name_th: ก\n    hotline: 11-11\n", encoding="utf-8")
+    with pytest.raises(DirectoryError, match="hotline"):
+        AgencyDirectory.load(path)
