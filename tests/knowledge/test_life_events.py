@@ -1,4 +1,4 @@
-"""Life events: the file is valid against the seed services, casual wordings match, service questions do not."""
+"""Life events: valid against the seed services; casual wordings match, service questions do not."""
 
 from __future__ import annotations
 
