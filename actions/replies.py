@@ -416,6 +416,12 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "service_not_covered_where": {
         "default": Reply("ติดต่อ{agency} โทร {hotline} ได้ค่ะ"),
     },
+    "service_not_covered_also_bangkok_metro": {
+        "default": Reply("ถ้าอยู่กรุงเทพฯ นนทบุรี หรือสมุทรปราการ ติดต่อ{agency} โทร {hotline} ค่ะ"),
+    },
+    "service_not_covered_also_provincial": {
+        "default": Reply("ถ้าอยู่ต่างจังหวัด ติดต่อ{agency} โทร {hotline} ค่ะ"),
+    },
     "service_not_covered_generic": {
         "default": Reply("สอบถามศูนย์บริการข้อมูลภาครัฐ โทร 1111 หรือคุยกับเจ้าหน้าที่ได้ค่ะ"),
         "sms": Reply("สอบถามสายด่วน 1111 ค่ะ"),

@@ -21,7 +21,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ActionContext
-from actions.replies import HUMAN, Button
+from actions.replies import HUMAN, REPLIES, Button
 from actions.service_answer import (
     BUTTON_TITLE_MAX,
     button_title,
@@ -172,7 +172,7 @@ def life_event_checklist(decision: Decision, channel: str) -> tuple[str, list[Bu
         if record is None:
             continue
         label = short_name(record)
-        note = str(getattr(step, "note_th", "") or "")
+        note = str(getattr(step, "note", "") or "")
         lines.append(f"{n}. {label}" + (f" — {note}" if note and channel != "sms" else ""))
         buttons.append(Button(label, service_payload(service_id)))
     title = str(getattr(event, "title_th", "") or "")
@@ -180,18 +180,25 @@ def life_event_checklist(decision: Decision, channel: str) -> tuple[str, list[Bu
 
 
 def not_covered(decision: Decision, channel: str) -> tuple[str, list[Button]]:
+    """ "Not covered here" plus where to go: the referral's agency and hotline (and the other half of a
+    split service area), or the government contact centre 1111."""
     referral = decision.referral
     prefix = "en_" if decision.english else ""
-    if referral is not None:
-        agency = str(getattr(referral, "agency", "") or "")
-        hotline = str(getattr(referral, "hotline", "") or "")
-        if decision.english:
-            where = f"Please contact {agency}" + (f", hotline {hotline}." if hotline else ".")
-        else:
-            where = say("service_not_covered_where", channel, agency=agency, hotline=hotline)
-    else:
+    if referral is None:
         where = say(prefix + "service_not_covered_generic", channel)
-    return say(prefix + "service_not_covered", channel, where=where), [HUMAN]
+        return say(prefix + "service_not_covered", channel, where=where), [HUMAN]
+    agencies = [referral.agency, *getattr(referral, "also", ())]
+    if decision.english:
+        where = " or ".join(f"{a.name_en} (hotline {a.hotline})" for a in agencies[:2])
+        return say("en_service_not_covered", channel, where=f"Please contact {where}."), [HUMAN]
+    first = referral.agency
+    where = f"{referral.why} " if channel != "sms" and referral.why else ""
+    where += say("service_not_covered_where", channel, agency=first.name_th, hotline=first.hotline)
+    for other in agencies[1:2]:
+        key = f"service_not_covered_also_{other.area}"
+        if key in REPLIES:
+            where += " " + say(key, channel, agency=other.name_th, hotline=other.hotline)
+    return say("service_not_covered", channel, where=where), [HUMAN]
 
 
 def build_live_index(store: KnowledgeStore, settings: KnowledgeSettings) -> LiveIndex:

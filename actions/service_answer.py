@@ -263,6 +263,21 @@ def aspect_buttons(record: ServiceRecord, skip: str | None, life_event: str | No
     return buttons
 
 
+_DEADLINE_ASKED = re.compile(r"ภายใน(กี่|เท่า|เมื่อ)|กี่วันต้อง|ต้อง\S*ภายใน|deadline|within how", re.I)
+_DEADLINE = re.compile(r"[^\s]*ภายใน\s*\d[\d,]*\s*(?:วัน|ชั่วโมง|เดือน|ปี)[^\s]*")
+
+
+def deadline_line(record: ServiceRecord, question: str) -> str | None:
+    """ "ต้องแจ้งตายภายในกี่วัน": the deadline the record states (FAQ answers first, then the overview)."""
+    if not _DEADLINE_ASKED.search("".join(question.split()) if "ภายใน" in question else question):
+        return None
+    for text in (*(f.answer for f in record.faqs), record.description, record.eligibility):
+        found = _DEADLINE.search(text or "")
+        if found:
+            return polite(found.group(0))
+    return None
+
+
 def compose_answer(
     record: ServiceRecord,
     aspect: str | None,
@@ -273,7 +288,12 @@ def compose_answer(
     """Title, the direct answer (FAQ, yes/no or the asked field), details, and the verification footer."""
     yes_no = is_yes_no(question)
     lines: list[str] = [record.title_th]
-    if passage is not None and passage.kind == "faq" and passage.answer:
+    deadline = deadline_line(record, question) if question else None
+    if deadline and (passage is None or passage.kind != "faq" or "ภายใน" not in passage.answer):
+        lines.append(deadline)
+        if aspect and aspect != "time":
+            lines.append(aspect_text(record, aspect, channel))
+    elif passage is not None and passage.kind == "faq" and passage.answer:
         lines.append(faq_first_line(passage.answer, channel))
         if aspect:
             lines.append(aspect_text(record, aspect, channel))

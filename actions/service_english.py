@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from actions.replies import Button
-from actions.service_answer import LIST_LIMIT, aspect_buttons, benefits_of, say, thai_date
+from actions.service_answer import LIST_LIMIT, aspect_buttons, benefits_of, say
 from knowledge.record import ServiceRecord
 
 
@@ -75,7 +75,7 @@ def compose_english(
     footer = say(
         "en_footer_verified" if verified else "en_footer_draft",
         channel,
-        agency=(record.title_en and record.agency) or record.agency,
-        date=thai_date(record.last_reviewed),
+        agency=str(getattr(contact, "name_en", "") or record.agency),
+        date=record.last_reviewed.strftime("%-d %b %Y") if record.last_reviewed else "not stated",
     )
     return f"{title}\n{body}\n\n{footer}", aspect_buttons(record, aspect)

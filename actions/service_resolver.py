@@ -118,7 +118,7 @@ class ServiceResolver:
             try:
                 from knowledge.life_events import LifeEvents
 
-                self._events = LifeEvents.load(list(records.values()))
+                self._events = LifeEvents.load(records)
             except Exception:
                 logger.warning("life events not available", exc_info=True)
                 self._events = None
@@ -145,17 +145,14 @@ class ServiceResolver:
             return None
 
     def agency_contact(self, record: ServiceRecord) -> Any:
-        """The directory entry for a record's agency (hotline for English notes), if the directory has it."""
+        """The directory entry for a record's agency (name and hotline for English notes), if any."""
         if self._agencies is None:
             return None
-        for name in ("for_agency", "find", "lookup", "get"):
-            method = getattr(self._agencies, name, None)
-            if callable(method):
-                try:
-                    return method(record.agency)
-                except Exception:
-                    return None
-        return None
+        try:
+            return self._agencies.by_name(record.agency)
+        except Exception:
+            logger.exception("agency look-up failed")
+            return None
 
     def _passage(self, index: Any, service_id: str, text: str) -> Passage | None:
         best = getattr(index, "best_passage", None)
@@ -245,10 +242,16 @@ class ServiceResolver:
 
         # 2. A life event told as a story ("ลูกเพิ่งคลอดเมื่อวานค่ะ"), unless a service part is asked.
         match = self._match_event(records, typed)
-        if match is not None and (aspect is None or named is None):
+        if match is not None and not (getattr(match, "names_service", False) and named is not None):
             return self._event_decision(match.event, records, f"life event {getattr(match, 'score', '')}")
 
-        # 3. A service named clearly; near-twins get one question instead of a guess.
+        # 3. A topic the base does not cover, even if the search confidently found a neighbour
+        #    ("ขอติดมิเตอร์น้ำประปา" is not the electricity meter): the referral's phrase is not in it.
+        referral = self.refer(typed)
+        if referral is not None and (named is None or not _covers(records[named], referral.matched)):
+            return Decision("not_covered", referral=referral, english=english, why="referral")
+
+        # 4. A service named clearly; near-twins get one question instead of a guess.
         if named is not None:
             twins = [t for t in (getattr(result, "twins", None) or []) if t in records]
             if len(twins) >= 2:
@@ -268,10 +271,15 @@ class ServiceResolver:
             aspect = aspect or _aspect_of_field(passage)
             return Decision("answer", record, aspect, passage, english=english, why=result.reason)
 
-        # 4. Honest limits: not in the base -> where to go.
-        referral = self.refer(typed)
-        if referral is not None:
-            return Decision("not_covered", referral=referral, english=english, why="referral")
+        # 5. Unsure, but the citizen is going through a life event's checklist and the best match is
+        #    one of its steps ("ต้องแจ้งตายภายในกี่วัน" after "แม่เพิ่งเสีย"): that step.
+        event = self.life_event(slot_event) if slot_event else None
+        if event is not None and result.hits and aspect:
+            steps = [getattr(step, "service_id", "") for step in getattr(event, "steps", ())]
+            if result.hits[0].id in steps and result.hits[0].id in records:
+                record = records[result.hits[0].id]
+                return Decision("answer", record, aspect, english=english, why="step of the life event")
+        # 6. Honest limits: unsure -> the nearest services as buttons, never an answer from one.
         if previous is not None and aspect and previous.id in [h.id for h in result.hits]:
             return Decision("answer", previous, aspect, english=english, why="follow-up among near matches")
         nearest = [records[h.id] for h in result.hits if h.id in records]
@@ -328,6 +336,16 @@ class ServiceResolver:
         except ImportError:
             pass
         return "", [records[t].label_th for t in twins]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s.]+", "", normalize_text(text or "").lower())
+
+
+def _covers(record: ServiceRecord, phrase: str) -> bool:
+    """Whether a service's own text mentions a phrase (then a referral on that phrase is not needed)."""
+    texts = [record.title_th, record.description, *record.synonyms, *(f.question for f in record.faqs)]
+    return _squash(phrase) in _squash(" ".join(texts)) if phrase else False
 
 
 _FIELD_ASPECT = {

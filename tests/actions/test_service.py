@@ -265,3 +265,36 @@ async def test_unconfirmed_answers_say_draft_and_allowances_are_money_received(
     assert "เงินที่ได้รับค่ะ" in message["text"] and "รอ" in message["text"].splitlines()[-1]
     titles = [b["title"] for b in message["buttons"]]
     assert len(set(titles)) == len(titles) and all(len(t) <= 20 for t in titles)
+
+
+async def test_life_event_gives_a_checklist_with_buttons_and_a_follow_up_keeps_the_item(
+    action: ActionAnswerService,
+) -> None:
+    turns = await converse(
+        action, ["ลูกเพิ่งคลอดเมื่อวานค่ะ", service_payload("birth_registration"), "ต้องแจ้งภายในกี่วันคะ"]
+    )
+    checklist, slots = turns[0]
+    assert slots["life_event"] == "birth" and slots["service_id"] is None
+    assert checklist["text"].splitlines()[1].startswith("1. แจ้งเกิด")
+    items = button_payloads(checklist)
+    assert items[0]["service_id"] == "birth_registration" and len(items) >= 2
+    titles = [b["title"] for b in checklist["buttons"]]
+    assert len(set(titles)) == len(titles) and all(len(t) <= 20 for t in titles)
+    deadline, slots = turns[2]
+    assert slots["service_id"] == "birth_registration" and slots["life_event"] == "birth"
+    assert "15 วัน" in deadline["text"].splitlines()[1]  # the deadline, first
+
+
+async def test_death_deadline_is_answered_first_within_the_life_event(action: ActionAnswerService) -> None:
+    turns = await converse(action, ["แม่เพิ่งเสีย", "ต้องแจ้งตายภายในกี่วัน"])
+    assert turns[0][1]["life_event"] == "death"
+    message, slots = turns[1]
+    assert slots["service_id"] == "death_registration"
+    assert "24 ชั่วโมง" in message["text"].splitlines()[1]
+
+
+async def test_uncovered_topic_is_referred_never_answered_from_a_neighbour(action: ActionAnswerService) -> None:
+    message, slots = await ask(action, tracker("ขอติดมิเตอร์น้ำประปา", slots={"service_id": "id_card_lost"}))
+    assert message["text"].startswith("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ")
+    assert "1662" in message["text"] and "ไฟฟ้า" not in message["text"]
+    assert slots["service_id"] is None
