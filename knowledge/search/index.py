@@ -1,32 +1,50 @@
-"""An immutable search index over published records: dense passages + BM25, fused by RRF.
+"""An immutable search index over published records: dense passages + BM25, fused by a learned ranker.
 
 Why both: embeddings catch paraphrases ("เงินคนแก่" → elderly allowance) and BM25 catches exact
-names and official terms that a small multilingual model blurs ("ภ.ง.ด.90", "สด.9"). Reciprocal rank
-fusion needs no score calibration between the two. Whether the best hit is trustworthy is decided
-separately (`Confidence`), so the bot can say "not sure" instead of answering from the wrong service.
+names and official terms that a small multilingual model blurs ("ภ.ง.ด.90", "สด.9"). The candidates
+of both are scored by a small logistic-regression ranker (`ranker.py`) over calibrated evidence, not
+reciprocal rank fusion, whose rank-only sums tie between near-twin services. Misspellings and
+abbreviations are rewritten first (`normalise.yml`). Near-twins the question does not tell apart are
+reported in `SearchResult.twins` (`knowledge/twins.yml`) so the bot asks instead of guessing. Whether
+the best hit is trustworthy is decided separately (`Confidence`), so the bot can say "not sure"
+instead of answering from the wrong service. `best_passage` finds the FAQ entry or field inside one
+service that answers the question.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
+import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
+from knowledge import twins as twins_module
+from knowledge.agencies import AgencyDirectory
+from knowledge.agencies import squash as squash_agency_text
 from knowledge.record import ServiceRecord
 from knowledge.search.bm25 import SparseBM25
 from knowledge.search.cache import EmbeddingCache, passages_key
 from knowledge.search.embedders import Embedder
+from knowledge.search.normalise import normalise
+from knowledge.search.passages import PassageMatch, best_passage, identity_tokens, overlap
+from knowledge.search.ranker import FEATURES, Ranker, backend_key, ranker_for
 from knowledge.search.text import bm25_tokens, clean_query, record_bm25_text, record_passages
 
 Mode = Literal["hybrid", "dense", "bm25"]
 Progress = Callable[[int, int], None]
 
-RRF_K = 20  # small k: with tens of records, the first ranks should dominate (bench/knowledge/)
+RRF_K = 20  # kept for the benchmark's RRF baseline (bench/knowledge/recall.py)
 PRUNE_ABOVE_PASSAGES = 4000  # ~300 services
 DENSE_CANDIDATES = 64
+RANK_CANDIDATES = 10  # from each retriever, scored by the ranker
+MIN_NAME_CHARS = 4  # shorter names ("กยศ") are too likely to occur inside other words
+QUERY_VECTOR_CACHE = 64  # search then best_passage on the same question encode it once
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,9 @@ class SearchResult:
     hits: list[Hit]
     confident: bool
     reason: str = ""
+    # Near-twin services (knowledge/twins.yml) the question does not tell apart, in the group's order:
+    # ask `knowledge.twins.group_of(twins[0]).question_th` with one button per member. Empty otherwise.
+    twins: tuple[str, ...] = ()
 
     @property
     def best(self) -> Hit | None:
@@ -155,6 +176,11 @@ class SearchIndex:
     passage_matrix: np.ndarray  # (n_passages, dim), rows grouped by record in `ids` order
     passage_starts: np.ndarray  # first row of each record
     confidence: Confidence = field(default_factory=Confidence)
+    ranker: Ranker | None = None  # None: the trained one for this encoder (ranker.json)
+    twin_groups: twins_module.Twins | None = None  # None: knowledge/twins.yml
+    # Topics of other agencies (knowledge/agencies.yml): a question about a water meter is not answered
+    # confidently from the electricity meter record. None: the packaged directory.
+    directory: AgencyDirectory | None = None
     rrf_k: int = RRF_K
     # Above this many passages, dense scoring is two-stage: record centroids pick candidates (with
     # BM25's best), then only their passages are scored exactly. Below it, everything is scored.
@@ -162,8 +188,24 @@ class SearchIndex:
     candidates: int = DENSE_CANDIDATES
     centroids: np.ndarray = field(init=False, repr=False)
     _row_ends: np.ndarray = field(init=False, repr=False)
+    _position: dict[str, int] = field(init=False, repr=False)
+    _names: list[tuple[str, ...]] = field(init=False, repr=False)
+    _faq_tokens: dict[int, list[set[str]]] = field(init=False, repr=False)
+    _query_vectors: OrderedDict[str, np.ndarray] = field(init=False, repr=False)
+    _record_text: dict[int, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.ranker is None:
+            self.ranker = ranker_for(backend_key(self.embedder.name if self.embedder else None))
+        if self.twin_groups is None:
+            self.twin_groups = twins_module.default()
+        if self.directory is None:
+            self.directory = _default_directory()
+        self._record_text: dict[int, str] = {}
+        self._position = {rid: i for i, rid in enumerate(self.ids)}
+        self._names = [_record_names(self.records[rid]) for rid in self.ids]
+        self._faq_tokens = {}
+        self._query_vectors = OrderedDict()
         n_rows = len(self.passage_matrix)
         self._row_ends = np.append(self.passage_starts[1:], n_rows).astype(np.int64)
         if len(self.passage_starts):
@@ -225,7 +267,7 @@ class SearchIndex:
         """
         if self.embedder is None or not self.ids:
             return None
-        q = self.embedder.encode_queries([query])[0]
+        q = self.query_vector(query)
         if len(self.passage_matrix) <= self.prune_above:
             return np.maximum.reduceat(self.passage_matrix @ q, self.passage_starts)
         centroid_scores = self.centroids @ q
@@ -249,41 +291,188 @@ class SearchIndex:
             return np.zeros(len(self.ids))
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float64)
 
+    def query_vector(self, text: str) -> np.ndarray:
+        """The encoder's vector for a question, cached for the few most recent questions."""
+        assert self.embedder is not None
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = self.embedder.encode_queries([text])[0]
+            self._query_vectors[text] = vector
+            if len(self._query_vectors) > QUERY_VECTOR_CACHE:
+                self._query_vectors.popitem(last=False)
+        else:
+            self._query_vectors.move_to_end(text)
+        return vector
+
     def search(self, query: str, top: int = 3, mode: Mode = "hybrid") -> SearchResult:
         text = clean_query(query)
         if not text or not self.ids:
             return SearchResult(text, [], False, "empty query" if not text else "no published services")
-        lexical = self.bm25_scores(text) if mode in ("hybrid", "bm25") else None
+        rewritten = normalise(text)
+        lexical = self.bm25_scores(text) if mode in ("hybrid", "bm25") else None  # tokens are rewritten
         lexical_best = None
         if lexical is not None and lexical.max() > 0:
             k = min(self.candidates, len(lexical))
             lexical_best = np.argpartition(-lexical, k - 1)[:k]
-        dense = self.dense_scores(text, also=lexical_best) if mode in ("hybrid", "dense") else None
-        n = len(self.ids)
-        fused = np.zeros(n)
-        used = 0
-        if dense is not None:
-            fused += self._rrf(dense, np.ones(n, dtype=bool))
-            used += 1
-        if lexical is not None:
-            used += 1
-            if lexical.max() > 0:
-                fused += self._rrf(lexical, lexical > 0)
-        if not fused.any():
+        dense = self.dense_scores(rewritten, also=lexical_best) if mode in ("hybrid", "dense") else None
+        candidates = self._candidates(dense, lexical)
+        if not len(candidates):
             return SearchResult(text, [], False, "no words to match")
-        fused /= used / (self.rrf_k + 1)
-        order = [int(i) for i in np.argsort(-fused, kind="stable")[: max(1, top)] if fused[i] > 0]
+        if mode == "hybrid":
+            features = self.features(rewritten, candidates, dense, lexical)
+            assert self.ranker is not None
+            scores = self.ranker.score(features)
+        elif dense is not None:
+            scores = np.clip(dense[candidates], 0.0, 1.0)
+        else:
+            assert lexical is not None
+            scores = lexical[candidates] / max(float(lexical.max()), 1e-9)
+        ranked = np.argsort(-scores, kind="stable")
+        order = [int(candidates[j]) for j in ranked]
+        score_of = {int(candidates[j]): float(scores[j]) for j in ranked}
+        order, twins = self._twins(rewritten, order)
+        if order[0] != int(candidates[ranked[0]]):  # a twin's cue moved it first
+            score_of[order[0]] = max(score_of.values())
         hits = [
             Hit(
                 id=self.ids[i],
-                score=round(float(fused[i]), 4),
+                score=round(score_of[i], 4),
                 dense=None if dense is None else round(float(dense[i]), 4),
                 bm25=None if lexical is None else round(float(lexical[i]), 3),
             )
-            for i in order
+            for i in order[: max(1, top)]
         ]
         confident, reason = self.confidence.judge(self.signals(order[0], dense, lexical))
-        return SearchResult(text, hits, confident, reason)
+        if twins:
+            confident, reason = False, "near-twin services: ask which one"
+        elif confident:
+            elsewhere = self.foreign_topic(text, order[0])
+            if elsewhere:
+                confident, reason = False, f"the question is about another agency's topic ({elsewhere})"
+        return SearchResult(rewritten, hits, confident, reason, twins)
+
+    def _candidates(self, dense: np.ndarray | None, lexical: np.ndarray | None) -> np.ndarray:
+        """The best RANK_CANDIDATES of each retriever (BM25 only where it matched a word)."""
+        picked: list[np.ndarray] = []
+        for scores, eligible in ((dense, None), (lexical, lexical)):
+            if scores is None:
+                continue
+            k = min(RANK_CANDIDATES, len(scores))
+            best = np.argpartition(-scores, k - 1)[:k]
+            if eligible is not None:
+                best = best[eligible[best] > 0]
+            picked.append(best)
+        if not picked:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(picked)).astype(np.int64)
+
+    def features(
+        self, text: str, candidates: np.ndarray, dense: np.ndarray | None, lexical: np.ndarray | None
+    ) -> np.ndarray:
+        """One row of `ranker.FEATURES` per candidate (record index); `text` already rewritten."""
+        n = len(candidates)
+        out = np.zeros((n, len(FEATURES)))
+        if dense is not None:
+            d = dense[candidates].astype(np.float64)
+            best = float(dense.max())
+            out[:, 0] = d
+            out[:, 1] = d - best
+            out[:, 3] = d >= best
+        if lexical is not None and lexical.max() > 0:
+            b = lexical[candidates]
+            best_b = float(lexical.max())
+            out[:, 2] = b / best_b
+            out[:, 4] = (b >= best_b) & (b > 0)
+        squashed = _squash(text)
+        tokens = set(bm25_tokens(text))
+        assert self.twin_groups is not None
+        for row, index in enumerate(candidates):
+            index = int(index)
+            rid = self.ids[index]
+            out[row, 5] = any(name in squashed for name in self._names[index])
+            group = self.twin_groups.group_of(rid)
+            if group is not None:
+                pick = self.twin_groups.resolve(squashed, group)
+                out[row, 6] = 0.0 if pick is None else (1.0 if pick == rid else -1.0)
+            faq_sets = self._faq_token_sets(index)
+            if faq_sets and tokens:
+                out[row, 7] = max(overlap(tokens, faq) for faq in faq_sets)
+        return out
+
+    def _faq_token_sets(self, index: int) -> list[set[str]]:
+        sets = self._faq_tokens.get(index)
+        if sets is None:
+            sets = [set(bm25_tokens(faq.question)) for faq in self.records[self.ids[index]].faqs]
+            self._faq_tokens[index] = sets
+        return sets
+
+    def _twins(self, text: str, order: list[int]) -> tuple[list[int], tuple[str, ...]]:
+        """Put the near-twin the question names first; or report the group the question leaves open."""
+        assert self.twin_groups is not None
+        first = self.ids[order[0]]
+        group = self.twin_groups.group_of(first)
+        if group is None:
+            return order, ()
+        pick = self.twin_groups.resolve(text, group)
+        if pick is not None:
+            if pick != first and pick in self._position and self._position[pick] in order[:RANK_CANDIDATES]:
+                moved = self._position[pick]
+                order = [moved, *[i for i in order if i != moved]]
+            return order, ()
+        if not any(self.ids[i] in group.service_ids for i in order[1:3]):
+            return order, ()
+        return order, tuple(sid for sid in group.service_ids if sid in self._position)
+
+    def best_passage(self, service_id: str, text: str) -> PassageMatch | None:
+        """The FAQ entry or field of one service that answers `text` (see knowledge/search/passages.py)."""
+        record = self.records.get(service_id)
+        question = clean_query(text)
+        if record is None or not question:
+            return None
+        cosines: list[float] | None = None
+        if self.embedder is not None and record.faqs and len(self.passage_matrix):
+            rows = self._faq_rows(service_id)
+            if rows:
+                q = self.query_vector(normalise(question))
+                cosines = [float(self.passage_matrix[r] @ q) for r in rows]
+        return best_passage(record, question, cosines)
+
+    def _faq_rows(self, service_id: str) -> list[int]:
+        """Rows of the passage matrix holding this record's FAQ passages, in FAQ order."""
+        index = self._position[service_id]
+        record = self.records[service_id]
+        passages = record_passages(record)
+        start = int(self.passage_starts[index])
+        rows = []
+        for faq in record.faqs:
+            text = f"{record.title_th}: {faq.question}"
+            if text not in passages:
+                return []
+            rows.append(start + passages.index(text))
+        return rows
+
+    def foreign_topic(self, text: str, index: int) -> str | None:
+        """The agency whose topic the question names, when that topic is not this record's business."""
+        assert self.directory is not None
+        referral = self.directory.refer(text)
+        if referral is None:
+            return None
+        record = self.records[self.ids[index]]
+        content = self._record_text.get(index)
+        if content is None:
+            data = record.content_dict()
+            content = squash_agency_text(" ".join(str(v) for v in data.values()))
+            self._record_text[index] = content
+        if referral.matched in content:
+            return None
+        own = squash_agency_text(record.agency)
+        for agency in (referral.agency, *referral.also):
+            if any(squash_agency_text(n) in own for n in (agency.name_th, *agency.aliases) if n):
+                return None
+        return referral.agency.name_th
+
+    def identity_tokens(self, service_id: str) -> set[str]:
+        return identity_tokens(self.records[service_id])
 
     def _rrf(self, scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
         """1 / (k + rank) for eligible documents (rank 1 = best), 0 for the rest."""
@@ -306,3 +495,18 @@ class SearchIndex:
             lr = l1 / max(runner, 1e-9) if l1 > 0 else 0.0
             l_top = l1 > 0 and l1 >= float(lexical.max())
         return Signals(d1, dm, d_top, l1, lr, l_top)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_directory() -> AgencyDirectory:
+    return AgencyDirectory.load()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text or "").lower())
+
+
+def _record_names(record: ServiceRecord) -> tuple[str, ...]:
+    """The record's names as they would appear in a rewritten question, without spaces."""
+    names = {_squash(normalise(n)) for n in (record.title_th, record.short_th, *record.synonyms) if n}
+    return tuple(n for n in names if len(n) >= MIN_NAME_CHARS)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from knowledge.record import ServiceRecord
+from knowledge.search.normalise import normalise
 
 # Questions are cut here before any work: nobody asks a 10,000-character question, and tokenising or
 # embedding one would only cost time. The first part holds what the citizen asked about.
@@ -102,11 +103,11 @@ def clean_query(text: str) -> str:
 
 def bm25_tokens(text: str) -> list[str]:
     """Lower-cased word tokens (PyThaiNLP newmm with the project's domain words via nlu.tokenize),
-    without punctuation, emoji or question words."""
+    without punctuation, emoji or question words; misspellings and abbreviations rewritten first."""
     from nlu.tokenize import tokenize  # heavy dictionary; loaded on first use, once per process
 
     out = []
-    for token in tokenize(text):
+    for token in tokenize(normalise(text)):
         word = token.text.lower()
         if _WORD.search(word) and word not in QUESTION_WORDS:
             out.append(word)

@@ -1,0 +1,92 @@
+"""Inside one service: which FAQ entry or record field answers the question (`SearchIndex.best_passage`).
+
+"โอนที่ดินให้ลูกเสียค่าโอนเท่าไหร่" is a fee question, but the record's answer is its FAQ about a
+transfer to a child (0.5%), not the sale fees; "ต้องแจ้งตายภายในกี่วัน" is answered by the FAQ on the
+24-hour deadline, not the processing time. So FAQ questions are scored first — word overlap after
+removing the words that only name the service, plus the encoder's cosine to the FAQ passage the index
+already holds — and a clear FAQ match wins; otherwise the aspect detector names the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from knowledge.aspects import detect_aspect
+from knowledge.record import FAQ, ServiceRecord
+from knowledge.search.text import bm25_tokens
+
+Kind = Literal["faq", "field"]
+FIELDS: tuple[str, ...] = (
+    "documents",
+    "fee",
+    "benefits",
+    "place",
+    "time",
+    "eligibility",
+    "online",
+    "description",
+)
+ASPECT_FIELD = {
+    "documents": "documents",
+    "fee": "fee",
+    "place": "place",
+    "time": "time",
+    "eligibility": "eligibility",
+    "online": "online",
+}
+# Money received rather than paid: "ได้เงินเท่าไหร่", "เงินเข้าวันไหน" on a record with benefits.
+BENEFIT_WORDS = re.compile(r"ได้(รับ)?(เงิน|เบี้ย)?(เดือนละ)?(กี่บาท|เท่า|เดือนละ)|ได้เงิน|ได้กี่บาท|เงินเข้า|เบี้ย.*เท่า|รับเงิน")
+# A FAQ answers the question when its combined score reaches FAQ_MIN, or FAQ_WEAK with no aspect to fall
+# back on. Tuned on bench/knowledge/passages.tsv (python -m bench.knowledge.passages).
+FAQ_MIN = 0.50
+FAQ_WEAK = 0.38
+DENSE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class PassageMatch:
+    kind: Kind
+    field: str  # one of FIELDS; for a FAQ the aspect the question asks, or "description"
+    faq: FAQ | None
+    score: float
+
+
+def identity_tokens(record: ServiceRecord) -> set[str]:
+    """Words that only say which service this is (title, short label, synonyms)."""
+    names = " ".join([record.title_th, record.short_th, *record.synonyms])
+    return set(bm25_tokens(names))
+
+
+def overlap(query: set[str], other: set[str]) -> float:
+    """Dice coefficient of two token sets (0 when either is empty)."""
+    if not query or not other:
+        return 0.0
+    return 2 * len(query & other) / (len(query) + len(other))
+
+
+def best_passage(
+    record: ServiceRecord, text: str, faq_cosines: list[float] | None = None
+) -> PassageMatch | None:
+    """`faq_cosines`: the encoder's cosine of the question to each FAQ passage (None: words only)."""
+    aspect = detect_aspect(text)
+    field = ASPECT_FIELD.get(aspect or "", "")
+    if field == "fee" and record.benefits and (BENEFIT_WORDS.search(text) or not record.fees):
+        field = "benefits"
+    identity = identity_tokens(record)
+    query = set(bm25_tokens(text)) - identity
+    best: tuple[float, FAQ] | None = None
+    for i, faq in enumerate(record.faqs):
+        words = overlap(query, set(bm25_tokens(faq.question)) - identity)
+        if faq_cosines is not None and i < len(faq_cosines):
+            score = (1 - DENSE_WEIGHT) * words + DENSE_WEIGHT * max(0.0, faq_cosines[i])
+        else:
+            score = words
+        if best is None or score > best[0]:
+            best = (score, faq)
+    if best is not None and (best[0] >= FAQ_MIN or (best[0] >= FAQ_WEAK and not field)):
+        return PassageMatch("faq", field or "description", best[1], round(best[0], 3))
+    if field:
+        return PassageMatch("field", field, None, 1.0)
+    return None

@@ -1,0 +1,147 @@
+"""Near-twin services (`knowledge/twins.yml`): one short question with a distinct choice per member
+instead of guessing between "ทำบัตรครั้งแรก / บัตรหาย / บัตรหมดอายุ".
+
+    from knowledge import twins
+    group = twins.group_of("id_card_lost")           # TwinGroup or None
+    group.question_th                                 # "ทำบัตรประชาชนกรณีไหนคะ"
+    group.labels()                                    # {"id_card_new": "ทำครั้งแรก", ...}
+    twins.resolve("บัตรหายค่ะ", group)                 # "id_card_lost": the question tells them apart
+    twins.ask(("id_card_new", "id_card_lost", ...))  # the group whose question to ask, for SearchResult.twins
+
+The search sets `SearchResult.twins` (member ids) when its top hits belong to one group and the
+question has no member's cue; when exactly one member's cue is present, that member is ranked first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.record import SHORT_LABEL_MAX
+
+TWINS_FILE = Path(__file__).resolve().parent / "twins.yml"
+
+
+class TwinsError(ValueError):
+    """twins.yml is not valid."""
+
+
+@dataclass(frozen=True)
+class TwinMember:
+    service_id: str
+    label: str  # the choice button, <= 20 characters, distinct within the group
+    cues: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class TwinGroup:
+    id: str
+    question_th: str
+    members: tuple[TwinMember, ...]
+
+    @property
+    def service_ids(self) -> tuple[str, ...]:
+        return tuple(m.service_id for m in self.members)
+
+    def labels(self) -> dict[str, str]:
+        return {m.service_id: m.label for m in self.members}
+
+    def label(self, service_id: str) -> str:
+        return self.labels()[service_id]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text or "").lower())
+
+
+@dataclass(frozen=True)
+class Twins:
+    groups: tuple[TwinGroup, ...]
+
+    @classmethod
+    def load(cls, path: Path = TWINS_FILE) -> Twins:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        items = data.get("groups") if isinstance(data, Mapping) else None
+        if not isinstance(items, list):
+            raise TwinsError(f"{path.name}: expected a mapping with a list `groups`")
+        groups = tuple(_group(item) for item in items)
+        owners: dict[str, str] = {}
+        for group in groups:
+            for sid in group.service_ids:
+                if sid in owners:
+                    raise TwinsError(f"{sid}: in both {owners[sid]} and {group.id}")
+                owners[sid] = group.id
+        return cls(groups)
+
+    def group_of(self, service_id: str) -> TwinGroup | None:
+        for group in self.groups:
+            if service_id in group.service_ids:
+                return group
+        return None
+
+    def resolve(self, text: str, group: TwinGroup) -> str | None:
+        """The one member whose cue the question has, else None (no cue, or cues of several)."""
+        squashed = squash(text)
+        picked = [m.service_id for m in group.members if any(c.search(squashed) for c in m.cues)]
+        return picked[0] if len(picked) == 1 else None
+
+    def ask(self, ids: Iterable[str]) -> TwinGroup | None:
+        """The group of the first id, if another of `ids` is in the same group."""
+        ids = list(ids)
+        if len(ids) < 2:
+            return None
+        group = self.group_of(ids[0])
+        if group is None or not any(i in group.service_ids for i in ids[1:]):
+            return None
+        return group
+
+
+def _group(item: Any) -> TwinGroup:
+    if not isinstance(item, Mapping):
+        raise TwinsError("each twin group is a mapping")
+    gid = str(item.get("id") or "").strip()
+    question = str(item.get("question_th") or "").strip()
+    if not gid or not question:
+        raise TwinsError(f"twin group {gid!r}: needs id and question_th")
+    members = []
+    for raw in item.get("members") or []:
+        if not isinstance(raw, Mapping) or not raw.get("service") or not raw.get("label"):
+            raise TwinsError(f"{gid}: each member needs service and label")
+        label = str(raw["label"]).strip()
+        if len(label) > SHORT_LABEL_MAX:
+            raise TwinsError(f"{gid}: label {label!r} is longer than {SHORT_LABEL_MAX} characters")
+        try:
+            cues = tuple(re.compile(squash(str(c))) for c in raw.get("cues") or [])
+        except re.error as exc:
+            raise TwinsError(f"{gid}: bad cue ({exc})") from exc
+        members.append(TwinMember(str(raw["service"]).strip(), label, cues))
+    if len(members) < 2:
+        raise TwinsError(f"{gid}: a twin group needs at least two members")
+    labels = [m.label for m in members]
+    if len(set(labels)) != len(labels):
+        raise TwinsError(f"{gid}: two members share a label")
+    return TwinGroup(gid, question, tuple(members))
+
+
+@lru_cache(maxsize=1)
+def default() -> Twins:
+    return Twins.load()
+
+
+def group_of(service_id: str) -> TwinGroup | None:
+    return default().group_of(service_id)
+
+
+def resolve(text: str, group: TwinGroup) -> str | None:
+    return default().resolve(text, group)
+
+
+def ask(ids: Iterable[str]) -> TwinGroup | None:
+    return default().ask(ids)
