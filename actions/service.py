@@ -92,6 +92,7 @@ class ActionAnswerService(Action):
             tracker.get_slot("service_aspect"),
             next(tracker.get_latest_entity_values("life_event"), None),
             tracker.get_slot("life_event"),
+            tracker.get_slot("service_twins"),
         )
         body, buttons = await asyncio.to_thread(self.compose, decision, channel, text)
         dispatcher.utter_message(text=body, buttons=[b.as_dict() for b in unique_titles(buttons)] or None)
@@ -135,14 +136,17 @@ class ActionAnswerService(Action):
 
     @staticmethod
     def slot_events(decision: Decision, tracker: Tracker) -> list[EventType]:
+        events: list[EventType]
         if decision.kind == "answer" and decision.record is not None:
-            return [SlotSet("service_id", decision.record.id), SlotSet("service_aspect", decision.aspect)]
-        if decision.kind == "life_event":
-            return [SlotSet("life_event", getattr(decision.event, "id", None)), SlotSet("service_id", None)]
-        if decision.kind == "twins":
-            return [SlotSet("service_aspect", decision.aspect)]
-        # unsure / not covered: never carry on with a service we are unsure of
-        return [SlotSet("service_id", None), SlotSet("service_aspect", decision.aspect)]
+            events = [SlotSet("service_id", decision.record.id), SlotSet("service_aspect", decision.aspect)]
+        elif decision.kind == "life_event":
+            events = [SlotSet("life_event", getattr(decision.event, "id", None)), SlotSet("service_id", None)]
+        else:  # twins, unsure, not covered: never carry on with a service we are unsure of
+            events = [SlotSet("service_id", None), SlotSet("service_aspect", decision.aspect)]
+        # the near-twin group is pending only right after its question
+        if decision.twin_group or tracker.get_slot("service_twins"):
+            events.append(SlotSet("service_twins", decision.twin_group or None))
+        return events
 
     async def _record_miss(self, tracker: Tracker, text: str) -> None:
         if self._recorder is None or not text.strip() or text.startswith("/"):

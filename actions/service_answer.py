@@ -206,6 +206,36 @@ def faq_first_line(answer: str, channel: str) -> str:
     return polite(answer)
 
 
+def is_fine_question(text: str) -> bool:
+    return "ปรับ" in text or "ล่าช้า" in text or "เกินกำหนด" in text
+
+
+def late_fees(record: ServiceRecord) -> list[str]:
+    return [f.display_th() for f in record.fees if any(w in f.label + f.amount for w in _LATE_WORDS)]
+
+
+_CLAUSE_SPLIT = re.compile(r"\s+(?=\S{2,})")
+_LEADING_JOINERS = ("และ", "แล้ว", "โดย", "ซึ่ง")
+
+
+def clause_answer(record: ServiceRecord, text: str, channel: str) -> str | None:
+    """ "ต้องไปรายงานตัวไหม": a clause of the overview or eligibility that has the asked words and says
+    ต้อง (must); then ต้องค่ะ and the clause. None when no such clause (then the record does not say)."""
+    from knowledge.search.text import bm25_tokens
+
+    asked = {t for t in bm25_tokens(text) if len(t) >= 3 and t not in _GENERIC_DOC_WORDS}
+    if not asked or not "".join(text.split()).startswith("ต้อง"):
+        return None
+    for source in (record.description, record.eligibility):
+        for clause in _CLAUSE_SPLIT.split(source or ""):
+            if "ไม่ต้อง" in clause or not asked & set(bm25_tokens(clause)):
+                continue
+            for joiner in _LEADING_JOINERS:
+                clause = clause.removeprefix(joiner)
+            return say("answer_yes_must", channel) + " " + polite(clause)
+    return None
+
+
 def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, channel: str) -> str | None:
     """ได้ค่ะ / ไม่ได้ค่ะ … when a field answers a yes/no question; None when the record does not say."""
     if aspect == "online":
@@ -215,14 +245,16 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
             return None
         if not record.fees:
             return None
-        if "ปรับ" in text or "ล่าช้า" in text:  # "เสียค่าปรับไหม": a late fee among the fees, or not said
-            late = any(any(w in f.label + f.amount for w in _LATE_WORDS) for f in record.fees)
-            return say("answer_has_late_fee", channel) if late else None
+        if is_fine_question(text):  # "เสียค่าปรับไหม": a late fee among the fees, or not said
+            return say("answer_has_late_fee", channel) if late_fees(record) else None
         free = all(any(w in f.amount or w in f.label for w in _FREE_WORDS) for f in record.fees)
         return say("answer_free" if free else "answer_has_fee", channel)
     if aspect in ("documents", None):
         document = _document_named(record.documents, text)
-        return say("answer_document_listed", channel, document=document) if document else None
+        if document:
+            return say("answer_document_listed", channel, document=document)
+    if aspect is None:
+        return clause_answer(record, text, channel)
     return None
 
 
@@ -303,8 +335,13 @@ def compose_answer(
             lines.append(first)
         elif aspect in (None, "documents"):
             lines.append(say("answer_not_stated", channel, agency=record.agency))
-        # "นานไหม", "ไปที่อำเภอไหนก็ได้ไหม": the field itself is the answer
-        lines.append(aspect_text(record, aspect, channel, heading=first is None or aspect != "fee"))
+        if first is not None and aspect == "fee" and is_fine_question(question):
+            lines.append(_bullets(late_fees(record), LIST_LIMIT.get(channel, LIST_LIMIT["default"])))
+        elif first is not None and aspect is None:
+            pass  # the first line said it (a listed document, a clause of the record)
+        else:
+            # "นานไหม", "ไปที่อำเภอไหนก็ได้ไหม": the field itself is the answer
+            lines.append(aspect_text(record, aspect, channel, heading=first is None or aspect != "fee"))
     else:
         lines.append(aspect_text(record, aspect, channel))
     text = "\n".join(line for line in lines if line) + "\n\n" + footer(record, channel)

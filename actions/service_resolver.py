@@ -12,13 +12,13 @@ Blocking (search, store reads): the action calls `decide` in a worker thread.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from actions.service_answer import Passage, is_english, is_yes_no
+from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord
 from knowledge.search.live import LiveIndex
@@ -30,14 +30,18 @@ logger = logging.getLogger(__name__)
 NEAREST_COUNT = 3
 # A follow-up this short that names no service is about the current one.
 SHORT_FOLLOW_UP_TOKENS = 2
+CUE_SCORE = 0.8
+# A list question ("ใช้อะไรบ้าง", "ทำที่ไหน") is answered by the field unless an FAQ matches this well.
+LIST_ASPECTS = ("documents", "place", "online")
+STRONG_FAQ = 0.7  # knowledge.life_events: 1.0 / 0.8 for a situation cue, <= 0.6 for an encoder match
 
 _ENGLISH_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("online", ("online", "internet", "app", "website")),
+    ("online", ("online", "internet", "app ", "apps", "website")),
     ("time", ("how long", "how many days", "when will", "how soon")),
     ("documents", ("document", "paper", "bring", "need to bring", "what do i need")),
     ("fee", ("how much", "fee", "cost", "price", "pay", "free")),
     ("place", ("where", "which office")),
-    ("eligibility", ("who can", "eligible", "qualif", "age")),
+    ("eligibility", ("who can", "eligible", "qualif", "age ", "how old")),
 )
 # Openings and endings that mark a message as a follow-up on what was just answered.
 _FOLLOW_UP_START = ("แล้ว", "ถ้า", "และ", "ส่วน", "งั้น", "กรณี", "what about", "and ", "if ")
@@ -59,6 +63,7 @@ class Decision:
     choices: list[ServiceRecord] = field(default_factory=list)
     choice_labels: list[str] = field(default_factory=list)
     question: str = ""
+    twin_group: str = ""  # knowledge.twins group id of a near-twin question
     event: Any = None  # knowledge.life_events.LifeEvent
     referral: Any = None  # knowledge.agencies.Referral
     english: bool = False
@@ -70,9 +75,9 @@ class Decision:
 
 
 def english_aspect(text: str) -> str | None:
-    lowered = text.lower()
+    lowered = f" {re.sub(r'[^a-z ]+', ' ', text.lower())} "
     for aspect, words in _ENGLISH_ASPECTS:
-        if any(w in lowered for w in words):
+        if any(f" {w}" in lowered for w in words):  # "app" is not in "apply", "age" not in "page"
             return aspect
     return None
 
@@ -118,7 +123,9 @@ class ServiceResolver:
             try:
                 from knowledge.life_events import LifeEvents
 
-                self._events = LifeEvents.load(records)
+                self._events = LifeEvents.load(
+                    records, embedder=getattr(self._live.index(), "embedder", None)
+                )
             except Exception:
                 logger.warning("life events not available", exc_info=True)
                 self._events = None
@@ -166,6 +173,11 @@ class ServiceResolver:
         if match is None:
             return None
         faq = getattr(match, "faq", None)
+        score = float(getattr(match, "score", 0.0) or 0.0)
+        aspect = detect_aspect(text)
+        if faq is not None and aspect in LIST_ASPECTS and not is_yes_no(text) and score < STRONG_FAQ:
+            # "ต่อใบขับขี่ใช้อะไรบ้าง": the documents list answers it, not the FAQ on one document
+            return Passage(kind="field", field=aspect or "")
         return Passage(
             kind=str(getattr(match, "kind", "")),
             answer=str(getattr(faq, "answer", "") or ""),
@@ -182,6 +194,7 @@ class ServiceResolver:
         slot_aspect: str | None = None,
         entity_event: str | None = None,
         slot_event: str | None = None,
+        slot_twins: str | None = None,
     ) -> Decision:
         index = self._live.index()
         records: dict[str, ServiceRecord] = index.records
@@ -209,6 +222,13 @@ class ServiceResolver:
                 return Decision("answer", previous, aspect, why="no text")
             return Decision("which", aspect=aspect, why="no text")
 
+        if slot_twins:  # the answer to our near-twin question ("หายค่ะ")
+            group = next((g for g in twins_module.default().groups if g.id == slot_twins), None)
+            chosen = twins_module.resolve(typed, group) if group is not None else None
+            if chosen in records:
+                aspect = aspect or parse_aspect(slot_aspect)
+                return Decision("answer", records[chosen], aspect, english=english, why="twin chosen")
+
         if (
             aspect is None
             and previous is not None
@@ -219,6 +239,8 @@ class ServiceResolver:
 
         result = index.search(typed, top=NEAREST_COUNT)
         named = self._named_service(index, typed, result)
+        if named is None and previous is not None:
+            named = self._named_other(typed, result, previous, records)
 
         # 1. The current service stays unless another one is named.
         if previous is not None and (named is None or named == previous.id):
@@ -242,36 +264,41 @@ class ServiceResolver:
 
         # 2. A life event told as a story ("ลูกเพิ่งคลอดเมื่อวานค่ะ"), unless a service part is asked.
         match = self._match_event(records, typed)
-        if match is not None and not (getattr(match, "names_service", False) and named is not None):
+        # a cue match that also names a service, or an encoder-only match, yields to a named service
+        weak = getattr(match, "names_service", False) or float(getattr(match, "score", 1.0)) < CUE_SCORE
+        if match is not None and not (weak and named is not None):
             return self._event_decision(match.event, records, f"life event {getattr(match, 'score', '')}")
 
-        # 3. A topic the base does not cover, even if the search confidently found a neighbour
+        # 3. Near-twins the question does not tell apart: one short question with distinct choices.
+        twins = [t for t in getattr(result, "twins", ()) or () if t in records]
+        group = twins_module.ask(twins) if len(twins) >= 2 else None
+        if group is not None:
+            members = [m for m in group.members if m.service_id in records]
+            return Decision(
+                "twins",
+                aspect=aspect,
+                choices=[records[m.service_id] for m in members],
+                choice_labels=[m.label for m in members],
+                question=group.question_th,
+                twin_group=group.id,
+                english=english,
+                why="near twins",
+            )
+
+        # 4. A topic the base does not cover, even if the search confidently found a neighbour
         #    ("ขอติดมิเตอร์น้ำประปา" is not the electricity meter): the referral's phrase is not in it.
         referral = self.refer(typed)
         if referral is not None and (named is None or not _covers(records[named], referral.matched)):
             return Decision("not_covered", referral=referral, english=english, why="referral")
 
-        # 4. A service named clearly; near-twins get one question instead of a guess.
+        # 5. A service named clearly.
         if named is not None:
-            twins = [t for t in (getattr(result, "twins", None) or []) if t in records]
-            if len(twins) >= 2:
-                question, labels = self._twin_question(twins, records)
-                if question or labels:
-                    return Decision(
-                        "twins",
-                        aspect=aspect,
-                        choices=[records[t] for t in twins],
-                        choice_labels=labels,
-                        question=question,
-                        english=english,
-                        why="near twins",
-                    )
             record = records[named]
             passage = self._passage(index, record.id, typed)
             aspect = aspect or _aspect_of_field(passage)
             return Decision("answer", record, aspect, passage, english=english, why=result.reason)
 
-        # 5. Unsure, but the citizen is going through a life event's checklist and the best match is
+        # 6. Unsure, but the citizen is going through a life event's checklist and the best match is
         #    one of its steps ("ต้องแจ้งตายภายในกี่วัน" after "แม่เพิ่งเสีย"): that step.
         event = self.life_event(slot_event) if slot_event else None
         if event is not None and result.hits and aspect:
@@ -279,7 +306,7 @@ class ServiceResolver:
             if result.hits[0].id in steps and result.hits[0].id in records:
                 record = records[result.hits[0].id]
                 return Decision("answer", record, aspect, english=english, why="step of the life event")
-        # 6. Honest limits: unsure -> the nearest services as buttons, never an answer from one.
+        # 7. Honest limits: unsure -> the nearest services as buttons, never an answer from one.
         if previous is not None and aspect and previous.id in [h.id for h in result.hits]:
             return Decision("answer", previous, aspect, english=english, why="follow-up among near matches")
         nearest = [records[h.id] for h in result.hits if h.id in records]
@@ -304,6 +331,22 @@ class ServiceResolver:
         steps = [records[s.service_id] for s in getattr(event, "steps", ()) if s.service_id in records]
         return Decision("life_event", event=event, choices=steps, why=why)
 
+    @staticmethod
+    def _named_other(
+        typed: str, result: Any, previous: ServiceRecord, records: dict[str, ServiceRecord]
+    ) -> str | None:
+        """ "แล้วย้ายออกล่ะ" after move-in: the top hit's own name has a word the question has and the
+        current service's name lacks, so the citizen named the other service (the search need not be sure)."""
+        if not result.hits or result.hits[0].id == previous.id or result.hits[0].id not in records:
+            return None
+        top = records[result.hits[0].id]
+        words = [w for w in residual_words(typed) if len(w) >= 3]
+        own = _squash(" ".join([top.title_th, top.label_th, *top.synonyms]))
+        theirs = _squash(" ".join([previous.title_th, previous.label_th, *previous.synonyms]))
+        if any(_squash(w) in own and _squash(w) not in theirs for w in words):
+            return top.id
+        return None
+
     def _named_service(self, index: Any, typed: str, result: Any) -> str | None:
         """The service the message names, if any: the search must be confident on the service words
         alone, so "ต้องใช้เอกสารอะไรบ้างคะ" names none while "แล้วบัตรประชาชนหายล่ะ" names one."""
@@ -317,25 +360,6 @@ class ServiceResolver:
         if residual.hits and residual.hits[0].id == top:
             return top
         return None
-
-    def _twin_question(self, twins: list[str], records: dict[str, ServiceRecord]) -> tuple[str, list[str]]:
-        """The group's question and one label per choice, from knowledge.twins when it has them."""
-        try:
-            twin_groups = importlib.import_module("knowledge.twins")
-
-            for name in ("question_for", "ask", "clarify"):
-                method = getattr(twin_groups, name, None)
-                if callable(method):
-                    answer = method(twins)
-                    if answer is not None:
-                        question = str(getattr(answer, "question", "") or getattr(answer, "question_th", ""))
-                        labels = list(getattr(answer, "labels", []) or [])
-                        if len(labels) == len(twins):
-                            return question, labels
-                        return question, [records[t].label_th for t in twins]
-        except ImportError:
-            pass
-        return "", [records[t].label_th for t in twins]
 
 
 def _squash(text: str) -> str:
