@@ -6,11 +6,14 @@ import logging
 import os
 
 from actions.server import serve
-from actions.settings import ActionSettings
+from appconfig import AppSettings
 
 
 def main() -> None:
-    settings = ActionSettings.from_environ(os.environ)
+    config = AppSettings.from_environ(os.environ)
+    config.require("actions")  # a malformed ACTION_PORT stops the start with its message
+    settings = config.actions
+    assert settings is not None
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

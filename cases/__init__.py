@@ -2,5 +2,5 @@
 
 Agencies create and move cases over `/api/v1` (cases.api); every status change writes its
 notifications into an outbox in the same transaction (cases.service), and a worker delivers them
-through one `Notifier` per channel (cases.worker, cases.notifier).
+through the gateway's channel adapters (cases.worker, channels.delivery; never an HTTP call of its own).
 """

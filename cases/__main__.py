@@ -1,7 +1,7 @@
 """Command line of the case registry.
 
 python -m cases serve --port 8090            the agency API alone (the gateway mounts it too)
-python -m cases worker [--once]              deliver queued notices
+python -m cases worker [--once]              deliver queued notices through the gateway's adapters
 python -m cases issue-key --agency dla --name "กรมการปกครอง"   prints a new key once
 python -m cases purge-personal-data --older-than-days 365
 """
@@ -16,41 +16,51 @@ import os
 import signal
 import sys
 
-import aiohttp
 from aiohttp import web
 
+from appconfig import AppSettings
 from cases.agency_keys import issue_key
 from cases.api import create_root_app
 from cases.database import make_cases_engine, make_cases_sessionmaker
-from cases.notifier import build_notifiers
 from cases.photos import PhotoStore
 from cases.retention import purge_personal_data
-from cases.settings import CasesSettings, SettingsError
-from cases.worker import OutboxWorker
+from cases.settings import CasesSettings
+from db.engine import make_engine
 
 
-def _serve(settings: CasesSettings, args: argparse.Namespace) -> None:
-    web.run_app(create_root_app(settings), host=args.host, port=args.port, print=None)
-
-
-async def _work(settings: CasesSettings, once: bool) -> None:
-    engine = make_cases_engine(settings.database_url)
-    timeout = aiohttp.ClientTimeout(total=settings.http_timeout_seconds)
-    connector = aiohttp.TCPConnector(limit=settings.worker_concurrency)
+def _serve(config: AppSettings, args: argparse.Namespace) -> None:
+    assert config.cases is not None
+    engine = make_engine(config.database_url)
     try:
-        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
-            worker = OutboxWorker(settings, make_cases_sessionmaker(engine), build_notifiers(settings, http))
-            if once:
-                while await worker.run_once():
-                    pass
-                return
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await worker.run(stop)
+        web.run_app(create_root_app(config.cases, engine=engine), host=args.host, port=args.port, print=None)
     finally:
         engine.dispose()
+
+
+async def _work(config: AppSettings, once: bool) -> None:
+    """The gateway's notice worker without its listener: the same adapters from the channel registry
+    (LINE, SMS through the generic provider or Twilio with the gateway's STOP records), configured by
+    the same settings. Web chat is reachable only through a gateway; its notices wait for one."""
+    from channels import keys
+    from channels.app import create_app
+
+    app = create_app(config, run_worker=False, run_notices=not once, detached=True)
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()  # opens the HTTP session, stores and adapters; starts the worker unless once
+    try:
+        if once:
+            channels = app[keys.CHANNELS]
+            worker = app[keys.CASE_NOTICES].worker(channels)
+            while await worker.run_once():
+                pass
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()  # the worker finishes its batch before the adapters close
 
 
 def _issue_key(settings: CasesSettings, args: argparse.Namespace) -> None:
@@ -97,15 +107,18 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        settings = CasesSettings.from_environ(os.environ)
-    except SettingsError as exc:
+        config = AppSettings.from_environ(os.environ)
+        config.require("cases")
+    except ValueError as exc:  # a malformed variable, or the case registry's key is missing
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    settings = config.cases
+    assert settings is not None
     if args.command == "serve":
-        _serve(settings, args)
+        _serve(config, args)
     elif args.command == "worker":
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_work(settings, args.once))
+            asyncio.run(_work(config, args.once))
     elif args.command == "issue-key":
         _issue_key(settings, args)
     elif args.command == "purge-personal-data":

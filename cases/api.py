@@ -14,10 +14,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from sqlalchemy import Engine, select
@@ -44,8 +43,11 @@ from cases.service import (
     find_case,
 )
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
 from nlu.case_ref import check_case_ref
+from privacy import PersonalData
+
+if TYPE_CHECKING:
+    from appconfig import AppSettings
 
 log = logging.getLogger(__name__)
 
@@ -372,10 +374,12 @@ def _max_body_bytes(settings: CasesSettings) -> int:
     return settings.max_photos * (settings.max_photo_bytes * 4 // 3 + 8) + 256 * 1024
 
 
-def gateway_subapp(_gateway_settings: object) -> web.Application:
-    """Factory for the gateway's sub-app registry (channels.registry.SUBAPPS["/api/v1"]); the case
-    settings are read here, once, at start-up."""
-    return create_app(CasesSettings.from_environ(os.environ))
+def gateway_subapp(config: AppSettings, engine: Engine) -> web.Application:
+    """Factory for the gateway's sub-app registry (channels.registry.SUBAPPS["/api/v1"]): the case
+    registry's part of the process's configuration, on the process's one engine."""
+    config.require("cases")
+    assert config.cases is not None
+    return create_app(config.cases, engine=engine)
 
 
 def create_app(settings: CasesSettings, *, engine: Engine | None = None) -> web.Application:
@@ -387,7 +391,7 @@ def create_app(settings: CasesSettings, *, engine: Engine | None = None) -> web.
         engine=engine,
         sessions=make_cases_sessionmaker(engine),
         tools=CaseTools(
-            vault=PersonalDataVault(settings.secret_key),
+            vault=PersonalData(settings.privacy),
             photos=PhotoStore(settings.photo_dir),
             max_photo_bytes=settings.max_photo_bytes,
             max_photos=settings.max_photos,
@@ -409,8 +413,8 @@ def create_app(settings: CasesSettings, *, engine: Engine | None = None) -> web.
     return app
 
 
-def create_root_app(settings: CasesSettings) -> web.Application:
+def create_root_app(settings: CasesSettings, *, engine: Engine | None = None) -> web.Application:
     """A root app with the API mounted where the gateway mounts it (standalone runs and tests)."""
     root = web.Application()
-    root.add_subapp("/api/v1", create_app(settings))
+    root.add_subapp("/api/v1", create_app(settings, engine=engine))
     return root

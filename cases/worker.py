@@ -1,8 +1,14 @@
 """The notice worker: claim a batch from the outbox, deliver it concurrently, record the outcomes.
 
-Run as `python -m cases worker`. Any number of workers may run against one database (leases keep
-them apart). A worker killed mid-batch loses nothing: its rows are claimed again when the lease ends
-and re-sent with the same idempotency key, which the provider recognises as a repeat.
+It delivers through the channel adapters' direct senders (`Channel.direct_sender()`, channels.delivery),
+whatever process it runs in: the gateway (channels.notices) or `python -m cases worker` (the gateway's
+adapters without its listener). What differs per channel (SMS's segment budget and quiet hours) is
+asked of the sender, never decided here by channel name. A channel without a sender in this process
+has its rows left in the outbox for a process that has one.
+
+Any number of workers may run against one database (leases keep them apart). A worker killed
+mid-batch loses nothing: its rows are claimed again when the lease ends and re-sent with the same
+idempotency key, which the platform recognises as a repeat.
 """
 
 from __future__ import annotations
@@ -13,16 +19,17 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from cases.models import utcnow
-from cases.notifier import Notice, Notifier
 from cases.outbox import Attempt, ClaimedNotice, claim_due, quiet_hours_end, record_attempts
 from cases.render import render_line, render_sms
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
+from channels.delivery import DirectSender
+from channels.messages import Outbound
+from privacy import PersonalData
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +45,17 @@ class OutboxWorker:
         self,
         settings: CasesSettings,
         sessions: sessionmaker[Session],
-        notifiers: dict[str, Notifier],
+        senders: Mapping[str, DirectSender],
         *,
         worker_id: str | None = None,
         clock: Clock = utcnow,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
-        self.notifiers = notifiers
+        self.senders = dict(senders)
         self.worker_id = worker_id or default_worker_id()
         self.clock = clock
-        self.vault = PersonalDataVault(settings.secret_key)
+        self.vault = PersonalData(settings.privacy)
         self._limit = asyncio.Semaphore(settings.worker_concurrency)
 
     def _claim(self, now: dt.datetime) -> list[ClaimedNotice]:
@@ -59,7 +66,7 @@ class OutboxWorker:
                 now=now,
                 limit=self.settings.worker_batch,
                 lease_seconds=self.settings.lease_seconds,
-                channels=self.notifiers.keys(),
+                channels=self.senders.keys(),
                 vault=self.vault,
             )
 
@@ -69,25 +76,27 @@ class OutboxWorker:
                 session, attempts, worker_id=self.worker_id, now=self.clock(), settings=self.settings
             )
 
-    def _render(self, notice: ClaimedNotice) -> str:
-        if notice.channel == "sms":
-            return render_sms(notice.payload, self.settings.sms_max_segments)
+    def _render(self, notice: ClaimedNotice, sender: DirectSender) -> str:
+        budget = sender.segment_budget
+        if budget is not None:  # SMS: the case text shortened to the smaller of both budgets
+            return render_sms(notice.payload, min(self.settings.sms_max_segments, budget))
         return render_line(notice.payload)
 
     async def _deliver(self, notice: ClaimedNotice, now: dt.datetime) -> Attempt:
         if notice.skip_reason is not None or notice.recipient is None:
             return Attempt(notice, "skipped", now)
-        if notice.channel == "sms" and not notice.urgent:
+        sender = self.senders[notice.channel]
+        if sender.quiet_hours and not notice.urgent:
             resume = quiet_hours_end(now, self.settings)
             if resume is not None:
                 return Attempt(notice, "deferred", now, defer_until=resume)
-        message = Notice(notice.idempotency_key, notice.recipient, self._render(notice))
+        message = [Outbound(text=self._render(notice, sender))]
         async with self._limit:
             started = self.clock()
             try:
-                result = await self.notifiers[notice.channel].send(message)
-            except Exception as exc:  # a notifier bug must not lose the batch: retry later
-                log.exception("notifier %s failed on outbox row %s", notice.channel, notice.outbox_id)
+                result = await sender.send_to(notice.recipient, message, notice.idempotency_key)
+            except Exception as exc:  # a sender bug must not lose the batch: retry later
+                log.exception("sender %s failed on outbox row %s", notice.channel, notice.outbox_id)
                 return Attempt(notice, "retry", started, detail=type(exc).__name__)
         return Attempt(notice, result.outcome, started, result.http_status, result.detail, result.retry_after)
 
@@ -105,7 +114,9 @@ class OutboxWorker:
         return len(claimed)
 
     async def run(self, stop: asyncio.Event) -> None:
-        log.info("outbox worker %s delivering on %s", self.worker_id, ", ".join(sorted(self.notifiers)))
+        log.info(
+            "outbox worker %s delivering on %s", self.worker_id, ", ".join(sorted(self.senders)) or "nothing"
+        )
         while not stop.is_set():
             try:
                 handled = await self.run_once()

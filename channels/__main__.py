@@ -1,4 +1,4 @@
-"""`python -m channels`: run the gateway with settings from the environment."""
+"""`python -m channels`: run the gateway with the configuration read once from the environment."""
 
 from __future__ import annotations
 
@@ -7,38 +7,26 @@ import os
 
 from aiohttp import web
 
-from cases.settings import CasesSettings
-from cases.settings import SettingsError as CasesSettingsError
+from appconfig import AppSettings
 from channels.app import create_app
-from channels.settings import Settings
-
-
-def _case_settings() -> CasesSettings | None:
-    """The case registry's settings when CASES_SECRET_KEY is set: then this process also delivers
-    case notices (channels.notices); without it the gateway runs as before, with one log line."""
-    try:
-        return CasesSettings.from_environ(os.environ)
-    except CasesSettingsError as exc:
-        logging.getLogger("channels").warning("case notices off: %s", str(exc).split(":")[0])
-        return None
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    settings = Settings.from_env()
+    config = AppSettings.from_environ(os.environ)
+    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("channels")
+    if config.cases is None:
+        # Without the case registry's key the gateway runs as before: no notices, no registry opt-outs.
+        log.warning("case notices off: %s", config.off.get("cases", "").split(":")[0])
     try:
         import uvloop
 
         uvloop.install()
     except ImportError:
         pass
-    app = create_app(settings, cases=_case_settings())
-    logging.getLogger("channels").info(
-        "gateway on http://%s:%d (Rasa at %s)", settings.host, settings.port, settings.rasa_url
-    )
+    app = create_app(config)
+    settings = config.gateway
+    log.info("gateway on http://%s:%d (Rasa at %s)", settings.host, settings.port, settings.rasa_url)
     web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import importlib
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
+from sqlalchemy import Engine
 
 from channels import keys
 from channels.base import Channel, ChannelDisabled
@@ -28,8 +30,10 @@ from channels.registry import CHANNEL_FACTORIES, SUBAPPS, SubAppFactory
 from channels.settings import Settings
 from channels.store import RedisStore, SqliteStore
 from channels.worker import Worker
+from db.engine import make_engine
 
 if TYPE_CHECKING:
+    from appconfig import AppSettings
     from cases.settings import CasesSettings
 
 log = logging.getLogger(__name__)
@@ -175,47 +179,80 @@ async def _safe_ping(app: web.Application) -> bool:
 
 
 def create_app(
-    settings: Settings,
+    settings: Settings | AppSettings,
     *,
     channel_factories: Mapping[str, str] | None = None,
     subapps: Mapping[str, SubAppFactory | str] | None = None,
     run_worker: bool | None = None,
     cases: CasesSettings | None = None,
     run_notices: bool | None = None,
+    detached: bool = False,
+    engine: Engine | None = None,
 ) -> web.Application:
-    """Build the gateway. Tests pass their own Settings (and may narrow the channel registry).
+    """Build the gateway from the process's configuration (`appconfig.AppSettings`; tests may pass
+    just the gateway's `Settings`, and `cases` for the case registry's part).
 
-    `run_worker` defaults to `settings.worker_enabled`. With `cases` (the case registry's settings)
-    the adapters also record opt-outs in the registry, and the process delivers case notices
-    (channels.notices) unless `run_notices` is False; it defaults to `run_worker`.
+    `run_worker` defaults to `settings.worker_enabled`. With case settings the adapters also record
+    opt-outs in the registry, and the process delivers case notices (channels.notices) unless
+    `run_notices` is False; it defaults to `run_worker`. `detached`: serve no citizens (no routes, no
+    sub-apps) and only deliver notices (`python -m cases worker`). One engine per process: `engine`,
+    or one made from the configuration's database URL, shared by the notices and every sub-app.
     """
+    from appconfig import AppSettings
+
+    if isinstance(settings, AppSettings):
+        config = settings if cases is None else dataclasses.replace(settings, cases=cases)
+    else:
+        config = AppSettings.for_gateway(settings, cases=cases)
+    gateway = config.gateway
     if run_worker is None:
-        run_worker = settings.worker_enabled
-    app = web.Application(client_max_size=settings.max_body_bytes)
-    app[keys.SETTINGS] = settings
+        run_worker = gateway.worker_enabled
+    mounts = {} if detached else dict(SUBAPPS if subapps is None else subapps)
+    app = web.Application(client_max_size=gateway.max_body_bytes)
+    app[keys.SETTINGS] = gateway
+    app[keys.CONFIG] = config
+    app[keys.DETACHED] = detached
     app[keys.STATS] = Counter()
     ctx = ChannelContext(app)
     channels = build_channels(ctx, CHANNEL_FACTORIES if channel_factories is None else channel_factories)
     app[keys.CHANNELS] = channels
     app.cleanup_ctx.append(_resources)
-    if run_worker:
+    if run_worker and not detached:
         app.cleanup_ctx.append(_worker)
-    if cases is not None:
+    if config.cases is not None or mounts:
+        if engine is None:
+            engine = make_engine(config.database_url)  # no I/O until first used
+            app.cleanup_ctx.append(_dispose(engine))
+        app[keys.DATABASE] = engine
+    if config.cases is not None:
         from channels.notices import notices_context
 
         app.cleanup_ctx.append(
-            notices_context(cases, run_worker=run_worker if run_notices is None else run_notices)
+            notices_context(config.cases, run_worker=run_worker if run_notices is None else run_notices)
         )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    for channel in channels.values():
-        app.router.add_routes(list(channel.routes()))
-    for prefix, factory in (SUBAPPS if subapps is None else subapps).items():
+    if not detached:
+        for channel in channels.values():
+            app.router.add_routes(list(channel.routes()))
+    for prefix, factory in mounts.items():
         make = _load(factory) if isinstance(factory, str) else factory
         try:
-            subapp = make(settings)  # type: ignore[operator]
-        except ValueError as exc:  # its settings are incomplete: run without it, say so once
+            subapp = make(config, app[keys.DATABASE])  # type: ignore[operator]
+        except ValueError as exc:  # its settings are absent or incomplete: run without it, say so once
             log.warning("%s disabled: %s", prefix, exc)
             continue
         app.add_subapp(prefix, subapp)
     return app
+
+
+def _dispose(engine: Engine) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Close the engine's pool after everything that used it (cleanup contexts unwind in reverse)."""
+
+    async def context(_app: web.Application) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    return context

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from channels.messages import ChannelName, Inbound, Outbound
+
+if TYPE_CHECKING:
+    from channels.delivery import DirectSender
 
 
 class SignatureError(Exception):
@@ -74,6 +77,12 @@ class Channel(ABC):
 
     async def local_reply(self, event: Inbound) -> Sequence[Outbound] | None:
         """Answer an event without Rasa (STOP/HELP keywords, unfollow); None means "ask Rasa"."""
+        return None
+
+    def direct_sender(self) -> DirectSender | None:
+        """This channel's sender for messages that answer no incoming event (case notices, staff
+        replies), or None when it cannot reach a citizen unprompted from this process. Called once
+        the app has started; the notice worker takes every channel's sender from here."""
         return None
 
     async def typing(self, event: Inbound) -> None:  # noqa: B027

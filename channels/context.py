@@ -51,5 +51,10 @@ class ChannelContext:
         return self._app.get(keys.CASE_NOTICES)
 
     @property
+    def detached(self) -> bool:
+        """This process serves no citizen connections (webhooks, sockets): `python -m cases worker`."""
+        return self._app.get(keys.DETACHED, False)
+
+    @property
     def app(self) -> web.Application:
         return self._app

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
+from sqlalchemy import Engine
 
 if TYPE_CHECKING:
+    from appconfig import AppSettings
     from cases.worker import OutboxWorker
     from channels.base import Channel
     from channels.notices import CaseNotices
@@ -20,6 +22,13 @@ if TYPE_CHECKING:
     from channels.worker import Worker
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+# The process's whole configuration (appconfig.AppSettings); SETTINGS is its gateway part.
+CONFIG: web.AppKey[AppSettings] = web.AppKey("config")
+# The process's one SQLAlchemy engine (db.engine), shared by the case notices and every sub-app.
+DATABASE: web.AppKey[Engine] = web.AppKey("database")
+# True in a process that serves no citizen connections (`python -m cases worker`): adapters that can
+# only reach a citizen through this process's sockets offer no direct sender there.
+DETACHED: web.AppKey[bool] = web.AppKey("detached")
 HTTP: web.AppKey[aiohttp.ClientSession] = web.AppKey("http_session")
 # redis.asyncio.Redis when REDIS_URL is set, else None (typed loosely: redis is an optional dependency)
 REDIS: web.AppKey[object | None] = web.AppKey("redis")

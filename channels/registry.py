@@ -8,10 +8,13 @@ Factories are named by import path so a broken or absent optional adapter cannot
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
+from sqlalchemy import Engine
 
-from channels.settings import Settings
+if TYPE_CHECKING:
+    from appconfig import AppSettings
 
 CHANNEL_FACTORIES: dict[str, str] = {
     "line": "channels.line.adapter:build",
@@ -19,7 +22,10 @@ CHANNEL_FACTORIES: dict[str, str] = {
     "web": "channels.web.adapter:build",
 }
 
-SubAppFactory = Callable[[Settings], web.Application]
+# A sub-app factory gets the process's configuration and its one database engine, reads no
+# environment, opens no engine of its own, and raises ValueError (appconfig.FeatureOff) when its
+# settings are absent: the gateway then runs without it and says so in one log line.
+SubAppFactory = Callable[["AppSettings", Engine], web.Application]
 
 # Mount point -> factory of an aiohttp sub-application (the staff console, open data, the case API).
 # Sub-apps reach the gateway's shared resources through request.config_dict[keys.HTTP] and friends.

@@ -1,20 +1,25 @@
 """Gateway configuration, read once at start-up from the environment and then passed around.
 
-Nothing in `channels/` reads `os.environ` anywhere else: `Settings.from_env()` is called by
-`python -m channels` (or a test builds `Settings(...)` directly), so every value a component uses is
-visible in one place and tests never depend on the shell they run in.
+Nothing in `channels/` reads `os.environ` anywhere else: `Settings.from_env(environ)` is called by
+`appconfig.AppSettings.from_environ` in the process entry points (or a test builds `Settings(...)`
+directly), so every value a component uses is visible in one place and tests never depend on the
+shell they run in.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from channels.web.config import WebSettings
+from privacy import PrivacyConfigError, PrivacySettings
 
 SmsProviderName = Literal["generic", "twilio"]
+
+log = logging.getLogger(__name__)
 
 
 class SettingsError(ValueError):
@@ -54,6 +59,25 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 def _str(env: Mapping[str, str], name: str, default: str = "") -> str:
     return env.get(name, default).strip() or default
+
+
+def _privacy(env: Mapping[str, str]) -> PrivacySettings | None:
+    try:
+        return PrivacySettings.from_environ_if_set(env)
+    except PrivacyConfigError as exc:
+        raise SettingsError(str(exc)) from exc
+
+
+def _sms_api_key(env: Mapping[str, str]) -> str:
+    """SMS_API_KEY; the case worker's old name SMS_API_TOKEN is still accepted, with one log line."""
+    key = _str(env, "SMS_API_KEY")
+    old = _str(env, "SMS_API_TOKEN")
+    if old and not key:
+        log.warning("SMS_API_TOKEN is deprecated: rename it to SMS_API_KEY (same value)")
+        return old
+    if old:
+        log.warning("SMS_API_TOKEN is deprecated and ignored: SMS_API_KEY is set")
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +139,8 @@ class Settings:
     twilio_account_sid: str = ""
     twilio_auth_token: str = field(default="", repr=False)
     sms_segment_budget: int = 3
-    phone_hash_key: str = field(
-        default="", repr=False
-    )  # HMAC key for phone numbers at rest; falls back to the webhook secret
+    # --- personal data: PERSONAL_DATA_KEYS (privacy/README.md); None when no key is set (SMS is off)
+    privacy: PrivacySettings | None = field(default=None, repr=False)
     # --- timeouts
     timeouts: Timeouts = field(default_factory=Timeouts)
     # --- web chat (channels/web owns these; repr hidden because it holds the session secret)
@@ -164,13 +187,13 @@ class Settings:
             line_data_api_base=_str(env, "LINE_DATA_API_BASE", "https://api-data.line.me").rstrip("/"),
             sms_provider=provider,  # type: ignore[arg-type]
             sms_api_base=_str(env, "SMS_API_BASE").rstrip("/"),
-            sms_api_key=_str(env, "SMS_API_KEY"),
+            sms_api_key=_sms_api_key(env),
             sms_sender=_str(env, "SMS_SENDER"),
             sms_webhook_secret=_str(env, "SMS_WEBHOOK_SECRET"),
             twilio_account_sid=_str(env, "TWILIO_ACCOUNT_SID"),
             twilio_auth_token=_str(env, "TWILIO_AUTH_TOKEN"),
             sms_segment_budget=_int(env, "SMS_SEGMENT_BUDGET", 3),
-            phone_hash_key=_str(env, "PHONE_HASH_KEY"),
+            privacy=_privacy(env),
             timeouts=timeouts,
             web=WebSettings.from_env(env),
         )

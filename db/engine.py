@@ -1,4 +1,16 @@
-"""Engine and session factory built from a URL that the caller read once at start-up."""
+"""The process's one engine per database, built from a URL the entry point read once at start-up.
+
+One engine (one connection pool) per process and database: the gateway hands the same engine to the
+staff console, open data, the case API and the case notices; the action server to every action.
+
+Write paths that read and then write (a case's reference counter, the outbox claim, a console status
+change with its notice) take their sessions from `make_sessionmaker(engine, immediate=True)`: on
+SQLite their transactions start with BEGIN IMMEDIATE (SQLAlchemy's documented recipe), taking the
+write lock up front and waiting for it under busy_timeout, where a deferred transaction could fail
+at once with "database is locked" when another writer got in between. Other transactions begin
+deferred, so reads never hold the write lock. Both share the engine's pool (an execution option,
+not a second engine). PostgreSQL needs nothing extra: row locks and SKIP LOCKED do the work there.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+_SQLITE_BEGIN = "govbot_sqlite_begin"  # execution option read by the "begin" listener below
 DEFAULT_SQLITE_PATH = Path(__file__).resolve().parent.parent / "var" / "govbot.db"
 
 
@@ -42,10 +55,18 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            dbapi_conn.isolation_level = None  # transactions are begun below, not by sqlite3
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            immediate = conn.get_execution_options().get(_SQLITE_BEGIN) == "IMMEDIATE"
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, *, immediate: bool = False) -> sessionmaker[Session]:
+    """Sessions on the engine's pool; `immediate`: each transaction takes SQLite's write lock first."""
+    bind = engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"}) if immediate else engine
+    return sessionmaker(bind, expire_on_commit=False)

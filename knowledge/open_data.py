@@ -1,6 +1,6 @@
 """Open data: every published service as JSON and CSV, with a DCAT-style dataset description.
 
-    gateway.add_subapp("/open-data/", knowledge.open_data.create_app(OpenDataSettings.from_env(os.environ)))
+    gateway.add_subapp("/open-data/", knowledge.open_data.create_app(settings.open_data, engine=engine))
 
     GET services.json   {"services": [...]} one object per published service (only PUBLIC_FIELDS)
     GET services.csv    UTF-8 with BOM (Excel reads Thai correctly), one row per service, lists joined
@@ -20,11 +20,10 @@ import gzip
 import hashlib
 import io
 import json
-import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from sqlalchemy import Engine
@@ -32,6 +31,9 @@ from sqlalchemy import Engine
 from db.engine import database_url, make_engine, make_sessionmaker
 from knowledge.record import ServiceRecord
 from knowledge.store import KnowledgeStore, Revision
+
+if TYPE_CHECKING:
+    from appconfig import AppSettings
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 DEFAULT_PUBLISHER = "ผู้ให้บริการผู้ช่วยบริการประชาชน"
@@ -389,10 +391,13 @@ async def dataset(request: web.Request) -> web.Response:
     return _respond(request, "dataset.json", body, _etag(body), snapshot.last_modified)
 
 
-def gateway_subapp(_gateway_settings: object) -> web.Application:
+def gateway_subapp(config: AppSettings, engine: Engine) -> web.Application:
     """Factory for the gateway's sub-app registry (channels.registry.SUBAPPS["/open-data/"] =
-    "knowledge.open_data:gateway_subapp"); settings are read here, once, at start-up."""
-    return create_app(OpenDataSettings.from_env(os.environ))
+    "knowledge.open_data:gateway_subapp"): its part of the process's configuration, on the process's
+    one engine."""
+    config.require("open_data")
+    assert config.open_data is not None
+    return create_app(config.open_data, engine=engine)
 
 
 def create_app(settings: OpenDataSettings, *, engine: Engine | None = None) -> web.Application:

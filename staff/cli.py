@@ -17,8 +17,10 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from aiohttp import web
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from appconfig import AppSettings
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
 from staff import accounts, agencies, audit
@@ -26,7 +28,6 @@ from staff.accounts import AccountError
 from staff.audit import Actor
 from staff.database import Database
 from staff.roles import ROLE_LABELS_TH, Role, parse_role
-from staff.settings import SettingsError, StaffSettings
 
 CLI_ACTOR = Actor(user_id=None, username="(command line)", ip_hash="")
 
@@ -99,15 +100,19 @@ def _read_password(environ: Mapping[str, str], variable: str = "STAFF_ADMIN_PASS
     return first
 
 
-def build_dev_app(settings: StaffSettings) -> web.Application:
-    """The console at /staff/ and open data at /open-data/, as the gateway mounts them."""
-    from knowledge.open_data import OpenDataSettings
-    from knowledge.open_data import create_app as create_open_data
-    from staff.web import create_app as create_staff
+def build_dev_app(config: AppSettings, engine: Engine) -> web.Application:
+    """The console at /staff/ and open data at /open-data/, as the gateway mounts them (one engine)."""
+    from knowledge.open_data import gateway_subapp as open_data_subapp
+    from staff.web import gateway_subapp as staff_subapp
 
     root = web.Application()
-    root.add_subapp("/staff/", create_staff(settings))
-    root.add_subapp("/open-data/", create_open_data(OpenDataSettings.from_env(os.environ)))
+    root.add_subapp("/staff/", staff_subapp(config, engine))
+    root.add_subapp("/open-data/", open_data_subapp(config, engine))
+
+    async def dispose(_app: web.Application) -> None:
+        engine.dispose()
+
+    root.on_cleanup.append(dispose)
     return root
 
 
@@ -139,12 +144,15 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return _account_command(args, env)
 
     try:
-        settings = StaffSettings.from_env(env)
-    except SettingsError as exc:
+        config = AppSettings.from_environ(env)
+        config.require("staff")
+        config.require("open_data")
+    except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    upgrade(settings.database_url)
-    web.run_app(build_dev_app(settings), host=args.host, port=args.port, print=None)
+    upgrade(config.database_url)
+    app = build_dev_app(config, make_engine(config.database_url))
+    web.run_app(app, host=args.host, port=args.port, print=None)
     return 0
 
 

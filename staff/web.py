@@ -1,6 +1,6 @@
 """The staff console as an aiohttp application, meant to be mounted by the gateway:
 
-    gateway.add_subapp("/staff/", staff.web.create_app(StaffSettings.from_env(os.environ)))
+    gateway.add_subapp("/staff/", staff.web.create_app(settings.staff, engine=engine))
 
 It is server-rendered (Jinja2 with autoescape; no JavaScript at all) and in Thai. Sections are mounted
 from `ROUTE_MODULES`; the menu comes from `staff.navigation.SECTIONS`, so the cases pages (issue 5) add
@@ -10,10 +10,10 @@ one module here and one section entry there.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import jinja2
 from aiohttp import web
@@ -27,6 +27,9 @@ from staff.database import Database
 from staff.pages import format_time
 from staff.settings import StaffSettings
 from staff.views import audit_log, auth, cases, services, transfer, users
+
+if TYPE_CHECKING:
+    from appconfig import AppSettings
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +60,13 @@ def create_app(settings: StaffSettings, *, engine: Engine | None = None) -> web.
     return app
 
 
-def gateway_subapp(_gateway_settings: object) -> web.Application:
+def gateway_subapp(config: AppSettings, engine: Engine) -> web.Application:
     """Factory for the gateway's sub-app registry (channels.registry.SUBAPPS["/staff/"] =
-    "staff.web:gateway_subapp"): the console's own settings are read here, once, at start-up."""
-    return create_app(StaffSettings.from_env(os.environ))
+    "staff.web:gateway_subapp"): the console's part of the process's configuration, on the process's
+    one engine (BEGIN IMMEDIATE on SQLite, which the case status change with its notice needs)."""
+    config.require("staff")
+    assert config.staff is not None
+    return create_app(config.staff, engine=engine)
 
 
 def _templates() -> jinja2.Environment:
@@ -81,7 +87,9 @@ def _database(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def open_database(app: web.Application) -> AsyncIterator[None]:
         engine = shared or make_engine(settings.database_url)
-        sessions = make_sessionmaker(engine)
+        # IMMEDIATE on SQLite: the console's transactions read, then write (a case status change and
+        # its notice, a publish with its version counter); each waits for the write lock up front.
+        sessions = make_sessionmaker(engine, immediate=True)
         app[keys.DATABASE] = Database(sessions)
         app[keys.STORE] = KnowledgeStore(sessions)
         yield

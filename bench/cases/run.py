@@ -4,11 +4,11 @@
                                         [--backend sqlite|postgresql|both] [--no-kill]
                                         [--worker gateway|cases]
 
-The worker is production's by default: `python -m channels` with CASES_SECRET_KEY set, i.e. the
+The worker is production's by default: `python -m channels` with PERSONAL_DATA_KEYS set, i.e. the
 gateway delivering notices through its own adapters (channels/notices.py: LINE push through
 line-bot-sdk, SMS through the generic provider's sender with its STOP check and segment budget), with
 no Redis (the embedded state file, as `make run` without REDIS_URL) and Rasa unreachable (no message
-goes to it). `--worker cases` runs `python -m cases worker` (cases/notifier.py's HTTP senders) instead.
+goes to it). `--worker cases` runs `python -m cases worker` (the same adapters, without the listener) instead.
 
 Per backend, in one run (fake APIs in this process; producers and workers in their own processes):
   0. baseline: the same number of messages posted straight to the fake APIs (no database, no outbox),
@@ -56,9 +56,9 @@ from cases.fakes import FakeLineApi, FakeProvider, FakeSmsApi
 from cases.models import Case, OutboxMessage, as_utc
 from cases.photos import PhotoStore
 from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
-from cases.vault import PersonalDataVault
 from channels.sms.adapter import IDEMPOTENCY_NAMESPACE as SMS_IDEMPOTENCY_NAMESPACE
 from db.migrate import upgrade
+from privacy import PersonalData, PrivacySettings
 
 TOKEN = "bench-token"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
@@ -132,11 +132,18 @@ def drop_database(name: str | None) -> None:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def keys_env(secret: bytes) -> dict[str, str]:
+    """PERSONAL_DATA_KEYS for the run: hash root and sealing key k1 from one random secret."""
+    return {"PERSONAL_DATA_KEYS": f"hash:{secret.hex()},k1:{secret.hex()}"}
+
+
 def seed_cases(url: str, secret: bytes, n: int, photo_dir: Path) -> list[str]:
     """One case per change; even ones reach the citizen on LINE, odd ones by SMS."""
     engine = make_cases_engine(url)
     sessions = make_cases_sessionmaker(engine)
-    tools = CaseTools(vault=PersonalDataVault(secret), photos=PhotoStore(photo_dir))
+    tools = CaseTools(
+        vault=PersonalData(PrivacySettings.from_environ(keys_env(secret))), photos=PhotoStore(photo_dir)
+    )
     refs: list[str] = []
     now = dt.datetime.now(dt.UTC)
     with sessions() as session, session.begin():
@@ -209,7 +216,7 @@ def worker_env(
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "WEB_SESSION_SECRET")},
         "DATABASE_URL": url,
-        "CASES_SECRET_KEY": secret.hex(),
+        **keys_env(secret),
         "CASES_WORKER_LEASE_SECONDS": str(LEASE_SECONDS),
         "CASES_WORKER_BATCH": str(BATCH),
         "CASES_WORKER_CONCURRENCY": str(CONCURRENCY),
@@ -218,8 +225,7 @@ def worker_env(
         "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
         "SMS_API_BASE": sms.url,
     }
-    if kind == "cases":
-        return {**env, "SMS_API_TOKEN": TOKEN}
+    # `python -m cases worker` is the gateway's notice worker without its listener: same variables.
     return {
         **env,
         "GATEWAY_HOST": "127.0.0.1",
@@ -253,7 +259,7 @@ async def spawn_worker(
 def provider_key(kind: str, channel: str, key: str) -> str:
     """The idempotency key the fake sees for an outbox row: the row's own, except that the gateway's
     SMS sender derives the provider's key from "notice:<row key>" (channels/sms/adapter.py)."""
-    if kind == "gateway" and channel == "sms":
+    if channel == "sms":
         return str(uuid.uuid5(SMS_IDEMPOTENCY_NAMESPACE, f"notice:{key}"))
     return key
 

@@ -14,7 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -24,8 +24,11 @@ from channels.line.client import LineApiError, LineClient
 from channels.line.parse import parse_webhook
 from channels.line.render import render
 from channels.messages import Inbound, Outbound
-from channels.privacy import keyed_hash, log_id
 from channels.webhook import make_webhook_handler
+from privacy import hmac_hex, log_id
+
+if TYPE_CHECKING:
+    from channels.line.direct import LineDirectSender
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +81,8 @@ class LineChannel(Channel):
         return [web.post(WEBHOOK_PATH, make_webhook_handler(self))]
 
     def _optout_key(self, sender_id: str) -> str:
-        return "optout:line:" + keyed_hash(sender_id, self._secret)[:32]
+        # Keyed by the channel secret since the first release; kept so existing unfollows still hold.
+        return "optout:line:" + hmac_hex(self._secret, sender_id)[:32]
 
     async def accept(self, event: Inbound) -> None:
         # Unfollow stops pushes at once, before the queue, and case notices on every case (the case
@@ -95,6 +99,11 @@ class LineChannel(Channel):
 
     async def is_opted_out(self, event: Inbound) -> bool:
         return await self.has_unfollowed(event.sender_id)
+
+    def direct_sender(self) -> LineDirectSender:
+        from channels.line.direct import LineDirectSender
+
+        return LineDirectSender(self)
 
     async def has_unfollowed(self, sender_id: str) -> bool:
         """Whether this LINE user ("line:U…") blocked the bot (and has not re-added it since)."""

@@ -7,21 +7,23 @@ import json
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import web
 
 from channels.base import Channel, ChannelDisabled, DeliveryError, PayloadError
 from channels.context import ChannelContext
 from channels.messages import Button, Inbound, Outbound
-from channels.privacy import log_id
 from channels.settings import Settings
 from channels.sms import optout
-from channels.sms.numbers import NumberError, NumberVault, normalise
 from channels.sms.providers import GenericHttpProvider, IncomingSms, SmsProvider, TwilioProvider
 from channels.sms.render import compose, fit
 from channels.webhook import make_webhook_handler
 from nlu.characters import CLEAN_TABLE
+from privacy import PersonalData, SealError, log_id, normalize_phone
+
+if TYPE_CHECKING:
+    from channels.sms.direct import SmsDirectSender
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ class SmsSender:
     """The only way an SMS leaves the gateway: opt-out is checked here, for replies and notices alike."""
 
     def __init__(
-        self, ctx: ChannelContext, provider: SmsProvider, vault: NumberVault, optouts: optout.OptOutRegistry
+        self, ctx: ChannelContext, provider: SmsProvider, vault: PersonalData, optouts: optout.OptOutRegistry
     ):
         self._ctx = ctx
         self._provider = provider
@@ -52,15 +54,23 @@ class SmsSender:
     async def send(self, number: str, text: str, *, key: str, confirming_opt_out: bool = False) -> bool:
         """Send unless the number opted out (the STOP confirmation itself is the one exception).
 
-        Returns whether a message was handed to the provider. `key` makes retries idempotent.
+        Returns whether the provider has the message (now, or before under the same key). `key` makes
+        retries idempotent.
         """
-        sender_id = self._vault.sender_id(normalise(number))
+        return await self.deliver(number, text, key=key, confirming_opt_out=confirming_opt_out) != "opted_out"
+
+    async def deliver(
+        self, number: str, text: str, *, key: str, confirming_opt_out: bool = False
+    ) -> Literal["sent", "duplicate", "opted_out"]:
+        """`send`, telling a fresh send ("sent") from a key the provider had accepted ("duplicate")."""
+        number = normalize_phone(number)
+        sender_id = self._vault.sms_sender_id(number)
         if await self._optouts.is_opted_out(sender_id) and not confirming_opt_out:
             log.info("sms: %s has opted out; message not sent", log_id(sender_id))
-            return False
+            return "opted_out"
         idempotency_key = str(uuid.uuid5(IDEMPOTENCY_NAMESPACE, key))
-        await self._provider.send(self._ctx.http, normalise(number), text, idempotency_key)
-        return True
+        fresh = await self._provider.send(self._ctx.http, number, text, idempotency_key)
+        return "sent" if fresh else "duplicate"
 
 
 class SmsChannel(Channel):
@@ -72,7 +82,7 @@ class SmsChannel(Channel):
         *,
         inbound: Sequence[SmsProvider],
         outbound: SmsProvider,
-        vault: NumberVault,
+        vault: PersonalData,
         segment_budget: int,
     ) -> None:
         self._ctx = ctx
@@ -100,7 +110,7 @@ class SmsChannel(Channel):
                 Inbound(
                     channel="sms",
                     event_id=f"{provider.name}:{sms.message_id}",
-                    sender_id=self._vault.sender_id(sms.number),
+                    sender_id=self._vault.sms_sender_id(sms.number),
                     kind="text",
                     text=sms.text,
                     received_at=sms.received_at,
@@ -125,6 +135,11 @@ class SmsChannel(Channel):
         """Most SMS parts one outgoing message may cost (SMS_SEGMENT_BUDGET)."""
         return self._budget
 
+    def direct_sender(self) -> SmsDirectSender:
+        from channels.sms.direct import SmsDirectSender
+
+        return SmsDirectSender(self)
+
     async def accept(self, event: Inbound) -> None:
         # STOP stops every SMS at once and, when cases are configured, case notices on every case.
         # START resumes SMS replies but does NOT resubscribe case notices: those need fresh consent.
@@ -143,7 +158,7 @@ class SmsChannel(Channel):
             return
         try:
             number = self._vault.open(sealed)
-        except NumberError:
+        except SealError:
             log.warning(
                 "sms: STOP from %s without a readable number; case notices unchanged", log_id(event.sender_id)
             )
@@ -195,7 +210,7 @@ class SmsChannel(Channel):
             raise DeliveryError("no number for this SMS event", permanent=True)
         try:
             number = self._vault.open(sealed)
-        except NumberError as exc:
+        except SealError as exc:
             raise DeliveryError(str(exc), permanent=True) from None
         confirming = any(m.custom and m.custom.get(_CONFIRMATION) for m in messages)
         text, options = compose(messages)
@@ -215,8 +230,11 @@ class SmsChannel(Channel):
         )
 
 
-def _vault_secret(settings: Settings) -> str:
-    return settings.phone_hash_key or settings.sms_webhook_secret or settings.twilio_auth_token
+def _personal_data(settings: Settings) -> PersonalData:
+    """Numbers become sender ids (keyed hash) and travel sealed: both need PERSONAL_DATA_KEYS."""
+    if settings.privacy is None:
+        raise ChannelDisabled("PERSONAL_DATA_KEYS not set (it keys SMS sender ids and sealed numbers)")
+    return PersonalData(settings.privacy)
 
 
 def build(ctx: ChannelContext) -> SmsChannel:
@@ -252,7 +270,7 @@ def build(ctx: ChannelContext) -> SmsChannel:
         ctx,
         inbound=inbound,
         outbound=outbound,
-        vault=NumberVault(_vault_secret(settings)),
+        vault=_personal_data(settings),
         segment_budget=settings.sms_segment_budget,
     )
 

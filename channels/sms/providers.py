@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -23,9 +24,11 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from channels.base import DeliveryError, PayloadError, SignatureError
-from channels.sms.numbers import NumberError, normalise
+from privacy import PhoneError, normalize_phone
 
 MAX_TEXT_CHARS = 5000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +53,9 @@ class SmsProvider(ABC):
         return web.json_response({"ok": True})
 
     @abstractmethod
-    async def send(self, session: aiohttp.ClientSession, to: str, text: str, idempotency_key: str) -> None:
-        """Deliver one SMS; DeliveryError(permanent=...) when it did not go out."""
+    async def send(self, session: aiohttp.ClientSession, to: str, text: str, idempotency_key: str) -> bool:
+        """Deliver one SMS: True when the provider took it now, False when it had already accepted this
+        idempotency key (409: it went out before); DeliveryError(permanent=...) when it did not go out."""
 
 
 def _received_at(value: object) -> float:
@@ -67,13 +71,18 @@ def _received_at(value: object) -> float:
 
 async def _post(
     session: aiohttp.ClientSession, url: str, timeout: aiohttp.ClientTimeout, **kwargs: object
-) -> None:
+) -> bool:
     try:
         async with session.post(url, timeout=timeout, **kwargs) as resp:  # type: ignore[arg-type]
             if resp.status < 300:
-                return
+                return True
+            if resp.status == 409:
+                # The provider already accepted this idempotency key: a re-send after a timeout or a
+                # crash (as LINE's 409). Delivered, for replies and direct messages alike; never retried.
+                log.info("sms: provider already accepted this idempotency key; not sent again")
+                return False
             detail = (await resp.text())[:200]
-            permanent = 400 <= resp.status < 500 and resp.status not in (408, 409, 429)
+            permanent = 400 <= resp.status < 500 and resp.status not in (408, 429)
             raise DeliveryError(
                 f"SMS provider answered {resp.status}: {detail}", permanent=permanent, status=resp.status
             )
@@ -126,8 +135,8 @@ class GenericHttpProvider(SmsProvider):
         if not isinstance(number, str) or not isinstance(text, str):
             raise PayloadError("'from' and 'text' must be strings")
         try:
-            normalised = normalise(number)
-        except NumberError:
+            normalised = normalize_phone(number)
+        except PhoneError:
             raise PayloadError("'from' is not a phone number") from None
         return [
             IncomingSms(
@@ -135,10 +144,10 @@ class GenericHttpProvider(SmsProvider):
             )
         ]
 
-    async def send(self, session: aiohttp.ClientSession, to: str, text: str, idempotency_key: str) -> None:
+    async def send(self, session: aiohttp.ClientSession, to: str, text: str, idempotency_key: str) -> bool:
         body = {"to": to, "from": self._sender, "text": text, "reference": idempotency_key}
         headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": idempotency_key}
-        await _post(session, f"{self._api_base}/messages", self._timeout, json=body, headers=headers)
+        return await _post(session, f"{self._api_base}/messages", self._timeout, json=body, headers=headers)
 
 
 class TwilioProvider(SmsProvider):
@@ -181,8 +190,8 @@ class TwilioProvider(SmsProvider):
         if not sid or number is None or text is None:
             raise PayloadError("MessageSid, From and Body are required")
         try:
-            normalised = normalise(number)
-        except NumberError:
+            normalised = normalize_phone(number)
+        except PhoneError:
             raise PayloadError("'From' is not a phone number") from None
         return [IncomingSms(sid, normalised, text[:MAX_TEXT_CHARS], time.time())]
 
@@ -192,9 +201,9 @@ class TwilioProvider(SmsProvider):
             text='<?xml version="1.0" encoding="UTF-8"?><Response></Response>', content_type="text/xml"
         )
 
-    async def send(self, session: aiohttp.ClientSession, to: str, text: str, idempotency_key: str) -> None:
+    async def send(self, session: aiohttp.ClientSession, to: str, text: str, idempotency_key: str) -> bool:
         url = f"{self._api_base}/2010-04-01/Accounts/{self._account_sid}/Messages.json"
         credentials = base64.b64encode(f"{self._account_sid}:{self._auth_token}".encode()).decode("ascii")
         headers = {"Authorization": f"Basic {credentials}", "I-Twilio-Idempotency-Token": idempotency_key}
         form = {"To": to, "From": self._sender, "Body": text}
-        await _post(session, url, self._timeout, data=form, headers=headers)
+        return await _post(session, url, self._timeout, data=form, headers=headers)

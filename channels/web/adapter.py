@@ -14,20 +14,23 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from channels.base import Channel, ChannelDisabled, PayloadError, SignatureError
 from channels.context import ChannelContext
 from channels.messages import Inbound, Outbound
-from channels.privacy import log_id
 from channels.web.config import WebSettings
 from channels.web.history import Entry, HistoryStore, MemoryHistoryStore, RedisHistoryStore
 from channels.web.hub import ConnectionHub
 from channels.web.relay import LiveRelay
 from channels.web.session import SessionSigner
 from channels.web.socket import ChatSocket
+from privacy import log_id
+
+if TYPE_CHECKING:
+    from channels.web.direct import WebDirectSender
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +149,15 @@ class WebChannel(Channel):
                     max_entries=self._settings.history_entries, ttl_seconds=self._settings.history_ttl_seconds
                 )
         return self._history
+
+    def direct_sender(self) -> WebDirectSender | None:
+        """Only where the chat is served: a process without sockets (`python -m cases worker`) cannot
+        reach a browser, so web notices wait in the outbox for the gateway."""
+        if self._context is None or self._context.detached:
+            return None
+        from channels.web.direct import WebDirectSender
+
+        return WebDirectSender(self)
 
     def routes(self) -> Sequence[Any]:
         return (

@@ -7,18 +7,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
+from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cases.agency_keys import issue_key
 from cases.fakes import FakeLineApi, FakeSmsApi
 from cases.models import Agency, Case, Delivery, OutboxMessage
-from cases.notifier import HttpSmsNotifier, LinePushNotifier, Notifier
 from cases.photos import PhotoStore
 from cases.render import render_sms, sms_segments
 from cases.service import (
@@ -32,14 +33,21 @@ from cases.service import (
     opt_out,
 )
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
 from cases.worker import OutboxWorker
+from channels import keys
+from channels.app import create_app
+from channels.delivery import DirectSender
+from channels.notices import direct_senders
+from channels.settings import Settings
+from channels.sms.adapter import IDEMPOTENCY_NAMESPACE
+from privacy import PersonalData
 
 LINE_USER = "line:U00000000000000000000000000000001"
 PHONE = "0812345678"
 # 12:00 in Bangkok: outside SMS quiet hours.
 NOON_BKK = dt.datetime(2026, 11, 25, 5, 0, tzinfo=dt.UTC)
 TOKEN = "fake-provider-token"
+LINE_AND_SMS = {"line": "channels.line.adapter:build", "sms": "channels.sms.adapter:build"}
 
 
 class Clock:
@@ -70,46 +78,48 @@ async def fake_sms(aiohttp_server: Any) -> FakeSmsApi:
 
 
 @pytest.fixture
-def worker_settings(settings: CasesSettings, fake_line: FakeLineApi, fake_sms: FakeSmsApi) -> CasesSettings:
-    return dataclasses.replace(
-        settings,
+def worker_settings(settings: CasesSettings) -> CasesSettings:
+    return dataclasses.replace(settings, lease_seconds=30, max_attempts=4)
+
+
+@pytest.fixture
+async def senders(
+    settings: CasesSettings, fake_line: FakeLineApi, fake_sms: FakeSmsApi, tmp_path: Path
+) -> AsyncIterator[dict[str, DirectSender]]:
+    """The gateway's LINE and SMS adapters, pointed at the fakes: the only senders there are."""
+    gateway = Settings(
+        state_dir=str(tmp_path),
+        line_channel_secret="line-secret",
+        line_channel_access_token=TOKEN,
         line_api_base=fake_line.url,
-        line_access_token=TOKEN,
+        sms_webhook_secret="sms-secret",
         sms_api_base=fake_sms.url,
-        sms_api_token=TOKEN,
-        lease_seconds=30,
-        max_attempts=4,
+        sms_api_key=TOKEN,
+        privacy=settings.privacy,
     )
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def notifiers(worker_settings: CasesSettings, http: aiohttp.ClientSession) -> dict[str, Notifier]:
-    return {
-        "line": LinePushNotifier(http, worker_settings.line_api_base, TOKEN),
-        "sms": HttpSmsNotifier(http, worker_settings.sms_api_base or "", TOKEN),
-    }
+    app = create_app(gateway, channel_factories=LINE_AND_SMS, subapps={}, run_worker=False)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        yield direct_senders(app[keys.CHANNELS])
+    finally:
+        await runner.cleanup()
 
 
 @pytest.fixture
 def tools(worker_settings: CasesSettings) -> CaseTools:
     return CaseTools(
-        vault=PersonalDataVault(worker_settings.secret_key), photos=PhotoStore(worker_settings.photo_dir)
+        vault=PersonalData(worker_settings.privacy), photos=PhotoStore(worker_settings.photo_dir)
     )
 
 
 @pytest.fixture
 def make_worker(
-    worker_settings: CasesSettings, sessions: sessionmaker[Session], notifiers: dict[str, Notifier]
+    worker_settings: CasesSettings, sessions: sessionmaker[Session], senders: dict[str, DirectSender]
 ) -> Callable[..., OutboxWorker]:
     def make(clock: Clock, name: str = "w1", **overrides: Any) -> OutboxWorker:
         cfg = dataclasses.replace(worker_settings, **overrides)
-        return OutboxWorker(cfg, sessions, notifiers, worker_id=name, clock=clock)
+        return OutboxWorker(cfg, sessions, senders, worker_id=name, clock=clock)
 
     return make
 
@@ -190,7 +200,12 @@ async def test_worker_delivers_one_line_push_and_one_sms(
     with sessions() as session:
         rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         assert [r.state for r in rows] == ["sent", "sent"]
-        assert {r.idempotency_key for r in rows} == {line.key, sms.key}
+        # LINE gets the row's key as X-Line-Retry-Key; the SMS provider a key derived from it (the
+        # gateway's SmsSender derives every provider key the same way, replies included).
+        assert line.key in {r.idempotency_key for r in rows}
+        assert sms.key in {
+            str(uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"notice:{r.idempotency_key}")) for r in rows
+        }
         log = session.scalars(select(Delivery)).all()
         assert sorted(d.result for d in log) == ["sent", "sent"]
 
@@ -328,7 +343,7 @@ async def test_sms_waits_for_the_end_of_quiet_hours_unless_urgent(
     assert len(fake_sms.accepted) == 2 and outbox_states(sessions).count("sent") == 4
 
 
-async def test_rows_for_channels_without_a_notifier_wait(
+async def test_rows_for_channels_without_a_sender_wait(
     sessions: sessionmaker[Session], tools: CaseTools, make_worker: Any
 ) -> None:
     ref = new_case(sessions, tools, (NewContact("web", sender_id="web:session-abc", notify=True),))

@@ -29,25 +29,24 @@ from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.fakes import FakeSmsApi
 from cases.models import Case, CaseContact, Delivery, NotificationOptOut, OutboxMessage, as_utc
-from cases.notifier import Notice
 from cases.photos import PhotoStore
 from cases.render import render_sms
 from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
 from channels import keys
 from channels.app import create_app
 from channels.line.adapter import LineChannel
-from channels.notices import CaseNotices, build_notifiers
+from channels.messages import Outbound
+from channels.notices import CaseNotices, direct_senders
 from channels.settings import Settings
 from channels.sms import optout
 from channels.sms.adapter import SmsChannel
-from channels.sms.notices import within_budget
-from channels.sms.numbers import NumberVault
+from channels.sms.direct import within_budget
 from channels.sms.render import segments
 from channels.web.adapter import WebChannel
 from channels.web.config import WebSettings
-from tests.channels.conftest import LINE_SECRET, SMS_SECRET, eventually
+from privacy import PersonalData
+from tests.channels.conftest import LINE_SECRET, PRIVACY, SMS_SECRET, eventually
 from tests.channels.fakes import FakeLine, FakeSmsProvider
 from tests.channels.line_payloads import body_of, signed_headers
 from tests.channels.test_sms_webhook import generic_body, generic_headers
@@ -55,7 +54,6 @@ from tests.channels.web.webchat_fakes import open_chat
 from tests.databases import throwaway_database
 
 AGENCY = "bkk-district"
-PHONE_KEY = "test-phone-hash-key"
 WEB_SECRET = "case-notice-web-secret-0123456789"
 CONSENT = NewConsent(wording="ยินยอมให้ส่งความคืบหน้าเรื่องนี้ทาง LINE/SMS/แชต", given_at=dt.datetime.now(dt.UTC))
 # Asia/Bangkok is UTC+7: 22:30 there is 15:30 UTC, inside SMS quiet hours (21:00-08:00).
@@ -77,7 +75,7 @@ def cases_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 def cases_settings(cases_url: str, tmp_path: Path) -> CasesSettings:
     return CasesSettings(
         database_url=cases_url,
-        secret_key=secrets.token_bytes(32),
+        privacy=PRIVACY,  # one PERSONAL_DATA_KEYS for the gateway and the registry
         photo_dir=tmp_path / "photos",
         idle_poll_seconds=0.05,
         backoff_base_seconds=0.05,
@@ -108,7 +106,7 @@ def gateway_settings(base_settings: Settings, fake_sms: FakeSmsProvider) -> Sett
         sms_api_base=fake_sms.url,
         sms_api_key="test-sms-api-key",
         sms_sender="4567",
-        phone_hash_key=PHONE_KEY,
+        privacy=PRIVACY,
         web=WebSettings(session_secret=WEB_SECRET),
     )
 
@@ -148,7 +146,7 @@ def thai_mobile() -> tuple[str, str]:
 def file_case(
     sessions: sessionmaker[Session], settings: CasesSettings, tmp_path: Path, *contacts: NewContact
 ) -> str:
-    tools = CaseTools(vault=PersonalDataVault(settings.secret_key), photos=PhotoStore(tmp_path / "photos"))
+    tools = CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(tmp_path / "photos"))
     new = NewCase(kind="application", service_id="id_card_renew", contacts=contacts, consent=CONSENT)
     with sessions() as session, session.begin():
         return create_case(session, AGENCY, new, tools).reference
@@ -274,8 +272,8 @@ async def test_a_retry_after_a_line_500_reuses_the_retry_key_and_never_duplicate
     assert [d["retry_key"] for d in pushes_to(fake_line, user)] == [key]
     assert delivery_log(sessions, key) == ["retry", "sent"]
     # A worker that crashed after LINE took the push sends it again with the same key: LINE says 409.
-    notifier = build_notifiers(client.app[keys.CHANNELS])["line"]
-    again = await notifier.send(Notice(key, f"line:{user}", "ซ้ำ"))
+    sender = direct_senders(client.app[keys.CHANNELS])["line"]
+    again = await sender.send_to(f"line:{user}", [Outbound(text="ซ้ำ")], key)
     assert (again.outcome, again.http_status) == ("duplicate", 409)
     assert len(pushes_to(fake_line, user)) == 1 and fake_line.errors == []
 
@@ -294,8 +292,8 @@ async def test_a_retry_after_an_sms_provider_error_sends_one_sms(
     [key] = set_status(sessions, reference)
     await all_settled(sessions, reference)
     assert delivery_log(sessions, key) == ["retry", "sent"]
-    notifier = build_notifiers(client.app[keys.CHANNELS])["sms"]
-    await notifier.send(Notice(key, e164, "ซ้ำ"))  # same key: the provider drops the repeat
+    sender = direct_senders(client.app[keys.CHANNELS])["sms"]
+    await sender.send_to(e164, [Outbound(text="ซ้ำ")], key)  # same key: the provider drops the repeat
     assert len(fake_sms.texts_to(e164)) == 1
 
 
@@ -315,7 +313,9 @@ async def test_an_sms_resent_after_a_crash_that_the_provider_answers_409_is_reco
     [key] = set_status(sessions, reference)
     # The worker that crashed: the provider took its send, but the outbox row was never closed.
     crashed = await gateway({"sms_api_base": provider.url}, run_notices=False)
-    sent = await build_notifiers(crashed.app[keys.CHANNELS])["sms"].send(Notice(key, e164, "แจ้งแล้ว"))
+    sent = await direct_senders(crashed.app[keys.CHANNELS])["sms"].send_to(
+        e164, [Outbound(text="แจ้งแล้ว")], key
+    )
     assert sent.outcome == "sent"
     await gateway({"sms_api_base": provider.url})  # the next worker claims the row again
     [row] = await all_settled(sessions, reference)
@@ -404,7 +404,7 @@ async def test_an_opt_out_known_only_to_the_gateway_still_blocks_the_notice(
     channels = client.app[keys.CHANNELS]
     sms: SmsChannel = channels["sms"]  # type: ignore[assignment]
     line: LineChannel = channels["line"]  # type: ignore[assignment]
-    await sms.optouts.opt_out(NumberVault(PHONE_KEY).sender_id(e164))
+    await sms.optouts.opt_out(PersonalData(PRIVACY).sms_sender_id(e164))
     await client.app[keys.STORE].set(line._optout_key(f"line:{user}"), "1")
     reference = file_case(
         sessions,
@@ -432,7 +432,9 @@ async def test_sms_waits_for_the_morning_in_quiet_hours_unless_urgent(
     client = await gateway(run_notices=False)  # this test drives the worker with its own clock
     assert keys.NOTICE_WORKER not in client.app
     now = NIGHT_BKK
-    notices = CaseNotices(dataclasses.replace(cases_settings, quiet_start_hour=21, quiet_end_hour=8))
+    notices = CaseNotices(
+        dataclasses.replace(cases_settings, quiet_start_hour=21, quiet_end_hour=8), client.app[keys.DATABASE]
+    )
     worker = notices.worker(client.app[keys.CHANNELS], clock=lambda: now)
     typed, e164 = thai_mobile()
     reference = file_case(sessions, cases_settings, tmp_path, NewContact("sms", phone=typed, notify=True))
@@ -454,7 +456,6 @@ async def test_sms_waits_for_the_morning_in_quiet_hours_unless_urgent(
     assert delivery_log(sessions, calm) == ["deferred_quiet_hours", "sent"]
     texts = fake_sms.texts_to(e164)
     assert len(texts) == 2 and "กำลังตรวจสอบ" in texts[1]
-    notices.close()
 
 
 @pytest.mark.parametrize("redis_url", ["redis://127.0.0.1:6379/0", ""], ids=["redis", "in-process"])
@@ -477,8 +478,8 @@ async def test_a_web_notice_waits_in_the_transcript_for_the_next_visit_and_is_st
     [key] = set_status(sessions, reference)
     await all_settled(sessions, reference)
     # A retry of the same notice (a crash before the worker recorded it) is not added again.
-    notifier = build_notifiers(client.app[keys.CHANNELS])["web"]
-    assert (await notifier.send(Notice(key, f"web:{session_id}", "ซ้ำ"))).outcome == "sent"
+    sender = direct_senders(client.app[keys.CHANNELS])["web"]
+    assert (await sender.send_to(f"web:{session_id}", [Outbound(text="ซ้ำ")], key)).outcome == "sent"
     back = await open_chat(client, token)
     notices = [e for e in back.history if e.get("notice")]
     assert len(notices) == 1 and reference in notices[0]["text"]
@@ -488,11 +489,11 @@ async def test_a_web_notice_waits_in_the_transcript_for_the_next_visit_and_is_st
 
 async def test_bad_recipients_are_rejected_without_sending(gateway: Any, fake_line: FakeLine) -> None:
     client = await gateway(run_notices=False)
-    notifiers = build_notifiers(client.app[keys.CHANNELS])
+    senders = direct_senders(client.app[keys.CHANNELS])
     key = str(uuid.uuid4())
-    assert (await notifiers["line"].send(Notice(key, "line:C123", "x"))).outcome == "rejected"
-    assert (await notifiers["sms"].send(Notice(key, "not-a-number", "x"))).outcome == "rejected"
-    assert (await notifiers["web"].send(Notice(key, "web:", "x"))).outcome == "rejected"
+    assert (await senders["line"].send_to("line:C123", [Outbound(text="x")], key)).outcome == "rejected"
+    assert (await senders["sms"].send_to("not-a-number", [Outbound(text="x")], key)).outcome == "rejected"
+    assert (await senders["web"].send_to("web:", [Outbound(text="x")], key)).outcome == "rejected"
     assert fake_line.deliveries == []
 
 
@@ -533,16 +534,17 @@ async def test_stop_from_a_number_no_case_can_hold_is_still_honoured(
     ).status == 200
     await eventually(lambda: fake_sms.texts_to("+447700900123") == [optout.STOP_CONFIRMATION])
     sms: SmsChannel = client.app[keys.CHANNELS]["sms"]  # type: ignore[assignment]
-    assert await sms.optouts.is_opted_out(NumberVault(PHONE_KEY).sender_id("+447700900123"))
+    assert await sms.optouts.is_opted_out(PersonalData(PRIVACY).sms_sender_id("+447700900123"))
     with sessions() as session:
         assert session.scalars(select(NotificationOptOut)).all() == []
 
 
-def test_python_m_channels_delivers_notices_only_with_a_cases_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    from channels.__main__ import _case_settings
+def test_python_m_channels_delivers_notices_only_with_a_cases_key() -> None:
+    """The entry point's configuration has the case registry's part only with a key (then the gateway
+    delivers notices); without one it is None, with the reason for the one log line."""
+    from appconfig import AppSettings
 
-    monkeypatch.delenv("CASES_SECRET_KEY", raising=False)
-    assert _case_settings() is None
-    monkeypatch.setenv("CASES_SECRET_KEY", secrets.token_hex(32))
-    settings = _case_settings()
-    assert settings is not None and len(settings.secret_key) == 32
+    assert AppSettings.from_environ({}).cases is None
+    assert "PERSONAL_DATA_KEYS" in AppSettings.from_environ({}).off["cases"]
+    settings = AppSettings.from_environ({"CASES_SECRET_KEY": secrets.token_hex(32)}).cases
+    assert settings is not None and settings.privacy.legacy_cases_key is not None

@@ -150,7 +150,7 @@ async def test_sub_apps_are_mounted_and_share_the_gateway_resources(base_setting
             {"shared_session": not session.closed, "port": request.config_dict[keys.SETTINGS].port}
         )
 
-    def staff(settings) -> web.Application:
+    def staff(config, engine) -> web.Application:
         sub = web.Application()
         sub.router.add_get("/whoami", whoami)
         return sub

@@ -1,36 +1,47 @@
 """The gateway serves the staff console, open data and the agency case API on its own port.
 
-Each sub-app reads its settings once at start-up; one whose secret is missing is switched off with
-one log line while the channels keep working.
+Each sub-app gets its part of the process's configuration (appconfig.AppSettings, read once by the
+entry point) and the process's one engine; one whose secret is missing is switched off with one log
+line while the channels keep working.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 from pathlib import Path
 
 import pytest
 
+from appconfig import AppSettings
 from channels.app import create_app
 from channels.settings import Settings
 from db.migrate import upgrade
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def database(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'gateway.db'}"
     upgrade(url)
-    monkeypatch.setenv("DATABASE_URL", url)
     return url
 
 
+def configuration(base_settings: Settings, environ: dict[str, str]) -> AppSettings:
+    """What `python -m channels` reads from this environment, with the test's gateway settings."""
+    return dataclasses.replace(AppSettings.from_environ(environ), gateway=base_settings)
+
+
 async def test_subapps_are_mounted_on_the_gateway(
-    base_settings: Settings, database: str, aiohttp_client, monkeypatch: pytest.MonkeyPatch
+    base_settings: Settings, database: str, aiohttp_client
 ) -> None:
-    monkeypatch.setenv("STAFF_SESSION_SECRET", secrets.token_hex(32))
-    monkeypatch.setenv("CASES_SECRET_KEY", secrets.token_hex(32))
-    client = await aiohttp_client(create_app(base_settings, channel_factories={}))
+    environ = {
+        "DATABASE_URL": database,
+        "STAFF_SESSION_SECRET": secrets.token_hex(32),
+        "CASES_SECRET_KEY": secrets.token_hex(32),
+    }
+    config = configuration(base_settings, environ)
+    client = await aiohttp_client(create_app(config, channel_factories={}, run_notices=False))
 
     signin = await client.get("/staff/", allow_redirects=True)
     assert signin.status == 200
@@ -50,12 +61,13 @@ async def test_subapps_are_mounted_on_the_gateway(
 
 
 async def test_subapp_without_its_secret_is_switched_off_with_one_line(
-    base_settings: Settings, database: str, aiohttp_client, monkeypatch: pytest.MonkeyPatch, caplog
+    base_settings: Settings, database: str, aiohttp_client, caplog
 ) -> None:
-    monkeypatch.delenv("STAFF_SESSION_SECRET", raising=False)
-    monkeypatch.setenv("CASES_SECRET_KEY", secrets.token_hex(32))
+    config = configuration(
+        base_settings, {"DATABASE_URL": database, "CASES_SECRET_KEY": secrets.token_hex(32)}
+    )
     caplog.set_level(logging.WARNING, logger="channels.app")
-    client = await aiohttp_client(create_app(base_settings, channel_factories={}))
+    client = await aiohttp_client(create_app(config, channel_factories={}, run_notices=False))
 
     disabled = [r.getMessage() for r in caplog.records if "disabled" in r.getMessage()]
     assert len(disabled) == 1

@@ -44,6 +44,7 @@ from channels.settings import Settings  # noqa: E402
 from channels.web.config import WebSettings  # noqa: E402
 from channels.worker import APOLOGY  # noqa: E402
 from nlu.case_ref import parse_case_ref  # noqa: E402
+from privacy import PrivacySettings  # noqa: E402
 from tests.channels.conftest import LINE_SECRET, REDIS_URL, SMS_SECRET, eventually  # noqa: E402
 from tests.channels.fakes import FakeLine, FakeSmsProvider  # noqa: E402
 from tests.channels.line_payloads import body_of, signed_headers, text_event  # noqa: E402
@@ -54,7 +55,7 @@ from tests.databases import throwaway_database  # noqa: E402
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 REFERENCE = re.compile(r"(?:AP|CM)\d{2}-\d{4}-\d{4}")
-PHONE_KEY = "e2e-phone-hash-key"
+KEYS = PrivacySettings.generate()  # one PERSONAL_DATA_KEYS for the action server and the gateway
 WEB_SECRET = "e2e-web-session-secret-0123456789"
 DESCRIPTION = "ไฟถนนดับทั้งซอยมาสามวันแล้ว"
 ADDRESS = "ซอยพหลโยธิน 24 เขตจตุจักร"
@@ -114,9 +115,8 @@ def stack(request: pytest.FixtureRequest, line_content: str) -> Iterator[dict[st
                 {
                     "ACTION_PORT": str(action_port),
                     "DATABASE_URL": database_url,
-                    "CASES_SECRET_KEY": secret,
+                    **KEYS.to_environ(),
                     "CASES_PHOTO_DIR": str(workdir / "photos"),
-                    "PHONE_HASH_KEY": PHONE_KEY,  # opens the number the gateway seals for SMS
                     "LINE_API_DATA_BASE": line_content,
                     "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
                 }
@@ -189,7 +189,7 @@ async def gateway(
 ) -> AsyncIterator[TestClient]:
     cases = CasesSettings(
         database_url=stack["database_url"],
-        secret_key=bytes.fromhex(stack["secret"]),
+        privacy=KEYS,
         photo_dir=stack["workdir"] / "photos",
         idle_poll_seconds=0.1,
         # Tests run at any hour: SMS quiet hours (tested on their own) would hold the notice till 08:00.
@@ -209,7 +209,7 @@ async def gateway(
         sms_api_base=fake_sms.url,
         sms_api_key="e2e-sms-key",
         sms_sender="4567",
-        phone_hash_key=PHONE_KEY,
+        privacy=KEYS,
         web=WebSettings(session_secret=WEB_SECRET),
     )
     app = create_app(
@@ -219,7 +219,7 @@ async def gateway(
             "sms": "channels.sms.adapter:build",
             "web": "channels.web.adapter:build",
         },
-        subapps={"/api/v1": lambda _settings: create_case_api(cases)},
+        subapps={"/api/v1": lambda _config, engine: create_case_api(cases, engine=engine)},
         cases=cases,
     )
     client: TestClient = await aiohttp_client(app)

@@ -8,6 +8,7 @@ import dataclasses
 
 import aiohttp
 
+from appconfig import AppSettings
 from channels.app import create_app as create_gateway
 from channels.settings import Settings
 from knowledge.seedfile import dump_record, load_dir
@@ -17,14 +18,12 @@ from tests.staff.staff_helpers import SECRET, add_user, page_token, post, sign_i
 SUBAPPS = {"/staff/": "staff.web:gateway_subapp", "/open-data/": "knowledge.open_data:gateway_subapp"}
 
 
-async def test_console_and_open_data_through_the_gateway(
-    aiohttp_client, monkeypatch, db_url, engine, tmp_path
-):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("STAFF_SESSION_SECRET", SECRET)
-    monkeypatch.setenv("STAFF_COOKIE_SECURE", "false")
+async def test_console_and_open_data_through_the_gateway(aiohttp_client, db_url, engine, tmp_path):
+    environ = {"DATABASE_URL": db_url, "STAFF_SESSION_SECRET": SECRET, "STAFF_COOKIE_SECURE": "false"}
     settings = Settings(redis_url="", state_dir=str(tmp_path))
-    gateway = create_gateway(settings, channel_factories={}, subapps=SUBAPPS, run_worker=False)
+    config = dataclasses.replace(AppSettings.from_environ(environ), gateway=settings)
+    # The gateway's one engine is the test's: the console and open data open none of their own.
+    gateway = create_gateway(config, channel_factories={}, subapps=SUBAPPS, run_worker=False, engine=engine)
     client = await aiohttp_client(gateway)
     add_user(engine, "rev1", Role.REVIEWER)
     assert (await sign_in(client, "rev1")).status == 303
