@@ -12,6 +12,7 @@ errors (SettingsError): the process must not start with them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -74,11 +75,17 @@ class AppSettings:
                 off[name] = str(exc)
                 return None
 
+        gateway = GatewaySettings.from_env(env)
+        privacy = part("privacy", PrivacySettings.from_environ_if_set)
+        cases = part("cases", CasesSettings.from_environ)
+        if privacy is not None:  # one key object for the whole process, not one per feature
+            gateway = dataclasses.replace(gateway, privacy=privacy)
+            cases = dataclasses.replace(cases, privacy=privacy) if cases is not None else None
         return cls(
             database_url=database_url(env),
-            gateway=GatewaySettings.from_env(env),
-            privacy=part("privacy", PrivacySettings.from_environ_if_set),
-            cases=part("cases", CasesSettings.from_environ),
+            gateway=gateway,
+            privacy=privacy,
+            cases=cases,
             staff=part("staff", StaffSettings.from_env),
             open_data=part("open_data", OpenDataSettings.from_env),
             knowledge=part("knowledge", KnowledgeSettings.from_environ),

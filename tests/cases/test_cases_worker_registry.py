@@ -230,4 +230,5 @@ def test_settings_for_the_worker_are_one_object(settings: CasesSettings) -> None
         {"DATABASE_URL": settings.database_url, **settings.privacy.to_environ()}
     )
     assert config.cases is not None and config.cases.database_url == config.database_url
+    assert config.privacy is not None and config.cases.privacy is config.privacy is config.gateway.privacy
     assert dataclasses.is_dataclass(config.gateway) and config.gateway.worker_enabled
