@@ -5,7 +5,7 @@ SHELL := /bin/bash
 RASA := .venv-rasa/bin
 APP := .venv/bin
 
-.PHONY: setup train run test test-unit test-rasa lint format bench clean
+.PHONY: setup train run test test-unit test-rasa lint format bench clean rotate-keys
 
 setup:
 	@bash scripts/setup_envs.sh
@@ -30,6 +30,13 @@ format: setup
 
 bench: train
 	@bash bench/run.sh
+
+# Re-seal every stored personal-data value under the first key of PERSONAL_DATA_KEYS (privacy/README.md).
+# Keys from the environment, else the ones `make run` generated under var/secrets/.
+rotate-keys: setup
+	@for name in PERSONAL_DATA_KEYS CASES_SECRET_KEY; do \
+	  if [ -z "$${!name:-}" ] && [ -s var/secrets/$$name ]; then export $$name="$$(cat var/secrets/$$name)"; fi; \
+	done; $(APP)/python -m db.migrate && $(APP)/python -m privacy rotate-keys
 
 clean:
 	rm -rf .venv .venv-rasa models/*.tar.gz models/.fingerprint var results

@@ -1,8 +1,9 @@
 """What the case actions share, built once at start-up: case settings and tools, and who is asking.
 
-The cases feature needs CASES_SECRET_KEY (it keys the hashes and encryption of contact data). Without
-it the runtime is None and every case action says plainly that the service is not available here,
-instead of failing the whole action server. `make run` generates the key under var/secrets/.
+The cases feature needs PERSONAL_DATA_KEYS (privacy/README.md: it keys the hashes and encryption of
+contact data; the legacy CASES_SECRET_KEY is still accepted). Without it the runtime is None and every
+case action says plainly that the service is not available here, instead of failing the whole action
+server. `make run` generates the key under var/secrets/.
 """
 
 from __future__ import annotations
@@ -17,23 +18,24 @@ from rasa_sdk import Tracker
 from cases.photos import PhotoStore
 from cases.service import CaseTools
 from cases.settings import CasesSettings, SettingsError
-from cases.vault import PersonalDataVault
-from channels.sms.numbers import NumberError, NumberVault
+from privacy import PersonalData, SealError
 
 log = logging.getLogger(__name__)
 
-# The gateway's SMS adapter seals the citizen's number under this key (see channels/sms/adapter.py
-# `_vault_secret`: PHONE_HASH_KEY, else SMS_WEBHOOK_SECRET, else TWILIO_AUTH_TOKEN) and passes the
-# sealed token to Rasa as metadata["extra"]["n"]; only a case that must be answered by SMS opens it.
+# The gateway's SMS adapter seals the citizen's number with the same PersonalData keyring (one
+# setting, PERSONAL_DATA_KEYS, read by both processes) and passes the sealed token to Rasa as
+# metadata["extra"]["n"]; only a case that must be answered by SMS opens it.
 NAMESPACED_CHANNELS = frozenset({"line", "sms", "web"})  # the gateway's sender ids: "<channel>:<id>"
-_SMS_SECRET_VARIABLES = ("PHONE_HASH_KEY", "SMS_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN")
 
 
 @dataclass(frozen=True, slots=True)
 class CaseRuntime:
     settings: CasesSettings
     tools: CaseTools
-    sms_numbers: NumberVault | None
+
+    @property
+    def personal_data(self) -> PersonalData:
+        return self.tools.vault
 
 
 def build_case_runtime(environ: Mapping[str, str]) -> CaseRuntime | None:
@@ -43,13 +45,12 @@ def build_case_runtime(environ: Mapping[str, str]) -> CaseRuntime | None:
         log.warning("case actions unavailable: %s", exc)
         return None
     tools = CaseTools(
-        vault=PersonalDataVault(settings.secret_key),
+        vault=PersonalData(settings.privacy),
         photos=PhotoStore(settings.photo_dir),
         max_photo_bytes=settings.max_photo_bytes,
         max_photos=settings.max_photos,
     )
-    secret = next((environ[name] for name in _SMS_SECRET_VARIABLES if environ.get(name)), "")
-    return CaseRuntime(settings=settings, tools=tools, sms_numbers=NumberVault(secret) if secret else None)
+    return CaseRuntime(settings=settings, tools=tools)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +90,9 @@ def asker_of(tracker: Tracker, runtime: CaseRuntime | None) -> Asker:
     channel = str(metadata.get("channel") or fallback or "rest")
     number = None
     sealed = (metadata.get("extra") or {}).get("n") if isinstance(metadata.get("extra"), dict) else None
-    if channel == "sms" and sealed and runtime is not None and runtime.sms_numbers is not None:
+    if channel == "sms" and sealed and runtime is not None:
         try:
-            number = runtime.sms_numbers.open(str(sealed))
-        except NumberError:
+            number = runtime.personal_data.open(str(sealed))
+        except SealError:
             log.warning("sms: sealed number could not be opened (key mismatch with the gateway?)")
     return Asker(channel=channel, sender_id=sender_id, sms_number=number)

@@ -39,7 +39,6 @@ from actions.form_reset import COMPLAINT_SLOTS, clear_events
 from actions.line_content import ContentError, ContentTooLarge, LineContentClient, LineContentSettings
 from actions.replies import COMPLAINT_CATEGORIES, NO_PHOTO_LABEL
 from cases.complaint_routing import ComplaintRoute, ensure_agency, route_for
-from cases.contacts import ContactError, check_sender_id
 from cases.geo import inside_thailand
 from cases.models import utcnow
 from cases.photos import PhotoError, PhotoStore, check_photo, sniff_image_type
@@ -55,6 +54,7 @@ from cases.service import (
     lift_opt_outs,
 )
 from nlu.pii import mask
+from privacy import ContactError, check_sender_id
 
 log = logging.getLogger(__name__)
 

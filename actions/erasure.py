@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of
 from actions.context import ActionContext
-from cases.contacts import ContactError
 from cases.erasure import erase_contact_data
+from privacy import ContactError
 
 log = logging.getLogger(__name__)
 

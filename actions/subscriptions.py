@@ -41,7 +41,6 @@ from actions.case_status import (
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.replies import Button
-from cases.contacts import ContactError, check_sender_id
 from cases.service import (
     AskerKeys,
     NewConsent,
@@ -50,6 +49,7 @@ from cases.service import (
     subscribe_asker,
     unsubscribe_asker,
 )
+from privacy import ContactError, check_sender_id
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cases.contacts import normalize_thai_phone
 from cases.models import CaseContact, Consent, NotificationOptOut, OutboxMessage, utcnow
-from cases.vault import PersonalDataVault
+from privacy import PersonalData, normalize_thai_phone
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ ERASED_REASON = "contact_erased"
 
 def erase_contact_data(
     session: Session,
-    vault: PersonalDataVault,
+    vault: PersonalData,
     channel: str,
     sender_id: str,
     phone: str | None = None,

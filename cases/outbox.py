@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from cryptography.exceptions import InvalidTag
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from cases.models import CaseContact, Delivery, NotificationOptOut, OutboxMessage, as_utc
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
+from privacy import PersonalData, SealError
 
 Result = Literal["sent", "duplicate", "retry", "rejected", "skipped", "deferred"]
 
@@ -51,7 +50,7 @@ class Attempt:
 
 
 def _recipient(
-    contact: CaseContact | None, opted_out: set[tuple[str, str]], vault: PersonalDataVault
+    contact: CaseContact | None, opted_out: set[tuple[str, str]], vault: PersonalData
 ) -> tuple[str | None, str | None]:
     """(address, None) to deliver, or (None, reason) to skip; checked at delivery time, not at enqueue."""
     if contact is None:
@@ -65,8 +64,8 @@ def _recipient(
     if token is None:
         return None, "no_address"
     try:
-        return vault.decrypt(token), None
-    except (InvalidTag, ValueError):
+        return vault.open(token), None
+    except SealError:
         return None, "undecryptable"
 
 
@@ -78,7 +77,7 @@ def claim_due(
     limit: int,
     lease_seconds: float,
     channels: Collection[str],
-    vault: PersonalDataVault,
+    vault: PersonalData,
 ) -> list[ClaimedNotice]:
     due = (
         select(OutboxMessage.id)

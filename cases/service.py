@@ -16,7 +16,6 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cases.contacts import ContactError, check_sender_id, normalize_thai_phone
 from cases.geo import inside_thailand
 from cases.models import (
     Case,
@@ -31,10 +30,10 @@ from cases.models import (
     utcnow,
 )
 from cases.photos import PhotoError, PhotoStore, check_photo
-from cases.vault import PersonalDataVault
 from nlu.case_ref import make_case_ref, parse_case_ref
 from nlu.characters import INVISIBLE_TABLE
 from nlu.pii import mask
+from privacy import ContactError, PersonalData, check_sender_id, normalize_thai_phone
 
 KIND_CODES: dict[str, str] = {"application": "AP", "complaint": "CM"}
 STATUSES: tuple[str, ...] = (
@@ -113,7 +112,7 @@ class StatusChange:
 class CaseTools:
     """The collaborators every write needs, built once per process."""
 
-    vault: PersonalDataVault
+    vault: PersonalData  # keyed hashes and sealing of contact data (privacy/)
     photos: PhotoStore
     max_photo_bytes: int = 2_000_000
     max_photos: int = 3
@@ -159,14 +158,14 @@ def _add_contacts(case: Case, contacts: tuple[NewContact, ...], tools: CaseTools
             if contact.sender_id is not None:
                 sender = check_sender_id(contact.channel, contact.sender_id)
                 row.sender_hash = vault.keyed_hash("sender", sender)
-                row.sender_enc = vault.encrypt(sender)
+                row.sender_enc = vault.seal(sender)
             if contact.phone is not None:
                 phone = normalize_thai_phone(contact.phone)
                 row.phone_hash = vault.keyed_hash("phone", phone)
                 row.phone_last4 = phone[-4:]
                 # Only an SMS contact that wants updates needs the full number back.
                 if contact.channel == "sms" and contact.notify:
-                    row.phone_enc = vault.encrypt(phone)
+                    row.phone_enc = vault.seal(phone)
         except ContactError as exc:
             raise CaseInputError(where, str(exc)) from exc
         if contact.channel in ("line", "web") and contact.sender_id is None:
@@ -296,7 +295,7 @@ class AskerKeys:
     phone_hash: str | None = None
 
     @classmethod
-    def of(cls, vault: PersonalDataVault, channel: str, sender_id: str, sms_number: str | None) -> AskerKeys:
+    def of(cls, vault: PersonalData, channel: str, sender_id: str, sms_number: str | None) -> AskerKeys:
         phone = None
         if channel == "sms" and sms_number:
             try:
@@ -364,11 +363,11 @@ def subscribe_asker(
         contact.opted_out_at = None
         if contact.sender_hash is None:
             contact.sender_hash = asker.sender_hash
-            contact.sender_enc = tools.vault.encrypt(check_sender_id(asker.channel, asker.sender_id))
+            contact.sender_enc = tools.vault.seal(check_sender_id(asker.channel, asker.sender_id))
         if asker.channel == "sms" and asker.phone is not None and contact.phone_enc is None:
             contact.phone_hash = asker.phone_hash
             contact.phone_last4 = asker.phone[-4:]
-            contact.phone_enc = tools.vault.encrypt(asker.phone)
+            contact.phone_enc = tools.vault.seal(asker.phone)
     case.consents.append(
         Consent(
             purpose=CONSENT_PURPOSE_UPDATES,
@@ -463,7 +462,7 @@ def change_status(
     return entry, queued
 
 
-def opt_out(session: Session, vault: PersonalDataVault, channel: str, recipient: str) -> None:
+def opt_out(session: Session, vault: PersonalData, channel: str, recipient: str) -> None:
     """Stop every notice to this recipient on this channel (SMS STOP, LINE unfollow, a bot request).
 
     `recipient` is the namespaced sender id ("line:U…") or, for SMS, the phone number.

@@ -19,9 +19,9 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cases.contacts import ContactError, normalize_thai_phone
 from cases.models import Case, CaseLookupAttempt, as_utc
 from nlu.characters import CLEAN_TABLE
+from privacy import ContactError, normalize_thai_phone
 
 MAX_FAILURES = 5
 LOCK_DURATION = dt.timedelta(minutes=15)

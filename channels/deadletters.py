@@ -13,9 +13,9 @@ import json
 import sys
 import time
 
-from channels.privacy import log_id
 from channels.queue import DeadLetter, RedisStreamQueue
 from channels.settings import Settings
+from privacy import log_id
 
 
 def summary(letter: DeadLetter) -> dict[str, object]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from channels.messages import Inbound, inbound_from_dict, inbound_to_dict
-from channels.privacy import log_id
+from privacy import log_id
 
 if TYPE_CHECKING:
     from channels.ratelimit import RateLimiter

@@ -15,7 +15,7 @@ from aiohttp import web
 from channels import keys
 from channels.base import Channel, PayloadError, SignatureError
 from channels.messages import Inbound
-from channels.privacy import log_id
+from privacy import log_id
 
 log = logging.getLogger(__name__)
 

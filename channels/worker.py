@@ -17,11 +17,11 @@ from collections.abc import Mapping, Sequence
 
 from channels.base import Channel, DeliveryError
 from channels.messages import Inbound, Outbound
-from channels.privacy import log_id
 from channels.queue import EventQueue
 from channels.rasa_client import RasaClient, RasaRejected, RasaUnavailable
 from channels.settings import Settings
 from channels.store import KeyValueStore
+from privacy import log_id
 
 log = logging.getLogger(__name__)
 

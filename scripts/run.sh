@@ -8,7 +8,8 @@
 # REDIS_URL (redis://[:password@]host:port/db -> Redis tracker and lock store), RASA_REDIS_PREFIX
 # (govbot), GATEWAY_RASA_TOKEN (shared by gateway and Rasa's input channels; random per run if unset),
 # RASA_MODEL (a model file or directory; default models/, whose newest model Rasa serves),
-# WEB_SESSION_SECRET, STAFF_SESSION_SECRET, CASES_SECRET_KEY (generated once into var/secrets/ if unset).
+# WEB_SESSION_SECRET, STAFF_SESSION_SECRET, PERSONAL_DATA_KEYS (generated once into var/secrets/ if unset;
+# an older var/secrets/CASES_SECRET_KEY is still exported as the legacy key).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +34,20 @@ ensure_secret() {  # ensure_secret NAME: export NAME from the environment or var
 }
 ensure_secret WEB_SESSION_SECRET    # web chat session ids
 ensure_secret STAFF_SESSION_SECRET  # staff console sessions and CSRF tokens
-ensure_secret CASES_SECRET_KEY      # keyed hashes and encryption of citizens' contact data; with it the gateway delivers case notices
+# Personal-data keys (privacy/README.md): hash root + sealing key k1, generated once; with them the
+# gateway delivers case notices. A CASES_SECRET_KEY from an older run is kept as the legacy key so
+# data sealed under it still opens (`make rotate-keys` re-seals it under the current key).
+if [ -z "${CASES_SECRET_KEY:-}" ] && [ -s var/secrets/CASES_SECRET_KEY ]; then
+  CASES_SECRET_KEY=$(cat var/secrets/CASES_SECRET_KEY)
+  export CASES_SECRET_KEY
+fi
+if [ -z "${PERSONAL_DATA_KEYS:-}" ]; then
+  mkdir -p var/secrets
+  # `generate` keeps an existing CASES_SECRET_KEY as the hash root, so stored hashes still match.
+  [ -s var/secrets/PERSONAL_DATA_KEYS ] || (umask 077 && .venv/bin/python -m privacy generate >var/secrets/PERSONAL_DATA_KEYS)
+  PERSONAL_DATA_KEYS=$(cat var/secrets/PERSONAL_DATA_KEYS)
+fi
+export PERSONAL_DATA_KEYS
 # The console is served over plain HTTP on loopback here; behind TLS set STAFF_COOKIE_SECURE=true.
 export STAFF_COOKIE_SECURE=${STAFF_COOKIE_SECURE:-false}
 LOG_DIR=var/log

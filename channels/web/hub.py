@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, web
 
-from channels.privacy import log_id
+from privacy import log_id
 
 log = logging.getLogger(__name__)
 

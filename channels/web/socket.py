@@ -17,12 +17,12 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from channels import keys
 from channels.messages import Inbound
-from channels.privacy import log_id
 from channels.web.config import WebSettings
 from channels.web.history import Entry, HistoryStore
 from channels.web.hub import Connection, ConnectionHub
 from channels.web.protocol import ChatMessage, FrameError, Hello, Ping, error_frame, parse_frame
 from channels.web.session import SessionSigner
+from privacy import log_id
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,10 @@ from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import CaseContact, Consent
 from cases.service import NewCase, NewConsent, NewContact, create_case
-from channels.sms.numbers import NumberVault
+from privacy import PersonalData, PrivacySettings
 from tests.databases import throwaway_database
 
-SMS_SECRET = "sms-webhook-secret-for-tests"
+KEYS = PrivacySettings.generate()
 LINE_USER = "line:U4af4980629a1b2c3d4e5f60718293a4b"
 WEB_USER = "web:c3VwZXItc2Vzc2lvbg"
 PHONE = "+66897654321"
@@ -40,9 +39,8 @@ def registry(tmp_path: Path) -> Iterator[tuple[CaseRuntime, sessionmaker[Session
         runtime = build_case_runtime(
             {
                 "DATABASE_URL": url,
-                "CASES_SECRET_KEY": secrets.token_hex(32),
+                **KEYS.to_environ(),
                 "CASES_PHOTO_DIR": str(tmp_path / "photos"),
-                "SMS_WEBHOOK_SECRET": SMS_SECRET,
             }
         )
         assert runtime is not None
@@ -121,8 +119,8 @@ async def test_chat_asker_erases_their_contacts_and_is_told_how_many(registry, s
 
 async def test_sms_asker_is_recognised_by_the_sealed_number_too(registry) -> None:
     runtime, sessions = registry
-    numbers = NumberVault(SMS_SECRET)
-    sender_id = numbers.sender_id(PHONE)
+    numbers = PersonalData(KEYS)
+    sender_id = numbers.sms_sender_id(PHONE)
     by_bot = _file(sessions, runtime, NewContact("sms", sender_id=sender_id, phone=PHONE, notify=True))
     # Entered by an agency with the same number but no chat account.
     by_agency = _file(sessions, runtime, NewContact("sms", phone="089-765-4321", notify=True))
@@ -137,14 +135,14 @@ async def test_sms_asker_is_recognised_by_the_sealed_number_too(registry) -> Non
 
 async def test_sms_without_the_sealed_number_erases_what_the_account_filed(registry) -> None:
     runtime, sessions = registry
-    numbers = NumberVault(SMS_SECRET)
-    sender_id = numbers.sender_id(PHONE)
+    numbers = PersonalData(KEYS)
+    sender_id = numbers.sms_sender_id(PHONE)
     by_bot = _file(sessions, runtime, NewContact("sms", sender_id=sender_id, phone=PHONE, notify=True))
     by_agency = _file(sessions, runtime, NewContact("sms", phone=PHONE, notify=True))
     action = ActionDeleteContactData(runtime, sessions)
 
     # A token sealed under another key cannot be opened: no number, only the sender id is used.
-    forged = NumberVault("another-secret").seal(PHONE)
+    forged = PersonalData(PrivacySettings.generate()).seal(PHONE)
     message = await _run(action, _tracker(sender_id, "sms", {"extra": {"n": forged}}))
     assert "1 เรื่อง" in message["text"]
     assert _contact(sessions, by_bot).phone_enc is None
@@ -163,7 +161,7 @@ async def test_nothing_to_erase_is_said_honestly_per_channel(registry) -> None:
 
 async def test_without_the_cases_runtime_the_service_is_unavailable_with_a_person(tmp_path) -> None:
     settings = ActionSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
-    context = ActionContext.create(settings)  # no CASES_SECRET_KEY: context.cases is None
+    context = ActionContext.create(settings)  # no PERSONAL_DATA_KEYS: context.cases is None
     try:
         assert context.cases is None
         [action] = build_actions(context)

@@ -11,7 +11,6 @@ ticker meanwhile.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -31,8 +30,8 @@ from cases.models import Agency, utcnow
 from cases.photos import PhotoStore
 from cases.service import CaseTools, NewCase, NewConsent, NewContact, create_case
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
 from db.migrate import upgrade
+from privacy import PersonalData, PrivacySettings
 from tests.actions.conftest import make_tracker
 
 OWNER = "web:owner-0123456789"
@@ -57,10 +56,10 @@ def sessions(db_path: Path) -> Iterator[sessionmaker[Session]]:
 @pytest.fixture
 def runtime(tmp_path: Path) -> CaseRuntime:
     settings = CasesSettings(
-        database_url="unused", secret_key=secrets.token_bytes(32), photo_dir=tmp_path / "photos"
+        database_url="unused", privacy=PrivacySettings.generate(), photo_dir=tmp_path / "photos"
     )
-    tools = CaseTools(vault=PersonalDataVault(settings.secret_key), photos=PhotoStore(settings.photo_dir))
-    return CaseRuntime(settings=settings, tools=tools, sms_numbers=None)
+    tools = CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(settings.photo_dir))
+    return CaseRuntime(settings=settings, tools=tools)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ the events the actions return; so each test reads as a conversation.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,15 +42,13 @@ from cases.service import (
     opt_out,
 )
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
-from channels.sms.numbers import NumberVault
 from db.engine import make_engine, make_sessionmaker
 from nlu.case_ref import make_case_ref
+from privacy import PersonalData, PrivacySettings
 from tests.databases import throwaway_database
 
 T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)  # 10:00 in Bangkok
 LINE_OWNER = "line:U4af4980629a1b2c3d4e5f60718293a4b"
-SMS_SECRET = "s3cret-for-tests"
 SMS_NUMBER = "+66897654321"
 SMS_SENDER = "sms:" + "c" * 32
 UNKNOWN_REF = make_case_ref("CM", 2569, 7654321)
@@ -106,10 +103,10 @@ def clock() -> Clock:
 @pytest.fixture
 def runtime(tmp_path: Path) -> CaseRuntime:
     settings = CasesSettings(
-        database_url="unused", secret_key=secrets.token_bytes(32), photo_dir=tmp_path / "p"
+        database_url="unused", privacy=PrivacySettings.generate(), photo_dir=tmp_path / "p"
     )
-    tools = CaseTools(vault=PersonalDataVault(settings.secret_key), photos=PhotoStore(settings.photo_dir))
-    return CaseRuntime(settings=settings, tools=tools, sms_numbers=NumberVault(SMS_SECRET))
+    tools = CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(settings.photo_dir))
+    return CaseRuntime(settings=settings, tools=tools)
 
 
 @pytest.fixture
@@ -396,7 +393,7 @@ async def test_unknown_bad_check_and_not_a_reference_get_distinct_answers_reveal
 
 
 async def test_another_agencys_case_shows_public_fields_only(lookup, cases, runtime):
-    sealed = runtime.sms_numbers.seal(SMS_NUMBER)  # type: ignore[union-attr]
+    sealed = runtime.personal_data.seal(SMS_NUMBER)
     chat = Chat(lookup, SMS_SENDER, "sms", sealed=sealed)
     answer = await chat.say(cases["B"], intent="check_case_status", case_id=cases["B"])
     [message] = answer
@@ -492,14 +489,14 @@ async def test_consent_declined_or_left_over_switches_nothing_on(lookup, cases, 
 async def test_sms_subscription_keeps_the_number_and_lifts_an_old_stop(lookup, cases, sessions, runtime):
     with sessions() as session, session.begin():
         opt_out(session, runtime.tools.vault, "sms", SMS_NUMBER)
-    sealed = runtime.sms_numbers.seal(SMS_NUMBER)  # type: ignore[union-attr]
+    sealed = runtime.personal_data.seal(SMS_NUMBER)
     chat = Chat(lookup, SMS_SENDER, "sms", sealed=sealed)
     question = await chat.say("สมัครแจ้งเตือน", intent="subscribe_updates", case_id=cases["B"])
     assert "SMS" in texts(question)
     await chat.say("1", intent="affirm")
     [contact] = _contacts(sessions, cases["B"])
     assert contact.notify is True and contact.opted_out_at is None and contact.phone_enc is not None
-    assert runtime.tools.vault.decrypt(contact.phone_enc) == SMS_NUMBER
+    assert runtime.tools.vault.open(contact.phone_enc) == SMS_NUMBER
     with sessions() as session:
         assert session.scalars(select(NotificationOptOut)).all() == []
 

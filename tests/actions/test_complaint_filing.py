@@ -43,17 +43,15 @@ from cases.models import Agency, Case, NotificationOptOut
 from cases.photos import PhotoStore
 from cases.service import CaseTools, StatusChange, change_status
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
-from channels.sms.numbers import NumberVault
 from nlu.case_ref import check_case_ref
 from nlu.pii import CITIZEN_ID_MASK
+from privacy import PersonalData, PrivacySettings
 from tests.databases import throwaway_database
 
 TOKEN = "fake-line-token"
 LINE_USER = "line:U4af4980629a0c0f6e4b1d6d5a1e0b7c2"
 WEB_USER = "web:session-0123456789"
 SMS_NUMBER = "+66812345678"
-SMS_SECRET = "sms-test-secret"
 MAX_PHOTO = 200_000
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 500
@@ -136,16 +134,16 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 def runtime(database_url: str, tmp_path: Path) -> CaseRuntime:
     settings = CasesSettings(
         database_url=database_url,
-        secret_key=secrets.token_bytes(32),
+        privacy=PrivacySettings.generate(),
         photo_dir=tmp_path / "photos",
         max_photo_bytes=MAX_PHOTO,
     )
     tools = CaseTools(
-        vault=PersonalDataVault(settings.secret_key),
+        vault=PersonalData(settings.privacy),
         photos=PhotoStore(settings.photo_dir),
         max_photo_bytes=MAX_PHOTO,
     )
-    return CaseRuntime(settings=settings, tools=tools, sms_numbers=NumberVault(SMS_SECRET))
+    return CaseRuntime(settings=settings, tools=tools)
 
 
 @pytest.fixture
@@ -262,7 +260,7 @@ async def test_line_complaint_with_pin_and_photo_is_filed_with_consent(
     assert contact.channel == "line" and contact.notify is True
     assert contact.sender_hash == runtime.tools.vault.keyed_hash("sender", LINE_USER)
     assert LINE_USER not in (contact.sender_enc or "") and contact.phone_enc is None
-    assert runtime.tools.vault.decrypt(contact.sender_enc or "") == LINE_USER
+    assert runtime.tools.vault.open(contact.sender_enc or "") == LINE_USER
     [consent] = case.consents
     assert consent.wording == consent_wording
     assert [h.actor for h in case.history] == ["citizen"]
@@ -289,9 +287,8 @@ async def test_a_bare_pin_is_stored_as_coordinates_without_an_address(
 async def test_sms_contact_keeps_the_number_only_with_consent(
     runtime: CaseRuntime, sessions: sessionmaker[Session]
 ) -> None:
-    assert runtime.sms_numbers is not None
-    sender = runtime.sms_numbers.sender_id(SMS_NUMBER)
-    sealed = {"extra": {"n": runtime.sms_numbers.seal(SMS_NUMBER)}}
+    sender = runtime.personal_data.sms_sender_id(SMS_NUMBER)
+    sealed = {"extra": {"n": runtime.personal_data.seal(SMS_NUMBER)}}
     for consent in (True, False):
         t = tracker(channel="sms", sender=sender, metadata=sealed, slots=filled(contact_consent=consent))
         done, _ = await submit(runtime, sessions, t)
@@ -302,7 +299,7 @@ async def test_sms_contact_keeps_the_number_only_with_consent(
         assert contact.phone_last4 == "5678"
         assert contact.sender_hash == runtime.tools.vault.keyed_hash("sender", sender)
         if consent:
-            assert runtime.tools.vault.decrypt(contact.phone_enc or "") == SMS_NUMBER
+            assert runtime.tools.vault.open(contact.phone_enc or "") == SMS_NUMBER
             assert len(case.consents) == 1 and "SMS" in done.messages[0]["text"]
         else:
             assert contact.phone_enc is None and case.consents == []

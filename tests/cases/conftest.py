@@ -7,7 +7,6 @@ test so tests never see each other's rows.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.settings import CasesSettings
+from privacy import PrivacySettings
 from tests.databases import throwaway_database
 
 # Children first, so deleting never trips a foreign key.
@@ -66,7 +66,7 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 def settings(database_url: str, tmp_path: Path, sessions: sessionmaker[Session]) -> CasesSettings:
     return CasesSettings(
         database_url=database_url,
-        secret_key=secrets.token_bytes(32),
+        privacy=PrivacySettings.generate(),
         photo_dir=tmp_path / "photos",
         max_photo_bytes=200_000,
         max_photos=3,

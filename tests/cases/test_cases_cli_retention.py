@@ -32,17 +32,21 @@ from cases.service import (
     create_case,
 )
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
+from privacy import PersonalData
 from tests.cases.case_helpers import LINE_USER, auth, tiny_png
 
 NOW = dt.datetime(2026, 11, 25, 5, 0, tzinfo=dt.UTC)
 
 
 def run_cli(settings: CasesSettings, *args: str, secret: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CASES_SECRET_KEY")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "CASES_SECRET_KEY", "PERSONAL_DATA_KEYS")
+    }
     env.update(DATABASE_URL=settings.database_url, CASES_PHOTO_DIR=str(settings.photo_dir))
     if secret:
-        env["CASES_SECRET_KEY"] = settings.secret_key.hex()
+        env.update(settings.privacy.to_environ())
     return subprocess.run(
         [sys.executable, "-m", "cases", *args],
         env=env,
@@ -55,7 +59,7 @@ def run_cli(settings: CasesSettings, *args: str, secret: bool = True) -> subproc
 
 @pytest.fixture
 def tools(settings: CasesSettings) -> CaseTools:
-    return CaseTools(vault=PersonalDataVault(settings.secret_key), photos=PhotoStore(settings.photo_dir))
+    return CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(settings.photo_dir))
 
 
 async def test_issue_key_prints_a_working_key_once(
@@ -80,7 +84,7 @@ async def test_issue_key_prints_a_working_key_once(
 
 def test_commands_refuse_to_start_without_the_secret_key(settings: CasesSettings, sessions: Any) -> None:
     result = run_cli(settings, "issue-key", "--agency", "x", "--name", "x", secret=False)
-    assert result.returncode == 2 and "CASES_SECRET_KEY" in result.stderr
+    assert result.returncode == 2 and "PERSONAL_DATA_KEYS" in result.stderr
 
 
 def _complaint(session: Session, tools: CaseTools, now: dt.datetime, photo: bytes | None = None) -> Case:
@@ -155,7 +159,7 @@ def test_serve_command_runs_the_api_standalone(settings: CasesSettings, agency_k
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "CASES_SECRET_KEY": settings.secret_key.hex()}
+    env = {**os.environ, "DATABASE_URL": settings.database_url, **settings.privacy.to_environ()}
     proc = subprocess.Popen(
         [sys.executable, "-m", "cases", "serve", "--port", str(port)],
         env=env,

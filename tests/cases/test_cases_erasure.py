@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cases.contacts import ContactError
 from cases.erasure import erase_contact_data
 from cases.models import Case, CaseContact, Consent, NotificationOptOut, OutboxMessage, as_utc
 from cases.outbox import claim_due
@@ -30,7 +29,7 @@ from cases.service import (
     create_case,
 )
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
+from privacy import ContactError, PersonalData
 from tests.cases.case_helpers import CONSENT, LINE_USER
 
 NOW = dt.datetime(2026, 11, 25, 5, 0, tzinfo=dt.UTC)
@@ -44,7 +43,7 @@ WEB_SENDER = "web:s-7f3a9c"
 
 @pytest.fixture
 def tools(settings: CasesSettings) -> CaseTools:
-    return CaseTools(vault=PersonalDataVault(settings.secret_key), photos=PhotoStore(settings.photo_dir))
+    return CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(settings.photo_dir))
 
 
 def _file(session: Session, tools: CaseTools, *contacts: NewContact, agency: str = "dla") -> Case:
@@ -102,7 +101,7 @@ def test_line_asker_loses_every_trace_and_others_are_untouched(
             assert all(as_utc(x.withdrawn_at) == LATER for x in consents)
             assert all(x.wording == CONSENT["wording"] for x in consents)  # evidence stays
         other = contacts[theirs]
-        assert other.sender_enc and tools.vault.decrypt(other.sender_enc) == OTHER_LINE_USER
+        assert other.sender_enc and tools.vault.open(other.sender_enc) == OTHER_LINE_USER
         assert other.notify is True and other.opted_out_at is None
         assert session.scalars(select(Consent.withdrawn_at).where(Consent.case_id == theirs)).all() == [None]
 
@@ -154,7 +153,7 @@ def test_sms_asker_is_matched_by_sender_and_by_the_number_the_gateway_vouched_fo
             c = contacts[case_id]
             assert (c.sender_hash, c.sender_enc, c.phone_hash, c.phone_enc, c.phone_last4) == (None,) * 5
         kept = contacts[someone_else]
-        assert kept.phone_enc and vault.decrypt(kept.phone_enc) == OTHER_PHONE and kept.phone_last4 == "3344"
+        assert kept.phone_enc and vault.open(kept.phone_enc) == OTHER_PHONE and kept.phone_last4 == "3344"
         assert {(o.channel, o.recipient_hash) for o in session.scalars(select(NotificationOptOut))} == {
             ("sms", vault.keyed_hash("sender", SMS_SENDER)),
             ("sms", vault.keyed_hash("phone", SMS_PHONE)),

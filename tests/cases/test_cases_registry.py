@@ -17,9 +17,9 @@ from cases.geo import inside_thailand
 from cases.photos import PhotoStore
 from cases.service import CaseTools, NewCase, create_case
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
 from db.migrate import alembic_config
 from nlu.case_ref import parse_case_ref
+from privacy import PersonalData
 
 CASE_TABLES = {
     "agencies",
@@ -40,7 +40,7 @@ CASE_TABLES = {
 def test_concurrent_creators_get_unique_consecutive_serials(
     sessions: sessionmaker[Session], settings: CasesSettings
 ) -> None:
-    tools = CaseTools(vault=PersonalDataVault(settings.secret_key), photos=PhotoStore(settings.photo_dir))
+    tools = CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(settings.photo_dir))
     with sessions() as session, session.begin():
         issue_key(session, "dla", "กรมการปกครอง")
 

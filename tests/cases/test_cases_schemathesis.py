@@ -22,7 +22,7 @@ from cases.photos import PhotoStore
 from cases.schema import OPENAPI_PATH
 from cases.service import CaseTools, NewCase, create_case
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
+from privacy import PersonalData
 from tests.cases.case_helpers import auth
 
 schema = schemathesis.openapi.from_path(OPENAPI_PATH)
@@ -66,7 +66,7 @@ def existing_ref(
     sessions: sessionmaker[Session], settings: CasesSettings, agency_keys: dict[str, str]
 ) -> str:
     """A real case of agency "dla", so generated status changes also hit the success path."""
-    tools = CaseTools(vault=PersonalDataVault(settings.secret_key), photos=PhotoStore(settings.photo_dir))
+    tools = CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(settings.photo_dir))
     with sessions() as session, session.begin():
         return create_case(
             session, "dla", NewCase(kind="application", service_id="passport_new"), tools

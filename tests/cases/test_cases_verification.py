@@ -26,11 +26,11 @@ from cases.service import (
     find_case_by_reference,
 )
 from cases.settings import CasesSettings
-from cases.vault import PersonalDataVault
 from cases.verification import LOCK_DURATION, MAX_FAILURES, check_last4, last4_from_text, locked_until
 from db.base import Base
 from db.migrate import alembic_config
 from nlu.case_ref import make_case_ref
+from privacy import PersonalData
 from tests.databases import throwaway_database
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
@@ -60,7 +60,7 @@ def test_what_counts_as_the_last_four_digits(text, expected):
 
 @pytest.fixture
 def tools(settings: CasesSettings, tmp_path: Path) -> CaseTools:
-    return CaseTools(vault=PersonalDataVault(settings.secret_key), photos=PhotoStore(tmp_path / "photos"))
+    return CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(tmp_path / "photos"))
 
 
 def _case(

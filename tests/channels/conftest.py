@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 
 from channels.app import create_app
 from channels.settings import Settings
+from privacy import PrivacySettings
 from tests.channels.fakes import FakeLine, FakeRasa, FakeSmsProvider
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -89,6 +90,7 @@ def make_gateway(base_settings: Settings, aiohttp_client: Any) -> GatewayFactory
 
 
 SMS_SECRET = "test-sms-webhook-secret"
+PRIVACY = PrivacySettings.generate()  # PERSONAL_DATA_KEYS of the test gateway
 TWILIO_TOKEN = "test-twilio-auth-token"
 TWILIO_SID = "AC" + "0" * 32
 
@@ -111,7 +113,7 @@ def make_sms_gateway(make_gateway: GatewayFactory, fake_sms: FakeSmsProvider) ->
             "sms_api_base": fake_sms.url,
             "sms_api_key": "test-sms-api-key",
             "sms_sender": "4567",
-            "phone_hash_key": "test-phone-hash-key",
+            "privacy": PRIVACY,
         }
         settings.update(overrides)
         return await make_gateway(channels={"sms": "channels.sms.adapter:build"}, **settings)

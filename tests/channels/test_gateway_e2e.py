@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from dialogue_servers import action_server, free_port, newest_model, rasa_server  # noqa: E402
 
-from tests.channels.conftest import LINE_SECRET, SMS_SECRET, eventually  # noqa: E402
+from tests.channels.conftest import LINE_SECRET, PRIVACY, SMS_SECRET, eventually  # noqa: E402
 from tests.channels.fakes import FakeLine, FakeSmsProvider  # noqa: E402
 from tests.channels.line_payloads import body_of, signed_headers, text_event  # noqa: E402
 from tests.channels.test_sms_webhook import generic_body, generic_headers  # noqa: E402
@@ -72,7 +72,7 @@ async def test_line_and_sms_get_their_channel_variants_from_real_rasa(
         gateway_rasa_token=real_rasa["token"],
         sms_webhook_secret=SMS_SECRET,
         sms_api_base=fake_sms.url,
-        phone_hash_key="e2e-phone-key",
+        privacy=PRIVACY,
     )
     assert (await client.get("/readyz")).status == 200
     user = "U" + uuid.uuid4().hex

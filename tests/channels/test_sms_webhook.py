@@ -16,9 +16,9 @@ import redis.asyncio as aioredis
 from twilio.request_validator import RequestValidator
 
 from channels import keys
-from channels.sms.numbers import NumberVault
 from channels.sms.render import MORE_FOOTER, segments
-from tests.channels.conftest import REDIS_URL, SMS_SECRET, TWILIO_TOKEN, eventually
+from privacy import PersonalData
+from tests.channels.conftest import PRIVACY, REDIS_URL, SMS_SECRET, TWILIO_TOKEN, eventually
 from tests.channels.fakes import FakeRasa, FakeSmsProvider
 
 NUMBER = "0812345678"
@@ -72,7 +72,7 @@ async def test_generic_signature_valid_invalid_missing(
     # The number reaches Rasa only sealed (a complaint filed by SMS needs it for its notices): the
     # action server opens it with the same key; Rasa and its tracker store see ciphertext.
     sealed = fake_rasa.calls[0]["metadata"]["extra"]["n"]
-    assert "812345678" not in sealed and NumberVault("test-phone-hash-key").open(sealed) == E164
+    assert "812345678" not in sealed and PersonalData(PRIVACY).open(sealed) == E164
     sent = fake_sms.sent[0]
     assert sent["to"] == E164 and sent["text"].startswith("ได้รับ: สวัสดีค่ะ")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import secrets
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -37,9 +36,9 @@ from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import Agency
 from cases.photos import PhotoStore
 from cases.service import CaseTools, NewCase, NewContact, StatusChange, change_status, create_case
-from cases.vault import PersonalDataVault
 from nlu.case_ref import make_case_ref
 from nlu.pii import CITIZEN_ID_MASK
+from privacy import PersonalData, PrivacySettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -48,7 +47,7 @@ BAD_CHECKSUM_ID = "1101700230709"
 VALID_REF = make_case_ref("CM", 2569, 1234567)
 BAD_CHECK_REF = VALID_REF[:-1] + ("0" if VALID_REF[-1] != "0" else "1")
 HAS_SERVICE_ACTION = importlib.util.find_spec("actions.service") is not None
-CASES_KEY = secrets.token_hex(32)
+KEYS = PrivacySettings.generate()
 
 
 def texts(replies: list[dict[str, Any]]) -> list[str]:
@@ -77,7 +76,7 @@ class Stack:
         self.tracker_db = workdir / "rasa" / "tracker.db"
         self.actions = action_server(workdir, self.action_port, self.database_url)
         # Case look-up needs the cases key (contact data is hashed and encrypted under it).
-        self.actions.env.update({"CASES_SECRET_KEY": CASES_KEY, "CASES_PHOTO_DIR": str(workdir / "photos")})
+        self.actions.env.update({**KEYS.to_environ(), "CASES_PHOTO_DIR": str(workdir / "photos")})
         self.rasa: ManagedProcess | None = None
         self.client: RestClient | None = None
 
@@ -161,7 +160,7 @@ def _file_case(stack: Stack, owner: str) -> str:
     """An application filed from `owner` with a phone ending in 5678, now in progress."""
     engine = make_cases_engine(stack.database_url)
     tools = CaseTools(
-        vault=PersonalDataVault(bytes.fromhex(CASES_KEY)), photos=PhotoStore(stack.workdir / "photos")
+        vault=PersonalData(KEYS), photos=PhotoStore(stack.workdir / "photos")
     )
     try:
         with make_cases_sessionmaker(engine)() as session, session.begin():

@@ -5,7 +5,6 @@ code path the agency API uses), so the console is tested against rows shaped exa
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, text
@@ -23,7 +22,7 @@ from cases.service import (
     create_case,
     opt_out,
 )
-from cases.vault import PersonalDataVault
+from privacy import PersonalData, PrivacySettings
 from tests.cases.case_helpers import LINE_USER, tiny_png
 
 # Children first, so deleting never trips a foreign key.
@@ -55,7 +54,7 @@ def clear_cases(engine: Engine) -> None:
 
 
 def make_tools(photo_dir: Path) -> CaseTools:
-    vault = PersonalDataVault(secrets.token_bytes(32))
+    vault = PersonalData(PrivacySettings.generate())
     return CaseTools(vault=vault, photos=PhotoStore(photo_dir), max_photo_bytes=200_000)
 
 
