@@ -323,11 +323,11 @@ def compose_answer(
     deadline = deadline_line(record, question) if question else None
     if deadline and (passage is None or passage.kind != "faq" or "ภายใน" not in passage.answer):
         lines.append(deadline)
-        if aspect and aspect != "time":
+        if aspect in ("fee", "documents"):
             lines.append(aspect_text(record, aspect, channel))
     elif passage is not None and passage.kind == "faq" and passage.answer:
         lines.append(faq_first_line(passage.answer, channel))
-        if aspect:
+        if aspect in ("fee", "documents"):  # the full list after the specific answer
             lines.append(aspect_text(record, aspect, channel))
     elif yes_no and question:
         first = yes_no_from_fields(record, aspect, question, channel)

@@ -170,8 +170,8 @@ class ServiceResolver:
         except Exception:
             logger.exception("passage search failed")
             return None
-        if match is None:
-            return None
+        if match is None or (getattr(match, "kind", "") == "field" and is_english(text)):
+            return None  # the field detector is Thai ("app" in "apply"); English aspects are read here
         faq = getattr(match, "faq", None)
         score = float(getattr(match, "score", 0.0) or 0.0)
         aspect = detect_aspect(text)
@@ -200,11 +200,10 @@ class ServiceResolver:
         records: dict[str, ServiceRecord] = index.records
         typed = "" if text.startswith("/") else text.strip()
         english = is_english(typed)
-        aspect = (
-            parse_aspect(entity_aspect)
-            or detect_aspect(typed)
-            or (english_aspect(typed) if english else None)
-        )
+        if english:  # the Thai detector reads "app" in "apply"
+            aspect = parse_aspect(entity_aspect) or english_aspect(typed)
+        else:
+            aspect = parse_aspect(entity_aspect) or detect_aspect(typed)
 
         if entity_id:  # a button
             record = records.get(entity_id)
@@ -237,6 +236,11 @@ class ServiceResolver:
         ):
             aspect = parse_aspect(slot_aspect)  # "แล้วพาสปอร์ตล่ะ" after a fee question: the fee again
 
+        if slot_event and any(w in _folded(typed) for w in _NEXT_STEP_WORDS):  # "แล้วต้องทำอะไรต่อ"
+            event = self.life_event(slot_event)
+            if event is not None:
+                return self._event_decision(event, records, "next steps of the life event")
+
         result = index.search(typed, top=NEAREST_COUNT)
         named = self._named_service(index, typed, result)
         if named is None and previous is not None:
@@ -245,10 +249,6 @@ class ServiceResolver:
         # 1. The current service stays unless another one is named.
         if previous is not None and (named is None or named == previous.id):
             passage = self._passage(index, previous.id, typed)
-            if slot_event and any(w in _folded(typed) for w in _NEXT_STEP_WORDS):
-                event = self.life_event(slot_event)
-                if event is not None:
-                    return self._event_decision(event, records, "next steps of the life event")
             if passage is not None or aspect or named == previous.id:
                 aspect = aspect or _aspect_of_field(passage)
                 return Decision("answer", previous, aspect, passage, english=english, why="follow-up")
@@ -335,17 +335,12 @@ class ServiceResolver:
     def _named_other(
         typed: str, result: Any, previous: ServiceRecord, records: dict[str, ServiceRecord]
     ) -> str | None:
-        """ "แล้วย้ายออกล่ะ" after move-in: the top hit's own name has a word the question has and the
-        current service's name lacks, so the citizen named the other service (the search need not be sure)."""
-        if not result.hits or result.hits[0].id == previous.id or result.hits[0].id not in records:
+        """ "แล้วย้ายออกล่ะ" after move-in: the question picks the current service's near-twin by its cue."""
+        group = twins_module.group_of(previous.id)
+        if group is None:
             return None
-        top = records[result.hits[0].id]
-        words = [w for w in residual_words(typed) if len(w) >= 3]
-        own = _squash(" ".join([top.title_th, top.label_th, *top.synonyms]))
-        theirs = _squash(" ".join([previous.title_th, previous.label_th, *previous.synonyms]))
-        if any(_squash(w) in own and _squash(w) not in theirs for w in words):
-            return top.id
-        return None
+        chosen = twins_module.resolve(typed, group)
+        return chosen if chosen in records and chosen != previous.id else None
 
     def _named_service(self, index: Any, typed: str, result: Any) -> str | None:
         """The service the message names, if any: the search must be confident on the service words

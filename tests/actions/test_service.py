@@ -293,8 +293,43 @@ async def test_death_deadline_is_answered_first_within_the_life_event(action: Ac
     assert "24 ชั่วโมง" in message["text"].splitlines()[1]
 
 
-async def test_uncovered_topic_is_referred_never_answered_from_a_neighbour(action: ActionAnswerService) -> None:
+async def test_uncovered_topic_is_referred_never_answered_from_a_neighbour(
+    action: ActionAnswerService,
+) -> None:
     message, slots = await ask(action, tracker("ขอติดมิเตอร์น้ำประปา", slots={"service_id": "id_card_lost"}))
     assert message["text"].startswith("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ")
     assert "1662" in message["text"] and "ไฟฟ้า" not in message["text"]
     assert slots["service_id"] is None
+
+
+async def test_generic_words_never_switch_the_service_and_next_steps_reopen_the_checklist(
+    action: ActionAnswerService,
+) -> None:
+    turns = await converse(action, ["เบี้ยผู้สูงอายุได้เดือนละเท่าไหร่", "แล้วต้องลงทะเบียนที่ไหนคะ", "ต้องใช้ทะเบียนบ้านไหม"])
+    assert [s["service_id"] for _, s in turns] == ["elderly_allowance"] * 3
+    assert turns[2][0]["text"].splitlines()[1].startswith("ต้องค่ะ")
+    steps = await converse(
+        action, ["ลูกเพิ่งคลอดเมื่อวานค่ะ", service_payload("birth_registration"), "แล้วต้องทำอะไรต่อคะ"]
+    )
+    assert steps[2][0]["text"] == steps[0][0]["text"]  # the checklist again, not another service
+
+
+async def test_near_twin_question_then_a_short_answer_and_the_other_twin_by_name(
+    action: ActionAnswerService,
+) -> None:
+    turns = await converse(action, ["ทำบัตรประชาชนใหม่ต้องใช้อะไรบ้าง", "หายค่ะ"])
+    question, slots = turns[0]
+    assert slots["service_id"] is None and slots["service_twins"] == "id_card"
+    titles = [b["title"] for b in question["buttons"]]
+    assert len(set(titles)) == len(titles) and all(len(t) <= 20 for t in titles)
+    _, slots = turns[1]
+    assert slots["service_id"] == "id_card_lost" and slots["service_aspect"] == "documents"
+    assert slots["service_twins"] is None
+    moves = await converse(action, [service_payload("house_registration_move_in"), "แล้วย้ายออกล่ะ"])
+    assert moves[1][1]["service_id"] == "house_registration_move_out"
+
+
+async def test_english_how_to_is_not_read_as_an_app_question(action: ActionAnswerService) -> None:
+    message, slots = await ask(action, tracker("how do I apply for a passport?"))
+    assert slots["service_id"] == "passport_new" and slots["service_aspect"] is None
+    assert message["text"].startswith("Passport")
