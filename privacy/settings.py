@@ -33,6 +33,7 @@ HASH_ENTRY = "hash"
 _KID = re.compile(r"[a-z0-9][a-z0-9_-]{0,15}")
 _SEAL_INFO = b"govbot-privacy/seal"
 _LEGACY_SEAL_INFO = b"govbot-cases/encrypt"  # the case registry's first vault
+_LOGGED: set[str] = set()
 
 
 class PrivacyConfigError(ValueError):
@@ -110,7 +111,9 @@ class PrivacySettings:
             legacy_phone_key=legacy_phone,
         )
         for line in settings.legacy_notes():
-            log.warning("personal data: %s", line)
+            if line not in _LOGGED:  # several parts of one process read the same environment
+                _LOGGED.add(line)
+                log.warning("personal data: %s", line)
         return settings
 
     @classmethod

@@ -52,7 +52,10 @@ def test_a_token_sealed_under_another_key_gives_no_number(tmp_path, caplog: pyte
     assert "812345678" not in caplog.text
 
 
-def test_the_legacy_cases_key_still_runs_the_cases_feature(tmp_path, caplog: pytest.LogCaptureFixture):
+def test_the_legacy_cases_key_still_runs_the_cases_feature(
+    tmp_path, caplog: pytest.LogCaptureFixture, monkeypatch
+):
+    monkeypatch.setattr("privacy.settings._LOGGED", set())  # the line is logged once per process
     with caplog.at_level(logging.WARNING, logger="privacy"):
         runtime = build_case_runtime({"CASES_SECRET_KEY": "ab" * 32, "CASES_PHOTO_DIR": str(tmp_path)})
     assert runtime is not None and runtime.personal_data.keyring.current_kid == "legacy"

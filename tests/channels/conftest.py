@@ -90,7 +90,9 @@ def make_gateway(base_settings: Settings, aiohttp_client: Any) -> GatewayFactory
 
 
 SMS_SECRET = "test-sms-webhook-secret"
-PRIVACY = PrivacySettings.generate()  # PERSONAL_DATA_KEYS of the test gateway
+# PERSONAL_DATA_KEYS of the test gateway; fixed, because pytest may load this module twice (as the
+# conftest and when a test imports from it) and both copies must seal with the same keys.
+PRIVACY = PrivacySettings.from_environ({"PERSONAL_DATA_KEYS": f"hash:{'11' * 32},k1:{'22' * 32}"})
 TWILIO_TOKEN = "test-twilio-auth-token"
 TWILIO_SID = "AC" + "0" * 32
 

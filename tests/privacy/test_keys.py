@@ -106,7 +106,10 @@ def test_settings_hide_keys_from_repr_and_accept_hex_and_generated_entries() -> 
     assert PrivacySettings.from_environ_if_set({}) is None
 
 
-def test_the_legacy_cases_key_opens_old_values_and_keeps_old_hashes(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_legacy_cases_key_opens_old_values_and_keeps_old_hashes(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("privacy.settings._LOGGED", set())  # the line is logged once per process
     old_token = old_vault_seal(LEGACY, "line:U123")
     with caplog.at_level(logging.WARNING, logger="privacy"):
         legacy_only = data(CASES_SECRET_KEY=LEGACY.hex())
