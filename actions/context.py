@@ -1,5 +1,5 @@
 """What every action module gets at start-up: settings, the process's one database engine, and the
-case runtime (None when CASES_SECRET_KEY is not configured).
+case runtime (None when PERSONAL_DATA_KEYS is not configured).
 
 The engine is the process's one engine (db.engine), its sessions IMMEDIATE: on SQLite every
 transaction starts with BEGIN IMMEDIATE, so the case actions' read-then-write transactions (reference

@@ -4,7 +4,7 @@ The rule in bot/data/rules_personal_data.yml runs this only on a yes to utter_as
 Who is asking comes from the channel, never from what was typed: the chat account's sender id, and on
 SMS the number the gateway sealed into the message metadata (cases.erasure explains why).
 The answer is honest in every case: how many cases lost the contact data, that there was nothing to
-erase, or that the service is not available here (no CASES_SECRET_KEY) or failed, with a person to ask.
+erase, or that the service is not available here (no PERSONAL_DATA_KEYS) or failed, with a person to ask.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ RATE_LIMITER: web.AppKey[RateLimiter] = web.AppKey("rate_limiter")
 RASA: web.AppKey[RasaClient] = web.AppKey("rasa")
 CHANNELS: web.AppKey[dict[str, Channel]] = web.AppKey("channels")
 WORKER: web.AppKey[Worker] = web.AppKey("worker")
-# Case notices (channels.notices), only when the gateway runs with CASES_SECRET_KEY: the registry's
+# Case notices (channels.notices), only when the gateway has PERSONAL_DATA_KEYS: the registry's
 # opt-out for STOP/unfollow, and the outbox worker delivering through this process's adapters.
 CASE_NOTICES: web.AppKey[CaseNotices] = web.AppKey("case_notices")
 NOTICE_WORKER: web.AppKey[OutboxWorker] = web.AppKey("notice_worker")
