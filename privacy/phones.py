@@ -96,7 +96,3 @@ def is_thai(e164: str) -> bool:
         return _is_thai_line(phonenumbers.parse(e164, None))
     except NumberParseException:
         return False
-
-
-def last4(e164: str) -> str:
-    return e164[-4:]
