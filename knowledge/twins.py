@@ -86,10 +86,14 @@ class Twins:
                 return group
         return None
 
+    def matching(self, text: str, group: TwinGroup) -> tuple[str, ...]:
+        """The members whose cues the question has, in the group's order."""
+        squashed = squash(text)
+        return tuple(m.service_id for m in group.members if any(c.search(squashed) for c in m.cues))
+
     def resolve(self, text: str, group: TwinGroup) -> str | None:
         """The one member whose cue the question has, else None (no cue, or cues of several)."""
-        squashed = squash(text)
-        picked = [m.service_id for m in group.members if any(c.search(squashed) for c in m.cues)]
+        picked = self.matching(text, group)
         return picked[0] if len(picked) == 1 else None
 
     def ask(self, ids: Iterable[str]) -> TwinGroup | None:

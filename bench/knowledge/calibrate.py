@@ -19,6 +19,7 @@ import numpy as np
 
 from bench.knowledge.common import embedder, out_of_scope, paraphrases, seed_index
 from knowledge.search.index import Confidence, SearchIndex, Signals
+from knowledge.search.normalise import normalise
 from knowledge.search.text import clean_query
 
 
@@ -27,7 +28,7 @@ def signals(index: SearchIndex, question: str) -> tuple[str | None, Signals | No
     if not result.hits:
         return None, None
     text = clean_query(question)
-    dense = index.dense_scores(text)
+    dense = index.dense_scores(normalise(text))  # as SearchIndex.search does
     lexical = index.bm25_scores(text)
     top = index.ids.index(result.hits[0].id)
     return result.hits[0].id, index.signals(top, dense, lexical)

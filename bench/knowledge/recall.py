@@ -57,7 +57,7 @@ def main() -> None:
         index = seed_index(embedder(name))
         log(f"{name}: index ready in {time.perf_counter() - t0:.1f} s")
         rows.append((f"{name} alone", evaluate(index, "dense")))
-        rows.append((f"hybrid: {name} + BM25 (RRF)", evaluate(index, "hybrid")))
+        rows.append((f"hybrid: {name} + BM25 (ranker)", evaluate(index, "hybrid")))
     n = rows[0][1]["n"]
     print(
         f"| retriever ({n} questions) | recall@1 | recall@3 | confident & right | confident & wrong "

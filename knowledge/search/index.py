@@ -413,11 +413,14 @@ class SearchIndex:
         group = self.twin_groups.group_of(first)
         if group is None:
             return order, ()
-        pick = self.twin_groups.resolve(text, group)
-        if pick is not None:
-            if pick != first and pick in self._position and self._position[pick] in order[:RANK_CANDIDATES]:
-                moved = self._position[pick]
-                order = [moved, *[i for i in order if i != moved]]
+        named = self.twin_groups.matching(text, group)
+        if named:
+            # the first (best-ranked) member the question names, if the ranker proposed it
+            if first not in named:
+                for moved in order[:RANK_CANDIDATES]:
+                    if self.ids[moved] in named:
+                        order = [moved, *[i for i in order if i != moved]]
+                        break
             return order, ()
         if not any(self.ids[i] in group.service_ids for i in order[1:3]):
             return order, ()

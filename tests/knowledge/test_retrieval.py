@@ -112,6 +112,8 @@ def test_ambiguous_questions_ask_between_twins(index: SearchIndex, question: str
         ("ต่อใบขับขี่ใช้อะไรบ้าง", "driving_license_renew"),
         ("จดทะเบียนร้านค้าใช้อะไร", "business_registration"),
         ("เปิดบริษัทต้องทำไง", "company_registration"),
+        ("ทำบัตรใหม่เพราะบัตรเก่าหาย ใช้เวลานานไหม", "id_card_lost"),  # cues of two: the ranking picks
+        ("แม่อายุ 72 แล้ว บัตรหมดอายุต้องไปต่ออีกไหม", "id_card_renew"),
     ],
 )
 def test_questions_that_tell_twins_apart_get_one_service(
