@@ -39,7 +39,7 @@ ASPECT_FIELD = {
 # Money received rather than paid: "ได้เงินเท่าไหร่", "เงินเข้าวันไหน" on a record with benefits.
 BENEFIT_WORDS = re.compile(r"ได้(รับ)?(เงิน|เบี้ย)?(เดือนละ)?(กี่บาท|เท่า|เดือนละ)|ได้เงิน|ได้กี่บาท|เงินเข้า|เบี้ย.*เท่า|รับเงิน")
 # A FAQ answers the question when its combined score reaches FAQ_MIN, or FAQ_WEAK with no aspect to fall
-# back on. Tuned on bench/knowledge/passages.tsv (python -m bench.knowledge.passages).
+# back on. Set by hand on the cases in tests/knowledge/test_retrieval.py::test_best_passage.
 FAQ_MIN = 0.50
 FAQ_WEAK = 0.38
 DENSE_WEIGHT = 0.5
