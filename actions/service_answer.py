@@ -295,8 +295,14 @@ def aspect_buttons(record: ServiceRecord, skip: str | None, life_event: str | No
     return buttons
 
 
-_DEADLINE_ASKED = re.compile(r"ภายใน(กี่|เท่า|เมื่อ)|กี่วันต้อง|ต้อง\S*ภายใน|deadline|within how", re.I)
-_DEADLINE = re.compile(r"[^\s]*ภายใน\s*\d[\d,]*\s*(?:วัน|ชั่วโมง|เดือน|ปี)[^\s]*")
+_DEADLINE_ASKED = re.compile(
+    r"ภายใน(กี่|เท่า|เมื่อ|วันไหน|วันที่)|กี่วันต้อง|ต้อง\S*ภายใน|หมดเขต|วันสุดท้าย|ได้ถึงวัน|deadline|within how",
+    re.I,
+)
+_MONTHS = "มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม"
+_DEADLINE = re.compile(
+    rf"[^\s]*ภายใน\s*(?:วันที่\s*)?\d[\d,]*\s*(?:(?:วัน|ชั่วโมง|เดือน|ปี)[^\s]*|(?:{_MONTHS})[^\s]*)"
+)
 
 
 def deadline_line(record: ServiceRecord, question: str) -> str | None:

@@ -262,7 +262,18 @@ class ServiceResolver:
             if looks_like_follow_up(typed, aspect):
                 return Decision("answer", previous, aspect, english=english, why="follow-up")
 
-        # 2. A life event told as a story ("ลูกเพิ่งคลอดเมื่อวานค่ะ"), unless a service part is asked.
+        # 2. A follow-up right after a life event's checklist ("ใช้เอกสารอะไรบ้าง"): about one of its
+        #    steps — the one whose FAQ answers it, the best-ranked one, else the first.
+        if previous is None and slot_event and (named is None or self._in_event(slot_event, named)):
+            event = self.life_event(slot_event)
+            if event is not None and looks_like_follow_up(typed, aspect) and self.refer(typed) is None:
+                step = self._event_step(index, event, typed, result, records)
+                if step is not None:
+                    passage = self._passage(index, step.id, typed)
+                    aspect = aspect or _aspect_of_field(passage)
+                    return Decision("answer", step, aspect, passage, english=english, why="life event step")
+
+        # 2b. A life event told as a story ("ลูกเพิ่งคลอดเมื่อวานค่ะ"), unless a service part is asked.
         match = self._match_event(records, typed)
         # a cue match that also names a service, or an encoder-only match, yields to a named service
         weak = getattr(match, "names_service", False) or float(getattr(match, "score", 1.0)) < CUE_SCORE
@@ -330,6 +341,28 @@ class ServiceResolver:
     def _event_decision(event: Any, records: dict[str, ServiceRecord], why: str) -> Decision:
         steps = [records[s.service_id] for s in getattr(event, "steps", ()) if s.service_id in records]
         return Decision("life_event", event=event, choices=steps, why=why)
+
+    def _in_event(self, event_id: str, service_id: str) -> bool:
+        event = self.life_event(event_id)
+        return event is not None and service_id in [s.service_id for s in event.steps]
+
+    def _event_step(
+        self, index: Any, event: Any, typed: str, result: Any, records: dict[str, ServiceRecord]
+    ) -> ServiceRecord | None:
+        steps = [s.service_id for s in getattr(event, "steps", ()) if s.service_id in records]
+        if not steps:
+            return None
+        best: tuple[float, str] | None = None
+        for sid in steps:
+            match = getattr(index, "best_passage", lambda *_: None)(sid, typed)
+            if match is not None and getattr(match, "kind", "") == "faq":
+                score = float(getattr(match, "score", 0.0) or 0.0)
+                if best is None or score > best[0]:
+                    best = (score, sid)
+        if best is not None:
+            return records[best[1]]
+        ranked = [h.id for h in result.hits if h.id in steps]
+        return records[ranked[0] if ranked else steps[0]]
 
     @staticmethod
     def _named_other(

@@ -333,3 +333,14 @@ async def test_english_how_to_is_not_read_as_an_app_question(action: ActionAnswe
     message, slots = await ask(action, tracker("how do I apply for a passport?"))
     assert slots["service_id"] == "passport_new" and slots["service_aspect"] is None
     assert message["text"].startswith("Passport")
+
+
+async def test_follow_up_right_after_a_checklist_is_about_one_of_its_steps(
+    action: ActionAnswerService,
+) -> None:
+    turns = await converse(action, ["พ่อจะอายุ60ปีแล้ว", "ลงทะเบียนล่วงหน้าได้ไหม"])
+    assert turns[1][1]["service_id"] == "elderly_allowance"
+    water = await converse(action, ["ลูกเพิ่งคลอดเมื่อวานค่ะ", "ขอติดมิเตอร์น้ำประปา"])
+    assert water[1][0]["text"].startswith("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ")
+    tax, _ = await ask(action, tracker("ต้องยื่นภายในวันไหน", slots={"service_id": "personal_income_tax"}))
+    assert "31 มีนาคม" in tax["text"].splitlines()[1]
