@@ -468,6 +468,12 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_free": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ")},
     "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},
     "answer_document_listed": {"default": Reply("ต้องค่ะ รายการเอกสารระบุ “{document}” ไว้ค่ะ")},
+    # After a direct answer the service's name moves from the first line to just above the footer.
+    "answer_about": {
+        "default": Reply("(เรื่อง{title}ค่ะ)"),
+        "sms": Reply("({title}ค่ะ)"),
+    },
+    "en_answer_about": {"default": Reply("({title})")},
     "footer_verified": {
         "default": Reply("ข้อมูลจาก {agency} ตรวจรับรองโดยหน่วยงานแล้วค่ะ (ทบทวนล่าสุด {date})"),
         "sms": Reply("ข้อมูลจาก {agency} รับรองแล้วค่ะ"),

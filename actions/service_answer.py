@@ -350,5 +350,9 @@ def compose_answer(
             lines.append(aspect_text(record, aspect, channel, heading=first is None or aspect != "fee"))
     else:
         lines.append(aspect_text(record, aspect, channel))
-    text = "\n".join(line for line in lines if line) + "\n\n" + footer(record, channel)
-    return text, aspect_buttons(record, aspect)
+    body = [line for line in lines[1:] if line]
+    if aspect is None and len(body) == 1 and lines[1] == aspect_text(record, None, channel):
+        text = "\n".join([record.title_th, *body])  # an overview: the service's name is the heading
+    else:  # answer first: the service's name goes last, above the footer
+        text = "\n".join([*body, say("answer_about", channel, title=short_name(record))])
+    return text + "\n\n" + footer(record, channel), aspect_buttons(record, aspect)

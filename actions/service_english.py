@@ -78,4 +78,7 @@ def compose_english(
         agency=str(getattr(contact, "name_en", "") or record.agency),
         date=record.last_reviewed.strftime("%-d %b %Y") if record.last_reviewed else "not stated",
     )
-    return f"{title}\n{body}\n\n{footer}", aspect_buttons(record, aspect)
+    if aspect is None:
+        return f"{title}\n{body}\n\n{footer}", aspect_buttons(record, aspect)
+    about = say("en_answer_about", channel, title=title)
+    return f"{body}\n{about}\n\n{footer}", aspect_buttons(record, aspect)

@@ -95,7 +95,7 @@ async def test_answers_the_asked_aspect_first_with_agency_date_and_other_aspects
     text = message["text"]
     assert slots == {"service_id": "driving_license_renew", "service_aspect": "documents"}
     lines = text.splitlines()
-    assert lines[0] == "ต่ออายุใบอนุญาตขับรถ" and lines[1] == "เอกสารที่ใช้ค่ะ"
+    assert lines[0] == "เอกสารที่ใช้ค่ะ" and "(เรื่องต่ออายุใบขับขี่ค่ะ)" in lines  # answer first, name last
     assert "ใบรับรองแพทย์" in text and "ค่าธรรมเนียมค่ะ" not in text
     # the seed is a draft awaiting the agency, and the footer says so plainly
     assert lines[-1] == (
@@ -113,7 +113,7 @@ async def test_follow_up_reuses_the_service_slot(action: ActionAnswerService) ->
     assert slots["service_id"] == "passport_new"
     message, slots = await ask(action, tracker("แล้วใช้เวลากี่วัน", slots=slots))
     assert slots == {"service_id": "passport_new", "service_aspect": "time"}
-    assert message["text"].splitlines()[1].startswith("ใช้เวลา")
+    assert message["text"].splitlines()[0].startswith("ใช้เวลา")
     assert "(รอหน่วยงานยืนยัน)" in message["text"]  # the seed marks this figure as unconfirmed
     fee, slots = await ask(action, tracker("ค่าธรรมเนียมเท่าไหร่คะ", slots=slots))
     assert slots["service_id"] == "passport_new" and "1,000 บาท" in fee["text"]
@@ -243,7 +243,7 @@ async def test_follow_ups_in_any_wording_stay_on_the_service(action: ActionAnswe
     )
     assert [s["service_id"] for _, s in turns] == ["id_card_lost"] * 5
     assert [s["service_aspect"] for _, s in turns[1:]] == ["documents", "online", "place", "fee"]
-    assert turns[2][0]["text"].splitlines()[1] == "ไม่ได้ค่ะ"  # answer first: no online channel
+    assert turns[2][0]["text"].splitlines()[0] == "ไม่ได้ค่ะ"  # answer first: no online channel
     assert "100 baht" in turns[4][0]["text"]  # English question, English answer
 
 
@@ -255,7 +255,7 @@ async def test_follow_up_after_a_button_stays_and_naming_another_service_switche
         [service_payload("vehicle_tax"), "แล้วถ้าเกิน3ปีล่ะ", "เสียค่าปรับไหม", "ทำพาสปอร์ตใช้เอกสารอะไร"],
     )
     assert [s["service_id"] for _, s in turns] == ["vehicle_tax"] * 3 + ["passport_new"]
-    assert turns[2][0]["text"].splitlines()[1].startswith("มีค่ะ")
+    assert turns[2][0]["text"].splitlines()[0].startswith("มีค่ะ")
 
 
 async def test_unconfirmed_answers_say_draft_and_allowances_are_money_received(
@@ -282,7 +282,7 @@ async def test_life_event_gives_a_checklist_with_buttons_and_a_follow_up_keeps_t
     assert len(set(titles)) == len(titles) and all(len(t) <= 20 for t in titles)
     deadline, slots = turns[2]
     assert slots["service_id"] == "birth_registration" and slots["life_event"] == "birth"
-    assert "15 วัน" in deadline["text"].splitlines()[1]  # the deadline, first
+    assert "15 วัน" in deadline["text"].splitlines()[0]  # the deadline, first
 
 
 async def test_death_deadline_is_answered_first_within_the_life_event(action: ActionAnswerService) -> None:
@@ -290,7 +290,7 @@ async def test_death_deadline_is_answered_first_within_the_life_event(action: Ac
     assert turns[0][1]["life_event"] == "death"
     message, slots = turns[1]
     assert slots["service_id"] == "death_registration"
-    assert "24 ชั่วโมง" in message["text"].splitlines()[1]
+    assert "24 ชั่วโมง" in message["text"].splitlines()[0]
 
 
 async def test_uncovered_topic_is_referred_never_answered_from_a_neighbour(
@@ -307,7 +307,7 @@ async def test_generic_words_never_switch_the_service_and_next_steps_reopen_the_
 ) -> None:
     turns = await converse(action, ["เบี้ยผู้สูงอายุได้เดือนละเท่าไหร่", "แล้วต้องลงทะเบียนที่ไหนคะ", "ต้องใช้ทะเบียนบ้านไหม"])
     assert [s["service_id"] for _, s in turns] == ["elderly_allowance"] * 3
-    assert turns[2][0]["text"].splitlines()[1].startswith("ต้องค่ะ")
+    assert turns[2][0]["text"].splitlines()[0].startswith("ต้องค่ะ")
     steps = await converse(
         action, ["ลูกเพิ่งคลอดเมื่อวานค่ะ", service_payload("birth_registration"), "แล้วต้องทำอะไรต่อคะ"]
     )
@@ -343,4 +343,4 @@ async def test_follow_up_right_after_a_checklist_is_about_one_of_its_steps(
     water = await converse(action, ["ลูกเพิ่งคลอดเมื่อวานค่ะ", "ขอติดมิเตอร์น้ำประปา"])
     assert water[1][0]["text"].startswith("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ")
     tax, _ = await ask(action, tracker("ต้องยื่นภายในวันไหน", slots={"service_id": "personal_income_tax"}))
-    assert "31 มีนาคม" in tax["text"].splitlines()[1]
+    assert "31 มีนาคม" in tax["text"].splitlines()[0]

@@ -51,34 +51,34 @@ def test_english_detection() -> None:
 
 def test_online_yes_no_says_no_first_when_the_record_says_in_person() -> None:
     text, _ = compose_answer(record(), "online", "line", "ทำออนไลน์ได้ไหมครับ")
-    assert text.splitlines()[1] == "ไม่ได้ค่ะ"
+    assert text.splitlines()[0] == "ไม่ได้ค่ะ"
     assert "ต้องไปด้วยตนเอง" in text
 
 
 def test_online_yes_when_there_is_a_channel() -> None:
     online = record(where_to_apply=WhereToApply(online="ยื่นผ่านแอป ThaID", e_service_url="https://x.go.th"))
     text, _ = compose_answer(online, "online", "line", "ทำออนไลน์ได้ไหม")
-    assert text.splitlines()[1] == "ได้ค่ะ" and "https://x.go.th" in text
+    assert text.splitlines()[0] == "ได้ค่ะ" and "https://x.go.th" in text
 
 
 def test_document_yes_no_from_the_list_else_says_the_record_does_not_say() -> None:
     yes, _ = compose_answer(record(), None, "line", "ต้องใช้ทะเบียนบ้านไหม")
-    assert yes.splitlines()[1].startswith("ต้องค่ะ") and "ทะเบียนบ้าน" in yes.splitlines()[1]
+    assert yes.splitlines()[0].startswith("ต้องค่ะ") and "ทะเบียนบ้าน" in yes.splitlines()[0]
     unknown, _ = compose_answer(record(), None, "line", "ต้องใช้ใบเสร็จค่าน้ำไหม")
-    assert unknown.splitlines()[1].startswith("ข้อมูลของบริการนี้ไม่ได้ระบุเรื่องนี้ไว้ค่ะ")
+    assert unknown.splitlines()[0].startswith("ข้อมูลของบริการนี้ไม่ได้ระบุเรื่องนี้ไว้ค่ะ")
 
 
 def test_faq_answer_comes_first_with_its_yes_no_word() -> None:
     passage = Passage(kind="faq", answer="ไม่ต้อง แจ้งการหายกับนายทะเบียนได้เลย")
     text, _ = compose_answer(record(), None, "line", "ต้องแจ้งความก่อนไหม", passage)
-    assert text.splitlines()[1] == "ไม่ต้องค่ะ แจ้งการหายกับนายทะเบียนได้เลยค่ะ"
+    assert text.splitlines()[0] == "ไม่ต้องค่ะ แจ้งการหายกับนายทะเบียนได้เลยค่ะ"
     assert faq_first_line("ได้รับเงินทุกเดือน", "line") == "ได้รับเงินทุกเดือนค่ะ"  # "ได้รับ" is no yes
     assert faq_first_line("ภายใน 24 ชั่วโมงนับแต่เวลาตาย", "line") == "ภายใน 24 ชั่วโมงนับแต่เวลาตายค่ะ"
 
 
 def test_fee_question_first_line_is_the_figure() -> None:
     text, _ = compose_answer(record(), "fee", "line", "ค่าธรรมเนียมเท่าไหร่")
-    assert text.splitlines()[1:3] == ["ค่าธรรมเนียมค่ะ", "• ค่าธรรมเนียม: 100 บาท"]
+    assert text.splitlines()[0:2] == ["ค่าธรรมเนียมค่ะ", "• ค่าธรรมเนียม: 100 บาท"]
 
 
 def test_money_received_is_not_called_a_fee() -> None:
