@@ -139,6 +139,8 @@ class ActionAnswerService(Action):
         events: list[EventType]
         if decision.kind == "answer" and decision.record is not None:
             events = [SlotSet("service_id", decision.record.id), SlotSet("service_aspect", decision.aspect)]
+            if decision.event is not None:  # a step asked inside a life event story: keep the event
+                events.append(SlotSet("life_event", getattr(decision.event, "id", None)))
         elif decision.kind == "life_event":
             events = [SlotSet("life_event", getattr(decision.event, "id", None)), SlotSet("service_id", None)]
         else:  # twins, unsure, not covered: never carry on with a service we are unsure of

@@ -30,10 +30,11 @@ logger = logging.getLogger(__name__)
 NEAREST_COUNT = 3
 # A follow-up this short that names no service is about the current one.
 SHORT_FOLLOW_UP_TOKENS = 2
-CUE_SCORE = 0.8
+CUE_SCORE = 0.8  # knowledge.life_events: 1.0 / 0.8 for a situation cue, <= 0.6 for an encoder match
 # A list question ("ใช้อะไรบ้าง", "ทำที่ไหน") is answered by the field unless an FAQ matches this well.
 LIST_ASPECTS = ("documents", "place", "online")
-STRONG_FAQ = 0.7  # knowledge.life_events: 1.0 / 0.8 for a situation cue, <= 0.6 for an encoder match
+STRONG_FAQ = 0.7
+NAME_MIN_CHARS = 5  # a service name shorter than this ("ภาษี") names nothing on its own
 
 _ENGLISH_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("online", ("online", "internet", "app ", "apps", "website")),
@@ -89,6 +90,13 @@ def _folded(text: str) -> str:
 def residual_words(text: str) -> list[str]:
     """The words left when aspect words, particles and question words are taken out: service words."""
     return [t for t in bm25_tokens(_FILLER.sub(" ", strip_aspect_words(text))) if len(t) > 1]
+
+
+_QUESTION = re.compile(r"กี่|ยังไง|อย่างไร|ไหน|เท่าไ|เมื่อไ|อะไร|ไหม|มั้ย|หรือเปล่า|ป่าว|ได้ป่ะ|ใคร|\?")
+
+
+def is_question(text: str) -> bool:
+    return bool(_QUESTION.search(text)) or is_yes_no(text)
 
 
 def looks_like_follow_up(text: str, aspect: str | None) -> bool:
@@ -248,6 +256,9 @@ class ServiceResolver:
 
         # 1. The current service stays unless another one is named.
         if previous is not None and (named is None or named == previous.id):
+            referral = self.refer(typed)
+            if referral is not None and named is None and not _covers(previous, referral.matched):
+                return Decision("not_covered", referral=referral, english=english, why="referral")
             passage = self._passage(index, previous.id, typed)
             if passage is not None or aspect or named == previous.id:
                 aspect = aspect or _aspect_of_field(passage)
@@ -278,6 +289,16 @@ class ServiceResolver:
         # a cue match that also names a service, or an encoder-only match, yields to a named service
         weak = getattr(match, "names_service", False) or float(getattr(match, "score", 1.0)) < CUE_SCORE
         if match is not None and not (weak and named is not None):
+            asks_next = any(w in _folded(typed) for w in _NEXT_STEP_WORDS)
+            if not asks_next and (is_question(typed) or getattr(match, "names_service", False)):
+                # "จดทะเบียนแต่งงานต้องมีพยานกี่คน": the step asked about, with the event kept
+                step = self._asked_step(index, match.event, typed, result, records)
+                if step is not None:
+                    passage = self._passage(index, step.id, typed)
+                    aspect = aspect or _aspect_of_field(passage)
+                    return Decision(
+                        "answer", step, aspect, passage, event=match.event, english=english, why="step asked"
+                    )
             return self._event_decision(match.event, records, f"life event {getattr(match, 'score', '')}")
 
         # 3. Near-twins the question does not tell apart: one short question with distinct choices.
@@ -349,20 +370,46 @@ class ServiceResolver:
     def _event_step(
         self, index: Any, event: Any, typed: str, result: Any, records: dict[str, ServiceRecord]
     ) -> ServiceRecord | None:
+        """A follow-up on a checklist: the step asked about, else the first step (the most pressing)."""
         steps = [s.service_id for s in getattr(event, "steps", ()) if s.service_id in records]
         if not steps:
             return None
+        return self._asked_step(index, event, typed, result, records) or records[steps[0]]
+
+    def _asked_step(
+        self, index: Any, event: Any, typed: str, result: Any, records: dict[str, ServiceRecord]
+    ) -> ServiceRecord | None:
+        """The step a question is clearly about: named, confidently found, or a strong FAQ match."""
+        steps = [s.service_id for s in getattr(event, "steps", ()) if s.service_id in records]
+        named = self._name_in_text(typed, [records[sid] for sid in steps])
+        if named is not None:
+            return named
+        if result.hits and result.hits[0].id in steps and (result.confident or len(steps) == 1):
+            return records[result.hits[0].id]
         best: tuple[float, str] | None = None
         for sid in steps:
             match = getattr(index, "best_passage", lambda *_: None)(sid, typed)
             if match is not None and getattr(match, "kind", "") == "faq":
                 score = float(getattr(match, "score", 0.0) or 0.0)
-                if best is None or score > best[0]:
+                if score >= STRONG_FAQ and (best is None or score > best[0]):
                     best = (score, sid)
         if best is not None:
             return records[best[1]]
-        ranked = [h.id for h in result.hits if h.id in steps]
-        return records[ranked[0] if ranked else steps[0]]
+        ranked = [h.id for h in result.hits[:1] if h.id in steps]
+        return records[ranked[0]] if ranked else None
+
+    @staticmethod
+    def _name_in_text(typed: str, candidates: list[ServiceRecord]) -> ServiceRecord | None:
+        """The candidate whose own name (short label, title, a synonym) the question contains."""
+        squashed = _squash(typed)
+        best: tuple[int, ServiceRecord] | None = None
+        for record in candidates:
+            names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
+            for name in names:
+                key = _squash(name)
+                if len(key) >= NAME_MIN_CHARS and key in squashed and (best is None or len(key) > best[0]):
+                    best = (len(key), record)
+        return best[1] if best else None
 
     @staticmethod
     def _named_other(
@@ -378,6 +425,11 @@ class ServiceResolver:
     def _named_service(self, index: Any, typed: str, result: Any) -> str | None:
         """The service the message names, if any: the search must be confident on the service words
         alone, so "ต้องใช้เอกสารอะไรบ้างคะ" names none while "แล้วบัตรประชาชนหายล่ะ" names one."""
+        if result.hits and not getattr(result, "twins", ()):
+            hits = [index.records[h.id] for h in result.hits if h.id in index.records]
+            by_name = self._name_in_text(typed, hits)
+            if by_name is not None:  # "แจ้งตายต้องไปที่ไหน": the citizen said the service's name
+                return by_name.id
         if not result.confident or not result.hits:
             return None
         top = str(result.hits[0].id)
