@@ -92,7 +92,9 @@ def residual_words(text: str) -> list[str]:
     return [t for t in bm25_tokens(_FILLER.sub(" ", strip_aspect_words(text))) if len(t) > 1]
 
 
-_QUESTION = re.compile(r"กี่|ยังไง|อย่างไร|ไหน|เท่าไ|เมื่อไ|อะไร|ไหม|มั้ย|หรือเปล่า|ป่าว|ได้ป่ะ|ใคร|\?")
+_QUESTION = re.compile(
+    r"กี่|ยังไง|อย่างไร|ไหน|เท่าไ|เมื่อไ|อะไร|ไหม|มั้ย|หรือเปล่า|ป่าว|ได้ป่ะ|ใคร|ทำไง|\?|อยาก(ลง|ขอ|สมัคร|ได้|ทำ)"
+)
 
 
 def is_question(text: str) -> bool:
@@ -236,6 +238,7 @@ class ServiceResolver:
                 aspect = aspect or parse_aspect(slot_aspect)
                 return Decision("answer", records[chosen], aspect, english=english, why="twin chosen")
 
+        inherited = False
         if (
             aspect is None
             and previous is not None
@@ -243,6 +246,7 @@ class ServiceResolver:
             and len(residual_words(typed)) > 0
         ):
             aspect = parse_aspect(slot_aspect)  # "แล้วพาสปอร์ตล่ะ" after a fee question: the fee again
+            inherited = aspect is not None
 
         if slot_event and any(w in _folded(typed) for w in _NEXT_STEP_WORDS):  # "แล้วต้องทำอะไรต่อ"
             event = self.life_event(slot_event)
@@ -260,7 +264,11 @@ class ServiceResolver:
             if referral is not None and named is None and not _covers(previous, referral.matched):
                 return Decision("not_covered", referral=referral, english=english, why="referral")
             passage = self._passage(index, previous.id, typed)
-            if passage is not None or aspect or named == previous.id:
+            # "แล้วต่อวีซ่าให้แฟนล่ะ" after vehicle tax: words the current service never mentions
+            foreign = inherited and any(
+                not _covers(previous, w) for w in residual_words(typed) if len(w) >= 3
+            )
+            if (passage is not None or aspect or named == previous.id) and not (foreign and passage is None):
                 aspect = aspect or _aspect_of_field(passage)
                 return Decision("answer", previous, aspect, passage, english=english, why="follow-up")
             # no part of the service asked: a new story or an uncovered topic wins over staying
@@ -270,7 +278,7 @@ class ServiceResolver:
             referral = self.refer(typed)
             if referral is not None:
                 return Decision("not_covered", referral=referral, english=english, why="referral")
-            if looks_like_follow_up(typed, aspect):
+            if looks_like_follow_up(typed, aspect) and not foreign:
                 return Decision("answer", previous, aspect, english=english, why="follow-up")
 
         # 2. A follow-up right after a life event's checklist ("ใช้เอกสารอะไรบ้าง"): about one of its
@@ -292,7 +300,7 @@ class ServiceResolver:
             asks_next = any(w in _folded(typed) for w in _NEXT_STEP_WORDS)
             if not asks_next and (is_question(typed) or getattr(match, "names_service", False)):
                 # "จดทะเบียนแต่งงานต้องมีพยานกี่คน": the step asked about, with the event kept
-                step = self._asked_step(index, match.event, typed, result, records)
+                step = self._asked_step(index, match.event, typed, result, records, story=True)
                 if step is not None:
                     passage = self._passage(index, step.id, typed)
                     aspect = aspect or _aspect_of_field(passage)
@@ -377,14 +385,21 @@ class ServiceResolver:
         return self._asked_step(index, event, typed, result, records) or records[steps[0]]
 
     def _asked_step(
-        self, index: Any, event: Any, typed: str, result: Any, records: dict[str, ServiceRecord]
+        self,
+        index: Any,
+        event: Any,
+        typed: str,
+        result: Any,
+        records: dict[str, ServiceRecord],
+        story: bool = False,
     ) -> ServiceRecord | None:
         """The step a question is clearly about: named, confidently found, or a strong FAQ match."""
         steps = [s.service_id for s in getattr(event, "steps", ()) if s.service_id in records]
         named = self._name_in_text(typed, [records[sid] for sid in steps])
         if named is not None:
             return named
-        if result.hits and result.hits[0].id in steps and (result.confident or len(steps) == 1):
+        # in a story with a question the best hit among the event's steps is enough
+        if result.hits and result.hits[0].id in steps and (result.confident or story or len(steps) == 1):
             return records[result.hits[0].id]
         best: tuple[float, str] | None = None
         for sid in steps:
