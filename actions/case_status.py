@@ -39,7 +39,7 @@ from actions import replies
 from actions.case_runtime import CaseRuntime, asker_of
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
-from actions.replies import HUMAN, Button
+from actions.replies import DEFAULT_NEXT_STEP, HUMAN, PHRASES, SUBSCRIBE_BUTTON_TITLE, Button
 from cases.models import Case, utcnow
 from cases.render import STATUS_LABELS_TH
 from cases.service import AskerKeys, asker_owns_case, find_case_by_reference
@@ -63,20 +63,8 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 MAX_NEXT_STEP_CHARS = 120
 MAX_NEXT_STEP_CHARS_SMS = 50
 
-# What happens next when the agency gave no next step: plain words per status.
-DEFAULT_NEXT_STEP: dict[str, str] = {
-    "received": "เจ้าหน้าที่จะตรวจสอบเรื่องของท่าน",
-    "in_review": "รอผลการตรวจสอบจากเจ้าหน้าที่",
-    "in_progress": "เจ้าหน้าที่กำลังดำเนินการให้",
-    "waiting_for_citizen": "ส่งเอกสารหรือข้อมูลที่หน่วยงานขอ",
-    "resolved": "ไม่มี เรื่องนี้เสร็จแล้ว",
-    "rejected": "สอบถามเหตุผลกับเจ้าหน้าที่ได้",
-    "closed": "ไม่มี เรื่องนี้ปิดแล้ว",
-}
 # The reply with the case's status (the other outcomes of a look-up say why it cannot be shown).
 STATUS_ANSWER = "case_status_answer"
-# The "notify me" button after an answer; its case_id entity names the case for subscribe_form.
-SUBSCRIBE_TITLE = "รับแจ้งความคืบหน้า"
 # Intents that leave a form by rule: the custom extractors leave these messages alone, so the form
 # rejects them and the rule runs (a loop otherwise takes priority over every rule).
 LEAVE_FORM_INTENTS = frozenset({"deny", "greet", "request_human", "restart"})
@@ -124,7 +112,7 @@ def canonical_ref(value: Any) -> str | None:
 
 
 def subscribe_button(reference: str) -> Button:
-    return Button(SUBSCRIBE_TITLE, f'/subscribe_updates{{"case_id":"{reference}"}}')
+    return Button(SUBSCRIBE_BUTTON_TITLE, f'/subscribe_updates{{"case_id":"{reference}"}}')
 
 
 def unlocked_refs(tracker: Tracker) -> set[str]:
@@ -289,17 +277,17 @@ def answer_values(case: Case, channel: str | None) -> dict[str, str]:
     """The public fields of the answer: status label, next step, and the due or last-update date."""
     latest = case.history[-1] if case.history else None
     next_step = (latest.next_step if latest is not None and latest.status == case.status else None) or (
-        DEFAULT_NEXT_STEP.get(case.status, "สอบถามเจ้าหน้าที่ได้")
+        DEFAULT_NEXT_STEP.get(case.status, PHRASES["next_step_unknown"])
     )
     limit = MAX_NEXT_STEP_CHARS_SMS if channel == "sms" else MAX_NEXT_STEP_CHARS
     if len(next_step) > limit:
         next_step = next_step[: limit - 1] + "…"
     due = latest.next_step_due if latest is not None and latest.status == case.status else None
     if due is not None:
-        when = f"ภายใน {thai_date(due)}"
+        when = PHRASES["case_due"].format(date=thai_date(due))
     else:
         updated = case.updated_at if case.updated_at.tzinfo else case.updated_at.replace(tzinfo=dt.UTC)
-        when = f"อัปเดตล่าสุด {thai_date(updated.astimezone(BANGKOK).date())}"
+        when = PHRASES["case_updated"].format(date=thai_date(updated.astimezone(BANGKOK).date()))
     return {
         "case_id": case.reference,
         "status": STATUS_LABELS_TH.get(case.status, case.status),

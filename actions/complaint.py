@@ -37,7 +37,7 @@ from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.form_reset import COMPLAINT_SLOTS, clear_events
 from actions.line_content import ContentError, ContentTooLarge, LineContentClient, LineContentSettings
-from actions.replies import COMPLAINT_CATEGORIES, NO_PHOTO_LABEL
+from actions.replies import COMPLAINT_CATEGORIES, NO_PHOTO_WORDS, PHRASES, SPOKEN_CHARACTERS
 from cases.complaint_routing import ComplaintRoute, ensure_agency, route_for
 from cases.geo import inside_thailand
 from cases.models import utcnow
@@ -63,13 +63,8 @@ MIN_DESCRIPTION_LETTERS = 4  # letters or digits: "😡😡😡😡😡😡😡�
 MAX_DESCRIPTION_CHARS = 1000
 MIN_LOCATION_CHARS = 3
 MAX_LOCATION_CHARS = 300
-NO_PHOTO_WORDS = frozenset(
-    {NO_PHOTO_LABEL, "ไม่มี", "ไม่มีค่ะ", "ไม่มีครับ", "ไม่มีรูปค่ะ", "ไม่มีรูปครับ", "ข้าม", "no", "skip", "none"}
-)
-CONSENT_WORDS = {"ยินยอม": True, "ยินยอมค่ะ": True, "ยินยอมครับ": True, "ไม่ยินยอม": False}
-CONFIRM_WORDS = {"ยืนยัน": "yes", "ยืนยันค่ะ": "yes", "ยืนยันครับ": "yes", "แก้ไข": "edit", "แก้ไขค่ะ": "edit"}
 # complaint_location when only a map pin was sent (no address came with it).
-PIN_ONLY = "(ตำแหน่งบนแผนที่)"
+PIN_ONLY = PHRASES["pin_only"]
 PHOTO_PREFIX = "photo:"
 NO_PHOTO = "none"
 PHOTO_CHANNELS = frozenset({"line"})
@@ -78,10 +73,6 @@ PHOTO_CHANNELS = frozenset({"line"})
 PENDING_DIR = "pending"
 PENDING_MAX_AGE_SECONDS = 24 * 3600
 _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
-_SPOKEN_DIGITS = dict(
-    zip("0123456789", ["ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า"], strict=True)
-)
-_SPOKEN_LETTERS = {"A": "เอ", "C": "ซี", "M": "เอ็ม", "P": "พี"}
 
 
 def category_key(text: str) -> str | None:
@@ -96,8 +87,8 @@ def spoken_reference(reference: str) -> str:
     """CM69-1234-5678 -> "ซี เอ็ม หก เก้า / หนึ่ง สอง …": what to say when reading it to 1111."""
     groups = []
     for group in reference.split("-"):
-        groups.append(" ".join(_SPOKEN_LETTERS.get(c, _SPOKEN_DIGITS.get(c, c)) for c in group))
-    return " ขีด ".join(groups)
+        groups.append(" ".join(SPOKEN_CHARACTERS.get(c, c) for c in group))
+    return PHRASES["spoken_dash"].join(groups)
 
 
 def _squash(value: Any) -> str:
@@ -316,7 +307,7 @@ class ValidateComplaintForm(FormValidationAction):
     ) -> dict[str, Any]:
         if isinstance(slot_value, bool):
             return {"contact_consent": slot_value}
-        answer = CONSENT_WORDS.get(_squash(slot_value))
+        answer = replies.consent_answer(slot_value)
         if answer is None:
             return await self._ask_again("contact_consent", "complaint_consent_unclear", dispatcher, tracker)
         return {"contact_consent": answer}
@@ -324,7 +315,7 @@ class ValidateComplaintForm(FormValidationAction):
     async def validate_complaint_confirm(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = slot_value if slot_value in ("yes", "edit") else CONFIRM_WORDS.get(_squash(slot_value))
+        answer = slot_value if slot_value in ("yes", "edit") else replies.confirm_answer(slot_value)
         if answer == "edit":
             # Start over: every answer is asked again, and a waiting photo is let go.
             photo = str(tracker.get_slot("complaint_photo") or "")
@@ -347,15 +338,15 @@ def summary_values(tracker: Tracker) -> dict[str, str]:
     location = str(tracker.get_slot("complaint_location") or "")
     lat, lon = tracker.get_slot("complaint_lat"), tracker.get_slot("complaint_lon")
     if lat is not None and lon is not None:
-        pin = f"พิกัด {float(lat):.5f}, {float(lon):.5f}"
+        pin = PHRASES["pin"].format(lat=float(lat), lon=float(lon))
         location = pin if location == PIN_ONLY else f"{location} ({pin})"
     return {
         "category": COMPLAINT_CATEGORIES.get(category, category),
         "description": description,
         "short_description": description if len(description) <= 40 else description[:40] + "…",
         "location": location,
-        "photo": "แนบ 1 รูป" if photo.startswith(PHOTO_PREFIX) else "ไม่มี",
-        "consent": "ยินยอม" if tracker.get_slot("contact_consent") else "ไม่ยินยอม",
+        "photo": PHRASES["photo_attached" if photo.startswith(PHOTO_PREFIX) else "photo_none"],
+        "consent": PHRASES["consent_given" if tracker.get_slot("contact_consent") else "consent_refused"],
     }
 
 

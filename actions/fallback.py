@@ -22,15 +22,8 @@ from actions.unanswered import UnansweredRecorder
 
 logger = logging.getLogger(__name__)
 
-# Intent -> the suggestion offered when the NLU leaned towards it (titles fit LINE's 20 characters).
-SUGGESTIONS: dict[str, Button] = {
-    "ask_service": Button("สอบถามบริการ", "/ask_service"),
-    "check_case_status": Button("ติดตามเรื่อง", "/check_case_status"),
-    "file_complaint": Button("แจ้งเรื่องร้องเรียน", "/file_complaint"),
-    "request_human": Button("คุยกับเจ้าหน้าที่", "/request_human"),
-    "subscribe_updates": Button("รับแจ้งความคืบหน้า", "/subscribe_updates"),
-    "unsubscribe_updates": Button("เลิกรับแจ้งเตือน", "/unsubscribe_updates"),
-}
+# Intent -> the suggestion offered when the NLU leaned towards it (titles in the catalogue).
+SUGGESTIONS: dict[str, Button] = replies.SUGGESTION_BUTTONS
 DEFAULT_ORDER: tuple[str, ...] = ("ask_service", "check_case_status", "request_human", "file_complaint")
 SUGGESTION_COUNT = 3
 NON_INTENTS = frozenset({"nlu_fallback", None})

@@ -1,9 +1,20 @@
-"""Texts that actions send, with per-channel variants, in the bot's one voice (ค่ะ/คะ).
+"""The catalogue: everything an action says, with per-channel variants, in the bot's one voice (ค่ะ/คะ).
 
-Rule-driven answers live in bot/domain/responses.yml; Rasa's validator counts a domain response
-that only an action sends as unused, so action texts are kept here instead. Variants are chosen by
-the channel the citizen wrote from (`line`, `sms`, `web`); SMS variants are shorter and keep their
-buttons, which the gateway renders as numbered "ตอบ 1 …" options.
+Where a text lives — one rule:
+- a response a rule or story utters (utter_*) lives in bot/domain/responses.yml (or the feature's
+  domain file, e.g. bot/domain/complaint.yml), with `channel:` variants;
+- everything an action sends lives here: whole replies in REPLIES, buttons, and the fragments
+  actions put into a reply's {placeholders} (PHRASES, DEFAULT_NEXT_STEP, CHANNEL_NAMES, …);
+- the Thai words an action recognises in a citizen's answer live here too, beside the buttons
+  whose titles they echo (CONSENT_WORDS with consent_answer(), used by every consent question);
+- nothing inline: tests/actions/test_texts_in_catalogue.py fails on a Thai string constant in any
+  other actions/*.py module, and tests/actions/test_dialogue_texts.py checks the voice, LINE's
+  20-character button titles and the SMS segment budget of every text here and in bot/domain.
+
+Rasa's validator counts a domain response that only an action sends as unused, which is why action
+texts are kept here rather than in the domain. Variants are chosen by the channel the citizen wrote
+from (`line`, `sms`, `web`, else `default`); SMS variants are shorter and keep their buttons, which
+the gateway renders as numbered "ตอบ 1 …" options.
 """
 
 from __future__ import annotations
@@ -64,6 +75,105 @@ ASPECT_BUTTON_LABELS: dict[str, str] = {
     "eligibility": "คุณสมบัติ",
     "online": "ออนไลน์",
 }
+
+# Fallback suggestions: intent the NLU leaned towards -> the button offered (actions/fallback.py).
+SUGGESTION_BUTTONS: dict[str, Button] = {
+    "ask_service": Button("สอบถามบริการ", "/ask_service"),
+    "check_case_status": Button("ติดตามเรื่อง", "/check_case_status"),
+    "file_complaint": Button("แจ้งเรื่องร้องเรียน", "/file_complaint"),
+    "request_human": Button("คุยกับเจ้าหน้าที่", "/request_human"),
+    "subscribe_updates": Button("รับแจ้งความคืบหน้า", "/subscribe_updates"),
+    "unsubscribe_updates": Button("เลิกรับแจ้งเตือน", "/unsubscribe_updates"),
+}
+# The "notify me" button under a case status answer; its payload names the case (actions/case_status.py).
+SUBSCRIBE_BUTTON_TITLE = "รับแจ้งความคืบหน้า"
+# The last button of "which case to stop?": typed back, it is read as "stop all" (actions/subscriptions.py).
+UNSUBSCRIBE_ALL_BUTTON = Button("ทุกเรื่อง", "ยกเลิกแจ้งเตือนทุกเรื่อง")
+
+# Fragments that actions put into a reply's {placeholders}; they are not sent on their own, so they
+# need not end in ค่ะ, but they keep the voice (checked by tests/actions/test_dialogue_texts.py).
+PHRASES: dict[str, str] = {
+    # case status answer: {when}, and {next_step} when the agency gave none
+    "case_due": "ภายใน {date}",
+    "case_updated": "อัปเดตล่าสุด {date}",
+    "next_step_unknown": "สอบถามเจ้าหน้าที่ได้",
+    # complaint summary and the location slot when only a map pin was sent
+    "pin_only": "(ตำแหน่งบนแผนที่)",
+    "pin": "พิกัด {lat:.5f}, {lon:.5f}",
+    "photo_attached": "แนบ 1 รูป",
+    "photo_none": "ไม่มี",
+    "consent_given": "ยินยอม",
+    "consent_refused": "ไม่ยินยอม",
+    # subscriptions: {what} and {where}
+    "all_my_cases": "ทุกเรื่องของท่าน",
+    "one_case": "เรื่อง {reference} ",
+    "this_chat": "แชตนี้",
+    # how a complaint reference is read aloud: CM69-1234-5678 -> "ซี เอ็ม หก เก้า ขีด …"
+    "spoken_dash": " ขีด ",
+}
+# Where a notice goes, as the citizen reads it in {where}.
+CHANNEL_NAMES: dict[str, str] = {"line": "LINE", "web": PHRASES["this_chat"], "sms": "SMS"}
+# What happens next when the agency gave no next step: plain words per case status.
+DEFAULT_NEXT_STEP: dict[str, str] = {
+    "received": "เจ้าหน้าที่จะตรวจสอบเรื่องของท่าน",
+    "in_review": "รอผลการตรวจสอบจากเจ้าหน้าที่",
+    "in_progress": "เจ้าหน้าที่กำลังดำเนินการให้",
+    "waiting_for_citizen": "ส่งเอกสารหรือข้อมูลที่หน่วยงานขอ",
+    "resolved": "ไม่มี เรื่องนี้เสร็จแล้ว",
+    "rejected": "สอบถามเหตุผลกับเจ้าหน้าที่ได้",
+    "closed": "ไม่มี เรื่องนี้ปิดแล้ว",
+}
+SPOKEN_CHARACTERS: dict[str, str] = {
+    "0": "ศูนย์",
+    "1": "หนึ่ง",
+    "2": "สอง",
+    "3": "สาม",
+    "4": "สี่",
+    "5": "ห้า",
+    "6": "หก",
+    "7": "เจ็ด",
+    "8": "แปด",
+    "9": "เก้า",
+    "A": "เอ",
+    "C": "ซี",
+    "M": "เอ็ม",
+    "P": "พี",
+}
+
+# --- words the bot recognises in a citizen's typed answer ----------------------------------------
+# Kept beside the buttons whose titles they echo (SMS and typed answers send the title back).
+# Every form that asks for consent reads the answer with consent_answer(): one set of words.
+CONSENT_WORDS: dict[str, bool] = {
+    **dict.fromkeys(("ยินยอม", "ยินยอมค่ะ", "ยินยอมครับ", "ตกลง", "ok", "yes"), True),
+    **dict.fromkeys(("ไม่ยินยอม", "ไม่ยินยอมค่ะ", "ไม่ยินยอมครับ", "no"), False),
+}
+NO_PHOTO_WORDS = frozenset(
+    {NO_PHOTO_LABEL, "ไม่มี", "ไม่มีค่ะ", "ไม่มีครับ", "ไม่มีรูปค่ะ", "ไม่มีรูปครับ", "ข้าม", "no", "skip", "none"}
+)
+CONFIRM_WORDS: dict[str, str] = {
+    **dict.fromkeys(("ยืนยัน", "ยืนยันค่ะ", "ยืนยันครับ"), "yes"),
+    **dict.fromkeys(("แก้ไข", "แก้ไขค่ะ", "แก้ไขครับ"), "edit"),
+}
+# "all my cases" in a subscribe / unsubscribe request (matched anywhere in the message).
+ALL_CASES_WORDS = ("ทุกเรื่อง", "ทั้งหมด", "ทุกอัน", "all my cases")
+
+
+_INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
+
+
+def _squash(text: object) -> str:
+    return " ".join(str(text or "").translate(_INVISIBLE).split()).casefold()
+
+
+def consent_answer(text: object) -> bool | None:
+    """True / False for a typed consent answer (ยินยอม / ไม่ยินยอม, ok / no), None when unclear."""
+    return CONSENT_WORDS.get(_squash(text))
+
+
+def confirm_answer(text: object) -> str | None:
+    """ "yes" / "edit" for a typed answer to a summary (ยืนยัน / แก้ไข), None when unclear."""
+    return CONFIRM_WORDS.get(_squash(text))
+
 
 REPLIES: dict[str, dict[str, Reply]] = {
     "fallback_rephrase": {

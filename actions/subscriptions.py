@@ -40,7 +40,7 @@ from actions.case_status import (
 )
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
-from actions.replies import Button
+from actions.replies import ALL_CASES_WORDS, CHANNEL_NAMES, PHRASES, UNSUBSCRIBE_ALL_BUTTON, Button
 from cases.service import (
     AskerKeys,
     NewConsent,
@@ -54,17 +54,14 @@ from privacy import ContactError, check_sender_id
 log = logging.getLogger(__name__)
 
 ALL = "all"
-ALL_WORDS = ("ทุกเรื่อง", "ทั้งหมด", "ทุกอัน", "all my cases")
-CONSENT_WORDS = frozenset({"ยินยอม", "ยินยอมค่ะ", "ยินยอมครับ", "ตกลง", "ok", "yes"})
 NOTIFY_CHANNELS = frozenset({"line", "sms", "web"})
-CHANNEL_NAMES = {"line": "LINE", "web": "แชตนี้", "sms": "SMS"}
 MAX_WHICH_BUTTONS = 4
 SUBSCRIBE_SLOTS = ("subscribe_target", "subscribe_consent", "phone_last4", "case_id")
 
 
 def wants_all(text: str) -> bool:
     lowered = text.casefold()
-    return any(word in lowered for word in ALL_WORDS)
+    return any(word in lowered for word in ALL_CASES_WORDS)
 
 
 def _entity_ref(tracker: Tracker) -> str | None:
@@ -77,11 +74,11 @@ def _entity_ref(tracker: Tracker) -> str | None:
 
 
 def where_of(channel: str | None) -> str:
-    return CHANNEL_NAMES.get(channel or "", "แชตนี้")
+    return CHANNEL_NAMES.get(channel or "", PHRASES["this_chat"])
 
 
 def _consent_values(target: str, channel: str | None) -> dict[str, str]:
-    what = "ทุกเรื่องของท่าน" if target == ALL else f"เรื่อง {target} "
+    what = PHRASES["all_my_cases"] if target == ALL else PHRASES["one_case"].format(reference=target)
     return {"what": what, "where": where_of(channel)}
 
 
@@ -113,7 +110,7 @@ def can_notify(keys: AskerKeys) -> bool:
 def which_buttons(refs: tuple[str, ...]) -> tuple[Button, ...]:
     """One button per subscribed case (the first few), and one for all of them."""
     each = (Button(ref, f'/unsubscribe_updates{{"case_id":"{ref}"}}') for ref in refs[:MAX_WHICH_BUTTONS])
-    return (*each, Button("ทุกเรื่อง", "ยกเลิกแจ้งเตือนทุกเรื่อง"))
+    return (*each, UNSUBSCRIBE_ALL_BUTTON)
 
 
 # --- database units of work (run in a worker thread; plain values out) ----------------------
@@ -168,7 +165,7 @@ def _unsubscribe(
         if named is not None:
             case = find_case_by_reference(session, named)
             if case is None or not unsubscribe_asker(session, case, keys):
-                return Outcome("unsubscribe_nothing", {"what": f"เรื่อง {named} "})
+                return Outcome("unsubscribe_nothing", {"what": PHRASES["one_case"].format(reference=named)})
             changed = [case]
         else:
             subscribed = [
@@ -265,7 +262,7 @@ class ValidateSubscribeForm(CaseFormValidation):
             return {"subscribe_consent": None} if tracker.get_slot("subscribe_consent") is not None else {}
         if leaves_form(tracker):
             return {}  # "ไม่ยินยอม" is /deny: the rule cancels the form, nothing is switched on
-        if latest_intent(tracker) == "affirm" or latest_text(tracker).strip().casefold() in CONSENT_WORDS:
+        if latest_intent(tracker) == "affirm" or replies.consent_answer(latest_text(tracker)) is True:
             return {"subscribe_consent": True}
         replies.send(dispatcher, tracker, "subscribe_consent_unclear")
         return {"subscribe_consent": None}
