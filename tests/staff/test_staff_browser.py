@@ -4,13 +4,11 @@ DOM, no dialogs, the payload shown as text). Screenshots land in artifacts/scree
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from staff.roles import Role
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from tests.browser import screenshot
 from tests.staff.staff_helpers import PASSWORD, add_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
@@ -18,17 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
-@pytest.fixture
-async def chromium() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
-
-
 async def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"staff-{name}.png"), full_page=True)
+    await screenshot(page, f"staff-{name}")
 
 
 async def sign_in(page: Page, base: str, username: str) -> None:

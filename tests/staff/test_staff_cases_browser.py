@@ -5,17 +5,17 @@ notice is queued. Screenshots land in artifacts/screenshots/."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Page, expect
 from sqlalchemy import Engine
 
 from cases.database import make_cases_engine
 from staff.roles import Role
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from tests.browser import screenshot
 from tests.staff.case_seed import add_agency, add_case, clear_cases, counts, make_tools, subscribed_contacts
 from tests.staff.staff_helpers import PASSWORD, add_user, gateway_like_app, set_user
 
@@ -37,17 +37,8 @@ async def client(
     return await aiohttp_client(gateway_like_app(db_url, engine, case_photo_dir=tmp_path / "photos"))
 
 
-@pytest.fixture
-async def chromium() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
-
-
 async def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"staff-cases-{name}.png"), full_page=True)
+    await screenshot(page, f"staff-cases-{name}")
 
 
 async def test_officer_filters_the_list_and_updates_a_case(chromium, client, engine, cases_engine, tmp_path):

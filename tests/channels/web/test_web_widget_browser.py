@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from channels import keys
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from tests.browser import screenshot
 from tests.channels.web.webchat_fakes import BUTTONS, GREETING, SERVICE_ANSWER, FakeRasa, echo_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
@@ -27,17 +26,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
-
-
 async def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"web-{name}.png"))
+    await screenshot(page, f"web-{name}", full_page=False)
 
 
 def free_port() -> int:
@@ -73,10 +63,10 @@ def bubbles(page: Page, role: str) -> Any:
 
 
 async def test_thai_conversation_quick_reply_and_history_after_reload(
-    browser: Browser, gateway: Any, web_rasa: FakeRasa
+    chromium: Browser, gateway: Any, web_rasa: FakeRasa
 ) -> None:
     client = await gateway()
-    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    page = await chromium.new_page(viewport={"width": 1280, "height": 800})
     await open_widget(page, demo_url(client))
     assert await page.locator(".gbc").get_attribute("lang") == "th"
 
@@ -103,11 +93,11 @@ async def test_thai_conversation_quick_reply_and_history_after_reload(
 
 
 async def test_reconnects_and_delivers_a_message_typed_while_offline_once(
-    browser: Browser, gateway: Any, web_rasa: FakeRasa
+    chromium: Browser, gateway: Any, web_rasa: FakeRasa
 ) -> None:
     first = await gateway(durable=True)
     port = first.server.port
-    page = await browser.new_page()
+    page = await chromium.new_page()
     await open_widget(page, demo_url(first))
     await say(page, "สวัสดี")
     await expect(bubbles(page, "bot").last).to_contain_text(GREETING, timeout=TIMEOUT_MS)
@@ -132,11 +122,11 @@ async def test_reconnects_and_delivers_a_message_typed_while_offline_once(
 
 
 async def test_socket_dropped_after_accept_is_resent_without_a_second_answer(
-    browser: Browser, gateway: Any, web_rasa: FakeRasa
+    chromium: Browser, gateway: Any, web_rasa: FakeRasa
 ) -> None:
     client = await gateway()
     channel = client.server.app[keys.CHANNELS]["web"]
-    page = await browser.new_page()
+    page = await chromium.new_page()
     await open_widget(page, demo_url(client))
     web_rasa.delay = 1.0
     await say(page, "ติดตามคำร้องเลขที่ ๑๒๓๔")
@@ -150,9 +140,9 @@ async def test_socket_dropped_after_accept_is_resent_without_a_second_answer(
     await expect(page.get_by_role("status").last).to_have_text("")  # typing indicator gone
 
 
-async def test_keyboard_only(browser: Browser, gateway: Any, web_rasa: FakeRasa) -> None:
+async def test_keyboard_only(chromium: Browser, gateway: Any, web_rasa: FakeRasa) -> None:
     client = await gateway()
-    page = await browser.new_page()
+    page = await chromium.new_page()
     await page.goto(demo_url(client))
     launcher = page.get_by_role("button", name="สอบถามบริการ")
     for _ in range(10):  # Tab through the page until the launcher has focus
@@ -185,9 +175,9 @@ async def test_keyboard_only(browser: Browser, gateway: Any, web_rasa: FakeRasa)
     assert web_rasa.texts() == ["สวัสดีค่ะ", BUTTONS[-1]["payload"]]
 
 
-async def test_phone_viewport_is_full_screen(browser: Browser, gateway: Any) -> None:
+async def test_phone_viewport_is_full_screen(chromium: Browser, gateway: Any) -> None:
     client = await gateway()
-    context = await browser.new_context(
+    context = await chromium.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True
     )
     page = await context.new_page()
@@ -203,10 +193,10 @@ async def test_phone_viewport_is_full_screen(browser: Browser, gateway: Any) -> 
     await context.close()
 
 
-async def test_widget_uses_a_thai_font(browser: Browser, gateway: Any) -> None:
+async def test_widget_uses_a_thai_font(chromium: Browser, gateway: Any) -> None:
     """Thai must render with a Thai-capable font, not tofu boxes (needs fonts-thai-tlwg or Noto)."""
     client = await gateway()
-    page = await browser.new_page()
+    page = await chromium.new_page()
     await open_widget(page, demo_url(client))
     family = await page.locator(".gbc").evaluate("el => getComputedStyle(el).fontFamily")
     assert re.match(r'^"?Sarabun"?, "?Noto Sans Thai"?', family)
@@ -240,26 +230,26 @@ async def test_widget_uses_a_thai_font(browser: Browser, gateway: Any) -> None:
     assert set(used) & thai_capable, used
 
 
-async def test_one_widget_and_one_socket_per_tab(browser: Browser, gateway: Any) -> None:
+async def test_one_widget_and_one_socket_per_tab(chromium: Browser, gateway: Any) -> None:
     client = await gateway()
     hub = client.server.app[keys.CHANNELS]["web"].hub
-    page = await browser.new_page()
+    page = await chromium.new_page()
     await open_widget(page, demo_url(client))
     await page.add_script_tag(url="/chat/widget.js")  # a page that embeds the tag twice
     await page.evaluate("window.dispatchEvent(new Event('online'))")  # a reconnect nudge while connected
     await asyncio.sleep(0.5)
     assert await page.locator(".gbc").count() == 1
     assert hub.count() == 1
-    second = await browser.new_page()  # another tab: its own socket, the same session
+    second = await chromium.new_page()  # another tab: its own socket, the same session
     await open_widget(second, demo_url(client))
     assert hub.count() == 2
 
 
 async def test_refused_and_odd_input_in_the_widget(
-    browser: Browser, gateway: Any, web_rasa: FakeRasa
+    chromium: Browser, gateway: Any, web_rasa: FakeRasa
 ) -> None:
     client = await gateway()
-    page = await browser.new_page()
+    page = await chromium.new_page()
     await open_widget(page, demo_url(client))
     await say(page, "\u200b\u200b")  # looks empty to the citizen; JavaScript's trim() keeps it
     refused = bubbles(page, "user").last
@@ -291,13 +281,13 @@ async def agency_site(gateway_url: str) -> TestServer:
 
 
 @pytest.mark.parametrize("allowed", [True, False], ids=["listed-origin", "unlisted-origin"])
-async def test_embedded_on_another_origin(browser: Browser, gateway: Any, allowed: bool) -> None:
+async def test_embedded_on_another_origin(chromium: Browser, gateway: Any, allowed: bool) -> None:
     port = free_port()
     site = await agency_site(f"http://127.0.0.1:{port}")
     site_origin = f"http://127.0.0.1:{site.port}"
     try:
         await gateway(port=port, allowed_origins=(site_origin,) if allowed else ("https://other.go.th",))
-        page = await browser.new_page()
+        page = await chromium.new_page()
         await page.goto(site_origin + "/")
         await page.get_by_role("button", name="สอบถามบริการ").click()
         if allowed:
@@ -314,10 +304,10 @@ async def test_embedded_on_another_origin(browser: Browser, gateway: Any, allowe
 
 
 async def test_empty_conversation_opens_with_a_welcome_and_starter_buttons(
-    browser: Browser, gateway: Any, web_rasa: FakeRasa
+    chromium: Browser, gateway: Any, web_rasa: FakeRasa
 ) -> None:
     client = await gateway()
-    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    page = await chromium.new_page(viewport={"width": 1280, "height": 800})
     await open_widget(page, demo_url(client))
     welcome = page.locator('[role="log"] .gbc-welcome')
     await expect(welcome).to_contain_text("สวัสดีค่ะ")
