@@ -93,6 +93,7 @@ class ActionAnswerService(Action):
             next(tracker.get_latest_entity_values("life_event"), None),
             tracker.get_slot("life_event"),
             tracker.get_slot("service_twins"),
+            tracker.get_slot("service_id") or tracker.get_slot("service_previous"),
         )
         body, buttons = await asyncio.to_thread(self.compose, decision, channel, text)
         dispatcher.utter_message(text=body, buttons=[b.as_dict() for b in unique_titles(buttons)] or None)
@@ -145,6 +146,9 @@ class ActionAnswerService(Action):
             events = [SlotSet("life_event", getattr(decision.event, "id", None)), SlotSet("service_id", None)]
         else:  # twins, unsure, not covered: never carry on with a service we are unsure of
             events = [SlotSet("service_id", None), SlotSet("service_aspect", decision.aspect)]
+            current = tracker.get_slot("service_id")
+            if current:  # but remember it, to come back to
+                events.append(SlotSet("service_previous", current))
         # the near-twin group is pending only right after its question
         if decision.twin_group or tracker.get_slot("service_twins"):
             events.append(SlotSet("service_twins", decision.twin_group or None))

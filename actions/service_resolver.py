@@ -97,6 +97,9 @@ _QUESTION = re.compile(
 )
 
 
+_WHAT_ABOUT_END = re.compile(r"(ล่ะ|ละ)\s*(คะ|ค่ะ|ครับ|คับ)?\s*\??\s*$")
+
+
 def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text)) or is_yes_no(text)
 
@@ -205,6 +208,7 @@ class ServiceResolver:
         entity_event: str | None = None,
         slot_event: str | None = None,
         slot_twins: str | None = None,
+        recent_id: str | None = None,
     ) -> Decision:
         index = self._live.index()
         records: dict[str, ServiceRecord] = index.records
@@ -265,7 +269,8 @@ class ServiceResolver:
                 return Decision("not_covered", referral=referral, english=english, why="referral")
             passage = self._passage(index, previous.id, typed)
             # "แล้วต่อวีซ่าให้แฟนล่ะ" after vehicle tax: words the current service never mentions
-            foreign = inherited and any(
+            what_about = inherited or (typed.startswith("แล้ว") and _WHAT_ABOUT_END.search(typed) is not None)
+            foreign = what_about and any(
                 not _covers(previous, w) for w in residual_words(typed) if len(w) >= 3
             )
             if (passage is not None or aspect or named == previous.id) and not (foreign and passage is None):
@@ -346,7 +351,14 @@ class ServiceResolver:
             if result.hits[0].id in steps and result.hits[0].id in records:
                 record = records[result.hits[0].id]
                 return Decision("answer", record, aspect, english=english, why="step of the life event")
-        # 7. Honest limits: unsure -> the nearest services as buttons, never an answer from one.
+        # 7. Unsure, but the best match is the service talked about before a side question
+        #    ("กลับมาเรื่องภาษีรถ ทำออนไลน์ได้ไหม").
+        back = recent_id if previous is None and recent_id in records else None
+        if back and result.hits and result.hits[0].id == back:
+            passage = self._passage(index, back, typed)
+            aspect = aspect or _aspect_of_field(passage)
+            return Decision("answer", records[back], aspect, passage, english=english, why="back to it")
+        # 8. Honest limits: unsure -> the nearest services as buttons, never an answer from one.
         if previous is not None and aspect and previous.id in [h.id for h in result.hits]:
             return Decision("answer", previous, aspect, english=english, why="follow-up among near matches")
         nearest = [records[h.id] for h in result.hits if h.id in records]
@@ -463,7 +475,16 @@ def _squash(text: str) -> str:
 
 def _covers(record: ServiceRecord, phrase: str) -> bool:
     """Whether a service's own text mentions a phrase (then a referral on that phrase is not needed)."""
-    texts = [record.title_th, record.description, *record.synonyms, *(f.question for f in record.faqs)]
+    texts = [
+        record.title_th,
+        record.description,
+        record.eligibility,
+        record.processing_time,
+        *record.documents,
+        *(f"{f.label} {f.amount}" for f in (*record.fees, *record.benefits)),
+        *record.synonyms,
+        *(f"{f.question} {f.answer}" for f in record.faqs),
+    ]
     return _squash(phrase) in _squash(" ".join(texts)) if phrase else False
 
 

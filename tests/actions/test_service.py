@@ -344,3 +344,12 @@ async def test_follow_up_right_after_a_checklist_is_about_one_of_its_steps(
     assert water[1][0]["text"].startswith("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ")
     tax, _ = await ask(action, tracker("ต้องยื่นภายในวันไหน", slots={"service_id": "personal_income_tax"}))
     assert "31 มีนาคม" in tax["text"].splitlines()[0]
+
+
+async def test_a_side_question_then_back_to_the_service_talked_about(action: ActionAnswerService) -> None:
+    turns = await converse(action, ["ต่อภาษีรถยนต์ค่ะ", "แล้วต่อวีซ่าให้แฟนต่างชาติล่ะ", "กลับมาเรื่องภาษีรถ ทำออนไลน์ได้ไหม"])
+    side, slots = turns[1]
+    assert slots["service_id"] is None and slots["service_previous"] == "vehicle_tax"
+    assert "ภาษีรถ" not in side["text"].splitlines()[0]  # never answered from the service it was not about
+    back, slots = turns[2]
+    assert slots["service_id"] == "vehicle_tax" and back["text"].splitlines()[0] == "ได้ค่ะ"
