@@ -52,13 +52,13 @@ from sqlalchemy import select
 
 from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
-from cases.fakes import FakeLineApi, FakeProvider, FakeSmsApi
 from cases.models import Case, OutboxMessage, as_utc
 from cases.photos import PhotoStore
 from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
 from channels.sms.adapter import IDEMPOTENCY_NAMESPACE as SMS_IDEMPOTENCY_NAMESPACE
 from db.migrate import upgrade
 from privacy import PersonalData, PrivacySettings
+from tests.fakes import FakeApi, FakeLine, FakeSms
 
 TOKEN = "bench-token"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
@@ -67,7 +67,7 @@ BATCH = 200
 LEASE_SECONDS = 5
 
 
-async def start_fake(fake: FakeProvider) -> web.AppRunner:
+async def start_fake(fake: FakeApi) -> web.AppRunner:
     runner = web.AppRunner(fake.app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -79,7 +79,7 @@ async def start_fake(fake: FakeProvider) -> web.AppRunner:
 
 async def baseline(n: int) -> float:
     """Notices/s when posting straight to the fakes: no database, no outbox, same concurrency."""
-    line, sms = FakeLineApi(token=TOKEN), FakeSmsApi(token=TOKEN)
+    line, sms = FakeLine(token=TOKEN), FakeSms(token=TOKEN)
     runners = [await start_fake(line), await start_fake(sms)]
     gate = asyncio.Semaphore(CONCURRENCY)
     headers = {"Authorization": f"Bearer {TOKEN}"}
@@ -210,7 +210,7 @@ def free_port() -> int:
 
 
 def worker_env(
-    kind: str, url: str, secret: bytes, line: FakeProvider, sms: FakeProvider, state: Path
+    kind: str, url: str, secret: bytes, line: FakeApi, sms: FakeApi, state: Path
 ) -> dict[str, str]:
     """The environment each kind of worker reads: the outbox settings are the same for both."""
     env = {
@@ -243,7 +243,7 @@ def worker_env(
 
 
 async def spawn_worker(
-    kind: str, url: str, secret: bytes, line: FakeProvider, sms: FakeProvider, workdir: Path
+    kind: str, url: str, secret: bytes, line: FakeApi, sms: FakeApi, workdir: Path
 ) -> Any:
     """`python -m channels` (the gateway, production's notice worker) or `python -m cases worker`."""
     command = ["-m", "channels"] if kind == "gateway" else ["-m", "cases", "worker"]
@@ -297,7 +297,7 @@ async def outbox_run(
 ) -> dict[str, Any]:
     secret = secrets.token_bytes(32)
     url, pg_name = make_database(backend, workdir)
-    line, sms = FakeLineApi(token=TOKEN), FakeSmsApi(token=TOKEN)
+    line, sms = FakeLine(token=TOKEN), FakeSms(token=TOKEN)
     runners = [await start_fake(line), await start_fake(sms)]
     delivered = lambda: len(line.accepted) + len(sms.accepted)  # noqa: E731
     try:

@@ -32,7 +32,7 @@ from dialogue_servers import (  # noqa: E402
     rasa_server,
 )
 
-from tests.channels.fakes import FakeLine  # noqa: E402
+from tests.fakes import FakeLine  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 LINE_SECRET = "bench-line-secret"
@@ -43,7 +43,7 @@ class CountingLine(FakeLine):
     """The fake LINE API plus a hook that wakes whoever waits for a given answer."""
 
     def __init__(self, validate: bool = True) -> None:
-        super().__init__(access_token=LINE_TOKEN, validate_bodies=validate)
+        super().__init__(token=LINE_TOKEN, validate_bodies=validate)
         self.waiters: dict[str, asyncio.Future[float]] = {}
         self.answered_at: dict[str, list[float]] = {}
 

@@ -1,7 +1,7 @@
 """Filing a complaint through the action server's complaint form, on SQLite and PostgreSQL.
 
 The actions run as Rasa calls them (rasa_sdk Tracker + CollectingDispatcher); photos come from a
-local fake of the LINE content API (cases/fakes.py) over real HTTP; the case lands in a throw-away
+local fake of the LINE content API (tests/fakes.py) over real HTTP; the case lands in a throw-away
 database at the newest migration. Each bad input gets a clear answer and keeps the form going.
 """
 
@@ -38,7 +38,6 @@ from actions.line_content import LineContentClient, LineContentSettings
 from cases.complaint_routing import RoutingError, load_routes, parse_routes
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.erasure import erase_contact_data
-from cases.fakes import FakeLineApi
 from cases.models import Agency, Case, NotificationOptOut
 from cases.photos import PhotoStore
 from cases.service import CaseTools, StatusChange, change_status
@@ -47,6 +46,7 @@ from nlu.case_ref import check_case_ref
 from nlu.pii import CITIZEN_ID_MASK
 from privacy import PersonalData, PrivacySettings
 from tests.databases import throwaway_database
+from tests.fakes import FakeLine
 
 TOKEN = "fake-line-token"
 LINE_USER = "line:U4af4980629a0c0f6e4b1d6d5a1e0b7c2"
@@ -147,15 +147,15 @@ def runtime(database_url: str, tmp_path: Path) -> CaseRuntime:
 
 
 @pytest.fixture
-async def fake_line(aiohttp_server: Any) -> FakeLineApi:
-    fake = FakeLineApi(token=TOKEN)
+async def fake_line(aiohttp_server: Any) -> FakeLine:
+    fake = FakeLine(token=TOKEN)
     server = await aiohttp_server(fake.app())
     fake.url = str(server.make_url("")).rstrip("/")
     return fake
 
 
 @pytest.fixture
-def form(runtime: CaseRuntime, fake_line: FakeLineApi) -> ValidateComplaintForm:
+def form(runtime: CaseRuntime, fake_line: FakeLine) -> ValidateComplaintForm:
     settings = LineContentSettings.from_environ(
         {"LINE_API_DATA_BASE": fake_line.url, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN}
     )
@@ -198,7 +198,7 @@ async def test_line_complaint_with_pin_and_photo_is_filed_with_consent(
     form: ValidateComplaintForm,
     runtime: CaseRuntime,
     sessions: sessionmaker[Session],
-    fake_line: FakeLineApi,
+    fake_line: FakeLine,
 ) -> None:
     # The pin: coordinates as entities, the address LINE sent in metadata.
     dispatcher = CollectingDispatcher()
@@ -393,7 +393,7 @@ async def test_without_the_cases_key_the_form_says_so_and_keeps_nothing() -> Non
 
 
 async def test_oversized_photo_is_refused_while_streaming(
-    form: ValidateComplaintForm, fake_line: FakeLineApi
+    form: ValidateComplaintForm, fake_line: FakeLine
 ) -> None:
     big = b"\xff\xd8\xff\xe0" + b"\x00" * (MAX_PHOTO + 10)
     fake_line.contents["600"] = (big, "image/jpeg")
@@ -414,7 +414,7 @@ async def test_oversized_photo_is_refused_while_streaming(
     [(b"GIF89a" + b"\x00" * 100, "image/gif"), (b"%PDF-1.7 ...", "application/pdf"), (PNG, "image/jpeg")],
 )
 async def test_something_that_is_not_a_jpeg_or_png_is_refused(
-    form: ValidateComplaintForm, fake_line: FakeLineApi, data: bytes, content_type: str
+    form: ValidateComplaintForm, fake_line: FakeLine, data: bytes, content_type: str
 ) -> None:
     fake_line.contents["700"] = (data, content_type)
     dispatcher = CollectingDispatcher()
@@ -424,7 +424,7 @@ async def test_something_that_is_not_a_jpeg_or_png_is_refused(
 
 
 async def test_a_photo_line_no_longer_has_gets_a_retry_answer(
-    form: ValidateComplaintForm, fake_line: FakeLineApi
+    form: ValidateComplaintForm, fake_line: FakeLine
 ) -> None:
     dispatcher = CollectingDispatcher()
     t = tracker("/share_image", intent="share_image", metadata={"media_id": "404404"})
@@ -515,7 +515,7 @@ async def test_a_typed_address_is_kept_masked_and_a_too_short_one_is_asked_again
 
 
 async def test_a_photo_sent_early_is_kept_and_the_question_repeated(
-    form: ValidateComplaintForm, fake_line: FakeLineApi
+    form: ValidateComplaintForm, fake_line: FakeLine
 ) -> None:
     fake_line.contents["800"] = (PNG, "image/png")
     dispatcher = CollectingDispatcher()
@@ -578,7 +578,7 @@ def test_spoken_reference() -> None:
 
 
 async def test_a_refused_line_token_is_a_retry_answer_not_a_crash(
-    runtime: CaseRuntime, fake_line: FakeLineApi
+    runtime: CaseRuntime, fake_line: FakeLine
 ) -> None:
     fake_line.contents["900"] = (JPEG, "image/jpeg")
     wrong = LineContentSettings.from_environ(

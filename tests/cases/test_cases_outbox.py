@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cases.agency_keys import issue_key
-from cases.fakes import FakeLineApi, FakeSmsApi
 from cases.models import Agency, Case, Delivery, OutboxMessage
 from cases.photos import PhotoStore
 from cases.render import render_sms, sms_segments
@@ -41,6 +40,7 @@ from channels.notices import direct_senders
 from channels.settings import Settings
 from channels.sms.adapter import IDEMPOTENCY_NAMESPACE
 from privacy import PersonalData
+from tests.fakes import FakeLine, FakeSms
 
 LINE_USER = "line:U00000000000000000000000000000001"
 PHONE = "0812345678"
@@ -62,16 +62,16 @@ class Clock:
 
 
 @pytest.fixture
-async def fake_line(aiohttp_server: Any) -> FakeLineApi:
-    fake = FakeLineApi(token=TOKEN)
+async def fake_line(aiohttp_server: Any) -> FakeLine:
+    fake = FakeLine(token=TOKEN)
     server = await aiohttp_server(fake.app())
     fake.url = str(server.make_url("")).rstrip("/")
     return fake
 
 
 @pytest.fixture
-async def fake_sms(aiohttp_server: Any) -> FakeSmsApi:
-    fake = FakeSmsApi(token=TOKEN)
+async def fake_sms(aiohttp_server: Any) -> FakeSms:
+    fake = FakeSms(token=TOKEN)
     server = await aiohttp_server(fake.app())
     fake.url = str(server.make_url("")).rstrip("/")
     return fake
@@ -84,7 +84,7 @@ def worker_settings(settings: CasesSettings) -> CasesSettings:
 
 @pytest.fixture
 async def senders(
-    settings: CasesSettings, fake_line: FakeLineApi, fake_sms: FakeSmsApi, tmp_path: Path
+    settings: CasesSettings, fake_line: FakeLine, fake_sms: FakeSms, tmp_path: Path
 ) -> AsyncIterator[dict[str, DirectSender]]:
     """The gateway's LINE and SMS adapters, pointed at the fakes: the only senders there are."""
     gateway = Settings(
@@ -181,8 +181,8 @@ async def test_worker_delivers_one_line_push_and_one_sms(
     sessions: sessionmaker[Session],
     tools: CaseTools,
     make_worker: Any,
-    fake_line: FakeLineApi,
-    fake_sms: FakeSmsApi,
+    fake_line: FakeLine,
+    fake_sms: FakeSms,
 ) -> None:
     ref = new_case(sessions, tools, BOTH)
     move(
@@ -211,7 +211,7 @@ async def test_worker_delivers_one_line_push_and_one_sms(
 
 
 async def test_failures_are_retried_with_backoff_and_delivered_once(
-    sessions: sessionmaker[Session], tools: CaseTools, make_worker: Any, fake_line: FakeLineApi
+    sessions: sessionmaker[Session], tools: CaseTools, make_worker: Any, fake_line: FakeLine
 ) -> None:
     fake_line.fail_first = 2
     ref = new_case(sessions, tools, (BOTH[0],))
@@ -243,7 +243,7 @@ async def test_failures_are_retried_with_backoff_and_delivered_once(
 
 
 async def test_gives_up_after_max_attempts_and_says_so(
-    sessions: sessionmaker[Session], tools: CaseTools, make_worker: Any, fake_line: FakeLineApi
+    sessions: sessionmaker[Session], tools: CaseTools, make_worker: Any, fake_line: FakeLine
 ) -> None:
     fake_line.fail_first = 100
     ref = new_case(sessions, tools, (BOTH[0],))
@@ -263,8 +263,8 @@ async def test_crash_between_send_and_record_never_duplicates(
     sessions: sessionmaker[Session],
     tools: CaseTools,
     make_worker: Any,
-    fake_line: FakeLineApi,
-    fake_sms: FakeSmsApi,
+    fake_line: FakeLine,
+    fake_sms: FakeSms,
 ) -> None:
     ref = new_case(sessions, tools, BOTH)
     move(sessions, ref)
@@ -293,8 +293,8 @@ async def test_opted_out_recipients_get_nothing(
     sessions: sessionmaker[Session],
     tools: CaseTools,
     make_worker: Any,
-    fake_line: FakeLineApi,
-    fake_sms: FakeSmsApi,
+    fake_line: FakeLine,
+    fake_sms: FakeSms,
 ) -> None:
     ref = new_case(sessions, tools, BOTH)
     move(sessions, ref)  # queued before the opt-out arrives
@@ -318,8 +318,8 @@ async def test_sms_waits_for_the_end_of_quiet_hours_unless_urgent(
     sessions: sessionmaker[Session],
     tools: CaseTools,
     make_worker: Any,
-    fake_line: FakeLineApi,
-    fake_sms: FakeSmsApi,
+    fake_line: FakeLine,
+    fake_sms: FakeSms,
 ) -> None:
     ref = new_case(sessions, tools, BOTH)
     move(sessions, ref)
@@ -356,8 +356,8 @@ async def test_competing_workers_deliver_each_notice_exactly_once(
     sessions: sessionmaker[Session],
     tools: CaseTools,
     make_worker: Any,
-    fake_line: FakeLineApi,
-    fake_sms: FakeSmsApi,
+    fake_line: FakeLine,
+    fake_sms: FakeSms,
 ) -> None:
     refs = [new_case(sessions, tools, BOTH) for _ in range(15)]
     for ref in refs:

@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cases.agency_keys import issue_key
-from cases.fakes import FakeLineApi, FakeSmsApi
 from cases.models import OutboxMessage
 from cases.photos import PhotoStore
 from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
 from cases.settings import CasesSettings
 from privacy import PersonalData
+from tests.fakes import FakeLine, FakeSms
 
 CASES = 150  # x 2 contacts = 300 notices
 TOKEN = "kill-test-token"
@@ -60,7 +60,7 @@ def queue_notices(sessions: sessionmaker[Session], settings: CasesSettings) -> N
             )
 
 
-async def start_worker(settings: CasesSettings, line: FakeLineApi, sms: FakeSmsApi, log: Path) -> Any:
+async def start_worker(settings: CasesSettings, line: FakeLine, sms: FakeSms, log: Path) -> Any:
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url,
@@ -100,8 +100,8 @@ async def wait_for(check: Any, timeout: float) -> None:
 async def test_killed_worker_loses_nothing_and_duplicates_nothing(
     settings: CasesSettings, sessions: sessionmaker[Session], aiohttp_server: Any, tmp_path: Path
 ) -> None:
-    line = await serve(aiohttp_server, FakeLineApi(token=TOKEN, latency=0.01))
-    sms = await serve(aiohttp_server, FakeSmsApi(token=TOKEN, latency=0.01))
+    line = await serve(aiohttp_server, FakeLine(token=TOKEN, latency=0.01))
+    sms = await serve(aiohttp_server, FakeSms(token=TOKEN, latency=0.01))
     await asyncio.to_thread(queue_notices, sessions, settings)
     total = CASES * 2
     delivered = lambda: len(line.accepted) + len(sms.accepted)  # noqa: E731

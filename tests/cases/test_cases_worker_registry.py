@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from appconfig import AppSettings
 from cases.__main__ import _work
 from cases.agency_keys import issue_key
-from cases.fakes import FakeLineApi, FakeSmsApi
 from cases.models import Agency, Case, OutboxMessage
 from cases.photos import PhotoStore
 from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
@@ -36,6 +35,7 @@ from channels.delivery import SendResult
 from channels.messages import Inbound, Outbound
 from channels.sms.adapter import SmsChannel
 from privacy import PersonalData
+from tests.fakes import FakeLine, FakeSms
 
 TOKEN = "registry-test-token"
 LINE_USER = "line:U" + "ab" * 16
@@ -73,7 +73,7 @@ def queue_notices(sessions: sessionmaker[Session], settings: CasesSettings) -> N
         change_status(session, case, StatusChange(status="in_progress", actor="o", urgent=True))
 
 
-def environ(settings: CasesSettings, line: FakeLineApi, sms: FakeSmsApi, state: Path) -> dict[str, str]:
+def environ(settings: CasesSettings, line: FakeLine, sms: FakeSms, state: Path) -> dict[str, str]:
     """What an operator sets for `python -m cases worker`: the gateway's own variables."""
     return {
         "DATABASE_URL": settings.database_url,
@@ -99,10 +99,10 @@ def states(sessions: sessionmaker[Session]) -> dict[str, str]:
 
 @pytest.fixture
 def fakes(aiohttp_server: Any) -> Any:
-    async def start() -> tuple[FakeLineApi, FakeSmsApi]:
+    async def start() -> tuple[FakeLine, FakeSms]:
         return (
-            await serve(aiohttp_server, FakeLineApi(token=TOKEN)),
-            await serve(aiohttp_server, FakeSmsApi(token=TOKEN)),
+            await serve(aiohttp_server, FakeLine(token=TOKEN)),
+            await serve(aiohttp_server, FakeSms(token=TOKEN)),
         )
 
     return start

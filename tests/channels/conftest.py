@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 from channels.app import create_app
 from channels.settings import Settings
 from privacy import PrivacySettings
-from tests.channels.fakes import FakeLine, FakeRasa, FakeSmsProvider
+from tests.fakes import FakeLine, FakeRasa, FakeSms
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LINE_SECRET = "test-channel-secret"
@@ -67,7 +67,7 @@ def base_settings(fake_line: FakeLine, fake_rasa: FakeRasa, redis_prefix: str, t
         redis_url=REDIS_URL,
         redis_prefix=redis_prefix,
         line_channel_secret=LINE_SECRET,
-        line_channel_access_token=fake_line.access_token,
+        line_channel_access_token=fake_line.token,
         line_api_base=fake_line.url,
         retry_base_seconds=0.02,
         retry_max_seconds=0.2,
@@ -98,15 +98,15 @@ TWILIO_SID = "AC" + "0" * 32
 
 
 @pytest.fixture
-async def fake_sms(aiohttp_server: Any) -> FakeSmsProvider:
-    fake = FakeSmsProvider()
+async def fake_sms(aiohttp_server: Any) -> FakeSms:
+    fake = FakeSms()
     server = await aiohttp_server(fake.app())
     fake.url = str(server.make_url("")).rstrip("/")
     return fake
 
 
 @pytest.fixture
-def make_sms_gateway(make_gateway: GatewayFactory, fake_sms: FakeSmsProvider) -> GatewayFactory:
+def make_sms_gateway(make_gateway: GatewayFactory, fake_sms: FakeSms) -> GatewayFactory:
     async def make(**overrides: Any) -> TestClient:
         settings: dict[str, Any] = {
             "sms_webhook_secret": SMS_SECRET,

@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
-from cases.fakes import FakeSmsApi
 from cases.models import Case, CaseContact, Delivery, NotificationOptOut, OutboxMessage, as_utc
 from cases.photos import PhotoStore
 from cases.render import render_sms
@@ -47,11 +46,11 @@ from channels.web.adapter import WebChannel
 from channels.web.config import WebSettings
 from privacy import PersonalData
 from tests.channels.conftest import LINE_SECRET, PRIVACY, SMS_SECRET, eventually
-from tests.channels.fakes import FakeLine, FakeSmsProvider
 from tests.channels.line_payloads import body_of, signed_headers
 from tests.channels.test_sms_webhook import generic_body, generic_headers
 from tests.channels.web.webchat_fakes import open_chat
 from tests.databases import throwaway_database
+from tests.fakes import FakeLine, FakeSms
 
 AGENCY = "bkk-district"
 WEB_SECRET = "case-notice-web-secret-0123456789"
@@ -100,7 +99,7 @@ def sessions(cases_settings: CasesSettings) -> Iterator[sessionmaker[Session]]:
 
 
 @pytest.fixture
-def gateway_settings(base_settings: Settings, fake_sms: FakeSmsProvider) -> Settings:
+def gateway_settings(base_settings: Settings, fake_sms: FakeSms) -> Settings:
     return base_settings.with_(
         sms_webhook_secret=SMS_SECRET,
         sms_api_base=fake_sms.url,
@@ -217,7 +216,7 @@ async def test_a_status_change_reaches_line_sms_and_web_exactly_once(
     sessions: sessionmaker[Session],
     cases_settings: CasesSettings,
     fake_line: FakeLine,
-    fake_sms: FakeSmsProvider,
+    fake_sms: FakeSms,
     tmp_path: Path,
 ) -> None:
     client = await gateway()
@@ -261,7 +260,7 @@ async def test_a_retry_after_a_line_500_reuses_the_retry_key_and_never_duplicate
     fake_line: FakeLine,
     tmp_path: Path,
 ) -> None:
-    fake_line.fail_push_times = 1
+    fake_line.fail_first = 1
     client = await gateway()
     user = line_user()
     reference = file_case(
@@ -282,10 +281,10 @@ async def test_a_retry_after_an_sms_provider_error_sends_one_sms(
     gateway: Any,
     sessions: sessionmaker[Session],
     cases_settings: CasesSettings,
-    fake_sms: FakeSmsProvider,
+    fake_sms: FakeSms,
     tmp_path: Path,
 ) -> None:
-    fake_sms.fail_times = 1
+    fake_sms.fail_first = 1
     client = await gateway()
     typed, e164 = thai_mobile()
     reference = file_case(sessions, cases_settings, tmp_path, NewContact("sms", phone=typed, notify=True))
@@ -304,9 +303,9 @@ async def test_an_sms_resent_after_a_crash_that_the_provider_answers_409_is_reco
     aiohttp_server: Any,
     tmp_path: Path,
 ) -> None:
-    # A provider that, like LINE, answers 409 to a key it already accepted (cases.fakes.FakeSmsApi).
+    # A provider that, like LINE, answers 409 to a key it already accepted (tests/fakes.py).
     # Found by bench/cases/run.py: the gateway retried such rows until it gave them up as failed.
-    provider = FakeSmsApi(token="test-sms-api-key")
+    provider = FakeSms(token="test-sms-api-key")
     provider.url = str((await aiohttp_server(provider.app())).make_url("")).rstrip("/")
     typed, e164 = thai_mobile()
     reference = file_case(sessions, cases_settings, tmp_path, NewContact("sms", phone=typed, notify=True))
@@ -329,7 +328,7 @@ async def test_sms_stop_and_line_unfollow_stop_case_notices_and_start_follow_do_
     sessions: sessionmaker[Session],
     cases_settings: CasesSettings,
     fake_line: FakeLine,
-    fake_sms: FakeSmsProvider,
+    fake_sms: FakeSms,
     tmp_path: Path,
 ) -> None:
     client = await gateway()
@@ -395,7 +394,7 @@ async def test_an_opt_out_known_only_to_the_gateway_still_blocks_the_notice(
     sessions: sessionmaker[Session],
     cases_settings: CasesSettings,
     fake_line: FakeLine,
-    fake_sms: FakeSmsProvider,
+    fake_sms: FakeSms,
     tmp_path: Path,
 ) -> None:
     """E.g. STOP/unfollow arrived before cases were configured: the adapters' own records still hold."""
@@ -426,7 +425,7 @@ async def test_sms_waits_for_the_morning_in_quiet_hours_unless_urgent(
     gateway: Any,
     sessions: sessionmaker[Session],
     cases_settings: CasesSettings,
-    fake_sms: FakeSmsProvider,
+    fake_sms: FakeSms,
     tmp_path: Path,
 ) -> None:
     client = await gateway(run_notices=False)  # this test drives the worker with its own clock
@@ -523,7 +522,7 @@ def test_sms_notices_are_cut_to_the_segment_budget_without_splitting_thai_marks(
 
 
 async def test_stop_from_a_number_no_case_can_hold_is_still_honoured(
-    gateway: Any, sessions: sessionmaker[Session], fake_sms: FakeSmsProvider
+    gateway: Any, sessions: sessionmaker[Session], fake_sms: FakeSms
 ) -> None:
     """A foreign number cannot be a case contact (Thai numbers only): the registry has nothing to
     record, the gateway's own opt-out still applies and the webhook is not failed for it."""

@@ -8,9 +8,9 @@ import uuid
 from channels import keys
 from channels.worker import APOLOGY
 from tests.channels.conftest import LINE_SECRET, eventually
-from tests.channels.fakes import FakeLine, FakeRasa, FakeSmsProvider
 from tests.channels.line_payloads import body_of, signed_headers, text_event
 from tests.channels.test_sms_webhook import post_sms
+from tests.fakes import FakeLine, FakeRasa, FakeSms
 
 
 async def test_an_empty_rasa_answer_becomes_an_apology_on_line(
@@ -31,7 +31,7 @@ async def test_an_empty_rasa_answer_becomes_an_apology_on_line(
 
 
 async def test_an_empty_rasa_answer_becomes_an_apology_on_sms(
-    make_sms_gateway, fake_sms: FakeSmsProvider, fake_rasa: FakeRasa
+    make_sms_gateway, fake_sms: FakeSms, fake_rasa: FakeRasa
 ) -> None:
     fake_rasa.responder = lambda body: []
     client = await make_sms_gateway()

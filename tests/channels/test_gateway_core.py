@@ -11,8 +11,8 @@ from channels import keys
 from channels.settings import Settings, SettingsError
 from channels.store import MemoryStore, RedisStore, SqliteStore
 from tests.channels.conftest import LINE_SECRET, REDIS_URL, eventually
-from tests.channels.fakes import FakeLine, FakeRasa
 from tests.channels.line_payloads import body_of, signed_headers, text_event
+from tests.fakes import FakeLine, FakeRasa
 
 
 def test_settings_from_environment_defaults_and_errors() -> None:

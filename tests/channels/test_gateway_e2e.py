@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from dialogue_servers import action_server, free_port, newest_model, rasa_server  # noqa: E402
 
 from tests.channels.conftest import LINE_SECRET, PRIVACY, SMS_SECRET, eventually  # noqa: E402
-from tests.channels.fakes import FakeLine, FakeSmsProvider  # noqa: E402
 from tests.channels.line_payloads import body_of, signed_headers, text_event  # noqa: E402
 from tests.channels.test_sms_webhook import generic_body, generic_headers  # noqa: E402
+from tests.fakes import FakeLine, FakeSms  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -63,7 +63,7 @@ def real_rasa() -> Iterator[dict[str, Any]]:
 
 
 async def test_line_and_sms_get_their_channel_variants_from_real_rasa(
-    real_rasa, make_gateway, fake_line: FakeLine, fake_sms: FakeSmsProvider
+    real_rasa, make_gateway, fake_line: FakeLine, fake_sms: FakeSms
 ) -> None:
     variants = greet_variants()
     client = await make_gateway(

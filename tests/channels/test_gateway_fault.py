@@ -16,8 +16,8 @@ from aiohttp import web
 
 from channels import keys
 from tests.channels.conftest import LINE_SECRET, eventually
-from tests.channels.fakes import FakeLine, FakeRasa
 from tests.channels.line_payloads import body_of, signed_headers, text_event
+from tests.fakes import FakeLine, FakeRasa
 
 USERS = 10
 PER_USER = 8

@@ -13,8 +13,8 @@ from channels import keys
 from channels.line.adapter import retry_key
 from channels.line.parse import event_key
 from tests.channels.conftest import LINE_SECRET, eventually
-from tests.channels.fakes import FakeLine, FakeRasa
 from tests.channels.line_payloads import FIXTURE, body_of, signed_headers, text_event
+from tests.fakes import FakeLine, FakeRasa
 
 USER = "U1234567890abcdef1234567890abcdef"
 
@@ -140,7 +140,7 @@ async def test_duplicate_delivery_is_processed_once(
 async def test_rejected_reply_token_falls_back_to_push_with_stable_retry_key(
     make_gateway, fake_line: FakeLine, fake_rasa: FakeRasa
 ) -> None:
-    fake_line.fail_push_times = 2  # LINE hiccups twice: the worker retries with the same key
+    fake_line.fail_first = 2  # LINE hiccups twice: the worker retries with the same key
     event = text_event("ติดตามเรื่องร้องเรียน", token="expired-token")
     body = body_of(event)
     client = await make_gateway()
@@ -148,7 +148,7 @@ async def test_rejected_reply_token_falls_back_to_push_with_stable_retry_key(
     assert resp.status == 200
     await eventually(lambda: len(fake_line.deliveries) == 1)
     await asyncio.sleep(0.3)
-    pushes = [r for r in fake_line.requests if r[0] == "/v2/bot/message/push"]
+    pushes = [r for r in fake_line.bodies if r[0] == "/v2/bot/message/push"]
     assert len(pushes) == 3 and len(fake_line.deliveries) == 1
     delivery = fake_line.deliveries[0]
     assert delivery.kind == "push" and delivery.target == USER
@@ -162,7 +162,7 @@ async def test_stale_reply_token_goes_straight_to_push(make_gateway, fake_line: 
     client = await make_gateway()
     await client.post("/webhooks/line", data=body, headers=signed_headers(body, LINE_SECRET))
     await eventually(lambda: len(fake_line.deliveries) == 1)
-    assert [r[0] for r in fake_line.requests if "message" in r[0]] == ["/v2/bot/message/push"]
+    assert [r[0] for r in fake_line.bodies if "message" in r[0]] == ["/v2/bot/message/push"]
 
 
 async def test_odd_texts_pass_through_unchanged(
@@ -270,7 +270,7 @@ async def test_image_content_can_be_fetched_later_by_its_message_id(
     make_gateway, fake_line: FakeLine, fake_rasa: FakeRasa
 ) -> None:
     client = await make_gateway(line_data_api_base=fake_line.url)
-    fake_line.content["325708"] = b"\xff\xd8jpeg-bytes"
+    fake_line.contents["325708"] = (b"\xff\xd8jpeg-bytes", "image/jpeg")
     channel = client.app[keys.CHANNELS]["line"]
     assert await channel.client.fetch_content("325708") == b"\xff\xd8jpeg-bytes"
     from channels.line.client import LineApiError

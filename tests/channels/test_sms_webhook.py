@@ -19,7 +19,7 @@ from channels import keys
 from channels.sms.render import MORE_FOOTER, segments
 from privacy import PersonalData
 from tests.channels.conftest import PRIVACY, REDIS_URL, SMS_SECRET, TWILIO_TOKEN, eventually
-from tests.channels.fakes import FakeRasa, FakeSmsProvider
+from tests.fakes import FakeRasa, FakeSms
 
 NUMBER = "0812345678"
 E164 = "+66812345678"
@@ -48,7 +48,7 @@ async def post_sms(client: Any, text: str, number: str = NUMBER) -> int:
 
 
 async def test_generic_signature_valid_invalid_missing(
-    make_sms_gateway, fake_sms: FakeSmsProvider, fake_rasa: FakeRasa
+    make_sms_gateway, fake_sms: FakeSms, fake_rasa: FakeRasa
 ) -> None:
     client = await make_sms_gateway()
     body = generic_body("สวัสดีค่ะ ขอถามเรื่องบัตรสวัสดิการ")
@@ -90,7 +90,7 @@ async def test_bad_payloads_are_400(make_sms_gateway) -> None:
 
 
 async def test_twilio_signature_checked_against_public_url(
-    make_sms_gateway, fake_sms: FakeSmsProvider, fake_rasa: FakeRasa
+    make_sms_gateway, fake_sms: FakeSms, fake_rasa: FakeRasa
 ) -> None:
     public = "https://bot.example.go.th"
     client = await make_sms_gateway(public_base_url=public, sms_provider="twilio")
@@ -128,7 +128,7 @@ def test_segment_counting_follows_ucs2_rules() -> None:
 
 
 async def test_numbered_options_map_digits_to_payloads(
-    make_sms_gateway, fake_sms: FakeSmsProvider, fake_rasa: FakeRasa
+    make_sms_gateway, fake_sms: FakeSms, fake_rasa: FakeRasa
 ) -> None:
     client = await make_sms_gateway()
     assert await post_sms(client, "สวัสดี") == 200
@@ -142,7 +142,7 @@ async def test_numbered_options_map_digits_to_payloads(
 
 
 async def test_long_answer_respects_budget_and_offers_the_rest(
-    make_sms_gateway, fake_sms: FakeSmsProvider, fake_rasa: FakeRasa
+    make_sms_gateway, fake_sms: FakeSms, fake_rasa: FakeRasa
 ) -> None:
     long_text = "ขั้นตอนการขอบัตรประชาชนใหม่ เตรียมทะเบียนบ้านและบัตรเดิม ติดต่อสำนักงานเขตใกล้บ้าน " * 12
     fake_rasa.responder = lambda body: (
@@ -176,7 +176,7 @@ async def test_long_answer_respects_budget_and_offers_the_rest(
 
 
 async def test_stop_start_help(
-    make_sms_gateway, fake_sms: FakeSmsProvider, fake_rasa: FakeRasa, aiohttp_client
+    make_sms_gateway, fake_sms: FakeSms, fake_rasa: FakeRasa, aiohttp_client
 ) -> None:
     client = await make_sms_gateway()
     assert await post_sms(client, "หยุด") == 200
@@ -201,7 +201,7 @@ async def test_stop_start_help(
 
 
 async def test_phone_numbers_never_in_logs_or_redis_in_clear(
-    make_sms_gateway, fake_sms: FakeSmsProvider, redis_prefix: str, caplog
+    make_sms_gateway, fake_sms: FakeSms, redis_prefix: str, caplog
 ) -> None:
     caplog.set_level(logging.DEBUG)
     client = await make_sms_gateway()
@@ -230,9 +230,9 @@ async def test_phone_numbers_never_in_logs_or_redis_in_clear(
 
 
 async def test_provider_failures_are_retried_with_the_same_idempotency_key(
-    make_sms_gateway, fake_sms: FakeSmsProvider
+    make_sms_gateway, fake_sms: FakeSms
 ) -> None:
-    fake_sms.fail_times = 2
+    fake_sms.fail_first = 2
     client = await make_sms_gateway()
     await post_sms(client, "ทดสอบ")
     await eventually(lambda: len(fake_sms.sent) == 1)
@@ -240,11 +240,11 @@ async def test_provider_failures_are_retried_with_the_same_idempotency_key(
 
 
 async def test_provider_timeout_is_bounded_and_ends_in_dead_letter(
-    make_sms_gateway, fake_sms: FakeSmsProvider
+    make_sms_gateway, fake_sms: FakeSms
 ) -> None:
     from channels.settings import Timeouts
 
-    fake_sms.delay = 3.0
+    fake_sms.latency = 3.0
     client = await make_sms_gateway(timeouts=Timeouts(sms_total=0.2), max_attempts=2)
     await post_sms(client, "ช้า")
     queue = client.app[keys.QUEUE]

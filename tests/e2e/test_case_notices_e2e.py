@@ -46,11 +46,11 @@ from channels.worker import APOLOGY  # noqa: E402
 from nlu.case_ref import parse_case_ref  # noqa: E402
 from privacy import PrivacySettings  # noqa: E402
 from tests.channels.conftest import LINE_SECRET, REDIS_URL, SMS_SECRET, eventually  # noqa: E402
-from tests.channels.fakes import FakeLine, FakeSmsProvider  # noqa: E402
 from tests.channels.line_payloads import body_of, signed_headers, text_event  # noqa: E402
 from tests.channels.test_sms_webhook import generic_body, generic_headers  # noqa: E402
 from tests.channels.web.webchat_fakes import Chat, open_chat  # noqa: E402
 from tests.databases import throwaway_database  # noqa: E402
+from tests.fakes import FakeLine, FakeSms  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -159,8 +159,8 @@ async def fake_line(aiohttp_server: Any) -> FakeLine:
 
 
 @pytest.fixture
-async def fake_sms(aiohttp_server: Any) -> FakeSmsProvider:
-    fake = FakeSmsProvider()
+async def fake_sms(aiohttp_server: Any) -> FakeSms:
+    fake = FakeSms()
     fake.url = str((await aiohttp_server(fake.app())).make_url("")).rstrip("/")
     return fake
 
@@ -182,7 +182,7 @@ async def redis_prefix() -> AsyncIterator[str]:
 async def gateway(
     stack: dict[str, Any],
     fake_line: FakeLine,
-    fake_sms: FakeSmsProvider,
+    fake_sms: FakeSms,
     redis_prefix: str,
     tmp_path: Path,
     aiohttp_client: Any,
@@ -203,7 +203,7 @@ async def gateway(
         redis_prefix=redis_prefix,
         state_dir=str(tmp_path),
         line_channel_secret=LINE_SECRET,
-        line_channel_access_token=fake_line.access_token,
+        line_channel_access_token=fake_line.token,
         line_api_base=fake_line.url,
         sms_webhook_secret=SMS_SECRET,
         sms_api_base=fake_sms.url,
@@ -338,7 +338,7 @@ async def test_a_complaint_filed_over_line_gets_exactly_one_push_when_the_agency
 
 
 async def test_a_complaint_filed_over_sms_gets_exactly_one_sms_when_the_agency_updates_it(
-    stack: dict[str, Any], gateway: TestClient, fake_sms: FakeSmsProvider
+    stack: dict[str, Any], gateway: TestClient, fake_sms: FakeSms
 ) -> None:
     typed = f"08{secrets.randbelow(10**8):08d}"
     number = "+66" + typed[1:]
