@@ -577,6 +577,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_has_fee": {"default": Reply("มีค่าธรรมเนียมค่ะ")},
     "answer_free": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ")},
     "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},
+    "answer_place_listed": {"default": Reply("ได้ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
     "answer_document_listed": {"default": Reply("ต้องค่ะ รายการเอกสารระบุ “{document}” ไว้ค่ะ")},
     # After a direct answer the service's name moves from the first line to just above the footer.
     "answer_about": {

@@ -253,6 +253,10 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         document = _document_named(record.documents, text)
         if document:
             return say("answer_document_listed", channel, document=document)
+    if aspect in ("place", None):  # "ที่ห้างได้ไหม": an office listed for it
+        office = _document_named(record.where_to_apply.offices, text, _GENERIC_PLACE_WORDS)
+        if office:
+            return say("answer_place_listed", channel, office=office)
     if aspect is None:
         return clause_answer(record, text, channel)
     return None
@@ -261,14 +265,21 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
 _GENERIC_DOC_WORDS = {"เอกสาร", "สำเนา", "ตัวจริง", "ต้อง", "ใช้", "ไหม", "มั้ย", "ด้วย", "หรือ", "เปล่า", "บัตร"}
 
 
-def _document_named(documents: Iterable[str], text: str) -> str | None:
+# "อำเภอไหนก็ได้ไหม" must not read as "yes, at the district office": these words name no particular place.
+_GENERIC_PLACE_WORDS = {"อำเภอ", "เขต", "สำนักงาน", "สำนักทะเบียน", "ที่ว่าการ", "จังหวัด", "ไหน", "ก็ได้", "ที่ไหน"}
+
+
+def _document_named(documents: Iterable[str], text: str, generic: Iterable[str] = ()) -> str | None:
     from knowledge.search.text import bm25_tokens
 
-    asked = {t for t in bm25_tokens(text) if len(t) >= 3 and t not in _GENERIC_DOC_WORDS}
+    skip = _GENERIC_DOC_WORDS | set(generic)
+    asked = {t for t in bm25_tokens(text) if len(t) >= 3 and t not in skip}
     if not asked:
         return None
     for document in documents:
-        if asked & set(bm25_tokens(document)):
+        words = set(bm25_tokens(document))
+        folded = "".join(document.split())
+        if asked & words or any(len(t) >= 4 and t in folded for t in asked):  # "ห้าง" in "ห้างสรรพสินค้า"
             return document
     return None
 

@@ -46,7 +46,17 @@ _ENGLISH_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # Openings and endings that mark a message as a follow-up on what was just answered.
 _FOLLOW_UP_START = ("แล้ว", "ถ้า", "และ", "ส่วน", "งั้น", "กรณี", "what about", "and ", "if ")
-_NEXT_STEP_WORDS = ("ทำอะไรต่อ", "ต่อไปทำ", "ขั้นต่อไป", "อะไรอีก", "ต้องทำอะไรบ้าง", "เรื่องไหนบ้าง")
+_NEXT_STEP_WORDS = (
+    "ทำอะไรก่อน",
+    "ทำอะไรดี",
+    "ต้องทำอะไร",
+    "ทำอะไรต่อ",
+    "ต่อไปทำ",
+    "ขั้นต่อไป",
+    "อะไรอีก",
+    "ต้องทำอะไรบ้าง",
+    "เรื่องไหนบ้าง",
+)
 _FILLER = re.compile(
     r"(ครับ|คับ|ค่ะ|คะ|คร่ะ|จ้า|จ้ะ|นะ|ล่ะ|ละ|หน่อย|บ้าง|ไหม|มั้ย|มั๊ย|หรือเปล่า|ป่าว|ได้|ต้อง|แล้ว|ถ้า|อยาก|ทราบ|"
     r"ขอ|ถาม|สอบถาม|อะไร|ยังไง|อย่างไร|ไง|ที่|ไป|ทำ|ใช้|การ|ของ|คือ|เรื่อง|นี้|นั้น|ด้วย|เลย|ไม่|มี|หรือ|กับ|ให้|จะ|\?|\s)"
@@ -73,6 +83,22 @@ class Decision:
     @property
     def service_id(self) -> str | None:
         return self.record.id if self.record is not None else None
+
+
+# Casual wordings the shared detector (knowledge/aspects.py) does not list yet.
+_EXTRA_THAI_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("online", ("ผ่านเน็ต", "ในเน็ต", "ทางไลน์", "ออนไลท์")),
+    ("time", ("ช่วงไหน", "เปิดรับเมื่อ", "รอกี่", "กี่วันได้", "กี่วันเสร็จ")),
+    ("fee", ("กี่เปอร์เซ็น", "กี่%")),
+)
+
+
+def extra_thai_aspect(text: str) -> str | None:
+    folded = _folded(text)
+    for aspect, words in _EXTRA_THAI_ASPECTS:
+        if any(w in folded for w in words):
+            return aspect
+    return None
 
 
 def english_aspect(text: str) -> str | None:
@@ -217,7 +243,7 @@ class ServiceResolver:
         if english:  # the Thai detector reads "app" in "apply"
             aspect = parse_aspect(entity_aspect) or english_aspect(typed)
         else:
-            aspect = parse_aspect(entity_aspect) or detect_aspect(typed)
+            aspect = parse_aspect(entity_aspect) or detect_aspect(typed) or extra_thai_aspect(typed)
 
         if entity_id:  # a button
             record = records.get(entity_id)
@@ -346,7 +372,7 @@ class ServiceResolver:
         # 6. Unsure, but the citizen is going through a life event's checklist and the best match is
         #    one of its steps ("ต้องแจ้งตายภายในกี่วัน" after "แม่เพิ่งเสีย"): that step.
         event = self.life_event(slot_event) if slot_event else None
-        if event is not None and result.hits and aspect:
+        if event is not None and result.hits:
             steps = [getattr(step, "service_id", "") for step in getattr(event, "steps", ())]
             if result.hits[0].id in steps and result.hits[0].id in records:
                 record = records[result.hits[0].id]

@@ -106,3 +106,12 @@ def test_aspect_buttons_carry_the_short_name_fit_line_and_are_unique() -> None:
 def test_sms_footer_is_short() -> None:
     text, _ = compose_answer(record(), "fee", "sms")
     assert len(text.splitlines()[-1]) < 40
+
+
+def test_place_yes_no_from_the_office_list_but_not_from_generic_office_words() -> None:
+    mall = record(where_to_apply=WhereToApply(offices=("สำนักงานขนส่งทุกแห่ง", "จุดบริการในห้างสรรพสินค้า")))
+    yes, _ = compose_answer(mall, None, "line", "ที่ห้างได้ไหม")
+    assert yes.splitlines()[0] == "ได้ค่ะ ยื่นได้ที่ “จุดบริการในห้างสรรพสินค้า” ค่ะ"
+    own = record(where_to_apply=WhereToApply(offices=("สำนักทะเบียนอำเภอที่ผู้ขอมีชื่อในทะเบียนบ้าน",)))
+    unsure, _ = compose_answer(own, "place", "line", "อำเภอไหนก็ได้ไหม")
+    assert not unsure.startswith("ได้ค่ะ")
