@@ -36,7 +36,6 @@ import json
 import multiprocessing
 import os
 import secrets
-import socket
 import statistics
 import sys
 import tempfile
@@ -58,6 +57,7 @@ from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChan
 from channels.sms.adapter import IDEMPOTENCY_NAMESPACE as SMS_IDEMPOTENCY_NAMESPACE
 from db.migrate import upgrade
 from privacy import PersonalData, PrivacySettings
+from tests.e2e.dialogue_servers import free_port
 from tests.fakes import FakeApi, FakeLine, FakeSms
 
 TOKEN = "bench-token"
@@ -203,12 +203,6 @@ def run_producer(url: str, refs: list[str], per_transaction: int, tag: str, rate
     return process
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def worker_env(
     kind: str, url: str, secret: bytes, line: FakeApi, sms: FakeApi, state: Path
 ) -> dict[str, str]:
@@ -242,9 +236,7 @@ def worker_env(
     }
 
 
-async def spawn_worker(
-    kind: str, url: str, secret: bytes, line: FakeApi, sms: FakeApi, workdir: Path
-) -> Any:
+async def spawn_worker(kind: str, url: str, secret: bytes, line: FakeApi, sms: FakeApi, workdir: Path) -> Any:
     """`python -m channels` (the gateway, production's notice worker) or `python -m cases worker`."""
     command = ["-m", "channels"] if kind == "gateway" else ["-m", "cases", "worker"]
     return await asyncio.create_subprocess_exec(

@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from dialogue_servers import (  # noqa: E402
     ManagedProcess,
     action_server,
-    base_env,
     free_port,
+    gateway_server,
     newest_model,
     rasa_server,
 )
@@ -86,29 +86,20 @@ def gateway_process(
     workdir: Path, port: int, rasa_port: int, line_url: str, token: str, prefix: str, role: str = "all"
 ) -> ManagedProcess:
     """role: "all" (acknowledge and work), "front" (acknowledge only), "worker" (work only)."""
-    env = base_env(
-        {
-            "GATEWAY_PORT": str(port),
-            "RASA_URL": f"http://127.0.0.1:{rasa_port}",
-            "GATEWAY_RASA_TOKEN": token,
-            "REDIS_URL": REDIS_URL,
-            "GATEWAY_REDIS_PREFIX": prefix,
-            "GATEWAY_STATE_DIR": str(workdir / "gateway-state"),
-            "LINE_CHANNEL_SECRET": LINE_SECRET,
-            "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
-            "LINE_API_BASE": line_url,
-            "RATE_LIMIT_EVENTS": "100000",  # the benchmark is one "citizen" per sender id, many messages
-            "LOG_LEVEL": "WARNING",
-            "GATEWAY_WORKER": "0" if role == "front" else "1",
-        }
-    )
-    return ManagedProcess(
-        name=f"gateway ({role})",
-        args=[str(ROOT / ".venv/bin/python"), "-m", "channels"],
-        env=env,
-        ready_url=f"http://127.0.0.1:{port}/healthz",
-        log_path=workdir / f"gateway-{role}.log",
-    )
+    env = {
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "GATEWAY_RASA_TOKEN": token,
+        "REDIS_URL": REDIS_URL,
+        "GATEWAY_REDIS_PREFIX": prefix,
+        "GATEWAY_STATE_DIR": str(workdir / "gateway-state"),
+        "LINE_CHANNEL_SECRET": LINE_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
+        "LINE_API_BASE": line_url,
+        "RATE_LIMIT_EVENTS": "100000",  # the benchmark is one "citizen" per sender id, many messages
+        "LOG_LEVEL": "WARNING",
+        "GATEWAY_WORKER": "0" if role == "front" else "1",
+    }
+    return gateway_server(workdir, port, env, role)
 
 
 @asynccontextmanager

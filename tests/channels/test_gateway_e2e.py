@@ -21,7 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from dialogue_servers import action_server, free_port, newest_model, rasa_server  # noqa: E402
+from dialogue_servers import dialogue_stack  # noqa: E402
 
 from tests.channels.conftest import LINE_SECRET, PRIVACY, SMS_SECRET, eventually  # noqa: E402
 from tests.channels.line_payloads import body_of, signed_headers, text_event  # noqa: E402
@@ -38,28 +38,10 @@ def greet_variants() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def real_rasa() -> Iterator[dict[str, Any]]:
-    model = newest_model()
     with tempfile.TemporaryDirectory(prefix="gw-e2e-") as tmp:
         workdir = Path(tmp)
-        action_port, rasa_port = free_port(), free_port()
-        actions = action_server(workdir, action_port, f"sqlite:///{workdir / 'e2e.db'}")
-        rasa = rasa_server(
-            workdir,
-            rasa_port,
-            action_port,
-            "bot/endpoints.yml",
-            model,
-            {"RASA_TRACKER_DB": str(workdir / "t.db")},
-        )
-        actions.start(120)
-        try:
-            rasa.start(300)
-            try:
-                yield {"url": f"http://127.0.0.1:{rasa_port}", "token": rasa.env["GATEWAY_RASA_TOKEN"]}
-            finally:
-                rasa.stop()
-        finally:
-            actions.stop()
+        with dialogue_stack(workdir, f"sqlite:///{workdir / 'e2e.db'}") as stack:
+            yield {"url": stack.rasa_url, "token": stack.token}
 
 
 async def test_line_and_sms_get_their_channel_variants_from_real_rasa(

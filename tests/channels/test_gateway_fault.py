@@ -8,7 +8,6 @@ against a real Rasa process is bench/gateway/fault.py.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -17,16 +16,11 @@ from aiohttp import web
 from channels import keys
 from tests.channels.conftest import LINE_SECRET, eventually
 from tests.channels.line_payloads import body_of, signed_headers, text_event
+from tests.e2e.dialogue_servers import free_port
 from tests.fakes import FakeLine, FakeRasa
 
 USERS = 10
 PER_USER = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RestartableRasa:

@@ -1,4 +1,10 @@
-"""Starts the real action server and Rasa server for end-to-end dialogue tests and benchmarks.
+"""Starts the real processes — action server, Rasa server, gateway — for end-to-end tests and benchmarks.
+
+The one definition of the gateway stack: every test and benchmark that runs the real processes
+imports from here (tests/e2e, tests/channels/test_gateway_e2e.py, tests/channels/web, bench/gateway,
+bench/conversations, bench/rest_roundtrip.py). Public names kept stable for them: `free_port`,
+`newest_model`, `http_json`, `ManagedProcess`, `base_env`, `action_server`, `rasa_server`,
+`gateway_server`, `dialogue_stack`, `RestClient`.
 
 Each process gets a free port, its own log file and its own state (SQLite files, Redis prefix), and
 is stopped by process id. The model is the newest one in models/ (GOVBOT_MODEL names another file).
@@ -14,6 +20,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,11 +122,13 @@ def base_env(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def action_server(workdir: Path, port: int, database_url: str) -> ManagedProcess:
+def action_server(
+    workdir: Path, port: int, database_url: str, extra_env: dict[str, str] | None = None
+) -> ManagedProcess:
     return ManagedProcess(
         name="action server",
         args=[str(ROOT / ".venv/bin/python"), "-m", "actions"],
-        env=base_env({"ACTION_PORT": str(port), "DATABASE_URL": database_url}),
+        env=base_env({"ACTION_PORT": str(port), "DATABASE_URL": database_url, **(extra_env or {})}),
         ready_url=f"http://127.0.0.1:{port}/health",
         log_path=workdir / "actions.log",
     )
@@ -148,6 +158,74 @@ def rasa_server(
         ready_url=f"http://127.0.0.1:{port}/status",
         log_path=workdir / "rasa.log",
     )
+
+
+def gateway_server(workdir: Path, port: int, env: dict[str, str], role: str = "all") -> ManagedProcess:
+    """`python -m channels` on `port`; `env` adds its settings (RASA_URL, LINE_…, REDIS_URL, …).
+
+    role names the process in its log file: "all", or "front" / "worker" when the benchmark splits
+    acknowledging from working (GATEWAY_WORKER=0 / 1 in `env`)."""
+    return ManagedProcess(
+        name=f"gateway ({role})",
+        args=[str(ROOT / ".venv/bin/python"), "-m", "channels"],
+        env=base_env({"GATEWAY_PORT": str(port), **env}),
+        ready_url=f"http://127.0.0.1:{port}/healthz",
+        log_path=workdir / f"gateway-{role}.log",
+    )
+
+
+@dataclass
+class DialogueStack:
+    """A running action server and Rasa server (the gateway's backend)."""
+
+    actions: ManagedProcess
+    rasa: ManagedProcess
+    action_port: int
+    rasa_port: int
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def token(self) -> str:
+        """GATEWAY_RASA_TOKEN: what a gateway needs to reach this Rasa's input channels."""
+        return self.rasa.env["GATEWAY_RASA_TOKEN"]
+
+    def logs(self, lines: int = 60) -> str:
+        return self.actions.log_tail(lines) + "\n----\n" + self.rasa.log_tail(lines)
+
+
+@contextmanager
+def dialogue_stack(
+    workdir: Path,
+    database_url: str,
+    *,
+    action_env: dict[str, str] | None = None,
+    rasa_env: dict[str, str] | None = None,
+    model: Path | None = None,
+    endpoints: str = "bot/endpoints.yml",
+) -> Iterator[DialogueStack]:
+    """Start the action server, then Rasa (newest model) on free ports; stop both on exit."""
+    action_port, rasa_port = free_port(), free_port()
+    actions = action_server(workdir, action_port, database_url, action_env)
+    rasa = rasa_server(
+        workdir,
+        rasa_port,
+        action_port,
+        endpoints,
+        model or newest_model(),
+        {"RASA_TRACKER_DB": str(workdir / "tracker.db"), **(rasa_env or {})},
+    )
+    actions.start(ACTIONS_START_TIMEOUT)
+    try:
+        rasa.start(max(RASA_START_TIMEOUT, 300.0))  # a shared 2-core machine can be slow to load it
+        try:
+            yield DialogueStack(actions, rasa, action_port, rasa_port)
+        finally:
+            rasa.stop()
+    finally:
+        actions.stop()
 
 
 def listening_addresses(port: int) -> set[str]:

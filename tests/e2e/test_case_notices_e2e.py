@@ -31,7 +31,7 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from dialogue_servers import ManagedProcess, base_env, free_port, newest_model, rasa_server  # noqa: E402
+from dialogue_servers import dialogue_stack  # noqa: E402
 
 from cases.agency_keys import issue_key  # noqa: E402
 from cases.api import create_app as create_case_api  # noqa: E402
@@ -100,55 +100,28 @@ def line_content() -> Iterator[str]:
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def stack(request: pytest.FixtureRequest, line_content: str) -> Iterator[dict[str, Any]]:
     """Action server + Rasa on one registry database; the gateway runs in the test's event loop."""
-    model = newest_model()
     with (
         tempfile.TemporaryDirectory(prefix="notices-e2e-") as tmp,
         throwaway_database(request.param, Path(tmp), "notices_e2e") as database_url,
     ):
         workdir = Path(tmp)
         secret = secrets.token_hex(32)
-        action_port, rasa_port = free_port(), free_port()
-        actions = ManagedProcess(
-            name="action server",
-            args=[str(ROOT / ".venv/bin/python"), "-m", "actions"],
-            env=base_env(
-                {
-                    "ACTION_PORT": str(action_port),
-                    "DATABASE_URL": database_url,
-                    **KEYS.to_environ(),
-                    "CASES_PHOTO_DIR": str(workdir / "photos"),
-                    "LINE_API_DATA_BASE": line_content,
-                    "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
-                }
-            ),
-            ready_url=f"http://127.0.0.1:{action_port}/health",
-            log_path=workdir / "actions.log",
-        )
-        rasa = rasa_server(
-            workdir,
-            rasa_port,
-            action_port,
-            "bot/endpoints.yml",
-            model,
-            {"RASA_TRACKER_DB": str(workdir / "t.db")},
-        )
-        actions.start(120)
-        try:
-            rasa.start(300)
-            try:
-                yield {
-                    "rasa_url": f"http://127.0.0.1:{rasa_port}",
-                    "token": rasa.env["GATEWAY_RASA_TOKEN"],
-                    "database_url": database_url,
-                    "secret": secret,
-                    "workdir": workdir,
-                    "logs": lambda: actions.log_tail(60) + "\n----\n" + rasa.log_tail(60),
-                    "actions": actions,
-                }
-            finally:
-                rasa.stop()
-        finally:
-            actions.stop()
+        action_env = {
+            **KEYS.to_environ(),
+            "CASES_PHOTO_DIR": str(workdir / "photos"),
+            "LINE_API_DATA_BASE": line_content,
+            "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
+        }
+        with dialogue_stack(workdir, database_url, action_env=action_env) as running:
+            yield {
+                "rasa_url": running.rasa_url,
+                "token": running.token,
+                "database_url": database_url,
+                "secret": secret,
+                "workdir": workdir,
+                "logs": running.logs,
+                "actions": running.actions,
+            }
 
 
 @pytest.fixture

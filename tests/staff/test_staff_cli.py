@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from staff.models import AuditEntry, StaffUser
+from tests.e2e.dialogue_servers import free_port
 from tests.staff.staff_helpers import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,12 +78,6 @@ def test_there_is_no_password_option():
 def test_serve_refuses_to_start_without_a_session_secret(env):
     result = run_staff("serve", "--port", "1", env=env)
     assert result.returncode == 2 and "STAFF_SESSION_SECRET" in result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_serve_mounts_the_console_and_open_data(env):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from playwright.async_api import Browser, Page, expect
 from channels import keys
 from tests.browser import screenshot
 from tests.channels.web.webchat_fakes import BUTTONS, GREETING, SERVICE_ANSWER, FakeRasa, echo_answer
+from tests.e2e.dialogue_servers import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
@@ -28,12 +28,6 @@ TIMEOUT_MS = 10_000
 
 async def shot(page: Page, name: str) -> None:
     await screenshot(page, f"web-{name}", full_page=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def demo_url(client: Any) -> str:
