@@ -58,7 +58,7 @@ _NEXT_STEP_WORDS = (
     "เรื่องไหนบ้าง",
 )
 _FILLER = re.compile(
-    r"(ครับ|คับ|ค่ะ|คะ|คร่ะ|จ้า|จ้ะ|นะ|ล่ะ|ละ|หน่อย|บ้าง|ไหม|มั้ย|มั๊ย|หรือเปล่า|ป่าว|ได้|ต้อง|แล้ว|ถ้า|อยาก|ทราบ|"
+    r"(ทำไงดี|ดีคะ|ดีครับ|มาแล้ว|มา|ครับ|คับ|ค่ะ|คะ|คร่ะ|จ้า|จ้ะ|นะ|ล่ะ|ละ|หน่อย|บ้าง|ไหม|มั้ย|มั๊ย|หรือเปล่า|ป่าว|ได้|ต้อง|แล้ว|ถ้า|อยาก|ทราบ|"
     r"ขอ|ถาม|สอบถาม|อะไร|ยังไง|อย่างไร|ไง|ที่|ไป|ทำ|ใช้|การ|ของ|คือ|เรื่อง|นี้|นั้น|ด้วย|เลย|ไม่|มี|หรือ|กับ|ให้|จะ|\?|\s)"
 )
 
@@ -309,7 +309,10 @@ class ServiceResolver:
             referral = self.refer(typed)
             if referral is not None:
                 return Decision("not_covered", referral=referral, english=english, why="referral")
-            if looks_like_follow_up(typed, aspect) and not foreign:
+            own_words = [w for w in residual_words(typed) if len(w) >= 3]
+            in_its_words = bool(own_words) and all(_covers(previous, w) for w in own_words)
+            # "ขาดต่อมา 4 ปีแล้วทำไงดี" after vehicle tax: the service's own vocabulary, nothing else named
+            if (looks_like_follow_up(typed, aspect) or in_its_words) and not foreign:
                 return Decision("answer", previous, aspect, english=english, why="follow-up")
 
         # 2. A follow-up right after a life event's checklist ("ใช้เอกสารอะไรบ้าง"): about one of its

@@ -353,3 +353,9 @@ async def test_a_side_question_then_back_to_the_service_talked_about(action: Act
     assert "ภาษีรถ" not in side["text"].splitlines()[0]  # never answered from the service it was not about
     back, slots = turns[2]
     assert slots["service_id"] == "vehicle_tax" and back["text"].splitlines()[0] == "ได้ค่ะ"
+
+
+async def test_a_follow_up_in_the_services_own_words_stays(action: ActionAnswerService) -> None:
+    turns = await converse(action, ["ต่อทะเบียนรถยนต์ที่ไหนได้บ้าง", "ที่ห้างได้ไหม", "ขาดต่อมา 4 ปีแล้วทำไงดี"])
+    assert [s["service_id"] for _, s in turns] == ["vehicle_tax"] * 3
+    assert turns[1][0]["text"].startswith("ได้ค่ะ")
