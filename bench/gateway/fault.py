@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import tempfile
 import time
 import uuid
@@ -23,6 +22,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.gateway.stack import LINE_SECRET, ROOT, line_body, percentile, running_stack
+from bench.readme import write_section
 from channels.line.adapter import retry_key, sign
 from channels.line.parse import event_key
 
@@ -146,15 +146,7 @@ every answer per message, by reply token or by push retry key.
 
 
 def write_readme(result: dict) -> None:
-    text = README.read_text("utf-8") if README.exists() else "# Benchmarks\n"
-    section = render(result)
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S)
-    elif "<!-- gateway:end -->" in text:
-        text = text.replace("<!-- gateway:end -->", "<!-- gateway:end -->\n\n" + section, 1)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    README.write_text(text, "utf-8")
+    write_section("gateway-fault", render(result), README)
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import statistics
 import tempfile
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.gateway.stack import LINE_SECRET, ROOT, Stack, line_body, percentile, running_stack
+from bench.readme import write_section
 from channels.line.adapter import sign
 
 README = ROOT / "bench" / "README.md"
@@ -260,13 +260,7 @@ async def main_async(args: argparse.Namespace) -> dict:
 
 
 def write_readme(result: dict) -> None:
-    text = README.read_text("utf-8") if README.exists() else "# Benchmarks\n"
-    section = render(result)
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    README.write_text(text, "utf-8")
+    write_section("gateway", render(result), README)
 
 
 def render(r: dict) -> str:
