@@ -561,6 +561,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("ยังไม่มีช่องทางออนไลน์สำหรับบริการนี้ค่ะ ต้องไปยื่นที่หน่วยงาน"),
         "sms": Reply("ยังไม่มีช่องทางออนไลน์ค่ะ"),
     },
+    "list_more": {"default": Reply("…และอื่น ๆ ค่ะ"), "sms": Reply("…และอื่น ๆ ค่ะ")},
+    "date_not_stated": {"default": Reply("ไม่ระบุค่ะ")},
     "answer_missing": {
         "default": Reply("ยังไม่มีข้อมูลเรื่อง{aspect}ของบริการนี้ค่ะ สอบถามหน่วยงานโดยตรงได้ค่ะ"),
     },

@@ -59,7 +59,7 @@ def is_yes_no(text: str) -> bool:
 
 
 def thai_date(value: Any) -> str:
-    return "ไม่ระบุ" if value is None else format_thai_date(value)
+    return reply_for("date_not_stated", None).text if value is None else format_thai_date(value)
 
 
 def button_title(text: str) -> str:
@@ -113,7 +113,7 @@ def is_verified(record: ServiceRecord) -> bool:
 def _bullets(items: Sequence[str], limit: int, numbered: bool = False) -> str:
     shown = [f"{n}. {item}" if numbered else f"• {item}" for n, item in enumerate(items[:limit], start=1)]
     if len(items) > limit:
-        shown.append("…และอื่น ๆ")
+        shown.append(reply_for("list_more", None).text)
     return "\n".join(shown)
 
 

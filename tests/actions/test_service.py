@@ -213,7 +213,7 @@ def test_build_actions_seeds_an_empty_database_and_builds_the_index(tmp_path: Pa
 def test_thai_date_uses_buddhist_era() -> None:
     import datetime as dt
 
-    assert thai_date(dt.date(2026, 1, 5)) == "5 ม.ค. 2569" and thai_date(None) == "ไม่ระบุ"
+    assert thai_date(dt.date(2026, 1, 5)) == "5 ม.ค. 2569" and thai_date(None) == "ไม่ระบุค่ะ"
 
 
 async def converse(
