@@ -24,10 +24,26 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from aiohttp import web
 from linebot.v3.messaging import PushMessageRequest, ReplyMessageRequest, ShowLoadingAnimationRequest
+
+
+class _Fake(Protocol):
+    url: str
+
+    def app(self) -> web.Application: ...
+
+
+F = TypeVar("F", bound=_Fake)
+
+
+async def serve(aiohttp_server: Any, fake: F) -> F:
+    """Serve `fake` with pytest-aiohttp's `aiohttp_server` fixture and set its `url`; returns it."""
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
 
 
 @dataclass(frozen=True)

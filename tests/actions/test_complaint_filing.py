@@ -46,7 +46,7 @@ from nlu.case_ref import check_case_ref
 from nlu.pii import CITIZEN_ID_MASK
 from privacy import PersonalData, PrivacySettings
 from tests.databases import throwaway_database
-from tests.fakes import FakeLine
+from tests.fakes import FakeLine, serve
 
 TOKEN = "fake-line-token"
 LINE_USER = "line:U4af4980629a0c0f6e4b1d6d5a1e0b7c2"
@@ -148,10 +148,7 @@ def runtime(database_url: str, tmp_path: Path) -> CaseRuntime:
 
 @pytest.fixture
 async def fake_line(aiohttp_server: Any) -> FakeLine:
-    fake = FakeLine(token=TOKEN)
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve(aiohttp_server, FakeLine(token=TOKEN))
 
 
 @pytest.fixture

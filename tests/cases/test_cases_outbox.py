@@ -40,7 +40,7 @@ from channels.notices import direct_senders
 from channels.settings import Settings
 from channels.sms.adapter import IDEMPOTENCY_NAMESPACE
 from privacy import PersonalData
-from tests.fakes import FakeLine, FakeSms
+from tests.fakes import FakeLine, FakeSms, serve
 
 LINE_USER = "line:U00000000000000000000000000000001"
 PHONE = "0812345678"
@@ -63,18 +63,12 @@ class Clock:
 
 @pytest.fixture
 async def fake_line(aiohttp_server: Any) -> FakeLine:
-    fake = FakeLine(token=TOKEN)
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve(aiohttp_server, FakeLine(token=TOKEN))
 
 
 @pytest.fixture
 async def fake_sms(aiohttp_server: Any) -> FakeSms:
-    fake = FakeSms(token=TOKEN)
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve(aiohttp_server, FakeSms(token=TOKEN))
 
 
 @pytest.fixture

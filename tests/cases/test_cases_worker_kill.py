@@ -21,16 +21,10 @@ from cases.photos import PhotoStore
 from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
 from cases.settings import CasesSettings
 from privacy import PersonalData
-from tests.fakes import FakeLine, FakeSms
+from tests.fakes import FakeLine, FakeSms, serve
 
 CASES = 150  # x 2 contacts = 300 notices
 TOKEN = "kill-test-token"
-
-
-async def serve(aiohttp_server: Any, fake: Any) -> Any:
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
 
 
 def queue_notices(sessions: sessionmaker[Session], settings: CasesSettings) -> None:

@@ -35,7 +35,7 @@ from channels.delivery import SendResult
 from channels.messages import Inbound, Outbound
 from channels.sms.adapter import SmsChannel
 from privacy import PersonalData
-from tests.fakes import FakeLine, FakeSms
+from tests.fakes import FakeLine, FakeSms, serve
 
 TOKEN = "registry-test-token"
 LINE_USER = "line:U" + "ab" * 16
@@ -45,12 +45,6 @@ CONTACTS = (
     NewContact("sms", phone=PHONE, notify=True),
     NewContact("web", sender_id="web:session-registry", notify=True),
 )
-
-
-async def serve(aiohttp_server: Any, fake: Any) -> Any:
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
 
 
 def queue_notices(sessions: sessionmaker[Session], settings: CasesSettings) -> None:

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 from channels.app import create_app
 from channels.settings import Settings
 from privacy import PrivacySettings
-from tests.fakes import FakeLine, FakeRasa, FakeSms
+from tests.fakes import FakeLine, FakeRasa, FakeSms, serve
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LINE_SECRET = "test-channel-secret"
@@ -32,18 +32,12 @@ async def eventually(check: Callable[[], bool], timeout: float = 8.0, interval: 
 
 @pytest.fixture
 async def fake_line(aiohttp_server: Any) -> FakeLine:
-    fake = FakeLine()
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve(aiohttp_server, FakeLine())
 
 
 @pytest.fixture
 async def fake_rasa(aiohttp_server: Any) -> FakeRasa:
-    fake = FakeRasa()
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve(aiohttp_server, FakeRasa())
 
 
 @pytest.fixture
@@ -99,10 +93,7 @@ TWILIO_SID = "AC" + "0" * 32
 
 @pytest.fixture
 async def fake_sms(aiohttp_server: Any) -> FakeSms:
-    fake = FakeSms()
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve(aiohttp_server, FakeSms())
 
 
 @pytest.fixture

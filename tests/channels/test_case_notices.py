@@ -50,7 +50,7 @@ from tests.channels.line_payloads import body_of, signed_headers
 from tests.channels.test_sms_webhook import generic_body, generic_headers
 from tests.channels.web.webchat_fakes import open_chat
 from tests.databases import throwaway_database
-from tests.fakes import FakeLine, FakeSms
+from tests.fakes import FakeLine, FakeSms, serve
 
 AGENCY = "bkk-district"
 WEB_SECRET = "case-notice-web-secret-0123456789"
@@ -305,8 +305,7 @@ async def test_an_sms_resent_after_a_crash_that_the_provider_answers_409_is_reco
 ) -> None:
     # A provider that, like LINE, answers 409 to a key it already accepted (tests/fakes.py).
     # Found by bench/cases/run.py: the gateway retried such rows until it gave them up as failed.
-    provider = FakeSms(token="test-sms-api-key")
-    provider.url = str((await aiohttp_server(provider.app())).make_url("")).rstrip("/")
+    provider = await serve(aiohttp_server, FakeSms(token="test-sms-api-key"))
     typed, e164 = thai_mobile()
     reference = file_case(sessions, cases_settings, tmp_path, NewContact("sms", phone=typed, notify=True))
     [key] = set_status(sessions, reference)

@@ -50,7 +50,7 @@ from tests.channels.line_payloads import body_of, signed_headers, text_event  # 
 from tests.channels.test_sms_webhook import generic_body, generic_headers  # noqa: E402
 from tests.channels.web.webchat_fakes import Chat, open_chat  # noqa: E402
 from tests.databases import throwaway_database  # noqa: E402
-from tests.fakes import FakeLine, FakeSms  # noqa: E402
+from tests.fakes import FakeLine, FakeSms, serve  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -126,16 +126,12 @@ def stack(request: pytest.FixtureRequest, line_content: str) -> Iterator[dict[st
 
 @pytest.fixture
 async def fake_line(aiohttp_server: Any) -> FakeLine:
-    fake = FakeLine()
-    fake.url = str((await aiohttp_server(fake.app())).make_url("")).rstrip("/")
-    return fake
+    return await serve(aiohttp_server, FakeLine())
 
 
 @pytest.fixture
 async def fake_sms(aiohttp_server: Any) -> FakeSms:
-    fake = FakeSms()
-    fake.url = str((await aiohttp_server(fake.app())).make_url("")).rstrip("/")
-    return fake
+    return await serve(aiohttp_server, FakeSms())
 
 
 @pytest.fixture
