@@ -302,7 +302,10 @@ class FakeSms(FakeApi):
 
 @dataclass
 class FakeRasa:
-    """Answers like our Rasa input channels: a JSON list of messages; can be made to fail."""
+    """Answers like our Rasa input channels (`line`, `sms`, `web`): a JSON list of messages; can be
+    made slow (`delay`) or down (`status` 503, or `down = True`). `responder(body)` scripts the
+    answers (the web chat tests' Thai answers: tests/channels/web/webchat_fakes.py); without one it
+    echoes the message with two buttons."""
 
     calls: list[dict[str, Any]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
@@ -315,8 +318,28 @@ class FakeRasa:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/", self._root)
+        app.router.add_get("/version", self._version)
         app.router.add_post("/webhooks/{channel}/webhook", self._webhook)
         return app
+
+    @property
+    def down(self) -> bool:
+        return self.status != 200
+
+    @down.setter
+    def down(self, value: bool) -> None:
+        self.status = 503 if value else 200
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        """The bodies the gateway posted, in order (the same list as `calls`)."""
+        return self.calls
+
+    def texts(self) -> list[str]:
+        return [c["message"] for c in self.calls]
+
+    async def _version(self, request: web.Request) -> web.Response:
+        return web.json_response({"version": "3.6.21"})
 
     async def _root(self, request: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: 3.6.21")

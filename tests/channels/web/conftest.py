@@ -8,24 +8,17 @@ from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from channels.app import create_app
 from tests.channels.web.webchat_fakes import REDIS_URL, FakeRasa, make_settings
+from tests.channels.web.webchat_fakes import web_rasa as web_rasa_fake
 
 
 @pytest.fixture
 async def web_rasa() -> AsyncIterator[FakeRasa]:
-    fake = FakeRasa()
-    app = web.Application()
-    app.router.add_post("/webhooks/web/webhook", fake.webhook)
-
-    async def version(_request: web.Request) -> web.Response:
-        return web.json_response({"version": "3.6.21"})
-
-    app.router.add_get("/version", version)
-    server = TestServer(app, host="127.0.0.1", port=0)
+    fake = web_rasa_fake()
+    server = TestServer(fake.app(), host="127.0.0.1", port=0)
     await server.start_server()
     fake.url = str(server.make_url("")).rstrip("/")
     yield fake

@@ -1,23 +1,23 @@
-"""Helpers for the web chat tests: a fake Rasa `web` input channel and gateway settings.
+"""Helpers for the web chat tests: the fake Rasa's web answers and gateway settings.
 
-The fake Rasa is a small aiohttp server on a free loopback port that answers the way our Rasa input
-channel does (a JSON list of {"recipient_id", "text", "buttons"}), in Thai, so the whole path —
-socket, queue, worker, Rasa client, WebChannel.send — runs without a trained model.
+The fake Rasa (tests/fakes.py, with `web_answers` as its responder) is a small aiohttp server on a
+free loopback port that answers the way our Rasa input channel does (a JSON list of
+{"recipient_id", "text", "buttons"}), in Thai, so the whole path — socket, queue, worker, Rasa
+client, WebChannel.send — runs without a trained model.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from channels.settings import Settings
 from channels.web.config import WebSettings
+from tests.fakes import FakeRasa
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SECRET = "web-test-secret-0123456789abcdef"
@@ -33,35 +33,21 @@ def echo_answer(text: str) -> str:
     return f"ได้รับข้อความ: {text}"
 
 
-@dataclass
-class FakeRasa:
-    """Stands in for Rasa's `web` input channel; records what the gateway sent it."""
+def web_answers(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the stand-in for Rasa's `web` input channel answers (tests.fakes.FakeRasa's responder)."""
+    sender, message = body["sender"], body["message"]
+    if message == "/silent":
+        return []
+    if message.startswith("/ask_service"):
+        return [{"recipient_id": sender, "text": SERVICE_ANSWER}]
+    if "สวัสดี" in message:
+        return [{"recipient_id": sender, "text": GREETING, "buttons": BUTTONS}]
+    return [{"recipient_id": sender, "text": echo_answer(message)}]
 
-    url: str = ""
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    delay: float = 0.0
-    down: bool = False
 
-    def texts(self) -> list[str]:
-        return [r["message"] for r in self.requests]
-
-    async def webhook(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        if self.down:
-            return web.json_response({"error": "loading"}, status=503)
-        self.requests.append(body)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        sender, message = body["sender"], body["message"]
-        if message == "/silent":
-            return web.json_response([])
-        if message.startswith("/ask_service"):
-            answers = [{"recipient_id": sender, "text": SERVICE_ANSWER}]
-        elif "สวัสดี" in message:
-            answers = [{"recipient_id": sender, "text": GREETING, "buttons": BUTTONS}]
-        else:
-            answers = [{"recipient_id": sender, "text": echo_answer(message)}]
-        return web.json_response(answers)
+def web_rasa() -> FakeRasa:
+    """The fake Rasa (tests/fakes.py) answering as the web chat tests expect."""
+    return FakeRasa(responder=web_answers)
 
 
 def make_settings(
