@@ -1,12 +1,14 @@
 """Throw-away databases for tests: a migrated SQLite file, or a fresh PostgreSQL database on the
-local server that is dropped afterwards, so parallel runs and reruns never see each other's rows."""
+local server that is dropped afterwards, and a Redis key prefix of a test's own whose keys are deleted
+afterwards, so parallel runs and reruns never see each other's rows."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import secrets
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
@@ -15,6 +17,25 @@ from db.migrate import upgrade
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 PG_URL = os.environ.get("TEST_PG_URL_BASE", "postgresql+psycopg://postgres@127.0.0.1:5432/")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@contextlib.asynccontextmanager
+async def throwaway_redis_prefix(label: str, url: str = REDIS_URL) -> AsyncIterator[str]:
+    """`label:<random>`: a key prefix on the real Redis for one test; its keys are deleted afterwards."""
+    import redis.asyncio as aioredis
+
+    prefix = f"{label}:{uuid.uuid4().hex[:10]}"
+    try:
+        yield prefix
+    finally:
+        client = aioredis.from_url(url)
+        try:
+            keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+            for i in range(0, len(keys), 500):
+                await client.delete(*keys[i : i + 500])
+        finally:
+            await client.aclose()
 
 
 @contextlib.contextmanager

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-import redis.asyncio as aioredis
 from aiohttp.test_utils import TestClient
 
 from channels.app import create_app
 from channels.settings import Settings
 from privacy import PrivacySettings
+from tests.databases import throwaway_redis_prefix
 from tests.fakes import FakeLine, FakeRasa, FakeSms, serve
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -43,15 +42,8 @@ async def fake_rasa(aiohttp_server: Any) -> FakeRasa:
 @pytest.fixture
 async def redis_prefix() -> AsyncIterator[str]:
     """A key prefix of our own on the real Redis, removed afterwards."""
-    prefix = f"gwtest:{uuid.uuid4().hex[:10]}"
-    yield prefix
-    client = aioredis.from_url(REDIS_URL)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}:*", count=500)]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
+    async with throwaway_redis_prefix("gwtest", REDIS_URL) as prefix:
+        yield prefix
 
 
 @pytest.fixture

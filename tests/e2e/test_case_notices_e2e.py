@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis.asyncio as aioredis
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
@@ -49,7 +48,7 @@ from tests.channels.conftest import LINE_SECRET, REDIS_URL, SMS_SECRET, eventual
 from tests.channels.line_payloads import body_of, signed_headers, text_event  # noqa: E402
 from tests.channels.test_sms_webhook import generic_body, generic_headers  # noqa: E402
 from tests.channels.web.webchat_fakes import Chat, open_chat  # noqa: E402
-from tests.databases import throwaway_database  # noqa: E402
+from tests.databases import throwaway_database, throwaway_redis_prefix  # noqa: E402
 from tests.fakes import FakeLine, FakeSms, serve  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
@@ -136,15 +135,8 @@ async def fake_sms(aiohttp_server: Any) -> FakeSms:
 
 @pytest.fixture
 async def redis_prefix() -> AsyncIterator[str]:
-    prefix = f"notices-e2e:{uuid.uuid4().hex[:10]}"
-    yield prefix
-    client = aioredis.from_url(REDIS_URL)
-    try:
-        found = [key async for key in client.scan_iter(match=f"{prefix}:*", count=500)]
-        if found:
-            await client.delete(*found)
-    finally:
-        await client.aclose()
+    async with throwaway_redis_prefix("notices-e2e", REDIS_URL) as prefix:
+        yield prefix
 
 
 @pytest.fixture

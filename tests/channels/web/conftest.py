@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-import redis.asyncio as aioredis
 from aiohttp.test_utils import TestClient, TestServer
 
 from channels.app import create_app
 from tests.channels.web.webchat_fakes import REDIS_URL, FakeRasa, make_settings
 from tests.channels.web.webchat_fakes import web_rasa as web_rasa_fake
+from tests.databases import throwaway_redis_prefix
 
 
 @pytest.fixture
@@ -26,27 +25,16 @@ async def web_rasa() -> AsyncIterator[FakeRasa]:
 
 
 @pytest.fixture
-def web_redis_prefix() -> str:
-    return f"test-web-{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture
-async def web_redis_cleanup(web_redis_prefix: str) -> AsyncIterator[None]:
-    yield
-    client = aioredis.from_url(REDIS_URL)
-    keys = [k async for k in client.scan_iter(match=web_redis_prefix + "*")]
-    if keys:
-        await client.delete(*keys)
-    await client.aclose()
+async def web_redis_prefix() -> AsyncIterator[str]:
+    async with throwaway_redis_prefix("test-web", REDIS_URL) as prefix:
+        yield prefix
 
 
 GatewayFactory = Callable[..., Any]
 
 
 @pytest.fixture
-async def gateway(
-    web_rasa: FakeRasa, tmp_path: Any, web_redis_prefix: str, web_redis_cleanup: None
-) -> AsyncIterator[GatewayFactory]:
+async def gateway(web_rasa: FakeRasa, tmp_path: Any, web_redis_prefix: str) -> AsyncIterator[GatewayFactory]:
     """`await gateway(durable=False, core={...}, port=0, **web_settings)` -> a started TestClient.
 
     `durable=True` uses the real local Redis (queue, stores, transcripts) under a unique key prefix, so
