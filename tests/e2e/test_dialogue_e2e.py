@@ -159,9 +159,7 @@ def test_service_question_reaches_the_knowledge_action(bot: RestClient, stack: S
 def _file_case(stack: Stack, owner: str) -> str:
     """An application filed from `owner` with a phone ending in 5678, now in progress."""
     engine = make_cases_engine(stack.database_url)
-    tools = CaseTools(
-        vault=PersonalData(KEYS), photos=PhotoStore(stack.workdir / "photos")
-    )
+    tools = CaseTools(vault=PersonalData(KEYS), photos=PhotoStore(stack.workdir / "photos"))
     try:
         with make_cases_sessionmaker(engine)() as session, session.begin():
             if session.get(Agency, "dla") is None:
