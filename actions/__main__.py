@@ -10,15 +10,14 @@ from appconfig import AppSettings
 
 
 def main() -> None:
-    config = AppSettings.from_environ(os.environ)
+    config = AppSettings.from_environ(os.environ)  # the only environment read of the action server
     config.require("actions")  # a malformed ACTION_PORT stops the start with its message
-    settings = config.actions
-    assert settings is not None
+    config.require("knowledge")  # so does a malformed KNOWLEDGE_* setting
     logging.basicConfig(
-        level=settings.log_level,
+        level=config.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    serve(settings)
+    serve(config)
 
 
 if __name__ == "__main__":

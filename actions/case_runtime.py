@@ -9,7 +9,6 @@ server. `make run` generates the key under var/secrets/.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,7 @@ from rasa_sdk import Tracker
 
 from cases.photos import PhotoStore
 from cases.service import CaseTools
-from cases.settings import CasesSettings, SettingsError
+from cases.settings import CasesSettings
 from privacy import PersonalData, SealError
 
 log = logging.getLogger(__name__)
@@ -38,11 +37,11 @@ class CaseRuntime:
         return self.tools.vault
 
 
-def build_case_runtime(environ: Mapping[str, str]) -> CaseRuntime | None:
-    try:
-        settings = CasesSettings.from_environ(environ)
-    except SettingsError as exc:
-        log.warning("case actions unavailable: %s", exc)
+def build_case_runtime(settings: CasesSettings | None, *, why_off: str = "") -> CaseRuntime | None:
+    """The runtime for these case settings (AppSettings.cases); None, logged once, when they are
+    absent (why_off: AppSettings.off["cases"], e.g. no PERSONAL_DATA_KEYS)."""
+    if settings is None:
+        log.warning("case actions unavailable: %s", why_off or "cases settings not given")
         return None
     tools = CaseTools(
         vault=PersonalData(settings.privacy),

@@ -36,7 +36,7 @@ from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.form_reset import COMPLAINT_SLOTS, clear_events
-from actions.line_content import ContentError, ContentTooLarge, LineContentClient, LineContentSettings
+from actions.line_content import ContentError, ContentTooLarge, LineContentClient
 from actions.replies import COMPLAINT_CATEGORIES, NO_PHOTO_WORDS, PHRASES, SPOKEN_CHARACTERS
 from cases.complaint_routing import ComplaintRoute, ensure_agency, route_for
 from cases.geo import inside_thailand
@@ -496,7 +496,7 @@ class ActionSubmitComplaint(Action):
 
 
 def build_actions(context: ActionContext) -> list[Action]:
-    line = LineContentClient(LineContentSettings.from_environ(context.settings.environ))
+    line = LineContentClient(context.settings.line_content)
     asks = [
         AskSlotAction(slot)
         for slot in (

@@ -1,5 +1,10 @@
-"""What every action module gets at start-up: settings, the process's one database engine, and the
-case runtime (None when PERSONAL_DATA_KEYS is not configured).
+"""What every action module gets at start-up: the typed settings it needs, the process's one database
+engine, and the case runtime (None when PERSONAL_DATA_KEYS is not configured).
+
+`ActionContext.create` is given the process's `appconfig.AppSettings` (read once by `python -m
+actions`) and hands each part on: the action server's own settings, the knowledge settings, the case
+runtime built from the cases settings (with the process's one PrivacySettings). Action modules read
+no environment (tests/actions/test_action_server_reads_no_environment.py).
 
 The engine is the process's one engine (db.engine), its sessions IMMEDIATE: on SQLite every
 transaction starts with BEGIN IMMEDIATE, so the case actions' read-then-write transactions (reference
@@ -10,6 +15,7 @@ locked"; on PostgreSQL it is the plain shared engine.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,22 +24,33 @@ from actions.case_runtime import CaseRuntime, build_case_runtime
 from actions.settings import ActionSettings
 from db.engine import make_engine, make_sessionmaker
 
+if TYPE_CHECKING:
+    from appconfig import AppSettings
+    from knowledge.settings import KnowledgeSettings
+
 
 @dataclass(frozen=True, slots=True)
 class ActionContext:
     settings: ActionSettings
+    knowledge: KnowledgeSettings
     engine: Engine
     sessionmaker: sessionmaker[Session]
     cases: CaseRuntime | None = None
 
     @classmethod
-    def create(cls, settings: ActionSettings) -> ActionContext:
-        engine = make_engine(settings.database_url)
+    def create(cls, config: AppSettings) -> ActionContext:
+        """The context for this configuration; FeatureOff when the action server's own settings or
+        the knowledge settings are unusable (the server must not start with them)."""
+        config.require("actions")
+        config.require("knowledge")
+        assert config.actions is not None and config.knowledge is not None
+        engine = make_engine(config.database_url)
         return cls(
-            settings=settings,
+            settings=config.actions,
+            knowledge=config.knowledge,
             engine=engine,
             sessionmaker=make_sessionmaker(engine, immediate=True),
-            cases=build_case_runtime(settings.environ),
+            cases=build_case_runtime(config.cases, why_off=config.off.get("cases", "")),
         )
 
     def close(self) -> None:

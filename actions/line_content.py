@@ -1,7 +1,7 @@
 """Fetches the bytes of an image a citizen sent on LINE, from the LINE Messaging API content endpoint.
 
 LINE delivers only a message id; the image itself must be downloaded (GET
-{LINE_API_DATA_BASE}/v2/bot/message/{id}/content with the channel access token) and is kept by LINE
+{LINE_DATA_API_BASE}/v2/bot/message/{id}/content with the channel access token) and is kept by LINE
 for a limited time, so the complaint form fetches it as soon as it arrives. The body is read in
 chunks and the download stops as soon as it passes the size limit, so an oversized upload never
 fills memory.
@@ -36,8 +36,11 @@ class LineContentSettings:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> LineContentSettings:
+        """LINE_DATA_API_BASE is the gateway's name for the same base; LINE_API_DATA_BASE is the older
+        name, still read. Called only by ActionSettings.from_environ (appconfig)."""
+        base = environ.get("LINE_DATA_API_BASE") or environ.get("LINE_API_DATA_BASE") or DEFAULT_DATA_BASE
         return cls(
-            data_base=(environ.get("LINE_API_DATA_BASE") or DEFAULT_DATA_BASE).rstrip("/"),
+            data_base=base.rstrip("/"),
             access_token=environ.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
         )
 

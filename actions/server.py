@@ -13,7 +13,7 @@ from sanic import Sanic
 
 from actions.context import ActionContext
 from actions.registry import build_executor
-from actions.settings import ActionSettings
+from appconfig import AppSettings
 from db.migrate import upgrade
 
 logger = logging.getLogger(__name__)
@@ -26,9 +26,11 @@ def create_app(context: ActionContext) -> Sanic:
     return create_sdk_app(executor, cors_origins=None)
 
 
-def serve(settings: ActionSettings) -> None:
-    upgrade(settings.database_url)
-    context = ActionContext.create(settings)
+def serve(config: AppSettings) -> None:
+    """Migrate, build every action from the process's one configuration, serve until stopped."""
+    upgrade(config.database_url)
+    context = ActionContext.create(config)
+    settings = context.settings
     app = create_app(context)
     logger.info("action server on http://%s:%d", settings.host, settings.port)
     try:

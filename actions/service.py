@@ -228,7 +228,7 @@ def build_live_index(store: KnowledgeStore, settings: KnowledgeSettings) -> Live
 
 
 def build_actions(context: ActionContext) -> list[Action]:
-    settings = KnowledgeSettings.from_environ(context.settings.environ)
+    settings = context.knowledge
     store = KnowledgeStore(context.sessionmaker)
     if settings.seed_missing:
         from knowledge.seed_loader import load_seed

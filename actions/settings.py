@@ -1,11 +1,16 @@
-"""Typed settings of the action server, read once from the environment at start-up."""
+"""Typed settings of the action server, read once from the environment at start-up.
+
+Only `appconfig.AppSettings.from_environ` (called by `python -m actions`) reads them; the features'
+own parts (knowledge, cases, privacy) are AppSettings' other fields, handed to the actions through
+`actions.context.ActionContext`. No action module reads the environment.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
+from actions.line_content import LineContentSettings
 from db.engine import database_url
 
 DEFAULT_PORT = 5055
@@ -21,8 +26,8 @@ class ActionSettings:
     log_level: str = "INFO"
     # Key for hashing sender ids in stored review records; empty means a plain SHA-256.
     sender_hash_key: bytes = b""
-    # Snapshot of the environment for feature modules (e.g. knowledge settings); never re-read.
-    environ: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Where the complaint form downloads a photo a citizen sent on LINE (token and data API base).
+    line_content: LineContentSettings = field(default_factory=LineContentSettings)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionSettings:
@@ -38,5 +43,5 @@ class ActionSettings:
             database_url=database_url(dict(environ)),
             log_level=(environ.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             sender_hash_key=environ.get("SENDER_HASH_KEY", "").encode("utf-8"),
-            environ=MappingProxyType(dict(environ)),
+            line_content=LineContentSettings.from_environ(environ),
         )

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.case_runtime import CaseRuntime, build_case_runtime
 from actions.context import ActionContext
 from actions.erasure import ActionDeleteContactData, build_actions
-from actions.settings import ActionSettings
+from appconfig import AppSettings
 from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import CaseContact, Consent
 from cases.service import NewCase, NewConsent, NewContact, create_case
+from cases.settings import CasesSettings
 from privacy import PersonalData, PrivacySettings
 from tests.databases import throwaway_database
 
@@ -37,11 +38,13 @@ NOW = dt.datetime(2026, 11, 25, 5, 0, tzinfo=dt.UTC)
 def registry(tmp_path: Path) -> Iterator[tuple[CaseRuntime, sessionmaker[Session]]]:
     with throwaway_database("sqlite", tmp_path, "erasure") as url:
         runtime = build_case_runtime(
-            {
-                "DATABASE_URL": url,
-                **KEYS.to_environ(),
-                "CASES_PHOTO_DIR": str(tmp_path / "photos"),
-            }
+            CasesSettings.from_environ(
+                {
+                    "DATABASE_URL": url,
+                    **KEYS.to_environ(),
+                    "CASES_PHOTO_DIR": str(tmp_path / "photos"),
+                }
+            )
         )
         assert runtime is not None
         engine = make_cases_engine(url)
@@ -160,8 +163,8 @@ async def test_nothing_to_erase_is_said_honestly_per_channel(registry) -> None:
 
 
 async def test_without_the_cases_runtime_the_service_is_unavailable_with_a_person(tmp_path) -> None:
-    settings = ActionSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
-    context = ActionContext.create(settings)  # no PERSONAL_DATA_KEYS: context.cases is None
+    config = AppSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    context = ActionContext.create(config)  # no PERSONAL_DATA_KEYS: context.cases is None
     try:
         assert context.cases is None
         [action] = build_actions(context)

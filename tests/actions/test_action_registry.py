@@ -15,6 +15,7 @@ from actions.handover import ActionHandover
 from actions.registry import ACTION_MODULES, build_executor
 from actions.restart import ActionRestart
 from actions.settings import ActionSettings
+from appconfig import AppSettings, FeatureOff
 from db.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,9 +31,9 @@ def _domain_actions() -> set[str]:
 
 
 def test_executor_serves_every_custom_action_of_the_domain(tmp_path):
-    settings = ActionSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
-    upgrade(settings.database_url)  # as the server does before building actions
-    context = ActionContext.create(settings)
+    config = AppSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    upgrade(config.database_url)  # as the server does before building actions
+    context = ActionContext.create(config)
     try:
         executor = build_executor(context)
     finally:
@@ -47,8 +48,8 @@ def test_executor_serves_every_custom_action_of_the_domain(tmp_path):
 
 
 def test_duplicate_action_names_fail_at_start_up(tmp_path):
-    settings = ActionSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
-    context = ActionContext.create(settings)
+    config = AppSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    context = ActionContext.create(config)
     with pytest.raises(RuntimeError, match="registered twice"):
         build_executor(context, ("actions.handover", "actions.handover"))
     context.close()
@@ -64,6 +65,21 @@ def test_settings_defaults_and_bad_port():
     assert settings.database_url.startswith("sqlite:///")
     with pytest.raises(ValueError, match="ACTION_PORT"):
         ActionSettings.from_environ({"ACTION_PORT": "abc"})
+
+
+def test_line_content_base_has_the_gateways_name_and_the_older_one():
+    base = ActionSettings.from_environ({"LINE_DATA_API_BASE": "http://a/", "LINE_API_DATA_BASE": "http://b"})
+    assert base.line_content.data_base == "http://a"
+    older = ActionSettings.from_environ({"LINE_API_DATA_BASE": "http://b/"})
+    assert older.line_content.data_base == "http://b"
+
+
+def test_the_context_refuses_unusable_knowledge_settings(tmp_path):
+    config = AppSettings.from_environ(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "KNOWLEDGE_EMBEDDER": "nope"}
+    )
+    with pytest.raises(FeatureOff, match="KNOWLEDGE_EMBEDDER"):
+        ActionContext.create(config)
 
 
 async def test_handover_sets_the_slot_and_tells_the_gateway(make_tracker):

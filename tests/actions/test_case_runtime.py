@@ -8,13 +8,16 @@ import pytest
 from rasa_sdk import Tracker
 
 from actions.case_runtime import asker_of, build_case_runtime
+from appconfig import AppSettings
+from cases.settings import CasesSettings
 from privacy import PersonalData, PrivacySettings
 
 KEYS = PrivacySettings.generate()
 
 
-def _env(tmp_path, keys: PrivacySettings = KEYS) -> dict[str, str]:
-    return {**keys.to_environ(), "CASES_PHOTO_DIR": str(tmp_path)}
+def _env(tmp_path, keys: PrivacySettings = KEYS) -> CasesSettings | None:
+    """The cases part of the configuration `python -m actions` reads once at start-up."""
+    return AppSettings.from_environ({**keys.to_environ(), "CASES_PHOTO_DIR": str(tmp_path)}).cases
 
 
 def _tracker(sender_id: str, metadata: dict[str, object], input_channel: str | None = None) -> Tracker:
@@ -32,7 +35,9 @@ def _tracker(sender_id: str, metadata: dict[str, object], input_channel: str | N
 
 
 def test_without_the_key_setting_the_runtime_is_absent_not_an_error(tmp_path):
-    assert build_case_runtime({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}) is None
+    config = AppSettings.from_environ({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert config.cases is None and "PERSONAL_DATA_KEYS" in config.off["cases"]
+    assert build_case_runtime(config.cases, why_off=config.off["cases"]) is None
 
 
 def test_sms_asker_gets_the_number_the_gateway_sealed(tmp_path):
@@ -57,7 +62,8 @@ def test_the_legacy_cases_key_still_runs_the_cases_feature(
 ):
     monkeypatch.setattr("privacy.settings._LOGGED", set())  # the line is logged once per process
     with caplog.at_level(logging.WARNING, logger="privacy"):
-        runtime = build_case_runtime({"CASES_SECRET_KEY": "ab" * 32, "CASES_PHOTO_DIR": str(tmp_path)})
+        config = AppSettings.from_environ({"CASES_SECRET_KEY": "ab" * 32, "CASES_PHOTO_DIR": str(tmp_path)})
+        runtime = build_case_runtime(config.cases)
     assert runtime is not None and runtime.personal_data.keyring.current_kid == "legacy"
     assert "CASES_SECRET_KEY read as legacy key" in caplog.text
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from actions.context import ActionContext
 from actions.service import ActionAnswerService, ServiceResolver, build_actions, service_payload, thai_date
-from actions.settings import ActionSettings
 from actions.unanswered import UnansweredRecorder
 from actions.unanswered_models import UnansweredMessage
+from appconfig import AppSettings
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
 from knowledge.record import Fee
@@ -200,8 +200,8 @@ async def test_published_change_reaches_the_bot_without_restart(
 def test_build_actions_seeds_an_empty_database_and_builds_the_index(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     upgrade(url)
-    settings = ActionSettings(database_url=url, environ={"KNOWLEDGE_CACHE_DIR": str(tmp_path / "emb")})
-    context = ActionContext.create(settings)
+    config = AppSettings.from_environ({"DATABASE_URL": url, "KNOWLEDGE_CACHE_DIR": str(tmp_path / "emb")})
+    context = ActionContext.create(config)
     try:
         actions = build_actions(context)
         assert [a.name() for a in actions] == ["action_answer_service"]
