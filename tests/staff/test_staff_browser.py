@@ -48,7 +48,7 @@ async def test_editorial_flow_without_javascript(chromium, client, engine):
     await shot(page, "detail-draft")
 
     await page.get_by_role("link", name="ดูตัวอย่างในแชต").click()
-    await expect(page.locator(".bubble").first).to_contain_text("ข้อมูลจาก กรมการขนส่งทางบก")
+    await expect(page.locator(".bubble").first).to_contain_text("รอ กรมการขนส่งทางบก ตรวจรับรอง")
     await page.get_by_role("link", name="SMS").click()  # switch channel, still without JavaScript
     await expect(page.get_by_role("navigation", name="ช่องทาง")).to_contain_text("SMS")
     await shot(page, "preview")

@@ -50,7 +50,8 @@ async def test_draft_preview_publish_edit_history_diff_unpublish(client, engine,
     preview = await (await client.get("/staff/services/id_card_first/preview")).text()
     assert "1. สูติบัตร" in preview  # the bot's own wording for the documents answer
     assert "ค่าถ่ายรูป: 20 บาท (รอหน่วยงานยืนยัน)" in preview
-    assert "ข้อมูลจาก กรมการปกครอง ตรวจทานล่าสุด 15 ม.ค. 2568" in preview
+    # a draft record says plainly that the agency has not confirmed it yet
+    assert "รอ กรมการปกครอง ตรวจรับรอง" in preview and "15 ม.ค. 2568" in preview
     sms = await (await client.get("/staff/services/id_card_first/preview?channel=sms")).text()
     assert '<strong aria-current="page">SMS</strong>' in sms
 
