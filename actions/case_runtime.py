@@ -15,7 +15,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from cases.photos import PhotoStore
-from cases.service import CaseTools
+from cases.registry import CaseTools
 from cases.settings import CasesSettings
 from privacy import PersonalData, SealError
 

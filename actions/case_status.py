@@ -41,8 +41,8 @@ from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.replies import DEFAULT_NEXT_STEP, HUMAN, PHRASES, SUBSCRIBE_BUTTON_TITLE, Button
 from cases.models import Case, utcnow
+from cases.registry import AskerKeys, asker_owns_case, find_case_by_reference
 from cases.render import STATUS_LABELS_TH
-from cases.service import AskerKeys, asker_owns_case, find_case_by_reference
 from cases.verification import (
     LOCK_DURATION,
     VerificationResult,

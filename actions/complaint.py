@@ -42,7 +42,7 @@ from cases.complaint_routing import ComplaintRoute, ensure_agency, route_for
 from cases.geo import inside_thailand
 from cases.models import utcnow
 from cases.photos import PhotoError, PhotoStore, check_photo, sniff_image_type
-from cases.service import (
+from cases.registry import (
     AskerKeys,
     CaseInputError,
     NewCase,

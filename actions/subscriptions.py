@@ -41,7 +41,7 @@ from actions.case_status import (
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.replies import ALL_CASES_WORDS, CHANNEL_NAMES, PHRASES, UNSUBSCRIBE_ALL_BUTTON, Button
-from cases.service import (
+from cases.registry import (
     AskerKeys,
     NewConsent,
     cases_of_asker,

@@ -27,8 +27,7 @@ from cases.agency_keys import agency_for_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import IdempotencyRecord
 from cases.photos import PhotoStore
-from cases.schema import openapi_document, schema_errors
-from cases.service import (
+from cases.registry import (
     CaseInputError,
     CaseTools,
     NewCase,
@@ -42,6 +41,7 @@ from cases.service import (
     create_case,
     find_case,
 )
+from cases.schema import openapi_document, schema_errors
 from cases.settings import CasesSettings
 from nlu.case_ref import check_case_ref
 from privacy import PersonalData

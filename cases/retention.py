@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cases.models import Case, CaseContact, CasePhoto, OutboxMessage, utcnow
 from cases.photos import PhotoStore
-from cases.service import TERMINAL_STATUSES
+from cases.registry import TERMINAL_STATUSES
 
 
 def _drop_contacts(session: Session, case_ids: list[int]) -> None:

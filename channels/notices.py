@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from cases.models import utcnow
-from cases.service import opt_out
+from cases.registry import opt_out
 from cases.settings import CasesSettings
 from cases.worker import Clock, OutboxWorker
 from channels import keys

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from cases.models import Case, as_utc
-from cases.service import find_case
+from cases.registry import find_case
 from staff.agencies import agency_name
 
 

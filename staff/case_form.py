@@ -1,4 +1,4 @@
-"""The console's status-change form: from posted fields to a cases.service.StatusChange, or a Thai
+"""The console's status-change form: from posted fields to a cases.registry.StatusChange, or a Thai
 message naming what to fix. The limits are the agency API's (cases/openapi.json, StatusChange), so a
 change is acceptable from the console exactly when it would be from an agency's own system.
 """
@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from cases.registry import STATUSES, StatusChange
 from cases.render import STATUS_LABELS_TH
-from cases.service import STATUSES, StatusChange
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MAX_NOTE = 1000

@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from cases.models import Case, as_utc
-from cases.service import KIND_CODES, STATUSES
+from cases.registry import KIND_CODES, STATUSES
 from nlu.characters import CLEAN_TABLE
 
 PAGE_SIZE = 50

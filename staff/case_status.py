@@ -1,4 +1,4 @@
-"""A status change made in the console: the same cases.service.change_status the agency API calls,
+"""A status change made in the console: the same cases.registry.change_status the agency API calls,
 with the console's audit entry, all in the caller's one transaction.
 
 So the history row, the case's new status, one outbox row per subscribed contact and the audit entry
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from cases.service import StatusChange, change_status, find_case
+from cases.registry import StatusChange, change_status, find_case
 from staff import audit
 from staff.audit import Actor
 

@@ -55,7 +55,15 @@ from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import Case, OutboxMessage, as_utc
 from cases.photos import PhotoStore
-from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
+from cases.registry import (
+    CaseTools,
+    NewCase,
+    NewConsent,
+    NewContact,
+    StatusChange,
+    change_status,
+    create_case,
+)
 from channels.sms.adapter import IDEMPOTENCY_NAMESPACE as SMS_IDEMPOTENCY_NAMESPACE
 from db.migrate import upgrade
 from privacy import PersonalData, PrivacySettings

@@ -13,8 +13,8 @@ from typing import Any
 from aiohttp import web
 
 from cases.photos import PhotoStore, sniff_image_type
+from cases.registry import STATUSES
 from cases.render import STATUS_LABELS_TH
-from cases.service import STATUSES
 from nlu.case_ref import parse_case_ref
 from staff import case_detail, case_form, case_list, case_status, keys
 from staff.agencies import agency_name

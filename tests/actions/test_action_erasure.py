@@ -22,7 +22,7 @@ from appconfig import AppSettings
 from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import CaseContact, Consent
-from cases.service import NewCase, NewConsent, NewContact, create_case
+from cases.registry import NewCase, NewConsent, NewContact, create_case
 from cases.settings import CasesSettings
 from privacy import PersonalData, PrivacySettings
 from tests.databases import throwaway_database

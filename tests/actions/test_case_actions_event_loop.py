@@ -28,7 +28,7 @@ from actions.subscriptions import ActionUnsubscribeUpdates
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import Agency, utcnow
 from cases.photos import PhotoStore
-from cases.service import CaseTools, NewCase, NewConsent, NewContact, create_case
+from cases.registry import CaseTools, NewCase, NewConsent, NewContact, create_case
 from cases.settings import CasesSettings
 from db.migrate import upgrade
 from privacy import PersonalData, PrivacySettings

@@ -30,7 +30,7 @@ from actions.subscriptions import (
 )
 from cases.models import Case, CaseContact, Consent, NotificationOptOut
 from cases.photos import PhotoStore
-from cases.service import (
+from cases.registry import (
     CaseTools,
     NewCase,
     NewComplaint,

@@ -40,7 +40,7 @@ from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.erasure import erase_contact_data
 from cases.models import Agency, Case, NotificationOptOut
 from cases.photos import PhotoStore
-from cases.service import CaseTools, StatusChange, change_status
+from cases.registry import CaseTools, StatusChange, change_status
 from cases.settings import CasesSettings
 from nlu.case_ref import check_case_ref
 from nlu.pii import CITIZEN_ID_MASK

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cases.api import create_root_app
 from cases.models import Case, CasePhoto, Consent
 from cases.photos import PhotoStore
-from cases.service import (
+from cases.registry import (
     CaseTools,
     NewCase,
     NewComplaint,

@@ -19,7 +19,7 @@ from cases.erasure import erase_contact_data
 from cases.models import Case, CaseContact, Consent, NotificationOptOut, OutboxMessage, as_utc
 from cases.outbox import claim_due
 from cases.photos import PhotoStore
-from cases.service import (
+from cases.registry import (
     CaseTools,
     NewCase,
     NewConsent,

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cases.agency_keys import issue_key
 from cases.models import Agency, Case, Delivery, OutboxMessage
 from cases.photos import PhotoStore
-from cases.render import render_sms, sms_segments
-from cases.service import (
+from cases.registry import (
     CaseTools,
     NewCase,
     NewConsent,
@@ -31,6 +30,7 @@ from cases.service import (
     create_case,
     opt_out,
 )
+from cases.render import render_sms, sms_segments
 from cases.settings import CasesSettings
 from cases.worker import OutboxWorker
 from channels import keys

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cases.agency_keys import issue_key
 from cases.geo import inside_thailand
 from cases.photos import PhotoStore
-from cases.service import CaseTools, NewCase, create_case
+from cases.registry import CaseTools, NewCase, create_case
 from cases.settings import CasesSettings
 from db.migrate import alembic_config
 from nlu.case_ref import parse_case_ref

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cases.api import create_root_app
 from cases.photos import PhotoStore
+from cases.registry import CaseTools, NewCase, create_case
 from cases.schema import OPENAPI_PATH
-from cases.service import CaseTools, NewCase, create_case
 from cases.settings import CasesSettings
 from privacy import PersonalData
 from tests.cases.case_helpers import auth

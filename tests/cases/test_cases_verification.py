@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cases.models import Case, CaseLookupAttempt
 from cases.photos import PhotoStore
-from cases.service import (
+from cases.registry import (
     AskerKeys,
     CaseTools,
     NewCase,

@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from cases.agency_keys import issue_key
 from cases.models import OutboxMessage
 from cases.photos import PhotoStore
-from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
+from cases.registry import (
+    CaseTools,
+    NewCase,
+    NewConsent,
+    NewContact,
+    StatusChange,
+    change_status,
+    create_case,
+)
 from cases.settings import CasesSettings
 from privacy import PersonalData
 from tests.fakes import FakeLine, FakeSms, serve

@@ -25,7 +25,15 @@ from cases.__main__ import _work
 from cases.agency_keys import issue_key
 from cases.models import Agency, Case, OutboxMessage
 from cases.photos import PhotoStore
-from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
+from cases.registry import (
+    CaseTools,
+    NewCase,
+    NewConsent,
+    NewContact,
+    StatusChange,
+    change_status,
+    create_case,
+)
 from cases.settings import CasesSettings
 from channels import keys, registry
 from channels.app import create_app

@@ -1,7 +1,7 @@
 """Case notices delivered by the gateway itself, through its real adapters, on SQLite and PostgreSQL.
 
 Real parts: the gateway app (LINE, SMS and web adapters, Redis store and transcripts, the outbox
-worker in its cleanup context), the case registry (cases.service.change_status writes the outbox),
+worker in its cleanup context), the case registry (cases.registry.change_status writes the outbox),
 a web socket client. Fakes: the LINE API (bodies checked with line-bot-sdk's models, retry keys
 accepted once), an SMS provider (idempotency keys honoured).
 """
@@ -29,8 +29,16 @@ from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import Case, CaseContact, Delivery, NotificationOptOut, OutboxMessage, as_utc
 from cases.photos import PhotoStore
+from cases.registry import (
+    CaseTools,
+    NewCase,
+    NewConsent,
+    NewContact,
+    StatusChange,
+    change_status,
+    create_case,
+)
 from cases.render import render_sms
-from cases.service import CaseTools, NewCase, NewConsent, NewContact, StatusChange, change_status, create_case
 from cases.settings import CasesSettings
 from channels import keys
 from channels.app import create_app
@@ -159,7 +167,7 @@ def set_status(
     urgent: bool = False,
     now: dt.datetime | None = None,
 ) -> list[str]:
-    """cases.service.change_status, as the agency API and the console call it; the outbox keys."""
+    """cases.registry.change_status, as the agency API and the console call it; the outbox keys."""
     with sessions() as session, session.begin():
         case = session.scalars(select(Case).where(Case.reference == reference)).one()
         change = StatusChange(status=status, actor="officer-17", public_note="กำลังตรวจเอกสาร", urgent=urgent)

@@ -35,7 +35,7 @@ from dialogue_servers import (
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import Agency
 from cases.photos import PhotoStore
-from cases.service import CaseTools, NewCase, NewContact, StatusChange, change_status, create_case
+from cases.registry import CaseTools, NewCase, NewContact, StatusChange, change_status, create_case
 from nlu.case_ref import make_case_ref
 from nlu.pii import CITIZEN_ID_MASK
 from privacy import PersonalData, PrivacySettings

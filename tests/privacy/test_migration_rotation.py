@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from cases.agency_keys import issue_key
 from cases.models import CaseContact
 from cases.photos import PhotoStore
-from cases.service import CaseTools, NewCase, NewConsent, NewContact, create_case
+from cases.registry import CaseTools, NewCase, NewConsent, NewContact, create_case
 from db.migrate import alembic_config
 from privacy import PersonalData, PrivacySettings, SealError
 from privacy.rotation import census, rotate

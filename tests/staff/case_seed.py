@@ -1,4 +1,4 @@
-"""Cases for the console tests, written with the real cases.service on the test database (the same
+"""Cases for the console tests, written with the real cases.registry on the test database (the same
 code path the agency API uses), so the console is tested against rows shaped exactly like production's.
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select, text
 from cases.database import make_cases_sessionmaker
 from cases.models import Agency, Case, CaseHistory, OutboxMessage
 from cases.photos import PhotoStore
-from cases.service import (
+from cases.registry import (
     CaseTools,
     NewCase,
     NewComplaint,

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import Case, CaseContact, CaseHistory, CasePhoto, OutboxMessage
-from cases.service import CaseTools
+from cases.registry import CaseTools
 from nlu.case_ref import make_case_ref
 from staff import audit, case_list
 from staff.models import AuditEntry
