@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.case_runtime import CaseRuntime, build_case_runtime
 from actions.settings import ActionSettings
 from db.engine import make_engine, make_sessionmaker
+from privacy import PersonalData, log_id
 
 if TYPE_CHECKING:
     from appconfig import AppSettings
@@ -36,6 +37,8 @@ class ActionContext:
     engine: Engine
     sessionmaker: sessionmaker[Session]
     cases: CaseRuntime | None = None
+    # The process's one keyed hash of identifiers (PERSONAL_DATA_KEYS); None when no key is set.
+    personal_data: PersonalData | None = None
 
     @classmethod
     def create(cls, config: AppSettings) -> ActionContext:
@@ -51,7 +54,15 @@ class ActionContext:
             engine=engine,
             sessionmaker=make_sessionmaker(engine, immediate=True),
             cases=build_case_runtime(config.cases, why_off=config.off.get("cases", "")),
+            personal_data=PersonalData(config.privacy) if config.privacy is not None else None,
         )
+
+    def sender_hash(self, sender_id: str) -> str:
+        """Keyed hash of a sender id for stored records; without a key (a bare developer run) only
+        the short log pseudonym, which is not reversible from the record alone either."""
+        if self.personal_data is None:
+            return log_id(sender_id)
+        return self.personal_data.sender_hash(sender_id)
 
     def close(self) -> None:
         self.engine.dispose()

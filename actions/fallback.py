@@ -99,5 +99,5 @@ class ActionFallbackOfferHuman(_FallbackAction):
 
 
 def build_actions(context: ActionContext) -> list[Action]:
-    recorder = UnansweredRecorder(context.sessionmaker, context.settings.sender_hash_key)
+    recorder = UnansweredRecorder(context.sessionmaker, context.sender_hash)
     return [ActionFallbackRephrase(recorder), ActionFallbackOfferHuman(recorder)]

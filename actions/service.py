@@ -237,5 +237,5 @@ def build_actions(context: ActionContext) -> list[Action]:
         if report.created:
             logger.info("added %d seed services to an empty knowledge base", len(report.created))
     live = build_live_index(store, settings)
-    recorder = UnansweredRecorder(context.sessionmaker, context.settings.sender_hash_key)
+    recorder = UnansweredRecorder(context.sessionmaker, context.sender_hash)
     return [ActionAnswerService(ServiceResolver(live), recorder)]

@@ -24,8 +24,6 @@ class ActionSettings:
     host: str = LOOPBACK
     database_url: str = ""
     log_level: str = "INFO"
-    # Key for hashing sender ids in stored review records; empty means a plain SHA-256.
-    sender_hash_key: bytes = b""
     # Where the complaint form downloads a photo a citizen sent on LINE (token and data API base).
     line_content: LineContentSettings = field(default_factory=LineContentSettings)
 
@@ -42,6 +40,5 @@ class ActionSettings:
             port=port,
             database_url=database_url(dict(environ)),
             log_level=(environ.get("LOG_LEVEL", "").strip() or "INFO").upper(),
-            sender_hash_key=environ.get("SENDER_HASH_KEY", "").encode("utf-8"),
             line_content=LineContentSettings.from_environ(environ),
         )

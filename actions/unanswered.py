@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.unanswered_models import UnansweredMessage
 from nlu.pii import mask
+from privacy import log_id
 
 logger = logging.getLogger(__name__)
 
@@ -19,16 +19,13 @@ logger = logging.getLogger(__name__)
 MAX_STORED_CHARS = 2000
 
 
-def sender_hash(sender_id: str, key: bytes) -> str:
-    if key:
-        return hmac.new(key, sender_id.encode("utf-8"), hashlib.sha256).hexdigest()
-    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()
-
-
 @dataclass(frozen=True, slots=True)
 class UnansweredRecorder:
+    """`hash_sender` pseudonymises the sender id: the process's keyed hash (ActionContext.sender_hash)
+    so review records can be grouped per citizen without naming one; the log pseudonym by default."""
+
     sessionmaker: sessionmaker[Session]
-    hash_key: bytes = b""
+    hash_sender: Callable[[str], str] = log_id
 
     def record(
         self,
@@ -46,7 +43,7 @@ class UnansweredRecorder:
         row = UnansweredMessage(
             created_at=datetime.now(UTC),
             channel=(channel or "unknown")[:32],
-            sender_hash=sender_hash(sender_id, self.hash_key),
+            sender_hash=self.hash_sender(sender_id),
             masked_text=masked,
             top_intent=(top_intent or None) and top_intent[:64],
             confidence=confidence,

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.fallback import ActionFallbackOfferHuman, ActionFallbackRephrase, suggestions
-from actions.unanswered import UnansweredRecorder, sender_hash
+from actions.unanswered import UnansweredRecorder
 from actions.unanswered_models import UnansweredMessage
 from nlu.pii import CITIZEN_ID_MASK
 
@@ -60,7 +60,7 @@ async def test_misses_are_recorded_with_ids_and_phones_masked(make_tracker, sqli
         channel="line",
         sender_id="line:U1234",
     )
-    recorder = UnansweredRecorder(sqlite_sessions, hash_key=b"k")
+    recorder = UnansweredRecorder(sqlite_sessions, lambda sender: "hashed:" + sender[-2:])
     await ActionFallbackRephrase(recorder).run(CollectingDispatcher(), tracker, {})
 
     with sqlite_sessions() as session:
@@ -68,7 +68,7 @@ async def test_misses_are_recorded_with_ids_and_phones_masked(make_tracker, sqli
     assert row.channel == "line"
     assert row.top_intent == "ask_service"
     assert abs(row.confidence - 0.28) < 1e-9
-    assert row.sender_hash == sender_hash("line:U1234", b"k") != "line:U1234"
+    assert row.sender_hash == "hashed:34"  # the context's keyed hash, never the id itself
     assert CITIZEN_ID_MASK in row.masked_text
     assert "5678" in row.masked_text and "081-234" not in row.masked_text
     assert row.masked_text.startswith("เลขบัตร ")
@@ -120,3 +120,25 @@ async def test_sms_gets_the_short_variant(make_tracker, sqlite_sessions):
     [message] = dispatcher.messages
     assert message["text"] == "ขออภัยค่ะ ไม่เข้าใจ พิมพ์ใหม่หรือเลือกหัวข้อค่ะ"
     assert len(message["buttons"]) == 3
+
+
+def test_context_hashes_sender_ids_with_the_personal_data_key() -> None:
+    """Review records group a citizen's misses under the process's keyed hash (PERSONAL_DATA_KEYS),
+    the one hashing scheme of privacy/, never a plain digest anyone could recompute from the id."""
+    import hashlib
+
+    from actions.context import ActionContext
+    from privacy import PersonalData, PrivacySettings, log_id
+
+    settings = PrivacySettings.generate()
+    keyed = ActionContext.sender_hash(_context_with(PersonalData(settings)), "line:U1234")
+    assert keyed == PersonalData(settings).sender_hash("line:U1234")
+    assert keyed != hashlib.sha256(b"line:U1234").hexdigest()
+    assert PersonalData(PrivacySettings.generate()).sender_hash("line:U1234") != keyed  # keyed, not fixed
+    assert ActionContext.sender_hash(_context_with(None), "line:U1234") == log_id("line:U1234")
+
+
+def _context_with(personal_data: object) -> object:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(personal_data=personal_data)
