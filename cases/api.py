@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,7 @@ from cases.registry import (
 )
 from cases.schema import openapi_document, schema_errors
 from cases.settings import CasesSettings
+from channels.text_input import MAX_JSON_DEPTH, json_too_deep, replace_surrogates, sanitize_json
 from nlu.case_ref import check_case_ref
 from privacy import PersonalData
 
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
     from appconfig import AppSettings
 
 log = logging.getLogger(__name__)
+
+# hh:mm:60 with its date before and its offset after (upper-cased by then).
+_LEAP_SECOND = re.compile(r"^(.*T\d\d:\d\d:)60(?:\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -159,14 +164,46 @@ async def _json_body(request: web.Request, schema: str) -> dict[str, Any]:
     if request.content_type != "application/json":
         raise Problem(415, "Unsupported media type", "send the body as application/json")
     raw = await _read_limited(request, request.app[STATE].max_body_bytes)
+    if json_too_deep(raw):
+        raise Problem(400, "Malformed JSON", f"the body nests deeper than {MAX_JSON_DEPTH} levels")
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        # Lone surrogates go first: the schema validator cannot even read them.
+        body = sanitize_json(json.loads(raw.decode("utf-8")), replace_surrogates)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise Problem(400, "Malformed JSON", "the body is not valid UTF-8 JSON") from exc
     errors = schema_errors(schema, body)
     if errors:
         raise Problem(400, "Body does not match the schema", "; ".join(errors))
+    # NUL is refused by the schema above (the contract says so); other control and bidi characters
+    # are dropped here, so no stored case text holds them, and what is left must still fit the schema
+    # (a name of nothing but control characters is now empty).
+    body = sanitize_json(body)
+    errors = schema_errors(schema, body)
+    if errors:
+        raise Problem(400, "Body does not match the schema", "; ".join(errors))
     return body
+
+
+def _date_time(value: str, field: str) -> dt.datetime:
+    """An RFC 3339 date-time as the schema accepts it, in UTC: lower-case t/z too, and a leap second
+    (hh:mm:60) read as hh:mm:59.999999."""
+    text = value.upper()
+    match = _LEAP_SECOND.match(text)
+    if match:
+        text = f"{match[1]}59.999999{match[2]}"
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise Problem(422, "Not an RFC 3339 date-time", str(exc), field) from exc
+    # Stored in UTC: SQLite keeps no offset, so a +07:00 time would otherwise read back 7 hours off.
+    return parsed.astimezone(dt.UTC) if parsed.tzinfo else parsed
+
+
+def _date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise Problem(422, "Not an RFC 3339 date", str(exc), field) from exc
 
 
 def _respond(view: dict[str, Any], status: int) -> web.Response:
@@ -289,7 +326,7 @@ def _new_case(body: dict[str, Any]) -> NewCase:
             for c in body.get("contacts", [])
         ),
         consent=NewConsent(
-            wording=consent["wording"], given_at=dt.datetime.fromisoformat(consent["given_at"])
+            wording=consent["wording"], given_at=_date_time(consent["given_at"], "consent.given_at")
         )
         if consent
         else None,
@@ -345,7 +382,7 @@ async def change_status_handler(request: web.Request) -> web.Response:
         actor=body["actor"],
         public_note=body.get("public_note"),
         next_step=body.get("next_step"),
-        next_step_due=dt.date.fromisoformat(due) if due else None,
+        next_step_due=_date(due, "next_step_due") if due else None,
         urgent=bool(body.get("urgent", False)),
     )
 

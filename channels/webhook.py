@@ -23,6 +23,12 @@ Verify = Callable[[bytes, Mapping[str, str], str], None]
 Parse = Callable[[bytes, Mapping[str, str]], list[Inbound]]
 
 
+def problem(status: int, title: str, detail: str) -> web.Response:
+    """An RFC 9457 problem+json answer (type, title, status, detail)."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return web.json_response(body, status=status, content_type="application/problem+json")
+
+
 def public_url(request: web.Request) -> str:
     """The URL the platform signed: PUBLIC_BASE_URL + path when behind a proxy, else the request's."""
     base = request.config_dict[keys.SETTINGS].public_base_url
@@ -49,9 +55,10 @@ def make_webhook_handler(
             raise web.HTTPUnauthorized(text="invalid signature") from None
         try:
             events = do_parse(body, request.headers)
-        except PayloadError as exc:
-            log.warning("%s webhook: bad payload (%s)", channel.name, exc)
-            raise web.HTTPBadRequest(text=f"bad payload: {exc}") from None
+        except (PayloadError, ValueError, RecursionError) as exc:
+            # ValueError/RecursionError: a parser that let a huge integer or deep nesting through.
+            log.warning("%s webhook: bad payload (%s)", channel.name, exc.__class__.__name__)
+            return problem(400, "Bad payload", f"bad payload: {exc}"[:300])
         stats = request.config_dict[keys.STATS]
         limiter = request.config_dict[keys.RATE_LIMITER]
         queue = request.config_dict[keys.QUEUE]

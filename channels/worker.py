@@ -31,6 +31,10 @@ DONE_TTL_SECONDS = 7 * 24 * 3600
 APOLOGY = Outbound(text="ขออภัยค่ะ ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้งหรือพิมพ์ 'คุยกับเจ้าหน้าที่'")
 
 
+# Channels whose citizen hears an apology when their turn is dead-lettered.
+APOLOGY_ON_DEAD_LETTER = frozenset({"web", "sms"})
+
+
 class EventFailed(Exception):
     """Raised to the queue after the worker gave up: the event goes to the dead-letter stream."""
 
@@ -77,6 +81,9 @@ class Worker:
             typing = asyncio.create_task(self._best_effort_typing(channel, event, started))
             try:
                 responses = await self._ask_rasa(event)
+            except EventFailed:
+                await self._apologise_before_dead_letter(channel, event)
+                raise
             finally:
                 if not started.is_set():
                     typing.cancel()
@@ -91,6 +98,19 @@ class Worker:
             await self._deliver(channel, event, responses)
         await self._store.set(done_key, "1", DONE_TTL_SECONDS)
         self.stats["answered"] += 1
+
+    async def _apologise_before_dead_letter(self, channel: Channel, event: Inbound) -> None:
+        # A web or SMS citizen would otherwise wait for ever (the widget keeps "typing"); the same
+        # apology as for an empty answer ends the turn. LINE's reply token is spent by then anyway.
+        if event.channel not in APOLOGY_ON_DEAD_LETTER:
+            return
+        try:
+            await channel.send(event, [APOLOGY])
+        except Exception as exc:  # the event is dead-lettered either way
+            log.warning("apology before dead-lettering failed for %s: %r", log_id(event.sender_id), exc)
+            return
+        self.stats["apologies"] += 1
+        self.stats["dead_letter_apologies"] += 1
 
     async def _best_effort_typing(self, channel: Channel, event: Inbound, started: asyncio.Event) -> None:
         await asyncio.sleep(self._typing_delay)  # a quick answer needs no indicator (and saves a call)

@@ -31,6 +31,7 @@ from linebot.v3.webhooks import (
 
 from channels.base import PayloadError
 from channels.messages import Inbound, InboundKind, Location
+from channels.text_input import MAX_JSON_DEPTH, json_too_deep, sanitize_json, sanitize_text
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def _inbound(event: Event, raw: dict[str, Any]) -> Inbound | str:
     if isinstance(event, MessageEvent):
         message = event.message
         if isinstance(message, TextMessageContent):
-            text = (message.text or "")[:MAX_TEXT_CHARS]
+            text = sanitize_text(message.text or "", MAX_TEXT_CHARS)
             return Inbound(kind="text", text=text, **common)
         if isinstance(message, LocationMessageContent):
             location = Location(
@@ -118,9 +119,11 @@ def _inbound(event: Event, raw: dict[str, Any]) -> Inbound | str:
 
 def parse_webhook(body: bytes) -> ParseResult:
     """Parse a verified body; PayloadError when it is not a LINE webhook at all."""
+    if json_too_deep(body):
+        raise PayloadError(f"JSON nested deeper than {MAX_JSON_DEPTH}")
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = sanitize_json(json.loads(body.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise PayloadError(f"body is not UTF-8 JSON: {exc.__class__.__name__}") from None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise PayloadError("expected an object with an 'events' list")

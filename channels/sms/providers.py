@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from channels.base import DeliveryError, PayloadError, SignatureError
+from channels.text_input import MAX_JSON_DEPTH, json_too_deep, sanitize_json, sanitize_text
 from privacy import PhoneError, normalize_phone
 
 MAX_TEXT_CHARS = 5000
@@ -59,14 +61,21 @@ class SmsProvider(ABC):
 
 
 def _received_at(value: object) -> float:
+    """The provider's timestamp in epoch seconds; now when it is missing, unparsable or absurd."""
+    seconds: float | None = None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value) / (1000.0 if value > 1e11 else 1.0)
-    if isinstance(value, str) and value:
         try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return time.time()
-    return time.time()
+            seconds = float(value) / (1000.0 if value > 1e11 else 1.0)
+        except OverflowError:  # a 400-digit integer
+            seconds = None
+    elif isinstance(value, str) and value:
+        try:
+            seconds = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except (ValueError, OverflowError):
+            seconds = None
+    if seconds is None or not math.isfinite(seconds) or not 0 <= seconds < 4_102_444_800:  # before 2100
+        return time.time()
+    return seconds
 
 
 async def _post(
@@ -123,9 +132,11 @@ class GenericHttpProvider(SmsProvider):
             raise SignatureError("X-Signature does not match the body")
 
     def parse(self, body: bytes, headers: Mapping[str, str]) -> list[IncomingSms]:
+        if json_too_deep(body):
+            raise PayloadError(f"JSON nested deeper than {MAX_JSON_DEPTH}")
         try:
-            data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            data = sanitize_json(json.loads(body.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise PayloadError("body is not UTF-8 JSON") from None
         if not isinstance(data, dict):
             raise PayloadError("expected a JSON object")
@@ -140,7 +151,10 @@ class GenericHttpProvider(SmsProvider):
             raise PayloadError("'from' is not a phone number") from None
         return [
             IncomingSms(
-                str(message_id), normalised, text[:MAX_TEXT_CHARS], _received_at(data.get("received_at"))
+                str(message_id),
+                normalised,
+                sanitize_text(text, MAX_TEXT_CHARS),
+                _received_at(data.get("received_at")),
             )
         ]
 
@@ -193,7 +207,7 @@ class TwilioProvider(SmsProvider):
             normalised = normalize_phone(number)
         except PhoneError:
             raise PayloadError("'From' is not a phone number") from None
-        return [IncomingSms(sid, normalised, text[:MAX_TEXT_CHARS], time.time())]
+        return [IncomingSms(sid, normalised, sanitize_text(text, MAX_TEXT_CHARS), time.time())]
 
     def webhook_ok(self) -> web.StreamResponse:
         # An empty TwiML document: "no reply from here", the answer follows through the REST API.

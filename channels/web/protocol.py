@@ -37,19 +37,15 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
+
+from channels.text_input import json_too_deep, sanitize_text
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_PAYLOAD_CHARS = 500
 MAX_TITLE_CHARS = 200
 
-# Invisible characters that make an "empty" message look non-empty or split Thai words for the
-# tokenizer: zero-width space/non-joiner/joiner, word joiner, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-# Control characters other than newline and tab.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 ERROR_TEXT: dict[str, str] = {
     "bad_json": "ข้อความที่ส่งมาอ่านไม่ได้ กรุณาลองใหม่",
@@ -80,8 +76,7 @@ def clean_text(text: str) -> str:
     Thai digits (๑๒๓), emoji and mixed Thai/English pass through unchanged; the NLU normalises
     digits itself and the original text stays in the transcript.
     """
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return _CONTROL.sub("", text).strip()
+    return sanitize_text(text, drop_invisible=True).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +109,8 @@ def parse_frame(raw: str, *, max_bytes: int, max_text_chars: int) -> Frame:
     """One text frame from the browser -> a typed frame, or FrameError with a reason to show."""
     if len(raw) > max_bytes or len(raw.encode("utf-8")) > max_bytes:
         raise FrameError("too_large")
+    if json_too_deep(raw):
+        raise FrameError("bad_json")
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
