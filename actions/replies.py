@@ -576,6 +576,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_no_need": {"default": Reply("ไม่ต้องค่ะ")},
     "answer_yes": {"default": Reply("ใช่ค่ะ")},
     "answer_no": {"default": Reply("ไม่ใช่ค่ะ")},
+    "answer_yes_have": {"default": Reply("มีค่ะ")},
+    "answer_no_have": {"default": Reply("ไม่มีค่ะ")},
     "answer_has_fee": {"default": Reply("มีค่าธรรมเนียมค่ะ")},
     "answer_free": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ")},
     "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},

@@ -24,7 +24,23 @@ BUTTON_TITLE_MAX = 20  # LINE quick-reply labels; other channels are fine with i
 LIST_LIMIT: dict[str, int] = {"sms": 3, "default": 6}
 
 # Yes/no questions: Thai question particles and English auxiliaries at the start.
-_YES_NO_TH = ("ไหม", "มั้ย", "มั๊ย", "หรือเปล่า", "รึเปล่า", "หรือป่าว", "ป่าว", "หรือไม่", "ใช่ไหม", "ปะ", "เปล่า")
+_YES_NO_TH = (
+    "ไหม",
+    "มั้ย",
+    "มั๊ย",
+    "หรือเปล่า",
+    "รึเปล่า",
+    "หรือป่าว",
+    "ป่าว",
+    "หรือไม่",
+    "ใช่ไหม",
+    "ปะ",
+    "ป่ะ",
+    "ป้ะ",
+    "เปล่า",
+    "รึยัง",
+    "หรือยัง",
+)
 _YES_NO_EN = re.compile(r"^\s*(can|could|do|does|is|are|must|should|may|will|shall|have to)\b", re.I)
 # Leading words of an FAQ answer that already answer yes or no, longest first.
 _POLARITY = (
@@ -186,6 +202,36 @@ class Passage:
     kind: str  # "faq" | "field"
     answer: str = ""  # the FAQ's answer
     field: str = ""  # the field's name
+    aspect: str = ""  # the aspect an FAQ belongs to (fee, eligibility …), "" when none
+
+
+# What an FAQ is about when the shared detector does not say: words of its question and answer.
+_FAQ_ASPECT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("fee", ("ค่าปรับ", "ปรับ", "ค่าธรรมเนียม", "บาท", "เสียเงิน", "เงินเพิ่ม", "ฟรี")),
+    (
+        "eligibility",
+        ("กี่คน", "อย่างน้อย", "คุณสมบัติ", "มีสิทธิ", "ผู้มีสิทธิ", "อายุครบ", "ผู้อายุ", "ใครบ้าง", "ใคร", "ผู้ถือหุ้น", "สัญชาติ"),
+    ),
+    ("documents", ("เอกสาร", "สำเนา", "ใบรับรอง", "หลักฐาน")),
+    ("online", ("ออนไลน์", "แอป", "เว็บไซต์", "อินเทอร์เน็ต")),
+    ("place", ("ที่ไหน", "สาขา", "สำนักงาน", "อำเภอไหน", "เขตไหน", "ต่างจังหวัด")),
+    ("time", ("กี่วัน", "นานไหม", "ใช้เวลา", "ภายใน", "ล่วงหน้า", "เมื่อไหร่")),
+)
+
+
+def faq_aspect(question: str, answer: str) -> str:
+    """The aspect an FAQ entry answers (a late fine -> fee, how many people -> eligibility), else ""."""
+    from knowledge.aspects import detect_aspect
+
+    found = detect_aspect(question)
+    if found:
+        return found
+    for text in (question, answer):
+        folded = "".join(text.split())
+        for aspect, words in _FAQ_ASPECT_WORDS:
+            if any(w in folded for w in words):
+                return aspect
+    return ""
 
 
 def polite(text: str) -> str:
@@ -193,8 +239,9 @@ def polite(text: str) -> str:
     return text if not text or text.endswith(_ENDINGS) else text + "ค่ะ"
 
 
-def faq_first_line(answer: str, channel: str) -> str:
-    """An FAQ answer as the first line; a leading yes/no word becomes ได้ค่ะ / ไม่ต้องค่ะ … ."""
+def faq_first_line(answer: str, channel: str, question: str = "") -> str:
+    """An FAQ answer as the first line; a leading yes/no word becomes ได้ค่ะ / ไม่ต้องค่ะ … ; a yes/no
+    question whose answer says it further on ("… ไม่ต้องต่ออีก") gets that verdict first."""
     answer = answer.strip()
     for word, key in _POLARITY:
         if answer.startswith(word):
@@ -203,7 +250,167 @@ def faq_first_line(answer: str, channel: str) -> str:
             if rest and not answer[len(word) :].startswith((" ", ",")):
                 break
             return say(key, channel) + (f" {polite(rest)}" if rest else "")
-    return polite(answer)
+    found = verdict(question, answer) if question and is_yes_no(question) else None
+    return say(found, channel) + " " + polite(answer) if found else polite(answer)
+
+
+# -- yes/no verdicts from a sentence -----------------------------------------------------------------
+# What a yes/no question asks about, read from its modal word: must (ต้อง), can (ได้), have (มี).
+# Each verdict: (negative words, positive words) looked for in the supporting sentence.
+_VERDICT_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {
+    "must": (("ไม่ต้อง", "ไม่จำเป็น"), ("ต้อง", "จำเป็น"), "answer_no_need", "answer_yes_must"),
+    "can": (("ไม่ได้", "ไม่สามารถ", "ไม่รับ"), ("ได้", "สามารถ"), "answer_no_cannot", "answer_yes_can"),
+    "have": (("ไม่มี",), ("มี",), "answer_no_have", "answer_yes_have"),
+}
+# "ได้รับ", "ต้องการ", "มีผล": the modal's letters starting a longer word are not the modal.
+_NOT_MODAL = ("ได้รับ", "ได้แก่", "ต้องการ", "มีผล", "มีนา")
+
+
+def question_modal(question: str) -> str | None:
+    """must / can / have: what a yes/no question asks (ต้อง…ไหม, …ได้ไหม, มี…ไหม), else None."""
+    folded = "".join(normalize_text(question or "").split())
+    if "ต้อง" in folded or "จำเป็น" in folded or re.search(r"ด้วย(ไหม|มั้ย|หรือเปล่า|ป่ะ|ปะ|ป่าว)", folded):
+        return "must"
+    if re.search(r"ได้(ไหม|มั้ย|มั๊ย|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่|บ้างไหม|ด้วยไหม|เลยไหม|ก่อนไหม)", folded):
+        return "can"
+    if folded.startswith("มี") or re.search(r"มี\S{0,12}(ไหม|มั้ย|หรือเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่)", folded):
+        return "have"
+    return None
+
+
+def _has_word(text: str, word: str) -> bool:
+    start = text.find(word)
+    while start >= 0:
+        if not any(text.startswith(longer, start) for longer in _NOT_MODAL):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+MIN_CLAUSE_CHARS = 12  # a shorter piece ("ทุกเดือน") belongs to the clause before it
+LONG_WORD_CHARS = 6  # one shared word this long ("ตรวจร่างกาย") is enough to pick a sentence
+
+
+def _clauses(text: str) -> list[str]:
+    """Space-separated clauses, a clause opening with และ/หรือ joined to the one before it."""
+    out: list[str] = []
+    for part in (text or "").split():
+        if out and (part.startswith(("และ", "หรือ", "แต่")) or len(part) < MIN_CLAUSE_CHARS):
+            out[-1] += " " + part
+        else:
+            out.append(part)
+    return out
+
+
+def verdict(question: str, sentence: str, procedure: bool = False) -> str | None:
+    """The catalogue key of the verdict a sentence gives to a yes/no question (ไม่ต้องค่ะ, ได้ค่ะ …):
+    the clause with the modal word must share a content word with the question. `procedure`: the
+    sentence is the record's own account of what was asked, so "can I …?" is answered ได้ค่ะ by it."""
+    modal = question_modal(question)
+    if modal is None:
+        return None
+    negative, positive, no_key, yes_key = _VERDICT_WORDS[modal]
+    asked = _content_senses(question)
+    for clause in _clauses(sentence):
+        folded = "".join(clause.split())
+        if not asked & _content_senses(clause):
+            continue
+        if any(_has_word(folded, w) for w in negative):
+            return no_key
+        if any(_has_word(folded, w) for w in positive):
+            return yes_key
+    if procedure and modal == "can" and not any(w in sentence for w in negative):
+        return yes_key
+    return None
+
+
+def _content_senses(text: str) -> set[str]:
+    from knowledge.search.text import bm25_tokens
+
+    return _senses(t for t in bm25_tokens(text) if len(t) >= 2 and t not in _QUESTION_WORDS)
+
+
+# Words that ask in different ways for the same thing; a question word and a record word match if
+# they share a group.
+_SAME_SENSE: tuple[frozenset[str], ...] = (
+    frozenset({"ก่อน", "ล่วงหน้า", "ไว้ก่อน"}),
+    frozenset({"สมัคร", "ลงทะเบียน", "ลงชื่อ", "ยื่น", "ขอรับ"}),
+    frozenset({"ตรวจร่างกาย", "ใบรับรองแพทย์", "ตรวจสุขภาพ"}),
+    frozenset({"แทน", "มอบอำนาจ", "ฝาก"}),
+    frozenset({"ครบ", "ถึง"}),
+)
+_QUESTION_WORDS = {
+    "ไหม",
+    "มั้ย",
+    "หรือเปล่า",
+    "ได้",
+    "ต้อง",
+    "ด้วย",
+    "อะไร",
+    "ยังไง",
+    "อย่างไร",
+    "บ้าง",
+    "ค่ะ",
+    "คะ",
+    "ครับ",
+    "หรือ",
+    "เปล่า",
+    "ป่ะ",
+    "ไว้",
+    "ใช้",
+    "ไป",
+    "ทำ",
+    "มี",
+    "ไม่",
+    "จำเป็น",
+    "สามารถ",
+}
+
+
+def _senses(words: Iterable[str]) -> set[str]:
+    out = set()
+    for word in words:
+        out.add(word)
+        for group in _SAME_SENSE:
+            if word in group:
+                out |= {f"~{min(group)}"}
+    return out
+
+
+def supporting_sentence(record: ServiceRecord, question: str) -> str | None:
+    """The clause of the record (FAQ answers, overview, eligibility, time, online, documents) that
+    shares the most content words with the question; None when none shares two (or one long one)."""
+    from knowledge.search.text import bm25_tokens
+
+    asked_words = {t for t in bm25_tokens(question) if len(t) >= 2 and t not in _QUESTION_WORDS}
+    identity = set(bm25_tokens(record.title_th)) | set(bm25_tokens(getattr(record, "label_th", "") or ""))
+    asked_words -= identity
+    asked = _senses(asked_words)
+    if not asked:
+        return None
+    sources: list[str] = [f.answer for f in record.faqs]
+    for text in (
+        record.description,
+        record.eligibility,
+        record.processing_time,
+        record.where_to_apply.online,
+    ):
+        sources.extend(_clauses(text or ""))
+    best: tuple[float, str] | None = None
+    for clause in sources:
+        clause = clause.strip()
+        if len(clause) < 4:
+            continue
+        shared = asked & _senses(bm25_tokens(clause))
+        score = sum(2.0 if len(w.lstrip("~")) >= LONG_WORD_CHARS else 1.0 for w in shared)
+        if score >= 2.0 and (best is None or score > best[0]):
+            best = (score, clause)
+    if best is None:
+        return None
+    clause = best[1]
+    for joiner in _LEADING_JOINERS:
+        clause = clause.removeprefix(joiner)
+    return clause
 
 
 def is_fine_question(text: str) -> bool:
@@ -247,7 +454,10 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
             return None
         if is_fine_question(text):  # "เสียค่าปรับไหม": a late fee among the fees, or not said
             return say("answer_has_late_fee", channel) if late_fees(record) else None
-        free = all(any(w in f.amount or w in f.label for w in _FREE_WORDS) for f in record.fees)
+        main = [
+            f for f in record.fees if not any(w in f.label + f.amount for w in _LATE_WORDS)
+        ] or record.fees
+        free = all(any(w in f.amount or w in f.label for w in _FREE_WORDS) for f in main)
         return say("answer_free" if free else "answer_has_fee", channel)
     if aspect in ("documents", None):
         document = _document_named(record.documents, text)
@@ -343,12 +553,17 @@ def compose_answer(
         if aspect in ("fee", "documents"):
             lines.append(aspect_text(record, aspect, channel))
     elif passage is not None and passage.kind == "faq" and passage.answer:
-        lines.append(faq_first_line(passage.answer, channel))
+        lines.append(faq_first_line(passage.answer, channel, question))
         if aspect in ("fee", "documents"):  # the full list after the specific answer
             lines.append(aspect_text(record, aspect, channel))
     elif yes_no and question:
         first = yes_no_from_fields(record, aspect, question, channel)
+        sentence = supporting_sentence(record, question) if first is None and aspect is None else None
         if first is not None:
+            lines.append(first)
+        elif sentence is not None:  # the record's own sentence, with the verdict it gives first
+            key = verdict(question, sentence, procedure=True)
+            first = (say(key, channel) + " " if key else "") + polite(sentence)
             lines.append(first)
         elif aspect in (None, "documents"):
             lines.append(say("answer_not_stated", channel, agency=record.agency))

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.service_answer import Passage, is_english, is_yes_no
+from actions.service_answer import Passage, faq_aspect, is_english, is_yes_no
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord
@@ -217,10 +217,12 @@ class ServiceResolver:
         if faq is not None and aspect in LIST_ASPECTS and not is_yes_no(text) and score < STRONG_FAQ:
             # "ต่อใบขับขี่ใช้อะไรบ้าง": the documents list answers it, not the FAQ on one document
             return Passage(kind="field", field=aspect or "")
+        answer = str(getattr(faq, "answer", "") or "")
         return Passage(
             kind=str(getattr(match, "kind", "")),
-            answer=str(getattr(faq, "answer", "") or ""),
+            answer=answer,
             field=str(getattr(match, "field", "") or ""),
+            aspect=faq_aspect(str(getattr(faq, "question", "") or ""), answer) if faq is not None else "",
         )
 
     # -- the decision -----------------------------------------------------------------------------
@@ -285,8 +287,8 @@ class ServiceResolver:
 
         result = index.search(typed, top=NEAREST_COUNT)
         named = self._named_service(index, typed, result)
-        if named is None and previous is not None:
-            named = self._named_other(typed, result, previous, records)
+        if previous is not None and (named is None or named == previous.id):
+            named = self._named_other(typed, result, previous, records) or named
 
         # 1. The current service stays unless another one is named.
         if previous is not None and (named is None or named == previous.id):
@@ -361,8 +363,15 @@ class ServiceResolver:
 
         # 4. A topic the base does not cover, even if the search confidently found a neighbour
         #    ("ขอติดมิเตอร์น้ำประปา" is not the electricity meter): the referral's phrase is not in it.
+        #    Never over a service the question names by its own name ("ต่อใบขับขี่ที่หมดอายุ").
         referral = self.refer(typed)
-        if referral is not None and (named is None or not _covers(records[named], referral.matched)):
+        if referral is not None and (
+            named is None
+            or (
+                not _covers(records[named], referral.matched)
+                and self._name_in_text(typed, [records[named]]) is None
+            )
+        ):
             return Decision("not_covered", referral=referral, english=english, why="referral")
 
         # 5. A service named clearly.
@@ -471,12 +480,20 @@ class ServiceResolver:
     def _named_other(
         typed: str, result: Any, previous: ServiceRecord, records: dict[str, ServiceRecord]
     ) -> str | None:
-        """ "แล้วย้ายออกล่ะ" after move-in: the question picks the current service's near-twin by its cue."""
-        group = twins_module.group_of(previous.id)
-        if group is None:
-            return None
-        chosen = twins_module.resolve(typed, group)
-        return chosen if chosen in records and chosen != previous.id else None
+        """ "แล้วย้ายออกล่ะ" after move-in: the question picks the current service's near-twin by its cue;
+        a detail that is the twin's cue switches even if the current one's cue is there too ("ใบชั่วคราว
+        ใกล้หมดแล้ว" after a first licence). Near-twins the search found (money for a 4-month-old after
+        a birth registration) are picked the same way."""
+        groups = [twins_module.group_of(previous.id)]
+        found = [t for t in getattr(result, "twins", ()) or () if t in records]
+        groups.append(twins_module.ask(found) if len(found) >= 2 else None)
+        for group in groups:
+            if group is None:
+                continue
+            others = [m for m in twins_module.default().matching(typed, group) if m != previous.id]
+            if len(others) == 1 and others[0] in records:
+                return others[0]
+        return None
 
     def _named_service(self, index: Any, typed: str, result: Any) -> str | None:
         """The service the message names, if any: the search must be confident on the service words
@@ -532,6 +549,9 @@ _FIELD_ASPECT = {
 
 
 def _aspect_of_field(passage: Passage | None) -> str | None:
-    if passage is None or passage.kind != "field":
+    """The aspect a passage answers: its field's, or the FAQ's own (a late fine -> fee)."""
+    if passage is None:
         return None
+    if passage.kind == "faq":
+        return passage.aspect or None
     return _FIELD_ASPECT.get(passage.field)

@@ -118,7 +118,7 @@ class AgencyDirectory:
             return None
         hits: list[tuple[str, Agency, Topic]] = []
         for phrase, agency, topic in self._phrases:
-            if phrase in squashed and all(agency is not h[1] for h in hits):
+            if _occurs(phrase, squashed) and all(agency is not h[1] for h in hits):
                 if hits and len(phrase) < len(hits[0][0]):
                     break  # only the agencies matching the longest phrase compete
                 hits.append((phrase, agency, topic))
@@ -140,6 +140,28 @@ class AgencyDirectory:
             if len(name) >= MIN_PHRASE_CHARS and name in squashed:
                 return agency
         return None
+
+
+# Thai vowels written before their consonant: a phrase right after one starts inside another syllable
+# ("ปิดบริษัท" in "เปิดบริษัท", "ป4" in "ไป4ปี"). Marks written after a consonant: a phrase ending right
+# before one ends inside a syllable.
+_LEADING_VOWELS = "เแโใไ"
+_FOLLOWING_MARKS = "ะัาำิีึืุู็่้๊๋์"
+
+
+def _occurs(phrase: str, squashed: str) -> bool:
+    """A phrase occurs as whole syllables (not inside a longer word) and not inside a longer number."""
+    start = squashed.find(phrase)
+    while start >= 0:
+        end = start + len(phrase)
+        before = squashed[start - 1] if start else ""
+        after = squashed[end] if end < len(squashed) else ""
+        inside = (before and before in _LEADING_VOWELS) or (after and after in _FOLLOWING_MARKS)
+        in_number = (phrase[0].isdigit() and before.isdigit()) or (phrase[-1].isdigit() and after.isdigit())
+        if not inside and not in_number:
+            return True
+        start = squashed.find(phrase, start + 1)
+    return False
 
 
 def _agency(item: Any) -> Agency:
