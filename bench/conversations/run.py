@@ -55,24 +55,11 @@ from bench.conversations.judge import (  # noqa: E402
     score_question,
 )
 from bench.conversations.sets import Conversation, EvalSet, Question, load_set, referenced_ids  # noqa: E402
+from knowledge.life_events import EVENT_IDS  # noqa: E402
 
 README = ROOT / "bench" / "README.md"
 RESULTS = ROOT / "results" / "conversations"
 START, END = "<!-- conversations:start -->", "<!-- conversations:end -->"
-LIFE_EVENTS = (
-    "birth",
-    "death",
-    "marriage",
-    "divorce",
-    "moving_house",
-    "opening_shop",
-    "job_loss",
-    "turning_60",
-    "disability",
-    "starting_school",
-    "buying_land",
-    "new_vehicle",
-)
 TOKEN_HEADER = "X-Gateway-Token"
 
 
@@ -444,7 +431,7 @@ def check_ids(evalset: EvalSet) -> list[str]:
     services, events = referenced_ids(evalset)
     known = seed_service_ids()
     problems = [f"unknown service id {s}" for s in sorted(services - known)]
-    problems += [f"unknown life event id {e}" for e in sorted(events - set(LIFE_EVENTS))]
+    problems += [f"unknown life event id {e}" for e in sorted(events - set(EVENT_IDS))]
     return problems
 
 
