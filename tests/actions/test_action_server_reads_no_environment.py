@@ -10,13 +10,10 @@ every action module in a fresh interpreter under the same guard.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -27,16 +24,11 @@ from appconfig import AppSettings
 from db.migrate import upgrade
 from privacy import PrivacySettings
 from tests.actions.conftest import make_tracker
-from tests.channels.test_gateway_reads_no_environment import ROOT, guard_source
-
-
-@pytest.fixture
-def guarded(monkeypatch: pytest.MonkeyPatch) -> Iterator[MutableMapping[str, str]]:
-    namespace: dict[str, Any] = {"__name__": "environ_guard"}
-    exec(guard_source(), namespace)
-    guarded = namespace["GuardedEnviron"](os.environ)
-    monkeypatch.setattr(os, "environ", guarded)
-    yield guarded
+from tests.channels.test_gateway_reads_no_environment import (  # noqa: F401 (guarded_environ is a fixture)
+    ROOT,
+    guard_source,
+    guarded_environ,
+)
 
 
 def _config(tmp_path: Path) -> AppSettings:
@@ -54,9 +46,8 @@ def _config(tmp_path: Path) -> AppSettings:
     )
 
 
-async def test_every_action_is_built_and_run_without_reading_the_environment(
-    tmp_path: Path, guarded: MutableMapping[str, str]
-) -> None:
+@pytest.mark.usefixtures("guarded_environ")
+async def test_every_action_is_built_and_run_without_reading_the_environment(tmp_path: Path) -> None:
     config = _config(tmp_path)  # what the entry point does with os.environ, done with a dict
     context = ActionContext.create(config)
     try:
