@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from knowledge.spelling import fold_typing
+
 AGENCIES_FILE = Path(__file__).resolve().parent / "agencies.yml"
 AREAS = ("", "bangkok_metro", "provincial")
 # Place names that put a question in the Bangkok metropolitan service area (MEA, MWA, BMTA, BMA).
@@ -75,7 +77,7 @@ class Referral:
 
 def squash(text: str) -> str:
     """NFC, lower case, no whitespace, no dots: the form phrases and questions are compared in."""
-    text = unicodedata.normalize("NFC", text or "").lower()
+    text = fold_typing(unicodedata.normalize("NFC", text or "")).lower()
     return re.sub(r"[\s.]+", "", text)
 
 

@@ -27,6 +27,7 @@ import yaml
 from knowledge.aspects import detect_aspect
 from knowledge.record import ServiceRecord
 from knowledge.search.embedders import Embedder
+from knowledge.spelling import fold_typing
 
 LIFE_EVENTS_FILE = Path(__file__).resolve().parent / "life_events.yml"
 EVENT_IDS: tuple[str, ...] = (
@@ -98,7 +99,7 @@ class LifeEventMatch:
 
 
 def squash(text: str) -> str:
-    text = unicodedata.normalize("NFC", text or "").lower()
+    text = fold_typing(unicodedata.normalize("NFC", text or "")).lower()
     return re.sub(r"\s+", "", text)
 
 
@@ -150,6 +151,7 @@ class LifeEvents:
         if not squashed:
             return None
         best: LifeEventMatch | None = None
+        best_key: tuple[float, int, int] = (0.0, 0, 0)
         aspect = detect_aspect(text)
         for event in self.events:
             rest = squashed
@@ -161,8 +163,11 @@ class LifeEvents:
                 if found:
                     score = 0.8 if names_service or aspect else 1.0
                     candidate = LifeEventMatch(event, score, found.group(0), names_service, aspect)
-                    if best is None or (candidate.score, len(candidate.cue)) > (best.score, len(best.cue)):
-                        best = candidate
+                    # a story names its event first ("เพิ่งแต่งงาน จะย้ายไปอยู่บ้านสามี" is a marriage);
+                    # at the same place the longer cue wins
+                    key = (candidate.score, -found.start(), len(candidate.cue))
+                    if best is None or key > best_key:
+                        best, best_key = candidate, key
                     break
         if best is not None:
             return best

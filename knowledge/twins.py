@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from knowledge.record import SHORT_LABEL_MAX
+from knowledge.spelling import fold_typing
 
 TWINS_FILE = Path(__file__).resolve().parent / "twins.yml"
 
@@ -58,7 +59,7 @@ class TwinGroup:
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text or "").lower())
+    return re.sub(r"\s+", "", fold_typing(unicodedata.normalize("NFC", text or "")).lower())
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.spelling import fold_typing
+
 REWRITES_FILE = Path(__file__).resolve().parent / "normalise.yml"
 # A lone Thai consonant followed by a dot, not inside a word: one letter of a dotted abbreviation.
 _ABBREVIATION_DOT = re.compile(r"(?<![ก-๙])([ก-ฮ])\.(?=\s?[ก-ฮ0-9])|(?<=[ก-ฮ][ก-ฮ])\.(?=\s?[0-9])")
@@ -40,7 +42,7 @@ def collapse_abbreviations(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    text = collapse_abbreviations(text)
+    text = collapse_abbreviations(fold_typing(text))
     for pattern, replacement in rewrites():
         text = pattern.sub(replacement, text)
     return text
