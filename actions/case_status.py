@@ -1,16 +1,18 @@
 """case_status_form: ask for the case reference, check who is asking, answer with the case's status.
 
 The reference format and its check digit come from nlu.case_ref, so a typo ("bad_check") gets a
-different answer from text that is no reference at all, and both differ from a well-formed reference
-that matches no case; none of the three says anything about any case. Citizens don't know which
-agency holds their case, so the look-up is across agencies, and the answer shows public fields only
-(status, next step, a date).
+different answer from text that is no reference at all; neither says anything about any case.
+Citizens don't know which agency holds their case, so the look-up is across agencies, and the answer
+shows public fields only (status, next step, a date).
 
 Who may see a case: the account that filed it (a contact on the case belongs to the asker), or
-someone who gives the last 4 digits of the phone number on the case (cases.verification counts wrong
-tries and locks the case for that asker after 5). The digits are checked inside this action server
-and never set into a slot, stored or logged: the `phone_last4` slot only ever holds the reference the
-asker unlocked. `last_case_ref` remembers the case last answered, so "notify me" can follow it.
+someone who gives the last 4 digits of the phone number on the case (cases.verification counts tries
+per asker and case, per case across everyone, and per asker across cases). Anyone else gets the same
+question for the digits whether the case exists, has no phone, or does not exist at all, and the same
+"does not match" afterwards: the replies never tell a guesser which references are real (issue 14,
+finding 1). The digits are checked inside this action server and never set into a slot, stored or
+logged: the `phone_last4` slot only ever holds the reference the asker unlocked. `last_case_ref`
+remembers the case last answered, so "notify me" can follow it.
 
 Every database unit of work is a small synchronous function run with asyncio.to_thread: rasa-sdk
 runs actions on one event loop, and on SQLite each transaction may wait (up to 30 s) for the write
@@ -39,25 +41,41 @@ from actions import replies
 from actions.case_runtime import CaseRuntime, asker_of
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
-from actions.replies import DEFAULT_NEXT_STEP, HUMAN, PHRASES, SUBSCRIBE_BUTTON_TITLE, Button
-from cases.models import Case, utcnow
-from cases.registry import AskerKeys, asker_owns_case, find_case_by_reference
+from actions.replies import (
+    ACCOUNT_NAMES,
+    DEFAULT_NEXT_STEP,
+    HUMAN,
+    KIND_LABELS,
+    OWN_CASE_LINE,
+    OWN_CASE_LINE_SMS,
+    OWN_CASES_MORE,
+    OWN_CASES_SHOWN,
+    PHRASES,
+    REFERENCE_PROBLEMS,
+    SUBSCRIBE_BUTTON_TITLE,
+    Button,
+    forgot_reference,
+    upset,
+)
+from cases.models import Case, as_utc, utcnow
+from cases.registry import AskerKeys, asker_owns_case, cases_of_asker, find_case_by_reference
 from cases.render import STATUS_LABELS_TH
 from cases.verification import (
     LOCK_DURATION,
+    Lock,
     VerificationResult,
     check_last4,
-    expected_last4,
     last4_from_text,
-    locked_until,
+    lock_of,
 )
-from nlu.case_ref import check_case_ref, parse_case_ref
+from nlu.case_ref import KINDS, check_case_ref, parse_case_ref
+from nlu.characters import CLEAN_TABLE
 from nlu.thai_date import thai_date
 
 log = logging.getLogger(__name__)
 
 RefStatus = Literal["valid", "bad_check", "not_a_reference"]
-Access = Literal["owner", "verified", "needs_last4", "locked", "owner_only"]
+Access = Literal["owner", "verified", "needs_last4", "locked"]
 _TRIM = " \t\r\n.,;:!?()[]{}\"'“”‘’"
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MAX_NEXT_STEP_CHARS = 120
@@ -70,6 +88,9 @@ STATUS_ANSWER = "case_status_answer"
 LEAVE_FORM_INTENTS = frozenset({"deny", "greet", "request_human", "restart"})
 # Passed from extract_phone_last4 to validate_phone_last4 when the asker just got locked out.
 LOCKED = "locked"
+# case_id when the answer is the asker's own cases (no reference given, "จำเลขไม่ได้", or upset),
+# for an account that filed some: the submit action lists them.
+MINE = "mine"
 
 
 def find_case_ref(text: str) -> tuple[RefStatus, str | None]:
@@ -92,6 +113,40 @@ def find_case_ref(text: str) -> tuple[RefStatus, str | None]:
         elif result == "bad_check":
             status = "bad_check"
     return status, None
+
+
+def reference_problem(text: str) -> str:
+    """What is wrong with text that is not a reference, as REFERENCE_PROBLEMS text ("" when it is not
+    an attempt at one): "CM-69-0001" has 6 digits, "XY12-3456-7890" the wrong letters."""
+    cleaned = text.translate(CLEAN_TABLE)
+    digits = sum(ch.isascii() and ch.isdigit() for ch in cleaned)
+    letters = re.findall(r"[A-Za-z]+", cleaned)
+    if letters and letters[0][:2].upper() not in KINDS:
+        return REFERENCE_PROBLEMS["prefix"]
+    if digits >= 4 and digits != 10:
+        return REFERENCE_PROBLEMS["digits"].format(count=digits)
+    if digits == 10 and not letters:
+        return REFERENCE_PROBLEMS["prefix"]
+    return REFERENCE_PROBLEMS["none"]
+
+
+def status_label(case: Case) -> str:
+    return STATUS_LABELS_TH.get(case.status, case.status)
+
+
+def filed_on(case: Case) -> dt.date:
+    """The day the case was filed, in Bangkok."""
+    created = as_utc(case.created_at)
+    assert created is not None
+    return created.astimezone(BANGKOK).date()
+
+
+def account_name(keys: AskerKeys) -> str:
+    """The account whose cases are meant, as the citizen reads it (an SMS number masked)."""
+    if keys.channel == "sms":
+        masked = f"xxx-xxx-{keys.phone[-4:]}" if keys.phone else "xxx"
+        return ACCOUNT_NAMES["sms"].format(masked=masked)
+    return ACCOUNT_NAMES.get(keys.channel, ACCOUNT_NAMES["default"])
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -135,14 +190,18 @@ class Outcome:
         replies.send(dispatcher, tracker, self.reply, extra_buttons=extra_buttons, values=self.values)
 
 
-def refusal(access: Access, until: dt.datetime | None) -> Outcome | None:
-    """Why this asker may not see or follow the case (locked out, or no phone to prove access
-    with), or None when they may: the same answer for the status look-up and for subscribing."""
+# What a locked-out asker is told, by the budget that ran out (cases.verification).
+LOCK_REPLIES = {"asker_case": "case_locked", "asker": "asker_lookups_paused", "case": "case_lookups_closed"}
+
+
+def refusal(access: Access, lock: Lock | None) -> Outcome | None:
+    """Why this asker may not see or follow the case (locked out, or the digits not given yet), or
+    None when they may: the same answer for the status look-up and for subscribing."""
     if access in ("owner", "verified"):
         return None
-    if access == "locked":
-        return Outcome("case_locked", {"time": lock_time(until)})
-    return Outcome("case_owner_only")
+    if access == "locked" and lock is not None:
+        return Outcome(LOCK_REPLIES[lock.reason], {"time": lock_time(lock.until)})
+    return Outcome("ask_phone_last4")
 
 
 @dataclass
@@ -169,39 +228,75 @@ class CaseLookup:
         return AskerKeys.of(self.runtime.tools.vault, asker.channel, asker.sender_id, asker.sms_number)
 
     def access(
-        self, session: Session, case: Case, keys: AskerKeys, unlocked: set[str]
-    ) -> tuple[Access, dt.datetime | None]:
-        """May this asker see this case now? Returns the decision and, when locked, until when.
-        Runs inside a unit of work (it reads the lock-out table)."""
-        if asker_owns_case(case, keys):
+        self, session: Session, reference: str, case: Case | None, keys: AskerKeys, unlocked: set[str]
+    ) -> tuple[Access, Lock | None]:
+        """May this asker see the case named `reference` now (`case` None: there is none)? Returns
+        the decision and, when locked, which budget ran out and until when. An unknown reference gets
+        the same decisions as a case of someone else. Runs inside a unit of work (reads the budgets)."""
+        if case is not None and asker_owns_case(case, keys):
             return "owner", None
-        if case.reference in unlocked:
+        if case is not None and reference in unlocked:
             return "verified", None
-        if not expected_last4(case):
-            return "owner_only", None
-        until = locked_until(session, case.id, keys.sender_hash, self.clock())
-        if until is not None:
-            return "locked", until
+        lock = lock_of(session, reference, keys.sender_hash, self.clock())
+        if lock is not None:
+            return "locked", lock
         return "needs_last4", None
 
-    async def exists(self, reference: str) -> bool:
-        """Is there a case with this reference (in any agency)?"""
-        return await asyncio.to_thread(self._exists, reference)
-
-    def _exists(self, reference: str) -> bool:
-        with self.sessions() as session:
-            return find_case_by_reference(session, reference) is not None
-
     async def access_of(self, tracker: Tracker, reference: str | None) -> Access | None:
-        """The access decision for a reference, or None when there is no such case (or no runtime)."""
+        """The access decision for a reference (None only without a reference or a runtime)."""
         if self.runtime is None or reference is None:
             return None
         return await asyncio.to_thread(self._access_of, reference, self.keys(tracker), unlocked_refs(tracker))
 
-    def _access_of(self, reference: str, keys: AskerKeys, unlocked: set[str]) -> Access | None:
+    def _access_of(self, reference: str, keys: AskerKeys, unlocked: set[str]) -> Access:
         with self.sessions() as session:
             case = find_case_by_reference(session, reference)
-            return None if case is None else self.access(session, case, keys, unlocked)[0]
+            return self.access(session, reference, case, keys, unlocked)[0]
+
+    async def has_own_cases(self, tracker: Tracker) -> bool:
+        """Did this account (LINE user, web session, SMS number) file any case?"""
+        if self.runtime is None:
+            return False
+        return await asyncio.to_thread(self._has_own_cases, self.keys(tracker))
+
+    def _has_own_cases(self, keys: AskerKeys) -> bool:
+        with self.sessions() as session:
+            return bool(cases_of_asker(session, keys))
+
+    async def own_cases(self, tracker: Tracker) -> Outcome:
+        """The asker's own cases with their status, newest first, or how to find a number."""
+        keys, channel = self.keys(tracker), tracker.get_latest_input_channel()
+        return await asyncio.to_thread(self._own_cases, keys, channel)
+
+    def _own_cases(self, keys: AskerKeys, channel: str | None) -> Outcome:
+        with self.sessions() as session:
+            cases = cases_of_asker(session, keys)
+            shown = cases[:OWN_CASES_SHOWN]
+            if channel == "sms":
+                lines = [
+                    OWN_CASE_LINE_SMS.format(
+                        reference=c.reference, status=STATUS_LABELS_TH.get(c.status, c.status)
+                    )
+                    for c in shown
+                ]
+                text = "; ".join(lines)
+            else:
+                lines = [
+                    OWN_CASE_LINE.format(
+                        reference=c.reference,
+                        what=c.category or KIND_LABELS.get(c.kind, c.kind),
+                        status=status_label(c),
+                        date=thai_date(filed_on(c)),
+                    )
+                    for c in shown
+                ]
+                if len(cases) > len(shown):
+                    lines.append(OWN_CASES_MORE.format(count=len(cases) - len(shown)))
+                text = "\n".join(lines)
+            refs = tuple(c.reference for c in shown)
+        if not refs:
+            return Outcome("case_ref_how_to_find", {"account": account_name(keys)})
+        return Outcome("own_cases_status", {"account": account_name(keys), "cases": text}, refs)
 
     async def needs_last4(self, tracker: Tracker, reference: str | None) -> bool:
         return await self.access_of(tracker, reference) == "needs_last4"
@@ -221,8 +316,6 @@ class CaseLookup:
             replies.send(dispatcher, tracker, "phone_last4_not_digits")
             return {"phone_last4": None}
         result = await asyncio.to_thread(self._check_last4, reference, self.keys(tracker).sender_hash, typed)
-        if result is None:
-            return {"phone_last4": None}
         if result.outcome == "ok":
             return {"phone_last4": reference}
         if result.outcome == "wrong":
@@ -234,13 +327,11 @@ class CaseLookup:
         log.info("case look-up: verification locked for this asker")
         return {"phone_last4": LOCKED}
 
-    def _check_last4(self, reference: str, asker_hash: str, typed: str) -> VerificationResult | None:
-        """Compare and count in one write transaction; None when there is no such case."""
+    def _check_last4(self, reference: str, asker_hash: str, typed: str) -> VerificationResult:
+        """Count and compare in one write transaction; a reference with no case is counted the same."""
         with self.sessions() as session, session.begin():
             case = find_case_by_reference(session, reference)
-            if case is None:
-                return None
-            return check_last4(session, case, asker_hash, typed, self.clock())
+            return check_last4(session, reference, case, asker_hash, typed, self.clock())
 
     async def status(self, tracker: Tracker, reference: str) -> Outcome:
         """The status answer for this asker, or why it cannot be shown (unknown, locked, owner only)."""
@@ -250,10 +341,10 @@ class CaseLookup:
     def _status(self, reference: str, keys: AskerKeys, unlocked: set[str], channel: str | None) -> Outcome:
         with self.sessions() as session:
             case = find_case_by_reference(session, reference)
-            if case is None:
-                return Outcome("case_not_found", {"case_id": reference})
-            access, until = self.access(session, case, keys, unlocked)
-            return refusal(access, until) or Outcome(STATUS_ANSWER, answer_values(case, channel))
+            refused = refusal(*self.access(session, reference, case, keys, unlocked))
+            if refused is not None or case is None:
+                return refused or Outcome("ask_phone_last4")
+            return Outcome(STATUS_ANSWER, answer_values(case, channel))
 
 
 async def verification_slots(lookup: CaseLookup | None, tracker: Tracker, reference: Any) -> list[str]:
@@ -363,20 +454,42 @@ class ValidateCaseStatusForm(CaseFormValidation):
         # The phone question is part of the form only when this asker must prove access.
         return ["case_id", *await verification_slots(lookup, tracker, tracker.get_slot("case_id"))]
 
+    async def extract_case_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The asker's own cases (MINE) instead of a reference: when the form starts without one, or
+        the citizen says they forgot it or is upset — for an account that filed cases."""
+        requested = tracker.get_slot("requested_slot")
+        if self.lookup is None or not self.lookup.ready or leaves_form(tracker):
+            return {}
+        if requested not in (None, "case_id") or (requested is None and tracker.get_slot("case_id")):
+            return {}
+        text = latest_text(tracker)
+        if find_case_ref(text)[0] != "not_a_reference":
+            return {}  # a reference, or one with a typo: validate_case_id answers it
+        if requested == "case_id" and not (forgot_reference(text) or upset(text)):
+            return {}
+        if await self.lookup.has_own_cases(tracker):
+            return {"case_id": MINE}
+        return {}
+
     async def validate_case_id(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        status, canonical = find_case_ref(str(slot_value or ""))
+        if slot_value == MINE:
+            return {"case_id": MINE}
+        text = str(slot_value or "")
+        status, canonical = find_case_ref(text)
         if status != "valid" or canonical is None:
-            replies.send(
-                dispatcher,
-                tracker,
-                "case_ref_bad_check" if status == "bad_check" else "case_ref_not_reference",
-            )
+            if status == "bad_check":
+                replies.send(dispatcher, tracker, "case_ref_bad_check")
+            elif not (forgot_reference(latest_text(tracker)) or upset(latest_text(tracker))):
+                # (forgot or upset: the question that follows says how to find the number)
+                problem = reference_problem(text)
+                replies.send(dispatcher, tracker, "case_ref_not_reference", values={"problem": problem})
             return {"case_id": None}
-        if self.lookup is not None and self.lookup.ready and not await self.lookup.exists(canonical):
-            replies.send(dispatcher, tracker, "case_not_found", values={"case_id": canonical})
-            return {"case_id": None}
+        # No "no such case" here: a reference the asker did not file is asked for its digits
+        # whether it exists or not (see the module docstring).
         return {"case_id": canonical}
 
 
@@ -395,8 +508,17 @@ class ActionSubmitCaseStatus(CaseAction):
         lookup = self.ready_lookup(dispatcher, tracker)
         if lookup is None:
             return events
+        if upset(latest_text(tracker)):
+            replies.send(dispatcher, tracker, "case_apology")
+        if tracker.get_slot("case_id") == MINE:
+            mine = await lookup.own_cases(tracker)
+            buttons = tuple(Button(ref, f'/check_case_status{{"case_id":"{ref}"}}') for ref in mine.refs)
+            mine.send(dispatcher, tracker, extra_buttons=(*buttons, HUMAN))
+            if len(mine.refs) == 1:
+                return [*events, SlotSet("last_case_ref", mine.refs[0])]
+            return events
         if reference is None:
-            replies.send(dispatcher, tracker, "case_ref_not_reference")
+            replies.send(dispatcher, tracker, "case_ref_not_reference", values={"problem": ""})
             return events
         outcome = await lookup.status(tracker, reference)
         if outcome.reply != STATUS_ANSWER:
@@ -406,11 +528,31 @@ class ActionSubmitCaseStatus(CaseAction):
         return [*events, SlotSet("last_case_ref", reference)]
 
 
+class ActionAskCaseId(CaseAction):
+    """Asks for the reference; after "จำเลขไม่ได้" (from an account that filed nothing, else the form
+    lists the asker's cases instead) says where the number is; after an upset message apologises."""
+
+    def name(self) -> str:
+        return "action_ask_case_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = latest_text(tracker)
+        if upset(text):
+            replies.send(dispatcher, tracker, "case_apology")
+        if forgot_reference(text) and self.lookup is not None and self.lookup.ready:
+            (await self.lookup.own_cases(tracker)).send(dispatcher, tracker)
+            return []
+        replies.send(dispatcher, tracker, "ask_case_id")
+        return []
+
+
 def build_actions(context: ActionContext) -> list[Action]:
     lookup = CaseLookup(sessions=context.sessionmaker, runtime=context.cases)
     return [
         ValidateCaseStatusForm(lookup),
-        AskSlotAction("case_id"),
+        ActionAskCaseId(lookup),
         AskSlotAction("phone_last4"),
         ActionSubmitCaseStatus(lookup),
     ]

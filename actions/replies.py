@@ -26,6 +26,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from cases.complaint_routing import load_routes
+from nlu.case_ref import make_case_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,74 @@ CONFIRM_WORDS: dict[str, str] = {
 # "all my cases" in a subscribe / unsubscribe request (matched anywhere in the message).
 ALL_CASES_WORDS = ("ทุกเรื่อง", "ทั้งหมด", "ทุกอัน", "all my cases")
 
+# --- case look-up (helper D) -----------------------------------------------------------------------
+# The reference every example shows: built by the format's own code, so it always passes its check.
+EXAMPLE_REFERENCE = make_case_ref("CM", 2569, 1234567)  # CM69-1234-5675
+# What is wrong with text that is not a reference, said before the expected format ({problem}).
+REFERENCE_PROBLEMS: dict[str, str] = {
+    "digits": "เลขที่พิมพ์มามีตัวเลข {count} หลัก แต่ต้องมี 10 หลัก ",
+    "prefix": "ต้องขึ้นต้นด้วยอักษร CM หรือ AP ",
+    "none": "",
+}
+# "I forgot the number" typed instead of a reference (matched anywhere in the message, squashed).
+FORGOT_REFERENCE_WORDS = (
+    "จำเลขไม่ได้",
+    "จำเลขที่เรื่องไม่ได้",
+    "จำเลขเรื่องไม่ได้",
+    "ลืมเลข",
+    "ไม่รู้เลข",
+    "ไม่ทราบเลข",
+    "หาเลขไม่เจอ",
+    "ไม่มีเลข",
+    "เลขหาย",
+    "จำไม่ได้",
+    "forgot",
+)
+# Signs that a message about a case is upset or rude: the bot apologises and never repeats the
+# words. Rude words first, then impatience; matched as substrings of the squashed text.
+UPSET_WORDS = (
+    "มึง",
+    "กู",
+    "แม่ง",
+    "เหี้ย",
+    "สัส",
+    "ควาย",
+    "ห่า",
+    "เวร",
+    "ส้นตีน",
+    "ไอ้",
+    "อีดอก",
+    "โง่",
+    "ตอบช้า",
+    "ช้ามาก",
+    "ไม่เห็นมีใคร",
+    "ไม่มีใครมา",
+    "ยังไม่มีใคร",
+    "ไม่มีใครทำ",
+    "ไม่ทำอะไร",
+    "รอนาน",
+    "รอมานาน",
+    "เงียบหาย",
+    "ทำงานกันยังไง",
+    "ไม่ได้เรื่อง",
+    "!!",
+)
+# Whose cases are listed: {account} in own_cases_status and case_ref_how_to_find.
+ACCOUNT_NAMES: dict[str, str] = {
+    "line": "บัญชี LINE นี้",
+    "web": "แชตนี้",
+    "sms": "เบอร์ {masked}",
+    "default": "บัญชีนี้",
+}
+# One line per case in own_cases_status: reference, what it is, status, date filed.
+OWN_CASE_LINE = "• {reference} {what}: {status} (ยื่น {date})"
+OWN_CASE_LINE_SMS = "{reference} {status}"
+OWN_CASES_SHOWN = 5
+OWN_CASES_MORE = "และอีก {count} เรื่อง พิมพ์เลขที่เรื่องเพื่อดูได้ค่ะ"
+KIND_LABELS: dict[str, str] = {"application": "คำขอ", "complaint": "เรื่องร้องเรียน"}
+# Parts of words that contain a rude word's letters but are not rude ("กู้" a loan, "ห่าง" far).
+UPSET_EXCEPTIONS = ("กู้", "ห่าง", "เวรยาม", "ไอ้หนู")
+
 
 _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 
@@ -168,6 +237,20 @@ def _squash(text: object) -> str:
 def consent_answer(text: object) -> bool | None:
     """True / False for a typed consent answer (ยินยอม / ไม่ยินยอม, ok / no), None when unclear."""
     return CONSENT_WORDS.get(_squash(text))
+
+
+def forgot_reference(text: object) -> bool:
+    """The citizen says they do not have or remember the case number."""
+    squashed = _squash(text).replace(" ", "")
+    return any(word in squashed for word in FORGOT_REFERENCE_WORDS)
+
+
+def upset(text: object) -> bool:
+    """The message is angry, impatient or rude (the bot then apologises first)."""
+    squashed = _squash(text).replace(" ", "")
+    for harmless in UPSET_EXCEPTIONS:
+        squashed = squashed.replace(harmless, " ")
+    return any(word in squashed for word in UPSET_WORDS)
 
 
 def confirm_answer(text: object) -> str | None:
@@ -194,35 +277,53 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("เริ่มต้นใหม่แล้วค่ะ ต้องการให้ช่วยเรื่องใดคะ", MAIN_MENU),
         "sms": Reply("เริ่มใหม่แล้วค่ะ", MAIN_MENU),
     },
-    # case status form
+    # case status form (helper D: case look-up). Example references are EXAMPLE_REFERENCE, which
+    # passes its own check digit (tests/actions/test_case_reference_texts.py).
     "ask_case_id": {
         "default": Reply(
-            "ขอเลขที่เรื่องค่ะ เช่น CM69-1234-5678 (อยู่ในข้อความยืนยันตอนยื่นเรื่อง)",
+            f"ขอเลขที่เรื่องค่ะ เช่น {EXAMPLE_REFERENCE} (อยู่ในข้อความยืนยันตอนยื่นเรื่อง) ถ้าจำเลขไม่ได้ พิมพ์ “จำเลขไม่ได้” ค่ะ",
             (CANCEL,),
         ),
-        "sms": Reply("ส่งเลขที่เรื่อง เช่น CM69-1234-5678 ค่ะ", (CANCEL,)),
+        "sms": Reply(f"ส่งเลขที่เรื่อง เช่น {EXAMPLE_REFERENCE} ค่ะ", (CANCEL,)),
+    },
+    # Before any answer to an upset or rude message about a case: the words are never repeated.
+    "case_apology": {
+        "default": Reply("ขออภัยที่ทำให้รอนานและไม่สะดวกค่ะ ดิฉันช่วยดูเรื่องของท่านให้ทันทีนะคะ"),
+        "sms": Reply("ขออภัยที่ทำให้รอนานค่ะ"),
+    },
+    # "จำเลขไม่ได้" from an account that filed nothing: where the number is and who can tell it.
+    "case_ref_how_to_find": {
+        "default": Reply(
+            "ไม่พบเรื่องที่ยื่นจาก{account}ค่ะ เลขที่เรื่องอยู่ในข้อความยืนยันตอนยื่นเรื่อง (ในแชต LINE, SMS "
+            "หรือใบรับเรื่อง) ถ้ายื่นจากช่องทางอื่น ถามจากช่องทางนั้นได้เลย หรือสอบถามหน่วยงานที่รับเรื่อง "
+            "หรือสายด่วน 1111 ค่ะ ได้เลขแล้วพิมพ์มาได้เลยค่ะ",
+            (HUMAN, CANCEL),
+        ),
+        "sms": Reply("ไม่พบเรื่องของเบอร์นี้ค่ะ เลขอยู่ใน SMS ยืนยัน หรือถาม 1111", (HUMAN, CANCEL)),
+    },
+    # The asker's own cases (filed from this account), newest first: {cases} one line each.
+    "own_cases_status": {
+        "default": Reply("เรื่องที่ยื่นจาก{account}ค่ะ\n{cases}\nเลือกเรื่องด้านล่างเพื่อดูรายละเอียดได้ค่ะ"),
+        "sms": Reply("เรื่องของเบอร์นี้: {cases}"),
     },
     "case_ref_bad_check": {
         "default": Reply("เลขที่เรื่องนี้มีตัวเลขผิดไปค่ะ (ตัวตรวจสอบไม่ตรง) กรุณาดูเลขอีกครั้งแล้วพิมพ์ใหม่ค่ะ"),
         "sms": Reply("เลขที่เรื่องพิมพ์ผิดค่ะ ตรวจแล้วส่งใหม่"),
     },
+    # {problem}: what is wrong with what was typed (REFERENCE_PROBLEMS), possibly empty.
     "case_ref_not_reference": {
         "default": Reply(
-            "ข้อความนี้ไม่ใช่เลขที่เรื่องค่ะ เลขที่เรื่องขึ้นต้นด้วยอักษร 2 ตัว ตามด้วยตัวเลข 10 หลัก เช่น CM69-1234-5678"
+            "ข้อความนี้ยังไม่ใช่เลขที่เรื่องค่ะ {problem}เลขที่เรื่องคืออักษร CM (ร้องเรียน) หรือ AP (คำขอ) "
+            f"ตามด้วยตัวเลข 10 หลัก เช่น {EXAMPLE_REFERENCE} ค่ะ"
         ),
-        "sms": Reply("ไม่ใช่เลขที่เรื่องค่ะ รูปแบบ CM69-1234-5678"),
+        "sms": Reply(f"ยังไม่ใช่เลขที่เรื่องค่ะ {{problem}}รูปแบบ {EXAMPLE_REFERENCE}"),
     },
-    "case_not_found": {
-        "default": Reply(
-            "ไม่พบเรื่องเลขที่ {case_id} ค่ะ ลองตรวจเลขอีกครั้ง ถ้าเพิ่งยื่นเรื่อง หน่วยงานอาจยังไม่ได้บันทึกเข้าระบบ "
-            "สอบถามเจ้าหน้าที่ได้ค่ะ",
-            (HUMAN,),
-        ),
-        "sms": Reply("ไม่พบเรื่อง {case_id} ค่ะ ตรวจเลขแล้วส่งใหม่", (HUMAN,)),
-    },
+    # Asked alike for a case of someone else, a case without a phone and a reference that names no
+    # case: the reply never tells which (issue 14, finding 1).
     "ask_phone_last4": {
         "default": Reply(
-            "เพื่อความปลอดภัยของข้อมูล ขอเลข 4 ตัวท้ายของเบอร์โทรที่ให้ไว้ตอนยื่นเรื่องค่ะ",
+            "เพื่อความปลอดภัยของข้อมูล ขอเลข 4 ตัวท้ายของเบอร์โทรที่ให้ไว้ตอนยื่นเรื่องค่ะ "
+            "(ถ้าไม่ได้ให้เบอร์ไว้ ดูสถานะได้จากบัญชีที่ใช้ยื่นเรื่อง หรือสอบถามหน่วยงานค่ะ)",
             (HUMAN, CANCEL),
         ),
         "sms": Reply("ส่งเลข 4 ตัวท้ายของเบอร์ที่ให้ไว้ตอนยื่นเรื่องค่ะ", (CANCEL,)),
@@ -232,7 +333,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("ขอตัวเลข 4 หลักค่ะ"),
     },
     "phone_last4_wrong": {
-        "default": Reply("เลข 4 ตัวท้ายไม่ตรงกับที่ให้ไว้ค่ะ ลองได้อีก {tries_left} ครั้ง"),
+        "default": Reply("เลข 4 ตัวท้ายไม่ตรงกับเรื่องนี้ค่ะ ลองได้อีก {tries_left} ครั้ง (ตรวจเลขที่เรื่องด้วยนะคะ)"),
         "sms": Reply("เลขไม่ตรงค่ะ ลองได้อีก {tries_left} ครั้ง"),
     },
     "case_locked": {
@@ -242,12 +343,23 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("ใส่เลขผิดหลายครั้ง ลองใหม่หลัง {time} น. ค่ะ", (HUMAN,)),
     },
-    "case_owner_only": {
+    # Too many wrong digits on this case today from anyone: closed to digits until midnight.
+    "case_lookups_closed": {
         "default": Reply(
-            "ขออภัยค่ะ สถานะเรื่องนี้แจ้งได้เฉพาะบัญชีที่ใช้ยื่นเรื่อง หรือสอบถามที่หน่วยงานโดยตรงค่ะ ให้เจ้าหน้าที่ช่วยไหมคะ",
+            "เรื่องนี้มีการใส่เลขไม่ตรงหลายครั้งในวันนี้ จึงปิดการตรวจสอบทางแชตไว้ถึงเที่ยงคืนค่ะ "
+            "บัญชีที่ใช้ยื่นเรื่องยังดูสถานะได้ตามปกติ หรือติดต่อหน่วยงานที่รับเรื่อง หรือสายด่วน 1111 ค่ะ",
             (HUMAN, MENU),
         ),
-        "sms": Reply("เรื่องนี้แจ้งได้เฉพาะผู้ยื่นเรื่องหรือที่หน่วยงานค่ะ", (HUMAN,)),
+        "sms": Reply("เรื่องนี้ปิดการตรวจสอบถึงเที่ยงคืนค่ะ ติดต่อหน่วยงานหรือ 1111", (HUMAN,)),
+    },
+    # Too many wrong digits from this account today, over any cases.
+    "asker_lookups_paused": {
+        "default": Reply(
+            "วันนี้ใส่เลขไม่ตรงหลายครั้ง จึงพักการตรวจสอบเรื่องจากบัญชีนี้ไว้ถึงเที่ยงคืนค่ะ "
+            "ติดต่อหน่วยงานที่รับเรื่อง หรือสายด่วน 1111 ได้ค่ะ",
+            (HUMAN, MENU),
+        ),
+        "sms": Reply("วันนี้ใส่เลขผิดหลายครั้ง ลองใหม่พรุ่งนี้ หรือโทร 1111 ค่ะ", (HUMAN,)),
     },
     "cases_unavailable": {
         "default": Reply(

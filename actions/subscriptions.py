@@ -136,12 +136,13 @@ def _subscribe(
         if target == ALL:
             cases = cases_of_asker(session, keys)
         else:
-            case = find_case_by_reference(session, str(target)) if canonical_ref(target) else None
-            if case is None:
+            reference = canonical_ref(target)
+            if reference is None:
                 return Outcome("case_ref_not_reference")
-            refused = refusal(*lookup.access(session, case, keys, unlocked))
-            if refused is not None:
-                return refused
+            case = find_case_by_reference(session, reference)
+            refused = refusal(*lookup.access(session, reference, case, keys, unlocked))
+            if refused is not None or case is None:  # an unknown reference is never verified
+                return refused or Outcome("ask_phone_last4")
             cases = [case]
         if not consented:
             return None  # nothing is switched on without consent
@@ -237,10 +238,7 @@ class ValidateSubscribeForm(CaseFormValidation):
         text = str(slot_value)
         status, ref = find_case_ref(text)
         if status == "valid" and ref is not None:
-            if await self.lookup.access_of(tracker, ref) is None:
-                replies.send(dispatcher, tracker, "case_not_found", values={"case_id": ref})
-                return {"subscribe_target": None}
-            return {"subscribe_target": ref}
+            return {"subscribe_target": ref}  # unknown or not the asker's: the digits are asked alike
         if status == "bad_check":
             replies.send(dispatcher, tracker, "case_ref_bad_check")
             return {"subscribe_target": None}

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -67,7 +68,9 @@ class AgencyApiKey(Base):
 
 
 class CaseCounter(Base):
-    """One row per (kind, Buddhist-era year); incremented inside the transaction that creates a case."""
+    """One row per (kind, Buddhist-era year): the sequential serials of references issued before
+    migration 0008. No longer written (new references are random: registry.new_reference); kept so
+    the old rows and the schema stay as they were."""
 
     __tablename__ = "case_counters"
 
@@ -181,23 +184,25 @@ class CaseHistory(Base):
     case: Mapped[Case] = relationship(back_populates="history")
 
 
-class CaseLookupAttempt(Base):
-    """Failed "last 4 digits of the phone" tries by one asker on one case, and the lock they earn.
+class LookupBudget(Base):
+    """How many attempts one subject has spent in one fixed time window of one budget.
 
-    Keyed by the case and the asker's keyed hash (vault.keyed_hash("sender", sender_id)), so a
-    guesser is slowed down on that case without locking out the citizen who filed it, and no
-    digits typed are kept: only how many tries failed and until when the case is locked.
+    The guard against guessing a case's last 4 phone digits (cases/verification.py) and against
+    minting endless web-chat sessions (channels/web/socket.py) counts here, in the database every
+    process shares, so the limits hold across many sessions, processes and restarts. A spend is one
+    INSERT … ON CONFLICT DO UPDATE … RETURNING (SQLite and PostgreSQL), so parallel attempts each get
+    their own count and never more than the limit gets through. `subject` is a reference or a keyed
+    hash (of an asker, of a client address): nothing typed and no identifier is kept in clear.
     """
 
-    __tablename__ = "case_lookup_attempts"
-    __table_args__ = (UniqueConstraint("case_id", "asker_hash", name="uq_case_lookup_attempts_case_asker"),)
+    __tablename__ = "lookup_budgets"
+    __table_args__ = (Index("ix_lookup_budgets_ends_at", "ends_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    asker_hash: Mapped[str] = mapped_column(String(64))
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    spent: Mapped[int] = mapped_column(Integer, default=0)
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class IdempotencyRecord(Base):

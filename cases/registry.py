@@ -7,20 +7,19 @@ row and its outbox rows always land in one transaction (or not at all).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cases.geo import inside_thailand
 from cases.models import (
     Case,
     CaseContact,
-    CaseCounter,
     CaseHistory,
     CasePhoto,
     Consent,
@@ -48,6 +47,9 @@ STATUSES: tuple[str, ...] = (
 TERMINAL_STATUSES = frozenset({"resolved", "rejected", "closed"})
 BANGKOK = ZoneInfo("Asia/Bangkok")
 CONSENT_PURPOSE_UPDATES = "case_updates"
+# Serials 1..9,999,999 (the format's seven digits); drawn afresh while taken.
+_SERIAL_COUNT = 9_999_999
+_REFERENCE_DRAWS = 20
 
 
 class CaseInputError(ValueError):
@@ -127,26 +129,20 @@ def _clean(text: str | None) -> str | None:
     return mask(text) if text else None
 
 
-def allocate_serial(session: Session, kind_code: str, be_year: int) -> int:
-    """Next serial for (kind, year): an UPDATE … RETURNING on the counter row inside the caller's
-    transaction, so concurrent creators serialise on that one row (PostgreSQL row lock, SQLite write lock).
+def new_reference(session: Session, kind_code: str, be_year: int) -> str:
+    """A reference no case has yet, with a random serial: knowing one reference tells nothing about
+    any other (sequential ones let a guesser walk every case: issue 14, finding 1).
+
+    Same format as before (CM69-XXXX-XXXX: year, 7-digit serial, Damm check digit), so references
+    already given out stay valid and citizens keep typing digits only. A serial already taken (1 in
+    10 million per existing case) is drawn again; two creators drawing the same one at the same
+    moment would meet the unique index, and the second transaction would fail rather than share it.
     """
-    bump = (
-        update(CaseCounter)
-        .where(CaseCounter.kind == kind_code, CaseCounter.be_year == be_year)
-        .values(last_serial=CaseCounter.last_serial + 1)
-        .returning(CaseCounter.last_serial)
-    )
-    serial = session.execute(bump).scalar_one_or_none()
-    if serial is not None:
-        return int(serial)
-    try:
-        with session.begin_nested():
-            session.add(CaseCounter(kind=kind_code, be_year=be_year, last_serial=1))
-        return 1
-    except IntegrityError:
-        # Another transaction created the year's row first; take the next number from it.
-        return int(session.execute(bump).scalar_one())
+    for _ in range(_REFERENCE_DRAWS):
+        reference = make_case_ref(kind_code, be_year, 1 + secrets.randbelow(_SERIAL_COUNT))
+        if session.scalar(select(Case.id).where(Case.reference == reference)) is None:
+            return reference
+    raise RuntimeError(f"no free {kind_code} reference for {be_year} after {_REFERENCE_DRAWS} draws")
 
 
 def _add_contacts(case: Case, contacts: tuple[NewContact, ...], tools: CaseTools) -> None:
@@ -254,7 +250,7 @@ def create_case(
     case.history.append(CaseHistory(at=now, status="received", actor=_clean(new.actor) or "agency"))
     kind_code = KIND_CODES[new.kind]
     be_year = now.astimezone(BANGKOK).year + 543
-    case.reference = make_case_ref(kind_code, be_year, allocate_serial(session, kind_code, be_year))
+    case.reference = new_reference(session, kind_code, be_year)
     session.add(case)
     session.flush()
     return case

@@ -45,6 +45,7 @@ from cases.settings import CasesSettings
 from db.engine import make_engine, make_sessionmaker
 from nlu.case_ref import make_case_ref
 from privacy import PersonalData, PrivacySettings
+from privacy.identity import GatewayIdentity
 from tests.databases import throwaway_database
 
 T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)  # 10:00 in Bangkok
@@ -53,7 +54,7 @@ SMS_NUMBER = "+66897654321"
 SMS_SENDER = "sms:" + "c" * 32
 UNKNOWN_REF = make_case_ref("CM", 2569, 7654321)
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-CASE_TABLES = ("case_lookup_attempts", "notification_optouts", "cases", "case_counters", "agencies")
+CASE_TABLES = ("lookup_budgets", "notification_optouts", "cases", "case_counters", "agencies")
 DOMAIN: dict[str, Any] = {
     "forms": {
         "case_status_form": {"required_slots": ["case_id", "phone_last4"]},
@@ -187,7 +188,12 @@ class Chat:
         self.lookup = lookup
         self.sender_id = sender_id
         self.channel = channel
-        self.metadata: dict[str, Any] = {"channel": channel, **({"extra": {"n": sealed}} if sealed else {})}
+        claim = {"channel": channel, "user_id": sender_id, **({"extra": {"n": sealed}} if sealed else {})}
+        # Signed as the gateway signs it: the actions believe no unsigned channel identity.
+        runtime = lookup.runtime
+        self.metadata: dict[str, Any] = (
+            GatewayIdentity(runtime.settings.privacy).sign(claim) if runtime else claim
+        )
         self.slots: dict[str, Any] = {
             "requested_slot": None,
             "case_id": None,
@@ -312,9 +318,18 @@ def _contacts(sessions: sessionmaker[Session], reference: str) -> list[CaseConta
 
 async def test_the_account_that_filed_the_case_gets_the_status_at_once(lookup, cases):
     chat = Chat(lookup, LINE_OWNER, "line")
-    asked = await chat.say("อยากติดตามเรื่อง", intent="check_case_status")
-    assert "เลขที่เรื่อง" in texts(asked) and chat.slots["requested_slot"] == "case_id"
-    answer = await chat.say(f"เรื่อง {cases['A'].lower()} ถึงไหนแล้วคะ")
+    # No reference given: the account's own cases, newest first, each a button.
+    mine = await chat.say("อยากติดตามเรื่อง", intent="check_case_status")
+    assert chat.active_loop is None and "บัญชี LINE นี้" in texts(mine)
+    listed = texts(mine).split("\n")
+    assert [line.split()[1] for line in listed if line.startswith("•")] == [cases["D"], cases["A"]]
+    assert f"• {cases['A']} คำขอ: กำลังดำเนินการ (ยื่น 22 พ.ย. 2569)" in listed
+    assert payloads(mine)[:2] == [
+        f'/check_case_status{{"case_id":"{ref}"}}' for ref in (cases["D"], cases["A"])
+    ]
+    for other in (cases["B"], cases["C"]):
+        assert other not in texts(mine)
+    answer = await chat.say(f"เรื่อง {cases['A'].lower()} ถึงไหนแล้วคะ", "check_case_status", cases["A"].lower())
     [message] = answer
     lines = message["text"].split("\n")
     assert lines == [
@@ -339,7 +354,8 @@ async def test_another_account_gives_the_last_four_digits_in_thai_digits(lookup,
     assert all("5678" not in str(e.get("value")) for e in chat.all_events)
     assert "5678" not in texts(answer) and "๕๖๗๘" not in texts(answer)
     with sessions() as session:
-        assert session.execute(text("SELECT COUNT(*) FROM case_lookup_attempts")).scalar_one() == 0
+        # A right answer gives its counts back: nothing is left spent in any budget.
+        assert session.execute(text("SELECT COALESCE(SUM(spent), 0) FROM lookup_budgets")).scalar_one() == 0
 
 
 async def test_five_wrong_tries_lock_the_case_for_that_asker_only(lookup, cases, clock):
@@ -376,16 +392,29 @@ async def test_not_four_digits_is_asked_again_without_counting(lookup, cases):
     assert "ลองได้อีก 4 ครั้ง" in texts(await chat.say("0000"))
 
 
-async def test_unknown_bad_check_and_not_a_reference_get_distinct_answers_revealing_nothing(lookup, cases):
+async def test_an_unknown_reference_is_asked_for_its_digits_like_a_real_one(lookup, cases):
+    """Issue 14, finding 1: no "not found" that would tell a guesser which references exist."""
+    said: dict[str, list[str]] = {}
+    for label, ref in (("real", cases["A"]), ("unknown", UNKNOWN_REF), ("no phone", cases["C"])):
+        chat = Chat(lookup, f"web:probe-{label}", "web")
+        turns = [await chat.say(ref, intent="check_case_status", case_id=ref)]
+        turns += [await chat.say("1111") for _ in range(5)]
+        said[label] = [texts(turn).replace(ref, "REF") for turn in turns]
+        assert chat.active_loop is None  # locked out after the fifth
+    assert said["real"] == said["unknown"] == said["no phone"]
+    assert "4 ตัวท้าย" in said["real"][0] and "ลองได้อีก 4 ครั้ง" in said["real"][1]
+
+
+async def test_bad_check_and_not_a_reference_say_what_is_wrong_revealing_nothing(lookup, cases):
     chat = Chat(lookup, "web:someone", "web")
-    await chat.say("ติดตามเรื่อง", intent="check_case_status")
+    asked = await chat.say("ติดตามเรื่อง", intent="check_case_status")
+    assert "CM69-1234-5675" in texts(asked) and "จำเลขไม่ได้" in texts(asked)
     typo = cases["A"][:-1] + ("0" if cases["A"][-1] != "0" else "1")
-    answers = [texts(await chat.say(t)) for t in (UNKNOWN_REF, typo, "เลข XY12-3456 ค่ะ")]
-    assert "ไม่พบเรื่องเลขที่" in answers[0] and UNKNOWN_REF in answers[0]
-    assert "ตัวตรวจสอบไม่ตรง" in answers[1]
-    assert "ไม่ใช่เลขที่เรื่อง" in answers[2]
-    first_lines = [a.split("\n")[0] for a in answers]
-    assert len(set(first_lines)) == 3
+    answers = [texts(await chat.say(t)) for t in (typo, "เลข XY12-3456 ค่ะ", "CM-69-0001", "6912345675")]
+    assert "ตัวตรวจสอบไม่ตรง" in answers[0]
+    assert "ต้องขึ้นต้นด้วยอักษร CM หรือ AP" in answers[1]
+    assert "มีตัวเลข 6 หลัก แต่ต้องมี 10 หลัก" in answers[2] and "CM69-1234-5675" in answers[2]
+    assert "ต้องขึ้นต้นด้วยอักษร CM หรือ AP" in answers[3]
     for answer in answers:
         assert chat.slots["requested_slot"] == "case_id"  # asked again each time
         for secret in ("กำลังดำเนินการ", "dla", "bma", "ได้รับเรื่องแล้ว", cases["A"], cases["B"]):
@@ -406,8 +435,9 @@ async def test_another_agencys_case_shows_public_fields_only(lookup, cases, runt
 async def test_case_without_a_phone_is_answered_only_to_the_filing_account(lookup, cases):
     chat = Chat(lookup, "web:stranger", "web")
     answer = await chat.say(cases["C"], intent="check_case_status", case_id=cases["C"])
-    assert chat.active_loop is None and "เฉพาะบัญชีที่ใช้ยื่นเรื่อง" in texts(answer)
+    assert chat.slots["requested_slot"] == "phone_last4" and "บัญชีที่ใช้ยื่นเรื่อง" in texts(answer)
     assert "/request_human" in payloads(answer) and "ได้รับเรื่องแล้ว" not in texts(answer)
+    assert "ได้รับเรื่องแล้ว" not in texts(await chat.say("0000"))
     owner = Chat(lookup, "web:owner-c", "web")
     assert "ได้รับเรื่องแล้ว" in texts(await owner.say(cases["C"], intent="check_case_status", case_id=cases["C"]))
 
@@ -517,7 +547,10 @@ async def test_sms_without_the_sealed_number_cannot_subscribe(lookup, cases, ses
 async def test_a_case_without_a_phone_cannot_be_subscribed_by_someone_else(lookup, cases, sessions):
     chat = Chat(lookup, "web:stranger", "web")
     said = await chat.say("สมัคร", intent="subscribe_updates", case_id=cases["C"])
-    assert chat.active_loop is None and "เฉพาะบัญชีที่ใช้ยื่นเรื่อง" in texts(said)
+    assert chat.slots["requested_slot"] == "phone_last4" and "4 ตัวท้าย" in texts(said)
+    for _ in range(5):
+        said = await chat.say("0000")
+    assert chat.active_loop is None and "พักการตรวจสอบ" in texts(said)
     assert len(_contacts(sessions, cases["C"])) == 1
 
 
