@@ -27,7 +27,7 @@ from tests.cases.case_helpers import LINE_USER, tiny_png
 
 # Children first, so deleting never trips a foreign key.
 CASE_TABLES = (
-    "case_lookup_attempts",
+    "lookup_budgets",
     "deliveries",
     "outbox",
     "notification_optouts",
