@@ -13,7 +13,6 @@ import importlib
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -21,14 +20,12 @@ from aiohttp import web
 from sqlalchemy import Engine
 
 from channels import keys
+from channels.backends import build_backend
 from channels.base import Channel, ChannelDisabled
 from channels.context import ChannelContext
-from channels.queue import MemoryQueue, RedisStreamQueue
 from channels.rasa_client import RasaClient
-from channels.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from channels.registry import CHANNEL_FACTORIES, SUBAPPS, SubAppFactory
 from channels.settings import Settings
-from channels.store import RedisStore, SqliteStore
 from channels.worker import Worker
 from db.engine import make_engine
 
@@ -68,43 +65,12 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[keys.HTTP] = aiohttp.ClientSession(
         connector=connector, timeout=aiohttp.ClientTimeout(total=30, sock_connect=5)
     )
-    redis = None
-    if settings.redis_url:
-        import redis.asyncio as aioredis
-
-        # A blocking pool: under a burst, requests wait briefly for a connection instead of failing
-        # with "Too many connections" (which would turn into 503s for the platforms).
-        pool = aioredis.BlockingConnectionPool.from_url(
-            settings.redis_url,
-            max_connections=settings.redis_max_connections,
-            timeout=settings.timeouts.redis_socket,
-            socket_timeout=settings.timeouts.redis_socket + 2,  # above the XREADGROUP block time
-            socket_connect_timeout=settings.timeouts.redis_socket,
-            health_check_interval=30,
-        )
-        redis = aioredis.Redis(connection_pool=pool)
-        app[keys.REDIS] = redis
-        app[keys.QUEUE] = RedisStreamQueue(
-            redis,
-            prefix=settings.redis_prefix,
-            shards=settings.queue_shards,
-            max_inflight=settings.max_inflight,
-            dedupe_ttl_seconds=settings.dedupe_ttl_seconds,
-            claim_idle_seconds=settings.claim_idle_seconds,
-        )
-        app[keys.STORE] = RedisStore(redis, settings.redis_prefix)
-        app[keys.RATE_LIMITER] = RedisRateLimiter(
-            redis, settings.redis_prefix, settings.rate_limit_events, settings.rate_limit_window_seconds
-        )
-    else:
-        app[keys.REDIS] = None
-        app[keys.QUEUE] = MemoryQueue(
-            max_inflight=settings.max_inflight, dedupe_ttl_seconds=settings.dedupe_ttl_seconds
-        )
-        app[keys.STORE] = SqliteStore(Path(settings.state_dir) / "gateway-state.db")
-        app[keys.RATE_LIMITER] = MemoryRateLimiter(
-            settings.rate_limit_events, settings.rate_limit_window_seconds
-        )
+    backend = build_backend(settings)  # redis, sqlite (the default) or memory: channels/backends.py
+    app[keys.REDIS] = backend.redis
+    app[keys.STATE_DB] = backend.state_db
+    app[keys.QUEUE] = backend.queue
+    app[keys.STORE] = backend.store
+    app[keys.RATE_LIMITER] = backend.rate_limiter
     app[keys.RASA] = RasaClient(app[keys.HTTP], settings)
     try:
         yield
@@ -112,12 +78,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         for channel in app[keys.CHANNELS].values():
             with contextlib.suppress(Exception):
                 await channel.close()
-        await app[keys.QUEUE].close()
-        await app[keys.STORE].close()
+        await backend.close()
         await app[keys.HTTP].close()
-        if redis is not None:
-            await redis.aclose()
-            await redis.connection_pool.disconnect()
 
 
 async def _worker(app: web.Application) -> AsyncIterator[None]:

@@ -18,6 +18,7 @@ from channels.settings import Settings
 if TYPE_CHECKING:
     from channels.notices import CaseNotices
     from channels.queue import EventQueue
+    from channels.state_db import StateDb
     from channels.store import KeyValueStore
 
 
@@ -44,6 +45,11 @@ class ChannelContext:
     @property
     def redis(self) -> Any | None:
         return self._app.get(keys.REDIS)
+
+    @property
+    def state_db(self) -> StateDb | None:
+        """The SQLite state file of the default backend (None with Redis or the memory backend)."""
+        return self._app.get(keys.STATE_DB)
 
     @property
     def case_notices(self) -> CaseNotices | None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from channels.rasa_client import RasaClient
     from channels.ratelimit import RateLimiter
     from channels.settings import Settings
+    from channels.state_db import StateDb
     from channels.store import KeyValueStore
     from channels.worker import Worker
 
@@ -32,6 +33,8 @@ DETACHED: web.AppKey[bool] = web.AppKey("detached")
 HTTP: web.AppKey[aiohttp.ClientSession] = web.AppKey("http_session")
 # redis.asyncio.Redis when REDIS_URL is set, else None (typed loosely: redis is an optional dependency)
 REDIS: web.AppKey[object | None] = web.AppKey("redis")
+# The SQLite state file (channels.state_db) of the default backend, else None (channels/backends.py).
+STATE_DB: web.AppKey[StateDb | None] = web.AppKey("state_db")
 QUEUE: web.AppKey[EventQueue] = web.AppKey("queue")
 STORE: web.AppKey[KeyValueStore] = web.AppKey("store")
 RATE_LIMITER: web.AppKey[RateLimiter] = web.AppKey("rate_limiter")

@@ -123,8 +123,12 @@ class EventQueue(ABC):
     async def run(self, handler: Handler) -> None:
         """Consume until cancelled (see the module docstring for the guarantees)."""
 
+    dedupe_ttl_seconds: int = 24 * 3600
+
     async def admit(self, event: Inbound, limiter: RateLimiter) -> Admission:
         """Rate limit, deduplicate and store one webhook event (what the webhook handler calls)."""
+        if too_old(event, self.dedupe_ttl_seconds):
+            return "duplicate"
         if not await limiter.allow(event.sender_id):
             return "rate_limited"
         return "accepted" if await self.publish(event) else "duplicate"
@@ -149,19 +153,38 @@ def _dedupe_key(event: Inbound) -> str:
     return f"{event.channel}:{event.event_id}"
 
 
+# Channels whose event time is set by the platform inside the signed body (LINE's `timestamp`). SMS
+# providers' times are the operator's and may lag by days; web events are stamped by the gateway.
+SIGNED_TIME_CHANNELS = frozenset({"line"})
+
+
+def too_old(event: Inbound, dedupe_ttl_seconds: float, now: float | None = None) -> bool:
+    """An event stamped (by its platform, inside the signed body) before the dedupe window began.
+
+    Its dedupe record may already be pruned, so it cannot be told apart from a replay of a captured
+    body: it is refused as a duplicate. Only `SIGNED_TIME_CHANNELS` are judged, and only with a time.
+    """
+    if event.channel not in SIGNED_TIME_CHANNELS or not event.received_at:
+        return False
+    return (time.time() if now is None else now) - event.received_at > dedupe_ttl_seconds
+
+
 class MemoryQueue(EventQueue):
-    """asyncio in-process queue: fast and simple, but events in it die with the process."""
+    """asyncio in-process queue: events in it die with the process. Only for tests that ask for it
+    (`GATEWAY_BACKEND=memory`); the default without Redis is `channels.sqlite_queue.SqliteQueue`."""
 
     durable = False
 
     def __init__(self, *, max_inflight: int = 64, dedupe_ttl_seconds: int = 24 * 3600) -> None:
         self._queue: asyncio.Queue[Inbound] = asyncio.Queue()
         self._seen: dict[str, float] = {}
-        self._ttl = dedupe_ttl_seconds
+        self._ttl = self.dedupe_ttl_seconds = dedupe_ttl_seconds
         self._max_inflight = max_inflight
         self._dead: list[DeadLetter] = []
         self._unacked = 0
-        log.warning("queue: in-process (no REDIS_URL); accepted events are lost if the gateway stops")
+        log.warning(
+            "queue: in-process (GATEWAY_BACKEND=memory); accepted events are lost if the gateway stops"
+        )
 
     async def publish(self, event: Inbound) -> bool:
         now = time.monotonic()
@@ -253,7 +276,7 @@ class RedisStreamQueue(EventQueue):
         self._streams = [f"{prefix}:in:{i}" for i in range(shards)]
         self._dead_stream = f"{prefix}:dead"
         self._max_inflight = max_inflight
-        self._ttl = dedupe_ttl_seconds
+        self._ttl = self.dedupe_ttl_seconds = dedupe_ttl_seconds
         self._claim_idle_ms = int(claim_idle_seconds * 1000)
         self._consumer = consumer or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._block_ms = block_ms
@@ -283,6 +306,8 @@ class RedisStreamQueue(EventQueue):
 
         if not isinstance(limiter, RedisRateLimiter):
             return await super().admit(event, limiter)
+        if too_old(event, self._ttl):
+            return "duplicate"
         rate_key, rate_ttl, limit = limiter.key_for(event.sender_id)
         payload = json.dumps(inbound_to_dict(event), ensure_ascii=False, separators=(",", ":"))
         dedupe = f"{self._prefix}:seen:{_dedupe_key(event)}"

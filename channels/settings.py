@@ -18,6 +18,9 @@ from channels.web.config import WebSettings
 from privacy import PrivacyConfigError, PrivacySettings
 
 SmsProviderName = Literal["generic", "twilio"]
+# Where accepted events, dedupe records, state and web transcripts live (channels.backends.BACKENDS).
+BackendName = Literal["redis", "sqlite", "memory"]
+BACKEND_NAMES: tuple[BackendName, ...] = ("redis", "sqlite", "memory")
 
 log = logging.getLogger(__name__)
 
@@ -107,20 +110,24 @@ class Settings:
         default="", repr=False
     )  # optional shared secret our Rasa input channels check
     # --- queue and stores
-    redis_url: str = field(
-        default="", repr=False
-    )  # empty: in-process queue and stores (embedded default, not durable)
+    redis_url: str = field(default="", repr=False)  # empty: the SQLite state file (embedded default)
+    # GATEWAY_BACKEND: "" = redis with REDIS_URL, else sqlite (durable, one machine); "memory" only
+    # for tests that ask for it (lost on restart). See `backend_name`.
+    backend: BackendName | Literal[""] = ""
     redis_prefix: str = "gw"
     redis_max_connections: int = 64
     queue_shards: int = 8  # streams; one citizen always lands on the same shard (ordering)
     max_inflight: int = 128  # events processed at once per gateway process
-    claim_idle_seconds: float = 60.0  # pending entries idle this long belonged to a dead worker
-    dedupe_ttl_seconds: int = 24 * 3600  # LINE redelivers for a while; keep ids a day
+    # Pending entries idle this long belonged to a dead worker (Redis), or an SQLite lease runs out
+    # (a gateway restarted on the same host takes its dead predecessor's events back at once).
+    claim_idle_seconds: float = 60.0
+    # LINE redelivers for a while; ids are kept a day (pruned after), older LINE events are refused.
+    dedupe_ttl_seconds: int = 24 * 3600
     max_attempts: int = 5  # non-transient failures before an event goes to the dead-letter stream
     retry_base_seconds: float = 0.5
     typing_delay_seconds: float = 0.8  # show LINE's loading animation only if Rasa takes longer
     retry_max_seconds: float = 15.0
-    state_dir: str = "var"  # where file-backed stores live when there is no Redis
+    state_dir: str = "var"  # where the SQLite state file lives (channels.state_db)
     # --- per-citizen rate limit (events accepted per window; the rest are dropped and counted)
     rate_limit_events: int = 30
     rate_limit_window_seconds: int = 60
@@ -151,6 +158,9 @@ class Settings:
         env = os.environ if environ is None else environ
         d = cls()  # defaults (slots dataclasses keep no class-level default values)
         dt = Timeouts()
+        backend = _str(env, "GATEWAY_BACKEND").lower()
+        if backend and backend not in BACKEND_NAMES:
+            raise SettingsError(f"GATEWAY_BACKEND must be one of {', '.join(BACKEND_NAMES)}, got {backend!r}")
         provider = _str(env, "SMS_PROVIDER", "generic").lower()
         if provider not in ("generic", "twilio"):
             raise SettingsError(f"SMS_PROVIDER must be 'generic' or 'twilio', got {provider!r}")
@@ -170,6 +180,7 @@ class Settings:
             rasa_url=_str(env, "RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
             gateway_rasa_token=_str(env, "GATEWAY_RASA_TOKEN"),
             redis_url=_str(env, "REDIS_URL"),
+            backend=backend,
             redis_prefix=_str(env, "GATEWAY_REDIS_PREFIX", "gw"),
             redis_max_connections=_int(env, "GATEWAY_REDIS_MAX_CONNECTIONS", d.redis_max_connections),
             queue_shards=_int(env, "GATEWAY_QUEUE_SHARDS", d.queue_shards),
@@ -210,12 +221,23 @@ class Settings:
             raise SettingsError("GATEWAY_QUEUE_SHARDS and GATEWAY_MAX_INFLIGHT must be positive")
         if self.sms_segment_budget < 1:
             raise SettingsError("SMS_SEGMENT_BUDGET must be at least 1")
-        if not self.worker_enabled and not self.redis_url:
+        if self.backend_name == "redis" and not self.redis_url:
+            raise SettingsError("GATEWAY_BACKEND=redis needs REDIS_URL")
+        if self.dedupe_ttl_seconds < 60 or self.claim_idle_seconds <= 0:
+            raise SettingsError("GATEWAY_DEDUPE_TTL_SECONDS must be >= 60, GATEWAY_CLAIM_IDLE_SECONDS > 0")
+        if not self.worker_enabled and self.backend_name != "redis":
             raise SettingsError(
                 "GATEWAY_WORKER=0 needs REDIS_URL: without it no other process can do the work"
             )
         if self.rate_limit_events < 1 or self.rate_limit_window_seconds < 1:
             raise SettingsError("RATE_LIMIT_EVENTS and RATE_LIMIT_WINDOW_SECONDS must be positive")
+
+    @property
+    def backend_name(self) -> BackendName:
+        """The backend in use: GATEWAY_BACKEND if set, else redis with REDIS_URL, else sqlite."""
+        if self.backend:
+            return self.backend
+        return "redis" if self.redis_url else "sqlite"
 
     def with_(self, **changes: object) -> Settings:
         """A modified copy (tests and benchmarks)."""

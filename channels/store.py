@@ -1,19 +1,20 @@
 """Small key-value state the adapters keep: opt-outs, numbered SMS options, delivery markers.
 
-One interface, three implementations: Redis (shared by every gateway replica), a SQLite file for the
-single-machine default (opt-outs must survive a restart, so plain memory is not enough there), and
-memory for unit tests. Keys are plain strings; callers never put a phone number in clear into a key.
+One interface, three implementations: Redis (shared by every gateway replica), the gateway's SQLite
+state file for the single-machine default (opt-outs must survive a restart, so plain memory is not
+enough there; `channels.state_db`), and memory for tests that ask for it. Keys are plain strings;
+callers never put a phone number in clear into a key.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-import threading
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
+
+from channels.state_db import StateDb, immediate
 
 
 class KeyValueStore(ABC):
@@ -94,66 +95,71 @@ class RedisStore(KeyValueStore):
 
 
 class SqliteStore(KeyValueStore):
-    """A SQLite file for the embedded default: durable across restarts without a Redis server.
+    """The embedded default's store, in the gateway's state file: durable across restarts without a
+    Redis server (opt-outs, done markers and stored answers must survive a crash).
 
-    Calls are tiny and run in a thread so the event loop never waits on the disk.
+    Given a path it opens (and later closes) its own `StateDb`; given the process's shared one
+    (`channels.backends`), it shares its thread with the queue and the web transcripts.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self._path = Path(path)
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL)"
+    def __init__(self, path_or_db: str | Path | StateDb) -> None:
+        self._owns_db = not isinstance(path_or_db, StateDb)
+        self._db = StateDb(path_or_db) if not isinstance(path_or_db, StateDb) else path_or_db
+        self._db.create_schema(
+            "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL);"
+            "CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires) WHERE expires IS NOT NULL;"
         )
-        self._lock = threading.Lock()
-
-    def _run(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
-        with self._lock:
-            return self._conn.execute(sql, args).fetchall()
-
-    async def _exec(self, sql: str, *args: Any) -> list[Any]:
-        return await asyncio.to_thread(self._run, sql, args)
 
     async def get(self, key: str) -> str | None:
-        rows = await self._exec(
-            "SELECT value FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)", key, time.time()
-        )
-        return rows[0][0] if rows else None
+        now = time.time()
+
+        def read(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                "SELECT value FROM kv WHERE key = ? AND (expires IS NULL OR expires > ?)", (key, now)
+            ).fetchone()
+            return None if row is None else str(row[0])
+
+        return await self._db.run(read)
 
     async def set(self, key: str, value: str, ttl_seconds: int | None = None) -> None:
         expires = time.time() + ttl_seconds if ttl_seconds else None
-        await self._exec(
-            "INSERT OR REPLACE INTO kv (key, value, expires) VALUES (?, ?, ?)", key, value, expires
+        await self._db.run(
+            lambda conn: conn.execute(
+                "INSERT OR REPLACE INTO kv (key, value, expires) VALUES (?, ?, ?)", (key, value, expires)
+            )
         )
 
     async def set_nx(self, key: str, value: str, ttl_seconds: int | None = None) -> bool:
         now = time.time()
         expires = now + ttl_seconds if ttl_seconds else None
 
-        def claim() -> bool:
-            with self._lock:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    self._conn.execute(
-                        "DELETE FROM kv WHERE key = ? AND expires IS NOT NULL AND expires <= ?", (key, now)
-                    )
-                    cur = self._conn.execute(
-                        "INSERT OR IGNORE INTO kv (key, value, expires) VALUES (?, ?, ?)",
-                        (key, value, expires),
-                    )
-                    self._conn.execute("COMMIT")
-                except Exception:
-                    self._conn.execute("ROLLBACK")
-                    raise
-                return cur.rowcount == 1
+        def claim(conn: sqlite3.Connection) -> bool:
+            with immediate(conn):
+                conn.execute(
+                    "DELETE FROM kv WHERE key = ? AND expires IS NOT NULL AND expires <= ?", (key, now)
+                )
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO kv (key, value, expires) VALUES (?, ?, ?)", (key, value, expires)
+                )
+            return cur.rowcount == 1
 
-        return await asyncio.to_thread(claim)
+        return await self._db.run(claim)
 
     async def delete(self, key: str) -> None:
-        await self._exec("DELETE FROM kv WHERE key = ?", key)
+        await self._db.run(lambda conn: conn.execute("DELETE FROM kv WHERE key = ?", (key,)))
+
+    async def prune(self) -> int:
+        """Delete expired keys (reads already ignore them; this keeps the file from growing)."""
+        now = time.time()
+        cur = await self._db.run(
+            lambda conn: conn.execute("DELETE FROM kv WHERE expires IS NOT NULL AND expires <= ?", (now,))
+        )
+        return int(cur.rowcount)
+
+    async def ping(self) -> bool:
+        await self._db.run(lambda conn: conn.execute("SELECT 1").fetchone())
+        return True
 
     async def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        if self._owns_db:
+            await self._db.close()

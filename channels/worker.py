@@ -4,19 +4,23 @@ Why retries live here and not in the queue: while Rasa is down the worker keeps 
 retries with exponential backoff, so the sender's later events (which wait behind it) stay in order
 and nothing is dropped; only errors that retrying cannot fix reach the dead-letter stream.
 A "done" marker written after a successful send makes a redelivered entry (crash between send and
-ack, or a stale claim) a no-op, so each event is answered once.
+ack, or a stale claim) a no-op, so each event is answered once. Rasa's answer is stored (keyed by the
+event id) before it is delivered, so an event redelivered after Rasa answered it (crash between the
+answer and the send) is delivered from that record instead of reaching Rasa a second time: Rasa sees
+an event twice only when the crash cut its answer short.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from channels.base import Channel, DeliveryError
-from channels.messages import Inbound, Outbound
+from channels.messages import Button, Inbound, Outbound
 from channels.queue import EventQueue
 from channels.rasa_client import RasaClient, RasaRejected, RasaUnavailable
 from channels.settings import Settings
@@ -74,6 +78,12 @@ class Worker:
             return
         event = await channel.prepare(event)
         responses = await channel.local_reply(event)
+        answer_key = f"answer:{event.channel}:{event.event_id}"
+        if responses is None:
+            stored = await self._store.get(answer_key)
+            if stored is not None:
+                responses = outbound_from_json(stored)
+                self.stats["answers_reused"] += 1
         if responses is None:
             # The indicator runs alongside the Rasa call and only if the answer takes a while. A call
             # already on its way is awaited before the answer goes out, so it never lands after it.
@@ -92,6 +102,7 @@ class Worker:
                 log.warning("rasa answered nothing to %s; apology sent", log_id(event.sender_id))
                 self.stats["apologies"] += 1
                 responses = [APOLOGY]
+            await self._store.set(answer_key, outbound_to_json(responses), DONE_TTL_SECONDS)
         if responses or event.channel == "web":
             # A web turn must end even when Rasa says nothing: the widget stops its typing
             # indicator and a resend finds "answered" instead of waiting forever.
@@ -155,3 +166,32 @@ class Worker:
                 log.warning("delivery to %s failed (%s); retry %d", log_id(event.sender_id), exc, attempt)
                 self.stats["send_retries"] += 1
                 await asyncio.sleep(self._delay(attempt))
+
+
+def outbound_to_json(messages: Sequence[Outbound]) -> str:
+    """Rasa's answer as stored between Rasa and the delivery (Thai kept as UTF-8)."""
+    return json.dumps(
+        [
+            {
+                "text": m.text,
+                "buttons": [[b.title, b.payload] for b in m.buttons],
+                "image_url": m.image_url,
+                "custom": m.custom,
+            }
+            for m in messages
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def outbound_from_json(raw: str) -> list[Outbound]:
+    return [
+        Outbound(
+            text=m.get("text"),
+            buttons=tuple(Button(title, payload) for title, payload in m.get("buttons", [])),
+            image_url=m.get("image_url"),
+            custom=m.get("custom"),
+        )
+        for m in json.loads(raw)
+    ]

@@ -23,6 +23,7 @@ from channels.context import ChannelContext
 from channels.messages import Inbound, Outbound
 from channels.web.config import WebSettings
 from channels.web.history import Entry, HistoryStore, MemoryHistoryStore, RedisHistoryStore
+from channels.web.history_sqlite import SqliteHistoryStore
 from channels.web.hub import ConnectionHub
 from channels.web.relay import LiveRelay
 from channels.web.session import SessionSigner
@@ -120,7 +121,12 @@ class WebChannel(Channel):
         self._history = history
         self._relay: LiveRelay | None = None
         self.hub = ConnectionHub()
-        self.signer = SessionSigner(settings.session_secret)
+        self.signer = SessionSigner(
+            settings.session_secret,
+            max_age_seconds=settings.session_max_age_seconds,
+            rotate_after_seconds=settings.session_rotate_seconds,
+            previous_secrets=settings.previous_secrets,
+        )
         self.socket = ChatSocket(settings, self.signer, self.history, self.hub)
         self._widget = StaticAsset("widget.js", "application/javascript", cache_seconds=300)
         self._demo = StaticAsset(
@@ -132,23 +138,36 @@ class WebChannel(Channel):
         return len(self._widget.gzipped)
 
     def history(self) -> HistoryStore:
-        """The transcript store, made on first use: the Redis pool exists only once the app has started."""
+        """The transcript store of the gateway's backend (channels/backends.py), made on first use:
+        the Redis pool and the state file exist only once the app has started."""
         if self._history is None:
-            redis = self._context.redis if self._context is not None else None
-            if redis is not None:
-                prefix = self._context.settings.redis_prefix + ":" if self._context is not None else "gw:"
-                self._history = RedisHistoryStore(
-                    redis,
-                    prefix=prefix,
-                    max_entries=self._settings.history_entries,
-                    ttl_seconds=self._settings.history_ttl_seconds,
-                )
-            else:
-                log.warning("web: transcripts kept in process memory (no REDIS_URL); lost on restart")
-                self._history = MemoryHistoryStore(
-                    max_entries=self._settings.history_entries, ttl_seconds=self._settings.history_ttl_seconds
-                )
+            self._history = self._make_history()
         return self._history
+
+    def _make_history(self) -> HistoryStore:
+        redis = self._context.redis if self._context is not None else None
+        state_db = self._context.state_db if self._context is not None else None
+        if redis is not None:
+            prefix = self._context.settings.redis_prefix + ":" if self._context is not None else "gw:"
+            return RedisHistoryStore(
+                redis,
+                prefix=prefix,
+                max_entries=self._settings.history_entries,
+                ttl_seconds=self._settings.history_ttl_seconds,
+            )
+        if state_db is not None:
+            return SqliteHistoryStore(
+                state_db,
+                max_entries=self._settings.history_entries,
+                ttl_seconds=self._settings.history_ttl_seconds,
+                max_sessions_per_client=self._settings.sessions_per_client,
+            )
+        log.warning("web: transcripts kept in process memory (GATEWAY_BACKEND=memory); lost on restart")
+        return MemoryHistoryStore(
+            max_entries=self._settings.history_entries,
+            ttl_seconds=self._settings.history_ttl_seconds,
+            max_sessions_per_client=self._settings.sessions_per_client,
+        )
 
     def direct_sender(self) -> WebDirectSender | None:
         """Only where the chat is served: a process without sockets (`python -m cases worker`) cannot

@@ -41,6 +41,15 @@ class WebSettings:
     history_sent: int = 50  # sent to a reconnecting widget
     history_ttl_seconds: int = 7 * 24 * 3600  # a transcript expires after a week of silence
     heartbeat_seconds: float = 25.0  # websocket ping; keeps proxies from closing idle sockets
+    # Session tokens (channels/web/session.py): refused this long after they were issued, replaced by
+    # a fresh token for the same session on a connection once older than `session_rotate_seconds`.
+    session_max_age_seconds: int = 7 * 24 * 3600
+    session_rotate_seconds: int = 3600
+    # Earlier secrets whose tokens still verify (re-signed at the next connection): secret rotation.
+    previous_secrets: tuple[str, ...] = field(default=(), repr=False)
+    # Transcripts one client (hashed address) may hold in the SQLite and memory stores; beyond it the
+    # client's own longest-idle transcript goes, never another client's.
+    sessions_per_client: int = 500
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> WebSettings:
@@ -50,7 +59,16 @@ class WebSettings:
         secret = env.get("WEB_SESSION_SECRET", "").strip()
         if secret and len(secret.encode("utf-8")) < 16:
             raise WebSettingsError("WEB_SESSION_SECRET must be at least 16 characters")
+        previous = tuple(
+            p.strip() for p in env.get("WEB_SESSION_SECRET_PREVIOUS", "").split(",") if p.strip()
+        )
+        if any(len(p.encode("utf-8")) < 16 for p in previous):
+            raise WebSettingsError("each WEB_SESSION_SECRET_PREVIOUS secret must be at least 16 characters")
         defaults = cls()
+        max_age = _int(env, "WEB_SESSION_MAX_AGE_SECONDS", defaults.session_max_age_seconds, minimum=60)
+        rotate = _int(env, "WEB_SESSION_ROTATE_SECONDS", defaults.session_rotate_seconds, minimum=10)
+        if rotate >= max_age:
+            raise WebSettingsError("WEB_SESSION_ROTATE_SECONDS must be below WEB_SESSION_MAX_AGE_SECONDS")
         return cls(
             session_secret=secret,
             allowed_origins=origins,
@@ -59,6 +77,10 @@ class WebSettings:
             history_entries=_int(env, "WEB_HISTORY_ENTRIES", defaults.history_entries),
             history_sent=_int(env, "WEB_HISTORY_SENT", defaults.history_sent),
             history_ttl_seconds=_int(env, "WEB_HISTORY_TTL_SECONDS", defaults.history_ttl_seconds),
+            session_max_age_seconds=max_age,
+            session_rotate_seconds=rotate,
+            previous_secrets=previous,
+            sessions_per_client=_int(env, "WEB_SESSIONS_PER_CLIENT", defaults.sessions_per_client),
         )
 
     @property

@@ -1,11 +1,12 @@
 """Web chat transcripts, so a reloaded page (or the next visit) shows the conversation so far.
 
-Two stores with one interface: Redis (a capped list per session that expires after a period of
-silence, shared by every gateway process) when `REDIS_URL` is set, and an in-process dict for the
-single-machine default. The store also remembers which client message ids a session has sent and
-which of them have been answered. That is how a message resent after a reconnect is recognised and
-answered from the transcript instead of reaching Rasa a second time, and how an answer delivered
-twice by the at-least-once queue is stored once.
+Three stores with one interface: Redis (a capped list per session that expires after a period of
+silence, shared by every gateway process) when `REDIS_URL` is set, the gateway's SQLite state file
+for the single-machine default (`channels.web.history_sqlite`, survives restarts), and an in-process
+dict for tests that ask for it (`GATEWAY_BACKEND=memory`). The store also remembers which client
+message ids a session has sent and which of them have been answered. That is how a message resent
+after a reconnect is recognised and answered from the transcript instead of reaching Rasa a second
+time, and how an answer delivered twice by the at-least-once queue is stored once.
 
 Both writes are one atomic step ("remember this id, and append these entries, unless the id is
 known"), so two sockets or two workers racing on the same message cannot both get through, and in
@@ -36,8 +37,12 @@ ANSWERED = "#answered"  # suffix of the marker field; client ids cannot contain 
 class HistoryStore(Protocol):
     durable: bool
 
-    async def accept(self, session_id: str, entry: Entry) -> bool:
-        """Record a citizen's message (its id is the client message id); False if it was sent before."""
+    async def accept(self, session_id: str, entry: Entry, owner: str | None = None) -> bool:
+        """Record a citizen's message (its id is the client message id); False if it was sent before.
+
+        `owner` is the hashed client the socket came from: stores with a bound on transcripts evict
+        within that client's own sessions, so one client's session flood never evicts another's.
+        """
 
     async def add_answer(self, session_id: str, reply_to: str, entries: list[Entry]) -> list[Entry]:
         """Store the bot's answer to one message unless it has one; the answer the transcript holds."""
@@ -59,19 +64,31 @@ def _is_answer(entry: Entry, message_id: str) -> bool:
 
 
 class MemoryHistoryStore:
-    """Per-process transcripts; lost on restart (fine for `make run` on one machine)."""
+    """Per-process transcripts, lost on restart: for tests and `GATEWAY_BACKEND=memory` only.
+
+    Memory is bounded twice: `max_sessions_per_client` per owner (the client's own longest-idle
+    session goes), and `max_sessions` in all, where the longest-idle session *of the client holding
+    the most* goes, so a flood from one client evicts that client's transcripts, not the citizens'.
+    """
 
     durable = False
 
     def __init__(
-        self, max_entries: int = 200, ttl_seconds: float = 7 * 24 * 3600, max_sessions: int = 10_000
+        self,
+        max_entries: int = 200,
+        ttl_seconds: float = 7 * 24 * 3600,
+        max_sessions: int = 10_000,
+        max_sessions_per_client: int = 500,
     ) -> None:
         self._max_entries = max_entries
         self._ttl = ttl_seconds
         self._max_sessions = max_sessions
+        self._per_client = max_sessions_per_client
         self._logs: OrderedDict[str, deque[Entry]] = OrderedDict()
         self._seen: dict[str, OrderedDict[str, None]] = {}
         self._touched: dict[str, float] = {}
+        self._owner: dict[str, str] = {}
+        self._by_owner: dict[str, OrderedDict[str, None]] = {}
 
     def _live(self, session_id: str) -> bool:
         touched = self._touched.get(session_id)
@@ -86,19 +103,46 @@ class MemoryHistoryStore:
         self._logs.pop(session_id, None)
         self._seen.pop(session_id, None)
         self._touched.pop(session_id, None)
+        owner = self._owner.pop(session_id, None)
+        if owner is not None:
+            sessions = self._by_owner.get(owner)
+            if sessions is not None:
+                sessions.pop(session_id, None)
+                if not sessions:
+                    del self._by_owner[owner]
 
-    def _touch(self, session_id: str) -> None:
+    def _touch(self, session_id: str, owner: str | None) -> None:
         self._live(session_id)
         self._touched[session_id] = time.monotonic()
         if session_id not in self._logs:
             self._logs[session_id] = deque(maxlen=self._max_entries)
             self._seen[session_id] = OrderedDict()
+            if owner is not None:
+                self._owner[session_id] = owner
+                self._by_owner.setdefault(owner, OrderedDict())[session_id] = None
         self._logs.move_to_end(session_id)
-        while len(self._logs) > self._max_sessions:  # bound memory: drop the longest-idle session
-            self._forget(next(iter(self._logs)))
+        known = self._owner.get(session_id)
+        if known is not None:
+            own = self._by_owner[known]
+            own.move_to_end(session_id)
+            while len(own) > self._per_client:  # the client's own longest-idle session
+                self._forget(next(iter(own)))
+        while len(self._logs) > self._max_sessions:
+            self._forget(self._eviction_candidate(session_id))
 
-    def _claim_and_append(self, session_id: str, field: str, entries: list[Entry]) -> bool:
-        self._touch(session_id)
+    def _eviction_candidate(self, keep: str) -> str:
+        """The longest-idle session of the client with the most; unowned sessions only as a last resort."""
+        if self._by_owner:
+            owner = max(self._by_owner, key=lambda o: len(self._by_owner[o]))
+            for session_id in self._by_owner[owner]:
+                if session_id != keep:
+                    return session_id
+        return next(s for s in self._logs if s != keep)
+
+    def _claim_and_append(
+        self, session_id: str, field: str, entries: list[Entry], owner: str | None = None
+    ) -> bool:
+        self._touch(session_id, owner)
         seen = self._seen[session_id]
         if field in seen:
             return False
@@ -110,8 +154,8 @@ class MemoryHistoryStore:
         self._logs[session_id].extend(json.loads(json.dumps(entries, ensure_ascii=False)))
         return True
 
-    async def accept(self, session_id: str, entry: Entry) -> bool:
-        return self._claim_and_append(session_id, entry["id"], [entry])
+    async def accept(self, session_id: str, entry: Entry, owner: str | None = None) -> bool:
+        return self._claim_and_append(session_id, entry["id"], [entry], owner)
 
     async def add_answer(self, session_id: str, reply_to: str, entries: list[Entry]) -> list[Entry]:
         if self._claim_and_append(session_id, reply_to + ANSWERED, entries):
@@ -141,6 +185,8 @@ class MemoryHistoryStore:
         self._logs.clear()
         self._seen.clear()
         self._touched.clear()
+        self._owner.clear()
+        self._by_owner.clear()
 
 
 # KEYS: seen hash, log list. ARGV: field, now, ttl, max entries, entry... Returns 0 when the field was
@@ -160,7 +206,9 @@ return redis.call('HLEN', KEYS[1])
 class RedisHistoryStore:
     """Transcripts in Redis: ``<prefix>web:log:<sid>`` (list) and ``<prefix>web:seen:<sid>`` (hash).
 
-    The Redis client is passed in (the process's one shared pool) and is not closed here.
+    The Redis client is passed in (the process's one shared pool) and is not closed here. Each
+    session's keys expire on their own and nothing evicts one session for another, so `owner` is not
+    needed here (sessions per client are bounded where they are issued).
     """
 
     durable = True
@@ -204,7 +252,7 @@ class RedisHistoryStore:
         if oldest:
             await self._redis.hdel(key, *oldest)
 
-    async def accept(self, session_id: str, entry: Entry) -> bool:
+    async def accept(self, session_id: str, entry: Entry, owner: str | None = None) -> bool:
         return await self._claim_and_append(session_id, entry["id"], [entry])
 
     async def add_answer(self, session_id: str, reply_to: str, entries: list[Entry]) -> list[Entry]:

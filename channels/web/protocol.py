@@ -30,7 +30,9 @@ Gateway -> browser
 
 Error codes: bad_json, bad_frame, too_large, hello_first, bad_id, empty, too_long, bad_payload
 (the message is refused for good), rate_limited and unavailable (the widget keeps the message and
-sends it again after `retry_after` seconds).
+sends it again after `retry_after` seconds), session_expired (after "session", when hello presented a
+genuine but expired token: the socket now has a new session, and the old transcript is not shown).
+A "session" frame may carry a fresh token for the same session (rotation): the widget just keeps it.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ ERROR_TEXT: dict[str, str] = {
     "bad_payload": "ตัวเลือกนี้ใช้ไม่ได้แล้ว กรุณาพิมพ์คำถามแทน",
     "rate_limited": "ส่งข้อความถี่เกินไป ระบบจะส่งให้อีกครั้งในไม่ช้า",
     "unavailable": "ระบบไม่ว่างชั่วคราว ระบบจะส่งให้อีกครั้งในไม่ช้า",
+    "session_expired": "การสนทนาเดิมหมดอายุแล้ว เพื่อความปลอดภัย ระบบเริ่มการสนทนาใหม่ให้ค่ะ",
 }
 
 

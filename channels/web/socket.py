@@ -153,10 +153,15 @@ class ChatSocket:
         return session_id
 
     async def _hello(self, conn: Connection, previous: str | None, hello: Hello) -> str | None:
-        session_id = self._signer.verify(hello.token)
-        token = hello.token
-        if session_id is None:
-            if hello.token:
+        check = self._signer.check(hello.token)
+        if check.session_id is not None:
+            session_id, token = check.session_id, str(hello.token)
+            if self._signer.needs_rotation(check):  # same session, fresh token (session.py)
+                session_id, token = self._signer.issue(session_id)
+        else:
+            if check.status == "expired":
+                log.info("web: expired session token presented; issuing a new session")
+            elif check.status == "invalid":
                 log.info("web: unverifiable session token presented; issuing a new session")
             session_id, token = self._signer.issue()
         if previous is not None and previous != session_id:
@@ -176,10 +181,12 @@ class ChatSocket:
             {
                 "type": "session",
                 "session": token,
-                "new": token != hello.token,
+                "new": check.session_id is None,
                 "max_chars": self._settings.max_text_chars,
             }
         )
+        if check.status == "expired":  # after "session": the widget shows this text until it is used
+            await conn.send(error_frame("session_expired"))
         await conn.send({"type": "history", "entries": entries})
         return session_id
 
@@ -189,8 +196,9 @@ class ChatSocket:
         history = self._history()
         sender = sender_id(session_id)
         entry = user_entry(message)
+        owner = self._signer.client_tag(request.remote)
         try:
-            if not await history.accept(session_id, entry):
+            if not await history.accept(session_id, entry, owner):
                 await self._answer_resend(conn, session_id, message.id)
                 return
             if not await request.config_dict[keys.RATE_LIMITER].allow(sender):

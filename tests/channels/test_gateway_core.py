@@ -9,6 +9,7 @@ import pytest
 
 from channels import keys
 from channels.settings import Settings, SettingsError
+from channels.sqlite_queue import SqliteQueue
 from channels.store import MemoryStore, RedisStore, SqliteStore
 from tests.channels.conftest import LINE_SECRET, REDIS_URL, eventually
 from tests.channels.line_payloads import body_of, signed_headers, text_event
@@ -90,25 +91,39 @@ async def test_sqlite_store_survives_a_restart(tmp_path) -> None:
     await second.close()
 
 
-async def test_gateway_without_redis_uses_the_in_process_queue(
+async def test_gateway_without_redis_keeps_its_queue_in_the_sqlite_state_file(
+    make_gateway, fake_line: FakeLine, fake_rasa: FakeRasa, tmp_path
+) -> None:
+    client = await make_gateway(redis_url="")
+    queue = client.app[keys.QUEUE]
+    assert isinstance(queue, SqliteQueue) and queue.durable is True
+    assert (tmp_path / "gateway-state.db").exists()
+    body = body_of(text_event("ทดสอบไม่มี redis", token="t-sqlite"))
+    for _ in range(2):  # the second is a redelivery: stored once, answered once
+        resp = await client.post("/webhooks/line", data=body, headers=signed_headers(body, LINE_SECRET))
+        assert resp.status == 200
+    await eventually(lambda: len(fake_line.deliveries) == 1)
+    await asyncio.sleep(0.2)
+    assert len(fake_rasa.calls) == 1 and fake_rasa.calls[0]["message"] == "ทดสอบไม่มี redis"
+    assert await queue.backlog() == 0
+    ready = await (await client.get("/readyz")).json()
+    assert ready["checks"]["queue"] is True and ready["checks"]["store"] is True
+
+
+async def test_the_memory_backend_only_when_asked_and_it_says_it_is_not_durable(
     make_gateway, fake_line: FakeLine, fake_rasa: FakeRasa, caplog
 ) -> None:
     caplog.set_level(logging.WARNING)
-    client = await make_gateway(redis_url="")
+    client = await make_gateway(redis_url="", backend="memory")
     assert client.app[keys.QUEUE].durable is False
     assert any("lost if the gateway stops" in r.getMessage() for r in caplog.records)
-    body = body_of(text_event("ทดสอบไม่มี redis", token="t-memory"))
-    assert (
-        await client.post("/webhooks/line", data=body, headers=signed_headers(body, LINE_SECRET))
-    ).status == 200
-    assert (
-        await client.post("/webhooks/line", data=body, headers=signed_headers(body, LINE_SECRET))
-    ).status == 200
+    body = body_of(text_event("ทดสอบในหน่วยความจำ", token="t-memory"))
+    for _ in range(2):
+        resp = await client.post("/webhooks/line", data=body, headers=signed_headers(body, LINE_SECRET))
+        assert resp.status == 200
     await eventually(lambda: len(fake_line.deliveries) == 1)
     await asyncio.sleep(0.2)
     assert len(fake_rasa.calls) == 1
-    ready = await (await client.get("/readyz")).json()
-    assert ready["queue_durable"] is False and ready["checks"]["store"] is True
 
 
 async def test_acknowledgement_does_not_wait_for_rasa(
