@@ -20,6 +20,7 @@ from channels.messages import Inbound
 from channels.web.config import WebSettings
 from channels.web.history import Entry, HistoryStore
 from channels.web.hub import Connection, ConnectionHub
+from channels.web.issue_budget import SessionIssueBudget
 from channels.web.protocol import ChatMessage, FrameError, Hello, Ping, error_frame, parse_frame
 from channels.web.session import SessionSigner
 from privacy import log_id
@@ -97,6 +98,8 @@ class ChatSocket:
         self._signer = signer
         self._history = history
         self._hub = hub
+        # New sessions per client (issue 14, finding 1): channels/web/issue_budget.py.
+        self._issue_budget = SessionIssueBudget(settings.session_secret)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         gateway = request.config_dict[keys.SETTINGS]
@@ -142,7 +145,7 @@ class ChatSocket:
             await conn.send(error_frame(exc.code, exc.message_id))
             return session_id
         if isinstance(frame, Hello):
-            return await self._hello(conn, session_id, frame)
+            return await self._hello(request, conn, session_id, frame)
         if isinstance(frame, Ping):
             await conn.send({"type": "pong"})
             return session_id
@@ -152,7 +155,9 @@ class ChatSocket:
         await self._message(request, conn, session_id, frame)
         return session_id
 
-    async def _hello(self, conn: Connection, previous: str | None, hello: Hello) -> str | None:
+    async def _hello(
+        self, request: web.Request, conn: Connection, previous: str | None, hello: Hello
+    ) -> str | None:
         check = self._signer.check(hello.token)
         if check.session_id is not None:
             session_id, token = check.session_id, str(hello.token)
@@ -163,6 +168,12 @@ class ChatSocket:
                 log.info("web: expired session token presented; issuing a new session")
             elif check.status == "invalid":
                 log.info("web: unverifiable session token presented; issuing a new session")
+            if not await self._issue_budget.allow(request):
+                log.warning("web: new-session budget spent by a client; refusing another")
+                retry_after = self._issue_budget.retry_after()
+                await conn.send(error_frame("rate_limited", retry_after=retry_after))
+                await conn.ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too many new sessions")
+                return None
             session_id, token = self._signer.issue()
         if previous is not None and previous != session_id:
             self._hub.detach(previous, conn)
@@ -185,9 +196,9 @@ class ChatSocket:
                 "max_chars": self._settings.max_text_chars,
             }
         )
-        if check.status == "expired":  # after "session": the widget shows this text until it is used
-            await conn.send(error_frame("session_expired"))
         await conn.send({"type": "history", "entries": entries})
+        if check.status == "expired":  # last: the widget shows this text above the empty chat
+            await conn.send(error_frame("session_expired"))
         return session_id
 
     async def _message(
