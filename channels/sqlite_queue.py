@@ -343,9 +343,9 @@ class SqliteQueue(EventQueue):
             self._wake.set()
         return released
 
-    async def prune(self) -> int:
+    async def prune(self, now: float | None = None) -> int:
         """Forget dedupe records older than the window, and the oldest dead letters beyond the cap."""
-        now = time.time()
+        now = time.time() if now is None else now
 
         def delete(conn: sqlite3.Connection) -> int:
             cur = conn.execute("DELETE FROM gw_seen WHERE expires <= ?", (now,))

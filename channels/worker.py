@@ -13,6 +13,7 @@ an event twice only when the crash cut its answer short.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import random
@@ -82,7 +83,11 @@ class Worker:
         if responses is None:
             stored = await self._store.get(answer_key)
             if stored is not None:
+                # The previous attempt got this far: its delivery may have reached the citizen. The
+                # adapter is told (`extra["resend"]`) so it can avoid a second copy (LINE: a used reply
+                # token means the answer went out; no push after it).
                 responses = outbound_from_json(stored)
+                event = dataclasses.replace(event, extra={**event.extra, "resend": True})
                 self.stats["answers_reused"] += 1
         if responses is None:
             # The indicator runs alongside the Rasa call and only if the answer takes a while. A call

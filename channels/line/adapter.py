@@ -133,6 +133,12 @@ class LineChannel(Channel):
                 await self.client.reply(recipient.reply_token, rendered)
                 return
             except LineApiError as exc:
+                if recipient.extra.get("resend") and exc.status == 400:
+                    # A redelivered event whose answer was handed to LINE before the gateway stopped,
+                    # with a token still fresh: LINE refuses a used reply token, so it went out already
+                    # and a push would answer twice (channels.worker, "resend").
+                    log.info("line: reply token of a resent answer already used; not pushing again")
+                    return
                 log.info("line: reply failed (%s); pushing instead", exc)
         to = recipient.extra.get("to") or recipient.sender_id.removeprefix("line:")
         if await self.is_opted_out(recipient):

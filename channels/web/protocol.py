@@ -30,8 +30,8 @@ Gateway -> browser
 
 Error codes: bad_json, bad_frame, too_large, hello_first, bad_id, empty, too_long, bad_payload
 (the message is refused for good), rate_limited and unavailable (the widget keeps the message and
-sends it again after `retry_after` seconds), session_expired (after "session", when hello presented a
-genuine but expired token: the socket now has a new session, and the old transcript is not shown).
+sends it again after `retry_after` seconds), session_expired (after "session" and "history", when
+hello presented a genuine but expired token: the socket has a new session; the old one is not shown).
 A "session" frame may carry a fresh token for the same session (rotation): the widget just keeps it.
 """
 
