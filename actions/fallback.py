@@ -53,24 +53,39 @@ def suggestions(tracker: Tracker) -> list[Button]:
     return chosen
 
 
+async def record_unanswered(recorder: UnansweredRecorder, tracker: Tracker) -> None:
+    """Keep the message for content review (masked); a broken review queue never blocks the answer."""
+    intent, confidence = top_intent(tracker)
+    try:
+        await asyncio.to_thread(
+            recorder.record,
+            channel=tracker.get_latest_input_channel(),
+            sender_id=tracker.sender_id,
+            text=(tracker.latest_message or {}).get("text"),
+            top_intent=intent,
+            confidence=confidence,
+        )
+    except Exception:
+        # The citizen still gets an answer when the review queue is unavailable.
+        logger.exception("could not record an unanswered message")
+
+
+def rephrase(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Stage one: ask to rephrase, with suggestions from the intents the NLU leaned towards."""
+    replies.send(dispatcher, tracker, "fallback_rephrase", extra_buttons=suggestions(tracker))
+
+
+def offer_human(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Stage two and later: offer a person."""
+    replies.send(dispatcher, tracker, "fallback_offer_human")
+
+
 class _FallbackAction(Action):
     def __init__(self, recorder: UnansweredRecorder) -> None:
         self.recorder = recorder
 
     async def _record(self, tracker: Tracker) -> None:
-        intent, confidence = top_intent(tracker)
-        try:
-            await asyncio.to_thread(
-                self.recorder.record,
-                channel=tracker.get_latest_input_channel(),
-                sender_id=tracker.sender_id,
-                text=(tracker.latest_message or {}).get("text"),
-                top_intent=intent,
-                confidence=confidence,
-            )
-        except Exception:
-            # The citizen still gets an answer when the review queue is unavailable.
-            logger.exception("could not record an unanswered message")
+        await record_unanswered(self.recorder, tracker)
 
 
 class ActionFallbackRephrase(_FallbackAction):
@@ -81,7 +96,7 @@ class ActionFallbackRephrase(_FallbackAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         await self._record(tracker)
-        replies.send(dispatcher, tracker, "fallback_rephrase", extra_buttons=suggestions(tracker))
+        rephrase(dispatcher, tracker)
         return [SlotSet("fallback_count", 1.0)]
 
 
@@ -93,7 +108,7 @@ class ActionFallbackOfferHuman(_FallbackAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         await self._record(tracker)
-        replies.send(dispatcher, tracker, "fallback_offer_human")
+        offer_human(dispatcher, tracker)
         previous = tracker.get_slot("fallback_count") or 1.0
         return [SlotSet("fallback_count", float(previous) + 1.0)]
 

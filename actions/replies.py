@@ -158,6 +158,18 @@ CONFIRM_WORDS: dict[str, str] = {
 # "all my cases" in a subscribe / unsubscribe request (matched anywhere in the message).
 ALL_CASES_WORDS = ("ทุกเรื่อง", "ทั้งหมด", "ทุกอัน", "all my cases")
 
+# --- service conversations (B2, actions/service_small_talk.py): small talk around a service ---------
+# Openings that carry on from the last answer ("แล้วนานไหม", "ถ้าเกิน 3 ปี"): a follow-up, not small talk.
+FOLLOW_UP_OPENINGS = ("แล้ว", "ถ้า", "กรณี", "งั้น", "ส่วน")
+# Laughter, "ok", thanks, "I see", "no, not that": the words a light reply is about. What is left of a
+# message without them ("เอ้ย ไม่ใช่ หมายถึงย้ายออก" -> "ย้ายออก") may name another service.
+# fmt: off
+SMALL_TALK_WORDS = (
+    "ขอบคุณ", "ขอบใจ", "โอเค", "โอเช", "เข้าใจแล้ว", "เข้าใจ", "ได้เลย", "ดีจัง", "ดีมาก", "เก่งจัง", "เก่ง",
+    "สุดยอด", "ไม่ใช่", "ใช่", "ไม่", "อ๋อ", "อ้อ", "อ่อ", "อืม", "เอ้ย", "เอ่อ", "ขอโทษ", "อิอิ", "ค่ะ", "คะ",
+    "ครับ", "คับ", "จ้า", "นะ", "มาก",
+)
+# fmt: on
 # --- case look-up (helper D) -----------------------------------------------------------------------
 # The reference every example shows: built by the format's own code, so it always passes its check.
 EXAMPLE_REFERENCE = make_case_ref("CM", 2569, 1234567)  # CM69-1234-5675
@@ -619,6 +631,18 @@ REPLIES: dict[str, dict[str, Reply]] = {
             (HUMAN, MENU),
         ),
         "sms": Reply("ขออภัยค่ะ บริการนี้ยังไม่เปิดตอนนี้", (HUMAN, MENU)),
+    },
+    # service conversations (B2): "โอเค" after an answer; a topic outside the bot with no agency found
+    "service_ok_more": {
+        "default": Reply("ค่ะ 😊 ถ้ามีอะไรสงสัยเพิ่ม ถามต่อได้เลยนะคะ"),
+        "sms": Reply("ค่ะ ถามต่อได้เลยนะคะ"),
+    },
+    "service_out_of_scope": {
+        "default": Reply(
+            "ขออภัยค่ะ เรื่องนี้อยู่นอกขอบเขตที่ช่วยได้ ดิฉันตอบเรื่องบริการของรัฐ ติดตามเรื่อง และรับเรื่องร้องเรียนค่ะ",
+            MAIN_MENU,
+        ),
+        "sms": Reply("ขออภัยค่ะ ช่วยได้เฉพาะเรื่องบริการของรัฐค่ะ", MAIN_MENU),
     },
     # service answers (actions/service*.py). Headings end in ค่ะ so each line reads as the bot's voice.
     "service_unsure": {

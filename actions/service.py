@@ -21,11 +21,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ActionContext
-from actions.replies import HUMAN, REPLIES, Button
+from actions.fallback import offer_human, record_unanswered, rephrase
+from actions.handover import ActionHandover
+from actions.replies import HUMAN, REPLIES, Button, send
 from actions.service_answer import (
     BUTTON_TITLE_MAX,
     button_title,
     compose_answer,
+    is_english,
     say,
     service_payload,
     short_name,
@@ -33,6 +36,8 @@ from actions.service_answer import (
 )
 from actions.service_english import compose_english
 from actions.service_resolver import Decision, ServiceResolver
+from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
+from actions.service_small_talk import light_reply as light_response
 from actions.unanswered import UnansweredRecorder
 from knowledge.search.cache import EmbeddingCache
 from knowledge.search.embedders import EmbedderConfig, make_embedder
@@ -82,9 +87,20 @@ class ActionAnswerService(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = str((tracker.latest_message or {}).get("text") or "")
-        channel = tracker.get_latest_input_channel() or "default"
-        decision = await asyncio.to_thread(
-            self._resolver.decide,
+        intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+        if intent not in CONVERSATIONAL_INTENTS:
+            decision = await asyncio.to_thread(self.decide, tracker, text)
+            return await self.answer(dispatcher, tracker, decision, text)
+        # small talk, thanks, yes/no or an unclear message: a follow-up on the service if it asks one
+        current = tracker.get_slot("service_id")
+        if should_resolve(intent, text):
+            decision = await asyncio.to_thread(self.decide, tracker, text)
+            if accepts(decision.kind, intent, text, current, decision.service_id):
+                return await self.answer(dispatcher, tracker, decision, text)
+        return await self.light_reply(dispatcher, tracker, domain, intent, text)
+
+    def decide(self, tracker: Tracker, text: str) -> Decision:
+        return self._resolver.decide(
             text,
             next(tracker.get_latest_entity_values("service_id"), None),
             next(tracker.get_latest_entity_values("service_aspect"), None),
@@ -95,11 +111,57 @@ class ActionAnswerService(Action):
             tracker.get_slot("service_twins"),
             tracker.get_slot("service_id") or tracker.get_slot("service_previous"),
         )
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision, text: str
+    ) -> list[EventType]:
+        channel = tracker.get_latest_input_channel() or "default"
         body, buttons = await asyncio.to_thread(self.compose, decision, channel, text)
         dispatcher.utter_message(text=body, buttons=[b.as_dict() for b in unique_titles(buttons)] or None)
         if decision.kind in ("unsure", "not_covered", "which"):
             await self._record_miss(tracker, text)
-        return self.slot_events(decision, tracker)
+        events = self.slot_events(decision, tracker)
+        if tracker.get_slot("fallback_count"):
+            events.append(SlotSet("fallback_count", 0.0))
+        return events
+
+    async def light_reply(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+        intent: str,
+        text: str,
+    ) -> list[EventType]:
+        """A fitting short reply that leaves the service slots as they were (the citizen can carry on)."""
+        misses = float(tracker.get_slot("fallback_count") or 0.0)
+        if intent == "nlu_fallback":  # the two-stage fallback, as action_fallback_* do without a service
+            if self._recorder is not None:
+                await record_unanswered(self._recorder, tracker)
+            if misses >= 1:
+                offer_human(dispatcher, tracker)
+                return [SlotSet("fallback_count", misses + 1.0)]
+            rephrase(dispatcher, tracker)
+            return [SlotSet("fallback_count", 1.0)]
+        if misses >= 2 and intent in ("affirm", "deny"):  # the answer to our offer of a person
+            if intent == "deny":
+                dispatcher.utter_message(response="utter_menu")
+                return [SlotSet("fallback_count", 0.0)]
+            events = await ActionHandover().run(dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_handover")
+            return events
+        if intent == "out_of_scope":
+            referral = await asyncio.to_thread(self._resolver.refer, text)
+            if referral is not None:
+                english = is_english(text)
+                decision = Decision("not_covered", referral=referral, english=english, why="referral")
+                return await self.answer(dispatcher, tracker, decision, text)
+        reply = light_response(intent, tracker.get_slot("service_id"), last_response(tracker.events))
+        if reply.startswith("utter_"):
+            dispatcher.utter_message(response=reply)
+        else:
+            send(dispatcher, tracker, reply)
+        return [SlotSet("fallback_count", 0.0)] if misses else []
 
     def compose(self, decision: Decision, channel: str, text: str) -> tuple[str, list[Button]]:
         kind = decision.kind

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.context import ActionContext
+from actions.replies import reply_for
 from actions.service import ActionAnswerService, ServiceResolver, build_actions, service_payload, thai_date
 from actions.unanswered import UnansweredRecorder
 from actions.unanswered_models import UnansweredMessage
@@ -359,3 +360,116 @@ async def test_a_follow_up_in_the_services_own_words_stays(action: ActionAnswerS
     turns = await converse(action, ["ต่อทะเบียนรถยนต์ที่ไหนได้บ้าง", "ที่ห้างได้ไหม", "ขาดต่อมา 4 ปีแล้วทำไงดี"])
     assert [s["service_id"] for _, s in turns] == ["vehicle_tax"] * 3
     assert turns[1][0]["text"].startswith("ได้ค่ะ")
+
+
+# -- messages the NLU does not call a service question (actions/service_small_talk.py) -------------------
+def said(
+    text: str,
+    intent: str,
+    *,
+    slots: dict[str, Any] | None = None,
+    last_response: str | None = None,
+    channel: str = "line",
+) -> Tracker:
+    """A tracker whose latest message has `intent`; `last_response` is the utter_* the bot sent before."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    events: list[dict[str, Any]] = []
+    if last_response:
+        events.append({"event": "bot", "text": "…", "metadata": {"utter_action": last_response}})
+    events.append({"event": "user", "text": text, "parse_data": latest, "input_channel": channel})
+    return Tracker("line:U123", dict(slots or {}), latest, events, False, None, {}, "action_listen")
+
+
+async def run_action(action: ActionAnswerService, t: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "aspect"),
+    [
+        ("อ๋อ แล้วนานไหม", "chitchat", "time"),
+        ("นานมั้ย", "nlu_fallback", "time"),
+        ("ขอบคุณค่ะ แล้วต้องไปที่ไหน", "thank", "place"),
+        ("โอเค แล้วเสียเงินเท่าไหร่", "affirm", "fee"),
+    ],
+)
+async def test_follow_ups_the_nlu_calls_small_talk_are_answered_on_the_current_service(
+    action: ActionAnswerService, text: str, intent: str, aspect: str
+) -> None:
+    messages, slots = await run_action(
+        action, said(text, intent, slots={"service_id": "vehicle_tax", "service_aspect": "place"})
+    )
+    assert slots["service_id"] == "vehicle_tax" and slots["service_aspect"] == aspect
+    assert len(messages) == 1 and "ภาษีรถ" in messages[0]["text"]
+
+
+async def test_a_change_of_mind_read_as_no_switches_to_the_twin_it_names(action: ActionAnswerService) -> None:
+    slots = {"service_id": "house_registration_move_in", "service_aspect": "place"}
+    _, after = await run_action(action, said("เอ้ย ไม่ใช่ หมายถึงย้ายออก", "deny", slots=slots))
+    assert after["service_id"] == "house_registration_move_out"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "last", "response", "key"),
+    [
+        ("555555", "chitchat", None, "utter_chitchat", None),
+        ("ขอบคุณนะคะ", "thank", None, "utter_thank", None),
+        ("ไม่มีแล้วค่ะ", "deny", "utter_thank", "utter_goodbye", None),
+        ("มีค่ะ", "affirm", "utter_thank", "utter_menu", None),
+        ("บาย", "goodbye", None, "utter_goodbye", None),
+        ("โอเคค่ะ", "affirm", None, None, "service_ok_more"),
+    ],
+)
+async def test_small_talk_after_an_answer_gets_a_light_reply_and_keeps_the_service(
+    action: ActionAnswerService,
+    text: str,
+    intent: str,
+    last: str | None,
+    response: str | None,
+    key: str | None,
+) -> None:
+    slots = {"service_id": "driving_license_new", "service_aspect": "documents"}
+    messages, after = await run_action(action, said(text, intent, slots=slots, last_response=last))
+    assert "service_id" not in after and "service_aspect" not in after  # the service stays as it was
+    assert len(messages) == 1
+    if response:
+        assert messages[0]["response"] == response
+    else:
+        assert messages[0]["text"] == reply_for(str(key), "line").text
+
+
+async def test_an_unclear_message_after_an_answer_gets_the_two_stage_fallback_then_a_person(
+    action: ActionAnswerService,
+) -> None:
+    slots: dict[str, Any] = {"service_id": "passport_new", "fallback_count": 0.0}
+    messages, after = await run_action(action, said("กขคงจฉ", "nlu_fallback", slots=slots))
+    assert messages[0]["text"] == reply_for("fallback_rephrase", "line").text
+    assert after == {"fallback_count": 1.0}
+    messages, after = await run_action(action, said("ฮึ่ม", "nlu_fallback", slots={**slots, **after}))
+    assert messages[0]["text"] == reply_for("fallback_offer_human", "line").text
+    assert after == {"fallback_count": 2.0}
+    messages, after = await run_action(action, said("ใช่ค่ะ", "affirm", slots={**slots, **after}))
+    assert messages[0]["custom"] == {"handover": {"reason": "fallback"}}
+    assert messages[1]["response"] == "utter_handover" and after["handover"] is True
+
+
+async def test_out_of_scope_gets_the_agency_that_handles_it_or_says_what_the_bot_does(
+    action: ActionAnswerService,
+) -> None:
+    messages, after = await run_action(action, said("ขอติดมิเตอร์น้ำประปา", "out_of_scope"))
+    assert "ประปา" in messages[0]["text"] and not after.get("service_id")
+    messages, after = await run_action(action, said("หวยงวดนี้ออกเลขอะไร", "out_of_scope"))
+    assert messages[0]["text"] == reply_for("service_out_of_scope", "line").text
+    assert not after.get("service_id")
+
+
+async def test_an_english_follow_up_read_as_yes_keeps_the_service_in_english(
+    action: ActionAnswerService,
+) -> None:
+    slots = {"service_id": "driving_license_renew", "service_aspect": "documents"}
+    messages, after = await run_action(action, said("ok, and where do I go?", "affirm", slots=slots))
+    assert after["service_id"] == "driving_license_renew" and after["service_aspect"] == "place"
+    letters = [c for c in messages[0]["text"] if c.isalpha()]
+    assert sum(c.isascii() for c in letters) / len(letters) > 0.6
