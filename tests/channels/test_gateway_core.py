@@ -220,3 +220,15 @@ async def test_ack_only_process_and_worker_process_share_the_queue(
     await eventually(lambda: len(fake_line.deliveries) == 1)
     with pytest.raises(SettingsError):
         Settings.from_env({"GATEWAY_WORKER": "0"})  # without Redis nobody else could do the work
+
+
+def test_backend_is_chosen_from_the_settings_by_an_explicit_registry(tmp_path) -> None:
+    from channels.backends import BACKENDS
+
+    assert set(BACKENDS) == {"redis", "sqlite", "memory"}
+    assert Settings.from_env({}).backend_name == "sqlite"  # the default is durable
+    assert Settings.from_env({"REDIS_URL": REDIS_URL}).backend_name == "redis"
+    assert Settings.from_env({"GATEWAY_BACKEND": "memory"}).backend_name == "memory"
+    for bad in ({"GATEWAY_BACKEND": "redis"}, {"GATEWAY_BACKEND": "kafka"}, {"GATEWAY_WORKER": "0"}):
+        with pytest.raises(SettingsError):
+            Settings.from_env(bad)

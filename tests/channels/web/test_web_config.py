@@ -44,3 +44,27 @@ def test_unusable_values_name_the_variable(env: dict[str, str], name: str) -> No
 def test_the_secret_never_appears_in_a_repr() -> None:
     settings = WebSettings.from_env({"WEB_SESSION_SECRET": "very-secret-value-123"})
     assert "very-secret-value-123" not in repr(settings)
+
+
+def test_session_lifetime_rotation_and_previous_secrets_are_read_and_checked() -> None:
+    settings = WebSettings.from_env(
+        {
+            "WEB_SESSION_SECRET": "s" * 32,
+            "WEB_SESSION_MAX_AGE_SECONDS": "86400",
+            "WEB_SESSION_ROTATE_SECONDS": "900",
+            "WEB_SESSION_SECRET_PREVIOUS": "p" * 20 + ", " + "q" * 20,
+            "WEB_SESSIONS_PER_CLIENT": "50",
+        }
+    )
+    assert (settings.session_max_age_seconds, settings.session_rotate_seconds) == (86400, 900)
+    assert settings.previous_secrets == ("p" * 20, "q" * 20) and settings.sessions_per_client == 50
+    assert "p" * 20 not in repr(settings)
+    defaults = WebSettings.from_env({})
+    assert (defaults.session_max_age_seconds, defaults.session_rotate_seconds) == (7 * 24 * 3600, 3600)
+    for bad, name in (
+        ({"WEB_SESSION_ROTATE_SECONDS": "700000"}, "WEB_SESSION_ROTATE_SECONDS"),
+        ({"WEB_SESSION_SECRET_PREVIOUS": "short"}, "WEB_SESSION_SECRET_PREVIOUS"),
+        ({"WEB_SESSION_MAX_AGE_SECONDS": "soon"}, "WEB_SESSION_MAX_AGE_SECONDS"),
+    ):
+        with pytest.raises(WebSettingsError, match=name):
+            WebSettings.from_env(bad)

@@ -6,21 +6,29 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
 
+from channels.state_db import StateDb
 from channels.web.history import HistoryStore, MemoryHistoryStore, RedisHistoryStore
+from channels.web.history_sqlite import SqliteHistoryStore
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-@pytest.fixture(params=["memory", "redis"])
-async def store(request: pytest.FixtureRequest) -> AsyncIterator[HistoryStore]:
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[HistoryStore]:
     if request.param == "memory":
         mem = MemoryHistoryStore(max_entries=5, ttl_seconds=60)
         yield mem
         await mem.close()
+        return
+    if request.param == "sqlite":
+        db = StateDb(tmp_path / "state.db")
+        yield SqliteHistoryStore(db, max_entries=5, ttl_seconds=60)
+        await db.close()
         return
     client = aioredis.from_url(REDIS_URL)
     prefix = f"test-web-history-{uuid.uuid4().hex}:"
@@ -159,3 +167,54 @@ async def test_memory_store_bounds_the_number_of_sessions() -> None:
         await store.accept(f"s{n}", entry(n))
     assert await store.recent("s0", 10) == []
     assert len(await store.recent("s4", 10)) == 1
+
+
+async def test_memory_store_a_flood_from_one_client_evicts_only_that_client() -> None:
+    store = MemoryHistoryStore(max_sessions=10, max_sessions_per_client=4)
+    for n in range(3):
+        await store.accept(f"citizen{n}", entry(n), owner=f"home{n}")
+    for n in range(50):
+        await store.accept(f"flood{n}", entry(n), owner="flooder")
+    assert [len(await store.recent(f"citizen{n}", 10)) for n in range(3)] == [1, 1, 1]
+    assert [n for n in range(50) if await store.recent(f"flood{n}", 10)] == [46, 47, 48, 49]
+
+
+async def test_memory_store_at_its_global_cap_evicts_from_the_client_holding_most() -> None:
+    store = MemoryHistoryStore(max_sessions=6, max_sessions_per_client=5)
+    await store.accept("citizen", entry(1), owner="home")
+    for n in range(5):
+        await store.accept(f"a{n}", entry(n), owner="busy")
+    await store.accept("late", entry(9), owner="office")  # 7 sessions > 6: one of "busy" goes
+    assert await store.recent("citizen", 10) and await store.recent("late", 10)
+    assert await store.recent("a0", 10) == [] and await store.recent("a4", 10)
+
+
+async def test_sqlite_store_survives_a_restart_and_expires_idle_sessions(tmp_path: Path) -> None:
+    first_db = StateDb(tmp_path / "state.db")
+    first = SqliteHistoryStore(first_db, ttl_seconds=60)
+    await first.accept("s1", entry(1, text="ขอแบบฟอร์มทะเบียนบ้าน"), owner="home")
+    await first.add_answer("s1", "m1", [answer(2, "m1", "นี่ค่ะ")])
+    await first_db.close()
+    db = StateDb(tmp_path / "state.db")
+    second = SqliteHistoryStore(db, ttl_seconds=60)
+    assert [e["text"] for e in await second.recent("s1", 10)] == ["ขอแบบฟอร์มทะเบียนบ้าน", "นี่ค่ะ"]
+    assert await second.accept("s1", entry(1)) is False  # the resend is still recognised
+    short = SqliteHistoryStore(db, ttl_seconds=0.05)
+    await asyncio.sleep(0.1)
+    assert await short.recent("s1", 10) == [] and await short.answers_to("s1", "m1") == []
+    assert await short.accept("s1", entry(1)) is True  # an expired session starts afresh
+    assert len(await short.recent("s1", 10)) == 1
+    await db.close()
+
+
+async def test_sqlite_store_caps_transcripts_per_client_only(tmp_path: Path) -> None:
+    db = StateDb(tmp_path / "state.db")
+    store = SqliteHistoryStore(db, max_sessions_per_client=3)
+    await store.accept("citizen", entry(1, text="ลงทะเบียนคนพิการ"), owner="home")
+    for n in range(20):
+        await store.accept(f"flood{n}", entry(n), owner="flooder")
+        await asyncio.sleep(0.001)  # distinct idle times
+    assert await store.sessions_of("flooder") == 3 and await store.sessions_of("home") == 1
+    assert [n for n in range(20) if await store.recent(f"flood{n}", 10)] == [17, 18, 19]
+    assert (await store.recent("citizen", 10))[0]["text"] == "ลงทะเบียนคนพิการ"
+    await db.close()
