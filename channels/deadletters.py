@@ -1,8 +1,9 @@
 """`python -m channels.deadletters [--count N]`: what failed for good, for operators.
 
-Reads the dead-letter stream of the gateway configured by the environment (REDIS_URL and
-GATEWAY_REDIS_PREFIX) and prints one JSON line per event: when, which channel and event, a hashed
-sender and the error. Message text and platform ids are left out (personal data).
+Reads the dead letters of the gateway configured by the environment — the Redis stream (REDIS_URL,
+GATEWAY_REDIS_PREFIX) or the SQLite state file of the default (GATEWAY_STATE_DIR) — and prints one
+JSON line per event: when, which channel and event, a hashed sender and the error. Message text and
+platform ids are left out (personal data).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import time
 
 from channels.queue import DeadLetter, RedisStreamQueue
 from channels.settings import Settings
+from channels.sqlite_queue import SqliteQueue
+from channels.state_db import StateDb
 from privacy import log_id
 
 
@@ -31,6 +34,12 @@ def summary(letter: DeadLetter) -> dict[str, object]:
 
 
 async def list_dead_letters(settings: Settings, count: int) -> list[dict[str, object]]:
+    if settings.backend_name == "sqlite":
+        db = StateDb.in_dir(settings.state_dir)
+        try:
+            return [summary(letter) for letter in await SqliteQueue(db).dead_letters(count)]
+        finally:
+            await db.close()
     import redis.asyncio as aioredis
 
     client = aioredis.from_url(settings.redis_url)
@@ -48,11 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=50)
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    if not settings.redis_url:
-        print(
-            "no REDIS_URL: the in-process queue keeps dead letters in memory only (see /readyz)",
-            file=sys.stderr,
-        )
+    if settings.backend_name == "memory":
+        print("GATEWAY_BACKEND=memory keeps dead letters in the process only", file=sys.stderr)
         return 2
     for row in asyncio.run(list_dead_letters(settings, args.count)):
         print(json.dumps(row, ensure_ascii=False))

@@ -176,13 +176,14 @@ async def test_sub_apps_are_mounted_and_share_the_gateway_resources(base_setting
     assert resp.status == 200 and await resp.json() == {"shared_session": True, "port": 8080}
 
 
+@pytest.mark.parametrize("backend", ["redis", "sqlite"])
 async def test_dead_letters_cli_lists_failures_without_personal_data(
-    make_gateway, fake_rasa, monkeypatch, capsys, redis_prefix
+    make_gateway, fake_rasa, monkeypatch, capsys, redis_prefix, tmp_path, backend: str
 ) -> None:
     from channels import deadletters
 
-    fake_rasa.status = 400  # Rasa rejects this event every time: it ends in the dead-letter stream
-    client = await make_gateway(max_attempts=2)
+    fake_rasa.status = 400  # Rasa rejects this event every time: it ends in the dead letters
+    client = await make_gateway(max_attempts=2, **({"redis_url": ""} if backend == "sqlite" else {}))
     body = body_of(text_event("ข้อความลับของประชาชน"))
     await client.post("/webhooks/line", data=body, headers=signed_headers(body, LINE_SECRET))
     letters: list = []
@@ -192,9 +193,11 @@ async def test_dead_letters_cli_lists_failures_without_personal_data(
             break
         await asyncio.sleep(0.05)
     assert letters
-    monkeypatch.setenv("REDIS_URL", REDIS_URL)
-    monkeypatch.setenv("GATEWAY_REDIS_PREFIX", redis_prefix)
-    rows = await deadletters.list_dead_letters(deadletters.Settings.from_env(), 10)
+    if backend == "redis":
+        env = {"REDIS_URL": REDIS_URL, "GATEWAY_REDIS_PREFIX": redis_prefix}
+    else:
+        env = {"GATEWAY_STATE_DIR": str(tmp_path)}  # the running gateway's state file
+    rows = await deadletters.list_dead_letters(deadletters.Settings.from_env(env), 10)
     assert rows[0]["channel"] == "line" and "rejected" in str(rows[0]["error"])
     assert "ข้อความลับ" not in str(rows) and "U1234567890" not in str(rows)
 
