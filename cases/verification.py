@@ -101,13 +101,23 @@ def _budgets(reference: str, asker_hash: str) -> tuple[tuple[Budget, str, LockRe
     )
 
 
+# When several budgets are spent, the citizen is told about the widest: a case closed for the day
+# (contact the agency) says more than "try again in a few minutes".
+_REPORTED_FIRST: tuple[LockReason, ...] = ("case", "asker", "asker_case")
+
+
+def _widest(locks: list[Lock]) -> Lock | None:
+    return min(locks, key=lambda lock: _REPORTED_FIRST.index(lock.reason), default=None)
+
+
 def lock_of(session: Session, reference: str, asker_hash: str, now: dt.datetime) -> Lock | None:
     """Why this asker may not try digits on this reference now (and until when), or None."""
+    locks = []
     for budget, subject, reason in _budgets(reference, asker_hash):
         standing = peek(session, budget, subject, now)
         if standing.left == 0:
-            return Lock(reason, standing.ends_at)
-    return None
+            locks.append(Lock(reason, standing.ends_at))
+    return _widest(locks)
 
 
 def check_last4(
@@ -137,10 +147,10 @@ def check_last4(
         session.flush()
         return VerificationResult("ok", MAX_FAILURES)
     session.flush()
-    _, _, reason, tightest = min(spent, key=lambda item: item[3].left)
-    if tightest.left == 0:
-        return VerificationResult("locked", 0, Lock(reason, tightest.ends_at))
-    return VerificationResult("wrong", tightest.left)
+    lock = _widest([Lock(reason, standing.ends_at) for _, _, reason, standing in spent if standing.left == 0])
+    if lock is not None:
+        return VerificationResult("locked", 0, lock)
+    return VerificationResult("wrong", min(standing.left for *_, standing in spent))
 
 
 def _refund_all(
