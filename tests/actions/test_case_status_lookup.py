@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.case_runtime import CaseRuntime
-from actions.case_status import ActionSubmitCaseStatus, CaseLookup, ValidateCaseStatusForm
+from actions.case_status import ActionAskCaseId, ActionSubmitCaseStatus, CaseLookup, ValidateCaseStatusForm
 from actions.form_ask import AskSlotAction
 from actions.subscriptions import (
     ActionSubmitSubscribe,
@@ -297,6 +297,8 @@ class Chat:
             await self._run(submit(self.lookup), after)
         elif next_slot == "subscribe_consent":
             await self._run(AskSlotAction("subscribe_consent", values=consent_values), after)
+        elif next_slot == "case_id":
+            await self._run(ActionAskCaseId(self.lookup), after)
         else:
             await self._run(AskSlotAction(next_slot), after)
         return said + self.messages
@@ -596,3 +598,57 @@ async def test_leaving_intents_are_left_to_the_rules(lookup, cases, intent):
         assert [e for e in events if e["name"] not in ("requested_slot",) and e["value"] is not None] == []
         assert not [e for e in events if e["name"] in ("subscribe_consent", "phone_last4")]
         assert chat.messages == []
+
+
+RUDE = "มึงตอบช้า… เรื่องที่กูร้องเรียนไปไม่เห็นมีใครมาทำ"
+
+
+async def test_forgot_the_number_lists_the_accounts_own_cases(lookup, cases, runtime):
+    owner = Chat(lookup, LINE_OWNER, "line")
+    said = await owner.say("จำเลขไม่ได้แล้ว", intent="check_case_status")
+    assert owner.active_loop is None and "เรื่องที่ยื่นจากบัญชี LINE นี้" in texts(said)
+    assert cases["A"] in texts(said) and cases["D"] in texts(said)
+    assert cases["B"] not in texts(said) and cases["C"] not in texts(said)
+    # On SMS: the cases filed from that number, the number itself masked.
+    texted = Chat(lookup, SMS_SENDER, "sms", sealed=runtime.personal_data.seal(SMS_NUMBER))
+    [message] = await texted.say("ลืมเลขที่เรื่องค่ะ", intent="check_case_status")
+    assert message["text"].startswith(f"เรื่องของเบอร์นี้: {cases['B']} ได้รับเรื่องแล้ว")
+    assert "4321" not in message["text"] and "0897654321" not in message["text"]
+    assert len(smsutil.split(message["text"]).parts) <= 2
+    # Web chat: the case filed from this very chat.
+    web = Chat(lookup, "web:owner-c", "web")
+    assert cases["C"] in texts(await web.say("จำเลขไม่ได้", intent="check_case_status"))
+
+
+async def test_forgot_the_number_on_an_account_with_no_cases_says_where_to_find_it(lookup, cases):
+    chat = Chat(lookup, "web:nobody", "web")
+    said = await chat.say("จำเลขไม่ได้แล้ว", intent="check_case_status")
+    assert "ไม่พบเรื่องที่ยื่นจากแชตนี้" in texts(said) and "ข้อความยืนยัน" in texts(said)
+    assert "1111" in texts(said) and chat.slots["requested_slot"] == "case_id"
+    # Asked for the number and saying so again: the same help, never "this is not a reference".
+    again = await chat.say("ลืมเลขค่ะ")
+    assert "ข้อความยืนยัน" in texts(again) and "ไม่ใช่เลขที่เรื่อง" not in texts(again)
+    # And when the number is found, it is answered as usual (here: the digits are asked).
+    await chat.say(cases["A"], case_id=cases["A"])
+    assert chat.slots["requested_slot"] == "phone_last4"
+
+
+async def test_an_upset_citizen_gets_an_apology_and_their_own_cases_never_their_words(lookup, cases):
+    chat = Chat(lookup, LINE_OWNER, "line")
+    said = await chat.say(RUDE, intent="check_case_status")
+    assert said[0]["text"].startswith("ขออภัยที่ทำให้รอนาน")
+    assert "กำลังดำเนินการ" in texts(said) and cases["A"] in texts(said)
+    for word in ("มึง", "กู", "ตอบช้า", "ไม่เห็นมีใคร"):
+        assert word not in texts(said)
+    assert not [p for p in payloads(said) if "file_complaint" in p]  # no new complaint offered
+    # With the reference in the message: the apology, then that case's status.
+    named = Chat(lookup, LINE_OWNER, "line")
+    said = await named.say(f"{cases['A']} มึงช้ามาก", intent="check_case_status", case_id=cases["A"])
+    assert said[0]["text"].startswith("ขออภัย") and said[1]["text"].startswith(f"เรื่อง {cases['A']}: ")
+
+
+async def test_an_upset_citizen_with_no_cases_here_gets_an_apology_and_the_question(lookup, cases):
+    chat = Chat(lookup, "web:nobody", "web")
+    said = await chat.say(RUDE, intent="check_case_status")
+    assert said[0]["text"].startswith("ขออภัยที่ทำให้รอนาน") and "ขอเลขที่เรื่อง" in said[1]["text"]
+    assert chat.slots["requested_slot"] == "case_id" and "มึง" not in texts(said)
