@@ -706,6 +706,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("ข้อมูลของบริการนี้ไม่ได้ระบุเรื่องนี้ไว้ค่ะ สอบถาม{agency}โดยตรงจะได้คำตอบที่แน่นอนค่ะ"),
         "sms": Reply("ข้อมูลไม่ได้ระบุเรื่องนี้ค่ะ ถาม{agency}โดยตรง"),
     },
+    "answer_not_stated_call": {
+        "default": Reply("ข้อมูลของบริการนี้ไม่ได้ระบุเรื่องนี้ไว้ค่ะ สอบถาม{agency} โทร {hotline} จะได้คำตอบที่แน่นอนค่ะ"),
+        "sms": Reply("ข้อมูลไม่ได้ระบุเรื่องนี้ค่ะ ถาม{agency} โทร {hotline}"),
+    },
+    "answer_advised": {"default": Reply("ไม่บังคับค่ะ แต่แนะนำ:")},
+    "answer_online_partly": {"default": Reply("ไม่ได้ทั้งหมดค่ะ บางขั้นตอนยังต้องไปด้วยตนเอง")},
+    "answer_free_when": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ กรณี{case}")},
     "answer_yes_can": {"default": Reply("ได้ค่ะ")},
     "answer_no_cannot": {"default": Reply("ไม่ได้ค่ะ")},
     "answer_yes_must": {"default": Reply("ต้องค่ะ")},

@@ -170,7 +170,8 @@ class ActionAnswerService(Action):
                 return compose_english(
                     decision.record, decision.aspect, channel, self._resolver.agency_contact(decision.record)
                 )
-            return compose_answer(decision.record, decision.aspect, channel, text, decision.passage)
+            contact = self._resolver.agency_contact(decision.record)
+            return compose_answer(decision.record, decision.aspect, channel, text, decision.passage, contact)
         if kind == "life_event":
             return life_event_checklist(decision, channel)
         if kind == "twins":

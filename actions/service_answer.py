@@ -52,6 +52,7 @@ _POLARITY = (
     ("ได้", "answer_yes_can"),
     ("ใช่", "answer_yes"),
 )
+MIN_YES_NO_PART = 5  # characters of a part that ends in a yes/no particle ("เสียเงินไหม")
 _LATE_WORDS = ("ปรับ", "ล่าช้า", "เงินเพิ่ม", "เกินกำหนด")
 _FREE_WORDS = ("ไม่เสีย", "ฟรี", "ไม่มีค่า", "ยกเว้นค่าธรรมเนียม")
 _ENDINGS = ("ค่ะ", "คะ", "ครับ", ".", "!", "?", ")")
@@ -65,11 +66,21 @@ def is_english(text: str) -> bool:
     return latin / len(letters) > 0.7
 
 
-def is_yes_no(text: str) -> bool:
-    folded = "".join(normalize_text(text or "").lower().split())
+def _ends_yes_no(piece: str) -> bool:
+    folded = "".join(normalize_text(piece or "").lower().split())
     folded = folded.rstrip("?ๆ").removesuffix("คะ").removesuffix("ครับ").removesuffix("ค่ะ").removesuffix("คับ")
     folded = folded.removesuffix("จ้า").removesuffix("จ๊ะ").removesuffix("นะ").rstrip("?")
-    if any(folded.endswith(p) for p in _YES_NO_TH):
+    return any(folded.endswith(p) for p in _YES_NO_TH)
+
+
+def is_yes_no(text: str) -> bool:
+    """A yes/no question: its end, or the end of one of its space-separated parts ("เสียเงินไหม ถ้าไป
+    ที่อำเภอ", "ต้องกลับไปทำที่ไทยไหม หรือทำที่นี่ได้"), is a yes/no particle; or English that opens with an
+    auxiliary. A part shorter than a word ("ปะ" alone) does not count."""
+    if _ends_yes_no(text):
+        return True
+    parts = (text or "").split()
+    if len(parts) > 1 and any(len(p) >= MIN_YES_NO_PART and _ends_yes_no(p) for p in parts[:-1]):
         return True
     return bool(_YES_NO_EN.match(text or ""))
 
@@ -134,6 +145,15 @@ def _bullets(items: Sequence[str], limit: int, numbered: bool = False) -> str:
 
 
 _NO_ONLINE = ("ไม่มี", "ไม่สามารถ", "ไม่ได้", "ยังไม่มี", "ต้องไปด้วยตนเอง", "ต้องไปยื่น")
+
+
+_IN_PERSON = ("ด้วยตนเอง", "ต้องไป", "ไปแสดงตน")
+
+
+def online_partly(record: ServiceRecord) -> bool:
+    """Some steps online but the citizen still has to go in person (the online note says so)."""
+    note = "".join((record.where_to_apply.online or "").split())
+    return any(w in note for w in _IN_PERSON)
 
 
 def online_available(record: ServiceRecord) -> bool:
@@ -258,10 +278,11 @@ def faq_first_line(answer: str, channel: str, question: str = "") -> str:
 # What a yes/no question asks about, read from its modal word: must (ต้อง), can (ได้), have (มี).
 # Each verdict: (negative words, positive words) looked for in the supporting sentence.
 _VERDICT_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {
-    "must": (("ไม่ต้อง", "ไม่จำเป็น"), ("ต้อง", "จำเป็น"), "answer_no_need", "answer_yes_must"),
+    "must": (("ไม่ต้อง", "ไม่จำเป็น", "ไม่บังคับ"), ("ต้อง", "จำเป็น"), "answer_no_need", "answer_yes_must"),
     "can": (("ไม่ได้", "ไม่สามารถ", "ไม่รับ"), ("ได้", "สามารถ"), "answer_no_cannot", "answer_yes_can"),
     "have": (("ไม่มี",), ("มี",), "answer_no_have", "answer_yes_have"),
 }
+_SHOULD = "ควร"
 # "ได้รับ", "ต้องการ", "มีผล": the modal's letters starting a longer word are not the modal.
 _NOT_MODAL = ("ได้รับ", "ได้แก่", "ต้องการ", "มีผล", "มีนา")
 
@@ -321,6 +342,13 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
             return yes_key
     if procedure and modal == "can" and not any(w in sentence for w in negative):
         return yes_key
+    # "ต้องจองคิวก่อนไหม" - "ควรจองคิวล่วงหน้า …": advised, not required
+    if (
+        modal == "must"
+        and _SHOULD in "".join(sentence.split())
+        and not _has_word("".join(sentence.split()), "ต้อง")
+    ):
+        return "answer_advised"
     return None
 
 
@@ -446,6 +474,8 @@ def clause_answer(record: ServiceRecord, text: str, channel: str) -> str | None:
 def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, channel: str) -> str | None:
     """ได้ค่ะ / ไม่ได้ค่ะ … when a field answers a yes/no question; None when the record does not say."""
     if aspect == "online":
+        if online_available(record) and online_partly(record):  # "จองคิวออนไลน์ได้ แต่ต้องไปยื่นด้วยตนเอง"
+            return say("answer_online_partly", channel)
         return say("answer_yes_can" if online_available(record) else "answer_no_cannot", channel)
     if aspect == "fee":
         if benefits_of(record) and not record.fees:
@@ -457,9 +487,16 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         main = [
             f for f in record.fees if not any(w in f.label + f.amount for w in _LATE_WORDS)
         ] or record.fees
-        free = all(any(w in f.amount or w in f.label for w in _FREE_WORDS) for f in main)
-        return say("answer_free" if free else "answer_has_fee", channel)
-    if aspect in ("documents", None):
+        free = [any(w in f.amount or w in f.label for w in _FREE_WORDS) for f in main]
+        if all(free):
+            return say("answer_free", channel)
+        if any(free):  # "ในสำนักทะเบียน: ไม่มีค่าธรรมเนียม; นอกสำนักทะเบียน: 200 บาท"
+            case = next(f.label for f, is_free in zip(main, free, strict=True) if is_free)
+            return say("answer_free_when", channel, case=case)
+        return say("answer_has_fee", channel)
+    modal = question_modal(text)
+    # "ต้องใช้สูติบัตรไหม": a listed document answers a must/have question, never "can I get …?"
+    if aspect in ("documents", None) and modal in ("must", "have", None):
         document = _document_named(record.documents, text)
         if document:
             return say("answer_document_listed", channel, document=document)
@@ -537,12 +574,35 @@ def deadline_line(record: ServiceRecord, question: str) -> str | None:
     return None
 
 
+_CONFIRM = re.compile(r"(ใช่|จริง)(ไหม|มั้ย|มั๊ย|ป่ะ|ปะ|หรือเปล่า|รึเปล่า|หรือไม่|ไหมคะ|มั้ยคะ)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def confirmed(question: str, line: str, channel: str) -> str:
+    """A first line answering "… ใช่ไหม" with figures: ใช่ค่ะ when every figure the citizen said is in it,
+    ไม่ใช่ค่ะ when none is; unchanged without figures or when it already starts with a verdict."""
+    folded = "".join(normalize_text(question).split())
+    if not _CONFIRM.search(folded):
+        return line
+    said = set(_NUMBER.findall(folded))
+    found = set(_NUMBER.findall(normalize_text(line)))
+    if not said or not found or any(line.startswith(say(k, channel)) for k, _ in _VERDICT_KEYS):
+        return line
+    if said <= found:
+        return say("answer_yes", channel) + " " + line
+    return say("answer_no", channel) + " " + line if not said & found else line
+
+
+_VERDICT_KEYS = (("answer_yes", ""), ("answer_no", ""), ("answer_yes_must", ""), ("answer_no_need", ""))
+
+
 def compose_answer(
     record: ServiceRecord,
     aspect: str | None,
     channel: str,
     question: str = "",
     passage: Passage | None = None,
+    contact: Any = None,
 ) -> tuple[str, list[Button]]:
     """Title, the direct answer (FAQ, yes/no or the asked field), details, and the verification footer."""
     yes_no = is_yes_no(question)
@@ -565,8 +625,10 @@ def compose_answer(
             key = verdict(question, sentence, procedure=True)
             first = (say(key, channel) + " " if key else "") + polite(sentence)
             lines.append(first)
-        elif aspect in (None, "documents"):
-            lines.append(say("answer_not_stated", channel, agency=record.agency))
+        elif aspect in (None, "documents"):  # the record is silent: say so, with whom to ask
+            hotline = str(getattr(contact, "hotline", "") or "")
+            key = "answer_not_stated_call" if hotline else "answer_not_stated"
+            lines.append(say(key, channel, agency=record.agency, hotline=hotline))
         if first is not None and aspect == "fee" and is_fine_question(question):
             lines.append(_bullets(late_fees(record), LIST_LIMIT.get(channel, LIST_LIMIT["default"])))
         elif first is not None and aspect is None:
@@ -577,6 +639,8 @@ def compose_answer(
     else:
         lines.append(aspect_text(record, aspect, channel))
     body = [line for line in lines[1:] if line]
+    if body and question:  # "ต้องแจ้งภายใน 15 วันใช่มั้ย": ใช่ค่ะ when the answer has the citizen's figures
+        body[0] = confirmed(question, body[0], channel)
     if aspect is None and len(body) == 1 and lines[1] == aspect_text(record, None, channel):
         text = "\n".join([record.title_th, *body])  # an overview: the service's name is the heading
     else:  # answer first: the service's name goes last, above the footer

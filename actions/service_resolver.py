@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.service_answer import Passage, faq_aspect, is_english, is_yes_no
+from actions.service_answer import Passage, faq_aspect, is_english, is_yes_no, short_name
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord
@@ -35,6 +35,8 @@ CUE_SCORE = 0.8  # knowledge.life_events: 1.0 / 0.8 for a situation cue, <= 0.6 
 LIST_ASPECTS = ("documents", "place", "online")
 STRONG_FAQ = 0.7
 NAME_MIN_CHARS = 5  # a service name shorter than this ("ภาษี") names nothing on its own
+MENTION_MIN_CHARS = 4  # a shorter word of a title ("พ่อ", "ลูก") names no service on its own
+_DONE_MARK = "เพิ่ง"  # a service named right after it was done already ("เพิ่งจดทะเบียนแต่งงาน")
 
 _ENGLISH_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("online", ("online", "internet", "app ", "apps", "website")),
@@ -287,8 +289,18 @@ class ServiceResolver:
 
         result = index.search(typed, top=NEAREST_COUNT)
         named = self._named_service(index, typed, result)
+        # a confident search on generic words ("พ่อไม่ว่าง แม่พาไปคนเดียวได้ไหม") does not leave the
+        # current service; the message has to name the other one
+        if (
+            previous is not None
+            and named not in (None, previous.id)
+            and not self._mentions(typed, records[str(named)], previous)
+        ):
+            named = None
         if previous is not None and (named is None or named == previous.id):
             named = self._named_other(typed, result, previous, records) or named
+        if previous is None and named is None:  # "จะต่อบัตรประชาชนค่ะ": a near-twin's own cue names it
+            named = self._named_by_cue(typed, result, records)
 
         # 1. The current service stays unless another one is named.
         if previous is not None and (named is None or named == previous.id):
@@ -314,7 +326,8 @@ class ServiceResolver:
             own_words = [w for w in residual_words(typed) if len(w) >= 3]
             in_its_words = bool(own_words) and all(_covers(previous, w) for w in own_words)
             # "ขาดต่อมา 4 ปีแล้วทำไงดี" after vehicle tax: the service's own vocabulary, nothing else named
-            if (looks_like_follow_up(typed, aspect) or in_its_words) and not foreign:
+            # "เราไปทำแทนลูกได้มั้ย": a question that names no other service is about this one
+            if (looks_like_follow_up(typed, aspect) or in_its_words or is_question(typed)) and not foreign:
                 return Decision("answer", previous, aspect, english=english, why="follow-up")
 
         # 2. A follow-up right after a life event's checklist ("ใช้เอกสารอะไรบ้าง"): about one of its
@@ -374,12 +387,19 @@ class ServiceResolver:
         ):
             return Decision("not_covered", referral=referral, english=english, why="referral")
 
-        # 5. A service named clearly.
+        # 5. A service named clearly; told inside a life event's story ("ลูกเพิ่งคลอดค่ะ จะแจ้งเกิดต้องใช้
+        #    อะไรบ้าง"), the event is kept for "แล้วต้องทำอะไรต่อ".
         if named is not None:
             record = records[named]
             passage = self._passage(index, record.id, typed)
             aspect = aspect or _aspect_of_field(passage)
-            return Decision("answer", record, aspect, passage, english=english, why=result.reason)
+            steps = [
+                getattr(s, "service_id", "") for s in getattr(getattr(match, "event", None), "steps", ())
+            ]
+            event = match.event if match is not None and named in steps else None
+            return Decision(
+                "answer", record, aspect, passage, event=event, english=english, why=result.reason
+            )
 
         # 6. Unsure, but the citizen is going through a life event's checklist and the best match is
         #    one of its steps ("ต้องแจ้งตายภายในกี่วัน" after "แม่เพิ่งเสีย"): that step.
@@ -467,14 +487,19 @@ class ServiceResolver:
     def _name_in_text(typed: str, candidates: list[ServiceRecord]) -> ServiceRecord | None:
         """The candidate whose own name (short label, title, a synonym) the question contains."""
         squashed = _squash(typed)
-        best: tuple[int, ServiceRecord] | None = None
+        best: tuple[bool, int, ServiceRecord] | None = None
         for record in candidates:
             names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
             for name in names:
                 key = _squash(name)
-                if len(key) >= NAME_MIN_CHARS and key in squashed and (best is None or len(key) > best[0]):
-                    best = (len(key), record)
-        return best[1] if best else None
+                at = squashed.find(key)
+                if len(key) < NAME_MIN_CHARS or at < 0:
+                    continue
+                # "เพิ่งจดทะเบียนแต่งงาน อยากเปลี่ยนนามสกุล": what was just done is not what is asked
+                asked = not squashed[max(0, at - len(_DONE_MARK)) : at].endswith(_DONE_MARK)
+                if best is None or (asked, len(key)) > (best[0], best[1]):
+                    best = (asked, len(key), record)
+        return best[2] if best else None
 
     @staticmethod
     def _named_other(
@@ -486,13 +511,51 @@ class ServiceResolver:
         a birth registration) are picked the same way."""
         groups = [twins_module.group_of(previous.id)]
         found = [t for t in getattr(result, "twins", ()) or () if t in records]
-        groups.append(twins_module.ask(found) if len(found) >= 2 else None)
+        # a yes/no question on the current service ("ลูกอายุ7ขวบแล้ว ยังได้อยู่ไหม" about the child grant)
+        # is about its rules, not a cue for another group's member (the first ID card at 7)
+        if not is_yes_no(typed):
+            groups.append(twins_module.ask(found) if len(found) >= 2 else None)
         for group in groups:
             if group is None:
                 continue
             others = [m for m in twins_module.default().matching(typed, group) if m != previous.id]
             if len(others) == 1 and others[0] in records:
                 return others[0]
+        return None
+
+    @staticmethod
+    def _mentions(typed: str, record: ServiceRecord, current: ServiceRecord) -> bool:
+        """Whether a message names `record` rather than only sharing the search's generic words: its own
+        name or a synonym, its near-twin cue when the current service is its twin, or a word of its title
+        or label the current service's do not have ("แล้วบัตรประชาชนหายล่ะ" after the passport)."""
+        if ServiceResolver._name_in_text(typed, [record]) is not None:
+            return True
+        group = twins_module.group_of(record.id)
+        if (
+            group is not None
+            and current.id in group.service_ids
+            and record.id in twins_module.default().matching(typed, group)
+        ):
+            return True
+        own, theirs = (_squash(" ".join([r.title_th, r.label_th, short_name(r)])) for r in (record, current))
+        words = [_squash(w) for w in residual_words(typed) if len(w) >= MENTION_MIN_CHARS]
+        return any(w in own and w not in theirs for w in words)
+
+    @staticmethod
+    def _named_by_cue(typed: str, result: Any, records: dict[str, ServiceRecord]) -> str | None:
+        """With no current service: the near-twin among the search's hits whose cue alone the message has
+        ("จะต่อบัตรประชาชน" -> the renewal, "ผู้เช่าย้ายออกไปแล้ว" -> moving out)."""
+        ids = [str(h.id) for h in getattr(result, "hits", ())[:NEAREST_COUNT]]
+        ids += [str(t) for t in getattr(result, "twins", ()) or ()]
+        seen: set[str] = set()
+        for sid in ids:
+            group = twins_module.group_of(sid)
+            if group is None or group.id in seen:
+                continue
+            seen.add(group.id)
+            picked = twins_module.resolve(typed, group)
+            if picked in records:
+                return picked
         return None
 
     def _named_service(self, index: Any, typed: str, result: Any) -> str | None:

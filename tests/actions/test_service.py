@@ -473,3 +473,44 @@ async def test_an_english_follow_up_read_as_yes_keeps_the_service_in_english(
     assert after["service_id"] == "driving_license_renew" and after["service_aspect"] == "place"
     letters = [c for c in messages[0]["text"] if c.isalpha()]
     assert sum(c.isascii() for c in letters) / len(letters) > 0.6
+
+
+# -- which service a follow-up is about (actions/service_resolver.py), session 4 ----------------------------
+async def test_a_confident_search_on_generic_words_does_not_leave_the_current_service(
+    action: ActionAnswerService,
+) -> None:
+    _, slots = await ask(action, tracker("ลูกจะทำพาสปอร์ต"))
+    _, slots = await ask(action, tracker("พ่อไม่ว่าง แม่พาไปคนเดียวได้ไหม", slots=slots))
+    assert slots["service_id"] == "passport_new"
+    _, slots = await ask(action, tracker("แล้วบัตรประชาชนหายล่ะ", slots=slots))  # named: switches
+    assert slots["service_id"] == "id_card_lost"
+
+
+async def test_a_question_naming_no_other_service_stays_instead_of_asking_between_twins(
+    action: ActionAnswerService,
+) -> None:
+    _, slots = await ask(action, tracker("ลูกอายุ 7 ขวบ จะทำบัตรประชาชนครั้งแรก"))
+    _, slots = await ask(action, tracker("เราไปทำแทนลูกได้มั้ย ไม่ต้องพาลูกไป", slots=slots))
+    assert slots["service_id"] == "id_card_new"
+    _, slots = await ask(action, tracker("เงินอุดหนุนเด็กแรกเกิดได้เดือนละเท่าไหร่"))
+    _, slots = await ask(action, tracker("ลูกอายุ7ขวบแล้ว ยังได้อยู่ไหม", slots=slots))
+    assert slots["service_id"] == "child_support_grant"  # not the first ID card at 7
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("จะต่อบัตรประชาชนค่ะ", "id_card_renew"),
+        ("ผู้เช่าย้ายออกไปนานแล้ว แต่ชื่อยังอยู่ในทะเบียนบ้านเรา", "house_registration_move_out"),
+    ],
+)
+async def test_a_near_twins_own_cue_names_it(action: ActionAnswerService, text: str, service: str) -> None:
+    _, slots = await ask(action, tracker(text))
+    assert slots["service_id"] == service
+
+
+async def test_a_story_naming_a_step_answers_it_and_keeps_the_event(action: ActionAnswerService) -> None:
+    _, slots = await ask(action, tracker("ลูกเพิ่งคลอดค่ะ จะแจ้งเกิดต้องใช้เอกสารอะไรบ้าง"))
+    assert slots["service_id"] == "birth_registration" and slots["life_event"] == "birth"
+    _, slots = await ask(action, tracker("เพิ่งจดทะเบียนแต่งงานค่ะ อยากเปลี่ยนนามสกุลตามสามี ทำยังไง"))
+    assert slots["service_id"] == "name_change"  # what was just done is not what is asked

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from actions.replies import reply_for
 from actions.service_answer import (
     Passage,
     aspect_buttons,
@@ -14,6 +15,7 @@ from actions.service_answer import (
     is_english,
     is_yes_no,
 )
+from knowledge.agencies import Agency
 from knowledge.record import Fee, ServiceRecord, WhereToApply
 
 
@@ -115,3 +117,55 @@ def test_place_yes_no_from_the_office_list_but_not_from_generic_office_words() -
     own = record(where_to_apply=WhereToApply(offices=("สำนักทะเบียนอำเภอที่ผู้ขอมีชื่อในทะเบียนบ้าน",)))
     unsure, _ = compose_answer(own, "place", "line", "อำเภอไหนก็ได้ไหม")
     assert not unsure.startswith("ได้ค่ะ")
+
+
+# -- session 4 (B2): first lines for questions the record answers only in part ----------------------------
+@pytest.mark.parametrize("text", ["เสียเงินไหม ถ้าไปที่อำเภอ", "ต้องบินกลับไปทำที่ไทยไหม หรือทำที่นี่ได้"])
+def test_a_yes_no_particle_inside_the_message_still_makes_a_yes_no_question(text: str) -> None:
+    assert is_yes_no(text)
+
+
+def test_partly_online_is_not_a_plain_yes() -> None:
+    partly = record(
+        where_to_apply=WhereToApply(
+            offices=("สำนักงานหนังสือเดินทาง",),
+            online="จองคิวล่วงหน้าทางเว็บไซต์ แต่ต้องไปยื่นและถ่ายรูปด้วยตนเอง",
+            e_service_url="https://www.passport.in.th",
+        )
+    )
+    text, _ = compose_answer(partly, "online", "line", "ทำออนไลน์ทั้งหมดได้ไหม")
+    assert text.splitlines()[0] == reply_for("answer_online_partly", "line").text
+    assert "ด้วยตนเอง" in text
+
+
+def test_advised_is_answered_as_not_required() -> None:
+    line = faq_first_line("ควรจองคิวออนไลน์ล่วงหน้า บางสำนักงานรับ walk-in จำนวนจำกัด", "line", "ต้องจองคิวก่อนไหม")
+    assert line.startswith(reply_for("answer_advised", "line").text + " ควรจองคิว")
+
+
+def test_free_in_one_case_says_so_first() -> None:
+    mixed = record(fees=(Fee("จดทะเบียนในสำนักทะเบียน", "ไม่มีค่าธรรมเนียม"), Fee("จดนอกสำนักทะเบียน", "200 บาท")))
+    text, _ = compose_answer(mixed, "fee", "line", "เสียเงินไหม ถ้าไปที่อำเภอ")
+    assert text.splitlines()[0] == "ไม่เสียค่าธรรมเนียมค่ะ กรณีจดทะเบียนในสำนักทะเบียน"
+    assert "200 บาท" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [("ต้องทำบัตรใหม่ภายใน 60 วันใช่มั้ย", "ใช่ค่ะ"), ("ต้องทำบัตรใหม่ภายใน 30 วันใช่ไหม", "ไม่ใช่ค่ะ")],
+)
+def test_a_figure_to_confirm_gets_yes_or_no_first(question: str, first: str) -> None:
+    text, _ = compose_answer(record(), None, "line", question)
+    assert text.splitlines()[0].startswith(first) and "60 วัน" in text.splitlines()[0]
+
+
+def test_a_silent_record_says_so_with_the_agencys_hotline() -> None:
+    contact = Agency(id="dopa", name_th="กรมการปกครอง", name_en="DOPA", hotline="1548", website="")
+    text, _ = compose_answer(record(), None, "line", "ต้องพาพ่อแม่ไปด้วยไหม", contact=contact)
+    assert text.splitlines()[0].startswith("ข้อมูลของบริการนี้ไม่ได้ระบุเรื่องนี้ไว้ค่ะ") and "โทร 1548" in text
+
+
+def test_can_i_get_it_is_not_answered_with_a_listed_document() -> None:
+    grant = record(documents=("สมุดบัญชีเงินฝากของผู้ยื่น",), fees=())
+    text, _ = compose_answer(grant, None, "line", "เงินเด็กแรกเกิดได้ไหม")
+    assert "รายการเอกสารระบุ" not in text
