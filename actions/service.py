@@ -95,7 +95,8 @@ class ActionAnswerService(Action):
         current = tracker.get_slot("service_id")
         if should_resolve(intent, text):
             decision = await asyncio.to_thread(self.decide, tracker, text)
-            if accepts(decision.kind, intent, text, current, decision.service_id):
+            specific = bool(decision.aspect or decision.passage)
+            if accepts(decision.kind, intent, text, current, decision.service_id, specific):
                 return await self.answer(dispatcher, tracker, decision, text)
         return await self.light_reply(dispatcher, tracker, domain, intent, text)
 

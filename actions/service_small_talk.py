@@ -72,13 +72,16 @@ def should_resolve(intent: str, text: str) -> bool:
     return asks_something(text) or (intent in LOOK_WITHOUT_CUE and has_content(text))
 
 
-def accepts(kind: str, intent: str, text: str, current: str | None, answered: str | None) -> bool:
+def accepts(
+    kind: str, intent: str, text: str, current: str | None, answered: str | None, specific: bool = False
+) -> bool:
     """Whether the resolver's decision answers the message better than a light reply would.
 
     An answer, a life event's checklist, a near-twin question or a referral with an agency are taken
     when the message asks something. Without a question ("เอ้ย ไม่ใช่ หมายถึงย้ายออก") only a switch to
     another named service, a life event or a referral is; staying on the same service with an overview
-    would only repeat the last answer. An unsure search never beats a light reply."""
+    would only repeat the last answer, unless an unclear message matched a specific part of it (`specific`:
+    an aspect or an FAQ). An unsure search never beats a light reply."""
     if kind in ("unsure", "which"):
         return False
     if kind == "not_covered":
@@ -86,7 +89,10 @@ def accepts(kind: str, intent: str, text: str, current: str | None, answered: st
     if asks_something(text):
         return True
     if kind == "answer":
-        return intent in LOOK_WITHOUT_CUE and answered is not None and answered != current
+        if intent not in LOOK_WITHOUT_CUE or answered is None:
+            return False
+        # "ขาดต่อมา 4 ปีแล้ว" (unclear to the NLU) on vehicle tax: a part of the current service it found
+        return answered != current or (intent != "deny" and specific)
     return intent in LOOK_WITHOUT_CUE  # life event, twins
 
 

@@ -514,3 +514,8 @@ async def test_a_story_naming_a_step_answers_it_and_keeps_the_event(action: Acti
     assert slots["service_id"] == "birth_registration" and slots["life_event"] == "birth"
     _, slots = await ask(action, tracker("เพิ่งจดทะเบียนแต่งงานค่ะ อยากเปลี่ยนนามสกุลตามสามี ทำยังไง"))
     assert slots["service_id"] == "name_change"  # what was just done is not what is asked
+
+
+async def test_money_slang_is_a_fee_question(action: ActionAnswerService) -> None:
+    message, slots = await ask(action, tracker("เสียตังไหมคะ", slots={"service_id": "id_card_lost"}))
+    assert slots["service_aspect"] == "fee" and message["text"].startswith("มีค่าธรรมเนียมค่ะ")

@@ -169,3 +169,9 @@ def test_can_i_get_it_is_not_answered_with_a_listed_document() -> None:
     grant = record(documents=("สมุดบัญชีเงินฝากของผู้ยื่น",), fees=())
     text, _ = compose_answer(grant, None, "line", "เงินเด็กแรกเกิดได้ไหม")
     assert "รายการเอกสารระบุ" not in text
+
+
+def test_a_listed_power_of_attorney_answers_can_someone_go_instead() -> None:
+    allowance = record(documents=("บัตรประจำตัวประชาชน", "หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน"))
+    text, _ = compose_answer(allowance, None, "line", "แม่เดินไม่ไหว ให้ลูกไปลงแทนได้ไหม")
+    assert text.splitlines()[0].startswith("ได้ค่ะ") and "มอบอำนาจ" in text.splitlines()[0]
