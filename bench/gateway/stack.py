@@ -83,15 +83,29 @@ class Stack:
 
 
 def gateway_process(
-    workdir: Path, port: int, rasa_port: int, line_url: str, token: str, prefix: str, role: str = "all"
+    workdir: Path,
+    port: int,
+    rasa_port: int,
+    line_url: str,
+    token: str,
+    prefix: str,
+    role: str = "all",
+    backend: str = "redis",
 ) -> ManagedProcess:
-    """role: "all" (acknowledge and work), "front" (acknowledge only), "worker" (work only)."""
+    """role: "all" (acknowledge and work), "front" (acknowledge only), "worker" (work only).
+
+    backend: "redis" (REDIS_URL, the default of these benchmarks), or "sqlite" / "memory" for one
+    process without Redis (GATEWAY_BACKEND; sqlite is what `make run` uses), own state directory."""
+    shared = (
+        {"REDIS_URL": REDIS_URL, "GATEWAY_REDIS_PREFIX": prefix}
+        if backend == "redis"
+        else {"GATEWAY_BACKEND": backend}
+    )
     env = {
         "RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "GATEWAY_RASA_TOKEN": token,
-        "REDIS_URL": REDIS_URL,
-        "GATEWAY_REDIS_PREFIX": prefix,
-        "GATEWAY_STATE_DIR": str(workdir / "gateway-state"),
+        **shared,
+        "GATEWAY_STATE_DIR": str(workdir / f"gateway-state-{backend}-{port}"),
         "LINE_CHANNEL_SECRET": LINE_SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
         "LINE_API_BASE": line_url,
@@ -99,14 +113,19 @@ def gateway_process(
         "LOG_LEVEL": "WARNING",
         "GATEWAY_WORKER": "0" if role == "front" else "1",
     }
-    return gateway_server(workdir, port, env, role)
+    return gateway_server(workdir, port, env, role if backend == "redis" else f"{role}-{backend}")
 
 
 @asynccontextmanager
 async def running_stack(
-    workdir: Path, split: bool = True, nice_work: int = 0, validate_line: bool = True
+    workdir: Path,
+    split: bool = True,
+    nice_work: int = 0,
+    validate_line: bool = True,
+    backend: str = "redis",
 ) -> AsyncIterator[Stack]:
     """split: one gateway process acknowledges webhooks, a second one (same Redis) does the work.
+    backend: "redis", or "sqlite"/"memory" for one gateway process without Redis (split is ignored).
 
     nice_work > 0 starts Rasa, the action server and the gateway worker with that `nice` value, so
     on a machine they share, the acknowledging process is scheduled first (a deployment choice).
@@ -131,8 +150,9 @@ async def running_stack(
     )
     prefix = f"gwbench:{uuid.uuid4().hex[:8]}"
     token = rasa.env["GATEWAY_RASA_TOKEN"]
+    split = split and backend == "redis"
     gateway = gateway_process(
-        workdir, gateway_port, rasa_port, line.url, token, prefix, "front" if split else "all"
+        workdir, gateway_port, rasa_port, line.url, token, prefix, "front" if split else "all", backend
     )
     worker = (
         gateway_process(workdir, free_port(), rasa_port, line.url, token, prefix, "worker") if split else None
