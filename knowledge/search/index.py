@@ -343,7 +343,10 @@ class SearchIndex:
             for i in order[: max(1, top)]
         ]
         confident, reason = self.confidence.judge(self.signals(order[0], dense, lexical))
-        if twins:
+        if twins and all(self.foreign_topic(text, self._position[t]) for t in twins):
+            twins = ()  # "ใบขับขี่สากล": not a choice between the twins, another agency's topic
+            confident, reason = False, "the question is about another agency's topic"
+        elif twins:
             confident, reason = False, "near-twin services: ask which one"
         elif confident:
             elsewhere = self.foreign_topic(text, order[0])
