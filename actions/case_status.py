@@ -50,6 +50,7 @@ from actions.replies import (
     OWN_CASE_LINE_SMS,
     OWN_CASES_MORE,
     OWN_CASES_SHOWN,
+    OWN_CASES_SHOWN_SMS,
     PHRASES,
     REFERENCE_PROBLEMS,
     SUBSCRIBE_BUTTON_TITLE,
@@ -271,7 +272,8 @@ class CaseLookup:
     def _own_cases(self, keys: AskerKeys, channel: str | None) -> Outcome:
         with self.sessions() as session:
             cases = cases_of_asker(session, keys)
-            shown = cases[:OWN_CASES_SHOWN]
+            # SMS: two cases keep the answer within two segments; the rest are typed by number.
+            shown = cases[: OWN_CASES_SHOWN_SMS if channel == "sms" else OWN_CASES_SHOWN]
             if channel == "sms":
                 lines = [
                     OWN_CASE_LINE_SMS.format(

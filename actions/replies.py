@@ -233,6 +233,7 @@ ACCOUNT_NAMES: dict[str, str] = {
 OWN_CASE_LINE = "• {reference} {what}: {status} (ยื่น {date})"
 OWN_CASE_LINE_SMS = "{reference} {status}"
 OWN_CASES_SHOWN = 5
+OWN_CASES_SHOWN_SMS = 2
 OWN_CASES_MORE = "และอีก {count} เรื่อง พิมพ์เลขที่เรื่องเพื่อดูได้ค่ะ"
 KIND_LABELS: dict[str, str] = {"application": "คำขอ", "complaint": "เรื่องร้องเรียน"}
 # Parts of words that contain a rude word's letters but are not rude ("กู้" a loan, "ห่าง" far).

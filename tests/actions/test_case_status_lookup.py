@@ -652,3 +652,18 @@ async def test_an_upset_citizen_with_no_cases_here_gets_an_apology_and_the_quest
     said = await chat.say(RUDE, intent="check_case_status")
     assert said[0]["text"].startswith("ขออภัยที่ทำให้รอนาน") and "ขอเลขที่เรื่อง" in said[1]["text"]
     assert chat.slots["requested_slot"] == "case_id" and "มึง" not in texts(said)
+
+
+async def test_sms_lists_two_cases_within_two_segments(lookup, cases, runtime, sessions):
+    with sessions() as session, session.begin():
+        for _ in range(3):
+            create_case(
+                session,
+                "bma",
+                NewCase(kind="application", service_id="z", contacts=(NewContact("sms", phone=SMS_NUMBER),)),
+                runtime.tools,
+            )
+    texted = Chat(lookup, SMS_SENDER, "sms", sealed=runtime.personal_data.seal(SMS_NUMBER))
+    [message] = await texted.say("จำเลขไม่ได้", intent="check_case_status")
+    assert message["text"].count("ได้รับเรื่องแล้ว") == 2
+    assert len(smsutil.split(message["text"]).parts) <= 2
