@@ -316,7 +316,10 @@ def _clauses(text: str) -> list[str]:
     """Space-separated clauses, a clause opening with และ/หรือ joined to the one before it."""
     out: list[str] = []
     for part in (text or "").split():
-        if out and (part.startswith(("และ", "หรือ", "แต่")) or len(part) < MIN_CLAUSE_CHARS):
+        # "ภายใน 15 | วันนับแต่…": a figure stays with its unit
+        if out and (
+            part.startswith(("และ", "หรือ", "แต่")) or len(part) < MIN_CLAUSE_CHARS or out[-1][-1:].isdigit()
+        ):
             out[-1] += " " + part
         else:
             out.append(part)
@@ -499,7 +502,8 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
     modal = question_modal(text)
     # "ต้องใช้สูติบัตรไหม": a listed document answers a must/have question, never "can I get …?"
     if aspect in ("documents", None) and modal in ("must", "have", None):
-        document = _document_named(record.documents, text)
+        # the service's own name ("จดทะเบียน" in "ต้องจดทะเบียนอะไรไหม") is not a document asked about
+        document = _document_named(record.documents, text, _title_words(record, text))
         if document:
             return say("answer_document_listed", channel, document=document)
     if aspect in ("place", None):  # "ที่ห้างได้ไหม": an office listed for it
@@ -516,6 +520,14 @@ _GENERIC_DOC_WORDS = {"เอกสาร", "สำเนา", "ตัวจร�
 
 # "อำเภอไหนก็ได้ไหม" must not read as "yes, at the district office": these words name no particular place.
 _GENERIC_PLACE_WORDS = {"อำเภอ", "เขต", "สำนักงาน", "สำนักทะเบียน", "ที่ว่าการ", "จังหวัด", "ไหน", "ก็ได้", "ที่ไหน"}
+
+
+def _title_words(record: ServiceRecord, text: str) -> set[str]:
+    """The words of a question that are part of the service's own name."""
+    from knowledge.search.text import bm25_tokens
+
+    title = "".join(f"{record.title_th} {getattr(record, 'label_th', '') or ''}".split())
+    return {t for t in bm25_tokens(text) if len(t) >= 2 and t in title}
 
 
 def _document_named(documents: Iterable[str], text: str, generic: Iterable[str] = ()) -> str | None:
@@ -611,7 +623,11 @@ def compose_answer(
     lines: list[str] = [record.title_th]
     deadline = deadline_line(record, question) if question else None
     if deadline and (passage is None or passage.kind != "faq" or "ภายใน" not in passage.answer):
-        lines.append(deadline)
+        # "ต้องทำบัตรไหม" with a deadline in the record: it must be done, by then
+        must = (
+            yes_no and question_modal(question) == "must" and not _CONFIRM.search("".join(question.split()))
+        )
+        lines.append(say("answer_yes_must", channel) + " " + deadline if must else deadline)
         if aspect in ("fee", "documents"):
             lines.append(aspect_text(record, aspect, channel))
     elif passage is not None and passage.kind == "faq" and passage.answer:

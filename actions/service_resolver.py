@@ -276,10 +276,11 @@ class ServiceResolver:
         if (
             aspect is None
             and previous is not None
-            and typed.startswith("แล้ว")
+            and (typed.startswith("แล้ว") or _WHAT_ABOUT_END.search(typed) is not None)
             and len(residual_words(typed)) > 0
         ):
-            aspect = parse_aspect(slot_aspect)  # "แล้วพาสปอร์ตล่ะ" after a fee question: the fee again
+            # "แล้วพาสปอร์ตล่ะ", "พ่อจะโอนให้ลูกล่ะ" after a fee question: the fee again
+            aspect = parse_aspect(slot_aspect)
             inherited = aspect is not None
 
         if slot_event and any(w in _folded(typed) for w in _NEXT_STEP_WORDS):  # "แล้วต้องทำอะไรต่อ"
@@ -363,6 +364,12 @@ class ServiceResolver:
         group = twins_module.ask(twins) if len(twins) >= 2 else None
         if group is not None:
             members = [m for m in group.members if m.service_id in records]
+            # "กลับมาเรื่องบัตรลูก …" after a side question: the twin talked about before it
+            if previous is None and recent_id in [m.service_id for m in members]:
+                passage = self._passage(index, str(recent_id), typed)
+                aspect = aspect or _aspect_of_field(passage)
+                record = records[str(recent_id)]
+                return Decision("answer", record, aspect, passage, english=english, why="back to it")
             return Decision(
                 "twins",
                 aspect=aspect,

@@ -175,3 +175,15 @@ def test_a_listed_power_of_attorney_answers_can_someone_go_instead() -> None:
     allowance = record(documents=("บัตรประจำตัวประชาชน", "หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน"))
     text, _ = compose_answer(allowance, None, "line", "แม่เดินไม่ไหว ให้ลูกไปลงแทนได้ไหม")
     assert text.splitlines()[0].startswith("ได้ค่ะ") and "มอบอำนาจ" in text.splitlines()[0]
+
+
+def test_a_figure_stays_with_its_unit_in_a_supporting_clause() -> None:
+    moving = record(description="เมื่อผู้อยู่อาศัยย้ายออกจากบ้าน เจ้าบ้านต้องแจ้งย้ายออกภายใน 15 วันนับแต่วันที่ผู้นั้นย้ายออก")
+    text, _ = compose_answer(moving, None, "line", "เจ้าบ้านไปแจ้งแทนได้ไหม")
+    assert "ภายใน 15 วันนับแต่วันที่ผู้นั้นย้ายออก" in text.splitlines()[0]
+
+
+def test_the_services_own_name_is_not_a_listed_document() -> None:
+    shop = record(title_th="จดทะเบียนพาณิชย์ (ร้านค้า)", documents=("แบบคำขอจดทะเบียน (แบบ ทพ.)",))
+    text, _ = compose_answer(shop, None, "line", "เปิดร้านกาแฟหน้าบ้าน ต้องจดทะเบียนอะไรไหม")
+    assert "รายการเอกสารระบุ" not in text
