@@ -27,6 +27,12 @@ def paraphrases() -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in read_tsv(HERE / "paraphrases.tsv")]
 
 
+def training() -> list[tuple[str, str]]:
+    """bench/knowledge/training.tsv: (expect, question); expect `service:<id>` is returned as the id."""
+    rows = [(row[0], row[1]) for row in read_tsv(HERE / "training.tsv")]
+    return [(e.removeprefix("service:"), q) for e, q in rows]
+
+
 def out_of_scope() -> list[str]:
     return [row[0] for row in read_tsv(HERE / "out_of_scope.tsv")]
 

@@ -19,7 +19,7 @@ import sys
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -34,7 +34,14 @@ from knowledge.search.embedders import Embedder
 from knowledge.search.normalise import normalise
 from knowledge.search.passages import PassageMatch, best_passage, identity_tokens, overlap
 from knowledge.search.ranker import FEATURES, Ranker, backend_key, ranker_for
-from knowledge.search.text import bm25_tokens, clean_query, record_bm25_text, record_passages
+from knowledge.search.text import (
+    bm25_tokens,
+    char_grams,
+    clean_query,
+    record_bm25_text,
+    record_char_text,
+    record_passages,
+)
 
 Mode = Literal["hybrid", "dense", "bm25"]
 Progress = Callable[[int, int], None]
@@ -57,6 +64,8 @@ class Signals:
     bm25: float | None
     bm25_ratio: float | None  # its BM25 score over the best other service's
     bm25_top: bool
+    ranker: float | None = None  # the learned ranker's probability for it
+    ranker_gap: float | None = None  # its lead over the second candidate's probability
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,10 @@ class Confidence:
     dense_margin: float = 0.02
     bm25_min: float = 6.0
     bm25_ratio: float = 2.0
+    # The ranker's probability is calibrated on the training questions (bench/knowledge/train_ranker.py
+    # picks these on cross-validated scores): sure and clearly ahead of the next service. Off at > 1.
+    ranker_min: float = 1.1
+    ranker_gap: float = 1.0
 
     def judge(self, s: Signals) -> tuple[bool, str]:
         has_dense = s.dense is not None
@@ -95,6 +108,8 @@ class Confidence:
         bm25_clear = (s.bm25 or 0.0) >= self.bm25_min and (s.bm25_ratio or 0.0) >= self.bm25_ratio
         if s.bm25_top and dense_plausible and bm25_clear:
             return True, "BM25 match is clear"
+        if (s.ranker or 0.0) >= self.ranker_min and (s.ranker_gap or 0.0) >= self.ranker_gap:
+            return True, "the ranker is sure"
         return False, "no clear match"
 
 
@@ -181,6 +196,8 @@ class SearchIndex:
     # Topics of other agencies (knowledge/agencies.yml): a question about a water meter is not answered
     # confidently from the electricity meter record. None: the packaged directory.
     directory: AgencyDirectory | None = None
+    # BM25 over character trigrams of names and FAQ questions (typos, missing spaces); None: built here.
+    chars: SparseBM25 | None = None
     rrf_k: int = RRF_K
     # Above this many passages, dense scoring is two-stage: record centroids pick candidates (with
     # BM25's best), then only their passages are scored exactly. Below it, everything is scored.
@@ -197,10 +214,16 @@ class SearchIndex:
     def __post_init__(self) -> None:
         if self.ranker is None:
             self.ranker = ranker_for(backend_key(self.embedder.name if self.embedder else None))
+        if self.confidence.ranker_min > 1.0 and self.ranker.sure <= 1.0:
+            self.confidence = replace(
+                self.confidence, ranker_min=self.ranker.sure, ranker_gap=self.ranker.sure_gap
+            )
         if self.twin_groups is None:
             self.twin_groups = twins_module.default()
         if self.directory is None:
             self.directory = _default_directory()
+        if self.chars is None and self.ids:
+            self.chars = SparseBM25([char_grams(record_char_text(self.records[rid])) for rid in self.ids])
         self._record_text: dict[int, str] = {}
         self._position = {rid: i for i, rid in enumerate(self.ids)}
         self._names = [_record_names(self.records[rid]) for rid in self.ids]
@@ -291,6 +314,14 @@ class SearchIndex:
             return np.zeros(len(self.ids))
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float64)
 
+    def char_scores(self, query: str) -> np.ndarray | None:
+        if self.chars is None:
+            return None
+        grams = char_grams(query, self.bm25.vocab if self.bm25 is not None else ())
+        if not grams:
+            return np.zeros(len(self.ids))
+        return np.asarray(self.chars.get_scores(grams), dtype=np.float64)
+
     def query_vector(self, text: str) -> np.ndarray:
         """The encoder's vector for a question, cached for the few most recent questions."""
         assert self.embedder is not None
@@ -315,11 +346,12 @@ class SearchIndex:
             k = min(self.candidates, len(lexical))
             lexical_best = np.argpartition(-lexical, k - 1)[:k]
         dense = self.dense_scores(rewritten, also=lexical_best) if mode in ("hybrid", "dense") else None
-        candidates = self._candidates(dense, lexical)
+        chars = self.char_scores(text) if mode == "hybrid" else None
+        candidates = self._candidates(dense, lexical, chars)
         if not len(candidates):
             return SearchResult(text, [], False, "no words to match")
         if mode == "hybrid":
-            features = self.features(rewritten, candidates, dense, lexical)
+            features = self.features(rewritten, candidates, dense, lexical, chars)
             assert self.ranker is not None
             scores = self.ranker.score(features)
         elif dense is not None:
@@ -342,7 +374,13 @@ class SearchIndex:
             )
             for i in order[: max(1, top)]
         ]
-        confident, reason = self.confidence.judge(self.signals(order[0], dense, lexical))
+        signals = self.signals(order[0], dense, lexical)
+        if mode == "hybrid":
+            ranked_scores = sorted(score_of.values(), reverse=True)
+            p1 = score_of[order[0]]
+            p2 = ranked_scores[1] if len(ranked_scores) > 1 else 0.0
+            signals = replace(signals, ranker=p1, ranker_gap=p1 - p2)
+        confident, reason = self.confidence.judge(signals)
         if twins and all(self.foreign_topic(text, self._position[t]) for t in twins):
             twins = ()  # "ใบขับขี่สากล": not a choice between the twins, another agency's topic
             confident, reason = False, "the question is about another agency's topic"
@@ -354,10 +392,12 @@ class SearchIndex:
                 confident, reason = False, f"the question is about another agency's topic ({elsewhere})"
         return SearchResult(rewritten, hits, confident, reason, twins)
 
-    def _candidates(self, dense: np.ndarray | None, lexical: np.ndarray | None) -> np.ndarray:
-        """The best RANK_CANDIDATES of each retriever (BM25 only where it matched a word)."""
+    def _candidates(
+        self, dense: np.ndarray | None, lexical: np.ndarray | None, chars: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The best RANK_CANDIDATES of each retriever (BM25s only where they matched something)."""
         picked: list[np.ndarray] = []
-        for scores, eligible in ((dense, None), (lexical, lexical)):
+        for scores, eligible in ((dense, None), (lexical, lexical), (chars, chars)):
             if scores is None:
                 continue
             k = min(RANK_CANDIDATES, len(scores))
@@ -370,7 +410,12 @@ class SearchIndex:
         return np.unique(np.concatenate(picked)).astype(np.int64)
 
     def features(
-        self, text: str, candidates: np.ndarray, dense: np.ndarray | None, lexical: np.ndarray | None
+        self,
+        text: str,
+        candidates: np.ndarray,
+        dense: np.ndarray | None,
+        lexical: np.ndarray | None,
+        chars: np.ndarray | None = None,
     ) -> np.ndarray:
         """One row of `ranker.FEATURES` per candidate (record index); `text` already rewritten."""
         n = len(candidates)
@@ -386,6 +431,11 @@ class SearchIndex:
             best_b = float(lexical.max())
             out[:, 2] = b / best_b
             out[:, 4] = (b >= best_b) & (b > 0)
+        if chars is not None and chars.max() > 0:
+            c = chars[candidates]
+            best_c = float(chars.max())
+            out[:, 8] = c / best_c
+            out[:, 9] = c >= best_c
         squashed = _squash(text)
         tokens = set(bm25_tokens(text))
         assert self.twin_groups is not None

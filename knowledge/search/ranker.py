@@ -29,6 +29,8 @@ FEATURES: tuple[str, ...] = (
     "name_in_query",  # 1 if its title, short label or a synonym occurs in the question
     "twin_cue",  # +1 the question has this near-twin's cue, -1 a sibling's cue only, 0 otherwise
     "faq_overlap",  # best word overlap (Dice) of the question with one of its FAQ questions
+    "char_rel",  # character-trigram BM25 over the best (typos and missing spaces still match)
+    "char_top",  # 1 if character-trigram BM25 ranks it first
 )
 # Used when ranker.json has no entry for a backend: hand-set, roughly what training finds.
 DEFAULT_WEIGHTS = {
@@ -40,6 +42,8 @@ DEFAULT_WEIGHTS = {
     "name_in_query": 1.5,
     "twin_cue": 2.5,
     "faq_overlap": 1.5,
+    "char_rel": 1.5,
+    "char_top": 0.5,
 }
 DEFAULT_BIAS = -6.0
 
@@ -49,6 +53,10 @@ class Ranker:
     weights: np.ndarray  # (len(FEATURES),)
     bias: float
     source: str = "default"
+    # The probability and lead over the second at which the search is sure of its first hit, chosen on
+    # cross-validated scores by bench/knowledge/train_ranker.py; > 1 = never (the default weights).
+    sure: float = 1.1
+    sure_gap: float = 1.0
 
     def score(self, features: np.ndarray) -> np.ndarray:
         """Probability that each candidate row is the service asked about."""
@@ -75,7 +83,13 @@ def ranker_for(backend: str, path: Path = RANKER_FILE) -> Ranker:
     data = json.loads(path.read_text(encoding="utf-8"))
     for prefix, entry in data.get("backends", {}).items():
         if backend.startswith(prefix) and entry.get("features") == list(FEATURES):
-            return Ranker(np.asarray(entry["weights"], dtype=np.float64), float(entry["bias"]), prefix)
+            return Ranker(
+                np.asarray(entry["weights"], dtype=np.float64),
+                float(entry["bias"]),
+                prefix,
+                float(entry.get("sure", 1.1)),
+                float(entry.get("sure_gap", 1.0)),
+            )
     return default_ranker()
 
 

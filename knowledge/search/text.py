@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 from knowledge.record import ServiceRecord
 from knowledge.search.normalise import normalise
@@ -133,3 +134,28 @@ def record_bm25_text(record: ServiceRecord) -> str:
     names = " ".join([record.title_th, record.title_en, *record.synonyms])
     questions = " ".join(f.question for f in record.faqs)
     return f"{names} {names} {questions} {record.description}"
+
+
+CHAR_GRAM = 3
+
+
+def char_grams(text: str, known: Container[str] = ()) -> list[str]:
+    """Character trigrams of each word the word index does not know (`known`; question words dropped; a
+    word of three letters or fewer is its own gram): a misspelt word ("ขับขี๋", "พาสสปอร์ต") still
+    shares most of its trigrams with the right name, where whole-word BM25 finds nothing. Known words
+    are left to word BM25, so a common word next to a rare abbreviation ("สมัคร กยศ") adds nothing."""
+    grams: list[str] = []
+    for word in bm25_tokens(text):
+        if word in known:
+            continue
+        if len(word) <= CHAR_GRAM:
+            grams.append(word)
+        else:
+            grams.extend(word[i : i + CHAR_GRAM] for i in range(len(word) - CHAR_GRAM + 1))
+    return grams
+
+
+def record_char_text(record: ServiceRecord) -> str:
+    """What character trigrams are taken from: the service's names only (title, short label, synonyms),
+    where a misspelling matters; FAQ questions and prose would make common words ("สมัคร") match."""
+    return " ".join([record.title_th, record.short_th, *record.synonyms])
