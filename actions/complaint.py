@@ -25,7 +25,7 @@ import unicodedata
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,12 +33,35 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
+from actions.complaint_talk import (
+    aside_kind,
+    bare,
+    category_from_words,
+    compact,
+    first_description,
+    is_bare_no,
+    is_payload,
+    is_yes,
+    wants_cancel,
+)
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.form_reset import COMPLAINT_SLOTS, clear_events
 from actions.line_content import ContentError, ContentTooLarge, LineContentClient
-from actions.replies import COMPLAINT_CATEGORIES, NO_PHOTO_WORDS, PHRASES, SPOKEN_CHARACTERS
-from cases.complaint_routing import ComplaintRoute, ensure_agency, route_for
+from actions.replies import (
+    ANONYMOUS_BUTTON,
+    ANONYMOUS_WORDS,
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_EDIT_FIELDS,
+    COMPLAINT_EDIT_WORDS,
+    HANDOVER_NOW_LABEL,
+    NO_PHOTO_WORDS,
+    PHRASES,
+    SPOKEN_CHARACTERS,
+    YES_BUTTON,
+    Button,
+)
+from cases.complaint_routing import ComplaintRoute, ensure_agency, load_routes, route_for
 from cases.geo import inside_thailand
 from cases.models import utcnow
 from cases.photos import PhotoError, PhotoStore, check_photo, sniff_image_type
@@ -67,7 +90,16 @@ MAX_LOCATION_CHARS = 300
 PIN_ONLY = PHRASES["pin_only"]
 PHOTO_PREFIX = "photo:"
 NO_PHOTO = "none"
+# Only LINE sends photos to the bot today; the web widget has no upload, SMS none: they are never
+# asked for one (and the summary has no photo line there).
 PHOTO_CHANNELS = frozenset({"line"})
+# complaint_confirm besides "yes": แก้ไข (which field next), and how the form was left when it
+# ends early — action_submit_complaint then says so instead of filing.
+EDIT = "edit"
+CANCELLED = "cancel"
+HANDOVER = "handover"
+# Steps where "no" (and the /deny button) is an answer, not the cancel button.
+NO_ANSWERS_STEPS = frozenset({"complaint_photo", "contact_consent"})
 # Photos wait here (under CASES_PHOTO_DIR) until the complaint is confirmed, so the case photo store
 # only ever holds photos of filed cases; a wait abandoned (cancel, menu) is swept after a day.
 PENDING_DIR = "pending"
@@ -153,6 +185,10 @@ def keep_pending(store: PhotoStore, data: bytes, content_type: str) -> str:
 
 
 class ValidateComplaintForm(FormValidationAction):
+    """Every message inside the form comes here as text (bot/domain/complaint.yml maps every intent),
+    so nothing leaves the form by accident: a question aside is answered and the same step asked
+    again; only ยกเลิก (typed, or the cancel button) ends it, through action_submit_complaint."""
+
     def __init__(self, cases: CaseRuntime | None = None, line: LineContentClient | None = None) -> None:
         self.cases = cases
         self.line = line
@@ -167,10 +203,90 @@ class ValidateComplaintForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """Only LINE can send photos here: other channels are never asked for one."""
-        if _channel(tracker) in PHOTO_CHANNELS:
-            return domain_slots
-        return [slot for slot in domain_slots if slot != "complaint_photo"]
+        """Photo only where the channel can send one; "which field?" only after แก้ไข."""
+        slots = [s for s in domain_slots if s != "complaint_photo" or photo_step_applies(tracker)]
+        if tracker.get_slot("complaint_confirm") != EDIT:
+            slots = [s for s in slots if s != "complaint_edit"]
+        return slots
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if (tracker.active_loop or {}).get("name") != "complaint_form":
+            # Activation: the first message may already say what and which category.
+            first = self._first_message(tracker)
+            tracker.add_slots(first)
+            return [*first, *await self.next_requested_slot(dispatcher, tracker, domain)]
+        step = str(tracker.get_slot("requested_slot") or "")
+        text = _latest_text(tracker)
+        intent = _intent(tracker)
+        if wants_cancel(text) or (is_payload(text) and intent == "deny" and step not in NO_ANSWERS_STEPS):
+            return [SlotSet("complaint_confirm", CANCELLED), ActiveLoop(None)]
+        if bare(text) == bare(HANDOVER_NOW_LABEL):
+            return [SlotSet("complaint_confirm", HANDOVER), ActiveLoop(None)]
+        if step and not answers_step(step, text):
+            aside = self._aside(step, text, intent, dispatcher, tracker)
+            if aside is not None:
+                # Answered; the same step is asked again (its slot stays empty).
+                return [SlotSet(step, None), *aside, SlotSet("requested_slot", step)]
+        return list(await super().run(dispatcher, tracker, domain))
+
+    # --- the first message and questions aside -----------------------------------------------
+
+    @staticmethod
+    def _first_message(tracker: Tracker) -> list[EventType]:
+        """ "แจ้งไฟถนนดับหน้าบ้าน": the category as a guess to confirm with one tap, the words kept as
+        the description. A bare request ("อยากร้องเรียน", the menu button) sets nothing."""
+        text = _latest_text(tracker)
+        events: list[EventType] = [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]
+        guess = category_from_words(text, load_routes())
+        if guess is not None:
+            events.append(SlotSet("complaint_guess", guess))
+        description = first_description(text, MIN_DESCRIPTION_LETTERS + 2)
+        if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
+            events.append(SlotSet("complaint_description", mask(description[:MAX_DESCRIPTION_CHARS])))
+        return events
+
+    @staticmethod
+    def _aside(
+        step: str, text: str, intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType] | None:
+        """Answers a question aside (anonymity, a person, time, next steps, data, a greeting, a bare
+        "ไม่"); None when the message is not one, else the slots the answer changed (anonymity)."""
+        changed: list[EventType] = []
+        kind = aside_kind(text, intent)
+        if kind is None and intent == "greet" and (is_payload(text) or len(compact(text)) <= 20):
+            kind = "greet"
+        # A bare "ไม่" ends nothing: a hint says how to cancel (at a guessed category it means "not that").
+        guessing = step == "complaint_category" and tracker.get_slot("complaint_guess")
+        if kind is None and step not in NO_ANSWERS_STEPS and not guessing and is_bare_no(text):
+            kind = "no"
+        if kind is None:
+            return None
+        route = _chosen_route(tracker)
+        values = _route_values(route)
+        if kind == "anonymous":
+            if step == "complaint_location":
+                replies.send(dispatcher, tracker, "complaint_aside_location_private")
+            if route is None:
+                replies.send(dispatcher, tracker, "complaint_aside_anonymous_later")
+            elif route.allow_anonymous:
+                replies.send(dispatcher, tracker, "complaint_aside_anonymous_ok", values=values)
+                changed = [SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
+            else:
+                replies.send(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=values)
+        elif kind == "human":
+            replies.send(dispatcher, tracker, "complaint_aside_human")
+        elif kind in ("time", "next"):
+            later = "" if route is not None else "_later"
+            replies.send(dispatcher, tracker, f"complaint_aside_{kind}{later}", values=values)
+        elif kind == "data":
+            replies.send(dispatcher, tracker, "complaint_aside_data")
+        elif kind == "greet":
+            replies.send(dispatcher, tracker, "complaint_aside_greet")
+        else:
+            replies.send(dispatcher, tracker, "complaint_cancel_hint")
+        return changed
 
     # --- things sent at any step: kept, whichever question was asked -----------------------
 
@@ -248,10 +364,28 @@ class ValidateComplaintForm(FormValidationAction):
         early = await self._out_of_turn("complaint_category", dispatcher, tracker)
         if early is not None:
             return early
-        key = category_key(str(slot_value or ""))
+        text = _squash(slot_value)
+        key = category_key(text)
+        guess = tracker.get_slot("complaint_guess")
+        if key is None and guess in COMPLAINT_CATEGORIES and (_intent(tracker) == "affirm" or is_yes(text)):
+            key = str(guess)
+        if key is None and not is_payload(text):
+            # Typed instead of pressed: a clear cue is the answer, and a story is kept as well.
+            key = category_from_words(text, load_routes())
+            if key is not None and tracker.get_slot("complaint_description") is None:
+                description = first_description(text, MIN_DESCRIPTION_LETTERS + 2)
+                if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
+                    return {
+                        "complaint_category": key,
+                        "complaint_guess": None,
+                        "complaint_description": mask(description[:MAX_DESCRIPTION_CHARS]),
+                    }
         if key is None:
+            if guess is not None and (_intent(tracker) == "deny" or is_bare_no(text)):
+                return {"complaint_category": None, "complaint_guess": None}  # the whole menu next
             replies.send(dispatcher, tracker, "complaint_category_unknown")
-        return {"complaint_category": key}
+            return {"complaint_category": None}
+        return {"complaint_category": key, "complaint_guess": None}
 
     async def validate_complaint_description(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -268,7 +402,11 @@ class ValidateComplaintForm(FormValidationAction):
                 values={"max": f"{MAX_DESCRIPTION_CHARS:,}"},
             )
             return {"complaint_description": None}
-        if len(text) < MIN_DESCRIPTION_CHARS or _meaningful_chars(text) < MIN_DESCRIPTION_LETTERS:
+        if (
+            is_payload(text)
+            or len(text) < MIN_DESCRIPTION_CHARS
+            or _meaningful_chars(text) < MIN_DESCRIPTION_LETTERS
+        ):
             replies.send(dispatcher, tracker, "complaint_description_too_short")
             return {"complaint_description": None}
         # A national id or phone typed into the story is masked before it is kept anywhere.
@@ -286,7 +424,7 @@ class ValidateComplaintForm(FormValidationAction):
         if len(text) > MAX_LOCATION_CHARS:
             replies.send(dispatcher, tracker, "complaint_location_too_long")
             return {"complaint_location": None}
-        if len(text) < MIN_LOCATION_CHARS or _meaningful_chars(text) < MIN_LOCATION_CHARS:
+        if is_payload(text) or len(text) < MIN_LOCATION_CHARS or _meaningful_chars(text) < MIN_LOCATION_CHARS:
             replies.send(dispatcher, tracker, "complaint_location_too_short")
             return {"complaint_location": None}
         return {"complaint_location": mask(text), "complaint_lat": None, "complaint_lon": None}
@@ -298,7 +436,7 @@ class ValidateComplaintForm(FormValidationAction):
         if intent == "share_image":
             return await self._take_photo(dispatcher, tracker) or {"complaint_photo": None}
         text = _squash(slot_value)
-        if intent == "deny" or text.casefold() in NO_PHOTO_WORDS:
+        if intent == "deny" or text.casefold() in NO_PHOTO_WORDS or is_bare_no(text):
             return {"complaint_photo": NO_PHOTO}
         return await self._ask_again("complaint_photo", "complaint_photo_missing", dispatcher, tracker)
 
@@ -306,23 +444,60 @@ class ValidateComplaintForm(FormValidationAction):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if isinstance(slot_value, bool):
-            return {"contact_consent": slot_value}
-        answer = replies.consent_answer(slot_value)
+            return {"contact_consent": slot_value, "complaint_anonymous": None}
+        text = _squash(slot_value)
+        route = _chosen_route(tracker)
+        if bare(text) in {bare(w) for w in ANONYMOUS_WORDS}:
+            if route is not None and route.allow_anonymous:
+                return {"contact_consent": False, "complaint_anonymous": True}
+            replies.send(
+                dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=_route_values(route)
+            )
+            return {"contact_consent": None}
+        intent = _intent(tracker)
+        answer = {"affirm": True, "deny": False}.get(intent) if is_payload(text) else None
+        if answer is None:
+            answer = replies.consent_answer(text)
+        if answer is None and intent in ("affirm", "deny") and len(compact(text)) <= 20:
+            answer = intent == "affirm"
         if answer is None:
             return await self._ask_again("contact_consent", "complaint_consent_unclear", dispatcher, tracker)
-        return {"contact_consent": answer}
+        return {"contact_consent": answer, "complaint_anonymous": None}
+
+    async def validate_complaint_edit(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The field to change is emptied (the form asks it again), then the summary comes back."""
+        field = edit_field(_squash(slot_value))
+        if field is None or (field == "complaint_photo" and not photo_step_applies(tracker)):
+            replies.send(dispatcher, tracker, "complaint_edit_unclear")
+            return {"complaint_edit": None}
+        cleared: dict[str, Any] = {"complaint_edit": None, "complaint_confirm": None}
+        if field == "complaint_location":
+            cleared.update(complaint_location=None, complaint_lat=None, complaint_lon=None)
+        elif field == "contact_consent":
+            cleared.update(contact_consent=None, complaint_anonymous=None)
+        elif field == "complaint_photo":
+            await self._let_photo_go(tracker)
+            cleared["complaint_photo"] = None
+        elif field:
+            cleared[field] = None
+        return cleared
+
+    async def _let_photo_go(self, tracker: Tracker) -> None:
+        photo = str(tracker.get_slot("complaint_photo") or "")
+        if photo.startswith(PHOTO_PREFIX) and self.cases is not None:
+            await asyncio.to_thread(pending_photos(self.cases).delete, photo.removeprefix(PHOTO_PREFIX))
 
     async def validate_complaint_confirm(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = slot_value if slot_value in ("yes", "edit") else replies.confirm_answer(slot_value)
-        if answer == "edit":
-            # Start over: every answer is asked again, and a waiting photo is let go.
-            photo = str(tracker.get_slot("complaint_photo") or "")
-            if photo.startswith(PHOTO_PREFIX) and self.cases is not None:
-                await asyncio.to_thread(pending_photos(self.cases).delete, photo.removeprefix(PHOTO_PREFIX))
-            replies.send(dispatcher, tracker, "complaint_start_over")
-            return dict.fromkeys(COMPLAINT_SLOTS)
+        text = _squash(slot_value)
+        answer = replies.confirm_answer(text)
+        if answer is None and (_intent(tracker) == "affirm" and (is_payload(text) or is_yes(text))):
+            answer = "yes"
+        if answer is None and is_yes(text):
+            answer = "yes"
         if answer is None:
             return await self._ask_again(
                 "complaint_confirm", "complaint_confirm_unclear", dispatcher, tracker
@@ -330,8 +505,100 @@ class ValidateComplaintForm(FormValidationAction):
         return {"complaint_confirm": answer}
 
 
+def answers_step(step: str, text: str) -> bool:
+    """The message is one of the step's own answers (a button title typed or pressed), which may
+    look like a question aside: "บริการของเจ้าหน้าที่" is a category, "ไม่ระบุตัวตน" a consent answer."""
+    if step == "complaint_category":
+        return category_key(text) is not None
+    if step == "contact_consent":
+        return bare(text) in {bare(w) for w in ANONYMOUS_WORDS} or replies.consent_answer(text) is not None
+    if step == "complaint_photo":
+        return _squash(text).casefold() in NO_PHOTO_WORDS
+    if step == "complaint_confirm":
+        return replies.confirm_answer(text) is not None
+    if step == "complaint_edit":
+        return edit_field(_squash(text)) is not None
+    return False
+
+
+def edit_field(text: str) -> str | None:
+    """The slot a แก้ไข answer names ("" for ไม่แก้แล้ว), from a button label or a word in it."""
+    word = bare(text)
+    for label, field in COMPLAINT_EDIT_FIELDS.items():
+        if word == bare(label):
+            return field
+    for table in (COMPLAINT_EDIT_FIELDS, COMPLAINT_EDIT_WORDS):
+        found = {field for label, field in table.items() if bare(label) in word}
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
+def photo_step_applies(tracker: Tracker) -> bool:
+    """The photo question is asked only on a channel that can send a photo here."""
+    return _channel(tracker) in PHOTO_CHANNELS
+
+
+def _latest_text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
+def _chosen_route(tracker: Tracker) -> ComplaintRoute | None:
+    category = tracker.get_slot("complaint_category")
+    return load_routes().get(str(category)) if category else None
+
+
+def _route_values(route: ComplaintRoute | None) -> dict[str, str]:
+    if route is None:
+        return {}
+    return {"label": route.label, "agency": route.agency_name, "time_to_act": route.time_to_act}
+
+
+def category_guess_values(tracker: Tracker) -> dict[str, str]:
+    guess = str(tracker.get_slot("complaint_guess") or "")
+    return {"label": COMPLAINT_CATEGORIES.get(guess, guess)}
+
+
+class AskCategoryAction(AskSlotAction):
+    """The category question: the whole menu, or a one-tap confirm of the category the first message
+    made clear (the other categories still offered)."""
+
+    def __init__(self) -> None:
+        super().__init__("complaint_category")
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        guess = tracker.get_slot("complaint_guess")
+        if guess not in COMPLAINT_CATEGORIES:
+            return await super().run(dispatcher, tracker, domain)
+        others = [Button(label, label) for key, label in COMPLAINT_CATEGORIES.items() if key != guess]
+        buttons = (YES_BUTTON, *others, replies.CANCEL)
+        reply = replies.reply_for("ask_complaint_category_guess", tracker.get_latest_input_channel())
+        dispatcher.utter_message(
+            text=reply.text.format(**category_guess_values(tracker)), buttons=[b.as_dict() for b in buttons]
+        )
+        return []
+
+
+class AskConsentAction(AskSlotAction):
+    """The consent question, with "ไม่ระบุตัวตน" beside it where the category allows it."""
+
+    def __init__(self) -> None:
+        super().__init__("contact_consent")
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        route = _chosen_route(tracker)
+        extra = (ANONYMOUS_BUTTON,) if route is not None and route.allow_anonymous else ()
+        replies.send(dispatcher, tracker, "ask_contact_consent", extra_buttons=extra)
+        return []
+
+
 def summary_values(tracker: Tracker) -> dict[str, str]:
-    """The summary to check before anything is created: ยืนยัน / แก้ไข (start over) / ยกเลิก."""
+    """The summary to check before anything is created: ยืนยัน / แก้ไข (one field) / ยกเลิก. The photo
+    line only where the photo was asked (or one came anyway)."""
     category = str(tracker.get_slot("complaint_category") or "")
     photo = str(tracker.get_slot("complaint_photo") or "")
     description = str(tracker.get_slot("complaint_description") or "")
@@ -340,13 +607,23 @@ def summary_values(tracker: Tracker) -> dict[str, str]:
     if lat is not None and lon is not None:
         pin = PHRASES["pin"].format(lat=float(lat), lon=float(lon))
         location = pin if location == PIN_ONLY else f"{location} ({pin})"
+    photo_line = ""
+    if photo.startswith(PHOTO_PREFIX) or (photo and photo_step_applies(tracker)):
+        shown = PHRASES["photo_attached" if photo.startswith(PHOTO_PREFIX) else "photo_none"]
+        photo_line = PHRASES["photo_line"].format(photo=shown)
+    if tracker.get_slot("complaint_anonymous"):
+        consent = PHRASES["consent_anonymous"]
+    else:
+        consent = PHRASES["consent_given" if tracker.get_slot("contact_consent") else "consent_refused"]
+    route = route_for(category) if category in COMPLAINT_CATEGORIES else route_for("other")
     return {
         "category": COMPLAINT_CATEGORIES.get(category, category),
         "description": description,
         "short_description": description if len(description) <= 40 else description[:40] + "…",
         "location": location,
-        "photo": PHRASES["photo_attached" if photo.startswith(PHOTO_PREFIX) else "photo_none"],
-        "consent": PHRASES["consent_given" if tracker.get_slot("contact_consent") else "consent_refused"],
+        "photo_line": photo_line,
+        "consent": consent,
+        "agency": route.agency_name,
     }
 
 
@@ -457,58 +734,79 @@ class ActionSubmitComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        ending = tracker.get_slot("complaint_confirm")
+        if ending in (CANCELLED, HANDOVER):
+            await self._let_photo_go(tracker)
+            if ending == CANCELLED:
+                replies.send(dispatcher, tracker, "complaint_cancelled")
+                return clear_events()
+            # As action_handover does: the gateway / staff console act on the custom message.
+            dispatcher.utter_message(json_message={"handover": {"reason": "request_human"}})
+            replies.send(dispatcher, tracker, "complaint_handover")
+            return [*clear_events(), SlotSet("handover", True), SlotSet("fallback_count", 0.0)]
         if self.cases is None or self.sessions is None:
             replies.send(dispatcher, tracker, "complaint_unavailable")
             return clear_events()
-        if tracker.get_slot("complaint_confirm") != "yes":
+        if ending != "yes":
             replies.send(dispatcher, tracker, "complaint_not_sent")
             return clear_events()
         try:
-            reference, updates = await self._file(tracker, self.cases, self.sessions)
+            reference, updates, route = await self._file(tracker, self.cases, self.sessions)
         except (CaseInputError, SQLAlchemyError, OSError, KeyError) as exc:
             # No citizen text in the log: only the kind of failure (and, for input, which field).
             log.error("complaint not filed: %s %s", type(exc).__name__, getattr(exc, "field", ""))
             replies.send(dispatcher, tracker, "complaint_failed")
             return clear_events()
-        updates_text = replies.reply_for(updates, tracker.get_latest_input_channel()).text
-        values = {"reference": reference, "spoken": spoken_reference(reference), "updates": updates_text}
+        values = {
+            "reference": reference,
+            "spoken": spoken_reference(reference),
+            "agency": route.agency_name,
+            "time_to_act": route.time_to_act,
+        }
+        if updates is None:  # anonymous: nothing to follow it with, and the citizen is told so
+            replies.send(dispatcher, tracker, "complaint_filed_anonymous", values=values)
+            return clear_events()
+        values["updates"] = replies.reply_for(updates, tracker.get_latest_input_channel()).text
         replies.send(dispatcher, tracker, "complaint_filed", values=values)
         return clear_events()
 
+    async def _let_photo_go(self, tracker: Tracker) -> None:
+        photo = str(tracker.get_slot("complaint_photo") or "")
+        if photo.startswith(PHOTO_PREFIX) and self.cases is not None:
+            await asyncio.to_thread(pending_photos(self.cases).delete, photo.removeprefix(PHOTO_PREFIX))
+
     async def _file(
         self, tracker: Tracker, cases: CaseRuntime, sessions: sessionmaker[Session]
-    ) -> tuple[str, str]:
-        """Files the case; returns its reference and the reply that says where updates will go."""
+    ) -> tuple[str, str | None, ComplaintRoute]:
+        """Files the case; returns its reference, the reply that says where updates will go (None for
+        an anonymous complaint: no contact kept at all) and where it went."""
         asker = asker_of(tracker, cases)
-        consent = tracker.get_slot("contact_consent") is True
-        contacts = _contacts(asker, notify=consent)
+        category = str(tracker.get_slot("complaint_category") or "")
+        route = route_for(category) if category in COMPLAINT_CATEGORIES else route_for("other")
+        anonymous = tracker.get_slot("complaint_anonymous") is True and route.allow_anonymous
+        consent = tracker.get_slot("contact_consent") is True and not anonymous
+        contacts = () if anonymous else _contacts(asker, notify=consent)
         photo = str(tracker.get_slot("complaint_photo") or "")
         pending_ref = photo.removeprefix(PHOTO_PREFIX) if photo.startswith(PHOTO_PREFIX) else None
         photos = await asyncio.to_thread(waiting_photo, cases, pending_ref) if pending_ref is not None else ()
-        category = str(tracker.get_slot("complaint_category") or "")
-        route = route_for(category) if category in COMPLAINT_CATEGORIES else route_for("other")
         new = new_complaint_case(tracker, route, contacts, consent, photos)
         reference = await asyncio.to_thread(create_complaint, sessions, cases, route, new, asker)
         if pending_ref is not None:  # now in the case photo store
             await asyncio.to_thread(pending_photos(cases).delete, pending_ref)
         log.info("complaint filed: %s (%s, %s)", reference, route.category, asker.channel)
-        return reference, _updates_key(asker, contacts, consent)
+        return reference, None if anonymous else _updates_key(asker, contacts, consent), route
 
 
 def build_actions(context: ActionContext) -> list[Action]:
     line = LineContentClient(context.settings.line_content)
     asks = [
         AskSlotAction(slot)
-        for slot in (
-            "complaint_category",
-            "complaint_description",
-            "complaint_location",
-            "complaint_photo",
-            "contact_consent",
-        )
+        for slot in ("complaint_description", "complaint_location", "complaint_photo", "complaint_edit")
     ]
     return [
         ValidateComplaintForm(context.cases, line),
+        AskCategoryAction(),
+        AskConsentAction(),
         *asks,
         AskSlotAction("complaint_confirm", values=summary_values),
         ActionSubmitComplaint(context.cases, context.sessionmaker),

@@ -16,6 +16,9 @@ COMPLAINT_SLOTS: tuple[str, ...] = (
     "complaint_lon",
     "complaint_photo",
     "contact_consent",
+    "complaint_anonymous",
+    "complaint_guess",
+    "complaint_edit",
     "complaint_confirm",
 )
 FORM_SLOTS: tuple[str, ...] = (

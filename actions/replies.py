@@ -61,8 +61,11 @@ COMPLAINT_CATEGORIES: dict[str, str] = {key: route.label for key, route in load_
 NO_PHOTO_LABEL = "ไม่มีรูป"
 NO_PHOTO_BUTTON = Button(NO_PHOTO_LABEL, NO_PHOTO_LABEL)
 CONSENT_BUTTONS = (Button("ยินยอม", "/affirm"), Button("ไม่ยินยอม", "/deny"))
-# แก้ไข starts the form over: /file_complaint inside the form is read as "edit" (bot/domain/complaint.yml).
-CONFIRM_BUTTONS = (Button("ยืนยัน", "/affirm"), Button("แก้ไข", "/file_complaint"), CANCEL)
+# Offered beside the consent buttons where the category allows a complaint with no contact kept.
+ANONYMOUS_LABEL = "ไม่ระบุตัวตน"
+ANONYMOUS_BUTTON = Button(ANONYMOUS_LABEL, ANONYMOUS_LABEL)
+# แก้ไข asks which field to change (COMPLAINT_EDIT_FIELDS), typed back like the category labels.
+CONFIRM_BUTTONS = (Button("ยืนยัน", "/affirm"), Button("แก้ไข", "แก้ไข"), CANCEL)
 TRACK = Button("ติดตามเรื่อง", "/check_case_status")
 
 # Aspect buttons under a service answer: "<label> <service short name>" when it fits LINE's 20
@@ -103,8 +106,10 @@ PHRASES: dict[str, str] = {
     "pin": "พิกัด {lat:.5f}, {lon:.5f}",
     "photo_attached": "แนบ 1 รูป",
     "photo_none": "ไม่มี",
+    "photo_line": "รูป: {photo}\n",
     "consent_given": "ยินยอม",
     "consent_refused": "ไม่ยินยอม",
+    "consent_anonymous": "ไม่ระบุตัวตน (ไม่เก็บข้อมูลติดต่อ)",
     # subscriptions: {what} and {where}
     "all_my_cases": "ทุกเรื่องของท่าน",
     "one_case": "เรื่อง {reference} ",
@@ -155,9 +160,6 @@ CONFIRM_WORDS: dict[str, str] = {
     **dict.fromkeys(("ยืนยัน", "ยืนยันค่ะ", "ยืนยันครับ"), "yes"),
     **dict.fromkeys(("แก้ไข", "แก้ไขค่ะ", "แก้ไขครับ"), "edit"),
 }
-# "all my cases" in a subscribe / unsubscribe request (matched anywhere in the message).
-ALL_CASES_WORDS = ("ทุกเรื่อง", "ทั้งหมด", "ทุกอัน", "all my cases")
-
 # --- service conversations (B2, actions/service_small_talk.py): small talk around a service ---------
 # Openings that carry on from the last answer ("แล้วนานไหม", "ถ้าเกิน 3 ปี"): a follow-up, not small talk.
 FOLLOW_UP_OPENINGS = ("แล้ว", "ถ้า", "กรณี", "งั้น", "ส่วน")
@@ -170,6 +172,200 @@ SMALL_TALK_WORDS = (
     "ครับ", "คับ", "จ้า", "นะ", "มาก",
 )
 # fmt: on
+# --- complaint form (actions/complaint_talk.py): words that end it, answer a step, or ask aside ---
+# Matched on the message with spaces removed, lower-cased, polite particles stripped at the end.
+# Only these (and the cancel button) end a complaint form; a bare "ไม่" gets a hint instead.
+COMPLAINT_CANCEL_WORDS = frozenset(
+    {
+        "ยกเลิก",
+        "ยกเลิกเรื่องนี้",
+        "ยกเลิกการแจ้ง",
+        "ยกเลิกเรื่อง",
+        "ไม่แจ้งแล้ว",
+        "ไม่แจ้งละ",
+        "ไม่เอาแล้ว",
+        "ไม่ร้องเรียนแล้ว",
+        "เปลี่ยนใจไม่แจ้งแล้ว",
+        "เปลี่ยนใจแล้ว",
+        "พอแล้ว",
+        "ช่างมัน",
+        "ช่างมันเถอะ",
+        "cancel",
+    }
+)
+# Cancel phrases that may come with other words ("เปลี่ยนใจ ไม่แจ้งแล้วค่ะ ขอบคุณ").
+COMPLAINT_CANCEL_PHRASES = ("ไม่แจ้งแล้ว", "ไม่ร้องเรียนแล้ว", "ยกเลิกการแจ้ง", "ยกเลิกเรื่องนี้")
+# Polite endings taken off a short answer before it is compared with the words here.
+POLITE_ENDINGS = ("นะคะ", "นะครับ", "ค่ะ", "คะ", "ครับ", "คับ", "จ้ะ", "จ้า", "นะ", "จ้")
+BARE_NO_WORDS = frozenset({"ไม่", "ไม่ค่ะ", "ไม่ครับ", "ไม่ใช่", "no", "ไม่เอา"})
+YES_WORDS = frozenset({"ใช่", "ใช่ค่ะ", "ใช่ครับ", "ถูก", "ถูกต้อง", "ครับ", "ค่ะ", "yes", "ok", "โอเค"})
+# The button under the mid-form answer to "I want a person": typed back, it leaves the form.
+# The first button when the category was read from the first message: one tap confirms it.
+YES_BUTTON = Button("ใช่", "/affirm")
+HANDOVER_NOW_LABEL = "คุยกับเจ้าหน้าที่เลย"
+HANDOVER_NOW_BUTTON = Button(HANDOVER_NOW_LABEL, HANDOVER_NOW_LABEL)
+ANONYMOUS_WORDS = frozenset({ANONYMOUS_LABEL, "ไม่ประสงค์ออกนาม", "ไม่ออกนาม", "ไม่บอกชื่อ", "anonymous"})
+# "แก้ไขหัวข้อไหนคะ": button label -> the field it reopens (words found in a typed answer too).
+COMPLAINT_EDIT_FIELDS: dict[str, str] = {
+    "หมวด": "complaint_category",
+    "รายละเอียด": "complaint_description",
+    "สถานที่": "complaint_location",
+    "รูป": "complaint_photo",
+    "การแจ้งความคืบหน้า": "contact_consent",
+    "ไม่แก้แล้ว": "",
+}
+COMPLAINT_EDIT_WORDS: dict[str, str] = {
+    "ประเภท": "complaint_category",
+    "เรื่อง": "complaint_description",
+    "ที่อยู่": "complaint_location",
+    "ตำแหน่ง": "complaint_location",
+    "ที่เกิด": "complaint_location",
+    "ภาพ": "complaint_photo",
+    "ความคืบหน้า": "contact_consent",
+    "ยินยอม": "contact_consent",
+    "ตัวตน": "contact_consent",
+    "ไม่แก้": "",
+}
+# Words a citizen uses to ask a question aside in the middle of the form (kind -> cues). "anonymous"
+# cues are enough on their own ("กลัวเขารู้"); the others count only in a question ("…กี่วันคะ").
+COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
+    "anonymous": (
+        "ไม่บอกชื่อ",
+        "ไม่ระบุชื่อ",
+        "ไม่ใส่ชื่อ",
+        "ไม่เปิดเผยชื่อ",
+        "ไม่เปิดเผยตัว",
+        "ปกปิดชื่อ",
+        "ไม่ประสงค์ออกนาม",
+        "ไม่ออกนาม",
+        "ไม่ระบุตัวตน",
+        "นิรนาม",
+        "กลัวเขารู้",
+        "กลัวเค้ารู้",
+        "กลัวเขาจะรู้",
+        "กลัวเค้าจะรู้",
+        "กลัวถูกเล่นงาน",
+        "กลัวโดนเล่นงาน",
+        "กลัวโดนหมายหัว",
+        "ไม่อยากให้เขารู้",
+        "ไม่อยากให้เค้ารู้",
+        "ไม่อยากให้รู้ว่า",
+        "ไม่บอกที่อยู่",
+        "ไม่อยากบอกที่อยู่",
+        "ไม่บอกบ้าน",
+        "anonymous",
+    ),
+    "human": (
+        "คุยกับเจ้าหน้าที่",
+        "คุยกับคน",
+        "ขอสายเจ้าหน้าที่",
+        "ติดต่อเจ้าหน้าที่",
+        "ขอเจ้าหน้าที่",
+        "เจ้าหน้าที่ตัวจริง",
+        "คนจริง",
+        "แอดมิน",
+    ),
+    "time": (
+        "กี่วัน",
+        "นานไหม",
+        "นานมั้ย",
+        "นานแค่ไหน",
+        "นานเท่าไร",
+        "นานเท่าไหร่",
+        "กี่ชั่วโมง",
+        "กี่อาทิตย์",
+        "กี่สัปดาห์",
+        "ใช้เวลา",
+        "เมื่อไหร่จะ",
+        "เมื่อไรจะ",
+        "อีกนาน",
+        "เร็วแค่ไหน",
+        "ภายในกี่",
+    ),
+    "next": (
+        "ยังไงต่อ",
+        "อย่างไรต่อ",
+        "ขั้นตอนต่อไป",
+        "หลังจากนี้",
+        "หลังแจ้ง",
+        "แจ้งแล้วจะ",
+        "ส่งไปที่ไหน",
+        "ส่งไปไหน",
+        "ส่งถึงใคร",
+        "ใครรับเรื่อง",
+        "ใครดูแล",
+        "หน่วยงานไหน",
+        "จะมีคนมา",
+        "จะมีใครมา",
+        "ทำอะไรต่อ",
+        "เกิดอะไรต่อ",
+    ),
+    "data": (
+        "ใครเห็น",
+        "ใครจะเห็น",
+        "ใครจะรู้",
+        "ใครรู้บ้าง",
+        "ข้อมูลของฉัน",
+        "ข้อมูลของผม",
+        "ข้อมูลของหนู",
+        "ข้อมูลส่วนตัว",
+        "เก็บข้อมูล",
+        "ข้อมูลจะ",
+        "เปิดเผยข้อมูล",
+        "ข้อมูลไปไหน",
+        "ความเป็นส่วนตัว",
+        "pdpa",
+    ),
+}
+# A message reads as a question to the bot when it ends with one of these (or has "?").
+QUESTION_ENDINGS = (
+    "ไหม",
+    "มั้ย",
+    "มัย",
+    "หรือเปล่า",
+    "รึเปล่า",
+    "หรือไม่",
+    "ยังไง",
+    "อย่างไร",
+    "ไหน",
+    "ใคร",
+    "เท่าไร",
+    "เท่าไหร่",
+    "เมื่อไหร่",
+    "เมื่อไร",
+    "กี่วัน",
+    "บ้าง",
+    "หรอ",
+    "เหรอ",
+    "อะไร",
+    "อะไรต่อ",
+    "ยังไงต่อ",
+    "อย่างไรต่อ",
+)
+# The bare request that opens the form says nothing an agency can act on; what is left of a first
+# message once these are taken out is kept as the description when it is long enough.
+COMPLAINT_REQUEST_WORDS = (
+    "อยากจะร้องเรียน",
+    "อยากร้องเรียน",
+    "ขอร้องเรียน",
+    "ร้องเรียนเรื่อง",
+    "ร้องเรียน",
+    "อยากแจ้งเรื่อง",
+    "ขอแจ้งเรื่อง",
+    "แจ้งเรื่อง",
+    "อยากแจ้ง",
+    "ขอแจ้ง",
+    "จะแจ้ง",
+    "แจ้ง",
+    "ค่ะ",
+    "คะ",
+    "ครับ",
+    "หน่อย",
+    "นะ",
+)
+# "all my cases" in a subscribe / unsubscribe request (matched anywhere in the message).
+ALL_CASES_WORDS = ("ทุกเรื่อง", "ทั้งหมด", "ทุกอัน", "all my cases")
+
 # --- case look-up (helper D) -----------------------------------------------------------------------
 # The reference every example shows: built by the format's own code, so it always passes its check.
 EXAMPLE_REFERENCE = make_case_ref("CM", 2569, 1234567)  # CM69-1234-5675
@@ -455,6 +651,11 @@ REPLIES: dict[str, dict[str, Reply]] = {
             (*(Button(label, label) for label in COMPLAINT_CATEGORIES.values()), CANCEL),
         ),
     },
+    # The category read from the first message ("แจ้งไฟถนนดับหน้าบ้าน"): one tap to confirm it.
+    "ask_complaint_category_guess": {
+        "default": Reply("เรื่อง “{label}” ใช่ไหมคะ กด “ใช่” หรือเลือกหมวดอื่นด้านล่างค่ะ"),
+        "sms": Reply("เรื่อง{label} ใช่ไหมคะ"),
+    },
     "complaint_category_unknown": {
         "default": Reply("ขอให้เลือกหมวดจากปุ่มด้านล่างค่ะ ถ้าไม่ตรงหมวดไหน เลือก “เรื่องอื่น ๆ” ได้ค่ะ"),
         "sms": Reply("กรุณาเลือกหมวดตามตัวเลขค่ะ"),
@@ -523,6 +724,79 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "complaint_kept_location": {"default": Reply("ได้รับตำแหน่งแล้วค่ะ")},
     "complaint_kept_sticker": {"default": Reply("ได้รับสติกเกอร์แล้วค่ะ")},
     # The text of this question is stored as the consent wording: change it with care.
+    # A question aside, answered in the middle of the form; the same step is asked again after it.
+    "complaint_aside_anonymous_ok": {
+        "default": Reply(
+            "ได้ค่ะ เรื่องหมวด{label}แจ้งแบบไม่ระบุตัวตนได้ จะไม่เก็บชื่อหรือช่องทางติดต่อของท่าน ผู้ถูกร้องเรียนจึงไม่รู้ว่าใครแจ้ง "
+            "แต่จะไม่มีการแจ้งความคืบหน้า และติดตามสถานะทางแชตไม่ได้ค่ะ (เปลี่ยนได้ตอนตรวจสอบก่อนส่ง)"
+        ),
+        "sms": Reply("ได้ค่ะ แจ้งแบบไม่ระบุตัวตน ไม่เก็บเบอร์ ติดตามทางนี้ไม่ได้ค่ะ"),
+    },
+    "complaint_aside_anonymous_later": {
+        "default": Reply(
+            "หลายหมวดแจ้งแบบไม่ระบุตัวตนได้ค่ะ เลือกหมวดก่อน แล้วตอนถามเรื่องการแจ้งความคืบหน้า กด “ไม่ระบุตัวตน” ได้ "
+            "ข้อมูลติดต่อของท่านไม่เปิดเผยต่อผู้ถูกร้องเรียนค่ะ"
+        ),
+        "sms": Reply("เลือกหมวดก่อนค่ะ แล้วตอบ ไม่ระบุตัวตน ได้"),
+    },
+    "complaint_aside_anonymous_not_allowed": {
+        "default": Reply(
+            "เรื่องหมวด{label} หน่วยงานอาจต้องติดต่อกลับเพื่อขอรายละเอียด จึงต้องเก็บช่องทางติดต่อไว้ค่ะ "
+            "ข้อมูลติดต่อเห็นได้เฉพาะเจ้าหน้าที่ผู้รับเรื่อง ไม่เปิดเผยต่อผู้ถูกร้องเรียนค่ะ"
+        ),
+        "sms": Reply("หมวดนี้ต้องมีช่องทางติดต่อกลับค่ะ ไม่เปิดเผยต่อผู้ถูกร้องเรียน"),
+    },
+    "complaint_aside_location_private": {
+        "default": Reply(
+            "ที่ถามคือจุดที่เกิดเรื่อง ไม่ต้องเป็นบ้านของท่านค่ะ บอกเป็นจุดสังเกตใกล้ ๆ เช่น ซอย ร้าน หรือเสาไฟ ก็ได้ค่ะ"
+        ),
+        "sms": Reply("บอกจุดที่เกิดเรื่องหรือจุดสังเกตใกล้ ๆ ได้ค่ะ"),
+    },
+    "complaint_aside_time": {
+        "default": Reply("{agency}จะดำเนินการเรื่องหมวด{label}ภายใน {time_to_act} ตามที่หน่วยงานประกาศไว้ค่ะ"),
+        "sms": Reply("หน่วยงานดำเนินการภายใน {time_to_act} ค่ะ"),
+    },
+    "complaint_aside_time_later": {
+        "default": Reply("ระยะเวลาขึ้นกับหมวดเรื่องค่ะ เลือกหมวดแล้วจะบอกระยะเวลาที่หน่วยงานประกาศไว้ค่ะ"),
+        "sms": Reply("ขึ้นกับหมวดค่ะ เลือกหมวดก่อน"),
+    },
+    "complaint_aside_next": {
+        "default": Reply(
+            "เมื่อกด “ยืนยัน” เรื่องจะส่งถึง{agency} ท่านจะได้เลขที่เรื่องไว้ติดตาม "
+            "หน่วยงานจะตรวจสอบและดำเนินการภายใน {time_to_act} ค่ะ"
+        ),
+        "sms": Reply("ยืนยันแล้วเรื่องส่งถึงหน่วยงาน ได้เลขที่เรื่องไว้ติดตามค่ะ"),
+    },
+    "complaint_aside_next_later": {
+        "default": Reply(
+            "เมื่อตอบครบและกด “ยืนยัน” เรื่องจะส่งถึงหน่วยงานที่รับผิดชอบหมวดนั้น ท่านจะได้เลขที่เรื่องไว้ติดตาม "
+            "และบอกระยะเวลาดำเนินการให้ทราบค่ะ"
+        ),
+        "sms": Reply("ยืนยันแล้วเรื่องส่งถึงหน่วยงาน ได้เลขที่เรื่องไว้ติดตามค่ะ"),
+    },
+    "complaint_aside_data": {
+        "default": Reply(
+            "เรื่องที่แจ้งส่งถึงเฉพาะเจ้าหน้าที่ของหน่วยงานที่รับเรื่องค่ะ ช่องทางติดต่อของท่านเก็บแบบเข้ารหัส "
+            "ไม่เปิดเผยต่อผู้ถูกร้องเรียน และขอลบได้ทุกเมื่อโดยพิมพ์ “ลบข้อมูลติดต่อของฉัน” ค่ะ"
+        ),
+        "sms": Reply("ข้อมูลเห็นเฉพาะเจ้าหน้าที่ผู้รับเรื่อง ขอลบได้ทุกเมื่อค่ะ"),
+    },
+    "complaint_aside_human": {
+        "default": Reply(
+            "เรื่องที่กำลังแจ้งยังไม่ได้ส่งค่ะ ตอบต่ออีกไม่กี่ข้อ เจ้าหน้าที่ของหน่วยงานจะรับเรื่องไปดำเนินการ "
+            "ถ้าต้องการคุยกับเจ้าหน้าที่ตอนนี้ กด “คุยกับเจ้าหน้าที่เลย” (เรื่องที่กรอกไว้จะยังไม่ถูกส่ง) ค่ะ",
+            (HANDOVER_NOW_BUTTON,),
+        ),
+        "sms": Reply("เรื่องยังไม่ได้ส่งค่ะ ตอบต่อ หรือตอบ คุยกับเจ้าหน้าที่เลย", (HANDOVER_NOW_BUTTON,)),
+    },
+    "complaint_aside_greet": {
+        "default": Reply("สวัสดีค่ะ ตอนนี้กำลังแจ้งเรื่องร้องเรียนอยู่ ตอบคำถามด้านล่างต่อได้เลย หรือกด “ยกเลิก” เพื่อออกค่ะ"),
+        "sms": Reply("กำลังแจ้งเรื่องอยู่ค่ะ ตอบต่อ หรือตอบ ยกเลิก"),
+    },
+    "complaint_cancel_hint": {
+        "default": Reply("ถ้าต้องการยกเลิกการแจ้งเรื่องนี้ กด “ยกเลิก” ค่ะ ถ้าไม่ ตอบคำถามด้านล่างต่อได้เลยค่ะ"),
+        "sms": Reply("ยกเลิกเรื่องนี้ ตอบ ยกเลิก ค่ะ"),
+    },
     "ask_contact_consent": {
         "default": Reply(
             "ยินยอมให้หน่วยงานที่รับเรื่องแจ้งความคืบหน้าของเรื่องนี้ทางช่องทางนี้ไหมคะ (ยกเลิกได้ทุกเมื่อ)",
@@ -544,24 +818,60 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "ask_complaint_confirm": {
         "default": Reply(
             "ตรวจสอบก่อนส่งเรื่องค่ะ\nหมวด: {category}\nเรื่อง: {description}\nสถานที่: {location}\n"
-            "รูป: {photo}\nแจ้งความคืบหน้า: {consent}\nถูกต้องไหมคะ กด “ยืนยัน” เพื่อส่งเรื่องถึงหน่วยงาน",
+            "{photo_line}แจ้งความคืบหน้า: {consent}\nส่งถึง: {agency}\n"
+            "ถูกต้องไหมคะ กด “ยืนยัน” เพื่อส่งเรื่อง หรือ “แก้ไข” เพื่อแก้ทีละหัวข้อ",
             CONFIRM_BUTTONS,
         ),
         "sms": Reply("ส่งเรื่อง{category}: {short_description} ยืนยันไหมคะ", CONFIRM_BUTTONS),
     },
     "complaint_confirm_unclear": {
-        "default": Reply("กด “ยืนยัน” เพื่อส่งเรื่อง “แก้ไข” เพื่อกรอกใหม่ หรือ “ยกเลิก” ค่ะ", CONFIRM_BUTTONS),
+        "default": Reply("กด “ยืนยัน” เพื่อส่งเรื่อง “แก้ไข” เพื่อแก้บางหัวข้อ หรือ “ยกเลิก” ค่ะ", CONFIRM_BUTTONS),
         "sms": Reply("เลือกตามตัวเลขค่ะ", CONFIRM_BUTTONS),
     },
-    "complaint_start_over": {
-        "default": Reply("ได้ค่ะ เริ่มกรอกใหม่ตั้งแต่ต้นนะคะ"),
+    # Which field to change: one field is asked again, then the summary comes back.
+    "ask_complaint_edit": {
+        "default": Reply(
+            "แก้ไขหัวข้อไหนคะ",
+            tuple(
+                Button(label, label)
+                for label, field in COMPLAINT_EDIT_FIELDS.items()
+                if field != "complaint_photo"
+            ),
+        ),
+        "line": Reply("แก้ไขหัวข้อไหนคะ", tuple(Button(label, label) for label in COMPLAINT_EDIT_FIELDS)),
+    },
+    "complaint_edit_unclear": {
+        "default": Reply("กดเลือกหัวข้อที่ต้องการแก้ไขค่ะ"),
     },
     "complaint_filed": {
         "default": Reply(
-            "ส่งเรื่องถึงหน่วยงานแล้วค่ะ\nเลขที่เรื่อง {reference}\n(อ่านว่า {spoken})\nเก็บเลขนี้ไว้ติดตามเรื่องค่ะ {updates}",
+            "ส่งเรื่องถึง{agency}แล้วค่ะ หน่วยงานจะดำเนินการภายใน {time_to_act}\n"
+            "เลขที่เรื่อง {reference}\n(อ่านว่า {spoken})\nเก็บเลขนี้ไว้ติดตามเรื่องค่ะ {updates}",
             (TRACK, MENU),
         ),
-        "sms": Reply("รับเรื่องแล้วค่ะ เลขที่ {reference} {updates}", (TRACK, MENU)),
+        "sms": Reply("รับเรื่องแล้วค่ะ เลขที่ {reference} ดำเนินการภายใน {time_to_act} {updates}", (TRACK, MENU)),
+    },
+    # No contact kept: no updates, no status look-up in the chat; the citizen is told so.
+    "complaint_filed_anonymous": {
+        "default": Reply(
+            "ส่งเรื่องถึง{agency}แบบไม่ระบุตัวตนแล้วค่ะ หน่วยงานจะดำเนินการภายใน {time_to_act}\n"
+            "เลขที่เรื่อง {reference}\nเรื่องนี้ไม่ได้เก็บข้อมูลติดต่อของท่าน จึงไม่มีการแจ้งความคืบหน้า "
+            "และติดตามสถานะทางแชตไม่ได้ค่ะ",
+            (MENU,),
+        ),
+        "sms": Reply("ส่งเรื่องแบบไม่ระบุตัวตนแล้วค่ะ เลขที่ {reference} ไม่มีแจ้งความคืบหน้า", (MENU,)),
+    },
+    "complaint_cancelled": {
+        "default": Reply("ยกเลิกแล้วค่ะ เรื่องนี้ยังไม่ได้ส่ง ต้องการให้ช่วยเรื่องอื่นไหมคะ", MAIN_MENU),
+        "sms": Reply("ยกเลิกแล้วค่ะ", MAIN_MENU),
+    },
+    "complaint_handover": {
+        "default": Reply(
+            "ส่งต่อให้เจ้าหน้าที่แล้วค่ะ เรื่องที่กรอกไว้ยังไม่ได้ส่ง เจ้าหน้าที่จะตอบในแชตนี้ในเวลาราชการ "
+            "(จ.–ศ. 08:30–16:30 น.) หากเร่งด่วน โทร 1111 ค่ะ",
+            (MENU,),
+        ),
+        "sms": Reply("ส่งต่อเจ้าหน้าที่แล้วค่ะ เร่งด่วนโทร 1111", (MENU,)),
     },
     "complaint_updates_line": {"default": Reply("หน่วยงานจะแจ้งความคืบหน้าทาง LINE นี้ค่ะ")},
     "complaint_updates_sms": {

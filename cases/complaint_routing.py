@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from cases.models import Agency
 
 CATEGORIES_FILE = Path(__file__).with_name("complaint_categories.yml")
-_FIELDS = ("label", "agency_id", "agency_name", "service_id")
+_FIELDS = ("label", "agency_id", "agency_name", "service_id", "time_to_act")
 
 
 class RoutingError(ValueError):
@@ -33,10 +33,17 @@ class ComplaintRoute:
     agency_id: str
     agency_name: str
     service_id: str
+    # The agency's published time to act, as the citizen reads it: "7 วัน".
+    time_to_act: str
+    # True where the agency accepts the complaint with no contact kept at all.
+    allow_anonymous: bool = False
+    # Words that make this category clear in a citizen's message (lower-case, no spaces).
+    cues: tuple[str, ...] = ()
 
 
 def parse_routes(raw: Any) -> dict[str, ComplaintRoute]:
-    """Check the file's shape: every category has every field, as non-empty text that fits the columns."""
+    """Check the file's shape: every category has every field, as non-empty text that fits the columns;
+    allow_anonymous a boolean and cues a list of words when given."""
     if not isinstance(raw, dict) or not isinstance(raw.get("categories"), dict) or not raw["categories"]:
         raise RoutingError("complaint categories: expected a non-empty 'categories' mapping")
     routes: dict[str, ComplaintRoute] = {}
@@ -49,7 +56,18 @@ def parse_routes(raw: Any) -> dict[str, ComplaintRoute]:
             raise RoutingError(f"complaint category {key!r}: missing {', '.join(missing)}")
         if len(str(key)) > 60 or len(values["agency_id"]) > 40 or len(values["service_id"]) > 80:
             raise RoutingError(f"complaint category {key!r}: key, agency_id or service_id too long")
-        routes[str(key)] = ComplaintRoute(category=str(key), **values)
+        anonymous = entry.get("allow_anonymous", False)
+        if not isinstance(anonymous, bool):
+            raise RoutingError(f"complaint category {key!r}: allow_anonymous must be true or false")
+        cues = entry.get("cues") or []
+        if not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues):
+            raise RoutingError(f"complaint category {key!r}: cues must be a list of words")
+        routes[str(key)] = ComplaintRoute(
+            category=str(key),
+            **values,
+            allow_anonymous=anonymous,
+            cues=tuple("".join(c.split()).casefold() for c in cues),
+        )
     return routes
 
 

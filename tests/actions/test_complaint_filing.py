@@ -45,6 +45,7 @@ from cases.settings import CasesSettings
 from nlu.case_ref import check_case_ref
 from nlu.pii import CITIZEN_ID_MASK
 from privacy import PersonalData, PrivacySettings
+from privacy.identity import GatewayIdentity
 from tests.databases import throwaway_database
 from tests.fakes import FakeLine, serve
 
@@ -57,6 +58,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 500
 CITIZEN_ID = "1101700230708"  # valid checksum, synthetic
 BANGKOK = (13.7563, 100.5018)
+KEYS = PrivacySettings.generate()  # the runtime's keys; the gateway signs identities with them
 VIENTIANE = (17.9757, 102.6331)
 
 
@@ -75,7 +77,8 @@ def tracker(
     requested_slot: str | None = None,
     extra_events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    meta = {"channel": channel, "user_id": sender, **(metadata or {})}
+    # Signed as the gateway signs it (privacy/identity.py): the actions believe no unsigned channel.
+    meta = GatewayIdentity(KEYS).sign({"channel": channel, "user_id": sender, **(metadata or {})})
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
@@ -134,7 +137,7 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 def runtime(database_url: str, tmp_path: Path) -> CaseRuntime:
     settings = CasesSettings(
         database_url=database_url,
-        privacy=PrivacySettings.generate(),
+        privacy=KEYS,
         photo_dir=tmp_path / "photos",
         max_photo_bytes=MAX_PHOTO,
     )
@@ -231,7 +234,8 @@ async def test_line_complaint_with_pin_and_photo_is_filed_with_consent(
     summary = CollectingDispatcher()
     await AskSlotAction("complaint_confirm", values=summary_values).run(summary, tracker(slots=slots), {})
     assert "ไฟถนนดับ" in texts(summary)[0] and "แนบ 1 รูป" in texts(summary)[0]
-    assert payloads(summary) == ["/affirm", "/file_complaint", "/deny"]
+    assert payloads(summary) == ["/affirm", "แก้ไข", "/deny"]
+    assert "ส่งถึง: องค์กรปกครองส่วนท้องถิ่น" in texts(summary)[0]
 
     done, events = await submit(runtime, sessions, tracker("/affirm", intent="affirm", slots=slots))
     [message] = done.messages
@@ -239,6 +243,9 @@ async def test_line_complaint_with_pin_and_photo_is_filed_with_consent(
     assert check_case_ref(case.reference) == "valid" and case.reference.startswith("CM")
     assert case.reference in message["text"] and spoken_reference(case.reference) in message["text"]
     assert "LINE นี้" in message["text"]
+    # The confirmation names the agency and its published time to act (cases/complaint_categories.yml).
+    route = load_routes()["streetlight"]
+    assert route.agency_name in message["text"] and f"ภายใน {route.time_to_act}" in message["text"]
     assert [b["payload"] for b in message["buttons"]] == ["/check_case_status", "/greet"]
     assert SlotSet("complaint_photo", None) in events and SlotSet("complaint_confirm", None) in events
 
@@ -360,16 +367,34 @@ async def test_a_citizen_id_and_phone_in_the_description_never_reach_the_databas
     assert "081-234-5678" not in (case.description or "") and "xxx-xxx-5678" in (case.description or "")
 
 
-async def test_edit_starts_over_and_cancel_creates_nothing(
+async def test_edit_reopens_one_field_and_cancel_creates_nothing(
     form: ValidateComplaintForm, runtime: CaseRuntime, sessions: sessionmaker[Session]
 ) -> None:
     _, ref = pending_photos(runtime).save(PNG, "image/png")
     dispatcher = CollectingDispatcher()
-    t = tracker(slots=filled(complaint_photo="photo:" + ref))
-    edit = await form.validate_complaint_confirm("edit", dispatcher, t, {})
-    assert pending_photos(runtime).read(ref) is None  # the waiting photo is let go
-    assert edit["complaint_category"] is None and edit["complaint_confirm"] is None
-    assert set(edit.values()) == {None} and "เริ่มกรอกใหม่" in texts(dispatcher)[0]
+    t = tracker("แก้ไข", slots=filled(complaint_photo="photo:" + ref))
+    assert await form.validate_complaint_confirm("แก้ไข", dispatcher, t, {}) == {"complaint_confirm": "edit"}
+    # Only after แก้ไข is "which field?" a step of the form.
+    domain_slots = ["complaint_location", "complaint_edit", "complaint_confirm"]
+    editing = tracker(slots=filled(complaint_confirm="edit", complaint_photo="photo:" + ref))
+    assert await form.required_slots(domain_slots, dispatcher, editing, {}) == domain_slots
+    assert "complaint_edit" not in await form.required_slots(domain_slots, dispatcher, t, {})
+    # Where: only the place is emptied (so only it is asked again); everything else is kept.
+    where = await form.validate_complaint_edit("สถานที่", dispatcher, editing, {})
+    assert where == {
+        "complaint_edit": None,
+        "complaint_confirm": None,
+        "complaint_location": None,
+        "complaint_lat": None,
+        "complaint_lon": None,
+    }
+    # The photo: the waiting one is let go before a new one is asked for.
+    photo = await form.validate_complaint_edit("รูป", dispatcher, editing, {})
+    assert photo["complaint_photo"] is None and "complaint_category" not in photo
+    assert pending_photos(runtime).read(ref) is None
+    assert (await form.validate_complaint_edit("ไม่แก้แล้ว", dispatcher, editing, {}))["complaint_confirm"] is None
+    assert await form.validate_complaint_edit("อะไรก็ได้", dispatcher, editing, {}) == {"complaint_edit": None}
+    assert dispatcher.messages[-1]["text"] == replies.reply_for("complaint_edit_unclear", "line").text
     # A submit that was not confirmed (never reached through the rules, but never trusted) files nothing.
     with sessions() as session:
         before = len(session.scalars(select(Case)).all())
@@ -537,9 +562,13 @@ async def test_photos_and_locations_are_not_asked_on_sms_and_web(form: ValidateC
 
 async def test_consent_and_confirmation_answers(form: ValidateComplaintForm) -> None:
     dispatcher = CollectingDispatcher()
-    assert await form.validate_contact_consent(True, dispatcher, tracker(), {}) == {"contact_consent": True}
+    assert await form.validate_contact_consent(True, dispatcher, tracker(), {}) == {
+        "contact_consent": True,
+        "complaint_anonymous": None,
+    }
     assert await form.validate_contact_consent("ยินยอม", dispatcher, tracker(), {}) == {
-        "contact_consent": True
+        "contact_consent": True,
+        "complaint_anonymous": None,
     }
     assert await form.validate_contact_consent("อะไรนะ", dispatcher, tracker(), {}) == {
         "contact_consent": None
@@ -554,7 +583,7 @@ async def test_consent_and_confirmation_answers(form: ValidateComplaintForm) -> 
         replies.reply_for("complaint_consent_unclear", "line").text,
         replies.reply_for("complaint_confirm_unclear", "line").text,
     ]
-    assert payloads(dispatcher) == ["/affirm", "/deny", "/affirm", "/file_complaint", "/deny"]
+    assert payloads(dispatcher) == ["/affirm", "/deny", "/affirm", "แก้ไข", "/deny"]
 
 
 # --- routing ----------------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""Reading a citizen's words inside the complaint form: cancel, a question aside, a category cue.
+
+Pure functions over text (no tracker, no I/O), so every rule is unit-tested on its own
+(tests/actions/test_complaint_talk.py). The words live in actions/replies.py beside the replies,
+the category cues in cases/complaint_categories.yml beside the routing.
+
+Why words and not only the NLU's intent: inside the form the intent of a short answer says little
+("บริการของเจ้าหน้าที่" reads as request_human, an address as anything), so the form takes every
+message as text and these functions decide, with the intent only as a hint where it is reliable
+(a button payload, request_human on a short message).
+"""
+
+from __future__ import annotations
+
+from actions.replies import (
+    BARE_NO_WORDS,
+    COMPLAINT_ASIDE_CUES,
+    COMPLAINT_CANCEL_PHRASES,
+    COMPLAINT_CANCEL_WORDS,
+    COMPLAINT_REQUEST_WORDS,
+    POLITE_ENDINGS,
+    QUESTION_ENDINGS,
+    YES_WORDS,
+)
+from cases.complaint_routing import ComplaintRoute
+
+_INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
+# Polite endings and punctuation taken off before a short answer is compared with a word list.
+_PUNCTUATION = " .!?,~…'\"“”()"
+# A request for a person inside the form is an aside only when the message is short: a long one
+# that mentions an officer is the complaint itself ("เจ้าหน้าที่เขตพูดจาไม่ดี…").
+HUMAN_ASIDE_MAX_CHARS = 40
+# A question about time, next steps or data is a short message; a long one is the story itself.
+ASIDE_QUESTION_MAX_CHARS = 60
+
+
+def compact(text: object) -> str:
+    """Lower-case, invisible characters and all spaces removed: how words are matched."""
+    return "".join(str(text or "").translate(_INVISIBLE).split()).casefold()
+
+
+def bare(text: object) -> str:
+    """compact() with trailing punctuation and polite particles removed ("ยกเลิกค่ะ!" -> "ยกเลิก")."""
+    word = compact(text).strip(_PUNCTUATION)
+    changed = True
+    while changed:
+        changed = False
+        for particle in POLITE_ENDINGS:
+            if word.endswith(particle) and len(word) > len(particle):
+                word = word[: -len(particle)].strip(_PUNCTUATION)
+                changed = True
+    return word
+
+
+def is_payload(text: object) -> bool:
+    """A button payload ("/deny", "/affirm"), not typed text."""
+    return str(text or "").strip().startswith("/")
+
+
+def wants_cancel(text: object) -> bool:
+    """ยกเลิก (typed, or a short message that says so): ends the complaint form."""
+    word = bare(text)
+    if word in COMPLAINT_CANCEL_WORDS:
+        return True
+    return len(word) <= 30 and any(phrase in word for phrase in COMPLAINT_CANCEL_PHRASES)
+
+
+def is_bare_no(text: object) -> bool:
+    return bare(text) in BARE_NO_WORDS
+
+
+def is_yes(text: object) -> bool:
+    return bare(text) in YES_WORDS
+
+
+def is_question(text: object) -> bool:
+    raw = str(text or "")
+    word = bare(raw)
+    return "?" in raw or "？" in raw or word.endswith(QUESTION_ENDINGS)
+
+
+def aside_kind(text: object, intent: str) -> str | None:
+    """The kind of question asked aside ("anonymous", "human", "time", "next", "data"), or None
+    when the message is an answer. Anonymity and a person are recognised from their words alone;
+    time, next steps and data only in a question, so a description that says "มา 3 วันแล้ว" or
+    "ไม่รู้จะนานแค่ไหน" as a statement is still taken as the description."""
+    if is_payload(text):
+        return "human" if intent == "request_human" else None
+    word = compact(text)
+    if any(cue in word for cue in COMPLAINT_ASIDE_CUES["anonymous"]):
+        return "anonymous"
+    short = len(word) <= HUMAN_ASIDE_MAX_CHARS
+    if short and (intent == "request_human" or any(cue in word for cue in COMPLAINT_ASIDE_CUES["human"])):
+        return "human"
+    if len(word) <= ASIDE_QUESTION_MAX_CHARS and is_question(text):
+        for kind in ("time", "next", "data"):
+            if any(cue in word for cue in COMPLAINT_ASIDE_CUES[kind]):
+                return kind
+    return None
+
+
+def category_from_words(text: object, routes: dict[str, ComplaintRoute]) -> str | None:
+    """The category whose longest cue is in the text; None when none is, or two tie."""
+    word = compact(text)
+    best: dict[str, int] = {}
+    for key, route in routes.items():
+        lengths = [len(cue) for cue in route.cues if cue in word]
+        if lengths:
+            best[key] = max(lengths)
+    if not best:
+        return None
+    top = max(best.values())
+    winners = [key for key, length in best.items() if length == top]
+    return winners[0] if len(winners) == 1 else None
+
+
+def first_description(text: object, min_letters: int) -> str | None:
+    """What a first message says beyond "I want to complain": kept as the description when at least
+    `min_letters` letters are left ("แจ้งไฟถนนดับหน้าบ้าน" yes, "อยากร้องเรียนค่ะ" no)."""
+    raw = " ".join(str(text or "").translate(_INVISIBLE).split())
+    if not raw or is_payload(raw):
+        return None
+    rest = compact(raw)
+    for words in COMPLAINT_REQUEST_WORDS:
+        rest = rest.replace(words, "")
+    letters = sum(1 for c in rest if c.isalnum())
+    return raw if letters >= min_letters else None
