@@ -546,7 +546,8 @@ class ServiceResolver:
             return True
         own, theirs = (_squash(" ".join([r.title_th, r.label_th, short_name(r)])) for r in (record, current))
         words = [_squash(w) for w in residual_words(typed) if len(w) >= MENTION_MIN_CHARS]
-        return any(w in own and w not in theirs for w in words)
+        # a word the current service also uses ("ขึ้นทะเบียน" for the unemployment benefit) names nothing else
+        return any(w in own and w not in theirs and not _covers(current, w) for w in words)
 
     @staticmethod
     def _named_by_cue(typed: str, result: Any, records: dict[str, ServiceRecord]) -> str | None:
