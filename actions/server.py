@@ -2,14 +2,22 @@
 
 rasa-sdk's own CLI binds 0.0.0.0 and forks workers; here the same Sanic app (rasa_sdk.endpoint's
 create_app) is served by one process on loopback, after migrations and action construction.
+
+Every action call carries the whole conversation and may read or change a citizen's cases, so only
+Rasa may call: /webhook and /actions require `Authorization: Bearer <ACTION_SERVER_TOKEN>` (Rasa
+sends it from bot/endpoints*.yml; rasa-sdk itself checks nothing). /health stays open for readiness
+probes; it says nothing about anyone.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from rasa_sdk.endpoint import create_app as create_sdk_app
-from sanic import Sanic
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from actions.context import ActionContext
 from actions.registry import build_executor
@@ -19,15 +27,46 @@ from db.migrate import upgrade
 logger = logging.getLogger(__name__)
 
 
+OPEN_PATHS = frozenset({"/health"})
+
+
+def bearer_matches(authorization: str | None, token: str) -> bool:
+    """Whether an Authorization header carries exactly this bearer token (an empty token: never)."""
+    scheme, _, supplied = (authorization or "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(supplied.strip().encode("utf-8"), token.encode("utf-8"))
+
+
+def require_token(app: Sanic, token: str) -> None:
+    """Answer 401 to any request but /health without the bearer token, before rasa-sdk sees it."""
+
+    @app.on_request
+    async def check_token(request: Request) -> HTTPResponse | None:
+        if request.path in OPEN_PATHS or bearer_matches(request.headers.get("authorization"), token):
+            return None
+        return response.json(
+            {"error": "unauthorized"}, status=401, headers={"WWW-Authenticate": 'Bearer realm="actions"'}
+        )
+
+
 def create_app(context: ActionContext) -> Sanic:
-    """Build the Sanic app; all actions are constructed here, before any request."""
+    """Build the Sanic app; all actions are constructed here, before any request. Without a token
+    configured every call but /health is refused (serve() does not even start then)."""
     executor = build_executor(context)
     # No browser ever calls the action server, so no CORS origins.
-    return create_sdk_app(executor, cors_origins=None)
+    app = create_sdk_app(executor, cors_origins=None)
+    require_token(app, context.settings.webhook_token)
+    return app
 
 
 def serve(config: AppSettings) -> None:
     """Migrate, build every action from the process's one configuration, serve until stopped."""
+    if config.actions is not None and not config.actions.webhook_token:
+        raise SystemExit(  # one clear line, not a traceback
+            "action server: ACTION_SERVER_TOKEN is not set: the action server answers only Rasa, "
+            "which sends it (bot/endpoints.yml); `make run` generates one into var/secrets/"
+        )
     upgrade(config.database_url)
     context = ActionContext.create(config)
     settings = context.settings

@@ -24,6 +24,9 @@ class ActionSettings:
     host: str = LOOPBACK
     database_url: str = ""
     log_level: str = "INFO"
+    # What Rasa must send as "Authorization: Bearer …" on every action call (ACTION_SERVER_TOKEN, in
+    # bot/endpoints*.yml); the server refuses to start without it, so it never answers just anyone.
+    webhook_token: str = field(default="", repr=False)
     # Where the complaint form downloads a photo a citizen sent on LINE (token and data API base).
     line_content: LineContentSettings = field(default_factory=LineContentSettings)
 
@@ -40,5 +43,6 @@ class ActionSettings:
             port=port,
             database_url=database_url(dict(environ)),
             log_level=(environ.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            webhook_token=environ.get("ACTION_SERVER_TOKEN", "").strip(),
             line_content=LineContentSettings.from_environ(environ),
         )

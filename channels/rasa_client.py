@@ -3,6 +3,11 @@
 Rasa chooses `channel:` response variants by the output channel's name, so each platform posts to its
 own input channel (/webhooks/line/webhook, /webhooks/sms/webhook, /webhooks/web/webhook) rather than
 to Rasa's REST channel, whose output channel is always called "collector".
+
+Every message carries the gateway's signed word on who sent it (privacy/identity.py): the adapters
+have checked the platform's signature, so only the gateway may say "this is LINE user U…"; the
+actions believe a channel identity from that signature alone, never from the sender id. Without
+PERSONAL_DATA_KEYS there is no key to sign with and the citizen counts as anonymous to the actions.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import aiohttp
 
 from channels.messages import Button, Inbound, Outbound
 from channels.settings import Settings
+from privacy.identity import GatewayIdentity
 
 TOKEN_HEADER = "X-Gateway-Token"  # noqa: S105 (a header name, not a secret)
 
@@ -109,12 +115,16 @@ class RasaClient:
         self._session = session
         self._base = settings.rasa_url
         self._token = settings.gateway_rasa_token
+        self._identity = GatewayIdentity(settings.privacy) if settings.privacy is not None else None
         self._timeout = aiohttp.ClientTimeout(
             total=settings.timeouts.rasa_total, sock_connect=settings.timeouts.rasa_connect
         )
 
     async def send(self, event: Inbound) -> list[Outbound]:
-        body = {"sender": event.sender_id, "message": rasa_text(event), "metadata": rasa_metadata(event)}
+        metadata = rasa_metadata(event)
+        if self._identity is not None:  # signed now, as it leaves for Rasa: a queued event never expires
+            metadata = self._identity.sign(metadata)
+        body = {"sender": event.sender_id, "message": rasa_text(event), "metadata": metadata}
         headers = {TOKEN_HEADER: self._token} if self._token else {}
         url = f"{self._base}/webhooks/{event.channel}/webhook"
         try:

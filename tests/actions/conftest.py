@@ -24,6 +24,7 @@ def make_tracker(
     sender_id: str = "web:abc",
     active_loop: str | None = None,
     requested_slot: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     ranking = ranking or ([(intent, 0.9)] if intent else [])
     latest = {
@@ -31,9 +32,12 @@ def make_tracker(
         "intent": {"name": intent, "confidence": ranking[0][1] if ranking else 0.0},
         "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
         "entities": [],
+        **({"metadata": metadata} if metadata is not None else {}),
     }
     all_slots = {"requested_slot": requested_slot, **(slots or {})}
-    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    events = [
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": channel, "metadata": metadata}
+    ]
     return Tracker(
         sender_id=sender_id,
         slots=all_slots,

@@ -25,6 +25,7 @@ from cases.models import CaseContact, Consent
 from cases.registry import NewCase, NewConsent, NewContact, create_case
 from cases.settings import CasesSettings
 from privacy import PersonalData, PrivacySettings
+from privacy.identity import GatewayIdentity
 from tests.databases import throwaway_database
 
 KEYS = PrivacySettings.generate()
@@ -67,7 +68,9 @@ def _tracker(sender_id: str, channel: str, metadata: dict[str, Any] | None = Non
         "text": "/affirm",
         "intent": {"name": "affirm", "confidence": 1.0},
         "entities": [],
-        "metadata": {"channel": channel, "user_id": sender_id.split(":", 1)[1], **(metadata or {})},
+        "metadata": GatewayIdentity(KEYS).sign(
+            {"channel": channel, "user_id": sender_id, **(metadata or {})}
+        ),
     }
     return Tracker(
         sender_id=sender_id,

@@ -15,6 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rasa_sdk import Action, Tracker
@@ -32,6 +33,7 @@ from cases.registry import CaseTools, NewCase, NewConsent, NewContact, create_ca
 from cases.settings import CasesSettings
 from db.migrate import upgrade
 from privacy import PersonalData, PrivacySettings
+from privacy.identity import GatewayIdentity
 from tests.actions.conftest import make_tracker
 
 OWNER = "web:owner-0123456789"
@@ -51,6 +53,12 @@ def sessions(db_path: Path) -> Iterator[sessionmaker[Session]]:
     engine = make_cases_engine(f"sqlite:///{db_path}")
     yield make_cases_sessionmaker(engine)
     engine.dispose()
+
+
+def signed_tracker(runtime: CaseRuntime, text: str, **kwargs: Any) -> Tracker:
+    """A tracker whose latest message carries the gateway's signed identity (privacy/identity.py)."""
+    claim = {"channel": kwargs["channel"], "user_id": kwargs["sender_id"]}
+    return make_tracker(text, metadata=GatewayIdentity(runtime.settings.privacy).sign(claim), **kwargs)
 
 
 @pytest.fixture
@@ -74,12 +82,14 @@ def reference(sessions: sessionmaker[Session], runtime: CaseRuntime) -> str:
 
 
 def _status(sessions: sessionmaker[Session], runtime: CaseRuntime, ref: str) -> tuple[Action, Tracker]:
-    tracker = make_tracker("", channel="web", sender_id=OWNER, slots={"case_id": ref})
+    tracker = signed_tracker(runtime, "", channel="web", sender_id=OWNER, slots={"case_id": ref})
     return ActionSubmitCaseStatus(CaseLookup(sessions=sessions, runtime=runtime)), tracker
 
 
 def _unsubscribe(sessions: sessionmaker[Session], runtime: CaseRuntime, ref: str) -> tuple[Action, Tracker]:
-    tracker = make_tracker("ยกเลิกแจ้งเตือน", intent="unsubscribe_updates", channel="web", sender_id=OWNER)
+    tracker = signed_tracker(
+        runtime, "ยกเลิกแจ้งเตือน", intent="unsubscribe_updates", channel="web", sender_id=OWNER
+    )
     return ActionUnsubscribeUpdates(CaseLookup(sessions=sessions, runtime=runtime)), tracker
 
 
@@ -92,7 +102,7 @@ def _complaint(sessions: sessionmaker[Session], runtime: CaseRuntime, ref: str) 
         "contact_consent": False,
         "complaint_confirm": "yes",
     }
-    tracker = make_tracker("ยืนยัน", channel="web", sender_id=OWNER, slots=slots)
+    tracker = signed_tracker(runtime, "ยืนยัน", channel="web", sender_id=OWNER, slots=slots)
     return ActionSubmitComplaint(runtime, sessions), tracker
 
 
