@@ -381,9 +381,9 @@ class SearchIndex:
             p2 = ranked_scores[1] if len(ranked_scores) > 1 else 0.0
             signals = replace(signals, ranker=p1, ranker_gap=p1 - p2)
         confident, reason = self.confidence.judge(signals)
-        if twins and all(self.foreign_topic(text, self._position[t]) for t in twins):
+        if twins and self.uncovered_topic(text, [self._position[t] for t in twins]):
             twins = ()  # "ใบขับขี่สากล": not a choice between the twins, another agency's topic
-            confident, reason = False, "the question is about another agency's topic"
+            confident, reason = False, "a topic none of the near-twins covers"
         elif twins:
             confident, reason = False, "near-twin services: ask which one"
         elif confident:
@@ -514,18 +514,32 @@ class SearchIndex:
         if referral is None:
             return None
         record = self.records[self.ids[index]]
-        content = self._record_text.get(index)
-        if content is None:
-            data = record.content_dict()
-            content = squash_agency_text(" ".join(str(v) for v in data.values()))
-            self._record_text[index] = content
-        if referral.matched in content:
+        if referral.matched in self._content(index):
             return None
         own = squash_agency_text(record.agency)
         for agency in (referral.agency, *referral.also):
             if any(squash_agency_text(n) in own for n in (agency.name_th, *agency.aliases) if n):
                 return None
         return referral.agency.name_th
+
+    def uncovered_topic(self, text: str, indices: Sequence[int]) -> str | None:
+        """The directory's phrase for the question when none of these records mentions it: "ใบขับขี่สากล"
+        is a topic of the licence twins' own agency, yet neither twin covers it."""
+        assert self.directory is not None
+        referral = self.directory.refer(text)
+        if referral is None:
+            return None
+        if any(referral.matched in self._content(index) for index in indices):
+            return None
+        return referral.matched
+
+    def _content(self, index: int) -> str:
+        content = self._record_text.get(index)
+        if content is None:
+            data = self.records[self.ids[index]].content_dict()
+            content = squash_agency_text(" ".join(str(v) for v in data.values()))
+            self._record_text[index] = content
+        return content
 
     def identity_tokens(self, service_id: str) -> set[str]:
         return identity_tokens(self.records[service_id])
