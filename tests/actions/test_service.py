@@ -463,7 +463,7 @@ async def test_out_of_scope_gets_the_agency_that_handles_it_or_says_what_the_bot
 ) -> None:
     messages, after = await run_action(action, said("ขอติดมิเตอร์น้ำประปา", "out_of_scope"))
     assert "ประปา" in messages[0]["text"] and not after.get("service_id")
-    messages, after = await run_action(action, said("หวยงวดนี้ออกเลขอะไร", "out_of_scope"))
+    messages, after = await run_action(action, said("ขอสูตรต้มยำกุ้งหน่อย", "out_of_scope"))
     assert messages[0]["text"] == reply_for("service_out_of_scope", "line").text
     assert not after.get("service_id")
 
