@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Container
+from functools import lru_cache
 
 from knowledge.record import ServiceRecord
 from knowledge.search.normalise import normalise
@@ -105,6 +106,13 @@ def clean_query(text: str) -> str:
 def bm25_tokens(text: str) -> list[str]:
     """Lower-cased word tokens (PyThaiNLP newmm with the project's domain words via nlu.tokenize),
     without punctuation, emoji or question words; misspellings and abbreviations rewritten first."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[str, ...]:
+    """One search tokenises the question three times (word BM25, character trigrams, FAQ overlap):
+    the few most recent questions are kept."""
     from nlu.tokenize import tokenize  # heavy dictionary; loaded on first use, once per process
 
     out = []
@@ -112,7 +120,7 @@ def bm25_tokens(text: str) -> list[str]:
         word = token.text.lower()
         if _WORD.search(word) and word not in QUESTION_WORDS:
             out.append(word)
-    return out
+    return tuple(out)
 
 
 def record_passages(record: ServiceRecord) -> list[str]:
