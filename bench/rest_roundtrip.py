@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +91,9 @@ def measure_roundtrip(messages: int) -> dict[str, float]:
             timed_requests(port, 30, "POST", "/webhooks/rest/webhook", greeting)  # warm-up
             timed_requests(port, 30, "GET", "/", lambda _: None)
             base = timed_requests(port, messages, "GET", "/", lambda _: None)
-            parse = timed_requests(port, messages, "POST", "/model/parse", parse_body)
+            # Rasa's HTTP API needs the token (dialogue_servers starts Rasa with RASA_AUTH_TOKEN).
+            parse_path = "/model/parse?token=" + urllib.parse.quote(rasa.env["RASA_AUTH_TOKEN"])
+            parse = timed_requests(port, messages, "POST", parse_path, parse_body)
             msg = timed_requests(port, messages, "POST", "/webhooks/rest/webhook", greeting)
         finally:
             rasa.stop()

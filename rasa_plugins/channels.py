@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -158,3 +159,23 @@ class SmsInput(GatewayInput):
 class WebInput(GatewayInput):
     channel_name = "web"
     output_channel_class = WebOutput
+
+
+REST_NAMESPACE = "rest:"
+
+
+class LocalRestInput(RestInput):
+    """Rasa's REST channel (/webhooks/rest/webhook, kept for local use and scripts) in its own
+    namespace of conversations: sender "me" talks in conversation "rest:me".
+
+    A REST sender id is free text, so without this "line:U…" posted here would write into that LINE
+    user's very conversation and inherit its state (the case just answered, a form half filled).
+    The actions treat every REST sender as anonymous anyway (privacy/identity.py); this keeps the
+    conversations apart too.
+    """
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        sender = await super()._extract_sender(req)
+        if not isinstance(sender, str) or not sender:
+            return sender
+        return sender if sender.startswith(REST_NAMESPACE) else REST_NAMESPACE + sender

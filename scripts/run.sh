@@ -8,7 +8,8 @@
 # REDIS_URL (redis://[:password@]host:port/db -> Redis tracker and lock store), RASA_REDIS_PREFIX
 # (govbot), GATEWAY_RASA_TOKEN (shared by gateway and Rasa's input channels; random per run if unset),
 # RASA_MODEL (a model file or directory; default models/, whose newest model Rasa serves),
-# WEB_SESSION_SECRET, STAFF_SESSION_SECRET, PERSONAL_DATA_KEYS (generated once into var/secrets/ if unset;
+# WEB_SESSION_SECRET, STAFF_SESSION_SECRET, PERSONAL_DATA_KEYS, RASA_AUTH_TOKEN (Rasa's HTTP API),
+# ACTION_SERVER_TOKEN (what Rasa sends the action server) (generated once into var/secrets/ if unset;
 # an older var/secrets/CASES_SECRET_KEY is still exported as the legacy key).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,8 @@ ensure_secret() {  # ensure_secret NAME: export NAME from the environment or var
 }
 ensure_secret WEB_SESSION_SECRET    # web chat session ids
 ensure_secret STAFF_SESSION_SECRET  # staff console sessions and CSRF tokens
+ensure_secret RASA_AUTH_TOKEN       # Rasa's HTTP API (/conversations/…, /model/…): ?token=…
+ensure_secret ACTION_SERVER_TOKEN   # Rasa -> action server (bot/endpoints*.yml: Authorization: Bearer)
 # Personal-data keys (privacy/README.md): hash root + sealing key k1, generated once; with them the
 # gateway delivers case notices. A CASES_SECRET_KEY from an older run is kept as the legacy key so
 # data sealed under it still opens (`make rotate-keys` re-seals it under the current key).
@@ -115,13 +118,15 @@ pids+=($!)
 action_pid=$!
 
 echo "run: Rasa on 127.0.0.1:${RASA_PORT} with $endpoints (log: $LOG_DIR/rasa.log)"
-.venv-rasa/bin/rasa run --enable-api -i 127.0.0.1 -p "$RASA_PORT" -m "$RASA_MODEL" \
+# `rasa run` with --auth-token taken from RASA_AUTH_TOKEN inside the process (not visible in `ps`).
+.venv-rasa/bin/python -m rasa_plugins.server --enable-api -i 127.0.0.1 -p "$RASA_PORT" -m "$RASA_MODEL" \
   --endpoints "$endpoints" --credentials bot/credentials.yml >>"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 rasa_pid=$!
 
 wait_ready "action server" "$action_pid" "http://127.0.0.1:${ACTION_PORT}/health" "$LOG_DIR/actions.log" 120
-wait_ready "Rasa" "$rasa_pid" "http://127.0.0.1:${RASA_PORT}/status" "$LOG_DIR/rasa.log" 240
+# GET / needs no token; Rasa listens only once the model is loaded.
+wait_ready "Rasa" "$rasa_pid" "http://127.0.0.1:${RASA_PORT}/" "$LOG_DIR/rasa.log" 240
 
 if [ -f channels/__main__.py ]; then
   echo "run: gateway on 127.0.0.1:${GATEWAY_PORT} (log: $LOG_DIR/gateway.log)"
@@ -133,8 +138,9 @@ fi
 
 cat <<EOT
 
-Ready. Chat in Thai over Rasa's REST channel:
+Ready. Chat in Thai over Rasa's REST channel (an anonymous local user: never a LINE, SMS or web citizen):
   curl -s http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{"sender":"me","message":"สวัสดีค่ะ"}'
+Rasa's HTTP API needs ?token=\$(cat var/secrets/RASA_AUTH_TOKEN). Never expose ports ${RASA_PORT}, ${ACTION_PORT}, Redis or PostgreSQL.
 Press Ctrl-C to stop.
 EOT
 

@@ -8,6 +8,12 @@ bench/conversations, bench/rest_roundtrip.py). Public names kept stable for them
 
 Each process gets a free port, its own log file and its own state (SQLite files, Redis prefix), and
 is stopped by process id. The model is the newest one in models/ (GOVBOT_MODEL names another file).
+
+Locked as in production (issue 14, finding 3): Rasa's HTTP API needs RASA_AUTH_TOKEN (`RestClient`
+passes it), the action server needs ACTION_SERVER_TOKEN (Rasa sends it from bot/endpoints*.yml), and
+a message counts as a LINE, SMS or web citizen only when it arrives through our input channels with
+the gateway's signed identity (`ChannelClient` signs as the gateway does); over Rasa's REST channel
+every sender is anonymous.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,9 +33,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from privacy import PrivacySettings
+from privacy.identity import GatewayIdentity
+
 ROOT = Path(__file__).resolve().parents[2]
 RASA_START_TIMEOUT = 240.0
 ACTIONS_START_TIMEOUT = 120.0
+# One pair per test process, shared by every Rasa and action server it starts (pass another value in
+# the extra environment to test a mismatch).
+RASA_AUTH_TOKEN = secrets.token_urlsafe(24)
+ACTION_SERVER_TOKEN = secrets.token_urlsafe(24)
 
 
 def free_port() -> int:
@@ -116,6 +130,8 @@ def base_env(extra: dict[str, str]) -> dict[str, str]:
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             "GATEWAY_RASA_TOKEN": secrets.token_urlsafe(16),
+            "RASA_AUTH_TOKEN": RASA_AUTH_TOKEN,
+            "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
         }
     )
     env.update(extra)
@@ -137,11 +153,13 @@ def action_server(
 def rasa_server(
     workdir: Path, port: int, action_port: int, endpoints: str, model: Path, extra_env: dict[str, str]
 ) -> ManagedProcess:
+    env = base_env({"ACTION_PORT": str(action_port), **extra_env})
     return ManagedProcess(
         name="Rasa",
         args=[
-            str(ROOT / ".venv-rasa/bin/rasa"),
-            "run",
+            str(ROOT / ".venv-rasa/bin/python"),
+            "-m",
+            "rasa_plugins.server",  # `rasa run` with --auth-token from RASA_AUTH_TOKEN
             "--enable-api",
             "-i",
             "127.0.0.1",
@@ -154,8 +172,8 @@ def rasa_server(
             "--credentials",
             "bot/credentials.yml",
         ],
-        env=base_env({"ACTION_PORT": str(action_port), **extra_env}),
-        ready_url=f"http://127.0.0.1:{port}/status",
+        env=env,
+        ready_url=f"http://127.0.0.1:{port}/status?token={urllib.parse.quote(env['RASA_AUTH_TOKEN'])}",
         log_path=workdir / "rasa.log",
     )
 
@@ -249,9 +267,10 @@ LOOPBACK_HEX = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::
 
 @dataclass
 class RestClient:
-    """Rasa's REST channel and tracker API on loopback."""
+    """Rasa's REST channel (anonymous senders) and its tracker API (with the API token) on loopback."""
 
     port: int
+    token: str = RASA_AUTH_TOKEN
 
     def say(self, sender: str, message: str) -> list[dict[str, Any]]:
         status, body = http_json(
@@ -263,9 +282,46 @@ class RestClient:
         assert isinstance(body, list), body
         return body
 
-    def tracker(self, sender: str, include_events: str = "AFTER_RESTART") -> dict[str, Any]:
-        quoted = urllib.request.quote(sender, safe=":")
-        url = f"http://127.0.0.1:{self.port}/conversations/{quoted}/tracker?include_events={include_events}"
+    def tracker(
+        self, sender: str, include_events: str = "AFTER_RESTART", *, rest: bool = True
+    ) -> dict[str, Any]:
+        """The conversation of a REST `sender` ("rest:<sender>", rasa_plugins.channels.LocalRestInput);
+        rest=False: the conversation named `sender` itself (a ChannelClient's)."""
+        conversation = sender if not rest or sender.startswith("rest:") else "rest:" + sender
+        quoted = urllib.request.quote(conversation, safe=":")
+        url = (
+            f"http://127.0.0.1:{self.port}/conversations/{quoted}/tracker"
+            f"?include_events={include_events}&token={urllib.parse.quote(self.token)}"
+        )
         status, body = http_json("GET", url)
         assert status == 200, (status, body)
+        return body
+
+
+@dataclass
+class ChannelClient:
+    """Talks to Rasa's `line`/`sms`/`web` input channels exactly as the gateway does: the gateway's
+    token header and the identity signed with the gateway's key (privacy/identity.py), so the actions
+    see a LINE, SMS or web citizen. `privacy` must be the action server's PERSONAL_DATA_KEYS."""
+
+    port: int
+    gateway_token: str
+    privacy: PrivacySettings
+
+    def say(
+        self, sender: str, message: str, metadata: dict[str, Any] | None = None, *, signed: bool = True
+    ) -> list[dict[str, Any]]:
+        channel = sender.split(":", 1)[0]
+        meta = {"channel": channel, "user_id": sender, "locale": "th", "kind": "text", **(metadata or {})}
+        if signed:
+            meta = GatewayIdentity(self.privacy).sign(meta)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/webhooks/{channel}/webhook",
+            data=json.dumps({"sender": sender, "message": message, "metadata": meta}).encode("utf-8"),
+            method="POST",
+            headers={"Content-Type": "application/json", "X-Gateway-Token": self.gateway_token},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = json.loads(response.read())
+        assert isinstance(body, list), body
         return body

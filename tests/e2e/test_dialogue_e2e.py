@@ -22,6 +22,7 @@ from dialogue_servers import (
     ACTIONS_START_TIMEOUT,
     LOOPBACK_HEX,
     RASA_START_TIMEOUT,
+    ChannelClient,
     ManagedProcess,
     RestClient,
     action_server,
@@ -181,12 +182,16 @@ def _file_case(stack: Stack, owner: str) -> str:
 
 
 def test_case_status_lookup_and_updates(bot: RestClient, stack: Stack) -> None:
+    # Web chat citizens come through the `web` input channel with the gateway's signed identity; the
+    # REST channel's senders are anonymous (issue 14, finding 3), like `stranger` below.
+    assert stack.rasa is not None
+    web = ChannelClient(bot.port, stack.rasa.env["GATEWAY_RASA_TOKEN"], KEYS)
     owner = new_sender()
     reference = _file_case(stack, owner)
     # The account that filed a case, with no number at hand: its own cases, with their status.
-    mine = bot.say(owner, "อยากติดตามเรื่องที่ยื่นไว้ค่ะ")
+    mine = web.say(owner, "อยากติดตามเรื่องที่ยื่นไว้ค่ะ")
     assert any(reference in t and "กำลังดำเนินการ" in t for t in texts(mine)), mine
-    assert not bot.tracker(owner)["active_loop"].get("name")
+    assert not bot.tracker(owner, rest=False)["active_loop"].get("name")
 
     stranger = new_sender()
     asked = bot.say(stranger, "อยากติดตามเรื่องที่ยื่นไว้ค่ะ")
@@ -205,35 +210,35 @@ def test_case_status_lookup_and_updates(bot: RestClient, stack: Stack) -> None:
     assert any("4 ตัวท้าย" in t for t in texts(unknown)) and "กำลังดำเนินการ" not in "".join(texts(unknown))
     bot.say(stranger, "ยกเลิก")
 
-    done = bot.say(owner, reference.lower())
+    done = web.say(owner, reference.lower())
     assert texts(done)[0].split("\n") == [
         f"เรื่อง {reference}: กำลังดำเนินการค่ะ",
         "ขั้นต่อไป: นัดรับบัตร",
         "ภายใน 5 ธ.ค. 2569",
     ]
-    tracker = bot.tracker(owner)
+    tracker = bot.tracker(owner, rest=False)
     assert not tracker["active_loop"].get("name")
     assert tracker["slots"]["case_id"] is None  # cleared by the submit action's SlotSet
     assert tracker["slots"]["last_case_ref"] == reference
 
     # Someone else: the last 4 digits of the phone first, never kept in a slot.
     other = new_sender()
-    proof = bot.say(other, f"เรื่อง {reference} ถึงไหนแล้วคะ")
+    proof = web.say(other, f"เรื่อง {reference} ถึงไหนแล้วคะ")
     assert any("4 ตัวท้าย" in t for t in texts(proof)), proof
-    wrong = bot.say(other, "1111")
+    wrong = web.say(other, "1111")
     assert any("ลองได้อีก 4 ครั้ง" in t for t in texts(wrong)), wrong
-    shown = bot.say(other, "๕๖๗๘")
+    shown = web.say(other, "๕๖๗๘")
     assert "กำลังดำเนินการ" in texts(shown)[0]
-    slot_values = [e.get("value") for e in bot.tracker(other)["events"] if e["event"] == "slot"]
+    slot_values = [e.get("value") for e in bot.tracker(other, rest=False)["events"] if e["event"] == "slot"]
     assert not any(v in ("5678", "๕๖๗๘", "1111") for v in slot_values)
 
     # The "notify me" button after the answer: consent, then on.
     subscribe = next(b["payload"] for r in shown for b in r.get("buttons") or [])
-    question = bot.say(other, subscribe)
+    question = web.say(other, subscribe)
     assert any(reference in t and "ยินยอม" in t for t in texts(question)), question
-    on = bot.say(other, "/affirm")
+    on = web.say(other, "/affirm")
     assert any("เปิดการแจ้งความคืบหน้าแล้ว" in t and reference in t for t in texts(on)), on
-    off = bot.say(other, f"ยกเลิกแจ้งเตือนเรื่อง {reference}")
+    off = web.say(other, f"ยกเลิกแจ้งเตือนเรื่อง {reference}")
     assert any("ปิดการแจ้งความคืบหน้าแล้ว" in t for t in texts(off)), off
 
 
@@ -280,7 +285,9 @@ def test_citizen_id_never_reaches_the_tracker_store(bot: RestClient, stack: Stac
     assert texts(replies), replies
     assert all(CITIZEN_ID not in t for t in texts(replies))
     with sqlite3.connect(stack.tracker_db) as conn:
-        rows = [r[0] for r in conn.execute("select data from events where sender_id = ?", (sender,))]
+        rows = [
+            r[0] for r in conn.execute("select data from events where sender_id = ?", ("rest:" + sender,))
+        ]
     assert rows, "the conversation was stored"
     joined = "\n".join(rows)
     assert CITIZEN_ID not in joined and "0812345678" not in joined
@@ -371,10 +378,10 @@ def test_redis_tracker_and_lock_store(stack: Stack) -> None:
         client.say(sender, f"เลขบัตร {CITIZEN_ID} ค่ะ")
         asked = client.say(sender, "/check_case_status")
         assert any("เลขที่เรื่อง" in t for t in texts(asked))
-        stored = r.get(f"{prefix}:tracker:{sender}")
+        stored = r.get(f"{prefix}:tracker:rest:{sender}")  # REST conversations are "rest:<sender>"
         assert stored is not None, "the tracker is in Redis"
         assert CITIZEN_ID not in stored and CITIZEN_ID_MASK in stored
-        assert r.ttl(f"{prefix}:tracker:{sender}") > 0
+        assert r.ttl(f"{prefix}:tracker:rest:{sender}") > 0
         done = client.say(sender, VALID_REF)
         assert VALID_REF in texts(done)[0]
         # Lock keys are released after each message.

@@ -73,7 +73,8 @@ class RealStack:
 
     def tracker(self, sender: str) -> dict[str, Any]:
         quoted = urllib.parse.quote(sender, safe=":")
-        status, body = http_json("GET", f"{self.url}/conversations/{quoted}/tracker")
+        token = urllib.parse.quote(self.rasa.env["RASA_AUTH_TOKEN"])  # Rasa's HTTP API needs it
+        status, body = http_json("GET", f"{self.url}/conversations/{quoted}/tracker?token={token}")
         assert status == 200, (status, body)
         return body
 
