@@ -427,8 +427,10 @@ def supporting_sentence(record: ServiceRecord, question: str) -> str | None:
         record.where_to_apply.online,
     ):
         sources.extend(_clauses(text or ""))
-    # "ให้ลูกไปลงแทนได้ไหม": a listed power of attorney "กรณีให้ผู้อื่นยื่นแทน" says it can be done
-    sources.extend(record.documents)
+    # "ให้ลูกไปลงแทนได้ไหม": a listed power of attorney "กรณีให้ผู้อื่นยื่นแทน" says it can be done (only
+    # for that question: a document is no answer to "ทะเบียนโดนระงับแล้วใช่ไหม")
+    if asked & (_senses(["แทน"]) - {"แทน"}):
+        sources.extend(record.documents)
     best: tuple[float, str] | None = None
     for clause in sources:
         clause = clause.strip()

@@ -187,3 +187,9 @@ def test_the_services_own_name_is_not_a_listed_document() -> None:
     shop = record(title_th="จดทะเบียนพาณิชย์ (ร้านค้า)", documents=("แบบคำขอจดทะเบียน (แบบ ทพ.)",))
     text, _ = compose_answer(shop, None, "line", "เปิดร้านกาแฟหน้าบ้าน ต้องจดทะเบียนอะไรไหม")
     assert "รายการเอกสารระบุ" not in text
+
+
+def test_a_listed_document_answers_only_the_someone_else_question() -> None:
+    car = record(documents=("สมุดคู่มือจดทะเบียนรถ (เล่มทะเบียน) หรือสำเนา",), faqs=())
+    text, _ = compose_answer(car, None, "line", "ทะเบียนโดนระงับแล้วใช่ไหม")
+    assert "สมุดคู่มือ" not in text.splitlines()[0]
