@@ -22,7 +22,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
-from rasa_plugins.channels import LineInput, SmsInput, WebInput
+from rasa_plugins.channels import LineInput, LocalRestInput, SmsInput, WebInput
+from rasa_plugins.server import rasa_arguments
 
 DOMAIN = Domain.from_dict(
     {
@@ -82,6 +83,7 @@ def rasa_server() -> Any:
         SmsInput(),
         WebInput(),
         TokenLineInput.from_credentials({"token": "s3cret-token"}),
+        LocalRestInput(),
     ]
     register(channels, app, route="/webhooks/")
     port = _free_port()
@@ -191,3 +193,24 @@ def test_token_falls_back_to_the_environment(monkeypatch: pytest.MonkeyPatch) ->
 def test_names() -> None:
     assert (LineInput.name(), SmsInput.name(), WebInput.name()) == ("line", "sms", "web")
     assert LineInput.output_channel_class.name() == "line"
+
+
+def test_rest_senders_talk_in_their_own_namespace_of_conversations(rasa_server: Any) -> None:
+    """Issue 14, finding 3: "line:U…" typed as a REST sender must not write into that LINE user's
+    conversation; the REST channel's conversations are "rest:<sender>"."""
+    base, agent = rasa_server
+    for sender, conversation in (("line:U1", "rest:line:U1"), ("me", "rest:me"), ("rest:me", "rest:me")):
+        status, replies = _post(base, "/webhooks/rest/webhook", {"sender": sender, "message": "สวัสดี"})
+        assert status == 200 and replies[0]["text"] == "สวัสดีค่ะ (ทั่วไป)"
+        assert agent.seen[-1].sender_id == conversation
+        assert agent.seen[-1].input_channel == "rest"
+
+
+def test_rasa_is_started_with_the_api_token_from_the_environment_only() -> None:
+    args = rasa_arguments(["--enable-api", "-p", "5005"], {"RASA_AUTH_TOKEN": "tok"})
+    assert args == ["run", "--enable-api", "-p", "5005", "--auth-token", "tok"]
+    with pytest.raises(SystemExit, match="RASA_AUTH_TOKEN"):
+        rasa_arguments(["--enable-api"], {})  # an open API: refused
+    with pytest.raises(SystemExit, match="not on the command line"):
+        rasa_arguments(["--enable-api", "--auth-token", "visible-in-ps"], {"RASA_AUTH_TOKEN": "tok"})
+    assert rasa_arguments(["-p", "5005"], {}) == ["run", "-p", "5005"]  # no API, nothing to lock
