@@ -1,4 +1,4 @@
-"""Staff accounts: creation, sign-in with lockout after repeated wrong passwords, role and status changes.
+"""Staff accounts: creation, role and status changes, unlocking (sign-in itself: staff.signin).
 
 Functions take an open SQLAlchemy session and leave committing to the caller, so an account change and
 its audit entry land in one transaction.
@@ -7,15 +7,13 @@ its audit entry land in one transaction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from staff import signin_throttle
 from staff.models import StaffSession, StaffUser
-from staff.passwords import hash_password, needs_rehash, verify_password
+from staff.passwords import hash_password
 from staff.roles import Role
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -23,21 +21,6 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 class AccountError(ValueError):
     """The request cannot be carried out; the message is Thai and safe to show the staff member."""
-
-
-class SignInOutcome(StrEnum):
-    OK = "ok"
-    WRONG = "wrong"  # unknown user or wrong password: the page says the same for both
-    LOCKED = "locked"
-    DISABLED = "disabled"
-
-
-@dataclass(frozen=True, slots=True)
-class SignInResult:
-    outcome: SignInOutcome
-    user: StaffUser | None = None
-    locked_until: datetime | None = None
-    just_locked: bool = False  # this attempt imposed the lock (audited once, not on every refusal)
 
 
 def normalise_username(raw: str) -> str:
@@ -95,47 +78,13 @@ def create_user(
     return user
 
 
-def sign_in(
-    db: Session, username: str, password: str, *, now: datetime, threshold: int, lock_for: timedelta
-) -> SignInResult:
-    """Check a password; count consecutive failures and lock the account at `threshold`.
-
-    A locked account refuses even the right password until the lock runs out, and a refused attempt
-    during a lock does not extend it (so an attacker cannot keep a colleague locked out forever by
-    more than one lock period after they stop).
-    """
-    user = get_by_username(db, username)
-    if user is None:
-        verify_password(None, password)  # same cost as a real check
-        return SignInResult(SignInOutcome.WRONG)
-    if user.locked_until is not None and user.locked_until > now:
-        return SignInResult(SignInOutcome.LOCKED, user, user.locked_until)
-    if user.locked_until is not None:  # the lock ran out: start counting afresh
-        user.locked_until = None
-        user.failed_attempts = 0
-    if not verify_password(user.password_hash, password):
-        user.failed_attempts += 1
-        if user.failed_attempts >= threshold:
-            user.locked_until = now + lock_for
-            user.failed_attempts = 0
-            return SignInResult(SignInOutcome.LOCKED, user, user.locked_until, just_locked=True)
-        return SignInResult(SignInOutcome.WRONG, user)
-    if not user.active:
-        return SignInResult(SignInOutcome.DISABLED, user)
-    user.failed_attempts = 0
-    user.last_login_at = now
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return SignInResult(SignInOutcome.OK, user)
-
-
-def set_password(db: Session, user: StaffUser, password: str) -> None:
+def set_password(db: Session, user: StaffUser, password: str, *, secret: str) -> None:
+    """An admin's reset; it also unlocks the account (`secret`: the console's, keying its throttle)."""
     try:
         user.password_hash = hash_password(password)
     except ValueError as exc:
         raise AccountError(str(exc)) from None
-    user.failed_attempts = 0
-    user.locked_until = None
+    unlock(db, user, secret)
     end_all_sessions(db, user.id)
 
 
@@ -154,7 +103,10 @@ def set_active(db: Session, user: StaffUser, active: bool) -> None:
         end_all_sessions(db, user.id)
 
 
-def unlock(user: StaffUser) -> None:
+def unlock(db: Session, user: StaffUser, secret: str) -> None:
+    """An admin's unlock: the account's sign-in block, its run of failures and its doubling are gone
+    (blocks on client addresses stay: they are not this account's)."""
+    signin_throttle.clear(db, signin_throttle.account_key(secret, user.username))
     user.locked_until = None
     user.failed_attempts = 0
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from staff import csrf, keys, sessions
+from staff import csrf, devices, keys, sessions
 from staff.form_body import read_form
 from staff.models import utcnow
 from staff.pages import Handler, console_root, render
@@ -103,9 +103,29 @@ def set_session_cookie(request: web.Request, response: web.StreamResponse, token
         max_age=settings.session_lifetime_s,
         path=console_root(request),
         httponly=True,
-        secure=settings.cookie_secure,
+        secure=cookie_secure(request),
         samesite="Lax",
     )
+
+
+def set_device_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
+    """The trusted-browser cookie (staff.devices): sent only with sign-in forms, never readable by
+    script, and Strict so no other site's form can carry it."""
+    response.set_cookie(
+        devices.COOKIE,
+        value,
+        max_age=devices.MAX_AGE_S,
+        path=console_root(request),
+        httponly=True,
+        secure=cookie_secure(request),
+        samesite="Strict",
+    )
+
+
+def cookie_secure(request: web.Request) -> bool:
+    """Secure unless configured off for plain-http local use, and always when the request came over
+    TLS (directly, or as a trusted proxy says: channels.edge)."""
+    return request.app[keys.SETTINGS].cookie_secure or request.secure
 
 
 def _delete_cookie(request: web.Request, response: web.StreamResponse) -> None:
@@ -114,7 +134,7 @@ def _delete_cookie(request: web.Request, response: web.StreamResponse) -> None:
         settings.cookie_name,
         path=console_root(request),
         httponly=True,
-        secure=settings.cookie_secure,
+        secure=cookie_secure(request),
         samesite="Lax",
     )
 

@@ -55,8 +55,9 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     role: Mapped[str] = mapped_column(String(ROLE_LENGTH), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    # Wrong passwords in a row; reset by a good sign-in or when a lock is imposed.
+    # Unused since migration 0009: attempts are counted in staff_signin_throttle (kept for old rows).
     failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # A copy of the account's sign-in block for the users pages (staff.signin_throttle sets it).
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -96,3 +97,21 @@ class AuditEntry(Base):
     target_id: Mapped[str] = mapped_column(String(128), nullable=False, default="")
     detail: Mapped[str] = mapped_column(Text, nullable=False, default="")
     ip_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+
+
+class SignInThrottle(Base):
+    """Sign-in attempts counted per key: a client address, a typed account name or a trusted browser,
+    each an HMAC so neither addresses nor typed names (sometimes a password typed in the wrong box)
+    are stored. Rows exist for names that have no account too: an unknown name is throttled exactly
+    like a real one, so the answers never tell which accounts exist (staff.signin_throttle)."""
+
+    __tablename__ = "staff_signin_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    # Password checks begun in the current run, counted before the check starts (a reservation), so
+    # parallel attempts can never get more checks than the limit.
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Blocks imposed since the last good sign-in (or a quiet day): each one doubles the next.
+    blocks: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow, index=True)

@@ -29,7 +29,11 @@ class StaffSettings:
     cookie_secure: bool = True  # off only for plain-http development on loopback
     cookie_name: str = "staff_session"
     max_upload_bytes: int = 5 * 1024 * 1024
+    # Sign-in throttle (staff.signin_throttle): checks per run for an account name or a trusted
+    # browser, and for a client address; blocks double from first_block_s up to lockout_s.
     lockout_threshold: int = 5
+    client_threshold: int = 20
+    first_block_s: int = 60
     lockout_s: int = 15 * 60
     case_photo_dir: Path = DEFAULT_CASE_PHOTO_DIR  # CASES_PHOTO_DIR: photos shown on the case pages
 

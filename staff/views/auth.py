@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import math
 
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from staff import accounts, audit, csrf, keys, sessions
-from staff.accounts import SignInOutcome, SignInResult
+from staff import audit, csrf, devices, keys, sessions, signin
 from staff.audit import Actor, hash_ip
-from staff.middleware import set_session_cookie
+from staff.middleware import cookie_secure, set_device_cookie, set_session_cookie
 from staff.models import utcnow
 from staff.pages import console_root, format_time, identity, render, safe_next
+from staff.signin import Attempt, SignInOutcome
 
 MAX_USERNAME_INPUT = 200
 
@@ -32,66 +32,44 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     settings = request.app[keys.SETTINGS]
     form = request[keys.FORM]
     username = form.get("username")[:MAX_USERNAME_INPUT]
-    password = form.get("password")
     next_url = form.get("next")
-    now = utcnow()
-
-    def attempt(db: Session) -> tuple[SignInResult, str | None]:
-        result = accounts.sign_in(
-            db,
-            username,
-            password,
-            now=now,
-            threshold=settings.lockout_threshold,
-            lock_for=timedelta(seconds=settings.lockout_s),
-        )
-        who = Actor(
-            user_id=result.user.id if result.user else None,
-            username=result.user.username if result.user else accounts.normalise_username(username)[:64],
-            ip_hash=hash_ip(settings.session_secret, request.remote),
-        )
-        token = None
-        if result.outcome is SignInOutcome.OK and result.user is not None:
-            sessions.purge_expired(db, now=now, idle=timedelta(seconds=settings.session_idle_s))
-            token = sessions.start(
-                db, result.user, now=now, lifetime=timedelta(seconds=settings.session_lifetime_s)
-            )
-            audit.record(db, who, "auth.sign_in", target_type="user", target_id=who.username, at=now)
-        elif result.just_locked:
-            audit.record(db, who, "auth.locked", target_type="user", target_id=who.username, at=now)
-        else:
-            audit.record(
-                db,
-                who,
-                f"auth.refused.{result.outcome.value}",
-                target_type="user",
-                target_id=who.username,
-                at=now,
-            )
-        return result, token
-
+    attempt = Attempt(
+        username=username,
+        password=form.get("password"),
+        client_address=request.remote,  # the real client behind a trusted proxy (channels.edge)
+        device_cookie=request.cookies.get(devices.COOKIE),
+    )
     database = request.app[keys.DATABASE]
     previous = identity(request)
-    result, token = await database.run(attempt)
-    if token is not None:
+    result = await signin.sign_in(database, settings, attempt, now=utcnow())
+    if result.outcome is SignInOutcome.OK and result.session_token is not None:
         if previous is not None:  # never carry a session id across a sign-in
             await database.run(sessions.end, previous.token_hash)
-        response = web.HTTPSeeOther(safe_next(request, next_url) if next_url else console_root(request))
-        set_session_cookie(request, response, token)
-        response.del_cookie(csrf.LOGIN_NONCE_COOKIE, path=console_root(request))
-        raise response
-    if result.outcome is SignInOutcome.LOCKED:
+        done = web.HTTPSeeOther(safe_next(request, next_url) if next_url else console_root(request))
+        set_session_cookie(request, done, result.session_token)
+        if result.device_cookie is not None:
+            set_device_cookie(request, done, result.device_cookie)
+        done.del_cookie(csrf.LOGIN_NONCE_COOKIE, path=console_root(request))
+        raise done
+    retry_after = None
+    if result.outcome is SignInOutcome.LOCKED and result.retry_at is not None:
+        # One wording whichever key refused (address, name, browser) and whether the name exists.
         error = (
-            f"บัญชีนี้ถูกระงับชั่วคราวเพราะใส่รหัสผ่านผิดหลายครั้ง ลองใหม่ได้หลังเวลา {format_time(result.locked_until)} น."
+            "ระงับการเข้าสู่ระบบชั่วคราวเพราะใส่รหัสผ่านผิดหลายครั้ง "
+            f"ลองใหม่ได้หลังเวลา {format_time(result.retry_at)} น. หรือติดต่อผู้ดูแลระบบให้ปลดล็อก"
         )
         status = 429
+        retry_after = max(1, math.ceil((result.retry_at - utcnow()).total_seconds()))
     elif result.outcome is SignInOutcome.DISABLED:
         error = "บัญชีนี้ถูกปิดการใช้งาน โปรดติดต่อผู้ดูแลระบบ"
         status = 403
     else:
         error = "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
         status = 200
-    return _login_form(request, next_url=next_url, error=error, username=username, status=status)
+    response = _login_form(request, next_url=next_url, error=error, username=username, status=status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _login_form(
@@ -116,7 +94,7 @@ def _login_form(
         max_age=3600,
         path=console_root(request),
         httponly=True,
-        secure=settings.cookie_secure,
+        secure=cookie_secure(request),
         samesite="Strict",
     )
     return response

@@ -80,6 +80,7 @@ async def change(request: web.Request) -> web.StreamResponse:
     who = actor(request)
     me = identity(request)
     now = utcnow()
+    secret = request.app[keys.SETTINGS].session_secret
 
     def apply(db: Session) -> StaffUser:
         user = _get_user(db, user_id)
@@ -94,10 +95,10 @@ async def change(request: web.Request) -> web.StreamResponse:
             accounts.set_active(db, user, active)
             detail = "enabled" if active else "disabled"
         elif what == "password":
-            accounts.set_password(db, user, form.get("password"))
+            accounts.set_password(db, user, form.get("password"), secret=secret)
             detail = ""
         elif what == "unlock":
-            accounts.unlock(user)
+            accounts.unlock(db, user, secret)
             detail = ""
         elif what == "agency":
             agencies.set_agency(db, user, form.get("agency_id"), who)  # audits "user.agency" itself

@@ -29,7 +29,14 @@ SECRET = "test-session-secret-" + "x" * 40
 PASSWORD = "ถูกต้อง-correct-horse-42"
 
 # Children first, so deleting never trips a foreign key.
-TABLES = ("staff_sessions", "audit_log", "staff_users", "kb_service_versions", "kb_services")
+TABLES = (
+    "staff_signin_throttle",
+    "staff_sessions",
+    "audit_log",
+    "staff_users",
+    "kb_service_versions",
+    "kb_services",
+)
 
 
 def reset(engine: Engine) -> None:

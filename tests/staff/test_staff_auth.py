@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from staff.models import AuditEntry, StaffSession, StaffUser, utcnow
+from staff.models import AuditEntry, SignInThrottle, StaffSession, StaffUser, utcnow
 from staff.roles import Role
 from tests.staff.staff_helpers import PASSWORD, add_user, csrf_from, post, set_user, sign_in
 
@@ -75,42 +75,48 @@ async def test_wrong_password_and_unknown_user_get_the_same_answer(client, engin
     assert (await client.get("/staff/services", allow_redirects=False)).status == 302
 
 
-async def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client, engine):
+async def test_five_wrong_passwords_block_the_name_for_a_minute_then_longer(client, engine):
     add_user(engine, "somchai", Role.EDITOR)
     for _ in range(4):
         response = await sign_in(client, "somchai", "wrong-password-xyz")
         assert response.status == 200
     locked = await sign_in(client, "somchai", "wrong-password-xyz")
     assert locked.status == 429
-    assert "ถูกระงับชั่วคราว" in await locked.text()
-    # the right password is refused while locked
+    assert "ระงับการเข้าสู่ระบบชั่วคราว" in await locked.text()
+    assert 55 <= int(locked.headers["Retry-After"]) <= 60
+    # the right password is refused while blocked (this browser never signed in before)
     still = await sign_in(client, "somchai", PASSWORD)
     assert still.status == 429
     assert "staff_session" not in still.cookies
     with engine.connect() as conn:
-        until = conn.scalar(select(StaffUser.locked_until))
-    assert until is not None
-    if until.tzinfo is None:
-        from datetime import UTC
-
-        until = until.replace(tzinfo=UTC)
-    assert timedelta(minutes=14) < until - utcnow() <= timedelta(minutes=15)
+        until = conn.scalar(select(StaffUser.locked_until))  # the copy the users pages show
+    assert timedelta(seconds=55) < until - utcnow() <= timedelta(minutes=1)
     actions = audit_actions(engine)
     assert actions.count("auth.locked") == 1
     assert actions.count("auth.refused.wrong") == 4
     assert actions.count("auth.refused.locked") == 1
+    # the block runs out; five more wrong passwords block it for twice as long
+    with engine.begin() as conn:
+        conn.execute(update(SignInThrottle).values(blocked_until=utcnow() - timedelta(seconds=1)))
+    for _ in range(5):
+        again = await sign_in(client, "somchai", "wrong-password-xyz")
+    assert again.status == 429
+    assert 115 <= int(again.headers["Retry-After"]) <= 120
 
 
-async def test_lock_runs_out_and_the_right_password_then_works(client, engine):
+async def test_block_runs_out_and_the_right_password_then_works(client, engine):
     add_user(engine, "somchai", Role.EDITOR)
     for _ in range(5):
         await sign_in(client, "somchai", "wrong-password-xyz")
-    set_user(engine, "somchai", locked_until=utcnow() - timedelta(seconds=1))
+    with engine.begin() as conn:
+        conn.execute(update(SignInThrottle).values(blocked_until=utcnow() - timedelta(seconds=1)))
     response = await sign_in(client, "somchai")
     assert response.status == 303
     with engine.connect() as conn:
         row = conn.execute(select(StaffUser.failed_attempts, StaffUser.locked_until)).one()
+        keys = list(conn.scalars(select(SignInThrottle.key)))
     assert row.failed_attempts == 0 and row.locked_until is None
+    assert all(key.startswith("client:") for key in keys)  # the account's run is gone
 
 
 async def test_a_good_sign_in_resets_the_count_of_wrong_passwords(client, engine):
