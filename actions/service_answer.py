@@ -503,7 +503,8 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         return say("answer_has_fee", channel)
     modal = question_modal(text)
     # "ต้องใช้สูติบัตรไหม": a listed document answers a must/have question, never "can I get …?"
-    if aspect in ("documents", None) and modal in ("must", "have", None):
+    confirm = _CONFIRM.search("".join(text.split())) is not None  # "…โดนระงับแล้วใช่ไหม" asks no document
+    if aspect in ("documents", None) and modal in ("must", "have", None) and not confirm:
         # the service's own name ("จดทะเบียน" in "ต้องจดทะเบียนอะไรไหม") is not a document asked about
         document = _document_named(record.documents, text, _title_words(record, text))
         if document:
