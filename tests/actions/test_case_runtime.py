@@ -117,3 +117,24 @@ def test_unsigned_or_foreign_metadata_makes_an_anonymous_asker(tmp_path, caplog:
 def test_without_a_runtime_the_asker_keeps_the_channel_for_wording_only(tmp_path):
     asker = asker_of(_tracker("line:U" + "3" * 32, {"channel": "line"}, input_channel="line"), None)
     assert (asker.channel, asker.verified, asker.can_receive_updates) == ("line", False, False)
+
+
+async def test_a_rest_sender_is_never_asked_to_consent_to_updates(tmp_path):
+    """Issue 11: over Rasa's REST channel a complaint cannot be followed by notices, so the form never
+    asks for consent to them; a LINE citizen the gateway vouched for is asked."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.complaint import ValidateComplaintForm
+
+    form = ValidateComplaintForm(build_case_runtime(_env(tmp_path)))
+    domain_slots = ["complaint_category", "complaint_description", "complaint_location", "contact_consent"]
+    line_user = "line:U" + "5" * 32
+    asked = {}
+    for who, tracker in {
+        "rest": _tracker("me", {}, input_channel="rest"),
+        "rest named like LINE": _tracker(line_user, {}, input_channel="rest"),
+        "line": _tracker(line_user, signed(line_user, {}), input_channel="line"),
+    }.items():
+        slots = await form.required_slots(domain_slots, CollectingDispatcher(), tracker, {})
+        asked[who] = "contact_consent" in slots
+    assert asked == {"rest": False, "rest named like LINE": False, "line": True}
