@@ -14,7 +14,8 @@ search says "sure" often on in-scope questions and rarely on out-of-scope ones. 
 chosen on the cross-validated scores of the in-scope questions (each scored by weights not trained on
 it) and the out-of-scope questions (out_of_scope.tsv and training.tsv's out_of_scope rows, never
 trained on; those the agency directory refers are left out, the search defers to the referral there),
-maximising sure-and-right minus 4 x sure-and-wrong minus 2 x out-of-scope-called-sure.
+maximising sure-and-right minus 4 x sure-and-wrong minus 3 x out-of-scope-called-sure; the
+top's dense cosine must pass a floor too, since the probability only compares candidates.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ FOLDS = 5
 C = 0.3  # stronger L2 than sklearn's default: 10 features, ~1,000 questions, rows far from independent
 MIN_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99)
 GAP_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+# the ranker's probability is relative to the other candidates ("ร้านส้มตำ" is surely more business
+# registration than anything else): sure also needs absolute evidence, the top's dense cosine
+DENSE_GRID = (0.0, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
 def question_rows(index: SearchIndex, question: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -47,28 +51,33 @@ def question_rows(index: SearchIndex, question: str) -> tuple[np.ndarray, np.nda
     return features, candidates, [index.ids[int(i)] for i in candidates]
 
 
-def top_two(ranker: Ranker, features: np.ndarray) -> tuple[float, float]:
-    """The best probability and its lead over the second (what `Confidence` thresholds)."""
+def top_two(ranker: Ranker, features: np.ndarray) -> tuple[float, float, float]:
+    """The best probability, its lead over the second and its dense cosine (what `Confidence` uses)."""
     if not len(features):
-        return 0.0, 0.0
-    p = np.sort(ranker.score(features))[::-1]
-    return float(p[0]), float(p[0] - (p[1] if len(p) > 1 else 0.0))
+        return 0.0, 0.0, 0.0
+    scores = ranker.score(features)
+    p = np.sort(scores)[::-1]
+    dense = float(features[int(np.argmax(scores)), FEATURES.index("dense")])
+    return float(p[0]), float(p[0] - (p[1] if len(p) > 1 else 0.0)), dense
 
 
 def choose_thresholds(
-    inscope: list[tuple[float, float, bool]], oos: list[tuple[float, float]]
-) -> tuple[float, float, dict[str, float]]:
-    best: tuple[float, float, float, dict[str, float]] | None = None
+    inscope: list[tuple[float, float, float, bool]], oos: list[tuple[float, float, float]]
+) -> tuple[float, float, float, dict[str, float]]:
+    best: tuple[float, float, float, float, dict[str, float]] | None = None
     for lo in MIN_GRID:
         for gap in GAP_GRID:
-            right = sum(p >= lo and g >= gap and ok for p, g, ok in inscope) / len(inscope)
-            wrong = sum(p >= lo and g >= gap and not ok for p, g, ok in inscope) / len(inscope)
-            called = sum(p >= lo and g >= gap for p, g in oos) / max(1, len(oos))
-            value = right - 4 * wrong - 2 * called
-            if best is None or value > best[0]:
-                best = (value, lo, gap, {"sure_right": right, "sure_wrong": wrong, "oos_sure": called})
+            for floor in DENSE_GRID:
+                sure = [(p >= lo and g >= gap and d >= floor, ok) for p, g, d, ok in inscope]
+                right = sum(s and ok for s, ok in sure) / len(inscope)
+                wrong = sum(s and not ok for s, ok in sure) / len(inscope)
+                called = sum(p >= lo and g >= gap and d >= floor for p, g, d in oos) / max(1, len(oos))
+                value = right - 4 * wrong - 3 * called
+                if best is None or value > best[0]:
+                    rates = {"sure_right": right, "sure_wrong": wrong, "oos_sure": called}
+                    best = (value, lo, gap, floor, rates)
     assert best is not None
-    return best[1], best[2], best[3]
+    return best[1], best[2], best[3], best[4]
 
 
 def rrf_recall(index: SearchIndex, questions: list[tuple[str, str]]) -> tuple[float, float]:
@@ -131,7 +140,7 @@ def main() -> None:
         rng = np.random.default_rng(7)
         fold_of = rng.permutation(len(data)) % FOLDS
         cv1 = cv3 = 0.0
-        inscope: list[tuple[float, float, bool]] = []
+        inscope: list[tuple[float, float, float, bool]] = []
         for fold in range(FOLDS):
             train = [labelled[i] for i in range(len(data)) if fold_of[i] != fold]
             test = [data[i] for i in range(len(data)) if fold_of[i] == fold]
@@ -140,19 +149,17 @@ def main() -> None:
             cv1 += r1 * len(test)
             cv3 += r3 * len(test)
             for gold, features, ids in test:
-                p, gap = top_two(model, features)
+                p, gap, dense = top_two(model, features)
                 best = ids[int(np.argmax(model.score(features)))] if ids else ""
-                inscope.append((p, gap, best == gold))
+                inscope.append((p, gap, dense, best == gold))
         ranker = fit(labelled)
         # a question naming another agency's topic is referred whatever the search says (SearchIndex.search)
         assert index.directory is not None
         unreferred = [q for q in unscoped if index.directory.refer(q) is None]
         oos = [top_two(ranker, question_rows(index, q)[0]) for q in unreferred]
-        sure, sure_gap, rates = choose_thresholds(inscope, oos)
-        log(
-            f"{name}: sure at p >= {sure} and lead >= {sure_gap}: "
-            + ", ".join(f"{k} {v:.3f}" for k, v in rates.items())
-        )
+        sure, sure_gap, sure_dense, rates = choose_thresholds(inscope, oos)
+        shares = ", ".join(f"{k} {v:.3f}" for k, v in rates.items())
+        log(f"{name}: sure at p >= {sure}, lead >= {sure_gap}, dense >= {sure_dense}: {shares}")
         all1, all3 = recall(ranker, data)
         rrf1, rrf3 = rrf_recall(index, questions)
         n = len(data)
@@ -162,6 +169,7 @@ def main() -> None:
         entry = ranker.to_json() | {
             "sure": sure,
             "sure_gap": sure_gap,
+            "sure_dense": sure_dense,
             "trained_on": f"bench/knowledge/paraphrases.tsv + training.tsv service rows ({n} questions)",
             "cv_recall_at_1": round(cv1 / n, 3),
             "cv_recall_at_3": round(cv3 / n, 3),

@@ -88,6 +88,7 @@ class Confidence:
     # picks these on cross-validated scores): sure and clearly ahead of the next service. Off at > 1.
     ranker_min: float = 1.1
     ranker_gap: float = 1.0
+    ranker_dense: float = 0.0
 
     def judge(self, s: Signals) -> tuple[bool, str]:
         has_dense = s.dense is not None
@@ -108,7 +109,8 @@ class Confidence:
         bm25_clear = (s.bm25 or 0.0) >= self.bm25_min and (s.bm25_ratio or 0.0) >= self.bm25_ratio
         if s.bm25_top and dense_plausible and bm25_clear:
             return True, "BM25 match is clear"
-        if (s.ranker or 0.0) >= self.ranker_min and (s.ranker_gap or 0.0) >= self.ranker_gap:
+        dense_ok = s.dense is None or s.dense >= self.ranker_dense
+        if (s.ranker or 0.0) >= self.ranker_min and (s.ranker_gap or 0.0) >= self.ranker_gap and dense_ok:
             return True, "the ranker is sure"
         return False, "no clear match"
 
@@ -216,7 +218,10 @@ class SearchIndex:
             self.ranker = ranker_for(backend_key(self.embedder.name if self.embedder else None))
         if self.confidence.ranker_min > 1.0 and self.ranker.sure <= 1.0:
             self.confidence = replace(
-                self.confidence, ranker_min=self.ranker.sure, ranker_gap=self.ranker.sure_gap
+                self.confidence,
+                ranker_min=self.ranker.sure,
+                ranker_gap=self.ranker.sure_gap,
+                ranker_dense=self.ranker.sure_dense,
             )
         if self.twin_groups is None:
             self.twin_groups = twins_module.default()

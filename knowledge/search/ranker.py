@@ -57,6 +57,7 @@ class Ranker:
     # cross-validated scores by bench/knowledge/train_ranker.py; > 1 = never (the default weights).
     sure: float = 1.1
     sure_gap: float = 1.0
+    sure_dense: float = 0.0  # and the top's dense cosine at least this (absolute evidence)
 
     def score(self, features: np.ndarray) -> np.ndarray:
         """Probability that each candidate row is the service asked about."""
@@ -89,6 +90,7 @@ def ranker_for(backend: str, path: Path = RANKER_FILE) -> Ranker:
                 prefix,
                 float(entry.get("sure", 1.1)),
                 float(entry.get("sure_gap", 1.0)),
+                float(entry.get("sure_dense", 0.0)),
             )
     return default_ranker()
 
