@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -147,6 +148,15 @@ class EventQueue(ABC):
 
     async def close(self) -> None:
         return None
+
+
+REDELIVERED = "redelivered"
+
+
+def mark_redelivered(event: Inbound) -> Inbound:
+    """The event as handed out again after a consumer died with it: the worker then checks for an
+    answer stored by the earlier attempt (a lookup it skips on the first delivery)."""
+    return dataclasses.replace(event, extra={**event.extra, REDELIVERED: True})
 
 
 def _dedupe_key(event: Inbound) -> str:
@@ -359,7 +369,12 @@ class RedisStreamQueue(EventQueue):
             dispatcher.cancel()
 
     async def _dispatch(
-        self, handler: Handler, dispatcher: _OrderedDispatcher, stream: str, entries: list[Any]
+        self,
+        handler: Handler,
+        dispatcher: _OrderedDispatcher,
+        stream: str,
+        entries: list[Any],
+        redelivered: bool = False,
     ) -> None:
         for entry_id, fields in entries:
             entry_id = _text(entry_id)
@@ -376,6 +391,8 @@ class RedisStreamQueue(EventQueue):
                     stream, entry_id, {"raw": _text(raw or b"")}, f"unreadable entry: {exc!r}"
                 )
                 continue
+            if redelivered:
+                event = mark_redelivered(event)
             self._inflight[stream].add(entry_id)
             await dispatcher.submit(
                 event.sender_id,
@@ -437,7 +454,7 @@ class RedisStreamQueue(EventQueue):
                         cursor, entries = _text(reply[0]), reply[1]
                         if entries:
                             log.warning("queue: claimed %d stale entries from %s", len(entries), stream)
-                            await self._dispatch(handler, dispatcher, stream, entries)
+                            await self._dispatch(handler, dispatcher, stream, entries, redelivered=True)
                         if cursor == "0-0":
                             break
                 except asyncio.CancelledError:

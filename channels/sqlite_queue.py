@@ -14,7 +14,8 @@ Same contract as the Redis Streams queue (`channels.queue`, module docstring); h
   exists (a restarted gateway), else when the lease runs out (`lease_seconds`, the Redis queue's
   `claim_idle_seconds`).
 - An event that was taken `max_deliveries` times without finishing (a message that crashes the
-  process every time) goes to the dead letters instead of looping for ever.
+  process every time; a stop with the event in hand counts too) goes to the dead letters instead of
+  looping for ever. Every take after the first is marked redelivered (`queue.mark_redelivered`).
 - One sender's events reach the handler in order: an event is not taken while an earlier event of the
   same sender is leased by another consumer, and this consumer's own events of one sender are chained
   by the dispatcher.
@@ -38,7 +39,15 @@ import uuid
 from typing import Any
 
 from channels.messages import Inbound, inbound_from_dict, inbound_to_dict
-from channels.queue import DeadLetter, EventQueue, Handler, _cancel_requested, _dedupe_key, _OrderedDispatcher
+from channels.queue import (
+    DeadLetter,
+    EventQueue,
+    Handler,
+    _cancel_requested,
+    _dedupe_key,
+    _OrderedDispatcher,
+    mark_redelivered,
+)
 from channels.state_db import StateDb, immediate
 from privacy import log_id
 
@@ -212,11 +221,10 @@ class SqliteQueue(EventQueue):
         return sorted((int(r[0]), str(r[1]), int(r[2])) for r in rows)
 
     def _release_own(self, conn: sqlite3.Connection) -> None:
-        # A graceful stop is not a failed delivery: it does not count towards `max_deliveries`.
+        # Still counted as a delivery: the event may have been half answered, and the next taker must
+        # look for a stored answer (redelivered) rather than ask Rasa and reply again.
         conn.execute(
-            "UPDATE gw_inbound SET owner = NULL, lease_until = NULL, deliveries = max(deliveries - 1, 0) "
-            "WHERE owner = ?",
-            (self._consumer,),
+            "UPDATE gw_inbound SET owner = NULL, lease_until = NULL WHERE owner = ?", (self._consumer,)
         )
 
     async def _dispatch(
@@ -241,6 +249,7 @@ class SqliteQueue(EventQueue):
             )
             return
         if deliveries > 1:
+            event = mark_redelivered(event)
             log.warning(
                 "queue: event %s of %s redelivered (delivery %d)",
                 event.event_id,

@@ -5,9 +5,9 @@ retries with exponential backoff, so the sender's later events (which wait behin
 and nothing is dropped; only errors that retrying cannot fix reach the dead-letter stream.
 A "done" marker written after a successful send makes a redelivered entry (crash between send and
 ack, or a stale claim) a no-op, so each event is answered once. Rasa's answer is stored (keyed by the
-event id) before it is delivered, so an event redelivered after Rasa answered it (crash between the
-answer and the send) is delivered from that record instead of reaching Rasa a second time: Rasa sees
-an event twice only when the crash cut its answer short.
+event id) before it is delivered, so an event redelivered (the queue marks it) after Rasa answered it
+(crash between the answer and the send) is delivered from that record instead of reaching Rasa a
+second time: Rasa sees an event twice only when the crash cut its answer short.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 from channels.base import Channel, DeliveryError
 from channels.messages import Button, Inbound, Outbound
-from channels.queue import EventQueue
+from channels.queue import REDELIVERED, EventQueue
 from channels.rasa_client import RasaClient, RasaRejected, RasaUnavailable
 from channels.settings import Settings
 from channels.store import KeyValueStore
@@ -80,7 +80,7 @@ class Worker:
         event = await channel.prepare(event)
         responses = await channel.local_reply(event)
         answer_key = f"answer:{event.channel}:{event.event_id}"
-        if responses is None:
+        if responses is None and event.extra.get(REDELIVERED):  # a first delivery has none stored
             stored = await self._store.get(answer_key)
             if stored is not None:
                 # The previous attempt got this far: its delivery may have reached the citizen. The

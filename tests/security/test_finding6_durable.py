@@ -103,7 +103,9 @@ async def test_sigkill_of_the_default_gateway_mid_load_loses_and_repeats_nothing
     aiohttp_server: Any, tmp_path: Path
 ) -> None:
     line = await serve(aiohttp_server, FakeLine())
-    rasa = await serve(aiohttp_server, TimedRasa(delay=0.05))
+    # Rasa answers a citizen's message in 0.15 s while they send one every 0.1 s: at the kill there
+    # are events waiting in the queue, events inside Rasa, answers on their way, and messages unsent.
+    rasa = await serve(aiohttp_server, TimedRasa(delay=0.15))
     port = free_port()
     url = f"http://127.0.0.1:{port}/webhooks/line"
     first = gateway_process(tmp_path, port, rasa, line)
@@ -132,7 +134,7 @@ async def test_sigkill_of_the_default_gateway_mid_load_loses_and_repeats_nothing
                     pass
                 refused_while_down += 1
                 await asyncio.sleep(0.1)
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.1)
 
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
         load = asyncio.gather(*(citizen(session, u) for u in range(USERS)))
