@@ -207,16 +207,22 @@ class ValidateComplaintForm(FormValidationAction):
         slots = [s for s in domain_slots if s != "complaint_photo" or photo_step_applies(tracker)]
         if tracker.get_slot("complaint_confirm") != EDIT:
             slots = [s for s in slots if s != "complaint_edit"]
+        if not asker_of(tracker, self.cases).can_receive_updates:
+            # Rasa's REST channel (or an identity the gateway did not sign) cannot be sent updates:
+            # never ask for consent to them (issue 11; F1).
+            slots = [s for s in slots if s != "contact_consent"]
         return slots
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if (tracker.active_loop or {}).get("name") != "complaint_form":
-            # Activation: the first message may already say what and which category.
+        if not tracker.get_slot("requested_slot"):
+            # Activation (Rasa calls this with the loop already set and no step asked yet): the
+            # first message may already say what and which category.
             first = self._first_message(tracker)
             tracker.add_slots(first)
-            return [*first, *await self.next_requested_slot(dispatcher, tracker, domain)]
+            following = await self.next_requested_slot(dispatcher, tracker, domain)
+            return [*first, *([following] if following else [])]
         step = str(tracker.get_slot("requested_slot") or "")
         text = _latest_text(tracker)
         intent = _intent(tracker)
@@ -242,7 +248,7 @@ class ValidateComplaintForm(FormValidationAction):
         guess = category_from_words(text, load_routes())
         if guess is not None:
             events.append(SlotSet("complaint_guess", guess))
-        description = first_description(text, MIN_DESCRIPTION_LETTERS + 2)
+        description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
         if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
             events.append(SlotSet("complaint_description", mask(description[:MAX_DESCRIPTION_CHARS])))
         return events
@@ -254,7 +260,7 @@ class ValidateComplaintForm(FormValidationAction):
         """Answers a question aside (anonymity, a person, time, next steps, data, a greeting, a bare
         "ไม่"); None when the message is not one, else the slots the answer changed (anonymity)."""
         changed: list[EventType] = []
-        kind = aside_kind(text, intent)
+        kind = aside_kind(text, intent, step)
         if kind is None and intent == "greet" and (is_payload(text) or len(compact(text)) <= 20):
             kind = "greet"
         # A bare "ไม่" ends nothing: a hint says how to cancel (at a guessed category it means "not that").
@@ -373,7 +379,7 @@ class ValidateComplaintForm(FormValidationAction):
             # Typed instead of pressed: a clear cue is the answer, and a story is kept as well.
             key = category_from_words(text, load_routes())
             if key is not None and tracker.get_slot("complaint_description") is None:
-                description = first_description(text, MIN_DESCRIPTION_LETTERS + 2)
+                description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
                 if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
                     return {
                         "complaint_category": key,

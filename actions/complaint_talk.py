@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from actions.replies import (
     BARE_NO_WORDS,
+    CANCEL_OTHER_THINGS,
+    CANCEL_PREFIX,
     COMPLAINT_ASIDE_CUES,
     COMPLAINT_CANCEL_PHRASES,
     COMPLAINT_CANCEL_WORDS,
@@ -30,6 +32,7 @@ _PUNCTUATION = " .!?,~…'\"“”()"
 # A request for a person inside the form is an aside only when the message is short: a long one
 # that mentions an officer is the complaint itself ("เจ้าหน้าที่เขตพูดจาไม่ดี…").
 HUMAN_ASIDE_MAX_CHARS = 40
+CANCEL_PREFIX_MAX_CHARS = 20
 # A question about time, next steps or data is a short message; a long one is the story itself.
 ASIDE_QUESTION_MAX_CHARS = 60
 
@@ -60,7 +63,11 @@ def is_payload(text: object) -> bool:
 def wants_cancel(text: object) -> bool:
     """ยกเลิก (typed, or a short message that says so): ends the complaint form."""
     word = bare(text)
-    if word in COMPLAINT_CANCEL_WORDS:
+    if any(other in word for other in CANCEL_OTHER_THINGS):
+        return False
+    if word in COMPLAINT_CANCEL_WORDS or (word.startswith("cancel") and len(word) <= 20):
+        return True
+    if word.startswith(CANCEL_PREFIX) and len(word) <= CANCEL_PREFIX_MAX_CHARS:  # "ยกเลิกดีกว่า"
         return True
     return len(word) <= 30 and any(phrase in word for phrase in COMPLAINT_CANCEL_PHRASES)
 
@@ -79,11 +86,11 @@ def is_question(text: object) -> bool:
     return "?" in raw or "？" in raw or word.endswith(QUESTION_ENDINGS)
 
 
-def aside_kind(text: object, intent: str) -> str | None:
+def aside_kind(text: object, intent: str, step: str = "") -> str | None:
     """The kind of question asked aside ("anonymous", "human", "time", "next", "data"), or None
     when the message is an answer. Anonymity and a person are recognised from their words alone;
-    time, next steps and data only in a question, so a description that says "มา 3 วันแล้ว" or
-    "ไม่รู้จะนานแค่ไหน" as a statement is still taken as the description."""
+    time, next steps and data from their words at most steps, but at the description step only in a
+    question, so a story that says "ไม่รู้จะนานแค่ไหน" in passing is still taken as the description."""
     if is_payload(text):
         return "human" if intent == "request_human" else None
     word = compact(text)
@@ -92,7 +99,8 @@ def aside_kind(text: object, intent: str) -> str | None:
     short = len(word) <= HUMAN_ASIDE_MAX_CHARS
     if short and (intent == "request_human" or any(cue in word for cue in COMPLAINT_ASIDE_CUES["human"])):
         return "human"
-    if len(word) <= ASIDE_QUESTION_MAX_CHARS and is_question(text):
+    asked = is_question(text) or step != "complaint_description"
+    if len(word) <= ASIDE_QUESTION_MAX_CHARS and asked:
         for kind in ("time", "next", "data"):
             if any(cue in word for cue in COMPLAINT_ASIDE_CUES[kind]):
                 return kind
@@ -114,9 +122,10 @@ def category_from_words(text: object, routes: dict[str, ComplaintRoute]) -> str 
     return winners[0] if len(winners) == 1 else None
 
 
-def first_description(text: object, min_letters: int) -> str | None:
+def first_description(text: object, min_letters: int, routes: dict[str, ComplaintRoute]) -> str | None:
     """What a first message says beyond "I want to complain": kept as the description when at least
-    `min_letters` letters are left ("แจ้งไฟถนนดับหน้าบ้าน" yes, "อยากร้องเรียนค่ะ" no)."""
+    `min_letters` letters are left and a category cue is among them, or twice as many without one
+    ("แจ้งไฟถนนดับหน้าบ้าน" yes, "อยากร้องเรียนค่ะ" / "มีเรื่องจะร้องทุกข์" no)."""
     raw = " ".join(str(text or "").translate(_INVISIBLE).split())
     if not raw or is_payload(raw):
         return None
@@ -124,4 +133,5 @@ def first_description(text: object, min_letters: int) -> str | None:
     for words in COMPLAINT_REQUEST_WORDS:
         rest = rest.replace(words, "")
     letters = sum(1 for c in rest if c.isalnum())
-    return raw if letters >= min_letters else None
+    clear = any(cue in rest for route in routes.values() for cue in route.cues)
+    return raw if letters >= min_letters and (clear or letters >= 2 * min_letters) else None

@@ -194,6 +194,9 @@ COMPLAINT_CANCEL_WORDS = frozenset(
     }
 )
 # Cancel phrases that may come with other words ("เปลี่ยนใจ ไม่แจ้งแล้วค่ะ ขอบคุณ").
+CANCEL_PREFIX = "ยกเลิก"  # a short message starting so ("ยกเลิกดีกว่า") cancels too
+# …but not one about something else: "ยกเลิกการแจ้งเตือน" is about notices, not this complaint.
+CANCEL_OTHER_THINGS = ("แจ้งเตือน", "สมัคร", "บัตร", "ใบอนุญาต")
 COMPLAINT_CANCEL_PHRASES = ("ไม่แจ้งแล้ว", "ไม่ร้องเรียนแล้ว", "ยกเลิกการแจ้ง", "ยกเลิกเรื่องนี้")
 # Polite endings taken off a short answer before it is compared with the words here.
 POLITE_ENDINGS = ("นะคะ", "นะครับ", "ค่ะ", "คะ", "ครับ", "คับ", "จ้ะ", "จ้า", "นะ", "จ้")
@@ -290,6 +293,9 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "หลังแจ้ง",
         "แจ้งแล้วจะ",
         "ส่งไปที่ไหน",
+        "ไปที่ไหน",
+        "ส่งเรื่องไป",
+        "ไปถึงใคร",
         "ส่งไปไหน",
         "ส่งถึงใคร",
         "ใครรับเรื่อง",
@@ -350,6 +356,8 @@ COMPLAINT_REQUEST_WORDS = (
     "ขอร้องเรียน",
     "ร้องเรียนเรื่อง",
     "ร้องเรียน",
+    "ร้องทุกข์",
+    "ต้องการ",
     "อยากแจ้งเรื่อง",
     "ขอแจ้งเรื่อง",
     "แจ้งเรื่อง",
@@ -362,6 +370,13 @@ COMPLAINT_REQUEST_WORDS = (
     "ครับ",
     "หน่อย",
     "นะ",
+    "เรื่อง",
+    "ปัญหา",
+    "ได้ไหม",
+    "อยาก",
+    "ขอ",
+    "มี",
+    "จะ",
 )
 # "all my cases" in a subscribe / unsubscribe request (matched anywhere in the message).
 ALL_CASES_WORDS = ("ทุกเรื่อง", "ทั้งหมด", "ทุกอัน", "all my cases")

@@ -4,7 +4,8 @@
 
 Starts the real action server and Rasa server (tests/e2e/dialogue_servers.py, newest model in models/)
 on free loopback ports with throw-away state, then, for each set: every line of `questions.tsv` as a
-fresh conversation, and every conversation of `conversations.yml` turn by turn, over Rasa's input
+fresh conversation, and every conversation of `conversations.yml` (and of `complaints.yml`, reported
+as its own row) turn by turn, over Rasa's input
 channel for the conversation's channel (`line` / `web` / `sms`: rasa_plugins/channels.py, as the
 gateway calls them, with the gateway token and metadata; questions go over `line` unless
 `--question-channel` says otherwise). After each message the tracker is read over Rasa's HTTP API
@@ -120,6 +121,8 @@ class Bot:
 
     base: str
     token: str
+    api_token: str = ""  # RASA_AUTH_TOKEN for the tracker API, when Rasa is started with one
+    sign: Any = None  # metadata -> metadata with the gateway's signed identity (privacy/identity.py)
 
     def send(self, channel: str, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"sender": sender, "message": message}
@@ -128,7 +131,7 @@ class Bot:
             headers: dict[str, str] = {}
         else:
             url = f"{self.base}/webhooks/{channel}/webhook"
-            body["metadata"] = metadata
+            body["metadata"] = self.sign(metadata) if self.sign is not None else metadata
             headers = {TOKEN_HEADER: self.token} if self.token else {}
         status, replies = _post(url, body, headers)
         if status != 200 or not isinstance(replies, list):
@@ -137,7 +140,9 @@ class Bot:
 
     def tracker(self, sender: str) -> dict[str, Any]:
         quoted = urllib.parse.quote(sender, safe=":")  # Sanic does not decode %3A in the path
-        status, body = http_json("GET", f"{self.base}/conversations/{quoted}/tracker?include_events=ALL")
+        token = f"&token={urllib.parse.quote(self.api_token)}" if self.api_token else ""
+        url = f"{self.base}/conversations/{quoted}/tracker?include_events=ALL{token}"
+        status, body = http_json("GET", url)
         if status != 200 or not isinstance(body, dict):
             raise RuntimeError(f"tracker of {sender}: {status} {str(body)[:300]}")
         return body
@@ -179,7 +184,8 @@ def message_for(say: str, previous: Turn | None) -> tuple[str, dict[str, Any], s
         text = "/share_location" + json.dumps({"latitude": lat, "longitude": lon})
         return text, {"kind": "location", "location": location}, None
     if stripped.startswith("[photo]"):
-        return "/share_image", {"kind": "image", "media_id": f"bench-{uuid.uuid4().hex[:8]}"}, None
+        # A LINE message id is digits; the runner's stand-in content API serves any id.
+        return "/share_image", {"kind": "image", "media_id": str(uuid.uuid4().int)[:18]}, None
     return say, {"kind": "text"}, None
 
 
@@ -286,8 +292,26 @@ def ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 3) if denominator else None
 
 
+def conversation_figures(conversations: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    turns = [t for rows in conversations.values() for t in rows]
+    right = [cid for cid, rows in conversations.items() if all(t["ok"] for t in rows)]
+    failed_checks = Counter(f["check"] for t in turns for f in t["failures"])
+    return {
+        "n": len(conversations),
+        "fully_right": len(right),
+        "fully_right_share": ratio(len(right), len(conversations)),
+        "turns": len(turns),
+        "turns_passed": sum(t["ok"] for t in turns),
+        "turn_pass_rate": ratio(sum(t["ok"] for t in turns), len(turns)),
+        "failed_checks": dict(failed_checks.most_common()),
+    }
+
+
 def summarise(
-    name: str, questions: list[dict[str, Any]], conversations: dict[str, list[dict[str, Any]]]
+    name: str,
+    questions: list[dict[str, Any]],
+    conversations: dict[str, list[dict[str, Any]]],
+    complaints: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict:
     by_kind: dict[str, dict[str, Any]] = {}
     for kind in sorted({q["kind"] for q in questions}):
@@ -297,9 +321,6 @@ def summarise(
             "recall@1": ratio(sum(q["at1"] for q in rows), len(rows)),
             "recall@3": ratio(sum(q["at3"] for q in rows), len(rows)),
         }
-    turns = [t for rows in conversations.values() for t in rows]
-    right = [cid for cid, rows in conversations.items() if all(t["ok"] for t in rows)]
-    failed_checks = Counter(f["check"] for t in turns for f in t["failures"])
     return {
         "set": name,
         "questions": {
@@ -308,15 +329,8 @@ def summarise(
             "recall@3": ratio(sum(q["at3"] for q in questions), len(questions)),
             "by_kind": by_kind,
         },
-        "conversations": {
-            "n": len(conversations),
-            "fully_right": len(right),
-            "fully_right_share": ratio(len(right), len(conversations)),
-            "turns": len(turns),
-            "turns_passed": sum(t["ok"] for t in turns),
-            "turn_pass_rate": ratio(sum(t["ok"] for t in turns), len(turns)),
-            "failed_checks": dict(failed_checks.most_common()),
-        },
+        "conversations": conversation_figures(conversations),
+        "complaints": conversation_figures(complaints or {}),
     }
 
 
@@ -324,8 +338,27 @@ def fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
+def failed_turn_lines(conversations: dict[str, list[dict]]) -> list[str]:
+    lines = []
+    for conv_id, rows in conversations.items():
+        for row in rows:
+            if row["ok"]:
+                continue
+            lines.append(f"- **{conv_id}** turn {row['turn']}: “{row['say']}”")
+            lines.append(f"  - expected: `{json.dumps(row['expect'], ensure_ascii=False)}`")
+            for failure in row["failures"]:
+                lines.append(f"  - failed `{failure['check']}`: {failure['why']}")
+            lines.append(f"  - bot: {row['reply']}")
+            lines.append(f"  - slots after: `{json.dumps(row['slots'], ensure_ascii=False)}`")
+    return lines
+
+
 def markdown_report(
-    summary: dict, questions: list[dict], conversations: dict[str, list[dict]], meta: dict
+    summary: dict,
+    questions: list[dict],
+    conversations: dict[str, list[dict]],
+    meta: dict,
+    complaints: dict[str, list[dict]] | None = None,
 ) -> str:
     q, c = summary["questions"], summary["conversations"]
     lines = [
@@ -363,17 +396,25 @@ def markdown_report(
         "",
         "### Failed turns",
         "",
+        *failed_turn_lines(conversations),
     ]
-    for conv_id, rows in conversations.items():
-        for row in rows:
-            if row["ok"]:
-                continue
-            lines.append(f"- **{conv_id}** turn {row['turn']}: “{row['say']}”")
-            lines.append(f"  - expected: `{json.dumps(row['expect'], ensure_ascii=False)}`")
-            for failure in row["failures"]:
-                lines.append(f"  - failed `{failure['check']}`: {failure['why']}")
-            lines.append(f"  - bot: {row['reply']}")
-            lines.append(f"  - slots after: `{json.dumps(row['slots'], ensure_ascii=False)}`")
+    k = summary.get("complaints") or {}
+    if k.get("n"):
+        lines += [
+            "",
+            "## Complaint and case conversations (complaints.yml)",
+            "",
+            f"Fully right: **{k['fully_right']} / {k['n']}** ({fmt(k['fully_right_share'])}); "
+            f"turns passed {k['turns_passed']} / {k['turns']} ({fmt(k['turn_pass_rate'])}).",
+            "",
+            "Failed checks: "
+            + (", ".join(f"{a} {b}" for a, b in k["failed_checks"].items()) or "none")
+            + ".",
+            "",
+            "### Failed turns",
+            "",
+            *failed_turn_lines(complaints or {}),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -406,6 +447,13 @@ def readme_section(summaries: list[dict], meta: dict, command: str) -> str:
             f"**{c['fully_right']} / {c['n']}** ({fmt(c['fully_right_share'])}) | "
             f"{c['turns_passed']} / {c['turns']} ({fmt(c['turn_pass_rate'])}) |"
         )
+        k = s.get("complaints") or {}
+        if k.get("n"):
+            lines.append(
+                f"| {s['set']} complaints | — | — | — | — | — | — | "
+                f"**{k['fully_right']} / {k['n']}** ({fmt(k['fully_right_share'])}) | "
+                f"{k['turns_passed']} / {k['turns']} ({fmt(k['turn_pass_rate'])}) |"
+            )
     lines += [
         "",
         "Targets (issue 10, on the independent `citizen` set): recall@1 >= 0.92 and recall@3 >= 0.98 on",
@@ -436,14 +484,85 @@ def check_ids(evalset: EvalSet) -> list[str]:
 
 
 # -- servers -----------------------------------------------------------------------------------------
+# What a `[photo]` turn's image is: the smallest bytes the photo checks take as a JPEG.
+BENCH_PHOTO = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
+
+
+class PhotoContent:
+    """A stand-in for LINE's content API on loopback, so a `[photo]` turn is fetched and kept as on
+    LINE (the action server downloads the image by its message id)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if not self.path.endswith("/content"):
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Length", str(len(BENCH_PHOTO)))
+                self.end_headers()
+                self.wfile.write(BENCH_PHOTO)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _privacy_keys() -> Any:
+    """Fresh PERSONAL_DATA_KEYS for the action server, so the runner can sign identities as the gateway
+    does; None in a checkout without privacy settings."""
+    try:
+        from privacy import PrivacySettings
+
+        return PrivacySettings.generate()
+    except (ImportError, AttributeError):
+        return None
+
+
+def _signer(privacy: Any) -> Any:
+    """The gateway's identity signature (privacy/identity.py), where the project has one."""
+    if privacy is None:
+        return None
+    try:
+        from privacy.identity import GatewayIdentity
+    except ImportError:
+        return None
+    return GatewayIdentity(privacy).sign
+
+
 class Servers:
     def __init__(self, workdir: Path, model: Path) -> None:
         self.workdir = workdir
         self.model = model
         action_port = free_port()
         self.actions = action_server(workdir, action_port, f"sqlite:///{workdir / 'govbot.db'}")
+        self.photos = PhotoContent()
+        self.privacy = _privacy_keys()
         self.actions.env.update(
-            {"CASES_SECRET_KEY": secrets.token_hex(32), "CASES_PHOTO_DIR": str(workdir / "photos")}
+            {
+                **(self.privacy.to_environ() if self.privacy is not None else {}),
+                "CASES_SECRET_KEY": secrets.token_hex(32),
+                "CASES_PHOTO_DIR": str(workdir / "photos"),
+                "LINE_DATA_API_BASE": self.photos.base,
+                "LINE_CHANNEL_ACCESS_TOKEN": "bench-" + secrets.token_hex(8),
+            }
         )
         self.port = free_port()
         env = {"RASA_TRACKER_DB": str(workdir / "tracker.db")}
@@ -452,30 +571,40 @@ class Servers:
         )
 
     def start(self) -> Bot:
+        self.photos.start()
         self.actions.start(ACTIONS_START_TIMEOUT)
         self.rasa.start(RASA_START_TIMEOUT)
-        return Bot(f"http://127.0.0.1:{self.port}", self.rasa.env["GATEWAY_RASA_TOKEN"])
+        return Bot(
+            f"http://127.0.0.1:{self.port}",
+            self.rasa.env["GATEWAY_RASA_TOKEN"],
+            self.rasa.env.get("RASA_AUTH_TOKEN", ""),
+            _signer(self.privacy),
+        )
 
     def stop(self) -> None:
         self.rasa.stop()
         self.actions.stop()
+        self.photos.stop()
 
 
 def evaluate(
     bot: Bot, evalset: EvalSet, question_channel: str, life_slot: str, labels: list[str], quiet: bool = False
-) -> tuple[list[dict], dict[str, list[dict]]]:
+) -> tuple[list[dict], dict[str, list[dict]], dict[str, list[dict]]]:
     started = time.monotonic()
     questions = run_questions(bot, list(evalset.questions), question_channel, life_slot)
     conversations = {}
     for conversation in evalset.conversations:
         conversations[conversation.id] = run_conversation(bot, conversation, life_slot, labels)
+    complaints = {}
+    for conversation in evalset.complaints:
+        complaints[conversation.id] = run_conversation(bot, conversation, life_slot, labels)
     if not quiet:
         print(
-            f"{evalset.name}: {len(questions)} questions, {len(conversations)} conversations "
-            f"in {time.monotonic() - started:.0f} s",
+            f"{evalset.name}: {len(questions)} questions, {len(conversations)} conversations, "
+            f"{len(complaints)} complaint conversations in {time.monotonic() - started:.0f} s",
             file=sys.stderr,
         )
-    return questions, conversations
+    return questions, conversations, complaints
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -491,9 +620,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-url", help="use a running Rasa (with --enable-api) instead of starting one")
     parser.add_argument("--token", default=os.environ.get("GATEWAY_RASA_TOKEN", ""), help="with --rasa-url")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--complaints-only", action="store_true", help="run only each set's complaints.yml (quick check)"
+    )
     args = parser.parse_args(argv)
 
     evalsets = [load_set(Path(s)) for s in args.sets]
+    if args.complaints_only:
+        evalsets = [EvalSet(e.name, e.path, (), (), e.complaints) for e in evalsets]
     for evalset in evalsets:
         for problem in check_ids(evalset):
             print(f"warning: {evalset.name}: {problem}", file=sys.stderr)
@@ -503,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = tempfile.TemporaryDirectory(prefix="bench-conversations-")
     try:
         if args.rasa_url:
-            bot = Bot(args.rasa_url.rstrip("/"), args.token)
+            bot = Bot(args.rasa_url.rstrip("/"), args.token, os.environ.get("RASA_AUTH_TOKEN", ""))
         else:
             model = newest_model()
             model_name = model.name
@@ -520,18 +654,19 @@ def main(argv: list[str] | None = None) -> int:
         summaries = []
         args.out.mkdir(parents=True, exist_ok=True)
         for evalset in evalsets:
-            questions, conversations = evaluate(
+            questions, conversations, complaints = evaluate(
                 bot, evalset, args.question_channel, args.life_event_slot, labels
             )
-            summary = summarise(evalset.name, questions, conversations)
+            summary = summarise(evalset.name, questions, conversations, complaints)
             summaries.append(summary)
-            report = markdown_report(summary, questions, conversations, meta)
+            report = markdown_report(summary, questions, conversations, meta, complaints)
             (args.out / f"{evalset.name}.md").write_text(report, "utf-8")
             detail = {
                 "meta": meta,
                 "summary": summary,
                 "questions": questions,
                 "conversations": conversations,
+                "complaints": complaints,
             }
             (args.out / f"{evalset.name}.json").write_text(
                 json.dumps(detail, ensure_ascii=False, indent=1), "utf-8"
@@ -570,6 +705,15 @@ def print_summary(summary: dict) -> None:
     )
     if c["failed_checks"]:
         print("  failed checks: " + ", ".join(f"{k} {v}" for k, v in c["failed_checks"].items()))
+    k = summary.get("complaints") or {}
+    if k.get("n"):
+        print(
+            f"complaint conversations {k['n']}: fully right {k['fully_right']} "
+            f"({fmt(k['fully_right_share'])}); "
+            f"turns {k['turns_passed']}/{k['turns']} ({fmt(k['turn_pass_rate'])})"
+        )
+        if k["failed_checks"]:
+            print("  failed checks: " + ", ".join(f"{a} {b}" for a, b in k["failed_checks"].items()))
 
 
 if __name__ == "__main__":

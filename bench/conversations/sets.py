@@ -4,6 +4,7 @@ questions.tsv: one `expect<TAB>question` per line, '#' starts a comment line; ex
 `service:<id>`, `life_event:<id>` or `out_of_scope:<hint>|<hint>` (hints may be empty).
 
 conversations.yml: a list of {id, channel (line | web | sms), note, turns: [{say, expect: {...}}]};
+complaints.yml: the same shape, complaint and case conversations, reported as their own row;
 `say: "[button] LABEL"` presses the button with that label in the previous reply, `[location]`
 (optionally `[location] 13.75,100.5`) and `[photo]` share a LINE location / photo.
 """
@@ -49,6 +50,7 @@ class EvalSet:
     path: Path
     questions: tuple[Question, ...]
     conversations: tuple[Conversation, ...]
+    complaints: tuple[Conversation, ...] = ()
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -103,11 +105,13 @@ def load_conversations(path: Path) -> list[Conversation]:
 def load_set(directory: Path) -> EvalSet:
     questions_path = directory / "questions.tsv"
     conversations_path = directory / "conversations.yml"
-    if not questions_path.exists() and not conversations_path.exists():
-        raise FileNotFoundError(f"{directory}: neither questions.tsv nor conversations.yml")
+    complaints_path = directory / "complaints.yml"
+    if not any(p.exists() for p in (questions_path, conversations_path, complaints_path)):
+        raise FileNotFoundError(f"{directory}: no questions.tsv, conversations.yml or complaints.yml")
     questions = load_questions(questions_path) if questions_path.exists() else []
     conversations = load_conversations(conversations_path) if conversations_path.exists() else []
-    return EvalSet(directory.name, directory, tuple(questions), tuple(conversations))
+    complaints = load_conversations(complaints_path) if complaints_path.exists() else []
+    return EvalSet(directory.name, directory, tuple(questions), tuple(conversations), tuple(complaints))
 
 
 def referenced_ids(evalset: EvalSet) -> tuple[set[str], set[str]]:
@@ -119,7 +123,7 @@ def referenced_ids(evalset: EvalSet) -> tuple[set[str], set[str]]:
             services.add(question.expect.target)
         elif question.expect.kind == "life_event":
             events.add(question.expect.target)
-    for conversation in evalset.conversations:
+    for conversation in (*evalset.conversations, *evalset.complaints):
         for turn in conversation.turns:
             if "service" in turn.expect:
                 services.add(str(turn.expect["service"]))
