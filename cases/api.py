@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cases.agency_keys import agency_for_key
+from cases.api_rate_limit import TokenBuckets
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import IdempotencyRecord
 from cases.photos import PhotoStore
@@ -69,6 +71,8 @@ class CasesState:
 
 
 STATE = web.AppKey("cases_state", CasesState)
+FAILED_AUTH_PER_MINUTE = 30  # wrong or missing keys per client address
+FAILED_AUTH_BURST = 30
 AGENCY = web.RequestKey("cases_agency_id", str)
 
 
@@ -136,14 +140,47 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         with state.sessions() as session, session.begin():
             return agency_for_key(session, token or "")
 
+    limits = request.app[LIMITS]
+    refused = limits.failures.take(f"client:{request.remote}")
+    if refused:  # this address has been failing to authenticate: no more look-ups for a while
+        return _too_many(refused)
     agency_id = await asyncio.to_thread(lookup) if token else None
     if agency_id is None:
         problem = Problem(401, "Missing or invalid agency key", "send Authorization: Bearer <agency key>")
         resp = problem.response()
         resp.headers["WWW-Authenticate"] = 'Bearer realm="cases"'
         return resp
+    limits.failures_given_back(f"client:{request.remote}")
+    assert token is not None
+    wait = limits.per_key.take("key:" + hashlib.sha256(token.encode()).hexdigest())
+    if wait:
+        log.info("agency API: rate limit for a key of agency=%s", agency_id)
+        return _too_many(wait)
     request[AGENCY] = agency_id
     return await handler(request)
+
+
+def _too_many(wait: float) -> web.Response:
+    resp = Problem(
+        429, "Too many requests", "this key (or address) is over its request rate; retry after the wait"
+    ).response()
+    resp.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return resp
+
+
+class ApiLimits:
+    """Buckets per agency key, and per client address for failed authentications only."""
+
+    def __init__(self, settings: CasesSettings) -> None:
+        self.per_key = TokenBuckets(settings.api_rate_per_minute, settings.api_burst)
+        self.failures = TokenBuckets(FAILED_AUTH_PER_MINUTE, FAILED_AUTH_BURST)
+
+    def failures_given_back(self, key: str) -> None:
+        """A request that authenticated (or was refused anyway) does not count as a failure."""
+        self.failures.give_back(key)
+
+
+LIMITS = web.AppKey("cases_api_limits", ApiLimits)
 
 
 async def _read_limited(request: web.Request, limit: int) -> bytes:
@@ -437,6 +474,7 @@ def create_app(settings: CasesSettings, *, engine: Engine | None = None) -> web.
     )
     app = web.Application(middlewares=[problem_middleware, auth_middleware])
     app[STATE] = state
+    app[LIMITS] = ApiLimits(settings)
     app.router.add_post("/cases", create_case_handler, name="create_case")
     app.router.add_get("/cases/{ref}", get_case_handler, name="get_case", allow_head=False)
     app.router.add_post("/cases/{ref}/status", change_status_handler, name="change_status")

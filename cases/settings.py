@@ -61,6 +61,9 @@ class CasesSettings:
     backoff_base_seconds: float = 2.0
     backoff_max_seconds: float = 3600.0
     idle_poll_seconds: float = 0.25
+    # Agency API requests per key (cases.api_rate_limit): a sustained rate and a burst on top.
+    api_rate_per_minute: int = 300
+    api_burst: int = 60
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> CasesSettings:
@@ -73,4 +76,6 @@ class CasesSettings:
             worker_concurrency=_int(env, "CASES_WORKER_CONCURRENCY", 32),
             lease_seconds=float(_int(env, "CASES_WORKER_LEASE_SECONDS", 60)),
             idle_poll_seconds=_int(env, "CASES_WORKER_IDLE_POLL_MS", 250) / 1000,
+            api_rate_per_minute=_int(env, "CASES_API_RATE_PER_MINUTE", 300),
+            api_burst=_int(env, "CASES_API_BURST", 60),
         )

@@ -23,6 +23,7 @@ from channels import keys
 from channels.backends import build_backend
 from channels.base import Channel, ChannelDisabled
 from channels.context import ChannelContext
+from channels.edge import edge_middleware, readyz_details_allowed
 from channels.rasa_client import RasaClient
 from channels.registry import CHANNEL_FACTORIES, SUBAPPS, SubAppFactory
 from channels.settings import Settings
@@ -116,6 +117,10 @@ async def readyz(request: web.Request) -> web.Response:
         "queue": await app[keys.QUEUE].ping(),
         "store": await _safe_ping(app),
     }
+    status = 200 if all(checks.values()) else 503
+    if not readyz_details_allowed(app[keys.SETTINGS].edge, request):
+        # Load balancers need only the status; the rest is for operators (loopback or READYZ_TOKEN).
+        return web.json_response({"status": "ready" if status == 200 else "not ready"}, status=status)
     channels: dict[str, Channel] = app[keys.CHANNELS]
     body = {
         "status": "ready" if all(checks.values()) else "not ready",
@@ -125,7 +130,7 @@ async def readyz(request: web.Request) -> web.Response:
         "backlog": await app[keys.QUEUE].backlog(),
         "stats": _stats(app),
     }
-    return web.json_response(body, status=200 if all(checks.values()) else 503)
+    return web.json_response(body, status=status)
 
 
 def _stats(app: web.Application) -> dict[str, int]:
@@ -170,7 +175,7 @@ def create_app(
     if run_worker is None:
         run_worker = gateway.worker_enabled
     mounts = {} if detached else dict(SUBAPPS if subapps is None else subapps)
-    app = web.Application(client_max_size=gateway.max_body_bytes)
+    app = web.Application(client_max_size=gateway.max_body_bytes, middlewares=[edge_middleware(gateway.edge)])
     app[keys.SETTINGS] = gateway
     app[keys.CONFIG] = config
     app[keys.DETACHED] = detached

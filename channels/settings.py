@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from channels.edge import EdgeSettings
 from channels.web.config import WebSettings
 from privacy import PrivacyConfigError, PrivacySettings
 
@@ -152,6 +153,8 @@ class Settings:
     timeouts: Timeouts = field(default_factory=Timeouts)
     # --- web chat (channels/web owns these; repr hidden because it holds the session secret)
     web: WebSettings = field(default_factory=WebSettings, repr=False)
+    # --- edge: trusted proxies, HSTS, /readyz details (channels/edge.py owns these)
+    edge: EdgeSettings = field(default_factory=EdgeSettings, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -207,6 +210,7 @@ class Settings:
             privacy=_privacy(env),
             timeouts=timeouts,
             web=WebSettings.from_env(env),
+            edge=EdgeSettings.from_env(env),
         )
         settings.validate()
         return settings

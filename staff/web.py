@@ -52,6 +52,11 @@ def create_app(settings: StaffSettings, *, engine: Engine | None = None) -> web.
         middlewares=[middleware.security_headers, middleware.session_loader, middleware.csrf_check]
     )
     app[keys.SETTINGS] = settings
+    if not settings.cookie_secure:
+        log.warning(
+            "staff console: STAFF_COOKIE_SECURE=false: cookies go without Secure unless a request came "
+            "over TLS; plain http for local use on loopback only"
+        )
     app[keys.TEMPLATES] = _templates()
     app.cleanup_ctx.append(_database(settings, engine))
     for module in ROUTE_MODULES.values():
