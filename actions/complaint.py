@@ -34,10 +34,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
 from actions.complaint_talk import (
+    about_an_earlier_complaint,
     aside_kind,
     bare,
     category_from_words,
     compact,
+    consent_from_words,
     first_description,
     is_bare_no,
     is_payload,
@@ -98,6 +100,7 @@ PHOTO_CHANNELS = frozenset({"line"})
 EDIT = "edit"
 CANCELLED = "cancel"
 HANDOVER = "handover"
+EARLIER = "earlier"
 # Steps where "no" (and the /deny button) is an answer, not the cancel button.
 NO_ANSWERS_STEPS = frozenset({"complaint_photo", "contact_consent"})
 # Photos wait here (under CASES_PHOTO_DIR) until the complaint is confirmed, so the case photo store
@@ -219,6 +222,9 @@ class ValidateComplaintForm(FormValidationAction):
         if not tracker.get_slot("requested_slot"):
             # Activation (Rasa calls this with the loop already set and no step asked yet): the
             # first message may already say what and which category.
+            if about_an_earlier_complaint(_latest_text(tracker)):
+                # Not a new complaint: no category menu (a duplicate); the submit action apologises.
+                return [SlotSet("complaint_confirm", EARLIER), ActiveLoop(None)]
             first = self._first_message(tracker)
             tracker.add_slots(first)
             following = await self.next_requested_slot(dispatcher, tracker, domain)
@@ -464,6 +470,8 @@ class ValidateComplaintForm(FormValidationAction):
         answer = {"affirm": True, "deny": False}.get(intent) if is_payload(text) else None
         if answer is None:
             answer = replies.consent_answer(text)
+        if answer is None:
+            answer = consent_from_words(text)
         if answer is None and intent in ("affirm", "deny") and len(compact(text)) <= 20:
             answer = intent == "affirm"
         if answer is None:
@@ -517,7 +525,8 @@ def answers_step(step: str, text: str) -> bool:
     if step == "complaint_category":
         return category_key(text) is not None
     if step == "contact_consent":
-        return bare(text) in {bare(w) for w in ANONYMOUS_WORDS} or replies.consent_answer(text) is not None
+        anonymous = bare(text) in {bare(w) for w in ANONYMOUS_WORDS}
+        return anonymous or replies.consent_answer(text) is not None or consent_from_words(text) is not None
     if step == "complaint_photo":
         return _squash(text).casefold() in NO_PHOTO_WORDS
     if step == "complaint_confirm":
@@ -741,6 +750,9 @@ class ActionSubmitComplaint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         ending = tracker.get_slot("complaint_confirm")
+        if ending == EARLIER:
+            replies.send(dispatcher, tracker, "complaint_earlier_case")
+            return clear_events()
         if ending in (CANCELLED, HANDOVER):
             await self._let_photo_go(tracker)
             if ending == CANCELLED:

@@ -20,6 +20,9 @@ from actions.replies import (
     COMPLAINT_CANCEL_PHRASES,
     COMPLAINT_CANCEL_WORDS,
     COMPLAINT_REQUEST_WORDS,
+    CONSENT_NO_PREFIX,
+    CONSENT_YES_PREFIX,
+    EARLIER_COMPLAINT_CUES,
     POLITE_ENDINGS,
     QUESTION_ENDINGS,
     YES_WORDS,
@@ -135,3 +138,19 @@ def first_description(text: object, min_letters: int, routes: dict[str, Complain
     letters = sum(1 for c in rest if c.isalnum())
     clear = any(cue in rest for route in routes.values() for cue in route.cues)
     return raw if letters >= min_letters and (clear or letters >= 2 * min_letters) else None
+
+
+def about_an_earlier_complaint(text: object) -> bool:
+    """ "แจ้งไปสามรอบแล้ว ขยะยังกองอยู่": the citizen means a complaint already made."""
+    word = compact(text)
+    return any(cue in word for cue in EARLIER_COMPLAINT_CUES)
+
+
+def consent_from_words(text: object) -> bool | None:
+    """ "ยินยอมค่ะ ติดต่อกลับได้" / "ไม่ยินยอมครับ": the answer at the start of a longer reply."""
+    word = bare(text)
+    if word.startswith(CONSENT_NO_PREFIX):
+        return False
+    if word.startswith(CONSENT_YES_PREFIX):
+        return True
+    return None

@@ -193,6 +193,25 @@ COMPLAINT_CANCEL_WORDS = frozenset(
         "cancel",
     }
 )
+CONSENT_YES_PREFIX = "ยินยอม"
+CONSENT_NO_PREFIX = "ไม่ยินยอม"
+# A first message about a complaint already made ("แจ้งไปสามรอบแล้ว ยังไม่มีใครมาทำ") is not a new
+# complaint: an apology and the way to the citizen's own cases instead of the category menu.
+EARLIER_COMPLAINT_CUES = (
+    "แจ้งไปแล้ว",
+    "แจ้งไปนาน",
+    "แจ้งไปหลาย",
+    "แจ้งไปสาม",
+    "แจ้งไปสอง",
+    "แจ้งไปตั้งแต่",
+    "แจ้งไว้แล้ว",
+    "ร้องเรียนไป",
+    "ร้องเรียนไว้",
+    "เรื่องที่แจ้งไป",
+    "เรื่องที่แจ้งไว้",
+    "ไม่มีความคืบหน้า",
+    "ไม่คืบหน้าเลย",
+)
 # Cancel phrases that may come with other words ("เปลี่ยนใจ ไม่แจ้งแล้วค่ะ ขอบคุณ").
 CANCEL_PREFIX = "ยกเลิก"  # a short message starting so ("ยกเลิกดีกว่า") cancels too
 # …but not one about something else: "ยกเลิกการแจ้งเตือน" is about notices, not this complaint.
@@ -875,6 +894,14 @@ REPLIES: dict[str, dict[str, Reply]] = {
             (MENU,),
         ),
         "sms": Reply("ส่งเรื่องแบบไม่ระบุตัวตนแล้วค่ะ เลขที่ {reference} ไม่มีแจ้งความคืบหน้า", (MENU,)),
+    },
+    "complaint_earlier_case": {
+        "default": Reply(
+            "ขออภัยที่เรื่องที่แจ้งไว้ยังไม่คืบหน้าค่ะ กด “ติดตามเรื่อง” เพื่อดูสถานะเรื่องของท่าน "
+            "หรือคุยกับเจ้าหน้าที่ได้เลยค่ะ ถ้าเป็นเรื่องใหม่ กด “แจ้งเรื่องใหม่” ค่ะ",
+            (TRACK, HUMAN, Button("แจ้งเรื่องใหม่", "/file_complaint")),
+        ),
+        "sms": Reply("ขออภัยที่เรื่องยังไม่คืบหน้าค่ะ ตอบ ติดตามเรื่อง เพื่อดูสถานะ", (TRACK, HUMAN)),
     },
     "complaint_cancelled": {
         "default": Reply("ยกเลิกแล้วค่ะ เรื่องนี้ยังไม่ได้ส่ง ต้องการให้ช่วยเรื่องอื่นไหมคะ", MAIN_MENU),
