@@ -13,6 +13,7 @@ PERSONAL_DATA_KEYS there is no key to sign with and the citizen counts as anonym
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,8 @@ import aiohttp
 from channels.messages import Button, Inbound, Outbound
 from channels.settings import Settings
 from privacy.identity import GatewayIdentity
+
+log = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Gateway-Token"  # noqa: S105 (a header name, not a secret)
 
@@ -116,6 +119,10 @@ class RasaClient:
         self._base = settings.rasa_url
         self._token = settings.gateway_rasa_token
         self._identity = GatewayIdentity(settings.privacy) if settings.privacy is not None else None
+        if self._identity is None:
+            log.warning(
+                "no PERSONAL_DATA_KEYS: identities go unsigned; the actions see every citizen as anonymous"
+            )
         self._timeout = aiohttp.ClientTimeout(
             total=settings.timeouts.rasa_total, sock_connect=settings.timeouts.rasa_connect
         )

@@ -100,3 +100,35 @@ def test_rest_and_unknown_channels_cannot_be_signed_into_a_citizen() -> None:
     for sender in ("rest:me", "me", "line:../../etc"):
         signed = gateway().sign({"channel": sender.split(":", 1)[0], "user_id": sender})
         assert gateway().verify(signed, sender).rejection == "malformed"
+
+
+async def test_the_gateway_signs_what_it_sends_to_rasa(aiohttp_server: Any) -> None:
+    """channels/rasa_client.py: every message leaves the gateway with an identity the action server
+    (same PERSONAL_DATA_KEYS) accepts for that conversation — and only for it."""
+    import dataclasses
+
+    import aiohttp
+    from aiohttp import web
+
+    from channels.messages import Inbound
+    from channels.rasa_client import RasaClient
+    from channels.settings import Settings
+
+    received: list[dict[str, Any]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.json_response([{"text": "สวัสดีค่ะ"}])
+
+    app = web.Application()
+    app.router.add_post("/webhooks/line/webhook", webhook)
+    server = await aiohttp_server(app)
+    settings = dataclasses.replace(Settings(), rasa_url=str(server.make_url("")).rstrip("/"), privacy=KEYS)
+    event = Inbound(channel="line", sender_id=LINE_USER, event_id="e1", kind="text", text="สวัสดี")
+    async with aiohttp.ClientSession() as session:
+        replies = await RasaClient(session, settings).send(event)
+    assert replies[0].text == "สวัสดีค่ะ"
+    body = received[0]
+    verdict = GatewayIdentity(KEYS).verify(body["metadata"], body["sender"])
+    assert verdict.identity is not None and verdict.identity.user_id == LINE_USER
+    assert GatewayIdentity(PrivacySettings.generate()).verify(body["metadata"], LINE_USER).identity is None
