@@ -737,19 +737,18 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "line": Reply("มีรูปถ่ายไหมคะ ส่งรูปมาได้ 1 รูป ถ้าไม่มี กด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
     },
     "complaint_photo_missing": {
-        "default": Reply("ยังไม่ได้รับรูปค่ะ ส่งเป็นรูปภาพ หรือกด “ไม่มีรูป” ได้ค่ะ", (NO_PHOTO_BUTTON,)),
+        "default": Reply("ยังไม่ได้รับรูปค่ะ ส่งเป็นรูปภาพ หรือกด “ไม่มีรูป” ได้ค่ะ"),
     },
     "complaint_photo_not_image": {
         "default": Reply(
             "ไฟล์ที่ส่งมาไม่ใช่รูปภาพที่รับได้ค่ะ (รับรูป JPEG หรือ PNG) ส่งรูปใหม่ หรือกด “ไม่มีรูป” ค่ะ",
-            (NO_PHOTO_BUTTON,),
         ),
     },
     "complaint_photo_too_large": {
-        "default": Reply("รูปนี้ใหญ่เกินไปค่ะ (เกิน {mb} MB) ส่งรูปที่เล็กลง หรือกด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
+        "default": Reply("รูปนี้ใหญ่เกินไปค่ะ (เกิน {mb} MB) ส่งรูปที่เล็กลง หรือกด “ไม่มีรูป” ค่ะ"),
     },
     "complaint_photo_fetch_failed": {
-        "default": Reply("รับรูปไม่สำเร็จค่ะ ลองส่งรูปอีกครั้ง หรือกด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
+        "default": Reply("รับรูปไม่สำเร็จค่ะ ลองส่งรูปอีกครั้ง หรือกด “ไม่มีรูป” ค่ะ"),
     },
     "complaint_photo_unavailable": {
         "default": Reply("ช่องทางนี้ยังรับรูปไม่ได้ค่ะ เล่าเป็นข้อความได้เลย เจ้าหน้าที่อาจขอรูปภายหลังค่ะ"),
@@ -847,7 +846,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("ให้แจ้งความคืบหน้าเรื่องนี้ทาง SMS เบอร์นี้ไหมคะ (หยุดได้ ตอบ STOP)", CONSENT_BUTTONS),
     },
     "complaint_consent_unclear": {
-        "default": Reply("กรุณากด “ยินยอม” หรือ “ไม่ยินยอม” ค่ะ", CONSENT_BUTTONS),
+        "default": Reply("กรุณากด “ยินยอม” หรือ “ไม่ยินยอม” ค่ะ"),
     },
     "ask_complaint_confirm": {
         "default": Reply(
@@ -859,8 +858,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("ส่งเรื่อง{category}: {short_description} ยืนยันไหมคะ", CONFIRM_BUTTONS),
     },
     "complaint_confirm_unclear": {
-        "default": Reply("กด “ยืนยัน” เพื่อส่งเรื่อง “แก้ไข” เพื่อแก้บางหัวข้อ หรือ “ยกเลิก” ค่ะ", CONFIRM_BUTTONS),
-        "sms": Reply("เลือกตามตัวเลขค่ะ", CONFIRM_BUTTONS),
+        "default": Reply("กด “ยืนยัน” เพื่อส่งเรื่อง “แก้ไข” เพื่อแก้บางหัวข้อ หรือ “ยกเลิก” ค่ะ"),
+        "sms": Reply("เลือกตามตัวเลขค่ะ"),
     },
     # Which field to change: one field is asked again, then the summary comes back.
     "ask_complaint_edit": {

@@ -392,7 +392,9 @@ async def test_edit_reopens_one_field_and_cancel_creates_nothing(
     photo = await form.validate_complaint_edit("รูป", dispatcher, editing, {})
     assert photo["complaint_photo"] is None and "complaint_category" not in photo
     assert pending_photos(runtime).read(ref) is None
-    assert (await form.validate_complaint_edit("ไม่แก้แล้ว", dispatcher, editing, {}))["complaint_confirm"] is None
+    assert (await form.validate_complaint_edit("ไม่แก้แล้ว", dispatcher, editing, {}))[
+        "complaint_confirm"
+    ] is None
     assert await form.validate_complaint_edit("อะไรก็ได้", dispatcher, editing, {}) == {"complaint_edit": None}
     assert dispatcher.messages[-1]["text"] == replies.reply_for("complaint_edit_unclear", "line").text
     # A submit that was not confirmed (never reached through the rules, but never trusted) files nothing.
@@ -428,7 +430,7 @@ async def test_oversized_photo_is_refused_while_streaming(
         }
         [message] = dispatcher.messages
         assert "ใหญ่เกินไป" in message["text"] and "0.2 MB" in message["text"]
-        assert [b["title"] for b in message["buttons"]] == ["ไม่มีรูป"]
+        assert not message["buttons"]  # the photo question follows with its ไม่มีรูป button
 
 
 @pytest.mark.parametrize(
@@ -442,7 +444,7 @@ async def test_something_that_is_not_a_jpeg_or_png_is_refused(
     dispatcher = CollectingDispatcher()
     t = tracker("/share_image", intent="share_image", metadata={"media_id": "700"})
     assert await form.validate_complaint_photo("/share_image", dispatcher, t, {}) == {"complaint_photo": None}
-    assert "ไม่ใช่รูปภาพ" in texts(dispatcher)[0] and "ไม่มีรูป" in payloads(dispatcher)
+    assert "ไม่ใช่รูปภาพ" in texts(dispatcher)[0] and "ไม่มีรูป" in texts(dispatcher)[0]
 
 
 async def test_a_photo_line_no_longer_has_gets_a_retry_answer(
@@ -583,7 +585,8 @@ async def test_consent_and_confirmation_answers(form: ValidateComplaintForm) -> 
         replies.reply_for("complaint_consent_unclear", "line").text,
         replies.reply_for("complaint_confirm_unclear", "line").text,
     ]
-    assert payloads(dispatcher) == ["/affirm", "/deny", "/affirm", "แก้ไข", "/deny"]
+    # The question comes again right after (with its buttons), so these carry none of their own.
+    assert payloads(dispatcher) == []
 
 
 # --- routing ----------------------------------------------------------------------------------
