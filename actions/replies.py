@@ -786,7 +786,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("บอกจุดที่เกิดเรื่องหรือจุดสังเกตใกล้ ๆ ได้ค่ะ"),
     },
     "complaint_aside_time": {
-        "default": Reply("{agency}จะดำเนินการเรื่องหมวด{label}ภายใน {time_to_act} ตามที่หน่วยงานประกาศไว้ค่ะ"),
+        "default": Reply("{agency} จะดำเนินการเรื่องหมวด “{label}” ภายใน {time_to_act} ตามที่หน่วยงานประกาศไว้ค่ะ"),
         "sms": Reply("หน่วยงานดำเนินการภายใน {time_to_act} ค่ะ"),
     },
     "complaint_aside_time_later": {
@@ -878,7 +878,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "complaint_filed": {
         "default": Reply(
-            "ส่งเรื่องถึง{agency}แล้วค่ะ หน่วยงานจะดำเนินการภายใน {time_to_act}\n"
+            "ส่งเรื่องถึง{agency} แล้วค่ะ หน่วยงานจะดำเนินการภายใน {time_to_act}\n"
             "เลขที่เรื่อง {reference}\n(อ่านว่า {spoken})\nเก็บเลขนี้ไว้ติดตามเรื่องค่ะ {updates}",
             (TRACK, MENU),
         ),
@@ -887,7 +887,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     # No contact kept: no updates, no status look-up in the chat; the citizen is told so.
     "complaint_filed_anonymous": {
         "default": Reply(
-            "ส่งเรื่องถึง{agency}แบบไม่ระบุตัวตนแล้วค่ะ หน่วยงานจะดำเนินการภายใน {time_to_act}\n"
+            "ส่งเรื่องถึง{agency} แบบไม่ระบุตัวตนแล้วค่ะ หน่วยงานจะดำเนินการภายใน {time_to_act}\n"
             "เลขที่เรื่อง {reference}\nเรื่องนี้ไม่ได้เก็บข้อมูลติดต่อของท่าน จึงไม่มีการแจ้งความคืบหน้า "
             "และติดตามสถานะทางแชตไม่ได้ค่ะ",
             (MENU,),
