@@ -27,6 +27,8 @@ from actions.complaint import (
     PENDING_MAX_AGE_SECONDS,
     PIN_ONLY,
     ActionSubmitComplaint,
+    AskCategoryAction,
+    AskConsentAction,
     ValidateComplaintForm,
     pending_photos,
     spoken_reference,
@@ -634,3 +636,146 @@ def test_photos_of_abandoned_forms_are_swept_after_a_day(runtime: CaseRuntime) -
     os.utime(path_new, (later, later))  # the PNG arrived "just now" relative to `later`
     assert sweep_pending(store, now=later) == 1
     assert store.read(old) is None and store.read(new) == PNG
+
+
+# --- issue 11: anonymous filing, the first message, asides, edits --------------------------
+
+
+async def test_an_anonymous_complaint_keeps_no_contact_offers_no_look_up_and_says_so(
+    runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    slots = filled(complaint_category="nuisance", contact_consent=False, complaint_anonymous=True)
+    done, _ = await submit(runtime, sessions, tracker("/affirm", intent="affirm", slots=slots))
+    case = only_case(sessions)
+    assert case.contacts == [] and case.consents == []
+    [message] = done.messages
+    assert case.reference in message["text"] and "ไม่ระบุตัวตน" in message["text"]
+    assert "ติดตามสถานะทางแชตไม่ได้" in message["text"]
+    assert "/check_case_status" not in [b["payload"] for b in message["buttons"]]
+    route = load_routes()["nuisance"]
+    assert (
+        route.allow_anonymous
+        and route.agency_name in message["text"]
+        and route.time_to_act in message["text"]
+    )
+
+
+async def test_anonymity_is_kept_only_where_the_category_allows_it(
+    runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    assert not load_routes()["other"].allow_anonymous
+    slots = filled(complaint_category="other", contact_consent=True, complaint_anonymous=True)
+    await submit(runtime, sessions, tracker("/affirm", intent="affirm", slots=slots))
+    [contact] = only_case(sessions).contacts
+    assert contact.channel == "line" and contact.notify is True
+
+
+async def test_the_consent_question_offers_anonymity_only_where_allowed() -> None:
+    for category, offered in (("nuisance", True), ("other", False)):
+        dispatcher = CollectingDispatcher()
+        await AskConsentAction().run(dispatcher, tracker(slots=filled(complaint_category=category)), {})
+        assert (replies.ANONYMOUS_LABEL in [b["title"] for b in dispatcher.messages[0]["buttons"]]) is offered
+    form = ValidateComplaintForm()
+    t = tracker("ไม่ระบุตัวตน", slots=filled(complaint_category="nuisance", contact_consent=None))
+    assert await form.validate_contact_consent("ไม่ระบุตัวตน", CollectingDispatcher(), t, {}) == {
+        "contact_consent": False,
+        "complaint_anonymous": True,
+    }
+
+
+def _opening(text: str, channel: str = "line") -> Tracker:
+    t = tracker(text, intent="file_complaint", channel=channel)
+    return Tracker(
+        sender_id=t.sender_id,
+        slots={"requested_slot": None},
+        latest_message=t.latest_message,
+        events=t.events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "complaint_form"},
+        latest_action_name="action_listen",
+    )
+
+
+DOMAIN_FORM = {
+    "forms": {
+        "complaint_form": {
+            "required_slots": [
+                "complaint_category",
+                "complaint_description",
+                "complaint_location",
+                "complaint_photo",
+                "contact_consent",
+                "complaint_edit",
+                "complaint_confirm",
+            ]
+        }
+    }
+}
+
+
+def _set(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def test_the_first_message_gives_the_category_to_confirm_and_keeps_the_description() -> None:
+    form = ValidateComplaintForm()
+    events = await form.run(CollectingDispatcher(), _opening("แจ้งไฟถนนดับหน้าบ้านค่ะ มืดมาสามคืนแล้ว"), DOMAIN_FORM)
+    got = _set(events)
+    assert got["complaint_guess"] == "streetlight" and got["requested_slot"] == "complaint_category"
+    assert got["complaint_description"] == "แจ้งไฟถนนดับหน้าบ้านค่ะ มืดมาสามคืนแล้ว"
+    # A bare request keeps nothing and guesses nothing.
+    bare_request = _set(await form.run(CollectingDispatcher(), _opening("อยากร้องเรียนค่ะ"), DOMAIN_FORM))
+    assert bare_request["complaint_guess"] is None and bare_request["complaint_description"] is None
+    # The one-tap confirm: ใช่ (the /affirm button) takes the guess; the menu still offers the rest.
+    ask = CollectingDispatcher()
+    await AskCategoryAction().run(ask, tracker(slots={"complaint_guess": "streetlight"}), {})
+    titles = [b["title"] for b in ask.messages[0]["buttons"]]
+    assert titles[0] == "ใช่" and "ไฟถนนดับ" in ask.messages[0]["text"] and "ขยะ ความสะอาด" in titles
+    yes = tracker("/affirm", intent="affirm", slots={"complaint_guess": "streetlight"})
+    assert (await form.validate_complaint_category("/affirm", CollectingDispatcher(), yes, {}))[
+        "complaint_category"
+    ] == "streetlight"
+
+
+async def test_a_message_about_an_earlier_complaint_gets_an_apology_not_the_category_menu() -> None:
+    form = ValidateComplaintForm()
+    events = await form.run(
+        CollectingDispatcher(), _opening("แจ้งไปสามรอบแล้ว ขยะยังกองอยู่เหมือนเดิม"), DOMAIN_FORM
+    )
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e["event"], "name": e.get("name")} for e in events if e["event"] == "active_loop"
+    ]
+    done = CollectingDispatcher()
+    await ActionSubmitComplaint(None, None).run(done, tracker(slots={"complaint_confirm": "earlier"}), {})
+    assert "ขออภัย" in done.messages[0]["text"]
+    assert not set(replies.COMPLAINT_CATEGORIES.values()) & {b["title"] for b in done.messages[0]["buttons"]}
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "intent", "says"),
+    [
+        ("complaint_category", "บริการของเจ้าหน้าที่", "request_human", None),  # the category, not a person
+        ("complaint_location", "ขอไม่บอกที่อยู่ได้ไหมคะ กลัวเขารู้", "request_human", "จุดที่เกิดเรื่อง"),
+        ("complaint_description", "ใช้เวลากี่วันคะ", "ask_service", "ภายใน 7 วัน"),
+        ("complaint_location", "แจ้งแล้วจะเป็นยังไงต่อคะ", "out_of_scope", "เลขที่เรื่อง"),
+        ("contact_consent", "ใครจะเห็นข้อมูลของฉันบ้างคะ", "delete_my_data", "เฉพาะเจ้าหน้าที่"),
+        ("complaint_description", "ขอคุยกับเจ้าหน้าที่", "request_human", "ยังไม่ได้ส่ง"),
+        ("complaint_location", "/greet", "greet", "กำลังแจ้งเรื่องร้องเรียนอยู่"),
+    ],
+)
+async def test_asides_are_answered_and_the_same_step_asked_again(
+    step: str, text: str, intent: str, says: str | None
+) -> None:
+    t = tracker(text, intent=intent, slots=filled(**{step: None}), requested_slot=step)
+    t.events.append({"event": "slot", "name": step, "value": text})
+    t.slots[step] = text
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, t, DOMAIN_FORM)
+    got = _set(events)
+    assert not any(e["event"] == "active_loop" for e in events)
+    if says is None:
+        assert got["complaint_category"] == "service"
+        return
+    assert got[step] is None and got["requested_slot"] == step
+    assert says in " ".join(texts(dispatcher))
