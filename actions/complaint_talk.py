@@ -12,6 +12,8 @@ message as text and these functions decide, with the intent only as a hint where
 
 from __future__ import annotations
 
+import re
+
 from actions.replies import (
     BARE_NO_WORDS,
     CANCEL_OTHER_THINGS,
@@ -23,12 +25,14 @@ from actions.replies import (
     CONSENT_NO_PREFIX,
     CONSENT_YES_PREFIX,
     EARLIER_COMPLAINT_CUES,
+    EARLIER_COMPLAINT_PATTERN,
     POLITE_ENDINGS,
     QUESTION_ENDINGS,
     YES_WORDS,
 )
 from cases.complaint_routing import ComplaintRoute
 
+_EARLIER = re.compile(EARLIER_COMPLAINT_PATTERN)
 _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 # Polite endings and punctuation taken off before a short answer is compared with a word list.
 _PUNCTUATION = " .!?,~…'\"“”()"
@@ -143,7 +147,7 @@ def first_description(text: object, min_letters: int, routes: dict[str, Complain
 def about_an_earlier_complaint(text: object) -> bool:
     """ "แจ้งไปสามรอบแล้ว ขยะยังกองอยู่": the citizen means a complaint already made."""
     word = compact(text)
-    return any(cue in word for cue in EARLIER_COMPLAINT_CUES)
+    return any(cue in word for cue in EARLIER_COMPLAINT_CUES) or _EARLIER.search(word) is not None
 
 
 def consent_from_words(text: object) -> bool | None:

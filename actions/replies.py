@@ -193,6 +193,8 @@ COMPLAINT_CANCEL_WORDS = frozenset(
         "cancel",
     }
 )
+# …or said around the thing reported: "แจ้งหลุมถนนไปนานแล้วไม่ซ่อม" (matched on the text without spaces).
+EARLIER_COMPLAINT_PATTERN = r"(แจ้ง|ร้องเรียน).{0,20}ไป(นานแล้ว|หลายรอบ|หลายครั้ง|สามรอบ|สองรอบ).{0,6}ไม่"
 CONSENT_YES_PREFIX = "ยินยอม"
 CONSENT_NO_PREFIX = "ไม่ยินยอม"
 # A first message about a complaint already made ("แจ้งไปสามรอบแล้ว ยังไม่มีใครมาทำ") is not a new
