@@ -71,8 +71,6 @@ class CasesState:
 
 
 STATE = web.AppKey("cases_state", CasesState)
-FAILED_AUTH_PER_MINUTE = 30  # wrong or missing keys per client address
-FAILED_AUTH_BURST = 30
 AGENCY = web.RequestKey("cases_agency_id", str)
 
 
@@ -173,7 +171,8 @@ class ApiLimits:
 
     def __init__(self, settings: CasesSettings) -> None:
         self.per_key = TokenBuckets(settings.api_rate_per_minute, settings.api_burst)
-        self.failures = TokenBuckets(FAILED_AUTH_PER_MINUTE, FAILED_AUTH_BURST)
+        per_minute = settings.api_failed_auth_per_minute
+        self.failures = TokenBuckets(per_minute, per_minute)
 
     def failures_given_back(self, key: str) -> None:
         """A request that authenticated (or was refused anyway) does not count as a failure."""

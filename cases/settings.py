@@ -64,6 +64,7 @@ class CasesSettings:
     # Agency API requests per key (cases.api_rate_limit): a sustained rate and a burst on top.
     api_rate_per_minute: int = 300
     api_burst: int = 60
+    api_failed_auth_per_minute: int = 30  # wrong or missing keys per client address (burst the same)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> CasesSettings:
