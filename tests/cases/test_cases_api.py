@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from typing import Any
 
@@ -73,7 +74,7 @@ async def test_references_name_the_kind_pass_their_check_and_do_not_follow_each_
     assert complaint.startswith("CM69-") and check_case_ref(complaint) == "valid"
     serials = [int(ref[5:9] + ref[10:13]) for ref in refs]
     # Random serials: never the previous one plus one (each pair: 1 in 10 million by chance).
-    assert all(b != a + 1 for a, b in zip(serials, serials[1:], strict=False))
+    assert all(b != a + 1 for a, b in itertools.pairwise(serials))
     assert len(set(serials)) == len(serials)
 
 

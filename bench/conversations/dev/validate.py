@@ -3,6 +3,7 @@
 
 Run: python3 bench/conversations/dev/validate.py
 """
+
 import collections
 import os
 import re
@@ -30,12 +31,33 @@ def read_ids(name, col=0):
 SERVICES = set(read_ids("services.txt"))
 EVENTS = set(read_ids("life_events.txt"))
 CAT_LABELS = set(read_ids("complaint_categories.txt", 1))
-SLOTS = {"complaint_category", "complaint_description", "complaint_location",
-         "complaint_photo", "contact_consent", "complaint_confirm"}
+SLOTS = {
+    "complaint_category",
+    "complaint_description",
+    "complaint_location",
+    "complaint_photo",
+    "contact_consent",
+    "complaint_confirm",
+}
 KNOWN_BUTTONS = {"เอกสาร"} | CAT_LABELS  # only labels we can be sure exist
-CHECK_KEYS = {"service", "aspect", "life_event", "clarify", "out_of_scope", "refer_any",
-              "contains_any", "not_contains", "yes_no", "lang", "small_talk",
-              "form_continues", "asks", "filed", "apology", "no_new_complaint_menu"}
+CHECK_KEYS = {
+    "service",
+    "aspect",
+    "life_event",
+    "clarify",
+    "out_of_scope",
+    "refer_any",
+    "contains_any",
+    "not_contains",
+    "yes_no",
+    "lang",
+    "small_talk",
+    "form_continues",
+    "asks",
+    "filed",
+    "apology",
+    "no_new_complaint_menu",
+}
 CHANNELS = {"line", "web", "sms"}
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 
@@ -159,7 +181,7 @@ def check_yaml(name, complaint_file, max_turns):
                 err(f"{w}: say must be a non-empty string")
                 continue
             if say.startswith("[button]"):
-                label = say[len("[button]"):].strip()
+                label = say[len("[button]") :].strip()
                 if label not in KNOWN_BUTTONS:
                     err(f"{w}: button label not known to exist: {label!r}")
                 if t == 1:
@@ -181,8 +203,10 @@ def main():
     nc, cc = check_yaml("conversations.yml", False, 5)
     nk, kc = check_yaml("complaints.yml", True, 8)
     # ids unique across the two yml files
-    allids = [c["id"] for n in ("conversations.yml", "complaints.yml")
-              for c in yaml.safe_load(open(os.path.join(HERE, n), encoding="utf-8"))]
+    allids = []
+    for n in ("conversations.yml", "complaints.yml"):
+        with open(os.path.join(HERE, n), encoding="utf-8") as f:
+            allids += [c["id"] for c in yaml.safe_load(f)]
     if len(allids) != len(set(allids)):
         err("ids collide between conversations.yml and complaints.yml")
     if nc < 50:
