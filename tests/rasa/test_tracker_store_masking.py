@@ -148,6 +148,7 @@ def test_redis_store_masks_merges_without_duplicates_and_expires(domain, redis_p
 
 def test_sql_endpoints_file_builds_the_masking_store(tmp_path, monkeypatch, domain):
     monkeypatch.setenv("ACTION_PORT", "5999")
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t0k-test")
     monkeypatch.setenv("RASA_TRACKER_DB", str(tmp_path / "var" / "tracker.db"))
     endpoints = read_endpoints_from_path(str(ROOT / "bot" / "endpoints.yml"))
     assert endpoints.action.url == "http://127.0.0.1:5999/webhook"
@@ -160,6 +161,7 @@ def test_sql_endpoints_file_builds_the_masking_store(tmp_path, monkeypatch, doma
 def test_redis_endpoints_file_builds_masking_store_and_redis_lock(monkeypatch, domain, redis_prefix):
     for name, value in {
         "ACTION_PORT": "5999",
+        "ACTION_SERVER_TOKEN": "t0k-test",
         "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": "6379",
         "REDIS_DB": "0",

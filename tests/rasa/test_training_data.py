@@ -95,3 +95,21 @@ def test_extractor_finds_exactly_the_annotated_spans(examples: list) -> None:
         if gold != found:
             mismatches.append((text, gold, found))
     assert mismatches == []
+
+
+def test_every_line_of_an_examples_block_is_an_example() -> None:
+    """Inside `examples: |` a `# comment` is text, not YAML: Rasa skips the line with a warning that
+    `rasa data validate --fail-on-warnings` does not fail on, and an example line without its `- ` is
+    dropped the same way, silently. Notes go above the block."""
+    stray: list[str] = []
+    for path in sorted((ROOT / "bot").rglob("*.yml")):
+        in_block = False
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip().startswith("examples: |"):
+                in_block, indent = True, len(line) - len(line.lstrip()) + 2
+                continue
+            if in_block and line.strip() and len(line) - len(line.lstrip()) < indent:
+                in_block = False
+            if in_block and line.strip() and not line.strip().startswith("- "):
+                stray.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:60]}")
+    assert not stray, "lines Rasa would skip:\n" + "\n".join(stray)
