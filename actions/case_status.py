@@ -89,9 +89,15 @@ STATUS_ANSWER = "case_status_answer"
 LEAVE_FORM_INTENTS = frozenset({"deny", "greet", "request_human", "restart"})
 # Passed from extract_phone_last4 to validate_phone_last4 when the asker just got locked out.
 LOCKED = "locked"
-# case_id when the answer is the asker's own cases (no reference given, "จำเลขไม่ได้", or upset),
-# for an account that filed some: the submit action lists them.
+# case_id when the answer is the asker's own cases (no reference given or upset, for an account that
+# filed some; "จำเลขไม่ได้" always): the submit action lists them, or says where the number is.
 MINE = "mine"
+# case_id after an attempt at a reference that cannot be used (a typo, the wrong shape): the
+# validation already said what is wrong and how to find the number; the look-up ends there.
+TOLD = "told"
+# A try at a reference inside a longer message: two letters then digits ("CM6900012", "cm69-12-3");
+# read by reference_problem and answered, never looked up. (Digits alone may be a phone number.)
+_ATTEMPT = re.compile(r"(?<![A-Za-z])[A-Za-z]{2}[\s\-.]*[0-9](?:[0-9\s\-.]*[0-9])?")
 
 
 def find_case_ref(text: str) -> tuple[RefStatus, str | None]:
@@ -114,6 +120,13 @@ def find_case_ref(text: str) -> tuple[RefStatus, str | None]:
         elif result == "bad_check":
             status = "bad_check"
     return status, None
+
+
+def reference_attempt(text: str) -> str | None:
+    """The part of a message that tries to be a reference but is none ("ขอเช็คเรื่อง CM6900012"),
+    or None: what the citizen is told is wrong with it (validate_case_id)."""
+    match = _ATTEMPT.search(text.translate(CLEAN_TABLE))
+    return match.group(0).strip() if match else None
 
 
 def reference_problem(text: str) -> str:
@@ -459,8 +472,11 @@ class ValidateCaseStatusForm(CaseFormValidation):
     async def extract_case_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The asker's own cases (MINE) instead of a reference: when the form starts without one, or
-        the citizen says they forgot it or is upset — for an account that filed cases."""
+        """What the first message (or the answer to the question) names instead of a valid
+        reference: an attempt at one (validated, so the citizen hears what is wrong with it), or
+        the asker's own cases (MINE) when the form starts without one, the citizen says they forgot
+        it, or is upset — for an account that filed cases; "จำเลขไม่ได้" always (the submit action
+        says where the number is when there are none)."""
         requested = tracker.get_slot("requested_slot")
         if self.lookup is None or not self.lookup.ready or leaves_form(tracker):
             return {}
@@ -469,7 +485,12 @@ class ValidateCaseStatusForm(CaseFormValidation):
         text = latest_text(tracker)
         if find_case_ref(text)[0] != "not_a_reference":
             return {}  # a reference, or one with a typo: validate_case_id answers it
-        if requested == "case_id" and not (forgot_reference(text) or upset(text)):
+        if forgot_reference(text):
+            return {"case_id": MINE}
+        attempt = reference_attempt(text)
+        if requested is None and attempt is not None:
+            return {"case_id": attempt}
+        if requested == "case_id" and not upset(text):
             return {}
         if await self.lookup.has_own_cases(tracker):
             return {"case_id": MINE}
@@ -478,21 +499,35 @@ class ValidateCaseStatusForm(CaseFormValidation):
     async def validate_case_id(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if slot_value == MINE:
-            return {"case_id": MINE}
+        """A valid reference goes on to the access check. An attempt at one that cannot be used (a
+        typo in the check digit, the wrong letters or number of digits) is answered with what is
+        wrong and where the number is, and the look-up ends (TOLD): the citizen is not held in a
+        form that takes whatever they type next for a reference; a number typed later starts a new
+        look-up. Text that is no attempt at all gets the format and the question again."""
+        if slot_value in (MINE, TOLD):
+            return {"case_id": slot_value}
         text = str(slot_value or "")
         status, canonical = find_case_ref(text)
-        if status != "valid" or canonical is None:
-            if status == "bad_check":
-                replies.send(dispatcher, tracker, "case_ref_bad_check")
-            elif not (forgot_reference(latest_text(tracker)) or upset(latest_text(tracker))):
-                # (forgot or upset: the question that follows says how to find the number)
-                problem = reference_problem(text)
-                replies.send(dispatcher, tracker, "case_ref_not_reference", values={"problem": problem})
-            return {"case_id": None}
-        # No "no such case" here: a reference the asker did not file is asked for its digits
-        # whether it exists or not (see the module docstring).
-        return {"case_id": canonical}
+        if status == "valid" and canonical is not None:
+            # No "no such case" here: a reference the asker did not file is asked for its digits
+            # whether it exists or not (see the module docstring).
+            return {"case_id": canonical}
+        typed = latest_text(tracker)
+        if forgot_reference(typed):
+            return {"case_id": MINE}
+        problem = reference_problem(text)
+        attempt = status == "bad_check" or problem != REFERENCE_PROBLEMS["none"]
+        if attempt and upset(typed):
+            replies.send(dispatcher, tracker, "case_apology")  # before anything else is said
+        if status == "bad_check":
+            replies.send(dispatcher, tracker, "case_ref_bad_check")
+        elif not upset(typed) or attempt:
+            # (upset without a number: the question that follows apologises and asks)
+            replies.send(dispatcher, tracker, "case_ref_not_reference", values={"problem": problem})
+        if attempt:
+            replies.send(dispatcher, tracker, "case_ref_try_again")
+            return {"case_id": TOLD}
+        return {"case_id": None}
 
 
 class ActionSubmitCaseStatus(CaseAction):
@@ -508,14 +543,15 @@ class ActionSubmitCaseStatus(CaseAction):
         events: list[EventType] = [SlotSet("case_id", None), SlotSet("phone_last4", None)]
         reference = canonical_ref(tracker.get_slot("case_id"))
         lookup = self.ready_lookup(dispatcher, tracker)
-        if lookup is None:
-            return events
+        if lookup is None or tracker.get_slot("case_id") == TOLD:
+            return events  # (TOLD: the validation said what was wrong with the number)
         if upset(latest_text(tracker)):
             replies.send(dispatcher, tracker, "case_apology")
         if tracker.get_slot("case_id") == MINE:
             mine = await lookup.own_cases(tracker)
             buttons = tuple(Button(ref, f'/check_case_status{{"case_id":"{ref}"}}') for ref in mine.refs)
-            mine.send(dispatcher, tracker, extra_buttons=(*buttons, HUMAN))
+            # (no cases: the reply says where the number is and carries its own button for a person)
+            mine.send(dispatcher, tracker, extra_buttons=(*buttons, HUMAN) if mine.refs else ())
             if len(mine.refs) == 1:
                 return [*events, SlotSet("last_case_ref", mine.refs[0])]
             return events
@@ -531,8 +567,8 @@ class ActionSubmitCaseStatus(CaseAction):
 
 
 class ActionAskCaseId(CaseAction):
-    """Asks for the reference; after "จำเลขไม่ได้" (from an account that filed nothing, else the form
-    lists the asker's cases instead) says where the number is; after an upset message apologises."""
+    """Asks for the reference; after an upset message apologises first. ("จำเลขไม่ได้" never gets
+    here: the form answers it with the asker's own cases or where the number is.)"""
 
     def name(self) -> str:
         return "action_ask_case_id"
@@ -540,12 +576,8 @@ class ActionAskCaseId(CaseAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        text = latest_text(tracker)
-        if upset(text):
+        if upset(latest_text(tracker)):
             replies.send(dispatcher, tracker, "case_apology")
-        if forgot_reference(text) and self.lookup is not None and self.lookup.ready:
-            (await self.lookup.own_cases(tracker)).send(dispatcher, tracker)
-            return []
         replies.send(dispatcher, tracker, "ask_case_id")
         return []
 

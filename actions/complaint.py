@@ -296,6 +296,8 @@ class ValidateComplaintForm(FormValidationAction):
             replies.send(dispatcher, tracker, "complaint_aside_data")
         elif kind == "greet":
             replies.send(dispatcher, tracker, "complaint_aside_greet")
+        elif kind == "no_photo":
+            replies.send(dispatcher, tracker, "complaint_aside_no_photo")
         else:
             replies.send(dispatcher, tracker, "complaint_cancel_hint")
         return changed

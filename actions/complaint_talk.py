@@ -22,10 +22,14 @@ from actions.replies import (
     COMPLAINT_CANCEL_PHRASES,
     COMPLAINT_CANCEL_WORDS,
     COMPLAINT_REQUEST_WORDS,
+    CONSENT_NO_OPENINGS,
     CONSENT_NO_PREFIX,
+    CONSENT_YES_OPENINGS,
     CONSENT_YES_PREFIX,
     EARLIER_COMPLAINT_CUES,
     EARLIER_COMPLAINT_PATTERN,
+    NO_PHOTO_PREFIX,
+    PHOTO_WORDS,
     POLITE_ENDINGS,
     QUESTION_ENDINGS,
     YES_WORDS,
@@ -40,6 +44,8 @@ _PUNCTUATION = " .!?,~…'\"“”()"
 # that mentions an officer is the complaint itself ("เจ้าหน้าที่เขตพูดจาไม่ดี…").
 HUMAN_ASIDE_MAX_CHARS = 40
 CANCEL_PREFIX_MAX_CHARS = 20
+# "ไม่มีรูปค่ะ" is a remark about the photo; a longer message that starts with ไม่ is something else.
+NO_PHOTO_MAX_CHARS = 25
 # A question about time, next steps or data is a short message; a long one is the story itself.
 ASIDE_QUESTION_MAX_CHARS = 60
 
@@ -93,13 +99,26 @@ def is_question(text: object) -> bool:
     return "?" in raw or "？" in raw or word.endswith(QUESTION_ENDINGS)
 
 
+def says_no_photo(text: object) -> bool:
+    """ "ไม่มีรูป", "ไม่ได้ถ่ายรูปไว้ค่ะ": the citizen has no photo (answered at any step)."""
+    word = bare(text)
+    return (
+        word.startswith(NO_PHOTO_PREFIX)
+        and len(word) <= NO_PHOTO_MAX_CHARS
+        and any(photo in word for photo in PHOTO_WORDS)
+    )
+
+
 def aside_kind(text: object, intent: str, step: str = "") -> str | None:
-    """The kind of question asked aside ("anonymous", "human", "time", "next", "data"), or None
+    """The kind of question asked aside ("anonymous", "human", "time", "next", "data"), a remark
+    that there is no photo ("no_photo", at any step but the photo, the story and the edit), or None
     when the message is an answer. Anonymity and a person are recognised from their words alone;
     time, next steps and data from their words at most steps, but at the description step only in a
     question, so a story that says "ไม่รู้จะนานแค่ไหน" in passing is still taken as the description."""
     if is_payload(text):
         return "human" if intent == "request_human" else None
+    if step not in ("complaint_photo", "complaint_description", "complaint_edit") and says_no_photo(text):
+        return "no_photo"  # not "no" to this step's question (the NLU reads "ไม่มีรูป" as deny)
     word = compact(text)
     if any(cue in word for cue in COMPLAINT_ASIDE_CUES["anonymous"]):
         return "anonymous"
@@ -151,10 +170,11 @@ def about_an_earlier_complaint(text: object) -> bool:
 
 
 def consent_from_words(text: object) -> bool | None:
-    """ "ยินยอมค่ะ ติดต่อกลับได้" / "ไม่ยินยอมครับ": the answer at the start of a longer reply."""
+    """ "ยินยอมค่ะ ติดต่อกลับได้" / "ไม่ยินยอมครับ" / "ไม่ต้องติดต่อกลับ": the answer at the start of
+    a longer reply, in the question's word or the citizen's own."""
     word = bare(text)
-    if word.startswith(CONSENT_NO_PREFIX):
+    if word.startswith((CONSENT_NO_PREFIX, *CONSENT_NO_OPENINGS)):
         return False
-    if word.startswith(CONSENT_YES_PREFIX):
+    if word.startswith((CONSENT_YES_PREFIX, *CONSENT_YES_OPENINGS)):
         return True
     return None

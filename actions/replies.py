@@ -197,6 +197,19 @@ COMPLAINT_CANCEL_WORDS = frozenset(
 EARLIER_COMPLAINT_PATTERN = r"(แจ้ง|ร้องเรียน).{0,20}ไป(นานแล้ว|หลายรอบ|หลายครั้ง|สามรอบ|สองรอบ).{0,6}ไม่"
 CONSENT_YES_PREFIX = "ยินยอม"
 CONSENT_NO_PREFIX = "ไม่ยินยอม"
+# The consent question in the citizen's own words ("ไม่ต้องติดต่อกลับ", "ติดต่อกลับได้ค่ะ"): read
+# from the start of the reply, refusals first ("ไม่ต้องแจ้ง…" also starts like a yes would not).
+CONSENT_NO_OPENINGS = (
+    "ไม่ต้องติดต่อ",
+    "ไม่ต้องแจ้ง",
+    "ไม่ต้องส่ง",
+    "ไม่ต้องโทร",
+    "ไม่ต้องบอก",
+    "ไม่ต้องตอบกลับ",
+    "ไม่ให้ติดต่อ",
+    "ไม่อยากให้ติดต่อ",
+)
+CONSENT_YES_OPENINGS = ("ติดต่อกลับได้", "แจ้งได้", "แจ้งมาได้", "แจ้งกลับได้", "ส่งมาได้", "ได้เลย")
 # A first message about a complaint already made ("แจ้งไปสามรอบแล้ว ยังไม่มีใครมาทำ") is not a new
 # complaint: an apology and the way to the citizen's own cases instead of the category menu.
 EARLIER_COMPLAINT_CUES = (
@@ -252,6 +265,9 @@ COMPLAINT_EDIT_WORDS: dict[str, str] = {
 }
 # Words a citizen uses to ask a question aside in the middle of the form (kind -> cues). "anonymous"
 # cues are enough on their own ("กลัวเขารู้"); the others count only in a question ("…กี่วันคะ").
+# "ไม่มีรูป", "ไม่ได้ถ่ายภาพไว้": a short message that starts with ไม่ and names a photo.
+PHOTO_WORDS = ("รูป", "ภาพ", "photo", "picture")
+NO_PHOTO_PREFIX = "ไม่"
 COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
     "anonymous": (
         "ไม่บอกชื่อ",
@@ -452,6 +468,11 @@ UPSET_WORDS = (
     "เงียบหาย",
     "ทำงานกันยังไง",
     "ไม่ได้เรื่อง",
+    "แย่มาก",
+    "ห่วย",
+    "ไม่คืบหน้า",
+    "ไม่มีอะไรคืบหน้า",
+    "ไม่มีความคืบหน้า",
     "!!",
 )
 # Whose cases are listed: {account} in own_cases_status and case_ref_how_to_find.
@@ -542,9 +563,18 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "ไม่พบเรื่องที่ยื่นจาก{account}ค่ะ เลขที่เรื่องอยู่ในข้อความยืนยันตอนยื่นเรื่อง (ในแชต LINE, SMS "
             "หรือใบรับเรื่อง) ถ้ายื่นจากช่องทางอื่น ถามจากช่องทางนั้นได้เลย หรือสอบถามหน่วยงานที่รับเรื่อง "
             "หรือสายด่วน 1111 ค่ะ ได้เลขแล้วพิมพ์มาได้เลยค่ะ",
-            (HUMAN, CANCEL),
+            (HUMAN,),
         ),
-        "sms": Reply("ไม่พบเรื่องของเบอร์นี้ค่ะ เลขอยู่ใน SMS ยืนยัน หรือถาม 1111", (HUMAN, CANCEL)),
+        "sms": Reply("ไม่พบเรื่องของเบอร์นี้ค่ะ เลขอยู่ใน SMS ยืนยัน หรือถาม 1111"),
+    },
+    # After a number that cannot be a case's (a typo, the wrong shape): where the right one is; the
+    # look-up ends, a number typed next starts a new one.
+    "case_ref_try_again": {
+        "default": Reply(
+            "เลขที่ถูกต้องอยู่ในข้อความยืนยันตอนยื่นเรื่องค่ะ ได้เลขแล้วพิมพ์มาใหม่ได้เลย ถ้าจำเลขไม่ได้ พิมพ์ “จำเลขไม่ได้” ค่ะ",
+            (HUMAN,),
+        ),
+        "sms": Reply("เลขอยู่ใน SMS ยืนยัน ส่งมาใหม่ได้เลยค่ะ"),
     },
     # The asker's own cases (filed from this account), newest first: {cases} one line each.
     "own_cases_status": {
@@ -823,6 +853,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
             (HANDOVER_NOW_BUTTON,),
         ),
         "sms": Reply("เรื่องยังไม่ได้ส่งค่ะ ตอบต่อ หรือตอบ คุยกับเจ้าหน้าที่เลย", (HANDOVER_NOW_BUTTON,)),
+    },
+    # "ไม่มีรูป" at a step that is not the photo question (web chat and SMS never ask it): no photo
+    # is needed, and the same step is asked again — never read as "no" to that step's question.
+    "complaint_aside_no_photo": {
+        "default": Reply("ไม่มีรูปก็แจ้งเรื่องได้ค่ะ"),
+        "web": Reply("ไม่ต้องมีรูปก็แจ้งเรื่องได้ค่ะ (แชตนี้ยังแนบรูปไม่ได้)"),
+        "sms": Reply("ไม่ต้องส่งรูปค่ะ"),
     },
     "complaint_aside_greet": {
         "default": Reply("สวัสดีค่ะ ตอนนี้กำลังแจ้งเรื่องร้องเรียนอยู่ ตอบคำถามด้านล่างต่อได้เลย หรือกด “ยกเลิก” เพื่อออกค่ะ"),

@@ -59,7 +59,8 @@ async def test_valid_reference_fills_the_slot_in_canonical_form(make_tracker):
 async def test_wrong_check_digit_and_non_reference_get_different_answers(make_tracker):
     bad, bad_messages = await _validate_case_id(make_tracker, _typo(VALID))
     nothing, nothing_messages = await _validate_case_id(make_tracker, "สวัสดีครับ")
-    assert bad == nothing == {"case_id": None}
+    assert bad == {"case_id": "told"}  # a try at a number: told what is wrong, the look-up ends
+    assert nothing == {"case_id": None}  # no try at all: asked again
     assert "ตัวตรวจสอบไม่ตรง" in bad_messages[0]["text"]
     assert "ไม่ใช่เลขที่เรื่อง" in nothing_messages[0]["text"]
     assert bad_messages[0]["text"] != nothing_messages[0]["text"]
@@ -68,7 +69,7 @@ async def test_wrong_check_digit_and_non_reference_get_different_answers(make_tr
 async def test_a_citizen_id_typed_instead_is_never_echoed(make_tracker):
     citizen_id = "1101700230708"
     result, messages = await _validate_case_id(make_tracker, f"เลขบัตร {citizen_id}")
-    assert result == {"case_id": None}
+    assert result == {"case_id": "told"} and "13 หลัก" in messages[0]["text"]
     assert all(citizen_id not in (m.get("text") or "") for m in messages)
 
 
@@ -96,7 +97,8 @@ async def test_complaint_validation(make_tracker):
     tracker = make_tracker("x", active_loop="complaint_form")
     dispatcher = CollectingDispatcher()
     assert await form.validate_complaint_category("ไฟถนนดับ", dispatcher, tracker, {}) == {
-        "complaint_category": "streetlight"
+        "complaint_category": "streetlight",
+        "complaint_guess": None,
     }
     assert await form.validate_complaint_category("อะไรก็ได้", dispatcher, tracker, {}) == {
         "complaint_category": None
@@ -125,7 +127,10 @@ async def test_complaint_validation(make_tracker):
     assert await form.validate_complaint_photo("รูปอยู่ในเครื่อง", dispatcher, tracker, {}) == {
         "complaint_photo": None
     }
-    assert await form.validate_contact_consent(False, dispatcher, tracker, {}) == {"contact_consent": False}
+    assert await form.validate_contact_consent(False, dispatcher, tracker, {}) == {
+        "contact_consent": False,
+        "complaint_anonymous": None,
+    }
     # Every rejection told the citizen why.
     texts = [m["text"] for m in dispatcher.messages]
     assert len(texts) == 6 and all("ค่ะ" in t for t in texts)

@@ -110,7 +110,7 @@ def _complaint(sessions: sessionmaker[Session], runtime: CaseRuntime, ref: str) 
 CASES: dict[str, tuple[Callable[..., tuple[Action, Tracker]], Callable[[str, str], bool]]] = {
     "case status": (_status, lambda text, ref: ref in text and "ขั้นต่อไป" in text),
     "unsubscribe": (_unsubscribe, lambda text, ref: ref in text and "ปิดการแจ้งความคืบหน้าแล้ว" in text),
-    "complaint": (_complaint, lambda text, ref: "ส่งเรื่องถึงหน่วยงานแล้ว" in text),
+    "complaint": (_complaint, lambda text, ref: "ส่งเรื่องถึง" in text and "เลขที่เรื่อง CM69-" in text),
 }
 
 

@@ -408,19 +408,39 @@ async def test_an_unknown_reference_is_asked_for_its_digits_like_a_real_one(look
 
 
 async def test_bad_check_and_not_a_reference_say_what_is_wrong_revealing_nothing(lookup, cases):
-    chat = Chat(lookup, "web:someone", "web")
-    asked = await chat.say("ติดตามเรื่อง", intent="check_case_status")
-    assert "CM69-1234-5675" in texts(asked) and "จำเลขไม่ได้" in texts(asked)
+    """A number that cannot be a case's is answered with what is wrong and where the right one is,
+    and the look-up ends (the next message is not taken for a reference); text that is no try at a
+    number is asked again."""
     typo = cases["A"][:-1] + ("0" if cases["A"][-1] != "0" else "1")
-    answers = [texts(await chat.say(t)) for t in (typo, "เลข XY12-3456 ค่ะ", "CM-69-0001", "6912345675")]
-    assert "ตัวตรวจสอบไม่ตรง" in answers[0]
-    assert "ต้องขึ้นต้นด้วยอักษร CM หรือ AP" in answers[1]
-    assert "มีตัวเลข 6 หลัก แต่ต้องมี 10 หลัก" in answers[2] and "CM69-1234-5675" in answers[2]
-    assert "ต้องขึ้นต้นด้วยอักษร CM หรือ AP" in answers[3]
-    for answer in answers:
-        assert chat.slots["requested_slot"] == "case_id"  # asked again each time
+    expected = {
+        typo: "ตัวตรวจสอบไม่ตรง",
+        "เลข XY12-3456 ค่ะ": "ต้องขึ้นต้นด้วยอักษร CM หรือ AP",
+        "CM-69-0001": "มีตัวเลข 6 หลัก แต่ต้องมี 10 หลัก",
+        "6912345675": "ต้องขึ้นต้นด้วยอักษร CM หรือ AP",
+    }
+    for typed, problem in expected.items():
+        chat = Chat(lookup, "web:someone", "web")
+        asked = await chat.say("ติดตามเรื่อง", intent="check_case_status")
+        assert "CM69-1234-5675" in texts(asked) and "จำเลขไม่ได้" in texts(asked)
+        unclear = await chat.say("ไม่แน่ใจค่ะ")
+        assert "CM69-1234-5675" in texts(unclear) and chat.slots["requested_slot"] == "case_id"
+        answer = texts(await chat.say(typed))
+        assert problem in answer and "ข้อความยืนยัน" in answer, typed
+        assert chat.active_loop is None and chat.slots["case_id"] is None
         for secret in ("กำลังดำเนินการ", "dla", "bma", "ได้รับเรื่องแล้ว", cases["A"], cases["B"]):
             assert secret not in answer
+    # In the first message: answered the same way at once, the look-up not left open.
+    for first, problem in (("ขอเช็คเรื่องที่แจ้ง CM6900012", "7 หลัก"), ("เรื่อง cm69-12-3 ถึงไหนแล้วคะ", "5 หลัก")):
+        chat = Chat(lookup, "web:someone-else", "web")
+        answer = texts(await chat.say(first, intent="check_case_status"))
+        assert problem in answer and "CM69-1234-5675" in answer and chat.active_loop is None
+    # An upset message with a mistyped number: the apology comes first, the words never echoed.
+    chat = Chat(lookup, "web:upset", "web")
+    said = await chat.say(
+        f"เรื่อง {typo.replace('-', ' ')} ผ่านมา2เดือนยังไม่มีอะไรคืบหน้า แย่มาก", "check_case_status", typo
+    )
+    assert said[0]["text"].startswith("ขออภัย") and "ตัวตรวจสอบไม่ตรง" in texts(said)
+    assert "แย่มาก" not in texts(said) and chat.active_loop is None
 
 
 async def test_another_agencys_case_shows_public_fields_only(lookup, cases, runtime):
@@ -624,12 +644,15 @@ async def test_forgot_the_number_on_an_account_with_no_cases_says_where_to_find_
     chat = Chat(lookup, "web:nobody", "web")
     said = await chat.say("จำเลขไม่ได้แล้ว", intent="check_case_status")
     assert "ไม่พบเรื่องที่ยื่นจากแชตนี้" in texts(said) and "ข้อความยืนยัน" in texts(said)
-    assert "1111" in texts(said) and chat.slots["requested_slot"] == "case_id"
-    # Asked for the number and saying so again: the same help, never "this is not a reference".
+    # Nothing left to ask: the look-up ends (whatever comes next is not taken for a reference).
+    assert "1111" in texts(said) and chat.active_loop is None and chat.slots["case_id"] is None
+    # Asked for the number first and then saying so: the same help, never "this is not a reference".
+    await chat.say("ติดตามเรื่อง", intent="check_case_status")
     again = await chat.say("ลืมเลขค่ะ")
     assert "ข้อความยืนยัน" in texts(again) and "ไม่ใช่เลขที่เรื่อง" not in texts(again)
+    assert chat.active_loop is None
     # And when the number is found, it is answered as usual (here: the digits are asked).
-    await chat.say(cases["A"], case_id=cases["A"])
+    await chat.say(cases["A"], intent="check_case_status", case_id=cases["A"])
     assert chat.slots["requested_slot"] == "phone_last4"
 
 

@@ -56,6 +56,13 @@ def test_a_bare_no() -> None:
             None,
         ),
         ("ซอยลาดพร้าว 101", "out_of_scope", "complaint_location", None),
+        # "No photo" where no photo was asked (web chat, SMS) is not "no" to the consent question.
+        ("ไม่มีรูป", "deny", "contact_consent", "no_photo"),
+        ("ไม่ได้ถ่ายรูปไว้ค่ะ", "deny", "complaint_confirm", "no_photo"),
+        ("ไม่มีรูปครับ", "deny", "complaint_location", "no_photo"),
+        ("ไม่มีรูป", "deny", "complaint_photo", None),  # the photo step's own answer
+        ("ไม่ยินยอม", "deny", "contact_consent", None),
+        ("ไม่มีใครมาเก็บขยะหน้าบ้าน ถ่ายรูปไว้แล้วด้วย", "file_complaint", "complaint_location", None),
     ],
 )
 def test_aside_kind(text: str, intent: str, step: str, kind: str | None) -> None:
@@ -99,3 +106,9 @@ def test_consent_at_the_start_of_a_longer_reply() -> None:
     assert consent_from_words("ยินยอมค่ะ ติดต่อกลับได้") is True
     assert consent_from_words("ไม่ยินยอมครับ") is False
     assert consent_from_words("อะไรนะ") is None
+    # The citizen's own words for the same answers.
+    for text in ("ไม่ต้องติดต่อกลับ", "ไม่ต้องแจ้งอะไรมาค่ะ", "ไม่อยากให้ติดต่อมา"):
+        assert consent_from_words(text) is False, text
+    for text in ("ติดต่อกลับได้ค่ะ", "แจ้งมาได้เลยครับ"):
+        assert consent_from_words(text) is True, text
+    assert consent_from_words("ไม่มีรูป") is None
