@@ -1053,6 +1053,15 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "service_not_covered_where": {
         "default": Reply("ติดต่อ{agency} โทร {hotline} ได้ค่ะ"),
     },
+    "service_not_covered_where_visit": {
+        "default": Reply("ติดต่อ{agency}ได้ค่ะ"),
+    },
+    "service_not_covered_also_bangkok_metro_visit": {
+        "default": Reply("ถ้าอยู่กรุงเทพฯ นนทบุรี หรือสมุทรปราการ ติดต่อ{agency}ค่ะ"),
+    },
+    "service_not_covered_also_provincial_visit": {
+        "default": Reply("ถ้าอยู่ต่างจังหวัด ติดต่อ{agency}ค่ะ"),
+    },
     "service_not_covered_also_bangkok_metro": {
         "default": Reply("ถ้าอยู่กรุงเทพฯ นนทบุรี หรือสมุทรปราการ ติดต่อ{agency} โทร {hotline} ค่ะ"),
     },
@@ -1106,6 +1115,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_free_when": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ กรณี{case}")},
     "answer_yes_can": {"default": Reply("ได้ค่ะ")},
     "answer_no_cannot": {"default": Reply("ไม่ได้ค่ะ")},
+    "answer_age_over": {"default": Reply("ไม่ได้ค่ะ อายุ {age} ปีเกินเกณฑ์ของบริการนี้ (ไม่เกิน {limit} ปี) ค่ะ")},
     "answer_yes_must": {"default": Reply("ต้องค่ะ")},
     "answer_no_need": {"default": Reply("ไม่ต้องค่ะ")},
     "answer_yes": {"default": Reply("ใช่ค่ะ")},

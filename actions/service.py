@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -91,6 +92,12 @@ class ActionAnswerService(Action):
         if intent not in CONVERSATIONAL_INTENTS:
             decision = await asyncio.to_thread(self.decide, tracker, text)
             return await self.answer(dispatcher, tracker, decision, text)
+        # "ขอเบอร์ประกันสังคม": the number of the agency asked about, not one of its services here
+        if intent == "out_of_scope" and _ASKS_NUMBER.search(text):
+            referral = await asyncio.to_thread(self._resolver.refer_or_named, text)
+            if referral is not None:
+                decision = Decision("not_covered", referral=referral, english=is_english(text), why="number")
+                return await self.answer(dispatcher, tracker, decision, text)
         # small talk, thanks, yes/no or an unclear message: a follow-up on the service if it asks one
         current = tracker.get_slot("service_id")
         if should_resolve(intent, text):
@@ -101,6 +108,8 @@ class ActionAnswerService(Action):
         return await self.light_reply(dispatcher, tracker, domain, intent, text)
 
     def decide(self, tracker: Tracker, text: str) -> Decision:
+        if tracker.get_slot("service_id") and not tracker.get_slot("life_event"):
+            text = with_context(text, tracker.events)
         return self._resolver.decide(
             text,
             next(tracker.get_latest_entity_values("service_id"), None),
@@ -152,7 +161,7 @@ class ActionAnswerService(Action):
             dispatcher.utter_message(response="utter_handover")
             return events
         if intent == "out_of_scope":
-            referral = await asyncio.to_thread(self._resolver.refer, text)
+            referral = await asyncio.to_thread(self._resolver.refer_or_named, text)
             if referral is not None:
                 english = is_english(text)
                 decision = Decision("not_covered", referral=referral, english=english, why="referral")
@@ -234,6 +243,26 @@ class ActionAnswerService(Action):
             logger.exception("could not record an unanswered service question")
 
 
+_ASKS_NUMBER = re.compile(r"เบอร์|สายด่วน|hotline|phone number", re.I)
+# "ต้องทำไงต่อ" right after an answer: what to do next about what was just asked, not the overview.
+_NEXT_STEP = re.compile(r"(ทำ(ไง|ยังไง|อย่างไร|อะไร)ต่อ|ขั้นตอนต่อไป|ต่อไปต้องทำ|แล้วไงต่อ)")
+NEXT_STEP_MAX_CHARS = 25  # a longer message says what it is about itself
+
+
+def with_context(text: str, events: list[dict[str, Any]]) -> str:
+    """A bare next-step question carries the citizen's previous message, so the search finds the FAQ
+    that question was about ("ทะเบียนโดนระงับแล้วใช่ไหม" then "ต้องทำไงต่อ": returning the plates and
+    registering again); any other message is left as it is."""
+    squashed = "".join(text.split())
+    if len(squashed) > NEXT_STEP_MAX_CHARS or not _NEXT_STEP.search(squashed):
+        return text
+    said = [str(e.get("text") or "") for e in events if e.get("event") == "user"]
+    previous = said[-2] if len(said) >= 2 else ""
+    if not previous or previous.startswith("/"):
+        return text
+    return f"{previous} {text}"
+
+
 def life_event_checklist(decision: Decision, channel: str) -> tuple[str, list[Button]]:
     """The event's services in the order a citizen needs them, each a button into that service."""
     event = decision.event
@@ -263,13 +292,17 @@ def not_covered(decision: Decision, channel: str) -> tuple[str, list[Button]]:
         return say(prefix + "service_not_covered", channel, where=where), [HUMAN]
     agencies = [referral.agency, *getattr(referral, "also", ())]
     if decision.english:
-        where = " or ".join(f"{a.name_en} (hotline {a.hotline})" for a in agencies[:2])
+        where = " or ".join(
+            f"{a.name_en} (hotline {a.hotline})" if a.hotline else a.name_en for a in agencies[:2]
+        )
         return say("en_service_not_covered", channel, where=f"Please contact {where}."), [HUMAN]
     first = referral.agency
     where = f"{referral.why} " if channel != "sms" and referral.why else ""
-    where += say("service_not_covered_where", channel, agency=first.name_th, hotline=first.hotline)
+    # an agency without a short number (the local council, the hospital itself) is visited, not called
+    suffix = "" if first.hotline else "_visit"
+    where += say("service_not_covered_where" + suffix, channel, agency=first.name_th, hotline=first.hotline)
     for other in agencies[1:2]:
-        key = f"service_not_covered_also_{other.area}"
+        key = f"service_not_covered_also_{other.area}" + ("" if other.hotline else "_visit")
         if key in REPLIES:
             where += " " + say(key, channel, agency=other.name_th, hotline=other.hotline)
     return say("service_not_covered", channel, where=where), [HUMAN]

@@ -332,12 +332,12 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
     sentence is the record's own account of what was asked, so "can I …?" is answered ได้ค่ะ by it."""
     modal = question_modal(question)
     if modal is None:
-        return None
+        return _confirmed_by(question, sentence)
     negative, positive, no_key, yes_key = _VERDICT_WORDS[modal]
     asked = _content_senses(question)
     for clause in _clauses(sentence):
         folded = "".join(clause.split())
-        if not asked & _content_senses(clause):
+        if not _shares(asked, _content_senses(clause)):
             continue
         if any(_has_word(folded, w) for w in negative):
             return no_key
@@ -352,6 +352,34 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
         and not _has_word("".join(sentence.split()), "ต้อง")
     ):
         return "answer_advised"
+    return None
+
+
+def _shares(asked: set[str], said: set[str]) -> bool:
+    """A word in common, or one inside the other ("ค้ำ" asked, "ผู้ค้ำประกัน" said)."""
+    from knowledge.search.passages import part_of
+
+    return bool(asked & said) or any(part_of(a, b) for a in asked for b in said if "~" not in a + b)
+
+
+CONFIRM_MIN_SHARED = 2  # "ทะเบียนโดนระงับแล้วใช่ไหม": two asked words stated in one clause
+
+
+def _confirmed_by(question: str, sentence: str) -> str | None:
+    """ "… ใช่ไหม" with no modal word: ใช่ค่ะ when one clause states what was asked (two of its words,
+    or one long one) without a negation; ไม่ใช่ค่ะ when that clause negates it."""
+    if _CONFIRM.search("".join(normalize_text(question or "").split())) is None:
+        return None
+    from knowledge.search.passages import part_of
+
+    asked = _content_senses(question)
+    for clause in _clauses(sentence):
+        said = _content_senses(clause)
+        shared = {w for w in asked if w in said or any(part_of(w, s) for s in said if "~" not in w + s)}
+        weight = sum(2 if len(w.lstrip("~")) >= LONG_WORD_CHARS else 1 for w in shared)
+        if weight < CONFIRM_MIN_SHARED:
+            continue
+        return "answer_no" if "ไม่" in "".join(clause.split()) else "answer_yes"
     return None
 
 
@@ -591,6 +619,43 @@ def deadline_line(record: ServiceRecord, question: str) -> str | None:
     return None
 
 
+# -- an age the citizen gave against the service's age limit ------------------------------------------
+# "ลูกอายุ7ขวบแล้ว ยังได้อยู่ไหม" on a grant paid "จนอายุครบ 6 ปี": no, whatever else the record says.
+# Only upper limits: a lower one often has exceptions the record words loosely (registering the year
+# before turning 60, a marriage below 18 with consent, a voluntary ID card before 7).
+# "บัตรหมดอายุ 2 ปี", "ต่ออายุ", "รถอายุ 10 ปี" give no person's age.
+_AGE_ASKED = re.compile(r"(?<!หมด)(?<!ต่อ)(?<!รถ)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ")
+# "อายุต่ำกว่า 7 ปีขอมีบัตรได้แต่ไม่บังคับ" is no limit: only the wordings of an end.
+_AGE_UPPER = re.compile(r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี")
+
+
+def age_asked(question: str) -> int | None:
+    """The age a question gives ("อายุ 7", "๗ ขวบ"), else None."""
+    found = _AGE_ASKED.search(normalize_text(question or ""))
+    if found is None:
+        return None
+    return int(found.group(1) or found.group(2))
+
+
+def age_limit(record: ServiceRecord) -> int | None:
+    """The oldest age the record allows (eligibility, overview, FAQ answers), else None. Several limits
+    (a grant "จนอายุครบ 6 ปี" and "อายุไม่เกิน 6 ปี") give the highest."""
+    texts = [record.eligibility, record.description, *(f.answer for f in record.faqs)]
+    limits = [int(m.group(1)) for text in texts for m in _AGE_UPPER.finditer(normalize_text(text or ""))]
+    return max(limits) if limits else None
+
+
+def aged_out(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ไม่ได้ค่ะ when a yes/no question gives an age above the service's age limit; None otherwise (an
+    age within the limit settles nothing: income and the other conditions still apply)."""
+    if not is_yes_no(question) or question_modal(question) == "must":
+        return None
+    age, limit = age_asked(question), age_limit(record)
+    if age is None or limit is None or age <= limit:
+        return None
+    return say("answer_age_over", channel, age=str(age), limit=str(limit))
+
+
 _CONFIRM = re.compile(r"(ใช่|จริง)(ไหม|มั้ย|มั๊ย|ป่ะ|ปะ|หรือเปล่า|รึเปล่า|หรือไม่|ไหมคะ|มั้ยคะ)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -625,7 +690,10 @@ def compose_answer(
     yes_no = is_yes_no(question)
     lines: list[str] = [record.title_th]
     deadline = deadline_line(record, question) if question else None
-    if deadline and (passage is None or passage.kind != "faq" or "ภายใน" not in passage.answer):
+    too_old = aged_out(record, question, channel) if question else None
+    if too_old is not None:
+        lines.append(too_old)
+    elif deadline and (passage is None or passage.kind != "faq" or "ภายใน" not in passage.answer):
         # "ต้องทำบัตรไหม" with a deadline in the record: it must be done, by then
         must = (
             yes_no and question_modal(question) == "must" and not _CONFIRM.search("".join(question.split()))

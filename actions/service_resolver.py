@@ -192,6 +192,17 @@ class ServiceResolver:
             logger.exception("agency referral failed")
             return None
 
+    def refer_or_named(self, text: str) -> Any:
+        """A question out of scope: the agency its topic belongs to, else the agency it names."""
+        referral = self.refer(text)
+        if referral is not None or self._agencies is None:
+            return referral
+        try:
+            return self._agencies.named(text)
+        except Exception:
+            logger.exception("agency look-up failed")
+            return None
+
     def agency_contact(self, record: ServiceRecord) -> Any:
         """The directory entry for a record's agency (name and hotline for English notes), if any."""
         if self._agencies is None:

@@ -29,6 +29,7 @@ AREAS = ("", "bangkok_metro", "provincial")
 # Place names that put a question in the Bangkok metropolitan service area (MEA, MWA, BMTA, BMA).
 BANGKOK_METRO_WORDS = ("กรุงเทพ", "กทม", "นนทบุรี", "นนท์", "สมุทรปราการ", "ปากน้ำ", "bangkok")
 MIN_PHRASE_CHARS = 2
+MIN_NAME_CHARS = 4  # a shorter alias ("พม") could be part of another word
 
 
 class DirectoryError(ValueError):
@@ -134,6 +135,15 @@ class AgencyDirectory:
         placed = metro and agency.area == "bangkok_metro"  # the question says where: no alternative
         also = () if placed else tuple(h[1] for h in hits[1:])
         return Referral(agency=agency, why=topic.why, matched=phrase, also=also)
+
+    def named(self, text: str) -> Referral | None:
+        """The agency a question names outright ("ขอเบอร์ประกันสังคม", "เบอร์กรมการขนส่งทางบก"), for
+        a question the topics do not place; the longest name or alias found wins."""
+        squashed = squash(text)
+        for name, agency in self._names:
+            if len(name) >= MIN_NAME_CHARS and _occurs(name, squashed):
+                return Referral(agency=agency, why="", matched=name)
+        return None
 
     def by_name(self, agency_text: str) -> Agency | None:
         """The agency a record's `agency` text names (longest name or alias found in it), else None."""

@@ -43,6 +43,16 @@ BENEFIT_WORDS = re.compile(r"ได้(รับ)?(เงิน|เบี้ย)
 FAQ_MIN = 0.50
 FAQ_WEAK = 0.38
 DENSE_WEIGHT = 0.5
+# Citizens ask in the answer's words as often as in the question's ("ทะเบียนโดนระงับแล้วใช่ไหม" for the
+# FAQ "ขาดต่อภาษีเกิน 3 ปีจะเป็นอย่างไร", whose answer says the registration is suspended), and in
+# shorter words ("คนค้ำ" for "ผู้ค้ำประกัน"): the share of the asked words found in the whole entry
+# counts too, a little less than the same share of the FAQ's own question.
+ANSWER_WEIGHT = 0.8
+PART_MIN_CHARS = 3  # a shorter asked word ("คน") is not looked for inside longer words
+# Words that ask or point rather than say what is asked about.
+_NOT_CONTENT = frozenset(
+    {"ใช่ไหม", "แล้ว", "เลย", "ยัง", "ไง", "ทำ", "ได้", "ไหม", "มั้ย", "หรือ", "นี่", "ที่นี่", "ต้อง", "ไม่ต้อง"}
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,20 @@ def overlap(query: set[str], other: set[str]) -> float:
     return 2 * len(query & other) / (len(query) + len(other))
 
 
+def part_of(one: str, other: str) -> bool:
+    """ "ค้ำ" in "ผู้ค้ำประกัน", "แทน" in "ทำแทน": one word inside the other, neither too short."""
+    return min(len(one), len(other)) >= PART_MIN_CHARS and (one in other or other in one)
+
+
+def coverage(query: set[str], entry: set[str]) -> float:
+    """The share of the asked content words the entry has, as a word or inside a longer word."""
+    asked = {w for w in query if w not in _NOT_CONTENT}
+    if not asked or not entry:
+        return 0.0
+    found = sum(1 for w in asked if w in entry or any(part_of(w, e) for e in entry))
+    return found / len(asked)
+
+
 def best_passage(
     record: ServiceRecord, text: str, faq_cosines: list[float] | None = None
 ) -> PassageMatch | None:
@@ -78,7 +102,9 @@ def best_passage(
     query = set(bm25_tokens(text)) - identity
     best: tuple[float, FAQ] | None = None
     for i, faq in enumerate(record.faqs):
-        words = overlap(query, set(bm25_tokens(faq.question)) - identity)
+        asked = set(bm25_tokens(faq.question)) - identity
+        entry = asked | (set(bm25_tokens(faq.answer)) - identity)
+        words = max(overlap(query, asked), ANSWER_WEIGHT * coverage(query, entry))
         if faq_cosines is not None and i < len(faq_cosines):
             score = (1 - DENSE_WEIGHT) * words + DENSE_WEIGHT * max(0.0, faq_cosines[i])
         else:

@@ -530,3 +530,64 @@ async def test_back_to_a_twin_after_a_side_question_answers_it(action: ActionAns
     assert slots["service_id"] is None and slots["service_previous"] == "id_card_new"
     _, slots = await ask(action, tracker("กลับมาเรื่องบัตรลูก ทำที่เขตไหนก็ได้ใช่ไหม", slots=slots))
     assert slots["service_id"] == "id_card_new"
+
+
+# -- issue 10, dev-set round: FAQ reach, ages, next steps, referrals without a hotline ------------------
+async def test_a_question_in_the_faq_answers_words_gets_that_answer_with_a_verdict(
+    action: ActionAnswerService,
+) -> None:
+    message, slots = await ask(
+        action, tracker("แบบนี้รถผมถูกระงับทะเบียนไปแล้วใช่มั้ยครับ", slots={"service_id": "vehicle_tax"})
+    )
+    first = message["text"].splitlines()[0]
+    assert slots["service_id"] == "vehicle_tax" and first.startswith("ใช่ค่ะ") and "ระงับ" in first
+    message, _ = await ask(action, tracker("ต้องมีคนค้ำประกันด้วยไหมคะ", slots={"service_id": "student_loan"}))
+    assert message["text"].startswith("ไม่ต้องค่ะ")
+
+
+async def test_an_age_above_the_services_limit_is_answered_no(action: ActionAnswerService) -> None:
+    message, _ = await ask(
+        action, tracker("หลานอายุ 9 ขวบ ยังรับเงินได้อยู่หรือเปล่า", slots={"service_id": "child_support_grant"})
+    )
+    assert message["text"].startswith("ไม่ได้ค่ะ") and "6" in message["text"].splitlines()[0]
+    message, _ = await ask(action, tracker("ลูก 2 ขวบยังได้ไหมคะ", slots={"service_id": "child_support_grant"}))
+    assert not message["text"].startswith("ไม่ได้ค่ะ")  # within the limit: income still decides
+
+
+def two_turns(previous: str, text: str, slots: dict[str, Any]) -> Tracker:
+    """A tracker whose conversation holds the citizen's previous message before this one."""
+    latest = {"text": text, "intent": {"name": "ask_service", "confidence": 0.95}, "entities": []}
+    events = [
+        {"event": "user", "text": previous, "parse_data": {}, "input_channel": "line"},
+        {"event": "bot", "text": "…"},
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": "line"},
+    ]
+    return Tracker("line:U123", dict(slots), latest, events, False, None, {}, "action_listen")
+
+
+async def test_what_next_is_about_the_question_just_asked(action: ActionAnswerService) -> None:
+    t = two_turns("ไม่ได้จ่ายภาษีรถมาสามปีกว่า ทะเบียนถูกระงับไหม", "แล้วต้องทำไงต่อคะ", {"service_id": "vehicle_tax"})
+    message, slots = await ask(action, t)
+    assert slots["service_id"] == "vehicle_tax" and "แผ่นป้าย" in message["text"]
+    message, _ = await ask(action, tracker("แล้วต้องทำไงต่อคะ", slots={"service_id": "vehicle_tax"}))
+    assert "แผ่นป้าย" not in message["text"]  # nothing asked before: the overview
+
+
+async def test_a_referral_to_an_office_without_a_hotline_says_where_to_go(
+    action: ActionAnswerService,
+) -> None:
+    messages, slots = await run_action(
+        action,
+        said("ภาษีบ้านและที่ดินรายปีต้องไปจ่ายที่ไหนคะ", "ask_service", slots={"service_id": "personal_income_tax"}),
+    )
+    text = messages[0]["text"]
+    assert not slots.get("service_id") and "เทศบาล" in text and "โทร  " not in text and "1555" in text
+    messages, _ = await run_action(action, said("อยากนัดหมอที่โรงพยาบาลอำเภอ", "out_of_scope"))
+    assert "ติดต่อโรงพยาบาล" in messages[0]["text"] and "โทร  " not in messages[0]["text"]
+
+
+async def test_asking_for_an_agencys_number_gets_it(action: ActionAnswerService) -> None:
+    messages, _ = await run_action(action, said("ขอเบอร์ประกันสังคมหน่อยค่ะ", "out_of_scope"))
+    assert "1506" in messages[0]["text"]  # not the overview of the office's one service here
+    messages, _ = await run_action(action, said("เบอร์โทรการรถไฟเบอร์อะไรคะ", "out_of_scope"))
+    assert "1690" in messages[0]["text"]

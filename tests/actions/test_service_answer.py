@@ -193,3 +193,34 @@ def test_a_listed_document_answers_only_the_someone_else_question() -> None:
     car = record(documents=("สมุดคู่มือจดทะเบียนรถ (เล่มทะเบียน) หรือสำเนา",), faqs=())
     text, _ = compose_answer(car, None, "line", "ทะเบียนโดนระงับแล้วใช่ไหม")
     assert "สมุดคู่มือ" not in text.splitlines()[0]
+
+
+def test_an_age_over_the_limit_is_no_and_other_ages_settle_nothing() -> None:
+    from actions.service_answer import age_asked, age_limit, aged_out
+
+    grant = record(id="child_support_grant", eligibility="เด็กสัญชาติไทย อายุไม่เกิน 6 ปี อยู่ในครัวเรือนรายได้น้อย")
+    assert age_limit(grant) == 6 and age_asked("ลูกอายุ๘ขวบ") == 8
+    assert aged_out(grant, "ลูกอายุ 8 ขวบ ขอได้ไหม", "line") == reply_for("answer_age_over", "line").text.format(
+        age="8", limit="6"
+    )
+    assert aged_out(grant, "ลูก 5 ขวบ ขอได้ไหม", "line") is None
+    assert aged_out(grant, "ลูก 8 ขวบต้องทำอะไร", "line") is None  # no yes/no question
+    assert age_asked("บัตรหมดอายุ 2 ปีแล้ว ต่อได้ไหม") is None and age_asked("รถอายุ 10 ปี") is None
+    # "อายุต่ำกว่า 7 ปีขอมีบัตรได้แต่ไม่บังคับ" is no upper limit
+    assert age_limit(record(eligibility="อายุ 7 ปีขึ้นไป ผู้อายุต่ำกว่า 7 ปีขอมีบัตรได้แต่ไม่บังคับ")) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "first"),
+    [
+        ("ป้ายถูกยึดแล้วใช่ไหม", "ป้ายทะเบียนจะถูกยึดคืน และต้องจดทะเบียนใหม่", "answer_yes"),
+        ("ต้องมีคนค้ำไหม", "ตามกฎหมายใหม่ไม่ต้องมีผู้ค้ำประกัน", "answer_no_need"),
+    ],
+)
+def test_an_faq_answer_in_other_words_still_gets_its_verdict(question: str, answer: str, first: str) -> None:
+    assert faq_first_line(answer, "line", question).startswith(reply_for(first, "line").text)
+
+
+def test_a_confirmation_the_answer_does_not_state_gets_no_verdict() -> None:
+    line = faq_first_line("ชำระล่วงหน้าได้ไม่เกิน 90 วัน", "line", "ต้องตรวจสภาพรถใช่ไหม")
+    assert line == "ชำระล่วงหน้าได้ไม่เกิน 90 วันค่ะ"

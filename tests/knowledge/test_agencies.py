@@ -75,3 +75,25 @@ def test_bad_file_is_refused(tmp_path: Path) -> None:
     path.write_text("agencies:\n  - id: x1\n    name_th: ก\n    hotline: 11-11\n", encoding="utf-8")
     with pytest.raises(DirectoryError, match="hotline"):
         AgencyDirectory.load(path)
+
+
+def test_the_yearly_land_and_building_tax_goes_to_the_local_council_or_the_bma() -> None:
+    referral = DIRECTORY.refer("ภาษีบ้านกับที่ดินต้องจ่ายทุกปีที่ไหน")
+    assert referral is not None and referral.agency.id == "local_government" and not referral.agency.hotline
+    assert [a.id for a in referral.also] == ["bma"]
+    bangkok = DIRECTORY.refer("ภาษีที่ดินและสิ่งปลูกสร้าง บ้านอยู่กรุงเทพ")
+    assert bangkok is not None and bangkok.agency.id == "bma" and not bangkok.also
+
+
+def test_violence_against_a_child_goes_to_1300_an_assault_elsewhere_to_the_police() -> None:
+    child = DIRECTORY.refer("เด็กบ้านข้างๆ เหมือนโดนทำร้ายทุกคืน")
+    assert child is not None and child.hotline == "1300"
+    street = DIRECTORY.refer("ถูกทำร้ายร่างกายหน้าร้านเหล้า")
+    assert street is not None and street.agency.id == "police"
+
+
+def test_an_agency_named_outright_is_found_when_no_topic_is() -> None:
+    assert DIRECTORY.refer("ขอเบอร์ประกันสังคม") is None
+    named = DIRECTORY.named("ขอเบอร์ประกันสังคม")
+    assert named is not None and named.hotline == "1506" and named.why == ""
+    assert DIRECTORY.named("ขอสูตรต้มยำ") is None

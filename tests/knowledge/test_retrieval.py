@@ -160,6 +160,9 @@ def test_another_agencys_topic_is_not_answered_confidently(index: SearchIndex) -
         ("id_card_lost", "ทำที่ไหนได้บ้าง", "field", "place", ""),
         ("id_card_lost", "ทำออนไลน์ได้ไหมครับ", "field", "online", ""),
         ("birth_registration", "แจ้งเกิดช้ากว่ากำหนดได้ไหม ต้องแจ้งภายในกี่วัน", "faq", "time", "ต้องแจ้งเกิดภายใน"),
+        # in the answer's words, or a shorter word inside the FAQ's ("ค้ำ" in "ผู้ค้ำประกัน")
+        ("vehicle_tax", "รถผมโดนระงับทะเบียนไปแล้วหรือยัง", "faq", "description", "ขาดต่อภาษีรถนานเกิน 3 ปี"),
+        ("student_loan", "กู้เรียนต้องมีคนค้ำมั้ยครับ", "faq", "description", "ต้องมีผู้ค้ำประกัน"),
     ],
 )
 def test_best_passage(
@@ -186,3 +189,11 @@ def test_search_caches_the_question_vector(index: SearchIndex, tmp_path: Path) -
     before = len(index._query_vectors)
     index.best_passage("driving_license_renew", "ต่อใบขับขี่ใช้อะไรบ้าง")
     assert len(index._query_vectors) == before
+
+
+def test_asked_words_count_inside_longer_words_but_not_too_short_ones() -> None:
+    from knowledge.search.passages import coverage, part_of
+
+    assert part_of("ค้ำ", "ผู้ค้ำประกัน") and part_of("ทำแทน", "แทน") and not part_of("คน", "คนเดียว")
+    assert coverage({"ระงับ", "ทะเบียน", "ใช่ไหม"}, {"ทะเบียนรถ", "ระงับ"}) == 1.0  # question words do not count
+    assert coverage({"ระงับ", "เซเว่น"}, {"ระงับ"}) == 0.5 and coverage(set(), {"ระงับ"}) == 0.0
