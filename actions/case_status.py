@@ -11,8 +11,11 @@ per asker and case, per case across everyone, and per asker across cases). Anyon
 question for the digits whether the case exists, has no phone, or does not exist at all, and the same
 "does not match" afterwards: the replies never tell a guesser which references are real (issue 14,
 finding 1). The digits are checked inside this action server and never set into a slot, stored or
-logged: the `phone_last4` slot only ever holds the reference the asker unlocked. `last_case_ref`
-remembers the case last answered, so "notify me" can follow it.
+logged. What a right answer proved is recorded in the database (cases/grants.py: this asker, this
+case, 15 minutes), and that record is the only thing that unlocks a case for someone who did not file
+it: the `phone_last4` slot (the reference whose digits were just answered) and `last_case_ref` (the
+case last answered, so "notify me" can follow it) only steer the conversation, so a slot set by a
+tracker event or a copied tracker unlocks nothing (issue 14, finding 3).
 
 Every database unit of work is a small synchronous function run with asyncio.to_thread: rasa-sdk
 runs actions on one event loop, and on SQLite each transaction may wait (up to 30 s) for the write
@@ -58,6 +61,7 @@ from actions.replies import (
     forgot_reference,
     upset,
 )
+from cases.grants import has_access
 from cases.models import Case, as_utc, utcnow
 from cases.registry import AskerKeys, asker_owns_case, cases_of_asker, find_case_by_reference
 from cases.render import STATUS_LABELS_TH
@@ -184,11 +188,6 @@ def subscribe_button(reference: str) -> Button:
     return Button(SUBSCRIBE_BUTTON_TITLE, f'/subscribe_updates{{"case_id":"{reference}"}}')
 
 
-def unlocked_refs(tracker: Tracker) -> set[str]:
-    """References this conversation already proved access to (answered, or unlocked by last 4)."""
-    return {ref for ref in (tracker.get_slot("phone_last4"), tracker.get_slot("last_case_ref")) if ref}
-
-
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What a database unit of work decided to tell the citizen, as plain values: the reply key, its
@@ -242,16 +241,18 @@ class CaseLookup:
         return AskerKeys.of(self.runtime.tools.vault, asker.channel, asker.sender_id, asker.sms_number)
 
     def access(
-        self, session: Session, reference: str, case: Case | None, keys: AskerKeys, unlocked: set[str]
+        self, session: Session, reference: str, case: Case | None, keys: AskerKeys
     ) -> tuple[Access, Lock | None]:
         """May this asker see the case named `reference` now (`case` None: there is none)? Returns
         the decision and, when locked, which budget ran out and until when. An unknown reference gets
-        the same decisions as a case of someone else. Runs inside a unit of work (reads the budgets)."""
+        the same decisions as a case of someone else. Runs inside a unit of work (reads the budgets
+        and the grants: nothing the conversation holds counts as proof)."""
+        now = self.clock()
         if case is not None and asker_owns_case(case, keys):
             return "owner", None
-        if case is not None and reference in unlocked:
+        if case is not None and has_access(session, case.id, keys.sender_hash, now):
             return "verified", None
-        lock = lock_of(session, reference, keys.sender_hash, self.clock())
+        lock = lock_of(session, reference, keys.sender_hash, now)
         if lock is not None:
             return "locked", lock
         return "needs_last4", None
@@ -260,12 +261,12 @@ class CaseLookup:
         """The access decision for a reference (None only without a reference or a runtime)."""
         if self.runtime is None or reference is None:
             return None
-        return await asyncio.to_thread(self._access_of, reference, self.keys(tracker), unlocked_refs(tracker))
+        return await asyncio.to_thread(self._access_of, reference, self.keys(tracker))
 
-    def _access_of(self, reference: str, keys: AskerKeys, unlocked: set[str]) -> Access:
+    def _access_of(self, reference: str, keys: AskerKeys) -> Access:
         with self.sessions() as session:
             case = find_case_by_reference(session, reference)
-            return self.access(session, reference, case, keys, unlocked)[0]
+            return self.access(session, reference, case, keys)[0]
 
     async def has_own_cases(self, tracker: Tracker) -> bool:
         """Did this account (LINE user, web session, SMS number) file any case?"""
@@ -319,7 +320,8 @@ class CaseLookup:
     async def verify_last4(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, reference: str | None
     ) -> dict[str, Any]:
-        """Check the digits in the latest message; returns {"phone_last4": reference} on success.
+        """Check the digits in the latest message; returns {"phone_last4": reference} on success (the
+        step is done; the proof itself is the grant check_last4 recorded).
 
         A wrong answer says how many tries are left; the lock itself is announced by the submit
         action (the form ends once verification is no longer possible).
@@ -351,12 +353,12 @@ class CaseLookup:
     async def status(self, tracker: Tracker, reference: str) -> Outcome:
         """The status answer for this asker, or why it cannot be shown (unknown, locked, owner only)."""
         keys, channel = self.keys(tracker), tracker.get_latest_input_channel()
-        return await asyncio.to_thread(self._status, reference, keys, unlocked_refs(tracker), channel)
+        return await asyncio.to_thread(self._status, reference, keys, channel)
 
-    def _status(self, reference: str, keys: AskerKeys, unlocked: set[str], channel: str | None) -> Outcome:
+    def _status(self, reference: str, keys: AskerKeys, channel: str | None) -> Outcome:
         with self.sessions() as session:
             case = find_case_by_reference(session, reference)
-            refused = refusal(*self.access(session, reference, case, keys, unlocked))
+            refused = refusal(*self.access(session, reference, case, keys))
             if refused is not None or case is None:
                 return refused or Outcome("ask_phone_last4")
             return Outcome(STATUS_ANSWER, answer_values(case, channel))
@@ -434,7 +436,11 @@ class CaseFormValidation(FormValidationAction):
     async def extract_phone_last4(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "phone_last4" or self.lookup is None or leaves_form(tracker):
+        if tracker.get_slot("requested_slot") != "phone_last4":
+            # Only an answer to the question fills it: a value met otherwise (written into the
+            # tracker, left over) is dropped, so the question is asked (the grant decides access).
+            return {"phone_last4": None} if tracker.get_slot("phone_last4") is not None else {}
+        if self.lookup is None or leaves_form(tracker):
             return {}
         reference = canonical_ref(tracker.get_slot(self.reference_slot))
         return await self.lookup.verify_last4(dispatcher, tracker, reference)

@@ -35,7 +35,6 @@ from actions.case_status import (
     latest_text,
     leaves_form,
     refusal,
-    unlocked_refs,
     verification_slots,
 )
 from actions.context import ActionContext
@@ -124,7 +123,6 @@ def _asker_has_cases(lookup: CaseLookup, keys: AskerKeys) -> bool:
 def _subscribe(
     lookup: CaseLookup,
     keys: AskerKeys,
-    unlocked: set[str],
     target: Any,
     channel: str | None,
     consented: bool,
@@ -140,7 +138,7 @@ def _subscribe(
             if reference is None:
                 return Outcome("case_ref_not_reference")
             case = find_case_by_reference(session, reference)
-            refused = refusal(*lookup.access(session, reference, case, keys, unlocked))
+            refused = refusal(*lookup.access(session, reference, case, keys))
             if refused is not None or case is None:  # an unknown reference is never verified
                 return refused or Outcome("ask_phone_last4")
             cases = [case]
@@ -288,7 +286,6 @@ class ActionSubmitSubscribe(CaseAction):
             _subscribe,
             lookup,
             keys,
-            unlocked_refs(tracker),
             target,
             tracker.get_latest_input_channel(),
             tracker.get_slot("subscribe_consent") is True,

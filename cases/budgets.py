@@ -64,7 +64,7 @@ class Spent:
         return max(0, self.limit - self.spent)
 
 
-def _insert_for(session: Session) -> Any:
+def dialect_insert(session: Session) -> Any:
     """The dialect's INSERT with ON CONFLICT DO UPDATE (both dialects spell it the same)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -81,7 +81,7 @@ def spend(session: Session, budget: Budget, subject: str, now: dt.datetime) -> S
     same subject waits for it, on SQLite the write lock serialises them (BEGIN IMMEDIATE).
     """
     number, ends_at = budget.window_of(now)
-    insert = _insert_for(session)
+    insert = dialect_insert(session)
     statement = (
         insert(LookupBudget)
         .values(scope=budget.scope, subject=subject, window_no=number, spent=1, ends_at=ends_at)

@@ -4,7 +4,8 @@ What goes: on every case contact that belongs to the asker (its sender hash is t
 account, or on SMS its phone hash is the asker's number), the encrypted LINE/web/SMS address, the
 encrypted phone, the last 4 digits and both hashes; the contact stops receiving notices, queued
 notices to it are cancelled, and the consents given on those cases are marked withdrawn (time only,
-the wording stays as evidence of what had been agreed). What stays: the case itself with the agency,
+the wording stays as evidence of what had been agreed); and any access the asker proved to a case
+by its phone digits (cases/grants.py). What stays: the case itself with the agency,
 and a contact row that says only "a citizen on this channel, erased" so the agency sees why nobody
 will be told.
 
@@ -22,6 +23,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cases.grants import revoke_access
 from cases.models import CaseContact, Consent, NotificationOptOut, OutboxMessage, utcnow
 from privacy import PersonalData, normalize_thai_phone
 
@@ -55,6 +57,8 @@ def erase_contact_data(
         phone_hash = vault.keyed_hash("phone", normalize_thai_phone(phone))
         asker_hashes.add(phone_hash)
         matches.append(CaseContact.phone_hash == phone_hash)
+    # Access the asker proved to others' cases goes too (a keyed hash is personal data).
+    revoke_access(session, asker_hashes)
     contacts = session.scalars(
         select(CaseContact).where(or_(*matches)).order_by(CaseContact.id).with_for_update()
     ).all()

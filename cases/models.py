@@ -205,6 +205,25 @@ class LookupBudget(Base):
     ends_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class CaseAccessGrant(Base):
+    """What a conversation proved: this asker gave the right last 4 phone digits of this case, so may
+    see it (and ask for its updates) until `expires_at` (cases/grants.py).
+
+    Held here, not in the conversation's slots, so nothing a conversation carries — a slot written
+    by a tracker event, a replayed or copied tracker — can stand in for the proof (issue 14, finding
+    3). `asker_hash` is the keyed hash of the asker the gateway vouched for (the same as the look-up
+    budgets'); no digits and no identifier are kept in clear.
+    """
+
+    __tablename__ = "case_access_grants"
+    __table_args__ = (Index("ix_case_access_grants_expires_at", "expires_at"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    asker_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class IdempotencyRecord(Base):
     """The first answer to (agency, Idempotency-Key); a retry gets it back, a different body is refused."""
 

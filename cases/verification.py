@@ -14,7 +14,8 @@ counted in the database (cases/budgets.py) before the digits are compared:
 - per asker, across all cases: 20 tries per day, so one session cannot spray guesses over many cases.
 
 A try is counted first and compared afterwards, so parallel tries each get their own count and no
-more than the budget is ever compared; a right answer gives its count back. A reference that names
+more than the budget is ever compared; a right answer gives its count back and records a grant for
+that asker and case (cases/grants.py), the only proof the look-up trusts afterwards. A reference that names
 no case goes through exactly the same steps (its digits never match), so the replies never tell
 whether a case exists. Nothing typed is stored: only counts per reference or keyed hash.
 """
@@ -31,6 +32,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from cases.budgets import Budget, Spent, forget, peek, refund, spend
+from cases.grants import grant_access
 from cases.models import Case
 from nlu.characters import CLEAN_TABLE
 from privacy import ContactError, normalize_thai_phone
@@ -128,8 +130,9 @@ def check_last4(
     typed_last4: str,
     now: dt.datetime,
 ) -> VerificationResult:
-    """Count the try in every budget, then compare the digits with the case's phone(s); the caller
-    commits. `case` is None when the reference names no case: the try is counted all the same.
+    """Count the try in every budget, then compare the digits with the case's phone(s); a match is
+    recorded as a grant (cases/grants.py). The caller commits. `case` is None when the reference
+    names no case: the try is counted all the same.
 
     A try over any budget is refused without the digits being compared (and its counts in the
     budgets before it are given back, so a locked asker does not use up a case's day).
@@ -141,7 +144,9 @@ def check_last4(
             _refund_all(session, spent, now)
             return VerificationResult("locked", 0, Lock(reason, standing.ends_at))
         spent.append((budget, subject, reason, standing))
-    if any(hmac.compare_digest(typed_last4, expected) for expected in expected_last4(case)):
+    matched = any(hmac.compare_digest(typed_last4, expected) for expected in expected_last4(case))
+    if matched and case is not None:
+        grant_access(session, case.id, asker_hash, now)
         forget(session, PER_ASKER_CASE, spent[0][1])
         _refund_all(session, spent[1:], now)
         session.flush()

@@ -54,7 +54,14 @@ SMS_NUMBER = "+66897654321"
 SMS_SENDER = "sms:" + "c" * 32
 UNKNOWN_REF = make_case_ref("CM", 2569, 7654321)
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-CASE_TABLES = ("lookup_budgets", "notification_optouts", "cases", "case_counters", "agencies")
+CASE_TABLES = (
+    "case_access_grants",
+    "lookup_budgets",
+    "notification_optouts",
+    "cases",
+    "case_counters",
+    "agencies",
+)
 DOMAIN: dict[str, Any] = {
     "forms": {
         "case_status_form": {"required_slots": ["case_id", "phone_last4"]},

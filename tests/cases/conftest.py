@@ -22,6 +22,7 @@ from tests.databases import throwaway_database
 
 # Children first, so deleting never trips a foreign key.
 CASE_TABLES = (
+    "case_access_grants",
     "lookup_budgets",
     "deliveries",
     "outbox",

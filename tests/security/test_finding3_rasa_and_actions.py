@@ -4,7 +4,9 @@
 - the action server refuses calls without Rasa's bearer token;
 - a REST sender named `line:U…` is not that LINE user and does not see their case, nor does an
   unsigned, forged or expired identity sent through the `line` input channel; the same user with the
-  gateway's signature does (the control that shows the check is not simply always "no").
+  gateway's signature does (the control that shows the check is not simply always "no");
+- the slots a look-up by digits leaves, written into a citizen's tracker (even with the token), do not
+  show the case: only the digits do (tests/security/test_finding3_grant.py replays it on both databases).
 """
 
 from __future__ import annotations
@@ -109,8 +111,7 @@ def test_the_line_channel_without_a_genuine_fresh_signature_is_anonymous(
     elif how == "expired":
         claim = GatewayIdentity(KEYS, clock=lambda: time.time() - MAX_AGE_SECONDS - 60).sign(claim)
     client = _line(running)
-    # A fresh conversation: what this conversation proved before (the owner's answer above) is held
-    # in slots, which stay the case look-up's business (cases/verification.py), not the identity's.
+    # A fresh conversation, so nothing of the owner's turn above is in play.
     client.say(sender, "/restart", signed=False)
     replies = texts(client.say(sender, f"เรื่อง {reference} ถึงไหนแล้วคะ", claim, signed=False))
     assert STATUS not in replies and ASK_DIGITS in replies, replies
@@ -137,6 +138,28 @@ def test_rasas_http_api_needs_the_token(stack: tuple[DialogueStack, str]) -> Non
         _api(port, "GET", f"/conversations/{quoted}/tracker", token=running.rasa.env["RASA_AUTH_TOKEN"])
         == 200
     )
+
+
+def test_slots_written_into_the_tracker_do_not_unlock_a_case(stack: tuple[DialogueStack, str]) -> None:
+    """What a right last-4 proves is a grant in the cases database (cases/grants.py), never a slot:
+    even the operator's token, writing the slots a look-up by digits leaves, unlocks nothing."""
+    running, reference = stack
+    citizen = "web:finding3-slot-writer"
+    token = running.rasa.env["RASA_AUTH_TOKEN"]
+    client = _line(running)
+    client.say(citizen, "สวัสดีค่ะ")
+    unlock = [
+        {"event": "slot", "name": name, "value": reference} for name in ("phone_last4", "last_case_ref")
+    ]
+    quoted = urllib.parse.quote(citizen, safe=":")
+    assert (
+        _api(running.rasa_port, "POST", f"/conversations/{quoted}/tracker/events", unlock, token=token) == 200
+    )
+    replies = texts(client.say(citizen, f"เรื่อง {reference} ถึงไหนแล้วคะ"))
+    assert STATUS not in replies and ASK_DIGITS in replies, replies
+    # The control: the digits themselves do unlock it, for this citizen.
+    answered = texts(client.say(citizen, "5678"))
+    assert f"เรื่อง {reference}: {STATUS}" in answered, answered
 
 
 def _call_actions(port: int, path: str, authorization: str | None) -> int:
