@@ -17,10 +17,11 @@ import pytest
 ACTIONS = Path(__file__).resolve().parents[2] / "actions"
 CATALOGUE = "replies.py"
 THAI = re.compile(r"[\u0e00-\u0e7f]")
-# Modules still to move (issue 10's service answers, helper D): their Thai is mostly words the
-# service resolver recognises in questions. Remove a module from here once it holds no Thai; the
-# test below fails when an entry is no longer needed, so this list can only shrink.
-NOT_YET_MOVED = frozenset({"service_answer.py", "service_resolver.py", "service_english.py"})
+# Modules still to move (issue 10's service answers): their Thai is mostly words the service
+# resolver recognises in questions. Each may hold at most the Thai literals it held when this list
+# was last cut, so new text goes to the catalogue; lower a number when a module gives some up, and
+# remove the module once it holds none (the test fails on a ceiling set higher than needed).
+NOT_YET_MOVED = {"service_answer.py": 197, "service_resolver.py": 39, "service_english.py": 1}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -53,10 +54,12 @@ MODULES = sorted(p for p in ACTIONS.glob("*.py") if p.name != CATALOGUE)
 @pytest.mark.parametrize("path", MODULES, ids=[p.name for p in MODULES])
 def test_no_thai_outside_the_catalogue(path: Path) -> None:
     found = thai_literals(path)
-    if path.name in NOT_YET_MOVED:
-        assert found, f"{path.name} holds no Thai any more: remove it from NOT_YET_MOVED"
-        pytest.skip(f"{path.name}: {len(found)} Thai literals still to move into the catalogue")
-    assert not found, "Thai text belongs in actions/replies.py:\n" + "\n".join(found)
+    ceiling = NOT_YET_MOVED.get(path.name, 0)
+    assert len(found) <= ceiling, (
+        f"Thai text belongs in actions/replies.py ({path.name} may hold {ceiling}, holds {len(found)}):\n"
+        + "\n".join(found)
+    )
+    assert len(found) == ceiling, f"{path.name} holds {len(found)}: lower its NOT_YET_MOVED ceiling to that"
 
 
 def test_the_scan_sees_thai(tmp_path: Path) -> None:
