@@ -123,6 +123,7 @@ class Bot:
     token: str
     api_token: str = ""  # RASA_AUTH_TOKEN for the tracker API, when Rasa is started with one
     sign: Any = None  # metadata -> metadata with the gateway's signed identity (privacy/identity.py)
+    seal: Any = None  # number -> sealed number, as the SMS gateway sends it (metadata extra.n)
 
     def send(self, channel: str, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"sender": sender, "message": message}
@@ -209,6 +210,9 @@ class Conversant:
             "event_id": uuid.uuid4().hex,
             **extra,
         }
+        if self.channel == "sms" and self.bot.seal is not None:
+            # The SMS gateway sends the citizen's number sealed, so the bot can offer SMS updates.
+            metadata["extra"] = {"n": self.bot.seal(_sms_number(self.sender))}
         replies = self.bot.send(self.channel, self.sender, text, metadata)
         tracker = self.bot.tracker(self.sender)
         events = tracker.get("events") or []
@@ -536,6 +540,22 @@ def _privacy_keys() -> Any:
         return None
 
 
+def _sms_number(sender: str) -> str:
+    """A Thai mobile number of the bench's own for an SMS conversation (081 and 7 digits of its id)."""
+    return "+6681" + str(int(uuid.uuid5(uuid.NAMESPACE_URL, sender).hex, 16))[-7:]
+
+
+def _sealer(privacy: Any) -> Any:
+    """Sealing as the SMS gateway does it (privacy.PersonalData), where the project has it."""
+    if privacy is None:
+        return None
+    try:
+        from privacy import PersonalData
+    except ImportError:
+        return None
+    return PersonalData(privacy).seal
+
+
 def _signer(privacy: Any) -> Any:
     """The gateway's identity signature (privacy/identity.py), where the project has one."""
     if privacy is None:
@@ -579,6 +599,7 @@ class Servers:
             self.rasa.env["GATEWAY_RASA_TOKEN"],
             self.rasa.env.get("RASA_AUTH_TOKEN", ""),
             _signer(self.privacy),
+            _sealer(self.privacy),
         )
 
     def stop(self) -> None:
