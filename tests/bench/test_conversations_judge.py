@@ -205,6 +205,9 @@ def test_complaint_checks() -> None:
     failed = check_turn(turn, {"no_new_complaint_menu": True, "apology": True}, complaint_labels=["ไฟถนนดับ"])
     assert [f.check for f in failed] == ["no_new_complaint_menu", "apology"]
     assert check_turn(turn, {"form_continues": False})[0].check == "form_continues"
+    # A step named plainly (the citizen set's author never saw the slot names) is that step's slot.
+    assert check_turn(turn, {"asks": "location"}) == []
+    assert check_turn(turn, {"asks": "photo"})[0].why == "requested slot is 'complaint_location'"
 
 
 def test_unknown_check_fails() -> None:
