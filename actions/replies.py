@@ -194,6 +194,17 @@ COMPLAINT_CANCEL_WORDS = frozenset(
     }
 )
 # …or said around the thing reported: "แจ้งหลุมถนนไปนานแล้วไม่ซ่อม" (matched on the text without spaces).
+# Service conversations: "ต้องทำไงต่อ" right after an answer, and a question asking for a phone number.
+NEXT_STEP_PATTERN = r"(ทำ(ไง|ยังไง|อย่างไร|อะไร)ต่อ|ขั้นตอนต่อไป|ต่อไปต้องทำ|แล้วไงต่อ)"
+ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone number"
+# An age the citizen gives ("อายุ 8", "๘ ขวบ"; not "หมดอายุ 2 ปี", "ต่ออายุ", "รถอายุ 10 ปี") and the
+# wordings of a service's upper age limit ("จนอายุครบ 6 ปี", "อายุไม่เกิน 6 ปี").
+AGE_ASKED_PATTERN = r"(?<!หมด)(?<!ต่อ)(?<!รถ)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ"
+AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี"
+# Someone going instead ("ทำแทน", "ยื่นแทน"): compounds ending in it carry the sense; and the negation
+# that turns a confirmation into ไม่ใช่ค่ะ.
+PROXY_WORD = "แทน"
+NEGATION_WORD = "ไม่"
 EARLIER_COMPLAINT_PATTERN = r"(แจ้ง|ร้องเรียน).{0,20}ไป(นานแล้ว|หลายรอบ|หลายครั้ง|สามรอบ|สองรอบ).{0,6}ไม่"
 CONSENT_YES_PREFIX = "ยินยอม"
 CONSENT_NO_PREFIX = "ไม่ยินยอม"

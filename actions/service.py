@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import ActionContext
 from actions.fallback import offer_human, record_unanswered, rephrase
 from actions.handover import ActionHandover
-from actions.replies import HUMAN, REPLIES, Button, send
+from actions.replies import ASKS_NUMBER_PATTERN, HUMAN, NEXT_STEP_PATTERN, REPLIES, Button, send
 from actions.service_answer import (
     BUTTON_TITLE_MAX,
     button_title,
@@ -243,9 +243,9 @@ class ActionAnswerService(Action):
             logger.exception("could not record an unanswered service question")
 
 
-_ASKS_NUMBER = re.compile(r"เบอร์|สายด่วน|hotline|phone number", re.I)
+_ASKS_NUMBER = re.compile(ASKS_NUMBER_PATTERN, re.I)
 # "ต้องทำไงต่อ" right after an answer: what to do next about what was just asked, not the overview.
-_NEXT_STEP = re.compile(r"(ทำ(ไง|ยังไง|อย่างไร|อะไร)ต่อ|ขั้นตอนต่อไป|ต่อไปต้องทำ|แล้วไงต่อ)")
+_NEXT_STEP = re.compile(NEXT_STEP_PATTERN)
 NEXT_STEP_MAX_CHARS = 25  # a longer message says what it is about itself
 
 

@@ -14,7 +14,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from actions.replies import ASPECT_BUTTON_LABELS, Button, reply_for
+from actions.replies import (
+    AGE_ASKED_PATTERN,
+    AGE_UPPER_PATTERN,
+    ASPECT_BUTTON_LABELS,
+    NEGATION_WORD,
+    PROXY_WORD,
+    Button,
+    reply_for,
+)
 from knowledge.aspects import ASPECT_LABELS_TH, ASPECTS
 from knowledge.record import TO_CONFIRM_MARK_TH, ServiceRecord
 from nlu.normalize import normalize_text
@@ -339,10 +347,9 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
         folded = "".join(clause.split())
         if not _shares(asked, _content_senses(clause)):
             continue
-        if any(_has_word(folded, w) for w in negative):
-            return no_key
-        if any(_has_word(folded, w) for w in positive):
-            return yes_key
+        polarity = _last_polarity(folded, negative, positive)
+        if polarity is not None:
+            return no_key if polarity < 0 else yes_key
     if procedure and modal == "can" and not any(w in sentence for w in negative):
         return yes_key
     # "ต้องจองคิวก่อนไหม" - "ควรจองคิวล่วงหน้า …": advised, not required
@@ -353,6 +360,28 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
     ):
         return "answer_advised"
     return None
+
+
+_NEGATED = "\x00"
+
+
+def _last_polarity(folded: str, negative: tuple[str, ...], positive: tuple[str, ...]) -> int | None:
+    """-1 / +1 for the clause's last modal word, None without one: "เจ้าบ้านแจ้งย้ายผู้ที่ไม่ได้อยู่จริง
+    ออกได้" ends in ได้ (the relative clause's ไม่ได้ says nothing about what was asked)."""
+    marked = folded
+    for word in sorted(negative, key=len, reverse=True):
+        marked = marked.replace(word, _NEGATED)
+    negative_at = marked.rfind(_NEGATED)
+    positive_at = -1
+    for word in positive:
+        start = marked.find(word)
+        while start >= 0:
+            if not any(marked.startswith(longer, start) for longer in _NOT_MODAL):
+                positive_at = max(positive_at, start)
+            start = marked.find(word, start + 1)
+    if negative_at < 0 and positive_at < 0:
+        return None
+    return -1 if negative_at > positive_at else 1
 
 
 def _shares(asked: set[str], said: set[str]) -> bool:
@@ -366,9 +395,9 @@ CONFIRM_MIN_SHARED = 2  # "ทะเบียนโดนระงับแล�
 
 
 def _confirmed_by(question: str, sentence: str) -> str | None:
-    """ "… ใช่ไหม" with no modal word: ใช่ค่ะ when one clause states what was asked (two of its words,
-    or one long one) without a negation; ไม่ใช่ค่ะ when that clause negates it."""
-    if _CONFIRM.search("".join(normalize_text(question or "").split())) is None:
+    """ "… ใช่ไหม", "…ไปแล้วหรือเปล่า" with no modal word: ใช่ค่ะ when one clause states what was asked
+    (two of its words, or one long one); ไม่ใช่ค่ะ when that clause negates one of them."""
+    if _CONFIRM.search("".join(normalize_text(question or "").split())) is None and not is_yes_no(question):
         return None
     from knowledge.search.passages import part_of
 
@@ -379,8 +408,22 @@ def _confirmed_by(question: str, sentence: str) -> str | None:
         weight = sum(2 if len(w.lstrip("~")) >= LONG_WORD_CHARS else 1 for w in shared)
         if weight < CONFIRM_MIN_SHARED:
             continue
-        return "answer_no" if "ไม่" in "".join(clause.split()) else "answer_yes"
+        return "answer_no" if _negates(clause, shared) else "answer_yes"
     return None
+
+
+NEGATION_REACH = 6  # "ไม่ถูกระงับ", "ไม่ได้ระงับ": the negation right before a word asked about
+
+
+def _negates(clause: str, shared: set[str]) -> bool:
+    """Whether the clause negates one of the words asked about ("ไม่ได้ถูกระงับ"), not some other part
+    of it ("ค่าปรับไม่เกิน 1,000 บาท" still says there is a fine)."""
+    folded = "".join(clause.split())
+    for word in shared:
+        at = folded.find(word.lstrip("~"))
+        if at > 0 and NEGATION_WORD in folded[max(0, at - NEGATION_REACH) : at]:
+            return True
+    return False
 
 
 def _content_senses(text: str) -> set[str]:
@@ -426,12 +469,20 @@ _QUESTION_WORDS = {
 }
 
 
+# "ไปทำแทนแม่ได้ไหม": someone going instead is a question of its own, answered by a power of attorney
+_ASKED_ALONE = frozenset(f"~{min(g)}" for g in _SAME_SENSE if PROXY_WORD in g)
+# "ทำแทน", "ยื่นแทน", "ไปแทน": a compound that ends in one of these carries its sense ("เงินฝาก" does not
+# end in a sense of going instead: only these endings count).
+_SENSE_ENDINGS = (PROXY_WORD,)
+
+
 def _senses(words: Iterable[str]) -> set[str]:
     out = set()
     for word in words:
         out.add(word)
+        ending = next((e for e in _SENSE_ENDINGS if word.endswith(e)), word)
         for group in _SAME_SENSE:
-            if word in group:
+            if word in group or ending in group:
                 out |= {f"~{min(group)}"}
     return out
 
@@ -465,7 +516,9 @@ def supporting_sentence(record: ServiceRecord, question: str) -> str | None:
         if len(clause) < 4:
             continue
         shared = asked & _senses(bm25_tokens(clause))
-        score = sum(2.0 if len(w.lstrip("~")) >= LONG_WORD_CHARS else 1.0 for w in shared)
+        score = sum(
+            2.0 if len(w.lstrip("~")) >= LONG_WORD_CHARS or w in _ASKED_ALONE else 1.0 for w in shared
+        )
         if score >= 2.0 and (best is None or score > best[0]):
             best = (score, clause)
     if best is None:
@@ -624,9 +677,9 @@ def deadline_line(record: ServiceRecord, question: str) -> str | None:
 # Only upper limits: a lower one often has exceptions the record words loosely (registering the year
 # before turning 60, a marriage below 18 with consent, a voluntary ID card before 7).
 # "บัตรหมดอายุ 2 ปี", "ต่ออายุ", "รถอายุ 10 ปี" give no person's age.
-_AGE_ASKED = re.compile(r"(?<!หมด)(?<!ต่อ)(?<!รถ)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ")
+_AGE_ASKED = re.compile(AGE_ASKED_PATTERN)
 # "อายุต่ำกว่า 7 ปีขอมีบัตรได้แต่ไม่บังคับ" is no limit: only the wordings of an end.
-_AGE_UPPER = re.compile(r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี")
+_AGE_UPPER = re.compile(AGE_UPPER_PATTERN)
 
 
 def age_asked(question: str) -> int | None:

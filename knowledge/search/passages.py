@@ -52,6 +52,9 @@ PART_MIN_CHARS = 3  # a shorter asked word ("คน") is not looked for inside l
 # Words that ask or point rather than say what is asked about.
 _NOT_CONTENT = frozenset(
     {"ใช่ไหม", "แล้ว", "เลย", "ยัง", "ไง", "ทำ", "ได้", "ไหม", "มั้ย", "หรือ", "นี่", "ที่นี่", "ต้อง", "ไม่ต้อง"}
+    | {"แบบนี้", "อย่างนี้", "งี้", "ให้", "ด้วย", "หน่อย", "อยู่"}
+    | {"หรือเปล่า", "รึเปล่า", "เปล่า", "หรือไม่", "ป่าว", "ป่ะ", "มั๊ย", "หรือยัง"}
+    | {"เมื่อไหร่", "เมื่อไร", "ยังไง", "อย่างไร", "อะไร", "ไหน", "เท่าไหร่", "เท่าไร", "บ้าง", "กี่"}
 )
 
 
@@ -82,12 +85,17 @@ def part_of(one: str, other: str) -> bool:
 
 
 def coverage(query: set[str], entry: set[str]) -> float:
-    """The share of the asked content words the entry has, as a word or inside a longer word."""
+    """The share of the asked content words the entry has, as a word or inside a longer word, each word
+    weighed by its length: "ค้ำประกัน" says more than the "หา", "คน", "อยู่" around it."""
     asked = {w for w in query if w not in _NOT_CONTENT}
     if not asked or not entry:
         return 0.0
-    found = sum(1 for w in asked if w in entry or any(part_of(w, e) for e in entry))
-    return found / len(asked)
+    found = sum(len(w) for w in asked if w in entry or any(part_of(w, e) for e in entry))
+    return found / sum(len(w) for w in asked)
+
+
+# A question, not a statement ("จะทำพาสปอร์ตให้ลูกสาวค่ะ" asks nothing an FAQ answers in its words).
+_ASKS = re.compile(r"ไหม|มั้ย|มั๊ย|เปล่า|ป่าว|ป่ะ|หรือยัง|กี่|อะไร|ยังไง|อย่างไร|ไหน|เท่าไ|เมื่อไ|ไง|ใคร|ล่ะ|\?")
 
 
 def best_passage(
@@ -100,18 +108,23 @@ def best_passage(
         field = "benefits"
     identity = identity_tokens(record)
     query = set(bm25_tokens(text)) - identity
+    asks = _ASKS.search(text) is not None
     best: tuple[float, FAQ] | None = None
     for i, faq in enumerate(record.faqs):
         asked = set(bm25_tokens(faq.question)) - identity
         entry = asked | (set(bm25_tokens(faq.answer)) - identity)
-        words = max(overlap(query, asked), ANSWER_WEIGHT * coverage(query, entry))
+        words = overlap(query, asked)
+        if asks:
+            words = max(words, ANSWER_WEIGHT * coverage(query, entry))
         if faq_cosines is not None and i < len(faq_cosines):
             score = (1 - DENSE_WEIGHT) * words + DENSE_WEIGHT * max(0.0, faq_cosines[i])
         else:
             score = words
         if best is None or score > best[0]:
             best = (score, faq)
-    if best is not None and (best[0] >= FAQ_MIN or (best[0] >= FAQ_WEAK and not field)):
+    # a message that asks nothing ("จะพาลูกไปทำพาสปอร์ตค่ะ") needs a clear match to get an FAQ's answer
+    weak_enough = FAQ_WEAK if asks else FAQ_MIN
+    if best is not None and (best[0] >= FAQ_MIN or (best[0] >= weak_enough and not field)):
         return PassageMatch("faq", field or "description", best[1], round(best[0], 3))
     if field:
         return PassageMatch("field", field, None, 1.0)

@@ -224,3 +224,36 @@ def test_an_faq_answer_in_other_words_still_gets_its_verdict(question: str, answ
 def test_a_confirmation_the_answer_does_not_state_gets_no_verdict() -> None:
     line = faq_first_line("ชำระล่วงหน้าได้ไม่เกิน 90 วัน", "line", "ต้องตรวจสภาพรถใช่ไหม")
     assert line == "ชำระล่วงหน้าได้ไม่เกิน 90 วันค่ะ"
+
+
+def test_going_instead_is_answered_by_a_listed_power_of_attorney_not_by_a_savings_book() -> None:
+    elderly = record(
+        id="elderly_allowance",
+        title_th="เบี้ยยังชีพผู้สูงอายุ",
+        description="ผู้สูงอายุลงทะเบียนกับท้องถิ่น",
+        documents=("สมุดบัญชีเงินฝากธนาคาร", "หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน"),
+    )
+    first = compose_answer(elderly, None, "line", "ลูกไปทำแทนพ่อได้ไหมคะ")[0].splitlines()[0]
+    assert first.startswith("ได้ค่ะ") and "มอบอำนาจ" in first
+
+
+def test_the_clauses_last_modal_word_gives_the_verdict() -> None:
+    # the ไม่ได้ of "ผู้ที่ไม่ได้อยู่" describes who is moved out, the clause ends in ได้
+    answer = "เจ้าของบ้านแจ้งย้ายคนที่ไม่ได้อาศัยอยู่แล้วออกได้"
+    assert faq_first_line(answer, "line", "เจ้าของบ้านแจ้งย้ายออกให้ได้ไหม").startswith("ได้ค่ะ")
+    assert faq_first_line("แจ้งแทนได้ แต่ย้ายออกเองไม่ได้", "line", "ย้ายออกเองได้ไหม").startswith("ไม่ได้ค่ะ")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "first"),
+    [
+        ("สิทธิ์ถูกตัดไปแล้วหรือเปล่า", "ถ้าย้ายบ้านไม่แจ้ง สิทธิ์จะถูกตัดเมื่อสิ้นปี", "answer_yes"),
+        ("สิทธิ์ถูกตัดไปแล้วหรือเปล่า", "ย้ายบ้านแล้วสิทธิ์ไม่ถูกตัด แจ้งท้องถิ่นใหม่", "answer_no"),
+        # a negation elsewhere in the clause ("ไม่เกิน") does not deny what was asked
+        ("แจ้งช้ามีค่าปรับแน่ใช่ไหม", "แจ้งช้ามีค่าปรับไม่เกิน 1,000 บาท", "answer_yes"),
+    ],
+)
+def test_a_confirmation_is_answered_yes_or_no_by_the_clause_that_states_it(
+    question: str, answer: str, first: str
+) -> None:
+    assert faq_first_line(answer, "line", question).startswith(reply_for(first, "line").text + " ")
