@@ -91,6 +91,10 @@ def accepts(
     if kind == "answer":
         if intent not in LOOK_WITHOUT_CUE or answered is None:
             return False
+        # "แนะนำร้านส้มตำแถวนี้หน่อย" (out of scope to the NLU) shares a word with a service ("ร้าน"): that
+        # asks nothing of it, so only a specific part of the service already talked about is taken
+        if intent == "out_of_scope":
+            return answered == current and specific
         # "ขาดต่อมา 4 ปีแล้ว" (unclear to the NLU) on vehicle tax: a part of the current service it found
         return answered != current or (intent != "deny" and specific)
     return intent in LOOK_WITHOUT_CUE  # life event, twins

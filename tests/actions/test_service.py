@@ -591,3 +591,13 @@ async def test_asking_for_an_agencys_number_gets_it(action: ActionAnswerService)
     assert "1506" in messages[0]["text"]  # not the overview of the office's one service here
     messages, _ = await run_action(action, said("เบอร์โทรการรถไฟเบอร์อะไรคะ", "out_of_scope"))
     assert "1690" in messages[0]["text"]
+
+
+async def test_out_of_scope_sharing_a_word_with_a_service_is_not_answered_with_it(
+    action: ActionAnswerService,
+) -> None:
+    messages, after = await run_action(action, said("ช่วยแนะนำร้านก๋วยเตี๋ยวอร่อยๆ ใกล้ๆนี้", "out_of_scope"))
+    assert not after.get("service_id") and "จดทะเบียน" not in messages[0]["text"]
+    # a question about the service it names is still answered
+    _, after = await run_action(action, said("จดทะเบียนร้านค้าออนไลน์ต้องใช้อะไรบ้าง", "out_of_scope"))
+    assert after["service_id"] == "business_registration"
