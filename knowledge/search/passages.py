@@ -54,7 +54,7 @@ _NOT_CONTENT = frozenset(
     {"ใช่ไหม", "แล้ว", "เลย", "ยัง", "ไง", "ทำ", "ได้", "ไหม", "มั้ย", "หรือ", "นี่", "ที่นี่", "ต้อง", "ไม่ต้อง"}
     | {"แบบนี้", "อย่างนี้", "งี้", "ให้", "ด้วย", "หน่อย", "อยู่"}
     | {"หรือเปล่า", "รึเปล่า", "เปล่า", "หรือไม่", "ป่าว", "ป่ะ", "มั๊ย", "หรือยัง"}
-    | {"เมื่อไหร่", "เมื่อไร", "ยังไง", "อย่างไร", "อะไร", "ไหน", "เท่าไหร่", "เท่าไร", "บ้าง", "กี่"}
+    | {"เมื่อไหร่", "เมื่อไร", "ยังไง", "อย่างไร", "อะไร", "ไหน", "เท่าไหร่", "เท่าไร", "บ้าง", "กี่", "ดี", "มา"}
 )
 
 
@@ -70,6 +70,14 @@ def identity_tokens(record: ServiceRecord) -> set[str]:
     """Words that only say which service this is (title, short label, synonyms)."""
     names = " ".join([record.title_th, record.short_th, *record.synonyms])
     return set(bm25_tokens(names))
+
+
+def faq_words(record: ServiceRecord) -> set[str]:
+    """Words the FAQ questions use that the title and short label do not: they tell one FAQ from another
+    even when a synonym has them too ("ลูก" in the synonym "ยกที่ดินให้ลูก" and the FAQ on a transfer to
+    a child), so they are not taken out as words that only name the service."""
+    title = set(bm25_tokens(f"{record.title_th} {record.short_th}"))
+    return {w for faq in record.faqs for w in bm25_tokens(faq.question)} - title
 
 
 def overlap(query: set[str], other: set[str]) -> float:
@@ -98,6 +106,22 @@ def coverage(query: set[str], entry: set[str]) -> float:
 _ASKS = re.compile(r"ไหม|มั้ย|มั๊ย|เปล่า|ป่าว|ป่ะ|หรือยัง|กี่|อะไร|ยังไง|อย่างไร|ไหน|เท่าไ|เมื่อไ|ไง|ใคร|ล่ะ|\?")
 
 
+_BEYOND = re.compile(r"เกิน\s*(\d+)")
+
+
+def beyond_limit(query: set[str], faq_text: str) -> set[str]:
+    """ "ขาดต่อมา 4 ปี" is the case of an FAQ "ขาดต่อเกิน 3 ปี": a figure above the FAQ's limit stands for
+    the limit's own figure."""
+    limits = [int(n) for n in _BEYOND.findall(faq_text)]
+    if not limits:
+        return query
+    out = set()
+    for word in query:
+        below = [n for n in limits if word.isdigit() and int(word) > n]
+        out.add(str(max(below)) if below else word)
+    return out
+
+
 def best_passage(
     record: ServiceRecord, text: str, faq_cosines: list[float] | None = None
 ) -> PassageMatch | None:
@@ -106,16 +130,17 @@ def best_passage(
     field = ASPECT_FIELD.get(aspect or "", "")
     if field == "fee" and record.benefits and (BENEFIT_WORDS.search(text) or not record.fees):
         field = "benefits"
-    identity = identity_tokens(record)
+    identity = identity_tokens(record) - faq_words(record)
     query = set(bm25_tokens(text)) - identity
     asks = _ASKS.search(text) is not None
     best: tuple[float, FAQ] | None = None
     for i, faq in enumerate(record.faqs):
         asked = set(bm25_tokens(faq.question)) - identity
         entry = asked | (set(bm25_tokens(faq.answer)) - identity)
-        words = overlap(query, asked)
+        said = beyond_limit(query, f"{faq.question} {faq.answer}")
+        words = overlap(said, asked)
         if asks:
-            words = max(words, ANSWER_WEIGHT * coverage(query, entry))
+            words = max(words, ANSWER_WEIGHT * coverage(said, entry))
         if faq_cosines is not None and i < len(faq_cosines):
             score = (1 - DENSE_WEIGHT) * words + DENSE_WEIGHT * max(0.0, faq_cosines[i])
         else:
