@@ -21,7 +21,6 @@ import datetime as dt
 import logging
 import math
 import time
-import unicodedata
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -33,6 +32,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
+from actions.complaint_steps import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_LOCATION_CHARS,
+    MIN_DESCRIPTION_CHARS,
+    MIN_DESCRIPTION_LETTERS,
+    MIN_LOCATION_CHARS,
+    category_for_citizen,
+    later_answer,
+    meaningful_chars,
+    place_slots,
+    usable_description,
+)
 from actions.complaint_talk import (
     about_an_earlier_complaint,
     aside_kind,
@@ -43,12 +54,16 @@ from actions.complaint_talk import (
     first_description,
     is_bare_no,
     is_payload,
+    is_question,
     is_yes,
+    reads_as_place,
+    says_not_that,
     wants_cancel,
 )
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.form_reset import COMPLAINT_SLOTS, clear_events
+from actions.form_tries import texts_since_start, tries_at_step
 from actions.line_content import ContentError, ContentTooLarge, LineContentClient
 from actions.replies import (
     ANONYMOUS_BUTTON,
@@ -56,6 +71,8 @@ from actions.replies import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_EDIT_FIELDS,
     COMPLAINT_EDIT_WORDS,
+    CONSENT_NO_PREFIX,
+    CONSENT_YES_PREFIX,
     HANDOVER_NOW_LABEL,
     NO_PHOTO_WORDS,
     PHRASES,
@@ -83,11 +100,7 @@ from privacy import ContactError, check_sender_id
 
 log = logging.getLogger(__name__)
 
-MIN_DESCRIPTION_CHARS = 8
-MIN_DESCRIPTION_LETTERS = 4  # letters or digits: "😡😡😡😡😡😡😡😡" says nothing an agency can act on
-MAX_DESCRIPTION_CHARS = 1000
-MIN_LOCATION_CHARS = 3
-MAX_LOCATION_CHARS = 300
+FORM = "complaint_form"
 # complaint_location when only a map pin was sent (no address came with it).
 PIN_ONLY = PHRASES["pin_only"]
 PHOTO_PREFIX = "photo:"
@@ -101,6 +114,8 @@ EDIT = "edit"
 CANCELLED = "cancel"
 HANDOVER = "handover"
 EARLIER = "earlier"
+# What LINE sends besides text; kept for its own step whichever step is asked.
+SHARED_INTENTS = frozenset({"share_location", "share_image", "share_sticker"})
 # Steps where "no" (and the /deny button) is an answer, not the cancel button.
 NO_ANSWERS_STEPS = frozenset({"complaint_photo", "contact_consent"})
 # Photos wait here (under CASES_PHOTO_DIR) until the complaint is confirmed, so the case photo store
@@ -128,11 +143,6 @@ def spoken_reference(reference: str) -> str:
 
 def _squash(value: Any) -> str:
     return " ".join(str(value or "").translate(_INVISIBLE).split())
-
-
-def _meaningful_chars(text: str) -> int:
-    """Letters and digits (Thai vowel and tone marks count with their consonant, emoji do not)."""
-    return sum(1 for c in text if unicodedata.category(c)[0] in "LN")
 
 
 def _intent(tracker: Tracker) -> str:
@@ -375,31 +385,92 @@ class ValidateComplaintForm(FormValidationAction):
     async def validate_complaint_category(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        early = await self._out_of_turn("complaint_category", dispatcher, tracker)
-        if early is not None:
-            return early
+        """A button, or clear words, choose the category. Otherwise the citizen is never kept at this
+        step: with a guess on offer, answering on (a place, a pin, a photo, more of the story)
+        confirms it; at the menu, a place or a story — or anything, after one re-ask — is kept for
+        its step and the category is chosen for them (from all they said, else เรื่องอื่น ๆ), and
+        they are told which, so they can change it at the summary."""
         text = _squash(slot_value)
         key = category_key(text)
+        if key is not None:  # a button, or its label typed
+            return {"complaint_category": key, "complaint_guess": None}
         guess = tracker.get_slot("complaint_guess")
-        if key is None and guess in COMPLAINT_CATEGORIES and (_intent(tracker) == "affirm" or is_yes(text)):
-            key = str(guess)
-        if key is None and not is_payload(text):
-            # Typed instead of pressed: a clear cue is the answer, and a story is kept as well.
-            key = category_from_words(text, load_routes())
-            if key is not None and tracker.get_slot("complaint_description") is None:
-                description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
-                if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
-                    return {
-                        "complaint_category": key,
-                        "complaint_guess": None,
-                        "complaint_description": mask(description[:MAX_DESCRIPTION_CHARS]),
-                    }
-        if key is None:
-            if guess is not None and (_intent(tracker) == "deny" or is_bare_no(text)):
-                return {"complaint_category": None, "complaint_guess": None}  # the whole menu next
-            replies.send(dispatcher, tracker, "complaint_category_unknown")
-            return {"complaint_category": None}
-        return {"complaint_category": key, "complaint_guess": None}
+        guess = str(guess) if guess in COMPLAINT_CATEGORIES else None
+        routes = load_routes()
+        words = None if is_payload(text) else category_from_words(text, routes)
+        if words is not None and words != guess:
+            # Typed, not pressed: said back, so a cue read wrongly can be put right at the summary.
+            replies.send(dispatcher, tracker, "complaint_category_taken", values=_label(words))
+            return self._by_words(words, text, tracker)
+        tries = tries_at_step(tracker, "complaint_category", FORM)
+        if guess is not None:
+            return await self._at_guess(guess, words, text, tries, dispatcher, tracker)
+        if _intent(tracker) in SHARED_INTENTS:
+            kept = await self._out_of_turn("complaint_category", dispatcher, tracker) or {}
+            if tries < 2:
+                return kept
+            return self._chosen_for_citizen(kept, dispatcher, tracker)
+        kept = {} if is_question(text) else later_answer(text, tracker.slots, routes)
+        if kept or tries >= 2:
+            return self._chosen_for_citizen(kept, dispatcher, tracker)
+        replies.send(dispatcher, tracker, "complaint_category_unknown")
+        return {"complaint_category": None}
+
+    @staticmethod
+    def _by_words(key: str, text: str, tracker: Tracker) -> dict[str, Any]:
+        """Typed instead of pressed: a clear cue is the answer, and a story is kept as well."""
+        chosen: dict[str, Any] = {"complaint_category": key, "complaint_guess": None}
+        if tracker.get_slot("complaint_description") is None:
+            description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
+            if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
+                chosen["complaint_description"] = mask(description[:MAX_DESCRIPTION_CHARS])
+        return chosen
+
+    async def _at_guess(
+        self,
+        guess: str,
+        words: str | None,
+        text: str,
+        tries: int,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
+        """The one-tap confirm of the category the first message made clear. Yes in any words (ใช่,
+        ยืนยัน, ยินยอม …) takes it; "not that" shows the whole menu; answering the next question
+        instead takes it too, and what was sent is kept for its step."""
+        intent = _intent(tracker)
+        taken: dict[str, Any] = {"complaint_category": guess, "complaint_guess": None}
+        if intent == "deny" or is_bare_no(text) or says_not_that(text):
+            return {"complaint_category": None, "complaint_guess": None}  # the whole menu next
+        if words == guess:
+            return self._by_words(guess, text, tracker)
+        if _plain_yes(text):
+            return taken
+        if intent == "affirm":  # "ใช่ค่ะ มืดทั้งซอยเลย": yes, and more of the story
+            return {**later_answer(text, tracker.slots, load_routes()), **taken}
+        if intent in SHARED_INTENTS:
+            kept = await self._out_of_turn("complaint_category", dispatcher, tracker) or {}
+            if len(kept) <= 1 and tries < 2:
+                return kept  # nothing could be kept (a sticker, a pin outside Thailand): asked again
+            replies.send(dispatcher, tracker, "complaint_category_taken", values=_label(guess))
+            return {**kept, **taken}
+        later = later_answer(text, tracker.slots, load_routes())
+        if later or tries >= 2:
+            replies.send(dispatcher, tracker, "complaint_category_taken", values=_label(guess))
+            return {**later, **taken}
+        replies.send(dispatcher, tracker, "complaint_guess_unclear")
+        return {"complaint_category": None}
+
+    @staticmethod
+    def _chosen_for_citizen(
+        kept: dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """No button pressed and no clear category: chosen from all the citizen said (else เรื่องอื่น ๆ),
+        said so, and marked so a clearer story told next may still change it."""
+        key = category_for_citizen(texts_since_start(tracker, FORM), load_routes())
+        replies.send(dispatcher, tracker, "complaint_category_taken", values=_label(key))
+        chosen = {"complaint_category": key, "complaint_guess": None, "complaint_category_assumed": True}
+        return {**kept, **chosen}
 
     async def validate_complaint_description(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -416,15 +487,27 @@ class ValidateComplaintForm(FormValidationAction):
                 values={"max": f"{MAX_DESCRIPTION_CHARS:,}"},
             )
             return {"complaint_description": None}
-        if (
-            is_payload(text)
-            or len(text) < MIN_DESCRIPTION_CHARS
-            or _meaningful_chars(text) < MIN_DESCRIPTION_LETTERS
-        ):
+        routes = load_routes()
+        if not tracker.get_slot("complaint_location") and reads_as_place(text, routes):
+            # Where before what: kept for the place step, and the story asked again.
+            replies.send(dispatcher, tracker, "complaint_kept_place")
+            return {**place_slots(text), "complaint_description": None}
+        # Asked once already: a short story that says something is taken rather than asked a third time.
+        again = tries_at_step(tracker, "complaint_description", FORM) >= 2 and not is_payload(text)
+        short_ok = again and meaningful_chars(text) >= MIN_DESCRIPTION_LETTERS
+        if not usable_description(text) and not short_ok:
             replies.send(dispatcher, tracker, "complaint_description_too_short")
             return {"complaint_description": None}
         # A national id or phone typed into the story is masked before it is kept anywhere.
-        return {"complaint_description": mask(text)}
+        told: dict[str, Any] = {"complaint_description": mask(text)}
+        category = tracker.get_slot("complaint_category")
+        assumed = tracker.get_slot("complaint_category_assumed")
+        clearer = category_from_words(text, routes) if assumed else None
+        if clearer is not None and clearer != category:
+            # The bot chose the category for the citizen; the story now names a clearer one.
+            replies.send(dispatcher, tracker, "complaint_category_changed", values=_label(clearer))
+            told["complaint_category"] = clearer
+        return told
 
     async def validate_complaint_location(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -438,7 +521,7 @@ class ValidateComplaintForm(FormValidationAction):
         if len(text) > MAX_LOCATION_CHARS:
             replies.send(dispatcher, tracker, "complaint_location_too_long")
             return {"complaint_location": None}
-        if is_payload(text) or len(text) < MIN_LOCATION_CHARS or _meaningful_chars(text) < MIN_LOCATION_CHARS:
+        if is_payload(text) or len(text) < MIN_LOCATION_CHARS or meaningful_chars(text) < MIN_LOCATION_CHARS:
             replies.send(dispatcher, tracker, "complaint_location_too_short")
             return {"complaint_location": None}
         return {"complaint_location": mask(text), "complaint_lat": None, "complaint_lon": None}
@@ -451,6 +534,14 @@ class ValidateComplaintForm(FormValidationAction):
             return await self._take_photo(dispatcher, tracker) or {"complaint_photo": None}
         text = _squash(slot_value)
         if intent == "deny" or text.casefold() in NO_PHOTO_WORDS or is_bare_no(text):
+            return {"complaint_photo": NO_PHOTO}
+        if intent not in SHARED_INTENTS and (
+            bare(text).startswith((CONSENT_YES_PREFIX, CONSENT_NO_PREFIX))
+            or tries_at_step(tracker, "complaint_photo", FORM) >= 2
+        ):
+            # Answering the consent question before it was asked, or a second answer with no photo:
+            # on without one (the consent question itself comes next, in its own words).
+            replies.send(dispatcher, tracker, "complaint_photo_skipped")
             return {"complaint_photo": NO_PHOTO}
         return await self._ask_again("complaint_photo", "complaint_photo_missing", dispatcher, tracker)
 
@@ -477,7 +568,14 @@ class ValidateComplaintForm(FormValidationAction):
         if answer is None and intent in ("affirm", "deny") and len(compact(text)) <= 20:
             answer = intent == "affirm"
         if answer is None:
-            return await self._ask_again("contact_consent", "complaint_consent_unclear", dispatcher, tracker)
+            # Never a third identical question: the second says how to go on without consent, the
+            # third records none (the safe answer; the summary shows it and แก้ไข changes it).
+            tries = tries_at_step(tracker, "contact_consent", FORM)
+            if tries >= 3 and intent not in SHARED_INTENTS:
+                replies.send(dispatcher, tracker, "complaint_consent_taken_as_no")
+                return {"contact_consent": False, "complaint_anonymous": None}
+            reply = "complaint_consent_unclear_again" if tries == 2 else "complaint_consent_unclear"
+            return await self._ask_again("contact_consent", reply, dispatcher, tracker)
         return {"contact_consent": answer, "complaint_anonymous": None}
 
     async def validate_complaint_edit(
@@ -486,11 +584,16 @@ class ValidateComplaintForm(FormValidationAction):
         """The field to change is emptied (the form asks it again), then the summary comes back."""
         field = edit_field(_squash(slot_value))
         if field is None or (field == "complaint_photo" and not photo_step_applies(tracker)):
-            replies.send(dispatcher, tracker, "complaint_edit_unclear")
-            return {"complaint_edit": None}
+            if tries_at_step(tracker, "complaint_edit", FORM) >= 2:
+                field = ""  # asked once already: back to the summary rather than the same question
+            else:
+                replies.send(dispatcher, tracker, "complaint_edit_unclear")
+                return {"complaint_edit": None}
         cleared: dict[str, Any] = {"complaint_edit": None, "complaint_confirm": None}
         if field == "complaint_location":
             cleared.update(complaint_location=None, complaint_lat=None, complaint_lon=None)
+        elif field == "complaint_category":
+            cleared.update(complaint_category=None, complaint_category_assumed=None)
         elif field == "contact_consent":
             cleared.update(contact_consent=None, complaint_anonymous=None)
         elif field == "complaint_photo":
@@ -554,6 +657,17 @@ def edit_field(text: str) -> str | None:
 def photo_step_applies(tracker: Tracker) -> bool:
     """The photo question is asked only on a channel that can send a photo here."""
     return _channel(tracker) in PHOTO_CHANNELS
+
+
+def _plain_yes(text: str) -> bool:
+    """ใช่ (a button, or typed), or yes in the words of another step (ยืนยัน, ยินยอม, ตกลง)."""
+    if is_payload(text):
+        return text.strip().startswith("/affirm")
+    return is_yes(text) or replies.confirm_answer(text) == "yes" or replies.consent_answer(text) is True
+
+
+def _label(key: str) -> dict[str, str]:
+    return {"label": COMPLAINT_CATEGORIES.get(key, key)}
 
 
 def _latest_text(tracker: Tracker) -> str:

@@ -28,9 +28,15 @@ from actions.replies import (
     CONSENT_YES_PREFIX,
     EARLIER_COMPLAINT_CUES,
     EARLIER_COMPLAINT_PATTERN,
+    NEAR_OPENINGS,
     NO_PHOTO_PREFIX,
+    NOT_THAT_PREFIX,
     PHOTO_WORDS,
+    PLACE_LEADS,
+    PLACE_OPENINGS,
+    PLACE_PARTS,
     POLITE_ENDINGS,
+    PROBLEM_WORDS,
     QUESTION_ENDINGS,
     YES_WORDS,
 )
@@ -48,6 +54,9 @@ CANCEL_PREFIX_MAX_CHARS = 20
 NO_PHOTO_MAX_CHARS = 25
 # A question about time, next steps or data is a short message; a long one is the story itself.
 ASIDE_QUESTION_MAX_CHARS = 60
+# A place is named in a line or two; a longer message is the story told with its place in it.
+PLACE_MAX_CHARS = 120
+NEAR_PLACE_MAX_CHARS = 25
 
 
 def compact(text: object) -> str:
@@ -178,3 +187,30 @@ def consent_from_words(text: object) -> bool | None:
     if word.startswith((CONSENT_YES_PREFIX, *CONSENT_YES_OPENINGS)):
         return True
     return None
+
+
+def reads_as_place(text: object, routes: dict[str, ComplaintRoute]) -> bool:
+    """ "ซอยลาดพร้าว 101 แยก 3", "ที่ว่าการอำเภอเมืองนครปฐมค่ะ เมื่อวานบ่าย2": where, not what. A
+    place opening (or an address part anywhere) and nothing that tells of a problem — so a story
+    that starts with its place ("หน้าบ้านไฟดับ", "ซอย 5 ขยะเต็ม") is still read as the story."""
+    word = compact(text)
+    if not word or is_payload(text) or is_question(text) or len(word) > PLACE_MAX_CHARS:
+        return False
+    if any(problem in word for problem in PROBLEM_WORDS):
+        return False
+    # ถนน is a road cue and a place word: only cues that are not place words tell of a problem.
+    cues = (cue for route in routes.values() for cue in route.cues if cue not in PLACE_OPENINGS)
+    if any(cue in word for cue in cues):
+        return False
+    rest = word
+    for lead in PLACE_LEADS:
+        if rest.startswith(lead) and not rest.startswith((*PLACE_OPENINGS, *NEAR_OPENINGS)):
+            rest = rest[len(lead) :]
+            break
+    near = rest.startswith(NEAR_OPENINGS) and len(word) <= NEAR_PLACE_MAX_CHARS
+    return near or rest.startswith(PLACE_OPENINGS) or any(part in word for part in PLACE_PARTS)
+
+
+def says_not_that(text: object) -> bool:
+    """ "ไม่ใช่ค่ะ", "ไม่ใช่ไฟถนน เป็นไฟบ้าน": the guessed category is not the one."""
+    return bare(text).startswith(NOT_THAT_PREFIX)

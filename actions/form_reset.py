@@ -18,6 +18,7 @@ COMPLAINT_SLOTS: tuple[str, ...] = (
     "contact_consent",
     "complaint_anonymous",
     "complaint_guess",
+    "complaint_category_assumed",
     "complaint_edit",
     "complaint_confirm",
 )

@@ -276,6 +276,29 @@ COMPLAINT_EDIT_WORDS: dict[str, str] = {
 }
 # Words a citizen uses to ask a question aside in the middle of the form (kind -> cues). "anonymous"
 # cues are enough on their own ("กลัวเขารู้"); the others count only in a question ("…กี่วันคะ").
+# A typed answer that reads as a place ("ซอยลาดพร้าว 101 แยก 3", "ที่ว่าการอำเภอเมือง…"): it starts
+# with one of PLACE_OPENINGS (after an optional PLACE_LEADS) or names an address part anywhere
+# (PLACE_PARTS), and says nothing of a problem — no category cue other than a place word itself
+# (ถนน) and none of PROBLEM_WORDS. Kept as the place wherever it is typed, never refused.
+PLACE_LEADS = ("เกิดขึ้นที่", "เกิดที่", "อยู่ที่", "อยู่แถว", "ที่")
+# fmt: off
+PLACE_OPENINGS = (
+    "ซอย", "ซ.", "ถนน", "ถ.", "หมู่บ้าน", "หมู่", "ม.", "ตำบล", "ต.", "อำเภอ", "อ.", "เขต", "แขวง",
+    "จังหวัด", "จ.", "ที่ว่าการ", "ว่าการ", "ปากซอย", "ปากทาง", "แยก", "สี่แยก", "สามแยก", "ตลาด", "วัด",
+    "โรงเรียน", "โรงพยาบาล", "รพ.", "สำนักงาน", "ศาลา", "บ้านเลขที่", "เลขที่", "ชุมชน", "อาคาร",
+    "คอนโด", "หอพัก", "ป้ายรถเมล์", "สถานี",
+)
+# "หน้า…", "ข้าง…" open a place only in a short message: "ข้างบ้านเลี้ยงหมา 10 ตัว…" is a story.
+NEAR_OPENINGS = ("หน้า", "ข้าง", "ตรง", "แถว", "ใกล้", "หลัง")
+PLACE_PARTS = ("ซอย", "ถนน", "หมู่ที่", "ตำบล", "อำเภอ", "แขวง", "จังหวัด", "บ้านเลขที่", "ที่ว่าการ")
+PROBLEM_WORDS = (
+    "ไม่", "ดับ", "พัง", "เสีย", "แตก", "รั่ว", "ตัน", "เหม็น", "ดัง", "มืด", "ท่วม", "ทิ้ง", "ชำรุด",
+    "หัก", "ล้ม", "ขวาง", "ด่า", "ตะคอก", "โกง", "หลุม", "ยุบ", "ทรุด", "อันตราย", "สกปรก", "ร้องเรียน",
+    "เห่า", "เกิดอะไร",
+)
+# fmt: on
+# At a guessed category, "not that one" ("ไม่ใช่ค่ะ", "ไม่ใช่ไฟถนน เป็นไฟบ้าน") shows the whole menu.
+NOT_THAT_PREFIX = "ไม่ใช่"
 # "ไม่มีรูป", "ไม่ได้ถ่ายภาพไว้": a short message that starts with ไม่ and names a photo.
 PHOTO_WORDS = ("รูป", "ภาพ", "photo", "picture")
 NO_PHOTO_PREFIX = "ไม่"
@@ -779,6 +802,10 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("มีรูปถ่ายไหมคะ ถ้าไม่มี กด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
         "line": Reply("มีรูปถ่ายไหมคะ ส่งรูปมาได้ 1 รูป ถ้าไม่มี กด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
     },
+    # A second answer without a photo, or the consent question answered early: on without one.
+    "complaint_photo_skipped": {
+        "default": Reply("ข้ามเรื่องรูปไปก่อนนะคะ ถ้าจะแนบรูป กด “แก้ไข” ตอนตรวจสอบก่อนส่งค่ะ"),
+    },
     "complaint_photo_missing": {
         "default": Reply("ยังไม่ได้รับรูปค่ะ ส่งเป็นรูปภาพ หรือกด “ไม่มีรูป” ได้ค่ะ"),
     },
@@ -799,6 +826,22 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "complaint_kept_image": {"default": Reply("ได้รับรูปแล้วค่ะ จะแนบไปกับเรื่องนี้")},
     "complaint_kept_location": {"default": Reply("ได้รับตำแหน่งแล้วค่ะ")},
     "complaint_kept_sticker": {"default": Reply("ได้รับสติกเกอร์แล้วค่ะ")},
+    "complaint_kept_place": {"default": Reply("ได้รับสถานที่แล้วค่ะ")},
+    # The category taken without a tap on it: the guess confirmed by answering on, or (when nothing
+    # said so far names one) เรื่องอื่น ๆ rather than the menu again; the citizen is told which.
+    "complaint_category_taken": {
+        "default": Reply("บันทึกเป็นหมวด “{label}” ไว้นะคะ ถ้าไม่ตรง แก้ได้ตอนตรวจสอบก่อนส่ง (กด “แก้ไข”) ค่ะ"),
+        "sms": Reply("บันทึกเป็นหมวด{label} แก้ได้ก่อนส่งค่ะ"),
+    },
+    # A category the bot chose itself, changed by the story told next.
+    "complaint_category_changed": {
+        "default": Reply("จากที่เล่ามา เปลี่ยนเป็นหมวด “{label}” นะคะ แก้ได้ตอนตรวจสอบก่อนส่งค่ะ"),
+        "sms": Reply("เปลี่ยนเป็นหมวด{label}ค่ะ"),
+    },
+    "complaint_guess_unclear": {
+        "default": Reply("ถ้าใช่ กด “ใช่” หรือเล่าต่อได้เลยค่ะ ถ้าไม่ใช่ เลือกหมวดที่ตรงกว่าค่ะ"),
+        "sms": Reply("ตอบ ใช่ หรือเลือกหมวดค่ะ"),
+    },
     # The text of this question is stored as the consent wording: change it with care.
     # A question aside, answered in the middle of the form; the same step is asked again after it.
     "complaint_aside_anonymous_ok": {
@@ -897,6 +940,14 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "complaint_consent_unclear": {
         "default": Reply("กรุณากด “ยินยอม” หรือ “ไม่ยินยอม” ค่ะ"),
+    },
+    "complaint_consent_unclear_again": {
+        "default": Reply("ถ้าไม่แน่ใจ ตอบ “ไม่ยินยอม” ก็ส่งเรื่องได้ค่ะ ติดตามเองได้ด้วยเลขที่เรื่อง หรือพิมพ์ “ยกเลิก” เพื่อออกค่ะ"),
+        "sms": Reply("ไม่แน่ใจ ตอบ ไม่ยินยอม ก็ส่งเรื่องได้ค่ะ"),
+    },
+    "complaint_consent_taken_as_no": {
+        "default": Reply("บันทึกว่าไม่ต้องแจ้งความคืบหน้าไว้ก่อนนะคะ เปลี่ยนได้ตอนตรวจสอบก่อนส่ง (กด “แก้ไข”) ค่ะ"),
+        "sms": Reply("บันทึกว่าไม่ต้องแจ้งความคืบหน้าค่ะ"),
     },
     "ask_complaint_confirm": {
         "default": Reply(

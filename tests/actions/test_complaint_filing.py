@@ -779,3 +779,30 @@ async def test_asides_are_answered_and_the_same_step_asked_again(
         return
     assert got[step] is None and got["requested_slot"] == step
     assert says in " ".join(texts(dispatcher))
+
+
+async def test_a_photo_sent_instead_of_yes_to_the_guess_is_kept_and_takes_the_guess(
+    form: ValidateComplaintForm, runtime: CaseRuntime, fake_line: FakeLine
+) -> None:
+    """The citizen answered on rather than tapping ใช่: that confirms the guess (issue 11, loop)."""
+    fake_line.contents["810"] = (JPEG, "image/jpeg")
+    guessed = {"complaint_guess": "streetlight", "complaint_description": "ไฟถนนหน้าซอยดับมาอาทิตย์นึงแล้ว"}
+    t = tracker(
+        "/share_image",
+        intent="share_image",
+        metadata={"media_id": "810"},
+        slots=guessed,
+        requested_slot="complaint_category",
+    )
+    dispatcher = CollectingDispatcher()
+    result = await form.validate_complaint_category("/share_image", dispatcher, t, {})
+    assert result["complaint_category"] == "streetlight" and result["complaint_guess"] is None
+    ref = result["complaint_photo"].removeprefix("photo:")
+    assert pending_photos(runtime).read(ref) == JPEG
+    assert "ได้รับรูปแล้ว" in texts(dispatcher)[0] and "ไฟถนนดับ" in texts(dispatcher)[1]
+    # A photo that cannot be kept is no answer: the guess is offered again, nothing taken.
+    fake_line.contents["811"] = (b"%PDF-1.7", "application/pdf")
+    bad = tracker("/share_image", intent="share_image", metadata={"media_id": "811"}, slots=guessed)
+    assert await form.validate_complaint_category("/share_image", CollectingDispatcher(), bad, {}) == {
+        "complaint_category": None
+    }

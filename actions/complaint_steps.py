@@ -1,0 +1,77 @@
+"""Which step of the complaint form a typed message answers, and the category when no button was pressed.
+
+Why apart from actions/complaint.py: the form must never trap a citizen who answers a later question
+than the one asked ("ซอยลาดพร้าว 101" while the category is asked, a place while the story is
+asked). These functions decide, from the text and the slots already filled, what to keep and where;
+complaint.py only talks to the citizen and to storage. Pure over text and slot values (no tracker,
+no I/O), so each rule is unit-tested on its own.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from actions.complaint_talk import category_from_words, first_description, is_payload, reads_as_place
+from cases.complaint_routing import ComplaintRoute
+from nlu.pii import mask
+
+MIN_DESCRIPTION_CHARS = 8
+MIN_DESCRIPTION_LETTERS = 4  # letters or digits: "😡😡😡😡😡😡😡😡" says nothing an agency can act on
+MAX_DESCRIPTION_CHARS = 1000
+MIN_LOCATION_CHARS = 3
+MAX_LOCATION_CHARS = 300
+# Where nothing the citizen said names a category: the centre that takes any complaint.
+OTHER = "other"
+
+
+def meaningful_chars(text: str) -> int:
+    """Letters and digits (Thai vowel and tone marks count with their consonant, emoji do not)."""
+    return sum(1 for c in text if unicodedata.category(c)[0] in "LN")
+
+
+def usable_description(text: str) -> bool:
+    return (
+        not is_payload(text)
+        and MIN_DESCRIPTION_CHARS <= len(text) <= MAX_DESCRIPTION_CHARS
+        and meaningful_chars(text) >= MIN_DESCRIPTION_LETTERS
+    )
+
+
+def usable_location(text: str) -> bool:
+    return (
+        not is_payload(text)
+        and MIN_LOCATION_CHARS <= len(text) <= MAX_LOCATION_CHARS
+        and meaningful_chars(text) >= MIN_LOCATION_CHARS
+    )
+
+
+def tells_a_story(text: str, routes: dict[str, ComplaintRoute]) -> bool:
+    """Clearly what happened (a long message, beyond "I want to complain"), though no category cue."""
+    story = first_description(text, MIN_DESCRIPTION_LETTERS + 2, routes)
+    return story is not None and usable_description(text)
+
+
+def place_slots(text: str) -> dict[str, Any]:
+    return {"complaint_location": mask(text), "complaint_lat": None, "complaint_lon": None}
+
+
+def later_answer(text: str, slots: Mapping[str, Any], routes: dict[str, ComplaintRoute]) -> dict[str, Any]:
+    """The slots a typed message fills when it answers a step after the one asked: a place is the
+    location (while none is kept), a story the description — or more of it, added to the story the
+    first message told. {} when it is neither ("ไม่รู้สิ", a button payload)."""
+    if reads_as_place(text, routes) and not slots.get("complaint_location") and usable_location(text):
+        return place_slots(text)
+    if not tells_a_story(text, routes):  # "ไม่รู้สิ", "อืม": nothing to keep
+        return {}
+    told = str(slots.get("complaint_description") or "")
+    if not told:
+        return {"complaint_description": mask(text)}
+    more = f"{told} {text}"
+    return {"complaint_description": mask(more)} if len(more) <= MAX_DESCRIPTION_CHARS else {}
+
+
+def category_for_citizen(texts: Iterable[str], routes: dict[str, ComplaintRoute]) -> str:
+    """The category everything said so far makes clear (the longest cue, no tie), else เรื่องอื่น ๆ."""
+    return category_from_words("|".join(texts), routes) or OTHER  # no cue across two messages
