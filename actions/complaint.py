@@ -37,12 +37,13 @@ from actions.complaint_steps import (
     MAX_LOCATION_CHARS,
     MIN_DESCRIPTION_CHARS,
     MIN_DESCRIPTION_LETTERS,
-    MIN_LOCATION_CHARS,
     category_for_citizen,
     later_answer,
     meaningful_chars,
+    only_an_answer_word,
     place_slots,
     usable_description,
+    usable_location,
 )
 from actions.complaint_talk import (
     about_an_earlier_complaint,
@@ -495,7 +496,7 @@ class ValidateComplaintForm(FormValidationAction):
         # Asked once already: a short story that says something is taken rather than asked a third time.
         again = tries_at_step(tracker, "complaint_description", FORM) >= 2 and not is_payload(text)
         short_ok = again and meaningful_chars(text) >= MIN_DESCRIPTION_LETTERS
-        if not usable_description(text) and not short_ok:
+        if only_an_answer_word(text) or (not usable_description(text) and not short_ok):
             replies.send(dispatcher, tracker, "complaint_description_too_short")
             return {"complaint_description": None}
         # A national id or phone typed into the story is masked before it is kept anywhere.
@@ -521,7 +522,7 @@ class ValidateComplaintForm(FormValidationAction):
         if len(text) > MAX_LOCATION_CHARS:
             replies.send(dispatcher, tracker, "complaint_location_too_long")
             return {"complaint_location": None}
-        if is_payload(text) or len(text) < MIN_LOCATION_CHARS or meaningful_chars(text) < MIN_LOCATION_CHARS:
+        if only_an_answer_word(text) or not usable_location(text):
             replies.send(dispatcher, tracker, "complaint_location_too_short")
             return {"complaint_location": None}
         return {"complaint_location": mask(text), "complaint_lat": None, "complaint_lon": None}

@@ -13,7 +13,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from actions.complaint_talk import category_from_words, first_description, is_payload, reads_as_place
+from actions import replies
+from actions.complaint_talk import (
+    category_from_words,
+    first_description,
+    is_bare_no,
+    is_payload,
+    is_yes,
+    reads_as_place,
+)
 from cases.complaint_routing import ComplaintRoute
 from nlu.pii import mask
 
@@ -44,6 +52,17 @@ def usable_location(text: str) -> bool:
         not is_payload(text)
         and MIN_LOCATION_CHARS <= len(text) <= MAX_LOCATION_CHARS
         and meaningful_chars(text) >= MIN_LOCATION_CHARS
+    )
+
+
+def only_an_answer_word(text: str) -> bool:
+    """ "ยืนยันค่ะ", "ยินยอม", "ใช่": an answer to some yes/no question, never a story or a place
+    (typed while the story or the place is asked, it is asked again, not kept as one)."""
+    return (
+        is_yes(text)
+        or is_bare_no(text)
+        or replies.confirm_answer(text) is not None
+        or replies.consent_answer(text) is not None
     )
 
 

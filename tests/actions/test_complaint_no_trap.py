@@ -342,3 +342,14 @@ def test_a_short_story_given_twice_is_taken() -> None:
     assert got["complaint_description"] is None
     got, _ = run(conversation("อยากร้องเรียน", "complaint_description", "ไฟดับ", earlier=("ดับ",), slots=slots))
     assert got["complaint_description"] == "ไฟดับ"
+
+
+@pytest.mark.parametrize("typed", ["ยืนยันค่ะ", "ยินยอมครับ", "ใช่ค่ะ"])
+@pytest.mark.parametrize("step", ["complaint_description", "complaint_location"])
+def test_a_yes_word_is_never_kept_as_the_story_or_the_place(step: str, typed: str) -> None:
+    slots = {"complaint_category": "garbage", "complaint_description": "ขยะล้นถังมาสามวัน"}
+    slots = {k: v for k, v in slots.items() if k != step}
+    for earlier in ((), ("หืม",)):  # not even when asked a second time
+        got, said = run(conversation("อยากร้องเรียน", step, typed, earlier=earlier, slots=slots))
+        assert got[step] is None and got["requested_slot"] == step, (step, typed)
+        assert len(said) == 1
