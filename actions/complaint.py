@@ -55,7 +55,6 @@ from actions.complaint_talk import (
     first_description,
     is_bare_no,
     is_payload,
-    is_question,
     is_yes,
     reads_as_place,
     says_not_that,
@@ -411,7 +410,7 @@ class ValidateComplaintForm(FormValidationAction):
             if tries < 2:
                 return kept
             return self._chosen_for_citizen(kept, dispatcher, tracker)
-        kept = {} if is_question(text) else later_answer(text, tracker.slots, routes)
+        kept = later_answer(text, tracker.slots, routes)
         if kept or tries >= 2:
             return self._chosen_for_citizen(kept, dispatcher, tracker)
         replies.send(dispatcher, tracker, "complaint_category_unknown")

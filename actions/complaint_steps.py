@@ -19,6 +19,7 @@ from actions.complaint_talk import (
     first_description,
     is_bare_no,
     is_payload,
+    is_question,
     is_yes,
     reads_as_place,
 )
@@ -80,6 +81,8 @@ def later_answer(text: str, slots: Mapping[str, Any], routes: dict[str, Complain
     """The slots a typed message fills when it answers a step after the one asked: a place is the
     location (while none is kept), a story the description — or more of it, added to the story the
     first message told. {} when it is neither ("ไม่รู้สิ", a button payload)."""
+    if is_question(text):  # "ต้องใช้เอกสารอะไรไหม": asked of the bot, not told
+        return {}
     if reads_as_place(text, routes) and not slots.get("complaint_location") and usable_location(text):
         return place_slots(text)
     if not tells_a_story(text, routes):  # "ไม่รู้สิ", "อืม": nothing to keep

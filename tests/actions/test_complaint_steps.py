@@ -98,7 +98,7 @@ def test_later_answer_keeps_a_place_a_story_or_more_of_it() -> None:
     }
     # A place already kept: a second one is not taken for it (the edit step changes a place).
     assert "complaint_location" not in later_answer(place, {"complaint_location": "ซอย 5"}, ROUTES)
-    for nothing in ("ไม่รู้สิ", "อืม", "/greet"):
+    for nothing in ("ไม่รู้สิ", "อืม", "/greet", "ขอถามก่อนค่ะ ต้องใช้เอกสารอะไรไหม"):
         assert later_answer(nothing, told, ROUTES) == {}
     # A national id typed into the place is masked before it is kept.
     kept = later_answer("ซอย 5 บ้านเลขที่ 1101700230708", {}, ROUTES)
