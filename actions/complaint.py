@@ -308,6 +308,8 @@ class ValidateComplaintForm(FormValidationAction):
             replies.send(dispatcher, tracker, "complaint_aside_greet")
         elif kind == "no_photo":
             replies.send(dispatcher, tracker, "complaint_aside_no_photo")
+            if photo_step_applies(tracker) and not tracker.get_slot("complaint_photo"):
+                changed = [SlotSet("complaint_photo", NO_PHOTO)]  # the photo step's answer, kept for it
         else:
             replies.send(dispatcher, tracker, "complaint_cancel_hint")
         return changed

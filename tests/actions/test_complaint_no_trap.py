@@ -353,3 +353,14 @@ def test_a_yes_word_is_never_kept_as_the_story_or_the_place(step: str, typed: st
         got, said = run(conversation("อยากร้องเรียน", step, typed, earlier=earlier, slots=slots))
         assert got[step] is None and got["requested_slot"] == step, (step, typed)
         assert len(said) == 1
+
+
+def test_no_photo_said_at_an_earlier_step_is_kept_for_the_photo_step() -> None:
+    got, said = run(conversation(STREETLIGHT_STORY, "complaint_category", "ไม่มีรูปค่ะ", slots=GUESSED))
+    assert got["complaint_photo"] == NO_PHOTO and got["requested_slot"] == "complaint_category"
+    assert said == [replies.reply_for("complaint_aside_no_photo", "line").text]
+    # Web chat is never asked for a photo: nothing to keep there.
+    got, _ = run(
+        conversation(STREETLIGHT_STORY, "complaint_category", "ไม่มีรูปค่ะ", channel="web", slots=GUESSED)
+    )
+    assert "complaint_photo" not in got
