@@ -231,6 +231,7 @@ class Passage:
     answer: str = ""  # the FAQ's answer
     field: str = ""  # the field's name
     aspect: str = ""  # the aspect an FAQ belongs to (fee, eligibility …), "" when none
+    question: str = ""  # the FAQ's own question
 
 
 # What an FAQ is about when the shared detector does not say: words of its question and answer.
@@ -267,9 +268,15 @@ def polite(text: str) -> str:
     return text if not text or text.endswith(_ENDINGS) else text + "ค่ะ"
 
 
-def faq_first_line(answer: str, channel: str, question: str = "") -> str:
-    """An FAQ answer as the first line; a leading yes/no word becomes ได้ค่ะ / ไม่ต้องค่ะ … ; a yes/no
-    question whose answer says it further on ("… ไม่ต้องต่ออีก") gets that verdict first."""
+# "เจ้าบ้านต้องไปด้วยไหม" answered by the FAQ "เจ้าบ้านไม่ว่างไปด้วยได้ไหม": ได้ (one can do without it)
+# means ไม่ต้อง (it is not required), and ไม่ได้ means ต้อง.
+_MUST_FROM_NEGATED_CAN = {"answer_yes_can": "answer_no_need", "answer_no_cannot": "answer_yes_must"}
+
+
+def faq_first_line(answer: str, channel: str, question: str = "", faq_question: str = "") -> str:
+    """An FAQ answer as the first line; a leading yes/no word becomes ได้ค่ะ / ไม่ต้องค่ะ … (turned round
+    when a must-question meets an FAQ asking whether one may do without); a yes/no question whose answer
+    says it further on ("… ไม่ต้องต่ออีก") gets that verdict first."""
     answer = answer.strip()
     for word, key in _POLARITY:
         if answer.startswith(word):
@@ -277,6 +284,14 @@ def faq_first_line(answer: str, channel: str, question: str = "") -> str:
             # "ได้รับ…" or "ต้องการ…" are not yes/no words; only a word followed by a space or the end.
             if rest and not answer[len(word) :].startswith((" ", ",")):
                 break
+            asked = "".join(normalize_text(question).split())
+            if (
+                key in _MUST_FROM_NEGATED_CAN
+                and question_modal(question) == "must"
+                and not _CAN_ASKED.search(asked)  # "…ได้มั้ย ไม่ต้องพาลูกไป" asks can
+                and NEGATION_WORD in "".join(faq_question.split())
+            ):
+                key = _MUST_FROM_NEGATED_CAN[key]
             return say(key, channel) + (f" {polite(rest)}" if rest else "")
     found = verdict(question, answer) if question and is_yes_no(question) else None
     return say(found, channel) + " " + polite(answer) if found else polite(answer)
@@ -295,12 +310,15 @@ _SHOULD = "ควร"
 _NOT_MODAL = ("ได้รับ", "ได้แก่", "ต้องการ", "มีผล", "มีนา")
 
 
+_CAN_ASKED = re.compile(r"ได้(ไหม|มั้ย|มั๊ย|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่|บ้างไหม|ด้วยไหม|เลยไหม|ก่อนไหม)")
+
+
 def question_modal(question: str) -> str | None:
     """must / can / have: what a yes/no question asks (ต้อง…ไหม, …ได้ไหม, มี…ไหม), else None."""
     folded = "".join(normalize_text(question or "").split())
     if "ต้อง" in folded or "จำเป็น" in folded or re.search(r"ด้วย(ไหม|มั้ย|หรือเปล่า|ป่ะ|ปะ|ป่าว)", folded):
         return "must"
-    if re.search(r"ได้(ไหม|มั้ย|มั๊ย|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่|บ้างไหม|ด้วยไหม|เลยไหม|ก่อนไหม)", folded):
+    if _CAN_ASKED.search(folded):
         return "can"
     if folded.startswith("มี") or re.search(r"มี\S{0,12}(ไหม|มั้ย|หรือเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่)", folded):
         return "have"
@@ -755,7 +773,7 @@ def compose_answer(
         if aspect in ("fee", "documents"):
             lines.append(aspect_text(record, aspect, channel))
     elif passage is not None and passage.kind == "faq" and passage.answer:
-        lines.append(faq_first_line(passage.answer, channel, question))
+        lines.append(faq_first_line(passage.answer, channel, question, passage.question))
         if aspect in ("fee", "documents"):  # the full list after the specific answer
             lines.append(aspect_text(record, aspect, channel))
     elif yes_no and question:

@@ -236,6 +236,7 @@ class ServiceResolver:
             answer=answer,
             field=str(getattr(match, "field", "") or ""),
             aspect=faq_aspect(str(getattr(faq, "question", "") or ""), answer) if faq is not None else "",
+            question=str(getattr(faq, "question", "") or ""),
         )
 
     # -- the decision -----------------------------------------------------------------------------

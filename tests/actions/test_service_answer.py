@@ -257,3 +257,15 @@ def test_a_confirmation_is_answered_yes_or_no_by_the_clause_that_states_it(
     question: str, answer: str, first: str
 ) -> None:
     assert faq_first_line(answer, "line", question).startswith(reply_for(first, "line").text + " ")
+
+
+def test_a_must_question_answered_by_an_faq_on_doing_without_is_turned_round() -> None:
+    answer = "ได้ ให้เจ้าบ้านทำหนังสือยินยอมให้ผู้ย้ายนำไปแสดง"
+    faq = "เจ้าบ้านไม่ว่างไปด้วยได้ไหม"
+    assert faq_first_line(answer, "line", "เจ้าบ้านต้องไปเองด้วยหรือเปล่า", faq).startswith("ไม่ต้องค่ะ")
+    assert faq_first_line(answer, "line", "เจ้าบ้านไม่ไปได้ไหม", faq).startswith("ได้ค่ะ")  # asked as can
+    # an FAQ that asks can without a negation keeps its ได้
+    assert faq_first_line("ได้ ยื่นที่ไหนก็ได้", "line", "ต้องยื่นที่อำเภอไหนไหม", "ยื่นต่างอำเภอได้ไหม").startswith("ได้ค่ะ")
+    # "…ได้มั้ย ไม่ต้องพาลูกไป" asks whether one can; its ไม่ต้อง is part of the plan, not the question
+    no = faq_first_line("ไม่ได้ เด็กต้องไปด้วยตนเอง", "line", "ไปแทนลูกได้มั้ย ไม่ต้องพาไป", "ไปแทนโดยไม่พาเด็กไปได้ไหม")
+    assert no.startswith("ไม่ได้ค่ะ")
