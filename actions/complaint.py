@@ -494,11 +494,16 @@ class ValidateComplaintForm(FormValidationAction):
             # Where before what: kept for the place step, and the story asked again.
             replies.send(dispatcher, tracker, "complaint_kept_place")
             return {**place_slots(text), "complaint_description": None}
-        # Asked once already: a short story that says something is taken rather than asked a third time.
-        again = tries_at_step(tracker, "complaint_description", FORM) >= 2 and not is_payload(text)
-        short_ok = again and meaningful_chars(text) >= MIN_DESCRIPTION_LETTERS
+        # Asked once already: a short story that says something is taken rather than asked a third
+        # time; with nothing to take, the way on is said instead of the same hint.
+        again = tries_at_step(tracker, "complaint_description", FORM) >= 2
+        short_ok = again and not is_payload(text) and meaningful_chars(text) >= MIN_DESCRIPTION_LETTERS
         if only_an_answer_word(text) or (not usable_description(text) and not short_ok):
-            replies.send(dispatcher, tracker, "complaint_description_too_short")
+            replies.send(
+                dispatcher,
+                tracker,
+                "complaint_description_stuck" if again else "complaint_description_too_short",
+            )
             return {"complaint_description": None}
         # A national id or phone typed into the story is masked before it is kept anywhere.
         told: dict[str, Any] = {"complaint_description": mask(text)}
@@ -524,7 +529,10 @@ class ValidateComplaintForm(FormValidationAction):
             replies.send(dispatcher, tracker, "complaint_location_too_long")
             return {"complaint_location": None}
         if only_an_answer_word(text) or not usable_location(text):
-            replies.send(dispatcher, tracker, "complaint_location_too_short")
+            again = tries_at_step(tracker, "complaint_location", FORM) >= 2
+            replies.send(
+                dispatcher, tracker, "complaint_location_stuck" if again else "complaint_location_too_short"
+            )
             return {"complaint_location": None}
         return {"complaint_location": mask(text), "complaint_lat": None, "complaint_lon": None}
 

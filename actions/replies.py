@@ -827,6 +827,22 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "complaint_kept_location": {"default": Reply("ได้รับตำแหน่งแล้วค่ะ")},
     "complaint_kept_sticker": {"default": Reply("ได้รับสติกเกอร์แล้วค่ะ")},
     "complaint_kept_place": {"default": Reply("ได้รับสถานที่แล้วค่ะ")},
+    # A second unusable answer to the story or the place: the ways on, instead of the same hint.
+    # (“คุยกับเจ้าหน้าที่เลย” typed leaves the form to a person, as the button does.)
+    "complaint_description_stuck": {
+        "default": Reply(
+            "เล่าสั้น ๆ ประโยคเดียวก็ได้ค่ะ เช่น “ไฟดับหน้าบ้าน” หรือพิมพ์ “คุยกับเจ้าหน้าที่เลย” "
+            "ให้เจ้าหน้าที่ช่วย หรือ “ยกเลิก” เพื่อออกค่ะ"
+        ),
+        "sms": Reply("เล่าสั้น ๆ ได้ค่ะ หรือตอบ ยกเลิก"),
+    },
+    "complaint_location_stuck": {
+        "default": Reply(
+            "บอกเป็นจุดสังเกตใกล้ ๆ ก็ได้ค่ะ เช่น ชื่อซอย ร้าน หรือวัด หรือพิมพ์ “คุยกับเจ้าหน้าที่เลย” "
+            "ให้เจ้าหน้าที่ช่วย หรือ “ยกเลิก” เพื่อออกค่ะ"
+        ),
+        "sms": Reply("บอกจุดสังเกตใกล้ ๆ ได้ค่ะ หรือตอบ ยกเลิก"),
+    },
     # The category taken without a tap on it: the guess confirmed by answering on, or (when nothing
     # said so far names one) เรื่องอื่น ๆ rather than the menu again; the citizen is told which.
     "complaint_category_taken": {

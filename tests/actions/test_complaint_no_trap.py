@@ -364,3 +364,28 @@ def test_no_photo_said_at_an_earlier_step_is_kept_for_the_photo_step() -> None:
         conversation(STREETLIGHT_STORY, "complaint_category", "ไม่มีรูปค่ะ", channel="web", slots=GUESSED)
     )
     assert "complaint_photo" not in got
+
+
+@pytest.mark.parametrize(
+    ("step", "first", "then"),
+    [
+        ("complaint_description", "complaint_description_too_short", "complaint_description_stuck"),
+        ("complaint_location", "complaint_location_too_short", "complaint_location_stuck"),
+    ],
+)
+def test_a_second_unusable_answer_gets_the_ways_on_not_the_same_hint(
+    step: str, first: str, then: str
+) -> None:
+    slots = {k: v for k, v in FILLED.items() if k != step}
+    got, said = run(conversation("อยากร้องเรียน", step, "😡", slots=slots))
+    assert got[step] is None and said == [replies.reply_for(first, "line").text]
+    got, said = run(conversation("อยากร้องเรียน", step, "😡😡", earlier=("😡",), slots=slots))
+    assert got[step] is None and said == [replies.reply_for(then, "line").text]
+    assert replies.HANDOVER_NOW_LABEL in said[0] and "ยกเลิก" in said[0]
+    # The way it names is one: typed, it leaves the form to a person.
+    dispatcher = CollectingDispatcher()
+    t = conversation("อยากร้องเรียน", step, replies.HANDOVER_NOW_LABEL, slots=slots)
+    events = asyncio.run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events if e.get("event") == "active_loop"
+    ]
