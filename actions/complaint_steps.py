@@ -85,6 +85,9 @@ def later_answer(text: str, slots: Mapping[str, Any], routes: dict[str, Complain
         return {}
     if reads_as_place(text, routes) and not slots.get("complaint_location") and usable_location(text):
         return place_slots(text)
+    first, _, rest = text.partition(" ")
+    if rest and is_yes(first):  # "ใช่ค่ะ มืดทั้งซอยเลย": the yes answered the question; the rest is told
+        text = rest
     if not tells_a_story(text, routes):  # "ไม่รู้สิ", "อืม": nothing to keep
         return {}
     told = str(slots.get("complaint_description") or "")

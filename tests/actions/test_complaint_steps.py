@@ -96,6 +96,9 @@ def test_later_answer_keeps_a_place_a_story_or_more_of_it() -> None:
     assert later_answer("มืดทั้งซอยเลย เด็กกลับบ้านลำบาก", told, ROUTES) == {
         "complaint_description": "ไฟถนนดับ มืดทั้งซอยเลย เด็กกลับบ้านลำบาก"
     }
+    assert later_answer("ใช่ค่ะ มืดทั้งซอยเลย เด็กกลับบ้านลำบาก", told, ROUTES) == {
+        "complaint_description": "ไฟถนนดับ มืดทั้งซอยเลย เด็กกลับบ้านลำบาก"
+    }
     # A place already kept: a second one is not taken for it (the edit step changes a place).
     assert "complaint_location" not in later_answer(place, {"complaint_location": "ซอย 5"}, ROUTES)
     for nothing in ("ไม่รู้สิ", "อืม", "/greet", "ขอถามก่อนค่ะ ต้องใช้เอกสารอะไรไหม"):
