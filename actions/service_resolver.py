@@ -312,6 +312,13 @@ class ServiceResolver:
             named = None
         if previous is not None and (named is None or named == previous.id):
             named = self._named_other(typed, result, previous, records) or named
+        # "แล้วถ้าจะหย่าล่ะ" after marriage registration: a switch to the current service's near-twin
+        group = twins_module.group_of(previous.id) if previous is not None else None
+        twin_switch = (
+            group is not None
+            and named not in (None, getattr(previous, "id", None))
+            and (named in group.service_ids)
+        )
         if previous is None and named is None:  # "จะต่อบัตรประชาชนค่ะ": a near-twin's own cue names it
             named = self._named_by_cue(typed, result, records)
 
@@ -357,7 +364,12 @@ class ServiceResolver:
         # 2b. A life event told as a story ("ลูกเพิ่งคลอดเมื่อวานค่ะ"), unless a service part is asked.
         match = self._match_event(records, typed)
         # a cue match that also names a service, or an encoder-only match, yields to a named service
-        weak = getattr(match, "names_service", False) or float(getattr(match, "score", 1.0)) < CUE_SCORE
+        # "แล้วถ้าจะหย่าล่ะ" after marriage registration: the twin asked about, not the divorce story
+        weak = (
+            getattr(match, "names_service", False)
+            or float(getattr(match, "score", 1.0)) < CUE_SCORE
+            or twin_switch
+        )
         if match is not None and not (weak and named is not None):
             asks_next = any(w in _folded(typed) for w in _NEXT_STEP_WORDS)
             if not asks_next and (is_question(typed) or getattr(match, "names_service", False)):

@@ -601,3 +601,14 @@ async def test_out_of_scope_sharing_a_word_with_a_service_is_not_answered_with_i
     # a question about the service it names is still answered
     _, after = await run_action(action, said("จดทะเบียนร้านค้าออนไลน์ต้องใช้อะไรบ้าง", "out_of_scope"))
     assert after["service_id"] == "business_registration"
+
+
+async def test_a_near_twins_cue_after_its_twin_switches_service_rather_than_opening_a_life_event(
+    action: ActionAnswerService,
+) -> None:
+    for text in ("ถ้าเกิดจะเลิกกันล่ะคะ", "แล้วถ้าอยากหย่าต้องทำไง"):
+        _, slots = await ask(action, tracker(text, slots={"service_id": "marriage_registration"}))
+        assert slots["service_id"] == "divorce_registration"
+    _, slots = await ask(action, tracker("จะเลิกกับสามีค่ะ"))  # told as a story with no service: the checklist
+    assert slots.get("life_event") == "divorce"
+
