@@ -611,4 +611,3 @@ async def test_a_near_twins_cue_after_its_twin_switches_service_rather_than_open
         assert slots["service_id"] == "divorce_registration"
     _, slots = await ask(action, tracker("จะเลิกกับสามีค่ะ"))  # told as a story with no service: the checklist
     assert slots.get("life_event") == "divorce"
-
