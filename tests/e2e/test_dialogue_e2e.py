@@ -198,14 +198,19 @@ def test_case_status_lookup_and_updates(bot: RestClient, stack: Stack) -> None:
     assert any("เลขที่เรื่อง" in t for t in texts(asked)), asked
     assert bot.tracker(stranger)["active_loop"]["name"] == "case_status_form"
 
+    # A number that cannot be a case's is explained, with where the right one is, and the look-up
+    # ends (what is typed next is not taken as a reference).
     typo = bot.say(stranger, BAD_CHECK_REF)
     assert "ตัวตรวจสอบไม่ตรง" in texts(typo)[0]
-    assert any("ขอเลขที่เรื่อง" in t for t in texts(typo))  # asks again
+    assert any("ข้อความยืนยัน" in t for t in texts(typo)), typo
+    assert not bot.tracker(stranger)["active_loop"].get("name")
 
+    bot.say(stranger, "อยากติดตามเรื่องที่ยื่นไว้ค่ะ")
     not_ref = bot.say(stranger, "เลข XY12-3456 ค่ะ")
     assert "ไม่ใช่เลขที่เรื่อง" in texts(not_ref)[0] and "CM หรือ AP" in texts(not_ref)[0]
 
     # A reference that names no case is asked for its digits like any case of someone else.
+    bot.say(stranger, "อยากติดตามเรื่องที่ยื่นไว้ค่ะ")
     unknown = bot.say(stranger, VALID_REF)
     assert any("4 ตัวท้าย" in t for t in texts(unknown)) and "กำลังดำเนินการ" not in "".join(texts(unknown))
     bot.say(stranger, "ยกเลิก")
