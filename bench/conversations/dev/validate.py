@@ -11,7 +11,8 @@ import sys
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# A set folder may be given (the holdout set is checked by this same file); default: this folder.
+HERE = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 errors = []
 
 
