@@ -12,6 +12,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "staff.models",
     "knowledge.models",
     "cases.models",
+    "handover.models",
 )
 
 
