@@ -180,6 +180,7 @@ def create_app(
     app[keys.CONFIG] = config
     app[keys.DETACHED] = detached
     app[keys.STATS] = Counter()
+    app[keys.HANDOVER_WAKE] = asyncio.Event()
     ctx = ChannelContext(app)
     channels = build_channels(ctx, CHANNEL_FACTORIES if channel_factories is None else channel_factories)
     app[keys.CHANNELS] = channels

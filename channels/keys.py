@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -48,3 +49,7 @@ NOTICE_WORKER: web.AppKey[OutboxWorker] = web.AppKey("notice_worker")
 # Counters of this process (accepted, duplicates, rate_limited, answered, retries...) for tests,
 # benchmarks and /readyz; the worker and the webhook handler both add to it.
 STATS: web.AppKey[Counter[str]] = web.AppKey("stats")
+# Set by whoever commits a message for a citizen outside a turn (a staff reply, a handover notice): the
+# handover delivery worker (handover/delivery.py) wakes at once instead of at its next poll. One
+# per process; a second gateway replica finds the row at its own next poll.
+HANDOVER_WAKE: web.AppKey[asyncio.Event] = web.AppKey("handover_wake")
