@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from actions.line_content import LineContentSettings
 from db.engine import database_url
+from handover.settings import OfficeHoursSettings
 
 DEFAULT_PORT = 5055
 # Rasa's action calls carry whole trackers and are never meant for the outside world.
@@ -29,6 +30,8 @@ class ActionSettings:
     webhook_token: str = field(default="", repr=False)
     # Where the complaint form downloads a photo a citizen sent on LINE (token and data API base).
     line_content: LineContentSettings = field(default_factory=LineContentSettings)
+    # OFFICE_HOURS=always opens every handover queue at all hours (actions/handover.py).
+    office_hours: OfficeHoursSettings = field(default_factory=OfficeHoursSettings)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionSettings:
@@ -45,4 +48,5 @@ class ActionSettings:
             log_level=(environ.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             webhook_token=environ.get("ACTION_SERVER_TOKEN", "").strip(),
             line_content=LineContentSettings.from_environ(environ),
+            office_hours=OfficeHoursSettings.from_environ(environ),
         )
