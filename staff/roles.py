@@ -10,6 +10,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     ADMIN = "admin"
     CASE_OFFICER = "case_officer"  # handles their agency's cases; reads the knowledge base
+    AGENT = "agent"  # answers citizens handed over to their agency (live handover, issue 12)
 
 
 class Permission(StrEnum):
@@ -20,6 +21,8 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     VIEW_CASES = "view_cases"  # list and read the own agency's cases (masked contact data)
     UPDATE_CASES = "update_cases"  # change a case's status, which notifies the citizen
+    VIEW_HANDOVERS = "view_handovers"  # the inbox and transcripts of the own agency (admins: every agency)
+    ACT_HANDOVERS = "act_handovers"  # claim, reply, note, transfer, close; set one's presence
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -27,6 +30,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.REVIEWER: frozenset({Permission.VIEW, Permission.EDIT, Permission.PUBLISH}),
     Role.ADMIN: frozenset(Permission),
     Role.CASE_OFFICER: frozenset({Permission.VIEW, Permission.VIEW_CASES, Permission.UPDATE_CASES}),
+    # Reads the knowledge base too: the canned answers and the service asked about come from it.
+    Role.AGENT: frozenset({Permission.VIEW, Permission.VIEW_HANDOVERS, Permission.ACT_HANDOVERS}),
 }
 
 ROLE_LABELS_TH: dict[Role, str] = {
@@ -34,6 +39,7 @@ ROLE_LABELS_TH: dict[Role, str] = {
     Role.REVIEWER: "ผู้ตรวจทาน (เผยแพร่)",
     Role.ADMIN: "ผู้ดูแลระบบ",
     Role.CASE_OFFICER: "เจ้าหน้าที่ดูแลเรื่องร้องเรียนและคำขอ",
+    Role.AGENT: "เจ้าหน้าที่ตอบแชต (รับเรื่องต่อจากบอท)",
 }
 
 
