@@ -132,6 +132,8 @@ class Settings:
     # --- per-citizen rate limit (events accepted per window; the rest are dropped and counted)
     rate_limit_events: int = 30
     rate_limit_window_seconds: int = 60
+    # --- live handover: a queue place nobody claims in this long is given up with a call-back offer
+    handover_claim_timeout_seconds: float = 600.0
     # --- LINE
     line_channel_secret: str = field(default="", repr=False)
     line_channel_access_token: str = field(default="", repr=False)
@@ -195,6 +197,9 @@ class Settings:
             state_dir=_str(env, "GATEWAY_STATE_DIR", "var"),
             rate_limit_events=_int(env, "RATE_LIMIT_EVENTS", d.rate_limit_events),
             rate_limit_window_seconds=_int(env, "RATE_LIMIT_WINDOW_SECONDS", d.rate_limit_window_seconds),
+            handover_claim_timeout_seconds=_float(
+                env, "HANDOVER_CLAIM_TIMEOUT_SECONDS", d.handover_claim_timeout_seconds
+            ),
             line_channel_secret=_str(env, "LINE_CHANNEL_SECRET"),
             line_channel_access_token=_str(env, "LINE_CHANNEL_ACCESS_TOKEN"),
             line_api_base=_str(env, "LINE_API_BASE", "https://api.line.me").rstrip("/"),
@@ -233,6 +238,8 @@ class Settings:
             raise SettingsError(
                 "GATEWAY_WORKER=0 needs REDIS_URL: without it no other process can do the work"
             )
+        if self.handover_claim_timeout_seconds <= 0:
+            raise SettingsError("HANDOVER_CLAIM_TIMEOUT_SECONDS must be positive")
         if self.rate_limit_events < 1 or self.rate_limit_window_seconds < 1:
             raise SettingsError("RATE_LIMIT_EVENTS and RATE_LIMIT_WINDOW_SECONDS must be positive")
 

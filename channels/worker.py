@@ -19,6 +19,7 @@ import logging
 import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from channels.base import Channel, DeliveryError
 from channels.messages import Button, Inbound, Outbound
@@ -27,6 +28,9 @@ from channels.rasa_client import RasaClient, RasaRejected, RasaUnavailable
 from channels.settings import Settings
 from channels.store import KeyValueStore
 from privacy import log_id
+
+if TYPE_CHECKING:
+    from handover.gate import HandoverGate
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,7 @@ class Worker:
         store: KeyValueStore,
         settings: Settings,
         stats: Counter[str] | None = None,
+        handover: HandoverGate | None = None,
     ) -> None:
         self._queue = queue
         self._rasa = rasa
@@ -64,6 +69,9 @@ class Worker:
         self._max_attempts = settings.max_attempts
         self._typing_delay = settings.typing_delay_seconds
         self.stats: Counter[str] = Counter() if stats is None else stats
+        # Who owns each conversation (handover/gate.py): checked before every Rasa call. None without a
+        # database or personal-data keys; then nobody can take a conversation over.
+        self._handover = handover
 
     async def run(self) -> None:
         """Consume the queue until cancelled (started by the app's cleanup context)."""
@@ -89,6 +97,11 @@ class Worker:
                 responses = outbound_from_json(stored)
                 event = dataclasses.replace(event, extra={**event.extra, "resend": True})
                 self.stats["answers_reused"] += 1
+        if responses is None and self._handover is not None:
+            responses = await self._handover.before_rasa(event)
+            if responses is not None:  # stored like Rasa's answer: a redelivery records nothing twice
+                self.stats["handover_handled"] += 1
+                await self._store.set(answer_key, outbound_to_json(responses), DONE_TTL_SECONDS)
         if responses is None:
             # The indicator runs alongside the Rasa call and only if the answer takes a while. A call
             # already on its way is awaited before the answer goes out, so it never lands after it.
@@ -103,6 +116,8 @@ class Worker:
                 if not started.is_set():
                     typing.cancel()
                 await asyncio.gather(typing, return_exceptions=True)
+            if self._handover is not None:
+                responses = await self._handover.after_rasa(event, responses)
             if not responses:
                 log.warning("rasa answered nothing to %s; apology sent", log_id(event.sender_id))
                 self.stats["apologies"] += 1

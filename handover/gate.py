@@ -1,0 +1,185 @@
+"""The gateway's question before every Rasa call: does a person own this conversation?
+
+The gateway worker (channels/worker.py) asks `before_rasa` for each citizen event, on every channel
+and every replica, because the owner is a database row (handover/models.py), not process memory.
+While the conversation is queued or owned by staff the event goes to the transcript and Rasa is not
+called, so the bot cannot answer over an agent (a known Chatwoot/Rasa failure). `after_rasa` turns the
+dialogue's custom message {"handover": {...}} into a queue place and tells the citizen where they are.
+A lone 1-5 right after staff closed is the rating the close message asked for.
+
+Database work runs in a thread (sync SQLAlchemy, the project's one engine), never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from channels.messages import Inbound, Outbound
+from db.engine import make_sessionmaker
+from handover import conversations, texts
+from handover.conversations import Conversation, Request
+from handover.models import WAITING
+from nlu.characters import CLEAN_TABLE
+from privacy import PersonalData, log_id
+from staff.models import utcnow
+
+log = logging.getLogger(__name__)
+
+TRANSCRIPT_LINES = 60  # the most lines of the bot conversation an agent gets on opening
+
+
+def handover_request(message: Outbound) -> dict[str, Any] | None:
+    custom = message.custom or {}
+    value = custom.get("handover")
+    return value if isinstance(value, dict) else None
+
+
+def _request(raw: dict[str, Any]) -> Request:
+    lines: list[tuple[str, str]] = []
+    for line in raw.get("transcript") or ():
+        if isinstance(line, dict) and isinstance(line.get("text"), str):
+            lines.append((str(line.get("author") or "citizen"), line["text"]))
+    return Request(
+        reason=str(raw.get("reason") or "request_human")[:32],
+        agency_id=str(raw.get("agency") or conversations.DEFAULT_AGENCY)[:40],
+        service_id=(str(raw["service"])[:80] if raw.get("service") else None),
+        intent=(str(raw["intent"])[:80] if raw.get("intent") else None),
+        transcript=tuple(lines[-TRANSCRIPT_LINES:]),
+    )
+
+
+def _squash(text: str | None) -> str:
+    return "".join((text or "").translate(CLEAN_TABLE).split())
+
+
+def rating_of(event: Inbound) -> int | None:
+    """1-5 typed alone (Thai digits too) or tapped; anything else is a new question for the bot."""
+    raw = _squash(event.payload if event.kind == "postback" else event.text)
+    return int(raw) if len(raw) == 1 and raw in "12345" else None
+
+
+def _is_cancel(event: Inbound) -> bool:
+    if event.payload == texts.CANCEL_PAYLOAD:
+        return True
+    return event.kind == "text" and _squash(event.text) in {w.replace(" ", "") for w in texts.CANCEL_WORDS}
+
+
+def _transcript_text(event: Inbound) -> tuple[str, str | None, str | None]:
+    """(kind, text, media_ref) of a citizen event as the agent sees it."""
+    if event.kind == "image":
+        return "image", None, event.media_id
+    if event.kind == "sticker":
+        keywords = event.extra.get("sticker_keywords")
+        return "sticker", ", ".join(keywords) if isinstance(keywords, list) else None, None
+    if event.kind == "location" and event.location is not None:
+        where = event.location.address or f"{event.location.latitude:.5f},{event.location.longitude:.5f}"
+        return "location", where, None
+    if event.kind == "postback":
+        return "text", event.text or event.payload, None
+    return "text", event.text, None
+
+
+class HandoverGate:
+    """One per gateway process, over the process's engine and personal-data keys."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        vault: PersonalData,
+        *,
+        wake: asyncio.Event | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        self._sessions = make_sessionmaker(engine, immediate=True)
+        self._vault = vault
+        self._wake = wake
+        self._clock = clock
+
+    def conversation(self, event: Inbound) -> Conversation:
+        return Conversation(event.channel, self._vault.sender_hash(event.sender_id))
+
+    async def before_rasa(self, event: Inbound) -> list[Outbound] | None:
+        """None: the bot answers. A list (maybe empty): the event was handled here; Rasa is not called."""
+        if event.kind in ("follow", "unfollow", "other"):
+            return None
+        try:
+            return await asyncio.to_thread(self._before, event)
+        except SQLAlchemyError as exc:
+            # The citizen is better served by the bot than by silence; an agent whose database is down
+            # cannot be typing into this conversation anyway.
+            log.warning("handover owner unknown for %s (%r); the bot answers", log_id(event.sender_id), exc)
+            return None
+
+    def _before(self, event: Inbound) -> list[Outbound] | None:
+        conversation = self.conversation(event)
+        now = self._clock()
+        with self._sessions.begin() as session:
+            handover = conversations.current(session, conversation)
+            if handover is None:
+                if event.payload == texts.CANCEL_PAYLOAD:  # an old button tapped after the queue ended
+                    return [texts.NOT_WAITING]
+                score = rating_of(event)
+                if score is None:
+                    return None
+                closed = conversations.awaiting_rating(session, conversation, now)
+                if closed is None:
+                    return None
+                conversations.record_rating(session, closed, score, now=now)
+                return [texts.CSAT_THANKS]
+            if handover.status == WAITING and _is_cancel(event):
+                conversations.cancel(session, handover, now=now)
+                return [texts.CANCELLED]
+            kind, text, media_ref = _transcript_text(event)
+            conversations.record_citizen_line(
+                session, handover, kind=kind, text=text, media_ref=media_ref, now=now
+            )
+            if handover.status == WAITING:
+                where = conversations.place(session, handover)
+                return [texts.still_waiting(where.position, where.minutes)]
+            return []  # a person owns the conversation: they read it in the inbox; the bot stays silent
+
+    async def after_rasa(self, event: Inbound, responses: Sequence[Outbound]) -> list[Outbound]:
+        """The dialogue's answer, with a handover request turned into a queue place."""
+        requests = [r for r in map(handover_request, responses) if r is not None]
+        shown = [m for m in responses if handover_request(m) is None or m.text or m.buttons]
+        if not requests:
+            return list(shown)
+        recipient_enc = self._recipient_enc(event)
+        if recipient_enc is None:
+            log.warning("handover asked by %s but no address to answer on", log_id(event.sender_id))
+            return list(shown)
+        try:
+            where = await asyncio.to_thread(self._open, event, _request(requests[-1]), recipient_enc)
+        except SQLAlchemyError as exc:
+            log.warning("handover not queued for %s: %r", log_id(event.sender_id), exc)
+            return [*shown, texts.UNAVAILABLE]
+        log.info(
+            "handover %s queued at %d for %s", where.handover_id, where.position, log_id(event.sender_id)
+        )
+        return [*shown, texts.queued(where.position, where.minutes)]
+
+    def _open(self, event: Inbound, request: Request, recipient_enc: str) -> conversations.Place:
+        with self._sessions.begin() as session:
+            handover = conversations.open_handover(
+                session,
+                self.conversation(event),
+                recipient_enc=recipient_enc,
+                request=request,
+                now=self._clock(),
+            )
+            session.flush()
+            return conversations.place(session, handover)
+
+    def _recipient_enc(self, event: Inbound) -> str | None:
+        """The sealed address a staff reply goes to: what each channel's direct sender expects."""
+        if event.channel == "sms":
+            sealed = event.extra.get("n")  # the adapter sealed the number on arrival
+            return sealed if isinstance(sealed, str) and sealed else None
+        return self._vault.seal(event.sender_id)  # "line:U…", "web:<session>"
