@@ -198,6 +198,12 @@ def create_app(
         app.cleanup_ctx.append(
             notices_context(config.cases, run_worker=run_worker if run_notices is None else run_notices)
         )
+    privacy = config.privacy or (config.cases.privacy if config.cases else None) or gateway.privacy
+    if keys.DATABASE in app and privacy is not None and privacy.can_store and channels:
+        if run_worker if run_notices is None else run_notices:  # the switch of the case notices
+            from handover.delivery import delivery_context  # staff replies (handover/delivery.py)
+
+            app.cleanup_ctx.append(delivery_context(privacy))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if not detached:

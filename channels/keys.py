@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from channels.state_db import StateDb
     from channels.store import KeyValueStore
     from channels.worker import Worker
+    from handover.delivery import HandoverDelivery
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 # The process's whole configuration (appconfig.AppSettings); SETTINGS is its gateway part.
@@ -53,3 +54,5 @@ STATS: web.AppKey[Counter[str]] = web.AppKey("stats")
 # handover delivery worker (handover/delivery.py) wakes at once instead of at its next poll. One
 # per process; a second gateway replica finds the row at its own next poll.
 HANDOVER_WAKE: web.AppKey[asyncio.Event] = web.AppKey("handover_wake")
+# The worker delivering staff replies and handover notices (handover/delivery.py), where it runs.
+HANDOVER_DELIVERY: web.AppKey[HandoverDelivery] = web.AppKey("handover_delivery")

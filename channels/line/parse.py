@@ -3,6 +3,11 @@
 Event kinds the bot acts on become Inbound; every other event (join, beacon, unsend, video, file,
 types newer than the SDK...) is skipped on purpose and counted, so one log line per request says
 what was left out and why.
+
+Events with `"mode": "standby"` are skipped too: the channel is in standby while another module (or
+an agent in LINE's own chat screen) owns the conversation, and the bot must never answer then. The
+one exception is unfollow: it answers nothing, and pushes to a citizen who blocked the bot must stop
+whoever owns the chat.
 """
 
 from __future__ import annotations
@@ -75,6 +80,8 @@ def _inbound(event: Event, raw: dict[str, Any]) -> Inbound | str:
     if conversation is None:
         return "no-source"
     sender_id, push_to = conversation
+    if event.mode == "standby" and not isinstance(event, UnfollowEvent):
+        return "standby"
     common: dict[str, Any] = {
         "channel": "line",
         "event_id": event_key(raw),

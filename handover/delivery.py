@@ -1,0 +1,368 @@
+"""Staff replies (and handover system lines) delivered to the citizen from inside the gateway.
+
+The staff API commits a reply as a transcript line (`HandoverMessage`, author "staff" or "system",
+delivery_state "pending", an idempotency key) and sets the process's wake event
+(`app[channels.keys.HANDOVER_WAKE]`); this worker, running in every gateway process beside the case
+notices (channels/notices.py, the same pattern), wakes at once, or finds the line at its next poll
+(about a second) when another replica committed it. It opens the handover's sealed address and sends
+through the channel adapter's `DirectSender` (channels/delivery.py): LINE push with X-Line-Retry-Key,
+SMS through the one sender that checks STOP, web chat into the session's transcript and open sockets.
+The line is the transcript entry: delivery only sets delivery_state/delivered_at on it.
+
+Exactly once, in order:
+- a line is leased before it is sent (claimed_by/claim_until; PostgreSQL SELECT … FOR UPDATE SKIP
+  LOCKED, SQLite under BEGIN IMMEDIATE), so replicas never send it twice at once;
+- a line is due only when no earlier line of its handover is still pending: line N+1 never overtakes
+  line N, also not while N waits for a retry;
+- the line's key travels to the platform, so a gateway killed after the send and before marking it
+  re-sends with the same key and the platform answers 409 ("duplicate": delivered, not sent again).
+  An SMS reply split into several texts gives each text its own key derived from the line's.
+
+Per channel (handover/split.py): long replies are split, never cut. SMS quiet hours do not hold a
+staff reply: the citizen asked for a person minutes ago and is waiting for this answer (case notices
+do wait for the morning). STOP and LINE unfollow always hold: the senders refuse, and the line is
+marked failed with the reason. "retry" outcomes back off exponentially; after `max_attempts`, or on
+"rejected", the line is failed with the reason (`last_error`, no personal data) for the inbox to show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import random
+import uuid
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from aiohttp import web
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from cases.worker import default_worker_id
+from channels import keys
+from channels.delivery import DirectSender, SendResult
+from channels.messages import Outbound
+from db.engine import make_sessionmaker
+from handover.models import STAFF, SYSTEM, Handover, HandoverMessage
+from handover.split import TooLong, split_for
+from privacy import PersonalData, PrivacySettings, SealError
+from staff.models import utcnow
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+Result = Literal["sent", "duplicate", "retry", "rejected"]
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+DELIVERED_AUTHORS = (STAFF, SYSTEM)
+KEY_NAMESPACE = uuid.UUID("8f3d2c1e-6b0a-4f57-9c2e-1d4b7a9e0c35")
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverySettings:
+    """How the worker paces itself; the defaults suit a live conversation (fast, then give up soon)."""
+
+    poll_seconds: float = 1.0  # lines committed by another replica wait at most this long
+    batch: int = 100
+    concurrency: int = 32
+    lease_seconds: float = 30.0  # longer than any send may take (LINE's client times out before)
+    max_attempts: int = 8
+    backoff_base_seconds: float = 1.0
+    backoff_max_seconds: float = 60.0  # about four minutes of retries in all, then "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedLine:
+    """A leased line with what is needed to send it; `recipient` is None when `problem` says why."""
+
+    message_id: int
+    handover_id: int
+    channel: str
+    idempotency_key: str
+    text: str
+    attempts: int  # including this one
+    recipient: str | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    line: ClaimedLine
+    result: Result
+    detail: str | None = None
+    retry_after: float | None = None
+
+
+def _address(line: HandoverMessage, handover: Handover, vault: PersonalData) -> tuple[str | None, str | None]:
+    """(address, None), or (None, why the line cannot be sent)."""
+    if line.kind != "text" or not (line.text or "").strip():
+        return None, f"nothing to send ({line.kind})"
+    if not handover.recipient_enc:
+        return None, "no address"
+    try:
+        return vault.open(handover.recipient_enc), None
+    except SealError:
+        return None, "address undecryptable"
+
+
+def platform_key(key: str) -> str:
+    """The key sent to the platform: the line's own when it is a UUID (what LINE's X-Line-Retry-Key
+    requires), else a UUID derived from it, the same in every process and after every restart."""
+    try:
+        return str(uuid.UUID(key))
+    except ValueError:
+        return str(uuid.uuid5(KEY_NAMESPACE, key))
+
+
+def claim_due(
+    session: Session,
+    *,
+    worker_id: str,
+    now: dt.datetime,
+    limit: int,
+    lease_seconds: float,
+    channels: Collection[str],
+    vault: PersonalData,
+) -> list[ClaimedLine]:
+    """Lease up to `limit` due lines, at most one per handover (its earliest pending one)."""
+    line = aliased(HandoverMessage, name="line")
+    earlier = aliased(HandoverMessage, name="earlier")
+    blocked = exists().where(
+        earlier.handover_id == line.handover_id,
+        earlier.delivery_state == PENDING,
+        earlier.id < line.id,
+    )
+    due = (
+        select(line.id)
+        .join(Handover, Handover.id == line.handover_id)
+        .where(
+            line.delivery_state == PENDING,
+            line.author.in_(DELIVERED_AUTHORS),
+            or_(line.next_attempt_at.is_(None), line.next_attempt_at <= now),
+            or_(line.claim_until.is_(None), line.claim_until < now),
+            Handover.channel.in_(list(channels)),
+            ~blocked,
+        )
+        .order_by(line.next_attempt_at, line.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True, of=line)
+    ids = list(session.scalars(due))
+    if not ids:
+        return []
+    session.execute(
+        update(HandoverMessage)
+        .where(HandoverMessage.id.in_(ids))
+        .values(
+            claimed_by=worker_id,
+            claim_until=now + dt.timedelta(seconds=lease_seconds),
+            attempts=HandoverMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = session.execute(
+        select(HandoverMessage, Handover)
+        .join(Handover, Handover.id == HandoverMessage.handover_id)
+        .where(HandoverMessage.id.in_(ids))
+        .order_by(HandoverMessage.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    claimed = []
+    for message, handover in rows:
+        recipient, problem = _address(message, handover, vault)
+        claimed.append(
+            ClaimedLine(
+                message_id=message.id,
+                handover_id=handover.id,
+                channel=handover.channel,
+                idempotency_key=platform_key(message.idempotency_key or f"handover-line-{message.id}"),
+                text=message.text or "",
+                attempts=message.attempts,
+                recipient=recipient,
+                problem=problem,
+            )
+        )
+    return claimed
+
+
+def backoff_seconds(attempts: int, settings: DeliverySettings, retry_after: float | None = None) -> float:
+    """Exponential with jitter (half to full of base·2^(n-1), capped), never below Retry-After."""
+    ceiling = min(settings.backoff_max_seconds, settings.backoff_base_seconds * 2 ** max(attempts - 1, 0))
+    return max(ceiling * (0.5 + random.random() / 2), retry_after or 0.0)  # noqa: S311 - jitter
+
+
+def record_outcomes(
+    session: Session, outcomes: Sequence[Outcome], *, now: dt.datetime, settings: DeliverySettings
+) -> None:
+    """Write each outcome to its line, only while it is still pending (a line another worker finished
+    after this one's lease ran out keeps that worker's result)."""
+    sent = [o.line.message_id for o in outcomes if o.result in ("sent", "duplicate")]
+    if sent:
+        session.execute(
+            update(HandoverMessage)
+            .where(HandoverMessage.id.in_(sent), HandoverMessage.delivery_state == PENDING)
+            .values(delivery_state=SENT, delivered_at=now, last_error=None, claimed_by=None, claim_until=None)
+            .execution_options(synchronize_session=False)
+        )
+    for outcome in outcomes:
+        if outcome.result in ("sent", "duplicate"):
+            continue
+        detail = (outcome.detail or outcome.result)[:200]
+        values: dict[str, object] = {"claimed_by": None, "claim_until": None, "last_error": detail}
+        if outcome.result == "rejected" or outcome.line.attempts >= settings.max_attempts:
+            values["delivery_state"] = FAILED
+        else:
+            delay = backoff_seconds(outcome.line.attempts, settings, outcome.retry_after)
+            values["next_attempt_at"] = now + dt.timedelta(seconds=delay)
+        session.execute(
+            update(HandoverMessage)
+            .where(HandoverMessage.id == outcome.line.message_id, HandoverMessage.delivery_state == PENDING)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def part_key(idempotency_key: str, index: int, total: int) -> str:
+    """The key of one text of a reply sent as several (SMS); a reply sent whole keeps its own key."""
+    return idempotency_key if total == 1 else f"{idempotency_key}/{index}"
+
+
+class HandoverDelivery:
+    """Delivers due handover lines through this process's direct senders (one per channel)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        senders: Mapping[str, DirectSender],
+        vault: PersonalData,
+        *,
+        settings: DeliverySettings | None = None,
+        worker_id: str | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.senders = dict(senders)
+        self.vault = vault
+        self.settings = settings or DeliverySettings()
+        self.worker_id = worker_id or default_worker_id()
+        self.clock = clock
+        self._limit = asyncio.Semaphore(self.settings.concurrency)
+
+    def _claim(self) -> list[ClaimedLine]:
+        with self.sessions() as session, session.begin():
+            return claim_due(
+                session,
+                worker_id=self.worker_id,
+                now=self.clock(),
+                limit=self.settings.batch,
+                lease_seconds=self.settings.lease_seconds,
+                channels=self.senders.keys(),
+                vault=self.vault,
+            )
+
+    def _record(self, outcomes: list[Outcome]) -> None:
+        with self.sessions() as session, session.begin():
+            record_outcomes(session, outcomes, now=self.clock(), settings=self.settings)
+
+    async def _send(self, sender: DirectSender, line: ClaimedLine, texts: list[str]) -> SendResult:
+        assert line.recipient is not None
+        if sender.segment_budget is None:  # a chat: every part in one send, under the line's key
+            return await sender.send_to(
+                line.recipient, [Outbound(text=t) for t in texts], line.idempotency_key
+            )
+        result = SendResult("sent")
+        for index, text in enumerate(texts, start=1):  # SMS: one text per send, in order
+            key = part_key(line.idempotency_key, index, len(texts))
+            result = await sender.send_to(line.recipient, [Outbound(text=text)], key)
+            if result.outcome not in ("sent", "duplicate"):
+                return result  # a retry re-sends the earlier parts under their keys: 409, not twice
+        return result
+
+    async def _deliver(self, line: ClaimedLine) -> Outcome:
+        if line.recipient is None:
+            return Outcome(line, "rejected", line.problem)
+        sender = self.senders[line.channel]
+        try:
+            texts = await asyncio.to_thread(split_for, line.channel, line.text, sender.segment_budget)
+        except TooLong as exc:
+            return Outcome(line, "rejected", str(exc))
+        async with self._limit:
+            try:
+                result = await self._send(sender, line, texts)
+            except Exception as exc:  # a sender bug must not lose the batch: retry later
+                log.exception("handover delivery: sender %s failed on line %s", line.channel, line.message_id)
+                return Outcome(line, "retry", type(exc).__name__)
+        return Outcome(line, result.outcome, result.detail, result.retry_after)
+
+    async def run_once(self) -> int:
+        """Deliver one batch; how many lines it handled (0: nothing was due)."""
+        claimed = await asyncio.to_thread(self._claim)
+        if not claimed:
+            return 0
+        outcomes = await asyncio.gather(*(self._deliver(line) for line in claimed))
+        await asyncio.to_thread(self._record, list(outcomes))
+        for outcome in outcomes:
+            if outcome.result not in ("sent", "duplicate"):
+                log.warning(
+                    "handover %s line %s not delivered (%s: %s, attempt %d)",
+                    outcome.line.handover_id,
+                    outcome.line.message_id,
+                    outcome.result,
+                    outcome.detail,
+                    outcome.line.attempts,
+                )
+        return len(claimed)
+
+    async def run(self, stop: asyncio.Event, wake: asyncio.Event) -> None:
+        """Until `stop`: deliver what is due; idle until `wake` is set or the poll interval passes.
+        Whoever sets `stop` sets `wake` too, so an idle worker stops at once."""
+        log.info("handover delivery %s on %s", self.worker_id, ", ".join(sorted(self.senders)) or "nothing")
+        while not stop.is_set():
+            wake.clear()  # a line committed from here on sets it again: no wake-up is lost
+            try:
+                handled = await self.run_once()
+            except Exception:  # the database may be restarting: wait and try again, never exit
+                log.exception("handover delivery cycle failed")
+                handled = 0
+            if handled == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout=self.settings.poll_seconds)
+
+
+def delivery_context(
+    privacy: PrivacySettings, settings: DeliverySettings | None = None
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context running the worker on the gateway's database and adapters.
+
+    Appended after the gateway's resources, so on shutdown it stops (finishing its batch) before
+    the adapters and the HTTP session it sends through are closed."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        from channels.notices import direct_senders
+
+        channels = app[keys.CHANNELS]
+        worker = HandoverDelivery(
+            make_sessionmaker(app[keys.DATABASE], immediate=True),
+            direct_senders(channels),
+            PersonalData(privacy),
+            settings=settings,
+        )
+        app[keys.HANDOVER_DELIVERY] = worker
+        stop, wake = asyncio.Event(), app[keys.HANDOVER_WAKE]
+        task = asyncio.create_task(worker.run(stop, wake), name="handover-delivery")
+        try:
+            yield
+        finally:
+            stop.set()
+            wake.set()
+            try:
+                await asyncio.wait_for(task, timeout=15)
+            except TimeoutError:
+                log.warning("handover delivery did not stop in time; its leased lines are retried later")
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    return context
