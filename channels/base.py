@@ -85,6 +85,11 @@ class Channel(ABC):
         the app has started; the notice worker takes every channel's sender from here."""
         return None
 
+    async def fetch_media(self, event: Inbound, max_bytes: int) -> bytes | None:
+        """The bytes of a photo the citizen sent (`event.media_id`), for a person reading the
+        conversation; None when this channel carries none or the platform no longer has it."""
+        return None
+
     async def typing(self, event: Inbound) -> None:  # noqa: B027
         """Show that the bot is working (LINE loading animation); best effort, never raises."""
 

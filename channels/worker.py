@@ -98,7 +98,7 @@ class Worker:
                 event = dataclasses.replace(event, extra={**event.extra, "resend": True})
                 self.stats["answers_reused"] += 1
         if responses is None and self._handover is not None:
-            responses = await self._handover.before_rasa(event)
+            responses = await self._handover.before_rasa(event, channel)
             if responses is not None:  # stored like Rasa's answer: a redelivery records nothing twice
                 self.stats["handover_handled"] += 1
                 await self._store.set(answer_key, outbound_to_json(responses), DONE_TTL_SECONDS)

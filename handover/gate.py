@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from cases.photos import PhotoError, PhotoStore, check_photo, sniff_image_type
+from channels.base import Channel
 from channels.messages import Inbound, Outbound
 from db.engine import make_sessionmaker
 from handover import conversations, texts
@@ -33,6 +35,8 @@ from staff.models import utcnow
 log = logging.getLogger(__name__)
 
 TRANSCRIPT_LINES = 60  # the most lines of the bot conversation an agent gets on opening
+PHOTO_PREFIX = "photo:"  # media_ref of a citizen's photo kept in the photo store (cases/photos.py)
+NO_PHOTO = "(รูปภาพที่ดึงมาไม่ได้)"
 
 
 def handover_request(message: Outbound) -> dict[str, Any] | None:
@@ -74,7 +78,7 @@ def _is_cancel(event: Inbound) -> bool:
 def _transcript_text(event: Inbound) -> tuple[str, str | None, str | None]:
     """(kind, text, media_ref) of a citizen event as the agent sees it."""
     if event.kind == "image":
-        return "image", None, event.media_id
+        return "image", None, None  # the photo itself is fetched and kept by HandoverGate._keep_photo
     if event.kind == "sticker":
         keywords = event.extra.get("sticker_keywords")
         return "sticker", ", ".join(keywords) if isinstance(keywords, list) else None, None
@@ -95,9 +99,13 @@ class HandoverGate:
         vault: PersonalData,
         *,
         wake: asyncio.Event | None = None,
+        photos: PhotoStore | None = None,
+        max_photo_bytes: int = 2_000_000,
         clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         self._sessions = make_sessionmaker(engine, immediate=True)
+        self._photos = photos
+        self._max_photo_bytes = max_photo_bytes
         self._vault = vault
         self._wake = wake
         self._clock = clock
@@ -105,19 +113,46 @@ class HandoverGate:
     def conversation(self, event: Inbound) -> Conversation:
         return Conversation(event.channel, self._vault.sender_hash(event.sender_id))
 
-    async def before_rasa(self, event: Inbound) -> list[Outbound] | None:
-        """None: the bot answers. A list (maybe empty): the event was handled here; Rasa is not called."""
+    async def before_rasa(self, event: Inbound, channel: Channel | None = None) -> list[Outbound] | None:
+        """None: the bot answers. A list (maybe empty): the event was handled here; Rasa is not called.
+        `channel`: the event's adapter, which fetches a photo sent to a person while it still exists."""
         if event.kind in ("follow", "unfollow", "other"):
             return None
         try:
-            return await asyncio.to_thread(self._before, event)
+            photo = None
+            if (
+                event.kind == "image"
+                and channel is not None
+                and await asyncio.to_thread(self._is_held, event)
+            ):
+                photo = await self._keep_photo(event, channel)
+            return await asyncio.to_thread(self._before, event, photo)
         except SQLAlchemyError as exc:
             # The citizen is better served by the bot than by silence; an agent whose database is down
             # cannot be typing into this conversation anyway.
             log.warning("handover owner unknown for %s (%r); the bot answers", log_id(event.sender_id), exc)
             return None
 
-    def _before(self, event: Inbound) -> list[Outbound] | None:
+    def _is_held(self, event: Inbound) -> bool:
+        with self._sessions() as session:
+            return conversations.current(session, self.conversation(event)) is not None
+
+    async def _keep_photo(self, event: Inbound, channel: Channel) -> str | None:
+        """The photo in our own store (platforms keep media for a short time only): its media_ref."""
+        if self._photos is None:
+            return None
+        data = await channel.fetch_media(event, self._max_photo_bytes)
+        if not data:
+            return None
+        try:
+            kind = check_photo(data, sniff_image_type(data) or "", self._max_photo_bytes)
+        except PhotoError as exc:
+            log.warning("photo from %s not kept: %s", log_id(event.sender_id), exc)
+            return None
+        _digest, ref = await asyncio.to_thread(self._photos.save, data, kind)
+        return PHOTO_PREFIX + ref
+
+    def _before(self, event: Inbound, photo: str | None = None) -> list[Outbound] | None:
         conversation = self.conversation(event)
         now = self._clock()
         with self._sessions.begin() as session:
@@ -137,6 +172,8 @@ class HandoverGate:
                 conversations.cancel(session, handover, now=now)
                 return [texts.CANCELLED]
             kind, text, media_ref = _transcript_text(event)
+            if kind == "image":
+                media_ref, text = (photo, None) if photo else (None, NO_PHOTO)
             conversations.record_citizen_line(
                 session, handover, kind=kind, text=text, media_ref=media_ref, now=now
             )

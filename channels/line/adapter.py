@@ -114,6 +114,15 @@ class LineChannel(Channel):
             return []  # a blocked account cannot be messaged; nothing to ask Rasa either
         return None
 
+    async def fetch_media(self, event: Inbound, max_bytes: int) -> bytes | None:
+        if not event.media_id:
+            return None
+        try:
+            return await self.client.fetch_content(event.media_id, max_bytes)
+        except LineApiError as exc:  # expired, too large or unreachable: the agent is told, not crashed
+            log.warning("line: photo of %s not fetched (%s)", log_id(event.sender_id), exc)
+            return None
+
     async def typing(self, event: Inbound) -> None:
         # LINE shows the loading animation in one-to-one chats only.
         if event.sender_id.startswith("line:U"):

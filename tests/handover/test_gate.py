@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.orm import Session
 
+from cases.photos import PhotoStore
 from channels.messages import Inbound, Outbound
 from handover import texts
 from handover.conversations import queue_notices
-from handover.gate import HandoverGate, rating_of
+from handover.gate import NO_PHOTO, PHOTO_PREFIX, HandoverGate, rating_of
 from handover.models import (
     ACTIVE,
     CANCELLED,
@@ -317,3 +318,41 @@ async def test_wait_estimate_uses_available_agents_and_history(gate: HandoverGat
         assert (
             session.scalar(select(func.count()).select_from(Handover).where(Handover.status == WAITING)) == 3
         )
+
+
+class PhotoChannel:
+    """Just the adapter hook the gate uses: the platform's copy of the photo, or None once expired."""
+
+    def __init__(self, data: bytes | None) -> None:
+        self.data = data
+        self.asked: list[str | None] = []
+
+    async def fetch_media(self, event: Inbound, max_bytes: int) -> bytes | None:
+        self.asked.append(event.media_id)
+        return self.data
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4 + b"\xff\xd9"
+
+
+async def test_a_photo_sent_to_a_person_is_kept_for_the_inbox(
+    engine: Engine, vault: PersonalData, clock: Clock, tmp_path: Path
+) -> None:
+    photos = PhotoStore(tmp_path / "photos")
+    gate = HandoverGate(engine, vault, clock=clock, photos=photos)
+    channel = PhotoChannel(JPEG)
+    image = said("", kind="image", media_id="468789577898262530")
+    assert await gate.before_rasa(image, channel) is None  # no person asked for: the bot takes photos
+    assert channel.asked == []
+    await ask_for_person(gate)
+    assert await gate.before_rasa(said("", kind="image", media_id="468789577898262531"), channel) is not None
+    expired = PhotoChannel(None)
+    await gate.before_rasa(said("", kind="image", media_id="468789577898262532"), expired)
+    not_an_image = PhotoChannel(b"<html>")
+    await gate.before_rasa(said("", kind="image", media_id="468789577898262533"), not_an_image)
+    row = handovers(engine)[0]
+    kept, gone, refused = [x for x in lines(engine, row.id) if x.kind == "image"]
+    assert kept.media_ref is not None and kept.media_ref.startswith(PHOTO_PREFIX)
+    assert photos.read(kept.media_ref.removeprefix(PHOTO_PREFIX)) == JPEG
+    assert (gone.media_ref, gone.text) == (None, NO_PHOTO)
+    assert (refused.media_ref, refused.text) == (None, NO_PHOTO)
