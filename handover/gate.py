@@ -64,9 +64,12 @@ def _squash(text: str | None) -> str:
 
 
 def rating_of(event: Inbound) -> int | None:
-    """1-5 typed alone (Thai digits too) or tapped; anything else is a new question for the bot."""
-    raw = _squash(event.payload if event.kind == "postback" else event.text)
-    return int(raw) if len(raw) == 1 and raw in "12345" else None
+    """1-5 typed alone (Thai digits too) or tapped; anything else is a new question for the bot. The
+    typed text counts first: an SMS adapter may have read a lone "1" as option 1 of an older menu."""
+    for raw in (_squash(event.text), _squash(event.payload)):
+        if len(raw) == 1 and raw in "12345":
+            return int(raw)
+    return None
 
 
 def _is_cancel(event: Inbound) -> bool:
@@ -158,16 +161,14 @@ class HandoverGate:
         with self._sessions.begin() as session:
             handover = conversations.current(session, conversation)
             if handover is None:
+                score = rating_of(event)
+                closed = None if score is None else conversations.awaiting_rating(session, conversation, now)
+                if score is not None and closed is not None:
+                    conversations.record_rating(session, closed, score, now=now)
+                    return [texts.CSAT_THANKS]
                 if event.payload == texts.CANCEL_PAYLOAD:  # an old button tapped after the queue ended
                     return [texts.NOT_WAITING]
-                score = rating_of(event)
-                if score is None:
-                    return None
-                closed = conversations.awaiting_rating(session, conversation, now)
-                if closed is None:
-                    return None
-                conversations.record_rating(session, closed, score, now=now)
-                return [texts.CSAT_THANKS]
+                return None
             if handover.status == WAITING and _is_cancel(event):
                 conversations.cancel(session, handover, now=now)
                 return [texts.CANCELLED]

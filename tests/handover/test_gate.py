@@ -356,3 +356,15 @@ async def test_a_photo_sent_to_a_person_is_kept_for_the_inbox(
     assert photos.read(kept.media_ref.removeprefix(PHOTO_PREFIX)) == JPEG
     assert (gone.media_ref, gone.text) == (None, NO_PHOTO)
     assert (refused.media_ref, refused.text) == (None, NO_PHOTO)
+
+
+async def test_an_sms_one_read_as_an_old_menu_option_is_still_the_rating(
+    gate: HandoverGate, engine: Engine
+) -> None:
+    await ask_for_person(gate)
+    row = handovers(engine)[0]
+    set_status(engine, row.id, CLOSED, closed_at=NOW)
+    # The SMS adapter turned "1" into option 1 of the queue message (the cancel button).
+    typed_one = said("1", kind="postback", payload=texts.CANCEL_PAYLOAD)
+    assert await gate.before_rasa(typed_one) == [texts.CSAT_THANKS]
+    assert handovers(engine)[0].csat == 1
