@@ -33,6 +33,8 @@ from db.engine import make_engine
 if TYPE_CHECKING:
     from appconfig import AppSettings
     from cases.settings import CasesSettings
+    from handover.gate import HandoverGate
+    from privacy import PrivacySettings
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,7 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
         store=app[keys.STORE],
         settings=app[keys.SETTINGS],
         stats=app[keys.STATS],
+        handover=_handover_gate(app),
     )
     app[keys.WORKER] = worker
     task = asyncio.create_task(worker.run(), name="gateway-worker")
@@ -102,6 +105,31 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def personal_data_settings(config: AppSettings) -> PrivacySettings | None:
+    """PERSONAL_DATA_KEYS as this process has them (tests may hand them to one part only)."""
+    return config.privacy or (config.cases.privacy if config.cases else None) or config.gateway.privacy
+
+
+def _handover_gate(app: web.Application) -> HandoverGate | None:
+    """The live handover's owner check, where the process has a database and personal-data keys."""
+    privacy = personal_data_settings(app[keys.CONFIG])
+    if keys.DATABASE not in app or privacy is None or not privacy.can_store:
+        log.warning("live handover off: it needs the database and PERSONAL_DATA_KEYS")
+        return None
+    from cases.photos import PhotoStore
+    from handover.gate import HandoverGate
+    from privacy import PersonalData
+
+    cases = app[keys.CONFIG].cases  # citizens' photos for staff are kept where complaint photos are
+    return HandoverGate(
+        app[keys.DATABASE],
+        PersonalData(privacy),
+        wake=app[keys.HANDOVER_WAKE],
+        photos=PhotoStore(cases.photo_dir) if cases is not None else None,
+        max_photo_bytes=cases.max_photo_bytes if cases is not None else 2_000_000,
+    )
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -198,12 +226,16 @@ def create_app(
         app.cleanup_ctx.append(
             notices_context(config.cases, run_worker=run_worker if run_notices is None else run_notices)
         )
-    privacy = config.privacy or (config.cases.privacy if config.cases else None) or gateway.privacy
-    if keys.DATABASE in app and privacy is not None and privacy.can_store and channels:
-        if run_worker if run_notices is None else run_notices:  # the switch of the case notices
-            from handover.delivery import delivery_context  # staff replies (handover/delivery.py)
+    privacy = personal_data_settings(config)
+    if keys.DATABASE in app and privacy is not None and privacy.can_store:  # live handover (handover/)
+        if channels and (run_worker if run_notices is None else run_notices):
+            from handover.delivery import delivery_context  # staff replies
 
             app.cleanup_ctx.append(delivery_context(privacy))
+        if run_worker and not detached:
+            from handover.watch import watch_context  # waiting citizens told when their place moves
+
+            app.cleanup_ctx.append(watch_context)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if not detached:
