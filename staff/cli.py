@@ -2,10 +2,13 @@
 `python -m staff create-admin --username NAME [--agency ID]` (the first account; password from a prompt
 or the STAFF_ADMIN_PASSWORD environment variable, never from the command line),
 `python -m staff create-user --username NAME --role ROLE [--agency ID]` (password from a prompt or
-STAFF_USER_PASSWORD) and `python -m staff set-agency --username NAME (--agency ID | --none)`.
+STAFF_USER_PASSWORD), `python -m staff set-agency --username NAME (--agency ID | --none)` and
+`python -m staff issue-token --username NAME [--label TEXT]` (a bearer token for the staff API at
+/staff/api/, printed once; only its SHA-256 is stored).
 
-The agency decides whose cases the account sees in the console; it must exist in the case registry
-(`python -m cases issue-key --agency ID --name …` creates it)."""
+The agency decides whose cases and handed-over conversations the account sees in the console; it must
+exist in the case registry (`python -m cases issue-key --agency ID --name …` creates it) or in
+knowledge/agencies.yml (the handover queues: `--role agent --agency dopa`)."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from sqlalchemy.orm import Session
 from appconfig import AppSettings
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
-from staff import accounts, agencies, audit
+from staff import accounts, agencies, api_tokens, audit
 from staff.accounts import AccountError
 from staff.audit import Actor
 from staff.database import Database
@@ -87,6 +90,28 @@ def change_agency(url: str, username: str, agency: str | None) -> str | None:
         engine.dispose()
 
 
+def issue_token(url: str, username: str, label: str = "") -> str:
+    """A bearer token for an active account's use of the staff API; returns the raw token."""
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        database = Database(make_sessionmaker(engine))
+
+        def issue(db: Session) -> str:
+            user = accounts.get_by_username(db, username)
+            if user is None or not user.active:
+                raise AccountError(f"ไม่พบผู้ใช้ที่ใช้งานได้ชื่อ {accounts.normalise_username(username)!r}")
+            token = api_tokens.issue(db, user, label)
+            audit.record(
+                db, CLI_ACTOR, "token.issue", target_type="user", target_id=user.username, detail=label[:200]
+            )
+            return token
+
+        return database.run_sync(issue)
+    finally:
+        engine.dispose()
+
+
 def _read_password(environ: Mapping[str, str], variable: str = "STAFF_ADMIN_PASSWORD") -> str:
     from_env = environ.get(variable)
     if from_env:
@@ -137,10 +162,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     which = move.add_mutually_exclusive_group(required=True)
     which.add_argument("--agency", help="agency id")
     which.add_argument("--none", action="store_true", help="no agency: no access to cases")
+    token = sub.add_parser("issue-token", help="issue a bearer token for the staff API (printed once)")
+    token.add_argument("--username", required=True)
+    token.add_argument("--label", default="", help="what the token is for, e.g. the contact-centre tool")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    if args.command in ("create-admin", "create-user", "set-agency"):
+    if args.command in ("create-admin", "create-user", "set-agency", "issue-token"):
         return _account_command(args, env)
 
     try:
@@ -161,6 +189,10 @@ def _account_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     url = database_url(dict(env))
     try:
+        if args.command == "issue-token":
+            print(issue_token(url, args.username, args.label))
+            print("(shown once: only its SHA-256 is stored)", file=sys.stderr)
+            return 0
         if args.command == "set-agency":
             stored = change_agency(url, args.username, None if args.none else args.agency)
             print(f"agency of {accounts.normalise_username(args.username)!r}: {stored or '(none)'}")

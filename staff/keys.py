@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import jinja2
 from aiohttp import web
 
@@ -13,6 +15,11 @@ from staff.settings import StaffSettings
 
 SETTINGS = web.AppKey("staff_settings", StaffSettings)
 DATABASE = web.AppKey("staff_database", Database)
+# Deferred (not BEGIN IMMEDIATE) transactions for read-only polling: the inbox's live stream reads
+# twice a second per open console and must not take SQLite's write lock to do so.
+READER = web.AppKey("staff_reader", Database)
+# Set when the application shuts down, so long-lived responses (the inbox stream) end at once.
+STOPPING = web.AppKey("staff_stopping", asyncio.Event)
 STORE = web.AppKey("staff_knowledge_store", KnowledgeStore)
 TEMPLATES = web.AppKey("staff_templates", jinja2.Environment)
 

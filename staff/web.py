@@ -9,6 +9,7 @@ one module here and one section entry there.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -26,7 +27,7 @@ from staff import keys, middleware
 from staff.database import Database
 from staff.pages import format_time
 from staff.settings import StaffSettings
-from staff.views import audit_log, auth, cases, services, transfer, users
+from staff.views import audit_log, auth, cases, handover_api, inbox, services, transfer, users
 
 if TYPE_CHECKING:
     from appconfig import AppSettings
@@ -39,6 +40,8 @@ ROUTE_MODULES: dict[str, ModuleType] = {
     "auth": auth,
     "services": services,
     "cases": cases,
+    "inbox": inbox,
+    "handover_api": handover_api,
     "transfer": transfer,
     "users": users,
     "audit": audit_log,
@@ -58,6 +61,8 @@ def create_app(settings: StaffSettings, *, engine: Engine | None = None) -> web.
             "over TLS; plain http for local use on loopback only"
         )
     app[keys.TEMPLATES] = _templates()
+    app[keys.STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stopping)
     app.cleanup_ctx.append(_database(settings, engine))
     for module in ROUTE_MODULES.values():
         module.add_routes(app)
@@ -72,6 +77,10 @@ def gateway_subapp(config: AppSettings, engine: Engine) -> web.Application:
     config.require("staff")
     assert config.staff is not None
     return create_app(config.staff, engine=engine)
+
+
+async def _stopping(app: web.Application) -> None:
+    app[keys.STOPPING].set()
 
 
 def _templates() -> jinja2.Environment:
@@ -96,6 +105,7 @@ def _database(
         # its notice, a publish with its version counter); each waits for the write lock up front.
         sessions = make_sessionmaker(engine, immediate=True)
         app[keys.DATABASE] = Database(sessions)
+        app[keys.READER] = Database(make_sessionmaker(engine))
         app[keys.STORE] = KnowledgeStore(sessions)
         yield
         if shared is None:
