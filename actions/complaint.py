@@ -32,11 +32,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
+from actions.complaint_place import place_answer_kind
+from actions.complaint_referral import REFERRED, directory, insisted_story, referral_for, referral_text
 from actions.complaint_steps import (
     MAX_DESCRIPTION_CHARS,
     MAX_LOCATION_CHARS,
     MIN_DESCRIPTION_CHARS,
     MIN_DESCRIPTION_LETTERS,
+    OTHER,
     category_for_citizen,
     later_answer,
     meaningful_chars,
@@ -66,6 +69,7 @@ from actions.form_reset import COMPLAINT_SLOTS, clear_events
 from actions.form_tries import texts_since_start, tries_at_step
 from actions.line_content import ContentError, ContentTooLarge, LineContentClient
 from actions.replies import (
+    ADDRESS_WORRY_WORDS,
     ANONYMOUS_BUTTON,
     ANONYMOUS_WORDS,
     COMPLAINT_CATEGORIES,
@@ -235,7 +239,13 @@ class ValidateComplaintForm(FormValidationAction):
             if about_an_earlier_complaint(_latest_text(tracker)):
                 # Not a new complaint: no category menu (a duplicate); the submit action apologises.
                 return [SlotSet("complaint_confirm", EARLIER), ActiveLoop(None)]
-            first = self._first_message(tracker)
+            text = _latest_text(tracker)
+            insisted = insisted_story(tracker.events or [])
+            if insisted is None and referral_for(text, load_routes(), directory()) is not None:
+                # Another agency's matter (ไฟดับ, an online scam): who handles it, before any menu;
+                # the submit action says so, with a button to file here all the same.
+                return [SlotSet("complaint_confirm", REFERRED), ActiveLoop(None)]
+            first = self._first_message(tracker, insisted)
             tracker.add_slots(first)
             following = await self.next_requested_slot(dispatcher, tracker, domain)
             return [*first, *([following] if following else [])]
@@ -256,12 +266,22 @@ class ValidateComplaintForm(FormValidationAction):
     # --- the first message and questions aside -----------------------------------------------
 
     @staticmethod
-    def _first_message(tracker: Tracker) -> list[EventType]:
+    def _first_message(tracker: Tracker, insisted: str | None = None) -> list[EventType]:
         """ "แจ้งไฟถนนดับหน้าบ้าน": the category as a guess to confirm with one tap, the words kept as
-        the description. A bare request ("อยากร้องเรียน", the menu button) sets nothing."""
+        the description. A bare request ("อยากร้องเรียน", the menu button) sets nothing. After a
+        referral the citizen chose to file here (`insisted`: the message referred): that story is
+        the description when this message tells none, and เรื่องอื่น ๆ the guess when nothing names
+        a category."""
         text = _latest_text(tracker)
+        if (
+            insisted is not None
+            and first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes()) is None
+        ):
+            text = insisted
         events: list[EventType] = [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]
         guess = category_from_words(text, load_routes())
+        if guess is None and insisted is not None:
+            guess = OTHER
         if guess is not None:
             events.append(SlotSet("complaint_guess", guess))
         description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
@@ -288,7 +308,9 @@ class ValidateComplaintForm(FormValidationAction):
         route = _chosen_route(tracker)
         values = _route_values(route)
         if kind == "anonymous":
-            if step == "complaint_location":
+            if step == "complaint_location" and any(word in compact(text) for word in ADDRESS_WORRY_WORDS):
+                # "ขอไม่บอกที่อยู่ได้ไหม": the place asked is where it happened, not their home. A
+                # question about their name only ("ขอไม่บอกชื่อได้ไหม") gets the anonymity answer alone.
                 replies.send(dispatcher, tracker, "complaint_aside_location_private")
             if route is None:
                 replies.send(dispatcher, tracker, "complaint_aside_anonymous_later")
@@ -528,13 +550,23 @@ class ValidateComplaintForm(FormValidationAction):
         if len(text) > MAX_LOCATION_CHARS:
             replies.send(dispatcher, tracker, "complaint_location_too_long")
             return {"complaint_location": None}
-        if only_an_answer_word(text) or not usable_location(text):
-            again = tries_at_step(tracker, "complaint_location", FORM) >= 2
-            replies.send(
-                dispatcher, tracker, "complaint_location_stuck" if again else "complaint_location_too_short"
-            )
-            return {"complaint_location": None}
-        return {"complaint_location": mask(text), "complaint_lat": None, "complaint_lon": None}
+        tries = tries_at_step(tracker, "complaint_location", FORM)
+        usable = not only_an_answer_word(text) and usable_location(text)
+        kind = place_answer_kind(text, tries) if usable else "none"
+        if kind == "place":
+            return {"complaint_location": mask(text), "complaint_lat": None, "complaint_lon": None}
+        # Not a place: a question asked back is answered, a refusal told the place is not their home,
+        # not knowing gets a hint; from the second time on, the ways on (never a third same hint).
+        if kind == "question":
+            reply = "complaint_location_why"
+        elif kind == "refused":
+            reply = "complaint_aside_location_private"
+        elif tries >= 2:
+            reply = "complaint_location_stuck"
+        else:
+            reply = "complaint_location_unknown" if usable else "complaint_location_too_short"
+        replies.send(dispatcher, tracker, reply)
+        return {"complaint_location": None}
 
     async def validate_complaint_photo(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -876,6 +908,14 @@ class ActionSubmitComplaint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         ending = tracker.get_slot("complaint_confirm")
+        if ending == REFERRED:
+            referral = referral_for(_latest_text(tracker), load_routes(), directory())
+            if referral is not None:
+                text = referral_text(referral, tracker.get_latest_input_channel())
+                buttons = replies.reply_for("complaint_referral", tracker.get_latest_input_channel()).buttons
+                dispatcher.utter_message(text=text, buttons=[b.as_dict() for b in buttons])
+                return clear_events()
+            ending = None  # cannot happen (the same message was referred); the not-sent reply
         if ending == EARLIER:
             replies.send(dispatcher, tracker, "complaint_earlier_case")
             return clear_events()

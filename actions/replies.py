@@ -250,8 +250,14 @@ YES_WORDS = frozenset({"ใช่", "ใช่ค่ะ", "ใช่ครับ
 # The button under the mid-form answer to "I want a person": typed back, it leaves the form.
 # The first button when the category was read from the first message: one tap confirms it.
 YES_BUTTON = Button("ใช่", "/affirm")
+# The one confirmation before a person (actions/handover.py) and the out-of-hours call-back offer.
+HANDOVER_YES_NO = (YES_BUTTON, Button("ไม่ใช่", "/deny"))
+CALLBACK_OFFER_BUTTONS = (Button("ให้โทรกลับ", "/affirm"), Button("ไม่เป็นไร", "/deny"))
 HANDOVER_NOW_LABEL = "คุยกับเจ้าหน้าที่เลย"
 HANDOVER_NOW_BUTTON = Button(HANDOVER_NOW_LABEL, HANDOVER_NOW_LABEL)
+# An anonymity question at the place step about the address ("ขอไม่บอกที่อยู่ได้ไหม"): told that the
+# place asked is where it happened, not their home; about their name only, the anonymity answer alone.
+ADDRESS_WORRY_WORDS = ("ที่อยู่", "บ้าน", "สถานที่", "ตำแหน่ง", "พิกัด", "ที่ไหน")
 ANONYMOUS_WORDS = frozenset({ANONYMOUS_LABEL, "ไม่ประสงค์ออกนาม", "ไม่ออกนาม", "ไม่บอกชื่อ", "anonymous"})
 # "แก้ไขหัวข้อไหนคะ": button label -> the field it reopens (words found in a typed answer too).
 COMPLAINT_EDIT_FIELDS: dict[str, str] = {
@@ -566,11 +572,11 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "fallback_offer_human": {
         "default": Reply(
             "ขออภัยค่ะ ดิฉันยังตอบเรื่องนี้ไม่ได้ ให้เจ้าหน้าที่ช่วยต่อไหมคะ",
-            (Button("คุยกับเจ้าหน้าที่", "/request_human"), Button("กลับเมนูหลัก", "/greet"), RESTART),
+            (Button("คุยกับเจ้าหน้าที่", "/affirm"), Button("กลับเมนูหลัก", "/greet"), RESTART),
         ),
         "sms": Reply(
             "ขออภัยค่ะ ตอบไม่ได้ ให้เจ้าหน้าที่ช่วยไหมคะ",
-            (Button("คุยกับเจ้าหน้าที่", "/request_human"), Button("เมนูหลัก", "/greet")),
+            (Button("คุยกับเจ้าหน้าที่", "/affirm"), Button("เมนูหลัก", "/greet")),
         ),
     },
     "restart": {
@@ -1019,6 +1025,29 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("ขออภัยที่เรื่องยังไม่คืบหน้าค่ะ ตอบ ติดตามเรื่อง เพื่อดูสถานะ", (TRACK, HUMAN)),
     },
+    # The first message tells of a matter another agency handles (actions/complaint_referral.py):
+    # which agency and hotline ({where} from the service_not_covered_where replies), and a way to
+    # file here all the same.
+    "complaint_referral": {
+        "default": Reply(
+            "เรื่องนี้มีหน่วยงานที่ดูแลโดยตรงค่ะ ({why})\n{where}\n"
+            "ถ้ายังต้องการส่งเรื่องผ่านช่องทางนี้ (ส่งถึงศูนย์ดำรงธรรม) กด “แจ้งเรื่องที่นี่” ค่ะ",
+            (Button("แจ้งเรื่องที่นี่", "/file_complaint"), MENU),
+        ),
+        "sms": Reply("เรื่องนี้{where} หรือตอบ แจ้งเรื่องที่นี่", (Button("แจ้งเรื่องที่นี่", "/file_complaint"), MENU)),
+    },
+    # The place step: a question asked back ("ทำไมต้องบอก", "อะไรนะ"), or not knowing ("ไม่รู้").
+    "complaint_location_why": {
+        "default": Reply(
+            "ขอจุดที่เกิดเรื่องเพื่อให้เจ้าหน้าที่ไปถึงที่ได้ถูกค่ะ ไม่ต้องเป็นที่อยู่เต็ม "
+            "บอกชื่อซอย ถนน หมู่บ้าน หรือจุดสังเกตใกล้ ๆ เช่น หน้าวัด ข้างตลาด ก็ได้ค่ะ"
+        ),
+        "sms": Reply("ขอจุดที่เกิดเรื่อง ให้เจ้าหน้าที่ไปถึงที่ได้ค่ะ บอกซอยหรือจุดสังเกตก็ได้"),
+    },
+    "complaint_location_unknown": {
+        "default": Reply("ไม่ต้องเป็นที่อยู่เต็มค่ะ บอกจุดสังเกตใกล้ ๆ ที่เกิดเรื่องก็ได้ เช่น ชื่อซอย ร้าน วัด หรือโรงเรียน"),
+        "sms": Reply("บอกจุดสังเกตใกล้ ๆ ก็ได้ค่ะ เช่น ชื่อซอย วัด"),
+    },
     "complaint_cancelled": {
         "default": Reply("ยกเลิกแล้วค่ะ เรื่องนี้ยังไม่ได้ส่ง ต้องการให้ช่วยเรื่องอื่นไหมคะ", MAIN_MENU),
         "sms": Reply("ยกเลิกแล้วค่ะ", MAIN_MENU),
@@ -1218,6 +1247,102 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "footer_draft": {
         "default": Reply("ข้อมูลฉบับร่างจากแหล่งสาธารณะ รอ {agency} ตรวจรับรองค่ะ (ทบทวนล่าสุด {date})"),
         "sms": Reply("ข้อมูลร่าง รอหน่วยงานรับรองค่ะ"),
+    },
+    # --- a person (actions/handover.py, actions/callback.py) ---------------------------------------
+    # Asked once after "ขอคุยกับเจ้าหน้าที่"; the offers after a second unclear message and on a
+    # sensitive topic are the confirmation already (their yes hands over at once).
+    "handover_confirm": {"default": Reply("ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ", HANDOVER_YES_NO)},
+    "handover_declined": {
+        "default": Reply("ได้ค่ะ คุยกับบอทต่อได้เลย พิมพ์คำถามหรือเลือกหัวข้อได้ค่ะ", (MENU,)),
+        "sms": Reply("ได้ค่ะ ถามบอทต่อได้เลยค่ะ"),
+    },
+    # In hours: the gateway queues the conversation and tells the position; no position promised here.
+    "handover_connecting": {
+        "default": Reply("กำลังต่อให้คุยกับเจ้าหน้าที่ของ{agency}ค่ะ"),
+        "sms": Reply("กำลังต่อเจ้าหน้าที่ค่ะ"),
+    },
+    # Out of hours: {agency}, {when} (handover.office_hours.thai_when), then the call-back offer.
+    "handover_closed": {
+        "default": Reply(
+            "ตอนนี้อยู่นอกเวลาทำการของเจ้าหน้าที่{agency}ค่ะ เจ้าหน้าที่จะกลับมา{when} "
+            "ฝากเบอร์ให้เจ้าหน้าที่โทรกลับในเวลาทำการได้ หรือถามบอทเรื่องบริการต่อได้เลยค่ะ "
+            "หากเป็นเหตุฉุกเฉิน โทร 191 หรือ 1669 ค่ะ",
+            CALLBACK_OFFER_BUTTONS,
+        ),
+        "sms": Reply("นอกเวลาทำการค่ะ เจ้าหน้าที่กลับมา{when} ให้โทรกลับไหมคะ", CALLBACK_OFFER_BUTTONS),
+    },
+    "handover_closed_no_callback": {
+        "default": Reply(
+            "ตอนนี้อยู่นอกเวลาทำการของเจ้าหน้าที่{agency}ค่ะ เจ้าหน้าที่จะกลับมา{when} "
+            "ทักมาอีกครั้งในเวลานั้นได้เลย ระหว่างนี้ถามบอทเรื่องบริการต่อได้ค่ะ "
+            "หากเป็นเหตุฉุกเฉิน โทร 191 หรือ 1669 ค่ะ"
+        ),
+        "sms": Reply("นอกเวลาทำการค่ะ เจ้าหน้าที่กลับมา{when} ค่ะ"),
+    },
+    # A phrase of handover/sensitive_topics.yml: {agency} and {hotline} of the topic's agency.
+    "sensitive_topic": {
+        "default": Reply(
+            "ขอบคุณที่เล่าให้ฟังนะคะ เรื่องนี้สำคัญค่ะ หากกำลังอยู่ในอันตราย โทร 191 หรือ 1669 ได้ทันที "
+            "ปรึกษา{agency} โทร {hotline} ได้ค่ะ ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ",
+            HANDOVER_YES_NO,
+        ),
+        "sms": Reply(
+            "หากอยู่ในอันตราย โทร 191 หรือ 1669 ปรึกษาโทร {hotline} ค่ะ ให้เจ้าหน้าที่ช่วยไหมคะ",
+            HANDOVER_YES_NO,
+        ),
+    },
+    # The call-back form. The text of ask_callback_consent is stored in the ticket as the consent
+    # wording, word for word (PDPA): change it with care.
+    "ask_callback_consent": {
+        "default": Reply(
+            "เพื่อให้เจ้าหน้าที่โทรกลับ ระบบจะเก็บเบอร์โทรที่ท่านให้ไว้แบบเข้ารหัส ใช้เพื่อโทรกลับเรื่องที่สอบถาม"
+            "ครั้งนี้เท่านั้น ไม่ใช้หรือส่งต่อเพื่อการอื่น ท่านยินยอมไหมคะ",
+            CONSENT_BUTTONS,
+        ),
+        "sms": Reply("ยินยอมให้เก็บเบอร์โทรไว้เพื่อโทรกลับเรื่องนี้เท่านั้นไหมคะ", CONSENT_BUTTONS),
+    },
+    "callback_consent_unclear": {
+        "default": Reply("กด “ยินยอม” เพื่อฝากเบอร์ให้เจ้าหน้าที่โทรกลับ หรือ “ไม่ยินยอม” ถ้าไม่ต้องการค่ะ"),
+    },
+    "ask_callback_phone": {
+        "default": Reply(
+            "ขอเบอร์โทรที่ให้เจ้าหน้าที่โทรกลับค่ะ เช่น 081 234 5678 ถ้าไม่ต้องการแล้ว พิมพ์ “ยกเลิก” ค่ะ", (CANCEL,)
+        ),
+        "sms": Reply("ส่งเบอร์โทรให้โทรกลับค่ะ เช่น 0812345678", (CANCEL,)),
+    },
+    "callback_phone_invalid": {
+        "default": Reply(
+            "เบอร์นี้ใช้ไม่ได้ค่ะ ขอเบอร์มือถือหรือเบอร์บ้านในไทย เช่น 081 234 5678 หรือ 02 123 4567 ค่ะ", (CANCEL,)
+        ),
+        "sms": Reply("เบอร์นี้ใช้ไม่ได้ค่ะ ส่งเบอร์ไทย เช่น 0812345678", (CANCEL,)),
+    },
+    "callback_phone_unclear": {
+        "default": Reply("ยังไม่ได้เบอร์โทรค่ะ พิมพ์เบอร์ที่ให้โทรกลับ เช่น 081 234 5678 หรือพิมพ์ “ยกเลิก” ค่ะ", (CANCEL,)),
+        "sms": Reply("ส่งเบอร์โทร หรือตอบ ยกเลิก ค่ะ", (CANCEL,)),
+    },
+    "callback_aside_human": {
+        "default": Reply("ตอนนี้เจ้าหน้าที่{agency}ยังไม่อยู่ค่ะ จะกลับมา{when} ฝากเบอร์ไว้ เจ้าหน้าที่จะโทรกลับในเวลาทำการค่ะ"),
+        "sms": Reply("เจ้าหน้าที่กลับมา{when} ฝากเบอร์ไว้ได้ค่ะ"),
+    },
+    "callback_ended_unclear": {
+        "default": Reply(
+            "ยังไม่ได้ฝากเบอร์ไว้นะคะ ถ้าต้องการให้โทรกลับ พิมพ์ “ขอให้โทรกลับ” ได้ทุกเมื่อ ระหว่างนี้ถามบอทต่อได้เลยค่ะ"
+        ),
+        "sms": Reply("ยังไม่ได้ฝากเบอร์ค่ะ ตอบ ขอให้โทรกลับ ได้ทุกเมื่อ"),
+    },
+    "callback_unavailable": {
+        "default": Reply("ขออภัยค่ะ ตอนนี้รับฝากเบอร์ไม่ได้ เจ้าหน้าที่{agency}จะกลับมา{when} ทักมาอีกครั้งในเวลานั้นได้เลยค่ะ"),
+        "sms": Reply("ขออภัยค่ะ รับฝากเบอร์ไม่ได้ เจ้าหน้าที่กลับมา{when}"),
+    },
+    "callback_stored": {
+        "default": Reply(
+            "รับเบอร์ลงท้าย {last4} ไว้แล้วค่ะ เจ้าหน้าที่{agency}จะโทรกลับในเวลาทำการ ระหว่างนี้ถามบอทเรื่องบริการต่อได้เลยค่ะ"
+        ),
+        "sms": Reply("รับเบอร์ลงท้าย {last4} แล้วค่ะ เจ้าหน้าที่จะโทรกลับในเวลาทำการ"),
+    },
+    "callback_not_taken": {
+        "default": Reply("ได้ค่ะ ไม่ได้ฝากเบอร์ไว้ ถามบอทเรื่องบริการต่อได้เลย หรือทักมาคุยกับเจ้าหน้าที่อีกครั้ง{when}ค่ะ"),
+        "sms": Reply("ได้ค่ะ ไม่ได้ฝากเบอร์ ถามบอทต่อได้เลยค่ะ"),
     },
     # English (checked for English, not for the Thai voice, by tests/actions/test_dialogue_texts.py)
     "en_only_thai": {

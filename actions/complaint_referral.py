@@ -1,0 +1,101 @@
+"""Matters another agency handles, said before the complaint menu opens (issue 11).
+
+Why: "ไฟดับทั้งซอยต้องแจ้งใคร", "โดนหลอกซื้อของออนไลน์" or "แท็กซี่ไม่รับผู้โดยสาร" are not
+complaints the categories in cases/complaint_categories.yml route anywhere useful: the electricity
+authority, the online-scam centre or the land transport department acts on them, and a complaint
+filed here would only reach ศูนย์ดำรงธรรม as "เรื่องอื่น ๆ". So the form's first message is checked
+against the agency directory (knowledge/agencies.yml, the same one that answers out-of-scope
+questions) and, when it names such a matter, the citizen is told which agency and hotline handle it
+— with a button to file here all the same. A message with any category cue ("เปิดเพลงเสียงดัง",
+"ท่อประปาแตก") is the form's own business, however the directory would refer it; so is a referral
+to the agencies the form itself stands for (the local council, BMA, ศูนย์ดำรงธรรม, 1111).
+
+The citizen who insists (the button, or the same matter typed again right after the referral) is not
+referred a second time, and the story told the first time is kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from actions import replies
+from actions.complaint_talk import compact, is_payload
+from cases.complaint_routing import ComplaintRoute
+from knowledge.agencies import AgencyDirectory, Referral
+
+log = logging.getLogger(__name__)
+
+# complaint_confirm when the form ended at its first message with a referral.
+REFERRED = "referral"
+# Directory agencies whose matters this form files itself (the categories route to them).
+HANDLED_HERE = frozenset({"local_government", "bma", "damrongdham", "gcc1111"})
+
+
+@functools.cache
+def directory() -> AgencyDirectory | None:
+    """The agency directory, read once; None (no referral, the form as before) if it cannot be read."""
+    try:
+        return AgencyDirectory.load()
+    except Exception:  # the directory is optional here, as for the service answers
+        log.warning("agency directory not available to the complaint form", exc_info=True)
+        return None
+
+
+def has_category_cue(text: object, routes: Mapping[str, ComplaintRoute]) -> bool:
+    word = compact(text)
+    return any(cue in word for route in routes.values() for cue in route.cues)
+
+
+def referral_for(
+    text: str, routes: Mapping[str, ComplaintRoute], agencies: AgencyDirectory | None
+) -> Referral | None:
+    """The agency that handles the matter a typed message tells of, when no complaint category does;
+    None for a button, a category cue, a bare request, or a matter the form files itself."""
+    if agencies is None or not text.strip() or is_payload(text) or has_category_cue(text, routes):
+        return None
+    referral = agencies.refer(text)
+    if referral is None or referral.agency.id in HANDLED_HERE:
+        return None
+    return referral
+
+
+def referral_text(referral: Referral, channel: str | None) -> str:
+    """Which agency and hotline (both halves of a split service area), then the way to file here."""
+    first = referral.agency
+    say = replies.reply_for
+    where = say("service_not_covered_where" + ("" if first.hotline else "_visit"), channel).text.format(
+        agency=first.name_th, hotline=first.hotline
+    )
+    for other in referral.also[:1]:
+        key = f"service_not_covered_also_{other.area}" + ("" if other.hotline else "_visit")
+        if key in replies.REPLIES:
+            where += " " + say(key, channel).text.format(agency=other.name_th, hotline=other.hotline)
+    why = referral.why if channel != "sms" else ""
+    return say("complaint_referral", channel).text.format(why=why, where=where).replace("  ", " ")
+
+
+def _user_texts_since_referral(events: Iterable[dict[str, Any]]) -> tuple[int, str] | None:
+    """(messages since, the referred message) for the latest referral, None when there was none."""
+    since = 0
+    referred_seen = False
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            if referred_seen:
+                return since, str(event.get("text") or "")
+            since += 1
+        elif event.get("event") == "slot" and event.get("name") == "complaint_confirm":
+            referred_seen = referred_seen or event.get("value") == REFERRED
+    return None
+
+
+def insisted_story(events: Iterable[dict[str, Any]]) -> str | None:
+    """The message referred elsewhere, when the current message comes right after that referral (the
+    citizen pressed "แจ้งเรื่องที่นี่" or typed on): the form then files it here. None otherwise."""
+    found = _user_texts_since_referral(events)
+    if found is None:
+        return None
+    since, story = found
+    return story if since == 1 else None
