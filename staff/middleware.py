@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PRE_SESSION_ROUTES = frozenset({"auth.login"})  # forms posted before anyone is signed in
-API_ROUTE_PREFIX = "api."  # route names of the JSON API under /staff/api/
 
 SECURITY_HEADERS = {
     # No script at all: the console works without JavaScript, and a stored payload cannot run.
@@ -42,11 +41,36 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:  # redirects keep travelling as exceptions, with the headers added
             _finish(request, exc)
             raise
-        # A Thai page instead of aiohttp's plain text; the reason phrase is fixed text, never input.
-        response = render(
-            request, "error.html", {"status": exc.status, "reason": exc.reason}, status=exc.status
-        )
+        if is_api(request):
+            response = _api_problem(exc)  # JSON clients get JSON, e.g. 405 with its Allow header
+        else:
+            # A Thai page instead of aiohttp's plain text; the reason phrase is fixed text, never input.
+            response = render(
+                request, "error.html", {"status": exc.status, "reason": exc.reason}, status=exc.status
+            )
     _finish(request, response)
+    return response
+
+
+def is_api(request: web.Request) -> bool:
+    """A request to the JSON API under /staff/api/ (matched or not: its errors are JSON too)."""
+    return request.path.startswith(console_root(request) + "api/")
+
+
+def _api_problem(exc: web.HTTPException) -> web.Response:
+    """An HTTP error the router raised under /staff/api/ (unknown path, undeclared method) as the
+    API's problem document (staff.views.handover_api), keeping Allow on a 405."""
+    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status, "error")
+    body = {
+        "type": "about:blank",
+        "title": exc.reason,
+        "status": exc.status,
+        "code": code,
+        "detail": exc.reason,
+    }
+    response = web.json_response(body, status=exc.status, content_type="application/problem+json")
+    if "Allow" in exc.headers:
+        response.headers["Allow"] = exc.headers["Allow"]
     return response
 
 
@@ -78,7 +102,7 @@ async def session_loader(request: web.Request, handler: Handler) -> web.StreamRe
 async def csrf_check(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method in SAFE_METHODS:
         return await handler(request)
-    if (request.match_info.route.name or "").startswith(API_ROUTE_PREFIX):
+    if is_api(request):
         # The JSON API checks its own: a bearer token needs none, a session cookie needs the session's
         # token in the X-CSRF-Token header (staff.views.handover_api); its bodies are JSON, not forms.
         return await handler(request)
