@@ -1,26 +1,149 @@
-"""Hand the conversation to a person: set the `handover` slot and tell the gateway in-band.
+"""Hand the conversation to a person: confirm once, then queue it in hours or offer a call-back.
 
-The spoken answer (utter_handover) follows by rule. The custom message lets the gateway or staff
-console act without polling Rasa's tracker: {"handover": {"reason": ...}}.
+- action_handover_confirm asks "ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ" (ใช่ / ไม่ใช่) after `request_human`;
+  yes (or asking again) runs action_handover, no goes back to the bot (rules in
+  bot/data/rules_handover.yml). The second unclear message's offer of a person and the sensitive-topic
+  offer are that confirmation already: their yes runs action_handover directly.
+- action_handover picks the agency (the service being discussed, else the contact centre gcc1111) and
+  asks its office hours (handover/office_hours.py). In hours it says it is connecting and sends the
+  custom message {"handover": {"reason", "agency", "service", "intent", "transcript"}}: the gateway opens
+  the queue entry on seeing it and tells the citizen their position (handover/gate.py), so the bot's
+  text promises no position. Out of hours it says when staff are back and offers a call-back
+  (actions/callback.py; slot `callback_offered` lets a typed yes start that form), and the citizen
+  keeps asking the bot meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import replies
+from actions.context import ActionContext
+from actions.handover_desk import DeskStatus, HandoverDesk, desk_for
+from actions.handover_transcript import session_transcript
+from handover.office_hours import thai_when
+
+REQUEST_HUMAN = "request_human"
+FALLBACK = "fallback"
+SENSITIVE_TOPIC = "sensitive_topic"
+REASONS = (REQUEST_HUMAN, FALLBACK, SENSITIVE_TOPIC)
+OFFER_SLOT = "handover_offer"  # the reason of an offer of a person the citizen has not answered yet
+AGENCY_SLOT = "handover_agency"  # the agency of the last handover decision (the call-back form's)
+CALLBACK_OFFERED = "callback_offered"  # featurized: a typed yes after the offer starts the form
+# Answers and small talk, not what the conversation is about: the agent is shown the intent before them.
+NOT_TOPICS = frozenset(
+    {
+        "affirm",
+        "deny",
+        "nlu_fallback",
+        "request_human",
+        "greet",
+        "goodbye",
+        "thank",
+        "chitchat",
+        "bot_challenge",
+        "restart",
+    }
+)
+
+
+def topic_intent(tracker: Tracker) -> str | None:
+    """The latest intent that says what the conversation is about (ask_service, file_complaint, …)."""
+    for event in reversed(list(tracker.events or [])):
+        if event.get("event") != "user":
+            continue
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if name and name not in NOT_TOPICS:
+            return str(name)
+    return None
+
+
+def reason_of(tracker: Tracker) -> str:
+    offered = tracker.get_slot(OFFER_SLOT)
+    if offered in REASONS:
+        return str(offered)
+    if float(tracker.get_slot("fallback_count") or 0.0) >= 2:
+        return FALLBACK
+    return REQUEST_HUMAN
+
+
+def when_values(status: DeskStatus) -> dict[str, str]:
+    agency = status.agency
+    return {
+        "agency": agency.name_th,
+        "when": thai_when(status.opening, status.now),
+        "hotline": agency.hotline or "1111",
+    }
+
+
+class ActionHandoverConfirm(Action):
+    """Asks once whether the citizen wants a person; the answer goes to action_handover or the bot."""
+
+    def name(self) -> str:
+        return "action_handover_confirm"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        replies.send(dispatcher, tracker, "handover_confirm")
+        return [SlotSet(OFFER_SLOT, REQUEST_HUMAN)]
+
+
+class ActionHandoverDeclined(Action):
+    """ "ไม่ใช่" to the confirmation, or "ไม่เป็นไร" to the call-back offer: back to the bot, nothing
+    queued or taken."""
+
+    def name(self) -> str:
+        return "action_handover_declined"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        replies.send(dispatcher, tracker, "handover_declined")
+        return [SlotSet(OFFER_SLOT, None), SlotSet("fallback_count", 0.0), SlotSet(CALLBACK_OFFERED, None)]
+
 
 class ActionHandover(Action):
+    def __init__(self, desk: HandoverDesk) -> None:
+        self.desk = desk
+
     def name(self) -> str:
         return "action_handover"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        reason = "request_human" if intent == "request_human" else "fallback"
-        dispatcher.utter_message(json_message={"handover": {"reason": reason}})
-        return [SlotSet("handover", True), SlotSet("fallback_count", 0.0)]
+        service_id = tracker.get_slot("service_id")
+        agency = await asyncio.to_thread(self.desk.agency_for, service_id)
+        status = await asyncio.to_thread(self.desk.status, agency)
+        events: list[EventType] = [
+            SlotSet("handover", True),
+            SlotSet("fallback_count", 0.0),
+            SlotSet(OFFER_SLOT, None),
+            SlotSet(AGENCY_SLOT, agency.id),
+        ]
+        if status.open:
+            replies.send(dispatcher, tracker, "handover_connecting", values={"agency": agency.name_th})
+            request = {
+                "reason": reason_of(tracker),
+                "agency": agency.id,
+                "service": service_id or None,
+                "intent": topic_intent(tracker),
+                "transcript": session_transcript(tracker),
+            }
+            dispatcher.utter_message(json_message={"handover": request})
+            return [*events, SlotSet(CALLBACK_OFFERED, None)]
+        if self.desk.personal_data is None:  # no key to seal a phone with: no call-back ticket here
+            replies.send(dispatcher, tracker, "handover_closed_no_callback", values=when_values(status))
+            return [*events, SlotSet(CALLBACK_OFFERED, None)]
+        replies.send(dispatcher, tracker, "handover_closed", values=when_values(status))
+        return [*events, SlotSet(CALLBACK_OFFERED, True)]
+
+
+def build_actions(context: ActionContext) -> list[Action]:
+    return [ActionHandoverConfirm(), ActionHandoverDeclined(), ActionHandover(desk_for(context))]

@@ -23,7 +23,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ActionContext
 from actions.fallback import offer_human, record_unanswered, rephrase
-from actions.handover import ActionHandover
+from actions.handover import OFFER_SLOT, SENSITIVE_TOPIC, ActionHandover
+from actions.handover_desk import desk_for
 from actions.replies import ASKS_NUMBER_PATTERN, HUMAN, NEXT_STEP_PATTERN, REPLIES, Button, send
 from actions.service_answer import (
     BUTTON_TITLE_MAX,
@@ -40,6 +41,7 @@ from actions.service_resolver import Decision, ServiceResolver
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
 from actions.unanswered import UnansweredRecorder
+from handover.sensitive import SensitiveTopics
 from knowledge.search.cache import EmbeddingCache
 from knowledge.search.embedders import EmbedderConfig, make_embedder
 from knowledge.search.index import stderr_progress
@@ -77,9 +79,17 @@ def unique_titles(buttons: list[Button]) -> list[Button]:
 
 
 class ActionAnswerService(Action):
-    def __init__(self, resolver: ServiceResolver, recorder: UnansweredRecorder | None = None) -> None:
+    def __init__(
+        self,
+        resolver: ServiceResolver,
+        recorder: UnansweredRecorder | None = None,
+        handover: ActionHandover | None = None,
+        sensitive: SensitiveTopics | None = None,
+    ) -> None:
         self._resolver = resolver
         self._recorder = recorder
+        self._handover = handover
+        self._sensitive = sensitive
 
     def name(self) -> str:
         return "action_answer_service"
@@ -87,8 +97,33 @@ class ActionAnswerService(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        """A sensitive topic (handover/sensitive_topics.yml) gets its hotline and the offer of a person,
+        whatever the intent; yes/no right after that offer answer it; anything else is a service turn,
+        and an offer left unanswered lapses."""
         text = str((tracker.latest_message or {}).get("text") or "")
         intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+        offered = tracker.get_slot(OFFER_SLOT)
+        if offered == SENSITIVE_TOPIC and intent in ("affirm", "deny") and self._handover is not None:
+            if intent == "affirm":
+                return await self._handover.run(dispatcher, tracker, domain)
+            send(dispatcher, tracker, "handover_declined")
+            return [SlotSet(OFFER_SLOT, None)]
+        topic = self._sensitive.match(text) if self._sensitive is not None else None
+        if topic is not None:
+            values = {"agency": topic.agency.name_th, "hotline": topic.agency.hotline}
+            send(dispatcher, tracker, "sensitive_topic", values=values)
+            return [SlotSet(OFFER_SLOT, SENSITIVE_TOPIC), SlotSet("fallback_count", 0.0)]
+        events = await self._answer_turn(dispatcher, tracker, domain, text, intent)
+        return [*events, SlotSet(OFFER_SLOT, None)] if offered else events
+
+    async def _answer_turn(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+        text: str,
+        intent: str,
+    ) -> list[EventType]:
         if intent not in CONVERSATIONAL_INTENTS:
             decision = await asyncio.to_thread(self.decide, tracker, text)
             return await self.answer(dispatcher, tracker, decision, text)
@@ -157,9 +192,10 @@ class ActionAnswerService(Action):
             if intent == "deny":
                 dispatcher.utter_message(response="utter_menu")
                 return [SlotSet("fallback_count", 0.0)]
-            events = await ActionHandover().run(dispatcher, tracker, domain)
-            dispatcher.utter_message(response="utter_handover")
-            return events
+            if self._handover is None:
+                dispatcher.utter_message(response="utter_menu")
+                return [SlotSet("fallback_count", 0.0)]
+            return await self._handover.run(dispatcher, tracker, domain)
         if intent == "out_of_scope":
             referral = await asyncio.to_thread(self._resolver.refer_or_named, text)
             if referral is not None:
@@ -335,4 +371,5 @@ def build_actions(context: ActionContext) -> list[Action]:
             logger.info("added %d seed services to an empty knowledge base", len(report.created))
     live = build_live_index(store, settings)
     recorder = UnansweredRecorder(context.sessionmaker, context.sender_hash)
-    return [ActionAnswerService(ServiceResolver(live), recorder)]
+    desk = desk_for(context)
+    return [ActionAnswerService(ServiceResolver(live), recorder, ActionHandover(desk), desk.sensitive)]

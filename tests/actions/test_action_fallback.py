@@ -48,7 +48,8 @@ async def test_offer_human_counts_and_offers_a_person_or_the_menu(make_tracker, 
     assert events == [SlotSet("fallback_count", 2.0)]
     [message] = dispatcher.messages
     assert "เจ้าหน้าที่" in message["text"]
-    assert [b["payload"] for b in message["buttons"]] == ["/request_human", "/greet", "/restart"]
+    # tapping the offer is the confirmation: /affirm goes straight to action_handover (rules.yml)
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/greet", "/restart"]
 
 
 async def test_misses_are_recorded_with_ids_and_phones_masked(make_tracker, sqlite_sessions, tmp_path):

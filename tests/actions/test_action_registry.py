@@ -17,6 +17,7 @@ from actions.restart import ActionRestart
 from actions.settings import ActionSettings
 from appconfig import AppSettings, FeatureOff
 from db.migrate import upgrade
+from tests.actions.desks import IN_HOURS, make_desk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,11 +83,14 @@ def test_the_context_refuses_unusable_knowledge_settings(tmp_path):
         ActionContext.create(config)
 
 
-async def test_handover_sets_the_slot_and_tells_the_gateway(make_tracker):
+async def test_handover_sets_the_slot_and_tells_the_gateway(make_tracker, sqlite_sessions):
+    """In office hours (tests/actions/test_handover.py has the rest: out of hours, the call-back)."""
     dispatcher = CollectingDispatcher()
-    events = await ActionHandover().run(dispatcher, make_tracker("ขอคุยกับคน", intent="request_human"), {})
+    action = ActionHandover(make_desk(sqlite_sessions, now=IN_HOURS))
+    events = await action.run(dispatcher, make_tracker("ใช่", intent="affirm"), {})
     assert SlotSet("handover", True) in events
-    assert dispatcher.messages[0]["custom"] == {"handover": {"reason": "request_human"}}
+    request = dispatcher.messages[1]["custom"]["handover"]
+    assert (request["reason"], request["agency"], request["service"]) == ("request_human", "gcc1111", None)
 
 
 async def test_restart_answers_in_thai_with_the_menu(make_tracker):

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.context import ActionContext
+from actions.handover import ActionHandover
 from actions.replies import reply_for
 from actions.service import ActionAnswerService, ServiceResolver, build_actions, service_payload, thai_date
 from actions.unanswered import UnansweredRecorder
@@ -28,6 +29,7 @@ from knowledge.search.embedders import DEFAULT_BACKEND, EmbedderConfig, make_emb
 from knowledge.search.live import LiveIndex
 from knowledge.seed_loader import load_seed
 from knowledge.store import KnowledgeStore
+from tests.actions.desks import IN_HOURS, make_desk
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +55,10 @@ def live(seeded: tuple[KnowledgeStore, Any], tmp_path_factory: pytest.TempPathFa
 
 @pytest.fixture
 def action(live: LiveIndex, seeded: tuple[KnowledgeStore, Any]) -> ActionAnswerService:
-    return ActionAnswerService(ServiceResolver(live), UnansweredRecorder(seeded[1]))
+    desk = make_desk(seeded[1], now=IN_HOURS)
+    return ActionAnswerService(
+        ServiceResolver(live), UnansweredRecorder(seeded[1]), ActionHandover(desk), desk.sensitive
+    )
 
 
 def tracker(
@@ -453,9 +458,45 @@ async def test_an_unclear_message_after_an_answer_gets_the_two_stage_fallback_th
     messages, after = await run_action(action, said("ฮึ่ม", "nlu_fallback", slots={**slots, **after}))
     assert messages[0]["text"] == reply_for("fallback_offer_human", "line").text
     assert after == {"fallback_count": 2.0}
+    assert messages[0]["buttons"][0]["payload"] == "/affirm"  # the offer is the confirmation
     messages, after = await run_action(action, said("ใช่ค่ะ", "affirm", slots={**slots, **after}))
-    assert messages[0]["custom"] == {"handover": {"reason": "fallback"}}
-    assert messages[1]["response"] == "utter_handover" and after["handover"] is True
+    request = messages[1]["custom"]["handover"]
+    assert (request["reason"], request["agency"], request["service"]) == (
+        "fallback",
+        "consular",
+        "passport_new",
+    )
+    assert messages[0]["text"].startswith("กำลังต่อให้คุยกับเจ้าหน้าที่") and after["handover"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "hotline"),
+    [
+        ("ไม่ไหวแล้ว อยากฆ่าตัวตาย", "nlu_fallback", "1323"),
+        ("ถูกสามีทำร้ายร่างกายทุกวัน ต้องทำยังไง", "ask_service", "1300"),
+        ("ความรุนแรงในครอบครัว แจ้งที่ไหน", "out_of_scope", "1300"),
+    ],
+)
+async def test_a_sensitive_topic_gets_its_hotline_and_the_offer_of_a_person_whatever_the_intent(
+    action: ActionAnswerService, text: str, intent: str, hotline: str
+) -> None:
+    messages, after = await run_action(action, said(text, intent))
+    assert f"โทร {hotline}" in messages[0]["text"] and messages[0]["text"].endswith(
+        "ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ"
+    )
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+    assert after["handover_offer"] == "sensitive_topic"
+    messages, yes = await run_action(action, said("ใช่", "affirm", slots=after))
+    assert messages[1]["custom"]["handover"]["reason"] == "sensitive_topic" and yes["handover"] is True
+    messages, no = await run_action(action, said("ไม่ค่ะ", "deny", slots=after))
+    assert messages[0]["text"] == reply_for("handover_declined", "line").text and no["handover_offer"] is None
+
+
+async def test_an_offer_left_unanswered_lapses_on_the_next_service_turn(action: ActionAnswerService) -> None:
+    messages, after = await run_action(
+        action, said("ทำพาสปอร์ตใช้อะไรบ้าง", "ask_service", slots={"handover_offer": "sensitive_topic"})
+    )
+    assert after["handover_offer"] is None and not any(m.get("custom") for m in messages)
 
 
 async def test_out_of_scope_gets_the_agency_that_handles_it_or_says_what_the_bot_does(
