@@ -240,7 +240,7 @@ class ValidateComplaintForm(FormValidationAction):
                 # Not a new complaint: no category menu (a duplicate); the submit action apologises.
                 return [SlotSet("complaint_confirm", EARLIER), ActiveLoop(None)]
             text = _latest_text(tracker)
-            insisted = insisted_story(tracker.events or [])
+            insisted = insisted_story(tracker.events or [], load_routes(), directory())
             if insisted is None and referral_for(text, load_routes(), directory()) is not None:
                 # Another agency's matter (ไฟดับ, an online scam): who handles it, before any menu;
                 # the submit action says so, with a button to file here all the same.

@@ -22,7 +22,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from actions import replies
-from actions.complaint_talk import compact, is_payload
+from actions.complaint_steps import MIN_DESCRIPTION_LETTERS
+from actions.complaint_talk import compact, first_description, is_payload
 from cases.complaint_routing import ComplaintRoute
 from knowledge.agencies import AgencyDirectory, Referral
 
@@ -91,11 +92,19 @@ def _user_texts_since_referral(events: Iterable[dict[str, Any]]) -> tuple[int, s
     return None
 
 
-def insisted_story(events: Iterable[dict[str, Any]]) -> str | None:
-    """The message referred elsewhere, when the current message comes right after that referral (the
-    citizen pressed "แจ้งเรื่องที่นี่" or typed on): the form then files it here. None otherwise."""
+def insisted_story(
+    events: Iterable[dict[str, Any]], routes: Mapping[str, ComplaintRoute], agencies: AgencyDirectory | None
+) -> str | None:
+    """The message referred elsewhere, when the current message comes right after that referral and
+    the citizen wants to file here all the same: after this form's referral any message (the button
+    "แจ้งเรื่องที่นี่", or the matter typed again); after the service answer's referral (the NLU read
+    "ไฟดับทั้งซอยต้องแจ้งใคร" as a question) a bare request ("แจ้งเรื่องที่นี่", the menu button)
+    that tells no story of its own. The form then files it here, not referred twice. None otherwise."""
+    events = list(events)
     found = _user_texts_since_referral(events)
-    if found is None:
+    if found is not None and found[0] == 1:
+        return found[1]
+    users = [str(e.get("text") or "") for e in events if e.get("event") == "user"]
+    if len(users) < 2 or first_description(users[-1], MIN_DESCRIPTION_LETTERS + 2, routes) is not None:
         return None
-    since, story = found
-    return story if since == 1 else None
+    return users[-2] if referral_for(users[-2], routes, agencies) is not None else None

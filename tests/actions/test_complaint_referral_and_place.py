@@ -169,13 +169,30 @@ def test_a_citizen_who_insists_files_here_with_the_first_story_kept() -> None:
     assert not again["ended"] and again["requested_slot"] == "complaint_category"
 
 
+def test_after_the_service_answers_referral_a_bare_request_files_that_story_here() -> None:
+    """The NLU may read the matter as a question (out_of_scope): the service answer gives the agency;
+    "แจ้งเรื่องที่นี่" typed next opens the form with that story, not an empty menu."""
+    story = "โดนหลอกซื้อของออนไลน์ อยากร้องเรียนค่ะ"
+    before = [
+        _user(story, intent="out_of_scope"),
+        {"event": "action", "name": "action_answer_service"},
+        {"event": "bot", "text": "... โทร 1441 ได้ค่ะ"},
+    ]
+    got = activate(opening("แจ้งเรื่องที่นี่", before=before))
+    assert not got["ended"] and got["complaint_description"] == story and got["complaint_guess"] == "other"
+    # A new story of its own is its own complaint (and referred if it is another agency's too).
+    assert activate(opening("แท็กซี่ไม่รับผู้โดยสาร อยากร้องเรียน", before=before))["ended"]
+    garbage = activate(opening("อยากร้องเรียนเรื่องขยะไม่มีคนมาเก็บ", before=before))
+    assert garbage["complaint_guess"] == "garbage" and "โดนหลอก" not in str(garbage["complaint_description"])
+
+
 def test_a_later_complaint_about_another_agencys_matter_is_referred_again() -> None:
     before = [
         *referral_turn("ไฟดับทั้งซอยต้องแจ้งใคร"),
         _user("ขอบคุณค่ะ", intent="thank"),
         {"event": "bot", "text": "ยินดีค่ะ"},
     ]
-    assert insisted_story([*before, _user("ไฟดับอีกแล้ว")]) is None
+    assert insisted_story([*before, _user("ไฟดับอีกแล้ว")], load_routes(), directory()) is None
     assert activate(opening("ไฟดับอีกแล้วค่ะ ทั้งซอยเลย", before=before))["ended"]
 
 
