@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from actions import replies
@@ -45,13 +45,13 @@ def directory() -> AgencyDirectory | None:
         return None
 
 
-def has_category_cue(text: object, routes: Mapping[str, ComplaintRoute]) -> bool:
+def has_category_cue(text: object, routes: dict[str, ComplaintRoute]) -> bool:
     word = compact(text)
     return any(cue in word for route in routes.values() for cue in route.cues)
 
 
 def referral_for(
-    text: str, routes: Mapping[str, ComplaintRoute], agencies: AgencyDirectory | None
+    text: str, routes: dict[str, ComplaintRoute], agencies: AgencyDirectory | None
 ) -> Referral | None:
     """The agency that handles the matter a typed message tells of, when no complaint category does;
     None for a button, a category cue, a bare request, or a matter the form files itself."""
@@ -93,7 +93,7 @@ def _user_texts_since_referral(events: Iterable[dict[str, Any]]) -> tuple[int, s
 
 
 def insisted_story(
-    events: Iterable[dict[str, Any]], routes: Mapping[str, ComplaintRoute], agencies: AgencyDirectory | None
+    events: Iterable[dict[str, Any]], routes: dict[str, ComplaintRoute], agencies: AgencyDirectory | None
 ) -> str | None:
     """The message referred elsewhere, when the current message comes right after that referral and
     the citizen wants to file here all the same: after this form's referral any message (the button
