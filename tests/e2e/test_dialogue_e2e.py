@@ -78,6 +78,9 @@ class Stack:
         self.actions = action_server(workdir, self.action_port, self.database_url)
         # Case look-up needs the cases key (contact data is hashed and encrypted under it).
         self.actions.env.update({**KEYS.to_environ(), "CASES_PHOTO_DIR": str(workdir / "photos")})
+        # Every queue open, whatever the day: office hours themselves are tested in tests/handover and
+        # tests/actions/test_handover.py with a fixed clock.
+        self.actions.env["OFFICE_HOURS"] = "always"
         self.rasa: ManagedProcess | None = None
         self.client: RestClient | None = None
 
@@ -266,10 +269,11 @@ def test_two_stage_fallback_and_review_record(bot: RestClient, stack: Stack) -> 
     assert len(payloads(first)) == 3
     second = bot.say(sender, "/nlu_fallback")
     assert "ให้เจ้าหน้าที่ช่วยต่อไหมคะ" in texts(second)[0]
-    assert payloads(second) == ["/request_human", "/greet", "/restart"]
+    assert payloads(second) == ["/affirm", "/greet", "/restart"]  # tapping it is the confirmation
     handed = bot.say(sender, "/affirm")
-    assert handed[0].get("custom") == {"handover": {"reason": "fallback"}}
-    assert "1111" in texts(handed)[0]
+    assert texts(handed)[0].startswith("กำลังต่อให้คุยกับเจ้าหน้าที่")
+    request = next(r["custom"]["handover"] for r in handed if r.get("custom"))
+    assert (request["reason"], request["agency"]) == ("fallback", "gcc1111")
     assert bot.tracker(sender)["slots"]["handover"] is True
 
     with sqlite3.connect(stack.workdir / "govbot.db") as conn:
@@ -277,11 +281,17 @@ def test_two_stage_fallback_and_review_record(bot: RestClient, stack: Stack) -> 
     assert ("rest", "/nlu_fallback") in rows
 
 
-def test_request_human_hands_over(bot: RestClient) -> None:
+def test_request_human_is_confirmed_once_then_hands_over(bot: RestClient) -> None:
     sender = new_sender()
-    replies = bot.say(sender, "/request_human")
-    assert replies[0]["custom"] == {"handover": {"reason": "request_human"}}
-    assert "1111" in texts(replies)[0]
+    asked = bot.say(sender, "/request_human")
+    assert texts(asked) == ["ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ"] and payloads(asked) == ["/affirm", "/deny"]
+    assert not any(r.get("custom") for r in asked)  # nothing queued before the yes
+    declined = bot.say(sender, "/deny")
+    assert texts(declined)[0].startswith("ได้ค่ะ คุยกับบอทต่อได้เลย")
+    bot.say(sender, "/request_human")
+    replies = bot.say(sender, "/affirm")
+    request = next(r["custom"]["handover"] for r in replies if r.get("custom"))
+    assert (request["reason"], request["agency"], request["service"]) == ("request_human", "gcc1111", None)
 
 
 def test_citizen_id_never_reaches_the_tracker_store(bot: RestClient, stack: Stack) -> None:
