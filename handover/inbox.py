@@ -296,6 +296,21 @@ def transcript(session: Session, agent: Agent, handover_id: int) -> Transcript:
     return Transcript(view, lines)
 
 
+PHOTO_PREFIX = "photo:"  # a citizen's photo kept in the case photo store (handover.gate)
+
+
+def photo_ref(session: Session, agent: Agent, handover_id: int, line_id: int) -> str | None:
+    """The photo store reference of a citizen's photo line in a visible handover, else None."""
+    media = session.scalar(
+        select(HandoverMessage.media_ref)
+        .join(Handover, Handover.id == HandoverMessage.handover_id)
+        .where(HandoverMessage.id == line_id, Handover.id == handover_id, _visible(agent))
+    )
+    if not media or not media.startswith(PHOTO_PREFIX):
+        return None
+    return media[len(PHOTO_PREFIX) :]
+
+
 def live_state(session: Session, agent: Agent, *, closed_limit: int = 50) -> list[tuple[int, int, int]]:
     """(id, version, last line id) of every visible open handover and the latest closed ones: what
     the inbox's live stream compares between polls to tell that something moved."""

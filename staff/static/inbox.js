@@ -93,7 +93,14 @@
       who += " · " + time(line.created_at);
       if (line.delivery_state) who += " · " + (DELIVERY[line.delivery_state] || line.delivery_state);
       li.append(el("span", "who", who));
-      li.append(line.text || KINDS[line.kind] || "");
+      if (line.kind === "image" && line.media_ref && line.media_ref.startsWith("photo:")) {
+        const img = el("img", "photo");
+        img.src = api + "handovers/" + h.id + "/lines/" + line.id + "/photo";
+        img.alt = "รูปภาพจากประชาชน";
+        li.append(img);
+      } else {
+        li.append(line.text || KINDS[line.kind] || "");
+      }
       return li;
     });
     const box = $("transcript");

@@ -28,6 +28,7 @@ from typing import Any
 
 from aiohttp import web
 
+from cases.photos import PhotoStore, sniff_image_type
 from channels.keys import HANDOVER_WAKE
 from channels.text_input import json_too_deep
 from handover import inbox
@@ -227,6 +228,22 @@ async def get_canned(request: web.Request, agent: Agent) -> web.StreamResponse:
     return web.json_response({"service_id": view.service_id, "answers": inbox.canned_answers(record)})
 
 
+@api(Permission.VIEW_HANDOVERS)
+async def get_photo(request: web.Request, agent: Agent) -> web.StreamResponse:
+    """A photo the citizen sent, kept by the gateway in the case photo store, for this agency only."""
+    handover_id = _handover_id(request)
+    raw = request.match_info["line"]
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 12):
+        raise ApiError(404, "not_found", "ไม่พบรูปภาพนี้")
+    ref = await request.app[keys.READER].run(inbox.photo_ref, agent, handover_id, int(raw))
+    store = PhotoStore(request.app[keys.SETTINGS].case_photo_dir)
+    data = await asyncio.to_thread(store.read, ref) if ref else None
+    kind = sniff_image_type(data) if data else None
+    if data is None or kind is None:
+        raise ApiError(404, "not_found", "ไม่พบรูปภาพนี้ (อาจถูกลบตามระยะเวลาเก็บรักษาแล้ว)")
+    return web.Response(body=data, content_type=kind, headers={"Cache-Control": "private, no-store"})
+
+
 @api(Permission.ACT_HANDOVERS, changing=True)
 async def claim(request: web.Request, agent: Agent) -> web.StreamResponse:
     view = await request.app[keys.DATABASE].run(inbox.claim, agent, _handover_id(request))
@@ -360,6 +377,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/handovers/{id}", get_handover, name="api.handover")
     app.router.add_get("/api/handovers/{id}/transcript", get_transcript, name="api.transcript")
     app.router.add_get("/api/handovers/{id}/canned-answers", get_canned, name="api.canned")
+    app.router.add_get("/api/handovers/{id}/lines/{line}/photo", get_photo, name="api.photo")
     app.router.add_post("/api/handovers/{id}/claim", claim, name="api.claim")
     app.router.add_post("/api/handovers/{id}/messages", post_message, name="api.messages")
     app.router.add_post("/api/handovers/{id}/note", post_note, name="api.note")

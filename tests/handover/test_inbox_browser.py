@@ -23,6 +23,7 @@ from handover.models import AgentPresence
 from knowledge.seedfile import SEED_DIR, load_file
 from knowledge.store import KnowledgeStore
 from staff.web import create_app
+from tests.cases.case_helpers import tiny_png
 from tests.databases import throwaway_database
 from tests.handover.inbox_helpers import PASSWORD, add_staff, events, handover, messages, new_handover
 from tests.staff.staff_helpers import staff_settings
@@ -44,10 +45,11 @@ def wake() -> asyncio.Event:
 
 
 @pytest.fixture
-async def client(aiohttp_client, db: tuple[str, Engine], wake: asyncio.Event) -> TestClient:  # type: ignore[no-untyped-def]
+async def client(aiohttp_client, db: tuple[str, Engine], wake: asyncio.Event, tmp_path: Path) -> TestClient:  # type: ignore[no-untyped-def]
     root = web.Application()
     root[HANDOVER_WAKE] = wake
-    root.add_subapp("/staff/", create_app(staff_settings(db[0]), engine=db[1]))
+    settings = staff_settings(db[0], case_photo_dir=tmp_path / "photos")
+    root.add_subapp("/staff/", create_app(settings, engine=db[1]))
     return await aiohttp_client(root)
 
 
@@ -125,6 +127,11 @@ async def test_agent_claims_and_replies_live(
     # A citizen line arriving while the conversation is open shows without a click.
     await asyncio.to_thread(_citizen_writes, engine, hid, "ขอบคุณค่ะ")
     await expect(page.locator("#transcript li.citizen")).to_have_count(3, timeout=5000)
+    # A photo the gateway kept for the inbox is shown from the console's own store.
+    await asyncio.to_thread(_citizen_sends_photo, engine, hid, tmp_path / "photos")
+    photo = page.get_by_role("img", name="รูปภาพจากประชาชน")
+    await expect(photo).to_be_visible(timeout=5000)
+    assert await photo.evaluate("img => img.naturalWidth") == 1
 
     await page.get_by_label("บันทึกภายใน").fill("ประชาชนถามต่อเรื่องสูติบัตร")
     await page.get_by_role("button", name="บันทึกโน้ต").click()
@@ -151,6 +158,20 @@ async def test_agent_claims_and_replies_live(
     assert (tmp_path / "inbox-replied.png").stat().st_size > 10_000
     assert problems == [], problems
     await context.close()
+
+
+def _citizen_sends_photo(engine: Engine, handover_id: int, directory: Path) -> None:
+    from cases.photos import PhotoStore
+    from handover.models import CITIZEN, Handover, HandoverMessage
+
+    _digest, ref = PhotoStore(directory).save(tiny_png(), "image/png")
+    with make_sessionmaker(engine).begin() as session:
+        session.add(
+            HandoverMessage(handover_id=handover_id, author=CITIZEN, kind="image", media_ref="photo:" + ref)
+        )
+        row = session.get(Handover, handover_id)
+        assert row is not None
+        row.version += 1
 
 
 def _citizen_writes(engine: Engine, handover_id: int, text: str) -> None:

@@ -379,3 +379,38 @@ def test_cli_creates_an_agent_and_issues_a_token_stored_hashed(db_url: str, engi
         timeout=120,
     )
     assert unknown.returncode == 2 and "nobody" in unknown.stderr
+
+
+async def test_a_citizen_photo_is_served_to_the_agency_only(
+    aiohttp_client, db_url: str, engine: Engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from cases.photos import PhotoStore
+    from handover.models import CITIZEN, HandoverMessage
+
+    add_staff(engine, "somchai", "dopa")
+    add_staff(engine, "malee", "sso")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    _digest, ref = PhotoStore(tmp_path / "photos").save(png, "image/png")
+    hid = new_handover(engine, "dopa")
+    with make_sessionmaker(engine).begin() as session:
+        line = HandoverMessage(handover_id=hid, author=CITIZEN, kind="image", media_ref="photo:" + ref)
+        text_line = HandoverMessage(handover_id=hid, author=CITIZEN, kind="text", text="ดูรูปนี้ค่ะ")
+        session.add_all([line, text_line])
+        session.flush()
+        photo_line, plain_line = line.id, text_line.id
+    root = web.Application()
+    root.add_subapp(
+        "/staff/", create_app(staff_settings(db_url, case_photo_dir=tmp_path / "photos"), engine=engine)
+    )
+    client = await aiohttp_client(root)
+    dopa, sso = token_for(db_url, "somchai"), token_for(db_url, "malee")
+
+    shown = await client.get(f"/staff/api/handovers/{hid}/lines/{photo_line}/photo", headers=dopa)
+    assert shown.status == 200 and shown.content_type == "image/png" and await shown.read() == png
+    for headers, line_id in ((sso, photo_line), (dopa, plain_line), (dopa, 999999)):
+        refused = await client.get(f"/staff/api/handovers/{hid}/lines/{line_id}/photo", headers=headers)
+        assert refused.status == 404 and (await refused.json())["code"] == "not_found"
+    PhotoStore(tmp_path / "photos").delete(ref)  # purged by retention: gone, not an error page
+    assert (
+        await client.get(f"/staff/api/handovers/{hid}/lines/{photo_line}/photo", headers=dopa)
+    ).status == 404
