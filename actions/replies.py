@@ -1341,7 +1341,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("รับเบอร์ลงท้าย {last4} แล้วค่ะ เจ้าหน้าที่จะโทรกลับในเวลาทำการ"),
     },
     "callback_not_taken": {
-        "default": Reply("ได้ค่ะ ไม่ได้ฝากเบอร์ไว้ ถามบอทเรื่องบริการต่อได้เลย หรือทักมาคุยกับเจ้าหน้าที่อีกครั้ง{when}ค่ะ"),
+        "default": Reply("ได้ค่ะ ไม่ได้ฝากเบอร์ไว้ ถามบอทเรื่องบริการต่อได้เลย หรือทักมาคุยกับเจ้าหน้าที่อีกครั้งได้ตั้งแต่{when} ค่ะ"),
         "sms": Reply("ได้ค่ะ ไม่ได้ฝากเบอร์ ถามบอทต่อได้เลยค่ะ"),
     },
     # English (checked for English, not for the Thai voice, by tests/actions/test_dialogue_texts.py)
