@@ -4,7 +4,8 @@ or the STAFF_ADMIN_PASSWORD environment variable, never from the command line),
 `python -m staff create-user --username NAME --role ROLE [--agency ID]` (password from a prompt or
 STAFF_USER_PASSWORD), `python -m staff set-agency --username NAME (--agency ID | --none)` and
 `python -m staff issue-token --username NAME [--label TEXT]` (a bearer token for the staff API at
-/staff/api/, printed once; only its SHA-256 is stored).
+/staff/api/, printed once; only its SHA-256 is stored) and `python -m staff revoke-tokens --username
+NAME` (every token of the account stops working at once).
 
 The agency decides whose cases and handed-over conversations the account sees in the console; it must
 exist in the case registry (`python -m cases issue-key --agency ID --name …` creates it) or in
@@ -30,6 +31,7 @@ from staff import accounts, agencies, api_tokens, audit
 from staff.accounts import AccountError
 from staff.audit import Actor
 from staff.database import Database
+from staff.models import utcnow
 from staff.roles import ROLE_LABELS_TH, Role, parse_role
 
 CLI_ACTOR = Actor(user_id=None, username="(command line)", ip_hash="")
@@ -112,6 +114,28 @@ def issue_token(url: str, username: str, label: str = "") -> str:
         engine.dispose()
 
 
+def revoke_tokens(url: str, username: str) -> int:
+    """Revoke every token of an account; returns how many were still valid."""
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        database = Database(make_sessionmaker(engine))
+
+        def revoke(db: Session) -> int:
+            user = accounts.get_by_username(db, username)
+            if user is None:
+                raise AccountError(f"ไม่พบผู้ใช้ {accounts.normalise_username(username)!r}")
+            count = api_tokens.revoke_all(db, user.id, now=utcnow())
+            audit.record(
+                db, CLI_ACTOR, "token.revoke", target_type="user", target_id=user.username, detail=str(count)
+            )
+            return count
+
+        return database.run_sync(revoke)
+    finally:
+        engine.dispose()
+
+
 def _read_password(environ: Mapping[str, str], variable: str = "STAFF_ADMIN_PASSWORD") -> str:
     from_env = environ.get(variable)
     if from_env:
@@ -165,10 +189,12 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     token = sub.add_parser("issue-token", help="issue a bearer token for the staff API (printed once)")
     token.add_argument("--username", required=True)
     token.add_argument("--label", default="", help="what the token is for, e.g. the contact-centre tool")
+    revoke = sub.add_parser("revoke-tokens", help="revoke every staff API token of an account")
+    revoke.add_argument("--username", required=True)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    if args.command in ("create-admin", "create-user", "set-agency", "issue-token"):
+    if args.command in ("create-admin", "create-user", "set-agency", "issue-token", "revoke-tokens"):
         return _account_command(args, env)
 
     try:
@@ -192,6 +218,10 @@ def _account_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         if args.command == "issue-token":
             print(issue_token(url, args.username, args.label))
             print("(shown once: only its SHA-256 is stored)", file=sys.stderr)
+            return 0
+        if args.command == "revoke-tokens":
+            count = revoke_tokens(url, args.username)
+            print(f"{count} token(s) of {accounts.normalise_username(args.username)!r} revoked")
             return 0
         if args.command == "set-agency":
             stored = change_agency(url, args.username, None if args.none else args.agency)

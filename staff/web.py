@@ -2,7 +2,8 @@
 
     gateway.add_subapp("/staff/", staff.web.create_app(settings.staff, engine=engine))
 
-It is server-rendered (Jinja2 with autoescape; no JavaScript at all) and in Thai. Sections are mounted
+It is server-rendered (Jinja2 with autoescape) and in Thai; the only script is the inbox page's own
+(static/inbox.js: live handover lists and actions through the JSON API at /staff/api/). Sections are mounted
 from `ROUTE_MODULES`; the menu comes from `staff.navigation.SECTIONS`, so the cases pages (issue 5) add
 one module here and one section entry there.
 """

@@ -25,8 +25,9 @@ from db.engine import make_engine, make_sessionmaker
 from handover.models import ACTIVE, WAITING
 from knowledge.seedfile import SEED_DIR, load_file
 from knowledge.store import KnowledgeStore
-from staff.cli import issue_token
-from staff.models import StaffApiToken, StaffUser
+from staff import api_tokens
+from staff.cli import issue_token, revoke_tokens
+from staff.models import StaffApiToken, StaffUser, utcnow
 from staff.roles import Role
 from staff.web import create_app
 from tests.databases import throwaway_database
@@ -370,6 +371,9 @@ def test_cli_creates_an_agent_and_issues_a_token_stored_hashed(db_url: str, engi
         row = session.scalar(select(StaffApiToken).where(StaffApiToken.user_id == user.id))
         assert row is not None and row.label == "call centre"
         assert row.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in row.token_hash
+    assert revoke_tokens(db_url, "agent7") == 1
+    with Session(engine) as session:
+        assert api_tokens.user_for(session, token, now=utcnow()) is None
     unknown = subprocess.run(
         [sys.executable, "-m", "staff", "issue-token", "--username", "nobody"],
         cwd=ROOT,
