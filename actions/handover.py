@@ -4,7 +4,8 @@
   yes (or asking again) runs action_handover, no goes back to the bot (rules in
   bot/data/rules_handover.yml). The second unclear message's offer of a person and the sensitive-topic
   offer are that confirmation already: their yes runs action_handover directly.
-- action_handover picks the agency (the service being discussed, else the contact centre gcc1111) and
+- action_handover picks the agency (a sensitive topic's own, else the service being discussed, else the
+  contact centre gcc1111) and
   asks its office hours (handover/office_hours.py). In hours it says it is connecting and sends the
   custom message {"handover": {"reason", "agency", "service", "intent", "transcript"}}: the gateway opens
   the queue entry on seeing it and tells the citizen their position (handover/gate.py), so the bot's
@@ -19,7 +20,7 @@ import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
@@ -35,6 +36,7 @@ REASONS = (REQUEST_HUMAN, FALLBACK, SENSITIVE_TOPIC)
 OFFER_SLOT = "handover_offer"  # the reason of an offer of a person the citizen has not answered yet
 AGENCY_SLOT = "handover_agency"  # the agency of the last handover decision (the call-back form's)
 CALLBACK_OFFERED = "callback_offered"  # featurized: a typed yes after the offer starts the form
+CALLBACK_FORM = "callback_form"
 # Answers and small talk, not what the conversation is about: the agent is shown the intent before them.
 NOT_TOPICS = frozenset(
     {
@@ -61,6 +63,26 @@ def topic_intent(tracker: Tracker) -> str | None:
         if name and name not in NOT_TOPICS:
             return str(name)
     return None
+
+
+def callback_offer_just_made(tracker: Tracker) -> bool:
+    """The bot's last turn offered a call-back (action_handover out of hours, run on its own or inside
+    the service action): the citizen's message now answers that offer."""
+    users = 0
+    for event in reversed(list(tracker.events or [])):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                return False
+        elif event.get("event") == "slot" and event.get("name") == CALLBACK_OFFERED:
+            return event.get("value") is True and users == 1
+    return False
+
+
+def start_callback_form() -> list[EventType]:
+    """Yes to the call-back offer where no rule sees it (the offer came from inside another action, or
+    the citizen typed "ให้โทรกลับ", which the NLU reads as asking for a person): run the form next."""
+    return [FollowupAction(CALLBACK_FORM)]
 
 
 def reason_of(tracker: Tracker) -> str:
@@ -90,6 +112,8 @@ class ActionHandoverConfirm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if callback_offer_just_made(tracker):  # "ให้โทรกลับ" typed at the offer: staff are out anyway
+            return start_callback_form()
         replies.send(dispatcher, tracker, "handover_confirm")
         return [SlotSet(OFFER_SLOT, REQUEST_HUMAN)]
 
@@ -119,7 +143,11 @@ class ActionHandover(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         service_id = tracker.get_slot("service_id")
-        agency = await asyncio.to_thread(self.desk.agency_for, service_id)
+        reason = reason_of(tracker)
+        chosen = tracker.get_slot(AGENCY_SLOT) if reason == SENSITIVE_TOPIC else None
+        agency = self.desk.agencies.get(str(chosen)) if chosen else None
+        if agency is None:  # the service being discussed, else the contact centre
+            agency = await asyncio.to_thread(self.desk.agency_for, service_id)
         status = await asyncio.to_thread(self.desk.status, agency)
         events: list[EventType] = [
             SlotSet("handover", True),
@@ -130,7 +158,7 @@ class ActionHandover(Action):
         if status.open:
             replies.send(dispatcher, tracker, "handover_connecting", values={"agency": agency.name_th})
             request = {
-                "reason": reason_of(tracker),
+                "reason": reason,
                 "agency": agency.id,
                 "service": service_id or None,
                 "intent": topic_intent(tracker),

@@ -23,7 +23,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ActionContext
 from actions.fallback import offer_human, record_unanswered, rephrase
-from actions.handover import OFFER_SLOT, SENSITIVE_TOPIC, ActionHandover
+from actions.handover import (
+    AGENCY_SLOT,
+    OFFER_SLOT,
+    SENSITIVE_TOPIC,
+    ActionHandover,
+    callback_offer_just_made,
+    start_callback_form,
+)
 from actions.handover_desk import desk_for
 from actions.replies import ASKS_NUMBER_PATTERN, HUMAN, NEXT_STEP_PATTERN, REPLIES, Button, send
 from actions.service_answer import (
@@ -103,6 +110,11 @@ class ActionAnswerService(Action):
         text = str((tracker.latest_message or {}).get("text") or "")
         intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
         offered = tracker.get_slot(OFFER_SLOT)
+        if intent in ("affirm", "deny") and callback_offer_just_made(tracker):  # this action handed over
+            if intent == "affirm":
+                return start_callback_form()
+            send(dispatcher, tracker, "handover_declined")
+            return [SlotSet("callback_offered", None)]
         if offered == SENSITIVE_TOPIC and intent in ("affirm", "deny") and self._handover is not None:
             if intent == "affirm":
                 return await self._handover.run(dispatcher, tracker, domain)
@@ -112,7 +124,11 @@ class ActionAnswerService(Action):
         if topic is not None:
             values = {"agency": topic.agency.name_th, "hotline": topic.agency.hotline}
             send(dispatcher, tracker, "sensitive_topic", values=values)
-            return [SlotSet(OFFER_SLOT, SENSITIVE_TOPIC), SlotSet("fallback_count", 0.0)]
+            return [
+                SlotSet(OFFER_SLOT, SENSITIVE_TOPIC),
+                SlotSet(AGENCY_SLOT, topic.agency.id),
+                SlotSet("fallback_count", 0.0),
+            ]
         events = await self._answer_turn(dispatcher, tracker, domain, text, intent)
         return [*events, SlotSet(OFFER_SLOT, None)] if offered else events
 

@@ -327,3 +327,32 @@ def test_the_ticket_table_never_holds_the_number(tmp_path: Path) -> None:
     """The model keeps only the sealed phone and its last 4 digits (the form never slots the number)."""
     columns = {c.name for c in CallbackTicket.__table__.columns}
     assert "phone_enc" in columns and "phone_last4" in columns and "phone" not in columns
+
+
+OFFERED = [
+    user("ขอคุยกับคน", "request_human"),
+    {"event": "action", "name": "action_handover"},
+    {"event": "slot", "name": "callback_offered", "value": True},
+    bot("ตอนนี้อยู่นอกเวลาทำการ..."),
+]
+
+
+async def test_typing_for_a_call_back_at_the_offer_starts_the_form_without_asking_again() -> None:
+    """ "ให้โทรกลับ" typed is request_human to the NLU: right after the offer it is the yes to it."""
+    t = tracker("ให้โทรกลับ", "request_human", slots={"callback_offered": True}, history=OFFERED)
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandoverConfirm().run(dispatcher, t, DOMAIN)
+    assert dispatcher.messages == []
+    assert [(e["event"], e["name"]) for e in events] == [("followup", "callback_form")]
+    later = [*OFFERED, user("ทำพาสปอร์ตใช้อะไร", "ask_service"), bot("...")]
+    t = tracker("ขอคุยกับคน", "request_human", slots={"callback_offered": True}, history=later)
+    messages, _ = await run(ActionHandoverConfirm(), t)
+    assert messages[0]["text"] == "ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ"  # the offer lapsed: confirm again
+
+
+async def test_a_sensitive_topic_is_handed_to_its_own_agency(sessions: sessionmaker[Session]) -> None:
+    slots = {"handover_offer": "sensitive_topic", "handover_agency": "dmh", "service_id": "passport_new"}
+    action = ActionHandover(make_desk(sessions, now=IN_HOURS))
+    messages, _ = await run(action, tracker("ใช่", "affirm", slots=slots))
+    request = messages[1]["custom"]["handover"]
+    assert (request["reason"], request["agency"]) == ("sensitive_topic", "dmh")
