@@ -760,7 +760,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     # The category read from the first message ("แจ้งไฟถนนดับหน้าบ้าน"): one tap to confirm it.
     "ask_complaint_category_guess": {
         "default": Reply("เรื่อง “{label}” ใช่ไหมคะ กด “ใช่” หรือเลือกหมวดอื่นด้านล่างค่ะ"),
-        "sms": Reply("เรื่อง{label} ใช่ไหมคะ"),
+        "sms": Reply("หมวด{label} ใช่ไหมคะ"),
     },
     "complaint_category_unknown": {
         "default": Reply("ขอให้เลือกหมวดจากปุ่มด้านล่างค่ะ ถ้าไม่ตรงหมวดไหน เลือก “เรื่องอื่น ๆ” ได้ค่ะ"),
@@ -978,7 +978,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "ถูกต้องไหมคะ กด “ยืนยัน” เพื่อส่งเรื่อง หรือ “แก้ไข” เพื่อแก้ทีละหัวข้อ",
             CONFIRM_BUTTONS,
         ),
-        "sms": Reply("ส่งเรื่อง{category}: {short_description} ยืนยันไหมคะ", CONFIRM_BUTTONS),
+        "sms": Reply("ส่งเรื่อง หมวด{category}: {short_description} ยืนยันไหมคะ", CONFIRM_BUTTONS),
     },
     "complaint_confirm_unclear": {
         "default": Reply("กด “ยืนยัน” เพื่อส่งเรื่อง “แก้ไข” เพื่อแก้บางหัวข้อ หรือ “ยกเลิก” ค่ะ"),
