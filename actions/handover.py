@@ -2,11 +2,12 @@
 
 - action_handover_confirm asks "ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ" (ใช่ / ไม่ใช่) after `request_human`;
   yes (or asking again) runs action_handover, no goes back to the bot (rules in
-  bot/data/rules_handover.yml). The second unclear message's offer of a person and the sensitive-topic
-  offer are that confirmation already: their yes runs action_handover directly.
+  bot/data/rules_handover.yml). Asking to be called back ("ให้เจ้าหน้าที่โทรกลับ", or "ให้โทรกลับ" typed at
+  the call-back offer) starts the call-back form at once instead. The second unclear message's offer
+  of a person and the sensitive-topic offer are that confirmation already: their yes runs
+  action_handover directly.
 - action_handover picks the agency (a sensitive topic's own, else the service being discussed, else the
-  contact centre gcc1111) and
-  asks its office hours (handover/office_hours.py). In hours it says it is connecting and sends the
+  contact centre gcc1111) and asks its office hours (handover/office_hours.py). In hours it says it is connecting and sends the
   custom message {"handover": {"reason", "agency", "service", "intent", "transcript"}}: the gateway opens
   the queue entry on seeing it and tells the citizen their position (handover/gate.py), so the bot's
   text promises no position. Out of hours it says when staff are back and offers a call-back
@@ -79,6 +80,12 @@ def callback_offer_just_made(tracker: Tracker) -> bool:
     return False
 
 
+def asks_for_a_call(tracker: Tracker) -> bool:
+    """ "ให้เจ้าหน้าที่โทรกลับที่ 08…": a person on the phone, asked for plainly; no confirmation needed."""
+    text = str((tracker.latest_message or {}).get("text") or "").casefold()
+    return not text.startswith("/") and any(word in text for word in replies.CALLBACK_WORDS)
+
+
 def start_callback_form() -> list[EventType]:
     """Yes to the call-back offer where no rule sees it (the offer came from inside another action, or
     the citizen typed "ให้โทรกลับ", which the NLU reads as asking for a person): run the form next."""
@@ -112,7 +119,7 @@ class ActionHandoverConfirm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if callback_offer_just_made(tracker):  # "ให้โทรกลับ" typed at the offer: staff are out anyway
+        if callback_offer_just_made(tracker) or asks_for_a_call(tracker):
             return start_callback_form()
         replies.send(dispatcher, tracker, "handover_confirm")
         return [SlotSet(OFFER_SLOT, REQUEST_HUMAN)]

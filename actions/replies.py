@@ -253,6 +253,9 @@ YES_BUTTON = Button("ใช่", "/affirm")
 # The one confirmation before a person (actions/handover.py) and the out-of-hours call-back offer.
 HANDOVER_YES_NO = (YES_BUTTON, Button("ไม่ใช่", "/deny"))
 CALLBACK_OFFER_BUTTONS = (Button("ให้โทรกลับ", "/affirm"), Button("ไม่เป็นไร", "/deny"))
+# Asking for a person by asking to be called ("ให้เจ้าหน้าที่โทรกลับ", "ขอให้โทรกลับ" as the queue's
+# no-one-free notice suggests): the call-back form at once, without the confirmation (actions/handover.py).
+CALLBACK_WORDS = ("โทรกลับ", "ติดต่อกลับ", "โทรหา", "callback", "call back", "call me")
 HANDOVER_NOW_LABEL = "คุยกับเจ้าหน้าที่เลย"
 HANDOVER_NOW_BUTTON = Button(HANDOVER_NOW_LABEL, HANDOVER_NOW_LABEL)
 # An anonymity question at the place step about the address ("ขอไม่บอกที่อยู่ได้ไหม"): told that the

@@ -356,3 +356,11 @@ async def test_a_sensitive_topic_is_handed_to_its_own_agency(sessions: sessionma
     messages, _ = await run(action, tracker("ใช่", "affirm", slots=slots))
     request = messages[1]["custom"]["handover"]
     assert (request["reason"], request["agency"]) == ("sensitive_topic", "dmh")
+
+
+@pytest.mark.parametrize("text", ["ขอให้โทรกลับ", "ให้เจ้าหน้าที่โทรกลับที่ 0812345678 ได้ไหมคะ", "ติดต่อกลับด้วยค่ะ"])
+async def test_asking_to_be_called_back_starts_the_call_back_form_at_once(text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandoverConfirm().run(dispatcher, tracker(text, "request_human"), DOMAIN)
+    assert dispatcher.messages == []
+    assert [(e["event"], e["name"]) for e in events] == [("followup", "callback_form")]
