@@ -29,6 +29,8 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, false, func, select, true, update
 from sqlalchemy.orm import Session
 
+from cases.models import Case, CaseContact
+from cases.registry import TERMINAL_STATUSES
 from channels.text_input import sanitize_text
 from handover.events import record_event
 from handover.models import (
@@ -312,25 +314,27 @@ def photo_ref(session: Session, agent: Agent, handover_id: int, line_id: int) ->
 
 
 def live_state(session: Session, agent: Agent, *, closed_limit: int = 50) -> list[tuple[int, int, int]]:
-    """(id, version, last line id) of every visible open handover and the latest closed ones: what
-    the inbox's live stream compares between polls to tell that something moved."""
+    """(id, version, last line id) of every visible open handover, and (id, version, 0) of the latest
+    ended ones: what the inbox's live stream compares between polls to tell that something moved.
+    Twice a second per open console, so it reads only indexed columns of open handovers."""
     last_line = (
-        select(HandoverMessage.handover_id, func.max(HandoverMessage.id).label("last_id"))
-        .group_by(HandoverMessage.handover_id)
-        .subquery()
-    )
-    base = select(Handover.id, Handover.version, func.coalesce(last_line.c.last_id, 0)).outerjoin(
-        last_line, last_line.c.handover_id == Handover.id
+        select(func.max(HandoverMessage.id))
+        .where(HandoverMessage.handover_id == Handover.id)
+        .correlate(Handover)
+        .scalar_subquery()
     )
     open_rows = session.execute(
-        base.where(_visible(agent), Handover.status.in_((WAITING, ACTIVE))).order_by(Handover.id)
+        select(Handover.id, Handover.version, func.coalesce(last_line, 0))
+        .where(_visible(agent), Handover.status.in_((WAITING, ACTIVE)))
+        .order_by(Handover.id)
     ).all()
     ended = session.execute(
-        base.where(_visible(agent), Handover.status.in_((CLOSED, CANCELLED)))
+        select(Handover.id, Handover.version)
+        .where(_visible(agent), Handover.status.in_((CLOSED, CANCELLED)))
         .order_by(Handover.id.desc())
         .limit(closed_limit)
     ).all()
-    return [(int(i), int(v), int(m)) for i, v, m in (*open_rows, *ended)]
+    return [(int(i), int(v), int(m)) for i, v, m in open_rows] + [(int(i), int(v), 0) for i, v in ended]
 
 
 def _views(session: Session, agent: Agent, rows: Sequence[Handover]) -> list[HandoverView]:
@@ -567,6 +571,51 @@ def _line(m: HandoverMessage, username: str | None) -> LineView:
         created_at=m.created_at,
         delivery_state=m.delivery_state,
     )
+
+
+# -- the citizen's open cases -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    reference: str
+    kind: str
+    service_id: str
+    agency_id: str
+    status: str
+    updated_at: dt.datetime
+
+    def to_json(self) -> dict[str, Any]:
+        updated = self.updated_at if self.updated_at.tzinfo else self.updated_at.replace(tzinfo=dt.UTC)
+        return {
+            "reference": self.reference,
+            "kind": self.kind,
+            "service_id": self.service_id,
+            "agency": self.agency_id,
+            "status": self.status,
+            "updated_at": _iso(updated),
+        }
+
+
+def open_cases(session: Session, agent: Agent, handover_id: int, *, limit: int = 20) -> list[CaseSummary]:
+    """The citizen's cases that are not finished, recognised exactly as the bot recognises its asker:
+    a case contact with the same channel and keyed sender hash (the channel account that filed or
+    followed it). Reference, service, agency and status only: no contact data, no description."""
+    row = session.scalars(select(Handover).where(Handover.id == handover_id, _visible(agent))).first()
+    if row is None:
+        raise NotFound("not_found", "ไม่พบการสนทนานี้")
+    theirs = select(CaseContact.case_id).where(
+        CaseContact.channel == row.channel, CaseContact.sender_hash == row.recipient_hash
+    )
+    cases = session.scalars(
+        select(Case)
+        .where(Case.id.in_(theirs), Case.status.not_in(TERMINAL_STATUSES))
+        .order_by(Case.updated_at.desc(), Case.id.desc())
+        .limit(limit)
+    )
+    return [
+        CaseSummary(c.reference, c.kind, c.service_id, c.agency_id, c.status, c.updated_at) for c in cases
+    ]
 
 
 # -- canned answers -----------------------------------------------------------------------------------

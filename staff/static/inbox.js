@@ -123,10 +123,19 @@
     selected = id;
     say("", false);
     say("", true);
-    const [t, canned] = await Promise.all([
+    const [t, canned, cases] = await Promise.all([
       call("GET", "handovers/" + id + "/transcript"),
       call("GET", "handovers/" + id + "/canned-answers").catch(() => ({ answers: [] })),
+      call("GET", "handovers/" + id + "/cases").catch(() => ({ cases: [] })),
     ]);
+    $("cases-list").replaceChildren(...cases.cases.map((c) => el("li", "", [
+      c.reference,
+      labels.case_kinds[c.kind] || c.kind,
+      c.service_id,
+      labels.agencies[c.agency] || c.agency,
+      labels.case_statuses[c.status] || c.status,
+    ].join(" · "))));
+    $("cases-none").hidden = cases.cases.length > 0;
     const list = canned.answers.map((text) => {
       const li = el("li");
       const button = el("button", "", text);

@@ -229,6 +229,12 @@ async def get_canned(request: web.Request, agent: Agent) -> web.StreamResponse:
 
 
 @api(Permission.VIEW_HANDOVERS)
+async def get_cases(request: web.Request, agent: Agent) -> web.StreamResponse:
+    found = await request.app[keys.READER].run(inbox.open_cases, agent, _handover_id(request))
+    return web.json_response({"cases": [c.to_json() for c in found]})
+
+
+@api(Permission.VIEW_HANDOVERS)
 async def get_photo(request: web.Request, agent: Agent) -> web.StreamResponse:
     """A photo the citizen sent, kept by the gateway in the case photo store, for this agency only."""
     handover_id = _handover_id(request)
@@ -248,6 +254,7 @@ async def get_photo(request: web.Request, agent: Agent) -> web.StreamResponse:
 async def claim(request: web.Request, agent: Agent) -> web.StreamResponse:
     view = await request.app[keys.DATABASE].run(inbox.claim, agent, _handover_id(request))
     log.info("handover %s claimed by staff user %s", view.id, agent.user_id)
+    _wake(request)  # the citizen is told at once that a person took the conversation
     return web.json_response(view.to_json())
 
 
@@ -377,6 +384,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/handovers/{id}", get_handover, name="api.handover")
     app.router.add_get("/api/handovers/{id}/transcript", get_transcript, name="api.transcript")
     app.router.add_get("/api/handovers/{id}/canned-answers", get_canned, name="api.canned")
+    app.router.add_get("/api/handovers/{id}/cases", get_cases, name="api.cases")
     app.router.add_get("/api/handovers/{id}/lines/{line}/photo", get_photo, name="api.photo")
     app.router.add_post("/api/handovers/{id}/claim", claim, name="api.claim")
     app.router.add_post("/api/handovers/{id}/messages", post_message, name="api.messages")

@@ -14,12 +14,14 @@ from typing import Any
 
 from aiohttp import web
 
+from cases.render import STATUS_LABELS_TH as CASE_STATUS_LABELS_TH
 from handover import inbox
 from handover.inbox import Agent
 from staff import keys
 from staff.middleware import SECURITY_HEADERS
 from staff.pages import identity, render, requires
 from staff.roles import Permission
+from staff.views.cases import KIND_LABELS_TH
 from staff.views.handover_api import snapshot
 
 CHANNEL_LABELS_TH = {"line": "LINE", "sms": "SMS", "web": "เว็บแชต"}
@@ -67,6 +69,9 @@ async def inbox_page(request: web.Request) -> web.StreamResponse:
                 "reasons": REASON_LABELS_TH,
                 "statuses": STATUS_LABELS_TH,
                 "resolutions": inbox.RESOLUTIONS,
+                "agencies": dict(inbox.agency_choices()),
+                "case_statuses": CASE_STATUS_LABELS_TH,
+                "case_kinds": KIND_LABELS_TH,
             },
         },
     )

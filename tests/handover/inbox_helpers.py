@@ -88,10 +88,21 @@ def messages(engine: Engine, handover_id: int) -> list[HandoverMessage]:
         return list(session.scalars(query.order_by(HandoverMessage.id)))
 
 
+# Kinds the citizen side records alongside staff actions (the queue place told, 0 once claimed).
+QUEUE_BOOKKEEPING = frozenset({"position"})
+
+
 def events(engine: Engine, handover_id: int) -> list[str]:
+    """The staff-side event kinds of a handover, in order (queue bookkeeping left out)."""
     with Session(engine) as session:
         query = select(HandoverEvent.kind).where(HandoverEvent.handover_id == handover_id)
-        return list(session.scalars(query.order_by(HandoverEvent.id)))
+        return [k for k in session.scalars(query.order_by(HandoverEvent.id)) if k not in QUEUE_BOOKKEEPING]
+
+
+def is_staff_side(author: str, text: str | None) -> bool:
+    """A transcript line written by staff or asked by their close (not the citizen side's notices,
+    such as "a person took your conversation")."""
+    return author != "system" or "1-5" in (text or "")
 
 
 def handover(engine: Engine, handover_id: int) -> Handover:

@@ -19,7 +19,15 @@ from handover.models import ACTIVE, CLOSED, WAITING, AgentPresence
 from knowledge.seedfile import SEED_DIR, load_file
 from staff.roles import Role
 from tests.databases import throwaway_database
-from tests.handover.inbox_helpers import add_staff, clear, events, handover, messages, new_handover
+from tests.handover.inbox_helpers import (
+    add_staff,
+    clear,
+    events,
+    handover,
+    is_staff_side,
+    messages,
+    new_handover,
+)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -74,12 +82,9 @@ def test_claim_reply_note_close_record_every_step(engine: Engine, sessions: sess
     hid = new_handover(engine, "dopa")
 
     claimed = run(sessions, inbox.claim, agent, hid)
-    assert (claimed.status, claimed.agent_username, claimed.mine, claimed.version) == (
-        ACTIVE,
-        "somchai",
-        True,
-        2,
-    )
+    assert (claimed.status, claimed.agent_username, claimed.mine) == (ACTIVE, "somchai", True)
+    assert claimed.version > 1
+    v0 = claimed.version
     mine = run(sessions, inbox.list_handovers, agent, ACTIVE, owner="mine")
     assert [h.id for h in mine] == [hid]
     assert run(sessions, inbox.list_handovers, agent, ACTIVE, owner="others") == []
@@ -89,7 +94,7 @@ def test_claim_reply_note_close_record_every_step(engine: Engine, sessions: sess
     run(sessions, inbox.reply, agent, hid, "ขอเลขที่เรื่องด้วยค่ะ")
     run(sessions, inbox.add_note, agent, hid, "ประชาชนถามเรื่องบัตรหาย")
     after = handover(engine, hid)
-    assert after.first_reply_at is not None and after.version == 5
+    assert after.first_reply_at is not None and after.version == v0 + 3
 
     stored = messages(engine, hid)
     staff_lines = [m for m in stored if m.author == "staff"]
@@ -102,7 +107,7 @@ def test_claim_reply_note_close_record_every_step(engine: Engine, sessions: sess
     assert len(note) == 1 and note[0].delivery_state is None
 
     closed = run(sessions, inbox.close, agent, hid, "answered")
-    assert (closed.status, closed.resolution, closed.version) == (CLOSED, "answered", 6)
+    assert (closed.status, closed.resolution, closed.version) == (CLOSED, "answered", v0 + 4)
     system = messages(engine, hid)[-1]
     assert system.author == "system" and system.delivery_state == "pending"
     assert "1-5" in (system.text or "") and system.idempotency_key
@@ -115,7 +120,8 @@ def test_claim_reply_note_close_record_every_step(engine: Engine, sessions: sess
         run(sessions, inbox.close, agent, hid, "answered")
 
     lines = run(sessions, inbox.transcript, agent, hid).lines
-    assert [line.author for line in lines] == ["citizen", "staff", "staff", "note", "system"]
+    authors = [line.author for line in lines if is_staff_side(line.author, line.text)]
+    assert authors == ["citizen", "staff", "staff", "note", "system"]
     assert [line.id for line in lines] == sorted(line.id for line in lines)
 
 
@@ -174,13 +180,14 @@ def test_transfer_moves_the_handover_to_another_queue(
     moved = run(sessions, inbox.transfer, dopa, hid, "sso")
     assert (moved.status, moved.agency_id, moved.agent_id) == (WAITING, "sso", None)
     row = handover(engine, hid)
-    assert row.claimed_at is None and row.version == 3
+    assert row.claimed_at is None and row.version == moved.version > 2
     with pytest.raises(NotFound):  # gone from the old agency's view
         run(sessions, inbox.get_handover, dopa, hid)
     assert [h.id for h in run(sessions, inbox.list_handovers, sso, WAITING)] == [hid]
     assert run(sessions, inbox.claim, sso, hid).agent_username == "malee"
     assert events(engine, hid) == ["claimed", "transferred", "claimed"]
-    assert messages(engine, hid)[-1].author == "note"  # the move shows in the transcript, never sent
+    notes = [m for m in messages(engine, hid) if m.author == "note"]  # the move shows, never sent
+    assert len(notes) == 1 and "โอนเรื่อง" in (notes[0].text or "") and notes[0].delivery_state is None
 
 
 def test_presence_is_set_and_replaced(engine: Engine, sessions: sessionmaker[Session]) -> None:
@@ -224,7 +231,7 @@ def test_two_agents_claiming_at_once_exactly_one_wins(
         assert len(winners) == 1, results
         assert sorted(r for r in results if not r.startswith("won:")) == ["conflict:taken"] * 3
         row = handover(engine, hid)
-        assert row.status == ACTIVE and row.version == 2
+        assert row.status == ACTIVE and row.version > 1
         assert "won:" + next(a.username for a in agents if a.user_id == row.agent_id) == winners[0]
         assert events(engine, hid) == ["claimed"]
 

@@ -61,6 +61,7 @@ async def test_agent_claims_and_replies_live(
     record = load_file(SEED_DIR / "birth_registration.yml")
     KnowledgeStore(make_sessionmaker(engine)).import_records([record], author="test", publish=True, note="t")
     new_handover(engine, "sso")  # another agency's: never shown
+    _citizen_has_a_case(engine, "CM69-TEST-0001")
 
     base = str(client.make_url("")).rstrip("/")
     context = await chromium.new_context(locale="th-TH")
@@ -95,6 +96,9 @@ async def test_agent_claims_and_replies_live(
     await expect(page.locator("#conv-intent")).to_have_text("ask_documents")
     await expect(page.locator("#conv-service")).to_have_text(record.id)
     await expect(page.locator("#transcript li.citizen")).to_have_count(2)
+    await expect(page.locator("#cases-list li")).to_have_text(
+        ["CM69-TEST-0001 · เรื่องร้องเรียน · street_light · กรุงเทพมหานคร · กำลังดำเนินการ"]
+    )
     await expect(page.locator("#reply-form")).to_be_hidden()
 
     await page.get_by_role("button", name="รับเรื่อง", exact=True).click()
@@ -146,7 +150,7 @@ async def test_agent_claims_and_replies_live(
     await page.get_by_label("ผลการดำเนินการ").select_option("answered")
     await page.get_by_role("button", name="ปิดการสนทนา").click()
     await expect(page.locator("#conv-status")).to_contain_text("ปิดแล้ว")
-    await expect(page.locator("#transcript li.system")).to_contain_text("1-5")
+    await expect(page.locator("#transcript li.system", has_text="1-5")).to_have_count(1)
     await expect(page.locator("#list-closed .h-item", has_text=f"#{hid}")).to_be_visible()
     await expect(page.locator("#reply-form")).to_be_hidden()
     for gone in ("#close-form", "#transfer-form", "#note-form", "#claim"):
@@ -158,6 +162,24 @@ async def test_agent_claims_and_replies_live(
     assert (tmp_path / "inbox-replied.png").stat().st_size > 10_000
     assert problems == [], problems
     await context.close()
+
+
+def _citizen_has_a_case(engine: Engine, reference: str) -> None:
+    """A complaint the same LINE account filed earlier (new_handover's recipient hash)."""
+    from cases.models import Agency, Case, CaseContact
+
+    with make_sessionmaker(engine).begin() as session:
+        session.add(Agency(id="bma", name="กรุงเทพมหานคร"))
+        case = Case(
+            reference=reference,
+            kind="complaint",
+            service_id="street_light",
+            agency_id="bma",
+            status="in_progress",
+        )
+        session.add(case)
+        session.flush()
+        session.add(CaseContact(case_id=case.id, channel="line", sender_hash="h" * 64))
 
 
 def _citizen_sends_photo(engine: Engine, handover_id: int, directory: Path) -> None:

@@ -31,7 +31,16 @@ from staff.models import StaffApiToken, StaffUser, utcnow
 from staff.roles import Role
 from staff.web import create_app
 from tests.databases import throwaway_database
-from tests.handover.inbox_helpers import PASSWORD, add_staff, clear, events, handover, messages, new_handover
+from tests.handover.inbox_helpers import (
+    PASSWORD,
+    add_staff,
+    clear,
+    events,
+    handover,
+    is_staff_side,
+    messages,
+    new_handover,
+)
 from tests.staff.staff_helpers import csrf_from, staff_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,8 +157,8 @@ async def test_reply_is_pending_for_delivery_and_wakes_the_gateway(
     early = await client.post(f"/staff/api/handovers/{hid}/messages", headers=mine, json={"text": "สวัสดีค่ะ"})
     assert early.status == 409 and (await early.json())["code"] == "not_claimed"
     assert (await client.post(f"/staff/api/handovers/{hid}/claim", headers=mine)).status == 200
-
-    assert not wake.is_set()
+    assert wake.is_set()  # the citizen is told at once that a person took the conversation
+    wake.clear()
     sent = await client.post(
         f"/staff/api/handovers/{hid}/messages", headers=mine, json={"text": "สวัสดีค่ะ มีอะไรให้ช่วยคะ"}
     )
@@ -179,7 +188,13 @@ async def test_reply_is_pending_for_delivery_and_wakes_the_gateway(
     assert body["code"] == "closed" and "ปิดแล้ว" in body["detail"]
 
     transcript = await (await client.get(f"/staff/api/handovers/{hid}/transcript", headers=mine)).json()
-    assert [line["author"] for line in transcript["lines"]] == ["citizen", "staff", "note", "system"]
+    lines = transcript["lines"]
+    assert [x["author"] for x in lines if is_staff_side(x["author"], x["text"])] == [
+        "citizen",
+        "staff",
+        "note",
+        "system",
+    ]
     assert transcript["handover"]["service_id"] == "id_card_new"
     assert transcript["lines"][-1]["delivery_state"] == "pending"
     assert events(engine, hid) == ["claimed", "first_staff_reply", "note", "closed"]
@@ -418,3 +433,43 @@ async def test_a_citizen_photo_is_served_to_the_agency_only(
     assert (
         await client.get(f"/staff/api/handovers/{hid}/lines/{photo_line}/photo", headers=dopa)
     ).status == 404
+
+
+async def test_the_citizens_open_cases_are_listed_without_contact_data(
+    client: TestClient, engine: Engine, db_url: str
+) -> None:
+    import datetime as dt
+    import uuid
+
+    from cases.models import Agency, Case, CaseContact
+
+    add_staff(engine, "somchai", "dopa")
+    add_staff(engine, "malee", "sso")
+    hid = new_handover(engine, "dopa")  # recipient_hash "h" * 64 on LINE
+    tag = uuid.uuid4().hex[:6].upper()
+    now = dt.datetime.now(dt.UTC)
+    with make_sessionmaker(engine).begin() as session:
+        if session.get(Agency, "bma") is None:
+            session.add(Agency(id="bma", name="กรุงเทพมหานคร"))
+        for ref, status, channel, sender in (
+            (f"T{tag}-OPEN", "in_progress", "line", "h" * 64),
+            (f"T{tag}-DONE", "resolved", "line", "h" * 64),
+            (f"T{tag}-SMS", "received", "sms", "h" * 64),  # another channel's account
+            (f"T{tag}-ELSE", "received", "line", "x" * 64),  # someone else
+        ):
+            case = Case(
+                reference=ref, kind="complaint", service_id="street_light", agency_id="bma", status=status
+            )
+            case.updated_at = now
+            session.add(case)
+            session.flush()
+            session.add(CaseContact(case_id=case.id, channel=channel, sender_hash=sender, phone_last4="4321"))
+
+    found = await client.get(f"/staff/api/handovers/{hid}/cases", headers=token_for(db_url, "somchai"))
+    assert found.status == 200
+    body = await found.json()
+    assert [c["reference"] for c in body["cases"]] == [f"T{tag}-OPEN"]
+    assert set(body["cases"][0]) == {"reference", "kind", "service_id", "agency", "status", "updated_at"}
+    assert "4321" not in json.dumps(body)
+    other = await client.get(f"/staff/api/handovers/{hid}/cases", headers=token_for(db_url, "malee"))
+    assert other.status == 404
