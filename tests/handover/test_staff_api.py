@@ -473,3 +473,35 @@ async def test_the_citizens_open_cases_are_listed_without_contact_data(
     assert "4321" not in json.dumps(body)
     other = await client.get(f"/staff/api/handovers/{hid}/cases", headers=token_for(db_url, "malee"))
     assert other.status == 404
+
+
+async def test_through_the_real_gateway_a_reply_wakes_its_delivery_worker(
+    aiohttp_client, db_url: str, engine: Engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from appconfig import AppSettings
+    from channels.app import create_app as create_gateway
+    from channels.settings import Settings
+    from tests.staff.staff_helpers import SECRET
+
+    environ = {"DATABASE_URL": db_url, "STAFF_SESSION_SECRET": SECRET, "STAFF_COOKIE_SECURE": "false"}
+    config = dataclasses.replace(
+        AppSettings.from_environ(environ), gateway=Settings(redis_url="", state_dir=str(tmp_path))
+    )
+    gateway = create_gateway(
+        config,
+        channel_factories={},
+        subapps={"/staff/": "staff.web:gateway_subapp"},
+        run_worker=False,
+        engine=engine,
+    )
+    client = await aiohttp_client(gateway)
+    add_staff(engine, "somchai", "dopa")
+    auth = token_for(db_url, "somchai")
+    hid = new_handover(engine, "dopa")
+    assert (await client.post(f"/staff/api/handovers/{hid}/claim", headers=auth)).status == 200
+    gateway[HANDOVER_WAKE].clear()
+    sent = await client.post(f"/staff/api/handovers/{hid}/messages", headers=auth, json={"text": "สวัสดีค่ะ"})
+    assert sent.status == 201
+    assert gateway[HANDOVER_WAKE].is_set()  # the gateway's own event, found through the sub-app
