@@ -9,6 +9,7 @@ records its event in the same transaction (handover/events.py).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,6 @@ from sqlalchemy.orm import Session
 from handover import estimate, texts
 from handover.events import record_event
 from handover.models import (
-    ACTIVE,
     BOT,
     CANCELLED,
     CITIZEN,
@@ -195,26 +195,26 @@ def _notice(session: Session, handover: Handover, text: str, now: dt.datetime, k
             next_attempt_at=now,
         )
     )
-    handover.version += 1
+
+
+def announce_claim(session: Session, handover: Handover, *, now: dt.datetime) -> None:
+    """Tell the citizen a person took the conversation, in the claim's own transaction (whose version
+    bump covers it): delivered in order per handover, it always comes before that person's first reply."""
+    _notice(session, handover, texts.CLAIMED, now, f"h{handover.id}-claimed-{uuid.uuid4().hex[:12]}")
+    record_event(session, handover.id, "position", detail={"position": 0}, at=now)
 
 
 def queue_notices(session: Session, *, now: dt.datetime, claim_timeout: dt.timedelta) -> int:
-    """Tell waiting citizens when their place moves, tell them when a person took their conversation,
-    and give up places nobody claimed in `claim_timeout` (with the call-back offer). Returns how many
+    """Tell waiting citizens when their place moves, and give up places nobody claimed in
+    `claim_timeout` (with the call-back offer). Returns how many
     notices were queued for delivery. Rows are locked (FOR UPDATE; SQLite's write lock), and the last
     told position is an event, so two gateway replicas running this never tell anything twice."""
     queued = 0
     rows: Sequence[Handover] = session.scalars(
-        select(Handover).where(Handover.status.in_(OPEN_STATES)).order_by(Handover.id).with_for_update()
+        select(Handover).where(Handover.status == WAITING).order_by(Handover.id).with_for_update()
     ).all()
     for handover in rows:
         told = _last_position(session, handover.id)
-        if handover.status == ACTIVE:
-            if told != 0:
-                _notice(session, handover, texts.CLAIMED, now, f"h{handover.id}-claimed-{handover.version}")
-                record_event(session, handover.id, "position", detail={"position": 0}, at=now)
-                queued += 1
-            continue
         if now - handover.requested_at >= claim_timeout:
             cancel(session, handover, now=now, kind="unclaimed_timeout")
             _notice(session, handover, texts.UNCLAIMED, now, f"h{handover.id}-unclaimed")
@@ -226,6 +226,7 @@ def queue_notices(session: Session, *, now: dt.datetime, claim_timeout: dt.timed
         elif told == 0 or where.position < told:  # moved up, or transferred back into a queue
             text = texts.position_moved(where.position, where.minutes)
             _notice(session, handover, text, now, f"h{handover.id}-pos-{where.position}-{handover.version}")
+            handover.version += 1
             record_event(session, handover.id, "position", detail={"position": where.position}, at=now)
             queued += 1
     return queued

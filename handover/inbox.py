@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from cases.models import Case, CaseContact
 from cases.registry import TERMINAL_STATUSES
 from channels.text_input import sanitize_text
+from handover.conversations import announce_claim
 from handover.events import record_event
 from handover.models import (
     ACTIVE,
@@ -402,6 +403,7 @@ def claim(
     record_event(
         session, handover_id, "claimed", actor=agent.username, detail={"agent_id": agent.user_id}, at=now
     )
+    announce_claim(session, session.get_one(Handover, handover_id), now=now)
     session.flush()
     return get_handover(session, agent, handover_id)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from cases.photos import PhotoStore
 from channels.messages import Inbound, Outbound
 from handover import texts
-from handover.conversations import queue_notices
+from handover.conversations import announce_claim, queue_notices
 from handover.gate import NO_PHOTO, PHOTO_PREFIX, HandoverGate, rating_of
 from handover.models import (
     ACTIVE,
@@ -268,7 +268,9 @@ async def test_queue_watch_tells_moves_claims_and_timeouts_once(
     first, second, third = (h.id for h in handovers(engine))
     assert _watch(engine, clock.now) == 0  # places already told in the queue answer
     set_status(engine, first, ACTIVE, claimed_at=clock.now)
-    assert _watch(engine, clock.now) == 3  # first: claimed; second: now 1st; third: now 2nd
+    with Session(engine) as session, session.begin():  # as the staff side's claim does
+        announce_claim(session, session.get_one(Handover, first), now=clock.now)
+    assert _watch(engine, clock.now) == 2  # second: now 1st; third: now 2nd
     assert _watch(engine, clock.now) == 0  # a second replica (or round) repeats nothing
     notices = _notices(engine)
     assert notices[0] == (first, texts.CLAIMED)
