@@ -16,7 +16,8 @@
   const KINDS = { image: "[รูปภาพ]", sticker: "[สติกเกอร์]", location: "[ตำแหน่งที่ตั้ง]" };
   let selected = null; // the open handover's id
   let seen = ""; // its version and last line id, to reload the transcript only when it moved
-  let current = null; // the open handover as last loaded
+  let serviceTitle = ""; // the Thai title of the service asked about, from its published record
+  const baseTitle = document.title;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -72,18 +73,19 @@
       $("list-" + key).replaceChildren(...items);
       $("count-" + key).textContent = "(" + items.length + ")";
     }
+    const waiting = (lists.waiting || []).length;
+    document.title = (waiting ? "(" + waiting + ") " : "") + baseTitle;
   }
 
   function renderConversation(t) {
     const h = t.handover;
-    current = h;
     seen = h.version + ":" + h.last_message_id;
     $("conversation").hidden = false;
     $("conv-title").textContent = "การสนทนา #" + h.id + (h.agent ? " · ผู้รับเรื่อง " + h.agent : "");
     $("conv-channel").textContent = labels.channels[h.channel] || h.channel;
     $("conv-reason").textContent = labels.reasons[h.reason] || h.reason;
     $("conv-intent").textContent = h.intent || "—";
-    $("conv-service").textContent = h.service_id || "—";
+    $("conv-service").textContent = h.service_id ? (serviceTitle ? serviceTitle + " (" + h.service_id + ")" : h.service_id) : "—";
     $("conv-status").textContent = (labels.statuses[h.status] || h.status) +
       (h.resolution ? " (" + (labels.resolutions[h.resolution] || h.resolution) + ")" : "");
     const lines = t.lines.map((line) => {
@@ -125,7 +127,7 @@
     say("", true);
     const [t, canned, cases] = await Promise.all([
       call("GET", "handovers/" + id + "/transcript"),
-      call("GET", "handovers/" + id + "/canned-answers").catch(() => ({ answers: [] })),
+      call("GET", "handovers/" + id + "/canned-answers").catch(() => ({ answers: [], service_title: null })),
       call("GET", "handovers/" + id + "/cases").catch(() => ({ cases: [] })),
     ]);
     $("cases-list").replaceChildren(...cases.cases.map((c) => el("li", "", [
@@ -148,6 +150,7 @@
       return li;
     });
     $("canned-list").replaceChildren(...list);
+    serviceTitle = canned.service_title || "";
     renderConversation(t);
   }
 
@@ -206,7 +209,13 @@
     $("live-state").textContent = "อัปเดตอัตโนมัติ";
     if (selected === null) return;
     const found = KEYS.flatMap((key) => lists[key]).find((h) => h.id === selected);
-    if (found && found.version + ":" + found.last_message_id !== seen) refresh().catch(() => {});
+    if (!found) {
+      // Transferred to another agency's queue (or out of the recent list): no longer this inbox's.
+      $("conversation").hidden = true;
+      selected = null;
+    } else if (found.version + ":" + found.last_message_id !== seen) {
+      refresh().catch(() => {});
+    }
   });
   events.addEventListener("signed_out", () => { events.close(); window.location.reload(); });
   events.addEventListener("error", () => { $("live-state").textContent = "การเชื่อมต่อขาด กำลังเชื่อมใหม่…"; });

@@ -225,7 +225,13 @@ async def get_canned(request: web.Request, agent: Agent) -> web.StreamResponse:
     record = None
     if view.service_id:
         record = await asyncio.to_thread(request.app[keys.STORE].get_published, view.service_id)
-    return web.json_response({"service_id": view.service_id, "answers": inbox.canned_answers(record)})
+    return web.json_response(
+        {
+            "service_id": view.service_id,
+            "service_title": record.title_th if record else None,
+            "answers": inbox.canned_answers(record),
+        }
+    )
 
 
 @api(Permission.VIEW_HANDOVERS)

@@ -7,6 +7,7 @@ test's tmp dir."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,18 +85,26 @@ async def test_agent_claims_and_replies_live(
         "dopa",
         service_id=record.id,
         intent="ask_documents",
-        citizen_lines=("แจ้งเกิดลูกต้องใช้อะไรบ้างคะ", "เลขบัตร x-xxxx-xxxxx-xx-x"),
+        citizen_lines=(
+            "แจ้งเกิดลูกต้องใช้อะไรบ้างคะ",
+            'เลขบัตร x-xxxx-xxxxx-xx-x <img src=x onerror="window.pwned=1">',
+        ),
     )
     item = page.locator("#list-waiting .h-item", has_text=f"#{hid}")
     await expect(item).to_be_visible(timeout=5000)  # arrived through the event stream, no reload
+    await expect(page).to_have_title(re.compile(r"^\(1\) กล่องสนทนา"))
     await item.click()
     await expect(page.locator("#close-form")).to_be_hidden()  # not claimed yet: nothing to close
     await expect(page.locator("#conv-title")).to_contain_text(f"#{hid}")
     await expect(page.locator("#conv-channel")).to_have_text("LINE")
     await expect(page.locator("#conv-reason")).to_have_text("ขอคุยกับเจ้าหน้าที่")
     await expect(page.locator("#conv-intent")).to_have_text("ask_documents")
-    await expect(page.locator("#conv-service")).to_have_text(record.id)
+    await expect(page.locator("#conv-service")).to_have_text(f"{record.title_th} ({record.id})")
     await expect(page.locator("#transcript li.citizen")).to_have_count(2)
+    await expect(page.locator("#transcript li.citizen").nth(1)).to_contain_text(
+        '<img src=x onerror="window.pwned=1">'
+    )
+    assert await page.evaluate("window.pwned") is None  # citizen text is shown as text, never run
     await expect(page.locator("#cases-list li")).to_have_text(
         ["CM69-TEST-0001 · เรื่องร้องเรียน · street_light · กรุงเทพมหานคร · กำลังดำเนินการ"]
     )

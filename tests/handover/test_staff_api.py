@@ -305,7 +305,9 @@ async def test_transfer_and_canned_answers(client: TestClient, engine: Engine, d
     hid = new_handover(engine, "dopa", service_id=record.id)
 
     canned = await (await client.get(f"/staff/api/handovers/{hid}/canned-answers", headers=dopa)).json()
-    assert canned["service_id"] == record.id and canned["answers"]
+    assert (
+        canned["service_id"] == record.id and canned["service_title"] == record.title_th and canned["answers"]
+    )
     assert any(record.documents[0] in a for a in canned["answers"])
     none = new_handover(engine, "dopa", service_id=None)
     assert (await (await client.get(f"/staff/api/handovers/{none}/canned-answers", headers=dopa)).json())[
