@@ -7,12 +7,12 @@
   of a person and the sensitive-topic offer are that confirmation already: their yes runs
   action_handover directly.
 - action_handover picks the agency (a sensitive topic's own, else the service being discussed, else the
-  contact centre gcc1111) and asks its office hours (handover/office_hours.py). In hours it says it is connecting and sends the
-  custom message {"handover": {"reason", "agency", "service", "intent", "transcript"}}: the gateway opens
-  the queue entry on seeing it and tells the citizen their position (handover/gate.py), so the bot's
-  text promises no position. Out of hours it says when staff are back and offers a call-back
-  (actions/callback.py; slot `callback_offered` lets a typed yes start that form), and the citizen
-  keeps asking the bot meanwhile.
+  contact centre gcc1111) and asks its office hours (handover/office_hours.py). In hours it says it is
+  connecting, sets the `handover` slot and sends the custom message {"handover": {"reason", "agency",
+  "service", "intent", "transcript"}}: the gateway opens the queue entry on seeing it and tells the
+  citizen their position (handover/gate.py), so the bot's text promises no position. Out of hours it
+  says when staff are back and offers a call-back (actions/callback.py; slot `callback_offered` lets a
+  typed yes start that form), and the citizen keeps asking the bot meanwhile.
 """
 
 from __future__ import annotations
@@ -157,7 +157,6 @@ class ActionHandover(Action):
             agency = await asyncio.to_thread(self.desk.agency_for, service_id)
         status = await asyncio.to_thread(self.desk.status, agency)
         events: list[EventType] = [
-            SlotSet("handover", True),
             SlotSet("fallback_count", 0.0),
             SlotSet(OFFER_SLOT, None),
             SlotSet(AGENCY_SLOT, agency.id),
@@ -172,7 +171,7 @@ class ActionHandover(Action):
                 "transcript": session_transcript(tracker),
             }
             dispatcher.utter_message(json_message={"handover": request})
-            return [*events, SlotSet(CALLBACK_OFFERED, None)]
+            return [*events, SlotSet("handover", True), SlotSet(CALLBACK_OFFERED, None)]
         if self.desk.personal_data is None:  # no key to seal a phone with: no call-back ticket here
             replies.send(dispatcher, tracker, "handover_closed_no_callback", values=when_values(status))
             return [*events, SlotSet(CALLBACK_OFFERED, None)]

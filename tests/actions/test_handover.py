@@ -364,3 +364,8 @@ async def test_asking_to_be_called_back_starts_the_call_back_form_at_once(text: 
     events = await ActionHandoverConfirm().run(dispatcher, tracker(text, "request_human"), DOMAIN)
     assert dispatcher.messages == []
     assert [(e["event"], e["name"]) for e in events] == [("followup", "callback_form")]
+
+
+async def test_out_of_hours_nothing_is_marked_as_handed_over(sessions: sessionmaker[Session]) -> None:
+    _, slots = await run(ActionHandover(make_desk(sessions, now=OUT_OF_HOURS)), tracker("ใช่", "affirm"))
+    assert "handover" not in slots
