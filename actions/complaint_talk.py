@@ -29,6 +29,7 @@ from actions.replies import (
     EARLIER_COMPLAINT_CUES,
     EARLIER_COMPLAINT_PATTERN,
     NEAR_OPENINGS,
+    NO_PHOTO_LABEL,
     NO_PHOTO_PREFIX,
     NOT_THAT_PREFIX,
     PHOTO_WORDS,
@@ -120,7 +121,8 @@ def says_no_photo(text: object) -> bool:
 
 def aside_kind(text: object, intent: str, step: str = "") -> str | None:
     """The kind of question asked aside ("anonymous", "human", "time", "next", "data"), a remark
-    that there is no photo ("no_photo", at any step but the photo, the story and the edit), or None
+    that there is no photo ("no_photo", at any step but the photo and the edit; at the story only the
+    button's words "ไม่มีรูป"), or None
     when the message is an answer. Anonymity and a person are recognised from their words alone;
     time, next steps and data from their words at most steps, but at the description step only in a
     question, so a story that says "ไม่รู้จะนานแค่ไหน" in passing is still taken as the description."""
@@ -128,6 +130,8 @@ def aside_kind(text: object, intent: str, step: str = "") -> str | None:
         return "human" if intent == "request_human" else None
     if step not in ("complaint_photo", "complaint_description", "complaint_edit") and says_no_photo(text):
         return "no_photo"  # not "no" to this step's question (the NLU reads "ไม่มีรูป" as deny)
+    if step == "complaint_description" and bare(text) == bare(NO_PHOTO_LABEL):
+        return "no_photo"  # the photo button's words typed early: not the story (a story may start so)
     word = compact(text)
     if any(cue in word for cue in COMPLAINT_ASIDE_CUES["anonymous"]):
         return "anonymous"

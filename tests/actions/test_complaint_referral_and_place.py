@@ -316,3 +316,17 @@ def test_no_trap_the_second_answer_is_taken_and_a_second_no_answer_gets_the_ways
     # A question asked back the second time is still answered, not kept as the place.
     got, said = run_step(at_step("complaint_location", "ทำไมต้องบอก", earlier=("ไม่รู้",)))
     assert got["complaint_location"] is None and "จุดที่เกิดเรื่อง" in said[0]
+
+
+def test_the_no_photo_button_words_typed_when_the_story_is_asked_are_not_the_story() -> None:
+    """ "ไม่มีรูป" typed at the story step (seen holding a conversation: the summary showed
+    "เรื่อง: ไม่มีรูป"): answered as the remark it is, the story asked again."""
+    t = at_step("complaint_description", "ไม่มีรูป", slots={"complaint_description": None})
+    got, said = run_step(t)
+    assert got["complaint_description"] is None and got["requested_slot"] == "complaint_description"
+    assert got["complaint_photo"] == "none"  # the photo step's answer, kept for it (LINE)
+    assert said == [replies.reply_for("complaint_aside_no_photo", "line").text]
+    # A story that opens with the same words is still the story.
+    story = "ไม่มีรูปค่ะ แต่ขยะกองหน้าตลาดมาสามวันแล้ว"
+    got, said = run_step(at_step("complaint_description", story, slots={"complaint_description": None}))
+    assert got["complaint_description"] == story
