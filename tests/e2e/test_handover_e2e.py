@@ -1,0 +1,351 @@
+"""End to end: a citizen asks for a person on LINE, SMS and web chat; an agent takes the conversation
+through the staff API, replies, reads what the citizen writes meanwhile (none of it reaches Rasa),
+closes; the bot answers the next question and takes the rating.
+
+Real: Rasa 3.6 with a trained model, the action server (confirmation, office hours with
+OFFICE_HOURS=always, the handover request with the session's transcript), the gateway (adapters,
+queue, worker with the owner check, queue watch, staff-reply delivery, the staff console and its API
+at /staff/api/ with a bearer token from `issue_token`), one database for all (SQLite, then
+PostgreSQL). Fake: the LINE API (signed webhooks in, bodies checked with line-bot-sdk's models) and
+the SMS provider. The web citizen talks over the widget's WebSocket protocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from dialogue_servers import RASA_AUTH_TOKEN, dialogue_stack, http_json  # noqa: E402
+
+from appconfig import AppSettings  # noqa: E402
+from channels import keys  # noqa: E402
+from channels.app import create_app  # noqa: E402
+from channels.settings import Settings  # noqa: E402
+from channels.web.config import WebSettings  # noqa: E402
+from privacy import PersonalData, PrivacySettings  # noqa: E402
+from staff.cli import create_account, issue_token  # noqa: E402
+from staff.roles import Role  # noqa: E402
+from tests.channels.conftest import LINE_SECRET, REDIS_URL, SMS_SECRET, eventually  # noqa: E402
+from tests.channels.line_payloads import body_of, signed_headers, text_event  # noqa: E402
+from tests.channels.test_sms_webhook import generic_body, generic_headers  # noqa: E402
+from tests.channels.web.webchat_fakes import open_chat  # noqa: E402
+from tests.databases import throwaway_database, throwaway_redis_prefix  # noqa: E402
+from tests.fakes import FakeLine, FakeSms, serve  # noqa: E402
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+
+KEYS = PrivacySettings.generate()
+WEB_SECRET = "e2e-web-session-secret-handover-0123"
+TURN_TIMEOUT = 60.0
+AGENCY = "gcc1111"  # no service discussed: the government contact centre takes it
+STAFF_REPLY = "สวัสดีค่ะ เจ้าหน้าที่ศูนย์บริการประชาชนค่ะ ขอทราบรายละเอียดเพิ่มเติมได้ไหมคะ"
+WHILE_STAFF = ("บัตรประชาชนหายค่ะ", "เลข 1101700230708 ค่ะ", "ต้องไปที่อำเภอไหมคะ")
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def stack(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    with (
+        tempfile.TemporaryDirectory(prefix="handover-e2e-") as tmp,
+        throwaway_database(request.param, Path(tmp), "handover_e2e") as database_url,
+    ):
+        workdir = Path(tmp)
+        action_env = {
+            **KEYS.to_environ(),
+            "OFFICE_HOURS": "always",
+            "CASES_PHOTO_DIR": str(workdir / "photos"),
+        }
+        create_account(database_url, "agent1111", secrets.token_urlsafe(16), Role.AGENT, "คุณสมศรี", AGENCY)
+        token = issue_token(database_url, "agent1111", "e2e contact-centre tool")
+        with dialogue_stack(workdir, database_url, action_env=action_env) as running:
+            yield {
+                "rasa_url": running.rasa_url,
+                "rasa_token": running.token,
+                "database_url": database_url,
+                "workdir": workdir,
+                "logs": running.logs,
+                "staff_token": token,
+            }
+
+
+@pytest.fixture
+async def fake_line(aiohttp_server: Any) -> FakeLine:
+    return await serve(aiohttp_server, FakeLine())
+
+
+@pytest.fixture
+async def fake_sms(aiohttp_server: Any) -> FakeSms:
+    return await serve(aiohttp_server, FakeSms())
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    async with throwaway_redis_prefix("handover-e2e", REDIS_URL) as prefix:
+        yield prefix
+
+
+@pytest.fixture
+async def gateway(
+    stack: dict[str, Any],
+    fake_line: FakeLine,
+    fake_sms: FakeSms,
+    redis_prefix: str,
+    tmp_path: Path,
+    aiohttp_client: Any,
+) -> TestClient:
+    environ = {
+        **KEYS.to_environ(),
+        "DATABASE_URL": stack["database_url"],
+        "STAFF_SESSION_SECRET": secrets.token_hex(32),
+        "STAFF_COOKIE_SECURE": "false",
+        "CASES_PHOTO_DIR": str(stack["workdir"] / "photos"),
+    }
+    gateway_settings = Settings(
+        rasa_url=stack["rasa_url"],
+        gateway_rasa_token=stack["rasa_token"],
+        redis_url=REDIS_URL,
+        redis_prefix=redis_prefix,
+        state_dir=str(tmp_path),
+        line_channel_secret=LINE_SECRET,
+        line_channel_access_token=fake_line.token,
+        line_api_base=fake_line.url,
+        sms_webhook_secret=SMS_SECRET,
+        sms_api_base=fake_sms.url,
+        sms_api_key="e2e-sms-key",
+        sms_sender="4567",
+        privacy=KEYS,
+        web=WebSettings(session_secret=WEB_SECRET),
+    )
+    base = AppSettings.from_environ(environ)
+    assert base.cases is not None
+    # Tests run at any hour: SMS quiet hours would hold replies till 08:00.
+    cases = replace(base.cases, quiet_start_hour=24, quiet_end_hour=0, idle_poll_seconds=0.1)
+    config = replace(base, gateway=gateway_settings, cases=cases)
+    app = create_app(
+        config,
+        channel_factories={
+            "line": "channels.line.adapter:build",
+            "sms": "channels.sms.adapter:build",
+            "web": "channels.web.adapter:build",
+        },
+        subapps={"/staff/": "staff.web:gateway_subapp"},
+    )
+    client: TestClient = await aiohttp_client(app)
+    return client
+
+
+@dataclass
+class Citizen:
+    """One citizen on one channel: `say` returns the bot's answer to that message; `heard` is every
+    text that reached them, answers and pushed messages alike; `sender` is Rasa's conversation id."""
+
+    sender: str
+    say: Callable[[str], Awaitable[list[str]]]
+    send_only: Callable[[str], Awaitable[None]]
+    heard: Callable[[], list[str]]
+
+
+def line_citizen(gateway: TestClient, fake_line: FakeLine, logs: Callable[[], str]) -> Citizen:
+    user = "U" + uuid.uuid4().hex
+    tokens: set[str] = set()
+
+    async def post(text: str) -> str:
+        token = uuid.uuid4().hex
+        tokens.add(token)
+        body = body_of(text_event(text, user=user, token=token))
+        resp = await gateway.post("/webhooks/line", data=body, headers=signed_headers(body, LINE_SECRET))
+        assert resp.status == 200
+        return token
+
+    async def say(text: str) -> list[str]:
+        token = await post(text)
+        try:
+            await eventually(
+                lambda: any(d.target == token for d in fake_line.deliveries), timeout=TURN_TIMEOUT
+            )
+        except AssertionError:
+            raise AssertionError(f"no answer to {text!r}:\n{logs()}") from None
+        return [m.get("text", "") for d in fake_line.deliveries if d.target == token for m in d.messages]
+
+    async def send_only(text: str) -> None:
+        await post(text)
+
+    def heard() -> list[str]:
+        return [
+            m.get("text", "")
+            for d in fake_line.deliveries
+            if d.target == user or d.target in tokens
+            for m in d.messages
+        ]
+
+    return Citizen(f"line:{user}", say, send_only, heard)
+
+
+def sms_citizen(gateway: TestClient, fake_sms: FakeSms) -> Citizen:
+    typed = f"08{secrets.randbelow(10**8):08d}"
+    number = "+66" + typed[1:]
+
+    async def send_only(text: str) -> None:
+        body = generic_body(text, number=typed)
+        resp = await gateway.post("/webhooks/sms/generic", data=body, headers=generic_headers(body))
+        assert resp.status == 200
+
+    async def say(text: str) -> list[str]:
+        before = len(fake_sms.texts_to(number))
+        await send_only(text)
+        await eventually(lambda: len(fake_sms.texts_to(number)) > before, timeout=TURN_TIMEOUT)
+        return fake_sms.texts_to(number)[before:]
+
+    return Citizen(PersonalData(KEYS).sms_sender_id(typed), say, send_only, lambda: fake_sms.texts_to(number))
+
+
+@contextlib.asynccontextmanager
+async def web_citizen(gateway: TestClient) -> AsyncIterator[Citizen]:
+    """A widget tab: every "bot" frame is read as it comes (answers and staff lines alike)."""
+    chat = await open_chat(gateway)
+    answers: dict[str, list[str]] = {}  # client message id -> texts of the frames answering it
+    heard: list[str] = []
+
+    async def read() -> None:
+        while True:
+            frame = await chat.recv(timeout=3600)
+            if frame.get("type") != "bot":
+                continue
+            texts = [e["text"] for e in frame.get("entries", []) if e.get("text")]
+            heard.extend(texts)
+            answers.setdefault(str(frame.get("reply_to")), []).extend(texts)
+
+    reader = asyncio.create_task(read())
+
+    async def post(text: str) -> str:
+        message_id = uuid.uuid4().hex
+        await chat.send({"type": "message", "id": message_id, "text": text})
+        return message_id
+
+    async def say(text: str) -> list[str]:
+        message_id = await post(text)
+        await eventually(lambda: bool(answers.get(message_id)), timeout=TURN_TIMEOUT)
+        return answers[message_id]
+
+    async def send_only(text: str) -> None:
+        await post(text)
+
+    try:
+        web: Any = gateway.app[keys.CHANNELS]["web"]
+        session_id = web.signer.verify(chat.session)  # the widget holds a signed token of its session
+        yield Citizen(f"web:{session_id}", say, send_only, lambda: heard)
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reader
+        await chat.close()
+
+
+class Staff:
+    """The agency's contact-centre tool: the staff API with a bearer token."""
+
+    def __init__(self, gateway: TestClient, token: str) -> None:
+        self.gateway = gateway
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        resp = await self.gateway.request(method, f"/staff/api{path}", json=body, headers=self.headers)
+        assert resp.status in (200, 201), (path, resp.status, await resp.text())
+        return await resp.json()
+
+    async def waiting(self) -> list[dict[str, Any]]:
+        return (await self.call("GET", "/handovers?status=waiting"))["handovers"]
+
+    async def transcript(self, handover_id: int) -> list[dict[str, Any]]:
+        return (await self.call("GET", f"/handovers/{handover_id}/transcript"))["lines"]
+
+
+def rasa_user_turns(stack: dict[str, Any], sender: str) -> int:
+    conversation = urllib.parse.quote(sender, safe=":")
+    token = urllib.parse.quote(RASA_AUTH_TOKEN)
+    url = f"{stack['rasa_url']}/conversations/{conversation}/tracker?token={token}"
+    status, tracker = http_json("GET", url)
+    assert status == 200, tracker
+    return sum(1 for e in tracker["events"] if e.get("event") == "user")
+
+
+async def handed_over_and_back(stack: dict[str, Any], gateway: TestClient, citizen: Citizen) -> None:
+    staff = Staff(gateway, stack["staff_token"])
+    confirm = await citizen.say("ขอคุยกับเจ้าหน้าที่ค่ะ")
+    assert any("ใช่ไหม" in t for t in confirm), confirm
+    queued = await citizen.say("ใช่ค่ะ")
+    assert any("คิวที่ 1" in t for t in queued), (queued, stack["logs"]())
+
+    mine = [h for h in await staff.waiting() if h["channel"] == citizen.sender.split(":")[0]]
+    assert len(mine) == 1, mine
+    handover_id = mine[0]["id"]
+    assert mine[0]["agency"] == AGENCY and mine[0]["reason"] == "request_human"
+    lines = await staff.transcript(handover_id)
+    assert [line["text"] for line in lines if line["author"] == "citizen"][:1] == ["ขอคุยกับเจ้าหน้าที่ค่ะ"]
+
+    claimed = await staff.call("POST", f"/handovers/{handover_id}/claim")
+    assert claimed["status"] == "active"
+    await staff.call("POST", f"/handovers/{handover_id}/messages", {"text": STAFF_REPLY})
+    await eventually(lambda: STAFF_REPLY in citizen.heard(), timeout=20)
+    assert any("รับเรื่องของคุณแล้ว" in t for t in citizen.heard())  # told when the person took it
+
+    turns = rasa_user_turns(stack, citizen.sender)
+    for text in WHILE_STAFF:
+        await citizen.send_only(text)
+
+    async def agent_sees_all() -> bool:
+        seen = [line["text"] for line in await staff.transcript(handover_id) if line["author"] == "citizen"]
+        return seen[-3:] == ["บัตรประชาชนหายค่ะ", "เลข x-xxxx-xxxxx-xx-x ค่ะ", "ต้องไปที่อำเภอไหมคะ"]
+
+    deadline = time.monotonic() + 20
+    while not await agent_sees_all():
+        assert time.monotonic() < deadline, await staff.transcript(handover_id)
+        await asyncio.sleep(0.2)
+    assert rasa_user_turns(stack, citizen.sender) == turns  # none of the three reached Rasa
+
+    closed = await staff.call("POST", f"/handovers/{handover_id}/close", {"resolution": "answered"})
+    assert closed["status"] == "closed"
+    await eventually(lambda: any("ให้คะแนน" in t for t in citizen.heard()), timeout=20)
+
+    answer = await citizen.say("ทำบัตรประชาชนใหม่ต้องใช้อะไรบ้าง")
+    assert any("บัตร" in t for t in answer), answer
+    assert rasa_user_turns(stack, citizen.sender) == turns + 1  # the bot is back
+    thanks = await citizen.say("5")
+    assert any("ขอบคุณสำหรับคะแนน" in t for t in thanks), thanks
+    done = await staff.call("GET", f"/handovers/{handover_id}")
+    assert done["csat"] == 5
+
+
+async def test_line_citizen_handed_to_a_person_and_back(
+    stack: dict[str, Any], gateway: TestClient, fake_line: FakeLine
+) -> None:
+    await handed_over_and_back(stack, gateway, line_citizen(gateway, fake_line, stack["logs"]))
+    pushes = [d for d in fake_line.deliveries if d.kind == "push"]
+    assert pushes and all(d.retry_key for d in pushes)  # every staff line carries its retry key
+    assert fake_line.errors == []
+
+
+async def test_sms_citizen_handed_to_a_person_and_back(
+    stack: dict[str, Any], gateway: TestClient, fake_sms: FakeSms
+) -> None:
+    await handed_over_and_back(stack, gateway, sms_citizen(gateway, fake_sms))
+
+
+async def test_web_citizen_handed_to_a_person_and_back(stack: dict[str, Any], gateway: TestClient) -> None:
+    async with web_citizen(gateway) as citizen:
+        await handed_over_and_back(stack, gateway, citizen)
