@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from playwright.async_api import Browser, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
@@ -41,6 +42,7 @@ from channels.web.config import WebSettings  # noqa: E402
 from privacy import PersonalData, PrivacySettings  # noqa: E402
 from staff.cli import create_account, issue_token  # noqa: E402
 from staff.roles import Role  # noqa: E402
+from tests.browser import screenshot  # noqa: E402
 from tests.channels.conftest import LINE_SECRET, REDIS_URL, SMS_SECRET, eventually  # noqa: E402
 from tests.channels.line_payloads import body_of, signed_headers, text_event  # noqa: E402
 from tests.channels.test_sms_webhook import generic_body, generic_headers  # noqa: E402
@@ -53,8 +55,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 KEYS = PrivacySettings.generate()
 WEB_SECRET = "e2e-web-session-secret-handover-0123"
 TURN_TIMEOUT = 60.0
+TIMEOUT_MS = 30_000
 AGENCY = "gcc1111"  # no service discussed: the government contact centre takes it
 STAFF_REPLY = "สวัสดีค่ะ เจ้าหน้าที่ศูนย์บริการประชาชนค่ะ ขอทราบรายละเอียดเพิ่มเติมได้ไหมคะ"
+AGENT_PASSWORD = secrets.token_urlsafe(16)
 WHILE_STAFF = ("บัตรประชาชนหายค่ะ", "เลข 1101700230708 ค่ะ", "ต้องไปที่อำเภอไหมคะ")
 
 
@@ -70,7 +74,7 @@ def stack(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
             "OFFICE_HOURS": "always",
             "CASES_PHOTO_DIR": str(workdir / "photos"),
         }
-        create_account(database_url, "agent1111", secrets.token_urlsafe(16), Role.AGENT, "คุณสมศรี", AGENCY)
+        create_account(database_url, "agent1111", AGENT_PASSWORD, Role.AGENT, "คุณสมศรี", AGENCY)
         token = issue_token(database_url, "agent1111", "e2e contact-centre tool")
         with dialogue_stack(workdir, database_url, action_env=action_env) as running:
             yield {
@@ -349,3 +353,64 @@ async def test_sms_citizen_handed_to_a_person_and_back(
 async def test_web_citizen_handed_to_a_person_and_back(stack: dict[str, Any], gateway: TestClient) -> None:
     async with web_citizen(gateway) as citizen:
         await handed_over_and_back(stack, gateway, citizen)
+
+
+@pytest.mark.browser
+async def test_web_chat_and_console_in_two_browser_pages(
+    stack: dict[str, Any], gateway: TestClient, chromium: Browser
+) -> None:
+    """The citizen in the widget on an agency page, the agent in the console: both in Chromium."""
+    base = str(gateway.make_url("")).rstrip("/")
+    context = await chromium.new_context(locale="th-TH")
+    citizen, agent = await context.new_page(), await context.new_page()
+    problems: list[str] = []
+    for page in (citizen, agent):
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+
+    async def citizen_says(text: str) -> None:
+        box = citizen.get_by_label("พิมพ์ข้อความถึงผู้ช่วย")
+        await box.fill(text)
+        await box.press("Enter")
+
+    bot = citizen.locator('[role="log"] .gbc-bot')
+
+    await citizen.goto(base + "/chat/demo")
+    await citizen.get_by_role("button", name="สอบถามบริการ").click()
+    await expect(citizen.locator(".gbc")).to_have_attribute("data-state", "connected", timeout=TIMEOUT_MS)
+    await citizen_says("ขอคุยกับเจ้าหน้าที่หน่อยค่ะ")
+    await expect(bot.last).to_contain_text("ใช่ไหม", timeout=TIMEOUT_MS)
+    await citizen_says("ใช่ค่ะ")
+    await expect(bot.filter(has_text="คิวที่ 1")).to_have_count(1, timeout=TIMEOUT_MS)
+
+    await agent.goto(base + "/staff/login")
+    await agent.get_by_label("ชื่อผู้ใช้").fill("agent1111")
+    await agent.get_by_label("รหัสผ่าน").fill(AGENT_PASSWORD)
+    await agent.get_by_role("button", name="เข้าสู่ระบบ").click()
+    await agent.get_by_role("link", name="กล่องสนทนา").click()
+    item = agent.locator("#list-waiting .h-item", has_text="เว็บ")
+    await expect(item.first).to_be_visible(timeout=TIMEOUT_MS)
+    await item.first.click()
+    await expect(agent.locator("#transcript li.citizen").first).to_contain_text("ขอคุยกับเจ้าหน้าที่หน่อยค่ะ")
+    await agent.get_by_role("button", name="รับเรื่อง", exact=True).click()
+    await agent.get_by_label("ข้อความถึงประชาชน").fill(STAFF_REPLY)
+    await agent.get_by_role("button", name="ส่งข้อความ").click()
+    await expect(bot.filter(has_text="รับเรื่องของคุณแล้ว")).to_have_count(1, timeout=TIMEOUT_MS)
+    await expect(bot.filter(has_text=STAFF_REPLY)).to_have_count(1, timeout=TIMEOUT_MS)
+
+    answered = await bot.count()
+    for text in WHILE_STAFF:
+        await citizen_says(text)
+    held = agent.locator("#transcript li.citizen")
+    await expect(held.last).to_contain_text("ต้องไปที่อำเภอไหมคะ", timeout=TIMEOUT_MS)
+    await expect(held.filter(has_text="x-xxxx-xxxxx-xx-x")).to_have_count(1)  # the id masked for staff
+    await screenshot(citizen, "handover-web-citizen", full_page=False)
+    await screenshot(agent, "handover-web-agent")
+    assert await bot.count() == answered  # nobody but the agent answered the three
+
+    await agent.get_by_label("ผลการดำเนินการ").select_option("answered")
+    await agent.get_by_role("button", name="ปิดการสนทนา").click()
+    await expect(bot.filter(has_text="ให้คะแนน")).to_have_count(1, timeout=TIMEOUT_MS)
+    await citizen_says("5")
+    await expect(bot.filter(has_text="ขอบคุณสำหรับคะแนน")).to_have_count(1, timeout=TIMEOUT_MS)
+    assert problems == [], problems
+    await context.close()
