@@ -549,6 +549,16 @@ def set_presence(session: Session, agent: Agent, status: object, *, now: dt.date
     return status
 
 
+def away_on_sign_out(session: Session, user_id: int, *, now: dt.datetime | None = None) -> None:
+    """Signing out of the console means away: a queue must not count someone who left."""
+    session.execute(
+        update(AgentPresence)
+        .where(AgentPresence.staff_user_id == user_id, AgentPresence.status != "away")
+        .values(status="away", updated_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def presence_of(session: Session, agent: Agent) -> str:
     row = session.get(AgentPresence, agent.user_id)
     return row.status if row else "away"

@@ -7,6 +7,7 @@ import math
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from handover import inbox
 from staff import audit, csrf, devices, keys, sessions, signin
 from staff.audit import Actor, hash_ip
 from staff.middleware import cookie_secure, set_device_cookie, set_session_cookie
@@ -109,6 +110,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
         def sign_out(db: Session) -> None:
             sessions.end(db, who.token_hash)
+            inbox.away_on_sign_out(db, who.user_id)  # the citizens' wait estimate counts available agents
             audit.record(db, actor, "auth.sign_out", target_type="user", target_id=who.username)
 
         await request.app[keys.DATABASE].run(sign_out)

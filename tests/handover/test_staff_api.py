@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from channels.keys import HANDOVER_WAKE
 from db.engine import make_engine, make_sessionmaker
-from handover.models import ACTIVE, WAITING
+from handover.models import ACTIVE, WAITING, AgentPresence
 from knowledge.seedfile import SEED_DIR, load_file
 from knowledge.store import KnowledgeStore
 from staff import api_tokens
@@ -40,6 +40,7 @@ from tests.handover.inbox_helpers import (
     is_staff_side,
     messages,
     new_handover,
+    user_id,
 )
 from tests.staff.staff_helpers import csrf_from, staff_settings
 
@@ -280,6 +281,9 @@ async def test_session_cookie_needs_the_csrf_header_for_changes(client: TestClie
     }
 
     await client.post("/staff/logout", data={"csrf_token": token})
+    with Session(engine) as session:
+        presence_row = session.get(AgentPresence, user_id(engine, "somchai"))
+        assert presence_row is not None and presence_row.status == "away"  # signed out: not counted
     client.session.cookie_jar.clear()
     page = await client.get("/staff/login")
     await client.post(
