@@ -67,7 +67,9 @@ class DeliverySettings:
     poll_seconds: float = 1.0  # lines committed by another replica wait at most this long
     batch: int = 100
     concurrency: int = 32
-    lease_seconds: float = 30.0  # longer than any send may take (LINE's client times out before)
+    # Longer than one send may take (the LINE and SMS clients time out after 10 s). A line leased by a
+    # gateway that was killed waits this long; its re-send carries the same key (409, not twice).
+    lease_seconds: float = 15.0
     max_attempts: int = 8
     backoff_base_seconds: float = 1.0
     backoff_max_seconds: float = 60.0  # about four minutes of retries in all, then "failed"
@@ -251,21 +253,49 @@ class HandoverDelivery:
         self.clock = clock
         self._limit = asyncio.Semaphore(self.settings.concurrency)
 
-    def _claim(self) -> list[ClaimedLine]:
+    def _claim(self, limit: int) -> list[ClaimedLine]:
         with self.sessions() as session, session.begin():
             return claim_due(
                 session,
                 worker_id=self.worker_id,
                 now=self.clock(),
-                limit=self.settings.batch,
+                limit=limit,
                 lease_seconds=self.settings.lease_seconds,
                 channels=self.senders.keys(),
                 vault=self.vault,
             )
 
-    def _record(self, outcomes: list[Outcome]) -> None:
+    def _record(self, outcomes: list[Outcome], claim: int = 0) -> list[ClaimedLine]:
+        """Record finished lines and claim up to `claim` more, in one transaction: one commit (one
+        SQLite write lock, one fsync) per round however many lines finished meanwhile, and a
+        handover's next line is claimed in the same breath as the one before it is marked sent."""
         with self.sessions() as session, session.begin():
-            record_outcomes(session, outcomes, now=self.clock(), settings=self.settings)
+            if outcomes:
+                record_outcomes(session, outcomes, now=self.clock(), settings=self.settings)
+            if claim <= 0:
+                return []
+            return claim_due(
+                session,
+                worker_id=self.worker_id,
+                now=self.clock(),
+                limit=claim,
+                lease_seconds=self.settings.lease_seconds,
+                channels=self.senders.keys(),
+                vault=self.vault,
+            )
+
+    @staticmethod
+    def _report(outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.result not in ("sent", "duplicate"):
+                log.warning(
+                    "handover %s line %s not delivered (%s: %s, attempt %d)",
+                    outcome.line.handover_id,
+                    outcome.line.message_id,
+                    outcome.result,
+                    outcome.detail,
+                    outcome.line.attempts,
+                )
 
     async def _send(self, sender: DirectSender, line: ClaimedLine, texts: list[str]) -> SendResult:
         assert line.recipient is not None
@@ -298,38 +328,60 @@ class HandoverDelivery:
         return Outcome(line, result.outcome, result.detail, result.retry_after)
 
     async def run_once(self) -> int:
-        """Deliver one batch; how many lines it handled (0: nothing was due)."""
-        claimed = await asyncio.to_thread(self._claim)
+        """Claim one batch and deliver it completely; how many lines it handled (0: nothing was due)."""
+        claimed = await asyncio.to_thread(self._claim, self.settings.batch)
         if not claimed:
             return 0
         outcomes = await asyncio.gather(*(self._deliver(line) for line in claimed))
         await asyncio.to_thread(self._record, list(outcomes))
-        for outcome in outcomes:
-            if outcome.result not in ("sent", "duplicate"):
-                log.warning(
-                    "handover %s line %s not delivered (%s: %s, attempt %d)",
-                    outcome.line.handover_id,
-                    outcome.line.message_id,
-                    outcome.result,
-                    outcome.detail,
-                    outcome.line.attempts,
-                )
+        self._report(outcomes)
         return len(claimed)
 
     async def run(self, stop: asyncio.Event, wake: asyncio.Event) -> None:
-        """Until `stop`: deliver what is due; idle until `wake` is set or the poll interval passes.
-        Whoever sets `stop` sets `wake` too, so an idle worker stops at once."""
+        """Until `stop`: rounds of (record what finished, claim what is due) and send it, without
+        waiting for earlier sends to finish; idle until `wake` is set or the poll interval passes. A
+        finished line sets `wake` (its handover's next line may be due now). Whoever sets `stop` sets
+        `wake` too."""
         log.info("handover delivery %s on %s", self.worker_id, ", ".join(sorted(self.senders)) or "nothing")
+        inflight: set[asyncio.Task[Outcome]] = set()
+        finished: list[Outcome] = []
+
+        def done(task: asyncio.Task[Outcome]) -> None:
+            inflight.discard(task)
+            if task.cancelled():
+                pass
+            elif task.exception() is not None:  # a bug: the line's lease ends and it is sent again
+                log.error("handover delivery: %s failed", task.get_name(), exc_info=task.exception())
+            else:
+                finished.append(task.result())
+            wake.set()
+
         while not stop.is_set():
-            wake.clear()  # a line committed from here on sets it again: no wake-up is lost
+            wake.clear()  # before the round: anything committed or finished from here on sets it again
+            outcomes, finished[:] = list(finished), []
             try:
-                handled = await self.run_once()
-            except Exception:  # the database may be restarting: wait and try again, never exit
-                log.exception("handover delivery cycle failed")
-                handled = 0
-            if handled == 0:
+                claimed = await asyncio.to_thread(self._record, outcomes, self.settings.batch - len(inflight))
+            except Exception:  # the database may be restarting: keep the outcomes, try again, never exit
+                log.exception("handover delivery round failed")
+                finished[:0] = outcomes
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.settings.poll_seconds)
+                continue
+            self._report(outcomes)
+            for line in claimed:
+                task = asyncio.create_task(self._deliver(line), name=f"handover-line-{line.message_id}")
+                inflight.add(task)
+                task.add_done_callback(done)
+            if not claimed and not outcomes:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=self.settings.poll_seconds)
+        if inflight:  # finish what is being sent and record it, rather than leave it to the lease
+            await asyncio.gather(*inflight, return_exceptions=True)
+        if finished:
+            try:
+                await asyncio.to_thread(self._record, finished)
+            except Exception:
+                log.exception("handover delivery: last outcomes not recorded; their leases will end")
 
 
 def delivery_context(

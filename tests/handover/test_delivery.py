@@ -268,15 +268,15 @@ async def test_the_wake_event_makes_delivery_immediate(
     assert keys.HANDOVER_DELIVERY not in client.app
     sleepy = worker(client, poll_seconds=3600)
     cycles = 0
-    run_once = sleepy.run_once
+    rounds = sleepy._record  # each round records what finished and claims what is due
 
-    async def counted() -> int:
+    def counted(outcomes: list[Any], claim: int = 0) -> list[Any]:
         nonlocal cycles
-        handled = await run_once()
+        claimed = rounds(outcomes, claim)
         cycles += 1
-        return handled
+        return claimed
 
-    sleepy.run_once = counted  # type: ignore[method-assign]
+    sleepy._record = counted  # type: ignore[method-assign]
     stop, wake = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(sleepy.run(stop, wake))
     await eventually(lambda: cycles == 1)  # it looked once, found nothing, and sleeps for an hour
@@ -332,7 +332,7 @@ async def test_a_worker_killed_after_the_send_resends_with_the_same_key_and_409_
     key = add_line(sessions, handover, "เอกสารครบแล้วค่ะ")
     # The worker that dies: it leased the line and LINE took the push, but it never marked the line.
     dying = worker(client, worker_id="dying", lease_seconds=5.0)
-    [claimed] = await asyncio.to_thread(dying._claim)
+    [claimed] = await asyncio.to_thread(dying._claim, 10)
     result = await dying._send(dying.senders["line"], claimed, [claimed.text])
     assert result.outcome == "sent"
     [row] = lines(sessions, handover)
@@ -517,3 +517,27 @@ async def test_lines_that_keep_failing_are_given_up_after_max_attempts(
     await drain(worker(client, max_attempts=3))
     [row] = lines(sessions, handover)
     assert (row.delivery_state, row.attempts, row.last_error) == ("failed", 3, "http 500")
+
+
+async def test_the_running_worker_delivers_a_burst_in_order_per_handover(
+    gateway: Any,
+    sessions: sessionmaker[Session],
+    fake_line: FakeLine,  # noqa: F811
+) -> None:
+    """The gateway's own loop: it claims while earlier sends are in flight, yet a handover's next line
+    waits for the one before it."""
+    client = await gateway()
+    fake_line.latency = 0.02
+    users = [line_user() for _ in range(6)]
+    handovers = {user: open_handover(sessions, "line", f"line:{user}") for user in users}
+    for n in range(5):
+        for user in users:
+            add_line(sessions, handovers[user], f"บรรทัด {n + 1}")
+    client.app[keys.HANDOVER_WAKE].set()
+    for user in users:
+        await settled(sessions, handovers[user])
+    for user in users:
+        assert [d.messages[0]["text"] for d in pushes_to(fake_line, user)] == [
+            f"บรรทัด {n + 1}" for n in range(5)
+        ]
+    assert fake_line.repeated_keys == 0 and max(fake_line.per_message().values()) == 1
