@@ -94,7 +94,9 @@ def _bearer(request: web.Request) -> str | None:
     if header is None:
         return None
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() != "bearer":
+        return None  # another scheme (a proxy's Basic, say) is not ours: the session decides
+    if not token.strip():
         raise ApiError(401, "unauthenticated", "ส่ง Authorization: Bearer <token> หรือเข้าสู่ระบบก่อน")
     return token.strip()
 
@@ -370,17 +372,22 @@ async def stream(request: web.Request, agent: Agent) -> web.StreamResponse:
 
 
 async def _still_valid(request: web.Request, agent: Agent) -> bool:
+    """The stream's token or session still stands for the same account, role and agency."""
     settings = request.app[keys.SETTINGS]
-    token = request.headers.get("Authorization", "").partition(" ")[2].strip()
     database = request.app[keys.DATABASE]
-    if token:
+    try:
+        token = _bearer(request)
+    except ApiError:
+        return False
+    if token is not None:
         user = await database.run(api_tokens.user_for, token, now=utcnow())
-        return user is not None and user.id == agent.user_id and user.agency_id == agent.agency_id
-    cookie = request.cookies.get(settings.cookie_name, "")
-    who = await database.run(
-        sessions.resume, cookie, now=utcnow(), idle=timedelta(seconds=settings.session_idle_s)
-    )
-    return who is not None and who.user_id == agent.user_id and who.agency_id == agent.agency_id
+        now_is = (user.id, user.role, user.agency_id) if user else None
+    else:
+        cookie = request.cookies.get(settings.cookie_name, "")
+        idle = timedelta(seconds=settings.session_idle_s)
+        who = await database.run(sessions.resume, cookie, now=utcnow(), idle=idle)
+        now_is = (who.user_id, who.role, who.agency_id) if who else None
+    return now_is == (agent.user_id, agent.role, agent.agency_id)
 
 
 def add_routes(app: web.Application) -> None:

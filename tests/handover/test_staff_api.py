@@ -511,3 +511,32 @@ async def test_through_the_real_gateway_a_reply_wakes_its_delivery_worker(
     sent = await client.post(f"/staff/api/handovers/{hid}/messages", headers=auth, json={"text": "สวัสดีค่ะ"})
     assert sent.status == 201
     assert gateway[HANDOVER_WAKE].is_set()  # the gateway's own event, found through the sub-app
+
+
+async def test_the_stream_ends_when_its_token_is_revoked_or_the_agent_moves(
+    client: TestClient, engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from staff.views import handover_api
+
+    monkeypatch.setattr(handover_api, "REAUTH_S", 0.0)  # re-check at every poll
+    add_staff(engine, "somchai", "dopa")
+    add_staff(engine, "somsri", "dopa")
+    kept = await client.get("/staff/api/handovers/stream", headers=token_for(db_url, "somchai"))
+    moved = await client.get("/staff/api/handovers/stream", headers=token_for(db_url, "somsri"))
+
+    async def events_until_end(resp) -> list[str]:  # type: ignore[no-untyped-def]
+        seen = []
+        while True:
+            line = (await asyncio.wait_for(resp.content.readline(), 10)).decode()
+            if not line:
+                return seen
+            if line.startswith("event: "):
+                seen.append(line[7:].strip())
+
+    assert revoke_tokens(db_url, "somchai") == 1
+    with make_sessionmaker(engine).begin() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == "somsri"))
+        assert user is not None
+        user.agency_id = "sso"
+    assert (await events_until_end(kept))[-1] == "signed_out"
+    assert (await events_until_end(moved))[-1] == "signed_out"
