@@ -24,7 +24,7 @@ import time
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -924,10 +924,9 @@ class ActionSubmitComplaint(Action):
             if ending == CANCELLED:
                 replies.send(dispatcher, tracker, "complaint_cancelled")
                 return clear_events()
-            # As action_handover does: the gateway / staff console act on the custom message.
-            dispatcher.utter_message(json_message={"handover": {"reason": "request_human"}})
+            # action_handover decides like everywhere else: office hours, the agency, the queue.
             replies.send(dispatcher, tracker, "complaint_handover")
-            return [*clear_events(), SlotSet("handover", True), SlotSet("fallback_count", 0.0)]
+            return [*clear_events(), FollowupAction("action_handover")]
         if self.cases is None or self.sessions is None:
             replies.send(dispatcher, tracker, "complaint_unavailable")
             return clear_events()
