@@ -20,6 +20,7 @@ import contextlib
 import hmac
 import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -28,6 +29,7 @@ from typing import Any
 
 from aiohttp import web
 
+from cases.api_rate_limit import TokenBuckets
 from cases.photos import PhotoStore, sniff_image_type
 from channels.keys import HANDOVER_WAKE
 from channels.text_input import json_too_deep
@@ -53,9 +55,18 @@ ApiHandler = Callable[[web.Request, Agent], Awaitable[web.StreamResponse]]
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, detail: str, field: str | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, detail: str, field: str | None = None, *, retry_after: float = 0.0
+    ) -> None:
         super().__init__(code)
         self.status, self.code, self.detail, self.field = status, code, detail, field
+        self.retry_after = retry_after
+
+
+# Wrong bearer tokens per client address (the peer, or the client a trusted proxy names): tokens are
+# 256-bit random, so this is about sparing the database a scan's look-ups, per process.
+FAILED_TOKENS_PER_MINUTE = 30
+FAILED_TOKENS = web.AppKey("staff_api_failed_tokens", TokenBuckets)
 
 
 TITLES = {
@@ -67,6 +78,7 @@ TITLES = {
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Unprocessable content",
+    429: "Too many requests",
 }
 
 
@@ -104,9 +116,14 @@ def _bearer(request: web.Request) -> str | None:
 async def authenticate(request: web.Request, *, changing: bool) -> Agent:
     token = _bearer(request)
     if token is not None:
+        failures, client = request.app[FAILED_TOKENS], f"client:{request.remote}"
+        wait = failures.take(client)  # given back below when the token is good: only failures count
+        if wait:
+            raise ApiError(429, "too_many_failures", "ใส่ token ผิดบ่อยเกินไป โปรดรอสักครู่", retry_after=wait)
         user = await request.app[keys.DATABASE].run(api_tokens.user_for, token, now=utcnow())
         if user is None:
             raise ApiError(401, "unauthenticated", "token ไม่ถูกต้อง ถูกยกเลิก หรือบัญชีถูกปิดใช้งาน")
+        failures.give_back(client)
         return Agent(user_id=user.id, username=user.username, role=user.role, agency_id=user.agency_id)
     who = identity(request)
     if who is None:
@@ -129,7 +146,10 @@ def api(permission: Permission, *, changing: bool = False) -> Callable[[ApiHandl
                     raise ApiError(403, "role", "บทบาทของบัญชีนี้ใช้กล่องสนทนาไม่ได้")
                 return await handler(request, agent)
             except ApiError as exc:
-                return problem(exc.status, exc.code, exc.detail, exc.field)
+                response = problem(exc.status, exc.code, exc.detail, exc.field)
+                if exc.retry_after:
+                    response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+                return response
             except InboxError as exc:
                 return problem(exc.status, exc.code, exc.message, exc.field)
 
@@ -391,6 +411,7 @@ async def _still_valid(request: web.Request, agent: Agent) -> bool:
 
 
 def add_routes(app: web.Application) -> None:
+    app[FAILED_TOKENS] = TokenBuckets(FAILED_TOKENS_PER_MINUTE, FAILED_TOKENS_PER_MINUTE)
     app.router.add_get("/api/openapi.json", openapi, name="api.openapi")
     app.router.add_get("/api/handovers", list_handovers, name="api.handovers")
     app.router.add_get("/api/handovers/stream", stream, name="api.stream")

@@ -540,3 +540,22 @@ async def test_the_stream_ends_when_its_token_is_revoked_or_the_agent_moves(
         user.agency_id = "sso"
     assert (await events_until_end(kept))[-1] == "signed_out"
     assert (await events_until_end(moved))[-1] == "signed_out"
+
+
+async def test_wrong_tokens_from_one_address_are_slowed_down(
+    client: TestClient, engine: Engine, db_url: str
+) -> None:
+    from staff.views.handover_api import FAILED_TOKENS_PER_MINUTE
+
+    add_staff(engine, "somchai", "dopa")
+    good = token_for(db_url, "somchai")
+    for _ in range(3):  # good tokens never count
+        assert (await client.get("/staff/api/handovers", headers=good)).status == 200
+    statuses = [
+        (await client.get("/staff/api/handovers", headers={"Authorization": f"Bearer stf_guess{i}"})).status
+        for i in range(FAILED_TOKENS_PER_MINUTE + 1)
+    ]
+    assert statuses[:-1] == [401] * FAILED_TOKENS_PER_MINUTE
+    refused = await client.get("/staff/api/handovers", headers={"Authorization": "Bearer stf_more"})
+    assert refused.status == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert (await refused.json())["code"] == "too_many_failures"
