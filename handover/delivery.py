@@ -11,7 +11,8 @@ The line is the transcript entry: delivery only sets delivery_state/delivered_at
 
 Exactly once, in order:
 - a line is leased before it is sent (claimed_by/claim_until; PostgreSQL SELECT … FOR UPDATE SKIP
-  LOCKED, SQLite under BEGIN IMMEDIATE), so replicas never send it twice at once;
+  LOCKED, SQLite under BEGIN IMMEDIATE), so replicas never send it twice at once; a gateway restarted
+  on the same host takes back at once the leases of its dead predecessor (host:pid no longer runs);
 - a line is due only when no earlier line of its handover is still pending: line N+1 never overtakes
   line N, also not while N waits for a retry;
 - the line's key travels to the platform, so a gateway killed after the send and before marking it
@@ -31,7 +32,9 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import random
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -197,10 +200,16 @@ def backoff_seconds(attempts: int, settings: DeliverySettings, retry_after: floa
 
 
 def record_outcomes(
-    session: Session, outcomes: Sequence[Outcome], *, now: dt.datetime, settings: DeliverySettings
+    session: Session,
+    outcomes: Sequence[Outcome],
+    *,
+    worker_id: str,
+    now: dt.datetime,
+    settings: DeliverySettings,
 ) -> None:
-    """Write each outcome to its line, only while it is still pending (a line another worker finished
-    after this one's lease ran out keeps that worker's result)."""
+    """Write each outcome to its line while it is still pending. "Sent" always holds; a retry or a
+    failure is written only while this worker still holds the lease (if it ran out and another
+    worker took the line, that worker's attempt decides)."""
     sent = [o.line.message_id for o in outcomes if o.result in ("sent", "duplicate")]
     if sent:
         session.execute(
@@ -221,10 +230,54 @@ def record_outcomes(
             values["next_attempt_at"] = now + dt.timedelta(seconds=delay)
         session.execute(
             update(HandoverMessage)
-            .where(HandoverMessage.id == outcome.line.message_id, HandoverMessage.delivery_state == PENDING)
+            .where(
+                HandoverMessage.id == outcome.line.message_id,
+                HandoverMessage.delivery_state == PENDING,
+                HandoverMessage.claimed_by == worker_id,
+            )
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+
+
+def _dead_here(worker_id: str, host: str) -> bool:
+    """Whether `worker_id` ("host:pid", cases.worker.default_worker_id) names a process of this host
+    that no longer runs. Anything else (another host, a live or unknown pid) counts as alive."""
+    name, _, pid = worker_id.rpartition(":")
+    if name != host or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
+def release_dead_leases(session: Session, *, now: dt.datetime, host: str) -> int:
+    """Free the leases of this host's processes that died (a gateway killed and restarted on the
+    same host), so their lines go out now instead of when the lease ends. A mistaken release would
+    only cost a re-send that the platform refuses by key, never a second message."""
+    holders = session.scalars(
+        select(HandoverMessage.claimed_by)
+        .where(
+            HandoverMessage.delivery_state == PENDING,
+            HandoverMessage.claim_until > now,
+            HandoverMessage.claimed_by.like(f"{host}:%"),
+        )
+        .distinct()
+    ).all()
+    dead = [holder for holder in holders if holder is not None and _dead_here(holder, host)]
+    if not dead:
+        return 0
+    result = session.execute(
+        update(HandoverMessage)
+        .where(HandoverMessage.delivery_state == PENDING, HandoverMessage.claimed_by.in_(dead))
+        .values(claimed_by=None, claim_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def part_key(idempotency_key: str, index: int, total: int) -> str:
@@ -271,7 +324,9 @@ class HandoverDelivery:
         handover's next line is claimed in the same breath as the one before it is marked sent."""
         with self.sessions() as session, session.begin():
             if outcomes:
-                record_outcomes(session, outcomes, now=self.clock(), settings=self.settings)
+                record_outcomes(
+                    session, outcomes, worker_id=self.worker_id, now=self.clock(), settings=self.settings
+                )
             if claim <= 0:
                 return []
             return claim_due(
@@ -283,6 +338,10 @@ class HandoverDelivery:
                 channels=self.senders.keys(),
                 vault=self.vault,
             )
+
+    def _release_dead_leases(self) -> int:
+        with self.sessions() as session, session.begin():
+            return release_dead_leases(session, now=self.clock(), host=socket.gethostname())
 
     @staticmethod
     def _report(outcomes: Sequence[Outcome]) -> None:
@@ -343,6 +402,13 @@ class HandoverDelivery:
         finished line sets `wake` (its handover's next line may be due now). Whoever sets `stop` sets
         `wake` too."""
         log.info("handover delivery %s on %s", self.worker_id, ", ".join(sorted(self.senders)) or "nothing")
+        try:
+            released = await asyncio.to_thread(self._release_dead_leases)
+        except Exception:
+            log.exception("handover delivery: leases of dead processes not checked; they run out")
+        else:
+            if released:
+                log.warning("handover delivery: %d line(s) leased by a dead process taken back", released)
         inflight: set[asyncio.Task[Outcome]] = set()
         finished: list[Outcome] = []
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import secrets
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -34,7 +36,7 @@ from channels.sms.render import segments
 from channels.web.adapter import WebChannel
 from channels.web.config import WebSettings
 from db.engine import make_engine, make_sessionmaker
-from handover.delivery import DeliverySettings, HandoverDelivery
+from handover.delivery import DeliverySettings, HandoverDelivery, Outcome
 from handover.models import ACTIVE, STAFF, SYSTEM, Handover, HandoverMessage
 from handover.split import MAX_SMS_PARTS
 from privacy import PersonalData, PrivacySettings
@@ -541,3 +543,47 @@ async def test_the_running_worker_delivers_a_burst_in_order_per_handover(
             f"บรรทัด {n + 1}" for n in range(5)
         ]
     assert fake_line.repeated_keys == 0 and max(fake_line.per_message().values()) == 1
+
+
+async def test_a_late_retry_from_a_worker_whose_lease_ran_out_does_not_undo_the_next_workers_claim(
+    gateway: Any,
+    sessions: sessionmaker[Session],
+) -> None:
+    client = await gateway(run_notices=False)
+    handover = open_handover(sessions, "line", f"line:{line_user()}")
+    add_line(sessions, handover, "ตอบแล้วค่ะ")
+    slow = worker(client, worker_id="slow", lease_seconds=5.0)
+    [mine] = await asyncio.to_thread(slow._claim, 10)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6)
+    [theirs] = await asyncio.to_thread(worker(client, worker_id="next", clock=lambda: later)._claim, 10)
+    assert theirs.message_id == mine.message_id and theirs.attempts == 2
+    await asyncio.to_thread(slow._record, [Outcome(mine, "retry", "http 503")])
+    [row] = lines(sessions, handover)
+    assert (row.delivery_state, row.claimed_by, row.last_error) == ("pending", "next", None)
+
+
+async def test_a_gateway_restarted_on_the_same_host_takes_back_its_dead_predecessors_leases_at_once(
+    gateway: Any,
+    sessions: sessionmaker[Session],
+    fake_line: FakeLine,  # noqa: F811
+) -> None:
+    client = await gateway(run_notices=False)
+    finished = await asyncio.create_subprocess_exec("true")
+    await finished.wait()  # a process id that no longer runs: the killed gateway's
+    host = socket.gethostname()
+    holders = {"dead": f"{host}:{finished.pid}", "alive": f"{host}:{os.getppid()}", "away": "other-host:1"}
+    users = {name: line_user() for name in holders}
+    for name, holder in holders.items():
+        handover = open_handover(sessions, "line", f"line:{users[name]}")
+        add_line(sessions, handover, f"ค้างอยู่ที่ {name}")
+        await asyncio.to_thread(worker(client, worker_id=holder, lease_seconds=60)._claim, 10)
+    restarted = worker(client, poll_seconds=3600)
+    stop, wake = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(restarted.run(stop, wake))
+    await eventually(lambda: len(pushes_to(fake_line, users["dead"])) == 1)
+    await asyncio.sleep(0.3)
+    # A live process's lease, and another host's, are left to run out (60 s here).
+    assert pushes_to(fake_line, users["alive"]) == [] and pushes_to(fake_line, users["away"]) == []
+    stop.set()
+    wake.set()
+    await asyncio.wait_for(task, timeout=5)
