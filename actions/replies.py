@@ -1114,6 +1114,14 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("ไม่พบเบอร์นี้ในเรื่องที่แจ้งไว้ค่ะ ไม่มีอะไรต้องลบ", (HUMAN, MENU)),
     },
+    # no case held the asker's contact, but their chats with staff or call-back requests did
+    "handover_data_erased": {
+        "default": Reply(
+            "ลบข้อความที่คุณคุยกับเจ้าหน้าที่และเบอร์ที่ขอให้โทรกลับแล้วค่ะ ส่วนเรื่องที่แจ้งไว้ไม่พบข้อมูลติดต่อจากแชตนี้ค่ะ",
+            (MENU,),
+        ),
+        "sms": Reply("ลบเบอร์และข้อความที่คุยกับเจ้าหน้าที่แล้วค่ะ", (MENU,)),
+    },
     "contact_data_erase_failed": {
         "default": Reply(
             "ขออภัยค่ะ ระบบขัดข้อง ยังลบข้อมูลไม่ได้และยังไม่มีอะไรถูกเปลี่ยน ลองใหม่ภายหลัง หรือคุยกับเจ้าหน้าที่ค่ะ",

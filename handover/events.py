@@ -26,6 +26,7 @@ EventKind = Literal[
     "unclaimed_timeout",
     "callback_offered",
     "callback_ticket",
+    "callback_done",  # staff marked the linked call-back ticket done (or the erasure closed it)
     "closed",
     "csat",
 ]

@@ -28,7 +28,7 @@ from staff import keys, middleware
 from staff.database import Database
 from staff.pages import format_time
 from staff.settings import StaffSettings
-from staff.views import audit_log, auth, cases, handover_api, inbox, services, transfer, users
+from staff.views import audit_log, auth, callbacks, cases, handover_api, inbox, services, transfer, users
 
 if TYPE_CHECKING:
     from appconfig import AppSettings
@@ -43,6 +43,7 @@ ROUTE_MODULES: dict[str, ModuleType] = {
     "cases": cases,
     "inbox": inbox,
     "handover_api": handover_api,
+    "callbacks": callbacks,
     "transfer": transfer,
     "users": users,
     "audit": audit_log,
@@ -77,7 +78,10 @@ def gateway_subapp(config: AppSettings, engine: Engine) -> web.Application:
     one engine (BEGIN IMMEDIATE on SQLite, which the case status change with its notice needs)."""
     config.require("staff")
     assert config.staff is not None
-    return create_app(config.staff, engine=engine)
+    app = create_app(config.staff, engine=engine)
+    # The keys that open call-back numbers (staff/views/callbacks.py); without them the page says so.
+    callbacks.use_personal_data(app, config.privacy or (config.cases.privacy if config.cases else None))
+    return app
 
 
 async def _stopping(app: web.Application) -> None:
