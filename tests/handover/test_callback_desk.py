@@ -290,3 +290,53 @@ async def test_the_gateway_hands_the_console_its_keys_and_a_keyless_page_says_so
     assert "xxx-xxx-5678" in page and "812345678" not in page
     assert "/reveal" not in page  # no button that cannot work
     assert audit_actions(engine, tid) == []
+
+
+async def test_the_page_forms_keep_to_the_agency_and_audit_each_reveal(
+    client: TestClient, engine: Engine, db_url: str
+) -> None:
+    from tests.staff.staff_helpers import csrf_from, sign_in
+
+    add_staff(engine, "somchai", "dopa")
+    mine = ticket(engine, "dopa", "+66812345678")
+    theirs = ticket(engine, "sso", "+66899991111")
+    with make_sessionmaker(engine).begin() as session:
+        closure = AgencyClosure(
+            agency_id="sso", starts_on=quiet_weekday(8), ends_on=quiet_weekday(8), reason="x", created_by="m"
+        )
+        session.add(closure)
+        session.flush()
+        their_closure = closure.id
+    assert (await sign_in(client, "somchai")).status in (302, 303)
+    page = await (await client.get("/staff/callbacks")).text()
+    token = csrf_from(page)
+    assert f'id="ticket-{mine}"' in page and f'id="ticket-{theirs}"' not in page
+    assert "xxx-xxx-5678" in page and "812345678" not in page and "1111" not in page
+
+    for path in (
+        f"/staff/callbacks/{theirs}/reveal",
+        f"/staff/callbacks/{theirs}/done",
+        f"/staff/callbacks/closures/{their_closure}/delete",
+        "/staff/callbacks/abc/reveal",
+    ):
+        resp = await client.post(path, data={"csrf_token": token}, allow_redirects=False)
+        assert resp.status == 404, path
+    no_csrf = await client.post(f"/staff/callbacks/{mine}/reveal", data={}, allow_redirects=False)
+    assert no_csrf.status == 403 and "812345678" not in await no_csrf.text()
+    assert audit_actions(engine, theirs) == [] and audit_actions(engine, mine) == []
+
+    shown = await client.post(f"/staff/callbacks/{mine}/reveal", data={"csrf_token": token})
+    assert shown.status == 200 and shown.headers["Cache-Control"] == "no-store"
+    assert "+66812345678" in await shown.text()
+    assert audit_actions(engine, mine) == ["callback.reveal"]
+    past = await client.post(
+        "/staff/callbacks/closures",
+        data={
+            "csrf_token": token,
+            "agency": "dopa",
+            "starts_on": "2020-01-01",
+            "ends_on": "2020-01-02",
+            "reason": "x",
+        },
+    )
+    assert past.status == 422 and "วันเริ่มปิดต้องไม่เป็นวันที่ผ่านมาแล้ว" in await past.text()
