@@ -139,16 +139,17 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             return agency_for_key(session, token or "")
 
     limits = request.app[LIMITS]
-    refused = limits.failures.take(f"client:{request.remote}")
+    client = f"client:{request.remote}"
+    refused = limits.failures.wait(client)
     if refused:  # this address has been failing to authenticate: no more look-ups for a while
         return _too_many(refused)
     agency_id = await asyncio.to_thread(lookup) if token else None
     if agency_id is None:
+        limits.failures.take(client)  # only failures count
         problem = Problem(401, "Missing or invalid agency key", "send Authorization: Bearer <agency key>")
         resp = problem.response()
         resp.headers["WWW-Authenticate"] = 'Bearer realm="cases"'
         return resp
-    limits.failures_given_back(f"client:{request.remote}")
     assert token is not None
     wait = limits.per_key.take("key:" + hashlib.sha256(token.encode()).hexdigest())
     if wait:
@@ -173,10 +174,6 @@ class ApiLimits:
         self.per_key = TokenBuckets(settings.api_rate_per_minute, settings.api_burst)
         per_minute = settings.api_failed_auth_per_minute
         self.failures = TokenBuckets(per_minute, per_minute)
-
-    def failures_given_back(self, key: str) -> None:
-        """A request that authenticated (or was refused anyway) does not count as a failure."""
-        self.failures.give_back(key)
 
 
 LIMITS = web.AppKey("cases_api_limits", ApiLimits)

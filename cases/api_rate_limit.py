@@ -31,6 +31,20 @@ class TokenBuckets:
 
     def take(self, key: str) -> float:
         """0 when the request may go ahead (one token taken), else the seconds until one is back."""
+        bucket = self._refilled(key)
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0.0
+        return self._until_one(bucket)
+
+    def wait(self, key: str) -> float:
+        """Like `take` without taking: for counting only what fails (bad credentials). Valid requests
+        never hold a token, so a contact-centre tool's many parallel calls from one address are never
+        refused because of each other."""
+        bucket = self._refilled(key)
+        return 0.0 if bucket.tokens >= 1 else self._until_one(bucket)
+
+    def _refilled(self, key: str) -> _Bucket:
         now = self._clock()
         bucket = self._buckets.get(key)
         if bucket is None:
@@ -39,16 +53,10 @@ class TokenBuckets:
             bucket = self._buckets[key] = _Bucket(self._burst, now)
         bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.at) * self._rate)
         bucket.at = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return 0.0
-        return (1 - bucket.tokens) / self._rate if self._rate > 0 else math.inf
+        return bucket
 
-    def give_back(self, key: str) -> None:
-        """Return the token a request took, when it turned out not to count."""
-        bucket = self._buckets.get(key)
-        if bucket is not None:
-            bucket.tokens = min(self._burst, bucket.tokens + 1)
+    def _until_one(self, bucket: _Bucket) -> float:
+        return (1 - bucket.tokens) / self._rate if self._rate > 0 else math.inf
 
     def _forget_full(self, now: float) -> None:
         full = [k for k, b in self._buckets.items() if b.tokens + (now - b.at) * self._rate >= self._burst]

@@ -117,13 +117,13 @@ async def authenticate(request: web.Request, *, changing: bool) -> Agent:
     token = _bearer(request)
     if token is not None:
         failures, client = request.app[FAILED_TOKENS], f"client:{request.remote}"
-        wait = failures.take(client)  # given back below when the token is good: only failures count
+        wait = failures.wait(client)
         if wait:
             raise ApiError(429, "too_many_failures", "ใส่ token ผิดบ่อยเกินไป โปรดรอสักครู่", retry_after=wait)
         user = await request.app[keys.DATABASE].run(api_tokens.user_for, token, now=utcnow())
         if user is None:
+            failures.take(client)  # only failures count: valid calls in parallel never refuse each other
             raise ApiError(401, "unauthenticated", "token ไม่ถูกต้อง ถูกยกเลิก หรือบัญชีถูกปิดใช้งาน")
-        failures.give_back(client)
         return Agent(user_id=user.id, username=user.username, role=user.role, agency_id=user.agency_id)
     who = identity(request)
     if who is None:

@@ -549,8 +549,12 @@ async def test_wrong_tokens_from_one_address_are_slowed_down(
 
     add_staff(engine, "somchai", "dopa")
     good = token_for(db_url, "somchai")
-    for _ in range(3):  # good tokens never count
-        assert (await client.get("/staff/api/handovers", headers=good)).status == 200
+    # Good tokens never count, not even many at once from one address (a contact-centre tool behind
+    # one NAT): more parallel calls than the failure budget all go through.
+    parallel = await asyncio.gather(
+        *(client.get("/staff/api/handovers", headers=good) for _ in range(FAILED_TOKENS_PER_MINUTE + 10))
+    )
+    assert [r.status for r in parallel] == [200] * (FAILED_TOKENS_PER_MINUTE + 10)
     statuses = [
         (await client.get("/staff/api/handovers", headers={"Authorization": f"Bearer stf_guess{i}"})).status
         for i in range(FAILED_TOKENS_PER_MINUTE + 1)

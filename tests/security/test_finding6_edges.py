@@ -170,3 +170,20 @@ async def test_guessing_agency_keys_is_slowed_per_address(aiohttp_client, settin
         for i in range(32)
     ]
     assert statuses[:30] == [401] * 30 and statuses[30:] == [429, 429]
+
+
+async def test_good_keys_in_parallel_never_spend_the_failure_budget(aiohttp_client, settings, agency_keys):
+    """A back office's many parallel calls from one address are not guesses: only failures count."""
+    import asyncio
+    from dataclasses import replace
+
+    roomy = replace(settings, api_rate_per_minute=10_000, api_burst=1_000, api_failed_auth_per_minute=5)
+    client = await aiohttp_client(create_root_app(roomy))
+    answers = await asyncio.gather(
+        *(client.get("/api/v1/cases/CM69-0000-0018", headers=auth(agency_keys["dla"])) for _ in range(20))
+    )
+    assert 429 not in {a.status for a in answers}
+    guesses = [
+        (await client.get("/api/v1/cases/CM69-0000-0018", headers=auth("guess"))).status for _ in range(6)
+    ]
+    assert guesses == [401] * 5 + [429]
