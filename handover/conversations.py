@@ -204,6 +204,33 @@ def announce_claim(session: Session, handover: Handover, *, now: dt.datetime) ->
     record_event(session, handover.id, "position", detail={"position": 0}, at=now)
 
 
+def notices_due(session: Session, *, now: dt.datetime, claim_timeout: dt.timedelta) -> bool:
+    """Whether `queue_notices` has anything to do, read without the write lock in two queries: most
+    rounds find nothing moved, and then no replica holds SQLite's lock or PostgreSQL's row locks
+    (which a claim would wait on)."""
+    waiting = session.execute(
+        select(Handover.id, Handover.agency_id, Handover.requested_at)
+        .where(Handover.status == WAITING)
+        .order_by(Handover.agency_id, Handover.requested_at, Handover.id)
+    ).all()
+    if any(now - requested_at >= claim_timeout for _id, _agency, requested_at in waiting):
+        return True
+    told: dict[int, int] = {}
+    for handover_id, detail in session.execute(
+        select(HandoverEvent.handover_id, HandoverEvent.detail)
+        .where(HandoverEvent.kind == "position", HandoverEvent.handover_id.in_([w[0] for w in waiting]))
+        .order_by(HandoverEvent.id)
+    ):
+        told[handover_id] = int((detail or {}).get("position", -1))
+    places: dict[str, int] = {}
+    for handover_id, agency_id, _requested_at in waiting:
+        places[agency_id] = places.get(agency_id, 0) + 1
+        last = told.get(handover_id)
+        if last is None or last == 0 or places[agency_id] < last:
+            return True
+    return False
+
+
 def queue_notices(session: Session, *, now: dt.datetime, claim_timeout: dt.timedelta) -> int:
     """Tell waiting citizens when their place moves, and give up places nobody claimed in
     `claim_timeout` (with the call-back offer). Returns how many

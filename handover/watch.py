@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from channels import keys
 from db.engine import make_sessionmaker
-from handover.conversations import queue_notices
+from handover.conversations import notices_due, queue_notices
 from staff.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -32,14 +32,19 @@ class QueueWatch:
         wake: asyncio.Event | None = None,
         clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
+        self._reads = make_sessionmaker(engine)
         self._sessions = make_sessionmaker(engine, immediate=True)
         self._claim_timeout = claim_timeout
         self._wake = wake
         self._clock = clock
 
     def run_once(self) -> int:
+        now = self._clock()
+        with self._reads() as peek:
+            if not notices_due(peek, now=now, claim_timeout=self._claim_timeout):
+                return 0
         with self._sessions.begin() as session:
-            return queue_notices(session, now=self._clock(), claim_timeout=self._claim_timeout)
+            return queue_notices(session, now=now, claim_timeout=self._claim_timeout)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from cases.photos import PhotoStore
 from channels.messages import Inbound, Outbound
 from handover import texts
-from handover.conversations import announce_claim, queue_notices
+from handover.conversations import announce_claim, notices_due
 from handover.gate import NO_PHOTO, PHOTO_PREFIX, HandoverGate, rating_of
 from handover.models import (
     ACTIVE,
@@ -28,6 +28,7 @@ from handover.models import (
     HandoverEvent,
     HandoverMessage,
 )
+from handover.watch import QueueWatch
 from privacy import PersonalData, PrivacySettings
 from staff.models import StaffUser
 from tests.databases import throwaway_database
@@ -255,8 +256,12 @@ def _notices(engine: Engine) -> list[tuple[int, str | None]]:
 
 
 def _watch(engine: Engine, now: dt.datetime, timeout_minutes: float = 10) -> int:
-    with Session(engine) as session, session.begin():
-        return queue_notices(session, now=now, claim_timeout=dt.timedelta(minutes=timeout_minutes))
+    """One round of the gateway's queue watch (the read-only check, then the locked pass if due)."""
+    timeout = dt.timedelta(minutes=timeout_minutes)
+    handled = QueueWatch(engine, claim_timeout=timeout, clock=lambda: now).run_once()
+    with Session(engine) as session:  # after a round nothing is left to do until something moves
+        assert not notices_due(session, now=now, claim_timeout=timeout)
+    return handled
 
 
 async def test_queue_watch_tells_moves_claims_and_timeouts_once(
