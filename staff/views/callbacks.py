@@ -20,12 +20,10 @@ session cookie with X-CSRF-Token) and answers errors as problem documents.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from aiohttp import web
 
-from channels.text_input import json_too_deep
 from handover import callback_desk as desk
 from handover.callback_desk import NewClosure
 from handover.inbox import Agent, InboxError, agency_choices, agency_label
@@ -35,10 +33,9 @@ from staff.audit import Actor, hash_ip
 from staff.models import utcnow
 from staff.pages import actor, identity, redirect, render, requires
 from staff.roles import Permission
-from staff.views.handover_api import ApiError, api
+from staff.views.handover_api import ApiError, api, read_object
 
 PERSONAL_DATA = web.AppKey("staff_personal_data", PersonalData)
-MAX_BODY_BYTES = 16 * 1024
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 CHANNEL_LABELS_TH = {"line": "LINE", "sms": "SMS", "web": "เว็บแชต"}
@@ -209,28 +206,6 @@ async def delete_closure_on_page(request: web.Request) -> web.StreamResponse:
 # -- the JSON API -------------------------------------------------------------------------------------
 
 
-async def _body(request: web.Request, *, optional: bool = False) -> dict[str, Any]:
-    """The JSON object sent (an empty object for no body when `optional`); 400/413/415 otherwise."""
-    if optional and not request.can_read_body:
-        return {}
-    if request.content_type != "application/json":
-        raise ApiError(415, "unsupported_media_type", "ส่งเนื้อหาเป็น application/json")
-    raw = bytearray()
-    async for chunk in request.content.iter_chunked(8 * 1024):
-        raw.extend(chunk)
-        if len(raw) > MAX_BODY_BYTES:
-            raise ApiError(413, "too_large", f"เนื้อหายาวเกิน {MAX_BODY_BYTES:,} ไบต์")
-    if json_too_deep(bytes(raw)):
-        raise ApiError(400, "malformed_json", "JSON ซ้อนกันลึกเกินไป")
-    try:
-        body = json.loads(bytes(raw).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ApiError(400, "malformed_json", "เนื้อหาไม่ใช่ JSON ที่ถูกต้อง (UTF-8)") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "malformed_json", "เนื้อหาต้องเป็น JSON object")
-    return body
-
-
 def _text_field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
     value = body.get(name)
     if value is None:
@@ -268,7 +243,7 @@ async def api_reveal(request: web.Request, agent: Agent) -> web.StreamResponse:
 @api(Permission.ACT_HANDOVERS, changing=True)
 async def api_done(request: web.Request, agent: Agent) -> web.StreamResponse:
     ticket_id = _id(request)
-    outcome = _text_field(await _body(request, optional=True), "outcome", required=False)
+    outcome = _text_field(await read_object(request, optional=True), "outcome", required=False)
     ticket = await request.app[keys.DATABASE].run(
         desk.mark_done, agent, _api_actor(request, agent), ticket_id, outcome or None, now=utcnow()
     )
@@ -284,7 +259,7 @@ async def api_list_closures(request: web.Request, agent: Agent) -> web.StreamRes
 
 @api(Permission.ACT_HANDOVERS, changing=True)
 async def api_add_closure(request: web.Request, agent: Agent) -> web.StreamResponse:
-    body = await _body(request)
+    body = await read_object(request)
     new = NewClosure(
         agency_id=_text_field(body, "agency", required=False) or "",
         starts_on=_text_field(body, "starts_on", required=True) or "",

@@ -170,8 +170,11 @@ def _handover_id(request: web.Request) -> int:
     return int(raw)
 
 
-async def _json(request: web.Request, *fields: str) -> dict[str, Any]:
-    """The body as a JSON object holding `fields` (each a string); 400/413/415 otherwise."""
+async def read_object(request: web.Request, *, optional: bool = False) -> dict[str, Any]:
+    """The body as a JSON object (an empty one for no body when `optional`); 400/413/415 otherwise.
+    Read in chunks with a cap, nesting checked before parsing: every staff API body comes through here."""
+    if optional and not request.can_read_body:
+        return {}
     if request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "ส่งเนื้อหาเป็น application/json")
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
@@ -189,6 +192,12 @@ async def _json(request: web.Request, *fields: str) -> dict[str, Any]:
         raise ApiError(400, "malformed_json", "เนื้อหาไม่ใช่ JSON ที่ถูกต้อง (UTF-8)") from None
     if not isinstance(body, dict):
         raise ApiError(400, "malformed_json", "เนื้อหาต้องเป็น JSON object")
+    return body
+
+
+async def _json(request: web.Request, *fields: str) -> dict[str, Any]:
+    """The body as a JSON object holding `fields` (each a string)."""
+    body = await read_object(request)
     for name in fields:
         if name not in body:
             raise ApiError(400, "missing_field", f"ไม่มีช่อง {name}", name)
