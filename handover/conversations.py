@@ -183,7 +183,13 @@ def _last_position(session: Session, handover_id: int) -> int | None:
     return None if event is None or not event.detail else int(event.detail.get("position", -1))
 
 
-def _notice(session: Session, handover: Handover, text: str, now: dt.datetime, key: str) -> None:
+# Notice keys are UUIDs (what LINE's X-Line-Retry-Key takes), derived from what the notice says about
+# which handover, so two replicas writing the same notice collide on the unique key instead of both
+# sending it.
+NOTICE_KEYS = uuid.UUID("8f3d2c1e-6b0a-4f57-9c2e-1d4b7a9e0c35")
+
+
+def _notice(session: Session, handover: Handover, text: str, now: dt.datetime, name: str) -> None:
     session.add(
         _line(
             handover,
@@ -191,7 +197,7 @@ def _notice(session: Session, handover: Handover, text: str, now: dt.datetime, k
             text,
             now,
             delivery_state="pending",
-            idempotency_key=key,
+            idempotency_key=str(uuid.uuid5(NOTICE_KEYS, name)),
             next_attempt_at=now,
         )
     )
