@@ -126,7 +126,6 @@ def _handover_gate(app: web.Application) -> HandoverGate | None:
     return HandoverGate(
         app[keys.DATABASE],
         PersonalData(privacy),
-        wake=app[keys.HANDOVER_WAKE],
         photos=PhotoStore(cases.photo_dir) if cases is not None else None,
         max_photo_bytes=cases.max_photo_bytes if cases is not None else 2_000_000,
     )

@@ -85,6 +85,11 @@ class Channel(ABC):
         the app has started; the notice worker takes every channel's sender from here."""
         return None
 
+    def direct_address(self, event: Inbound) -> str | None:
+        """The address this channel's direct sender takes for the citizen behind `event` (to answer
+        later: a staff reply), or None when there is none. LINE and web chat: the sender id itself."""
+        return event.sender_id
+
     async def fetch_media(self, event: Inbound, max_bytes: int) -> bytes | None:
         """The bytes of a photo the citizen sent (`event.media_id`), for a person reading the
         conversation; None when this channel carries none or the platform no longer has it."""

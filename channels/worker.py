@@ -117,7 +117,7 @@ class Worker:
                     typing.cancel()
                 await asyncio.gather(typing, return_exceptions=True)
             if self._handover is not None:
-                responses = await self._handover.after_rasa(event, responses)
+                responses = await self._handover.after_rasa(event, responses, channel)
             if not responses:
                 log.warning("rasa answered nothing to %s; apology sent", log_id(event.sender_id))
                 self.stats["apologies"] += 1

@@ -101,7 +101,6 @@ class HandoverGate:
         engine: Engine,
         vault: PersonalData,
         *,
-        wake: asyncio.Event | None = None,
         photos: PhotoStore | None = None,
         max_photo_bytes: int = 2_000_000,
         clock: Callable[[], dt.datetime] = utcnow,
@@ -110,7 +109,6 @@ class HandoverGate:
         self._photos = photos
         self._max_photo_bytes = max_photo_bytes
         self._vault = vault
-        self._wake = wake
         self._clock = clock
 
     def conversation(self, event: Inbound) -> Conversation:
@@ -183,16 +181,20 @@ class HandoverGate:
                 return [texts.still_waiting(where.position, where.minutes)]
             return []  # a person owns the conversation: they read it in the inbox; the bot stays silent
 
-    async def after_rasa(self, event: Inbound, responses: Sequence[Outbound]) -> list[Outbound]:
-        """The dialogue's answer, with a handover request turned into a queue place."""
+    async def after_rasa(
+        self, event: Inbound, responses: Sequence[Outbound], channel: Channel
+    ) -> list[Outbound]:
+        """The dialogue's answer, with a handover request turned into a queue place. `channel` names
+        the address a staff reply will go to (sealed here, opened only by the delivery worker)."""
         requests = [r for r in map(handover_request, responses) if r is not None]
         shown = [m for m in responses if handover_request(m) is None or m.text or m.buttons]
         if not requests:
             return list(shown)
-        recipient_enc = self._recipient_enc(event)
-        if recipient_enc is None:
+        address = channel.direct_address(event)
+        if address is None:
             log.warning("handover asked by %s but no address to answer on", log_id(event.sender_id))
-            return list(shown)
+            return [*shown, texts.UNAVAILABLE]
+        recipient_enc = self._vault.seal(address)
         try:
             where = await asyncio.to_thread(self._open, event, _request(requests[-1]), recipient_enc)
         except SQLAlchemyError as exc:
@@ -214,10 +216,3 @@ class HandoverGate:
             )
             session.flush()
             return conversations.place(session, handover)
-
-    def _recipient_enc(self, event: Inbound) -> str | None:
-        """The sealed address a staff reply goes to: what each channel's direct sender expects."""
-        if event.channel == "sms":
-            sealed = event.extra.get("n")  # the adapter sealed the number on arrival
-            return sealed if isinstance(sealed, str) and sealed else None
-        return self._vault.seal(event.sender_id)  # "line:U…", "web:<session>"

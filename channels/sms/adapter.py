@@ -153,17 +153,25 @@ class SmsChannel(Channel):
 
     async def _case_opt_out(self, event: Inbound) -> None:
         notices = self._ctx.case_notices
-        sealed = event.extra.get("n")
-        if notices is None or not sealed:
+        if notices is None or not event.extra.get("n"):
             return
-        try:
-            number = self._vault.open(sealed)
-        except SealError:
+        number = self.direct_address(event)
+        if number is None:
             log.warning(
                 "sms: STOP from %s without a readable number; case notices unchanged", log_id(event.sender_id)
             )
             return
         await notices.opt_out("sms", number)
+
+    def direct_address(self, event: Inbound) -> str | None:
+        """The E.164 number, sealed on arrival (`extra["n"]`) so queues and logs never hold it."""
+        sealed = event.extra.get("n")
+        if not isinstance(sealed, str) or not sealed:
+            return None
+        try:
+            return self._vault.open(sealed)
+        except SealError:
+            return None
 
     # --- state kept per sender between messages (numbered options, the rest of a long answer)
     def _state_key(self, sender_id: str) -> str:

@@ -272,3 +272,21 @@ async def test_sms_disabled_without_secrets(base_settings, aiohttp_client, caplo
     ]
     client = await aiohttp_client(app)
     assert (await client.post("/webhooks/sms/generic", data=b"{}")).status == 404
+
+
+async def test_direct_address_is_the_number_sealed_on_arrival(make_sms_gateway) -> None:
+    """What a staff reply is later sent to (channels.base.Channel.direct_address): the E.164 number,
+    opened from the event's sealed copy; nothing when that copy is missing or foreign."""
+    from channels import keys
+    from channels.messages import Inbound
+
+    client = await make_sms_gateway()
+    sms = client.app[keys.CHANNELS]["sms"]
+    sealed = sms._vault.seal("+66812345678")
+
+    def event(extra: dict[str, str]) -> Inbound:
+        return Inbound(channel="sms", event_id="e1", sender_id="sms:x", kind="text", text="hi", extra=extra)
+
+    assert sms.direct_address(event({"n": sealed})) == "+66812345678"
+    assert sms.direct_address(event({})) is None
+    assert sms.direct_address(event({"n": "not-sealed-by-us"})) is None

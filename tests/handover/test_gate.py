@@ -103,10 +103,31 @@ ASK = Outbound(
 CONNECTING = Outbound(text="กำลังต่อเจ้าหน้าที่ให้ค่ะ")
 
 
+class Addressed:
+    """The one channel hook after_rasa uses: the address its direct sender takes (the SMS adapter opens
+    the number it sealed on arrival: tests/channels/test_sms_webhook.py)."""
+
+    def __init__(self, address: str | None) -> None:
+        self.address = address
+
+    def direct_address(self, event: Inbound) -> str | None:
+        return self.address
+
+
+class BySender:
+    """LINE and web chat: the sender id (channels.base.Channel's default)."""
+
+    def direct_address(self, event: Inbound) -> str | None:
+        return event.sender_id
+
+
+BY_SENDER = BySender()
+
+
 async def ask_for_person(gate: HandoverGate, sender: str = "line:U1") -> list[Outbound]:
     event = said("ขอคุยกับเจ้าหน้าที่", sender=sender)
     assert await gate.before_rasa(event) is None  # nobody owns it yet: the bot answers
-    return await gate.after_rasa(event, [CONNECTING, ASK])
+    return await gate.after_rasa(event, [CONNECTING, ASK], BY_SENDER)
 
 
 def handovers(engine: Engine) -> list[Handover]:
@@ -224,24 +245,27 @@ async def test_a_lone_digit_after_close_is_the_rating_and_only_then(
     assert rating_of(said("6")) is None and rating_of(said("15")) is None and rating_of(said("ดีมาก")) is None
 
 
-async def test_sms_and_web_keep_the_address_their_direct_sender_needs(
+async def test_the_address_the_channel_names_is_kept_sealed(
     gate: HandoverGate, engine: Engine, vault: PersonalData
 ) -> None:
-    sealed = vault.seal("+66812345678")
-    sms = said("ขอคุยกับเจ้าหน้าที่", channel="sms", sender=vault.sms_sender_id("0812345678"), extra={"n": sealed})
-    await gate.after_rasa(sms, [ASK])
     web = said("ขอคุยกับเจ้าหน้าที่", channel="web", sender="web:s-123")
-    await gate.after_rasa(web, [ASK])
-    sms_row, web_row = handovers(engine)
-    assert vault.open(sms_row.recipient_enc) == "+66812345678"
+    await gate.after_rasa(web, [ASK], BY_SENDER)
+    sms = said("ขอคุยกับเจ้าหน้าที่", channel="sms", sender=vault.sms_sender_id("0812345678"))
+    await gate.after_rasa(sms, [ASK], Addressed("+66812345678"))
+    web_row, sms_row = handovers(engine)
     assert vault.open(web_row.recipient_enc) == "web:s-123"
+    assert vault.open(sms_row.recipient_enc) == "+66812345678" and "812345678" not in sms_row.recipient_enc
+    # No address to answer on (an SMS whose sealed number cannot be opened): nothing queued, told so.
+    lost = said("ขอคุยกับเจ้าหน้าที่", channel="sms", sender=vault.sms_sender_id("0899999999"))
+    assert await gate.after_rasa(lost, [ASK], Addressed(None)) == [texts.UNAVAILABLE]
+    assert len(handovers(engine)) == 2
 
 
 async def test_a_broken_database_lets_the_bot_answer(vault: PersonalData, tmp_path: Path) -> None:
     broken = create_engine(f"sqlite:///{tmp_path / 'no-tables.db'}")  # never migrated
     gate = HandoverGate(broken, vault)
     assert await gate.before_rasa(said("ต่อภาษีรถ")) is None
-    answer = await gate.after_rasa(said("ขอคุยกับเจ้าหน้าที่"), [CONNECTING, ASK])
+    answer = await gate.after_rasa(said("ขอคุยกับเจ้าหน้าที่"), [CONNECTING, ASK], BY_SENDER)
     assert answer == [CONNECTING, texts.UNAVAILABLE]
 
 
