@@ -13,6 +13,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "knowledge.models",
     "cases.models",
     "handover.models",
+    "analytics.models",
 )
 
 

@@ -1,0 +1,191 @@
+"""The consumer loop: read broker events in order, ingest a batch, commit, then acknowledge.
+
+Two sources, one contract (nothing lost, nothing counted twice, per-conversation order kept):
+- `SqlBrokerSource`: Rasa's SQL event broker table `events(id, sender_id, data)`, polled by id. The
+  last id ingested is stored in analytics_cursors in the same transaction as the rows, so a consumer
+  killed anywhere restarts exactly after the last committed batch.
+- `RabbitSource`: a durable queue bound to the exchange Rasa's Pika broker publishes to. Messages are
+  acknowledged only after their batch is committed; one killed before the ack is redelivered in
+  order and its rows are recognised by event_key. One consumer per queue keeps the order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from analytics.ingest import Ingestor, IngestStats
+from analytics.models import AnalyticsCursor
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_EXCHANGE = "govbot-events"
+DEFAULT_QUEUE = "govbot_analytics"
+BATCH = 500
+
+
+def _decode(raw: str | bytes) -> dict[str, Any] | None:
+    try:
+        event = json.loads(raw)
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) else None
+
+
+@dataclass
+class Totals:
+    events: int = 0
+    messages: int = 0
+    actions: int = 0
+    duplicates: int = 0
+    undecodable: int = 0
+
+    def add(self, stats: IngestStats) -> None:
+        self.events += stats.events
+        self.messages += stats.messages
+        self.actions += stats.actions
+        self.duplicates += stats.duplicates
+
+
+class SqlBrokerSource:
+    """Reads the `events` table Rasa's SQLEventBroker writes (a SQLite file by default)."""
+
+    def __init__(self, url: str, name: str | None = None) -> None:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = sa.create_engine(url, connect_args={"timeout": 30}, poolclass=sa.pool.NullPool)
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True)
+        # The cursor's name: the database (without credentials), so two brokers never share one.
+        self.name = name or "sql:" + self.engine.url.render_as_string(hide_password=True)[:190]
+
+    def read(self, after: int, limit: int = BATCH) -> list[tuple[int, str]]:
+        """Rows with id > after, in id order; [] while Rasa has not created the table yet."""
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("events"):
+                return []
+            rows = conn.execute(
+                sa.text("SELECT id, data FROM events WHERE id > :after ORDER BY id LIMIT :limit"),
+                {"after": after, "limit": limit},
+            ).all()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class Consumer:
+    """Ingests into the analytics database (`engine`); hashes sender ids with `conversation_hash`."""
+
+    def __init__(self, engine: Engine, conversation_hash: Callable[[str], str]) -> None:
+        self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        self.ingestor = Ingestor(conversation_hash)
+        self.totals = Totals()
+
+    def _commit_batch(self, raws: list[str | bytes], cursor: tuple[str, int] | None = None) -> None:
+        events = []
+        for raw in raws:
+            event = _decode(raw)
+            if event is None:
+                self.totals.undecodable += 1
+            else:
+                events.append(event)
+        with self.sessions.begin() as session:
+            stats = self.ingestor.ingest(session, events)
+            if cursor is not None:
+                source, position = cursor
+                row = session.get(AnalyticsCursor, source)
+                if row is None:
+                    session.add(AnalyticsCursor(source=source, position=position))
+                else:
+                    row.position = position
+        self.totals.add(stats)
+
+    def position(self, source: str) -> int:
+        with self.sessions() as session:
+            row = session.get(AnalyticsCursor, source)
+            return row.position if row else 0
+
+    def poll_sql_once(self, source: SqlBrokerSource, limit: int = BATCH) -> int:
+        """One batch from the SQL broker table; returns how many events were read."""
+        rows = source.read(self.position(source.name), limit)
+        if rows:
+            self._commit_batch([data for _, data in rows], (source.name, rows[-1][0]))
+        return len(rows)
+
+    async def run_sql(self, source: SqlBrokerSource, stop: asyncio.Event, interval: float = 0.5) -> None:
+        while not stop.is_set():
+            read = await asyncio.to_thread(self.poll_sql_once, source)
+            if read < BATCH:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), interval)
+
+    async def run_rabbitmq(
+        self,
+        url: str,
+        stop: asyncio.Event,
+        *,
+        exchange: str = DEFAULT_EXCHANGE,
+        queue: str = DEFAULT_QUEUE,
+        ready: asyncio.Event | None = None,
+    ) -> None:
+        """Consume `queue` (declared durable and bound to the fanout `exchange`, as Rasa declares
+        them) until `stop`; each batch is committed before its messages are acknowledged."""
+        import aio_pika
+        import aio_pika.abc
+
+        connection = await aio_pika.connect_robust(url)
+        try:
+            channel = await connection.channel()
+            await channel.set_qos(prefetch_count=BATCH)
+            # Declared exactly as Rasa's PikaEventBroker does (fanout, not durable; queue durable),
+            # so either side may start first.
+            fanout = await channel.declare_exchange(exchange, aio_pika.ExchangeType.FANOUT)
+            durable_queue = await channel.declare_queue(queue, durable=True)
+            await durable_queue.bind(fanout, "")
+            inbox: asyncio.Queue[aio_pika.abc.AbstractIncomingMessage] = asyncio.Queue()
+            tag = await durable_queue.consume(inbox.put)
+            if ready is not None:
+                ready.set()
+            stopping = asyncio.create_task(stop.wait())
+            try:
+                while not stop.is_set():
+                    getting = asyncio.create_task(inbox.get())
+                    await asyncio.wait({getting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                    if not getting.done():
+                        getting.cancel()
+                        break
+                    batch = [getting.result()]
+                    while len(batch) < BATCH and not inbox.empty():
+                        batch.append(inbox.get_nowait())
+                    await asyncio.to_thread(self._commit_batch, [m.body for m in batch])
+                    await batch[-1].ack(multiple=True)
+            finally:
+                stopping.cancel()
+                await durable_queue.cancel(tag)
+        finally:
+            await connection.close()
+
+
+def log_totals(totals: Totals, started: float) -> None:
+    seconds = max(time.monotonic() - started, 1e-9)
+    logger.info(
+        "analytics: %d events (%d messages, %d actions, %d duplicates, %d undecodable) in %.1fs",
+        totals.events,
+        totals.messages,
+        totals.actions,
+        totals.duplicates,
+        totals.undecodable,
+        seconds,
+    )

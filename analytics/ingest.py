@@ -1,0 +1,165 @@
+"""Rasa broker events -> analytics rows, idempotently and in order.
+
+`Ingestor.ingest(session, events)` takes a batch in broker order (the consumer commits it, with the
+source's read position, in one transaction) and adds:
+- user events -> analytics_messages "in": intent, confidence, fallback (Rasa's `nlu_fallback`);
+- bot events -> analytics_messages "out": the response chosen (metadata `utter_action`);
+- action events -> analytics_actions (`action_listen` skipped: it only marks a turn's end);
+- `service_id` slot events -> the conversation's current service, stamped on later rows.
+Everything else (slots, session starts, forms) only advances the conversation's last-seen time.
+
+What is kept is a closed set of names and numbers: the masked text the tracker store lets through
+(rasa_plugins/tracker_store.py), entities and metadata are never read. The conversation is the keyed
+hash of the sender id; the channel is the sender id's namespace (`line:`, `sms:`, `web:`, `rest:`).
+`event_key` is sha256 of the event's canonical JSON: the same event redelivered (RabbitMQ after a
+crash before the ack) is recognised and skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from analytics.models import IN, OUT, AnalyticsAction, AnalyticsConversation, AnalyticsMessage
+
+CHANNELS = frozenset({"line", "sms", "web", "rest"})
+FALLBACK_INTENT = "nlu_fallback"
+# Names stored must be identifiers (intent, response, action, service ids): anything else is dropped,
+# so no free text can reach a column even if an event were malformed.
+_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,80}$")
+_SKIPPED_ACTIONS = frozenset({"action_listen"})
+
+
+def event_key(event: Mapping[str, Any]) -> str:
+    canonical = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def channel_of(sender_id: str) -> str:
+    prefix = sender_id.split(":", 1)[0] if ":" in sender_id else ""
+    return prefix if prefix in CHANNELS else "other"
+
+
+def _name(value: Any) -> str | None:
+    return value if isinstance(value, str) and _NAME.match(value) else None
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _at(event: Mapping[str, Any]) -> dt.datetime:
+    stamp = _number(event.get("timestamp"))
+    return dt.datetime.fromtimestamp(stamp, dt.UTC) if stamp is not None else dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class IngestStats:
+    events: int = 0
+    messages: int = 0
+    actions: int = 0
+    duplicates: int = 0
+
+
+class Ingestor:
+    """Turns batches of events into rows; `conversation_hash` is PersonalData.sender_hash."""
+
+    def __init__(self, conversation_hash: Callable[[str], str]) -> None:
+        self._hash = conversation_hash
+
+    def ingest(self, session: Session, events: Sequence[Mapping[str, Any]]) -> IngestStats:
+        stats = IngestStats(events=len(events))
+        keyed = [(event_key(e), e) for e in events if isinstance(e.get("sender_id"), str)]
+        keys = [k for k, _ in keyed]
+        seen: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            seen.update(
+                session.scalars(
+                    select(AnalyticsMessage.event_key).where(AnalyticsMessage.event_key.in_(chunk))
+                )
+            )
+            seen.update(
+                session.scalars(select(AnalyticsAction.event_key).where(AnalyticsAction.event_key.in_(chunk)))
+            )
+        conversations: dict[str, AnalyticsConversation] = {}
+        messages: list[dict[str, Any]] = []
+        actions: list[dict[str, Any]] = []
+        for key, event in keyed:
+            sender_id: str = event["sender_id"]
+            conversation = self._hash(sender_id)
+            channel = channel_of(sender_id)
+            at = _at(event)
+            state = conversations.get(conversation) or session.get(AnalyticsConversation, conversation)
+            if state is None:
+                state = AnalyticsConversation(
+                    conversation=conversation, channel=channel, service_id=None, first_at=at, last_at=at
+                )
+                session.add(state)
+            conversations[conversation] = state
+            state.last_at = max(state.last_at, at)
+            kind = event.get("event")
+            if kind == "slot" and event.get("name") == "service_id":
+                state.service_id = _name(event.get("value"))
+                continue
+            if kind not in ("user", "bot", "action"):
+                continue
+            if key in seen:
+                stats.duplicates += 1
+                continue
+            seen.add(key)
+            row: dict[str, Any] = {
+                "event_key": key,
+                "conversation": conversation,
+                "channel": channel,
+                "service_id": state.service_id,
+                "at": at,
+            }
+            if kind == "user":
+                parse = _mapping(event.get("parse_data"))
+                intent = _mapping(parse.get("intent"))
+                name = _name(intent.get("name"))
+                messages.append(
+                    row
+                    | {
+                        "direction": IN,
+                        "intent": name,
+                        "confidence": _number(intent.get("confidence")),
+                        "fallback": name == FALLBACK_INTENT,
+                    }
+                )
+            elif kind == "bot":
+                metadata = _mapping(event.get("metadata"))
+                utter = _name(metadata.get("utter_action"))
+                messages.append(
+                    row
+                    | {
+                        "direction": OUT,
+                        "intent": utter,
+                        "confidence": None,
+                        "fallback": bool(utter and "fallback" in utter),
+                    }
+                )
+            else:
+                name = _name(event.get("name"))
+                if name is None or name in _SKIPPED_ACTIONS:
+                    continue
+                actions.append(row | {"name": name, "confidence": _number(event.get("confidence"))})
+        if messages:
+            session.execute(insert(AnalyticsMessage), messages)
+        if actions:
+            session.execute(insert(AnalyticsAction), actions)
+        stats.messages, stats.actions = len(messages), len(actions)
+        return stats
