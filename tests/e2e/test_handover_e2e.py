@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import secrets
 import sys
 import tempfile
@@ -23,11 +24,11 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
@@ -288,42 +289,103 @@ def rasa_user_turns(stack: dict[str, Any], sender: str) -> int:
     return sum(1 for e in tracker["events"] if e.get("event") == "user")
 
 
-async def handed_over_and_back(stack: dict[str, Any], gateway: TestClient, citizen: Citizen) -> None:
-    staff = Staff(gateway, stack["staff_token"])
+class ApiAgent:
+    """An agent working through the staff API (an agency's own contact-centre tool)."""
+
+    def __init__(self, staff: Staff) -> None:
+        self.staff = staff
+        self.handover_id = 0
+
+    async def take(self, channel: str) -> int:
+        waiting = [h for h in await self.staff.waiting() if h["channel"] == channel]
+        assert len(waiting) == 1, waiting
+        assert waiting[0]["agency"] == AGENCY and waiting[0]["reason"] == "request_human"
+        self.handover_id = waiting[0]["id"]
+        claimed = await self.staff.call("POST", f"/handovers/{self.handover_id}/claim")
+        assert claimed["status"] == "active"
+        return self.handover_id
+
+    async def reply(self, text: str) -> None:
+        await self.staff.call("POST", f"/handovers/{self.handover_id}/messages", {"text": text})
+
+    async def citizen_lines(self) -> list[str]:
+        lines = await self.staff.transcript(self.handover_id)
+        return [line["text"] for line in lines if line["author"] == "citizen"]
+
+    async def close(self) -> None:
+        closed = await self.staff.call(
+            "POST", f"/handovers/{self.handover_id}/close", {"resolution": "answered"}
+        )
+        assert closed["status"] == "closed"
+
+
+class ConsoleAgent:
+    """An agent in the staff console's inbox, in headless Chromium."""
+
+    LABELS: ClassVar[dict[str, str]] = {"line": "LINE", "sms": "SMS", "web": "เว็บแชต"}
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    async def sign_in(self, base: str) -> None:
+        await self.page.goto(base + "/staff/login")
+        await self.page.get_by_label("ชื่อผู้ใช้").fill("agent1111")
+        await self.page.get_by_label("รหัสผ่าน").fill(AGENT_PASSWORD)
+        await self.page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        await self.page.get_by_role("link", name="กล่องสนทนา").click()
+
+    async def take(self, channel: str) -> int:
+        item = self.page.locator("#list-waiting .h-item", has_text=self.LABELS[channel])
+        await expect(item).to_have_count(1, timeout=TIMEOUT_MS)  # arrived live, no reload
+        found = re.search(r"#(\d+)", await item.inner_text())
+        assert found is not None
+        await item.click()
+        await expect(self.page.locator("#conv-reason")).to_have_text("ขอคุยกับเจ้าหน้าที่")
+        await self.page.get_by_role("button", name="รับเรื่อง", exact=True).click()
+        await expect(self.page.locator("#reply-form")).to_be_visible()
+        return int(found.group(1))
+
+    async def reply(self, text: str) -> None:
+        await self.page.get_by_label("ข้อความถึงประชาชน").fill(text)
+        await self.page.get_by_role("button", name="ส่งข้อความ").click()
+
+    async def citizen_lines(self) -> list[str]:
+        texts = await self.page.locator("#transcript li.citizen").all_inner_texts()
+        return [t.split("\n")[-1].strip() for t in texts]  # each line: "ประชาชน · time" then the text
+
+    async def close(self) -> None:
+        await self.page.get_by_label("ผลการดำเนินการ").select_option("answered")
+        await self.page.get_by_role("button", name="ปิดการสนทนา").click()
+        await expect(self.page.locator("#conv-status")).to_contain_text("ปิดแล้ว")
+
+
+async def handed_over_and_back(
+    stack: dict[str, Any], gateway: TestClient, citizen: Citizen, agent: ApiAgent | ConsoleAgent
+) -> None:
+    staff = Staff(gateway, stack["staff_token"])  # the supervisor's view, to check what was stored
     confirm = await citizen.say("ขอคุยกับเจ้าหน้าที่ค่ะ")
     assert any("ใช่ไหม" in t for t in confirm), confirm
     queued = await citizen.say("ใช่ค่ะ")
     assert any("คิวที่ 1" in t for t in queued), (queued, stack["logs"]())
 
-    mine = [h for h in await staff.waiting() if h["channel"] == citizen.sender.split(":")[0]]
-    assert len(mine) == 1, mine
-    handover_id = mine[0]["id"]
-    assert mine[0]["agency"] == AGENCY and mine[0]["reason"] == "request_human"
+    handover_id = await agent.take(citizen.sender.split(":")[0])
     lines = await staff.transcript(handover_id)
     assert [line["text"] for line in lines if line["author"] == "citizen"][:1] == ["ขอคุยกับเจ้าหน้าที่ค่ะ"]
-
-    claimed = await staff.call("POST", f"/handovers/{handover_id}/claim")
-    assert claimed["status"] == "active"
-    await staff.call("POST", f"/handovers/{handover_id}/messages", {"text": STAFF_REPLY})
+    await agent.reply(STAFF_REPLY)
     await eventually(lambda: STAFF_REPLY in citizen.heard(), timeout=20)
     assert any("รับเรื่องของคุณแล้ว" in t for t in citizen.heard())  # told when the person took it
 
     turns = rasa_user_turns(stack, citizen.sender)
     for text in WHILE_STAFF:
         await citizen.send_only(text)
-
-    async def agent_sees_all() -> bool:
-        seen = [line["text"] for line in await staff.transcript(handover_id) if line["author"] == "citizen"]
-        return seen[-3:] == ["บัตรประชาชนหายค่ะ", "เลข x-xxxx-xxxxx-xx-x ค่ะ", "ต้องไปที่อำเภอไหมคะ"]
-
+    expected = ["บัตรประชาชนหายค่ะ", "เลข x-xxxx-xxxxx-xx-x ค่ะ", "ต้องไปที่อำเภอไหมคะ"]
     deadline = time.monotonic() + 20
-    while not await agent_sees_all():
-        assert time.monotonic() < deadline, await staff.transcript(handover_id)
+    while (await agent.citizen_lines())[-3:] != expected:  # the agent sees them (the console: live)
+        assert time.monotonic() < deadline, await agent.citizen_lines()
         await asyncio.sleep(0.2)
     assert rasa_user_turns(stack, citizen.sender) == turns  # none of the three reached Rasa
 
-    closed = await staff.call("POST", f"/handovers/{handover_id}/close", {"resolution": "answered"})
-    assert closed["status"] == "closed"
+    await agent.close()
     await eventually(lambda: any("ให้คะแนน" in t for t in citizen.heard()), timeout=20)
 
     answer = await citizen.say("ทำบัตรประชาชนใหม่ต้องใช้อะไรบ้าง")
@@ -338,7 +400,8 @@ async def handed_over_and_back(stack: dict[str, Any], gateway: TestClient, citiz
 async def test_line_citizen_handed_to_a_person_and_back(
     stack: dict[str, Any], gateway: TestClient, fake_line: FakeLine
 ) -> None:
-    await handed_over_and_back(stack, gateway, line_citizen(gateway, fake_line, stack["logs"]))
+    agent = ApiAgent(Staff(gateway, stack["staff_token"]))
+    await handed_over_and_back(stack, gateway, line_citizen(gateway, fake_line, stack["logs"]), agent)
     pushes = [d for d in fake_line.deliveries if d.kind == "push"]
     assert pushes and all(d.retry_key for d in pushes)  # every staff line carries its retry key
     assert fake_line.errors == []
@@ -347,12 +410,13 @@ async def test_line_citizen_handed_to_a_person_and_back(
 async def test_sms_citizen_handed_to_a_person_and_back(
     stack: dict[str, Any], gateway: TestClient, fake_sms: FakeSms
 ) -> None:
-    await handed_over_and_back(stack, gateway, sms_citizen(gateway, fake_sms))
+    agent = ApiAgent(Staff(gateway, stack["staff_token"]))
+    await handed_over_and_back(stack, gateway, sms_citizen(gateway, fake_sms), agent)
 
 
 async def test_web_citizen_handed_to_a_person_and_back(stack: dict[str, Any], gateway: TestClient) -> None:
     async with web_citizen(gateway) as citizen:
-        await handed_over_and_back(stack, gateway, citizen)
+        await handed_over_and_back(stack, gateway, citizen, ApiAgent(Staff(gateway, stack["staff_token"])))
 
 
 @pytest.mark.browser
@@ -412,5 +476,32 @@ async def test_web_chat_and_console_in_two_browser_pages(
     await expect(bot.filter(has_text="ให้คะแนน")).to_have_count(1, timeout=TIMEOUT_MS)
     await citizen_says("5")
     await expect(bot.filter(has_text="ขอบคุณสำหรับคะแนน")).to_have_count(1, timeout=TIMEOUT_MS)
+    assert problems == [], problems
+    await context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("channel", ["line", "sms"])
+async def test_line_and_sms_citizens_with_an_agent_in_the_console(
+    stack: dict[str, Any],
+    gateway: TestClient,
+    fake_line: FakeLine,
+    fake_sms: FakeSms,
+    chromium: Browser,
+    channel: str,
+) -> None:
+    context = await chromium.new_context(locale="th-TH")
+    page = await context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    agent = ConsoleAgent(page)
+    await agent.sign_in(str(gateway.make_url("")).rstrip("/"))
+    citizen = (
+        line_citizen(gateway, fake_line, stack["logs"])
+        if channel == "line"
+        else sms_citizen(gateway, fake_sms)
+    )
+    await handed_over_and_back(stack, gateway, citizen, agent)
+    await screenshot(page, f"handover-{channel}-console")
     assert problems == [], problems
     await context.close()
