@@ -114,7 +114,9 @@ class Ingestor:
             if kind == "slot" and event.get("name") == "service_id":
                 state.service_id = _name(event.get("value"))
                 continue
-            if kind not in ("user", "bot", "action"):
+            if kind not in ("user", "bot", "action") or (
+                kind == "action" and event.get("name") in _SKIPPED_ACTIONS
+            ):
                 continue
             if key in seen:
                 stats.duplicates += 1
@@ -154,7 +156,7 @@ class Ingestor:
                 )
             else:
                 name = _name(event.get("name"))
-                if name is None or name in _SKIPPED_ACTIONS:
+                if name is None:
                     continue
                 actions.append(row | {"name": name, "confidence": _number(event.get("confidence"))})
         if messages:
