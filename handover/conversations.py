@@ -137,9 +137,16 @@ def record_citizen_line(
     text: str | None,
     media_ref: str | None,
     now: dt.datetime,
+    key: str | None = None,
 ) -> None:
-    """What the citizen wrote while a person owns (or will own) the conversation: for the agent only."""
-    session.add(_line(handover, CITIZEN, text, now, kind=kind, media_ref=media_ref))
+    """What the citizen wrote while a person owns (or will own) the conversation: for the agent only.
+    `key` names the gateway event: the same event handed back by the gateway's queue (a gateway killed
+    after this commit, before its worker stored the answer) finds its line and adds no second one."""
+    if key is not None:
+        known = session.scalar(select(HandoverMessage.id).where(HandoverMessage.idempotency_key == key))
+        if known is not None:
+            return
+    session.add(_line(handover, CITIZEN, text, now, kind=kind, media_ref=media_ref, idempotency_key=key))
     handover.version += 1
 
 

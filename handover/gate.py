@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,6 +38,12 @@ log = logging.getLogger(__name__)
 TRANSCRIPT_LINES = 60  # the most lines of the bot conversation an agent gets on opening
 PHOTO_PREFIX = "photo:"  # media_ref of a citizen's photo kept in the photo store (cases/photos.py)
 NO_PHOTO = "(รูปภาพที่ดึงมาไม่ได้)"
+CITIZEN_KEYS = uuid.UUID("5b0e51a2-8c4d-4f0e-9a57-2d6c1e0f7b13")  # namespace of citizen lines' keys
+
+
+def citizen_key(event: Inbound) -> str:
+    """The transcript line's idempotency key for a citizen event (a UUID: the column holds 36 chars)."""
+    return str(uuid.uuid5(CITIZEN_KEYS, f"{event.channel}:{event.event_id}"))
 
 
 def handover_request(message: Outbound) -> dict[str, Any] | None:
@@ -174,7 +181,7 @@ class HandoverGate:
             if kind == "image":
                 media_ref, text = (photo, None) if photo else (None, NO_PHOTO)
             conversations.record_citizen_line(
-                session, handover, kind=kind, text=text, media_ref=media_ref, now=now
+                session, handover, kind=kind, text=text, media_ref=media_ref, now=now, key=citizen_key(event)
             )
             if handover.status == WAITING:
                 where = conversations.place(session, handover)
