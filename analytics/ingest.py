@@ -3,9 +3,11 @@
 `Ingestor.ingest(session, events)` takes a batch in broker order (the consumer commits it, with the
 source's read position, in one transaction) and adds:
 - user events -> analytics_messages "in": intent, confidence, fallback (Rasa's `nlu_fallback`);
-- bot events -> analytics_messages "out": the response chosen (metadata `utter_action`);
+- bot events -> analytics_messages "out": the response chosen (metadata `utter_action`), else the
+  custom action that sent it;
 - action events -> analytics_actions (`action_listen` skipped: it only marks a turn's end);
-- `service_id` slot events -> the conversation's current service, stamped on later rows.
+- `service_id` slot events -> the conversation's current service, stamped on every row of the turn
+  (a turn starts at the citizen's message; the answering action sets the slot after its message).
 Everything else (slots, session starts, forms) only advances the conversation's last-seen time.
 
 What is kept is a closed set of names and numbers: the masked text the tracker store lets through
@@ -25,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from analytics.models import IN, OUT, AnalyticsAction, AnalyticsConversation, AnalyticsMessage
@@ -36,6 +38,7 @@ FALLBACK_INTENT = "nlu_fallback"
 # so no free text can reach a column even if an event were malformed.
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,80}$")
 _SKIPPED_ACTIONS = frozenset({"action_listen"})
+SERVICE_SLOT = "service_id"
 
 
 def event_key(event: Mapping[str, Any]) -> str:
@@ -95,6 +98,9 @@ class Ingestor:
                 session.scalars(select(AnalyticsAction.event_key).where(AnalyticsAction.event_key.in_(chunk)))
             )
         conversations: dict[str, AnalyticsConversation] = {}
+        # Rows of each conversation's current turn added in this batch (not yet inserted).
+        turn_rows: dict[str, list[dict[str, Any]]] = {}
+        turn_in_batch: set[str] = set()
         messages: list[dict[str, Any]] = []
         actions: list[dict[str, Any]] = []
         for key, event in keyed:
@@ -109,14 +115,22 @@ class Ingestor:
                 )
                 session.add(state)
             conversations[conversation] = state
+            pending = turn_rows.setdefault(conversation, [])
             state.last_at = max(state.last_at, at)
             kind = event.get("event")
-            if kind == "slot" and event.get("name") == "service_id":
-                state.service_id = _name(event.get("value"))
+            name = _name(event.get("name"))
+            if kind == "user":
+                state.turn_at = at
+                pending.clear()
+                turn_in_batch.add(conversation)
+            elif kind == "action" and name is not None and name not in _SKIPPED_ACTIONS:
+                state.last_action = name
+            elif kind == "slot" and name == SERVICE_SLOT:
+                self._set_service(
+                    session, state, _name(event.get("value")), pending, conversation in turn_in_batch
+                )
                 continue
-            if kind not in ("user", "bot", "action") or (
-                kind == "action" and event.get("name") in _SKIPPED_ACTIONS
-            ):
+            if kind not in ("user", "bot", "action") or name in _SKIPPED_ACTIONS:
                 continue
             if key in seen:
                 stats.duplicates += 1
@@ -132,36 +146,55 @@ class Ingestor:
             if kind == "user":
                 parse = _mapping(event.get("parse_data"))
                 intent = _mapping(parse.get("intent"))
-                name = _name(intent.get("name"))
-                messages.append(
-                    row
-                    | {
-                        "direction": IN,
-                        "intent": name,
-                        "confidence": _number(intent.get("confidence")),
-                        "fallback": name == FALLBACK_INTENT,
-                    }
-                )
+                intent_name = _name(intent.get("name"))
+                row |= {
+                    "direction": IN,
+                    "intent": intent_name,
+                    "confidence": _number(intent.get("confidence")),
+                    "fallback": intent_name == FALLBACK_INTENT,
+                }
+                messages.append(row)
             elif kind == "bot":
-                metadata = _mapping(event.get("metadata"))
-                utter = _name(metadata.get("utter_action"))
-                messages.append(
-                    row
-                    | {
-                        "direction": OUT,
-                        "intent": utter,
-                        "confidence": None,
-                        "fallback": bool(utter and "fallback" in utter),
-                    }
-                )
+                # The response chosen, else the custom action that sent the text.
+                answer = _name(_mapping(event.get("metadata")).get("utter_action")) or state.last_action
+                row |= {
+                    "direction": OUT,
+                    "intent": answer,
+                    "confidence": None,
+                    "fallback": bool(answer and "fallback" in answer),
+                }
+                messages.append(row)
             else:
-                name = _name(event.get("name"))
                 if name is None:
                     continue
-                actions.append(row | {"name": name, "confidence": _number(event.get("confidence"))})
+                row |= {"name": name, "confidence": _number(event.get("confidence"))}
+                actions.append(row)
+            pending.append(row)
         if messages:
             session.execute(insert(AnalyticsMessage), messages)
         if actions:
             session.execute(insert(AnalyticsAction), actions)
         stats.messages, stats.actions = len(messages), len(actions)
         return stats
+
+    @staticmethod
+    def _set_service(
+        session: Session,
+        state: AnalyticsConversation,
+        service_id: str | None,
+        pending: list[dict[str, Any]],
+        turn_in_batch: bool,
+    ) -> None:
+        """The service slot is set by the action answering, after its message: the whole turn (the
+        citizen's message, the actions, the answers) is attributed to it, including rows of the turn
+        committed in an earlier batch."""
+        state.service_id = service_id
+        for row in pending:
+            row["service_id"] = service_id
+        if not turn_in_batch and state.turn_at is not None:
+            for table in (AnalyticsMessage, AnalyticsAction):
+                session.execute(
+                    update(table)
+                    .where(table.conversation == state.conversation, table.at >= state.turn_at)
+                    .values(service_id=service_id)
+                )

@@ -61,8 +61,8 @@ class AnalyticsAction(Base):
 
 
 class AnalyticsConversation(Base):
-    """What the consumer knows of a conversation between events: the service talked about last
-    (Rasa's `service_id` slot) and when it was first and last seen."""
+    """What the consumer knows of a conversation between events (and batches): the service talked
+    about last (Rasa's `service_id` slot), when it was first and last seen."""
 
     __tablename__ = "analytics_conversations"
 
@@ -71,6 +71,10 @@ class AnalyticsConversation(Base):
     service_id: Mapped[str | None] = mapped_column(String(80))
     first_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # When the current turn began (the citizen's last message) and the last action run: a turn's rows
+    # get the service its answer sets, and a bot message the custom action that sent it.
+    turn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_action: Mapped[str | None] = mapped_column(String(80))
 
 
 class AnalyticsCursor(Base):

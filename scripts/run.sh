@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts the bot on loopback: action server, Rasa server and (when channels/ provides it) the gateway.
+# Starts the bot on loopback: action server, Rasa server, analytics consumer and (when channels/
+# provides it) the gateway.
 # Called by `make run` after setup and training. Waits until each is ready, prints the addresses and
-# a curl example, and stops every child on Ctrl-C / TERM. Logs: var/log/{actions,rasa,gateway}.log.
+# a curl example, and stops every child on Ctrl-C / TERM. Logs: var/log/{actions,rasa,analytics,gateway}.log.
 #
 # Environment (all optional): ACTION_PORT (5055), RASA_PORT (5005), GATEWAY_PORT (8080),
 # DATABASE_URL (default: SQLite file var/govbot.db), RASA_TRACKER_DB (var/rasa/tracker.db),
@@ -10,7 +11,9 @@
 # RASA_MODEL (a model file or directory; default models/, whose newest model Rasa serves),
 # WEB_SESSION_SECRET, STAFF_SESSION_SECRET, PERSONAL_DATA_KEYS, RASA_AUTH_TOKEN (Rasa's HTTP API),
 # ACTION_SERVER_TOKEN (what Rasa sends the action server) (generated once into var/secrets/ if unset;
-# an older var/secrets/CASES_SECRET_KEY is still exported as the legacy key).
+# an older var/secrets/CASES_SECRET_KEY is still exported as the legacy key), RASA_EVENTS_DB
+# (var/rasa/events.db: Rasa's SQL event broker), RABBITMQ_URL (amqp://user:pass@host:port -> Rasa's
+# Pika broker instead), RABBITMQ_EXCHANGE (govbot-events), RABBITMQ_ANALYTICS_QUEUE (govbot_analytics).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,6 +84,31 @@ PY
   endpoints=bot/endpoints.redis.yml
 fi
 
+# Rasa's event broker (analytics, issue 13): RabbitMQ when RABBITMQ_URL is set, else Rasa's SQL broker
+# in its own SQLite file. The chosen endpoints file plus the broker section becomes var/rasa/endpoints.yml.
+export RASA_EVENTS_DB=${RASA_EVENTS_DB:-var/rasa/events.db}
+export RABBITMQ_EXCHANGE=${RABBITMQ_EXCHANGE:-govbot-events}
+export RABBITMQ_ANALYTICS_QUEUE=${RABBITMQ_ANALYTICS_QUEUE:-govbot_analytics}
+broker=bot/event_broker.sql.yml
+if [ -n "${RABBITMQ_URL:-}" ]; then
+  eval "$(.venv/bin/python - <<'PY'
+import os, shlex
+from urllib.parse import unquote, urlsplit
+u = urlsplit(os.environ["RABBITMQ_URL"])
+if u.scheme != "amqp" or u.path not in ("", "/"):  # Rasa's broker here: plain AMQP, vhost "/"
+    raise SystemExit("RABBITMQ_URL must look like amqp://user:password@host:5672")
+for name, value in (("RABBITMQ_HOST", u.hostname or "127.0.0.1"), ("RABBITMQ_PORT", str(u.port or 5672)),
+                    ("RABBITMQ_USERNAME", unquote(u.username or "guest")),
+                    ("RABBITMQ_PASSWORD", unquote(u.password or "guest"))):
+    print(f"export {name}={shlex.quote(value)}")
+PY
+)"
+  broker=bot/event_broker.pika.yml
+fi
+mkdir -p var/rasa "$(dirname "$RASA_EVENTS_DB")"
+cat "$endpoints" "$broker" >var/rasa/endpoints.yml
+endpoints=var/rasa/endpoints.yml
+
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -127,6 +155,10 @@ rasa_pid=$!
 wait_ready "action server" "$action_pid" "http://127.0.0.1:${ACTION_PORT}/health" "$LOG_DIR/actions.log" 120
 # GET / needs no token; Rasa listens only once the model is loaded.
 wait_ready "Rasa" "$rasa_pid" "http://127.0.0.1:${RASA_PORT}/" "$LOG_DIR/rasa.log" 240
+
+echo "run: analytics consumer ($broker; log: $LOG_DIR/analytics.log)"
+.venv/bin/python -m analytics consume >>"$LOG_DIR/analytics.log" 2>&1 &
+pids+=($!)
 
 if [ -f channels/__main__.py ]; then
   echo "run: gateway on 127.0.0.1:${GATEWAY_PORT} (log: $LOG_DIR/gateway.log)"

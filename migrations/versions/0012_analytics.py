@@ -57,6 +57,8 @@ def upgrade() -> None:
         sa.Column("service_id", sa.String(length=80), nullable=True),
         sa.Column("first_at", TS, nullable=False),
         sa.Column("last_at", TS, nullable=False),
+        sa.Column("turn_at", TS, nullable=True),
+        sa.Column("last_action", sa.String(length=80), nullable=True),
         sa.PrimaryKeyConstraint("conversation", name=op.f("pk_analytics_conversations")),
     )
     op.create_table(

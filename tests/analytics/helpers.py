@@ -19,48 +19,49 @@ TABLES = ("analytics_messages", "analytics_actions", "analytics_conversations")
 
 
 def turn(sender: str, start: float, n: int = 0) -> list[dict[str, Any]]:
-    """One conversation turn as Rasa's broker publishes it: user, slot, action, bot, listen."""
+    """One conversation turn in the order Rasa's broker publishes it: the citizen's message, the
+    answering action, its message, the slot it set (after its message), action_listen. Every other
+    turn's answer is a response (`utter_action` in the metadata), the others a custom action's text."""
     t = start + n * 0.01
-    return [
-        {
-            "sender_id": sender,
-            "event": "user",
-            "timestamp": t,
+    user = {
+        "sender_id": sender,
+        "event": "user",
+        "timestamp": t,
+        "text": TEXTS[n % 2],
+        "parse_data": {
+            "intent": {"name": "ask_service" if n % 3 else "nlu_fallback", "confidence": 0.91},
+            "entities": [{"entity": "citizen_id", "value": CITIZEN_ID}],
             "text": TEXTS[n % 2],
-            "parse_data": {
-                "intent": {"name": "ask_service" if n % 3 else "nlu_fallback", "confidence": 0.91},
-                "entities": [{"entity": "citizen_id", "value": CITIZEN_ID}],
-                "text": TEXTS[n % 2],
-            },
-            "input_channel": sender.split(":", 1)[0],
-            "message_id": f"m{n}",
-            "metadata": {"phone": PHONE},
         },
-        {
-            "sender_id": sender,
-            "event": "slot",
-            "timestamp": t + 0.001,
-            "name": "service_id",
-            "value": "dlt-renew",
-        },
-        {
-            "sender_id": sender,
-            "event": "action",
-            "timestamp": t + 0.002,
-            "name": "action_answer_service",
-            "policy": "RulePolicy",
-            "confidence": 1.0,
-        },
-        {
-            "sender_id": sender,
-            "event": "bot",
-            "timestamp": t + 0.003,
-            "text": f"ตอบ {PHONE}",
-            "data": {},
-            "metadata": {"utter_action": "utter_service_docs"},
-        },
-        {"sender_id": sender, "event": "action", "timestamp": t + 0.004, "name": "action_listen"},
-    ]
+        "input_channel": sender.split(":", 1)[0],
+        "message_id": f"m{n}",
+        "metadata": {"phone": PHONE},
+    }
+    action = {
+        "sender_id": sender,
+        "event": "action",
+        "timestamp": t + 0.001,
+        "name": "action_answer_service",
+        "policy": "RulePolicy",
+        "confidence": 1.0,
+    }
+    bot = {
+        "sender_id": sender,
+        "event": "bot",
+        "timestamp": t + 0.002,
+        "text": f"ตอบ {PHONE}",
+        "data": {},
+        "metadata": {"utter_action": "utter_service_docs"} if n % 2 == 0 else {"model_id": "x"},
+    }
+    slot = {
+        "sender_id": sender,
+        "event": "slot",
+        "timestamp": t + 0.003,
+        "name": "service_id",
+        "value": SERVICE,
+    }
+    listen = {"sender_id": sender, "event": "action", "timestamp": t + 0.004, "name": "action_listen"}
+    return [user, action, bot, slot, listen]
 
 
 def events(conversations: int, turns: int, start: float | None = None) -> list[dict[str, Any]]:
@@ -117,7 +118,8 @@ def assert_no_pii(url: str, senders: set[str]) -> int:
                     for value in row:
                         scanned += 1
                         text = str(value)
-                        if not _HASH.fullmatch(text):  # keyed hashes may hold digit runs
+                        # Text columns (numbers and times are not text; keyed hashes may hold digit runs).
+                        if isinstance(value, str) and not _HASH.fullmatch(text):
                             assert not _PII.search(text), (table, text)
                         assert CITIZEN_ID not in text and PHONE not in text, (table, text)
                         assert not any(s in text for s in senders), (table, text)

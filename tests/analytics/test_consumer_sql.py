@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from analytics.consumer import Consumer, SqlBrokerSource
 from db.engine import make_engine
 from privacy import PersonalData, PrivacySettings
-from tests.analytics.helpers import assert_no_pii, counts, events, write_sql_broker
+from tests.analytics.helpers import SERVICE, assert_no_pii, counts, events, write_sql_broker
 from tests.databases import throwaway_database
 
 KEYS = PrivacySettings.generate()
@@ -64,12 +64,11 @@ def test_sql_broker_rows_are_ingested_once_without_pii(db_url: str, tmp_path: Pa
             True,
         )
         assert first.confidence == pytest.approx(0.91)
-        assert first.service_id is None  # the service slot comes after the first message
+        assert first.service_id == SERVICE  # set after the answer, attributed to the whole turn
         assert {r.channel for r in rows} == {"line", "sms", "web", "rest"}
         outs = [r for r in rows if r.direction == "out"]
-        assert {r.intent for r in outs} == {"utter_service_docs"} and {r.service_id for r in outs} == {
-            "dlt-renew"
-        }
+        assert {r.intent for r in outs} == {"utter_service_docs", "action_answer_service"}
+        assert {r.service_id for r in rows} == {SERVICE}
         assert_no_pii(db_url, {e["sender_id"] for e in batch})
 
         # The same events delivered again (a second broker table copy): all recognised as duplicates.
@@ -81,6 +80,26 @@ def test_sql_broker_rows_are_ingested_once_without_pii(db_url: str, tmp_path: Pa
         replay.close()
         assert counts(db_url)["analytics_messages"] == 48
         assert consumer.totals.duplicates == 72
+    finally:
+        source.close()
+        engine.dispose()
+
+
+def test_a_turn_split_across_batches_gets_its_service(db_url: str, tmp_path: Path) -> None:
+    """One event per batch: the slot that names the service arrives after the turn's rows were
+    committed, and still reaches them."""
+    broker = tmp_path / "events.db"
+    write_sql_broker(broker, events(conversations=1, turns=2))
+    engine = make_engine(db_url)
+    consumer = Consumer(engine, PersonalData(KEYS).sender_hash)
+    source = SqlBrokerSource(f"sqlite:///{broker}")
+    try:
+        while consumer.poll_sql_once(source, limit=1):
+            pass
+        with engine.connect() as conn:
+            services = conn.execute(sa.text("SELECT service_id FROM analytics_messages")).scalars().all()
+            actions = conn.execute(sa.text("SELECT service_id FROM analytics_actions")).scalars().all()
+        assert services == [SERVICE] * 4 and actions == [SERVICE] * 2
     finally:
         source.close()
         engine.dispose()

@@ -1,0 +1,87 @@
+"""Rasa's Pika (RabbitMQ) event broker, made unable to stop Rasa from answering (runs inside Rasa 3.6).
+
+Rasa's PikaEventBroker, when RabbitMQ is down at start-up, retries `connection_attempts` times and
+then raises, and the server never loads its model; and an event published before the exchange exists
+is silently dropped. Analytics must never cost a citizen their answer, so this subclass:
+- starts Rasa anyway when RabbitMQ cannot be reached (one warning line), and keeps trying to connect
+  in the background every RECONNECT_SECONDS;
+- keeps events published meanwhile in memory (at most MAX_PENDING, oldest dropped first, counted)
+  and publishes them, in order, once connected. Once connected, aio-pika's robust connection
+  reconnects by itself and Rasa's own buffer covers the gap.
+
+Events arrive already masked: the tracker stores (tracker_store.py) mask before they publish.
+Endpoints: `type: rasa_plugins.event_broker.LenientPikaEventBroker` (bot/event_broker.pika.yml).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from asyncio import AbstractEventLoop
+from collections import deque
+from typing import Any
+
+from rasa.core.brokers.pika import PikaEventBroker
+from rasa.utils.endpoints import EndpointConfig
+
+logger = logging.getLogger(__name__)
+
+RECONNECT_SECONDS = 10.0
+MAX_PENDING = 10_000
+
+
+class LenientPikaEventBroker(PikaEventBroker):
+    """PikaEventBroker that lets Rasa start and answer while RabbitMQ is unreachable."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._unpublished_events = deque(maxlen=MAX_PENDING)
+        self.dropped = 0
+        self._reconnecting: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def from_endpoint_config(
+        cls, broker_config: EndpointConfig | None, event_loop: AbstractEventLoop | None = None
+    ) -> LenientPikaEventBroker | None:
+        if broker_config is None:
+            return None
+        broker = cls(broker_config.url, **broker_config.kwargs, event_loop=event_loop)
+        try:
+            await broker.connect()
+        except Exception as error:  # any failure: aio-pika raises many kinds
+            logger.warning(
+                "event broker: RabbitMQ at %s:%s unreachable (%s); Rasa answers without it, events are "
+                "kept in memory (up to %d) and published once it is back",
+                broker.host,
+                broker.port,
+                type(error).__name__,
+                MAX_PENDING,
+            )
+            broker._reconnecting = broker._loop.create_task(broker._reconnect())
+        return broker
+
+    async def _reconnect(self) -> None:
+        while self._exchange is None:
+            await asyncio.sleep(RECONNECT_SECONDS)
+            try:
+                await self.connect()
+            except Exception:  # noqa: S112 (keep trying quietly; the warning was logged once)
+                continue
+            logger.info(
+                "event broker: RabbitMQ reachable again, publishing %d kept events",
+                len(self._unpublished_events),
+            )
+            self._publish_unpublished_messages()
+
+    async def _publish(self, event: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        if self._exchange is None:
+            if len(self._unpublished_events) == self._unpublished_events.maxlen:
+                self.dropped += 1
+            self._unpublished_events.append(event)
+            return
+        await super()._publish(event, headers)
+
+    async def close(self) -> None:
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+        await super().close()
