@@ -147,6 +147,17 @@ def masked_tracker(tracker: DialogueStateTracker, domain: Domain | None) -> Dial
     )
 
 
+def publish_events(broker: EventBroker, sender_id: str, events: list[dict[str, Any]]) -> None:
+    """Publish masked events, in one call when the broker takes a batch (publish_many)."""
+    bodies = [{"sender_id": sender_id, **data} for data in events]
+    publish_many = getattr(broker, "publish_many", None)
+    if publish_many is not None:
+        publish_many(bodies)
+    else:
+        for body in bodies:
+            broker.publish(body)
+
+
 class _MaskingBrokerMixin:
     """Events reach an event broker masked like the stored ones (secret answers hidden too)."""
 
@@ -158,8 +169,7 @@ class _MaskingBrokerMixin:
             return
         old_tracker = await self.retrieve(tracker.sender_id)  # type: ignore[attr-defined]
         start = len(old_tracker.events) if old_tracker else 0
-        for data in mask_events(list(tracker.events), start):
-            self.event_broker.publish({"sender_id": tracker.sender_id, **data})
+        publish_events(self.event_broker, tracker.sender_id, mask_events(list(tracker.events), start))
 
 
 # The queries of SQLTrackerStore._event_query, as plain SQL: events of the latest session (those at or
@@ -233,12 +243,16 @@ class MaskingSQLTrackerStore(_MaskingBrokerMixin, SQLTrackerStore):
         return int(session.execute(_SESSION_COUNT, {"sender_id": sender_id}).scalar_one())
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """SQLTrackerStore.save, writing masked copies of the new events."""
-        await self.stream_events(tracker)
+        """SQLTrackerStore.save, writing masked copies of the new events and publishing the same
+        copies to the event broker (the count of stored events spares stream_events a second read
+        of the session), before the commit as Rasa's own save does."""
         with self.session_scope() as session:
             stored = self._stored_session_event_count(session, tracker.sender_id)
+            new_events = mask_events(list(tracker.events), stored)
+            if self.event_broker is not None:
+                publish_events(self.event_broker, tracker.sender_id, new_events)
             rows = []
-            for data in mask_events(list(tracker.events), stored):
+            for data in new_events:
                 intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
                 rows.append(
                     {
