@@ -97,7 +97,15 @@ class Ingestor:
             seen.update(
                 session.scalars(select(AnalyticsAction.event_key).where(AnalyticsAction.event_key.in_(chunk)))
             )
+        # Every conversation of the batch read in one query (a get per conversation was the cost on
+        # PostgreSQL), created below when new.
+        hashes = {sender: self._hash(sender) for sender in {e["sender_id"] for _, e in keyed}}
         conversations: dict[str, AnalyticsConversation] = {}
+        wanted = list(set(hashes.values()))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            query = select(AnalyticsConversation).where(AnalyticsConversation.conversation.in_(chunk))
+            conversations.update((c.conversation, c) for c in session.scalars(query))
         # Rows of each conversation's current turn added in this batch (not yet inserted).
         turn_rows: dict[str, list[dict[str, Any]]] = {}
         turn_in_batch: set[str] = set()
@@ -105,10 +113,10 @@ class Ingestor:
         actions: list[dict[str, Any]] = []
         for key, event in keyed:
             sender_id: str = event["sender_id"]
-            conversation = self._hash(sender_id)
+            conversation = hashes[sender_id]
             channel = channel_of(sender_id)
             at = _at(event)
-            state = conversations.get(conversation) or session.get(AnalyticsConversation, conversation)
+            state = conversations.get(conversation)
             if state is None:
                 state = AnalyticsConversation(
                     conversation=conversation, channel=channel, service_id=None, first_at=at, last_at=at
