@@ -9,11 +9,12 @@ records its event in the same transaction (handover/events.py).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handover import estimate, texts
@@ -92,6 +93,19 @@ def _line(
         created_at=now,
         **fields,
     )
+
+
+def hold_queue(session: Session, agency_id: str) -> None:
+    """Make this transaction the only one joining `agency_id`'s queue until it commits, so the place it
+    tells is the place it gets: many citizens asking at once are told 1, 2, 3…, never the same number.
+    PostgreSQL: a transaction-scoped advisory lock per agency (row locks cannot cover rows not yet
+    written). SQLite: the first statement takes the database's write lock (BEGIN IMMEDIATE). Take it
+    before reading the clock, so the time of asking follows the order of joining."""
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(f"handover-queue:{agency_id}".encode()).digest()
+        session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest[:8], "big", signed=True))))
+    else:
+        session.execute(select(1))
 
 
 def open_handover(

@@ -214,6 +214,7 @@ class HandoverGate:
 
     def _open(self, event: Inbound, request: Request, recipient_enc: str) -> conversations.Place:
         with self._sessions.begin() as session:
+            conversations.hold_queue(session, request.agency_id)  # before the clock: places never tie
             handover = conversations.open_handover(
                 session,
                 self.conversation(event),

@@ -5,6 +5,7 @@ time-outs exactly once even with two replicas."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -399,3 +400,13 @@ async def test_an_sms_one_read_as_an_old_menu_option_is_still_the_rating(
     typed_one = said("1", kind="postback", payload=texts.CANCEL_PAYLOAD)
     assert await gate.before_rasa(typed_one) == [texts.CSAT_THANKS]
     assert handovers(engine)[0].csat == 1
+
+
+async def test_citizens_asking_at_once_are_told_distinct_places(gate: HandoverGate, engine: Engine) -> None:
+    """Many requests for a person at the same moment (each in its own thread and transaction): each is
+    told the place it really has, 1…N, never the same number twice (SQLite and PostgreSQL)."""
+    import re
+
+    answers = await asyncio.gather(*(ask_for_person(gate, f"line:C{n}") for n in range(20)))
+    told = sorted(int(re.search(r"คิวที่ (\d+)", a[-1].text or "").group(1)) for a in answers)  # type: ignore[union-attr]
+    assert told == list(range(1, 21))
