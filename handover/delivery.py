@@ -47,9 +47,9 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from cases.worker import default_worker_id
 from channels import keys
 from channels.delivery import DirectSender, SendResult
-from channels.messages import Outbound
+from channels.messages import Button, Outbound
 from db.engine import make_sessionmaker
-from handover.models import STAFF, SYSTEM, Handover, HandoverMessage
+from handover.models import RATING, STAFF, SYSTEM, Handover, HandoverMessage
 from handover.split import TooLong, split_for
 from privacy import PersonalData, PrivacySettings, SealError
 from staff.models import utcnow
@@ -60,6 +60,9 @@ Clock = Callable[[], dt.datetime]
 Result = Literal["sent", "duplicate", "retry", "rejected"]
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 DELIVERED_AUTHORS = (STAFF, SYSTEM)
+# The rating after close: tapped on LINE and web chat (SMS citizens type the digit the text asks for);
+# handover/gate.py takes a lone 1-5 as the rating, typed or tapped.
+RATING_BUTTONS = tuple(Button(str(score), str(score)) for score in range(1, 6))
 KEY_NAMESPACE = uuid.UUID("8f3d2c1e-6b0a-4f57-9c2e-1d4b7a9e0c35")
 
 
@@ -90,6 +93,7 @@ class ClaimedLine:
     attempts: int  # including this one
     recipient: str | None
     problem: str | None = None
+    buttons: tuple[Button, ...] = ()  # one-tap answers, on channels that show buttons (the rating)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +106,7 @@ class Outcome:
 
 def _address(line: HandoverMessage, handover: Handover, vault: PersonalData) -> tuple[str | None, str | None]:
     """(address, None), or (None, why the line cannot be sent)."""
-    if line.kind != "text" or not (line.text or "").strip():
+    if line.kind not in ("text", RATING) or not (line.text or "").strip():
         return None, f"nothing to send ({line.kind})"
     if not handover.recipient_enc:
         return None, "no address"
@@ -188,6 +192,7 @@ def claim_due(
                 attempts=message.attempts,
                 recipient=recipient,
                 problem=problem,
+                buttons=RATING_BUTTONS if message.kind == RATING else (),
             )
         )
     return claimed
@@ -359,9 +364,9 @@ class HandoverDelivery:
     async def _send(self, sender: DirectSender, line: ClaimedLine, texts: list[str]) -> SendResult:
         assert line.recipient is not None
         if sender.segment_budget is None:  # a chat: every part in one send, under the line's key
-            return await sender.send_to(
-                line.recipient, [Outbound(text=t) for t in texts], line.idempotency_key
-            )
+            messages = [Outbound(text=t) for t in texts]
+            messages[-1] = Outbound(text=texts[-1], buttons=line.buttons)
+            return await sender.send_to(line.recipient, messages, line.idempotency_key)
         result = SendResult("sent")
         for index, text in enumerate(texts, start=1):  # SMS: one text per send, in order
             key = part_key(line.idempotency_key, index, len(texts))

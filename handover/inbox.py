@@ -39,6 +39,7 @@ from handover.models import (
     CANCELLED,
     CLOSED,
     NOTE,
+    RATING,
     STAFF,
     SYSTEM,
     WAITING,
@@ -519,7 +520,7 @@ def close(
         HandoverMessage(
             handover_id=row.id,
             author=SYSTEM,
-            kind="text",
+            kind=RATING,  # delivered with one-tap 1-5 where the channel has buttons
             text=CSAT_QUESTION_TH,
             created_at=now,
             delivery_state="pending",

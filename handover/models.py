@@ -31,6 +31,9 @@ CLOSED = "closed"
 CANCELLED = "cancelled"
 OPEN_STATES = (WAITING, ACTIVE)
 
+# A system line that asks the 1-5 rating after close (HandoverMessage.kind): sent with buttons 1-5.
+RATING = "rating"
+
 # Who wrote a transcript line. Notes are internal: never delivered, shown only to staff.
 CITIZEN = "citizen"
 BOT = "bot"
@@ -85,7 +88,7 @@ class HandoverMessage(Base):
     staff_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
     )
-    kind: Mapped[str] = mapped_column(String(12), default="text")  # text | image | sticker | location
+    kind: Mapped[str] = mapped_column(String(12), default="text")  # text|image|sticker|location|rating
     text: Mapped[str | None] = mapped_column(Text, nullable=True)  # national ids masked
     media_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,5 @@
-"""Direct messages over LINE (case notices, later staff replies): a push through the adapter's client.
+"""Direct messages over LINE (case notices, staff replies): a push through the adapter's client; a
+message's buttons become quick replies (the rating after a handover closes).
 
 It shares the adapter's line-bot-sdk client (request models, the process's one HTTP session,
 timeouts) and its unfollow record, so a citizen who blocked the bot is never pushed to, even before
@@ -15,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from linebot.v3.messaging import TextMessage
 
-from channels.delivery import ALREADY_ACCEPTED, SendResult, classify, texts
+from channels.delivery import ALREADY_ACCEPTED, SendResult, classify
 from channels.line.client import LineApiError
-from channels.line.render import MAX_MESSAGES, MAX_TEXT_CHARS
+from channels.line.render import MAX_MESSAGES, MAX_TEXT_CHARS, quick_reply
 from channels.messages import Outbound
 
 if TYPE_CHECKING:
@@ -37,7 +38,11 @@ class LineDirectSender:
             return SendResult("rejected", None, "not a LINE user id")
         if await self._line.has_unfollowed(recipient):
             return SendResult("rejected", None, "unfollowed")
-        pushed = [TextMessage(text=text[:MAX_TEXT_CHARS]) for text in texts(messages)][:MAX_MESSAGES]
+        shown = [m for m in messages if m.text][:MAX_MESSAGES]
+        pushed = [
+            TextMessage(text=(m.text or "")[:MAX_TEXT_CHARS], quick_reply=quick_reply(m.buttons))
+            for m in shown
+        ]
         if not pushed:
             return SendResult("rejected", None, "nothing to send")
         try:

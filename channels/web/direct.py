@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from channels.delivery import SendResult, texts
+from channels.delivery import SendResult
 from channels.messages import Outbound
 from channels.web.history import Entry
 
@@ -49,13 +49,13 @@ class WebDirectSender:
             {
                 "id": f"{reply_to}#{index}",
                 "role": "bot",
-                "text": text,
-                "buttons": [],
+                "text": message.text,
+                "buttons": [{"title": b.title, "payload": b.payload} for b in message.buttons],
                 "reply_to": reply_to,
                 "ts": now,
                 "notice": True,
             }
-            for index, text in enumerate(texts(messages))
+            for index, message in enumerate(m for m in messages if m.text)
         ]
         if not new:
             return SendResult("rejected", None, "nothing to send")

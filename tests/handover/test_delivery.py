@@ -37,7 +37,8 @@ from channels.web.adapter import WebChannel
 from channels.web.config import WebSettings
 from db.engine import make_engine, make_sessionmaker
 from handover.delivery import DeliverySettings, HandoverDelivery, Outcome
-from handover.models import ACTIVE, STAFF, SYSTEM, Handover, HandoverMessage
+from handover.inbox import CSAT_QUESTION_TH
+from handover.models import ACTIVE, RATING, STAFF, SYSTEM, Handover, HandoverMessage
 from handover.split import MAX_SMS_PARTS
 from privacy import PersonalData, PrivacySettings
 from tests.channels.conftest import (  # noqa: F401 - fixtures
@@ -168,7 +169,9 @@ def open_handover(
         return handover.id
 
 
-def add_line(sessions: sessionmaker[Session], handover_id: int, text: str, author: str = STAFF) -> str:
+def add_line(
+    sessions: sessionmaker[Session], handover_id: int, text: str, author: str = STAFF, kind: str = "text"
+) -> str:
     """A pending line to the citizen, as the staff API commits it; its idempotency key."""
     key = str(uuid.uuid4())
     with sessions() as session, session.begin():
@@ -176,6 +179,7 @@ def add_line(sessions: sessionmaker[Session], handover_id: int, text: str, autho
             HandoverMessage(
                 handover_id=handover_id,
                 author=author,
+                kind=kind,
                 text=text,
                 delivery_state="pending",
                 idempotency_key=key,
@@ -587,3 +591,29 @@ async def test_a_gateway_restarted_on_the_same_host_takes_back_its_dead_predeces
     stop.set()
     wake.set()
     await asyncio.wait_for(task, timeout=5)
+
+
+async def test_the_rating_question_is_one_tap_on_line_and_typed_on_sms(
+    gateway: Any,
+    sessions: sessionmaker[Session],
+    fake_line: FakeLine,  # noqa: F811
+    fake_sms: FakeSms,  # noqa: F811
+) -> None:
+    client = await gateway()
+    user = line_user()
+    on_line = open_handover(sessions, "line", f"line:{user}")
+    add_line(sessions, on_line, CSAT_QUESTION_TH, author="system", kind=RATING)
+    number = thai_mobile()
+    on_sms = open_handover(sessions, "sms", number)
+    add_line(sessions, on_sms, CSAT_QUESTION_TH, author="system", kind=RATING)
+    client.app[keys.HANDOVER_WAKE].set()
+    assert [(r.delivery_state, r.last_error) for r in await settled(sessions, on_line)] == [("sent", None)]
+    assert [r.delivery_state for r in await settled(sessions, on_sms)] == ["sent"]
+    [push] = pushes_to(fake_line, user)
+    request = PushMessageRequest.from_dict({"to": user, "messages": push.messages})
+    assert request is not None and fake_line.errors == []
+    items = push.messages[0]["quickReply"]["items"]
+    assert [(i["action"]["label"], i["action"]["data"]) for i in items] == [
+        (str(n), str(n)) for n in range(1, 6)
+    ]
+    assert fake_sms.texts_to(number) == [CSAT_QUESTION_TH]  # SMS: the text asks for the digit
