@@ -23,15 +23,20 @@ class Permission(StrEnum):
     UPDATE_CASES = "update_cases"  # change a case's status, which notifies the citizen
     VIEW_HANDOVERS = "view_handovers"  # the inbox and transcripts of the own agency (admins: every agency)
     ACT_HANDOVERS = "act_handovers"  # claim, reply, note, transfer, close; set one's presence
+    VIEW_STATS = "view_stats"  # the statistics page: the own agency's figures (admins, reviewers: all)
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EDITOR: frozenset({Permission.VIEW, Permission.EDIT}),
-    Role.REVIEWER: frozenset({Permission.VIEW, Permission.EDIT, Permission.PUBLISH}),
+    Role.REVIEWER: frozenset({Permission.VIEW, Permission.EDIT, Permission.PUBLISH, Permission.VIEW_STATS}),
     Role.ADMIN: frozenset(Permission),
-    Role.CASE_OFFICER: frozenset({Permission.VIEW, Permission.VIEW_CASES, Permission.UPDATE_CASES}),
+    Role.CASE_OFFICER: frozenset(
+        {Permission.VIEW, Permission.VIEW_CASES, Permission.UPDATE_CASES, Permission.VIEW_STATS}
+    ),
     # Reads the knowledge base too: the canned answers and the service asked about come from it.
-    Role.AGENT: frozenset({Permission.VIEW, Permission.VIEW_HANDOVERS, Permission.ACT_HANDOVERS}),
+    Role.AGENT: frozenset(
+        {Permission.VIEW, Permission.VIEW_HANDOVERS, Permission.ACT_HANDOVERS, Permission.VIEW_STATS}
+    ),
 }
 
 ROLE_LABELS_TH: dict[Role, str] = {
