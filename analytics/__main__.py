@@ -4,7 +4,9 @@ Source: RabbitMQ when RABBITMQ_URL is set (queue RABBITMQ_ANALYTICS_QUEUE, defau
 bound to RABBITMQ_EXCHANGE, default govbot-events: what bot/event_broker.pika.yml publishes to), else
 the SQL broker's table in RASA_EVENTS_DB (default var/rasa/events.db; bot/event_broker.sql.yml).
 Target: DATABASE_URL (default var/govbot.db), migrated. Needs PERSONAL_DATA_KEYS (conversation hashes).
-`--once` ingests what the SQL table holds now and exits (tests, catch-up).
+The same process reads the handover, case and notice tables of DATABASE_URL (analytics/sources.py)
+and keeps the hourly/daily rollups current (analytics/rollup.py), every couple of seconds.
+`--once` ingests what the SQL table and those tables hold now, recomputes the rollups, and exits.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from analytics.consumer import (
     SqlBrokerSource,
     log_totals,
 )
+from analytics.service_agency import ServiceAgencies
 from db.engine import database_url, make_engine
 from db.migrate import upgrade
 from privacy import PersonalData, PrivacySettings
@@ -37,13 +40,14 @@ async def _consume(once: bool) -> None:
     url = database_url(env)
     upgrade(url)
     engine = make_engine(url)
-    consumer = Consumer(engine, personal.sender_hash)
+    consumer = Consumer(engine, personal.sender_hash, ServiceAgencies.load().agency_for)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     started = time.monotonic()
+    tables = None if once else asyncio.create_task(consumer.run_sources(stop))
     rabbit = env.get("RABBITMQ_URL", "").strip()
     try:
         if rabbit and not once:
@@ -58,11 +62,15 @@ async def _consume(once: bool) -> None:
                 if once:
                     while await asyncio.to_thread(consumer.poll_sql_once, source):
                         pass
+                    await asyncio.to_thread(consumer.catch_up)
                 else:
                     await consumer.run_sql(source, stop)
             finally:
                 source.close()
     finally:
+        stop.set()
+        if tables is not None:
+            await tables
         log_totals(consumer.totals, started)
         engine.dispose()
 

@@ -7,6 +7,9 @@ Two sources, one contract (nothing lost, nothing counted twice, per-conversation
 - `RabbitSource`: a durable queue bound to the exchange Rasa's Pika broker publishes to. Messages are
   acknowledged only after their batch is committed; one killed before the ack is redelivered in
   order and its rows are recognised by event_key. One consumer per queue keeps the order.
+Beside the broker, the same process reads the handover, case and notice tables (analytics/sources.py)
+and recomputes the rollups of the hours touched (analytics/rollup.py) every SOURCES_INTERVAL seconds,
+so the figures are current within seconds. One writer at a time (a lock): SQLite has one anyway.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,8 +29,10 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from analytics import rollup
 from analytics.ingest import Ingestor, IngestStats
 from analytics.models import AnalyticsCursor
+from analytics.sources import Source, all_sources
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +40,7 @@ DEFAULT_EXCHANGE = "govbot-events"
 DEFAULT_QUEUE = "govbot_analytics"
 BATCH = 500
 FILL_SECONDS = 0.01
+SOURCES_INTERVAL = 2.0  # well under the minute the figures must be current within
 
 
 def _decode(raw: str | bytes) -> dict[str, Any] | None:
@@ -51,6 +58,8 @@ class Totals:
     actions: int = 0
     duplicates: int = 0
     undecodable: int = 0
+    source_rows: int = 0
+    hours_recomputed: int = 0
 
     def add(self, stats: IngestStats) -> None:
         self.events += stats.events
@@ -89,10 +98,18 @@ class SqlBrokerSource:
 class Consumer:
     """Ingests into the analytics database (`engine`); hashes sender ids with `conversation_hash`."""
 
-    def __init__(self, engine: Engine, conversation_hash: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        conversation_hash: Callable[[str], str],
+        agency_for_service: Callable[[Session, str], str | None] | None = None,
+        sources: list[Source] | None = None,
+    ) -> None:
         self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
-        self.ingestor = Ingestor(conversation_hash)
+        self.ingestor = Ingestor(conversation_hash, agency_for_service)
+        self.sources = all_sources() if sources is None else sources
         self.totals = Totals()
+        self._writing = threading.Lock()
 
     def _commit_batch(self, raws: list[str | bytes], cursor: tuple[str, int] | None = None) -> None:
         events = []
@@ -102,7 +119,7 @@ class Consumer:
                 self.totals.undecodable += 1
             else:
                 events.append(event)
-        with self.sessions.begin() as session:
+        with self._writing, self.sessions.begin() as session:
             stats = self.ingestor.ingest(session, events)
             if cursor is not None:
                 source, position = cursor
@@ -124,6 +141,36 @@ class Consumer:
         if rows:
             self._commit_batch([data for _, data in rows], (source.name, rows[-1][0]))
         return len(rows)
+
+    def poll_sources_once(self, limit: int = BATCH) -> int:
+        """One batch from each table source (each in its own transaction with its cursor), then the
+        dirty hours' rollups; returns the source rows read plus the hours recomputed."""
+        read = 0
+        for source in self.sources:
+            with self._writing, self.sessions.begin() as session:
+                read += source.poll(session, limit)
+        with self._writing, self.sessions.begin() as session:
+            hours = rollup.refresh(session)
+        self.totals.source_rows += read
+        self.totals.hours_recomputed += hours
+        return read + hours
+
+    def catch_up(self) -> None:
+        """Every table source read to its end and every dirty hour recomputed (tests, `--once`)."""
+        while self.poll_sources_once():
+            pass
+
+    async def run_sources(self, stop: asyncio.Event, interval: float = SOURCES_INTERVAL) -> None:
+        """Poll the table sources and refresh the rollups until `stop` (beside the broker loop)."""
+        while not stop.is_set():
+            try:
+                busy = await asyncio.to_thread(self.poll_sources_once)
+            except Exception:  # a failed poll is retried at the next; the broker loop goes on
+                logger.exception("analytics: table sources poll failed")
+                busy = 0
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), interval)
 
     async def run_sql(self, source: SqlBrokerSource, stop: asyncio.Event, interval: float = 0.5) -> None:
         while not stop.is_set():
@@ -195,11 +242,14 @@ class Consumer:
 def log_totals(totals: Totals, started: float) -> None:
     seconds = max(time.monotonic() - started, 1e-9)
     logger.info(
-        "analytics: %d events (%d messages, %d actions, %d duplicates, %d undecodable) in %.1fs",
+        "analytics: %d events (%d messages, %d actions, %d duplicates, %d undecodable), %d source rows,"
+        " %d hours recomputed in %.1fs",
         totals.events,
         totals.messages,
         totals.actions,
         totals.duplicates,
         totals.undecodable,
+        totals.source_rows,
+        totals.hours_recomputed,
         seconds,
     )

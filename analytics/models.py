@@ -42,6 +42,9 @@ class AnalyticsMessage(Base):
     fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     service_id: Mapped[str | None] = mapped_column(String(80))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The session (analytics_sessions.key) and the aspect of the service asked (Rasa's service_aspect).
+    session_key: Mapped[str | None] = mapped_column(String(64))
+    aspect: Mapped[str | None] = mapped_column(String(20))
 
 
 class AnalyticsAction(Base):
@@ -75,6 +78,7 @@ class AnalyticsConversation(Base):
     # get the service its answer sets, and a bot message the custom action that sent it.
     turn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_action: Mapped[str | None] = mapped_column(String(80))
+    session_key: Mapped[str | None] = mapped_column(String(64))  # the current session
 
 
 class AnalyticsCursor(Base):
@@ -84,3 +88,169 @@ class AnalyticsCursor(Base):
 
     source: Mapped[str] = mapped_column(String(200), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# -- issue 13, part 2: conversations as sessions, the non-Rasa sources, and the rollups -------------
+# A "conversation" in the figures is a session: a citizen's messages with no pause longer than Rasa's
+# session_expiration_time (bot/domain/session.yml, 60 min). The per-sender row above stays the
+# consumer's state; analytics_sessions holds one row per session.
+
+NO_AGENCY = ""  # rollup key for a conversation no service or handover attributed to an agency
+
+
+class AnalyticsSession(Base):
+    """One conversation (session) of one citizen: when, where, which agency, and what came of it."""
+
+    __tablename__ = "analytics_sessions"
+    __table_args__ = (
+        Index("ix_analytics_sessions_started", "started_at"),
+        Index("ix_analytics_sessions_conversation", "conversation", "started_at"),
+    )
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of conversation hash + start
+    conversation: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(8))
+    # The handover's agency when handed over, else the agency of the first service talked about.
+    agency: Mapped[str | None] = mapped_column(String(40))
+    service_id: Mapped[str | None] = mapped_column(String(80))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    returning_citizen: Mapped[bool] = mapped_column(Boolean, default=False)
+    handover: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # No handover and no next session from the same citizen within 24 h of the last message (as of now).
+    contained: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AnalyticsHandover(Base):
+    """A handover as figures: times of each step, reason, agency, rating. Copied from handovers /
+    handover_events by id; `conversation` is the same keyed sender hash the handover row holds."""
+
+    __tablename__ = "analytics_handovers"
+    __table_args__ = (
+        Index("ix_analytics_handovers_requested", "requested_at"),
+        Index("ix_analytics_handovers_conversation", "conversation"),
+    )
+
+    handover_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    conversation: Mapped[str] = mapped_column(String(64))
+    session_key: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(8))
+    agency: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(32))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    first_reply_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(24))  # closed | cancelled | unclaimed_timeout
+    rating: Mapped[int | None] = mapped_column(Integer)  # 1-5
+
+
+class AnalyticsCase(Base):
+    """A case (complaint or application): kind, category id, agency, channel, filed and closed times."""
+
+    __tablename__ = "analytics_cases"
+    __table_args__ = (
+        Index("ix_analytics_cases_filed", "filed_at"),
+        Index("ix_analytics_cases_closed", "closed_at"),
+    )
+
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(60))
+    agency: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str | None] = mapped_column(String(8))
+    filed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AnalyticsNotice(Base):
+    """The final outcome of one case notice on one channel (a delivery attempt that settled it)."""
+
+    __tablename__ = "analytics_notices"
+    __table_args__ = (Index("ix_analytics_notices_at", "at"),)
+
+    delivery_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    channel: Mapped[str] = mapped_column(String(8))
+    agency: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(12))  # delivered | failed
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class _Counts:
+    """The additive counts every rollup row holds (a mixin: the same columns in both tables)."""
+
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    citizens_new: Mapped[int] = mapped_column(Integer, default=0)
+    citizens_returning: Mapped[int] = mapped_column(Integer, default=0)
+    contained: Mapped[int] = mapped_column(Integer, default=0)
+    handovers: Mapped[int] = mapped_column(Integer, default=0)
+    citizen_messages: Mapped[int] = mapped_column(Integer, default=0)
+    bot_messages: Mapped[int] = mapped_column(Integer, default=0)
+    fallback: Mapped[int] = mapped_column(Integer, default=0)
+    understood: Mapped[int] = mapped_column(Integer, default=0)
+    feedback_positive: Mapped[int] = mapped_column(Integer, default=0)
+    feedback_negative: Mapped[int] = mapped_column(Integer, default=0)
+
+
+COUNT_FIELDS = (
+    "conversations",
+    "citizens_new",
+    "citizens_returning",
+    "contained",
+    "handovers",
+    "citizen_messages",
+    "bot_messages",
+    "fallback",
+    "understood",
+    "feedback_positive",
+    "feedback_negative",
+)
+
+
+class AnalyticsHourly(_Counts, Base):
+    """Counts per hour (Asia/Bangkok has no daylight saving: a UTC hour is a Bangkok hour), channel and
+    agency: what the dashboard's hour-of-day chart reads. Recomputed from the fact tables per dirty hour."""
+
+    __tablename__ = "analytics_hourly"
+    __table_args__ = (Index("ix_analytics_hourly_day", "day"),)
+
+    bucket: Mapped[dt.datetime] = mapped_column(UTCDateTime, primary_key=True)  # the hour's start, UTC
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD in Asia/Bangkok
+    hour: Mapped[int] = mapped_column(Integer)  # 0-23 in Asia/Bangkok
+
+
+class AnalyticsDaily(_Counts, Base):
+    """The hourly counts summed per Bangkok day: a year is ~365 x channels x agencies rows."""
+
+    __tablename__ = "analytics_daily"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class AnalyticsDailyTopic(Base):
+    """Citizen messages per Bangkok day, channel, agency, service, aspect and intent ('' for none):
+    top intents and top services with the aspect asked about."""
+
+    __tablename__ = "analytics_daily_topics"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aspect: Mapped[str] = mapped_column(String(20), primary_key=True)
+    intent: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnalyticsDirtyHour(Base):
+    """An hour whose rollups must be recomputed: written with the rows that changed it (same
+    transaction), removed when recomputed, so a consumer killed in between recomputes it later."""
+
+    __tablename__ = "analytics_dirty_hours"
+
+    bucket: Mapped[dt.datetime] = mapped_column(UTCDateTime, primary_key=True)

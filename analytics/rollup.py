@@ -1,0 +1,219 @@
+"""The hourly and daily counts the stats API reads, recomputed from the fact tables per dirty hour.
+
+Why recompute instead of adding deltas: a conversation's attributes change after its messages were
+counted (its agency once a service is named, its handover, its containment when the citizen comes back
+within 24 h). Every writer marks the hours it touched in analytics_dirty_hours in its own transaction;
+`refresh` recomputes those hours from analytics_sessions / analytics_messages (an hour is a few hundred
+rows), then their Bangkok days from the hourly rows, and removes the marks in the same transaction.
+So a year of figures is read from ~365 x channels x agencies daily rows, not 2 million messages.
+Asia/Bangkok has no daylight saving: a UTC hour is exactly one Bangkok hour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from analytics.models import (
+    COUNT_FIELDS,
+    IN,
+    NO_AGENCY,
+    OUT,
+    AnalyticsDaily,
+    AnalyticsDailyTopic,
+    AnalyticsDirtyHour,
+    AnalyticsHourly,
+    AnalyticsMessage,
+    AnalyticsSession,
+)
+
+BANGKOK_OFFSET = dt.timedelta(hours=7)
+HOUR = dt.timedelta(hours=1)
+# A citizen message counts as understood with a non-fallback intent at least this confident (the
+# FallbackClassifier's threshold in the NLU pipeline is of the same order).
+UNDERSTOOD_CONFIDENCE = 0.7
+FEEDBACK_POSITIVE = "feedback_positive"
+FEEDBACK_NEGATIVE = "feedback_negative"
+MAX_SPAN_HOURS = 24 * 7  # a session whose attributes change marks at most a week of hours
+
+
+def floor_hour(at: dt.datetime) -> dt.datetime:
+    return at.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def hours_between(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """Every UTC hour from start's to end's, inclusive (capped at MAX_SPAN_HOURS)."""
+    first, last = floor_hour(start), floor_hour(end)
+    out = []
+    while first <= last and len(out) < MAX_SPAN_HOURS:
+        out.append(first)
+        first += HOUR
+    return out
+
+
+def bangkok_day(bucket: dt.datetime) -> str:
+    return (bucket.astimezone(dt.UTC) + BANGKOK_OFFSET).date().isoformat()
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """A Bangkok day's first instant, in UTC."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) - BANGKOK_OFFSET
+
+
+def mark_dirty(session: Session, hours: Iterable[dt.datetime]) -> None:
+    """Add the hours not already marked (the caller's transaction)."""
+    wanted = {floor_hour(h) for h in hours}
+    if not wanted:
+        return
+    known = set(
+        session.scalars(select(AnalyticsDirtyHour.bucket).where(AnalyticsDirtyHour.bucket.in_(wanted)))
+    )
+    missing = [{"bucket": h} for h in sorted(wanted - known)]
+    if missing:
+        session.execute(insert(AnalyticsDirtyHour), missing)
+
+
+def _flag(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _hour_rows(session: Session, bucket: dt.datetime) -> list[dict[str, Any]]:
+    """The hourly rows of one hour, per channel and agency, computed from the fact tables."""
+    end = bucket + HOUR
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def row(channel: str, agency: str) -> dict[str, Any]:
+        key = (channel, agency)
+        if key not in rows:
+            local = bucket + BANGKOK_OFFSET
+            rows[key] = {
+                "bucket": bucket,
+                "channel": channel,
+                "agency": agency,
+                "day": local.date().isoformat(),
+            }
+            rows[key] |= {"hour": local.hour} | dict.fromkeys(COUNT_FIELDS, 0)
+        return rows[key]
+
+    s = AnalyticsSession
+    agency = func.coalesce(s.agency, literal(NO_AGENCY))
+    sessions = session.execute(
+        select(
+            s.channel,
+            agency,
+            func.count(),
+            _flag(s.returning_citizen.is_(False)),
+            _flag(s.returning_citizen.is_(True)),
+            _flag(s.contained.is_(True)),
+            _flag(s.handover.is_(True)),
+        )
+        .where(s.started_at >= bucket, s.started_at < end)
+        .group_by(s.channel, agency)
+    )
+    for channel, ag, conversations, new, returning, contained, handovers in sessions:
+        target = row(channel, ag)
+        target |= {
+            "conversations": conversations,
+            "citizens_new": new or 0,
+            "citizens_returning": returning or 0,
+            "contained": contained or 0,
+            "handovers": handovers or 0,
+        }
+    m = AnalyticsMessage
+    incoming = m.direction == IN
+    messages = session.execute(
+        select(
+            m.channel,
+            agency,
+            _flag(incoming),
+            _flag(m.direction == OUT),
+            _flag(and_(incoming, m.fallback.is_(True))),
+            _flag(
+                and_(
+                    incoming,
+                    m.fallback.is_(False),
+                    m.intent.is_not(None),
+                    m.confidence >= UNDERSTOOD_CONFIDENCE,
+                )
+            ),
+            _flag(and_(incoming, m.intent == FEEDBACK_POSITIVE)),
+            _flag(and_(incoming, m.intent == FEEDBACK_NEGATIVE)),
+        )
+        .select_from(m)
+        .outerjoin(s, s.key == m.session_key)
+        .where(m.at >= bucket, m.at < end)
+        .group_by(m.channel, agency)
+    )
+    for channel, ag, citizen, bot, fallback, understood, positive, negative in messages:
+        target = row(channel, ag)
+        target |= {
+            "citizen_messages": citizen or 0,
+            "bot_messages": bot or 0,
+            "fallback": fallback or 0,
+            "understood": understood or 0,
+            "feedback_positive": positive or 0,
+            "feedback_negative": negative or 0,
+        }
+    return list(rows.values())
+
+
+def _refresh_day(session: Session, day: str) -> None:
+    session.execute(delete(AnalyticsDaily).where(AnalyticsDaily.day == day))
+    h = AnalyticsHourly
+    sums = [func.sum(getattr(h, f)) for f in COUNT_FIELDS]
+    session.execute(
+        insert(AnalyticsDaily).from_select(
+            ["day", "channel", "agency", *COUNT_FIELDS],
+            select(h.day, h.channel, h.agency, *sums)
+            .where(h.day == day)
+            .group_by(h.day, h.channel, h.agency),
+        )
+    )
+    session.execute(delete(AnalyticsDailyTopic).where(AnalyticsDailyTopic.day == day))
+    start = day_start(dt.date.fromisoformat(day))
+    m, s = AnalyticsMessage, AnalyticsSession
+    agency = func.coalesce(s.agency, literal(NO_AGENCY))
+    service = func.coalesce(m.service_id, literal(""))
+    aspect = func.coalesce(m.aspect, literal(""))
+    intent = func.coalesce(m.intent, literal(""))
+    session.execute(
+        insert(AnalyticsDailyTopic).from_select(
+            ["day", "channel", "agency", "service_id", "aspect", "intent", "count"],
+            select(literal(day), m.channel, agency, service, aspect, intent, func.count())
+            .select_from(m)
+            .outerjoin(s, s.key == m.session_key)
+            .where(m.at >= start, m.at < start + dt.timedelta(days=1), m.direction == IN)
+            .group_by(m.channel, agency, service, aspect, intent),
+        )
+    )
+
+
+def recompute(session: Session, hours: Iterable[dt.datetime]) -> int:
+    """Recompute the given hours and their days (the caller's transaction); returns hours done."""
+    buckets = sorted({floor_hour(h) for h in hours})
+    days: set[str] = set()
+    for bucket in buckets:
+        session.execute(delete(AnalyticsHourly).where(AnalyticsHourly.bucket == bucket))
+        rows = _hour_rows(session, bucket)
+        if rows:
+            session.execute(insert(AnalyticsHourly), rows)
+        days.add(bangkok_day(bucket))
+    for day in sorted(days):
+        _refresh_day(session, day)
+    return len(buckets)
+
+
+def refresh(session: Session, limit: int = 500) -> int:
+    """Recompute up to `limit` dirty hours and clear their marks (the caller commits)."""
+    hours = list(
+        session.scalars(select(AnalyticsDirtyHour.bucket).order_by(AnalyticsDirtyHour.bucket).limit(limit))
+    )
+    if not hours:
+        return 0
+    done = recompute(session, hours)
+    session.execute(delete(AnalyticsDirtyHour).where(AnalyticsDirtyHour.bucket.in_(hours)))
+    return done
