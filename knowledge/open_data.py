@@ -63,6 +63,7 @@ PUBLIC_FIELDS: tuple[str, ...] = (
     "legal_basis",
     "faqs",
     "synonyms",
+    "approved_questions",  # citizens' questions a reviewer confirmed (teaching loop), masked at intake
     "english",
     "last_reviewed",
     "source",
@@ -91,6 +92,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "legal_basis",
     "faqs",
     "synonyms",
+    "approved_questions",
     "last_reviewed",
     "source",
     "verified",
@@ -131,7 +133,7 @@ class OpenDataSettings:
 
 # -- turning records into public data (pure functions) ----------------------------------------------------
 def public_record(record: ServiceRecord) -> dict[str, Any]:
-    data = record.to_dict()
+    data = {**record.to_dict(), "approved_questions": list(record.approved_questions)}
     return {name: data[name] for name in PUBLIC_FIELDS}
 
 
@@ -152,6 +154,7 @@ def csv_row(record: ServiceRecord) -> list[str]:
         "online": where["online"],
         "faqs": LIST_SEPARATOR.join(f"ถาม: {q['question']} ตอบ: {q['answer']}" for q in d["faqs"]),
         "synonyms": LIST_SEPARATOR.join(d["synonyms"]),
+        "approved_questions": LIST_SEPARATOR.join(d["approved_questions"]),
         "last_reviewed": d["last_reviewed"] or "",
     }
     return [_csv_cell(str(values[name])) for name in CSV_COLUMNS]

@@ -108,6 +108,9 @@ class ServiceRecord:
     legal_basis: str = ""
     faqs: tuple[FAQ, ...] = ()
     synonyms: tuple[str, ...] = ()
+    # Citizens' own questions a reviewer confirmed mean this service (the teaching loop, `teaching/`):
+    # searched like synonyms and exported as NLU examples. Masked text only (nlu.pii.mask).
+    approved_questions: tuple[str, ...] = ()
     english: EnglishText | None = None
     last_reviewed: dt.date | None = None
     source: str = ""
@@ -144,7 +147,8 @@ class ServiceRecord:
 
     # -- (de)serialisation ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict in the seed-file field order (dates as ISO strings)."""
+        """JSON-ready dict in the seed-file field order (dates as ISO strings). `approved_questions` only
+        when there are some, so records without taught questions keep their content hash (no new versions)."""
         return {
             "id": self.id,
             "title_th": self.title_th,
@@ -174,6 +178,7 @@ class ServiceRecord:
             "last_reviewed": self.last_reviewed.isoformat() if self.last_reviewed else None,
             "source": self.source,
             "verified": self.verified,
+            **({"approved_questions": list(self.approved_questions)} if self.approved_questions else {}),
             "status": self.status,
             "version": self.version,
         }
@@ -234,6 +239,7 @@ class ServiceRecord:
             legal_basis=_text(data, "legal_basis"),
             faqs=tuple(_faq(item, rid) for item in _list(data, "faqs", rid)),
             synonyms=_text_list(data, "synonyms", rid),
+            approved_questions=_unique(_text_list(data, "approved_questions", rid)),
             english=_english(data.get("english"), rid),
             last_reviewed=_date(data.get("last_reviewed"), rid),
             source=_text(data, "source"),
@@ -250,6 +256,11 @@ def _text(data: Mapping[str, Any], key: str) -> str:
     if isinstance(value, (dict, list, tuple)):
         raise RecordError(f"{key} must be text")
     return str(value).strip()
+
+
+def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
+    """First occurrence of each, order kept: approving a question twice adds it once."""
+    return tuple(dict.fromkeys(items))
 
 
 def _list(data: Mapping[str, Any], key: str, rid: str) -> list[Any]:

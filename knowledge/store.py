@@ -16,6 +16,8 @@
     store.export_records(published_only=False) -> list[ServiceRecord]
     store.revision()                  -> Revision(number, changed_at)   one-row query; bumped by every
         publish/unpublish (and imports that publish) so long-lived processes poll it and reload.
+    store.approve_questions(id, questions, author=, note=, publish=) -> Approval   the teaching loop:
+        citizens' questions become versions of the record (`approved_questions`); see approve_questions.
 
 Errors: NotFoundError (unknown id or version), ConflictError (stale expected_version), RecordError
 (invalid content, from knowledge.record). Record status is "published" when the latest version is live and
@@ -129,6 +131,17 @@ class SaveResult:
 class Revision:
     number: int
     changed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What approving questions for a service did: which were new, the working copy's version that holds
+    them, and the live version that holds them (None when they wait for a reviewer to publish)."""
+
+    service_id: str
+    added: tuple[str, ...]
+    version: int
+    published_version: int | None
 
 
 @dataclass
@@ -255,6 +268,14 @@ class KnowledgeStore:
         with self._sessions.begin() as session:
             return _publish(session, service_id, author=author, version=version)
 
+    def approve_questions(
+        self, service_id: str, questions: Iterable[str], *, author: str, note: str, publish: bool
+    ) -> Approval:
+        with self._sessions.begin() as session:
+            return approve_questions(
+                session, service_id, questions, author=author, note=note, publish=publish
+            )
+
     def unpublish(self, service_id: str, *, author: str) -> ServiceRecord:
         with self._sessions.begin() as session:
             row = _locked_row(session, service_id)
@@ -353,6 +374,70 @@ def _publish(session: Session, service_id: str, *, author: str, version: int | N
     return _snapshot_record(ver, "published")
 
 
+def save_draft_in(
+    session: Session, record: ServiceRecord, *, author: str, note: str, expected_version: int | None
+) -> SaveResult:
+    """KnowledgeStore.save_draft inside the caller's transaction (the teaching loop's new draft)."""
+    return _save(session, record, author=author, note=note, expected_version=expected_version)
+
+
+def approve_questions(
+    session: Session, service_id: str, questions: Iterable[str], *, author: str, note: str, publish: bool
+) -> Approval:
+    """Add citizens' questions to a record's `approved_questions` as a new version, inside the caller's
+    transaction (the teaching loop writes its queue rows and audit entry in the same one).
+
+    publish=False (an editor): a draft version that a reviewer publishes as usual. publish=True (a
+    reviewer): live at once, so the running bot's search finds the service for them within its refresh
+    interval. When another edit is waiting as a draft, that draft is not published along: the live
+    version plus the questions is published, then the draft plus the questions is saved on top, so the
+    pending edit stays a draft and keeps the questions.
+    """
+    row = _locked_row(session, service_id)
+    if row is None:
+        raise NotFoundError(service_id)
+    wanted = tuple(dict.fromkeys(q.strip() for q in questions if q and q.strip()))
+    working = _record_from_row(session, row)
+    added = tuple(q for q in wanted if q not in working.approved_questions)
+    if not publish:
+        if added:
+            saved = _save(
+                session, _with_questions(working, added), author=author, note=note, expected_version=None
+            )
+            return Approval(service_id, added, saved.record.version, row.published_version)
+        return Approval(service_id, (), row.version, row.published_version)
+    live_version = row.published_version
+    if live_version is None:
+        raise NotFoundError(f"{service_id} is not published")
+    ver = _version_row(session, service_id, live_version)
+    assert ver is not None
+    live = _snapshot_record(ver, "published")
+    live_added = tuple(q for q in wanted if q not in live.approved_questions)
+    if live_version == row.version:
+        if added:
+            _save(session, _with_questions(working, added), author=author, note=note, expected_version=None)
+            _publish(session, service_id, author=author, version=None)
+        return Approval(service_id, added, row.version, row.published_version)
+    if live_added:
+        saved = _save(
+            session, _with_questions(live, live_added), author=author, note=note, expected_version=None
+        )
+        _publish(session, service_id, author=author, version=saved.record.version)
+    if added:
+        _save(session, _with_questions(working, added), author=author, note=note, expected_version=None)
+    return Approval(service_id, added or live_added, row.version, row.published_version)
+
+
+def _with_questions(record: ServiceRecord, questions: tuple[str, ...]) -> ServiceRecord:
+    return dataclasses.replace(record, approved_questions=(*record.approved_questions, *questions))
+
+
+def bump_revision(session: Session) -> None:
+    """Tell long-lived processes that what citizens get changed (inside the caller's transaction): the
+    teaching loop's out-of-scope referrals live beside the records and reload on the same counter."""
+    _bump_revision(session)
+
+
 def _bump_revision(session: Session) -> None:
     now = utcnow()
     result = session.execute(
@@ -396,7 +481,7 @@ _CONTENT_COLUMNS = [
 ]
 # Fields added after the table was designed live only in the version snapshots (JSON), which always hold
 # the working copy as the row's latest `version`; no column, no migration.
-_SNAPSHOT_ONLY_FIELDS = ("short_th", "benefits", "english", "verified")
+_SNAPSHOT_ONLY_FIELDS = ("short_th", "benefits", "english", "verified", "approved_questions")
 
 
 def _apply_content(row: ServiceRow, record: ServiceRecord) -> None:

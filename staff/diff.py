@@ -23,7 +23,8 @@ class DiffRow:
 
 def changed_fields(old: ServiceRecord, new: ServiceRecord) -> list[str]:
     a, b = old.content_dict(), new.content_dict()
-    return [name for name in a if a.get(name) != b.get(name)]
+    names = [*a, *(name for name in b if name not in a)]  # a field only one side has (approved_questions)
+    return [name for name in names if a.get(name) != b.get(name)]
 
 
 def line_diff(old: ServiceRecord, new: ServiceRecord, *, context: int = 3) -> list[DiffRow | None]:

@@ -41,7 +41,17 @@ TEXT_FIELDS = [
     "en_processing_time",
     "en_online",
 ]
-LIST_FIELDS = ("documents", "fees", "benefits", "offices", "faqs", "synonyms", "en_documents", "en_where")
+LIST_FIELDS = (
+    "documents",
+    "fees",
+    "benefits",
+    "offices",
+    "faqs",
+    "synonyms",
+    "approved_questions",
+    "en_documents",
+    "en_where",
+)
 FLAG_FIELDS = ("processing_time_to_confirm", "verified")
 FORM_FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, *FLAG_FIELDS)
 
@@ -85,6 +95,7 @@ def to_form(record: ServiceRecord) -> dict[str, str]:
         "legal_basis": record.legal_basis,
         "faqs": "\n".join(f"{_one_line(faq.question)} | {_one_line(faq.answer)}" for faq in record.faqs),
         "synonyms": "\n".join(map(_one_line, record.synonyms)),
+        "approved_questions": "\n".join(map(_one_line, record.approved_questions)),
         "last_reviewed": record.last_reviewed.isoformat() if record.last_reviewed else "",
         "source": record.source,
         "short_th": record.short_th,
@@ -136,6 +147,7 @@ def from_form(form: Mapping[str, str]) -> ServiceRecord:
         "legal_basis": form.get("legal_basis", ""),
         "faqs": [_faq(line) for line in _lines(form.get("faqs", ""))],
         "synonyms": _lines(form.get("synonyms", "")),
+        "approved_questions": _lines(form.get("approved_questions", "")),
         "last_reviewed": form.get("last_reviewed", "").strip() or None,
         "source": form.get("source", ""),
         "short_th": form.get("short_th", ""),

@@ -460,7 +460,10 @@ class SearchIndex:
     def _faq_token_sets(self, index: int) -> list[set[str]]:
         sets = self._faq_tokens.get(index)
         if sets is None:
-            sets = [set(bm25_tokens(faq.question)) for faq in self.records[self.ids[index]].faqs]
+            record = self.records[self.ids[index]]
+            # approved questions (the teaching loop) are questions the service answers, like its FAQs
+            questions = [*(faq.question for faq in record.faqs), *record.approved_questions]
+            sets = [set(bm25_tokens(question)) for question in questions]
             self._faq_tokens[index] = sets
         return sets
 

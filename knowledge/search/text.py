@@ -131,6 +131,7 @@ def record_passages(record: ServiceRecord) -> list[str]:
         passages.append(record.title_en)
     passages.extend(record.synonyms)
     passages.extend(f"{record.title_th}: {faq.question}" for faq in record.faqs)
+    passages.extend(record.approved_questions)  # citizens' own words, confirmed by a reviewer
     if record.description:
         passages.append(record.description)
     seen: set[str] = set()
@@ -138,9 +139,10 @@ def record_passages(record: ServiceRecord) -> list[str]:
 
 
 def record_bm25_text(record: ServiceRecord) -> str:
-    """Titles and synonyms twice (they name the service), FAQ questions and the description once."""
+    """Titles and synonyms twice (they name the service), FAQ and approved questions and the description
+    once."""
     names = " ".join([record.title_th, record.title_en, *record.synonyms])
-    questions = " ".join(f.question for f in record.faqs)
+    questions = " ".join([*(f.question for f in record.faqs), *record.approved_questions])
     return f"{names} {names} {questions} {record.description}"
 
 
