@@ -28,7 +28,18 @@ from staff import keys, middleware
 from staff.database import Database
 from staff.pages import format_time
 from staff.settings import StaffSettings
-from staff.views import audit_log, auth, callbacks, cases, handover_api, inbox, services, transfer, users
+from staff.views import (
+    audit_log,
+    auth,
+    callbacks,
+    cases,
+    handover_api,
+    inbox,
+    review,
+    services,
+    transfer,
+    users,
+)
 
 if TYPE_CHECKING:
     from appconfig import AppSettings
@@ -44,6 +55,7 @@ ROUTE_MODULES: dict[str, ModuleType] = {
     "inbox": inbox,
     "handover_api": handover_api,
     "callbacks": callbacks,
+    "review": review,
     "transfer": transfer,
     "users": users,
     "audit": audit_log,
