@@ -53,8 +53,9 @@ def suggestions(tracker: Tracker) -> list[Button]:
     return chosen
 
 
-async def record_unanswered(recorder: UnansweredRecorder, tracker: Tracker) -> None:
-    """Keep the message for content review (masked); a broken review queue never blocks the answer."""
+async def record_unanswered(recorder: UnansweredRecorder, tracker: Tracker, bot_answer: str) -> None:
+    """Keep the message for content review (masked, reason unanswered; `bot_answer`: the stage's reply);
+    a broken review queue never blocks the answer."""
     intent, confidence = top_intent(tracker)
     try:
         await asyncio.to_thread(
@@ -64,6 +65,9 @@ async def record_unanswered(recorder: UnansweredRecorder, tracker: Tracker) -> N
             text=(tracker.latest_message or {}).get("text"),
             top_intent=intent,
             confidence=confidence,
+            reason="unanswered",
+            bot_answer=bot_answer,
+            service_id=tracker.get_slot("service_id"),
         )
     except Exception:
         # The citizen still gets an answer when the review queue is unavailable.
@@ -85,7 +89,7 @@ class _FallbackAction(Action):
         self.recorder = recorder
 
     async def _record(self, tracker: Tracker) -> None:
-        await record_unanswered(self.recorder, tracker)
+        await record_unanswered(self.recorder, tracker, self.name())
 
 
 class ActionFallbackRephrase(_FallbackAction):

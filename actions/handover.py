@@ -12,7 +12,8 @@
   "service", "intent", "transcript"}}: the gateway opens the queue entry on seeing it and tells the
   citizen their position (handover/gate.py), so the bot's text promises no position. Out of hours it
   says when staff are back and offers a call-back (actions/callback.py; slot `callback_offered` lets a
-  typed yes start that form), and the citizen keeps asking the bot meanwhile.
+  typed yes start that form), and the citizen keeps asking the bot meanwhile. Either way the question
+  that led to it is kept in the review queue (reason handover, masked; actions/review_signals.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from actions import replies
 from actions.context import ActionContext
 from actions.handover_desk import DeskStatus, HandoverDesk, desk_for
 from actions.handover_transcript import session_transcript
+from actions.review_signals import keep, question_before, session_turns
+from actions.unanswered import UnansweredRecorder
 from handover.office_hours import thai_when
 
 REQUEST_HUMAN = "request_human"
@@ -140,8 +143,9 @@ class ActionHandoverDeclined(Action):
 
 
 class ActionHandover(Action):
-    def __init__(self, desk: HandoverDesk) -> None:
+    def __init__(self, desk: HandoverDesk, recorder: UnansweredRecorder | None = None) -> None:
         self.desk = desk
+        self.recorder = recorder
 
     def name(self) -> str:
         return "action_handover"
@@ -156,6 +160,7 @@ class ActionHandover(Action):
         if agency is None:  # the service being discussed, else the contact centre
             agency = await asyncio.to_thread(self.desk.agency_for, service_id)
         status = await asyncio.to_thread(self.desk.status, agency)
+        await self._keep_question(tracker)
         events: list[EventType] = [
             SlotSet("fallback_count", 0.0),
             SlotSet(OFFER_SLOT, None),
@@ -178,6 +183,15 @@ class ActionHandover(Action):
         replies.send(dispatcher, tracker, "handover_closed", values=when_values(status))
         return [*events, SlotSet(CALLBACK_OFFERED, True)]
 
+    async def _keep_question(self, tracker: Tracker) -> None:
+        """The citizen's latest question before the handover (the message that asked for a person and
+        the "yes" are not questions), with what the bot had answered it."""
+        turns = session_turns(tracker.events or [])
+        question = question_before(turns, include_latest=True)
+        if question is not None:
+            await keep(self.recorder, tracker, question, "handover", question.answer())
+
 
 def build_actions(context: ActionContext) -> list[Action]:
-    return [ActionHandoverConfirm(), ActionHandoverDeclined(), ActionHandover(desk_for(context))]
+    recorder = UnansweredRecorder(context.sessionmaker, context.sender_hash)
+    return [ActionHandoverConfirm(), ActionHandoverDeclined(), ActionHandover(desk_for(context), recorder)]

@@ -258,6 +258,21 @@ CALLBACK_OFFER_BUTTONS = (Button("ให้โทรกลับ", "/affirm"), B
 CALLBACK_WORDS = ("โทรกลับ", "ติดต่อกลับ", "โทรหา", "callback", "call back", "call me")
 HANDOVER_NOW_LABEL = "คุยกับเจ้าหน้าที่เลย"
 HANDOVER_NOW_BUTTON = Button(HANDOVER_NOW_LABEL, HANDOVER_NOW_LABEL)
+# --- feedback on a service answer (actions/feedback.py, issue 13) ------------------------------------
+# One tap under each service answer on LINE (quick replies) and web chat; never offered on SMS, where
+# the citizen types it ("ไม่ตรงคำถาม"). The intents are what the analytics count as bot satisfaction.
+FEEDBACK_BUTTONS = (Button("👍 ตรงคำถาม", "/feedback_positive"), Button("👎 ไม่ตรง", "/feedback_negative"))
+# After 👎: ask again in other words (the "which service" question, the wrong service forgotten) or a person.
+ASK_AGAIN_BUTTON = Button("ถามใหม่อีกแบบ", "/ask_service")
+# What a typed 👎 says about the answer itself; what is left without them (and the small-talk words)
+# is a new question ("ไม่ตรงค่ะ หมายถึงย้ายออก"), which the service action answers after the apology.
+# fmt: off
+FEEDBACK_WORDS = (
+    "ไม่ตรงกับที่ถาม", "ไม่ตรงคำถาม", "ไม่ตรงประเด็น", "ไม่ใช่ที่ถาม", "ไม่ใช่คำตอบ", "ไม่ได้ถามเรื่องนี้",
+    "ตอบไม่ตรง", "ตอบผิด", "ผิดเรื่อง", "ไม่ตรง", "ไม่ช่วย", "ไม่เกี่ยว", "ตรงคำถาม", "ได้คำตอบ",
+    "คำตอบ", "คำถาม", "ที่ถาม", "ถาม", "ตอบ", "เรื่องนี้", "ผิด", "ตรง", "เลย", "อ่ะ", "อะ", "จ้ะ", "ค่า", "น้า",
+)
+# fmt: on
 # An anonymity question at the place step about the address ("ขอไม่บอกที่อยู่ได้ไหม"): told that the
 # place asked is where it happened, not their home; about their name only, the anonymity answer alone.
 ADDRESS_WORRY_WORDS = ("ที่อยู่", "บ้าน", "สถานที่", "ตำแหน่ง", "พิกัด", "ที่ไหน")
@@ -1349,6 +1364,24 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "callback_not_taken": {
         "default": Reply("ได้ค่ะ ไม่ได้ฝากเบอร์ไว้ ถามบอทเรื่องบริการต่อได้เลย หรือทักมาคุยกับเจ้าหน้าที่อีกครั้งได้ตั้งแต่{when} ค่ะ"),
         "sms": Reply("ได้ค่ะ ไม่ได้ฝากเบอร์ ถามบอทต่อได้เลยค่ะ"),
+    },
+    # --- feedback on a service answer (actions/feedback.py) ----------------------------------------------
+    "feedback_thanks": {
+        "default": Reply("ขอบคุณที่บอกนะคะ ดีใจที่ช่วยได้ค่ะ มีเรื่องอื่นถามต่อได้เลยค่ะ"),
+        "sms": Reply("ขอบคุณค่ะ ถามต่อได้เลยค่ะ"),
+    },
+    # A typed 👎 that says what was meant: before the answer to that.
+    "feedback_retry": {
+        "default": Reply("ขออภัยที่ตอบไม่ตรงค่ะ ลองตอบใหม่ตามที่บอกนะคะ"),
+        "sms": Reply("ขออภัยค่ะ ตอบใหม่ตามนี้ค่ะ"),
+    },
+    "feedback_sorry": {
+        "default": Reply(
+            "ขออภัยที่ตอบไม่ตรงคำถามค่ะ ดิฉันส่งคำถามนี้ให้ทีมงานปรับปรุงคำตอบแล้ว "
+            "ลองพิมพ์ถามใหม่ด้วยคำอื่น หรือคุยกับเจ้าหน้าที่ได้เลยค่ะ",
+            (ASK_AGAIN_BUTTON, HUMAN),
+        ),
+        "sms": Reply("ขออภัยค่ะ พิมพ์ถามใหม่ด้วยคำอื่น หรือคุยกับเจ้าหน้าที่ได้ค่ะ", (ASK_AGAIN_BUTTON, HUMAN)),
     },
     # English (checked for English, not for the Thai voice, by tests/actions/test_dialogue_texts.py)
     "en_only_thai": {

@@ -22,7 +22,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ActionContext
-from actions.fallback import offer_human, record_unanswered, rephrase
+from actions.fallback import offer_human, record_unanswered, rephrase, top_intent
+from actions.feedback import ActionFeedback
 from actions.handover import (
     AGENCY_SLOT,
     OFFER_SLOT,
@@ -32,7 +33,15 @@ from actions.handover import (
     start_callback_form,
 )
 from actions.handover_desk import desk_for
-from actions.replies import ASKS_NUMBER_PATTERN, HUMAN, NEXT_STEP_PATTERN, REPLIES, Button, send
+from actions.replies import (
+    ASKS_NUMBER_PATTERN,
+    FEEDBACK_BUTTONS,
+    HUMAN,
+    NEXT_STEP_PATTERN,
+    REPLIES,
+    Button,
+    send,
+)
 from actions.service_answer import (
     BUTTON_TITLE_MAX,
     button_title,
@@ -178,9 +187,13 @@ class ActionAnswerService(Action):
     ) -> list[EventType]:
         channel = tracker.get_latest_input_channel() or "default"
         body, buttons = await asyncio.to_thread(self.compose, decision, channel, text)
+        if offers_feedback(decision, channel, tracker):
+            buttons = [*buttons, *FEEDBACK_BUTTONS]
         dispatcher.utter_message(text=body, buttons=[b.as_dict() for b in unique_titles(buttons)] or None)
         if decision.kind in ("unsure", "not_covered", "which"):
-            await self._record_miss(tracker, text)
+            await self._record_miss(tracker, text, "unanswered", f"service_{decision.kind}")
+        elif decision.kind == "answer" and decision.record is not None and answered_unsure(decision, tracker):
+            await self._record_miss(tracker, text, "low_confidence", decision.record.id)
         events = self.slot_events(decision, tracker)
         if tracker.get_slot("fallback_count"):
             events.append(SlotSet("fallback_count", 0.0))
@@ -198,7 +211,8 @@ class ActionAnswerService(Action):
         misses = float(tracker.get_slot("fallback_count") or 0.0)
         if intent == "nlu_fallback":  # the two-stage fallback, as action_fallback_* do without a service
             if self._recorder is not None:
-                await record_unanswered(self._recorder, tracker)
+                stage = "action_fallback_offer_human" if misses >= 1 else "action_fallback_rephrase"
+                await record_unanswered(self._recorder, tracker, stage)
             if misses >= 1:
                 offer_human(dispatcher, tracker)
                 return [SlotSet("fallback_count", misses + 1.0)]
@@ -279,20 +293,41 @@ class ActionAnswerService(Action):
             events.append(SlotSet("service_twins", decision.twin_group or None))
         return events
 
-    async def _record_miss(self, tracker: Tracker, text: str) -> None:
+    async def _record_miss(self, tracker: Tracker, text: str, reason: str, bot_answer: str) -> None:
+        """Keep a typed question for review: not answered (reason unanswered) or answered although the
+        NLU or the search was unsure (low_confidence); `bot_answer` is the reply key or the service."""
         if self._recorder is None or not text.strip() or text.startswith("/"):
             return
+        intent, confidence = top_intent(tracker)
         try:
             await asyncio.to_thread(
                 self._recorder.record,
                 channel=tracker.get_latest_input_channel(),
                 sender_id=tracker.sender_id,
                 text=text,
-                top_intent="ask_service",
-                confidence=None,
+                top_intent=intent or "ask_service",
+                confidence=confidence,
+                reason=reason,
+                bot_answer=bot_answer,
+                service_id=tracker.get_slot("service_id"),
             )
         except Exception:
-            logger.exception("could not record an unanswered service question")
+            logger.exception("could not keep a service question for review")
+
+
+def offers_feedback(decision: Decision, channel: str, tracker: Tracker) -> bool:
+    """👍 / 👎 under a service answer on LINE and web chat: once per answer, not on SMS (a citizen there
+    types it), not in English (the labels are Thai) and not inside a form (its step is asked next)."""
+    if decision.kind != "answer" or decision.record is None or decision.english:
+        return False
+    return channel != "sms" and not (tracker.active_loop or {}).get("name")
+
+
+def answered_unsure(decision: Decision, tracker: Tracker) -> bool:
+    """An answer given although the top intent was under the FallbackClassifier's threshold (config.yml:
+    nlu_fallback, answered by the knowledge search) or the search itself was not confident."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return decision.low_confidence or intent == "nlu_fallback"
 
 
 _ASKS_NUMBER = re.compile(ASKS_NUMBER_PATTERN, re.I)
@@ -388,4 +423,6 @@ def build_actions(context: ActionContext) -> list[Action]:
     live = build_live_index(store, settings)
     recorder = UnansweredRecorder(context.sessionmaker, context.sender_hash)
     desk = desk_for(context)
-    return [ActionAnswerService(ServiceResolver(live), recorder, ActionHandover(desk), desk.sensitive)]
+    handover = ActionHandover(desk, recorder)
+    answer_service = ActionAnswerService(ServiceResolver(live), recorder, handover, desk.sensitive)
+    return [answer_service, ActionFeedback(recorder, answer_service)]

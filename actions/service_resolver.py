@@ -81,6 +81,9 @@ class Decision:
     referral: Any = None  # knowledge.agencies.Referral
     english: bool = False
     why: str = ""
+    # Answered although the search was not confident (a step of the life event, the service talked
+    # about before, a follow-up among near matches): kept for review as a low-confidence answer.
+    low_confidence: bool = False
 
     @property
     def service_id(self) -> str | None:
@@ -439,17 +442,28 @@ class ServiceResolver:
             steps = [getattr(step, "service_id", "") for step in getattr(event, "steps", ())]
             if result.hits[0].id in steps and result.hits[0].id in records:
                 record = records[result.hits[0].id]
-                return Decision("answer", record, aspect, english=english, why="step of the life event")
+                why = "step of the life event"
+                return Decision("answer", record, aspect, english=english, why=why, low_confidence=True)
         # 7. Unsure, but the best match is the service talked about before a side question
         #    ("กลับมาเรื่องภาษีรถ ทำออนไลน์ได้ไหม").
         back = recent_id if previous is None and recent_id in records else None
         if back and result.hits and result.hits[0].id == back:
             passage = self._passage(index, back, typed)
             aspect = aspect or _aspect_of_field(passage)
-            return Decision("answer", records[back], aspect, passage, english=english, why="back to it")
+            record = records[back]
+            return Decision(
+                "answer", record, aspect, passage, english=english, why="back to it", low_confidence=True
+            )
         # 8. Honest limits: unsure -> the nearest services as buttons, never an answer from one.
         if previous is not None and aspect and previous.id in [h.id for h in result.hits]:
-            return Decision("answer", previous, aspect, english=english, why="follow-up among near matches")
+            return Decision(
+                "answer",
+                previous,
+                aspect,
+                english=english,
+                why="follow-up among near matches",
+                low_confidence=True,
+            )
         nearest = [records[h.id] for h in result.hits if h.id in records]
         if nearest and not english:
             return Decision("unsure", aspect=aspect, choices=nearest, why=result.reason)

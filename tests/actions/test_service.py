@@ -213,7 +213,7 @@ def test_build_actions_seeds_an_empty_database_and_builds_the_index(tmp_path: Pa
     context = ActionContext.create(config)
     try:
         actions = build_actions(context)
-        assert [a.name() for a in actions] == ["action_answer_service"]
+        assert [a.name() for a in actions] == ["action_answer_service", "action_feedback"]
         assert len(KnowledgeStore(context.sessionmaker).list_published()) >= 31
     finally:
         context.close()

@@ -1,0 +1,101 @@
+"""action_feedback: the citizen's 👍 / 👎 on a service answer (issue 13: bot satisfaction, teaching loop).
+
+Under each service answer LINE and web chat show "👍 ตรงคำถาม" / "👎 ไม่ตรง" (actions/service.py adds
+them; SMS citizens type it). The intents feedback_positive / feedback_negative are what the analytics
+count from Rasa's events as the bot's satisfaction; this action only answers them:
+
+- 👍: a short thanks; nothing is stored (the event is the record).
+- 👎: an apology with one-tap offers (ask again in other words, a person), and the citizen's question
+  before it is kept in the review queue (reason thumbs_down, what the bot answered, the service), once
+  per answer. The wrong service is forgotten (kept as `service_previous`), so "ask again" starts fresh.
+  A typed 👎 that says what was meant ("ไม่ตรงค่ะ หมายถึงย้ายออก") is answered at once instead, by the
+  service action run here with the wrong service forgotten (a FollowupAction would leave Rasa's rules
+  with no next step to predict).
+
+Built by actions/service.py's build_actions, which owns the service action it hands such a message to.
+
+Inside a form the feedback intents never reach this action: every step maps any message to its slot.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+from actions.review_signals import (
+    FEEDBACK_NEGATIVE,
+    FEEDBACK_POSITIVE,
+    keep,
+    question_before,
+    repeated_feedback,
+    session_turns,
+)
+from actions.service_small_talk import has_content
+from actions.unanswered import UnansweredRecorder
+
+_FEEDBACK_WORDS = re.compile("|".join(map(re.escape, sorted(replies.FEEDBACK_WORDS, key=len, reverse=True))))
+
+
+def says_what_was_meant(text: str) -> bool:
+    """Whether a typed 👎 carries a new question once the words about the answer are taken out."""
+    if not text.strip() or text.startswith("/"):
+        return False
+    return has_content(_FEEDBACK_WORDS.sub(" ", text))
+
+
+def forgetting_service(tracker: Tracker, current: str | None) -> Tracker:
+    """The same conversation with the service just judged wrong no longer current (but remembered)."""
+    slots = {**tracker.slots, "service_id": None, "service_aspect": None}
+    if current:
+        slots["service_previous"] = current
+    return Tracker(
+        tracker.sender_id,
+        slots,
+        tracker.latest_message,
+        tracker.events,
+        tracker.is_paused(),
+        tracker.followup_action,
+        tracker.active_loop,
+        tracker.latest_action_name,
+    )
+
+
+class ActionFeedback(Action):
+    def __init__(self, recorder: UnansweredRecorder | None, answer_service: Action | None = None) -> None:
+        self.recorder = recorder
+        self.answer_service = answer_service
+
+    def name(self) -> str:
+        return "action_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        latest = tracker.latest_message or {}
+        intent = str((latest.get("intent") or {}).get("name") or "")
+        if intent == FEEDBACK_POSITIVE:
+            replies.send(dispatcher, tracker, "feedback_thanks")
+            return []
+        if intent != FEEDBACK_NEGATIVE:  # run by a story or rule on another intent: nothing to judge
+            dispatcher.utter_message(response="utter_menu")
+            return []
+        turns = session_turns(tracker.events)
+        question = question_before(turns)
+        if question is not None and not repeated_feedback(turns):
+            judged = turns[-2].answer() if len(turns) >= 2 else None
+            await keep(self.recorder, tracker, question, "thumbs_down", judged or question.answer())
+        current = tracker.get_slot("service_id")
+        events: list[EventType] = [SlotSet("service_id", None), SlotSet("service_aspect", None)]
+        if current:
+            events.append(SlotSet("service_previous", current))
+        if self.answer_service is not None and says_what_was_meant(str(latest.get("text") or "")):
+            replies.send(dispatcher, tracker, "feedback_retry")
+            answered = await self.answer_service.run(dispatcher, forgetting_service(tracker, current), domain)
+            return [*events, *answered]
+        replies.send(dispatcher, tracker, "feedback_sorry")
+        return events
