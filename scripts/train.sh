@@ -4,7 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false  # Rasa would otherwise report usage and errors to its servers
-inputs=$(find config.yml bot/domain bot/data nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) \
+# The staff console's approved examples (teaching loop) as NLU data: generated from the database on
+# every run, so the fingerprint moves exactly when approved examples change.
+taught=var/teaching/nlu.yml
+.venv/bin/python -m teaching export-nlu --out "$taught"
+inputs=$(find config.yml bot/domain bot/data nlu "$taught" -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) \
   -not -path '*/__pycache__/*' | LC_ALL=C sort)
 fingerprint=$(cat $inputs | sha256sum | cut -c1-16)
 latest=$(ls -t models/*.tar.gz 2>/dev/null | head -n 1 || true)
@@ -14,7 +18,7 @@ if [ -n "$latest" ] && [ -f models/.fingerprint ] && [ "$(cat models/.fingerprin
 fi
 echo "train: training a new model (inputs changed or no model yet)"
 start=$(date +%s)
-.venv-rasa/bin/rasa train --config config.yml --domain bot/domain --data bot/data --out models \
+.venv-rasa/bin/rasa train --config config.yml --domain bot/domain --data bot/data "$taught" --out models \
   --fixed-model-name "govbot-$(date +%Y%m%d-%H%M%S)" --quiet
 echo "$fingerprint" > models/.fingerprint
 echo "train: done in $(( $(date +%s) - start )) s"
