@@ -122,8 +122,9 @@ def suppress(row: Mapping[str, Any], fields: Iterable[Field]) -> dict[str, Any]:
             out[f.name] = _rate(value, counts.get(f.base or ""))
         else:
             base = counts.get(f.base or "")
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            out[f.name] = round(float(value), 3) if ok and base is not None and base >= THRESHOLD else None
+            number_value = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+            ok = number_value is not None and base is not None and base >= THRESHOLD
+            out[f.name] = round(float(number_value), 3) if ok and number_value is not None else None
     return out
 
 
