@@ -2,7 +2,7 @@
 # Creates or refreshes the two virtual environments. A stamp holding the hash of the
 # requirement files makes a second run a no-op when nothing changed.
 #   .venv-rasa  Python 3.10: Rasa Open Source 3.6 and the Thai NLU components (nlu/, rasa_plugins/)
-#   .venv       Python 3.11: action server, knowledge base, gateway, tests
+#   .venv       Python 3.11: action server, knowledge base, gateway, tests, deployment linters (deploy.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -29,4 +29,4 @@ make_env() {  # make_env DIR VERSION REQUIREMENTS...
 }
 
 make_env .venv-rasa 3.10 requirements/rasa.txt requirements/rasa-constraints.txt
-make_env .venv 3.11 requirements/app.txt requirements/app-constraints.txt
+make_env .venv 3.11 requirements/app.txt requirements/app-constraints.txt requirements/deploy.txt
