@@ -30,8 +30,8 @@ rabbit=$(cat "$dir/RABBITMQ_PASSWORD")
 put DATABASE_URL "postgresql://govbot:${pg}@postgres:5432/govbot"
 put REDIS_URL "redis://:${redis}@redis:6379/0"
 put RABBITMQ_URL "amqp://govbot:${rabbit}@rabbitmq:5672"
-put rabbitmq.env "RABBITMQ_DEFAULT_USER=govbot
-RABBITMQ_DEFAULT_PASS=${rabbit}
+put rabbitmq.conf "default_user = govbot
+default_pass = ${rabbit}
 "
 for name in RASA_AUTH_TOKEN ACTION_SERVER_TOKEN GATEWAY_RASA_TOKEN WEB_SESSION_SECRET STAFF_SESSION_SECRET; do
   put "$name" "$(random)"
