@@ -23,14 +23,14 @@ CHAR_GRAM = 3
 CHAR_WEIGHT = 0.5  # character trigrams back the words up; words decide
 # Cosine to a group's centroid at or above which a question joins the group (chosen on the teaching
 # benchmark's pool: bench/teaching/learning_curve.py prints the groups' purity).
-GROUP_THRESHOLD = 0.42
+GROUP_THRESHOLD = 0.35
 
 
 def features(text: str) -> Counter[str]:
     """Word tokens ("w:") and character trigrams ("c:") of one question."""
-    cleaned = clean_query(text)
-    out: Counter[str] = Counter(f"w:{token}" for token in bm25_tokens(cleaned))
-    squashed = squash(cleaned)
+    tokens = bm25_tokens(clean_query(text))
+    out: Counter[str] = Counter(f"w:{token}" for token in tokens)
+    squashed = squash("".join(tokens))  # content words only: shared question tails would join groups
     for i in range(max(0, len(squashed) - CHAR_GRAM + 1)):
         out[f"c:{squashed[i : i + CHAR_GRAM]}"] += 1
     return out
