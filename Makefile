@@ -5,7 +5,7 @@ SHELL := /bin/bash
 RASA := .venv-rasa/bin
 APP := .venv/bin
 
-.PHONY: setup train run test test-unit test-rasa lint format bench clean rotate-keys
+.PHONY: setup train run test test-unit test-rasa lint format bench clean rotate-keys reload-model
 
 setup:
 	@bash scripts/setup_envs.sh
@@ -15,6 +15,11 @@ train: setup
 
 run: train
 	@bash scripts/run.sh
+
+# A running Rasa serves the newest model in models/ without a restart or a dropped conversation
+# (Rasa's PUT /model; scripts/reload_model.py). `make train` does this itself after training.
+reload-model:
+	@$(APP)/python scripts/reload_model.py
 
 test: train
 	@bash scripts/test.sh

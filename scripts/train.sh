@@ -24,3 +24,7 @@ echo "$fingerprint" > models/.fingerprint
 echo "train: done in $(( $(date +%s) - start )) s"
 # Keep the three newest models (Rasa serves the newest); older ones only fill the disk.
 ls -t models/*.tar.gz 2>/dev/null | tail -n +4 | xargs -r rm -f
+# A running Rasa (`make run`) serves the new model at once, conversations and forms carrying on
+# (scripts/reload_model.py; `make reload-model` does the same on its own). No Rasa running: nothing to do.
+.venv/bin/python scripts/reload_model.py --model "$(ls -t models/*.tar.gz | head -n 1)" ||
+  echo "train: the running Rasa keeps its model (see above); \`make reload-model\` tries again" >&2
