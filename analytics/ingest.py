@@ -171,11 +171,16 @@ class Ingestor:
         turn_in_batch: set[str] = set()
         messages: list[dict[str, Any]] = []
         actions: list[dict[str, Any]] = []
+        # How far each known conversation was ingested: an older event is a redelivery (RabbitMQ
+        # after a crash before the ack) and must not move the conversation's turn, service or session
+        # state again; its rows are recognised by event_key as before.
+        ingested_until = {c: _as_utc(state.last_at) for c, state in conversations.items()}
         for key, event in keyed:
             sender_id: str = event["sender_id"]
             conversation = hashes[sender_id]
             channel = channel_of(sender_id)
             at = _at(event)
+            replay = conversation in ingested_until and at < ingested_until[conversation]
             state = conversations.get(conversation)
             if state is None:
                 state = AnalyticsConversation(
@@ -187,7 +192,11 @@ class Ingestor:
             state.last_at = max(_as_utc(state.last_at), at)
             kind = event.get("event")
             name = _name(event.get("name"))
-            if kind == "user":
+            if replay and kind == "slot":
+                continue
+            if replay:
+                pass
+            elif kind == "user":
                 state.turn_at = at
                 pending.clear()
                 turn_in_batch.add(conversation)
