@@ -63,14 +63,19 @@ def call(method: str, url: str, body: Any = None, timeout: float = 10.0) -> tupl
     request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 (checked)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) checked)
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
+            return response.status, _body(response.read())
     except urllib.error.HTTPError as error:
-        raw = error.read()
-        try:
-            return error.code, json.loads(raw)
-        except ValueError:
-            return error.code, raw.decode("utf-8", "replace")
+        return error.code, _body(error.read())
+
+
+def _body(raw: bytes) -> Any:
+    """JSON when it is JSON (the API), else the text (Rasa's "Hello from Rasa" on /)."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
 
 
 def reload(base: str, token: str, model: Path, timeout: float = LOAD_TIMEOUT) -> int:
