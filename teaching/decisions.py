@@ -165,7 +165,8 @@ def _apply(
         bump_revision(session)  # live referral look-ups reload, as after a publish
         return Outcome(decision, len(rows), target)
     if decision == "wrong_answer":
-        service = target or _most_common([r.service_id for r in rows]) or ""
+        # the service talked about, else the answer the bot gave when that names a service
+        service = target or _most_common([r.service_id or r.bot_answer for r in rows]) or ""
         if not ID_PATTERN.match(service) or session.get(ServiceRow, service) is None:
             raise DecisionError("เลือกบริการที่ตอบผิด", 400)
         return Outcome(decision, len(rows), service, field=field_for(texts))
