@@ -37,6 +37,7 @@ from staff.views import (
     inbox,
     review,
     services,
+    stats_api,
     transfer,
     users,
 )
@@ -54,6 +55,7 @@ ROUTE_MODULES: dict[str, ModuleType] = {
     "cases": cases,
     "inbox": inbox,
     "handover_api": handover_api,
+    "stats_api": stats_api,
     "callbacks": callbacks,
     "review": review,
     "transfer": transfer,
