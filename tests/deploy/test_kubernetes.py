@@ -52,6 +52,9 @@ def pod_specs(objects: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any], 
         if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
             template = obj["spec"]["template"]
             found.append((f"{obj['kind']}/{obj['metadata']['name']}", template["metadata"], template["spec"]))
+        if obj["kind"] == "CronJob":
+            template = obj["spec"]["jobTemplate"]["spec"]["template"]
+            found.append((f"CronJob/{obj['metadata']['name']}", template["metadata"], template["spec"]))
     return found
 
 
@@ -69,7 +72,7 @@ def policy_violations(objects: list[dict[str, Any]], *, production: bool) -> lis
             problems.append(f"{name}: pod may run as root")
         if spec.get("automountServiceAccountToken") is not False:
             problems.append(f"{name}: mounts a service account token it does not need")
-        is_job = name.startswith("Job/")
+        is_job = name.startswith(("Job/", "CronJob/"))  # run to completion: no probes
         for container in spec["containers"] + spec.get("initContainers", []):
             where = f"{name}/{container['name']}"
             sc = container.get("securityContext", {})
@@ -148,7 +151,9 @@ def _network_problems(by_kind: dict[str, list[dict[str, Any]]]) -> list[str]:
     ]
     if not deny:
         problems.append("no default-deny ingress policy for the govbot pods")
-    for _name, metadata, _spec in pod_specs([o for k in ("Deployment", "Job") for o in by_kind.get(k, [])]):
+    for _name, metadata, _spec in pod_specs(
+        [o for k in ("Deployment", "Job", "CronJob") for o in by_kind.get(k, [])]
+    ):
         if metadata.get("labels", {}).get("app.kubernetes.io/part-of") != "govbot":
             problems.append(f"{_name}: not covered by the default deny (no part-of label)")
     allowed = {"rasa": {"gateway"}, "actions": {"rasa"}}
@@ -225,6 +230,7 @@ def test_what_the_manifests_contain(rendered: tuple[str, list[dict[str, Any]]]) 
         for kind in ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"):
             assert (kind, f"govbot-{component}") in kinds
     assert ("Deployment", "govbot-consumer") in kinds and ("Job", "govbot-migrate") in kinds
+    assert ("CronJob", "govbot-retention") in kinds
     references = {
         (env["valueFrom"]["secretKeyRef"]["name"], env["valueFrom"]["secretKeyRef"]["key"])
         for _n, _m, spec in pod_specs(objects)
