@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
+import observability.logs
 from actions.server import serve
 from appconfig import AppSettings
 
@@ -13,10 +13,7 @@ def main() -> None:
     config = AppSettings.from_environ(os.environ)  # the only environment read of the action server
     config.require("actions")  # a malformed ACTION_PORT stops the start with its message
     config.require("knowledge")  # so does a malformed KNOWLEDGE_* setting
-    logging.basicConfig(
-        level=config.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    observability.logs.configure(config.log_level, config.log_format)
     serve(config)
 
 

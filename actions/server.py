@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.context import ActionContext
+from actions.metrics import ActionMetrics, instrument
 from actions.registry import build_executor
 from appconfig import AppSettings
 from db.migrate import upgrade
@@ -27,7 +28,7 @@ from db.migrate import upgrade
 logger = logging.getLogger(__name__)
 
 
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/metrics"})
 
 
 def bearer_matches(authorization: str | None, token: str) -> bool:
@@ -57,6 +58,7 @@ def create_app(context: ActionContext) -> Sanic:
     # No browser ever calls the action server, so no CORS origins.
     app = create_sdk_app(executor, cors_origins=None)
     require_token(app, context.settings.webhook_token)
+    instrument(app, ActionMetrics(executor.actions))
     return app
 
 

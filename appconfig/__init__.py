@@ -52,6 +52,7 @@ class AppSettings:
     knowledge: KnowledgeSettings | None = None
     actions: ActionSettings | None = None
     log_level: str = "INFO"
+    log_format: str = "json"  # LOG_FORMAT: json lines with request ids (observability.logs), or text
     off: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
@@ -91,6 +92,7 @@ class AppSettings:
             knowledge=part("knowledge", KnowledgeSettings.from_environ),
             actions=part("actions", ActionSettings.from_environ),
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            log_format=(env.get("LOG_FORMAT", "").strip() or "json").lower(),
             off=MappingProxyType(off),
         )
 

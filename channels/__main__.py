@@ -7,13 +7,14 @@ import os
 
 from aiohttp import web
 
+import observability.logs
 from appconfig import AppSettings
 from channels.app import create_app
 
 
 def main() -> None:
     config = AppSettings.from_environ(os.environ)
-    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    observability.logs.configure(config.log_level, config.log_format)
     log = logging.getLogger("channels")
     if config.cases is None:
         # Without the case registry's key the gateway runs as before: no notices, no registry opt-outs.

@@ -24,9 +24,11 @@ from channels.backends import build_backend
 from channels.base import Channel, ChannelDisabled
 from channels.context import ChannelContext
 from channels.edge import edge_middleware, readyz_details_allowed
+from channels.metrics import GatewayMetrics, channel_routes, metrics_handler, metrics_middleware
 from channels.rasa_client import RasaClient
 from channels.registry import CHANNEL_FACTORIES, SUBAPPS, SubAppFactory
 from channels.settings import Settings
+from channels.tracing import request_id_middleware
 from channels.worker import Worker
 from db.engine import make_engine
 
@@ -144,6 +146,11 @@ async def readyz(request: web.Request) -> web.Response:
         "queue": await app[keys.QUEUE].ping(),
         "store": await _safe_ping(app),
     }
+    if keys.DATABASE in app:  # cases, handover owner checks, staff: nothing works without it
+        checks["database"] = await _database_ping(app[keys.DATABASE])
+    if keys.METRICS in app:
+        for name, ok in checks.items():
+            app[keys.METRICS].up_checks.labels(name).set(1 if ok else 0)
     status = 200 if all(checks.values()) else 503
     if not readyz_details_allowed(app[keys.SETTINGS].edge, request):
         # Load balancers need only the status; the rest is for operators (loopback or READYZ_TOKEN).
@@ -163,6 +170,18 @@ async def readyz(request: web.Request) -> web.Response:
 def _stats(app: web.Application) -> dict[str, int]:
     counts: Counter[str] = app[keys.STATS]
     return dict(counts)
+
+
+async def _database_ping(engine: Engine) -> bool:
+    def ping() -> None:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
+    try:
+        await asyncio.wait_for(asyncio.to_thread(ping), timeout=2)
+    except Exception:
+        return False
+    return True
 
 
 async def _safe_ping(app: web.Application) -> bool:
@@ -202,7 +221,7 @@ def create_app(
     if run_worker is None:
         run_worker = gateway.worker_enabled
     mounts = {} if detached else dict(SUBAPPS if subapps is None else subapps)
-    app = web.Application(client_max_size=gateway.max_body_bytes, middlewares=[edge_middleware(gateway.edge)])
+    app = web.Application(client_max_size=gateway.max_body_bytes)
     app[keys.SETTINGS] = gateway
     app[keys.CONFIG] = config
     app[keys.DETACHED] = detached
@@ -211,6 +230,12 @@ def create_app(
     ctx = ChannelContext(app)
     channels = build_channels(ctx, CHANNEL_FACTORIES if channel_factories is None else channel_factories)
     app[keys.CHANNELS] = channels
+    metrics = GatewayMetrics(channel_routes(channels), app[keys.STATS])
+    app[keys.METRICS] = metrics
+    # Outermost first: every request gets an id and is measured, even one the edge refuses.
+    app.middlewares.extend(
+        [request_id_middleware, metrics_middleware(metrics), edge_middleware(gateway.edge)]
+    )
     app.cleanup_ctx.append(_resources)
     if run_worker and not detached:
         app.cleanup_ctx.append(_worker)
@@ -237,6 +262,7 @@ def create_app(
             app.cleanup_ctx.append(watch_context)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_handler)
     if not detached:
         for channel in channels.values():
             app.router.add_routes(list(channel.routes()))

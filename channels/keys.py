@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from appconfig import AppSettings
     from cases.worker import OutboxWorker
     from channels.base import Channel
+    from channels.metrics import GatewayMetrics
     from channels.notices import CaseNotices
     from channels.queue import EventQueue
     from channels.rasa_client import RasaClient
@@ -50,6 +51,8 @@ NOTICE_WORKER: web.AppKey[OutboxWorker] = web.AppKey("notice_worker")
 # Counters of this process (accepted, duplicates, rate_limited, answered, retries...) for tests,
 # benchmarks and /readyz; the worker and the webhook handler both add to it.
 STATS: web.AppKey[Counter[str]] = web.AppKey("stats")
+# Prometheus instruments of this process (channels/metrics.py), served at /metrics.
+METRICS: web.AppKey[GatewayMetrics] = web.AppKey("metrics")
 # Set by whoever commits a message for a citizen outside a turn (a staff reply, a handover notice): the
 # handover delivery worker (handover/delivery.py) wakes at once instead of at its next poll. One
 # per process; a second gateway replica finds the row at its own next poll.

@@ -21,6 +21,7 @@ import aiohttp
 
 from channels.messages import Button, Inbound, Outbound
 from channels.settings import Settings
+from observability import request_id
 from privacy.identity import GatewayIdentity
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,9 @@ def rasa_metadata(event: Inbound) -> dict[str, Any]:
         }
     if event.media_id:
         metadata["media_id"] = event.media_id
+    rid = request_id.well_formed(event.extra.get(request_id.METADATA_KEY))
+    if rid is not None:  # Rasa keeps it on the user event; the action server logs it
+        metadata[request_id.METADATA_KEY] = rid
     extra = {key: event.extra[key] for key in _EXTRA_FOR_RASA if key in event.extra}
     if extra:
         metadata["extra"] = extra
@@ -133,6 +137,8 @@ class RasaClient:
             metadata = self._identity.sign(metadata)
         body = {"sender": event.sender_id, "message": rasa_text(event), "metadata": metadata}
         headers = {TOKEN_HEADER: self._token} if self._token else {}
+        if request_id.METADATA_KEY in metadata:
+            headers[request_id.HEADER] = metadata[request_id.METADATA_KEY]
         url = f"{self._base}/webhooks/{event.channel}/webhook"
         try:
             async with self._session.post(url, json=body, headers=headers, timeout=self._timeout) as resp:

@@ -15,6 +15,8 @@ from aiohttp import web
 from channels import keys
 from channels.base import Channel, PayloadError, SignatureError
 from channels.messages import Inbound
+from channels.tracing import REQUEST_ID
+from observability import request_id
 from privacy import log_id
 
 log = logging.getLogger(__name__)
@@ -62,7 +64,10 @@ def make_webhook_handler(
         stats = request.config_dict[keys.STATS]
         limiter = request.config_dict[keys.RATE_LIMITER]
         queue = request.config_dict[keys.QUEUE]
+        rid = request.get(REQUEST_ID)
         for event in events:
+            if rid is not None:  # carried with the event to the worker, Rasa and the actions
+                event.extra[request_id.METADATA_KEY] = rid
             try:
                 # Before the rate limit: an opt-out ("STOP", unfollow) must take effect even from a flood.
                 await channel.accept(event)

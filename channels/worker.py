@@ -27,6 +27,7 @@ from channels.queue import REDELIVERED, EventQueue
 from channels.rasa_client import RasaClient, RasaRejected, RasaUnavailable
 from channels.settings import Settings
 from channels.store import KeyValueStore
+from observability import request_id
 from privacy import log_id
 
 if TYPE_CHECKING:
@@ -78,6 +79,14 @@ class Worker:
         await self._queue.run(self.handle)
 
     async def handle(self, event: Inbound) -> None:
+        # Every log line about this event carries the id of the request that brought it.
+        token = request_id.bind(event.extra.get(request_id.METADATA_KEY))
+        try:
+            await self._handle(event)
+        finally:
+            request_id.reset(token)
+
+    async def _handle(self, event: Inbound) -> None:
         channel = self._channels.get(event.channel)
         if channel is None:
             raise EventFailed(f"channel {event.channel!r} is not enabled in this gateway")
@@ -170,6 +179,7 @@ class Worker:
                     )
             except RasaRejected as exc:
                 rejected += 1
+                self.stats["rasa_rejected"] += 1
                 if rejected >= self._max_attempts:
                     raise EventFailed(f"Rasa rejected the event {rejected} times: {exc}") from exc
             attempt += 1

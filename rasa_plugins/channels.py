@@ -28,6 +28,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from observability import request_id  # stdlib only: importable in Rasa's environment too
+
 logger = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Gateway-Token"  # noqa: S105 (a header name)
@@ -112,6 +114,9 @@ class GatewayInput(InputChannel):
                 return response.json({"error": "expected {sender, message, metadata}"}, status=400)
             metadata = dict(parsed["metadata"])
             metadata["channel"] = self.channel_name  # the route, not the body, decides the channel
+            # The gateway's request id (observability.request_id) stays on the user event for the
+            # action server's logs; here it tags this process's own lines about the message.
+            rid = request_id.well_formed(metadata.get(request_id.METADATA_KEY)) or "-"
             collector = self.output_channel_class()
             message = UserMessage(
                 parsed["message"],
@@ -123,13 +128,14 @@ class GatewayInput(InputChannel):
             try:
                 await on_new_message(message)
             except asyncio.CancelledError:
-                logger.error("%s channel: processing timed out", self.channel_name)
+                logger.error("%s channel: processing timed out [request %s]", self.channel_name, rid)
                 return response.json({"error": "timed out"}, status=503)
             except Exception:
-                logger.exception("%s channel: processing failed", self.channel_name)
+                logger.exception("%s channel: processing failed [request %s]", self.channel_name, rid)
                 return response.json({"error": "processing failed"}, status=500)
             messages: list[dict[str, Any]] = collector.messages
-            return response.json(messages)
+            logger.debug("%s channel: answered [request %s]", self.channel_name, rid)
+            return response.json(messages, headers={request_id.HEADER: rid} if rid != "-" else None)
 
         return blueprint
 

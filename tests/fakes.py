@@ -309,6 +309,7 @@ class FakeRasa:
 
     calls: list[dict[str, Any]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    request_ids: list[str | None] = field(default_factory=list)  # X-Request-ID of each call
     status: int = 200  # set to 503 to play "Rasa is down"
     delay: float = 0.0
     buttons: bool = True
@@ -350,6 +351,7 @@ class FakeRasa:
         body = await request.json()
         self.calls.append(body)
         self.paths.append(request.path)
+        self.request_ids.append(request.headers.get("X-Request-ID"))
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.responder is not None:
