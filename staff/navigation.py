@@ -22,6 +22,7 @@ SECTIONS: dict[str, Section] = {
     "cases": Section("เรื่องร้องเรียนและคำขอ", "cases.list", Permission.VIEW_CASES),
     "inbox": Section("กล่องสนทนา", "inbox.page", Permission.VIEW_HANDOVERS),
     "callbacks": Section("โทรกลับ", "callbacks.page", Permission.VIEW_HANDOVERS),
+    "stats": Section("สถิติ", "dashboard.page", Permission.VIEW_STATS),
     "review": Section("สอนบอท", "review.page", Permission.EDIT),
     "transfer": Section("นำเข้า / ส่งออก", "transfer.page", Permission.VIEW),
     "users": Section("ผู้ใช้งาน", "users.list", Permission.MANAGE_USERS),

@@ -2,8 +2,9 @@
 
     gateway.add_subapp("/staff/", staff.web.create_app(settings.staff, engine=engine))
 
-It is server-rendered (Jinja2 with autoescape) and in Thai; the only script is the inbox page's own
-(static/inbox.js: live handover lists and actions through the JSON API at /staff/api/). Sections are mounted
+It is server-rendered (Jinja2 with autoescape) and in Thai; the only scripts are the inbox page's own
+(static/inbox.js: live handover lists and actions through the JSON API at /staff/api/) and the
+statistics page's (static/dashboard.js with the vendored Chart.js in static/vendor/). Sections are mounted
 from `ROUTE_MODULES`; the menu comes from `staff.navigation.SECTIONS`, so the cases pages (issue 5) add
 one module here and one section entry there.
 """
@@ -33,6 +34,7 @@ from staff.views import (
     auth,
     callbacks,
     cases,
+    dashboard,
     handover_api,
     inbox,
     review,
@@ -57,6 +59,7 @@ ROUTE_MODULES: dict[str, ModuleType] = {
     "handover_api": handover_api,
     "stats_api": stats_api,
     "callbacks": callbacks,
+    "dashboard": dashboard,
     "review": review,
     "transfer": transfer,
     "users": users,
