@@ -5,6 +5,8 @@
     GET services.json   {"services": [...]} one object per published service (only PUBLIC_FIELDS)
     GET services.csv    UTF-8 with BOM (Excel reads Thai correctly), one row per service, lists joined
     GET dataset.json    DCAT JSON-LD: title, description, publisher, licence, modified, distributions
+    GET chatbot-stats.json / .csv, ckan/chatbot-stats.json, catalog.json: the bot's monthly
+                        statistics and the DCAT catalogue of both datasets (analytics/open_stats_web.py)
 
 Only the published snapshot of each record is served, through an allow-list of fields, so drafts, editor
 names and notes can never leak. Bodies are rebuilt only when the store's revision counter moves (every
@@ -419,4 +421,8 @@ def create_app(settings: OpenDataSettings, *, engine: Engine | None = None) -> w
     app.router.add_get("/services.json", _handler("services.json"), name="services_json")
     app.router.add_get("/services.csv", _handler("services.csv"), name="services_csv")
     app.router.add_get("/dataset.json", dataset, name="dataset")
+    # The chatbot's monthly statistics and the DCAT catalogue of both datasets (analytics/open_stats*).
+    from analytics.open_stats_web import add_routes as add_statistics
+
+    add_statistics(app, settings, engine)
     return app
