@@ -149,3 +149,36 @@ def test_the_healthcheck_follows_the_endpoint(
     assert run_healthcheck({"GOVBOT_ROLE": "gateway", "GATEWAY_PORT": port}) == 1  # nothing listening
     assert run_healthcheck({"GOVBOT_ROLE": "consumer"}) == 0  # a worker has nothing to ask
     assert run_healthcheck({"GOVBOT_ROLE": "nonsense"}) == 1
+
+
+def test_the_migrate_role_brings_a_database_to_the_newest_schema(tmp_path: Path) -> None:
+    """The role as the image runs it: `python` from the environment, the code on PYTHONPATH."""
+    import sqlite3
+
+    database = tmp_path / "govbot.db"
+    run = run_entrypoint(
+        tmp_path / "no-secrets",
+        "migrate",
+        env={
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            "PYTHONPATH": str(DEPLOY.parent),
+            "DATABASE_URL": f"sqlite:///{database}",
+        },
+    )
+    assert run.returncode == 0, run.stderr
+    (version,) = sqlite3.connect(database).execute("SELECT version_num FROM alembic_version").fetchone()
+    newest = sorted(p.stem for p in (DEPLOY.parent / "migrations" / "versions").glob("0*.py"))[-1]
+    assert version == newest
+
+
+def test_the_rasa_role_refuses_to_open_its_api_without_a_token(tmp_path: Path) -> None:
+    rasa_python = DEPLOY.parent / ".venv-rasa" / "bin"
+    if not (rasa_python / "python").exists():
+        pytest.fail("no .venv-rasa: run `make setup`")
+    run = run_entrypoint(
+        tmp_path / "no-secrets",
+        "rasa",
+        env={"PATH": f"{rasa_python}:{os.environ['PATH']}", "PYTHONPATH": str(DEPLOY.parent)},
+    )
+    assert run.returncode != 0
+    assert "--enable-api needs RASA_AUTH_TOKEN" in run.stderr
