@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by pg-backup.sh and pg-restore.sh: split a database URL (postgresql://user:pass@host:port/db,
 # also postgresql+psycopg://…, as DATABASE_URL is written) into libpq's PG* variables, so the password
 # never appears on a command line (`ps` shows command lines to every local user).

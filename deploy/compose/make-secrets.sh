@@ -43,4 +43,4 @@ if [ ! -e "$dir/PERSONAL_DATA_KEYS" ]; then
 fi
 put LINE_CHANNEL_SECRET ""
 put LINE_CHANNEL_ACCESS_TOKEN ""
-echo "make-secrets: $dir/ ready ($(ls "$dir" | wc -l) files)"
+echo "make-secrets: $dir/ ready ($(find "$dir" -maxdepth 1 -type f | wc -l) files)"
