@@ -45,9 +45,13 @@ from analytics.models import (
     NO_AGENCY,
     AnalyticsCase,
     AnalyticsDaily,
-    AnalyticsDailyTopic,
+    AnalyticsDailyIntent,
+    AnalyticsDailyService,
     AnalyticsHandover,
     AnalyticsHourly,
+    AnalyticsMonthlyHour,
+    AnalyticsMonthlyIntent,
+    AnalyticsMonthlyService,
     AnalyticsNotice,
 )
 from analytics.rollup import day_start
@@ -164,47 +168,88 @@ def _days(query: StatsQuery) -> list[str]:
     ]
 
 
-def _rollup_part(session: Session, query: StatsQuery) -> dict[str, Any]:
-    """Totals, by_channel, by_agency, by_day from the daily rollup; by_hour from the hourly one."""
+@dataclass(frozen=True)
+class _Split:
+    """A period as whole Bangkok months (read from the monthly rollups) and the days at its edges
+    (read from the daily/hourly ones)."""
+
+    months: tuple[str, ...]
+    edges: tuple[tuple[dt.date, dt.date], ...]
+
+
+def split(start: dt.date, end: dt.date) -> _Split:
+    months: list[str] = []
+    edges: list[tuple[dt.date, dt.date]] = []
+    cursor = start
+    while cursor <= end:
+        month_end = _month_end(cursor.replace(day=1))
+        if cursor.day == 1 and month_end <= end:
+            months.append(_month(cursor))
+        else:
+            last = min(month_end, end)
+            if edges and edges[-1][1] + dt.timedelta(days=1) == cursor:
+                edges[-1] = (edges[-1][0], last)
+            else:
+                edges.append((cursor, last))
+        cursor = month_end + dt.timedelta(days=1)
+    return _Split(tuple(months), tuple(edges))
+
+
+def _counts_of(row: Any, offset: int) -> dict[str, int]:
+    return {name: int(row[offset + i] or 0) for i, name in enumerate(COUNT_FIELDS)}
+
+
+def _grouped(session: Session, query: StatsQuery, column: Any) -> list[Any]:
+    """The daily rollup's counts in the period grouped by `column` (aggregated in SQL)."""
     d = AnalyticsDaily
-    columns = [getattr(d, name) for name in COUNT_FIELDS]
-    rows = session.execute(
-        _filtered(
-            select(d.day, d.channel, d.agency, *columns).where(
-                d.day >= query.start.isoformat(), d.day <= query.end.isoformat()
-            ),
-            d,
-            query.channel,
-            query.agency,
+    sums = [func.sum(getattr(d, name)) for name in COUNT_FIELDS]
+    statement = select(column, *sums).where(d.day >= query.start.isoformat(), d.day <= query.end.isoformat())
+    return list(session.execute(_filtered(statement, d, query.channel, query.agency).group_by(column)))
+
+
+def _by_hour(session: Session, query: StatsQuery, parts: _Split) -> dict[int, dict[str, int]]:
+    hours = {hour: _zero() for hour in range(24)}
+    if parts.months:
+        mh = AnalyticsMonthlyHour
+        sums = [func.sum(getattr(mh, name)) for name in COUNT_FIELDS]
+        statement = select(mh.hour, *sums).where(mh.month.in_(parts.months)).group_by(mh.hour)
+        for row in session.execute(_filtered(statement, mh, query.channel, query.agency)):
+            for name, value in _counts_of(row, 1).items():
+                hours[int(row[0])][name] += value
+    h = AnalyticsHourly
+    for first, last in parts.edges:
+        sums = [func.sum(getattr(h, name)) for name in COUNT_FIELDS]
+        statement = (
+            select(h.hour, *sums)
+            .where(h.bucket >= day_start(first), h.bucket < day_start(last + dt.timedelta(days=1)))
+            .group_by(h.hour)
         )
-    ).all()
+        for row in session.execute(_filtered(statement, h, query.channel, query.agency)):
+            for name, value in _counts_of(row, 1).items():
+                hours[int(row[0])][name] += value
+    return hours
+
+
+def _rollup_part(session: Session, query: StatsQuery) -> dict[str, Any]:
+    """Totals, by_channel, by_agency, by_day from the daily rollup; by_hour from the monthly-hour and
+    hourly ones. Every grouping is done by the database."""
+    d = AnalyticsDaily
     total = _zero()
     channels = {c: _zero() for c in CHANNELS}
-    agencies: dict[str, dict[str, int]] = {}
+    for row in _grouped(session, query, d.channel):
+        counts = _counts_of(row, 1)
+        for name, value in counts.items():
+            total[name] += value
+        if row[0] in channels:
+            channels[row[0]] = counts
+    agencies = {
+        row[0]: _counts_of(row, 1) for row in _grouped(session, query, d.agency) if row[0] != NO_AGENCY
+    }
     days = {day: _zero() for day in _days(query)}
-    for row in rows:
-        _add(total, row)
-        if row.channel in channels:
-            _add(channels[row.channel], row)
-        if row.agency != NO_AGENCY:
-            _add(agencies.setdefault(row.agency, _zero()), row)
-        if row.day in days:
-            _add(days[row.day], row)
-    h = AnalyticsHourly
-    sums = [func.sum(getattr(h, name)).label(name) for name in COUNT_FIELDS]
-    hourly = session.execute(
-        _filtered(
-            select(h.hour, *sums)
-            .where(h.bucket >= query.utc_start, h.bucket < query.utc_end)
-            .group_by(h.hour),
-            h,
-            query.channel,
-            query.agency,
-        )
-    ).all()
-    hours = {hour: _zero() for hour in range(24)}
-    for row in hourly:
-        _add(hours[int(row.hour)], row)
+    for row in _grouped(session, query, d.day):
+        if row[0] in days:
+            days[row[0]] = _counts_of(row, 1)
+    hours = _by_hour(session, query, split(query.start, query.end))
     return {
         "total": total,
         "by_channel": {c: summary(v) for c, v in channels.items()},
@@ -214,37 +259,58 @@ def _rollup_part(session: Session, query: StatsQuery) -> dict[str, Any]:
     }
 
 
+def _topic_rows(
+    session: Session, query: StatsQuery, daily: Any, monthly: Any, keys: tuple[str, ...]
+) -> dict[tuple[str, ...], int]:
+    """Counts per `keys` over the period: whole months from `monthly`, edge days from `daily`."""
+    parts = split(query.start, query.end)
+    out: dict[tuple[str, ...], int] = {}
+    statements = []
+    if parts.months:
+        columns = [getattr(monthly, k) for k in keys]
+        statements.append(
+            _filtered(
+                select(*columns, func.sum(monthly.count)).where(monthly.month.in_(parts.months)),
+                monthly,
+                query.channel,
+                query.agency,
+            ).group_by(*columns)
+        )
+    for first, last in parts.edges:
+        columns = [getattr(daily, k) for k in keys]
+        statements.append(
+            _filtered(
+                select(*columns, func.sum(daily.count)).where(
+                    daily.day >= first.isoformat(), daily.day <= last.isoformat()
+                ),
+                daily,
+                query.channel,
+                query.agency,
+            ).group_by(*columns)
+        )
+    for statement in statements:
+        for row in session.execute(statement):
+            key = tuple(row[: len(keys)])
+            out[key] = out.get(key, 0) + int(row[-1] or 0)
+    return out
+
+
 def _topics(session: Session, query: StatsQuery) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    t = AnalyticsDailyTopic
-    period = (t.day >= query.start.isoformat(), t.day <= query.end.isoformat())
-    total = func.sum(t.count)
-    intents = session.execute(
-        _filtered(
-            select(t.intent, total).where(*period, t.intent != "").group_by(t.intent),
-            t,
-            query.channel,
-            query.agency,
-        )
-        .order_by(total.desc(), t.intent)
-        .limit(TOP)
-    ).all()
+    intents = _topic_rows(session, query, AnalyticsDailyIntent, AnalyticsMonthlyIntent, ("intent",))
+    top_intents = sorted(intents.items(), key=lambda kv: (-kv[1], kv[0][0]))[:TOP]
     services: dict[str, dict[str, Any]] = {}
-    for service_id, aspect, count in session.execute(
-        _filtered(
-            select(t.service_id, t.aspect, total)
-            .where(*period, t.service_id != "")
-            .group_by(t.service_id, t.aspect),
-            t,
-            query.channel,
-            query.agency,
-        )
-    ):
+    rows = _topic_rows(
+        session, query, AnalyticsDailyService, AnalyticsMonthlyService, ("service_id", "aspect")
+    )
+    for (service_id, aspect), count in rows.items():
         entry = services.setdefault(service_id, {"service_id": service_id, "count": 0, "aspects": {}})
-        entry["count"] += int(count)
+        entry["count"] += count
         if aspect:
-            entry["aspects"][aspect] = entry["aspects"].get(aspect, 0) + int(count)
+            entry["aspects"][aspect] = entry["aspects"].get(aspect, 0) + count
     top_services = sorted(services.values(), key=lambda e: (-e["count"], e["service_id"]))[:TOP]
-    return [{"intent": i, "count": int(c)} for i, c in intents], top_services
+    for entry in top_services:
+        entry["aspects"] = dict(sorted(entry["aspects"].items()))
+    return [{"intent": key[0], "count": count} for key, count in top_intents], top_services
 
 
 def _handovers(session: Session, query: StatsQuery) -> dict[str, Any]:

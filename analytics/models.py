@@ -232,18 +232,66 @@ class AnalyticsDaily(_Counts, Base):
     agency: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
-class AnalyticsDailyTopic(Base):
-    """Citizen messages per Bangkok day, channel, agency, service, aspect and intent ('' for none):
-    top intents and top services with the aspect asked about."""
+class AnalyticsMonthlyHour(_Counts, Base):
+    """The hourly counts summed per Bangkok month and hour of day: the hour-of-day chart of a year
+    reads ~12 x 24 x channels x agencies rows (the days at a period's edges come from the hourly table)."""
 
-    __tablename__ = "analytics_daily_topics"
+    __tablename__ = "analytics_monthly_hours"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM in Asia/Bangkok
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class AnalyticsDailyIntent(Base):
+    """Citizen messages per Bangkok day, channel, agency and intent: the top intents."""
+
+    __tablename__ = "analytics_daily_intents"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    intent: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnalyticsMonthlyIntent(Base):
+    """analytics_daily_intents summed per Bangkok month (whole months of a period are read here)."""
+
+    __tablename__ = "analytics_monthly_intents"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    intent: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnalyticsDailyService(Base):
+    """Citizen messages about a service per Bangkok day, channel, agency, service and aspect ('' for
+    none): the top services and which aspect was asked."""
+
+    __tablename__ = "analytics_daily_services"
 
     day: Mapped[str] = mapped_column(String(10), primary_key=True)
     channel: Mapped[str] = mapped_column(String(8), primary_key=True)
     agency: Mapped[str] = mapped_column(String(40), primary_key=True)
     service_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     aspect: Mapped[str] = mapped_column(String(20), primary_key=True)
-    intent: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnalyticsMonthlyService(Base):
+    """analytics_daily_services summed per Bangkok month."""
+
+    __tablename__ = "analytics_monthly_services"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aspect: Mapped[str] = mapped_column(String(20), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -4,8 +4,9 @@ Why recompute instead of adding deltas: a conversation's attributes change after
 counted (its agency once a service is named, its handover, its containment when the citizen comes back
 within 24 h). Every writer marks the hours it touched in analytics_dirty_hours in its own transaction;
 `refresh` recomputes those hours from analytics_sessions / analytics_messages (an hour is a few hundred
-rows), then their Bangkok days from the hourly rows, and removes the marks in the same transaction.
-So a year of figures is read from ~365 x channels x agencies daily rows, not 2 million messages.
+rows), then their Bangkok days from the hourly rows and messages, then their months from the days, and
+removes the marks in the same transaction. So a year of figures is read from daily rows (~365 x
+channels x agencies) and monthly rows (whole months of a period), not from 2 million messages.
 Asia/Bangkok has no daylight saving: a UTC hour is exactly one Bangkok hour.
 """
 
@@ -24,10 +25,14 @@ from analytics.models import (
     NO_AGENCY,
     OUT,
     AnalyticsDaily,
-    AnalyticsDailyTopic,
+    AnalyticsDailyIntent,
+    AnalyticsDailyService,
     AnalyticsDirtyHour,
     AnalyticsHourly,
     AnalyticsMessage,
+    AnalyticsMonthlyHour,
+    AnalyticsMonthlyIntent,
+    AnalyticsMonthlyService,
     AnalyticsSession,
 )
 
@@ -173,21 +178,68 @@ def _refresh_day(session: Session, day: str) -> None:
             .group_by(h.day, h.channel, h.agency),
         )
     )
-    session.execute(delete(AnalyticsDailyTopic).where(AnalyticsDailyTopic.day == day))
     start = day_start(dt.date.fromisoformat(day))
     m, s = AnalyticsMessage, AnalyticsSession
     agency = func.coalesce(s.agency, literal(NO_AGENCY))
-    service = func.coalesce(m.service_id, literal(""))
-    aspect = func.coalesce(m.aspect, literal(""))
-    intent = func.coalesce(m.intent, literal(""))
+    in_day = (m.at >= start, m.at < start + dt.timedelta(days=1), m.direction == IN)
+    session.execute(delete(AnalyticsDailyIntent).where(AnalyticsDailyIntent.day == day))
     session.execute(
-        insert(AnalyticsDailyTopic).from_select(
-            ["day", "channel", "agency", "service_id", "aspect", "intent", "count"],
-            select(literal(day), m.channel, agency, service, aspect, intent, func.count())
+        insert(AnalyticsDailyIntent).from_select(
+            ["day", "channel", "agency", "intent", "count"],
+            select(literal(day), m.channel, agency, m.intent, func.count())
             .select_from(m)
             .outerjoin(s, s.key == m.session_key)
-            .where(m.at >= start, m.at < start + dt.timedelta(days=1), m.direction == IN)
-            .group_by(m.channel, agency, service, aspect, intent),
+            .where(*in_day, m.intent.is_not(None))
+            .group_by(m.channel, agency, m.intent),
+        )
+    )
+    aspect = func.coalesce(m.aspect, literal(""))
+    session.execute(delete(AnalyticsDailyService).where(AnalyticsDailyService.day == day))
+    session.execute(
+        insert(AnalyticsDailyService).from_select(
+            ["day", "channel", "agency", "service_id", "aspect", "count"],
+            select(literal(day), m.channel, agency, m.service_id, aspect, func.count())
+            .select_from(m)
+            .outerjoin(s, s.key == m.session_key)
+            .where(*in_day, m.service_id.is_not(None))
+            .group_by(m.channel, agency, m.service_id, aspect),
+        )
+    )
+
+
+def _refresh_month(session: Session, month: str) -> None:
+    """The month's rows summed from its days (the hour-of-day counts from its hours)."""
+    first, last = f"{month}-01", f"{month}-31"
+    h = AnalyticsHourly
+    session.execute(delete(AnalyticsMonthlyHour).where(AnalyticsMonthlyHour.month == month))
+    session.execute(
+        insert(AnalyticsMonthlyHour).from_select(
+            ["month", "hour", "channel", "agency", *COUNT_FIELDS],
+            select(
+                literal(month), h.hour, h.channel, h.agency, *[func.sum(getattr(h, f)) for f in COUNT_FIELDS]
+            )
+            .where(h.day >= first, h.day <= last)
+            .group_by(h.hour, h.channel, h.agency),
+        )
+    )
+    i = AnalyticsDailyIntent
+    session.execute(delete(AnalyticsMonthlyIntent).where(AnalyticsMonthlyIntent.month == month))
+    session.execute(
+        insert(AnalyticsMonthlyIntent).from_select(
+            ["month", "channel", "agency", "intent", "count"],
+            select(literal(month), i.channel, i.agency, i.intent, func.sum(i.count))
+            .where(i.day >= first, i.day <= last)
+            .group_by(i.channel, i.agency, i.intent),
+        )
+    )
+    v = AnalyticsDailyService
+    session.execute(delete(AnalyticsMonthlyService).where(AnalyticsMonthlyService.month == month))
+    session.execute(
+        insert(AnalyticsMonthlyService).from_select(
+            ["month", "channel", "agency", "service_id", "aspect", "count"],
+            select(literal(month), v.channel, v.agency, v.service_id, v.aspect, func.sum(v.count))
+            .where(v.day >= first, v.day <= last)
+            .group_by(v.channel, v.agency, v.service_id, v.aspect),
         )
     )
 
@@ -204,6 +256,8 @@ def recompute(session: Session, hours: Iterable[dt.datetime]) -> int:
         days.add(bangkok_day(bucket))
     for day in sorted(days):
         _refresh_day(session, day)
+    for month in sorted({day[:7] for day in days}):
+        _refresh_month(session, month)
     return len(buckets)
 
 

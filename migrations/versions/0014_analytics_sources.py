@@ -121,24 +121,46 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "channel", "agency", name=op.f("pk_analytics_daily")),
     )
     op.create_table(
-        "analytics_daily_topics",
-        sa.Column("day", sa.String(length=10), nullable=False),
+        "analytics_monthly_hours",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("hour", sa.Integer(), nullable=False),
         sa.Column("channel", sa.String(length=8), nullable=False),
         sa.Column("agency", sa.String(length=40), nullable=False),
-        sa.Column("service_id", sa.String(length=80), nullable=False),
-        sa.Column("aspect", sa.String(length=20), nullable=False),
-        sa.Column("intent", sa.String(length=80), nullable=False),
-        sa.Column("count", sa.Integer(), nullable=False),
+        *_counts(),
         sa.PrimaryKeyConstraint(
-            "day",
-            "channel",
-            "agency",
-            "service_id",
-            "aspect",
-            "intent",
-            name=op.f("pk_analytics_daily_topics"),
+            "month", "hour", "channel", "agency", name=op.f("pk_analytics_monthly_hours")
         ),
     )
+    for grain, length in (("daily", 10), ("monthly", 7)):
+        period = "day" if grain == "daily" else "month"
+        op.create_table(
+            f"analytics_{grain}_intents",
+            sa.Column(period, sa.String(length=length), nullable=False),
+            sa.Column("channel", sa.String(length=8), nullable=False),
+            sa.Column("agency", sa.String(length=40), nullable=False),
+            sa.Column("intent", sa.String(length=80), nullable=False),
+            sa.Column("count", sa.Integer(), nullable=False),
+            sa.PrimaryKeyConstraint(
+                period, "channel", "agency", "intent", name=op.f(f"pk_analytics_{grain}_intents")
+            ),
+        )
+        op.create_table(
+            f"analytics_{grain}_services",
+            sa.Column(period, sa.String(length=length), nullable=False),
+            sa.Column("channel", sa.String(length=8), nullable=False),
+            sa.Column("agency", sa.String(length=40), nullable=False),
+            sa.Column("service_id", sa.String(length=80), nullable=False),
+            sa.Column("aspect", sa.String(length=20), nullable=False),
+            sa.Column("count", sa.Integer(), nullable=False),
+            sa.PrimaryKeyConstraint(
+                period,
+                "channel",
+                "agency",
+                "service_id",
+                "aspect",
+                name=op.f(f"pk_analytics_{grain}_services"),
+            ),
+        )
     op.create_table(
         "analytics_dirty_hours",
         sa.Column("bucket", TS, nullable=False),
@@ -148,7 +170,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("analytics_dirty_hours")
-    op.drop_table("analytics_daily_topics")
+    for grain in ("monthly", "daily"):
+        op.drop_table(f"analytics_{grain}_services")
+        op.drop_table(f"analytics_{grain}_intents")
+    op.drop_table("analytics_monthly_hours")
     op.drop_table("analytics_daily")
     op.drop_index("ix_analytics_hourly_day", table_name="analytics_hourly")
     op.drop_table("analytics_hourly")

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from analytics.consumer import Consumer
-from analytics.measures import StatsQuery, distribution, monthly, stats
+from analytics.measures import StatsQuery, distribution, monthly, split, stats
 from db.engine import make_engine
 from tests.analytics import measures_scenario as world
 from tests.databases import throwaway_database
@@ -178,3 +178,30 @@ def test_distribution_quantiles() -> None:
 def test_bad_queries_are_refused(start: dt.date, end: dt.date, channel: str | None) -> None:
     with pytest.raises(ValueError):
         StatsQuery(start, end, channel=channel)
+
+
+def test_a_period_splits_into_whole_months_and_edge_days() -> None:
+    parts = split(dt.date(2026, 11, 15), dt.date(2027, 2, 10))
+    assert parts.months == ("2026-12", "2027-01")
+    assert parts.edges == (
+        (dt.date(2026, 11, 15), dt.date(2026, 11, 30)),
+        (dt.date(2027, 2, 1), dt.date(2027, 2, 10)),
+    )
+    assert split(dt.date(2026, 11, 5), dt.date(2026, 12, 1)).edges == (
+        (dt.date(2026, 11, 5), dt.date(2026, 12, 1)),
+    )
+    assert split(dt.date(2024, 2, 1), dt.date(2024, 2, 29)) == split(
+        dt.date(2024, 2, 1), dt.date(2024, 2, 29)
+    )
+    assert split(dt.date(2024, 2, 1), dt.date(2024, 2, 29)).months == ("2024-02",)
+
+
+def test_edge_days_and_whole_months_give_the_same_figures(consumer: Consumer) -> None:
+    world.build(consumer)
+    whole = figures(consumer)  # November: read from the monthly rollups
+    edges = figures(consumer, StatsQuery(dt.date(2026, 11, 2), dt.date(2026, 11, 30)))  # daily/hourly ones
+    for key in ("top_intents", "top_services", "by_hour", "conversations", "containment_rate", "by_channel"):
+        assert edges[key] == whole[key], key
+    late = figures(consumer, StatsQuery(dt.date(2026, 11, 2), dt.date(2026, 12, 1)))  # D on 1 Dec 00:10
+    assert late["by_hour"][0]["conversations"] == 1 + whole["by_hour"][0]["conversations"]
+    assert {"intent": "greet", "count": 2} in late["top_intents"]

@@ -37,7 +37,11 @@ NEW_TABLES = (
     "analytics_notices",
     "analytics_hourly",
     "analytics_daily",
-    "analytics_daily_topics",
+    "analytics_monthly_hours",
+    "analytics_daily_intents",
+    "analytics_monthly_intents",
+    "analytics_daily_services",
+    "analytics_monthly_services",
     "analytics_dirty_hours",
 )
 
