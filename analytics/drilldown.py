@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from actions.unanswered_models import UnansweredMessage
@@ -35,6 +35,7 @@ SHORT_HASH = 12  # characters of the keyed hash shown: enough to tell conversati
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_TURNS = 100  # turns shown per conversation (a long conversation says how many were left out)
+ONE_HOUR = dt.timedelta(hours=1)
 MASKED_TEXT_WINDOW = dt.timedelta(minutes=2)  # a queue entry belongs to the citizen message this near
 HANDOVER_ACTIONS = frozenset({"action_handover"})
 ACTION_MARGIN = dt.timedelta(seconds=5)  # actions of the last turn run just after its last message
@@ -130,8 +131,19 @@ def _matching(scope: Scope, figure: Figure) -> Select[str, dt.datetime]:
     start, end = scope.bounds()
     s, m = AnalyticsSession, AnalyticsMessage
     in_period = [s.started_at >= start, s.started_at < end]
-    if figure.kind in ("conversations", "hour"):
+    if figure.kind == "conversations":
         return select(s.key, s.started_at).where(*in_period, *_session_filter(scope))
+    if figure.kind == "hour":
+        # That hour of every day of the period (Bangkok's hour: dialects compute hours of a zone
+        # differently, ranges on the indexed start time work the same everywhere).
+        assert figure.key is not None
+        hour = dt.timedelta(hours=int(figure.key))
+        days = [scope.start + dt.timedelta(days=n) for n in range((scope.end - scope.start).days + 1)]
+        ranges = [
+            and_(s.started_at >= day_start(d) + hour, s.started_at < day_start(d) + hour + ONE_HOUR)
+            for d in days
+        ]
+        return select(s.key, s.started_at).where(or_(*ranges), *_session_filter(scope))
     if figure.kind == "not_contained":
         return select(s.key, s.started_at).where(*in_period, *_session_filter(scope), s.contained.is_(False))
     if figure.kind == "handover":
@@ -178,32 +190,16 @@ def conversations(
     `total` counts every conversation behind it, not only this page's."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
-    if figure.kind == "hour":
-        # The hour of day is Bangkok's, which SQL dialects compute differently: the period's starts are
-        # read (two columns) and their hour taken here.
-        assert figure.key is not None
-        hour = int(figure.key)
-        starts: list[tuple[str, dt.datetime]] = [
-            (str(r[0]), r[1]) for r in session.execute(_matching(scope, figure))
-        ]
-        matches = sorted(
-            ((k, at) for k, at in starts if _utc(at).astimezone(BANGKOK).hour == hour),
-            key=lambda r: (r[1], r[0]),
-            reverse=True,
+    matching = _matching(scope, figure).subquery()
+    total = session.scalar(select(func.count()).select_from(matching)) or 0
+    keys = list(
+        session.scalars(
+            select(matching.c[0])
+            .order_by(matching.c[1].desc(), matching.c[0].desc())
+            .offset(offset)
+            .limit(limit)
         )
-        total = len(matches)
-        keys = [k for k, _ in matches[offset : offset + limit]]
-    else:
-        matching = _matching(scope, figure).subquery()
-        total = session.scalar(select(func.count()).select_from(matching)) or 0
-        keys = list(
-            session.scalars(
-                select(matching.c[0])
-                .order_by(matching.c[1].desc(), matching.c[0].desc())
-                .offset(offset)
-                .limit(limit)
-            )
-        )
+    )
     found = {
         s.key: s for s in session.scalars(select(AnalyticsSession).where(AnalyticsSession.key.in_(keys)))
     }
