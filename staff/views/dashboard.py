@@ -26,11 +26,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analytics import drilldown, measures
 from analytics.csv_export import csv_bytes
+from analytics.models import COUNT_FIELDS, AnalyticsDaily
 from cases.complaint_routing import load_routes
 from knowledge.aspects import ASPECT_LABELS_TH
 from knowledge.models import ServiceRow
@@ -172,23 +173,30 @@ def today_in_bangkok() -> dt.date:
 
 
 # -- reading the figures (in a worker thread) -------------------------------------------------------------
-def daily_by_channel(session: Session, filters: Filters, figures: dict[str, Any]) -> list[dict[str, Any]]:
+def daily_by_channel(session: Session, filters: Filters) -> list[dict[str, Any]]:
     """One row per day and channel (the channel filter's only, else each of line, sms, web) with the
-    day's Summary: the page's stacked chart and the daily CSV."""
+    day's Summary (measures.summary of the daily rollup's counts, as stats() computes its by_day):
+    the page's stacked chart and the daily CSV, in one query instead of a stats() per channel."""
     channels = (filters.channel,) if filters.channel else CHANNELS
+    d = AnalyticsDaily
+    query = (
+        select(d.day, d.channel, *[func.sum(getattr(d, name)).label(name) for name in COUNT_FIELDS])
+        .where(d.day >= filters.start.isoformat(), d.day <= filters.end.isoformat(), d.channel.in_(channels))
+        .group_by(d.day, d.channel)
+    )
+    if filters.agency:
+        query = query.where(d.agency == filters.agency)
+    counts = {
+        (str(row.day), str(row.channel)): {name: int(getattr(row, name) or 0) for name in COUNT_FIELDS}
+        for row in session.execute(query)
+    }
+    zero = dict.fromkeys(COUNT_FIELDS, 0)
     rows: list[dict[str, Any]] = []
-    per_channel: dict[str, list[dict[str, Any]]] = {}
-    for channel in channels:
-        if filters.channel:
-            per_channel[channel] = figures["by_day"]
-        else:
-            query = measures.StatsQuery(filters.start, filters.end, channel=channel, agency=filters.agency)
-            per_channel[channel] = measures.stats(session, query)["by_day"]
-    for index, day in enumerate(figures["by_day"]):
+    for n in range((filters.end - filters.start).days + 1):
+        day = (filters.start + dt.timedelta(days=n)).isoformat()
         for channel in channels:
-            days = per_channel[channel]
-            same = days[index] if index < len(days) and days[index]["date"] == day["date"] else None
-            rows.append({**(same or {"date": day["date"]}), "date": day["date"], "channel": channel})
+            figures = measures.summary(counts.get((day, channel), zero))
+            rows.append({"date": day, "channel": channel, **figures})
     return rows
 
 
@@ -201,7 +209,7 @@ def service_titles(session: Session, ids: list[str]) -> dict[str, str]:
 
 def page_data(session: Session, filters: Filters) -> dict[str, Any]:
     figures = measures.stats(session, filters.query())
-    daily = daily_by_channel(session, filters, figures)
+    daily = daily_by_channel(session, filters)
     titles = service_titles(session, [s["service_id"] for s in figures.get("top_services", [])])
     return {"figures": figures, "daily": daily, "titles": titles, "agencies": list_agencies(session)}
 
@@ -442,7 +450,7 @@ async def daily_csv(request: web.Request) -> web.StreamResponse:
         return web.Response(text=str(exc), status=exc.status)
 
     def read(session: Session) -> list[dict[str, Any]]:
-        return daily_by_channel(session, filters, measures.stats(session, filters.query()))
+        return daily_by_channel(session, filters)
 
     rows = await request.app[keys.READER].run(read)
     table = [[_daily_cell(r, key) for key, _ in DAILY_COLUMNS] for r in rows]

@@ -7,6 +7,7 @@ test_dashboard_browser.py."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
@@ -16,9 +17,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from analytics import measures
 from db.engine import make_engine
 from staff.roles import Role
+from staff.views.dashboard import Filters, daily_by_channel
 from staff.web import create_app
 from tests.analytics import dashboard_world
 from tests.handover.inbox_helpers import add_staff
@@ -214,3 +218,17 @@ async def test_the_page_embeds_no_clear_text(client: TestClient, tmp_path: Path)
         html = await (await client.get("/staff/stats?" + NOV + query)).text()
         assert "stats-data" in html
         assert_private(html)
+
+
+def test_daily_rows_per_channel_are_what_stats_gives_per_channel(db: tuple[str, Engine]) -> None:
+    """The page reads the daily rollup once for every channel; each channel's days must equal what
+    stats() answers for that channel alone (the JSON API's figures)."""
+    start, end = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+    for agency in (None, "dopa"):
+        with Session(db[1]) as session:
+            rows = daily_by_channel(session, Filters(start, end, None, agency, None))
+            for channel in ("line", "sms", "web"):
+                expected = measures.stats(session, measures.StatsQuery(start, end, channel, agency))["by_day"]
+                assert [
+                    {k: v for k, v in r.items() if k != "channel"} for r in rows if r["channel"] == channel
+                ] == (expected)
