@@ -178,3 +178,12 @@ async def test_bad_input_is_refused_and_changes_nothing(client, engine, sessions
     again = await decide(client, {"decision": "dismissed"}, ids)  # a second tab, a double click
     assert again.status == 409
     assert actions(sessions).count("teaching.dismissed") == 1
+
+
+async def test_hostile_question_text_is_shown_as_text(client, engine, sessions) -> None:
+    payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+    add_questions(sessions, [payload + " ต่อภาษีรถ"], bot_answer="<b>x</b>", service_id="<svg>")
+    await signed_in(client, engine, Role.REVIEWER)
+    html = await (await client.get("/staff/review")).text()
+    assert "<script>window.__xss" not in html and "<img src=x" not in html and "<b>x</b>" not in html
+    assert "&lt;script&gt;window.__xss=2&lt;/script&gt;" in html
