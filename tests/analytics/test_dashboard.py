@@ -1,8 +1,8 @@
 """The statistics page over HTTP (staff/views/dashboard.py): staff only (signed out: sent to sign in;
 a role without VIEW_STATS: 403), agency scoping (an agent sees their agency's figures and is refused
 another's), bad filters answered with a clear 4xx in Thai, the daily and drill-down CSV files (UTF-8
-with BOM, Thai headers), and no clear text or sender id anywhere. The browser side is
-test_dashboard_browser.py."""
+with BOM, Thai headers), and no clear text or sender id anywhere; on SQLite and PostgreSQL. The
+browser side is test_dashboard_browser.py."""
 
 from __future__ import annotations
 
@@ -25,17 +25,18 @@ from staff.roles import Role
 from staff.views.dashboard import Filters, daily_by_channel
 from staff.web import create_app
 from tests.analytics import dashboard_world
+from tests.databases import throwaway_database
 from tests.handover.inbox_helpers import add_staff
 from tests.staff.staff_helpers import sign_in, staff_settings
 
 NOV = "from=2026-11-01&to=2026-11-30"
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
-    from tests.databases import throwaway_database
-
-    with throwaway_database("sqlite", tmp_path_factory.mktemp("dashboard")) as url:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Engine]]:
+    with throwaway_database(request.param, tmp_path_factory.mktemp("dashboard")) as url:
         engine = make_engine(url)
         dashboard_world.build(engine)
         add_staff(engine, "admin1", None, Role.ADMIN)
