@@ -1,5 +1,5 @@
 """Analytics ingest (issue 13): how fast the consumer drains Rasa's broker events, and how long one
-event takes to reach the tables when the consumer is idle.
+event takes to reach the tables — and the figures the stats API reads — when the consumer is idle.
 
     .venv/bin/python -m bench.analytics.ingest [--events 100000]
 
@@ -10,7 +10,10 @@ action, bot, service slot, action_listen per turn; 20 turns per conversation) is
 same Consumer `python -m analytics consume` runs, and the result checked (rows = expected, distinct
 event keys). Then, with the consumer idle and running, one more turn is published 20 times and the
 time until its user message is visible in analytics_messages is taken (lag; the SQL source polls
-every 0.5 s, RabbitMQ pushes). Prints a table; nothing is written to bench/README.md yet.
+every 0.5 s, RabbitMQ pushes), and the time until the daily rollup counts its conversation (figures
+lag: the table sources and rollups are refreshed every 2 s, analytics.consumer.SOURCES_INTERVAL).
+The backlog's rollups (sessions, hourly/daily/monthly counts) are built after it and timed apart
+("rollups s"). Prints a Markdown table for bench/README.md.
 """
 
 from __future__ import annotations
@@ -50,6 +53,27 @@ def _messages(url: str, where: str = "") -> int:
         engine.dispose()
 
 
+def _conversations(url: str) -> int:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.text("SELECT coalesce(sum(conversations), 0) FROM analytics_daily")
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
+async def _wait_figures(url: str, count: int, since: float, timeout: float = 120) -> float:
+    while _conversations(url) < count:
+        if time.monotonic() - since > timeout:
+            raise RuntimeError(f"figures did not reach {count} conversations")
+        await asyncio.sleep(0.02)
+    return time.monotonic() - since
+
+
 async def _wait_rows(url: str, count: int, where: str = "", timeout: float = 600) -> float:
     started = time.monotonic()
     while _messages(url, where) < count:
@@ -69,7 +93,7 @@ async def _publish(exchange: aio_pika.abc.AbstractExchange, batch: list[dict]) -
         )
 
 
-async def bench_sql(url: str, workdir: Path, n: int) -> tuple[float, list[float]]:
+async def bench_sql(url: str, workdir: Path, n: int) -> tuple[float, float, list[float], list[float]]:
     broker = workdir / "events.db"
     conversations = max(1, n // 100)
     write_sql_broker(broker, events(conversations, 20)[:n])
@@ -80,22 +104,30 @@ async def bench_sql(url: str, workdir: Path, n: int) -> tuple[float, list[float]
     while consumer.poll_sql_once(source):
         pass
     seconds = time.monotonic() - started
+    started = time.monotonic()
+    consumer.catch_up()
+    rollups = time.monotonic() - started
     stop = asyncio.Event()
     task = asyncio.create_task(consumer.run_sql(source, stop))
-    lags = []
+    tables = asyncio.create_task(consumer.run_sources(stop))
+    lags, figure_lags = [], []
     for i in range(20):
         await asyncio.sleep(0.13)  # not in step with the poll interval
+        base = _conversations(url)
+        sent = time.monotonic()
         write_sql_broker(broker, turn(f"web:lag{i}", time.time()))
         marker = PersonalData(KEYS).sender_hash(f"web:lag{i}")
         lags.append(await _wait_rows(url, 1, f"WHERE conversation = '{marker}' AND direction = 'in'"))
+        figure_lags.append(await _wait_figures(url, base + 1, sent))
     stop.set()
     await task
+    await tables
     source.close()
     engine.dispose()
-    return seconds, lags
+    return seconds, rollups, lags, figure_lags
 
 
-async def bench_rabbitmq(url: str, n: int) -> tuple[float, list[float]]:
+async def bench_rabbitmq(url: str, n: int) -> tuple[float, float, list[float], list[float]]:
     suffix = uuid.uuid4().hex[:8]
     exchange_name, queue_name = f"bench-analytics-{suffix}", f"bench_analytics_{suffix}"
     connection = await aio_pika.connect(RABBITMQ_URL)
@@ -116,18 +148,26 @@ async def bench_rabbitmq(url: str, n: int) -> tuple[float, list[float]]:
         )
         await _wait_rows(url, expected)
         seconds = time.monotonic() - started
-        lags = []
+        started = time.monotonic()
+        await asyncio.to_thread(consumer.catch_up)
+        rollups = time.monotonic() - started
+        tables = asyncio.create_task(consumer.run_sources(stop))
+        lags, figure_lags = [], []
         for i in range(20):
             await asyncio.sleep(0.13)
             marker = PersonalData(KEYS).sender_hash(f"web:lag{i}")
+            base = _conversations(url)
+            sent = time.monotonic()
             await _publish(exchange, turn(f"web:lag{i}", time.time()))
             lags.append(await _wait_rows(url, 1, f"WHERE conversation = '{marker}' AND direction = 'in'"))
+            figure_lags.append(await _wait_figures(url, base + 1, sent))
         stop.set()
         await task
+        await tables
         engine.dispose()
         await channel.queue_delete(queue_name)
         await channel.exchange_delete(exchange_name)
-        return seconds, lags
+        return seconds, rollups, lags, figure_lags
     finally:
         await connection.close()
 
@@ -151,21 +191,30 @@ def main() -> None:
     args = parser.parse_args()
     n = args.events - args.events % 5
     print(f"{n} events per run (Rasa-shaped; 2/5 become analytics_messages rows, 1/5 analytics_actions)")
-    print("| source | analytics db | events/s (backlog) | lag p50 ms | lag max ms |")
-    print("|---|---|---:|---:|---:|")
+    print(
+        "| source | analytics db | events/s (backlog) | rollups s | lag p50 ms | lag max ms |"
+        " figures lag p50 ms | figures lag max ms |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for source in ("sql", "rabbitmq"):
         for kind in ("sqlite", "postgresql"):
             with tempfile.TemporaryDirectory() as tmp, throwaway_database(kind, Path(tmp)) as url:
                 if source == "sql":
-                    seconds, lags = asyncio.run(bench_sql(url, Path(tmp), n))
+                    seconds, rollups, lags, figures = asyncio.run(bench_sql(url, Path(tmp), n))
                 else:
-                    seconds, lags = asyncio.run(bench_rabbitmq(url, n))
+                    seconds, rollups, lags, figures = asyncio.run(bench_rabbitmq(url, n))
                 _check(url, n)
-                print(
-                    f"| {source} | {kind} | {n / seconds:,.0f} | {statistics.median(lags) * 1000:.0f} |"
-                    f" {max(lags) * 1000:.0f} |",
-                    flush=True,
-                )
+                cells = [
+                    source,
+                    kind,
+                    f"{n / seconds:,.0f}",
+                    f"{rollups:.1f}",
+                    f"{statistics.median(lags) * 1000:.0f}",
+                    f"{max(lags) * 1000:.0f}",
+                    f"{statistics.median(figures) * 1000:.0f}",
+                    f"{max(figures) * 1000:.0f}",
+                ]
+                print("| " + " | ".join(cells) + " |", flush=True)
 
 
 if __name__ == "__main__":
