@@ -164,8 +164,8 @@ class Ingestor:
         batch = _Batch(sessions={}, hours=set(), changed=set(), created=[])
         current = [c.session_key for c in conversations.values() if c.session_key]
         for i in range(0, len(current), 500):
-            query = select(AnalyticsSession).where(AnalyticsSession.key.in_(current[i : i + 500]))
-            batch.sessions.update((s.key, s) for s in session.scalars(query))
+            sessions = select(AnalyticsSession).where(AnalyticsSession.key.in_(current[i : i + 500]))
+            batch.sessions.update((s.key, s) for s in session.scalars(sessions))
         # Rows of each conversation's current turn added in this batch (not yet inserted).
         turn_rows: dict[str, list[dict[str, Any]]] = {}
         turn_in_batch: set[str] = set()

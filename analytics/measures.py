@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analytics.models import (
@@ -151,7 +151,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _filtered(query: Select[Any], table: Any, channel: str | None, agency: str | None) -> Select[Any]:
+def _filtered(query: Any, table: Any, channel: str | None, agency: str | None) -> Any:
     if channel is not None:
         query = query.where(table.channel == channel)
     if agency is not None:
@@ -497,7 +497,7 @@ def monthly(session: Session, start_month: dt.date, end_month: dt.date) -> list[
             c.kind == "complaint", c.filed_at >= start, c.filed_at < end, c.channel.in_(CHANNELS)
         )
     ):
-        extra[key(_bangkok_month(filed_at), channel, agency)]["complaints"] += 1
+        extra[key(_bangkok_month(filed_at), channel or "other", agency)]["complaints"] += 1
     h = AnalyticsHandover
     for requested_at, claimed_at, rating, channel, agency in session.execute(
         select(h.requested_at, h.claimed_at, h.rating, h.channel, h.agency).where(
@@ -510,18 +510,18 @@ def monthly(session: Session, start_month: dt.date, end_month: dt.date) -> list[
             bucket["waits"].append(wait)
         if rating is not None:
             bucket["ratings"].append(rating)
-    out = []
+    out: list[dict[str, Any]] = []
     for k in sorted(counts, key=lambda k: (k[0], k[1], k[2] or "")):
-        month, channel, agency = k
+        month, channel, agency_id = k
         figures = summary(counts[k])
         more = extra[k]
         waits = distribution(more["waits"])
         votes = counts[k]["feedback_positive"] + counts[k]["feedback_negative"]
         ratings: list[int] = more["ratings"]
-        row = {
+        published: dict[str, Any] = {
             "month": month,
             "channel": channel,
-            "agency": agency,
+            "agency": agency_id,
             **{f: figures[f] for f in _MONTHLY_SUMMARY},
             "complaints": more["complaints"],
             "wait_median_seconds": waits["median"],
@@ -531,8 +531,8 @@ def monthly(session: Session, start_month: dt.date, end_month: dt.date) -> list[
             "satisfaction_staff_count": len(ratings),
             "satisfaction_staff_mean": round(sum(ratings) / len(ratings), 3) if ratings else None,
         }
-        if _anything(row):
-            out.append(row)
+        if _anything(published):
+            out.append(published)
     return out
 
 

@@ -53,7 +53,7 @@ def floor_hour(at: dt.datetime) -> dt.datetime:
 def hours_between(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
     """Every UTC hour from start's to end's, inclusive (capped at MAX_SPAN_HOURS)."""
     first, last = floor_hour(start), floor_hour(end)
-    out = []
+    out: list[dt.datetime] = []
     while first <= last and len(out) < MAX_SPAN_HOURS:
         out.append(first)
         first += HOUR
