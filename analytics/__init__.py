@@ -8,8 +8,16 @@ consumer (`python -m analytics consume`, its own process) reads them in order an
 analytics_messages / analytics_actions: a keyed hash of the conversation, channel, intent,
 confidence, fallback flag, the service being talked about, time — never an id, phone number or text.
 
-Modules: models.py (tables), ingest.py (event -> rows, idempotent, turn attribution), consumer.py (the
-SQL broker table and RabbitMQ queue readers, commit before ack), __main__.py (command line).
-Tests: tests/analytics/ (both sources, SQLite and PostgreSQL, SIGKILL), tests/e2e/test_analytics_e2e.py
-(through the real Rasa), tests/rasa/test_event_brokers.py. Figures: `python -m bench.analytics.ingest`.
+The same process reads the handover, case and notice tables by id (sources.py) and keeps hourly,
+daily and monthly rollups current (rollup.py) every 2 s; measures.py computes the figures of the
+dashboard, GET /staff/api/stats (staff/views/stats_api.py) and the open data from them.
+
+Modules: models.py (tables), ingest.py (event -> rows and sessions, idempotent, turn attribution),
+sources.py (handovers, cases, notices), service_agency.py (a service's agency), rollup.py (dirty hours
+-> counts), measures.py (stats(), monthly()), consumer.py (the SQL broker table and RabbitMQ queue
+readers, commit before ack; the table sources' loop), __main__.py (command line).
+Tests: tests/analytics/ (both sources, SQLite and PostgreSQL, SIGKILL; measures against hand-computed
+figures; the stats API; a no-PII scan of every analytics table), tests/e2e/test_analytics_e2e.py
+(through the real Rasa), tests/rasa/test_event_brokers.py. Figures: `python -m bench.analytics.ingest`,
+`python -m bench.analytics.dashboard` (bench/README.md, Analytics).
 """
