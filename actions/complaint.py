@@ -150,7 +150,13 @@ def _squash(value: Any) -> str:
 
 
 def _intent(tracker: Tracker) -> str:
-    return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+    """The NLU's intent, except that a shared photo, location or sticker is only what the gateway sends
+    as "/share_…": typed words the NLU reads as one ("ไม่มีรูป" next to the photo intent) stay text."""
+    latest = tracker.latest_message or {}
+    name = str((latest.get("intent") or {}).get("name") or "")
+    if name in SHARED_INTENTS and not str(latest.get("text") or "").startswith("/"):
+        return ""
+    return name
 
 
 def _coordinate(value: Any, limit: float) -> float | None:

@@ -236,3 +236,23 @@ async def test_a_typed_thumbs_down_that_says_what_was_meant_is_answered_at_once(
     assert slots.index(("service_id", None)) < slots.index(("service_id", "house_registration_move_out"))
     [row] = rows(sessions)
     assert (row.reason, row.bot_answer) == ("thumbs_down", "house_registration_move_in")
+
+
+async def test_the_no_photo_button_stays_an_answer_when_the_nlu_reads_it_as_a_photo() -> None:
+    """Two more intents moved the linear model's balance and "ไม่มีรูป" leaned to share_image (seen on
+    the authors' complaint conversations): only the gateway's "/share_image" is a photo."""
+    from actions.complaint import NO_PHOTO, ValidateComplaintForm
+
+    latest = {
+        "text": "ไม่มีรูป",
+        "intent": {"name": "share_image", "confidence": 0.59},
+        "intent_ranking": [{"name": "share_image", "confidence": 0.59}],
+        "entities": [],
+    }
+    events = [{"event": "user", "text": "ไม่มีรูป", "parse_data": latest, "input_channel": "line"}]
+    slots = {"requested_slot": "complaint_photo", "complaint_photo": "ไม่มีรูป"}
+    tracker = Tracker(SENDER, slots, latest, events, False, None, {"name": "complaint_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    result = await ValidateComplaintForm().validate_complaint_photo("ไม่มีรูป", dispatcher, tracker, {})
+    assert result == {"complaint_photo": NO_PHOTO}
+    assert not any("รับรูปไม่สำเร็จ" in (m.get("text") or "") for m in dispatcher.messages)
