@@ -5,7 +5,7 @@ SHELL := /bin/bash
 RASA := .venv-rasa/bin
 APP := .venv/bin
 
-.PHONY: setup train run test test-unit test-rasa lint format bench clean rotate-keys reload-model
+.PHONY: setup train run cluster test test-unit test-rasa lint format bench clean rotate-keys reload-model
 
 setup:
 	@bash scripts/setup_envs.sh
@@ -15,6 +15,12 @@ train: setup
 
 run: train
 	@bash scripts/run.sh
+
+# Two of every process behind HAProxy on PostgreSQL and Redis (scripts/cluster.sh; README "Several
+# replicas"). HAProxy comes from Debian, installed here when missing.
+cluster: train
+	@command -v haproxy >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy)
+	@bash scripts/cluster.sh
 
 # A running Rasa serves the newest model in models/ without a restart or a dropped conversation
 # (Rasa's PUT /model; scripts/reload_model.py). `make train` does this itself after training.
