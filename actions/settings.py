@@ -7,6 +7,7 @@ own parts (knowledge, cases, privacy) are AppSettings' other fields, handed to t
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -42,8 +43,14 @@ class ActionSettings:
             raise ValueError(f"ACTION_PORT must be a number, got {raw_port!r}") from exc
         if not 0 < port < 65536:
             raise ValueError(f"ACTION_PORT out of range: {port}")
+        host = environ.get("ACTION_HOST", "").strip() or LOOPBACK
+        try:
+            ipaddress.ip_address(host)
+        except ValueError as exc:
+            raise ValueError(f"ACTION_HOST must be an IP address to listen on, got {host!r}") from exc
         return cls(
             port=port,
+            host=host,  # 0.0.0.0 in a container; Rasa alone reaches it (deploy/ NetworkPolicy, token)
             database_url=database_url(dict(environ)),
             log_level=(environ.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             webhook_token=environ.get("ACTION_SERVER_TOKEN", "").strip(),

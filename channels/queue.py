@@ -263,8 +263,29 @@ return 'duplicate'
 """
 
 
+# Shard leases: a replica owns a shard while its name is in the lease key; only the owner renews
+# or gives it back (a lease that ran out and was taken by another is left alone).
+_RENEW_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_RELEASE_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
 class RedisStreamQueue(EventQueue):
-    """Redis Streams with one consumer group, `shards` streams and per-sender ordering."""
+    """Redis Streams with one consumer group, `shards` streams and per-sender ordering.
+
+    Each shard is read by one replica at a time: its owner holds a lease (`<prefix>:lease:<i>`), kept
+    alive every third of `claim_idle_seconds`, and the replicas alive (`<prefix>:members`) share the
+    shards evenly, so two gateways never hold one citizen's messages at once (Rasa Open Source 3.6's
+    lock store races between Rasa servers: RasaHQ/rasa #11256, #9213). A shard changes hands only
+    when nothing of another replica is pending on it: a live replica giving a shard up finishes its
+    events first; a dead one's (its lease and membership ran out) are claimed and handled, in order,
+    before anything newer is read. A replica stopping cleanly gives its shards up at once.
+    """
 
     durable = True
     GROUP = "gateway"
@@ -277,7 +298,7 @@ class RedisStreamQueue(EventQueue):
         shards: int = 8,
         max_inflight: int = 64,
         dedupe_ttl_seconds: int = 24 * 3600,
-        claim_idle_seconds: float = 60.0,
+        claim_idle_seconds: float = 15.0,
         consumer: str | None = None,
         block_ms: int = 1000,
     ) -> None:
@@ -295,6 +316,12 @@ class RedisStreamQueue(EventQueue):
         self._inflight: dict[str, set[str]] = {s: set() for s in self._streams}
         self._groups_ready = False
         self._closing = False
+        self._renew = redis.register_script(_RENEW_LUA)
+        self._release = redis.register_script(_RELEASE_LUA)
+        self._members = f"{prefix}:members"
+        self._owned: set[str] = set()  # shards whose lease is ours
+        self._readable: set[str] = set()  # owned, and nothing of another replica pending on them
+        self._leaving: set[str] = set()  # owned, being given up once their events are done
 
     @property
     def consumer(self) -> str:
@@ -341,17 +368,22 @@ class RedisStreamQueue(EventQueue):
     async def run(self, handler: Handler) -> None:
         await self.ensure_groups()
         dispatcher = _OrderedDispatcher(self._max_inflight)
+        await self._balance(handler, dispatcher)  # take shards before the first read
         side_tasks = [
-            asyncio.create_task(self._claim_loop(handler, dispatcher)),
+            asyncio.create_task(self._lease_loop(handler, dispatcher)),
             asyncio.create_task(self._heartbeat_loop()),
         ]
         try:
             while not self._closing and not _cancel_requested():
+                readable = sorted(self._readable)
+                if not readable:  # every shard is another replica's (or not yet handed over)
+                    await asyncio.sleep(self._block_ms / 1000)
+                    continue
                 try:
                     reply = await self._redis.xreadgroup(
                         self.GROUP,
                         self._consumer,
-                        dict.fromkeys(self._streams, ">"),
+                        dict.fromkeys(readable, ">"),
                         count=self._max_inflight,
                         block=self._block_ms,
                     )
@@ -367,6 +399,7 @@ class RedisStreamQueue(EventQueue):
             for task in side_tasks:
                 task.cancel()
             dispatcher.cancel()
+            await self._leave()
 
     async def _dispatch(
         self,
@@ -434,33 +467,95 @@ class RedisStreamQueue(EventQueue):
         await self._redis.xadd(self._dead_stream, fields, maxlen=100_000, approximate=True)
         await self._ack(stream, entry_id)
 
-    async def _claim_loop(self, handler: Handler, dispatcher: _OrderedDispatcher) -> None:
-        """Take over entries a dead consumer left pending for longer than the idle limit."""
-        interval = max(self._claim_idle_ms / 2000, 0.2)
+    def _lease_key(self, stream: str) -> str:
+        return f"{self._prefix}:lease:{stream.rsplit(':', 1)[1]}"
+
+    async def _lease_loop(self, handler: Handler, dispatcher: _OrderedDispatcher) -> None:
+        interval = max(self._claim_idle_ms / 3000, 0.1)
         while not self._closing and not _cancel_requested():
             await asyncio.sleep(interval)
-            for stream in self._streams:
-                try:
-                    cursor = "0-0"
-                    while True:
-                        reply = await self._redis.xautoclaim(
-                            stream,
-                            self.GROUP,
-                            self._consumer,
-                            self._claim_idle_ms,
-                            start_id=cursor,
-                            count=100,
-                        )
-                        cursor, entries = _text(reply[0]), reply[1]
-                        if entries:
-                            log.warning("queue: claimed %d stale entries from %s", len(entries), stream)
-                            await self._dispatch(handler, dispatcher, stream, entries, redelivered=True)
-                        if cursor == "0-0":
-                            break
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    log.warning("queue: autoclaim on %s failed: %r", stream, exc)
+            try:
+                await self._balance(handler, dispatcher)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis away: leases run out, another replica takes over
+                log.warning("queue: shard leases not renewed (%r)", exc)
+
+    async def _balance(self, handler: Handler, dispatcher: _OrderedDispatcher) -> None:
+        """Say we are alive, keep our leases, take or give up shards towards an even share."""
+        now_ms = int(time.time() * 1000)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(self._members, {self._consumer: now_ms})
+            pipe.zremrangebyscore(self._members, "-inf", now_ms - self._claim_idle_ms)
+            pipe.zrange(self._members, 0, -1)
+            _, _, members = await pipe.execute()
+        live = {_text(m) for m in members} | {self._consumer}
+        for stream in sorted(self._owned):
+            if not await self._renew(
+                keys=[self._lease_key(stream)], args=[self._consumer, self._claim_idle_ms]
+            ):
+                log.warning("queue: lost the lease of %s", stream)
+                self._owned.discard(stream)
+                self._readable.discard(stream)
+                self._leaving.discard(stream)
+        share = -(-len(self._streams) // len(live))  # ceil: every shard has an owner
+        if len(self._owned) - len(self._leaving) > share:
+            extra = sorted(self._owned - self._leaving, key=lambda s: len(self._inflight[s]))
+            for stream in extra[: len(self._owned) - len(self._leaving) - share]:
+                self._leaving.add(stream)
+                self._readable.discard(stream)
+        for stream in sorted(self._leaving):
+            if not self._inflight[stream]:  # its events are done: hand it over
+                await self._release(keys=[self._lease_key(stream)], args=[self._consumer])
+                self._leaving.discard(stream)
+                self._owned.discard(stream)
+        if len(self._owned) < share:
+            start = shard_of(self._consumer, len(self._streams))  # replicas start at different shards
+            ordered = self._streams[start:] + self._streams[:start]
+            for stream in ordered:
+                if len(self._owned) >= share:
+                    break
+                if stream in self._owned:
+                    continue
+                if await self._redis.set(
+                    self._lease_key(stream), self._consumer, nx=True, px=self._claim_idle_ms
+                ):
+                    self._owned.add(stream)
+        for stream in sorted(self._owned - self._readable - self._leaving):
+            if await self._take_over(stream, live, handler, dispatcher):
+                self._readable.add(stream)
+
+    async def _take_over(
+        self, stream: str, live: set[str], handler: Handler, dispatcher: _OrderedDispatcher
+    ) -> bool:
+        """Claim what dead replicas left pending on a shard just leased; True once nothing of another
+        replica is pending there (a live one still finishing keeps the shard unread until it is done)."""
+        pending = await self._redis.xpending_range(stream, self.GROUP, min="-", max="+", count=1000)
+        foreign = [p for p in pending if _text(p["consumer"]) != self._consumer]
+        if not foreign:
+            return True
+        waiting = [
+            p
+            for p in foreign
+            if _text(p["consumer"]) in live and int(p["time_since_delivered"]) < self._claim_idle_ms
+        ]
+        if waiting:
+            return False
+        ids = [_text(p["message_id"]) for p in foreign]
+        entries = await self._redis.xclaim(stream, self.GROUP, self._consumer, 0, ids)
+        log.warning("queue: took over %d entries left pending on %s", len(entries), stream)
+        await self._dispatch(handler, dispatcher, stream, entries, redelivered=True)
+        return len(foreign) < 1000
+
+    async def _leave(self) -> None:
+        """Stopping cleanly: give every shard up and leave the members, so others take over at once."""
+        with contextlib.suppress(Exception):
+            for stream in sorted(self._owned):
+                await self._release(keys=[self._lease_key(stream)], args=[self._consumer])
+            await self._redis.zrem(self._members, self._consumer)
+        self._owned.clear()
+        self._readable.clear()
+        self._leaving.clear()
 
     async def _heartbeat_loop(self) -> None:
         """Reset the idle time of entries still being worked on (e.g. waiting for Rasa to return).

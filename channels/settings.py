@@ -119,9 +119,10 @@ class Settings:
     redis_max_connections: int = 64
     queue_shards: int = 8  # streams; one citizen always lands on the same shard (ordering)
     max_inflight: int = 128  # events processed at once per gateway process
-    # Pending entries idle this long belonged to a dead worker (Redis), or an SQLite lease runs out
-    # (a gateway restarted on the same host takes its dead predecessor's events back at once).
-    claim_idle_seconds: float = 60.0
+    # A replica silent this long is dead: its queue shards' leases and pending entries are taken over
+    # (Redis), or an SQLite lease runs out (a gateway restarted on the same host takes its dead
+    # predecessor's events back at once).
+    claim_idle_seconds: float = 15.0
     # LINE redelivers for a while; ids are kept a day (pruned after), older LINE events are refused.
     dedupe_ttl_seconds: int = 24 * 3600
     max_attempts: int = 5  # non-transient failures before an event goes to the dead-letter stream
