@@ -424,5 +424,7 @@ def build_actions(context: ActionContext) -> list[Action]:
     recorder = UnansweredRecorder(context.sessionmaker, context.sender_hash)
     desk = desk_for(context)
     handover = ActionHandover(desk, recorder)
-    answer_service = ActionAnswerService(ServiceResolver(live), recorder, handover, desk.sensitive)
+    answer_service = ActionAnswerService(
+        ServiceResolver(live, context.sessionmaker), recorder, handover, desk.sensitive
+    )
     return [answer_service, ActionFeedback(recorder, answer_service)]

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from actions.service_answer import Passage, faq_aspect, is_english, is_yes_no, short_name
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
@@ -149,17 +151,24 @@ def looks_like_follow_up(text: str, aspect: str | None) -> bool:
 class ServiceResolver:
     """Blocking decision logic over the live index, the life events and the agency directory."""
 
-    def __init__(self, live: LiveIndex) -> None:
+    def __init__(self, live: LiveIndex, sessions: sessionmaker[Session] | None = None) -> None:
+        """`sessions`: the database reviewers teach in; its "out of scope, refer to …" decisions
+        (teaching.referrals) send alike questions to that agency, ahead of the directory's phrases."""
         self._live = live
         self._events: Any = None
         self._events_for: object = None
         self._agencies: Any = None
+        self._taught: Any = None
         try:
             from knowledge.agencies import AgencyDirectory
 
             self._agencies = AgencyDirectory.load()
         except Exception:  # the directory is optional; without it out-of-scope falls back to 1111
             logger.warning("agency directory not available", exc_info=True)
+        if sessions is not None and self._agencies is not None:
+            from teaching.referrals import LiveReferrals
+
+            self._taught = LiveReferrals(sessions, self._agencies)
 
     # -- knowledge helpers ------------------------------------------------------------------------
     def life_events(self, records: dict[str, ServiceRecord]) -> Any:
@@ -187,13 +196,19 @@ class ServiceResolver:
         return getter(event_id) if callable(getter) else None
 
     def refer(self, text: str) -> Any:
-        if self._agencies is None:
-            return None
-        try:
-            return self._agencies.refer(text)
-        except Exception:
-            logger.exception("agency referral failed")
-            return None
+        """Where a question the knowledge base does not cover belongs: what reviewers taught first,
+        then the directory's topic phrases. Blocking (the taught ones are read from the database)."""
+        for source in (self._taught, self._agencies):
+            if source is None:
+                continue
+            try:
+                referral = source.refer(text)
+            except Exception:
+                logger.exception("agency referral failed")
+                continue
+            if referral is not None:
+                return referral
+        return None
 
     def refer_or_named(self, text: str) -> Any:
         """A question out of scope: the agency its topic belongs to, else the agency it names."""

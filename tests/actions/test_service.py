@@ -3,9 +3,11 @@ database migrated with Alembic and seeded from knowledge/seed, with the real def
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -652,3 +654,42 @@ async def test_a_near_twins_cue_after_its_twin_switches_service_rather_than_open
         assert slots["service_id"] == "divorce_registration"
     _, slots = await ask(action, tracker("จะเลิกกับสามีค่ะ"))  # told as a story with no service: the checklist
     assert slots.get("life_event") == "divorce"
+
+
+# -- what reviewers taught (issue 13, teaching loop): "out of scope, refer to …" reaches the bot ------------
+async def test_a_referral_a_reviewer_taught_answers_alike_questions_without_a_restart(
+    live: LiveIndex, seeded: tuple[KnowledgeStore, Any]
+) -> None:
+    from knowledge.agencies import AgencyDirectory
+    from staff.audit import Actor
+    from teaching.decisions import decide
+
+    sessions = seeded[1]
+    desk = make_desk(sessions, now=IN_HOURS)
+    action = ActionAnswerService(
+        ServiceResolver(live, sessions), UnansweredRecorder(sessions), ActionHandover(desk), desk.sensitive
+    )
+    question = "ซื้อครีมทางเฟซบุ๊กแล้วของปลอม ทำไงดี"
+    before, _ = await run_action(action, said(question, "out_of_scope"))
+    assert "สคบ" not in before[0]["text"]  # neither the knowledge base nor the directory knows it
+    with sessions() as session, session.begin():
+        rows = [
+            UnansweredMessage(
+                created_at=datetime.now(UTC), channel="line", sender_hash="h" * 64, masked_text=text
+            )
+            for text in ("สั่งครีมในเฟซบุ๊กได้ของปลอมมา", "ซื้อครีมเฟซบุ๊กแล้วได้ของปลอม จะร้องเรียนที่ไหน")
+        ]
+        session.add_all(rows)
+        session.flush()
+        decide(
+            session,
+            Actor(user_id=None, username="reviewer1", ip_hash=""),
+            "out_of_scope",
+            [r.id for r in rows],
+            target="ocpb",
+            may_publish=True,
+            directory=AgencyDirectory.load(),
+        )
+    await asyncio.sleep(2.1)  # the taught referrals are re-read when the knowledge revision moves
+    after, slots = await run_action(action, said(question, "out_of_scope"))
+    assert "สคบ" in after[0]["text"] and not slots.get("service_id")
