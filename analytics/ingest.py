@@ -261,10 +261,12 @@ class Ingestor:
                 row |= {"name": name, "confidence": _number(event.get("confidence"))}
                 actions.append(row)
             pending.append(row)
+        # render_nulls: one executemany per table (the ORM otherwise splits rows by which values are
+        # None, and interleaved citizen/bot rows became one INSERT each).
         if messages:
-            session.execute(insert(AnalyticsMessage), messages)
+            session.execute(insert(AnalyticsMessage).execution_options(render_nulls=True), messages)
         if actions:
-            session.execute(insert(AnalyticsAction), actions)
+            session.execute(insert(AnalyticsAction).execution_options(render_nulls=True), actions)
         self._link_handovers(session, batch)
         for changed in batch.changed:
             s = batch.sessions[changed]

@@ -94,14 +94,18 @@ def generate(engine: sa.Engine, conversations: int, seed: int = 13) -> dict[str,
         if not final and len(message_rows) < 100_000:
             return
         print(f"  {counts['messages']:,} messages generated", file=sys.stderr, flush=True)
+        tables = (
+            (AnalyticsSession, sessions_rows),
+            (AnalyticsMessage, message_rows),
+            (AnalyticsHandover, handover_rows),
+            (AnalyticsCase, case_rows),
+            (AnalyticsNotice, notice_rows),
+        )
+        if engine.dialect.name == "postgresql":
+            _copy(engine, tables)
+            return
         with make.begin() as session:
-            for table, rows in (
-                (AnalyticsSession, sessions_rows),
-                (AnalyticsMessage, message_rows),
-                (AnalyticsHandover, handover_rows),
-                (AnalyticsCase, case_rows),
-                (AnalyticsNotice, notice_rows),
-            ):
+            for table, rows in tables:
                 if rows:
                     session.execute(sa.insert(table), rows)
                     rows.clear()
@@ -226,6 +230,24 @@ def generate(engine: sa.Engine, conversations: int, seed: int = 13) -> dict[str,
     return counts
 
 
+def _copy(engine: sa.Engine, tables: Any) -> None:
+    """PostgreSQL: COPY the rows in (executemany ran at ~2k rows/s on the shared bench machine)."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for table, rows in tables:
+            if not rows:
+                continue
+            columns = list(rows[0])
+            with cursor.copy(f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
+            rows.clear()
+        raw.commit()
+    finally:
+        raw.close()
+
+
 def build_rollups(engine: sa.Engine) -> float:
     """Every hour of the year recomputed by analytics.rollup.recompute (the consumer's code), a
     month's hours per transaction."""
@@ -312,6 +334,9 @@ def main() -> None:
             started = time.monotonic()
             counts = generate(engine, args.conversations)
             generated = time.monotonic() - started
+            if kind == "postgresql":  # fresh COPY'd tables: give the planner statistics, as autovacuum would
+                with engine.begin() as conn:
+                    conn.execute(sa.text("ANALYZE"))
             rolled = build_rollups(engine)
             if kind == "postgresql":
                 with engine.begin() as conn:
