@@ -250,7 +250,15 @@ def _turns(session: Session, conv: AnalyticsSession) -> list[dict[str, Any]]:
     m, a = AnalyticsMessage, AnalyticsAction
     first, last = _utc(conv.started_at), _utc(conv.last_at) + ACTION_MARGIN
     events: list[tuple[dt.datetime, int, int, Any]] = []
-    for row in session.scalars(select(m).where(m.session_key == conv.key).order_by(m.at, m.id)):
+    # By conversation and time first (the (conversation, at) index), then the session's own rows:
+    # analytics_messages has no index on session_key.
+    messages = select(m).where(
+        m.conversation == conv.conversation,
+        m.at >= _utc(conv.started_at),
+        m.at <= last,
+        m.session_key == conv.key,
+    )
+    for row in session.scalars(messages.order_by(m.at, m.id)):
         events.append((_utc(row.at), 0 if row.direction == IN else 1, row.id, row))
     actions = select(a).where(a.conversation == conv.conversation, a.at >= first, a.at <= last)
     for action in session.scalars(actions.order_by(a.at, a.id)):
