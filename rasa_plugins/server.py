@@ -34,7 +34,7 @@ def rasa_arguments(argv: list[str], environ: Mapping[str, str]) -> list[str]:
         )
     args = ["run", *argv]
     if token:
-        args += ["--auth-token", token]
+        args.append(f"--auth-token={token}")  # one argument: a token starting with "-" is no option
     return args
 
 

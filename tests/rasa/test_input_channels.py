@@ -208,7 +208,10 @@ def test_rest_senders_talk_in_their_own_namespace_of_conversations(rasa_server: 
 
 def test_rasa_is_started_with_the_api_token_from_the_environment_only() -> None:
     args = rasa_arguments(["--enable-api", "-p", "5005"], {"RASA_AUTH_TOKEN": "tok"})
-    assert args == ["run", "--enable-api", "-p", "5005", "--auth-token", "tok"]
+    assert args == ["run", "--enable-api", "-p", "5005", "--auth-token=tok"]
+    # secrets.token_urlsafe can start with "-": still the token, not an option
+    dashed = rasa_arguments(["--enable-api"], {"RASA_AUTH_TOKEN": "-x_Yz9"})
+    assert dashed[-1] == "--auth-token=-x_Yz9"
     with pytest.raises(SystemExit, match="RASA_AUTH_TOKEN"):
         rasa_arguments(["--enable-api"], {})  # an open API: refused
     with pytest.raises(SystemExit, match="not on the command line"):
