@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from actions.unanswered_models import UnansweredMessage
@@ -35,7 +35,6 @@ SHORT_HASH = 12  # characters of the keyed hash shown: enough to tell conversati
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_TURNS = 100  # turns shown per conversation (a long conversation says how many were left out)
-ONE_HOUR = dt.timedelta(hours=1)
 MASKED_TEXT_WINDOW = dt.timedelta(minutes=2)  # a queue entry belongs to the citizen message this near
 HANDOVER_ACTIONS = frozenset({"action_handover"})
 ACTION_MARGIN = dt.timedelta(seconds=5)  # actions of the last turn run just after its last message
@@ -124,7 +123,17 @@ def _session_filter(scope: Scope) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _matching(scope: Scope, figure: Figure) -> Select[str, dt.datetime]:
+def _bangkok_hour_is(column: Any, hour: int, dialect: str) -> ColumnElement[bool]:
+    """The Bangkok hour of day of a UTC time column, in the database's own terms (an index cannot
+    help either way; this reads each start of the period once instead of OR-ing 366 ranges)."""
+    if dialect == "sqlite":
+        return func.strftime("%H", column, "+7 hours") == f"{hour:02d}"
+    if dialect == "postgresql":
+        return func.extract("hour", func.timezone("Asia/Bangkok", column)) == hour
+    raise ValueError(f"no Bangkok hour expression for {dialect}")
+
+
+def _matching(scope: Scope, figure: Figure, dialect: str) -> Select[str, dt.datetime]:
     """(session key, its start) for every conversation behind the figure. A conversation counts in the
     period it started in; a message figure (fallback, an intent, a service) takes the conversations
     with such a citizen message in the period, as the figures count messages by their own time."""
@@ -134,16 +143,10 @@ def _matching(scope: Scope, figure: Figure) -> Select[str, dt.datetime]:
     if figure.kind == "conversations":
         return select(s.key, s.started_at).where(*in_period, *_session_filter(scope))
     if figure.kind == "hour":
-        # That hour of every day of the period (Bangkok's hour: dialects compute hours of a zone
-        # differently, ranges on the indexed start time work the same everywhere).
         assert figure.key is not None
-        hour = dt.timedelta(hours=int(figure.key))
-        days = [scope.start + dt.timedelta(days=n) for n in range((scope.end - scope.start).days + 1)]
-        ranges = [
-            and_(s.started_at >= day_start(d) + hour, s.started_at < day_start(d) + hour + ONE_HOUR)
-            for d in days
-        ]
-        return select(s.key, s.started_at).where(or_(*ranges), *_session_filter(scope))
+        return select(s.key, s.started_at).where(
+            *in_period, _bangkok_hour_is(s.started_at, int(figure.key), dialect), *_session_filter(scope)
+        )
     if figure.kind == "not_contained":
         return select(s.key, s.started_at).where(*in_period, *_session_filter(scope), s.contained.is_(False))
     if figure.kind == "handover":
@@ -190,7 +193,7 @@ def conversations(
     `total` counts every conversation behind it, not only this page's."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
-    matching = _matching(scope, figure).subquery()
+    matching = _matching(scope, figure, session.get_bind().dialect.name).subquery()
     total = session.scalar(select(func.count()).select_from(matching)) or 0
     keys = list(
         session.scalars(
@@ -203,11 +206,12 @@ def conversations(
     found = {
         s.key: s for s in session.scalars(select(AnalyticsSession).where(AnalyticsSession.key.in_(keys)))
     }
+    page = [found[key] for key in keys]
+    messages, actions, texts = _rows_of(session, page)
     listed = []
-    for key in keys:
-        s = found[key]
-        turns = _turns(session, s)
-        _attach_texts(turns, _masked_texts(session, s))
+    for s in page:
+        turns = _turns(messages.get(s.key, []), actions.get(s.key, []))
+        _attach_texts(turns, texts.get(s.key, []))
         listed.append(
             {
                 "conversation": short(s.conversation),
@@ -243,25 +247,66 @@ def _iso(at: dt.datetime) -> str:
     return _utc(at).astimezone(BANGKOK).isoformat(timespec="seconds")
 
 
-def _turns(session: Session, conv: AnalyticsSession) -> list[dict[str, Any]]:
+def _rows_of(
+    session: Session, page: list[AnalyticsSession]
+) -> tuple[
+    dict[str, list[AnalyticsMessage]],
+    dict[str, list[AnalyticsAction]],
+    dict[str, list[tuple[dt.datetime, str]]],
+]:
+    """The page's messages, actions and review-queue texts in three queries (not three per
+    conversation), through the (conversation, at) and sender_hash indexes, each given to its session."""
+    if not page:
+        return {}, {}, {}
+    hashes = list({s.conversation for s in page})
+    first = min(_utc(s.started_at) for s in page)
+    last = max(_utc(s.last_at) for s in page) + ACTION_MARGIN
+    keys = {s.key for s in page}
+    by_conversation: dict[str, list[AnalyticsSession]] = {}
+    for s in page:
+        by_conversation.setdefault(s.conversation, []).append(s)
+
+    def owner(conversation: str, at: dt.datetime, margin: dt.timedelta) -> str | None:
+        for s in by_conversation.get(conversation, []):
+            if _utc(s.started_at) - margin <= at <= _utc(s.last_at) + margin:
+                return s.key
+        return None
+
+    m, a, u = AnalyticsMessage, AnalyticsAction, UnansweredMessage
+    messages: dict[str, list[AnalyticsMessage]] = {}
+    query = select(m).where(m.conversation.in_(hashes), m.at >= first, m.at <= last).order_by(m.at, m.id)
+    for row in session.scalars(query):
+        if row.session_key in keys:
+            messages.setdefault(row.session_key, []).append(row)
+    actions: dict[str, list[AnalyticsAction]] = {}
+    query_actions = (
+        select(a).where(a.conversation.in_(hashes), a.at >= first, a.at <= last).order_by(a.at, a.id)
+    )
+    for action in session.scalars(query_actions):
+        key = owner(action.conversation, _utc(action.at), ACTION_MARGIN)
+        if key is not None:
+            actions.setdefault(key, []).append(action)
+    texts: dict[str, list[tuple[dt.datetime, str]]] = {}
+    query_texts = select(u.sender_hash, u.created_at, u.masked_text).where(
+        u.sender_hash.in_(hashes),
+        u.created_at >= first - MASKED_TEXT_WINDOW,
+        u.created_at <= last + MASKED_TEXT_WINDOW,
+    )
+    for sender_hash, created_at, masked_text in session.execute(query_texts):
+        key = owner(sender_hash, _utc(created_at), MASKED_TEXT_WINDOW)
+        if key is not None:
+            texts.setdefault(key, []).append((_utc(created_at), masked_text))
+    return messages, actions, texts
+
+
+def _turns(messages: list[AnalyticsMessage], actions: list[AnalyticsAction]) -> list[dict[str, Any]]:
     """The conversation's turns: a turn opens with the citizen's message and holds the bot's answers
     and the actions run until the next one (a bot message with no citizen message before it, e.g. a
     greeting, opens a turn of its own)."""
-    m, a = AnalyticsMessage, AnalyticsAction
-    first, last = _utc(conv.started_at), _utc(conv.last_at) + ACTION_MARGIN
     events: list[tuple[dt.datetime, int, int, Any]] = []
-    # By conversation and time first (the (conversation, at) index), then the session's own rows:
-    # analytics_messages has no index on session_key.
-    messages = select(m).where(
-        m.conversation == conv.conversation,
-        m.at >= _utc(conv.started_at),
-        m.at <= last,
-        m.session_key == conv.key,
-    )
-    for row in session.scalars(messages.order_by(m.at, m.id)):
+    for row in messages:
         events.append((_utc(row.at), 0 if row.direction == IN else 1, row.id, row))
-    actions = select(a).where(a.conversation == conv.conversation, a.at >= first, a.at <= last)
-    for action in session.scalars(actions.order_by(a.at, a.id)):
+    for action in actions:
         events.append((_utc(action.at), 2, action.id, action))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     turns: list[dict[str, Any]] = []
@@ -327,18 +372,6 @@ def _public_turn(turn: dict[str, Any]) -> dict[str, Any]:
         "handover": turn["handover"],
         "masked_text": turn["masked_text"],
     }
-
-
-def _masked_texts(session: Session, conv: AnalyticsSession) -> list[tuple[dt.datetime, str]]:
-    """The review queue's masked copies of this conversation's messages (the queue stamps its row
-    when the action ran, just after the message: a margin on either side)."""
-    u = UnansweredMessage
-    query = select(u.created_at, u.masked_text).where(
-        u.sender_hash == conv.conversation,
-        u.created_at >= _utc(conv.started_at) - MASKED_TEXT_WINDOW,
-        u.created_at <= _utc(conv.last_at) + MASKED_TEXT_WINDOW,
-    )
-    return [(_utc(at), text) for at, text in session.execute(query)]
 
 
 def _attach_texts(turns: list[dict[str, Any]], texts: Iterable[tuple[dt.datetime, str]]) -> None:
