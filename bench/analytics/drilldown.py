@@ -1,0 +1,112 @@
+"""The statistics page's own queries over a year of generated analytics data (issue 13): the drill-down
+(analytics.drilldown.conversations: the first page of conversations behind a figure, with their turns)
+and the page's daily-rows-per-channel read (staff.views.dashboard.daily_by_channel), p50/p95 against a
+plain COUNT over the same period in the same run (the baseline of bench/analytics/dashboard.py, whose
+generator and rollup build this reuses, so the data are the same as for the stats() figures).
+
+    .venv/bin/python -m bench.analytics.drilldown [--conversations 200000] [--repeat 20] [--db both]
+
+Prints a Markdown table for bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from analytics.drilldown import Figure, Scope, conversations
+from analytics.models import AnalyticsMessage
+from bench.analytics.dashboard import PERIODS, _times, build_rollups, generate, p95
+from db.engine import make_engine
+from staff.views.dashboard import Filters, daily_by_channel
+from tests.databases import throwaway_database
+
+FIGURES = {
+    "conversations": Figure("conversations"),
+    "handover": Figure("handover"),
+    "fallback": Figure("fallback"),
+    "intent": Figure("intent", "ask_service"),
+    "service": Figure("service", "service_00"),
+    "day": Figure("day", "2026-11-15"),
+    "hour": Figure("hour", "10"),
+}
+SCOPES: dict[str, dict[str, str]] = {"all": {}, "agency": {"agency": "dopa"}}
+
+
+def time_queries(
+    engine: sa.Engine, repeat: int
+) -> tuple[list[tuple[str, str, str, float, float]], dict[str, float]]:
+    make = sessionmaker(engine)
+    rows: list[tuple[str, str, str, float, float]] = []
+    baseline: dict[str, float] = {}
+    with make() as session:
+        for period, (start, end) in PERIODS.items():
+            scope = Scope(start, end)
+            low, high = scope.bounds()
+
+            def count(s: Session = session, a: dt.datetime = low, b: dt.datetime = high) -> int:
+                m = AnalyticsMessage
+                query = sa.select(sa.func.count()).select_from(m).where(m.at >= a, m.at < b)
+                return int(s.scalar(query) or 0)
+
+            baseline[period] = p95(_times(count, repeat))
+            for name, filters in SCOPES.items():
+                page = Filters(start, end, None, filters.get("agency"), None)
+                times = _times(lambda f=page: daily_by_channel(session, f), repeat)
+                rows.append((period, name, "daily rows per channel", statistics.median(times), p95(times)))
+                for label, figure in FIGURES.items():
+                    drill_scope = Scope(start, end, agency=filters.get("agency"))
+
+                    def drill(f: Figure = figure, sc: Scope = drill_scope) -> Any:
+                        return conversations(session, sc, f)
+
+                    times = _times(drill, repeat)
+                    print(f"  {period} {name} {label}: p95 {p95(times):.1f} ms", file=sys.stderr, flush=True)
+                    rows.append((period, name, f"drill-down {label}", statistics.median(times), p95(times)))
+    return rows, baseline
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--conversations", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    for kind in kinds:
+        with tempfile.TemporaryDirectory() as tmp, throwaway_database(kind, Path(tmp)) as url:
+            engine = make_engine(url)
+            started = time.monotonic()
+            counts = generate(engine, args.conversations)
+            build_rollups(engine)
+            if kind == "postgresql":
+                with engine.begin() as conn:
+                    conn.execute(sa.text("ANALYZE"))
+            prepared = time.monotonic() - started
+            rows, baseline = time_queries(engine, args.repeat)
+            engine.dispose()
+            print(
+                f"\n{kind}: {counts['sessions']:,} conversations, {counts['messages']:,} messages"
+                f" (prepared in {prepared:.0f} s), {args.repeat} runs each after a warm-up"
+            )
+            print("| db | period | scope | query | p50 ms | p95 ms | COUNT p95 ms | p95 / COUNT |")
+            print("|---|---|---|---|---:|---:|---:|---:|")
+            for period, scope, query, p50, p95_ms in rows:
+                ratio = p95_ms / baseline[period] if baseline[period] else float("nan")
+                print(
+                    f"| {kind} | {period} | {scope} | {query} | {p50:.1f} | {p95_ms:.1f} |"
+                    f" {baseline[period]:.1f} | {ratio:.2f} |"
+                )
+
+
+if __name__ == "__main__":
+    main()
