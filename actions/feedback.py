@@ -5,12 +5,13 @@ them; SMS citizens type it). The intents feedback_positive / feedback_negative a
 count from Rasa's events as the bot's satisfaction; this action only answers them:
 
 - 👍: a short thanks; nothing is stored (the event is the record).
-- 👎: an apology with one-tap offers (ask again in other words, a person), and the citizen's question
-  before it is kept in the review queue (reason thumbs_down, what the bot answered, the service), once
-  per answer. The wrong service is forgotten (kept as `service_previous`), so "ask again" starts fresh.
-  A typed 👎 that says what was meant ("ไม่ตรงค่ะ หมายถึงย้ายออก") is answered at once instead, by the
-  service action run here with the wrong service forgotten (a FollowupAction would leave Rasa's rules
-  with no next step to predict).
+- 👎: an apology inviting the question in other words, with a person one tap away, and the citizen's
+  question before it is kept in the review queue (reason thumbs_down, what the bot answered, the
+  service), once per answer. The service stays current: most 👎 judge the answer, not which service
+  ("ไปทำที่ไหน" next must still be about it); naming another service switches as always. A typed 👎
+  that says what was meant ("ไม่ตรงค่ะ หมายถึงย้ายออก") is answered at once instead, by the service
+  action run here with the wrong service forgotten (a FollowupAction would leave Rasa's rules with no
+  next step to predict).
 
 Built by actions/service.py's build_actions, which owns the service action it hands such a message to.
 
@@ -35,8 +36,10 @@ from actions.review_signals import (
     repeated_feedback,
     session_turns,
 )
+from actions.service_answer import service_payload
 from actions.service_small_talk import has_content
 from actions.unanswered import UnansweredRecorder
+from knowledge import twins
 
 _FEEDBACK_WORDS = re.compile("|".join(map(re.escape, sorted(replies.FEEDBACK_WORDS, key=len, reverse=True))))
 
@@ -65,6 +68,20 @@ def forgetting_service(tracker: Tracker, current: str | None) -> Tracker:
     )
 
 
+def twin_buttons(service_id: str | None) -> list[replies.Button]:
+    """A 👎 on a service with near-twins (move in / move out, new / lost ID card) most often means the
+    other twin was meant: each is one tap away ("ย้ายออกจากบ้านเดิม"), answered as if named."""
+    group = twins.group_of(service_id) if service_id else None
+    if group is None:
+        return []
+    labels = group.labels()
+    return [
+        replies.Button(labels[other], service_payload(other))
+        for other in group.service_ids
+        if other != service_id
+    ]
+
+
 class ActionFeedback(Action):
     def __init__(self, recorder: UnansweredRecorder | None, answer_service: Action | None = None) -> None:
         self.recorder = recorder
@@ -90,12 +107,13 @@ class ActionFeedback(Action):
             judged = turns[-2].answer() if len(turns) >= 2 else None
             await keep(self.recorder, tracker, question, "thumbs_down", judged or question.answer())
         current = tracker.get_slot("service_id")
-        events: list[EventType] = [SlotSet("service_id", None), SlotSet("service_aspect", None)]
-        if current:
-            events.append(SlotSet("service_previous", current))
         if self.answer_service is not None and says_what_was_meant(str(latest.get("text") or "")):
+            # "ไม่ตรงค่ะ หมายถึงย้ายออก": the service judged wrong is forgotten, the new words answered
             replies.send(dispatcher, tracker, "feedback_retry")
+            forgotten: list[EventType] = [SlotSet("service_id", None), SlotSet("service_aspect", None)]
+            if current:
+                forgotten.append(SlotSet("service_previous", current))
             answered = await self.answer_service.run(dispatcher, forgetting_service(tracker, current), domain)
-            return [*events, *answered]
-        replies.send(dispatcher, tracker, "feedback_sorry")
-        return events
+            return [*forgotten, *answered]
+        replies.send(dispatcher, tracker, "feedback_sorry", extra_buttons=twin_buttons(current))
+        return [SlotSet("service_aspect", None)]

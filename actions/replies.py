@@ -263,13 +263,13 @@ HANDOVER_NOW_BUTTON = Button(HANDOVER_NOW_LABEL, HANDOVER_NOW_LABEL)
 # the citizen types it ("ไม่ตรงคำถาม"). The intents are what the analytics count as bot satisfaction.
 FEEDBACK_BUTTONS = (Button("👍 ตรงคำถาม", "/feedback_positive"), Button("👎 ไม่ตรง", "/feedback_negative"))
 # After 👎: ask again in other words (the "which service" question, the wrong service forgotten) or a person.
-ASK_AGAIN_BUTTON = Button("ถามใหม่อีกแบบ", "/ask_service")
 # What a typed 👎 says about the answer itself; what is left without them (and the small-talk words)
 # is a new question ("ไม่ตรงค่ะ หมายถึงย้ายออก"), which the service action answers after the apology.
 # fmt: off
 FEEDBACK_WORDS = (
     "ไม่ตรงกับที่ถาม", "ไม่ตรงคำถาม", "ไม่ตรงประเด็น", "ไม่ใช่ที่ถาม", "ไม่ใช่คำตอบ", "ไม่ได้ถามเรื่องนี้",
-    "ตอบไม่ตรง", "ตอบผิด", "ผิดเรื่อง", "ไม่ตรง", "ไม่ช่วย", "ไม่เกี่ยว", "ตรงคำถาม", "ได้คำตอบ",
+    "ตอบไม่ตรง", "ตอบผิด", "ผิดเรื่อง", "ไม่ค่อยตรง", "ไม่ตรง", "ไม่ช่วย", "ไม่เกี่ยว", "ตรงคำถาม", "ได้คำตอบ",
+    "สักเท่าไหร่", "สักเท่าไร", "เท่าไหร่", "เท่าไร", "ไม่ค่อย", "อีกแล้ว", "หรอก", "ซะที", "นัก",
     "คำตอบ", "คำถาม", "ที่ถาม", "ถาม", "ตอบ", "เรื่องนี้", "ผิด", "ตรง", "เลย", "อ่ะ", "อะ", "จ้ะ", "ค่า", "น้า",
 )
 # fmt: on
@@ -1379,9 +1379,9 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply(
             "ขออภัยที่ตอบไม่ตรงคำถามค่ะ ดิฉันส่งคำถามนี้ให้ทีมงานปรับปรุงคำตอบแล้ว "
             "ลองพิมพ์ถามใหม่ด้วยคำอื่น หรือคุยกับเจ้าหน้าที่ได้เลยค่ะ",
-            (ASK_AGAIN_BUTTON, HUMAN),
+            (HUMAN,),
         ),
-        "sms": Reply("ขออภัยค่ะ พิมพ์ถามใหม่ด้วยคำอื่น หรือคุยกับเจ้าหน้าที่ได้ค่ะ", (ASK_AGAIN_BUTTON, HUMAN)),
+        "sms": Reply("ขออภัยค่ะ พิมพ์ถามใหม่ด้วยคำอื่น หรือคุยกับเจ้าหน้าที่ได้ค่ะ", (HUMAN,)),
     },
     # English (checked for English, not for the Thai voice, by tests/actions/test_dialogue_texts.py)
     "en_only_thai": {
