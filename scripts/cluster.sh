@@ -139,6 +139,22 @@ for i in $(seq 1 "$CLUSTER_REPLICAS"); do
   wait_ready "actions-$i" "${pid_of[actions-$i]}" "http://127.0.0.1:$((ACTION_PORT + i))/health" "$LOG_DIR/actions-$i.log" 120
 done
 
+# Rasa creates its tables (the tracker store's in PostgreSQL, the SQL broker's in SQLite) when it
+# starts; two replicas creating them at once collide (one stopped with "Cannot connect to event
+# broker"), so they are created once here, with the classes the endpoints name.
+.venv-rasa/bin/python - "$broker" >>"$LOG_DIR/rasa-tables.log" 2>&1 <<'PY'
+import os, sys
+
+from rasa_plugins.event_broker import SQLiteEventBroker
+from rasa_plugins.tracker_store import MaskingSQLTrackerStore
+
+e = os.environ
+MaskingSQLTrackerStore(dialect="postgresql", host=e["RASA_DB_HOST"], port=int(e["RASA_DB_PORT"]),
+                       db=e["RASA_DB_NAME"], username=e["RASA_DB_USER"] or None,
+                       password=e["RASA_DB_PASSWORD"] or None)
+if sys.argv[1].endswith("event_broker.sql.yml"):
+    SQLiteEventBroker(db=e["RASA_EVENTS_DB"])
+PY
 for i in $(seq 1 "$CLUSTER_REPLICAS"); do
   .venv-rasa/bin/python -m rasa_plugins.server --enable-api -i 127.0.0.1 -p $((RASA_PORT + i)) -m "$RASA_MODEL" \
     --endpoints "$endpoints" --credentials bot/credentials.yml >>"$LOG_DIR/rasa-$i.log" 2>&1 &

@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import tempfile
 import time
@@ -46,6 +47,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select
 
+from bench.cases.run import keys_env, produce, seed_cases
 from bench.cluster.harness import (
     Cluster,
     CountingLine,
@@ -257,7 +259,50 @@ class Handovers:
         }
 
 
-def passed(fault: dict[str, Any], handovers: dict[str, Any] | None) -> bool:
+class Notices:
+    """Case notices: cases filed over LINE (seeded in the database, bench/cases/run.py's seed), status
+    changes committed as the agency API does, each with its outbox row, before the kill and at it;
+    the gateways' notice workers deliver them (outbox leases). Counted at the fake LINE API."""
+
+    def __init__(
+        self, cluster: Cluster, line: CountingLine, secret: bytes, count: int, workdir: Path
+    ) -> None:
+        self.cluster, self.line, self.count = cluster, line, count
+        # seed_cases alternates LINE and SMS contacts: only the LINE cases (even) get status changes.
+        refs = seed_cases(cluster.database_url, secret, 2 * count, workdir / "photos") if count else []
+        self.line_refs = refs[::2]
+        self.expected: list[tuple[str, str]] = []  # (LINE user, marker in the notice)
+
+    def change(self, tag: str) -> None:
+        if not self.count:
+            return
+        produce(self.cluster.database_url, self.line_refs, 1, tag, None)
+        for k in range(len(self.line_refs)):
+            i = 2 * k  # the case's index in seed_cases: its LINE user is U{i:032x}
+            self.expected.append((f"U{i:032x}", f"{tag} ครั้งที่ {k}"))
+
+    async def result(self, timeout: float = 120.0) -> dict[str, Any]:
+        def delivered() -> list[int]:
+            accepted = list(self.line.accepted.values())
+            return [
+                sum(1 for r in accepted if r.recipient == u and marker in r.text)
+                for u, marker in self.expected
+            ]
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and min(delivered(), default=1) == 0:
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(3)
+        counts = delivered()
+        return {
+            "notices": len(counts),
+            "delivered_once": sum(1 for c in counts if c == 1),
+            "lost": sum(1 for c in counts if c == 0),
+            "duplicated": sum(1 for c in counts if c > 1),
+        }
+
+
+def passed(fault: dict[str, Any], handovers: dict[str, Any] | None, notices: dict[str, Any] | None) -> bool:
     ok = (
         fault["lost"] == 0
         and fault["duplicated"] == 0
@@ -268,11 +313,18 @@ def passed(fault: dict[str, Any], handovers: dict[str, Any] | None) -> bool:
     if handovers is not None:
         ok = ok and handovers["still_owned"] == handovers["handovers"]
         ok = ok and handovers["replies_lost"] == 0 and handovers["replies_duplicated"] == 0
+    if notices is not None:
+        ok = ok and notices["lost"] == 0 and notices["duplicated"] == 0
     return ok
 
 
 async def fault_run(
-    workdir: Path, citizens: int, messages: int, handovers: int = 0, throughput: bool = False
+    workdir: Path,
+    citizens: int,
+    messages: int,
+    handovers: int = 0,
+    throughput: bool = False,
+    notices: int = 0,
 ) -> dict[str, Any]:
     """The whole experiment; returns every figure (see the module docstring)."""
     result: dict[str, Any] = {"cores": cpu_count(), "load_at_start": round(machine_load(), 1)}
@@ -280,28 +332,36 @@ async def fault_run(
         if throughput:
             async with running_cluster(workdir, line, replicas=1) as one:
                 result["throughput_1"] = await load(one, line, citizens, messages, tag="tp1", pause=0.05)
-        async with running_cluster(workdir, line, replicas=2) as cluster:
+        secret = os.urandom(32)  # PERSONAL_DATA_KEYS of the cluster, also sealing the seeded cases' contacts
+        async with running_cluster(workdir, line, replicas=2, extra_env=keys_env(secret)) as cluster:
             if throughput:
                 result["throughput_2"] = await load(cluster, line, citizens, messages, tag="tp2", pause=0.05)
             desk = Handovers(cluster, line, handovers)
             await desk.open()
             if handovers:
                 desk.reply("ก่อนหยุด")
+            outbox = await asyncio.to_thread(Notices, cluster, line, secret, notices, workdir)
+            await asyncio.to_thread(outbox.change, "ก่อนหยุด")
 
             async def at_kill() -> None:
                 if handovers:
                     await asyncio.to_thread(desk.reply, "ตอนหยุด")
+                await asyncio.to_thread(outbox.change, "ตอนหยุด")
 
             result["fault"] = await load(
                 cluster, line, citizens, messages, tag="fault", kill_at=0.4, on_kill=at_kill
             )
             result["handovers"] = await desk.result() if handovers else None
+            result["notices"] = await outbox.result() if notices else None
             result["killed"] = list(cluster.killed)
-            result["survivors_alive"] = all(
-                cluster.rss_kib(n) is not None for n in cluster.pids if n not in cluster.killed
-            )
+            result["died_unexpectedly"] = [
+                n for n in cluster.pids if n not in cluster.killed and cluster.rss_kib(n) is None
+            ]
+            result["survivors_alive"] = not result["died_unexpectedly"]
     result["load_at_end"] = round(machine_load(), 1)
-    result["passed"] = passed(result["fault"], result["handovers"]) and result["survivors_alive"]
+    result["passed"] = (
+        passed(result["fault"], result["handovers"], result["notices"]) and result["survivors_alive"]
+    )
     return result
 
 
@@ -338,6 +398,15 @@ def render(r: dict[str, Any], command: str) -> str:
                 f"{h['replies_delivered_once']} / {h['replies_lost']} / {h['replies_duplicated']}",
             ),
         ]
+    n = r.get("notices")
+    if n:
+        rows.append(
+            (
+                "case notices (committed before the kill and at it) delivered once / lost / twice",
+                f"{n['delivered_once']} / {n['lost']} / {n['duplicated']}",
+            )
+        )
+    rows.append(("processes not killed that stopped anyway", ", ".join(r["died_unexpectedly"]) or "none"))
     rows.append(("result", "**PASS**" if r["passed"] else "**FAIL**"))
     text = [
         "<!-- cluster-fault:start -->",
@@ -396,12 +465,15 @@ def main() -> None:
     parser.add_argument("--citizens", type=int, default=100)
     parser.add_argument("--messages", type=int, default=10)
     parser.add_argument("--handovers", type=int, default=3)
+    parser.add_argument("--notices", type=int, default=5, help="LINE cases whose status changes, twice each")
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="clusterfault-") as tmp:
         result = asyncio.run(
-            fault_run(Path(tmp), args.citizens, args.messages, args.handovers, not args.no_throughput)
+            fault_run(
+                Path(tmp), args.citizens, args.messages, args.handovers, not args.no_throughput, args.notices
+            )
         )
     print(json.dumps(result, ensure_ascii=False, indent=1))
     if args.write:

@@ -4,7 +4,8 @@ The real cluster (scripts/cluster.sh: HAProxy from Debian, 2 Rasa servers on Pos
 lock store, 2 action servers, 2 gateways on one Redis Streams queue) takes 10 LINE citizens x 5 signed
 webhooks through HAProxy while rasa-1 and gateway-1 are SIGKILLed at 40 %. The benchmark's code
 (bench/cluster/fault.py) does the work; this test fails if any message is lost, answered twice or
-answered/stored out of order, or a handover lost its owner or a staff reply.
+answered/stored out of order, a handover lost its owner or a staff reply, or a case notice
+committed before or at the kill was lost or sent twice.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_killing_a_rasa_server_and_a_gateway_loses_reorders_and_repeats_nothing(tmp_path: Path) -> None:
-    result = asyncio.run(fault_run(tmp_path, citizens=10, messages=5, handovers=2))
+    result = asyncio.run(fault_run(tmp_path, citizens=10, messages=5, handovers=2, notices=3))
     fault, handovers = result["fault"], result["handovers"]
 
     assert result["killed"] == ["rasa-1", "gateway-1"]
@@ -37,4 +38,8 @@ def test_killing_a_rasa_server_and_a_gateway_loses_reorders_and_repeats_nothing(
     assert handovers["still_owned"] == 2, handovers
     assert handovers["staff_replies"] == 4
     assert (handovers["replies_lost"], handovers["replies_duplicated"]) == (0, 0), handovers
+    notices = result["notices"]
+    assert notices is not None
+    assert notices["notices"] == 6  # 3 LINE cases, a status change before the kill and one at it
+    assert (notices["lost"], notices["duplicated"]) == (0, 0), notices
     assert result["passed"]
