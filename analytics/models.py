@@ -29,6 +29,9 @@ class AnalyticsMessage(Base):
     __table_args__ = (
         Index("ix_analytics_messages_at", "at"),
         Index("ix_analytics_messages_conversation", "conversation", "at"),
+        # Migration 0014: a conversation's turns and the drill-down's figures (staff/views/dashboard.py).
+        Index("ix_analytics_messages_session", "session_key"),
+        Index("ix_analytics_messages_intent", "intent", "at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

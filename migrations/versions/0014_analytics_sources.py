@@ -39,6 +39,8 @@ def upgrade() -> None:
     with op.batch_alter_table("analytics_messages") as batch:
         batch.add_column(sa.Column("session_key", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("aspect", sa.String(length=20), nullable=True))
+    op.create_index("ix_analytics_messages_session", "analytics_messages", ["session_key"])
+    op.create_index("ix_analytics_messages_intent", "analytics_messages", ["intent", "at"])
     with op.batch_alter_table("analytics_conversations") as batch:
         batch.add_column(sa.Column("session_key", sa.String(length=64), nullable=True))
     op.create_table(
@@ -190,6 +192,8 @@ def downgrade() -> None:
     op.drop_table("analytics_sessions")
     with op.batch_alter_table("analytics_conversations") as batch:
         batch.drop_column("session_key")
+    op.drop_index("ix_analytics_messages_intent", table_name="analytics_messages")
+    op.drop_index("ix_analytics_messages_session", table_name="analytics_messages")
     with op.batch_alter_table("analytics_messages") as batch:
         batch.drop_column("aspect")
         batch.drop_column("session_key")
