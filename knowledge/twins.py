@@ -62,6 +62,23 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", fold_typing(unicodedata.normalize("NFC", text or "")).lower())
 
 
+# Squashed (no spaces), so "ไม่ใช่ ย้ายเข้า" reads "ไม่ใช่ย้ายเข้า"; "ไม่ใช่การ…", "ไม่ได้ทำ…" too.
+_NEGATION = re.compile(r"(?:ไม่ใช่|มิใช่|ไม่ได้|ไม่เอา)(?:การ|เรื่อง|แบบ|ทำ|ขอ)?$")
+
+
+_NEGATION_WORD = re.compile(r"ไม่ใช่|มิใช่|ไม่ได้|ไม่เอา")
+
+
+def _affirmed(cue: re.Pattern[str], squashed: str) -> bool:
+    """A match of the cue neither negated nor spanning a negation ("ย้าย…เข้า" over "ย้ายออกไม่ใช่ย้ายเข้า")."""
+    match = cue.search(squashed)
+    while match is not None:  # every start, overlapping too: a later plain match may follow a negated one
+        if not _NEGATION.search(squashed[: match.start()]) and not _NEGATION_WORD.search(match.group()):
+            return True
+        match = cue.search(squashed, match.start() + 1)
+    return False
+
+
 @dataclass(frozen=True)
 class Twins:
     groups: tuple[TwinGroup, ...]
@@ -88,9 +105,10 @@ class Twins:
         return None
 
     def matching(self, text: str, group: TwinGroup) -> tuple[str, ...]:
-        """The members whose cues the question has, in the group's order."""
+        """The members whose cues the question has, in the group's order. A cue right after a negation
+        does not count: "อยากย้ายออก ไม่ใช่ย้ายเข้า" names moving out only."""
         squashed = squash(text)
-        return tuple(m.service_id for m in group.members if any(c.search(squashed) for c in m.cues))
+        return tuple(m.service_id for m in group.members if any(_affirmed(c, squashed) for c in m.cues))
 
     def resolve(self, text: str, group: TwinGroup) -> str | None:
         """The one member whose cue the question has, else None (no cue, or cues of several)."""

@@ -40,6 +40,10 @@ def test_typing_slips_are_folded() -> None:
         ("ใบขับขี่ชั่วคราวใกล้หมด เปลี่ยนเป็นห้าปีใช้อะไร", "driving_license_renew"),
         ("มีใบแจ้งย้ายแล้ว ต้องไปย้ายเข้าที่เขตไหน", "house_registration_move_in"),
         ("จะย้ายชื่อตัวเองออกจากทะเบียนบ้านแม่", "house_registration_move_out"),
+        # a negated cue does not count, nor a cue pattern spanning the negation
+        ("ผิด อยากย้ายออกไม่ใช่ย้ายเข้า", "house_registration_move_out"),
+        ("ไม่ใช่ย้ายเข้านะคะ ย้ายออก", "house_registration_move_out"),
+        ("ไม่ได้ทำครั้งแรก บัตรหายค่ะ", "id_card_lost"),
     ],
 )
 def test_near_twin_cues_read_casual_typing(question: str, member: str) -> None:
