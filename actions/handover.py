@@ -29,7 +29,7 @@ from actions import replies
 from actions.context import ActionContext
 from actions.handover_desk import DeskStatus, HandoverDesk, desk_for
 from actions.handover_transcript import session_transcript
-from actions.review_signals import keep, question_before, session_turns
+from actions.review_signals import NOT_QUESTIONS, keep, question_before, session_turns
 from actions.unanswered import UnansweredRecorder
 from handover.office_hours import thai_when
 
@@ -42,20 +42,8 @@ AGENCY_SLOT = "handover_agency"  # the agency of the last handover decision (the
 CALLBACK_OFFERED = "callback_offered"  # featurized: a typed yes after the offer starts the form
 CALLBACK_FORM = "callback_form"
 # Answers and small talk, not what the conversation is about: the agent is shown the intent before them.
-NOT_TOPICS = frozenset(
-    {
-        "affirm",
-        "deny",
-        "nlu_fallback",
-        "request_human",
-        "greet",
-        "goodbye",
-        "thank",
-        "chitchat",
-        "bot_challenge",
-        "restart",
-    }
-)
+# (What is not a question to review — answers, small talk, feedback — nor the fallback.)
+NOT_TOPICS = NOT_QUESTIONS | {"nlu_fallback"}
 
 
 def topic_intent(tracker: Tracker) -> str | None:

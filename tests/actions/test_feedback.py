@@ -32,28 +32,10 @@ from knowledge.search.live import LiveIndex
 from knowledge.seed_loader import load_seed
 from knowledge.store import KnowledgeStore
 from tests.actions.desks import make_desk
+from tests.actions.dialogue_events import answered, user
 
 SENDER = "line:Ufeedback0001"
 FEEDBACK_PAYLOADS = [b.payload for b in FEEDBACK_BUTTONS]
-
-
-def user(text: str, intent: str, confidence: float = 0.9, channel: str = "line") -> dict[str, Any]:
-    parse = {
-        "text": text,
-        "intent": {"name": intent, "confidence": confidence},
-        "intent_ranking": [{"name": intent, "confidence": confidence}],
-        "entities": [],
-    }
-    return {"event": "user", "text": text, "parse_data": parse, "input_channel": channel}
-
-
-def answered(service_id: str) -> list[dict[str, Any]]:
-    return [
-        {"event": "action", "name": "action_answer_service"},
-        {"event": "bot", "text": "คำตอบค่ะ", "metadata": {}},
-        {"event": "slot", "name": "service_id", "value": service_id},
-        {"event": "action", "name": "action_listen"},
-    ]
 
 
 def tracker_of(

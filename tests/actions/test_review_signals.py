@@ -33,28 +33,9 @@ from knowledge.seed_loader import load_seed
 from knowledge.store import KnowledgeStore
 from nlu.pii import CITIZEN_ID_MASK
 from tests.actions.desks import IN_HOURS, OUT_OF_HOURS, make_desk
+from tests.actions.dialogue_events import answered, user
 
 SENDER = "line:Ureview0001"
-
-
-def user(text: str, intent: str, confidence: float = 0.9, channel: str = "line") -> dict[str, Any]:
-    parse = {
-        "text": text,
-        "intent": {"name": intent, "confidence": confidence},
-        "intent_ranking": [{"name": intent, "confidence": confidence}],
-        "entities": [],
-    }
-    return {"event": "user", "text": text, "parse_data": parse, "input_channel": channel}
-
-
-def answered(service_id: str) -> list[dict[str, Any]]:
-    """What Rasa stores after action_answer_service answered a service."""
-    return [
-        {"event": "action", "name": "action_answer_service"},
-        {"event": "bot", "text": "คำตอบค่ะ", "metadata": {}},
-        {"event": "slot", "name": "service_id", "value": service_id},
-        {"event": "action", "name": "action_listen"},
-    ]
 
 
 def uttered(response: str) -> list[dict[str, Any]]:
