@@ -22,6 +22,17 @@ IN = "in"  # a citizen's message
 OUT = "out"  # the bot's message
 
 
+def seconds_between(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+    """max(0, end - start) in seconds; None when either is unknown (a naive time is UTC)."""
+    if start is None or end is None:
+        return None
+
+    def utc(value: dt.datetime) -> dt.datetime:
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+    return max(0.0, (utc(end) - utc(start)).total_seconds())
+
+
 class AnalyticsMessage(Base):
     """One user or bot message."""
 
@@ -147,6 +158,16 @@ class AnalyticsHandover(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(24))  # closed | cancelled | unclaimed_timeout
     rating: Mapped[int | None] = mapped_column(Integer)  # 1-5
+    # The durations the figures take percentiles of, in seconds (max 0, end - start), kept with the
+    # times (migration 0015): a year's 20k handovers are then a column of floats, not datetimes.
+    wait_seconds: Mapped[float | None] = mapped_column(Float)  # requested -> claimed
+    first_response_seconds: Mapped[float | None] = mapped_column(Float)  # requested -> first reply
+    resolution_seconds: Mapped[float | None] = mapped_column(Float)  # requested -> closed (any outcome)
+
+    def set_durations(self) -> None:
+        self.wait_seconds = seconds_between(self.requested_at, self.claimed_at)
+        self.first_response_seconds = seconds_between(self.requested_at, self.first_reply_at)
+        self.resolution_seconds = seconds_between(self.requested_at, self.closed_at)
 
 
 class AnalyticsCase(Base):
@@ -165,6 +186,10 @@ class AnalyticsCase(Base):
     channel: Mapped[str | None] = mapped_column(String(8))
     filed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    close_seconds: Mapped[float | None] = mapped_column(Float)  # filed -> closed (migration 0015)
+
+    def set_durations(self) -> None:
+        self.close_seconds = seconds_between(self.filed_at, self.closed_at)
 
 
 class AnalyticsNotice(Base):
@@ -305,3 +330,60 @@ class AnalyticsDirtyHour(Base):
     __tablename__ = "analytics_dirty_hours"
 
     bucket: Mapped[dt.datetime] = mapped_column(UTCDateTime, primary_key=True)
+
+
+# -- the rollups summed over channel and over agency (migration 0015) --------------------------------
+# A year unfiltered read ~19k daily rows (every channel x agency x day) and ~130k monthly service rows
+# and summed them at each request: over a second on the bench (bench/README.md). These "cube" tables
+# hold, per day or month, each rollup row (channel, agency) and its sums over agencies (agency ALL),
+# over channels (channel ALL) and over both, so any filter of the dashboard reads one row per day (or
+# month) and key. Maintained by analytics.rollup with the tables they sum, in the same transaction.
+
+ALL = "*"  # cube key: every channel / every agency (never a channel or agency code: sources' _CODE)
+
+
+class AnalyticsDailyCube(_Counts, Base):
+    """analytics_daily plus its sums over channel, agency and both (key ALL)."""
+
+    __tablename__ = "analytics_daily_cube"
+    __table_args__ = (Index("ix_analytics_daily_cube_agency", "agency", "channel", "day"),)
+
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class AnalyticsMonthlyHourCube(_Counts, Base):
+    """analytics_monthly_hours plus its sums over channel, agency and both (key ALL)."""
+
+    __tablename__ = "analytics_monthly_hours_cube"
+
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class AnalyticsMonthlyIntentCube(Base):
+    """analytics_monthly_intents plus its sums over channel, agency and both (key ALL)."""
+
+    __tablename__ = "analytics_monthly_intents_cube"
+
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    intent: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnalyticsMonthlyServiceCube(Base):
+    """analytics_monthly_services plus its sums over channel, agency and both (key ALL)."""
+
+    __tablename__ = "analytics_monthly_services_cube"
+
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aspect: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

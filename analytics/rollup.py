@@ -20,19 +20,24 @@ from sqlalchemy import and_, case, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from analytics.models import (
+    ALL,
     COUNT_FIELDS,
     IN,
     NO_AGENCY,
     OUT,
     AnalyticsDaily,
+    AnalyticsDailyCube,
     AnalyticsDailyIntent,
     AnalyticsDailyService,
     AnalyticsDirtyHour,
     AnalyticsHourly,
     AnalyticsMessage,
     AnalyticsMonthlyHour,
+    AnalyticsMonthlyHourCube,
     AnalyticsMonthlyIntent,
+    AnalyticsMonthlyIntentCube,
     AnalyticsMonthlyService,
+    AnalyticsMonthlyServiceCube,
     AnalyticsSession,
 )
 
@@ -166,6 +171,32 @@ def _hour_rows(session: Session, bucket: dt.datetime) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
+def _refresh_cube(
+    session: Session,
+    base: Any,
+    cube: Any,
+    period: str,
+    value: str,
+    keys: tuple[str, ...] = (),
+    counts: tuple[str, ...] = COUNT_FIELDS,
+) -> None:
+    """Replace one day's or month's cube rows: the base rows as they are, and their sums over agency,
+    over channel and over both (key ALL), so a filter reads one row per period and key."""
+    session.execute(delete(cube).where(getattr(cube, period) == value))
+    when = getattr(base, period) == value
+    key_columns = [getattr(base, k) for k in keys]
+    sums = [func.sum(getattr(base, c)) for c in counts]
+    every, at = literal(ALL), literal(value)
+    statements = [
+        select(base.channel, base.agency, at, *key_columns, *[getattr(base, c) for c in counts]).where(when),
+        select(base.channel, every, at, *key_columns, *sums).where(when).group_by(base.channel, *key_columns),
+        select(every, base.agency, at, *key_columns, *sums).where(when).group_by(base.agency, *key_columns),
+        select(every, every, at, *key_columns, *sums).where(when).group_by(*key_columns),
+    ]
+    for statement in statements:
+        session.execute(insert(cube).from_select(["channel", "agency", period, *keys, *counts], statement))
+
+
 def _refresh_day(session: Session, day: str) -> None:
     session.execute(delete(AnalyticsDaily).where(AnalyticsDaily.day == day))
     h = AnalyticsHourly
@@ -178,6 +209,7 @@ def _refresh_day(session: Session, day: str) -> None:
             .group_by(h.day, h.channel, h.agency),
         )
     )
+    _refresh_cube(session, AnalyticsDaily, AnalyticsDailyCube, "day", day)
     start = day_start(dt.date.fromisoformat(day))
     m, s = AnalyticsMessage, AnalyticsSession
     agency = func.coalesce(s.agency, literal(NO_AGENCY))
@@ -241,6 +273,19 @@ def _refresh_month(session: Session, month: str) -> None:
             .where(v.day >= first, v.day <= last)
             .group_by(v.channel, v.agency, v.service_id, v.aspect),
         )
+    )
+    _refresh_cube(session, AnalyticsMonthlyHour, AnalyticsMonthlyHourCube, "month", month, ("hour",))
+    _refresh_cube(
+        session, AnalyticsMonthlyIntent, AnalyticsMonthlyIntentCube, "month", month, ("intent",), ("count",)
+    )
+    _refresh_cube(
+        session,
+        AnalyticsMonthlyService,
+        AnalyticsMonthlyServiceCube,
+        "month",
+        month,
+        ("service_id", "aspect"),
+        ("count",),
     )
 
 

@@ -124,6 +124,7 @@ class HandoverSource:
                 score = detail.get("score")
                 if isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 5:
                     row.rating = score
+            row.set_durations()
             touched.add(r.handover_id)
         session.flush()
         self._link(session, [known[i] for i in touched])
@@ -209,6 +210,7 @@ class CaseSource:
                 session.add(row)
                 known[r.case_id] = row
             row.closed_at = _utc(r.at) if r.status in TERMINAL_STATUSES else None
+            row.set_durations()
         cursor.position = int(rows[-1].id)
         return len(rows)
 

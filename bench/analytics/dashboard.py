@@ -43,6 +43,7 @@ from analytics.models import (
     AnalyticsMessage,
     AnalyticsNotice,
     AnalyticsSession,
+    seconds_between,
 )
 from db.engine import make_engine
 
@@ -198,6 +199,10 @@ def generate(engine: sa.Engine, conversations: int, seed: int = 13) -> dict[str,
                     "rating": rng.choice([None, 3, 4, 5, 5, 2, 1]),
                 }
             )
+            row = handover_rows[-1]
+            row["wait_seconds"] = seconds_between(requested, row["claimed_at"])
+            row["first_response_seconds"] = seconds_between(requested, row["first_reply_at"])
+            row["resolution_seconds"] = seconds_between(requested, row["closed_at"])
             counts["handovers"] += 1
         if rng.random() < 0.05:
             filed = at
@@ -211,6 +216,7 @@ def generate(engine: sa.Engine, conversations: int, seed: int = 13) -> dict[str,
                     "channel": channel,
                     "filed_at": filed,
                     "closed_at": closed,
+                    "close_seconds": seconds_between(filed, closed),
                 }
             )
             counts["cases"] += 1
