@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analytics.models import (
@@ -335,9 +335,9 @@ def _topics(session: Session, query: StatsQuery) -> tuple[list[dict[str, Any]], 
 
 
 def _durations(session: Session, statement: Any) -> list[float]:
-    """A column of seconds kept at ingest (analytics.models.seconds_between), sorted by the database:
+    """A column of seconds kept at ingest (analytics.models.seconds_between), sorted by distribution():
     a year's handovers as floats instead of four datetimes per row parsed in Python (1.2 s for 20k)."""
-    return [float(v) for v in session.scalars(statement.order_by(literal_column("1")))]
+    return [float(v) for v in session.scalars(statement)]
 
 
 def _handovers(session: Session, query: StatsQuery) -> dict[str, Any]:
