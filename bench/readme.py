@@ -10,6 +10,8 @@ hand (context, earlier runs, bugs found) stay outside the markers.
 | `dialogue` | `python -m bench.rest_roundtrip --train --write` |
 | `gateway` | `python -m bench.gateway.throughput --write` |
 | `gateway-fault` | `python -m bench.gateway.fault --write` |
+| `cluster-fault` | `python -m bench.cluster.fault --write` |
+| `cluster-soak` | `python -m bench.cluster.soak --write` |
 | `cases-run` | `python -m bench.cases.run --write` |
 | `web-chat-run` | `python bench/web_chat.py --write` |
 | `truevoice` | `.venv-rasa/bin/python -m nlu.benchmark --cv 5 … --write` |

@@ -450,9 +450,11 @@ def render(r: dict[str, Any], command: str) -> str:
                 ],
             ),
             "",
-            f"Ratio 2 replicas / 1: **{ratio:.2f}x**. Two replicas of each share the same {r['cores']} cores "
-            "(Rasa's NLU and policies are CPU-bound), so about 1x is what this machine can show: the "
-            "replicas buy availability here, and throughput only on more cores or machines.",
+            f"Ratio 2 replicas / 1: **{ratio:.2f}x** on {r['cores']} cores. One Rasa server works on one "
+            "core at a time (one Python process, one event loop; NLU and policies are CPU-bound), so a "
+            "second replica of each can only add the second core: up to about 2x when it is free, about "
+            "1x when other work already fills it (this machine is shared). More throughput needs more "
+            "cores or machines; on one machine the replicas mainly buy availability.",
         ]
     text.append("<!-- cluster-fault:end -->")
     return "\n".join(text)
