@@ -22,7 +22,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("unanswered_messages") as batch:
-        batch.add_column(sa.Column("reason", sa.String(length=16), nullable=False, server_default="unanswered"))
+        batch.add_column(
+            sa.Column("reason", sa.String(length=16), nullable=False, server_default="unanswered")
+        )
         batch.add_column(sa.Column("bot_answer", sa.String(length=80), nullable=True))
         batch.add_column(sa.Column("service_id", sa.String(length=80), nullable=True))
         batch.add_column(sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True))
@@ -34,5 +36,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_unanswered_messages_reason", table_name="unanswered_messages")
     with op.batch_alter_table("unanswered_messages") as batch:
-        for column in ("review_target", "review_decision", "reviewed_at", "service_id", "bot_answer", "reason"):
+        added = ("review_target", "review_decision", "reviewed_at", "service_id", "bot_answer", "reason")
+        for column in added:
             batch.drop_column(column)

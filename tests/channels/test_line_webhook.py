@@ -249,7 +249,8 @@ async def test_health_and_readiness(make_gateway, fake_rasa: FakeRasa) -> None:
     assert (await client.get("/healthz")).status == 200
     resp = await client.get("/readyz")
     body = await resp.json()
-    assert resp.status == 200 and body["checks"] == {"rasa": True, "queue": True, "store": True, "database": True}
+    assert resp.status == 200
+    assert body["checks"] == {"rasa": True, "queue": True, "store": True, "database": True}
     assert body["queue_durable"] is True and body["channels"] == ["line"]
 
 
