@@ -10,6 +10,8 @@ Two sources, one contract (nothing lost, nothing counted twice, per-conversation
 Beside the broker, the same process reads the handover, case and notice tables (analytics/sources.py)
 and recomputes the rollups of the hours touched (analytics/rollup.py) every SOURCES_INTERVAL seconds,
 so the figures are current within seconds. One writer at a time (a lock): SQLite has one anyway.
+Several consumers may run (one per gateway host); only the one holding the lease (analytics/lease.py)
+reads and writes, the others wait to take over, from the cursors it last committed.
 """
 
 from __future__ import annotations
@@ -104,12 +106,16 @@ class Consumer:
         conversation_hash: Callable[[str], str],
         agency_for_service: Callable[[Session, str], str | None] | None = None,
         sources: list[Source] | None = None,
+        fence: Callable[[Session], None] | None = None,
     ) -> None:
         self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
         self.ingestor = Ingestor(conversation_hash, agency_for_service)
         self.sources = all_sources() if sources is None else sources
         self.totals = Totals()
         self._writing = threading.Lock()
+        # Run first in every write transaction: raises when this process is no longer the active
+        # consumer (analytics/lease.py), so its transaction rolls back instead of committing.
+        self._fence = fence or (lambda _session: None)
 
     def _commit_batch(self, raws: list[str | bytes], cursor: tuple[str, int] | None = None) -> None:
         events = []
@@ -120,6 +126,7 @@ class Consumer:
             else:
                 events.append(event)
         with self._writing, self.sessions.begin() as session:
+            self._fence(session)
             stats = self.ingestor.ingest(session, events)
             if cursor is not None:
                 source, position = cursor
@@ -148,8 +155,10 @@ class Consumer:
         read = 0
         for source in self.sources:
             with self._writing, self.sessions.begin() as session:
+                self._fence(session)
                 read += source.poll(session, limit)
         with self._writing, self.sessions.begin() as session:
+            self._fence(session)
             hours = rollup.refresh(session)
         self.totals.source_rows += read
         self.totals.hours_recomputed += hours

@@ -4,7 +4,7 @@
 # application's tables and Rasa's conversations, Redis the gateway's queue (Redis Streams, shared by
 # the gateways) and Rasa's lock store. HAProxy (scripts/haproxy.cfg.tmpl) listens on GATEWAY_PORT like
 # `make run`, and on RASA_PORT / ACTION_PORT in front of the Rasa and action servers, health-checked, so
-# a dead replica is routed around. One analytics consumer per cluster (see README "Several replicas").
+# a dead replica is routed around. An analytics consumer per gateway, one active at a time (a lease).
 # Writes CLUSTER_DIR/pids.json once everything is ready; Ctrl-C / TERM stops every process. A replica
 # that dies is reported and the rest carry on (that is the point); the script exits when HAProxy or
 # every replica of one kind is gone.
@@ -164,9 +164,12 @@ for i in $(seq 1 "$CLUSTER_REPLICAS"); do
   wait_ready "rasa-$i" "${pid_of[rasa-$i]}" "http://127.0.0.1:$((RASA_PORT + i))/" "$LOG_DIR/rasa-$i.log" 400
 done
 
-# One consumer per cluster: its progress is per process (the lead makes it single-active later).
-.venv/bin/python -m analytics consume >>"$LOG_DIR/analytics.log" 2>&1 &
-pid_of[analytics]=$!
+# An analytics consumer beside each gateway: one holds the lease (a PostgreSQL advisory lock,
+# analytics/lease.py) and works, the others wait and take over within seconds if it dies.
+for i in $(seq 1 "$CLUSTER_REPLICAS"); do
+  .venv/bin/python -m analytics consume >>"$LOG_DIR/analytics-$i.log" 2>&1 &
+  pid_of[analytics-$i]=$!
+done
 
 for i in $(seq 1 "$CLUSTER_REPLICAS"); do
   GATEWAY_PORT=$((GATEWAY_PORT + i)) GATEWAY_STATE_DIR=$CLUSTER_DIR/gateway-$i \
@@ -211,7 +214,7 @@ while true; do
     fi
   done
   [ -n "${reported[haproxy]:-}" ] && exit 1
-  for kind in rasa actions gateway; do
+  for kind in rasa actions gateway analytics; do
     left=0
     for i in $(seq 1 "$CLUSTER_REPLICAS"); do
       [ -z "${reported[$kind-$i]:-}" ] && left=$((left + 1))

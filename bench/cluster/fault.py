@@ -12,7 +12,7 @@ Citizens send signed LINE webhooks (line-bot-sdk's signature) through HAProxy, e
 "ครั้งที่ n", a short pause between messages without waiting for the answer, so several of one
 citizen's messages are queued at once; a webhook that is not answered 200 is sent again as LINE
 redelivers it. When 40 % of the messages are accepted, rasa-1 and gateway-1 are SIGKILLed (pids from
-pids.json).
+pids.json), and the analytics consumer holding the lease.
 
 What proves the result:
 - exactly once: the fake counts every answer under the message's own reply token or push retry key;
@@ -22,7 +22,9 @@ What proves the result:
 - handovers: `--handovers` citizens ask for a person before the load, an agent (seeded in the
   database) claims them, and staff replies are committed before the kill and at the kill; after it
   each handover is still active and owned by the same agent, and every staff reply reached the
-  citizen's LINE exactly once.
+  citizen's LINE exactly once;
+- analytics: the standby consumer took the lease, and every event Rasa's broker published is counted
+  once in the analytics tables and their hourly rollup (bench/cluster/analytics_check.py).
 Throughput with 1 and 2 replicas of each (`--no-throughput` skips it) is measured in the same run: a
 1-replica cluster and then the 2-replica cluster take the same load without kills (messages answered
 per second from the first accepted to the last answered). On this 2-core machine two replicas share
@@ -48,6 +50,7 @@ import aiohttp
 from sqlalchemy import select
 
 from bench.cases.run import keys_env, produce, seed_cases
+from bench.cluster.analytics_check import active_consumer, analytics_passed, analytics_result
 from bench.cluster.harness import (
     Cluster,
     CountingLine,
@@ -343,7 +346,13 @@ async def fault_run(
             outbox = await asyncio.to_thread(Notices, cluster, line, secret, notices, workdir)
             await asyncio.to_thread(outbox.change, "ก่อนหยุด")
 
+            consumer_killed: list[str] = []
+
             async def at_kill() -> None:
+                active = active_consumer(cluster)  # the analytics consumer holding the lease, too
+                if active is not None:
+                    cluster.kill(active)
+                    consumer_killed.append(active)
                 if handovers:
                     await asyncio.to_thread(desk.reply, "ตอนหยุด")
                 await asyncio.to_thread(outbox.change, "ตอนหยุด")
@@ -353,6 +362,9 @@ async def fault_run(
             )
             result["handovers"] = await desk.result() if handovers else None
             result["notices"] = await outbox.result() if notices else None
+            result["analytics"] = await analytics_result(
+                cluster, consumer_killed[0] if consumer_killed else None
+            )
             result["killed"] = list(cluster.killed)
             result["died_unexpectedly"] = [
                 n for n in cluster.pids if n not in cluster.killed and cluster.rss_kib(n) is None
@@ -360,7 +372,9 @@ async def fault_run(
             result["survivors_alive"] = not result["died_unexpectedly"]
     result["load_at_end"] = round(machine_load(), 1)
     result["passed"] = (
-        passed(result["fault"], result["handovers"], result["notices"]) and result["survivors_alive"]
+        passed(result["fault"], result["handovers"], result["notices"])
+        and result["survivors_alive"]
+        and analytics_passed(result["analytics"])
     )
     return result
 
@@ -404,6 +418,15 @@ def render(r: dict[str, Any], command: str) -> str:
             (
                 "case notices (committed before the kill and at it) delivered once / lost / twice",
                 f"{n['delivered_once']} / {n['lost']} / {n['duplicated']}",
+            )
+        )
+    a = r.get("analytics")
+    if a:
+        rows.append(
+            (
+                "analytics: active consumer killed -> standby took over; events counted once / lost / twice",
+                f"{a['killed']} -> {a['took_over']}; {a['messages'] + a['actions']} / {a['lost']} / "
+                f"{a['counted_twice']}",
             )
         )
     rows.append(("processes not killed that stopped anyway", ", ".join(r["died_unexpectedly"]) or "none"))

@@ -169,3 +169,60 @@ async def test_killed_consumer_resumes_without_loss_or_repeat(db_url: str, names
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@pytest.mark.postgres
+async def test_two_consumers_one_queue_standby_takes_over(names: tuple[str, str], tmp_path: Path) -> None:
+    """`make cluster` with RABBITMQ_URL: a consumer beside each gateway, one queue. Only the lease
+    holder (analytics/lease.py) consumes, so the order holds; SIGKILLed, its unacknowledged messages go
+    to the standby, which took the lease within seconds, and every message counts once."""
+    exchange, queue = names
+    batch = events(conversations=200, turns=20)  # 20,000 events
+    await publish(exchange, queue, batch)
+    with throwaway_database("postgresql", tmp_path) as url:
+        env = {
+            **os.environ,
+            **KEYS.to_environ(),
+            "DATABASE_URL": url,
+            "RABBITMQ_URL": RABBITMQ_URL,
+            "RABBITMQ_EXCHANGE": exchange,
+            "RABBITMQ_ANALYTICS_QUEUE": queue,
+        }
+        args = [sys.executable, "-m", "analytics", "consume"]
+        logs = [tmp_path / "analytics-1.log", tmp_path / "analytics-2.log"]
+        procs = []
+        try:
+            for log in logs:
+                with log.open("wb") as out:
+                    procs.append(
+                        subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=out)
+                    )
+            await wait_for(url, 1)
+            texts = [log.read_text(errors="replace") for log in logs]
+            active = [i for i, text in enumerate(texts) if "active (" in text]
+            assert len(active) == 1, texts
+            standby = 1 - active[0]
+            procs[active[0]].send_signal(signal.SIGKILL)
+            procs[active[0]].wait(timeout=10)
+            assert 0 < counts(url)["analytics_messages"] < 8000
+            await wait_for(url, 8000, seconds=300)
+            deadline = time.monotonic() + 30
+            while await queue_depth(queue) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            assert await queue_depth(queue) == 0
+            assert "active (" in logs[standby].read_text(errors="replace")
+            procs[standby].send_signal(signal.SIGTERM)
+            assert procs[standby].wait(timeout=30) == 0
+            assert counts(url) == expected(8000, 4000, 200)
+            engine = sa.create_engine(url)
+            try:
+                with engine.connect() as conn:
+                    distinct = sa.text("SELECT count(DISTINCT event_key) FROM analytics_messages")
+                    assert conn.execute(distinct).scalar_one() == 8000
+            finally:
+                engine.dispose()
+        finally:
+            for process in procs:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait(timeout=10)

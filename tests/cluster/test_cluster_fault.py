@@ -4,8 +4,9 @@ The real cluster (scripts/cluster.sh: HAProxy from Debian, 2 Rasa servers on Pos
 lock store, 2 action servers, 2 gateways on one Redis Streams queue) takes 10 LINE citizens x 5 signed
 webhooks through HAProxy while rasa-1 and gateway-1 are SIGKILLed at 40 %. The benchmark's code
 (bench/cluster/fault.py) does the work; this test fails if any message is lost, answered twice or
-answered/stored out of order, a handover lost its owner or a staff reply, or a case notice
-committed before or at the kill was lost or sent twice.
+answered/stored out of order, a handover lost its owner or a staff reply, a case notice
+committed before or at the kill was lost or sent twice, or — the active analytics consumer SIGKILLed
+too — the standby did not take over or an event Rasa published was lost or counted twice.
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ def test_killing_a_rasa_server_and_a_gateway_loses_reorders_and_repeats_nothing(
     result = asyncio.run(fault_run(tmp_path, citizens=10, messages=5, handovers=2, notices=3))
     fault, handovers = result["fault"], result["handovers"]
 
-    assert result["killed"] == ["rasa-1", "gateway-1"]
+    assert result["killed"][:2] == ["rasa-1", "gateway-1"]
+    analytics = result["analytics"]
+    assert analytics["killed"] in ("analytics-1", "analytics-2"), analytics
+    assert result["killed"][2:] == [analytics["killed"]]
+    assert analytics["took_over"] not in (None, analytics["killed"]), analytics
+    assert analytics["caught_up"] and analytics["messages"] > 0, analytics
+    assert (analytics["lost"], analytics["counted_twice"]) == (0, 0), analytics
     assert result["survivors_alive"], "a replica that was not killed stopped"
     assert fault["accepted"] == 50
     assert fault["killed_at_accepted"] >= 20
