@@ -24,6 +24,8 @@
   Chart.defaults.scales.linear.ticks.precision = 0; // counts: no 0.5 conversations on an axis
 
   function channelLabel(key) { return labels.channels[key] || key; }
+  // Intents by their Thai name (bot/intent_labels_th.yml); the raw name is in the tooltip and the CSV.
+  function intentLabel(key) { return (labels.intents || {})[key] || key; }
   function shortDate(iso) { const [, m, d] = iso.split("-"); return d + "/" + m; }
 
   function draw(id, config, onPick) {
@@ -92,11 +94,18 @@
   draw("chart-intents", {
     type: "bar",
     data: {
-      labels: intents.map((i) => i.intent),
+      labels: intents.map((i) => intentLabel(i.intent)),
       datasets: [{ label: "ข้อความ", backgroundColor: "#7048e8", data: intents.map((i) => i.count) }],
     },
-    options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } },
-  }, (el) => drill("intent", intents[el.index].intent, "เจตนา " + intents[el.index].intent));
+    options: {
+      indexAxis: "y",
+      scales: { x: { beginAtZero: true } },
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: (items) => intentLabel(intents[items[0].dataIndex].intent) + " (" + intents[items[0].dataIndex].intent + ")" } },
+      },
+    },
+  }, (el) => drill("intent", intents[el.index].intent, "เจตนา " + intentLabel(intents[el.index].intent)));
   empty("chart-intents", intents.length === 0);
 
   // 4. Top services, each bar split by the aspect asked (documents, fee, place…).
@@ -239,12 +248,19 @@
     list.className = "turns";
     for (const t of conv.turns) {
       const li = document.createElement("li");
-      const parts = [time(t.at).slice(11)];
-      if (t.intent) parts.push("เจตนา " + t.intent + (t.confidence != null ? " (" + Math.round(t.confidence * 100) + "%)" : ""));
+      li.appendChild(document.createTextNode(time(t.at).slice(11)));
+      if (t.intent) {
+        const intent = document.createElement("span");
+        intent.className = "intent";
+        intent.title = t.intent; // the raw name, as in the CSV
+        intent.textContent = " · เจตนา " + intentLabel(t.intent) + (t.confidence != null ? " (" + Math.round(t.confidence * 100) + "%)" : "");
+        li.appendChild(intent);
+      }
+      const parts = [""];
       if (t.answer) parts.push("→ " + t.answer);
       if (t.service_id) parts.push("บริการ " + (data.titles[t.service_id] || t.service_id));
       if (t.aspect) parts.push("ประเด็น " + (labels.aspects[t.aspect] || t.aspect));
-      li.appendChild(document.createTextNode(parts.join(" · ")));
+      if (parts.length > 1) li.appendChild(document.createTextNode(parts.join(" · ")));
       for (const [flag, text] of [[t.fallback, "บอทไม่เข้าใจ"], [t.handover, "ส่งต่อเจ้าหน้าที่"]]) {
         if (!flag) continue;
         const span = document.createElement("span");

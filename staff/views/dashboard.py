@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from analytics import drilldown, measures
 from analytics.csv_export import csv_bytes
+from analytics.intent_labels import intent_label, intent_labels
 from analytics.models import COUNT_FIELDS, AnalyticsDaily
 from cases.complaint_routing import load_routes
 from knowledge.aspects import ASPECT_LABELS_TH
@@ -277,6 +278,7 @@ def labels() -> dict[str, Any]:
         "aspects": ASPECT_LABELS_TH,
         "categories": {key: route.label for key, route in load_routes().items()},
         "figures": FIGURE_LABELS_TH,
+        "intents": intent_labels(),
     }
 
 
@@ -384,6 +386,7 @@ DRILL_HEADERS = (
     "เริ่มสนทนา",
     "เวลา",
     "เจตนา",
+    "เจตนา (ชื่อในระบบ)",
     "ความมั่นใจ",
     "คำตอบของบอท",
     "บริการ",
@@ -410,6 +413,7 @@ async def drilldown_csv(request: web.Request) -> web.StreamResponse:
                     conversation["agency"],
                     conversation["started_at"],
                     turn["at"],
+                    intent_label(turn["intent"]),
                     turn["intent"],
                     turn["confidence"],
                     turn["answer"],

@@ -208,8 +208,10 @@ async def test_drilldown_csv_lists_turns_with_masked_text_only(client: TestClien
     rows = read_csv(body)
     assert rows[0][0] == "การสนทนา (รหัสย่อ)" and rows[0][-1] == "ข้อความ (ปิดบังข้อมูลส่วนบุคคลแล้ว)"
     assert len(rows) == 3  # the handed-over conversation's two turns
-    assert rows[2][5] == "nlu_fallback" and rows[2][-1] == dashboard_world.MASKED
-    assert rows[1][8] == "svc_dopa" and rows[1][9] == "เอกสาร"
+    # The intent by its Thai label (bot/intent_labels_th.yml), then its raw name.
+    assert rows[0][5:7] == ["เจตนา", "เจตนา (ชื่อในระบบ)"]
+    assert rows[2][5:7] == ["บอทไม่เข้าใจ", "nlu_fallback"] and rows[2][-1] == dashboard_world.MASKED
+    assert rows[1][9] == "svc_dopa" and rows[1][10] == "เอกสาร"
     assert_private(body.decode("utf-8-sig"))
 
 

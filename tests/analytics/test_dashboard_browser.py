@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import Engine
 
+from analytics.intent_labels import intent_label
 from db.engine import make_engine
 from staff.roles import Role
 from staff.web import create_app
@@ -152,6 +153,9 @@ async def test_statistics_page_charts_filters_drilldown_and_csv(
     assert sum(await chart_totals(page, "chart-hourly")) == 40
     labels = await page.evaluate("Chart.getChart(document.getElementById('chart-services')).data.labels")
     assert sorted(labels) == sorted(dashboard_world.TITLES.values())  # Thai titles, not ids
+    intents = await page.evaluate("Chart.getChart(document.getElementById('chart-intents')).data.labels")
+    assert sorted(intents) == sorted(intent_label(i) for i in ("ask_service", "greet", "nlu_fallback"))
+    assert not any("_" in label for label in intents)  # Thai names (bot/intent_labels_th.yml), not raw
     await expect(page.locator(".chart .hint.empty")).to_have_count(1)  # complaints: none this month
     SHOT.parent.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOT), full_page=True)
@@ -181,6 +185,8 @@ async def test_statistics_page_charts_filters_drilldown_and_csv(
     await expect(rows.first).to_contain_text("บอทไม่เข้าใจ")
     await expect(rows.first).to_contain_text("ส่งต่อเจ้าหน้าที่")
     await expect(rows.first).to_contain_text("ทำบัตรประชาชนใหม่")
+    # Intents by their Thai name, the raw name as the tooltip.
+    await expect(rows.first.locator('.intent[title="nlu_fallback"]')).to_contain_text("เจตนา บอทไม่เข้าใจ")
     assert_private(await page.content())
     await screenshot(page, "dashboard-drilldown")
 
@@ -190,6 +196,10 @@ async def test_statistics_page_charts_filters_drilldown_and_csv(
     table = read_csv(await (await download_info.value).path())
     assert table[0][0] == "การสนทนา (รหัสย่อ)" and table[0][-1] == "ข้อความ (ปิดบังข้อมูลส่วนบุคคลแล้ว)"
     assert [r[-1] for r in table[1:]] == ["", dashboard_world.MASKED]
+    label, raw = table[0].index("เจตนา"), table[0].index("เจตนา (ชื่อในระบบ)")
+    pairs = {(r[label], r[raw]) for r in table[1:] if r[raw]}
+    assert ("บอทไม่เข้าใจ", "nlu_fallback") in pairs
+    assert all(shown == intent_label(name) for shown, name in pairs)
     assert_private("\n".join(",".join(r) for r in table))
 
     # Drill-down from a bar: 14:00 in the hourly profile -> the 12 web chat conversations.
