@@ -10,12 +10,16 @@ the new agent. Messages that arrive while the model loads wait for it and are th
 loads on its event loop); none is refused.
 
 The API token is RASA_AUTH_TOKEN from the environment, else var/secrets/RASA_AUTH_TOKEN (what `make
-run` generated), never a command-line argument (`ps` shows those). Rasa is RASA_URL, else
-http://127.0.0.1:$RASA_PORT (5005).
+run` generated), never a command-line argument (`ps` shows those). Which Rasa servers: every
+`--rasa-url`, else RASA_URLS (comma-separated), else every replica of a running `make cluster` (the
+list scripts/cluster.sh keeps in $CLUSTER_DIR/rasa-urls, default var/cluster/, while it runs), else
+RASA_URL, else http://127.0.0.1:$RASA_PORT (5005). In a cluster each replica is asked directly, one
+after the other: through the load balancer only one of them would swap, and the others would go on
+answering with the old model; one at a time, the others answer while one loads.
 
-Exit status 0: reloaded, already serving that model, or no Rasa running (nothing to reload; the next
-start serves the newest model). 1: Rasa refused (wrong token, a model it cannot load) or the swap
-could not be confirmed.
+Exit status 0: every server reloaded, already serving that model, or not running (nothing to reload;
+the next start serves the newest model). 1: a server refused (wrong token, a model it cannot load) or
+its swap could not be confirmed (the others are still tried).
 """
 
 from __future__ import annotations
@@ -52,6 +56,32 @@ def api_token(environ: Mapping[str, str], secrets_dir: Path) -> str:
 def rasa_url(environ: Mapping[str, str]) -> str:
     url = environ.get("RASA_URL", "").strip()
     return (url or f"http://127.0.0.1:{environ.get('RASA_PORT', '').strip() or '5005'}").rstrip("/")
+
+
+def rasa_urls(environ: Mapping[str, str], root: Path = ROOT) -> list[str]:
+    """Every Rasa server to reload (the order of the docstring, without --rasa-url)."""
+    listed = [u.strip().rstrip("/") for u in environ.get("RASA_URLS", "").split(",") if u.strip()]
+    if listed:
+        return listed
+    cluster_dir = Path(environ.get("CLUSTER_DIR", "").strip() or "var/cluster")
+    replicas = cluster_dir if cluster_dir.is_absolute() else root / cluster_dir
+    if _cluster_running(replicas):
+        found = [u.strip().rstrip("/") for u in (replicas / "rasa-urls").read_text("utf-8").splitlines()]
+        if any(found):
+            return [u for u in found if u]
+    return [rasa_url(environ)]
+
+
+def _cluster_running(cluster_dir: Path) -> bool:
+    """The replica list and a live HAProxy of that cluster (a SIGKILLed cluster leaves its files)."""
+    try:
+        pids = json.loads((cluster_dir / "pids.json").read_text("utf-8"))
+        if not (cluster_dir / "rasa-urls").is_file():
+            return False
+        os.kill(int(pids["haproxy"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True
 
 
 def call(method: str, url: str, body: Any = None, timeout: float = 10.0) -> tuple[int, Any]:
@@ -121,7 +151,11 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.envi
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--model", type=Path, help="a model file (default: the newest in models/)")
-    parser.add_argument("--rasa-url", help="default: RASA_URL, else http://127.0.0.1:$RASA_PORT")
+    parser.add_argument(
+        "--rasa-url",
+        action="append",
+        help="a Rasa server (repeatable); default: RASA_URLS, a running cluster's replicas, RASA_URL, :5005",
+    )
     parser.add_argument("--timeout", type=float, default=LOAD_TIMEOUT, help="seconds to wait for the load")
     args = parser.parse_args(argv)
     model = args.model or newest_model(ROOT / "models")
@@ -130,8 +164,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.envi
             f"reload-model: no model file {'at ' + str(model) if model else 'in models/'}; run `make train`"
         )
         return 1
-    base = (args.rasa_url or rasa_url(environ)).rstrip("/")
-    return reload(base, api_token(environ, ROOT / "var" / "secrets"), model, args.timeout)
+    token = api_token(environ, ROOT / "var" / "secrets")
+    bases = [u.rstrip("/") for u in args.rasa_url] if args.rasa_url else rasa_urls(environ)
+    return max(reload(base, token, model, args.timeout) for base in bases)
 
 
 if __name__ == "__main__":
