@@ -70,3 +70,10 @@ def make_sessionmaker(engine: Engine, *, immediate: bool = False) -> sessionmake
     """Sessions on the engine's pool; `immediate`: each transaction takes SQLite's write lock first."""
     bind = engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"}) if immediate else engine
     return sessionmaker(bind, expire_on_commit=False)
+
+
+def begin_immediate(session: Session) -> None:
+    """On SQLite, begin `session`'s transaction with BEGIN IMMEDIATE (the write lock first), when a
+    sessionmaker of the plain kind is what the caller holds; call before the transaction's first
+    statement. Elsewhere a no-op: the transaction's connection is simply taken."""
+    session.connection(execution_options={_SQLITE_BEGIN: "IMMEDIATE"})

@@ -19,11 +19,6 @@ def load_seed(
     record (possibly edited by staff in the console) exactly as it is.
     """
     records = load_dir(directory)
-    if only_missing:
-        known = {s.id for s in store.list_services()}
-        skipped = [r.id for r in records if r.id in known]
-        records = [r for r in records if r.id not in known]
-        report = store.import_records(records, author=SEED_AUTHOR, publish=publish, note="seed")
-        report.unchanged.extend(skipped)
-        return report
+    if only_missing:  # safe with several servers starting at once (KnowledgeStore.import_missing)
+        return store.import_missing(records, author=SEED_AUTHOR, publish=publish, note="seed")
     return store.import_records(records, author=SEED_AUTHOR, publish=publish, note="seed")

@@ -35,9 +35,12 @@ from typing import Any
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import make_engine, make_sessionmaker
+from db.engine import begin_immediate, make_engine, make_sessionmaker
 from knowledge.models import RevisionRow, ServiceRow, ServiceVersionRow, utcnow
 from knowledge.record import ServiceRecord
+
+# pg_advisory_xact_lock(int4, int4) serialising start-up seeding: "govb", "seed" in ASCII.
+SEED_LOCK_KEYS = (0x676F7662, 0x73656564)
 
 
 class NotFoundError(LookupError):
@@ -299,21 +302,54 @@ class KnowledgeStore:
         """All records in one transaction: a bad batch changes nothing."""
         report = ImportReport()
         with self._sessions.begin() as session:
-            for record in records:
-                existed = session.get(ServiceRow, record.id) is not None
-                result = _save(session, record, author=author, note=note, expected_version=None)
-                if not result.changed:
-                    report.unchanged.append(record.id)
-                elif existed:
-                    report.updated.append(record.id)
-                else:
-                    report.created.append(record.id)
-                row = session.get(ServiceRow, record.id)
-                assert row is not None
-                if publish and row.published_version != row.version:
-                    _publish(session, record.id, author=author, version=None)
-                    report.published.append(record.id)
+            _import_in(session, records, report, author=author, publish=publish, note=note)
         return report
+
+    def import_missing(
+        self, records: Iterable[ServiceRecord], *, author: str, publish: bool = False, note: str = "import"
+    ) -> ImportReport:
+        """The records whose id the store has never had, in one transaction; the others are reported
+        unchanged and left exactly as they are. Several action servers starting on an empty database at
+        once each call this: the transaction is serialised first (a PostgreSQL advisory lock, SQLite's
+        write lock), and the ids are read inside it, so the second finds the first's rows and adds
+        nothing instead of stopping on a duplicate key."""
+        report = ImportReport()
+        with self._sessions.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(select(func.pg_advisory_xact_lock(*SEED_LOCK_KEYS)))
+            else:
+                begin_immediate(session)
+            known = set(session.scalars(select(ServiceRow.id)))
+            records = list(records)
+            report.unchanged.extend(r.id for r in records if r.id in known)
+            missing = [r for r in records if r.id not in known]
+            _import_in(session, missing, report, author=author, publish=publish, note=note)
+        return report
+
+
+def _import_in(
+    session: Session,
+    records: Iterable[ServiceRecord],
+    report: ImportReport,
+    *,
+    author: str,
+    publish: bool,
+    note: str,
+) -> None:
+    for record in records:
+        existed = session.get(ServiceRow, record.id) is not None
+        result = _save(session, record, author=author, note=note, expected_version=None)
+        if not result.changed:
+            report.unchanged.append(record.id)
+        elif existed:
+            report.updated.append(record.id)
+        else:
+            report.created.append(record.id)
+        row = session.get(ServiceRow, record.id)
+        assert row is not None
+        if publish and row.published_version != row.version:
+            _publish(session, record.id, author=author, version=None)
+            report.published.append(record.id)
 
 
 # -- transaction helpers (operate inside a caller's transaction) -------------------------------------

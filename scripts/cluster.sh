@@ -15,7 +15,8 @@
 # govbot, created if missing), RASA_DATABASE_URL (same server, database <name>_rasa, created if
 # missing), REDIS_URL (redis://127.0.0.1:6379/0), RASA_REDIS_PREFIX (govbot), RASA_MODEL (models/),
 # RABBITMQ_URL (Rasa's Pika broker; else Rasa's SQL broker in CLUSTER_DIR/rasa/events.db),
-# CLUSTER_DIR (var/cluster: pids.json, haproxy.cfg, endpoints.yml; logs in CLUSTER_DIR/log/).
+# CLUSTER_DIR (var/cluster: pids.json, rasa-urls (read by `make reload-model`), haproxy.cfg,
+# endpoints.yml; logs in CLUSTER_DIR/log/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOG_PREFIX=cluster
@@ -79,7 +80,7 @@ PY
 export_redis_parts
 
 mkdir -p "$LOG_DIR" "$CLUSTER_DIR/rasa"
-rm -f "$CLUSTER_DIR/pids.json"
+rm -f "$CLUSTER_DIR/pids.json" "$CLUSTER_DIR/rasa-urls"
 export RASA_EVENTS_DB=${RASA_EVENTS_DB:-$CLUSTER_DIR/rasa/events.db}
 export RABBITMQ_EXCHANGE=${RABBITMQ_EXCHANGE:-govbot-events}
 export RABBITMQ_ANALYTICS_QUEUE=${RABBITMQ_ANALYTICS_QUEUE:-govbot_analytics}
@@ -109,7 +110,7 @@ haproxy -c -q -f "$CLUSTER_DIR/haproxy.cfg"
 declare -A pid_of=()
 stop_all() {
   trap - INT TERM EXIT
-  rm -f "$CLUSTER_DIR/pids.json"
+  rm -f "$CLUSTER_DIR/pids.json" "$CLUSTER_DIR/rasa-urls"
   local alive=()
   for name in "${!pid_of[@]}"; do
     kill -0 "${pid_of[$name]}" 2>/dev/null && alive+=("${pid_of[$name]}")
@@ -131,12 +132,14 @@ echo "cluster: HAProxy on 127.0.0.1:${GATEWAY_PORT} (gateways), :${RASA_PORT} (R
 haproxy -db -f "$CLUSTER_DIR/haproxy.cfg" >>"$LOG_DIR/haproxy.log" 2>&1 &
 pid_of[haproxy]=$!
 
-# One after the other: an action server seeds the knowledge base into an empty database at start, and
-# two seeding at once collide on the same rows (the second stops on a unique-key violation).
+# Together: each seeds the knowledge base into an empty database at start, serialised in the database
+# (KnowledgeStore.import_missing), so the first adds the services and the others find them.
 for i in $(seq 1 "$CLUSTER_REPLICAS"); do
   ACTION_PORT=$((ACTION_PORT + i)) .venv/bin/python -m actions >>"$LOG_DIR/actions-$i.log" 2>&1 &
   pid_of[actions-$i]=$!
-  wait_ready "actions-$i" "${pid_of[actions-$i]}" "http://127.0.0.1:$((ACTION_PORT + i))/health" "$LOG_DIR/actions-$i.log" 120
+done
+for i in $(seq 1 "$CLUSTER_REPLICAS"); do
+  wait_ready "actions-$i" "${pid_of[actions-$i]}" "http://127.0.0.1:$((ACTION_PORT + i))/health" "$LOG_DIR/actions-$i.log" 180
 done
 
 # Rasa creates its tables (the tracker store's in PostgreSQL, the SQL broker's in SQLite) when it
@@ -195,6 +198,11 @@ wait_ready "HAProxy -> gateways" "${pid_of[haproxy]}" "http://127.0.0.1:${GATEWA
   printf '}\n'
 } >"$CLUSTER_DIR/pids.json.tmp"
 mv "$CLUSTER_DIR/pids.json.tmp" "$CLUSTER_DIR/pids.json"
+# Every Rasa replica's own address: `make reload-model` swaps each one (through HAProxy only one would).
+for i in $(seq 1 "$CLUSTER_REPLICAS"); do
+  echo "http://127.0.0.1:$((RASA_PORT + i))"
+done >"$CLUSTER_DIR/rasa-urls.tmp"
+mv "$CLUSTER_DIR/rasa-urls.tmp" "$CLUSTER_DIR/rasa-urls"
 
 cat <<EOT
 
