@@ -22,7 +22,9 @@ Definitions:
   positive share. satisfaction.staff: the 1-5 ratings of handovers requested in the period;
 - complaints: complaint cases filed in the period per category and agency; case_close_seconds: cases
   (complaints and applications) closed in the period, filed -> closed;
-- notices: case notices whose delivery settled in the period: delivered or failed (rejected / gave up).
+- notices: case notices whose delivery settled in the period: delivered or failed (rejected / gave up);
+  staff_replies and handover_notices (queue position, rating question…): handover lines sent to the
+  citizen that settled in the period (delivered, or failed after the retries or at once when refused).
 Filters: channel (line, sms, web) on everything; agency on conversations and messages (the agency of
 the conversation: its handover's, else its first service's), handovers, cases and notices.
 Totals include every channel (rest and other too); by_channel holds line, sms and web.
@@ -55,6 +57,7 @@ from analytics.models import (
     AnalyticsMonthlyIntentCube,
     AnalyticsMonthlyServiceCube,
     AnalyticsNotice,
+    AnalyticsReply,
 )
 from analytics.rollup import day_start
 
@@ -433,6 +436,26 @@ def _notices(session: Session, query: StatsQuery) -> dict[str, dict[str, int]]:
     return out
 
 
+def _replies(session: Session, query: StatsQuery) -> dict[str, dict[str, dict[str, int]]]:
+    """Handover lines sent to citizens that settled in the period, per author and channel."""
+    r = AnalyticsReply
+    out = {author: {c: {"delivered": 0, "failed": 0} for c in CHANNELS} for author in ("staff", "system")}
+    rows = session.execute(
+        _filtered(
+            select(r.author, r.channel, r.outcome, func.count())
+            .where(r.at >= query.utc_start, r.at < query.utc_end)
+            .group_by(r.author, r.channel, r.outcome),
+            r,
+            query.channel,
+            query.agency,
+        )
+    )
+    for author, channel, outcome, count in rows:
+        if author in out and channel in out[author] and outcome in out[author][channel]:
+            out[author][channel][outcome] += int(count)
+    return out
+
+
 def stats(session: Session, query: StatsQuery) -> dict[str, Any]:
     """Every figure of the period (see the module docstring for the definitions)."""
     rolled = _rollup_part(session, query)
@@ -440,6 +463,7 @@ def stats(session: Session, query: StatsQuery) -> dict[str, Any]:
     top_intents, top_services = _topics(session, query)
     handovers = _handovers(session, query)
     cases = _cases(session, query)
+    replies = _replies(session, query)
     votes = total["feedback_positive"] + total["feedback_negative"]
     return {
         "from": query.start.isoformat(),
@@ -470,6 +494,8 @@ def stats(session: Session, query: StatsQuery) -> dict[str, Any]:
         },
         "complaints": cases["complaints"],
         "notices": _notices(session, query),
+        "staff_replies": replies["staff"],
+        "handover_notices": replies["system"],
     }
 
 

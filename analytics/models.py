@@ -220,6 +220,23 @@ class AnalyticsNotice(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class AnalyticsReply(Base):
+    """The final outcome of one handover line sent to a citizen: a staff reply (author "staff") or a
+    handover notice such as the queue position or the rating question (author "system"). From the
+    reply_delivered / reply_failed handover events handover/delivery.py writes (migration 0017)."""
+
+    __tablename__ = "analytics_replies"
+    __table_args__ = (Index("ix_analytics_replies_at", "at"),)
+
+    message_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    handover_id: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(8))
+    agency: Mapped[str] = mapped_column(String(40))
+    author: Mapped[str] = mapped_column(String(8))  # staff | system
+    outcome: Mapped[str] = mapped_column(String(12))  # delivered | failed
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class _Counts:
     """The additive counts every rollup row holds (a mixin: the same columns in both tables)."""
 

@@ -26,6 +26,7 @@ from analytics.models import (
     AnalyticsCursor,
     AnalyticsHandover,
     AnalyticsNotice,
+    AnalyticsReply,
     AnalyticsSession,
 )
 from analytics.rollup import hours_between, mark_dirty
@@ -37,6 +38,9 @@ BATCH = 500
 _CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,60}$")
 _HASH = re.compile(r"^[0-9a-f]{16,64}$")
 CLOSING_KINDS = frozenset({"closed", "cancelled", "unclaimed_timeout"})
+# A line sent to the citizen settled (handover/delivery.py): its outcome in analytics_replies.
+REPLY_OUTCOMES = {"reply_delivered": "delivered", "reply_failed": "failed"}
+REPLY_AUTHORS = frozenset({"staff", "system"})
 # Delivery log results (cases/outbox.py) that settle a notice; retries and deferrals settle nothing.
 DELIVERED = frozenset({"sent", "already_accepted"})
 FAILED = frozenset({"rejected", "gave_up"})
@@ -92,6 +96,7 @@ class HandoverSource:
             h.handover_id: h
             for h in session.scalars(select(AnalyticsHandover).where(AnalyticsHandover.handover_id.in_(ids)))
         }
+        replies = self._known_replies(session, rows)
         touched: set[int] = set()
         for r in rows:
             row = known.get(r.handover_id)
@@ -124,12 +129,57 @@ class HandoverSource:
                 score = detail.get("score")
                 if isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 5:
                     row.rating = score
+            elif r.kind in REPLY_OUTCOMES:
+                self._reply(session, row, r.kind, detail, at, replies)
             row.set_durations()
             touched.add(r.handover_id)
         session.flush()
         self._link(session, [known[i] for i in touched])
         cursor.position = int(rows[-1].id)
         return len(rows)
+
+    @staticmethod
+    def _known_replies(session: Session, rows: Sequence[Any]) -> set[int]:
+        ids = [
+            r.detail.get("message_id")
+            for r in rows
+            if r.kind in REPLY_OUTCOMES
+            and isinstance(r.detail, dict)
+            and isinstance(r.detail.get("message_id"), int)
+        ]
+        if not ids:
+            return set()
+        return set(
+            session.scalars(select(AnalyticsReply.message_id).where(AnalyticsReply.message_id.in_(ids)))
+        )
+
+    @staticmethod
+    def _reply(
+        session: Session,
+        handover: AnalyticsHandover,
+        kind: str,
+        detail: dict[str, Any],
+        at: dt.datetime | None,
+        known: set[int],
+    ) -> None:
+        """One settled line, once (keyed by the line's id: a redelivered event changes nothing)."""
+        message_id, author = detail.get("message_id"), detail.get("author")
+        if not isinstance(message_id, int) or isinstance(message_id, bool) or message_id in known:
+            return
+        if author not in REPLY_AUTHORS or at is None:
+            return
+        known.add(message_id)
+        session.add(
+            AnalyticsReply(
+                message_id=message_id,
+                handover_id=handover.handover_id,
+                channel=handover.channel,
+                agency=handover.agency,
+                author=author,
+                outcome=REPLY_OUTCOMES[kind],
+                at=at,
+            )
+        )
 
     @staticmethod
     def _link(session: Session, handovers: list[AnalyticsHandover]) -> None:

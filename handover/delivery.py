@@ -38,7 +38,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from aiohttp import web
 from sqlalchemy import exists, or_, select, update
@@ -49,6 +49,7 @@ from channels import keys
 from channels.delivery import DirectSender, SendResult
 from channels.messages import Button, Outbound
 from db.engine import make_sessionmaker
+from handover.events import record_event
 from handover.models import RATING, STAFF, SYSTEM, Handover, HandoverMessage
 from handover.split import TooLong, split_for
 from privacy import PersonalData, PrivacySettings, SealError
@@ -217,12 +218,14 @@ def record_outcomes(
     worker took the line, that worker's attempt decides)."""
     sent = [o.line.message_id for o in outcomes if o.result in ("sent", "duplicate")]
     if sent:
-        session.execute(
+        settled = session.execute(
             update(HandoverMessage)
             .where(HandoverMessage.id.in_(sent), HandoverMessage.delivery_state == PENDING)
             .values(delivery_state=SENT, delivered_at=now, last_error=None, claimed_by=None, claim_until=None)
+            .returning(HandoverMessage.id, HandoverMessage.handover_id, HandoverMessage.author)
             .execution_options(synchronize_session=False)
-        )
+        ).all()
+        _record_settled(session, settled, "reply_delivered", now)
     for outcome in outcomes:
         if outcome.result in ("sent", "duplicate"):
             continue
@@ -233,7 +236,7 @@ def record_outcomes(
         else:
             delay = backoff_seconds(outcome.line.attempts, settings, outcome.retry_after)
             values["next_attempt_at"] = now + dt.timedelta(seconds=delay)
-        session.execute(
+        failed = session.execute(
             update(HandoverMessage)
             .where(
                 HandoverMessage.id == outcome.line.message_id,
@@ -241,8 +244,20 @@ def record_outcomes(
                 HandoverMessage.claimed_by == worker_id,
             )
             .values(**values)
+            .returning(HandoverMessage.id, HandoverMessage.handover_id, HandoverMessage.author)
             .execution_options(synchronize_session=False)
-        )
+        ).all()
+        if values.get("delivery_state") == FAILED:
+            _record_settled(session, failed, "reply_failed", now)
+
+
+def _record_settled(
+    session: Session, lines: Sequence[Any], kind: Literal["reply_delivered", "reply_failed"], now: dt.datetime
+) -> None:
+    """A handover event per line this update settled (not one another worker settled first), in the
+    same transaction: the analytics count staff replies and notices delivered or failed from them."""
+    for message_id, handover_id, author in lines:
+        record_event(session, handover_id, kind, detail={"message_id": message_id, "author": author}, at=now)
 
 
 def _dead_here(worker_id: str, host: str) -> bool:

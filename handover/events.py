@@ -29,6 +29,10 @@ EventKind = Literal[
     "callback_done",  # staff marked the linked call-back ticket done (or the erasure closed it)
     "closed",
     "csat",
+    # A line sent to the citizen (a staff reply or a system notice) settled: detail {"message_id",
+    # "author"}; written by handover/delivery.py with the line's new state, for the analytics.
+    "reply_delivered",
+    "reply_failed",
 ]
 
 

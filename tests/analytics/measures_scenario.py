@@ -138,6 +138,30 @@ def add_handover(session: Session) -> None:
     ]
     for kind, at, detail, actor in steps:
         session.add(HandoverEvent(handover_id=row.id, kind=kind, at=at, actor=actor, detail=detail))
+    # What the gateway's delivery worker writes (handover/delivery.py): the staff reply delivered at
+    # 23:34 (its event twice, as a redelivery would), the rating question failed at 23:40.
+    reply = HandoverMessage(
+        handover_id=row.id,
+        author="staff",
+        kind="text",
+        text=THAI,
+        created_at=bkk(11, 23, 34),
+        delivery_state="sent",
+        delivered_at=bkk(11, 23, 34),
+    )
+    rating = HandoverMessage(
+        handover_id=row.id, author="system", kind="rating", text=THAI, created_at=bkk(11, 23, 40)
+    )
+    rating.delivery_state, rating.last_error = "failed", f"rejected: {PHONE} stopped"
+    session.add_all([reply, rating])
+    session.flush()
+    for kind, message, at in (
+        ("reply_delivered", reply, bkk(11, 23, 34)),
+        ("reply_delivered", reply, bkk(11, 23, 34)),
+        ("reply_failed", rating, bkk(11, 23, 40)),
+    ):
+        detail = {"message_id": message.id, "author": message.author}
+        session.add(HandoverEvent(handover_id=row.id, kind=kind, at=at, detail=detail))
 
 
 def add_cases(session: Session) -> None:

@@ -100,6 +100,11 @@ def test_november_figures_equal_the_hand_computed_ones(consumer: Consumer, hando
         "sms": {"delivered": 0, "failed": 1},
         "web": {"delivered": 0, "failed": 0},
     }
+    # Handover lines sent to the citizen (B's handover, SMS): the staff reply once despite its
+    # redelivered event, the rating question failed.
+    assert out["staff_replies"]["sms"] == {"delivered": 1, "failed": 0}
+    assert out["handover_notices"]["sms"] == {"delivered": 0, "failed": 1}
+    assert out["staff_replies"]["line"] == out["handover_notices"]["web"] == {"delivered": 0, "failed": 0}
     assert out["generated_at"].endswith("+07:00")
 
 

@@ -38,7 +38,7 @@ from channels.web.config import WebSettings
 from db.engine import make_engine, make_sessionmaker
 from handover.delivery import DeliverySettings, HandoverDelivery, Outcome
 from handover.inbox import CSAT_QUESTION_TH
-from handover.models import ACTIVE, RATING, STAFF, SYSTEM, Handover, HandoverMessage
+from handover.models import ACTIVE, RATING, STAFF, SYSTEM, Handover, HandoverEvent, HandoverMessage
 from handover.split import MAX_SMS_PARTS
 from privacy import PersonalData, PrivacySettings
 from tests.channels.conftest import (  # noqa: F401 - fixtures
@@ -200,6 +200,20 @@ def lines(sessions: sessionmaker[Session], handover_id: int) -> list[HandoverMes
         )
 
 
+def settle_events(sessions: sessionmaker[Session], handover_id: int) -> list[tuple[str, int, str]]:
+    """The reply_delivered / reply_failed events of a handover (for the analytics): kind, line, author."""
+    with sessions() as session:
+        rows = session.scalars(
+            select(HandoverEvent)
+            .where(
+                HandoverEvent.handover_id == handover_id,
+                HandoverEvent.kind.in_(["reply_delivered", "reply_failed"]),
+            )
+            .order_by(HandoverEvent.id)
+        ).all()
+        return [(r.kind, r.detail["message_id"], r.detail["author"]) for r in rows if r.detail]
+
+
 async def settled(
     sessions: sessionmaker[Session], handover_id: int, timeout: float = 10.0
 ) -> list[HandoverMessage]:
@@ -321,6 +335,8 @@ async def test_two_workers_racing_deliver_every_line_exactly_once_and_in_order(
     for user in users:
         rows = lines(sessions, handovers[user])
         assert [r.delivery_state for r in rows] == ["sent"] * 4
+        # One settlement event per line, though two workers raced (the analytics count each once).
+        assert settle_events(sessions, handovers[user]) == [("reply_delivered", r.id, STAFF) for r in rows]
         # Each line reached LINE once, in the order the agent wrote them.
         assert [d.messages[0]["text"] for d in pushes_to(fake_line, user)] == expected[user]
     assert fake_line.repeated_keys == 0 and fake_line.errors == []
@@ -351,6 +367,7 @@ async def test_a_worker_killed_after_the_send_resends_with_the_same_key_and_409_
     assert (row.delivery_state, row.attempts) == ("sent", 2)
     [push] = pushes_to(fake_line, user)  # the citizen has it once
     assert push.retry_key == key and fake_line.repeated_keys == 1  # the re-send came with the same key
+    assert settle_events(sessions, handover) == [("reply_delivered", row.id, STAFF)]
 
 
 async def test_a_line_in_retry_holds_back_the_next_one(
@@ -523,6 +540,7 @@ async def test_lines_that_keep_failing_are_given_up_after_max_attempts(
     await drain(worker(client, max_attempts=3))
     [row] = lines(sessions, handover)
     assert (row.delivery_state, row.attempts, row.last_error) == ("failed", 3, "http 500")
+    assert settle_events(sessions, handover) == [("reply_failed", row.id, STAFF)]  # not one per retry
 
 
 async def test_the_running_worker_delivers_a_burst_in_order_per_handover(
