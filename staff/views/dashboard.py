@@ -271,6 +271,50 @@ def headline(figures: dict[str, Any]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def details(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    """The figures the cards and charts leave out, as (label, value) rows under the charts."""
+    first = figures.get("first_response_seconds", {})
+    resolution = figures.get("resolution_seconds", {})
+    wait = figures.get("wait_seconds", {})
+    close = figures.get("case_close_seconds", {})
+
+    def spread(d: dict[str, Any]) -> str:
+        if not d.get("count"):
+            return "–"
+        return (
+            f"เฉลี่ย {duration(d.get('mean'))} · มัธยฐาน {duration(d.get('median'))}"
+            f" · P90 {duration(d.get('p90'))} ({number(d.get('count'))} ครั้ง)"
+        )
+
+    return [
+        ("ประชาชนที่ใช้งานครั้งแรก", number(figures.get("citizens_new"))),
+        ("ประชาชนที่กลับมาใช้อีก", number(figures.get("citizens_returning"))),
+        ("เวลารอเจ้าหน้าที่รับเรื่อง", spread(wait)),
+        ("เวลาจนเจ้าหน้าที่ตอบครั้งแรก", spread(first)),
+        ("เวลาจนเจ้าหน้าที่ปิดการสนทนา", spread(resolution)),
+        ("เวลาจนปิดเรื่องร้องเรียน/คำขอ", spread(close)),
+    ]
+
+
+DELIVERY_KINDS = (
+    ("notices", "แจ้งความคืบหน้าเรื่อง"),
+    ("staff_replies", "ข้อความตอบของเจ้าหน้าที่"),
+    ("handover_notices", "ข้อความระบบระหว่างส่งต่อ"),
+)
+
+
+def deliveries(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per channel: delivered and failed case notices, staff replies and handover notices."""
+    rows = []
+    for channel in CHANNELS:
+        cells = []
+        for key, _ in DELIVERY_KINDS:
+            counts = figures.get(key, {}).get(channel, {})
+            cells.append((number(counts.get("delivered", 0)), number(counts.get("failed", 0))))
+        rows.append({"channel": CHANNEL_LABELS_TH.get(channel, channel), "cells": cells})
+    return rows
+
+
 def labels() -> dict[str, Any]:
     return {
         "channels": CHANNEL_LABELS_TH,
@@ -315,6 +359,9 @@ async def stats_page(request: web.Request) -> web.StreamResponse:
         "every_agency": every_agency(who),
         "no_agency": no_agency,
         "headline": headline(data["figures"]) if data else [],
+        "details": details(data["figures"]) if data else [],
+        "deliveries": deliveries(data["figures"]) if data else [],
+        "delivery_kinds": [label for _, label in DELIVERY_KINDS],
         "figures": data["figures"] if data else None,
         "daily_csv": str(request.app.router["dashboard.daily_csv"].url_for().with_query(params)),
         "drill_json": str(request.app.router["dashboard.drilldown"].url_for()),

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from actions.unanswered_models import UnansweredMessage
 from analytics.consumer import Consumer
-from handover.models import Handover, HandoverEvent
+from handover.models import Handover, HandoverEvent, HandoverMessage
 from knowledge.models import ServiceRow
 from tests.analytics.measures_scenario import CITIZEN_ID, PERSONAL, PHONE, bkk, turn
 
@@ -94,6 +94,24 @@ def build(engine: Engine) -> Consumer:
         ]
         for kind, at, detail in steps:
             session.add(HandoverEvent(handover_id=handover.id, kind=kind, at=at, actor="x", detail=detail))
+        # The agent's reply reached the citizen on LINE (what handover/delivery.py records).
+        reply = HandoverMessage(
+            handover_id=handover.id,
+            author="staff",
+            text="ได้ค่ะ",
+            delivery_state="sent",
+            delivered_at=bkk(3, 9, 6),
+        )
+        session.add(reply)
+        session.flush()
+        session.add(
+            HandoverEvent(
+                handover_id=handover.id,
+                kind="reply_delivered",
+                at=bkk(3, 9, 6),
+                detail={"message_id": reply.id, "author": "staff"},
+            )
+        )
         # The review queue's copy of the fallback question: masked, keyed by the same sender hash.
         session.add(
             UnansweredMessage(

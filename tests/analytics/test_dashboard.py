@@ -105,6 +105,15 @@ async def test_admin_sees_every_agency_with_the_menu_entry(client: TestClient) -
         s for s in re.findall(r'<script src="([^"]+)"', html) if s.startswith("/staff/static/")
     ]
     assert "vendor/chart.umd.min.js" in html
+    # Under the charts: the handover's times (requested 09:03, claimed 09:05, first reply 09:06,
+    # closed 09:20) and the deliveries per channel: the agent's one reply delivered on LINE.
+    details = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td></tr>', html))
+    assert details["เวลาจนเจ้าหน้าที่ตอบครั้งแรก"].startswith("เฉลี่ย 3 นาที · มัธยฐาน 3 นาที")
+    assert details["เวลาจนเจ้าหน้าที่ปิดการสนทนา"].startswith("เฉลี่ย 17 นาที")
+    deliveries = re.search(r'<table id="deliveries">.*?</table>', html, re.S)
+    assert deliveries is not None
+    line = re.search(r'<tr><th scope="row">LINE</th>(.*?)</tr>', deliveries.group(0))
+    assert line is not None and re.findall(r"<td>([^<]+)</td>", line.group(1)) == ["0 / 0", "1 / 0", "0 / 0"]
     assert_private(html)
 
 
