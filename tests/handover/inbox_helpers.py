@@ -88,8 +88,9 @@ def messages(engine: Engine, handover_id: int) -> list[HandoverMessage]:
         return list(session.scalars(query.order_by(HandoverMessage.id)))
 
 
-# Kinds the citizen side records alongside staff actions (the queue place told, 0 once claimed).
-QUEUE_BOOKKEEPING = frozenset({"position"})
+# Kinds the citizen side records alongside staff actions (the queue place told, 0 once claimed), and
+# the delivery worker's record of each line sent to the citizen settling (for the analytics).
+QUEUE_BOOKKEEPING = frozenset({"position", "reply_delivered", "reply_failed"})
 
 
 def events(engine: Engine, handover_id: int) -> list[str]:
