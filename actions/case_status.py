@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import CaseRuntime, asker_of
+from actions.complaint_talk import about_an_earlier_complaint
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.replies import (
@@ -177,6 +178,12 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 def leaves_form(tracker: Tracker) -> bool:
     return latest_intent(tracker) in LEAVE_FORM_INTENTS
+
+
+def owed_apology(text: str) -> bool:
+    """Upset or rude, or telling that a complaint made earlier is still not dealt with ("แจ้งไป
+    ตั้งนานแล้วทำไมยังไม่มาซ่อม"): the answer opens with an apology (the words never said back)."""
+    return upset(text) or about_an_earlier_complaint(text)
 
 
 def canonical_ref(value: Any) -> str | None:
@@ -523,7 +530,7 @@ class ValidateCaseStatusForm(CaseFormValidation):
             return {"case_id": MINE}
         problem = reference_problem(text)
         attempt = status == "bad_check" or problem != REFERENCE_PROBLEMS["none"]
-        if attempt and upset(typed):
+        if attempt and owed_apology(typed):
             replies.send(dispatcher, tracker, "case_apology")  # before anything else is said
         if status == "bad_check":
             replies.send(dispatcher, tracker, "case_ref_bad_check")
@@ -551,7 +558,7 @@ class ActionSubmitCaseStatus(CaseAction):
         lookup = self.ready_lookup(dispatcher, tracker)
         if lookup is None or tracker.get_slot("case_id") == TOLD:
             return events  # (TOLD: the validation said what was wrong with the number)
-        if upset(latest_text(tracker)):
+        if owed_apology(latest_text(tracker)):
             replies.send(dispatcher, tracker, "case_apology")
         if tracker.get_slot("case_id") == MINE:
             mine = await lookup.own_cases(tracker)
@@ -582,7 +589,7 @@ class ActionAskCaseId(CaseAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if upset(latest_text(tracker)):
+        if owed_apology(latest_text(tracker)):
             replies.send(dispatcher, tracker, "case_apology")
         replies.send(dispatcher, tracker, "ask_case_id")
         return []

@@ -32,8 +32,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
+from actions.case_status import CaseLookup
 from actions.complaint_place import place_answer_kind
-from actions.complaint_referral import REFERRED, directory, insisted_story, referral_for, referral_text
+from actions.complaint_referral import (
+    REFERRED,
+    aside_referral_text,
+    directory,
+    insisted_story,
+    referral_for,
+    referral_text,
+)
 from actions.complaint_steps import (
     MAX_DESCRIPTION_CHARS,
     MAX_LOCATION_CHARS,
@@ -45,6 +53,7 @@ from actions.complaint_steps import (
     meaningful_chars,
     only_an_answer_word,
     place_slots,
+    typed_edit,
     usable_description,
     usable_location,
 )
@@ -58,10 +67,14 @@ from actions.complaint_talk import (
     first_description,
     is_bare_no,
     is_payload,
+    is_question,
     is_yes,
+    photo_later,
     reads_as_place,
     says_not_that,
+    skips_photo,
     wants_cancel,
+    wants_category_change,
 )
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
@@ -72,13 +85,14 @@ from actions.replies import (
     ADDRESS_WORRY_WORDS,
     ANONYMOUS_BUTTON,
     ANONYMOUS_WORDS,
+    CHANGE_CATEGORY_BUTTON,
     COMPLAINT_CATEGORIES,
     COMPLAINT_EDIT_FIELDS,
     COMPLAINT_EDIT_WORDS,
     CONSENT_NO_PREFIX,
     CONSENT_YES_PREFIX,
     HANDOVER_NOW_LABEL,
-    NO_PHOTO_WORDS,
+    HUMAN,
     PHRASES,
     SPOKEN_CHARACTERS,
     YES_BUTTON,
@@ -262,22 +276,68 @@ class ValidateComplaintForm(FormValidationAction):
             return [SlotSet("complaint_confirm", CANCELLED), ActiveLoop(None)]
         if bare(text) == bare(HANDOVER_NOW_LABEL):
             return [SlotSet("complaint_confirm", HANDOVER), ActiveLoop(None)]
+        from_words = step != "complaint_category" and taken_from_words(tracker)
+        if (
+            step
+            and step != "complaint_category"
+            and (wants_category_change(text) or (from_words and says_not_that(text)))
+        ):
+            return self._category_again(step, text, dispatcher)
+        if from_words and step in ("complaint_description", "complaint_location") and _plain_yes(text):
+            # "ใช่" to the category said back: nothing to keep, the same question again.
+            return [SlotSet(step, None), SlotSet("complaint_guess", None), SlotSet("requested_slot", step)]
         if step and not answers_step(step, text):
             aside = self._aside(step, text, intent, dispatcher, tracker)
             if aside is not None:
                 # Answered; the same step is asked again (its slot stays empty).
                 return [SlotSet(step, None), *aside, SlotSet("requested_slot", step)]
-        return list(await super().run(dispatcher, tracker, domain))
+        events = list(await super().run(dispatcher, tracker, domain))
+        # The category was said back on one question; from the next answer on it is simply taken.
+        return [*events, SlotSet("complaint_guess", None)] if from_words else events
+
+    @staticmethod
+    def _category_again(step: str, text: str, dispatcher: CollectingDispatcher) -> list[EventType]:
+        """ "เปลี่ยนหมวด" (the button under the first question, or typed at any step): the category
+        named in the same message is taken ("เปลี่ยนหมวดเป็นขยะ") and the step asked again, else the
+        category menu; everything else is kept, and the summary comes back after it."""
+        edit = typed_edit(text)
+        value = edit[1] if edit is not None and edit[0] == "complaint_category" else ""
+        key = (category_key(value) or category_from_words(value, load_routes())) if value else None
+        reopened: list[EventType] = [
+            SlotSet("complaint_guess", None),
+            SlotSet("complaint_category_assumed", None),
+            SlotSet("complaint_edit", None),
+            SlotSet("complaint_confirm", None),
+        ]
+        if key is not None:
+            again = "complaint_confirm" if step == "complaint_edit" else step
+            dispatcher.utter_message(
+                text=replies.reply_for("complaint_edit_taken", None).text.format(
+                    field=_field_label("complaint_category")
+                )
+            )
+            return [
+                SlotSet(step, None),
+                *reopened,
+                SlotSet("complaint_category", key),
+                SlotSet("requested_slot", again),
+            ]
+        return [
+            SlotSet(step, None),
+            *reopened,
+            SlotSet("complaint_category", None),
+            SlotSet("requested_slot", "complaint_category"),
+        ]
 
     # --- the first message and questions aside -----------------------------------------------
 
     @staticmethod
     def _first_message(tracker: Tracker, insisted: str | None = None) -> list[EventType]:
-        """ "แจ้งไฟถนนดับหน้าบ้าน": the category as a guess to confirm with one tap, the words kept as
-        the description. A bare request ("อยากร้องเรียน", the menu button) sets nothing. After a
-        referral the citizen chose to file here (`insisted`: the message referred): that story is
-        the description when this message tells none, and เรื่องอื่น ๆ the guess when nothing names
-        a category."""
+        """ "แจ้งไฟถนนดับหน้าบ้าน": the category taken (no extra question: the next question says
+        which, and one tap changes it), the words kept as the description. A bare request
+        ("อยากร้องเรียน", the menu button) sets nothing. After a referral the citizen chose to file
+        here (`insisted`: the message referred): that story is the description when this message
+        tells none, and เรื่องอื่น ๆ the category when nothing names one."""
         text = _latest_text(tracker)
         if (
             insisted is not None
@@ -289,7 +349,9 @@ class ValidateComplaintForm(FormValidationAction):
         if guess is None and insisted is not None:
             guess = OTHER
         if guess is not None:
-            events.append(SlotSet("complaint_guess", guess))
+            # Taken at once (the next question says which, with "เปลี่ยนหมวด" under it);
+            # complaint_guess marks it as read from the words until the next answer.
+            events += [SlotSet("complaint_category", guess), SlotSet("complaint_guess", guess)]
         description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
         if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
             events.append(SlotSet("complaint_description", mask(description[:MAX_DESCRIPTION_CHARS])))
@@ -310,7 +372,7 @@ class ValidateComplaintForm(FormValidationAction):
         if kind is None and step not in NO_ANSWERS_STEPS and not guessing and is_bare_no(text):
             kind = "no"
         if kind is None:
-            return None
+            return _referred_aside(step, text, dispatcher, tracker)
         route = _chosen_route(tracker)
         values = _route_values(route)
         if kind == "anonymous":
@@ -334,6 +396,8 @@ class ValidateComplaintForm(FormValidationAction):
             replies.send(dispatcher, tracker, "complaint_aside_data")
         elif kind == "greet":
             replies.send(dispatcher, tracker, "complaint_aside_greet")
+        elif kind in ("photo_later", "photo_needed"):
+            replies.send(dispatcher, tracker, f"complaint_aside_{kind}")
         elif kind == "no_photo":
             replies.send(dispatcher, tracker, "complaint_aside_no_photo")
             if photo_step_applies(tracker) and not tracker.get_slot("complaint_photo"):
@@ -581,7 +645,11 @@ class ValidateComplaintForm(FormValidationAction):
         if intent == "share_image":
             return await self._take_photo(dispatcher, tracker) or {"complaint_photo": None}
         text = _squash(slot_value)
-        if intent == "deny" or text.casefold() in NO_PHOTO_WORDS or is_bare_no(text):
+        if intent == "deny" or skips_photo(text) or is_bare_no(text):
+            return {"complaint_photo": NO_PHOTO}
+        if intent not in SHARED_INTENTS and photo_later(text):
+            # "ส่งรูปทีหลังได้ไหม": yes — on without it now; a photo sent before ยืนยัน is still kept.
+            replies.send(dispatcher, tracker, "complaint_photo_later")
             return {"complaint_photo": NO_PHOTO}
         if intent not in SHARED_INTENTS and (
             bare(text).startswith((CONSENT_YES_PREFIX, CONSENT_NO_PREFIX))
@@ -630,7 +698,8 @@ class ValidateComplaintForm(FormValidationAction):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The field to change is emptied (the form asks it again), then the summary comes back."""
-        field = edit_field(_squash(slot_value))
+        text = _squash(slot_value)
+        field = text if text in COMPLAINT_EDIT_FIELDS.values() and text else edit_field(text)
         if field is None or (field == "complaint_photo" and not photo_step_applies(tracker)):
             if tries_at_step(tracker, "complaint_edit", FORM) >= 2:
                 field = ""  # asked once already: back to the summary rather than the same question
@@ -656,6 +725,26 @@ class ValidateComplaintForm(FormValidationAction):
         if photo.startswith(PHOTO_PREFIX) and self.cases is not None:
             await asyncio.to_thread(pending_photos(self.cases).delete, photo.removeprefix(PHOTO_PREFIX))
 
+    async def _typed_edit(
+        self, field: str, value: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """A change typed at the summary that names its field: with a usable new value, taken and the
+        summary shown again; else only that field is asked again (then the summary)."""
+        if field == "complaint_photo" and not photo_step_applies(tracker):
+            replies.send(dispatcher, tracker, "complaint_aside_photo_later")
+            return {"complaint_confirm": None}
+        taken: dict[str, Any] | None = None
+        if field == "complaint_location" and usable_location(value) and not only_an_answer_word(value):
+            taken = place_slots(value)
+        elif (
+            field == "complaint_description" and usable_description(value) and not only_an_answer_word(value)
+        ):
+            taken = {"complaint_description": mask(value)}
+        if taken is not None:
+            replies.send(dispatcher, tracker, "complaint_edit_taken", values={"field": _field_label(field)})
+            return {**taken, "complaint_confirm": None}
+        return await self.validate_complaint_edit(field, dispatcher, tracker, {})
+
     async def validate_complaint_confirm(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -665,6 +754,10 @@ class ValidateComplaintForm(FormValidationAction):
             answer = "yes"
         if answer is None and is_yes(text):
             answer = "yes"
+        if answer is None and _intent(tracker) not in SHARED_INTENTS:
+            edit = typed_edit(text)
+            if edit is not None:
+                return await self._typed_edit(*edit, dispatcher, tracker)
         if answer is None:
             return await self._ask_again(
                 "complaint_confirm", "complaint_confirm_unclear", dispatcher, tracker
@@ -681,7 +774,7 @@ def answers_step(step: str, text: str) -> bool:
         anonymous = bare(text) in {bare(w) for w in ANONYMOUS_WORDS}
         return anonymous or replies.consent_answer(text) is not None or consent_from_words(text) is not None
     if step == "complaint_photo":
-        return _squash(text).casefold() in NO_PHOTO_WORDS
+        return skips_photo(text)
     if step == "complaint_confirm":
         return replies.confirm_answer(text) is not None
     if step == "complaint_edit":
@@ -700,6 +793,39 @@ def edit_field(text: str) -> str | None:
         if len(found) == 1:
             return found.pop()
     return None
+
+
+def _field_label(field: str) -> str:
+    """The edit button's label of a field ("สถานที่"), as the citizen saw it at แก้ไข."""
+    return next(label for label, slot in COMPLAINT_EDIT_FIELDS.items() if slot == field)
+
+
+def taken_from_words(tracker: Tracker) -> bool:
+    """The category was read from the first message and not yet answered on (the question after it
+    says which, with "เปลี่ยนหมวด")."""
+    guess = tracker.get_slot("complaint_guess")
+    return guess is not None and guess == tracker.get_slot("complaint_category")
+
+
+# A question aside about another agency's matter is answered with its referral at these steps
+# whatever its shape; at the others (where a story or a place is told) only when asked as a question.
+REFERRAL_ANY_SHAPE_STEPS = frozenset(
+    {"complaint_photo", "contact_consent", "complaint_confirm", "complaint_edit"}
+)
+
+
+def _referred_aside(
+    step: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """ "โดนหลอกโอนเงินออนไลน์ต้องแจ้งที่ไหน" mid-form: the agency and hotline that handle it (the
+    out-of-scope referral), then the same step again; None when the message is no such matter."""
+    if step not in REFERRAL_ANY_SHAPE_STEPS and not is_question(text):
+        return None
+    referral = referral_for(text, load_routes(), directory())
+    if referral is None:
+        return None
+    dispatcher.utter_message(text=aside_referral_text(referral, tracker.get_latest_input_channel()))
+    return []
 
 
 def photo_step_applies(tracker: Tracker) -> bool:
@@ -756,6 +882,26 @@ class AskCategoryAction(AskSlotAction):
         reply = replies.reply_for("ask_complaint_category_guess", tracker.get_latest_input_channel())
         dispatcher.utter_message(
             text=reply.text.format(**category_guess_values(tracker)), buttons=[b.as_dict() for b in buttons]
+        )
+        return []
+
+
+class AskStepAction(AskSlotAction):
+    """A step's question; the first one after the category was read from the first message says
+    which category it was filed under, with "เปลี่ยนหมวด" under it (one tap back to the menu)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if not taken_from_words(tracker):
+            return await super().run(dispatcher, tracker, domain)
+        channel = tracker.get_latest_input_channel()
+        question = replies.reply_for(f"ask_{self.slot}", channel)
+        note = replies.reply_for("complaint_category_from_words", channel).text
+        label = COMPLAINT_CATEGORIES.get(str(tracker.get_slot("complaint_category")), "")
+        buttons = (CHANGE_CATEGORY_BUTTON, *question.buttons)
+        dispatcher.utter_message(
+            text=note.format(label=label, question=question.text), buttons=[b.as_dict() for b in buttons]
         )
         return []
 
@@ -902,10 +1048,14 @@ def create_complaint(
 
 class ActionSubmitComplaint(Action):
     def __init__(
-        self, cases: CaseRuntime | None = None, sessions: sessionmaker[Session] | None = None
+        self,
+        cases: CaseRuntime | None = None,
+        sessions: sessionmaker[Session] | None = None,
+        lookup: CaseLookup | None = None,
     ) -> None:
         self.cases = cases
         self.sessions = sessions
+        self.lookup = lookup
 
     def name(self) -> str:
         return "action_submit_complaint"
@@ -923,7 +1073,7 @@ class ActionSubmitComplaint(Action):
                 return clear_events()
             ending = None  # cannot happen (the same message was referred); the not-sent reply
         if ending == EARLIER:
-            replies.send(dispatcher, tracker, "complaint_earlier_case")
+            await self._earlier(dispatcher, tracker)
             return clear_events()
         if ending in (CANCELLED, HANDOVER):
             await self._let_photo_go(tracker)
@@ -964,6 +1114,18 @@ class ActionSubmitComplaint(Action):
         if photo.startswith(PHOTO_PREFIX) and self.cases is not None:
             await asyncio.to_thread(pending_photos(self.cases).delete, photo.removeprefix(PHOTO_PREFIX))
 
+    async def _earlier(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """About a complaint already made (angry words never said back): an apology, then this
+        account's own cases with their status when it filed any, else how to track one."""
+        lookup = self.lookup
+        if lookup is None or not lookup.ready or not await lookup.has_own_cases(tracker):
+            replies.send(dispatcher, tracker, "complaint_earlier_case")
+            return
+        replies.send(dispatcher, tracker, "complaint_earlier_case_mine")
+        mine = await lookup.own_cases(tracker)
+        buttons = tuple(Button(ref, f'/check_case_status{{"case_id":"{ref}"}}') for ref in mine.refs)
+        mine.send(dispatcher, tracker, extra_buttons=(*buttons, HUMAN) if mine.refs else ())
+
     async def _file(
         self, tracker: Tracker, cases: CaseRuntime, sessions: sessionmaker[Session]
     ) -> tuple[str, str | None, ComplaintRoute]:
@@ -989,8 +1151,8 @@ class ActionSubmitComplaint(Action):
 def build_actions(context: ActionContext) -> list[Action]:
     line = LineContentClient(context.settings.line_content)
     asks = [
-        AskSlotAction(slot)
-        for slot in ("complaint_description", "complaint_location", "complaint_photo", "complaint_edit")
+        *(AskStepAction(slot) for slot in ("complaint_description", "complaint_location", "complaint_photo")),
+        AskSlotAction("complaint_edit"),
     ]
     return [
         ValidateComplaintForm(context.cases, line),
@@ -998,5 +1160,9 @@ def build_actions(context: ActionContext) -> list[Action]:
         AskConsentAction(),
         *asks,
         AskSlotAction("complaint_confirm", values=summary_values),
-        ActionSubmitComplaint(context.cases, context.sessionmaker),
+        ActionSubmitComplaint(
+            context.cases,
+            context.sessionmaker,
+            CaseLookup(sessions=context.sessionmaker, runtime=context.cases),
+        ),
     ]

@@ -65,6 +65,15 @@ def referral_for(
 
 def referral_text(referral: Referral, channel: str | None) -> str:
     """Which agency and hotline (both halves of a split service area), then the way to file here."""
+    where = _where(referral, channel)
+    why = referral.why if channel != "sms" else ""
+    return (
+        replies.reply_for("complaint_referral", channel).text.format(why=why, where=where).replace("  ", " ")
+    )
+
+
+def _where(referral: Referral, channel: str | None) -> str:
+    """Which agency and hotline (both halves of a split service area)."""
     first = referral.agency
     say = replies.reply_for
     where = say("service_not_covered_where" + ("" if first.hotline else "_visit"), channel).text.format(
@@ -74,8 +83,18 @@ def referral_text(referral: Referral, channel: str | None) -> str:
         key = f"service_not_covered_also_{other.area}" + ("" if other.hotline else "_visit")
         if key in replies.REPLIES:
             where += " " + say(key, channel).text.format(agency=other.name_th, hotline=other.hotline)
+    return where
+
+
+def aside_referral_text(referral: Referral, channel: str | None) -> str:
+    """The same referral asked aside in the middle of the form: who handles it, then back to the step."""
+    where = _where(referral, channel)
     why = referral.why if channel != "sms" else ""
-    return say("complaint_referral", channel).text.format(why=why, where=where).replace("  ", " ")
+    return (
+        replies.reply_for("complaint_aside_referral", channel)
+        .text.format(why=why, where=where)
+        .replace("  ", " ")
+    )
 
 
 def _user_texts_since_referral(events: Iterable[dict[str, Any]]) -> tuple[int, str] | None:

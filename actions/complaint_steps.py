@@ -15,7 +15,9 @@ from typing import Any
 
 from actions import replies
 from actions.complaint_talk import (
+    _PUNCTUATION,
     category_from_words,
+    compact,
     first_description,
     is_bare_no,
     is_payload,
@@ -95,6 +97,46 @@ def later_answer(text: str, slots: Mapping[str, Any], routes: dict[str, Complain
         return {"complaint_description": mask(text)}
     more = f"{told} {text}"
     return {"complaint_description": mask(more)} if len(more) <= MAX_DESCRIPTION_CHARS else {}
+
+
+# The field words of a typed change, most specific first: "เรื่อง" names the story only when no other
+# field word is there ("แก้เรื่องที่อยู่" is the place).
+_EDIT_WORDS: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        ((w, f) for w, f in {**replies.COMPLAINT_EDIT_WORDS, **replies.COMPLAINT_EDIT_FIELDS}.items() if f),
+        key=lambda pair: (pair[0] == replies.COMPLAINT_EDIT_LOOSE_WORD, -len(pair[0])),
+    )
+)
+# Said between the field word and its new value ("แก้ที่อยู่หน่อย พิมพ์ผิด เป็นซอย 101/2").
+_EDIT_FILLERS = (
+    *replies.COMPLAINT_EDIT_VALUE_MARKERS,
+    *replies.COMPLAINT_EDIT_FILLERS,
+    *replies.POLITE_ENDINGS,
+)
+
+
+def typed_edit(text: str) -> tuple[str, str] | None:
+    """ "แก้ที่อยู่หน่อย พิมพ์ผิด เป็นซอย 101/2" -> ("complaint_location", "ซอย 101/2"); "ขอแก้
+    รายละเอียด" -> ("complaint_description", ""): a change typed at the summary that names its field,
+    with the new value when one follows. None when no change verb or no field word is in it."""
+    raw = " ".join(text.split())
+    lowered = raw.casefold()
+    if is_payload(raw) or not any(verb in compact(raw) for verb in replies.COMPLAINT_EDIT_VERBS):
+        return None
+    found = [(lowered.find(word), word, field) for word, field in _EDIT_WORDS if word in lowered]
+    if not found:
+        return None
+    specific = [hit for hit in found if hit[1] != replies.COMPLAINT_EDIT_LOOSE_WORD] or found
+    at, word, field = min(specific, key=lambda hit: (hit[0], -len(hit[1])))
+    value = raw[at + len(word) :].strip(_PUNCTUATION)
+    changed = True
+    while changed and value:
+        changed = False
+        for filler in _EDIT_FILLERS:
+            if value.startswith(filler):
+                value = value[len(filler) :].strip(_PUNCTUATION)
+                changed = True
+    return field, value
 
 
 def category_for_citizen(texts: Iterable[str], routes: dict[str, ComplaintRoute]) -> str:

@@ -18,6 +18,7 @@ from actions.replies import (
     BARE_NO_WORDS,
     CANCEL_OTHER_THINGS,
     CANCEL_PREFIX,
+    CHANGE_CATEGORY_WORDS,
     COMPLAINT_ASIDE_CUES,
     COMPLAINT_CANCEL_PHRASES,
     COMPLAINT_CANCEL_WORDS,
@@ -28,10 +29,15 @@ from actions.replies import (
     CONSENT_YES_PREFIX,
     EARLIER_COMPLAINT_CUES,
     EARLIER_COMPLAINT_PATTERN,
+    EARLIER_NOTHING_CUES,
+    EARLIER_REPORTED_PATTERN,
     NEAR_OPENINGS,
     NO_PHOTO_LABEL,
     NO_PHOTO_PREFIX,
+    NO_PHOTO_WORDS,
     NOT_THAT_PREFIX,
+    PHOTO_LATER_WORDS,
+    PHOTO_NEEDED_WORDS,
     PHOTO_WORDS,
     PLACE_LEADS,
     PLACE_OPENINGS,
@@ -44,6 +50,7 @@ from actions.replies import (
 from cases.complaint_routing import ComplaintRoute
 
 _EARLIER = re.compile(EARLIER_COMPLAINT_PATTERN)
+_REPORTED = re.compile(EARLIER_REPORTED_PATTERN)
 _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 # Polite endings and punctuation taken off before a short answer is compared with a word list.
 _PUNCTUATION = " .!?,~…'\"“”()"
@@ -53,6 +60,10 @@ HUMAN_ASIDE_MAX_CHARS = 40
 CANCEL_PREFIX_MAX_CHARS = 20
 # "ไม่มีรูปค่ะ" is a remark about the photo; a longer message that starts with ไม่ is something else.
 NO_PHOTO_MAX_CHARS = 25
+# "เปลี่ยนหมวด", "หมวดผิดค่ะ": a short message; a longer one may name the new category too.
+CHANGE_CATEGORY_MAX_CHARS = 40
+# "ส่งรูปทีหลังได้ไหม", "ต้องส่งรูปด้วยมั้ย": remarks about the photo are short.
+PHOTO_REMARK_MAX_CHARS = 40
 # A question about time, next steps or data is a short message; a long one is the story itself.
 ASIDE_QUESTION_MAX_CHARS = 60
 # A place is named in a line or two; a longer message is the story told with its place in it.
@@ -119,6 +130,29 @@ def says_no_photo(text: object) -> bool:
     )
 
 
+def skips_photo(text: object) -> bool:
+    """ "ข้ามค่ะ", "ไม่มีรูปครับ", the button: no photo for this complaint (at the photo step)."""
+    return bare(text) in {bare(word) for word in NO_PHOTO_WORDS} or says_no_photo(text)
+
+
+def photo_later(text: object) -> bool:
+    """ "ส่งรูปทีหลังได้ไหม", "เดี๋ยวส่งรูปตามไปนะ": the photo will come later."""
+    word = compact(text)
+    return len(word) <= PHOTO_REMARK_MAX_CHARS and any(cue in word for cue in PHOTO_LATER_WORDS)
+
+
+def asks_if_photo_needed(text: object) -> bool:
+    """ "ต้องส่งรูปด้วยมั้ย", "ต้องมีรูปไหมคะ": whether a photo is needed (it is not)."""
+    word = compact(text)
+    return len(word) <= PHOTO_REMARK_MAX_CHARS and any(cue in word for cue in PHOTO_NEEDED_WORDS)
+
+
+def wants_category_change(text: object) -> bool:
+    """ "เปลี่ยนหมวด" (the button), "หมวดผิดค่ะ": the category is asked again, all else kept."""
+    word = bare(text)
+    return len(word) <= CHANGE_CATEGORY_MAX_CHARS and any(cue in word for cue in CHANGE_CATEGORY_WORDS)
+
+
 def aside_kind(text: object, intent: str, step: str = "") -> str | None:
     """The kind of question asked aside ("anonymous", "human", "time", "next", "data"), a remark
     that there is no photo ("no_photo", at any step but the photo and the edit; at the story only the
@@ -133,6 +167,10 @@ def aside_kind(text: object, intent: str, step: str = "") -> str | None:
     if step == "complaint_description" and bare(text) == bare(NO_PHOTO_LABEL):
         return "no_photo"  # the photo button's words typed early: not the story (a story may start so)
     word = compact(text)
+    if step != "complaint_photo" and photo_later(text) and any(photo in word for photo in PHOTO_WORDS):
+        return "photo_later"
+    if asks_if_photo_needed(text):
+        return "photo_needed"
     if any(cue in word for cue in COMPLAINT_ASIDE_CUES["anonymous"]):
         return "anonymous"
     short = len(word) <= HUMAN_ASIDE_MAX_CHARS
@@ -177,9 +215,14 @@ def first_description(text: object, min_letters: int, routes: dict[str, Complain
 
 
 def about_an_earlier_complaint(text: object) -> bool:
-    """ "แจ้งไปสามรอบแล้ว ขยะยังกองอยู่": the citizen means a complaint already made."""
+    """ "แจ้งไปสามรอบแล้ว ขยะยังกองอยู่", "แจ้งไปตั้งนานแล้วทำไมยังไม่มาซ่อม": the citizen means a
+    complaint already made. Told as reported and then nothing done (both halves), not "ไฟดับมาตั้ง
+    นานแล้ว" alone, which is a new complaint about something long broken."""
     word = compact(text)
-    return any(cue in word for cue in EARLIER_COMPLAINT_CUES) or _EARLIER.search(word) is not None
+    if any(cue in word for cue in EARLIER_COMPLAINT_CUES) or _EARLIER.search(word) is not None:
+        return True
+    reported = _REPORTED.search(word)
+    return reported is not None and any(cue in word[reported.start() :] for cue in EARLIER_NOTHING_CUES)
 
 
 def consent_from_words(text: object) -> bool | None:

@@ -67,6 +67,23 @@ ANONYMOUS_BUTTON = Button(ANONYMOUS_LABEL, ANONYMOUS_LABEL)
 # แก้ไข asks which field to change (COMPLAINT_EDIT_FIELDS), typed back like the category labels.
 CONFIRM_BUTTONS = (Button("ยืนยัน", "/affirm"), Button("แก้ไข", "แก้ไข"), CANCEL)
 TRACK = Button("ติดตามเรื่อง", "/check_case_status")
+# Under the first question after the category was read from the first message: one tap back to the
+# menu. Typed (or these words) at any step, the category is asked again and everything else kept.
+CHANGE_CATEGORY_LABEL = "เปลี่ยนหมวด"
+CHANGE_CATEGORY_BUTTON = Button(CHANGE_CATEGORY_LABEL, CHANGE_CATEGORY_LABEL)
+CHANGE_CATEGORY_WORDS = (
+    "เปลี่ยนหมวด",
+    "แก้หมวด",
+    "แก้ไขหมวด",
+    "ผิดหมวด",
+    "หมวดผิด",
+    "หมวดไม่ถูก",
+    "หมวดไม่ตรง",
+    "เปลี่ยนประเภท",
+    "แก้ประเภท",
+    "ประเภทผิด",
+    "เลือกหมวดใหม่",
+)
 
 # Aspect buttons under a service answer: "<label> <service short name>" when it fits LINE's 20
 # characters, else the label alone. "fee" reads "เงินที่ได้รับ" for a service that pays the citizen.
@@ -153,9 +170,38 @@ CONSENT_WORDS: dict[str, bool] = {
     **dict.fromkeys(("ยินยอม", "ยินยอมค่ะ", "ยินยอมครับ", "ตกลง", "ok", "yes"), True),
     **dict.fromkeys(("ไม่ยินยอม", "ไม่ยินยอมค่ะ", "ไม่ยินยอมครับ", "no"), False),
 }
+# Compared after the polite endings are taken off ("ข้ามค่ะ", "ไม่มีรูปครับ").
 NO_PHOTO_WORDS = frozenset(
-    {NO_PHOTO_LABEL, "ไม่มี", "ไม่มีค่ะ", "ไม่มีครับ", "ไม่มีรูปค่ะ", "ไม่มีรูปครับ", "ข้าม", "no", "skip", "none"}
+    {
+        NO_PHOTO_LABEL,
+        "ไม่มี",
+        "ไม่มีค่ะ",
+        "ไม่มีครับ",
+        "ไม่มีรูปค่ะ",
+        "ไม่มีรูปครับ",
+        "ข้าม",
+        "no",
+        "skip",
+        "none",
+        "ข้ามไป",
+        "ข้ามไปก่อน",
+        "ข้ามเลย",
+        "ข้ามได้",
+        "ไม่มีภาพ",
+        "ไม่ได้ถ่าย",
+        "ไม่ได้ถ่ายรูป",
+        "ไม่ส่งรูป",
+        "ไม่แนบรูป",
+        "ไม่มีรูปถ่าย",
+        "ไม่ส่ง",
+        "ไม่แนบ",
+    }
 )
+# At the photo step: the photo will come later ("ส่งรูปทีหลังได้ไหม"). On without it now; a photo sent
+# at any later step before ยืนยัน is still kept for the complaint.
+PHOTO_LATER_WORDS = ("ทีหลัง", "ภายหลัง", "ไว้ก่อน", "เดี๋ยวส่ง", "ส่งตาม", "พรุ่งนี้", "ยังไม่ได้ถ่าย", "later")
+# A question whether a photo is needed ("ต้องส่งรูปด้วยมั้ย"): answered no, a photo helps but is not needed.
+PHOTO_NEEDED_WORDS = ("ต้องส่งรูป", "ต้องมีรูป", "ต้องแนบรูป", "ต้องถ่ายรูป", "ต้องใช้รูป", "ส่งรูปด้วย", "ต้องส่งภาพ")
 CONFIRM_WORDS: dict[str, str] = {
     **dict.fromkeys(("ยืนยัน", "ยืนยันค่ะ", "ยืนยันครับ"), "yes"),
     **dict.fromkeys(("แก้ไข", "แก้ไขค่ะ", "แก้ไขครับ"), "edit"),
@@ -206,6 +252,31 @@ AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เก
 PROXY_WORD = "แทน"
 NEGATION_WORD = "ไม่"
 EARLIER_COMPLAINT_PATTERN = r"(แจ้ง|ร้องเรียน).{0,20}ไป(นานแล้ว|หลายรอบ|หลายครั้ง|สามรอบ|สองรอบ).{0,6}ไม่"
+# …or told as reported-then-nothing: a report verb with ไป/ไว้ and a while ("แจ้งไปตั้งนานแล้ว",
+# "แจ้งไฟดับไปเป็นเดือน"), then that nothing came ("ทำไมยังไม่มาซ่อม", "ยังไม่มีใครมา"). Both halves:
+# "ไฟดับมาตั้งนานแล้ว" alone is a new complaint about something long broken.
+EARLIER_REPORTED_PATTERN = (
+    r"(แจ้ง|ร้องเรียน|ร้องทุกข์|โทรบอก)(?!เตือน).{0,25}?(ไป|ไว้)"
+    r"(แล้ว|ตั้ง|นาน|หลาย|เป็น|สอง|สาม|ตั้งแต่|เมื่อ|กี่|ก็|\d)"
+)
+EARLIER_NOTHING_CUES = (
+    "ยังไม่",
+    "ทำไมยัง",
+    "ไม่มีใคร",
+    "ไม่เห็นมี",
+    "ไม่เห็นใคร",
+    "ไม่ซ่อม",
+    "ไม่มาซ่อม",
+    "ไม่มาเก็บ",
+    "ไม่มาดู",
+    "เงียบ",
+    "ไม่คืบหน้า",
+    "ไม่ทำอะไร",
+    "ไม่มีอะไร",
+    "ไม่มีการ",
+    "เหมือนเดิม",
+    "ไม่ได้รับการแก้",
+)
 CONSENT_YES_PREFIX = "ยินยอม"
 CONSENT_NO_PREFIX = "ไม่ยินยอม"
 # The consent question in the citizen's own words ("ไม่ต้องติดต่อกลับ", "ติดต่อกลับได้ค่ะ"): read
@@ -237,6 +308,14 @@ EARLIER_COMPLAINT_CUES = (
     "เรื่องที่แจ้งไว้",
     "ไม่มีความคืบหน้า",
     "ไม่คืบหน้าเลย",
+    "แจ้งไปตั้งนาน",
+    "แจ้งไปตั้งหลาย",
+    "แจ้งไปเป็นเดือน",
+    "แจ้งไปเป็นอาทิตย์",
+    "แจ้งไปเป็นสัปดาห์",
+    "แจ้งมาหลายรอบ",
+    "แจ้งมาหลายครั้ง",
+    "แจ้งมาตั้งนาน",
 )
 # Cancel phrases that may come with other words ("เปลี่ยนใจ ไม่แจ้งแล้วค่ะ ขอบคุณ").
 CANCEL_PREFIX = "ยกเลิก"  # a short message starting so ("ยกเลิกดีกว่า") cancels too
@@ -292,12 +371,28 @@ COMPLAINT_EDIT_WORDS: dict[str, str] = {
     "ที่อยู่": "complaint_location",
     "ตำแหน่ง": "complaint_location",
     "ที่เกิด": "complaint_location",
+    "ที่เกิดเหตุ": "complaint_location",
+    "จุดเกิดเหตุ": "complaint_location",
+    "คำอธิบาย": "complaint_description",
     "ภาพ": "complaint_photo",
     "ความคืบหน้า": "contact_consent",
     "ยินยอม": "contact_consent",
     "ตัวตน": "contact_consent",
     "ไม่แก้": "",
 }
+# At the summary, a typed change that names its field ("แก้ที่อยู่หน่อย พิมพ์ผิด เป็นซอย 101/2",
+# "ขอแก้รายละเอียด"): one of these verbs and a field word; the new value, when given, follows a marker.
+COMPLAINT_EDIT_VERBS = ("แก้", "เปลี่ยน", "ผิด")
+# Taken off the front of the value with the markers ("หน่อย พิมพ์ผิด เป็น…").
+# fmt: off
+COMPLAINT_EDIT_FILLERS = (
+    "ขอแก้ไข", "ขอแก้", "แก้ไข", "ขอเปลี่ยน", "เปลี่ยน", "ใหม่", "หน่อย", "ด้วย", "พิมพ์ผิด", "ผิด", "ว่า",
+    "ให้", "นิดนึง", "นิดหน่อย", ",",
+)
+# fmt: on
+# A field word that names the story only when no other field word is in the message ("แก้เรื่องที่อยู่").
+COMPLAINT_EDIT_LOOSE_WORD = "เรื่อง"
+COMPLAINT_EDIT_VALUE_MARKERS = ("เปลี่ยนเป็น", "แก้เป็น", "ที่ถูกคือ", "ที่ถูกเป็น", "ใหม่เป็น", "ใหม่คือ", "เป็น", ":")
 # Words a citizen uses to ask a question aside in the middle of the form (kind -> cues). "anonymous"
 # cues are enough on their own ("กลัวเขารู้"); the others count only in a question ("…กี่วันคะ").
 # A typed answer that reads as a place ("ซอยลาดพร้าว 101 แยก 3", "ที่ว่าการอำเภอเมือง…"): it starts
@@ -1043,6 +1138,43 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("ขออภัยที่เรื่องยังไม่คืบหน้าค่ะ ตอบ ติดตามเรื่อง เพื่อดูสถานะ", (TRACK, HUMAN)),
     },
+    # …the same, for an account that filed cases: the apology, then their cases with their status.
+    "complaint_earlier_case_mine": {
+        "default": Reply("ขออภัยที่เรื่องที่แจ้งไว้ยังไม่คืบหน้าค่ะ ดิฉันดูสถานะเรื่องของท่านให้ตามนี้นะคะ"),
+        "sms": Reply("ขออภัยที่เรื่องยังไม่คืบหน้าค่ะ"),
+    },
+    # The category read from the first message is taken (no extra question): said on the first
+    # question asked after it, with “เปลี่ยนหมวด” under it. {question}: that step's own question.
+    "complaint_category_from_words": {
+        "default": Reply("บันทึกเป็นหมวด “{label}” ค่ะ (ถ้าไม่ตรง กด “เปลี่ยนหมวด”)\n{question}"),
+        "sms": Reply("หมวด{label} (ไม่ตรง ตอบ เปลี่ยนหมวด)\n{question}"),
+    },
+    # A field named and its new value typed at the summary: said back, then the summary again.
+    "complaint_edit_taken": {
+        "default": Reply("แก้{field}แล้วค่ะ"),
+    },
+    # "ส่งรูปทีหลังได้ไหม" at the photo step: yes, and how; the form goes on without one for now.
+    "complaint_photo_later": {
+        "default": Reply("ได้ค่ะ ข้ามไปก่อนนะคะ ได้รูปแล้วส่งมาในแชตนี้ได้ทุกเมื่อก่อนกด “ยืนยัน” จะแนบไปกับเรื่องให้ค่ะ"),
+    },
+    # The same asked at another step (or on a channel that cannot send photos here).
+    "complaint_aside_photo_later": {
+        "default": Reply("ได้ค่ะ ส่งรูปมาในแชตนี้ได้ทุกเมื่อก่อนกด “ยืนยัน” จะแนบไปกับเรื่องให้ค่ะ"),
+        "web": Reply("ไม่ได้ค่ะ แชตนี้ยังแนบรูปไม่ได้ เล่าเป็นข้อความได้เลย เจ้าหน้าที่อาจขอรูปภายหลังค่ะ"),
+        "sms": Reply("ไม่ได้ค่ะ SMS ส่งรูปไม่ได้ เจ้าหน้าที่อาจขอภายหลังค่ะ"),
+    },
+    # "ต้องส่งรูปด้วยไหม": no; a photo helps where the channel can send one.
+    "complaint_aside_photo_needed": {
+        "default": Reply("ไม่ต้องค่ะ ไม่มีรูปก็แจ้งเรื่องได้ ถ้ามีรูป ส่งมาในแชตนี้ได้เลย จะแนบไปกับเรื่องค่ะ"),
+        "web": Reply("ไม่ต้องค่ะ ไม่มีรูปก็แจ้งเรื่องได้ (แชตนี้ยังแนบรูปไม่ได้)"),
+        "sms": Reply("ไม่ต้องค่ะ ไม่ต้องส่งรูป"),
+    },
+    # A question aside about another agency's matter (an online scam, a water bill): who handles it
+    # ({why}, {where} as in complaint_referral), then the same step of this complaint again.
+    "complaint_aside_referral": {
+        "default": Reply("เรื่องนั้นมีหน่วยงานที่ดูแลโดยตรงค่ะ ({why})\n{where}\nส่วนเรื่องที่กำลังแจ้งอยู่ ตอบต่อด้านล่างได้เลยค่ะ"),
+        "sms": Reply("เรื่องนั้น{where} ส่วนเรื่องนี้ตอบต่อได้เลยค่ะ"),
+    },
     # The first message tells of a matter another agency handles (actions/complaint_referral.py):
     # which agency and hotline ({where} from the service_not_covered_where replies), and a way to
     # file here all the same.
@@ -1244,6 +1376,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_yes_can": {"default": Reply("ได้ค่ะ")},
     "answer_no_cannot": {"default": Reply("ไม่ได้ค่ะ")},
     "answer_age_over": {"default": Reply("ไม่ได้ค่ะ อายุ {age} ปีเกินเกณฑ์ของบริการนี้ (ไม่เกิน {limit} ปี) ค่ะ")},
+    "answer_contact": {"default": Reply("ติดต่อ{agency} โทร {hotline} ค่ะ")},
     "answer_yes_must": {"default": Reply("ต้องค่ะ")},
     "answer_no_need": {"default": Reply("ไม่ต้องค่ะ")},
     "answer_yes": {"default": Reply("ใช่ค่ะ")},
@@ -1398,6 +1531,16 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "en_eligibility": {"default": Reply("Who can apply: {text}")},
     "en_online": {"default": Reply("Online: {text}")},
     "en_no_online": {"default": Reply("There is no online channel for this service yet; apply in person.")},
+    # English yes/no first lines ("is it free?", "can I do it online?"), then the details
+    "en_answer_free": {"default": Reply("Yes, it is free.")},
+    "en_answer_no_fee": {"default": Reply("No, there is no fee.")},
+    "en_answer_free_some": {"default": Reply("Yes, in some cases; otherwise there is a fee.")},
+    "en_answer_fee_some": {"default": Reply("Yes, in some cases; in others it is free.")},
+    "en_answer_not_free": {"default": Reply("No, there is a fee.")},
+    "en_answer_has_fee": {"default": Reply("Yes, there is a fee.")},
+    "en_answer_online": {"default": Reply("Yes, you can.")},
+    "en_answer_online_partly": {"default": Reply("Not entirely: some steps are online, but you still go in person.")},
+    "en_answer_no_online": {"default": Reply("No, you cannot.")},
     "en_service_which": {
         "default": Reply(
             "Which public service would you like to ask about? For example: passport, driving licence."

@@ -684,6 +684,20 @@ async def test_an_upset_citizen_with_no_cases_here_gets_an_apology_and_the_quest
     assert chat.slots["requested_slot"] == "case_id" and "มึง" not in texts(said)
 
 
+@pytest.mark.parametrize("said_first", ["แจ้งไปตั้งนานแล้วทำไมยังไม่มาซ่อม", "แจ้งไฟดับไปเป็นเดือนแล้ว ยังไม่มีใครมาดู"])
+async def test_an_earlier_complaint_not_dealt_with_gets_an_apology_even_without_rude_words(
+    lookup, cases, said_first
+):
+    """Issue 11: the NLU may send it here rather than to the complaint form; still an apology first,
+    then the account's own cases (or, with none, the question for the number)."""
+    owner = Chat(lookup, LINE_OWNER, "line")
+    said = await owner.say(said_first, intent="check_case_status")
+    assert said[0]["text"].startswith("ขออภัย") and cases["A"] in texts(said)
+    nobody = Chat(lookup, "web:nobody-earlier", "web")
+    said = await nobody.say(said_first, intent="check_case_status")
+    assert said[0]["text"].startswith("ขออภัย") and "ขอเลขที่เรื่อง" in said[1]["text"]
+
+
 async def test_sms_lists_two_cases_within_two_segments(lookup, cases, runtime, sessions):
     with sessions() as session, session.begin():
         for _ in range(3):

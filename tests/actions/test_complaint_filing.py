@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import CaseRuntime
+from actions.case_status import CaseLookup
 from actions.complaint import (
     PENDING_MAX_AGE_SECONDS,
     PIN_ONLY,
     ActionSubmitComplaint,
-    AskCategoryAction,
     AskConsentAction,
     ValidateComplaintForm,
     pending_photos,
@@ -718,24 +718,18 @@ def _set(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-async def test_the_first_message_gives_the_category_to_confirm_and_keeps_the_description() -> None:
+async def test_the_first_message_gives_the_category_and_keeps_the_description() -> None:
+    """No one-tap confirm turn: the category is taken and the next missing step asked at once."""
     form = ValidateComplaintForm()
     events = await form.run(CollectingDispatcher(), _opening("แจ้งไฟถนนดับหน้าบ้านค่ะ มืดมาสามคืนแล้ว"), DOMAIN_FORM)
     got = _set(events)
-    assert got["complaint_guess"] == "streetlight" and got["requested_slot"] == "complaint_category"
+    assert got["complaint_category"] == "streetlight" and got["requested_slot"] == "complaint_location"
+    assert got["complaint_guess"] == "streetlight"  # read from the words: said on the next question
     assert got["complaint_description"] == "แจ้งไฟถนนดับหน้าบ้านค่ะ มืดมาสามคืนแล้ว"
-    # A bare request keeps nothing and guesses nothing.
+    # A bare request keeps nothing and guesses nothing: the whole menu.
     bare_request = _set(await form.run(CollectingDispatcher(), _opening("อยากร้องเรียนค่ะ"), DOMAIN_FORM))
     assert bare_request["complaint_guess"] is None and bare_request["complaint_description"] is None
-    # The one-tap confirm: ใช่ (the /affirm button) takes the guess; the menu still offers the rest.
-    ask = CollectingDispatcher()
-    await AskCategoryAction().run(ask, tracker(slots={"complaint_guess": "streetlight"}), {})
-    titles = [b["title"] for b in ask.messages[0]["buttons"]]
-    assert titles[0] == "ใช่" and "ไฟถนนดับ" in ask.messages[0]["text"] and "ขยะ ความสะอาด" in titles
-    yes = tracker("/affirm", intent="affirm", slots={"complaint_guess": "streetlight"})
-    assert (await form.validate_complaint_category("/affirm", CollectingDispatcher(), yes, {}))[
-        "complaint_category"
-    ] == "streetlight"
+    assert bare_request["requested_slot"] == "complaint_category"
 
 
 async def test_a_message_about_an_earlier_complaint_gets_an_apology_not_the_category_menu() -> None:
@@ -750,6 +744,30 @@ async def test_a_message_about_an_earlier_complaint_gets_an_apology_not_the_cate
     await ActionSubmitComplaint(None, None).run(done, tracker(slots={"complaint_confirm": "earlier"}), {})
     assert "ขออภัย" in done.messages[0]["text"]
     assert not set(replies.COMPLAINT_CATEGORIES.values()) & {b["title"] for b in done.messages[0]["buttons"]}
+
+
+async def test_an_angry_message_about_an_earlier_complaint_lists_the_citizens_own_cases(
+    runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    """Issue 11: an apology and the citizen's own cases with their status, never a new complaint menu;
+    the rude words are never said back. An account that filed nothing hears how to track one."""
+    sender = f"line:U{secrets.token_hex(16)}"
+    await submit(runtime, sessions, tracker(sender=sender, slots=filled()))
+    reference = only_case(sessions).reference
+    angry = "แจ้งไปตั้งนานแล้วทำไมยังไม่มาซ่อมวะ ห่วยแตก"
+    action = ActionSubmitComplaint(runtime, sessions, CaseLookup(sessions=sessions, runtime=runtime))
+    said = CollectingDispatcher()
+    await action.run(said, tracker(angry, sender=sender, slots={"complaint_confirm": "earlier"}), {})
+    text = "\n".join(texts(said))
+    assert text.startswith("ขออภัย") and reference in text and reference in payloads(said)[0]
+    assert "ห่วยแตก" not in text
+    titles = {b["title"] for m in said.messages for b in m.get("buttons") or []}
+    assert not set(replies.COMPLAINT_CATEGORIES.values()) & titles
+    stranger = CollectingDispatcher()
+    other = f"line:U{secrets.token_hex(16)}"
+    await action.run(stranger, tracker(angry, sender=other, slots={"complaint_confirm": "earlier"}), {})
+    assert stranger.messages[0]["text"].startswith("ขออภัย") and "/check_case_status" in payloads(stranger)
+    assert reference not in "\n".join(texts(stranger))
 
 
 @pytest.mark.parametrize(

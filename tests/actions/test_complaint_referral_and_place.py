@@ -154,19 +154,20 @@ def test_the_sms_referral_is_short_and_still_offers_to_file_here() -> None:
 def test_the_forms_own_matters_are_never_referred(text: str) -> None:
     assert referral_for(text, load_routes(), directory()) is None
     got = activate(opening(text))
-    assert not got["ended"] and got["requested_slot"] == "complaint_category"
+    # The category menu, or (a cue in the words) the category taken and the next step asked.
+    assert not got["ended"] and got["requested_slot"] in STEPS[:3]
 
 
 def test_a_citizen_who_insists_files_here_with_the_first_story_kept() -> None:
     story = "โดนหลอกซื้อของออนไลน์ โอนเงินไปแล้วไม่ได้ของ"
     before = referral_turn(story)
-    # The button: the story told first is the description; เรื่องอื่น ๆ offered with one tap.
+    # The button: the story told first is the description, filed as เรื่องอื่น ๆ (one tap changes it).
     got = activate(opening("/file_complaint", before=before))
-    assert not got["ended"] and got["requested_slot"] == "complaint_category"
-    assert got["complaint_description"] == story and got["complaint_guess"] == "other"
+    assert not got["ended"] and got["requested_slot"] == "complaint_location"
+    assert got["complaint_description"] == story and got["complaint_category"] == "other"
     # The same matter typed again right after the referral is filed, not referred twice.
     again = activate(opening("ไม่เป็นไร อยากแจ้งที่นี่ โดนหลอกซื้อของออนไลน์", before=before))
-    assert not again["ended"] and again["requested_slot"] == "complaint_category"
+    assert not again["ended"] and again["requested_slot"] == "complaint_location"
 
 
 def test_after_the_service_answers_referral_a_bare_request_files_that_story_here() -> None:
