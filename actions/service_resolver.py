@@ -387,6 +387,7 @@ class ServiceResolver:
             getattr(match, "names_service", False)
             or float(getattr(match, "score", 1.0)) < CUE_SCORE
             or twin_switch
+            or self._names_own_step(match, named, typed, records)
         )
         if match is not None and not (weak and named is not None):
             asks_next = any(w in _folded(typed) for w in _NEXT_STEP_WORDS)
@@ -500,6 +501,20 @@ class ServiceResolver:
     def _event_decision(event: Any, records: dict[str, ServiceRecord], why: str) -> Decision:
         steps = [records[s.service_id] for s in getattr(event, "steps", ()) if s.service_id in records]
         return Decision("life_event", event=event, choices=steps, why=why)
+
+    def _names_own_step(
+        self, match: Any, named: str | None, typed: str, records: dict[str, ServiceRecord]
+    ) -> bool:
+        """ "แม่จะครบ 60 ลงทะเบียนเบี้ยยังชีพได้ยัง", "ลูกพิการ มีบัตรแล้ว จะรับเบี้ยพิการ": the story names one
+        of its own checklist steps by that step's name, so that step is what is wanted (the event is
+        kept for "แล้วต้องทำอะไรต่อ"); the checklist would make the citizen find it again."""
+        if match is None or named is None or named not in records:
+            return False
+        # the story's own words ("คลอด" is also a word of birth registration) are not a step's name
+        told = _squash(typed).replace(_squash(str(getattr(match, "cue", "") or "")) or "\x00", "|", 1)
+        return (
+            self._in_event(match.event.id, named) and self._name_in_text(told, [records[named]]) is not None
+        )
 
     def _in_event(self, event_id: str, service_id: str) -> bool:
         event = self.life_event(event_id)

@@ -156,7 +156,9 @@ async def test_not_confident_says_so_offers_nearest_and_a_person(
     assert message["text"].startswith(("ขออภัยค่ะ ยังไม่แน่ใจ", "เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ"))
     assert slots["service_id"] is None  # never carry on with a service we are unsure of
     if message["text"].startswith("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ"):  # the directory knows who does visas
-        assert "1178" in message["text"] and not button_payloads(message)
+        # a visa to go abroad: the destination's embassy, not Thai immigration (foreigners in Thailand)
+        assert "สถานทูต" in message["text"] and "1178" not in message["text"]
+        assert not button_payloads(message)
     else:  # else the nearest services as buttons, never an answer from one
         assert 2 <= len(button_payloads(message)) <= 3
     assert message["buttons"][-1]["payload"] == "/request_human"
@@ -560,6 +562,29 @@ async def test_a_story_naming_a_step_answers_it_and_keeps_the_event(action: Acti
     assert slots["service_id"] == "birth_registration" and slots["life_event"] == "birth"
     _, slots = await ask(action, tracker("เพิ่งจดทะเบียนแต่งงานค่ะ อยากเปลี่ยนนามสกุลตามสามี ทำยังไง"))
     assert slots["service_id"] == "name_change"  # what was just done is not what is asked
+
+
+async def test_a_story_that_wants_one_of_its_steps_by_name_gets_that_step_not_the_checklist(
+    action: ActionAnswerService,
+) -> None:
+    # no question word: "จะรับเบี้ยพิการ" names the step wanted; the story's own cue is not a step's name
+    _, slots = await ask(action, tracker("ลูกพิการทางการเคลื่อนไหว มีบัตรคนพิการแล้ว จะรับเบี้ยพิการ"))
+    assert slots["service_id"] == "disability_allowance" and slots["life_event"] == "disability"
+    _, slots = await ask(action, tracker("ลูกเพิ่งคลอดเมื่อวานค่ะ"))
+    assert slots["service_id"] is None and slots["life_event"] == "birth"
+
+
+@pytest.mark.parametrize(
+    ("question", "service", "hotline"),
+    [("ถ้ามีปัญหาโทรเบอร์ไหน", "universal_health_coverage", "1330"), ("ขอเบอร์ติดต่อหน่อยค่ะ", "vehicle_tax", "1584")],
+)
+async def test_asking_whom_to_call_gets_the_agencys_hotline_first(
+    action: ActionAnswerService, question: str, service: str, hotline: str
+) -> None:
+    message, slots = await ask(action, tracker(question, slots={"service_id": service}))
+    assert slots["service_id"] == service
+    first = message["text"].splitlines()[0]
+    assert first.startswith("ติดต่อ") and f"โทร {hotline}" in first, first
 
 
 async def test_money_slang_is_a_fee_question(action: ActionAnswerService) -> None:

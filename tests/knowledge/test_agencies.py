@@ -40,12 +40,22 @@ def test_the_main_hotlines_are_there_and_ids_unique() -> None:
         ("สามีทำร้ายร่างกายในบ้าน", "1300"),
         ("จดvatต้องทำยังไง", "1161"),
         ("หนี้นอกระบบดอกเบี้ยโหดมาก", "1567"),
+        ("ต่อวีซ่าคนต่างชาติที่ไหน", "1178"),
+        ("ราคามันสำปะหลังวันนี้กิโลละเท่าไหร่", "1569"),
+        ("มีคนโทรมาอ้างว่าเป็นเจ้าหน้าที่ ขอรหัส OTP", "1441"),
     ],
 )
 def test_refer_finds_the_agency(text: str, hotline: str) -> None:
     referral = DIRECTORY.refer(text)
     assert referral is not None and referral.hotline == hotline, referral
     assert referral.name and referral.why
+
+
+@pytest.mark.parametrize("text", ["จะไปเที่ยวญี่ปุ่น ขอวีซ่าญี่ปุ่นที่ไหน", "ยื่นวีซ่าเชงเก้นยังไง", "ขอวีซ่าไปอเมริกา"])
+def test_a_visa_to_go_abroad_is_the_destinations_embassy_not_thai_immigration(text: str) -> None:
+    referral = DIRECTORY.refer(text)
+    assert referral is not None and referral.agency.id == "foreign_embassy", referral
+    assert "สถานทูต" in referral.name and referral.hotline == ""
 
 
 def test_split_areas_offer_the_other_authority_when_the_place_is_unknown() -> None:
