@@ -603,7 +603,7 @@ class ServiceResolver:
         """Whether a message names `record` rather than only sharing the search's generic words: its own
         name or a synonym, its near-twin cue when the current service is its twin, or a word of its title
         or label the current service's do not have ("แล้วบัตรประชาชนหายล่ะ" after the passport)."""
-        if ServiceResolver._name_in_text(typed, [record]) is not None:
+        if ServiceResolver._name_in_text(typed, [record]) is not None or _synonym_reordered(typed, record):
             return True
         group = twins_module.group_of(record.id)
         if (
@@ -656,6 +656,19 @@ class ServiceResolver:
 
 def _squash(text: str) -> str:
     return re.sub(r"[\s.]+", "", normalize_text(text or "").lower())
+
+
+def _synonym_reordered(typed: str, record: ServiceRecord) -> bool:
+    """ "สร้างบ้านต้องขออนุญาตไหม" names "ขออนุญาตสร้างบ้าน" in another order: every word of a
+    several-word synonym is in the message."""
+    from knowledge.search.text import bm25_tokens
+
+    said = set(bm25_tokens(typed))
+    for synonym in record.synonyms:
+        words = set(bm25_tokens(synonym))
+        if len(words) >= 2 and words <= said:
+            return True
+    return False
 
 
 def _covers(record: ServiceRecord, phrase: str) -> bool:

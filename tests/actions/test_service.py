@@ -587,6 +587,18 @@ async def test_asking_whom_to_call_gets_the_agencys_hotline_first(
     assert first.startswith("ติดต่อ") and f"โทร {hotline}" in first, first
 
 
+async def test_another_service_named_in_other_word_order_switches_from_the_current_one(
+    action: ActionAnswerService,
+) -> None:
+    # "ขออนุญาตสร้างบ้าน" is a synonym of the building permit; the citizen says it the other way round
+    _, slots = await ask(
+        action, tracker("สร้างบ้านต้องขออนุญาตไหมคะ", slots={"service_id": "land_title_transfer"})
+    )
+    assert slots["service_id"] == "building_permit"
+    _, slots = await ask(action, tracker("ไปโอนที่ดินต้องไปที่ไหน", slots={"service_id": "land_title_transfer"}))
+    assert slots["service_id"] == "land_title_transfer"
+
+
 async def test_money_slang_is_a_fee_question(action: ActionAnswerService) -> None:
     message, slots = await ask(action, tracker("เสียตังไหมคะ", slots={"service_id": "id_card_lost"}))
     assert slots["service_aspect"] == "fee" and message["text"].startswith("มีค่าธรรมเนียมค่ะ")
