@@ -61,6 +61,9 @@ def test_unknown_service_is_refused(tmp_path: Path) -> None:
         ("ลูกจะเข้าป.1ปีหน้า", "starting_school"),
         ("กำลังจะซื้อที่ดินที่โคราช", "buying_land"),
         ("เพิ่งออกรถใหม่ค่ะ", "new_vehicle"),
+        ("บริษัทปลดพนักงาน ผมโดนด้วย", "job_loss"),
+        ("my baby was born at a thai hospital last week", "birth"),
+        ("just got a new car", "new_vehicle"),
     ],
 )
 def test_casual_wordings_match(text: str, event_id: str) -> None:
@@ -81,6 +84,8 @@ def test_casual_wordings_match(text: str, event_id: str) -> None:
         "ขึ้นทะเบียนว่างงานออนไลน์ได้ไหม",
         "ต่อภาษีรถใหม่ได้ที่ไหน",
         "ตายแล้ว ลืมบัตรไว้บ้าน",
+        "how to renew my id card",  # "renew my id car(d)" is not a new car
+        "I was born in 1990, can I renew my ID card",
         "",
     ],
 )
