@@ -35,6 +35,7 @@ from analytics import rollup
 from analytics.ingest import Ingestor, IngestStats
 from analytics.models import AnalyticsCursor
 from analytics.sources import Source, all_sources
+from db.engine import make_sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,10 @@ class Consumer:
         fence: Callable[[Session], None] | None = None,
     ) -> None:
         self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        # Write transactions take SQLite's write lock first (BEGIN IMMEDIATE; elsewhere a plain begin):
+        # begun deferred, a batch that read and then wrote failed at once with "database is locked"
+        # whenever the gateway or the action server committed to the same file in between.
+        self._writes: sessionmaker[Session] = make_sessionmaker(engine, immediate=True)
         self.ingestor = Ingestor(conversation_hash, agency_for_service)
         self.sources = all_sources() if sources is None else sources
         self.totals = Totals()
@@ -125,7 +130,7 @@ class Consumer:
                 self.totals.undecodable += 1
             else:
                 events.append(event)
-        with self._writing, self.sessions.begin() as session:
+        with self._writing, self._writes.begin() as session:
             self._fence(session)
             stats = self.ingestor.ingest(session, events)
             if cursor is not None:
@@ -154,10 +159,10 @@ class Consumer:
         dirty hours' rollups; returns the source rows read plus the hours recomputed."""
         read = 0
         for source in self.sources:
-            with self._writing, self.sessions.begin() as session:
+            with self._writing, self._writes.begin() as session:
                 self._fence(session)
                 read += source.poll(session, limit)
-        with self._writing, self.sessions.begin() as session:
+        with self._writing, self._writes.begin() as session:
             self._fence(session)
             hours = rollup.refresh(session)
         self.totals.source_rows += read
