@@ -64,6 +64,7 @@ def test_unknown_service_is_refused(tmp_path: Path) -> None:
         ("บริษัทปลดพนักงาน ผมโดนด้วย", "job_loss"),
         ("my baby was born at a thai hospital last week", "birth"),
         ("just got a new car", "new_vehicle"),
+        ("my grandmother just passed", "death"),
     ],
 )
 def test_casual_wordings_match(text: str, event_id: str) -> None:
@@ -86,6 +87,7 @@ def test_casual_wordings_match(text: str, event_id: str) -> None:
         "ตายแล้ว ลืมบัตรไว้บ้าน",
         "how to renew my id card",  # "renew my id car(d)" is not a new car
         "I was born in 1990, can I renew my ID card",
+        "I passed the driving test, how to get a licence",
         "",
     ],
 )
