@@ -52,6 +52,7 @@ from actions.complaint_steps import (
     later_answer,
     meaningful_chars,
     only_an_answer_word,
+    place_in_story,
     place_slots,
     typed_edit,
     usable_description,
@@ -88,6 +89,7 @@ from actions.replies import (
     CHANGE_CATEGORY_BUTTON,
     COMPLAINT_CATEGORIES,
     COMPLAINT_EDIT_FIELDS,
+    COMPLAINT_EDIT_VERBS,
     COMPLAINT_EDIT_WORDS,
     CONSENT_NO_PREFIX,
     CONSENT_YES_PREFIX,
@@ -286,6 +288,16 @@ class ValidateComplaintForm(FormValidationAction):
         if from_words and step in ("complaint_description", "complaint_location") and _plain_yes(text):
             # "ใช่" to the category said back: nothing to keep, the same question again.
             return [SlotSet(step, None), SlotSet("complaint_guess", None), SlotSet("requested_slot", step)]
+        early = consent_from_words(text) if step in EARLY_CONSENT_STEPS else None
+        if (
+            early is not None
+            and len(compact(text)) <= EARLY_CONSENT_MAX_CHARS
+            and self._asks_consent(tracker)
+        ):
+            # "ไม่ต้องติดต่อกลับค่ะ" while the place is asked: kept for the consent step.
+            replies.send(dispatcher, tracker, "complaint_kept_consent")
+            kept = [SlotSet("contact_consent", early), SlotSet("complaint_anonymous", None)]
+            return [SlotSet(step, None), *kept, SlotSet("requested_slot", step)]
         if step and not answers_step(step, text):
             aside = self._aside(step, text, intent, dispatcher, tracker)
             if aside is not None:
@@ -294,6 +306,11 @@ class ValidateComplaintForm(FormValidationAction):
         events = list(await super().run(dispatcher, tracker, domain))
         # The category was said back on one question; from the next answer on it is simply taken.
         return [*events, SlotSet("complaint_guess", None)] if from_words else events
+
+    def _asks_consent(self, tracker: Tracker) -> bool:
+        """The consent question is part of this form (the asker can be sent updates) and not answered."""
+        unanswered = tracker.get_slot("contact_consent") is None
+        return unanswered and asker_of(tracker, self.cases).can_receive_updates
 
     @staticmethod
     def _category_again(step: str, text: str, dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -355,6 +372,9 @@ class ValidateComplaintForm(FormValidationAction):
         description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
         if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
             events.append(SlotSet("complaint_description", mask(description[:MAX_DESCRIPTION_CHARS])))
+            place = place_in_story(description)
+            if place is not None:  # "… ซ.พหลโยธิน24 เป็นหลุมใหญ่มาก": where, not asked again
+                events += [SlotSet(slot, value) for slot, value in place_slots(place).items()]
         return events
 
     @staticmethod
@@ -396,7 +416,7 @@ class ValidateComplaintForm(FormValidationAction):
             replies.send(dispatcher, tracker, "complaint_aside_data")
         elif kind == "greet":
             replies.send(dispatcher, tracker, "complaint_aside_greet")
-        elif kind in ("photo_later", "photo_needed"):
+        elif kind in ("photo_later", "photo_needed", "cost"):
             replies.send(dispatcher, tracker, f"complaint_aside_{kind}")
         elif kind == "no_photo":
             replies.send(dispatcher, tracker, "complaint_aside_no_photo")
@@ -734,6 +754,8 @@ class ValidateComplaintForm(FormValidationAction):
             replies.send(dispatcher, tracker, "complaint_aside_photo_later")
             return {"complaint_confirm": None}
         taken: dict[str, Any] | None = None
+        if any(verb in compact(value) for verb in COMPLAINT_EDIT_VERBS):
+            value = ""  # "แก้ที่อยู่หน่อยค่ะ ส่งผิดจุด": what is wrong, not the new value
         if field == "complaint_location" and usable_location(value) and not only_an_answer_word(value):
             taken = place_slots(value)
         elif (
@@ -807,11 +829,9 @@ def taken_from_words(tracker: Tracker) -> bool:
     return guess is not None and guess == tracker.get_slot("complaint_category")
 
 
-# A question aside about another agency's matter is answered with its referral at these steps
-# whatever its shape; at the others (where a story or a place is told) only when asked as a question.
-REFERRAL_ANY_SHAPE_STEPS = frozenset(
-    {"complaint_photo", "contact_consent", "complaint_confirm", "complaint_edit"}
-)
+# Steps where consent to updates typed early is kept for its own step.
+EARLY_CONSENT_STEPS = frozenset({"complaint_description", "complaint_location"})
+EARLY_CONSENT_MAX_CHARS = 30
 
 
 def _referred_aside(
@@ -819,7 +839,7 @@ def _referred_aside(
 ) -> list[EventType] | None:
     """ "โดนหลอกโอนเงินออนไลน์ต้องแจ้งที่ไหน" mid-form: the agency and hotline that handle it (the
     out-of-scope referral), then the same step again; None when the message is no such matter."""
-    if step not in REFERRAL_ANY_SHAPE_STEPS and not is_question(text):
+    if not is_question(text):  # told, not asked: a story or a place ("ป้ายรถเมล์หน้าซอย 52")
         return None
     referral = referral_for(text, load_routes(), directory())
     if referral is None:
@@ -890,35 +910,36 @@ class AskStepAction(AskSlotAction):
     """A step's question; the first one after the category was read from the first message says
     which category it was filed under, with "เปลี่ยนหมวด" under it (one tap back to the menu)."""
 
+    def extra_buttons(self, tracker: Tracker) -> tuple[Button, ...]:
+        return ()
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        extra = self.extra_buttons(tracker)
         if not taken_from_words(tracker):
-            return await super().run(dispatcher, tracker, domain)
+            replies.send(dispatcher, tracker, f"ask_{self.slot}", extra_buttons=extra)
+            return []
         channel = tracker.get_latest_input_channel()
         question = replies.reply_for(f"ask_{self.slot}", channel)
         note = replies.reply_for("complaint_category_from_words", channel).text
         label = COMPLAINT_CATEGORIES.get(str(tracker.get_slot("complaint_category")), "")
-        buttons = (CHANGE_CATEGORY_BUTTON, *question.buttons)
+        buttons = (CHANGE_CATEGORY_BUTTON, *question.buttons, *extra)
         dispatcher.utter_message(
             text=note.format(label=label, question=question.text), buttons=[b.as_dict() for b in buttons]
         )
         return []
 
 
-class AskConsentAction(AskSlotAction):
+class AskConsentAction(AskStepAction):
     """The consent question, with "ไม่ระบุตัวตน" beside it where the category allows it."""
 
     def __init__(self) -> None:
         super().__init__("contact_consent")
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def extra_buttons(self, tracker: Tracker) -> tuple[Button, ...]:
         route = _chosen_route(tracker)
-        extra = (ANONYMOUS_BUTTON,) if route is not None and route.allow_anonymous else ()
-        replies.send(dispatcher, tracker, "ask_contact_consent", extra_buttons=extra)
-        return []
+        return (ANONYMOUS_BUTTON,) if route is not None and route.allow_anonymous else ()
 
 
 def summary_values(tracker: Tracker) -> dict[str, str]:

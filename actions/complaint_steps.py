@@ -9,6 +9,7 @@ no I/O), so each rule is unit-tested on its own.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -137,6 +138,45 @@ def typed_edit(text: str) -> tuple[str, str] | None:
                 value = value[len(filler) :].strip(_PUNCTUATION)
                 changed = True
     return field, value
+
+
+_NUMBER_LIKE = re.compile(r"^[0-9\u0e50-\u0e59][0-9\u0e50-\u0e59/\-.]*$")  # Arabic or Thai digits
+# Taken off a word's edges before it is read as part of an address ("(ถนนรัชดาภิเษก", "ซอย3)").
+_ADDRESS_EDGES = "()[]{},;:\"'“”"
+
+
+def _address_start(word: str, following: str) -> bool:
+    """A word that opens an address ("ซ.พหลโยธิน24", "ถนนหน้าโรงเรียนวัดสามัคคี", "หมู่" + "3"):
+    an address opening with a name or number after it, and nothing that tells of a problem."""
+    opening = next((o for o in replies.STORY_PLACE_OPENINGS if word.startswith(o)), None)
+    if opening is None or any(problem in word for problem in replies.PROBLEM_WORDS):
+        return False
+    rest = word[len(opening) :]
+    if rest.startswith(replies.NEAR_OPENINGS):  # "ถนนหน้าบ้าน": which road is not said
+        return False
+    named = len(rest) >= 2 or any(c.isdigit() for c in rest)
+    return named or (rest == "" and _NUMBER_LIKE.match(following) is not None)
+
+
+def place_in_story(text: str) -> str | None:
+    """The address told inside a first message ("ถนนหน้าโรงเรียนวัดสามัคคี ซ.พหลโยธิน24 เป็นหลุม…"
+    -> "ถนนหน้าโรงเรียนวัดสามัคคี ซ.พหลโยธิน24"): the first run of words that open an address, with
+    the address words and numbers right after; None when the message names no address."""
+    words = [w.strip(_ADDRESS_EDGES) for w in text.split()]
+    words = [w for w in words if w]
+    for at, word in enumerate(words):
+        if not _address_start(word, words[at + 1] if at + 1 < len(words) else ""):
+            continue
+        run = [word]
+        for more in words[at + 1 :]:
+            opens = any(more.startswith(o) for o in replies.STORY_PLACE_OPENINGS)
+            address = opens and not any(p in more for p in replies.PROBLEM_WORDS)
+            if not (address or _NUMBER_LIKE.match(more) or more.startswith(replies.STORY_PLACE_NUMBERED)):
+                break
+            run.append(more)
+        place = " ".join(run)
+        return place if usable_location(place) else None
+    return None
 
 
 def category_for_citizen(texts: Iterable[str], routes: dict[str, ComplaintRoute]) -> str:

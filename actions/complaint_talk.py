@@ -18,6 +18,7 @@ from actions.replies import (
     BARE_NO_WORDS,
     CANCEL_OTHER_THINGS,
     CANCEL_PREFIX,
+    CANCEL_SUFFIX,
     CHANGE_CATEGORY_WORDS,
     COMPLAINT_ASIDE_CUES,
     COMPLAINT_CANCEL_PHRASES,
@@ -58,6 +59,8 @@ _PUNCTUATION = " .!?,~…'\"“”()"
 # that mentions an officer is the complaint itself ("เจ้าหน้าที่เขตพูดจาไม่ดี…").
 HUMAN_ASIDE_MAX_CHARS = 40
 CANCEL_PREFIX_MAX_CHARS = 20
+# A change of mind said in a sentence ("ยกเลิกดีกว่า ไม่แจ้งแล้ว เดี๋ยวมีเรื่อง"); a longer message is a story.
+CANCEL_PHRASE_MAX_CHARS = 40
 # "ไม่มีรูปค่ะ" is a remark about the photo; a longer message that starts with ไม่ is something else.
 NO_PHOTO_MAX_CHARS = 25
 # "เปลี่ยนหมวด", "หมวดผิดค่ะ": a short message; a longer one may name the new category too.
@@ -103,7 +106,9 @@ def wants_cancel(text: object) -> bool:
         return True
     if word.startswith(CANCEL_PREFIX) and len(word) <= CANCEL_PREFIX_MAX_CHARS:  # "ยกเลิกดีกว่า"
         return True
-    return len(word) <= 30 and any(phrase in word for phrase in COMPLAINT_CANCEL_PHRASES)
+    if word.endswith(CANCEL_SUFFIX) and len(word) <= CANCEL_PHRASE_MAX_CHARS:  # "อ้าวไฟติดแล้วยกเลิก"
+        return True
+    return len(word) <= CANCEL_PHRASE_MAX_CHARS and any(phrase in word for phrase in COMPLAINT_CANCEL_PHRASES)
 
 
 def is_bare_no(text: object) -> bool:
@@ -173,12 +178,12 @@ def aside_kind(text: object, intent: str, step: str = "") -> str | None:
         return "photo_needed"
     if any(cue in word for cue in COMPLAINT_ASIDE_CUES["anonymous"]):
         return "anonymous"
-    short = len(word) <= HUMAN_ASIDE_MAX_CHARS
+    short = len(word) <= HUMAN_ASIDE_MAX_CHARS and consent_from_words(text) is None  # "ไม่ต้องติดต่อกลับ"
     if short and (intent == "request_human" or any(cue in word for cue in COMPLAINT_ASIDE_CUES["human"])):
         return "human"
     asked = is_question(text) or step != "complaint_description"
     if len(word) <= ASIDE_QUESTION_MAX_CHARS and asked:
-        for kind in ("time", "next", "data"):
+        for kind in ("time", "next", "data", "cost"):
             if any(cue in word for cue in COMPLAINT_ASIDE_CUES[kind]):
                 return kind
     return None

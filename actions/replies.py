@@ -291,7 +291,6 @@ CONSENT_NO_OPENINGS = (
     "ไม่ให้ติดต่อ",
     "ไม่อยากให้ติดต่อ",
 )
-CONSENT_YES_OPENINGS = ("ติดต่อกลับได้", "แจ้งได้", "แจ้งมาได้", "แจ้งกลับได้", "ส่งมาได้", "ได้เลย")
 # A first message about a complaint already made ("แจ้งไปสามรอบแล้ว ยังไม่มีใครมาทำ") is not a new
 # complaint: an apology and the way to the citizen's own cases instead of the category menu.
 EARLIER_COMPLAINT_CUES = (
@@ -321,7 +320,18 @@ EARLIER_COMPLAINT_CUES = (
 CANCEL_PREFIX = "ยกเลิก"  # a short message starting so ("ยกเลิกดีกว่า") cancels too
 # …but not one about something else: "ยกเลิกการแจ้งเตือน" is about notices, not this complaint.
 CANCEL_OTHER_THINGS = ("แจ้งเตือน", "สมัคร", "บัตร", "ใบอนุญาต")
-COMPLAINT_CANCEL_PHRASES = ("ไม่แจ้งแล้ว", "ไม่ร้องเรียนแล้ว", "ยกเลิกการแจ้ง", "ยกเลิกเรื่องนี้")
+COMPLAINT_CANCEL_PHRASES = (
+    "ไม่แจ้งแล้ว",
+    "ไม่แจ้งละ",
+    "ไม่ร้องเรียนแล้ว",
+    "ยกเลิกการแจ้ง",
+    "ยกเลิกเรื่องนี้",
+    "ไม่เอาแล้ว",
+    "ไม่เอาละ",
+    "ยกเลิกดีกว่า",
+)
+# A short message that ends in ยกเลิก ("อ้าว ไฟติดแล้ว ยกเลิกค่ะ", "ไม่เอาละ ยกเลิก") cancels too.
+CANCEL_SUFFIX = "ยกเลิก"
 # Polite endings taken off a short answer before it is compared with the words here.
 POLITE_ENDINGS = ("นะคะ", "นะครับ", "ค่ะ", "คะ", "ครับ", "คับ", "จ้ะ", "จ้า", "นะ", "จ้")
 BARE_NO_WORDS = frozenset({"ไม่", "ไม่ค่ะ", "ไม่ครับ", "ไม่ใช่", "no", "ไม่เอา"})
@@ -332,6 +342,30 @@ YES_BUTTON = Button("ใช่", "/affirm")
 # The one confirmation before a person (actions/handover.py) and the out-of-hours call-back offer.
 HANDOVER_YES_NO = (YES_BUTTON, Button("ไม่ใช่", "/deny"))
 CALLBACK_OFFER_BUTTONS = (Button("ให้โทรกลับ", "/affirm"), Button("ไม่เป็นไร", "/deny"))
+    "ไม่ประสงค์ให้ติดต่อ",
+    "ไม่ประสงค์ให้แจ้ง",
+    "ไม่ต้องการให้ติดต่อ",
+    "ไม่สะดวกให้ติดต่อ",
+    "noneed",
+    "don'tcontact",
+    "dontcontact",
+    "donotcontact",
+)
+CONSENT_YES_OPENINGS = (
+    "ติดต่อกลับได้",
+    "ติดต่อได้",
+    "ติดต่อมาได้",
+    "แจ้งได้",
+    "แจ้งมาได้",
+    "แจ้งกลับได้",
+    "ส่งมาได้",
+    "ได้เลย",
+    "ได้ค่ะ",
+    "ได้ครับ",
+    "ยินดี",
+    "youcancontact",
+    "pleasecontact",
+    "contactme",
 # Asking for a person by asking to be called ("ให้เจ้าหน้าที่โทรกลับ", "ขอให้โทรกลับ" as the queue's
 # no-one-free notice suggests): the call-back form at once, without the confirmation (actions/handover.py).
 CALLBACK_WORDS = ("โทรกลับ", "ติดต่อกลับ", "โทรหา", "callback", "call back", "call me")
@@ -449,6 +483,14 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "anonymous",
     ),
     "human": (
+# An address told inside a first message ("… ซ.พหลโยธิน24 เป็นหลุมใหญ่มาก"): a word that opens with one
+# of these and names something after it, and the address words and numbers right after it
+# (STORY_PLACE_NUMBERED: "กม.12").
+STORY_PLACE_OPENINGS = (
+    "ซอย", "ซ.", "ถนน", "ถ.", "หมู่บ้าน", "หมู่ที่", "หมู่", "ม.", "ตำบล", "ต.", "อำเภอ", "อ.", "เขต", "แขวง",
+    "จังหวัด", "จ.", "บ้านเลขที่", "เลขที่", "ชุมชน",
+)
+STORY_PLACE_NUMBERED = ("กม.", "กิโลเมตรที่", "km")
         "คุยกับเจ้าหน้าที่",
         "คุยกับคน",
         "ขอสายเจ้าหน้าที่",
@@ -489,6 +531,24 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "ส่งไปไหน",
         "ส่งถึงใคร",
         "ใครรับเรื่อง",
+        "ต้องใส่ชื่อ",
+        "ต้องบอกชื่อ",
+        "ต้องระบุชื่อ",
+        "ต้องแจ้งชื่อ",
+        "ใส่ชื่อจริง",
+        "ชื่อจริงไหม",
+        "ชื่อจริงมั้ย",
+    ),
+    # The cost of filing ("แจ้งเรื่องแบบนี้เสียเงินมั้ยคะ"): answered in a question only.
+    "cost": (
+        "เสียเงิน",
+        "เสียค่า",
+        "ค่าใช้จ่าย",
+        "ค่าธรรมเนียม",
+        "ฟรีไหม",
+        "ฟรีมั้ย",
+        "ฟรีหรือเปล่า",
+        "มีค่าบริการ",
         "ใครดูแล",
         "หน่วยงานไหน",
         "จะมีคนมา",
@@ -1204,6 +1264,15 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "complaint_handover": {
         "default": Reply("เรื่องที่กรอกไว้ยังไม่ได้ส่งค่ะ"),
+    },
+    # "แจ้งเรื่องแบบนี้เสียเงินมั้ยคะ": no fee; then the same step again.
+    "complaint_aside_cost": {
+        "default": Reply("ไม่เสียค่าใช้จ่ายค่ะ แจ้งเรื่องร้องเรียนได้ฟรี"),
+    },
+    # Consent to updates told before it was asked ("ไม่ต้องติดต่อกลับค่ะ" while the place is asked):
+    # kept for its step, and the question asked now comes again.
+    "complaint_kept_consent": {
+        "default": Reply("รับทราบเรื่องการติดต่อกลับแล้วค่ะ"),
     },
     "complaint_updates_line": {"default": Reply("หน่วยงานจะแจ้งความคืบหน้าทาง LINE นี้ค่ะ")},
     "complaint_updates_sms": {

@@ -20,7 +20,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import replies
+from actions import complaint, replies
+from actions.case_runtime import Asker
 from actions.complaint import FORM, NO_PHOTO, AskStepAction, ValidateComplaintForm
 from actions.complaint_referral import directory, referral_for
 from actions.complaint_talk import about_an_earlier_complaint, category_from_words
@@ -266,7 +267,7 @@ def test_change_category_at_the_summary_opens_the_menu_or_takes_the_named_one() 
     [
         ("complaint_location", "แล้วถ้าโดนหลอกโอนเงินออนไลน์ต้องแจ้งที่ไหนคะ", "1441"),
         ("complaint_description", "ค่าน้ำเดือนนี้แพงผิดปกติ ติดต่อใคร?", "1662"),
-        ("contact_consent", "มีคนโทรมาหลอกว่าเป็นตำรวจ", "1441"),
+        ("contact_consent", "มีคนโทรมาหลอกว่าเป็นตำรวจ ต้องแจ้งที่ไหน", "1441"),
     ],
 )
 def test_another_agencys_matter_aside_is_referred_and_the_step_asked_again(
@@ -316,3 +317,96 @@ def test_an_earlier_complaint_is_not_a_new_one(text: str) -> None:
 )
 def test_a_new_complaint_is_not_taken_for_an_earlier_one(text: str) -> None:
     assert not about_an_earlier_complaint(text)
+
+
+def test_a_place_that_names_another_agencys_matter_is_not_referred_when_told() -> None:
+    got, said = run(at_step("complaint_location", "ป้ายรถเมล์หน้าซอยสุขุมวิท52ค่ะ", {"complaint_category": "road"}))
+    assert "1348" not in " ".join(said) and got["complaint_location"] == "ป้ายรถเมล์หน้าซอยสุขุมวิท52ค่ะ"
+
+
+# --- the third outside writer's development set (dev2): the same defects in other words -------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["ยกเลิกดีกว่า ไม่แจ้งแล้ว เดี๋ยวมีเรื่อง", "ไม่เอาแล้วค่ะ ยกเลิก", "อ้าว ไฟติดแล้ว ยกเลิกค่ะ", "ไม่เอาละ ยกเลิก"]
+)
+def test_a_change_of_mind_in_a_sentence_cancels(typed: str) -> None:
+    events = asyncio.run(
+        ValidateComplaintForm().run(
+            CollectingDispatcher(), at_step("complaint_location", typed, TAKEN), DOMAIN
+        )
+    )
+    assert {"event": "slot", "name": "complaint_confirm", "value": "cancel"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def reachable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The asker as the gateway vouches for a LINE user (updates can reach them: consent is asked)."""
+    monkeypatch.setattr(complaint, "asker_of", lambda tracker, cases: Asker("line", LINE_USER, verified=True))
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("ได้ค่ะ ติดต่อกลับได้", True),
+        ("ติดต่อได้ค่ะ", True),
+        ("ติดต่อได้", True),
+        ("ไม่ประสงค์ให้ติดต่อกลับ", False),
+        ("no need to contact me", False),
+        ("ไม่ต้องติดต่อกลับค่ะ", False),
+    ],
+)
+def test_consent_in_the_citizens_words_is_an_answer_not_a_request_for_a_person(
+    typed: str, answer: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reachable(monkeypatch)
+    slots = {**{k: v for k, v in FILLED.items() if k != "contact_consent"}}
+    got, said = run(at_step("contact_consent", typed, slots))
+    assert got["contact_consent"] is answer and not any("คุยกับเจ้าหน้าที่เลย" in s for s in said)
+
+
+def test_consent_told_while_the_place_is_asked_is_kept_for_its_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    reachable(monkeypatch)
+    got, said = run(at_step("complaint_location", "ไม่ต้องติดต่อกลับค่ะ", TAKEN))
+    assert got["contact_consent"] is False and got["requested_slot"] == "complaint_location"
+    assert not any("คุยกับเจ้าหน้าที่เลย" in s for s in said)
+
+
+def test_the_cost_of_filing_is_answered_no_and_the_step_asked_again() -> None:
+    got, said = run(at_step("complaint_category", "แจ้งเรื่องแบบนี้เสียเงินมั้ยคะ", {}))
+    assert said[0].startswith("ไม่เสีย") and got["requested_slot"] == "complaint_category"
+
+
+def test_whether_a_real_name_is_needed_is_not_taken_as_the_story() -> None:
+    got, said = run(at_step("complaint_description", "ต้องใส่ชื่อจริงไหมคะ", {"complaint_category": "nuisance"}))
+    assert got["complaint_description"] is None and got["requested_slot"] == "complaint_description"
+    assert "ไม่ระบุตัวตน" in " ".join(said)
+
+
+def test_what_is_wrong_with_a_field_is_not_its_new_value() -> None:
+    got, _ = run(at_step("complaint_confirm", "แก้ที่อยู่หน่อยค่ะ ส่งผิดจุด", AT_CONFIRM))
+    assert got["complaint_location"] is None and got["requested_slot"] == "complaint_location"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("ถนนหน้าโรงเรียนวัดสามัคคี ซ.พหลโยธิน24 เป็นหลุมใหญ่มาก มอไซค์ล้มไป2คันแล้ว", "ซ.พหลโยธิน24"),
+        ("ขอร้องเรียนเรื่องเสียงดังค่ะ คอนโดข้างๆ (ถนนรัชดาภิเษก ซอย3) เปิดปาร์ตี้ทุกคืน", "ถนนรัชดาภิเษก ซอย3"),
+        ("ไฟทางดับ ถ.มิตรภาพ กม.12 ขาเข้า", "ถ.มิตรภาพ กม.12"),
+        ("น้ำท่วมขังหน้าบ้าน ม.3 ต.บางพูด", "ม.3 ต.บางพูด"),
+    ],
+)
+def test_an_address_in_the_first_message_is_kept_and_not_asked_again(text: str, place: str) -> None:
+    got, _ = run(opening(text))
+    assert got["complaint_location"] == place and got["complaint_description"] == text
+    assert got["requested_slot"] == "complaint_photo"
+
+
+@pytest.mark.parametrize(
+    "text", ["ถนนหน้าบ้านเป็นหลุมใหญ่มาก มอไซค์ล้มไปสองคันแล้ว", "ไปติดต่อที่เขตเมื่อวาน เจ้าหน้าที่พูดจาไม่ดี"]
+)
+def test_a_story_without_an_address_still_asks_where(text: str) -> None:
+    got, _ = run(opening(text))
+    assert got.get("complaint_location") is None and got["requested_slot"] == "complaint_location"
