@@ -290,6 +290,30 @@ CONSENT_NO_OPENINGS = (
     "ไม่ต้องตอบกลับ",
     "ไม่ให้ติดต่อ",
     "ไม่อยากให้ติดต่อ",
+    "ไม่ประสงค์ให้ติดต่อ",
+    "ไม่ประสงค์ให้แจ้ง",
+    "ไม่ต้องการให้ติดต่อ",
+    "ไม่สะดวกให้ติดต่อ",
+    "noneed",
+    "don'tcontact",
+    "dontcontact",
+    "donotcontact",
+)
+CONSENT_YES_OPENINGS = (
+    "ติดต่อกลับได้",
+    "ติดต่อได้",
+    "ติดต่อมาได้",
+    "แจ้งได้",
+    "แจ้งมาได้",
+    "แจ้งกลับได้",
+    "ส่งมาได้",
+    "ได้เลย",
+    "ได้ค่ะ",
+    "ได้ครับ",
+    "ยินดี",
+    "youcancontact",
+    "pleasecontact",
+    "contactme",
 )
 # A first message about a complaint already made ("แจ้งไปสามรอบแล้ว ยังไม่มีใครมาทำ") is not a new
 # complaint: an apology and the way to the citizen's own cases instead of the category menu.
@@ -342,30 +366,6 @@ YES_BUTTON = Button("ใช่", "/affirm")
 # The one confirmation before a person (actions/handover.py) and the out-of-hours call-back offer.
 HANDOVER_YES_NO = (YES_BUTTON, Button("ไม่ใช่", "/deny"))
 CALLBACK_OFFER_BUTTONS = (Button("ให้โทรกลับ", "/affirm"), Button("ไม่เป็นไร", "/deny"))
-    "ไม่ประสงค์ให้ติดต่อ",
-    "ไม่ประสงค์ให้แจ้ง",
-    "ไม่ต้องการให้ติดต่อ",
-    "ไม่สะดวกให้ติดต่อ",
-    "noneed",
-    "don'tcontact",
-    "dontcontact",
-    "donotcontact",
-)
-CONSENT_YES_OPENINGS = (
-    "ติดต่อกลับได้",
-    "ติดต่อได้",
-    "ติดต่อมาได้",
-    "แจ้งได้",
-    "แจ้งมาได้",
-    "แจ้งกลับได้",
-    "ส่งมาได้",
-    "ได้เลย",
-    "ได้ค่ะ",
-    "ได้ครับ",
-    "ยินดี",
-    "youcancontact",
-    "pleasecontact",
-    "contactme",
 # Asking for a person by asking to be called ("ให้เจ้าหน้าที่โทรกลับ", "ขอให้โทรกลับ" as the queue's
 # no-one-free notice suggests): the call-back form at once, without the confirmation (actions/handover.py).
 CALLBACK_WORDS = ("โทรกลับ", "ติดต่อกลับ", "โทรหา", "callback", "call back", "call me")
@@ -441,6 +441,14 @@ PLACE_OPENINGS = (
     "โรงเรียน", "โรงพยาบาล", "รพ.", "สำนักงาน", "ศาลา", "บ้านเลขที่", "เลขที่", "ชุมชน", "อาคาร",
     "คอนโด", "หอพัก", "ป้ายรถเมล์", "สถานี",
 )
+# An address told inside a first message ("… ซ.พหลโยธิน24 เป็นหลุมใหญ่มาก"): a word that opens with one
+# of these and names something after it, and the address words and numbers right after it
+# (STORY_PLACE_NUMBERED: "กม.12").
+STORY_PLACE_OPENINGS = (
+    "ซอย", "ซ.", "ถนน", "ถ.", "หมู่บ้าน", "หมู่ที่", "หมู่", "ม.", "ตำบล", "ต.", "อำเภอ", "อ.", "เขต", "แขวง",
+    "จังหวัด", "จ.", "บ้านเลขที่", "เลขที่", "ชุมชน",
+)
+STORY_PLACE_NUMBERED = ("กม.", "กิโลเมตรที่", "km")
 # "หน้า…", "ข้าง…" open a place only in a short message: "ข้างบ้านเลี้ยงหมา 10 ตัว…" is a story.
 NEAR_OPENINGS = ("หน้า", "ข้าง", "ตรง", "แถว", "ใกล้", "หลัง")
 PLACE_PARTS = ("ซอย", "ถนน", "หมู่ที่", "ตำบล", "อำเภอ", "แขวง", "จังหวัด", "บ้านเลขที่", "ที่ว่าการ")
@@ -481,16 +489,26 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "ไม่อยากบอกที่อยู่",
         "ไม่บอกบ้าน",
         "anonymous",
+        "ต้องใส่ชื่อ",
+        "ต้องบอกชื่อ",
+        "ต้องระบุชื่อ",
+        "ต้องแจ้งชื่อ",
+        "ใส่ชื่อจริง",
+        "ชื่อจริงไหม",
+        "ชื่อจริงมั้ย",
+    ),
+    # The cost of filing ("แจ้งเรื่องแบบนี้เสียเงินมั้ยคะ"): answered in a question only.
+    "cost": (
+        "เสียเงิน",
+        "เสียค่า",
+        "ค่าใช้จ่าย",
+        "ค่าธรรมเนียม",
+        "ฟรีไหม",
+        "ฟรีมั้ย",
+        "ฟรีหรือเปล่า",
+        "มีค่าบริการ",
     ),
     "human": (
-# An address told inside a first message ("… ซ.พหลโยธิน24 เป็นหลุมใหญ่มาก"): a word that opens with one
-# of these and names something after it, and the address words and numbers right after it
-# (STORY_PLACE_NUMBERED: "กม.12").
-STORY_PLACE_OPENINGS = (
-    "ซอย", "ซ.", "ถนน", "ถ.", "หมู่บ้าน", "หมู่ที่", "หมู่", "ม.", "ตำบล", "ต.", "อำเภอ", "อ.", "เขต", "แขวง",
-    "จังหวัด", "จ.", "บ้านเลขที่", "เลขที่", "ชุมชน",
-)
-STORY_PLACE_NUMBERED = ("กม.", "กิโลเมตรที่", "km")
         "คุยกับเจ้าหน้าที่",
         "คุยกับคน",
         "ขอสายเจ้าหน้าที่",
@@ -531,24 +549,6 @@ STORY_PLACE_NUMBERED = ("กม.", "กิโลเมตรที่", "km")
         "ส่งไปไหน",
         "ส่งถึงใคร",
         "ใครรับเรื่อง",
-        "ต้องใส่ชื่อ",
-        "ต้องบอกชื่อ",
-        "ต้องระบุชื่อ",
-        "ต้องแจ้งชื่อ",
-        "ใส่ชื่อจริง",
-        "ชื่อจริงไหม",
-        "ชื่อจริงมั้ย",
-    ),
-    # The cost of filing ("แจ้งเรื่องแบบนี้เสียเงินมั้ยคะ"): answered in a question only.
-    "cost": (
-        "เสียเงิน",
-        "เสียค่า",
-        "ค่าใช้จ่าย",
-        "ค่าธรรมเนียม",
-        "ฟรีไหม",
-        "ฟรีมั้ย",
-        "ฟรีหรือเปล่า",
-        "มีค่าบริการ",
         "ใครดูแล",
         "หน่วยงานไหน",
         "จะมีคนมา",
@@ -1223,6 +1223,15 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "web": Reply("ไม่ได้ค่ะ แชตนี้ยังแนบรูปไม่ได้ เล่าเป็นข้อความได้เลย เจ้าหน้าที่อาจขอรูปภายหลังค่ะ"),
         "sms": Reply("ไม่ได้ค่ะ SMS ส่งรูปไม่ได้ เจ้าหน้าที่อาจขอภายหลังค่ะ"),
     },
+    # "แจ้งเรื่องแบบนี้เสียเงินมั้ยคะ": no fee; then the same step again.
+    "complaint_aside_cost": {
+        "default": Reply("ไม่เสียค่าใช้จ่ายค่ะ แจ้งเรื่องร้องเรียนได้ฟรี"),
+    },
+    # Consent to updates told before it was asked ("ไม่ต้องติดต่อกลับค่ะ" while the place is asked):
+    # kept for its step, and the question asked now comes again.
+    "complaint_kept_consent": {
+        "default": Reply("รับทราบเรื่องการติดต่อกลับแล้วค่ะ"),
+    },
     # "ต้องส่งรูปด้วยไหม": no; a photo helps where the channel can send one.
     "complaint_aside_photo_needed": {
         "default": Reply("ไม่ต้องค่ะ ไม่มีรูปก็แจ้งเรื่องได้ ถ้ามีรูป ส่งมาในแชตนี้ได้เลย จะแนบไปกับเรื่องค่ะ"),
@@ -1264,15 +1273,6 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "complaint_handover": {
         "default": Reply("เรื่องที่กรอกไว้ยังไม่ได้ส่งค่ะ"),
-    },
-    # "แจ้งเรื่องแบบนี้เสียเงินมั้ยคะ": no fee; then the same step again.
-    "complaint_aside_cost": {
-        "default": Reply("ไม่เสียค่าใช้จ่ายค่ะ แจ้งเรื่องร้องเรียนได้ฟรี"),
-    },
-    # Consent to updates told before it was asked ("ไม่ต้องติดต่อกลับค่ะ" while the place is asked):
-    # kept for its step, and the question asked now comes again.
-    "complaint_kept_consent": {
-        "default": Reply("รับทราบเรื่องการติดต่อกลับแล้วค่ะ"),
     },
     "complaint_updates_line": {"default": Reply("หน่วยงานจะแจ้งความคืบหน้าทาง LINE นี้ค่ะ")},
     "complaint_updates_sms": {
