@@ -251,6 +251,50 @@ AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เก
 # that turns a confirmation into ไม่ใช่ค่ะ.
 PROXY_WORD = "แทน"
 NEGATION_WORD = "ไม่"
+# Must-questions (issue 10): "ลูกอายุ 7 ขวบ ต้องไปทำบัตรประชาชนไหม". MUST_WORD splits what comes before
+# (who, a condition) from what is asked; after it, DOING_WORDS name nothing of their own (the service
+# itself is asked about) and NOT_DOING_WORDS ask something else (who comes along, what to bring or pay).
+MUST_WORD = "ต้อง"
+NO_NEED_WORD = "ไม่ต้อง"
+DOING_WORDS = ("ทำ", "ไป", "ยื่น", "ขอ", "เอง", "ก่อน", "เลย", "แล้ว", "ตอนนี้", "ใหม่", "หรือ")
+NOT_DOING_WORDS = ("ด้วย", "ทั้ง", "พร้อม", "แทน", "ใคร", "ใช้", "มี", "เสีย", "จ่าย", "เตรียม", "ที่ไหน")
+# Before ต้อง: a condition changes the duty; "ยังไม่ได้แจ้งเกิด" (not done yet) does not; fillers and
+# age words say nothing of their own.
+CONDITION_WORDS = ("ถ้า", "หาก", "กรณี", "แต่", "ยกเว้น")
+NOT_YET_WORDS = "ยังไม่ได้"
+PREFIX_FILLER_WORDS: tuple[str, ...] = ("เออ", "อ๋อ", "แล้ว", "ยัง", "เลย", "ตอนนี้", "คือ", "อยาก", "ถาม")
+PREFIX_FILLER_WORDS += ("สอบถาม", "อายุ", "ขวบ", "ปี")
+# A time limit ("ภายใน 60 วัน") makes a duty; a date ("ภายในวันที่ 10") may be a payday. The age a duty
+# starts at ("อายุครบ 7 ปี").
+TIME_LIMIT_PATTERN = r"ภายใน\s*\d[\d,]*\s*(?:-\s*\d+\s*)?(?:วัน|ชั่วโมง|เดือน|ปี)"
+AGE_REACHED_PATTERN = r"อายุ(?:ครบ)?\s*(\d{1,3})"
+# Both, together: "ต้องไปทั้งสองคนไหม" is answered by "ทั้งสองฝ่ายต้องไปพร้อมกัน".
+TOGETHER_WORDS = ("ทั้งสอง", "ทั้งสองคน", "ทั้งสองฝ่าย", "ทั้งคู่", "พร้อมกัน")
+# "ได้" ending these is income, not can.
+CAN_WORD = "ได้"
+INCOME_WORDS = ("รายได้", "เงินได้")
+# Online notes: a step done in person; "ด้วยตนเองผ่านแอป" (by oneself, online) is not one; a note that
+# says further on there is no online channel ("ไม่มีการจดทะเบียนสมรสออนไลน์").
+IN_PERSON_WORDS = ("ด้วยตนเอง", "ต้องไป", "ไปแสดงตน", "ไปถ่ายรูป")
+BY_ONESELF_ONLINE = ("ด้วยตนเองผ่าน", "ด้วยตนเองทาง")
+NONE_ONLINE_PATTERN = r"(ไม่มี|ไม่สามารถ)(การ|ช่องทาง)?\S{0,30}ออนไลน์"
+# The Thai words of the knowledge base's amounts in English (longest first): fees have no English field.
+AMOUNT_WORDS_EN = (
+    ("ไม่มีค่าธรรมเนียม", "free"),
+    ("ไม่มีค่าใช้จ่ายในบริการที่อยู่ในสิทธิ", "free for covered services"),
+    ("ไม่มีค่าใช้จ่าย", "free"),
+    ("ต่อเดือนต่อเด็กหนึ่งคน", " a month per child"),
+    ("ต่อเดือน", " a month"),
+    ("ต่อปี", " a year"),
+    ("ต่อทุน", " per capital of"),
+    ("ตามรายได้", "depending on income"),
+    ("ไม่เกิน", "up to "),
+    ("ขั้นต่ำ", "minimum "),
+    ("สูงสุด", "maximum "),
+    ("ร้อยละ", "percent "),
+    ("บาท", " baht"),
+)
+AGE_LABEL_PATTERN = r"^อายุ\s*(\d+)\s*(?:-\s*(\d+))?\s*ปี(ขึ้นไป)?$"
 EARLIER_COMPLAINT_PATTERN = r"(แจ้ง|ร้องเรียน).{0,20}ไป(นานแล้ว|หลายรอบ|หลายครั้ง|สามรอบ|สองรอบ).{0,6}ไม่"
 # …or told as reported-then-nothing: a report verb with ไป/ไว้ and a while ("แจ้งไปตั้งนานแล้ว",
 # "แจ้งไฟดับไปเป็นเดือน"), then that nothing came ("ทำไมยังไม่มาซ่อม", "ยังไม่มีใครมา"). Both halves:
@@ -1608,7 +1652,9 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "en_answer_not_free": {"default": Reply("No, there is a fee.")},
     "en_answer_has_fee": {"default": Reply("Yes, there is a fee.")},
     "en_answer_online": {"default": Reply("Yes, you can.")},
-    "en_answer_online_partly": {"default": Reply("Not entirely: some steps are online, but you still go in person.")},
+    "en_answer_online_partly": {
+        "default": Reply("Not entirely: some steps are online, but you still go in person.")
+    },
     "en_answer_no_online": {"default": Reply("No, you cannot.")},
     "en_service_which": {
         "default": Reply(

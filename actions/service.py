@@ -243,9 +243,8 @@ class ActionAnswerService(Action):
         kind = decision.kind
         if kind == "answer" and decision.record is not None:
             if decision.english:
-                return compose_english(
-                    decision.record, decision.aspect, channel, self._resolver.agency_contact(decision.record)
-                )
+                contact = self._resolver.agency_contact(decision.record)
+                return compose_english(decision.record, decision.aspect, channel, contact, text)
             contact = self._resolver.agency_contact(decision.record)
             return compose_answer(decision.record, decision.aspect, channel, text, decision.passage, contact)
         if kind == "life_event":

@@ -16,10 +16,25 @@ from typing import Any
 
 from actions.replies import (
     AGE_ASKED_PATTERN,
+    AGE_REACHED_PATTERN,
     AGE_UPPER_PATTERN,
     ASPECT_BUTTON_LABELS,
+    BY_ONESELF_ONLINE,
+    CAN_WORD,
+    CONDITION_WORDS,
+    DOING_WORDS,
+    IN_PERSON_WORDS,
+    INCOME_WORDS,
+    MUST_WORD,
     NEGATION_WORD,
+    NO_NEED_WORD,
+    NONE_ONLINE_PATTERN,
+    NOT_DOING_WORDS,
+    NOT_YET_WORDS,
+    PREFIX_FILLER_WORDS,
     PROXY_WORD,
+    TIME_LIMIT_PATTERN,
+    TOGETHER_WORDS,
     Button,
     reply_for,
 )
@@ -155,19 +170,24 @@ def _bullets(items: Sequence[str], limit: int, numbered: bool = False) -> str:
 _NO_ONLINE = ("ไม่มี", "ไม่สามารถ", "ไม่ได้", "ยังไม่มี", "ต้องไปด้วยตนเอง", "ต้องไปยื่น")
 
 
-_IN_PERSON = ("ด้วยตนเอง", "ต้องไป", "ไปแสดงตน")
+_IN_PERSON = IN_PERSON_WORDS
+_BY_ONESELF_ONLINE = BY_ONESELF_ONLINE  # "ปรับปรุงข้อมูลด้วยตนเองผ่านแอป": by oneself, online
+_NONE_ONLINE = re.compile(NONE_ONLINE_PATTERN)  # "…ไม่มีการจดทะเบียนสมรสออนไลน์": none, said further on
 
 
 def online_partly(record: ServiceRecord) -> bool:
     """Some steps online but the citizen still has to go in person (the online note says so)."""
     note = "".join((record.where_to_apply.online or "").split())
+    for phrase in _BY_ONESELF_ONLINE:
+        note = note.replace(phrase, "")
     return any(w in note for w in _IN_PERSON)
 
 
 def online_available(record: ServiceRecord) -> bool:
     where = record.where_to_apply
     if where.online:
-        return not where.online.strip().startswith(_NO_ONLINE)
+        note = where.online.strip()
+        return not note.startswith(_NO_ONLINE) and not _NONE_ONLINE.search("".join(note.split()))
     return bool(where.e_service_url)
 
 
@@ -308,6 +328,21 @@ _VERDICT_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {
 _SHOULD = "ควร"
 # "ได้รับ", "ต้องการ", "มีผล": the modal's letters starting a longer word are not the modal.
 _NOT_MODAL = ("ได้รับ", "ได้แก่", "ต้องการ", "มีผล", "มีนา")
+_NOT_MODAL_ENDING = INCOME_WORDS  # "รายได้", "เงินได้": income, not can
+
+
+def _modal_at(text: str, start: int) -> bool:
+    """Whether the modal word found at `start` is the modal, not part of a longer word around it."""
+    if any(text.startswith(longer, start) for longer in _NOT_MODAL):
+        return False
+    for word in _NOT_MODAL_ENDING:
+        begins = start - len(word) + len(_CAN_WORD)
+        if text.startswith(_CAN_WORD, start) and begins >= 0 and text.startswith(word, begins):
+            return False
+    return True
+
+
+_CAN_WORD = CAN_WORD
 
 
 _CAN_ASKED = re.compile(r"ได้(ไหม|มั้ย|มั๊ย|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่|บ้างไหม|ด้วยไหม|เลยไหม|ก่อนไหม)")
@@ -328,7 +363,7 @@ def question_modal(question: str) -> str | None:
 def _has_word(text: str, word: str) -> bool:
     start = text.find(word)
     while start >= 0:
-        if not any(text.startswith(longer, start) for longer in _NOT_MODAL):
+        if _modal_at(text, start):
             return True
         start = text.find(word, start + 1)
     return False
@@ -361,6 +396,7 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
         return _confirmed_by(question, sentence)
     negative, positive, no_key, yes_key = _VERDICT_WORDS[modal]
     asked = _content_senses(question)
+    time_limited = False
     for clause in _clauses(sentence):
         folded = "".join(clause.split())
         if not _shares(asked, _content_senses(clause)):
@@ -368,7 +404,11 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
         polarity = _last_polarity(folded, negative, positive)
         if polarity is not None:
             return no_key if polarity < 0 else yes_key
+        time_limited = time_limited or _TIME_LIMIT.search(clause) is not None
     if procedure and modal == "can" and not any(w in sentence for w in negative):
+        return yes_key
+    # "ต้องทำบัตรใหม่ไหม" - "ทำบัตรประชาชนใหม่ภายใน 60 วัน": a time limit on what was asked makes it a duty
+    if time_limited and modal == "must" and not _CONFIRM.search("".join(normalize_text(question).split())):
         return yes_key
     # "ต้องจองคิวก่อนไหม" - "ควรจองคิวล่วงหน้า …": advised, not required
     if (
@@ -379,6 +419,9 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
         return "answer_advised"
     return None
 
+
+# "ภายใน 60 วัน", "ภายใน 15 วันนับแต่…": a time limit (a date "ภายในวันที่ 10" may be a payday, not a duty)
+_TIME_LIMIT = re.compile(TIME_LIMIT_PATTERN)
 
 _NEGATED = "\x00"
 
@@ -394,7 +437,7 @@ def _last_polarity(folded: str, negative: tuple[str, ...], positive: tuple[str, 
     for word in positive:
         start = marked.find(word)
         while start >= 0:
-            if not any(marked.startswith(longer, start) for longer in _NOT_MODAL):
+            if _modal_at(marked, start):
                 positive_at = max(positive_at, start)
             start = marked.find(word, start + 1)
     if negative_at < 0 and positive_at < 0:
@@ -458,6 +501,7 @@ _SAME_SENSE: tuple[frozenset[str], ...] = (
     frozenset({"ตรวจร่างกาย", "ใบรับรองแพทย์", "ตรวจสุขภาพ"}),
     frozenset({"แทน", "มอบอำนาจ", "ฝาก"}),
     frozenset({"ครบ", "ถึง"}),
+    frozenset(TOGETHER_WORDS),
 )
 _QUESTION_WORDS = {
     "ไหม",
@@ -508,6 +552,26 @@ def _senses(words: Iterable[str]) -> set[str]:
 def supporting_sentence(record: ServiceRecord, question: str) -> str | None:
     """The clause of the record (FAQ answers, overview, eligibility, time, online, documents) that
     shares the most content words with the question; None when none shares two (or one long one)."""
+    found = supporting_sentences(record, question)
+    return found[0] if found else None
+
+
+def sentence_with_verdict(
+    record: ServiceRecord, question: str, procedure: bool = False
+) -> tuple[str | None, str | None]:
+    """(verdict key, clause): among the clauses that share the most with the question, the first that
+    gives a verdict ("ไปจดทะเบียนหย่าพร้อมกัน…" says none, "ทั้งสองฝ่ายต้องไปพร้อมกัน" says ต้อง), else the
+    first with no verdict; (None, None) when no clause shares enough."""
+    found = supporting_sentences(record, question)
+    for clause in found:
+        key = verdict(question, clause, procedure=procedure)
+        if key is not None:
+            return key, clause
+    return None, (found[0] if found else None)
+
+
+def supporting_sentences(record: ServiceRecord, question: str) -> list[str]:
+    """The clauses tied for the most content words shared with the question, in the record's order."""
     from knowledge.search.text import bm25_tokens
 
     asked_words = {t for t in bm25_tokens(question) if len(t) >= 2 and t not in _QUESTION_WORDS}
@@ -515,7 +579,7 @@ def supporting_sentence(record: ServiceRecord, question: str) -> str | None:
     asked_words -= identity
     asked = _senses(asked_words)
     if not asked:
-        return None
+        return []
     sources: list[str] = [f.answer for f in record.faqs]
     for text in (
         record.description,
@@ -528,7 +592,7 @@ def supporting_sentence(record: ServiceRecord, question: str) -> str | None:
     # for that question: a document is no answer to "ทะเบียนโดนระงับแล้วใช่ไหม")
     if asked & (_senses(["แทน"]) - {"แทน"}):
         sources.extend(record.documents)
-    best: tuple[float, str] | None = None
+    scored: list[tuple[float, str]] = []
     for clause in sources:
         clause = clause.strip()
         if len(clause) < 4:
@@ -537,14 +601,16 @@ def supporting_sentence(record: ServiceRecord, question: str) -> str | None:
         score = sum(
             2.0 if len(w.lstrip("~")) >= LONG_WORD_CHARS or w in _ASKED_ALONE else 1.0 for w in shared
         )
-        if score >= 2.0 and (best is None or score > best[0]):
-            best = (score, clause)
-    if best is None:
-        return None
-    clause = best[1]
-    for joiner in _LEADING_JOINERS:
-        clause = clause.removeprefix(joiner)
-    return clause
+        if score >= 2.0:  # two shared words, or one long one
+            scored.append((score, clause))
+    top = max((score for score, _ in scored), default=0.0)
+    best = [clause for score, clause in scored if score == top]
+    out = []
+    for clause in best:
+        for joiner in _LEADING_JOINERS:
+            clause = clause.removeprefix(joiner)
+        out.append(clause)
+    return out
 
 
 def is_fine_question(text: str) -> bool:
@@ -559,22 +625,142 @@ _CLAUSE_SPLIT = re.compile(r"\s+(?=\S{2,})")
 _LEADING_JOINERS = ("และ", "แล้ว", "โดย", "ซึ่ง")
 
 
+def _figure_clauses(text: str) -> list[str]:
+    """Clauses split at spaces, a figure kept with the words around it ("…อายุครบ 18 ปี")."""
+    out: list[str] = []
+    for piece in _CLAUSE_SPLIT.split(text):
+        if out and (piece[:1].isdigit() or out[-1][-1:].isdigit()):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
 def clause_answer(record: ServiceRecord, text: str, channel: str) -> str | None:
     """ "ต้องไปรายงานตัวไหม": a clause of the overview or eligibility that has the asked words and says
-    ต้อง (must); then ต้องค่ะ and the clause. None when no such clause (then the record does not say)."""
+    ต้อง (must); then ต้องค่ะ and the clause. None when no such clause (then the record does not say).
+    What comes before ต้อง may only name the service or someone the record speaks of ("เบี้ยยังชีพต้อง
+    ไปลงทะเบียนไหม", "ลูกชายอายุ 17 ต้องไปลงบัญชีทหารไหม"); the words after it are the ones looked for."""
     from knowledge.search.text import bm25_tokens
 
-    asked = {t for t in bm25_tokens(text) if len(t) >= 3 and t not in _GENERIC_DOC_WORDS}
-    if not asked or not "".join(text.split()).startswith("ต้อง"):
+    split = must_split(text)
+    if split is None or (split[0] and not prefix_fits(record, split[0])):
+        return None
+    asked = {t for t in bm25_tokens(split[1]) if len(t) >= 3 and t not in _GENERIC_DOC_WORDS}
+    if not asked:
         return None
     for source in (record.description, record.eligibility):
-        for clause in _CLAUSE_SPLIT.split(source or ""):
+        for clause in _figure_clauses(source or ""):
             if "ไม่ต้อง" in clause or not asked & set(bm25_tokens(clause)):
                 continue
             for joiner in _LEADING_JOINERS:
                 clause = clause.removeprefix(joiner)
             return say("answer_yes_must", channel) + " " + polite(clause)
     return None
+
+
+# -- must-questions: what is asked after ต้อง, and who or what comes before it -------------------------
+# After ต้อง, doing words name nothing of their own ("ต้องไปทำเองก่อนไหม" asks about the service itself);
+# the not-doing ones ask something else (who comes along, what to bring or pay). Before it, a condition
+# ("ถ้ารายได้ไม่ถึง…") changes the duty; "ยังไม่ได้แจ้งเกิด" (not done yet) does not.
+_MUST_WORD = MUST_WORD
+_DOING_WORDS = frozenset(DOING_WORDS)
+_FILLER_WORDS = frozenset(PREFIX_FILLER_WORDS)
+
+
+def must_split(question: str) -> tuple[str, str] | None:
+    """(what comes before ต้อง, ต้อง and the rest) of a question, or None without ต้อง."""
+    text = normalize_text(question or "").strip()
+    at = text.find(_MUST_WORD)
+    return None if at < 0 else (text[:at].strip(), text[at:])
+
+
+def _record_words(record: ServiceRecord) -> tuple[str, set[str]]:
+    from knowledge.search.text import bm25_tokens
+
+    texts = [
+        record.title_th,
+        record.label_th,
+        *record.synonyms,
+        record.description,
+        record.eligibility,
+        *(f"{f.question} {f.answer}" for f in record.faqs),
+    ]
+    joined = " ".join(t or "" for t in texts)
+    return "".join(joined.split()), set(bm25_tokens(joined))
+
+
+def _known_word(word: str, folded: str, words: set[str]) -> bool:
+    from knowledge.search.passages import part_of
+
+    return word in folded or any(part_of(word, w) for w in words)
+
+
+def prefix_fits(record: ServiceRecord, prefix: str) -> bool:
+    """Whether what precedes ต้อง only names the service or someone or something the record speaks of
+    (an age, "ลูกชาย" for "ชายไทย"), with no condition of its own ("ถ้า…", "ไม่มี…")."""
+    from knowledge.search.text import bm25_tokens
+
+    folded = "".join(prefix.split())
+    if any(w in folded for w in CONDITION_WORDS) or NEGATION_WORD in folded.replace(NOT_YET_WORDS, ""):
+        return False
+    known, words = _record_words(record)
+    for token in bm25_tokens(prefix):
+        if token.isdigit() or len(token) < 2 or token in _FILLER_WORDS:
+            continue
+        if not _known_word(token, known, words):
+            return False
+    return True
+
+
+def _names_the_service(record: ServiceRecord, part: str) -> bool:
+    """ "ต้องไปทำบัตรประชาชนไหม", "ต้องทำก่อนไหม": after ต้อง only doing words and the service's name."""
+    from knowledge.search.text import bm25_tokens
+
+    folded = "".join(part.split())
+    if any(w in folded for w in NOT_DOING_WORDS):
+        return False
+    name = " ".join([record.title_th, record.label_th, *record.synonyms])
+    name_folded, name_words = "".join(name.split()), set(bm25_tokens(name))
+    asked = [t for t in bm25_tokens(part) if t not in _DOING_WORDS and not t.isdigit()]
+    return all(_known_word(t, name_folded, name_words) for t in asked)
+
+
+_AGE_REACHED = re.compile(AGE_REACHED_PATTERN)
+
+
+def obligation_deadline(record: ServiceRecord, question: str) -> str | None:
+    """ "ลูกอายุ 7 ขวบ ต้องไปทำบัตรประชาชนไหม": a must-question about doing the service itself, on a
+    record whose duty comes with a time limit (an FAQ asking ต้อง…, or a clause saying ต้อง… ภายใน 60
+    วัน): that FAQ answer or clause (a deadline implies the duty), else None. An age below the one the
+    duty starts at ("ลูก 5 ขวบ" for "อายุครบ 7 ปี") gets None."""
+    if not is_yes_no(question) or question_modal(question) != "must":
+        return None
+    if _CONFIRM.search("".join(normalize_text(question).split())):
+        return None
+    split = must_split(question)
+    if split is None or not _names_the_service(record, split[1]) or not prefix_fits(record, split[0]):
+        return None
+    found = None
+    for faq in record.faqs:
+        asks = "".join(faq.question.split())
+        if _MUST_WORD in asks.replace(NO_NEED_WORD, "") and _DEADLINE.search(faq.answer):
+            found = faq.answer
+            break
+    for text in (record.description, record.eligibility, record.processing_time):
+        for clause in _clauses(text or "") if found is None else ():
+            if _MUST_WORD in clause.replace(NO_NEED_WORD, "") and _DEADLINE.search(clause):
+                found = clause
+                break
+    if found is None:
+        return None
+    age = age_asked(question)
+    starts = [int(m.group(1)) for m in _AGE_REACHED.finditer(normalize_text(found))]
+    if age is not None and starts and age < min(starts):
+        return None
+    for joiner in _LEADING_JOINERS:
+        found = found.removeprefix(joiner)
+    return polite(found.strip())
 
 
 def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, channel: str) -> str | None:
@@ -602,7 +788,8 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         return say("answer_has_fee", channel)
     modal = question_modal(text)
     # "ต้องใช้สูติบัตรไหม": a listed document answers a must/have question, never "can I get …?"
-    confirm = _CONFIRM.search("".join(text.split())) is not None  # "…โดนระงับแล้วใช่ไหม" asks no document
+    # "…โดนระงับแล้วใช่ไหม" asks no document; "ต้องใช้บัตรคนพิการด้วยใช่มั้ย" (a modal word) does
+    confirm = modal is None and _CONFIRM.search("".join(text.split())) is not None
     if aspect in ("documents", None) and modal in ("must", "have", None) and not confirm:
         # the service's own name ("จดทะเบียน" in "ต้องจดทะเบียนอะไรไหม") is not a document asked about
         document = _document_named(record.documents, text, _title_words(record, text))
@@ -640,9 +827,12 @@ def _document_named(documents: Iterable[str], text: str, generic: Iterable[str] 
     if not asked:
         return None
     for document in documents:
-        words = set(bm25_tokens(document))
+        words = set(bm25_tokens(document)) - skip
         folded = "".join(document.split())
         if asked & words or any(len(t) >= 4 and t in folded for t in asked):  # "ห้าง" in "ห้างสรรพสินค้า"
+            return document
+        # "บัตรคนพิการ" asked, "บัตรประจำตัวคนพิการ" listed: a long word of the document inside the asked one
+        if any(len(w) >= LONG_WORD_CHARS and w in t for t in asked for w in words):
             return document
     return None
 
@@ -749,6 +939,23 @@ def confirmed(question: str, line: str, channel: str) -> str:
 _VERDICT_KEYS = (("answer_yes", ""), ("answer_no", ""), ("answer_yes_must", ""), ("answer_no_need", ""))
 
 
+def _eligibility_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """A yes/no question about who may or must ("ถ้าเงินได้ไม่ถึงเกณฑ์ต้องยื่นมั้ย"): the record's sentence
+    that answers it with a verdict ("ถ้าไม่ถึงเกณฑ์ไม่ต้องยื่น") and that verdict; None when no sentence
+    gives one (then the eligibility itself follows, without a guess)."""
+    key, sentence = sentence_with_verdict(record, question)
+    return None if key is None or sentence is None else say(key, channel) + " " + polite(sentence)
+
+
+def _field_verdict(record: ServiceRecord, aspect: str | None, question: str, channel: str) -> str | None:
+    """A verdict from the record's fields: the duty a time limit implies ("ต้องไปทำบัตรไหม" - "ภายใน
+    60 วัน…") first, then a listed document, office, online channel, fee or clause."""
+    obliged = obligation_deadline(record, question)
+    if obliged is not None:
+        return say("answer_yes_must", channel) + " " + obliged
+    return yes_no_from_fields(record, aspect, question, channel)
+
+
 def compose_answer(
     record: ServiceRecord,
     aspect: str | None,
@@ -773,16 +980,27 @@ def compose_answer(
         if aspect in ("fee", "documents"):
             lines.append(aspect_text(record, aspect, channel))
     elif passage is not None and passage.kind == "faq" and passage.answer:
-        lines.append(faq_first_line(passage.answer, channel, question, passage.question))
+        said = faq_first_line(passage.answer, channel, question, passage.question)
+        if yes_no and said == polite(passage.answer):  # the FAQ gives no verdict: a field may
+            lead = _field_verdict(record, aspect, question, channel) or ""
+            if lead.removeprefix(say("answer_yes_must", channel) + " ") == said:
+                lead, said = "", lead  # "ต้องค่ะ" and that same FAQ answer
+            lines.append(lead)
+        lines.append(said)
         if aspect in ("fee", "documents"):  # the full list after the specific answer
             lines.append(aspect_text(record, aspect, channel))
     elif yes_no and question:
-        first = yes_no_from_fields(record, aspect, question, channel)
-        sentence = supporting_sentence(record, question) if first is None and aspect is None else None
+        first = _field_verdict(record, aspect, question, channel)
+        key, sentence = (
+            sentence_with_verdict(record, question, procedure=True)
+            if first is None and aspect is None
+            else (None, None)
+        )
+        if first is None and aspect == "eligibility":  # "ถ้าเงินได้ไม่ถึงเกณฑ์ต้องยื่นมั้ย": a sentence
+            first = _eligibility_verdict(record, question, channel)  # that gives a verdict, first
         if first is not None:
             lines.append(first)
         elif sentence is not None:  # the record's own sentence, with the verdict it gives first
-            key = verdict(question, sentence, procedure=True)
             first = (say(key, channel) + " " if key else "") + polite(sentence)
             lines.append(first)
         elif aspect in (None, "documents"):  # the record is silent: say so, with whom to ask

@@ -3,11 +3,21 @@ with the agency's contact. Texts from actions/replies.py (keys starting with `en
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from actions.replies import Button
-from actions.service_answer import LIST_LIMIT, aspect_buttons, benefits_of, say
-from knowledge.record import ServiceRecord
+from actions.replies import AGE_LABEL_PATTERN, AMOUNT_WORDS_EN, Button
+from actions.service_answer import (
+    _FREE_WORDS,
+    _LATE_WORDS,
+    LIST_LIMIT,
+    aspect_buttons,
+    is_yes_no,
+    online_available,
+    online_partly,
+    say,
+)
+from knowledge.record import Fee, ServiceRecord
 
 
 def _bullets(items: list[str], limit: int) -> str:
@@ -17,8 +27,31 @@ def _bullets(items: list[str], limit: int) -> str:
     return "\n".join(shown)
 
 
+_AMOUNT_WORDS = AMOUNT_WORDS_EN
+_AGE_LABEL = re.compile(AGE_LABEL_PATTERN)
+_TO_CONFIRM_EN = "(to be confirmed)"
+
+
 def _baht(text: str) -> str:
-    return text.replace("บาท", "baht")
+    for thai, english in _AMOUNT_WORDS:
+        text = text.replace(thai, english)
+    return " ".join(text.split())
+
+
+def _amount_line(item: Fee) -> str:
+    """ "age 60-69: 600 baht a month (to be confirmed)"; a Thai label with no English is left out."""
+    amount = _baht(item.amount) + (f" {_TO_CONFIRM_EN}" if item.to_confirm else "")
+    age = _AGE_LABEL.match(item.label.strip())
+    if age is None:
+        return amount
+    span = (
+        f"{age.group(1)}-{age.group(2)}"
+        if age.group(2)
+        else f"{age.group(1)}+"
+        if age.group(3)
+        else age.group(1)
+    )
+    return f"age {span}: {amount}"
 
 
 def english_body(record: ServiceRecord, aspect: str | None, channel: str) -> str | None:
@@ -27,11 +60,11 @@ def english_body(record: ServiceRecord, aspect: str | None, channel: str) -> str
     limit = LIST_LIMIT.get(channel, LIST_LIMIT["default"])
     if aspect == "fee":
         # amounts are figures; only the unit needs translating
-        benefits = benefits_of(record)
+        benefits = list(getattr(record, "benefits", ()) or ())
         if benefits:
-            return say("en_benefits", channel, items=_bullets([_baht(b) for b in benefits], limit))
+            return say("en_benefits", channel, items=_bullets([_amount_line(b) for b in benefits], limit))
         if record.fees:
-            amounts = [_baht(f.amount) for f in record.fees]
+            amounts = [_amount_line(f) for f in record.fees]
             return say("en_fees", channel, items=_bullets(amounts, limit))
         return None
     if en is None:
@@ -55,12 +88,42 @@ def english_body(record: ServiceRecord, aspect: str | None, channel: str) -> str
     return en.description or None
 
 
+_FREE_ASKED = re.compile(r"\bfree\b|\bno (fee|charge|cost)|without pay", re.I)
+_PAY_ASKED = re.compile(r"\b(pay|fee|fees|cost|costs|charge|charged|money)\b", re.I)
+
+
+def english_yes_no(record: ServiceRecord, aspect: str | None, question: str, channel: str) -> str | None:
+    """Yes / No first for an English yes/no question that a field answers ("is it free?", "can I do it
+    online?"), turned to what was asked (free or paid); None otherwise."""
+    if not question or not is_yes_no(question):
+        return None
+    if aspect == "online":
+        if online_available(record):
+            return say("en_answer_online_partly" if online_partly(record) else "en_answer_online", channel)
+        return say("en_answer_no_online", channel)
+    if aspect != "fee" or not record.fees or record.benefits:
+        return None
+    main = [f for f in record.fees if not any(w in f.label + f.amount for w in _LATE_WORDS)] or record.fees
+    free = [any(w in f.amount or w in f.label for w in _FREE_WORDS) for f in main]
+    free_asked = _FREE_ASKED.search(question) is not None or _PAY_ASKED.search(question) is None
+    if all(free):
+        key = "en_answer_free" if free_asked else "en_answer_no_fee"
+    elif any(free):
+        key = "en_answer_free_some" if free_asked else "en_answer_fee_some"
+    else:
+        key = "en_answer_not_free" if free_asked else "en_answer_has_fee"
+    return say(key, channel)
+
+
 def compose_english(
-    record: ServiceRecord, aspect: str | None, channel: str, contact: Any = None
+    record: ServiceRecord, aspect: str | None, channel: str, contact: Any = None, question: str = ""
 ) -> tuple[str, list[Button]]:
     en = getattr(record, "english", None)
     title = (getattr(en, "title", "") if en else "") or record.title_en or record.title_th
     body = english_body(record, aspect, channel)
+    verdict = english_yes_no(record, aspect, question, channel)
+    if verdict is not None:  # answer first: Yes / No, then the details
+        body = f"{verdict}\n{body}" if body else verdict
     if body is None:
         hotline = str(getattr(contact, "hotline", "") or "")
         agency = str(getattr(contact, "name_en", "") or getattr(contact, "agency_en", "") or record.agency)

@@ -269,3 +269,153 @@ def test_a_must_question_answered_by_an_faq_on_doing_without_is_turned_round() -
     # "…ได้มั้ย ไม่ต้องพาลูกไป" asks whether one can; its ไม่ต้อง is part of the plan, not the question
     no = faq_first_line("ไม่ได้ เด็กต้องไปด้วยตนเอง", "line", "ไปแทนลูกได้มั้ย ไม่ต้องพาไป", "ไปแทนโดยไม่พาเด็กไปได้ไหม")
     assert no.startswith("ไม่ได้ค่ะ")
+
+
+# -- issue 10, dev2 round: a verdict first wherever the record holds it ----------------------------------
+def first_id_card() -> ServiceRecord:
+    from knowledge.record import FAQ
+
+    return record(
+        id="id_card_new",
+        title_th="ทำบัตรประจำตัวประชาชนครั้งแรก",
+        short_th="บัตร ปชช. ครั้งแรก",
+        synonyms=("บัตรประชาชนใบแรก", "ลูกอายุเจ็ดขวบทำบัตร"),
+        description="คนสัญชาติไทยที่อายุครบ 7 ปีบริบูรณ์ และมีชื่อในทะเบียนบ้าน ต้องไปขอมีบัตร ภายใน 60 วัน",
+        faqs=(FAQ("เด็กอายุ 7 ขวบต้องทำบัตรประชาชนเมื่อไร", "ภายใน 60 วันนับแต่วันที่อายุครบ 7 ปีบริบูรณ์"),),
+        processing_time="รับบัตรได้ภายในวันเดียว",
+    )
+
+
+@pytest.mark.parametrize("question", ["ลูกอายุ7ขวบแล้ว ต้องไปทำบัตรประชาชนไหมคะ", "ต้องไปทำบัตรเองก่อนไหม"])
+def test_a_duty_with_a_time_limit_answers_must_i_do_the_service(question: str) -> None:
+    text, _ = compose_answer(first_id_card(), "time", "line", question)
+    assert text.splitlines()[0] == "ต้องค่ะ ภายใน 60 วันนับแต่วันที่อายุครบ 7 ปีบริบูรณ์ค่ะ"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ลูกอายุ 5 ขวบ ต้องไปทำบัตรประชาชนไหม",  # before the age the duty starts at
+        "ต้องไปด้วยไหม",  # someone coming along, not doing the service
+        "ชาวต่างชาติต้องทำบัตรไหม",  # someone the record does not speak of
+        "ถ้าอยู่ต่างประเทศต้องทำบัตรไหม",  # a condition of its own
+        "ต้องใช้อะไรบ้าง",  # no yes/no question
+    ],
+)
+def test_a_time_limit_is_no_duty_for_other_questions(question: str) -> None:
+    text, _ = compose_answer(first_id_card(), None, "line", question)
+    assert not text.startswith("ต้องค่ะ")
+
+
+def test_a_time_limit_on_what_was_asked_makes_it_a_duty_but_a_payday_does_not() -> None:
+    line = faq_first_line(
+        "แก้ทะเบียนบ้าน ทำบัตรประชาชนใหม่ภายใน 60 วัน และแจ้งธนาคาร", "line", "เปลี่ยนชื่อแล้วต้องทำบัตรประชาชนใหม่ไหม"
+    )
+    assert line.startswith("ต้องค่ะ แก้ทะเบียนบ้าน")
+    paid = record(title_th="เบี้ยยังชีพผู้สูงอายุ", description="จ่ายเข้าบัญชีภายในวันที่ 10 ของทุกเดือน", faqs=())
+    text, _ = compose_answer(paid, None, "line", "ต้องไปเปิดบัญชีไหม")
+    assert not text.startswith("ต้องค่ะ")
+
+
+def elderly() -> ServiceRecord:
+    return record(
+        id="elderly_allowance",
+        title_th="ลงทะเบียนรับเบี้ยยังชีพผู้สูงอายุ",
+        short_th="เบี้ยผู้สูงอายุ",
+        description="ผู้สูงอายุที่มีสัญชาติไทย อายุ 60 ปีขึ้นไป ลงทะเบียนล่วงหน้ากับท้องถิ่นที่มีชื่อในทะเบียนบ้าน เพื่อรับเบี้ยยังชีพรายเดือน",
+        documents=("บัตรประจำตัวประชาชน",),
+        faqs=(),
+    )
+
+
+def test_the_services_name_before_must_does_not_stop_the_clause_answer() -> None:
+    text, _ = compose_answer(elderly(), None, "line", "เบี้ยยังชีพต้องไปลงทะเบียนเองไหม หรือได้เลย")
+    assert text.splitlines()[0] == "ต้องค่ะ ลงทะเบียนล่วงหน้ากับท้องถิ่นที่มีชื่อในทะเบียนบ้านค่ะ"
+    draft = record(
+        title_th="ลงบัญชีทหารกองเกิน",
+        description="ชายไทยต้องไปลงบัญชีทหารกองเกินในปีที่อายุครบ 18 ปี (พ.ศ. ที่อายุย่างเข้า 18)",
+    )
+    text, _ = compose_answer(draft, None, "line", "ลูกชายอายุ๑๗ ต้องไปลงบัญชีทหารไหมคะ")
+    assert text.splitlines()[0] == "ต้องค่ะ ชายไทยต้องไปลงบัญชีทหารกองเกินในปีที่อายุครบ 18 ปีค่ะ"
+
+
+@pytest.mark.parametrize("question", ["ชาวต่างชาติต้องไปลงทะเบียนไหม", "ถ้าได้บำนาญอยู่แล้วต้องลงทะเบียนไหม"])
+def test_someone_or_a_condition_the_record_does_not_speak_of_gets_no_must(question: str) -> None:
+    text, _ = compose_answer(elderly(), None, "line", question)
+    assert not text.startswith("ต้องค่ะ")
+
+
+def test_a_listed_document_is_confirmed_with_must_even_asked_as_right() -> None:
+    allowance = record(documents=("บัตรประจำตัวคนพิการ", "ทะเบียนบ้าน"))
+    how = Passage(kind="faq", answer="ให้แพทย์ออกเอกสารรับรองความพิการ แล้วยื่นขอบัตรที่ พมจ.", aspect="documents")
+    text, _ = compose_answer(allowance, "documents", "line", "ต้องใช้บัตรคนพิการด้วยใช่มั้ย", how)
+    assert text.splitlines()[0] == "ต้องค่ะ รายการเอกสารระบุ “บัตรประจำตัวคนพิการ” ไว้ค่ะ"
+    assert "ให้แพทย์ออกเอกสาร" in text  # the FAQ answer still follows
+
+
+def test_a_conditional_must_is_answered_by_the_records_sentence_on_that_condition() -> None:
+    from knowledge.record import FAQ
+
+    tax = record(
+        title_th="ยื่นแบบภาษีเงินได้บุคคลธรรมดา",
+        eligibility="ผู้มีเงินเดือนอย่างเดียวเกิน 120,000 บาทต่อปี (โสด)",
+        faqs=(FAQ("รายได้ไม่ถึงเกณฑ์ต้องยื่นไหม", "ถ้าไม่ถึงเกณฑ์ไม่ต้องยื่น แต่ถ้าถูกหักภาษี ณ ที่จ่ายไว้ ควรยื่นเพื่อขอคืนภาษี"),),
+    )
+    text, _ = compose_answer(tax, "eligibility", "line", "ถ้าเงินได้ไม่ถึงเกณฑ์ต้องยื่นมั้ย")
+    assert text.splitlines()[0].startswith("ไม่ต้องค่ะ ถ้าไม่ถึงเกณฑ์ไม่ต้องยื่น")
+    assert "120,000" in text  # the eligibility itself follows
+
+
+def test_income_is_not_a_can() -> None:
+    card = record(eligibility="คนไทยอายุ 18 ปีขึ้นไป ไม่มีงานทำหรือมีรายได้ไม่เกิน 100,000 บาทต่อปี", faqs=())
+    text, _ = compose_answer(card, "eligibility", "line", "รายได้เดือนละหมื่นห้า ได้ไหมคะ")
+    assert not text.startswith("ได้ค่ะ")
+
+
+def test_an_online_note_that_says_there_is_none_is_a_no() -> None:
+    none = record(
+        where_to_apply=WhereToApply(
+            online="ต้องไปแสดงตนพร้อมกัน ไม่มีการจดทะเบียนสมรสออนไลน์", e_service_url="https://x"
+        )
+    )
+    text, _ = compose_answer(none, "online", "line", "ทำออนไลน์ได้ไหม")
+    assert text.splitlines()[0] == "ไม่ได้ค่ะ"
+
+
+def test_english_yes_no_first_and_english_amounts() -> None:
+    from actions.service_english import compose_english
+    from bench.conversations.judge import latin_share, yes_no_of
+
+    mixed = record(
+        fees=(
+            Fee("จดทะเบียนในสำนักทะเบียน", "ไม่มีค่าธรรมเนียม"),
+            Fee("จดนอกสำนักทะเบียน", "200 บาท", to_confirm=True),
+        )
+    )
+    free, _ = compose_english(mixed, "fee", "line", question="is it free?")
+    assert free.startswith("Yes") and "ไม่มีค่าธรรมเนียม" not in free and "200 baht (to be confirmed)" in free
+    paid, _ = compose_english(record(), "fee", "line", question="Do I have to pay?")
+    assert (
+        yes_no_of(paid) == "yes"
+        and yes_no_of(compose_english(record(), "fee", "line", question="is it free?")[0]) == "no"
+    )
+    online = record(where_to_apply=WhereToApply(online="ยื่นผ่านแอป", e_service_url="https://x.go.th"))
+    assert compose_english(online, "online", "line", question="Can I do it online?")[0].startswith("Yes")
+    assert yes_no_of(compose_english(record(), "online", "line", question="Can I do it online?")[0]) == "no"
+    how_much, _ = compose_english(mixed, "fee", "line", question="how much is it?")  # no yes/no question
+    assert how_much.startswith("Fee:")
+    allowance = record(fees=(), benefits=(Fee("อายุ 60-69 ปี", "600 บาทต่อเดือน", to_confirm=True),))
+    monthly, _ = compose_english(allowance, "fee", "line", question="how much per month?")
+    assert "age 60-69: 600 baht a month (to be confirmed)" in monthly and latin_share(monthly) >= 0.6
+
+
+def test_among_equally_close_clauses_the_one_with_a_verdict_answers() -> None:
+    divorce = record(
+        title_th="จดทะเบียนหย่า",
+        description="คู่สมรสที่ตกลงหย่ากันโดยความยินยอม ไปจดทะเบียนหย่าพร้อมกันที่สำนักทะเบียนใดก็ได้",
+        where_to_apply=WhereToApply(online="ไม่มีช่องทางออนไลน์ ทั้งสองฝ่ายต้องไปพร้อมกัน หรือใช้คำพิพากษาของศาล"),
+        documents=(),
+        faqs=(),
+    )
+    text, _ = compose_answer(divorce, None, "line", "จดทะเบียนหย่าต้องไปทั้งสองคนมั้ยคะ")
+    assert text.splitlines()[0].startswith("ต้องค่ะ ทั้งสองฝ่ายต้องไปพร้อมกัน")
