@@ -203,7 +203,9 @@ PHOTO_LATER_WORDS = ("ทีหลัง", "ภายหลัง", "ไว้�
 # A question whether a photo is needed ("ต้องส่งรูปด้วยมั้ย"): answered no, a photo helps but is not needed.
 PHOTO_NEEDED_WORDS = ("ต้องส่งรูป", "ต้องมีรูป", "ต้องแนบรูป", "ต้องถ่ายรูป", "ต้องใช้รูป", "ส่งรูปด้วย", "ต้องส่งภาพ")
 CONFIRM_WORDS: dict[str, str] = {
-    **dict.fromkeys(("ยืนยัน", "ยืนยันค่ะ", "ยืนยันครับ"), "yes"),
+    **dict.fromkeys(
+        ("ยืนยัน", "ยืนยันค่ะ", "ยืนยันครับ", "ยืนยันเลย", "ส่งเลย", "ส่งได้เลย", "confirm", "send", "submit"), "yes"
+    ),
     **dict.fromkeys(("แก้ไข", "แก้ไขค่ะ", "แก้ไขครับ"), "edit"),
 }
 # --- service conversations (B2, actions/service_small_talk.py): small talk around a service ---------
@@ -777,8 +779,13 @@ def upset(text: object) -> bool:
 
 
 def confirm_answer(text: object) -> str | None:
-    """ "yes" / "edit" for a typed answer to a summary (ยืนยัน / แก้ไข), None when unclear."""
-    return CONFIRM_WORDS.get(_squash(text))
+    """ "yes" / "edit" for a typed answer to a summary (ยืนยัน / แก้ไข, "ส่งเลยค่ะ"), None when unclear."""
+    word = _squash(text)
+    for particle in POLITE_ENDINGS:
+        if word.endswith(particle) and word[: -len(particle)].strip() in CONFIRM_WORDS:
+            word = word[: -len(particle)].strip()
+            break
+    return CONFIRM_WORDS.get(word)
 
 
 REPLIES: dict[str, dict[str, Reply]] = {

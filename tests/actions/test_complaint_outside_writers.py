@@ -410,3 +410,9 @@ def test_an_address_in_the_first_message_is_kept_and_not_asked_again(text: str, 
 def test_a_story_without_an_address_still_asks_where(text: str) -> None:
     got, _ = run(opening(text))
     assert got.get("complaint_location") is None and got["requested_slot"] == "complaint_location"
+
+
+@pytest.mark.parametrize("typed", ["confirm", "ส่งเลยค่ะ", "ยืนยันเลย"])
+def test_yes_to_the_summary_in_other_words_files_it(typed: str) -> None:
+    got, _ = run(at_step("complaint_confirm", typed, AT_CONFIRM))
+    assert got["complaint_confirm"] == "yes"
