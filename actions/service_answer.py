@@ -626,14 +626,22 @@ _LEADING_JOINERS = ("และ", "แล้ว", "โดย", "ซึ่ง")
 
 
 def _figure_clauses(text: str) -> list[str]:
-    """Clauses split at spaces, a figure kept with the words around it ("…อายุครบ 18 ปี")."""
+    """Clauses split at spaces, a figure kept with the words around it ("…อายุครบ 18 ปี") and an aside
+    in brackets with the words before it ("ประกันภัยภาคบังคับ (พ.ร.บ.)")."""
     out: list[str] = []
     for piece in _CLAUSE_SPLIT.split(text):
-        if out and (piece[:1].isdigit() or out[-1][-1:].isdigit()):
+        unclosed = out and out[-1].count("(") > out[-1].count(")")
+        if out and (piece[:1].isdigit() or piece[:1] == "(" or unclosed or out[-1][-1:].isdigit()):
             out[-1] += " " + piece
         else:
             out.append(piece)
     return out
+
+
+# An abbreviation typed with or without its dots ("พรบ", "พ.ร.บ.", "กยศ"): consonants only, a word alone.
+_ABBREVIATION = re.compile(
+    r"(?<![\u0e00-\u0e7f.])[\u0e01-\u0e2e](?:\.?[\u0e01-\u0e2e]){2,4}\.?(?![\u0e00-\u0e7f])"
+)
 
 
 def clause_answer(record: ServiceRecord, text: str, channel: str) -> str | None:
@@ -647,11 +655,13 @@ def clause_answer(record: ServiceRecord, text: str, channel: str) -> str | None:
     if split is None or (split[0] and not prefix_fits(record, split[0])):
         return None
     asked = {t for t in bm25_tokens(split[1]) if len(t) >= 3 and t not in _GENERIC_DOC_WORDS}
-    if not asked:
+    short = {m.group(0).replace(".", "") for m in _ABBREVIATION.finditer(split[1])}  # "พรบ" for "พ.ร.บ."
+    if not asked and not short:
         return None
     for source in (record.description, record.eligibility):
         for clause in _figure_clauses(source or ""):
-            if "ไม่ต้อง" in clause or not asked & set(bm25_tokens(clause)):
+            named = asked & set(bm25_tokens(clause)) or any(a in clause.replace(".", "") for a in short)
+            if "ไม่ต้อง" in clause or not named:
                 continue
             for joiner in _LEADING_JOINERS:
                 clause = clause.removeprefix(joiner)

@@ -336,7 +336,19 @@ def test_the_services_name_before_must_does_not_stop_the_clause_answer() -> None
         description="ชายไทยต้องไปลงบัญชีทหารกองเกินในปีที่อายุครบ 18 ปี (พ.ศ. ที่อายุย่างเข้า 18)",
     )
     text, _ = compose_answer(draft, None, "line", "ลูกชายอายุ๑๗ ต้องไปลงบัญชีทหารไหมคะ")
-    assert text.splitlines()[0] == "ต้องค่ะ ชายไทยต้องไปลงบัญชีทหารกองเกินในปีที่อายุครบ 18 ปีค่ะ"
+    assert text.splitlines()[0] == "ต้องค่ะ ชายไทยต้องไปลงบัญชีทหารกองเกินในปีที่อายุครบ 18 ปี (พ.ศ. ที่อายุย่างเข้า 18)"
+
+
+def test_an_abbreviation_typed_without_its_dots_finds_the_clause() -> None:
+    car = record(
+        title_th="ต่อภาษีรถประจำปี",
+        synonyms=("ต่อภาษีรถ",),
+        description="เจ้าของรถต้องชำระภาษีรถประจำปีทุกปี ต้องมีประกันภัยภาคบังคับ (พ.ร.บ.) ที่ยังไม่หมดอายุ",
+        documents=(),
+        faqs=(),
+    )
+    text, _ = compose_answer(car, None, "line", "เออ แล้วต่อภาษีรถต้องมี พรบ ไหม")
+    assert text.splitlines()[0] == "ต้องค่ะ ต้องมีประกันภัยภาคบังคับ (พ.ร.บ.)"
 
 
 @pytest.mark.parametrize("question", ["ชาวต่างชาติต้องไปลงทะเบียนไหม", "ถ้าได้บำนาญอยู่แล้วต้องลงทะเบียนไหม"])
