@@ -25,10 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from analytics.drilldown import Figure, Scope, conversations
 from analytics.models import AnalyticsMessage
-from bench.analytics.dashboard import PERIODS, _times, build_rollups, generate, p95
+from bench.analytics.dashboard import PERIODS, _counts, _database, _times, build_rollups, generate, p95
 from db.engine import make_engine
 from staff.views.dashboard import Filters, daily_by_channel
-from tests.databases import throwaway_database
 
 FIGURES = {
     "conversations": Figure("conversations"),
@@ -80,14 +79,21 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--sqlite-file",
+        type=Path,
+        help="SQLite: the year kept by bench.analytics.dashboard --sqlite-file (generated here when empty)",
+    )
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     for kind in kinds:
-        with tempfile.TemporaryDirectory() as tmp, throwaway_database(kind, Path(tmp)) as url:
+        kept = args.sqlite_file if kind == "sqlite" else None
+        with tempfile.TemporaryDirectory() as tmp, _database(kind, Path(tmp), kept) as (url, fresh):
             engine = make_engine(url)
             started = time.monotonic()
-            counts = generate(engine, args.conversations)
-            build_rollups(engine)
+            counts = generate(engine, args.conversations) if fresh else _counts(engine)
+            if fresh:
+                build_rollups(engine)
             if kind == "postgresql":
                 with engine.begin() as conn:
                     conn.execute(sa.text("ANALYZE"))
