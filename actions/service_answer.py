@@ -966,6 +966,18 @@ def _field_verdict(record: ServiceRecord, aspect: str | None, question: str, cha
     return yes_no_from_fields(record, aspect, question, channel)
 
 
+# "ถ้ามีปัญหาโทรเบอร์ไหน", "ขอเบอร์ติดต่อหน่อย": the agency's number is the answer, before the offices.
+_CONTACT_ASKED = re.compile(r"เบอร์|โทร(ไป|ถาม|หา|ติดต่อ)|สายด่วน|คอลเซ็นเตอร์|callcent|hotline|phonenumber")
+
+
+def contact_line(question: str, contact: Any, channel: str) -> str | None:
+    """The agency and its hotline when the citizen asks whom to call; None without a hotline."""
+    hotline = str(getattr(contact, "hotline", "") or "")
+    if not hotline or not _CONTACT_ASKED.search("".join(normalize_text(question or "").lower().split())):
+        return None
+    return say("answer_contact", channel, agency=str(getattr(contact, "name_th", "")), hotline=hotline)
+
+
 def compose_answer(
     record: ServiceRecord,
     aspect: str | None,
@@ -979,7 +991,12 @@ def compose_answer(
     lines: list[str] = [record.title_th]
     deadline = deadline_line(record, question) if question else None
     too_old = aged_out(record, question, channel) if question else None
-    if too_old is not None:
+    call = contact_line(question, contact, channel) if question else None
+    if call is not None:
+        lines.append(call)
+        if aspect == "place":
+            lines.append(aspect_text(record, aspect, channel))
+    elif too_old is not None:
         lines.append(too_old)
     elif deadline and (passage is None or passage.kind != "faq" or "ภายใน" not in passage.answer):
         # "ต้องทำบัตรไหม" with a deadline in the record: it must be done, by then
