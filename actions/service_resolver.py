@@ -24,6 +24,7 @@ from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord
 from knowledge.search.live import LiveIndex
+from knowledge.search.normalise import normalise
 from knowledge.search.text import bm25_tokens
 from nlu.normalize import normalize_text
 
@@ -560,20 +561,23 @@ class ServiceResolver:
 
     @staticmethod
     def _name_in_text(typed: str, candidates: list[ServiceRecord]) -> ServiceRecord | None:
-        """The candidate whose own name (short label, title, a synonym) the question contains."""
-        squashed = _squash(typed)
+        """The candidate whose own name (short label, title, a synonym) the question contains, read
+        after the search's rewrites of misspellings ("พาสปอต" names the passport)."""
         best: tuple[bool, int, ServiceRecord] | None = None
-        for record in candidates:
-            names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
-            for name in names:
-                key = _squash(name)
-                at = squashed.find(key)
-                if len(key) < NAME_MIN_CHARS or at < 0:
-                    continue
-                # "เพิ่งจดทะเบียนแต่งงาน อยากเปลี่ยนนามสกุล": what was just done is not what is asked
-                asked = not squashed[max(0, at - len(_DONE_MARK)) : at].endswith(_DONE_MARK)
-                if best is None or (asked, len(key)) > (best[0], best[1]):
-                    best = (asked, len(key), record)
+        # as typed, and both sides rewritten ("ใบมรณะบัตร" is a synonym as typed and rewritten alike)
+        for fold in (str, normalise):
+            squashed = _squash(fold(typed))
+            for record in candidates:
+                names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
+                for name in names:
+                    key = _squash(fold(name))
+                    at = squashed.find(key)
+                    if len(key) < NAME_MIN_CHARS or at < 0:
+                        continue
+                    # "เพิ่งจดทะเบียนแต่งงาน อยากเปลี่ยนนามสกุล": what was just done is not what is asked
+                    asked = not squashed[max(0, at - len(_DONE_MARK)) : at].endswith(_DONE_MARK)
+                    if best is None or (asked, len(key)) > (best[0], best[1]):
+                        best = (asked, len(key), record)
         return best[2] if best else None
 
     @staticmethod
@@ -606,10 +610,12 @@ class ServiceResolver:
         if ServiceResolver._name_in_text(typed, [record]) is not None or _synonym_reordered(typed, record):
             return True
         group = twins_module.group_of(record.id)
+        # "ลูกอายุ7ขวบ ต้องทำบัตรประชาชนไหม" after the unemployment benefit (whose documents mention the
+        # ID card): the message has the very cue that picks this service among its near-twins
         if (
             group is not None
-            and current.id in group.service_ids
-            and record.id in twins_module.default().matching(typed, group)
+            and twins_module.default().matching(typed, group) == (record.id,)
+            and (current.id in group.service_ids or _names_its_object(typed, record))
         ):
             return True
         own, theirs = (_squash(" ".join([r.title_th, r.label_th, short_name(r)])) for r in (record, current))
@@ -669,6 +675,19 @@ def _synonym_reordered(typed: str, record: ServiceRecord) -> bool:
         if len(words) >= 2 and words <= said:
             return True
     return False
+
+
+OBJECT_MIN_CHARS = 5  # "อายุ" of "ลูกอายุเจ็ดขวบทำบัตร" is no object
+
+
+def _names_its_object(typed: str, record: ServiceRecord) -> bool:
+    """A long word of the service's own names ("บัตรประชาชน" of "บัตรประชาชนใบแรก") is in the message:
+    a twin's cue alone ("7 ขวบ" after the child grant) does not name the ID card."""
+    said = set(bm25_tokens(normalise(typed)))
+    names = [record.title_th, record.label_th, *record.synonyms]
+    return any(
+        w in said for name in names for w in bm25_tokens(normalise(name)) if len(w) >= OBJECT_MIN_CHARS
+    )
 
 
 def _covers(record: ServiceRecord, phrase: str) -> bool:

@@ -599,6 +599,19 @@ async def test_another_service_named_in_other_word_order_switches_from_the_curre
     assert slots["service_id"] == "land_title_transfer"
 
 
+async def test_a_misspelt_name_and_a_twins_cue_with_its_object_name_the_service(
+    action: ActionAnswerService,
+) -> None:
+    # "พาสปอต" is the passport (not the ID card whose renewal cue "หมดอายุ ต่อใหม่" is also there)
+    _, slots = await ask(action, tracker("พาสปอตหมดอายุ ต่อใหม่ใช้ไรบ้างคะ"))
+    assert slots["service_id"] == "passport_new"
+    # the unemployment benefit's documents mention the ID card, but "7 ขวบ … บัตรประชาชน" asks the first card
+    _, slots = await ask(
+        action, tracker("ลูกอายุ7ขวบ ต้องทำบัตรประชาชนไหม", slots={"service_id": "social_security_unemployment"})
+    )
+    assert slots["service_id"] == "id_card_new"
+
+
 async def test_money_slang_is_a_fee_question(action: ActionAnswerService) -> None:
     message, slots = await ask(action, tracker("เสียตังไหมคะ", slots={"service_id": "id_card_lost"}))
     assert slots["service_aspect"] == "fee" and message["text"].startswith("มีค่าธรรมเนียมค่ะ")
