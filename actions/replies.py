@@ -278,6 +278,19 @@ INCOME_WORDS = ("รายได้", "เงินได้")
 # Online notes: a step done in person; "ด้วยตนเองผ่านแอป" (by oneself, online) is not one; a note that
 # says further on there is no online channel ("ไม่มีการจดทะเบียนสมรสออนไลน์").
 IN_PERSON_WORDS = ("ด้วยตนเอง", "ต้องไป", "ไปแสดงตน", "ไปถ่ายรูป")
+# "ต้องไปเองไหม", "ยื่นด้วยตัวเองรึป่าว": whether the citizen must go themselves ("ต้องไปทำบัตรเอง
+# ก่อนไหม", "ต้องลงทะเบียนเองไหม หรือได้เลย" ask whether to do it at all). A record clause says so
+# with ด้วยตนเอง ("ต้องไปด้วยตนเองเพื่อถ่ายรูป"), unless it is the case of not going ("กรณีไม่ไป
+# ด้วยตนเอง") or done by oneself online.
+IN_PERSON_ASKED_PATTERN = (
+    r"(?:(ไป|ยื่น|แจ้ง|มา)(ด้วยตัว|ด้วยตน)?เอง|(ไป|ยื่น|แจ้ง|มา|ทำ|ลง|สมัคร|ติดต่อ)\S{0,12}?ด้วยต(ั)?(ว|น)เอง)"
+    r"(?!ออนไลน์|ทาง|ผ่าน|ในแอป|ในเว็บ)"
+)
+IN_PERSON_CLAUSE_WORD = "ด้วยตนเอง"
+NOT_IN_PERSON_WORDS = ("ไม่ไปด้วยตนเอง", "ไม่ได้ไปด้วยตนเอง", "ไม่สามารถไปด้วยตนเอง")
+# A power of attorney or a named proxy in the record ("หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน").
+PROXY_RECORD_WORDS = ("มอบอำนาจ", "มอบหมาย", "แทน")
+NOT_PROXY_WORDS = ("ทดแทน", "ผู้แทนโดยชอบธรรม")
 BY_ONESELF_ONLINE = ("ด้วยตนเองผ่าน", "ด้วยตนเองทาง")
 NONE_ONLINE_PATTERN = r"(ไม่มี|ไม่สามารถ)(การ|ช่องทาง)?\S{0,30}ออนไลน์"
 # The Thai words of the knowledge base's amounts in English (longest first): fees have no English field.
@@ -1508,6 +1521,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},
     "answer_place_listed": {"default": Reply("ได้ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
     "answer_document_listed": {"default": Reply("ต้องค่ะ รายการเอกสารระบุ “{document}” ไว้ค่ะ")},
+    "answer_proxy_allowed": {"default": Reply("ไม่ต้องค่ะ ให้ผู้อื่นไปแทนได้ โดยมี “{document}” ค่ะ")},
     # After a direct answer the service's name moves from the first line to just above the footer.
     "answer_about": {
         "default": Reply("(เรื่อง{title}ค่ะ)"),

@@ -23,6 +23,8 @@ from actions.replies import (
     CAN_WORD,
     CONDITION_WORDS,
     DOING_WORDS,
+    IN_PERSON_ASKED_PATTERN,
+    IN_PERSON_CLAUSE_WORD,
     IN_PERSON_WORDS,
     INCOME_WORDS,
     MUST_WORD,
@@ -30,8 +32,11 @@ from actions.replies import (
     NO_NEED_WORD,
     NONE_ONLINE_PATTERN,
     NOT_DOING_WORDS,
+    NOT_IN_PERSON_WORDS,
+    NOT_PROXY_WORDS,
     NOT_YET_WORDS,
     PREFIX_FILLER_WORDS,
+    PROXY_RECORD_WORDS,
     PROXY_WORD,
     TIME_LIMIT_PATTERN,
     TOGETHER_WORDS,
@@ -957,9 +962,82 @@ def _eligibility_verdict(record: ServiceRecord, question: str, channel: str) -> 
     return None if key is None or sentence is None else say(key, channel) + " " + polite(sentence)
 
 
+_IN_PERSON_ASKED = re.compile(IN_PERSON_ASKED_PATTERN, re.I)
+
+
+def _without_false_proxies(text: str) -> str:
+    folded = "".join(text.split())
+    for word in NOT_PROXY_WORDS:  # "เงินทดแทน" is compensation, not someone going instead
+        folded = folded.replace(word, "")
+    return folded
+
+
+def _says_in_person(clause: str) -> bool:
+    folded = "".join(clause.split())
+    return (
+        IN_PERSON_CLAUSE_WORD in folded
+        and not any(w in folded for w in BY_ONESELF_ONLINE)
+        and not any(w in folded for w in NOT_IN_PERSON_WORDS)
+    )
+
+
+def _names_proxy(text: str) -> bool:
+    folded = _without_false_proxies(text)
+    return any(w in folded for w in PROXY_RECORD_WORDS)
+
+
+def _in_person_and_proxies(record: ServiceRecord) -> tuple[list[str], list[str]]:
+    """What the record says of going in person ("ต้องไปด้วยตนเองเพื่อถ่ายรูป…", a clause with ต้อง
+    first) and of a proxy (a power of attorney among the documents, "…หรือมอบอำนาจ")."""
+    texts = [record.description, record.eligibility, record.where_to_apply.online]
+    # an FAQ answered ไม่ได้ ("พ่อแม่ไปทำบัตรแทนลูกได้ไหม" - "ไม่ได้ เด็กต้องไปด้วยตนเอง") names no proxy
+    granted = [f.answer for f in record.faqs if not f.answer.strip().startswith(NEGATION_WORD)]
+    clauses = [c for t in [*texts, *(f.answer for f in record.faqs)] for c in _clauses(t or "")]
+    in_person = sorted((c for c in clauses if _says_in_person(c)), key=lambda c: MUST_WORD not in c)
+    proxies = [d for d in record.documents if _names_proxy(d)]
+    proxies += [c for t in texts for c in _clauses(t or "") if _names_proxy(c)]
+    proxies += [a for a in granted if _names_proxy(a)]
+    return in_person, proxies
+
+
+def in_person_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ต้องไปเองไหม": ต้องค่ะ when the record says one goes in person and names no proxy; ไม่ต้องค่ะ
+    with the power of attorney when it names a proxy and not going in person. None when the question
+    does not ask it, or the record says both or neither."""
+    folded = "".join(normalize_text(question).split())
+    if _IN_PERSON_ASKED.search(folded) is None:
+        return None
+    in_person, proxies = _in_person_and_proxies(record)
+    if in_person and not proxies:  # "ยื่นด้วยตัวเองใช่ไหม": ใช่ค่ะ
+        key = "answer_yes" if _CONFIRM.search(folded) else "answer_yes_must"
+        return say(key, channel) + " " + polite(in_person[0])
+    if proxies and not in_person:
+        if proxies[0] in record.documents:
+            return say("answer_proxy_allowed", channel, document=proxies[0])
+        return say("answer_no_need", channel) + " " + polite(proxies[0])
+    return None
+
+
+def proxy_refused(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ให้แม่ไปแทนได้ไหม" on a record that names no proxy and says one goes in person: ไม่ได้ค่ะ and
+    that clause. Only after the record's own clauses found nothing (a named proxy answers by itself)."""
+    from knowledge.search.text import bm25_tokens
+
+    if not _senses(bm25_tokens(_without_false_proxies(question))) & _ASKED_ALONE:
+        return None
+    in_person, proxies = _in_person_and_proxies(record)
+    if proxies or not in_person:
+        return None
+    return say("answer_no_cannot", channel) + " " + polite(in_person[0])
+
+
 def _field_verdict(record: ServiceRecord, aspect: str | None, question: str, channel: str) -> str | None:
-    """A verdict from the record's fields: the duty a time limit implies ("ต้องไปทำบัตรไหม" - "ภายใน
-    60 วัน…") first, then a listed document, office, online channel, fee or clause."""
+    """A verdict from the record's fields: going in person or by proxy ("ต้องไปเองไหม") first, then the
+    duty a time limit implies ("ต้องไปทำบัตรไหม" - "ภายใน 60 วัน…"), then a listed document, office,
+    online channel, fee or clause."""
+    in_person = in_person_verdict(record, question, channel)
+    if in_person is not None:
+        return in_person
     obliged = obligation_deadline(record, question)
     if obliged is not None:
         return say("answer_yes_must", channel) + " " + obliged
@@ -1029,6 +1107,9 @@ def compose_answer(
             lines.append(first)
         elif sentence is not None:  # the record's own sentence, with the verdict it gives first
             first = (say(key, channel) + " " if key else "") + polite(sentence)
+            lines.append(first)
+        elif (refused := proxy_refused(record, question, channel)) is not None:
+            first = refused
             lines.append(first)
         elif aspect in (None, "documents"):  # the record is silent: say so, with whom to ask
             hotline = str(getattr(contact, "hotline", "") or "")

@@ -431,3 +431,51 @@ def test_among_equally_close_clauses_the_one_with_a_verdict_answers() -> None:
     )
     text, _ = compose_answer(divorce, None, "line", "จดทะเบียนหย่าต้องไปทั้งสองคนมั้ยคะ")
     assert text.splitlines()[0].startswith("ต้องค่ะ ทั้งสองฝ่ายต้องไปพร้อมกัน")
+
+
+# -- going in person or by proxy ("ต้องไปเองไหม", "ให้แม่ไปแทนได้ไหม") ---------------------------------
+def passport() -> ServiceRecord:
+    return record(
+        id="passport_new",
+        title_th="ทำหนังสือเดินทาง (พาสปอร์ต)",
+        short_th="ทำพาสปอร์ต",
+        description="คนไทยขอหนังสือเดินทางได้ที่กรมการกงสุล ต้องไปด้วยตนเองเพื่อถ่ายรูปและเก็บลายนิ้วมือ",
+        documents=("บัตรประจำตัวประชาชนฉบับจริง",),
+        where_to_apply=WhereToApply(offices=("กรมการกงสุล",), online="จองคิวออนไลน์ได้ แต่ต้องไปยื่นด้วยตนเอง"),
+        faqs=(),
+    )
+
+
+@pytest.mark.parametrize("question", ["ทำพาสปอร์ตครั้งแรกต้องไปเองไหม", "ต้องไปยื่นด้วยตัวเองรึป่าวคะ"])
+def test_going_in_person_is_a_must_when_the_record_says_so(question: str) -> None:
+    text, _ = compose_answer(passport(), None, "line", question)
+    assert text.splitlines()[0] == "ต้องค่ะ ต้องไปด้วยตนเองเพื่อถ่ายรูปและเก็บลายนิ้วมือค่ะ"
+
+
+def test_someone_going_instead_is_refused_when_the_record_says_in_person_and_names_no_proxy() -> None:
+    text, _ = compose_answer(passport(), None, "line", "ให้แม่ไปแทนได้ป่าว")
+    assert text.splitlines()[0] == "ไม่ได้ค่ะ ต้องไปด้วยตนเองเพื่อถ่ายรูปและเก็บลายนิ้วมือค่ะ"
+
+
+def test_a_listed_power_of_attorney_means_one_need_not_go_in_person() -> None:
+    allowance = record(
+        documents=("บัตรประจำตัวประชาชน", "หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน"),
+        where_to_apply=WhereToApply(offices=("เทศบาล",), online=""),
+        description="ผู้สูงอายุลงทะเบียนล่วงหน้ากับท้องถิ่น",
+    )
+    text, _ = compose_answer(allowance, None, "line", "ต้องไปเองไหมคะ แม่เดินไม่ค่อยไหว")
+    assert text.splitlines()[0].startswith("ไม่ต้องค่ะ") and "มอบอำนาจ" in text.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ทำด้วยตัวเองผ่านแอปได้ไหม",  # by oneself, online
+        "เงินทดแทนได้ไหม",  # compensation, not someone going instead
+    ],
+)
+def test_by_oneself_online_and_compensation_are_not_about_going_in_person(question: str) -> None:
+    from actions.service_answer import in_person_verdict, proxy_refused
+
+    assert in_person_verdict(passport(), question, "line") is None
+    assert proxy_refused(passport(), question, "line") is None
