@@ -52,7 +52,10 @@ _RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(f"[{thai_tonemarks}]{{2,}}"), lambda m: m.group(0)[-1]),
     # A letter typed three or more times is emphasis ("มากกกกก", "sooooo"). Digits are never
     # collapsed: "555" is laughter but 0800-555-555 is a phone number.
-    (re.compile(r"([\u0e01-\u0e4f]|[^\W\d_])\1{2,}"), r"\1"),
+    # อ is a vowel and a letter: three before a consonant are two words ("ขอ|ออนไลน์", "รอ|ออกบัตร"),
+    # kept as three however many were typed.
+    (re.compile("\u0e2d{3,}(?=[\u0e01-\u0e2c\u0e2e])"), "\u0e2d\u0e2d\u0e2d"),
+    (re.compile(r"(?!\u0e2d{3}[\u0e01-\u0e2c\u0e2e])([\u0e01-\u0e4f]|[^\W\d_])\1{2,}"), r"\1"),
     (re.compile(f"^[{_DANGLING}]+"), ""),
     (re.compile(f"(?<= )[{_DANGLING}]+"), ""),
 ]
