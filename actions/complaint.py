@@ -776,6 +776,17 @@ class ValidateComplaintForm(FormValidationAction):
             answer = "yes"
         if answer is None and is_yes(text):
             answer = "yes"
+        consent = consent_from_words(text) if answer is None else None
+        if (
+            consent is not None
+            and consent != tracker.get_slot("contact_consent")
+            and asker_of(tracker, self.cases).can_receive_updates
+        ):
+            # "ติดต่อกลับได้ค่ะ" at the summary after staying anonymous: the consent changes, and the
+            # summary comes back with it.
+            field = _field_label("contact_consent")
+            replies.send(dispatcher, tracker, "complaint_edit_taken", values={"field": field})
+            return {"contact_consent": consent, "complaint_anonymous": None, "complaint_confirm": None}
         if answer is None and _intent(tracker) not in SHARED_INTENTS:
             edit = typed_edit(text)
             if edit is not None:

@@ -238,6 +238,17 @@ def test_a_typed_change_with_its_value_is_taken_and_the_summary_comes_back() -> 
     assert got["complaint_confirm"] is None and "แก้สถานที่แล้ว" in said[0]
 
 
+def test_consent_given_at_the_summary_after_anonymity_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    anonymous = {**AT_CONFIRM, "complaint_anonymous": True}
+    got, _ = run(at_step("complaint_confirm", "ติดต่อกลับได้ค่ะ", anonymous))
+    assert "contact_consent" not in got  # an asker who cannot be sent updates: nothing to consent to
+    reachable(monkeypatch)
+    got, said = run(at_step("complaint_confirm", "ติดต่อกลับได้ค่ะ", anonymous))
+    assert got["contact_consent"] is True and got["complaint_anonymous"] is None
+    assert got["complaint_confirm"] is None and got["requested_slot"] == "complaint_confirm"
+    assert said[0] == "แก้การแจ้งความคืบหน้าแล้วค่ะ"
+
+
 @pytest.mark.parametrize(
     ("typed", "field"),
     [
