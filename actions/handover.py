@@ -32,6 +32,7 @@ from actions.handover_transcript import session_transcript
 from actions.review_signals import NOT_QUESTIONS, keep, question_before, session_turns
 from actions.unanswered import UnansweredRecorder
 from handover.office_hours import thai_when
+from handover.sensitive import SensitiveTopics
 
 REQUEST_HUMAN = "request_human"
 FALLBACK = "fallback"
@@ -102,7 +103,12 @@ def when_values(status: DeskStatus) -> dict[str, str]:
 
 
 class ActionHandoverConfirm(Action):
-    """Asks once whether the citizen wants a person; the answer goes to action_handover or the bot."""
+    """Asks once whether the citizen wants a person; the answer goes to action_handover or the bot.
+    A sensitive topic in the same message ("เครียดมาก ไม่อยากอยู่แล้ว อยากคุยกับใครสักคน") gets its
+    hotline first, as it does when asked any other way, and its yes goes to that topic's agency."""
+
+    def __init__(self, sensitive: SensitiveTopics | None = None) -> None:
+        self._sensitive = sensitive
 
     def name(self) -> str:
         return "action_handover_confirm"
@@ -112,6 +118,12 @@ class ActionHandoverConfirm(Action):
     ) -> list[EventType]:
         if callback_offer_just_made(tracker) or asks_for_a_call(tracker):
             return start_callback_form()
+        text = str((tracker.latest_message or {}).get("text") or "")
+        topic = self._sensitive.match(text) if self._sensitive is not None else None
+        if topic is not None:
+            values = {"agency": topic.agency.name_th, "hotline": topic.agency.hotline}
+            replies.send(dispatcher, tracker, "sensitive_topic", values=values)
+            return [SlotSet(OFFER_SLOT, SENSITIVE_TOPIC), SlotSet(AGENCY_SLOT, topic.agency.id)]
         replies.send(dispatcher, tracker, "handover_confirm")
         return [SlotSet(OFFER_SLOT, REQUEST_HUMAN)]
 
@@ -182,4 +194,5 @@ class ActionHandover(Action):
 
 def build_actions(context: ActionContext) -> list[Action]:
     recorder = UnansweredRecorder(context.sessionmaker, context.sender_hash)
-    return [ActionHandoverConfirm(), ActionHandoverDeclined(), ActionHandover(desk_for(context), recorder)]
+    desk = desk_for(context)
+    return [ActionHandoverConfirm(desk.sensitive), ActionHandoverDeclined(), ActionHandover(desk, recorder)]

@@ -94,6 +94,19 @@ async def test_asking_for_a_person_is_confirmed_once() -> None:
     assert slots["handover_offer"] is None and slots["callback_offered"] is None
 
 
+async def test_asking_for_a_person_in_distress_gets_the_topics_hotline_first() -> None:
+    from handover.sensitive import SensitiveTopics
+    from knowledge.agencies import AgencyDirectory
+
+    sensitive = SensitiveTopics.load(AgencyDirectory.load())
+    said = "เครียดมาก ไม่อยากอยู่แล้ว อยากคุยกับใครสักคน"
+    messages, slots = await run(ActionHandoverConfirm(sensitive), tracker(said, "request_human"))
+    assert "โทร 1323" in messages[0]["text"] and messages[0]["text"].endswith("ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ")
+    assert slots == {"handover_offer": "sensitive_topic", "handover_agency": "dmh"}
+    messages, slots = await run(ActionHandoverConfirm(sensitive), tracker("ขอคุยกับเจ้าหน้าที่", "request_human"))
+    assert messages[0]["text"] == "ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ"
+
+
 async def test_in_hours_the_service_agency_is_queued_with_the_custom_message(
     sessions: sessionmaker[Session],
 ) -> None:
