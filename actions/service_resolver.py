@@ -371,7 +371,15 @@ class ServiceResolver:
 
         # 2. A follow-up right after a life event's checklist ("ใช้เอกสารอะไรบ้าง"): about one of its
         #    steps — the one whose FAQ answers it, the best-ranked one, else the first.
-        if previous is None and slot_event and (named is None or self._in_event(slot_event, named)):
+        # a confident search on generic words ("ต้องพาพยานไปด้วยป่ะ" after the divorce checklist found the
+        # marriage) does not leave the event: a service outside it has to be named
+        outside = (
+            named is not None
+            and slot_event is not None
+            and not self._in_event(slot_event, named)
+            and self._name_in_text(typed, [records[named]]) is not None
+        )
+        if previous is None and slot_event and not outside:
             event = self.life_event(slot_event)
             if event is not None and looks_like_follow_up(typed, aspect) and self.refer(typed) is None:
                 step = self._event_step(index, event, typed, result, records)
@@ -389,6 +397,7 @@ class ServiceResolver:
             or float(getattr(match, "score", 1.0)) < CUE_SCORE
             or twin_switch
             or self._names_own_step(match, named, typed, records)
+            or self._asks_named(named, typed, records)
         )
         if match is not None and not (weak and named is not None):
             asks_next = any(w in _folded(typed) for w in _NEXT_STEP_WORDS)
@@ -515,6 +524,16 @@ class ServiceResolver:
         told = _squash(typed).replace(_squash(str(getattr(match, "cue", "") or "")) or "\x00", "|", 1)
         return (
             self._in_event(match.event.id, named) and self._name_in_text(told, [records[named]]) is not None
+        )
+
+    def _asks_named(self, named: str | None, typed: str, records: dict[str, ServiceRecord]) -> bool:
+        """ "ย้ายไปอยู่ตำบลใหม่ เบี้ยคนพิการต้องลงทะเบียนใหม่มั้ย": a question that names a service by its
+        own name is about that service, whatever story comes with it."""
+        return (
+            named is not None
+            and named in records
+            and is_question(typed)
+            and self._name_in_text(typed, [records[named]]) is not None
         )
 
     def _in_event(self, event_id: str, service_id: str) -> bool:

@@ -306,6 +306,20 @@ async def test_death_deadline_is_answered_first_within_the_life_event(action: Ac
     assert "24 ชั่วโมง" in message["text"].splitlines()[0]
 
 
+async def test_a_follow_up_on_generic_words_stays_within_the_life_event(action: ActionAnswerService) -> None:
+    # "พยาน" is also in the marriage record; the divorce checklist was shown, the marriage not named
+    turns = await converse(action, ["จะหย่าค่ะ ตกลงกันได้แล้วทั้งสองฝ่าย", "ต้องพาพยานไปด้วยป่ะ"])
+    assert turns[0][1]["life_event"] == "divorce"
+    assert turns[1][1]["service_id"] == "divorce_registration"
+    turns = await converse(action, ["จะหย่าค่ะ ตกลงกันได้แล้วทั้งสองฝ่าย", "จดทะเบียนสมรสต้องใช้อะไร"])
+    assert turns[1][1]["service_id"] == "marriage_registration"  # named: it leaves the event
+
+
+async def test_a_question_naming_a_service_beats_the_story_around_it(action: ActionAnswerService) -> None:
+    _, slots = await ask(action, tracker("ย้ายไปอยู่ตำบลใหม่ เบี้ยคนพิการต้องลงทะเบียนใหม่มั้ย"))
+    assert slots["service_id"] == "disability_allowance" and slots.get("life_event") is None
+
+
 async def test_uncovered_topic_is_referred_never_answered_from_a_neighbour(
     action: ActionAnswerService,
 ) -> None:

@@ -65,6 +65,9 @@ def test_unknown_service_is_refused(tmp_path: Path) -> None:
         ("my baby was born at a thai hospital last week", "birth"),
         ("just got a new car", "new_vehicle"),
         ("my grandmother just passed", "death"),
+        ("พี่ชายเสียแล้วค่ะ", "death"),
+        ("มีลูกใหม่ค่ะ", "birth"),
+        ("อยากเริ่มกิจการของตัวเอง", "opening_shop"),
     ],
 )
 def test_casual_wordings_match(text: str, event_id: str) -> None:
@@ -85,6 +88,8 @@ def test_casual_wordings_match(text: str, event_id: str) -> None:
         "ขึ้นทะเบียนว่างงานออนไลน์ได้ไหม",
         "ต่อภาษีรถใหม่ได้ที่ไหน",
         "ตายแล้ว ลืมบัตรไว้บ้าน",
+        "ทะเบียนหย่า เสียตังไหม",  # ย่า inside หย่า, and paying is not dying
+        "ลูกสาวเสียใจมาก",
         "how to renew my id card",  # "renew my id car(d)" is not a new car
         "I was born in 1990, can I renew my ID card",
         "I passed the driving test, how to get a licence",
