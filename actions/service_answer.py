@@ -23,6 +23,9 @@ from actions.replies import (
     CAN_WORD,
     CONDITION_WORDS,
     DOING_WORDS,
+    DURATION_BOUNDS,
+    DURATION_NUMBER_WORDS,
+    DURATION_UNIT_DAYS,
     IN_PERSON_ASKED_PATTERN,
     IN_PERSON_CLAUSE_WORD,
     IN_PERSON_WORDS,
@@ -68,7 +71,12 @@ _YES_NO_TH = (
     "เปล่า",
     "รึยัง",
     "หรือยัง",
+    "ไม๊",
+    "ได้มะ",
+    "ต้องมะ",
 )
+# "ลูก 7 ขวบแล้ว ต้องทำบัตรยัง": ยัง ends a yes/no question after a modal word
+_MODAL_THEN_YET = re.compile(r"(ต้อง|ได้)\S*ยัง$")
 _YES_NO_EN = re.compile(r"^\s*(can|could|do|does|is|are|must|should|may|will|shall|have to)\b", re.I)
 # Leading words of an FAQ answer that already answer yes or no, longest first.
 _POLARITY = (
@@ -98,7 +106,7 @@ def _ends_yes_no(piece: str) -> bool:
     folded = "".join(normalize_text(piece or "").lower().split())
     folded = folded.rstrip("?ๆ").removesuffix("คะ").removesuffix("ครับ").removesuffix("ค่ะ").removesuffix("คับ")
     folded = folded.removesuffix("จ้า").removesuffix("จ๊ะ").removesuffix("นะ").rstrip("?")
-    return any(folded.endswith(p) for p in _YES_NO_TH)
+    return any(folded.endswith(p) for p in _YES_NO_TH) or _MODAL_THEN_YET.search(folded) is not None
 
 
 def is_yes_no(text: str) -> bool:
@@ -1031,13 +1039,139 @@ def proxy_refused(record: ServiceRecord, question: str, channel: str) -> str | N
     return say("answer_no_cannot", channel) + " " + polite(in_person[0])
 
 
+# -- a duration the citizen gives against the record's graded rule -----------------------------------
+_UNITS = "|".join(DURATION_UNIT_DAYS)
+_DURATION_SAID = re.compile(rf"(?<!ภายใน)(?<!ก่อน)(\d+(?:\.\d+)?|{'|'.join(DURATION_NUMBER_WORDS)})({_UNITS})")
+_BOUND = re.compile(rf"({'|'.join(word for word, _ in DURATION_BOUNDS)})\s*(\d+(?:\.\d+)?)\s*({_UNITS})")
+_BOUND_OPS = dict(DURATION_BOUNDS)
+_CONDITION_LEADS = ("หาก", "ถ้า", "กรณี", "และ", "หรือ", "แต่")
+_GENERIC_SUBJECTS = frozenset({"อายุ", "มี", "เป็น", "ที่"})  # "รถยนต์อายุ": รถยนต์ is the subject
+_VERB_WORDS = (MUST_WORD, CAN_WORD, NEGATION_WORD)
+
+
+@dataclass(frozen=True)
+class _Band:
+    """One step of a graded rule: "เกิน 1 ปี" and what follows it ("ต้องสอบข้อเขียน")."""
+
+    subject: str  # the words right before the first bound ("หมดอายุ")
+    bound: str  # "เกิน 1 ปี"
+    op: str
+    days: float
+    consequence: str
+
+
+def _days(number: str, unit: str) -> float:
+    value = DURATION_NUMBER_WORDS.get(number)
+    return float(value if value is not None else number) * DURATION_UNIT_DAYS[unit]
+
+
+def duration_said(question: str) -> float | None:
+    """The duration a question gives, in days ("หมดอายุ3เดือน" → 90, "ครึ่งปี" → 182.5); not one it
+    asks about ("ต้องแจ้งภายใน 15 วันใช่ไหม" asks the rule itself)."""
+    folded = "".join(normalize_text(question or "").split())
+    if _DEADLINE_ASKED.search(folded):
+        return None
+    found = _DURATION_SAID.search(folded)
+    return _days(found.group(1), found.group(2)) if found else None
+
+
+def _bands(text: str, question: str) -> list[_Band]:
+    """The graded rule in a text, each bound with what follows it up to the next bound. A bound with
+    no verb after it ("เกิน 7 ปีและ…เกิน 5 ปี ต้องตรวจสภาพ") shares the next one's consequence. Only
+    about what the question speaks of: the words before the first bound, and before a bound joined
+    with และ/หรือ ("…และรถจักรยานยนต์อายุเกิน 5 ปี", another subject), must be in the question."""
+    from knowledge.search.text import bm25_tokens
+
+    folded = normalize_text(text or "")
+    asked = "".join(normalize_text(question).split())
+    found = list(_BOUND.finditer(folded))
+    consequences = [
+        folded[bound.end() : found[i + 1].start() if i + 1 < len(found) else len(folded)].strip()
+        for i, bound in enumerate(found)
+    ]
+    for i in range(len(found) - 2, -1, -1):  # a bound with no verb of its own takes the next one's
+        if not any(w in consequences[i] for w in _VERB_WORDS):
+            consequences[i] = consequences[i + 1]
+    bands: list[_Band] = []
+    subject = ""
+    for i, bound in enumerate(found):
+        lead_text = folded[found[i - 1].end() if i else 0 : bound.start()]
+        lead = lead_text.split()[-1] if lead_text.split() else ""
+        if i == 0 or lead.startswith(("และ", "หรือ")):
+            skip = _GENERIC_SUBJECTS | set(_CONDITION_LEADS)
+            words = [w for w in bm25_tokens(lead) if len(w) >= 3 and w not in skip]
+            if any(w not in asked for w in words):
+                continue  # about something the question does not speak of
+            if i == 0:
+                subject = lead
+                for word in _CONDITION_LEADS:
+                    subject = subject.removeprefix(word)
+        if any(w in consequences[i] for w in _VERB_WORDS):
+            days = _days(bound.group(2), bound.group(3))
+            bound_text = " ".join(bound.group(0).split())
+            bands.append(_Band(subject, bound_text, _BOUND_OPS[bound.group(1)], days, consequences[i]))
+    return bands
+
+
+def _names_any(text: str, words: set[str]) -> bool:
+    squashed = "".join(text.split())
+    return any(word in squashed for word in words)
+
+
+def _within(days: float, band: _Band) -> bool:
+    return {
+        "<=": days <= band.days,
+        "<": days < band.days,
+        ">": days > band.days,
+        ">=": days >= band.days,
+    }[band.op]
+
+
+def duration_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ใบขับขี่หมดอายุ3เดือน ต้องสอบไหม" on "หมดอายุไม่เกิน 1 ปี อบรมแล้วต่อได้ เกิน 1 ปีต้องสอบข้อเขียน":
+    ไม่ต้องค่ะ and the step the citizen's duration falls in. ต้องค่ะ when that step says ต้อง and the
+    asked words; ไม่ต้องค่ะ when it does not name them but another step requires them; None when the
+    record has no graded rule on what was asked, or the duration falls in none of its steps."""
+    from knowledge.search.text import bm25_tokens
+
+    if not is_yes_no(question) or question_modal(question) != "must":
+        return None
+    days = duration_said(question)
+    split = must_split(question)
+    if days is None or split is None:
+        return None
+    skip = _QUESTION_WORDS | set(DOING_WORDS) | set(_YES_NO_TH)
+    asked = {w for w in bm25_tokens(split[1]) if len(w) >= 2 and w not in skip}
+    if not asked:
+        return None
+    for text in (*(f.answer for f in record.faqs), record.description, record.eligibility):
+        bands = _bands(text or "", question)
+        requiring = [b for b in bands if MUST_WORD in b.consequence and _names_any(b.consequence, asked)]
+        if not requiring:
+            continue
+        matching = [b for b in bands if _within(days, b)]
+        if not matching:  # none of its steps applies: only the steps that require it say so
+            first = requiring[0]
+            return (
+                say("answer_no_need", channel)
+                + " "
+                + polite(f"{first.consequence} เฉพาะกรณี{first.subject}{first.bound}")
+            )
+        band = matching[-1]  # the last step that applies is the most specific ("เกิน 3 ปี" over "เกิน 1 ปี")
+        step = polite(f"กรณี{band.subject}{band.bound} {band.consequence}")
+        required = band in requiring and NO_NEED_WORD not in band.consequence
+        return say("answer_yes_must" if required else "answer_no_need", channel) + " " + step
+    return None
+
+
 def _field_verdict(record: ServiceRecord, aspect: str | None, question: str, channel: str) -> str | None:
     """A verdict from the record's fields: going in person or by proxy ("ต้องไปเองไหม") first, then the
     duty a time limit implies ("ต้องไปทำบัตรไหม" - "ภายใน 60 วัน…"), then a listed document, office,
     online channel, fee or clause."""
-    in_person = in_person_verdict(record, question, channel)
-    if in_person is not None:
-        return in_person
+    for specific in (duration_verdict, in_person_verdict):
+        found = specific(record, question, channel)
+        if found is not None:
+            return found
     obliged = obligation_deadline(record, question)
     if obliged is not None:
         return say("answer_yes_must", channel) + " " + obliged
@@ -1086,7 +1220,11 @@ def compose_answer(
             lines.append(aspect_text(record, aspect, channel))
     elif passage is not None and passage.kind == "faq" and passage.answer:
         said = faq_first_line(passage.answer, channel, question, passage.question)
-        if yes_no and said == polite(passage.answer):  # the FAQ gives no verdict: a field may
+        graded = duration_verdict(record, question, channel) if yes_no else None
+        if graded is not None:  # "หมดอายุ3เดือน ต้องสอบไหม": the step the citizen is in, then the rule
+            lines.append(graded)
+            said = polite(passage.answer)
+        elif yes_no and said == polite(passage.answer):  # the FAQ gives no verdict: a field may
             lead = _field_verdict(record, aspect, question, channel) or ""
             if lead.removeprefix(say("answer_yes_must", channel) + " ") == said:
                 lead, said = "", lead  # "ต้องค่ะ" and that same FAQ answer

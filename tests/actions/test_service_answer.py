@@ -479,3 +479,60 @@ def test_by_oneself_online_and_compensation_are_not_about_going_in_person(questi
 
     assert in_person_verdict(passport(), question, "line") is None
     assert proxy_refused(passport(), question, "line") is None
+
+
+# -- a duration the citizen gives against a graded rule ("หมดอายุ 3 เดือน ต้องสอบไหม") -------------------
+def renewal() -> ServiceRecord:
+    from knowledge.record import FAQ
+
+    return record(
+        id="driving_license_renew",
+        title_th="ต่ออายุใบอนุญาตขับรถ",
+        short_th="ต่อใบขับขี่",
+        description="ใบขับขี่ 5 ปีต่ออายุได้ล่วงหน้าก่อนหมดอายุ ต้องอบรมออนไลน์หรือที่สำนักงาน",
+        documents=("ใบรับรองแพทย์ที่ออกไม่เกิน 1 เดือน",),
+        faqs=(
+            FAQ(
+                "ใบขับขี่หมดอายุนานแล้วทำอย่างไร",
+                "หมดอายุไม่เกิน 1 ปี อบรมแล้วต่อได้ เกิน 1 ปีต้องสอบข้อเขียน เกิน 3 ปีต้องสอบข้อเขียนและสอบขับใหม่",
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("ต่อใบขับขี่ หมดอายุ3เดือน ต้องสอบไม๊", "ไม่ต้องค่ะ กรณีหมดอายุไม่เกิน 1 ปี อบรมแล้วต่อได้ค่ะ"),
+        ("หมดอายุมาครึ่งปี ต้องสอบใหม่ไหม", "ไม่ต้องค่ะ กรณีหมดอายุไม่เกิน 1 ปี อบรมแล้วต่อได้ค่ะ"),
+        ("ใบขับขี่หมดอายุ2ปีแล้ว ต้องสอบใหม่ไหม", "ต้องค่ะ กรณีหมดอายุเกิน 1 ปี ต้องสอบข้อเขียนค่ะ"),
+        ("หมดอายุ 4 ปี ต้องสอบขับไหม", "ต้องค่ะ กรณีหมดอายุเกิน 3 ปี ต้องสอบข้อเขียนและสอบขับใหม่ค่ะ"),
+    ],
+)
+def test_the_citizens_duration_picks_the_step_of_a_graded_rule(question: str, first: str) -> None:
+    from actions.service_answer import duration_verdict
+
+    assert duration_verdict(renewal(), question, "line") == first
+    faq = Passage(kind="faq", answer=renewal().faqs[0].answer, question=renewal().faqs[0].question)
+    text, _ = compose_answer(renewal(), None, "line", question, faq)
+    assert text.splitlines()[0] == first  # before the FAQ's own answer
+
+
+def test_a_graded_rule_on_another_subject_or_none_asked_gives_no_step() -> None:
+    from actions.service_answer import duration_verdict
+    from knowledge.record import FAQ
+
+    car = record(
+        faqs=(FAQ("ต้องตรวจสภาพไหม", "รถยนต์อายุเกิน 7 ปีและรถจักรยานยนต์อายุเกิน 5 ปี ต้องตรวจสภาพที่ ตรอ. ก่อน"),)
+    )
+    assert duration_verdict(car, "รถยนต์อายุ 9 ปี ต้องตรวจสภาพไหม", "line") == (
+        "ต้องค่ะ กรณีรถยนต์อายุเกิน 7 ปี ต้องตรวจสภาพที่ ตรอ. ก่อนค่ะ"
+    )
+    assert duration_verdict(
+        car,
+        "รถยนต์ 6 ปี ต้องตรวจสภาพไหม",
+        "line",
+    ).startswith("ไม่ต้องค่ะ")
+    assert duration_verdict(car, "มอไซค์อายุ 6 ปี ต้องตรวจสภาพไหม", "line") is None  # not said which rule
+    assert duration_verdict(renewal(), "ต้องแจ้งภายใน 15 วันใช่ไหม", "line") is None  # the rule asked
+    assert duration_verdict(renewal(), "หมดอายุ 3 เดือน ต่อได้ไหม", "line") is None  # not a must-question
