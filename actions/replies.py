@@ -1484,6 +1484,9 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "service_twins_default_question": {
         "default": Reply("หมายถึงเรื่องไหนคะ เลือกด้านล่างได้เลยค่ะ"),
     },
+    "en_life_event_checklist": {
+        "default": Reply("{title}: what to do, in order\n{steps}\nTap an item below for its details."),
+    },
     "life_event_checklist": {
         "default": Reply("{title} สิ่งที่ควรทำตามลำดับค่ะ\n{steps}\nกดหัวข้อด้านล่างเพื่อดูรายละเอียดแต่ละเรื่องได้ค่ะ"),
         "sms": Reply("{title} ทำตามลำดับค่ะ\n{steps}"),
@@ -1684,12 +1687,30 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "en_answer_free_some": {"default": Reply("Yes, in some cases; otherwise there is a fee.")},
     "en_answer_fee_some": {"default": Reply("Yes, in some cases; in others it is free.")},
     "en_answer_not_free": {"default": Reply("No, there is a fee.")},
+    "en_answer_free_usually": {"default": Reply("Yes, in the usual case; some cases cost a fee.")},
+    "en_answer_no_fee_usually": {"default": Reply("No fee in the usual case; some cases cost a fee.")},
+    "en_answer_proxy_yes": {"default": Reply("Yes, someone else can go for you with a power of attorney.")},
+    "en_answer_proxy_no": {"default": Reply("No, you have to go in person.")},
+    "en_answer_in_person": {"default": Reply("Yes, you have to go in person.")},
+    "en_answer_no_need_proxy": {
+        "default": Reply("No, someone else can go for you with a power of attorney.")
+    },
+    "en_answer_both_go": {"default": Reply("Yes, you both go together.")},
+    "en_answer_not_stated": {
+        "default": Reply("The service information does not say. Please ask {agency}{hotline} to be sure.")
+    },
     "en_answer_has_fee": {"default": Reply("Yes, there is a fee.")},
     "en_answer_online": {"default": Reply("Yes, you can.")},
     "en_answer_online_partly": {
         "default": Reply("Not entirely: some steps are online, but you still go in person.")
     },
     "en_answer_no_online": {"default": Reply("No, you cannot.")},
+    "en_service_unsure": {
+        "default": Reply(
+            "I'm not sure which service you mean; the closest ones are below. For anything else, please "
+            "call the Government Contact Center at 1111."
+        ),
+    },
     "en_service_which": {
         "default": Reply(
             "Which public service would you like to ask about? For example: passport, driving licence."

@@ -58,6 +58,7 @@ from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_res
 from actions.service_small_talk import light_reply as light_response
 from actions.unanswered import UnansweredRecorder
 from handover.sensitive import SensitiveTopics
+from knowledge.record import ServiceRecord
 from knowledge.search.cache import EmbeddingCache
 from knowledge.search.embedders import EmbedderConfig, make_embedder
 from knowledge.search.index import stderr_progress
@@ -248,7 +249,7 @@ class ActionAnswerService(Action):
             contact = self._resolver.agency_contact(decision.record)
             return compose_answer(decision.record, decision.aspect, channel, text, decision.passage, contact)
         if kind == "life_event":
-            return life_event_checklist(decision, channel)
+            return life_event_checklist(decision, channel, english=is_english(text))
         if kind == "twins":
             question = decision.question or say("service_twins_default_question", channel)
             buttons = [
@@ -267,9 +268,13 @@ class ActionAnswerService(Action):
             return not_covered(decision, channel)
         if kind == "unsure":
             buttons = [
-                Button(short_name(r), service_payload(r.id, decision.aspect)) for r in decision.choices
+                Button(button_label(r, decision.english), service_payload(r.id, decision.aspect))
+                for r in decision.choices
             ]
-            return say("service_unsure", channel), [*buttons, HUMAN]
+            return say("en_service_unsure" if decision.english else "service_unsure", channel), [
+                *buttons,
+                HUMAN,
+            ]
         key = "en_service_which" if decision.english else "service_which"
         return say(key, channel), [HUMAN]
 
@@ -349,8 +354,17 @@ def with_context(text: str, events: list[dict[str, Any]]) -> str:
     return f"{previous} {text}"
 
 
-def life_event_checklist(decision: Decision, channel: str) -> tuple[str, list[Button]]:
-    """The event's services in the order a citizen needs them, each a button into that service."""
+def button_label(record: ServiceRecord, english: bool) -> str:
+    """A service's button: its English title where asked in English and it fits LINE's limit, else its
+    short Thai name."""
+    en = getattr(record, "english", None)
+    title = str((getattr(en, "title", "") if en else "") or record.title_en or "")
+    return title if english and title and len(title) <= BUTTON_TITLE_MAX else short_name(record)
+
+
+def life_event_checklist(decision: Decision, channel: str, english: bool = False) -> tuple[str, list[Button]]:
+    """The event's services in the order a citizen needs them, each a button into that service; told in
+    English, the services' English names (the steps' notes are Thai only)."""
     event = decision.event
     records = {r.id: r for r in decision.choices}
     lines = []
@@ -361,9 +375,16 @@ def life_event_checklist(decision: Decision, channel: str) -> tuple[str, list[Bu
         if record is None:
             continue
         label = short_name(record)
-        note = str(getattr(step, "note", "") or "")
-        lines.append(f"{n}. {label}" + (f" — {note}" if note and channel != "sms" else ""))
+        if english:
+            en = getattr(record, "english", None)
+            lines.append(f"{n}. {(getattr(en, 'title', '') if en else '') or record.title_en or label}")
+        else:
+            note = str(getattr(step, "note", "") or "")
+            lines.append(f"{n}. {label}" + (f" — {note}" if note and channel != "sms" else ""))
         buttons.append(Button(label, service_payload(service_id)))
+    title_en = str(getattr(event, "title_en", "") or "")
+    if english and title_en:
+        return say("en_life_event_checklist", channel, title=title_en, steps="\n".join(lines)), buttons
     title = str(getattr(event, "title_th", "") or "")
     return say("life_event_checklist", channel, title=title, steps="\n".join(lines)), buttons
 

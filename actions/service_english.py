@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from actions.replies import AGE_LABEL_PATTERN, AMOUNT_WORDS_EN, Button
+from actions.replies import AGE_LABEL_PATTERN, AMOUNT_WORDS_EN, TOGETHER_WORDS, Button
 from actions.service_answer import (
     _FREE_WORDS,
     _LATE_WORDS,
     LIST_LIMIT,
+    _in_person_and_proxies,
     aspect_buttons,
     is_yes_no,
     online_available,
@@ -92,11 +93,42 @@ _FREE_ASKED = re.compile(r"\bfree\b|\bno (fee|charge|cost)|without pay", re.I)
 _PAY_ASKED = re.compile(r"\b(pay|fee|fees|cost|costs|charge|charged|money)\b", re.I)
 
 
+_PROXY_ASKED_EN = re.compile(
+    r"\b(someone|somebody|anyone|anybody) else\b|on (my|our|his|her) behalf|instead of (me|us|him|her)"
+    r"|power of attorney|\bproxy\b|\bmy (sister|brother|mother|father|mom|mum|dad|wife|husband|son|daughter"
+    r"|friend|relative|parents?)\b.{0,30}\b(go|apply|pick|collect|submit|do)\b",
+    re.I,
+)
+_IN_PERSON_ASKED_EN = re.compile(r"\bin person\b|\bgo (there )?(myself|ourselves)\b|\bbe there\b", re.I)
+_BOTH_ASKED_EN = re.compile(r"\bboth\b|\btogether\b", re.I)
+
+
+def english_in_person(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "Can my sister go and apply for me?", "Do we both have to be there in person?": from what the
+    Thai record says of going in person, of a proxy (a power of attorney) and of going together."""
+    proxy_asked = _PROXY_ASKED_EN.search(question) is not None
+    if not (proxy_asked or _IN_PERSON_ASKED_EN.search(question)):
+        return None
+    in_person, proxies = _in_person_and_proxies(record)
+    if _BOTH_ASKED_EN.search(question) and not proxy_asked:
+        texts = [record.description, *(f.answer for f in record.faqs)]
+        if any(w in "".join((t or "").split()) for t in texts for w in TOGETHER_WORDS):
+            return say("en_answer_both_go", channel)
+    if proxies and not in_person:
+        return say("en_answer_proxy_yes" if proxy_asked else "en_answer_no_need_proxy", channel)
+    if in_person and not proxies:
+        return say("en_answer_proxy_no" if proxy_asked else "en_answer_in_person", channel)
+    return None
+
+
 def english_yes_no(record: ServiceRecord, aspect: str | None, question: str, channel: str) -> str | None:
     """Yes / No first for an English yes/no question that a field answers ("is it free?", "can I do it
-    online?"), turned to what was asked (free or paid); None otherwise."""
+    online?", "can someone else go for me?"), turned to what was asked (free or paid); None otherwise."""
     if not question or not is_yes_no(question):
         return None
+    going = english_in_person(record, question, channel)
+    if going is not None:
+        return going
     if aspect == "online":
         if online_available(record):
             return say("en_answer_online_partly" if online_partly(record) else "en_answer_online", channel)
@@ -108,6 +140,8 @@ def english_yes_no(record: ServiceRecord, aspect: str | None, question: str, cha
     free_asked = _FREE_ASKED.search(question) is not None or _PAY_ASKED.search(question) is None
     if all(free):
         key = "en_answer_free" if free_asked else "en_answer_no_fee"
+    elif free[0]:  # free in the usual case, as the Thai answer leads ("ไม่เสียค่าธรรมเนียมค่ะ กรณี…")
+        key = "en_answer_free_usually" if free_asked else "en_answer_no_fee_usually"
     elif any(free):
         key = "en_answer_free_some" if free_asked else "en_answer_fee_some"
     else:
@@ -122,6 +156,12 @@ def compose_english(
     title = (getattr(en, "title", "") if en else "") or record.title_en or record.title_th
     body = english_body(record, aspect, channel)
     verdict = english_yes_no(record, aspect, question, channel)
+    if verdict is None and aspect is None and is_yes_no(question):  # the record is silent: say so
+        hotline = str(getattr(contact, "hotline", "") or "")
+        agency = str(getattr(contact, "name_en", "") or record.agency)
+        verdict = say(
+            "en_answer_not_stated", channel, agency=agency, hotline=f" (hotline {hotline})" if hotline else ""
+        )
     if verdict is not None:  # answer first: Yes / No, then the details
         body = f"{verdict}\n{body}" if body else verdict
     if body is None:

@@ -121,8 +121,26 @@ def _folded(text: str) -> str:
     return "".join(normalize_text(text or "").lower().split())
 
 
+# English words that name no service: asking, the citizen, the country.
+# fmt: off
+_ENGLISH_FILLER = frozenset((
+    "how", "what", "when", "where", "which", "who", "why", "do", "does", "did", "can", "could", "i", "my",
+    "me", "we", "our", "you", "your", "the", "a", "an", "to", "in", "on", "for", "of", "is", "are", "am",
+    "be", "it", "this", "that", "there", "need", "want", "have", "has", "get", "got", "thailand", "thai",
+    "please",
+))
+# fmt: on
+_ENGLISH_ASPECT_WORDS = frozenset(
+    word for _, phrases in _ENGLISH_ASPECTS for phrase in phrases for word in phrase.split()
+)
+
+
 def residual_words(text: str) -> list[str]:
-    """The words left when aspect words, particles and question words are taken out: service words."""
+    """The words left when aspect words, particles and question words are taken out: service words.
+    English keeps its spaces ("annual car tax", not "howtopayannualcartax")."""
+    if is_english(text):
+        skip = _ENGLISH_FILLER | _ENGLISH_ASPECT_WORDS
+        return [t for t in bm25_tokens(text.lower()) if len(t) > 1 and t not in skip and not t.isdigit()]
     return [t for t in bm25_tokens(_FILLER.sub(" ", strip_aspect_words(text))) if len(t) > 1]
 
 
@@ -491,8 +509,8 @@ class ServiceResolver:
                 low_confidence=True,
             )
         nearest = [records[h.id] for h in result.hits if h.id in records]
-        if nearest and not english:
-            return Decision("unsure", aspect=aspect, choices=nearest, why=result.reason)
+        if nearest:
+            return Decision("unsure", aspect=aspect, choices=nearest, english=english, why=result.reason)
         return Decision(
             "not_covered" if typed else "which", english=english, aspect=aspect, why=result.reason
         )
@@ -646,7 +664,11 @@ class ServiceResolver:
     def _named_by_cue(typed: str, result: Any, records: dict[str, ServiceRecord]) -> str | None:
         """With no current service: the near-twin among the search's hits whose cue alone the message has
         ("จะต่อบัตรประชาชน" -> the renewal, "ผู้เช่าย้ายออกไปแล้ว" -> moving out)."""
-        ids = [str(h.id) for h in getattr(result, "hits", ())[:NEAREST_COUNT]]
+        hits = list(getattr(result, "hits", ())[:NEAREST_COUNT])
+        top = float(getattr(hits[0], "score", 0.0) or 0.0) if hits else 0.0
+        # "how do I renew my car tax": the ID card's "renew" only counts where the ID card is a near
+        # match, not a distant third
+        ids = [str(h.id) for h in hits if float(getattr(h, "score", 0.0) or 0.0) >= CUE_HIT_SHARE * top]
         ids += [str(t) for t in getattr(result, "twins", ()) or ()]
         seen: set[str] = set()
         for sid in ids:
@@ -696,6 +718,7 @@ def _synonym_reordered(typed: str, record: ServiceRecord) -> bool:
     return False
 
 
+CUE_HIT_SHARE = 0.9  # a near-twin's cue names it among hits scoring at least this share of the top one
 OBJECT_MIN_CHARS = 5  # "อายุ" of "ลูกอายุเจ็ดขวบทำบัตร" is no object
 
 

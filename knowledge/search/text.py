@@ -140,10 +140,14 @@ def record_passages(record: ServiceRecord) -> list[str]:
 
 def record_bm25_text(record: ServiceRecord) -> str:
     """Titles and synonyms twice (they name the service), FAQ and approved questions and the description
-    once."""
-    names = " ".join([record.title_th, record.title_en, *record.synonyms])
+    once; the English title and description too, so an English question finds its words ("annual car
+    tax") where the titles alone do not (their words never match a Thai question)."""
+    english = getattr(record, "english", None)
+    english_title = getattr(english, "title", "") if english else ""
+    names = " ".join([record.title_th, record.title_en, english_title, *record.synonyms])
     questions = " ".join([*(f.question for f in record.faqs), *record.approved_questions])
-    return f"{names} {names} {questions} {record.description}"
+    english_text = getattr(english, "description", "") if english else ""
+    return f"{names} {names} {questions} {record.description} {english_text}"
 
 
 CHAR_GRAM = 3

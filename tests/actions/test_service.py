@@ -356,6 +356,31 @@ async def test_near_twin_question_then_a_short_answer_and_the_other_twin_by_name
     assert moves[1][1]["service_id"] == "house_registration_move_out"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["how to pay annual car tax online in thailand", "my car is 9 years old, do I need an inspection?"],
+)
+async def test_english_words_name_a_service_as_thai_words_do(action: ActionAnswerService, text: str) -> None:
+    _, slots = await ask(action, tracker(text))
+    assert slots["service_id"] == "vehicle_tax"
+
+
+async def test_english_unsure_offers_the_nearest_in_english_and_a_cue_of_a_distant_twin_names_nothing(
+    action: ActionAnswerService,
+) -> None:
+    # "renew" is the ID card renewal's cue, but the ID card is a distant third for car tax
+    message, slots = await ask(action, tracker("how do I renew my car tax"))
+    assert slots.get("service_id") is None and "1111" in message["text"]
+    assert "Annual vehicle tax" in [b["title"] for b in message["buttons"]]
+
+
+async def test_an_english_life_event_gets_an_english_checklist(action: ActionAnswerService) -> None:
+    message, slots = await ask(
+        action, tracker("My grandmother passed away at home this morning. What do we do?")
+    )
+    assert slots["life_event"] == "death" and message["text"].startswith("A death in the family: what to do")
+
+
 async def test_english_how_to_is_not_read_as_an_app_question(action: ActionAnswerService) -> None:
     message, slots = await ask(action, tracker("how do I apply for a passport?"))
     assert slots["service_id"] == "passport_new" and slots["service_aspect"] is None

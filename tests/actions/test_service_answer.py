@@ -406,6 +406,8 @@ def test_english_yes_no_first_and_english_amounts() -> None:
     )
     free, _ = compose_english(mixed, "fee", "line", question="is it free?")
     assert free.startswith("Yes") and "ไม่มีค่าธรรมเนียม" not in free and "200 baht (to be confirmed)" in free
+    # free at the office, as the Thai answer leads ("ไม่เสียค่าธรรมเนียมค่ะ กรณี…"): no fee in the usual case
+    assert yes_no_of(compose_english(mixed, "fee", "line", question="Is there a fee?")[0]) == "no"
     paid, _ = compose_english(record(), "fee", "line", question="Do I have to pay?")
     assert (
         yes_no_of(paid) == "yes"
@@ -536,3 +538,19 @@ def test_a_graded_rule_on_another_subject_or_none_asked_gives_no_step() -> None:
     assert duration_verdict(car, "มอไซค์อายุ 6 ปี ต้องตรวจสภาพไหม", "line") is None  # not said which rule
     assert duration_verdict(renewal(), "ต้องแจ้งภายใน 15 วันใช่ไหม", "line") is None  # the rule asked
     assert duration_verdict(renewal(), "หมดอายุ 3 เดือน ต่อได้ไหม", "line") is None  # not a must-question
+
+
+def test_english_going_in_person_by_proxy_and_together() -> None:
+    from actions.service_english import compose_english
+
+    first_line = lambda r, q: compose_english(r, None, "line", question=q)[0].splitlines()[1]  # noqa: E731
+    assert first_line(passport(), "Can my sister go and apply for me?") == "No, you have to go in person."
+    assert first_line(passport(), "Do I have to go in person?") == "Yes, you have to go in person."
+    allowance = record(documents=("หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน",), where_to_apply=WhereToApply(online=""))
+    assert first_line(allowance, "Can someone else apply on my behalf?").startswith("Yes, someone else")
+    marriage = record(description="คู่สมรสไปจดทะเบียนสมรสพร้อมกันที่สำนักทะเบียน", where_to_apply=WhereToApply())
+    assert first_line(marriage, "Do we both have to be there in person?") == "Yes, you both go together."
+    silent = record(description="ขอหนังสือรับรองความประพฤติ", where_to_apply=WhereToApply())
+    assert first_line(silent, "Can someone else pick it up for me?").startswith(
+        "The service information does not say"
+    )
