@@ -249,6 +249,10 @@ ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone numb
 # wordings of a service's upper age limit ("จนอายุครบ 6 ปี", "อายุไม่เกิน 6 ปี").
 AGE_ASKED_PATTERN = r"(?<!หมด)(?<!ต่อ)(?<!รถ)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ"
 AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี"
+# The youngest age a service is for ("อายุ 60 ปีขึ้นไป"): an age at or over it answers "can I get it?"
+AGE_LOWER_PATTERN = r"อายุ\s*(\d{1,3})\s*ปี\s*(?:ขึ้นไป|บริบูรณ์ขึ้นไป)"
+# Words that are a question's whole point even alone ("ถ้าไม่ไปมีโทษไหม", "ต้องพาพยานไหม").
+ASKED_ALONE_WORDS = ("โทษ", "พยาน", "อบรม")
 # Someone going instead ("ทำแทน", "ยื่นแทน"): compounds ending in it carry the sense; and the negation
 # that turns a confirmation into ไม่ใช่ค่ะ.
 PROXY_WORD = "แทน"
@@ -1524,6 +1528,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_free_when": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ กรณี{case}")},
     "answer_yes_can": {"default": Reply("ได้ค่ะ")},
     "answer_no_cannot": {"default": Reply("ไม่ได้ค่ะ")},
+    "answer_age_meets": {"default": Reply("ได้ค่ะ อายุ {age} ปีถึงเกณฑ์แล้ว ถ้าคุณสมบัติอื่นครบ: {rule}")},
     "answer_age_over": {"default": Reply("ไม่ได้ค่ะ อายุ {age} ปีเกินเกณฑ์ของบริการนี้ (ไม่เกิน {limit} ปี) ค่ะ")},
     "answer_contact": {"default": Reply("ติดต่อ{agency} โทร {hotline} ค่ะ")},
     "answer_yes_must": {"default": Reply("ต้องค่ะ")},

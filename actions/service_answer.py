@@ -16,8 +16,10 @@ from typing import Any
 
 from actions.replies import (
     AGE_ASKED_PATTERN,
+    AGE_LOWER_PATTERN,
     AGE_REACHED_PATTERN,
     AGE_UPPER_PATTERN,
+    ASKED_ALONE_WORDS,
     ASPECT_BUTTON_LABELS,
     BY_ONESELF_ONLINE,
     CAN_WORD,
@@ -545,7 +547,7 @@ _QUESTION_WORDS = {
 
 
 # "ไปทำแทนแม่ได้ไหม": someone going instead is a question of its own, answered by a power of attorney
-_ASKED_ALONE = frozenset(f"~{min(g)}" for g in _SAME_SENSE if PROXY_WORD in g)
+_ASKED_ALONE = frozenset(f"~{min(g)}" for g in _SAME_SENSE if PROXY_WORD in g) | frozenset(ASKED_ALONE_WORDS)
 # "ทำแทน", "ยื่นแทน", "ไปแทน": a compound that ends in one of these carries its sense ("เงินฝาก" does not
 # end in a sense of going instead: only these endings count).
 _SENSE_ENDINGS = (PROXY_WORD,)
@@ -605,6 +607,8 @@ def supporting_sentences(record: ServiceRecord, question: str) -> list[str]:
     # for that question: a document is no answer to "ทะเบียนโดนระงับแล้วใช่ไหม")
     if asked & (_senses(["แทน"]) - {"แทน"}):
         sources.extend(record.documents)
+    # "ถ้าไม่ไปมีโทษไหม" - "มีโทษทางอาญา…": a word that is the whole point, inside other words on both sides
+    alone = {w for w in ASKED_ALONE_WORDS if w in "".join(question.split())}
     scored: list[tuple[float, str]] = []
     for clause in sources:
         clause = clause.strip()
@@ -614,6 +618,7 @@ def supporting_sentences(record: ServiceRecord, question: str) -> list[str]:
         score = sum(
             2.0 if len(w.lstrip("~")) >= LONG_WORD_CHARS or w in _ASKED_ALONE else 1.0 for w in shared
         )
+        score += 2.0 * len({w for w in alone - shared if w in "".join(clause.split())})
         if score >= 2.0:  # two shared words, or one long one
             scored.append((score, clause))
     top = max((score for score, _ in scored), default=0.0)
@@ -667,18 +672,23 @@ def clause_answer(record: ServiceRecord, text: str, channel: str) -> str | None:
     split = must_split(text)
     if split is None or (split[0] and not prefix_fits(record, split[0])):
         return None
-    asked = {t for t in bm25_tokens(split[1]) if len(t) >= 3 and t not in _GENERIC_DOC_WORDS}
+    # "ต้องอบรมก่อนไหม": ก่อน names nothing of its own (a clause "…ล่วงหน้าก่อนหมดอายุ" is no answer)
+    skip = _GENERIC_DOC_WORDS | _DOING_WORDS
+    asked = {t for t in bm25_tokens(split[1]) if len(t) >= 3 and t not in skip}
     short = {m.group(0).replace(".", "") for m in _ABBREVIATION.finditer(split[1])}  # "พรบ" for "พ.ร.บ."
     if not asked and not short:
         return None
-    for source in (record.description, record.eligibility):
-        for clause in _figure_clauses(source or ""):
-            named = asked & set(bm25_tokens(clause)) or any(a in clause.replace(".", "") for a in short)
-            if "ไม่ต้อง" in clause or not named:
-                continue
-            for joiner in _LEADING_JOINERS:
-                clause = clause.removeprefix(joiner)
-            return say("answer_yes_must", channel) + " " + polite(clause)
+    clauses = [
+        c for source in (record.description, record.eligibility) for c in _figure_clauses(source or "")
+    ]
+    # a clause that itself says ต้อง first ("ต้องอบรมออนไลน์หรือที่สำนักงาน")
+    for clause in sorted(clauses, key=lambda c: _MUST_WORD not in c):
+        named = asked & set(bm25_tokens(clause)) or any(a in clause.replace(".", "") for a in short)
+        if "ไม่ต้อง" in clause or not named:
+            continue
+        for joiner in _LEADING_JOINERS:
+            clause = clause.removeprefix(joiner)
+        return say("answer_yes_must", channel) + " " + polite(clause)
     return None
 
 
@@ -822,7 +832,8 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         office = _document_named(record.where_to_apply.offices, text, _GENERIC_PLACE_WORDS)
         if office:
             return say("answer_place_listed", channel, office=office)
-    if aspect is None:
+    # "ต้องอบรมก่อนไหม": ก่อน reads as a time question, but what is asked is a duty the overview states
+    if aspect is None or (aspect == "time" and question_modal(text) == "must"):
         return clause_answer(record, text, channel)
     return None
 
@@ -927,6 +938,26 @@ def age_limit(record: ServiceRecord) -> int | None:
     texts = [record.eligibility, record.description, *(f.answer for f in record.faqs)]
     limits = [int(m.group(1)) for text in texts for m in _AGE_UPPER.finditer(normalize_text(text or ""))]
     return max(limits) if limits else None
+
+
+_AGE_LOWER = re.compile(AGE_LOWER_PATTERN)
+
+
+def age_meets(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ถ้าอายุ60แล้วได้เบี้ยผู้สูงอายุด้วยได้ไหม": ได้ค่ะ when the age given reaches the youngest age the
+    eligibility names ("อายุ 60 ปีขึ้นไป") and no upper limit is passed, with the rule (the other
+    conditions still apply); None otherwise."""
+    if not is_yes_no(question) or question_modal(question) != "can":
+        return None
+    age = age_asked(question)
+    rule = normalize_text(record.eligibility or record.description or "")
+    lower = _AGE_LOWER.search(rule) or _AGE_LOWER.search(normalize_text(record.description or ""))
+    limit = age_limit(record)
+    if age is None or lower is None or age < int(lower.group(1)) or (limit is not None and age > limit):
+        return None
+    return say(
+        "answer_age_meets", channel, age=str(age), rule=polite(record.eligibility or record.description)
+    )
 
 
 def aged_out(record: ServiceRecord, question: str, channel: str) -> str | None:
@@ -1164,6 +1195,36 @@ def duration_verdict(record: ServiceRecord, question: str, channel: str) -> str 
     return None
 
 
+_INSTRUCTION_NEGATION_CHARS = 8  # "ไม่ต้องแจ้งความ": a negation this close before the asked word
+
+
+def faq_instruction(question: str, answer: str, channel: str) -> str | None:
+    """ต้องค่ะ / ได้ค่ะ for a must- or can-question whose asked words an FAQ answer tells the citizen to do
+    ("พาสปอร์ตหายต้องแจ้งความไหม" - "แจ้งความที่สถานีตำรวจ แล้ว…", "ทำหนังสือมอบอำนาจได้ไหม" - "…หากไปไม่ได้
+    ให้ทำหนังสือมอบอำนาจ"), not negated just before them; None otherwise."""
+    from knowledge.search.text import bm25_tokens
+
+    modal = question_modal(question)
+    if modal not in ("must", "can"):
+        return None
+    split = must_split(question) if modal == "must" else None
+    part = split[1] if split is not None else question
+    skip = _QUESTION_WORDS | _DOING_WORDS | _GENERIC_DOC_WORDS | set(_YES_NO_TH)
+    asked = [t for t in bm25_tokens(part) if len(t) >= LONG_ASKED_CHARS and t not in skip]
+    folded = "".join(normalize_text(answer).split())
+    for word in asked:
+        at = folded.find(word)
+        if at < 0:
+            continue
+        if NEGATION_WORD in folded[max(0, at - _INSTRUCTION_NEGATION_CHARS) : at]:
+            return None
+        return say("answer_yes_must" if modal == "must" else "answer_yes_can", channel)
+    return None
+
+
+LONG_ASKED_CHARS = 4  # "แจ้งความ", "อบรม": a word of the question this long is a thing to do
+
+
 def _field_verdict(record: ServiceRecord, aspect: str | None, question: str, channel: str) -> str | None:
     """A verdict from the record's fields: going in person or by proxy ("ต้องไปเองไหม") first, then the
     duty a time limit implies ("ต้องไปทำบัตรไหม" - "ภายใน 60 วัน…"), then a listed document, office,
@@ -1202,7 +1263,9 @@ def compose_answer(
     yes_no = is_yes_no(question)
     lines: list[str] = [record.title_th]
     deadline = deadline_line(record, question) if question else None
-    too_old = aged_out(record, question, channel) if question else None
+    too_old = (
+        (aged_out(record, question, channel) or age_meets(record, question, channel)) if question else None
+    )
     call = contact_line(question, contact, channel) if question else None
     if call is not None:
         lines.append(call)
@@ -1228,6 +1291,9 @@ def compose_answer(
             lead = _field_verdict(record, aspect, question, channel) or ""
             if lead.removeprefix(say("answer_yes_must", channel) + " ") == said:
                 lead, said = "", lead  # "ต้องค่ะ" and that same FAQ answer
+            elif not lead:  # "ต้องแจ้งความไหม" - "แจ้งความที่สถานีตำรวจ แล้ว…": its instruction is the verdict
+                told = faq_instruction(question, passage.answer, channel)
+                said = f"{told} {said}" if told else said
             lines.append(lead)
         lines.append(said)
         if aspect in ("fee", "documents"):  # the full list after the specific answer
@@ -1244,7 +1310,8 @@ def compose_answer(
         if first is not None:
             lines.append(first)
         elif sentence is not None:  # the record's own sentence, with the verdict it gives first
-            first = (say(key, channel) + " " if key else "") + polite(sentence)
+            told = say(key, channel) if key else faq_instruction(question, sentence, channel)
+            first = (told + " " if told else "") + polite(sentence)
             lines.append(first)
         elif (refused := proxy_refused(record, question, channel)) is not None:
             first = refused

@@ -554,3 +554,38 @@ def test_english_going_in_person_by_proxy_and_together() -> None:
     assert first_line(silent, "Can someone else pick it up for me?").startswith(
         "The service information does not say"
     )
+
+
+def test_an_age_that_reaches_the_youngest_age_is_a_yes_with_the_other_conditions() -> None:
+    allowance = record(eligibility="สัญชาติไทย อายุ 60 ปีขึ้นไป มีชื่อในทะเบียนบ้านในเขตท้องถิ่นนั้น", faqs=())
+    text, _ = compose_answer(allowance, None, "line", "ถ้าอายุ60แล้วได้เบี้ยผู้สูงอายุด้วยได้ไหม")
+    assert text.splitlines()[0].startswith("ได้ค่ะ อายุ 60 ปีถึงเกณฑ์แล้ว") and "สัญชาติไทย" in text
+    text, _ = compose_answer(allowance, None, "line", "อายุ 58 ได้ไหม")  # below: the record's own words
+    assert not text.startswith("ได้ค่ะ")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "first"),
+    [
+        ("พาสปอร์ตหายต้องแจ้งความไหม", "แจ้งความที่สถานีตำรวจ แล้วนำใบแจ้งความไปขอเล่มใหม่", "ต้องค่ะ"),
+        ("ทำหนังสือมอบอำนาจได้ไหมคะ", "ควรไปพร้อมกัน หากไปไม่ได้ ให้ทำหนังสือมอบอำนาจ", "ได้ค่ะ"),
+        ("ต้องแจ้งความไหม", "ไม่ต้องแจ้งความ แจ้งกับนายทะเบียนได้เลย", None),
+    ],
+)
+def test_an_faq_that_tells_the_citizen_to_do_what_was_asked_is_the_verdict(
+    question: str, answer: str, first: str | None
+) -> None:
+    from actions.service_answer import faq_instruction
+
+    assert faq_instruction(question, answer, "line") == first
+
+
+def test_a_must_question_finds_the_clause_that_says_must_and_a_penalty_is_found_inside_words() -> None:
+    renew = record(description="ใบขับขี่ 5 ปีต่ออายุได้ล่วงหน้าก่อนหมดอายุ ต้องอบรมออนไลน์หรือที่สำนักงาน", faqs=())
+    text, _ = compose_answer(renew, "time", "line", "ต้องอบรมก่อนไหม")
+    assert text.splitlines()[0] == "ต้องค่ะ ต้องอบรมออนไลน์หรือที่สำนักงานค่ะ"
+    from knowledge.record import FAQ
+
+    draft = record(faqs=(FAQ("ไม่ไปลงบัญชีจะเป็นอย่างไร", "มีโทษทางอาญา และยังต้องไปแสดงตนลงบัญชีภายหลัง"),))
+    text, _ = compose_answer(draft, None, "line", "ถ้าไม่ไปมีโทษไหม")
+    assert text.splitlines()[0].startswith("มีโทษทางอาญา")
