@@ -201,7 +201,7 @@ def _scaling_problems(by_kind: dict[str, list[dict[str, Any]]]) -> list[str]:
         if not matched:
             problems.append(f"PDB/{pdb['metadata']['name']} selects no pods")
         covered.update(matched)
-    for name in ("govbot-rasa", "govbot-actions", "govbot-gateway"):
+    for name in ("govbot-rasa", "govbot-actions", "govbot-gateway", "govbot-consumer"):
         if name not in covered:
             problems.append(f"Deployment/{name} has no PodDisruptionBudget")
     return problems
@@ -246,7 +246,7 @@ def test_production_runs_two_of_each_serving_component_in_its_namespace(kubectl:
     objects = render(kubectl, OVERLAYS["production"])
     assert {o["metadata"].get("namespace") for o in objects if o["kind"] != "Namespace"} == {"govbot"}
     replicas = {o["metadata"]["name"]: o["spec"]["replicas"] for o in objects if o["kind"] == "Deployment"}
-    assert replicas == {"govbot-rasa": 2, "govbot-actions": 2, "govbot-gateway": 2, "govbot-consumer": 1}
+    assert replicas == {"govbot-rasa": 2, "govbot-actions": 2, "govbot-gateway": 2, "govbot-consumer": 2}
     assert {o["spec"]["minReplicas"] for o in objects if o["kind"] == "HorizontalPodAutoscaler"} == {2}
 
 
