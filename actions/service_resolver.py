@@ -97,7 +97,7 @@ class Decision:
 _EXTRA_THAI_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("online", ("ผ่านเน็ต", "ในเน็ต", "ทางไลน์", "ออนไลท์")),
     ("time", ("ช่วงไหน", "เปิดรับเมื่อ", "รอกี่", "กี่วันได้", "กี่วันเสร็จ")),
-    ("fee", ("กี่เปอร์เซ็น", "กี่%", "เสียตัง", "กี่ตัง", "ตังค์")),
+    ("fee", ("กี่เปอร์เซ็น", "กี่%", "เสียตัง", "กี่ตัง", "ตังค์", "โดนปรับ", "ถูกปรับ", "ค่าปรับ", "เสียค่าปรับ")),
 )
 
 
@@ -432,7 +432,7 @@ class ServiceResolver:
 
         # 3. Near-twins the question does not tell apart: one short question with distinct choices.
         twins = [t for t in getattr(result, "twins", ()) or () if t in records]
-        group = twins_module.ask(twins) if len(twins) >= 2 else None
+        group = twins_module.ask(twins) if len(twins) >= 2 and named not in twins else None
         if group is not None:
             members = [m for m in group.members if m.service_id in records]
             # "กลับมาเรื่องบัตรลูก …" after a side question: the twin talked about before it
@@ -684,11 +684,16 @@ class ServiceResolver:
     def _named_service(self, index: Any, typed: str, result: Any) -> str | None:
         """The service the message names, if any: the search must be confident on the service words
         alone, so "ต้องใช้เอกสารอะไรบ้างคะ" names none while "แล้วบัตรประชาชนหายล่ะ" names one."""
-        if result.hits and not getattr(result, "twins", ()):
+        twins = [index.records[t] for t in getattr(result, "twins", ()) or () if t in index.records]
+        if result.hits and not twins:
             hits = [index.records[h.id] for h in result.hits if h.id in index.records]
             by_name = self._name_in_text(typed, hits)
             if by_name is not None:  # "แจ้งตายต้องไปที่ไหน": the citizen said the service's name
                 return by_name.id
+        # near-twins tied: only a name that is one twin's alone ("เงินอุดหนุนบุตร") tells them apart
+        named_twins = [t for t in twins if self._name_in_text(typed, [t]) is not None]
+        if len(named_twins) == 1:
+            return named_twins[0].id
         if not result.confident or not result.hits:
             return None
         top = str(result.hits[0].id)

@@ -381,6 +381,21 @@ async def test_an_english_life_event_gets_an_english_checklist(action: ActionAns
     assert slots["life_event"] == "death" and message["text"].startswith("A death in the family: what to do")
 
 
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("บัตรหมดมาครึ่งปีแล้ว โดนปรับป่ะ", "id_card_renew"),  # บัตรหมด: the renewal's cue
+        ("ลงทะเบียนเงินอุดหนุนบุตรต้องใช้อะไรบ้าง", "child_support_grant"),
+        ("เรียนรด.ไม่จบ ยังต้องไปเกณฑ์มั้ย", "military_conscription"),
+    ],
+)
+async def test_casual_names_and_cues_of_dev3(action: ActionAnswerService, text: str, service: str) -> None:
+    message, slots = await ask(action, tracker(text))
+    assert slots["service_id"] == service
+    if "ปรับ" in text:  # a fine asked: the late fee, first
+        assert message["text"].startswith("มีค่ะ") and "ค่าปรับ" in message["text"]
+
+
 async def test_english_how_to_is_not_read_as_an_app_question(action: ActionAnswerService) -> None:
     message, slots = await ask(action, tracker("how do I apply for a passport?"))
     assert slots["service_id"] == "passport_new" and slots["service_aspect"] is None
