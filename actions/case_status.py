@@ -595,11 +595,26 @@ class ActionAskCaseId(CaseAction):
         return []
 
 
+class ActionAskPhoneLast4(AskSlotAction):
+    """The last-4-digits question; after an upset message ("CM69-… ยังดังเหมือนเดิม ไม่ได้เรื่องเลย")
+    it apologises first, as the reference question does."""
+
+    def __init__(self) -> None:
+        super().__init__("phone_last4")
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if owed_apology(latest_text(tracker)):
+            replies.send(dispatcher, tracker, "case_apology")
+        return await super().run(dispatcher, tracker, domain)
+
+
 def build_actions(context: ActionContext) -> list[Action]:
     lookup = CaseLookup(sessions=context.sessionmaker, runtime=context.cases)
     return [
         ValidateCaseStatusForm(lookup),
         ActionAskCaseId(lookup),
-        AskSlotAction("phone_last4"),
+        ActionAskPhoneLast4(),
         ActionSubmitCaseStatus(lookup),
     ]

@@ -64,8 +64,10 @@ from actions.complaint_talk import (
     bare,
     category_from_words,
     compact,
+    confirms_in_words,
     consent_from_words,
     first_description,
+    gives_a_number,
     is_bare_no,
     is_payload,
     is_question,
@@ -74,6 +76,7 @@ from actions.complaint_talk import (
     reads_as_place,
     says_not_that,
     skips_photo,
+    tracks_a_case,
     wants_cancel,
     wants_category_change,
 )
@@ -99,6 +102,7 @@ from actions.replies import (
     SPOKEN_CHARACTERS,
     YES_BUTTON,
     Button,
+    upset,
 )
 from cases.complaint_routing import ComplaintRoute, ensure_agency, load_routes, route_for
 from cases.geo import inside_thailand
@@ -134,6 +138,11 @@ EDIT = "edit"
 CANCELLED = "cancel"
 HANDOVER = "handover"
 EARLIER = "earlier"
+# About a case already filed ("อยากติดตามเรื่องที่เคยแจ้งไว้", "จำเลขไม่ได้"): the case look-up instead.
+TRACK = "track"
+CASE_FORM = "case_status_form"
+# What ran for a case look-up: an upset message right after one is about that case, not a new complaint.
+CASE_LOOKUP_ACTIONS = frozenset({CASE_FORM, "action_submit_case_status", "action_ask_case_id"})
 # What LINE sends besides text; kept for its own step whichever step is asked.
 SHARED_INTENTS = frozenset({"share_location", "share_image", "share_sticker"})
 # Steps where "no" (and the /deny button) is an answer, not the cancel button.
@@ -258,10 +267,13 @@ class ValidateComplaintForm(FormValidationAction):
         if not tracker.get_slot("requested_slot"):
             # Activation (Rasa calls this with the loop already set and no step asked yet): the
             # first message may already say what and which category.
-            if about_an_earlier_complaint(_latest_text(tracker)):
-                # Not a new complaint: no category menu (a duplicate); the submit action apologises.
-                return [SlotSet("complaint_confirm", EARLIER), ActiveLoop(None)]
             text = _latest_text(tracker)
+            if about_an_earlier_complaint(text) or (upset(text) and _after_case_lookup(tracker)):
+                # Not a new complaint: no category menu (a duplicate); the submit action apologises.
+                # ("ช้ามาก ผ่านมาสองอาทิตย์แล้ว" right after a look-up is about that case.)
+                return [SlotSet("complaint_confirm", EARLIER), ActiveLoop(None)]
+            if tracks_a_case(text):
+                return [SlotSet("complaint_confirm", TRACK), ActiveLoop(None)]
             insisted = insisted_story(tracker.events or [], load_routes(), directory())
             if insisted is None and referral_for(text, load_routes(), directory()) is not None:
                 # Another agency's matter (ไฟดับ, an online scam): who handles it, before any menu;
@@ -285,6 +297,15 @@ class ValidateComplaintForm(FormValidationAction):
             and (wants_category_change(text) or (from_words and says_not_that(text)))
         ):
             return self._category_again(step, text, dispatcher)
+        if step == "complaint_category" and _nothing_told(tracker) and tracks_a_case(text):
+            # "จำเลขไม่ได้แล้วค่ะ" at the menu, before any of a report was told (nothing to lose): about
+            # a case already filed, never a category — the case look-up takes it.
+            return [SlotSet("complaint_confirm", TRACK), ActiveLoop(None)]
+        if step in LATER_EDIT_STEPS and _intent(tracker) not in SHARED_INTENTS:
+            edit = typed_edit(text) if _opens_with_edit(text) else None
+            if edit is not None and edit[0] not in ("", step) and tracker.get_slot(edit[0]) is not None:
+                # "ขอแก้ที่อยู่ค่ะ จริงๆอยู่หน้าวัด…" while consent is asked: the answered field changes.
+                return await self._edit_earlier(step, *edit, dispatcher, tracker)
         if from_words and step in ("complaint_description", "complaint_location") and _plain_yes(text):
             # "ใช่" to the category said back: nothing to keep, the same question again.
             return [SlotSet(step, None), SlotSet("complaint_guess", None), SlotSet("requested_slot", step)]
@@ -295,7 +316,7 @@ class ValidateComplaintForm(FormValidationAction):
             and self._asks_consent(tracker)
         ):
             # "ไม่ต้องติดต่อกลับค่ะ" while the place is asked: kept for the consent step.
-            replies.send(dispatcher, tracker, "complaint_kept_consent")
+            _consent_kept(early, text, dispatcher, tracker)
             kept = [SlotSet("contact_consent", early), SlotSet("complaint_anonymous", None)]
             return [SlotSet(step, None), *kept, SlotSet("requested_slot", step)]
         if step and not answers_step(step, text):
@@ -306,6 +327,18 @@ class ValidateComplaintForm(FormValidationAction):
         events = list(await super().run(dispatcher, tracker, domain))
         # The category was said back on one question; from the next answer on it is simply taken.
         return [*events, SlotSet("complaint_guess", None)] if from_words else events
+
+    async def _edit_earlier(
+        self, step: str, field: str, value: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """A change of an answered field typed at a later step: with a usable new value, taken (and
+        said so) and the same step asked again; without one, that field is asked, then the form goes
+        on from where it was."""
+        changed = await self._typed_edit(field, value, dispatcher, tracker)
+        taken = changed.get(field) is not None or field not in changed  # (not emptied, or not changeable)
+        changed.pop(step, None)
+        events: list[EventType] = [SlotSet(step, None), *(SlotSet(slot, v) for slot, v in changed.items())]
+        return [*events, SlotSet("requested_slot", step if taken else field)]
 
     def _asks_consent(self, tracker: Tracker) -> bool:
         """The consent question is part of this form (the asker can be sent updates) and not answered."""
@@ -525,6 +558,15 @@ class ValidateComplaintForm(FormValidationAction):
                 return kept
             return self._chosen_for_citizen(kept, dispatcher, tracker)
         kept = later_answer(text, tracker.slots, routes)
+        consent = consent_from_words(text) if not kept else None
+        if (
+            consent is not None
+            and len(compact(text)) <= EARLY_CONSENT_MAX_CHARS
+            and self._asks_consent(tracker)
+        ):
+            # "ติดต่อกลับได้" at the menu: answering on, like a place — kept for the consent step.
+            _consent_kept(consent, text, dispatcher, tracker)
+            kept = {"contact_consent": consent, "complaint_anonymous": None}
         if kept or tries >= 2:
             return self._chosen_for_citizen(kept, dispatcher, tracker)
         replies.send(dispatcher, tracker, "complaint_category_unknown")
@@ -671,6 +713,13 @@ class ValidateComplaintForm(FormValidationAction):
             # "ส่งรูปทีหลังได้ไหม": yes — on without it now; a photo sent before ยืนยัน is still kept.
             replies.send(dispatcher, tracker, "complaint_photo_later")
             return {"complaint_photo": NO_PHOTO}
+        early = consent_from_words(text) if intent not in SHARED_INTENTS else None
+        short = len(compact(text)) <= EARLY_CONSENT_MAX_CHARS
+        if early is not None and short and self._asks_consent(tracker):
+            # "ไม่ต้องติดต่อกลับ" at the photo step: no photo, and the consent kept for its step.
+            replies.send(dispatcher, tracker, "complaint_photo_skipped")
+            _consent_kept(early, text, dispatcher, tracker)
+            return {"complaint_photo": NO_PHOTO, "contact_consent": early, "complaint_anonymous": None}
         if intent not in SHARED_INTENTS and (
             bare(text).startswith((CONSENT_YES_PREFIX, CONSENT_NO_PREFIX))
             or tries_at_step(tracker, "complaint_photo", FORM) >= 2
@@ -688,7 +737,7 @@ class ValidateComplaintForm(FormValidationAction):
             return {"contact_consent": slot_value, "complaint_anonymous": None}
         text = _squash(slot_value)
         route = _chosen_route(tracker)
-        if bare(text) in {bare(w) for w in ANONYMOUS_WORDS}:
+        if bare(text) in {bare(w) for w in ANONYMOUS_WORDS} or says_anonymous(text):
             if route is not None and route.allow_anonymous:
                 return {"contact_consent": False, "complaint_anonymous": True}
             replies.send(
@@ -703,6 +752,9 @@ class ValidateComplaintForm(FormValidationAction):
             answer = consent_from_words(text)
         if answer is None and intent in ("affirm", "deny") and len(compact(text)) <= 20:
             answer = intent == "affirm"
+        if answer is True and not is_payload(text) and gives_a_number(text):
+            # "โทรกลับได้ 08…": yes, on this channel; the number typed is not kept (nor logged).
+            replies.send(dispatcher, tracker, "complaint_consent_number_not_kept")
         if answer is None:
             # Never a third identical question: the second says how to go on without consent, the
             # third records none (the safe answer; the summary shows it and แก้ไข changes it).
@@ -774,8 +826,8 @@ class ValidateComplaintForm(FormValidationAction):
         answer = replies.confirm_answer(text)
         if answer is None and (_intent(tracker) == "affirm" and (is_payload(text) or is_yes(text))):
             answer = "yes"
-        if answer is None and is_yes(text):
-            answer = "yes"
+        if answer is None and (is_yes(text) or confirms_in_words(text)):
+            answer = "yes"  # "ถูกต้อง ส่งเลย", "โอเค ยืนยัน"
         consent = consent_from_words(text) if answer is None else None
         if (
             consent is not None
@@ -804,12 +856,12 @@ def answers_step(step: str, text: str) -> bool:
     if step == "complaint_category":
         return category_key(text) is not None
     if step == "contact_consent":
-        anonymous = bare(text) in {bare(w) for w in ANONYMOUS_WORDS}
+        anonymous = bare(text) in {bare(w) for w in ANONYMOUS_WORDS} or says_anonymous(text)
         return anonymous or replies.consent_answer(text) is not None or consent_from_words(text) is not None
     if step == "complaint_photo":
         return skips_photo(text)
     if step == "complaint_confirm":
-        return replies.confirm_answer(text) is not None
+        return replies.confirm_answer(text) is not None or confirms_in_words(text)
     if step == "complaint_edit":
         return edit_field(_squash(text)) is not None
     return False
@@ -840,9 +892,60 @@ def taken_from_words(tracker: Tracker) -> bool:
     return guess is not None and guess == tracker.get_slot("complaint_category")
 
 
-# Steps where consent to updates typed early is kept for its own step.
+# Steps where consent to updates typed early is kept for its own step (at the photo step it also
+# means no photo: validate_complaint_photo).
 EARLY_CONSENT_STEPS = frozenset({"complaint_description", "complaint_location"})
 EARLY_CONSENT_MAX_CHARS = 30
+# Steps where a change of an answered field may be typed ("ขอแก้ที่อยู่ค่ะ …"); the summary has its own.
+LATER_EDIT_STEPS = frozenset(
+    {"complaint_description", "complaint_location", "complaint_photo", "contact_consent"}
+)
+
+
+def says_anonymous(text: str) -> bool:
+    """ "ไม่อยากเปิดเผยตัวตนครับ": anonymity told, not asked (a question gets the aside's answer)."""
+    return not is_question(text) and aside_kind(text, "", "contact_consent") == "anonymous"
+
+
+def _nothing_told(tracker: Tracker) -> bool:
+    """No part of a report is in the form yet (no guess, story, place or photo)."""
+    told = ("complaint_guess", "complaint_description", "complaint_location", "complaint_photo")
+    return not any(tracker.get_slot(slot) for slot in told)
+
+
+def _after_case_lookup(tracker: Tracker) -> bool:
+    """The turn before this message was a case look-up (its question, its answer)."""
+    users = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                return False
+        elif users == 1 and event.get("event") == "action" and event.get("name") in CASE_LOOKUP_ACTIONS:
+            return True
+    return False
+
+
+def _consent_kept(answer: bool, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    replies.send(dispatcher, tracker, "complaint_kept_consent")
+    if answer and gives_a_number(text):
+        replies.send(dispatcher, tracker, "complaint_consent_number_not_kept")
+
+
+def _opens_with_edit(text: str) -> bool:
+    """ "ขอแก้ที่อยู่…", "เปลี่ยนสถานที่เป็น…", "ที่อยู่ผิดค่ะ …": the message opens as a change of a
+    named field (the edit verb right before the field word, or the field word then ผิด); a story that
+    says แก้ ("แก้ไขถนนไปแล้วแต่…") is no change."""
+    word = compact(text)
+    named = {**COMPLAINT_EDIT_WORDS, **COMPLAINT_EDIT_FIELDS}
+    fields = tuple(w for w, field in named.items() if field and w != replies.COMPLAINT_EDIT_LOOSE_WORD)
+    for opening in sorted(replies.EDIT_OPENINGS, key=len, reverse=True):
+        if word.startswith(opening):
+            rest = word[len(opening) :]
+            for between in replies.EDIT_BETWEEN_WORDS:
+                rest = rest.removeprefix(between)
+            return rest.startswith(fields)
+    return any(word.startswith(w) and word[len(w) :].startswith(replies.EDIT_WRONG_WORD) for w in fields)
 
 
 def _referred_aside(
@@ -1107,6 +1210,9 @@ class ActionSubmitComplaint(Action):
         if ending == EARLIER:
             await self._earlier(dispatcher, tracker)
             return clear_events()
+        if ending == TRACK:
+            # The case look-up takes the same message (a reference, "จำเลขไม่ได้", or asks for one).
+            return [*clear_events(), FollowupAction(CASE_FORM)]
         if ending in (CANCELLED, HANDOVER):
             await self._let_photo_go(tracker)
             if ending == CANCELLED:

@@ -13,9 +13,12 @@ message as text and these functions decide, with the intent only as a hint where
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from actions.replies import (
     BARE_NO_WORDS,
+    CANCEL_LEAD_WORDS,
+    CANCEL_OPENINGS,
     CANCEL_OTHER_THINGS,
     CANCEL_PREFIX,
     CANCEL_SUFFIX,
@@ -24,6 +27,9 @@ from actions.replies import (
     COMPLAINT_CANCEL_PHRASES,
     COMPLAINT_CANCEL_WORDS,
     COMPLAINT_REQUEST_WORDS,
+    CONFIRM_SENTENCE_FILLERS,
+    CONFIRM_SENTENCE_WORDS,
+    CONSENT_CONTACT_WORDS,
     CONSENT_NO_OPENINGS,
     CONSENT_NO_PREFIX,
     CONSENT_YES_OPENINGS,
@@ -33,7 +39,9 @@ from actions.replies import (
     EARLIER_NOTHING_CUES,
     EARLIER_REPORTED_PATTERN,
     NEAR_OPENINGS,
+    NEGATION_WORD,
     NO_PHOTO_LABEL,
+    NO_PHOTO_OPENINGS,
     NO_PHOTO_PREFIX,
     NO_PHOTO_WORDS,
     NOT_THAT_PREFIX,
@@ -46,9 +54,13 @@ from actions.replies import (
     POLITE_ENDINGS,
     PROBLEM_WORDS,
     QUESTION_ENDINGS,
+    TRACK_CASE_CUES,
+    TRACK_CASE_MAX_CHARS,
     YES_WORDS,
+    forgot_reference,
 )
 from cases.complaint_routing import ComplaintRoute
+from nlu.pii import mask
 
 _EARLIER = re.compile(EARLIER_COMPLAINT_PATTERN)
 _REPORTED = re.compile(EARLIER_REPORTED_PATTERN)
@@ -108,7 +120,21 @@ def wants_cancel(text: object) -> bool:
         return True
     if word.endswith(CANCEL_SUFFIX) and len(word) <= CANCEL_PHRASE_MAX_CHARS:  # "อ้าวไฟติดแล้วยกเลิก"
         return True
-    return len(word) <= CANCEL_PHRASE_MAX_CHARS and any(phrase in word for phrase in COMPLAINT_CANCEL_PHRASES)
+    if len(word) <= CANCEL_PHRASE_MAX_CHARS and any(phrase in word for phrase in COMPLAINT_CANCEL_PHRASES):
+        return True
+    return _without_leads(compact(text).strip(_PUNCTUATION), CANCEL_LEAD_WORDS).startswith(CANCEL_OPENINGS)
+
+
+def _without_leads(word: str, leads: tuple[str, ...]) -> str:
+    """`word` with hesitation words taken off its front ("เอ่อยกเลิกก่อน…" -> "ยกเลิกก่อน…")."""
+    changed = True
+    while changed:
+        changed = False
+        for lead in leads:
+            if word.startswith(lead) and len(word) > len(lead):
+                word = word[len(lead) :].strip(_PUNCTUATION)
+                changed = True
+    return word
 
 
 def is_bare_no(text: object) -> bool:
@@ -117,6 +143,32 @@ def is_bare_no(text: object) -> bool:
 
 def is_yes(text: object) -> bool:
     return bare(text) in YES_WORDS
+
+
+def _segments(word: str, vocabulary: tuple[str, ...]) -> list[str] | None:
+    """`word` cut wholly into words of `vocabulary` (the longest that still lets the rest be cut
+    first), or None when some part of it is no such word."""
+    ordered = sorted(set(vocabulary), key=len, reverse=True)
+    best: dict[int, list[str] | None] = {len(word): []}
+    for start in range(len(word) - 1, -1, -1):
+        best[start] = None
+        for piece in ordered:
+            rest = best.get(start + len(piece))
+            if rest is not None and word.startswith(piece, start):
+                best[start] = [piece, *rest]
+                break
+    return best[0]
+
+
+def confirms_in_words(text: object) -> bool:
+    """ "ถูกต้อง ส่งเลย", "โอเค ยืนยัน", "ok ยืนยันครับ", "ถูกต้องแล้วค่ะ ยืนยัน": yes to the summary
+    in a sentence, every word of it a yes word or a filler (at least one yes). A no, a "not yet", an
+    edit, a cancel or a question word anywhere in it, and it is not a yes."""
+    if is_payload(text):
+        return False
+    word = "".join(c for c in compact(text) if unicodedata.category(c)[0] in "LMN")
+    pieces = _segments(word, (*CONFIRM_SENTENCE_WORDS, *CONFIRM_SENTENCE_FILLERS)) if word else None
+    return pieces is not None and any(piece in CONFIRM_SENTENCE_WORDS for piece in pieces)
 
 
 def is_question(text: object) -> bool:
@@ -136,8 +188,14 @@ def says_no_photo(text: object) -> bool:
 
 
 def skips_photo(text: object) -> bool:
-    """ "ข้ามค่ะ", "ไม่มีรูปครับ", the button: no photo for this complaint (at the photo step)."""
-    return bare(text) in {bare(word) for word in NO_PHOTO_WORDS} or says_no_photo(text)
+    """ "ข้ามค่ะ", "ไม่มีรูปครับ", the button: no photo for this complaint (at the photo step); also
+    with the reason after it ("ไม่มีรูปค่ะ ถ่ายตอนกลางคืนไม่ติด", "ไม่มีครับ มืดมาก")."""
+    if bare(text) in {bare(word) for word in NO_PHOTO_WORDS} or says_no_photo(text):
+        return True
+    first = str(text or "").split()
+    if first and not is_payload(text) and bare(first[0]) in {bare(word) for word in NO_PHOTO_WORDS}:
+        return True
+    return not is_payload(text) and compact(text).startswith(NO_PHOTO_OPENINGS)
 
 
 def photo_later(text: object) -> bool:
@@ -232,13 +290,31 @@ def about_an_earlier_complaint(text: object) -> bool:
 
 def consent_from_words(text: object) -> bool | None:
     """ "ยินยอมค่ะ ติดต่อกลับได้" / "ไม่ยินยอมครับ" / "ไม่ต้องติดต่อกลับ": the answer at the start of
-    a longer reply, in the question's word or the citizen's own."""
+    a longer reply, in the question's word or the citizen's own; "ติดต่อ 0812345678" (a way to reach
+    them, with no ไม่ in it) is a yes too."""
     word = bare(text)
     if word.startswith((CONSENT_NO_PREFIX, *CONSENT_NO_OPENINGS)):
         return False
     if word.startswith((CONSENT_YES_PREFIX, *CONSENT_YES_OPENINGS)):
         return True
+    if gives_a_number(text) and NEGATION_WORD not in word and word.startswith(CONSENT_CONTACT_WORDS):
+        return True
     return None
+
+
+def gives_a_number(text: object) -> bool:
+    """A phone number (or an id) typed in the message: what nlu.pii.mask would hide."""
+    raw = str(text or "")
+    return mask(raw) != raw
+
+
+def tracks_a_case(text: object) -> bool:
+    """ "อยากติดตามเรื่องร้องเรียนที่เคยแจ้งไว้", "จำเลขไม่ได้แล้วค่ะ": about a case already filed (to
+    follow it, or its lost number), in a short message — not a new complaint."""
+    word = compact(text)
+    if not word or is_payload(text) or len(word) > TRACK_CASE_MAX_CHARS:
+        return False
+    return any(cue in word for cue in TRACK_CASE_CUES) or forgot_reference(text)
 
 
 def reads_as_place(text: object, routes: dict[str, ComplaintRoute]) -> bool:

@@ -197,6 +197,14 @@ NO_PHOTO_WORDS = frozenset(
         "ไม่แนบ",
     }
 )
+# At the photo step, a message that opens so has no photo, whatever reason follows ("ไม่มีรูปค่ะ ถ่ายตอน
+# กลางคืนไม่ติด", "ถ่ายไม่ทันค่ะ รถวิ่งไปแล้ว").
+# fmt: off
+NO_PHOTO_OPENINGS = (
+    "ไม่มีรูป", "ไม่มีภาพ", "ไม่ได้ถ่าย", "ไม่ได้เก็บรูป", "ไม่สะดวกถ่าย", "ไม่สะดวกส่งรูป", "ถ่ายไม่ได้", "ถ่ายไม่ทัน",
+    "ถ่ายไม่ติด", "ถ่ายรูปไม่ได้", "ถ่ายรูปไม่ทัน", "ถ่ายรูปไม่ติด", "ไม่มีค่ะ", "ไม่มีครับ", "ข้ามค่ะ", "ข้ามครับ",
+)
+# fmt: on
 # At the photo step: the photo will come later ("ส่งรูปทีหลังได้ไหม"). On without it now; a photo sent
 # at any later step before ยืนยัน is still kept for the complaint.
 PHOTO_LATER_WORDS = ("ทีหลัง", "ภายหลัง", "ไว้ก่อน", "เดี๋ยวส่ง", "ส่งตาม", "พรุ่งนี้", "ยังไม่ได้ถ่าย", "later")
@@ -208,6 +216,19 @@ CONFIRM_WORDS: dict[str, str] = {
     ),
     **dict.fromkeys(("แก้ไข", "แก้ไขค่ะ", "แก้ไขครับ"), "edit"),
 }
+# Yes to the summary in a sentence ("ถูกต้อง ส่งเลย", "โอเค ยืนยัน", "ถูกต้องแล้วค่ะ ยืนยัน"): the message is
+# made only of these words (spaces and punctuation aside), with at least one of the first. Anything else
+# in it — ไม่, ยัง, อย่า, แก้, ยกเลิก, a question word — and it is not a yes.
+# fmt: off
+CONFIRM_SENTENCE_WORDS = (
+    "ยืนยัน", "ส่งเลย", "ส่งได้", "ส่งเรื่อง", "ส่ง", "ถูกต้อง", "ถูก", "ใช่", "ตามนี้", "ตกลง", "โอเค", "ok", "okay",
+    "yes", "confirm", "send", "submit",
+)
+CONFIRM_SENTENCE_FILLERS = (
+    "แล้ว", "เลย", "ได้", "เรื่อง", "นี้", "ข้อมูล", "ทั้งหมด", "ครบ", "หมด", "ทุกอย่าง", "เอ่อ", "อืม", "งั้น", "ก็",
+    "ด้วย", "ไป", "ให้", "หน่อย", "เถอะ", "จ้า", "จ้ะ", "ค่า", "ค่ะ", "คะ", "ครับผม", "ครับ", "คับ", "ฮะ", "นะ",
+)
+# fmt: on
 # --- service conversations (B2, actions/service_small_talk.py): small talk around a service ---------
 # Openings that carry on from the last answer ("แล้วนานไหม", "ถ้าเกิน 3 ปี"): a follow-up, not small talk.
 FOLLOW_UP_OPENINGS = ("แล้ว", "ถ้า", "กรณี", "งั้น", "ส่วน")
@@ -377,6 +398,10 @@ CONSENT_NO_OPENINGS = (
 )
 CONSENT_YES_OPENINGS = (
     "ติดต่อกลับได้",
+    "โทรกลับได้",
+    "โทรมาได้",
+    "โทรได้",
+    "โทรหาได้",
     "ติดต่อได้",
     "ติดต่อมาได้",
     "แจ้งได้",
@@ -391,6 +416,9 @@ CONSENT_YES_OPENINGS = (
     "pleasecontact",
     "contactme",
 )
+# "ติดต่อ 0812345678", "เบอร์ 08… โทรมาได้": a way to reach the citizen given at the consent question is
+# a yes (updates go to this channel; the number itself is never kept).
+CONSENT_CONTACT_WORDS = ("ติดต่อ", "โทร", "เบอร์", "call", "contact")
 # A first message about a complaint already made ("แจ้งไปสามรอบแล้ว ยังไม่มีใครมาทำ") is not a new
 # complaint: an apology and the way to the citizen's own cases instead of the category menu.
 EARLIER_COMPLAINT_CUES = (
@@ -416,6 +444,15 @@ EARLIER_COMPLAINT_CUES = (
     "แจ้งมาหลายครั้ง",
     "แจ้งมาตั้งนาน",
 )
+# "อยากติดตามเรื่องร้องเรียนที่เคยแจ้งไว้": following a case, not filing one; matched in a short message
+# that opens the complaint form (or answers its first question), which then hands over to the look-up.
+# fmt: off
+TRACK_CASE_CUES = (
+    "ติดตามเรื่อง", "ติดตามผล", "ติดตามความคืบหน้า", "ตามเรื่องที่", "ตามเรื่องร้องเรียน", "เช็คสถานะ", "เช็กสถานะ",
+    "เช็คเรื่องที่", "ดูสถานะ", "สถานะเรื่อง", "ถึงไหนแล้ว",
+)
+# fmt: on
+TRACK_CASE_MAX_CHARS = 60
 # Cancel phrases that may come with other words ("เปลี่ยนใจ ไม่แจ้งแล้วค่ะ ขอบคุณ").
 CANCEL_PREFIX = "ยกเลิก"  # a short message starting so ("ยกเลิกดีกว่า") cancels too
 # …but not one about something else: "ยกเลิกการแจ้งเตือน" is about notices, not this complaint.
@@ -432,6 +469,19 @@ COMPLAINT_CANCEL_PHRASES = (
 )
 # A short message that ends in ยกเลิก ("อ้าว ไฟติดแล้ว ยกเลิกค่ะ", "ไม่เอาละ ยกเลิก") cancels too.
 CANCEL_SUFFIX = "ยกเลิก"
+# A message of any length that opens with a change of mind ("เอ่อ ยกเลิกก่อนดีกว่า เดี๋ยวไปคุยเอง",
+# "ไม่เอาแล้วค่ะ เปลี่ยนใจ …"): what follows is the reason, never a story or a place. Not a bare
+# ยกเลิก + anything ("ยกเลิกรอบเก็บขยะมาสองอาทิตย์" is a story); hesitation words before it are skipped.
+# fmt: off
+CANCEL_OPENINGS = (
+    "ยกเลิกก่อน", "ยกเลิกดีกว่า", "ยกเลิกเลย", "ยกเลิกเถอะ", "ยกเลิกเรื่องนี้", "ยกเลิกการแจ้ง", "ยกเลิกค่ะ",
+    "ยกเลิกครับ", "ไม่เอาแล้ว", "ไม่เอาละ", "ไม่แจ้งแล้ว", "ไม่แจ้งละ", "ไม่ร้องเรียนแล้ว", "เปลี่ยนใจไม่",
+    "เปลี่ยนใจแล้ว", "ไม่ต้องส่งเรื่อง",
+)
+CANCEL_LEAD_WORDS = (
+    "เอ่อ", "เออ", "อืม", "อ่า", "อ่ะ", "งั้น", "คือ", "โอเค", "ขอโทษ", "แต่", "ค่ะ", "ครับ", "นะคะ", "นะ",
+)
+# fmt: on
 # Polite endings taken off a short answer before it is compared with the words here.
 POLITE_ENDINGS = ("นะคะ", "นะครับ", "ค่ะ", "คะ", "ครับ", "คับ", "จ้ะ", "จ้า", "นะ", "จ้")
 BARE_NO_WORDS = frozenset({"ไม่", "ไม่ค่ะ", "ไม่ครับ", "ไม่ใช่", "no", "ไม่เอา"})
@@ -500,6 +550,11 @@ COMPLAINT_EDIT_FILLERS = (
     "ให้", "นิดนึง", "นิดหน่อย", ",",
 )
 # fmt: on
+# Before the summary, a change typed at a later step counts only when the message opens as one
+# ("ขอแก้ที่อยู่ค่ะ …", or a field word then ผิด: "ที่อยู่ผิดค่ะ เป็น…"); a story may say แก้ anywhere.
+EDIT_OPENINGS = ("ขอแก้", "แก้", "อยากแก้", "ขอเปลี่ยน", "เปลี่ยน", "อยากเปลี่ยน")
+EDIT_BETWEEN_WORDS = ("ไข", "ข้อมูล", "ตรง", "ส่วน")
+EDIT_WRONG_WORD = "ผิด"
 # A field word that names the story only when no other field word is in the message ("แก้เรื่องที่อยู่").
 COMPLAINT_EDIT_LOOSE_WORD = "เรื่อง"
 COMPLAINT_EDIT_VALUE_MARKERS = ("เปลี่ยนเป็น", "แก้เป็น", "ที่ถูกคือ", "ที่ถูกเป็น", "ใหม่เป็น", "ใหม่คือ", "เป็น", ":")
@@ -515,7 +570,8 @@ PLACE_OPENINGS = (
     "ซอย", "ซ.", "ถนน", "ถ.", "หมู่บ้าน", "หมู่", "ม.", "ตำบล", "ต.", "อำเภอ", "อ.", "เขต", "แขวง",
     "จังหวัด", "จ.", "ที่ว่าการ", "ว่าการ", "ปากซอย", "ปากทาง", "แยก", "สี่แยก", "สามแยก", "ตลาด", "วัด",
     "โรงเรียน", "โรงพยาบาล", "รพ.", "สำนักงาน", "ศาลา", "บ้านเลขที่", "เลขที่", "ชุมชน", "อาคาร",
-    "คอนโด", "หอพัก", "ป้ายรถเมล์", "สถานี",
+    "คอนโด", "หอพัก", "ป้ายรถเมล์", "สถานี", "เทศบาล", "อบต.", "อบต", "อบจ.", "องค์การบริหาร", "ที่ทำการ",
+    "ศาลากลาง", "ไปรษณีย์", "สน.",
 )
 # An address told inside a first message ("… ซ.พหลโยธิน24 เป็นหลุมใหญ่มาก"): a word that opens with one
 # of these and names something after it, and the address words and numbers right after it
@@ -550,6 +606,13 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "ไม่ประสงค์ออกนาม",
         "ไม่ออกนาม",
         "ไม่ระบุตัวตน",
+        "ไม่อยากเปิดเผย",
+        "ไม่ขอเปิดเผย",
+        "ไม่ต้องการเปิดเผย",
+        "ไม่ประสงค์เปิดเผย",
+        "ไม่อยากระบุตัวตน",
+        "ไม่อยากบอกชื่อ",
+        "ไม่อยากให้รู้ชื่อ",
         "นิรนาม",
         "กลัวเขารู้",
         "กลัวเค้ารู้",
@@ -1312,6 +1375,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
     # kept for its step, and the question asked now comes again.
     "complaint_kept_consent": {
         "default": Reply("รับทราบเรื่องการติดต่อกลับแล้วค่ะ"),
+    },
+    # Consent given with a phone number ("โทรกลับได้ 08…"): updates come on this channel; the number
+    # typed is not kept.
+    "complaint_consent_number_not_kept": {
+        "default": Reply("หน่วยงานจะแจ้งความคืบหน้าทาง LINE นี้ค่ะ (เบอร์ที่พิมพ์มาไม่ได้เก็บไว้)"),
+        "web": Reply("หน่วยงานจะแจ้งความคืบหน้าในแชตนี้ค่ะ (เบอร์ที่พิมพ์มาไม่ได้เก็บไว้)"),
+        "sms": Reply("จะแจ้งทาง SMS เบอร์ที่ส่งข้อความนี้ค่ะ"),
     },
     # "ต้องส่งรูปด้วยไหม": no; a photo helps where the channel can send one.
     "complaint_aside_photo_needed": {

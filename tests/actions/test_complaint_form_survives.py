@@ -7,7 +7,9 @@ Two halves of one proof, both read from the project's own files rather than a li
 - The actions' side (validate_complaint_form): for every step and every intent — its button payload
   ("/request_human") and the first training example of that intent in bot/data/nlu — the validation
   keeps the loop running and asks a step again, except for the one way out: the cancel button
-  ("/deny" where "no" is not an answer) or a typed ยกเลิก.
+  ("/deny" where "no" is not an answer) or a typed ยกเลิก — and, at the category menu before any of
+  a report was told (nothing to lose), a message about a case already filed ("เรื่องที่ร้องเรียนไป
+  ถึงไหนแล้ว", "จำเลขไม่ได้"), which the case look-up takes instead.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.complaint import NO_ANSWERS_STEPS, ValidateComplaintForm
+from actions.complaint import NO_ANSWERS_STEPS, TRACK, ValidateComplaintForm
+from actions.complaint_talk import tracks_a_case
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = "complaint_form"
@@ -159,6 +162,11 @@ def test_the_form_survives_every_intent_at_every_step(step: str, intent: str, te
     asked = [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
     if _is_the_cancel_button(step, text):
         assert loop_ended, events
+        return
+    if step == "complaint_category" and tracks_a_case(text):
+        assert loop_ended and {"event": "slot", "name": "complaint_confirm", "value": TRACK} in [
+            {k: e.get(k) for k in ("event", "name", "value")} for e in events
+        ], events
         return
     assert not loop_ended, f"{text!r} ({intent}) at {step} ended the form"
     confirmed = {"event": "slot", "name": "complaint_confirm", "value": "yes"}
