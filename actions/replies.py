@@ -270,6 +270,11 @@ ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone numb
 # wordings of a service's upper age limit ("จนอายุครบ 6 ปี", "อายุไม่เกิน 6 ปี").
 AGE_ASKED_PATTERN = r"(?<!หมด)(?<!ต่อ)(?<!รถ)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ"
 AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี"
+# Typed yes/no endings ("ต้องสอบไม๊", "ไปได้มะ"), and ยัง after a modal word ("ต้องทำบัตรยัง").
+YES_NO_TYPED_ENDINGS = ("ไม๊", "ได้มะ", "ต้องมะ")
+MODAL_THEN_YET_PATTERN = r"(ต้อง|ได้)\S*ยัง$"
+# A fine asked ("โดนปรับไหม"): a fee question.
+FINE_ASKED_WORDS = ("โดนปรับ", "ถูกปรับ", "ค่าปรับ", "เสียค่าปรับ")
 # The youngest age a service is for ("อายุ 60 ปีขึ้นไป"): an age at or over it answers "can I get it?"
 AGE_LOWER_PATTERN = r"อายุ\s*(\d{1,3})\s*ปี\s*(?:ขึ้นไป|บริบูรณ์ขึ้นไป)"
 # Words that are a question's whole point even alone ("ถ้าไม่ไปมีโทษไหม", "ต้องพาพยานไหม").
@@ -319,6 +324,12 @@ DURATION_NUMBER_WORDS = {
     "ครึ่ง": 0.5, "หนึ่ง": 1, "นึง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5,
     "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9, "สิบ": 10,
 }  # fmt: skip
+# said as a duration, not asked about ("ภายใน 15 วัน", "ก่อน 3 เดือน" state a rule)
+DURATION_NOT_SAID_BEFORE = ("ภายใน", "ก่อน")
+# What opens a condition before a bound, and words that name no subject of their own ("รถยนต์อายุ…").
+CONDITION_LEADS = ("หาก", "ถ้า", "กรณี", "และ", "หรือ", "แต่")
+JOINED_LEADS = ("และ", "หรือ")
+GENERIC_SUBJECT_WORDS = ("อายุ", "มี", "เป็น", "ที่")
 # the longest first: "ไม่เกิน" before "เกิน"
 DURATION_BOUNDS = (
     ("ไม่เกิน", "<="), ("ไม่ถึง", "<"), ("น้อยกว่า", "<"), ("เกินกว่า", ">"),
@@ -1598,6 +1609,9 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_free_when": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ กรณี{case}")},
     "answer_yes_can": {"default": Reply("ได้ค่ะ")},
     "answer_no_cannot": {"default": Reply("ไม่ได้ค่ะ")},
+    # a graded rule's step the citizen's duration falls in; the steps that require what was asked
+    "answer_graded_step": {"default": Reply("กรณี{subject}{bound} {consequence}")},
+    "answer_graded_only": {"default": Reply("{consequence} เฉพาะกรณี{subject}{bound}")},
     "answer_age_meets": {"default": Reply("ได้ค่ะ อายุ {age} ปีถึงเกณฑ์แล้ว ถ้าคุณสมบัติอื่นครบ: {rule}")},
     "answer_age_over": {"default": Reply("ไม่ได้ค่ะ อายุ {age} ปีเกินเกณฑ์ของบริการนี้ (ไม่เกิน {limit} ปี) ค่ะ")},
     "answer_contact": {"default": Reply("ติดต่อ{agency} โทร {hotline} ค่ะ")},

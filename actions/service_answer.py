@@ -23,15 +23,20 @@ from actions.replies import (
     ASPECT_BUTTON_LABELS,
     BY_ONESELF_ONLINE,
     CAN_WORD,
+    CONDITION_LEADS,
     CONDITION_WORDS,
     DOING_WORDS,
     DURATION_BOUNDS,
+    DURATION_NOT_SAID_BEFORE,
     DURATION_NUMBER_WORDS,
     DURATION_UNIT_DAYS,
+    GENERIC_SUBJECT_WORDS,
     IN_PERSON_ASKED_PATTERN,
     IN_PERSON_CLAUSE_WORD,
     IN_PERSON_WORDS,
     INCOME_WORDS,
+    JOINED_LEADS,
+    MODAL_THEN_YET_PATTERN,
     MUST_WORD,
     NEGATION_WORD,
     NO_NEED_WORD,
@@ -45,6 +50,7 @@ from actions.replies import (
     PROXY_WORD,
     TIME_LIMIT_PATTERN,
     TOGETHER_WORDS,
+    YES_NO_TYPED_ENDINGS,
     Button,
     reply_for,
 )
@@ -73,12 +79,9 @@ _YES_NO_TH = (
     "เปล่า",
     "รึยัง",
     "หรือยัง",
-    "ไม๊",
-    "ได้มะ",
-    "ต้องมะ",
+    *YES_NO_TYPED_ENDINGS,
 )
-# "ลูก 7 ขวบแล้ว ต้องทำบัตรยัง": ยัง ends a yes/no question after a modal word
-_MODAL_THEN_YET = re.compile(r"(ต้อง|ได้)\S*ยัง$")
+_MODAL_THEN_YET = re.compile(MODAL_THEN_YET_PATTERN)
 _YES_NO_EN = re.compile(r"^\s*(can|could|do|does|is|are|must|should|may|will|shall|have to)\b", re.I)
 # Leading words of an FAQ answer that already answer yes or no, longest first.
 _POLARITY = (
@@ -684,7 +687,7 @@ def clause_answer(record: ServiceRecord, text: str, channel: str) -> str | None:
     # a clause that itself says ต้อง first ("ต้องอบรมออนไลน์หรือที่สำนักงาน")
     for clause in sorted(clauses, key=lambda c: _MUST_WORD not in c):
         named = asked & set(bm25_tokens(clause)) or any(a in clause.replace(".", "") for a in short)
-        if "ไม่ต้อง" in clause or not named:
+        if NO_NEED_WORD in clause or not named:
             continue
         for joiner in _LEADING_JOINERS:
             clause = clause.removeprefix(joiner)
@@ -1072,11 +1075,12 @@ def proxy_refused(record: ServiceRecord, question: str, channel: str) -> str | N
 
 # -- a duration the citizen gives against the record's graded rule -----------------------------------
 _UNITS = "|".join(DURATION_UNIT_DAYS)
-_DURATION_SAID = re.compile(rf"(?<!ภายใน)(?<!ก่อน)(\d+(?:\.\d+)?|{'|'.join(DURATION_NUMBER_WORDS)})({_UNITS})")
+_NOT_SAID = "".join(f"(?<!{word})" for word in DURATION_NOT_SAID_BEFORE)
+_DURATION_SAID = re.compile(rf"{_NOT_SAID}(\d+(?:\.\d+)?|{'|'.join(DURATION_NUMBER_WORDS)})({_UNITS})")
 _BOUND = re.compile(rf"({'|'.join(word for word, _ in DURATION_BOUNDS)})\s*(\d+(?:\.\d+)?)\s*({_UNITS})")
 _BOUND_OPS = dict(DURATION_BOUNDS)
-_CONDITION_LEADS = ("หาก", "ถ้า", "กรณี", "และ", "หรือ", "แต่")
-_GENERIC_SUBJECTS = frozenset({"อายุ", "มี", "เป็น", "ที่"})  # "รถยนต์อายุ": รถยนต์ is the subject
+_CONDITION_LEADS = CONDITION_LEADS
+_GENERIC_SUBJECTS = frozenset(GENERIC_SUBJECT_WORDS)  # "รถยนต์อายุ": รถยนต์ is the subject
 _VERB_WORDS = (MUST_WORD, CAN_WORD, NEGATION_WORD)
 
 
@@ -1128,7 +1132,7 @@ def _bands(text: str, question: str) -> list[_Band]:
     for i, bound in enumerate(found):
         lead_text = folded[found[i - 1].end() if i else 0 : bound.start()]
         lead = lead_text.split()[-1] if lead_text.split() else ""
-        if i == 0 or lead.startswith(("และ", "หรือ")):
+        if i == 0 or lead.startswith(JOINED_LEADS):
             skip = _GENERIC_SUBJECTS | set(_CONDITION_LEADS)
             words = [w for w in bm25_tokens(lead) if len(w) >= 3 and w not in skip]
             if any(w not in asked for w in words):
@@ -1183,13 +1187,11 @@ def duration_verdict(record: ServiceRecord, question: str, channel: str) -> str 
         matching = [b for b in bands if _within(days, b)]
         if not matching:  # none of its steps applies: only the steps that require it say so
             first = requiring[0]
-            return (
-                say("answer_no_need", channel)
-                + " "
-                + polite(f"{first.consequence} เฉพาะกรณี{first.subject}{first.bound}")
-            )
+            values = {"consequence": first.consequence, "subject": first.subject, "bound": first.bound}
+            return say("answer_no_need", channel) + " " + polite(say("answer_graded_only", channel, **values))
         band = matching[-1]  # the last step that applies is the most specific ("เกิน 3 ปี" over "เกิน 1 ปี")
-        step = polite(f"กรณี{band.subject}{band.bound} {band.consequence}")
+        values = {"consequence": band.consequence, "subject": band.subject, "bound": band.bound}
+        step = polite(say("answer_graded_step", channel, **values))
         required = band in requiring and NO_NEED_WORD not in band.consequence
         return say("answer_yes_must" if required else "answer_no_need", channel) + " " + step
     return None

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.replies import FINE_ASKED_WORDS
 from actions.service_answer import Passage, faq_aspect, is_english, is_yes_no, short_name
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
@@ -97,7 +98,7 @@ class Decision:
 _EXTRA_THAI_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("online", ("ผ่านเน็ต", "ในเน็ต", "ทางไลน์", "ออนไลท์")),
     ("time", ("ช่วงไหน", "เปิดรับเมื่อ", "รอกี่", "กี่วันได้", "กี่วันเสร็จ")),
-    ("fee", ("กี่เปอร์เซ็น", "กี่%", "เสียตัง", "กี่ตัง", "ตังค์", "โดนปรับ", "ถูกปรับ", "ค่าปรับ", "เสียค่าปรับ")),
+    ("fee", ("กี่เปอร์เซ็น", "กี่%", "เสียตัง", "กี่ตัง", "ตังค์", *FINE_ASKED_WORDS)),
 )
 
 
