@@ -1610,8 +1610,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_yes_can": {"default": Reply("ได้ค่ะ")},
     "answer_no_cannot": {"default": Reply("ไม่ได้ค่ะ")},
     # a graded rule's step the citizen's duration falls in; the steps that require what was asked
-    "answer_graded_step": {"default": Reply("กรณี{subject}{bound} {consequence}")},
-    "answer_graded_only": {"default": Reply("{consequence} เฉพาะกรณี{subject}{bound}")},
+    "answer_graded_step": {"default": Reply("กรณี{subject}{bound} {consequence}ค่ะ")},
+    "answer_graded_only": {"default": Reply("{consequence} เฉพาะกรณี{subject}{bound}ค่ะ")},
     "answer_age_meets": {"default": Reply("ได้ค่ะ อายุ {age} ปีถึงเกณฑ์แล้ว ถ้าคุณสมบัติอื่นครบ: {rule}")},
     "answer_age_over": {"default": Reply("ไม่ได้ค่ะ อายุ {age} ปีเกินเกณฑ์ของบริการนี้ (ไม่เกิน {limit} ปี) ค่ะ")},
     "answer_contact": {"default": Reply("ติดต่อ{agency} โทร {hotline} ค่ะ")},
