@@ -358,6 +358,7 @@ AMOUNT_WORDS_EN = (
     ("ร้อยละ", "percent "),
     ("บาท", " baht"),
 )
+PERCENT_PATTERN = r"ร้อยละ\s*(\d+(?:\.\d+)?)"  # "ร้อยละ 0.5" in an amount, for English
 AGE_LABEL_PATTERN = r"^อายุ\s*(\d+)\s*(?:-\s*(\d+))?\s*ปี(ขึ้นไป)?$"
 EARLIER_COMPLAINT_PATTERN = r"(แจ้ง|ร้องเรียน).{0,20}ไป(นานแล้ว|หลายรอบ|หลายครั้ง|สามรอบ|สองรอบ).{0,6}ไม่"
 # …or told as reported-then-nothing: a report verb with ไป/ไว้ and a while ("แจ้งไปตั้งนานแล้ว",
@@ -1785,6 +1786,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("No, someone else can go for you with a power of attorney.")
     },
     "en_answer_both_go": {"default": Reply("Yes, you both go together.")},
+    "en_amount_varies": {"default": Reply("other amounts depend on the case (ask the agency)")},
+    "en_amount_depends": {"default": Reply("the amount depends on the case (ask the agency)")},
     "en_answer_not_stated": {
         "default": Reply("The service information does not say. Please ask {agency}{hotline} to be sure.")
     },

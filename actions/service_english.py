@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from actions.replies import AGE_LABEL_PATTERN, AMOUNT_WORDS_EN, TOGETHER_WORDS, Button
+from actions.replies import AGE_LABEL_PATTERN, AMOUNT_WORDS_EN, PERCENT_PATTERN, TOGETHER_WORDS, Button
 from actions.service_answer import (
     _FREE_WORDS,
     _LATE_WORDS,
@@ -29,11 +29,14 @@ def _bullets(items: list[str], limit: int) -> str:
 
 
 _AMOUNT_WORDS = AMOUNT_WORDS_EN
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_PERCENT = re.compile(PERCENT_PATTERN)
 _AGE_LABEL = re.compile(AGE_LABEL_PATTERN)
 _TO_CONFIRM_EN = "(to be confirmed)"
 
 
 def _baht(text: str) -> str:
+    text = _PERCENT.sub(r"\1%", text)  # "ร้อยละ 0.5" -> "0.5%"
     for thai, english in _AMOUNT_WORDS:
         text = text.replace(thai, english)
     return " ".join(text.split())
@@ -60,14 +63,17 @@ def english_body(record: ServiceRecord, aspect: str | None, channel: str) -> str
     en = getattr(record, "english", None)
     limit = LIST_LIMIT.get(channel, LIST_LIMIT["default"])
     if aspect == "fee":
-        # amounts are figures; only the unit needs translating
+        # amounts are figures; only the unit needs translating. An amount told in Thai words ("ร้อยละ 2
+        # ของราคาประเมิน…") would read half-translated: one line says such amounts vary instead.
         benefits = list(getattr(record, "benefits", ()) or ())
-        if benefits:
-            return say("en_benefits", channel, items=_bullets([_amount_line(b) for b in benefits], limit))
-        if record.fees:
-            amounts = [_amount_line(f) for f in record.fees]
-            return say("en_fees", channel, items=_bullets(amounts, limit))
-        return None
+        items = benefits or list(record.fees)
+        if not items:
+            return None
+        lines = [_amount_line(item) for item in items]
+        english = [line for line in lines if not _THAI.search(line)]
+        if len(english) < len(lines):
+            english.append(say("en_amount_varies" if english else "en_amount_depends", channel))
+        return say("en_benefits" if benefits else "en_fees", channel, items=_bullets(english, limit))
     if en is None:
         return None
     if aspect == "documents":

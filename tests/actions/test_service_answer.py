@@ -589,3 +589,18 @@ def test_a_must_question_finds_the_clause_that_says_must_and_a_penalty_is_found_
     draft = record(faqs=(FAQ("ไม่ไปลงบัญชีจะเป็นอย่างไร", "มีโทษทางอาญา และยังต้องไปแสดงตนลงบัญชีภายหลัง"),))
     text, _ = compose_answer(draft, None, "line", "ถ้าไม่ไปมีโทษไหม")
     assert text.splitlines()[0].startswith("มีโทษทางอาญา")
+
+
+def test_an_english_amount_told_in_thai_words_is_not_shown_half_translated() -> None:
+    from actions.service_english import compose_english
+    from bench.conversations.judge import latin_share
+
+    land = record(
+        fees=(
+            Fee("ค่าธรรมเนียมการโอนให้ลูก", "ร้อยละ 0.5"),
+            Fee("ภาษีธุรกิจเฉพาะ", "ร้อยละ 3.3 ของราคาที่สูงกว่าระหว่างราคาประเมินกับราคาซื้อขาย"),
+        )
+    )
+    text, _ = compose_english(land, "fee", "line", question="how much is it?")
+    assert "• 0.5%" in text and "ของราคา" not in text and "depend on the case" in text
+    assert latin_share(text) >= 0.9
