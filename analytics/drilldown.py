@@ -23,8 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, false, func, literal_column, or_, select, true
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from actions.unanswered_models import UnansweredMessage
 from analytics.models import IN, AnalyticsAction, AnalyticsHandover, AnalyticsMessage, AnalyticsSession
@@ -133,57 +135,231 @@ def _bangkok_hour_is(column: Any, hour: int, dialect: str) -> ColumnElement[bool
     raise ValueError(f"no Bangkok hour expression for {dialect}")
 
 
-def _matching(scope: Scope, figure: Figure, dialect: str) -> Select[str, dt.datetime]:
-    """(session key, its start) for every conversation behind the figure. A conversation counts in the
-    period it started in; a message figure (fallback, an intent, a service) takes the conversations
-    with such a citizen message in the period, as the figures count messages by their own time."""
+# Message figures (fallback, understood, an intent, a service) found through the partial indexes of
+# migration 0018: their conditions are written here as literals, the indexes' own terms, so SQLite can
+# prove a query implies them (a bound parameter proves nothing to its planner).
+_CITIZEN = AnalyticsMessage.direction == literal_column("'in'")
+_MESSAGE_KINDS = frozenset({"fallback", "understood", "intent", "service"})
+# Below this many conversations behind a message figure (no agency chosen), the page is read from the
+# conversations the count found (a look-up each); above it, by walking the period's conversations
+# newest first and asking each chunk which have such a message (_walk), which finds a page after about
+# (offset + limit) x conversations of the period / total of them.
+FEW = 5000
+CHUNK = 500  # keys per IN list (PostgreSQL seeks each of up to a few hundred, scans for more)
+MAX_CHUNK = 5000  # sessions read per step of a walk
+
+
+def _message_terms(figure: Figure) -> list[ColumnElement[bool]]:
+    """The citizen messages a message figure counts (their period aside)."""
+    m = AnalyticsMessage
+    if figure.kind == "fallback":
+        return [_CITIZEN, m.fallback == true()]
+    if figure.kind == "understood":
+        threshold: ColumnElement[float] = literal_column(repr(float(UNDERSTOOD_CONFIDENCE)))
+        return [_CITIZEN, m.fallback == false(), m.intent.is_not(None), m.confidence >= threshold]
+    if figure.kind == "intent":
+        return [_CITIZEN, m.intent == figure.key]
+    if figure.kind == "service":
+        return [_CITIZEN, m.service_id == figure.key]
+    raise ValueError(f"not a message figure: {figure.kind}")
+
+
+class _NotIndexed(ColumnElement[Any]):
+    """A column written so that SQLite uses no index for the term (its unary `+`); as is elsewhere."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_NotIndexed)
+def _plain(element: _NotIndexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(_NotIndexed, "sqlite")
+def _plus(element: _NotIndexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.column, **kw))
+
+
+def _with_message(session: Session, scope: Scope, figure: Figure, keys: list[str]) -> set[str]:
+    """Which of these sessions have a message of the figure in the period: a seek per session into the
+    figure's index (session_key follows its first column)."""
     start, end = scope.bounds()
-    s, m = AnalyticsSession, AnalyticsMessage
-    in_period = [s.started_at >= start, s.started_at < end]
-    if figure.kind == "conversations":
-        return select(s.key, s.started_at).where(*in_period, *_session_filter(scope))
-    if figure.kind == "hour":
-        assert figure.key is not None
-        return select(s.key, s.started_at).where(
-            *in_period, _bangkok_hour_is(s.started_at, int(figure.key), dialect), *_session_filter(scope)
+    m = AnalyticsMessage
+    found: set[str] = set()
+    for i in range(0, len(keys), CHUNK):
+        query = select(m.session_key).where(
+            *_message_terms(figure), m.session_key.in_(keys[i : i + CHUNK]), m.at >= start, m.at < end
         )
-    if figure.kind == "not_contained":
-        return select(s.key, s.started_at).where(*in_period, *_session_filter(scope), s.contained.is_(False))
-    if figure.kind == "handover":
-        return select(s.key, s.started_at).where(*in_period, *_session_filter(scope), s.handover.is_(True))
+        found.update(k for k in session.scalars(query.distinct()) if k is not None)
+    return found
+
+
+def _overlapping(scope: Scope) -> list[ColumnElement[bool]]:
+    """Sessions with a moment in the period: a session's messages lie between its started_at and
+    last_at (the consumer sets both from them), so these are every session a message of the period
+    can belong to. The turns shown (_rows_of) are read from the same window."""
+    start, end = scope.bounds()
+    s = AnalyticsSession
+    return [s.started_at < end, s.last_at >= start]
+
+
+def _session_clauses(scope: Scope, figure: Figure, dialect: str) -> list[ColumnElement[bool]]:
+    """A session figure (conversations, not contained, handover, a day, an hour): conditions on the
+    session row alone, all in the columns of ix_analytics_sessions_started / _agency. A conversation
+    counts in the period it started in."""
+    start, end = scope.bounds()
+    s = AnalyticsSession
     if figure.kind == "day":
         assert figure.key is not None
         day = dt.date.fromisoformat(figure.key)
-        return select(s.key, s.started_at).where(
-            s.started_at >= max(start, day_start(day)),
-            s.started_at < min(end, day_start(day + dt.timedelta(days=1))),
-            *_session_filter(scope),
-        )
-    if figure.kind == "reason":
-        h = AnalyticsHandover
-        return (
-            select(s.key, s.started_at)
-            .join(h, h.session_key == s.key)
-            .where(
-                h.requested_at >= start, h.requested_at < end, h.reason == figure.key, *_session_filter(scope)
-            )
-            .distinct()
-        )
-    clauses: list[ColumnElement[bool]] = [m.at >= start, m.at < end, m.direction == IN]
-    if figure.kind == "fallback":
-        clauses.append(m.fallback.is_(True))
-    elif figure.kind == "understood":
-        clauses += [m.fallback.is_(False), m.intent.is_not(None), m.confidence >= UNDERSTOOD_CONFIDENCE]
-    elif figure.kind == "intent":
-        clauses.append(m.intent == figure.key)
-    elif figure.kind == "service":
-        clauses.append(m.service_id == figure.key)
-    return (
-        select(s.key, s.started_at)
-        .join(m, m.session_key == s.key)
-        .where(*clauses, *_session_filter(scope))
-        .distinct()
+        start, end = max(start, day_start(day)), min(end, day_start(day + dt.timedelta(days=1)))
+    clauses = [s.started_at >= start, s.started_at < end, *_session_filter(scope)]
+    if figure.kind == "hour":
+        assert figure.key is not None
+        clauses.append(_bangkok_hour_is(s.started_at, int(figure.key), dialect))
+    elif figure.kind == "not_contained":
+        clauses.append(s.contained.is_(False))
+    elif figure.kind == "handover":
+        clauses.append(s.handover.is_(True))
+    return clauses
+
+
+def _reason_select(scope: Scope, figure: Figure) -> Select[str | None]:
+    """The sessions with a handover of the reason requested in the period (a year's handovers are
+    thousands: read along the handovers' index on requested_at)."""
+    start, end = scope.bounds()
+    h = AnalyticsHandover
+    return select(h.session_key).where(
+        h.requested_at >= start, h.requested_at < end, h.reason == figure.key, h.session_key.is_not(None)
     )
+
+
+_NEWEST = (AnalyticsSession.started_at.desc(), AnalyticsSession.key.desc())  # the page's order
+
+
+def _has_message(scope: Scope, figure: Figure) -> ColumnElement[bool]:
+    """The session has a message of the figure in the period: one seek into the figure's index."""
+    start, end = scope.bounds()
+    m, s = AnalyticsMessage, AnalyticsSession
+    return (
+        select(literal_column("1"))
+        .where(m.session_key == s.key, *_message_terms(figure), m.at >= start, m.at < end)
+        .exists()
+    )
+
+
+def _counted_page(
+    session: Session, clauses: list[ColumnElement[bool]], offset: int, limit: int
+) -> tuple[int, list[str]]:
+    """The sessions these conditions hold for: how many, and the page newest first (SQLite walks the
+    index in the page's order and stops at it)."""
+    s = AnalyticsSession
+    total = session.scalar(select(func.count()).select_from(s).where(*clauses)) or 0
+    page = session.scalars(select(s.key).where(*clauses).order_by(*_NEWEST).offset(offset).limit(limit))
+    return int(total), list(page)
+
+
+def _paged(rows: Iterable[Any], offset: int, limit: int) -> tuple[int, list[str]]:
+    """(started_at, key) rows: how many, and the page of keys newest first."""
+    found = sorted(((_utc(at), key) for at, key in rows), reverse=True)
+    return len(found), [key for _, key in found[offset : offset + limit]]
+
+
+def _sorted_page(
+    session: Session, scope: Scope, keys: list[str], offset: int, limit: int
+) -> tuple[int, list[str]]:
+    """The sessions of these keys in the scope: how many, and the page of them newest first."""
+    s = AnalyticsSession
+    found: list[Any] = []
+    for i in range(0, len(keys), CHUNK):
+        rows = session.execute(
+            select(s.started_at, s.key).where(s.key.in_(keys[i : i + CHUNK]), *_session_filter(scope))
+        )
+        found.extend(rows)
+    return _paged(found, offset, limit)
+
+
+def _walk(session: Session, scope: Scope, figure: Figure, offset: int, limit: int) -> list[str]:
+    """The page of a message figure's sessions: the scope's sessions of the period newest first, read
+    along ix_analytics_sessions_started (or _agency) in growing chunks from where the last one ended
+    (keyset, not OFFSET), each chunk asked which have such a message; stops at the page."""
+    s = AnalyticsSession
+    wanted = offset + limit
+    kept: list[str] = []
+    chunk = max(4 * wanted, 200)
+    after: tuple[dt.datetime, str] | None = None
+    while len(kept) < wanted:
+        query = select(s.started_at, s.key).where(*_overlapping(scope), *_session_filter(scope))
+        if after is not None:
+            at, key = after
+            query = query.where(s.started_at <= at, or_(s.started_at < at, s.key < key))
+        rows = session.execute(query.order_by(*_NEWEST).limit(chunk)).all()
+        if not rows:
+            break
+        keys = [key for _, key in rows]
+        having = _with_message(session, scope, figure, keys)
+        kept.extend(key for key in keys if key in having)
+        after = (rows[-1][0], rows[-1][1])
+        chunk = min(2 * chunk, MAX_CHUNK)
+    return kept[offset:wanted]
+
+
+def _total_and_page(
+    session: Session, scope: Scope, figure: Figure, offset: int, limit: int
+) -> tuple[int, list[str]]:
+    """How many conversations are behind the figure, and the keys of the page asked for (newest
+    first, then by key). Every query here reads an index in its order or seeks into one, and none
+    leaves the choice of a join to the planner (PostgreSQL's picked hash joins over every message of
+    the period, SQLite's the index on `at` and a sort): bench/README.md, the drill-down at 200k."""
+    s = AnalyticsSession
+    dialect = session.get_bind().dialect.name
+    if figure.kind == "reason" and dialect == "postgresql":
+        # One semi-join (the planner hashes the period's handovers): a look-up per key was slower.
+        query = select(s.started_at, s.key).where(
+            s.key.in_(_reason_select(scope, figure)), *_session_filter(scope)
+        )
+        return _paged(session.execute(query).all(), offset, limit)
+    if figure.kind == "reason":
+        clauses = [s.key.in_(_reason_select(scope, figure)), *_session_filter(scope)]
+        return _counted_page(session, clauses, offset, limit)
+    if figure.kind not in _MESSAGE_KINDS:
+        return _counted_page(session, _session_clauses(scope, figure, dialect), offset, limit)
+    if scope.agency and dialect == "postgresql":
+        # One semi-join of the agency's sessions (its index) with the figure's messages of the period
+        # (the figure's index): PostgreSQL seeks a long IN list poorly, and hashes this well.
+        start, end = scope.bounds()
+        m = AnalyticsMessage
+        messages = select(m.session_key).where(*_message_terms(figure), m.at >= start, m.at < end)
+        query = select(s.started_at, s.key).where(
+            *_overlapping(scope), *_session_filter(scope), s.key.in_(messages)
+        )
+        return _paged(session.execute(query).all(), offset, limit)
+    if scope.agency:
+        # The agency's sessions of the period (a range of its index), each asked once (one seek).
+        clauses = [*_overlapping(scope), *_session_filter(scope), _has_message(scope, figure)]
+        return _counted_page(session, clauses, offset, limit)
+    # Every session (or a channel's): the figure's messages of the period, one ordered pass over its
+    # index. A message's channel is its session's (both are the channel of the one sender id whose
+    # keyed hash the conversation is), and the index holds it.
+    start, end = scope.bounds()
+    m = AnalyticsMessage
+    at = _NotIndexed(m.at)  # SQLite's planner would take the index on `at` here, then sort
+    behind = (
+        select(m.session_key)
+        .where(*_message_terms(figure), at >= start, at < end, m.session_key.is_not(None))
+        .group_by(m.session_key)
+    )
+    if scope.channel:
+        behind = behind.where(m.channel == scope.channel)
+    total = int(session.scalar(select(func.count()).select_from(behind.subquery())) or 0)
+    if total > FEW:
+        return total, _walk(session, scope, figure, offset, limit)
+    return _sorted_page(session, scope, [k for k in session.scalars(behind) if k is not None], offset, limit)
 
 
 def conversations(
@@ -193,16 +369,7 @@ def conversations(
     `total` counts every conversation behind it, not only this page's."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
-    matching = _matching(scope, figure, session.get_bind().dialect.name).subquery()
-    total = session.scalar(select(func.count()).select_from(matching)) or 0
-    keys = list(
-        session.scalars(
-            select(matching.c[0])
-            .order_by(matching.c[1].desc(), matching.c[0].desc())
-            .offset(offset)
-            .limit(limit)
-        )
-    )
+    total, keys = _total_and_page(session, scope, figure, offset, limit)
     found = {
         s.key: s for s in session.scalars(select(AnalyticsSession).where(AnalyticsSession.key.in_(keys)))
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Float, Index, Integer, String
+from sqlalchemy import Boolean, Float, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -20,6 +20,20 @@ from staff.models import UTCDateTime
 
 IN = "in"  # a citizen's message
 OUT = "out"  # the bot's message
+
+
+def _citizen_index(name: str, first: str | None, sqlite_where: str = "", postgresql_where: str = "") -> Index:
+    """A partial index of citizen messages, ([first,] session_key, at, channel): migration 0018."""
+    citizen = "direction = 'in'"  # analytics.drilldown writes it literally, as SQLite needs to match it
+    return Index(
+        name,
+        *([first] if first else []),
+        "session_key",
+        "at",
+        "channel",
+        sqlite_where=text(f"{citizen} AND {sqlite_where}" if sqlite_where else citizen),
+        postgresql_where=text(f"{citizen} AND {postgresql_where}" if postgresql_where else citizen),
+    )
 
 
 def seconds_between(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
@@ -40,9 +54,17 @@ class AnalyticsMessage(Base):
     __table_args__ = (
         Index("ix_analytics_messages_at", "at"),
         Index("ix_analytics_messages_conversation", "conversation", "at"),
-        # Migration 0014: a conversation's turns and the drill-down's figures (staff/views/dashboard.py).
-        Index("ix_analytics_messages_session", "session_key"),
-        Index("ix_analytics_messages_intent", "intent", "at"),
+        # Migration 0018: the drill-down's message figures (analytics.drilldown), citizen messages only,
+        # each ordered by session within its figure; the conditions are the drill-down's literal terms.
+        _citizen_index("ix_analytics_messages_fallback", None, "fallback = 1", "fallback"),
+        _citizen_index(
+            "ix_analytics_messages_understood",
+            None,
+            "fallback = 0 AND intent IS NOT NULL AND confidence >= 0.7",
+            "NOT fallback AND intent IS NOT NULL AND confidence >= 0.7",
+        ),
+        _citizen_index("ix_analytics_messages_intent_session", "intent"),
+        _citizen_index("ix_analytics_messages_service_session", "service_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -109,6 +131,9 @@ class AnalyticsCursor(Base):
 # session_expiration_time (bot/domain/session.yml, 60 min). The per-sender row above stays the
 # consumer's state; analytics_sessions holds one row per session.
 
+# The session columns the drill-down's figures filter on, after the key (migration 0018).
+DRILL_SESSION_COLUMNS = ("key", "last_at", "channel", "agency", "handover", "contained")
+
 NO_AGENCY = ""  # rollup key for a conversation no service or handover attributed to an agency
 
 
@@ -117,7 +142,15 @@ class AnalyticsSession(Base):
 
     __tablename__ = "analytics_sessions"
     __table_args__ = (
-        Index("ix_analytics_sessions_started", "started_at"),
+        # Migration 0018: the drill-down counts and pages conversations from these indexes alone (a
+        # period's, or an agency's, newest first), so they carry the columns its figures filter on.
+        Index("ix_analytics_sessions_started", "started_at", *DRILL_SESSION_COLUMNS),
+        Index(
+            "ix_analytics_sessions_agency",
+            "agency",
+            "started_at",
+            *(c for c in DRILL_SESSION_COLUMNS if c != "agency"),
+        ),
         Index("ix_analytics_sessions_conversation", "conversation", "started_at"),
     )
 
