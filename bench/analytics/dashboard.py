@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,7 +53,7 @@ from db.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.databases import throwaway_database  # noqa: E402
+from tests.databases import PG_ADMIN, PG_URL, throwaway_database  # noqa: E402
 
 FIRST_DAY = dt.date(2025, 12, 1)
 LAST_DAY = dt.date(2026, 11, 30)
@@ -360,13 +361,22 @@ def time_queries(
 
 
 @contextlib.contextmanager
-def _database(kind: str, tmp: Path, kept: Path | None) -> Iterator[tuple[str, bool]]:
-    """A throwaway database, or the SQLite file given (migrated; `fresh` when it holds no messages)."""
-    if kept is None:
+def _database(
+    kind: str, tmp: Path, kept: Path | None, pg_database: str | None = None
+) -> Iterator[tuple[str, bool]]:
+    """A throwaway database, or the SQLite file / PostgreSQL database (on the test server, created when
+    missing) given, migrated; `fresh` when it holds no messages."""
+    if kind == "postgresql" and pg_database:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (pg_database,)).fetchone():
+                admin.execute(f'CREATE DATABASE "{pg_database}"')
+        url = PG_URL + pg_database
+    elif kind == "sqlite" and kept is not None:
+        url = f"sqlite:///{kept.resolve()}"
+    else:
         with throwaway_database(kind, tmp) as url:
             yield url, True
         return
-    url = f"sqlite:///{kept.resolve()}"
     upgrade(url)
     engine = make_engine(url)
     with engine.connect() as conn:

@@ -5,6 +5,10 @@ plain COUNT over the same period in the same run (the baseline of bench/analytic
 generator and rollup build this reuses, so the data are the same as for the stats() figures).
 
     .venv/bin/python -m bench.analytics.drilldown [--conversations 200000] [--repeat 20] [--db both]
+        [--sqlite-file /tmp/year.sqlite] [--pg-database drill_year] [--periods year]
+
+--sqlite-file / --pg-database keep the generated year (SQLite file; PostgreSQL database on the test
+server, dropped by hand) and time it again, migrated to the newest revision, without regenerating.
 
 Prints a Markdown table for bench/README.md.
 """
@@ -31,24 +35,28 @@ from staff.views.dashboard import Filters, daily_by_channel
 
 FIGURES = {
     "conversations": Figure("conversations"),
+    "not contained": Figure("not_contained"),
     "handover": Figure("handover"),
+    "reason": Figure("reason", "fallback"),
     "fallback": Figure("fallback"),
+    "understood": Figure("understood"),
     "intent": Figure("intent", "ask_service"),
     "service": Figure("service", "service_00"),
     "day": Figure("day", "2026-11-15"),
     "hour": Figure("hour", "10"),
 }
-SCOPES: dict[str, dict[str, str]] = {"all": {}, "agency": {"agency": "dopa"}}
+SCOPES: dict[str, dict[str, str]] = {"all": {}, "channel": {"channel": "line"}, "agency": {"agency": "dopa"}}
 
 
 def time_queries(
-    engine: sa.Engine, repeat: int
+    engine: sa.Engine, repeat: int, periods: list[str]
 ) -> tuple[list[tuple[str, str, str, float, float]], dict[str, float]]:
     make = sessionmaker(engine)
     rows: list[tuple[str, str, str, float, float]] = []
     baseline: dict[str, float] = {}
     with make() as session:
-        for period, (start, end) in PERIODS.items():
+        for period in periods:
+            start, end = PERIODS[period]
             scope = Scope(start, end)
             low, high = scope.bounds()
 
@@ -59,11 +67,11 @@ def time_queries(
 
             baseline[period] = p95(_times(count, repeat))
             for name, filters in SCOPES.items():
-                page = Filters(start, end, None, filters.get("agency"), None)
+                page = Filters(start, end, filters.get("channel"), filters.get("agency"), None)
                 times = _times(lambda f=page: daily_by_channel(session, f), repeat)
                 rows.append((period, name, "daily rows per channel", statistics.median(times), p95(times)))
                 for label, figure in FIGURES.items():
-                    drill_scope = Scope(start, end, agency=filters.get("agency"))
+                    drill_scope = Scope(start, end, **filters)
 
                     def drill(f: Figure = figure, sc: Scope = drill_scope) -> Any:
                         return conversations(session, sc, f)
@@ -84,21 +92,30 @@ def main() -> None:
         type=Path,
         help="SQLite: the year kept by bench.analytics.dashboard --sqlite-file (generated here when empty)",
     )
+    parser.add_argument(
+        "--pg-database",
+        help="PostgreSQL: a database of this name on the test server, kept (generated there when empty)",
+    )
+    parser.add_argument("--periods", default=",".join(PERIODS), help="e.g. year (default: all three)")
     args = parser.parse_args()
+    periods = args.periods.split(",")
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     for kind in kinds:
         kept = args.sqlite_file if kind == "sqlite" else None
-        with tempfile.TemporaryDirectory() as tmp, _database(kind, Path(tmp), kept) as (url, fresh):
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            _database(kind, Path(tmp), kept, args.pg_database) as (url, fresh),
+        ):
             engine = make_engine(url)
             started = time.monotonic()
             counts = generate(engine, args.conversations) if fresh else _counts(engine)
             if fresh:
                 build_rollups(engine)
-            if kind == "postgresql":
-                with engine.begin() as conn:
-                    conn.execute(sa.text("ANALYZE"))
+            if kind == "postgresql":  # what autovacuum does to settled tables: statistics, visibility map
+                with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(sa.text("VACUUM ANALYZE"))
             prepared = time.monotonic() - started
-            rows, baseline = time_queries(engine, args.repeat)
+            rows, baseline = time_queries(engine, args.repeat, periods)
             engine.dispose()
             print(
                 f"\n{kind}: {counts['sessions']:,} conversations, {counts['messages']:,} messages"
