@@ -187,7 +187,7 @@ def compose_english(
         agency=str(getattr(contact, "name_en", "") or record.agency),
         date=record.last_reviewed.strftime("%-d %b %Y") if record.last_reviewed else "not stated",
     )
-    if aspect is None:
+    if aspect is None and verdict is None:  # an overview: the service's name is the heading
         return f"{title}\n{body}\n\n{footer}", aspect_buttons(record, aspect)
-    about = say("en_answer_about", channel, title=title)
+    about = say("en_answer_about", channel, title=title)  # answer first: the name goes last
     return f"{body}\n{about}\n\n{footer}", aspect_buttons(record, aspect)

@@ -543,7 +543,7 @@ def test_a_graded_rule_on_another_subject_or_none_asked_gives_no_step() -> None:
 def test_english_going_in_person_by_proxy_and_together() -> None:
     from actions.service_english import compose_english
 
-    first_line = lambda r, q: compose_english(r, None, "line", question=q)[0].splitlines()[1]  # noqa: E731
+    first_line = lambda r, q: compose_english(r, None, "line", question=q)[0].splitlines()[0]  # noqa: E731
     assert first_line(passport(), "Can my sister go and apply for me?") == "No, you have to go in person."
     assert first_line(passport(), "Do I have to go in person?") == "Yes, you have to go in person."
     allowance = record(documents=("หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน",), where_to_apply=WhereToApply(online=""))

@@ -72,7 +72,10 @@ def test_split_areas_offer_the_other_authority_when_the_place_is_unknown() -> No
     assert placed is not None and placed.hotline == "1125" and placed.also == ()
 
 
-@pytest.mark.parametrize("text", ["ทำบัตรประชาชนหาย", "ต่อใบขับขี่ใช้อะไรบ้าง", "", "สวัสดีค่ะ"])
+@pytest.mark.parametrize(
+    "text",
+    ["ทำบัตรประชาชนหาย", "ต่อใบขับขี่ใช้อะไรบ้าง", "", "สวัสดีค่ะ", "My Thai driving licence expires, how to renew?"],
+)
 def test_refer_says_nothing_without_a_topic(text: str) -> None:
     assert DIRECTORY.refer(text) is None
 
