@@ -48,8 +48,10 @@ from actions.replies import (
     PREFIX_FILLER_WORDS,
     PROXY_RECORD_WORDS,
     PROXY_WORD,
+    SELF_WORD,
     TIME_LIMIT_PATTERN,
     TOGETHER_WORDS,
+    UNABLE_TO_GO_WORDS,
     YES_NO_TYPED_ENDINGS,
     Button,
     reply_for,
@@ -1047,7 +1049,8 @@ def in_person_verdict(record: ServiceRecord, question: str, channel: str) -> str
     with the power of attorney when it names a proxy and not going in person. None when the question
     does not ask it, or the record says both or neither."""
     folded = "".join(normalize_text(question).split())
-    if _IN_PERSON_ASKED.search(folded) is None:
+    unable = SELF_WORD in folded and any(w in folded for w in UNABLE_TO_GO_WORDS)
+    if _IN_PERSON_ASKED.search(folded) is None and not unable:
         return None
     in_person, proxies = _in_person_and_proxies(record)
     if in_person and not proxies:  # "ยื่นด้วยตัวเองใช่ไหม": ใช่ค่ะ
@@ -1110,7 +1113,7 @@ def duration_said(question: str) -> float | None:
     return _days(found.group(1), found.group(2)) if found else None
 
 
-def _bands(text: str, question: str) -> list[_Band]:
+def _bands(text: str, question: str, check_subject: bool = True) -> list[_Band]:
     """The graded rule in a text, each bound with what follows it up to the next bound. A bound with
     no verb after it ("เกิน 7 ปีและ…เกิน 5 ปี ต้องตรวจสภาพ") shares the next one's consequence. Only
     about what the question speaks of: the words before the first bound, and before a bound joined
@@ -1135,7 +1138,7 @@ def _bands(text: str, question: str) -> list[_Band]:
         if i == 0 or lead.startswith(JOINED_LEADS):
             skip = _GENERIC_SUBJECTS | set(_CONDITION_LEADS)
             words = [w for w in bm25_tokens(lead) if len(w) >= 3 and w not in skip]
-            if any(w not in asked for w in words):
+            if check_subject and any(w not in asked for w in words):
                 continue  # about something the question does not speak of
             if i == 0:
                 subject = lead
@@ -1183,6 +1186,12 @@ def duration_verdict(record: ServiceRecord, question: str, channel: str) -> str 
         bands = _bands(text or "", question)
         requiring = [b for b in bands if MUST_WORD in b.consequence and _names_any(b.consequence, asked)]
         if not requiring:
+            # "รถอายุ 6 ปี ต้องตรวจสภาพไหม" on a rule for cars over 7 and motorcycles over 5: which
+            # applies is not said, so the rule itself, with no verdict before it
+            loose = _bands(text or "", question, check_subject=False)
+            rules = [b for b in loose if MUST_WORD in b.consequence and _names_any(b.consequence, asked)]
+            if rules and len({_within(days, b) for b in loose}) == 2:
+                return polite((text or "").strip())
             continue
         matching = [b for b in bands if _within(days, b)]
         if not matching:  # none of its steps applies: only the steps that require it say so
@@ -1288,7 +1297,7 @@ def compose_answer(
         graded = duration_verdict(record, question, channel) if yes_no else None
         if graded is not None:  # "หมดอายุ3เดือน ต้องสอบไหม": the step the citizen is in, then the rule
             lines.append(graded)
-            said = polite(passage.answer)
+            said = "" if graded == polite(passage.answer) else polite(passage.answer)
         elif yes_no and said == polite(passage.answer):  # the FAQ gives no verdict: a field may
             lead = _field_verdict(record, aspect, question, channel) or ""
             if lead.removeprefix(say("answer_yes_must", channel) + " ") == said:

@@ -109,6 +109,10 @@ _IN_PERSON_ASKED_EN = re.compile(r"\bin person\b|\bgo (there )?(myself|ourselves
 _BOTH_ASKED_EN = re.compile(r"\bboth\b|\btogether\b", re.I)
 
 
+def _asks_going(question: str) -> bool:
+    return bool(question) and bool(_PROXY_ASKED_EN.search(question) or _IN_PERSON_ASKED_EN.search(question))
+
+
 def english_in_person(record: ServiceRecord, question: str, channel: str) -> str | None:
     """ "Can my sister go and apply for me?", "Do we both have to be there in person?": from what the
     Thai record says of going in person, of a proxy (a power of attorney) and of going together."""
@@ -160,6 +164,8 @@ def compose_english(
 ) -> tuple[str, list[Button]]:
     en = getattr(record, "english", None)
     title = (getattr(en, "title", "") if en else "") or record.title_en or record.title_th
+    if _asks_going(question):  # "can my son go and pay for me?" asks who goes, not what it costs
+        aspect = None
     body = english_body(record, aspect, channel)
     verdict = english_yes_no(record, aspect, question, channel)
     if verdict is None and aspect is None and is_yes_no(question):  # the record is silent: say so

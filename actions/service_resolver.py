@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.replies import FINE_ASKED_WORDS
+from actions.replies import FINE_ASKED_WORDS, HOW_MUCH_WORDS, MONEY_WORDS
 from actions.service_answer import Passage, faq_aspect, is_english, is_yes_no, short_name
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
@@ -269,6 +269,15 @@ class ServiceResolver:
             # "ต่อใบขับขี่ใช้อะไรบ้าง": the documents list answers it, not the FAQ on one document
             return Passage(kind="field", field=aspect or "")
         answer = str(getattr(faq, "answer", "") or "")
+        if (
+            faq is not None
+            and aspect == "fee"
+            and any(w in text for w in HOW_MUCH_WORDS)  # "ไม่ได้จ่ายภาษีมา 3 ปี": paying, no amount asked
+            and score < STRONG_FAQ
+            and not any(w in answer for w in MONEY_WORDS)
+        ):
+            # "ค่าทำบัตรเท่าไร": an FAQ that speaks of no money is no answer; the fees are
+            return Passage(kind="field", field="fees")
         return Passage(
             kind=str(getattr(match, "kind", "")),
             answer=answer,

@@ -92,6 +92,7 @@ ASPECT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "place": ("ที่ไหน", "ไปไหน", "ตรงไหน", "ติดต่อ", "สำนักงาน", "อำเภอไหน", "เขตไหน", "สาขา", "where"),
 }
 ASPECT_ORDER: tuple[str, ...] = ("online", "eligibility", "time", "documents", "fee", "place")
+WHERE_WORDS = ("ที่ไหน", "ตรงไหน", "ไปไหน", "where")
 ASPECTS: tuple[str, ...] = tuple(ASPECT_LABELS_TH)
 _LONGEST_FIRST = sorted({k for words in ASPECT_KEYWORDS.values() for k in words}, key=len, reverse=True)
 
@@ -105,10 +106,11 @@ def detect_aspect(text: str) -> str | None:
     folded = _folded(text)
     if not folded:
         return None
-    for aspect in ASPECT_ORDER:
-        if any(keyword in folded for keyword in ASPECT_KEYWORDS[aspect]):
-            return aspect
-    return None
+    found = [a for a in ASPECT_ORDER if any(keyword in folded for keyword in ASPECT_KEYWORDS[a])]
+    # "จ่ายที่ไหนได้บ้าง": paying where is a question of place, not of how much
+    if found[:1] == ["fee"] and any(w in folded for w in WHERE_WORDS):
+        return "place"
+    return found[0] if found else None
 
 
 def strip_aspect_words(text: str) -> str:

@@ -396,6 +396,13 @@ async def test_casual_names_and_cues_of_dev3(action: ActionAnswerService, text: 
         assert message["text"].startswith("มีค่ะ") and "ค่าปรับ" in message["text"]
 
 
+async def test_how_much_is_answered_by_the_fees_not_by_an_faq_that_speaks_of_no_money(
+    action: ActionAnswerService,
+) -> None:
+    message, _ = await ask(action, tracker("ค่าทำบัตรเท่าไร", slots={"service_id": "id_card_new"}))
+    assert message["text"].startswith("ค่าธรรมเนียมค่ะ") and "ไม่มีค่าธรรมเนียม" in message["text"]
+
+
 async def test_english_how_to_is_not_read_as_an_app_question(action: ActionAnswerService) -> None:
     message, slots = await ask(action, tracker("how do I apply for a passport?"))
     assert slots["service_id"] == "passport_new" and slots["service_aspect"] is None

@@ -535,7 +535,10 @@ def test_a_graded_rule_on_another_subject_or_none_asked_gives_no_step() -> None:
         "รถยนต์ 6 ปี ต้องตรวจสภาพไหม",
         "line",
     ).startswith("ไม่ต้องค่ะ")
-    assert duration_verdict(car, "มอไซค์อายุ 6 ปี ต้องตรวจสภาพไหม", "line") is None  # not said which rule
+    # มอไซค์ is not the record's word: which step applies is not said, so the rule without a verdict
+    assert duration_verdict(car, "มอไซค์อายุ 6 ปี ต้องตรวจสภาพไหม", "line") == (
+        "รถยนต์อายุเกิน 7 ปีและรถจักรยานยนต์อายุเกิน 5 ปี ต้องตรวจสภาพที่ ตรอ. ก่อนค่ะ"
+    )
     assert duration_verdict(renewal(), "ต้องแจ้งภายใน 15 วันใช่ไหม", "line") is None  # the rule asked
     assert duration_verdict(renewal(), "หมดอายุ 3 เดือน ต่อได้ไหม", "line") is None  # not a must-question
 
@@ -605,3 +608,29 @@ def test_an_english_amount_told_in_thai_words_is_not_shown_half_translated() -> 
     assert "• 0.5%" in text and "ของราคา" not in text and "depend on the case" in text
     fee_lines = text.split("\n(")[0]  # the service's name after it is the fixture's Thai title
     assert latin_share(fee_lines) == 1.0
+
+
+def test_a_graded_rule_whose_case_is_not_said_is_given_without_a_verdict() -> None:
+    from actions.service_answer import duration_verdict
+    from knowledge.record import FAQ
+
+    rule = "รถยนต์อายุเกิน 7 ปีและรถจักรยานยนต์อายุเกิน 5 ปี ต้องตรวจสภาพที่ ตรอ. ก่อน"
+    car = record(faqs=(FAQ("ต้องตรวจสภาพไหม", rule),))
+    assert duration_verdict(car, "รถอายุ 6 ปี ต้องตรวจสภาพไหม", "line") == rule + "ค่ะ"  # car or motorcycle?
+
+
+def test_not_able_to_go_with_own_is_a_question_of_going_in_person() -> None:
+    allowance = record(
+        documents=("หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน",),
+        where_to_apply=WhereToApply(offices=("เทศบาล",), online=""),
+        description="ผู้สูงอายุลงทะเบียนล่วงหน้ากับท้องถิ่น",
+    )
+    text, _ = compose_answer(allowance, None, "line", "ต้องไปลงทะเบียนเองไหม แม่เดินไม่ไหว")
+    assert text.splitlines()[0].startswith("ไม่ต้องค่ะ ให้ผู้อื่นไปแทนได้")
+
+
+def test_english_who_goes_is_not_read_as_a_fee_question() -> None:
+    from actions.service_english import compose_english
+
+    text, _ = compose_english(record(), "fee", "line", question="can my son go and pay for me?")
+    assert not text.startswith("Yes, there is a fee")

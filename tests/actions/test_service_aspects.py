@@ -16,6 +16,7 @@ from knowledge.aspects import ASPECTS, detect_aspect, parse_aspect, strip_aspect
         ("เสียค่าธรรมเนียมไหมคะ", "fee"),
         ("ค่า ธรรม เนียม เท่า ไหร่", "fee"),
         ("ต้องไปทำที่ไหน", "place"),
+        ("จ่ายที่ไหนได้บ้าง", "place"),  # paying where: a place, not an amount
         ("ติดต่อสำนักงานไหนครับ", "place"),
         ("แล้วใช้เวลากี่วัน", "time"),
         ("รอนานไหม", "time"),
