@@ -1052,6 +1052,8 @@ def in_person_verdict(record: ServiceRecord, question: str, channel: str) -> str
     unable = SELF_WORD in folded and any(w in folded for w in UNABLE_TO_GO_WORDS)
     if _IN_PERSON_ASKED.search(folded) is None and not unable:
         return None
+    if question_modal(question) not in ("must", None):  # "ทำออนไลน์ทั้งหมดได้มั้ย ไม่อยากไปเอง": can, online
+        return None
     in_person, proxies = _in_person_and_proxies(record)
     if in_person and not proxies:  # "ยื่นด้วยตัวเองใช่ไหม": ใช่ค่ะ
         key = "answer_yes" if _CONFIRM.search(folded) else "answer_yes_must"

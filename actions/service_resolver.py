@@ -425,7 +425,7 @@ class ServiceResolver:
             or float(getattr(match, "score", 1.0)) < CUE_SCORE
             or twin_switch
             or self._names_own_step(match, named, typed, records)
-            or self._asks_named(named, typed, records)
+            or self._asks_named(match, named, typed, records)
         )
         if match is not None and not (weak and named is not None):
             asks_next = any(w in _folded(typed) for w in _NEXT_STEP_WORDS)
@@ -554,15 +554,18 @@ class ServiceResolver:
             self._in_event(match.event.id, named) and self._name_in_text(told, [records[named]]) is not None
         )
 
-    def _asks_named(self, named: str | None, typed: str, records: dict[str, ServiceRecord]) -> bool:
+    def _asks_named(
+        self, match: Any, named: str | None, typed: str, records: dict[str, ServiceRecord]
+    ) -> bool:
         """ "ย้ายไปอยู่ตำบลใหม่ เบี้ยคนพิการต้องลงทะเบียนใหม่มั้ย": a question that names a service by its
-        own name is about that service, whatever story comes with it."""
-        return (
-            named is not None
-            and named in records
-            and is_question(typed)
-            and self._name_in_text(typed, [records[named]]) is not None
-        )
+        own name is about that service, whatever story comes with it; not when the name is the story's
+        own cue ("จะเปิดร้าน…" names the shop registration too) or the question asks what to do next."""
+        if match is None or named is None or named not in records or not is_question(typed):
+            return False
+        if any(w in _folded(typed) for w in _NEXT_STEP_WORDS):
+            return False
+        told = _squash(typed).replace(_squash(str(getattr(match, "cue", "") or "")) or "\x00", "|", 1)
+        return self._name_in_text(told, [records[named]]) is not None
 
     def _in_event(self, event_id: str, service_id: str) -> bool:
         event = self.life_event(event_id)
@@ -610,7 +613,7 @@ class ServiceResolver:
     def _name_in_text(typed: str, candidates: list[ServiceRecord]) -> ServiceRecord | None:
         """The candidate whose own name (short label, title, a synonym) the question contains, read
         after the search's rewrites of misspellings ("พาสปอต" names the passport)."""
-        best: tuple[bool, int, ServiceRecord] | None = None
+        best: tuple[bool, int, int, ServiceRecord] | None = None
         # as typed, and both sides rewritten ("ใบมรณะบัตร" is a synonym as typed and rewritten alike)
         for fold in (str, normalise):
             squashed = _squash(fold(typed))
@@ -618,14 +621,15 @@ class ServiceResolver:
                 names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
                 for name in names:
                     key = _squash(fold(name))
-                    at = squashed.find(key)
+                    at = squashed.rfind(key)
                     if len(key) < NAME_MIN_CHARS or at < 0:
                         continue
                     # "เพิ่งจดทะเบียนแต่งงาน อยากเปลี่ยนนามสกุล": what was just done is not what is asked
                     asked = not squashed[max(0, at - len(_DONE_MARK)) : at].endswith(_DONE_MARK)
-                    if best is None or (asked, len(key)) > (best[0], best[1]):
-                        best = (asked, len(key), record)
-        return best[2] if best else None
+                    # names as long: the later one is asked ("ได้เบี้ยคนแก่อยู่แล้ว ขอเบี้ยพิการด้วยได้ไหม")
+                    if best is None or (asked, len(key), at) > best[:3]:
+                        best = (asked, len(key), at, record)
+        return best[3] if best else None
 
     @staticmethod
     def _named_other(
