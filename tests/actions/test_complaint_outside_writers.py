@@ -26,18 +26,16 @@ from actions.complaint import FORM, NO_PHOTO, AskStepAction, ValidateComplaintFo
 from actions.complaint_referral import directory, referral_for
 from actions.complaint_talk import about_an_earlier_complaint, category_from_words
 from cases.complaint_routing import load_routes
+from tests.actions.complaint_form_driver import (
+    DOMAIN,
+    LINE_USER,
+    STEPS,
+    at_step,
+    form_tracker,
+    run_form,
+    user_turn,
+)
 
-LINE_USER = "line:U4af4980629a0c0f6e4b1d6d5a1e0b7c2"
-STEPS = [
-    "complaint_category",
-    "complaint_description",
-    "complaint_location",
-    "complaint_photo",
-    "contact_consent",
-    "complaint_edit",
-    "complaint_confirm",
-]
-DOMAIN = {"forms": {FORM: {"required_slots": STEPS}}}
 LABELS = set(replies.COMPLAINT_CATEGORIES.values())
 FILLED = {
     "complaint_category": "streetlight",
@@ -48,59 +46,19 @@ FILLED = {
 }
 
 
-def _user(text: str, intent: str = "inform", channel: str = "line") -> dict[str, Any]:
-    parse = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
-        "intent_ranking": [{"name": intent, "confidence": 0.9}],
-        "entities": [],
-        "metadata": {},
-    }
-    return {"event": "user", "text": text, "parse_data": parse, "input_channel": channel, "metadata": {}}
-
-
-def _tracker(events: list[dict[str, Any]], slots: dict[str, Any]) -> Tracker:
-    latest = next(e for e in reversed(events) if e["event"] == "user")
-    return Tracker(
-        sender_id=LINE_USER,
-        slots=slots,
-        latest_message=latest["parse_data"],
-        events=events,
-        paused=False,
-        followup_action=None,
-        active_loop={"name": FORM},
-        latest_action_name="action_listen",
-    )
-
-
 def opening(text: str, channel: str = "line") -> Tracker:
-    events = [_user(text, "file_complaint", channel), {"event": "active_loop", "name": FORM}]
-    return _tracker(events, {"requested_slot": None})
-
-
-def at_step(step: str, text: str, slots: dict[str, Any], channel: str = "line") -> Tracker:
-    """`text` arriving while `step` is asked, with `slots` already filled."""
-    events = [
-        _user("อยากร้องเรียน", "file_complaint", channel),
-        {"event": "active_loop", "name": FORM},
-        {"event": "slot", "name": "requested_slot", "value": step},
-        {"event": "bot", "text": "..."},
-        _user(text, channel=channel),
-        {"event": "slot", "name": step, "value": text},
-    ]
-    return _tracker(events, {"requested_slot": step, **slots, step: text})
+    events = [user_turn(text, "file_complaint", channel), {"event": "active_loop", "name": FORM}]
+    return form_tracker(events, {"requested_slot": None})
 
 
 def run(t: Tracker) -> tuple[dict[str, Any], list[str]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
+    events, got, said = run_form(t)
     assert not any(e.get("event") == "active_loop" and e.get("name") is None for e in events), events
-    got = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    return got, [m.get("text") or "" for m in dispatcher.messages]
+    return got, said
 
 
 def ask(slot: str, slots: dict[str, Any], channel: str = "line") -> dict[str, Any]:
-    t = _tracker([_user("...", channel=channel)], slots)
+    t = form_tracker([user_turn("...", channel=channel)], slots)
     dispatcher = CollectingDispatcher()
     asyncio.run(AskStepAction(slot).run(dispatcher, t, {}))
     [message] = dispatcher.messages
@@ -164,7 +122,7 @@ def test_answering_on_takes_the_category_and_the_note_is_not_repeated() -> None:
 
 def test_the_summary_still_shows_the_category() -> None:
     slots = {**FILLED, "requested_slot": "complaint_confirm"}
-    t = _tracker([_user("...")], slots)
+    t = form_tracker([user_turn("...")], slots)
     dispatcher = CollectingDispatcher()
     from actions.complaint import summary_values
     from actions.form_ask import AskSlotAction

@@ -36,7 +36,6 @@ from actions.complaint import (
     NO_PHOTO,
     TRACK,
     ActionSubmitComplaint,
-    ValidateComplaintForm,
 )
 from actions.complaint_talk import (
     category_from_words,
@@ -48,18 +47,15 @@ from actions.complaint_talk import (
     wants_cancel,
 )
 from cases.complaint_routing import load_routes
+from tests.actions.complaint_form_driver import (
+    LINE_USER,
+    STEPS,
+    at_step,
+    form_tracker,
+    run_form,
+    user_turn,
+)
 
-LINE_USER = "line:U4af4980629a0c0f6e4b1d6d5a1e0b7c2"
-STEPS = [
-    "complaint_category",
-    "complaint_description",
-    "complaint_location",
-    "complaint_photo",
-    "contact_consent",
-    "complaint_edit",
-    "complaint_confirm",
-]
-DOMAIN = {"forms": {FORM: {"required_slots": STEPS}}}
 FILLED = {
     "complaint_category": "garbage",
     "complaint_description": "รถขยะไม่มาเก็บมาสิบวันแล้ว กองเต็มปากซอย",
@@ -71,55 +67,12 @@ BEFORE_PHOTO = {k: FILLED[k] for k in ("complaint_category", "complaint_descript
 BEFORE_CONSENT = {**BEFORE_PHOTO, "complaint_photo": NO_PHOTO}
 
 
-def _user(text: str, intent: str = "inform", channel: str = "line") -> dict[str, Any]:
-    parse = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
-        "intent_ranking": [{"name": intent, "confidence": 0.9}],
-        "entities": [],
-        "metadata": {},
-    }
-    return {"event": "user", "text": text, "parse_data": parse, "input_channel": channel, "metadata": {}}
-
-
-def _tracker(events: list[dict[str, Any]], slots: dict[str, Any]) -> Tracker:
-    latest = next(e for e in reversed(events) if e["event"] == "user")
-    return Tracker(
-        sender_id=LINE_USER,
-        slots=slots,
-        latest_message=latest["parse_data"],
-        events=events,
-        paused=False,
-        followup_action=None,
-        active_loop={"name": FORM},
-        latest_action_name="action_listen",
-    )
-
-
 def opening(text: str, before: list[dict[str, Any]] | None = None) -> Tracker:
-    events = [*(before or []), _user(text, "file_complaint"), {"event": "active_loop", "name": FORM}]
-    return _tracker(events, {"requested_slot": None})
+    events = [*(before or []), user_turn(text, "file_complaint"), {"event": "active_loop", "name": FORM}]
+    return form_tracker(events, {"requested_slot": None})
 
 
-def at_step(
-    step: str, text: str, slots: dict[str, Any], channel: str = "line", intent: str = "inform"
-) -> Tracker:
-    events = [
-        _user("อยากร้องเรียน", "file_complaint", channel),
-        {"event": "active_loop", "name": FORM},
-        {"event": "slot", "name": "requested_slot", "value": step},
-        {"event": "bot", "text": "..."},
-        _user(text, intent, channel),
-        {"event": "slot", "name": step, "value": text},
-    ]
-    return _tracker(events, {"requested_slot": step, **slots, step: text})
-
-
-def run(t: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any], list[str]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateComplaintForm().run(dispatcher, t, DOMAIN))
-    got = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    return events, got, [m.get("text") or "" for m in dispatcher.messages]
+run = run_form
 
 
 def ended(events: list[dict[str, Any]]) -> bool:
@@ -277,7 +230,7 @@ def test_following_a_case_already_filed_goes_to_the_look_up(text: str) -> None:
     assert tracks_a_case(text)
     events, got, _ = run(opening(text))
     assert ended(events) and got["complaint_confirm"] == TRACK
-    t = _tracker([_user(text, "file_complaint")], {"complaint_confirm": TRACK})
+    t = form_tracker([user_turn(text, "file_complaint")], {"complaint_confirm": TRACK})
     events = asyncio.run(ActionSubmitComplaint().run(CollectingDispatcher(), t, {}))
     assert {"event": "followup", "name": CASE_FORM} in [
         {"event": e.get("event"), "name": e.get("name")} for e in events
@@ -308,7 +261,7 @@ def test_the_lost_number_at_the_empty_menu_is_the_look_up_but_not_once_a_story_i
 
 def test_upset_right_after_a_case_look_up_is_about_that_case() -> None:
     looked_up = [
-        _user("ขอดูเรื่อง CM69-1234-5675", "check_case_status"),
+        user_turn("ขอดูเรื่อง CM69-1234-5675", "check_case_status"),
         {"event": "action", "name": CASE_FORM},
         {"event": "action", "name": "action_submit_case_status"},
         {"event": "bot", "text": "..."},
@@ -323,7 +276,7 @@ def test_upset_right_after_a_case_look_up_is_about_that_case() -> None:
 
 def test_the_last_four_digits_question_apologises_after_an_upset_message() -> None:
     def asked(text: str) -> list[str]:
-        t = _tracker([_user(text, "check_case_status")], {"case_id": "CM69-1234-5675"})
+        t = form_tracker([user_turn(text, "check_case_status")], {"case_id": "CM69-1234-5675"})
         dispatcher = CollectingDispatcher()
         asyncio.run(ActionAskPhoneLast4().run(dispatcher, t, {}))
         return [m.get("text") or "" for m in dispatcher.messages]
