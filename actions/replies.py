@@ -265,6 +265,13 @@ COMPLAINT_CANCEL_WORDS = frozenset(
 # …or said around the thing reported: "แจ้งหลุมถนนไปนานแล้วไม่ซ่อม" (matched on the text without spaces).
 # Service conversations: "ต้องทำไงต่อ" right after an answer, and a question asking for a phone number.
 NEXT_STEP_PATTERN = r"(ทำ(ไง|ยังไง|อย่างไร|อะไร)ต่อ|ขั้นตอนต่อไป|ต่อไปต้องทำ|แล้วไงต่อ)"
+# Words a message giving only a new figure may have besides it: a what-if ("แล้วถ้า 2 ปีล่ะ"), a
+# correction ("เอ้ย 8 ขวบค่ะ"), particles and the small words around a figure ("หมดไปเกิน 2 ปีกว่าๆ").
+FIGURE_FOLLOW_UP_WORDS = frozenset(
+    {"แล้ว", "ถ้า", "หาก", "ล่ะ", "หละ", "ละ", "อ่ะ", "อะ", "เอ้ย", "เอ๊ะ", "อ้าว", "ไม่ใช่", "ขอโทษ", "พิมพ์",
+     "ผิด", "คือ", "จริงๆ", "ค่ะ", "คะ", "ครับ", "คับ", "นะ", "จ้า", "ค่า", "ไป", "มา", "กว่า", "เกิน", "อีก",
+     "ๆ", "แค่", "ประมาณ", "เป็น", "ตอนนี้", "กรณี"}
+)  # fmt: skip
 ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone number"
 # An age the citizen gives ("อายุ 8", "๘ ขวบ"; not "หมดอายุ 2 ปี", "ต่ออายุ", "รถอายุ 10 ปี") and the
 # wordings of a service's upper age limit ("จนอายุครบ 6 ปี", "อายุไม่เกิน 6 ปี").

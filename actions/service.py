@@ -37,7 +37,6 @@ from actions.replies import (
     ASKS_NUMBER_PATTERN,
     FEEDBACK_BUTTONS,
     HUMAN,
-    NEXT_STEP_PATTERN,
     REPLIES,
     Button,
     send,
@@ -53,6 +52,7 @@ from actions.service_answer import (
     thai_date,
 )
 from actions.service_english import compose_english
+from actions.service_follow_up import with_context, with_new_figure
 from actions.service_resolver import Decision, ServiceResolver
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
@@ -139,6 +139,8 @@ class ActionAnswerService(Action):
                 SlotSet(AGENCY_SLOT, topic.agency.id),
                 SlotSet("fallback_count", 0.0),
             ]
+        if tracker.get_slot("service_id"):  # "แล้วถ้า 2 ปีล่ะ": the question before, with the new figure
+            text = with_new_figure(text, tracker.events)
         events = await self._answer_turn(dispatcher, tracker, domain, text, intent)
         return [*events, SlotSet(OFFER_SLOT, None)] if offered else events
 
@@ -335,23 +337,6 @@ def answered_unsure(decision: Decision, tracker: Tracker) -> bool:
 
 
 _ASKS_NUMBER = re.compile(ASKS_NUMBER_PATTERN, re.I)
-# "ต้องทำไงต่อ" right after an answer: what to do next about what was just asked, not the overview.
-_NEXT_STEP = re.compile(NEXT_STEP_PATTERN)
-NEXT_STEP_MAX_CHARS = 25  # a longer message says what it is about itself
-
-
-def with_context(text: str, events: list[dict[str, Any]]) -> str:
-    """A bare next-step question carries the citizen's previous message, so the search finds the FAQ
-    that question was about ("ทะเบียนโดนระงับแล้วใช่ไหม" then "ต้องทำไงต่อ": returning the plates and
-    registering again); any other message is left as it is."""
-    squashed = "".join(text.split())
-    if len(squashed) > NEXT_STEP_MAX_CHARS or not _NEXT_STEP.search(squashed):
-        return text
-    said = [str(e.get("text") or "") for e in events if e.get("event") == "user"]
-    previous = said[-2] if len(said) >= 2 else ""
-    if not previous or previous.startswith("/"):
-        return text
-    return f"{previous} {text}"
 
 
 def button_label(record: ServiceRecord, english: bool) -> str:

@@ -69,13 +69,16 @@ def tracker(
     slots: dict[str, Any] | None = None,
     entities: dict[str, str] | None = None,
     channel: str = "line",
+    earlier: tuple[str, ...] = (),
 ) -> Tracker:
+    """A tracker at the citizen's message `text`, after their `earlier` messages (texts only)."""
     latest = {
         "text": text,
         "intent": {"name": "ask_service", "confidence": 0.95},
         "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
     }
-    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    events = [{"event": "user", "text": t} for t in earlier]
+    events.append({"event": "user", "text": text, "parse_data": latest, "input_channel": channel})
     return Tracker("line:U123", dict(slots or {}), latest, events, False, None, {}, "action_listen")
 
 
@@ -232,12 +235,15 @@ def test_thai_date_uses_buddhist_era() -> None:
 async def converse(
     action: ActionAnswerService, turns: list[str], channel: str = "line"
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Several turns with the slots carried over as Rasa would; a "/ask_service{…}" turn is a button."""
+    """Several turns with the slots and the citizen's earlier messages carried over as Rasa would; a
+    "/ask_service{…}" turn is a button."""
     slots: dict[str, Any] = {}
     out = []
-    for turn in turns:
+    for i, turn in enumerate(turns):
         entities = json.loads(turn[len("/ask_service") :]) if turn.startswith("/ask_service{") else None
-        message, changed = await ask(action, tracker(turn, slots=slots, entities=entities, channel=channel))
+        message, changed = await ask(
+            action, tracker(turn, slots=slots, entities=entities, channel=channel, earlier=tuple(turns[:i]))
+        )
         slots.update(changed)
         out.append((message, dict(slots)))
     return out
@@ -684,6 +690,15 @@ async def test_back_to_a_twin_after_a_side_question_answers_it(action: ActionAns
     assert slots["service_id"] is None and slots["service_previous"] == "id_card_new"
     _, slots = await ask(action, tracker("กลับมาเรื่องบัตรลูก ทำที่เขตไหนก็ได้ใช่ไหม", slots=slots))
     assert slots["service_id"] == "id_card_new"
+
+
+async def test_a_follow_up_with_only_a_new_figure_re_asks(action: ActionAnswerService) -> None:
+    turns = await converse(action, ["ใบขับขี่หมดอายุ 3 เดือน ต้องสอบไหม", "แล้วถ้าหมดไป 2 ปีล่ะ", "เอ้ย 4 ปีค่ะ ต้องไหม"])
+    firsts = [message["text"].splitlines()[0] for message, _ in turns]
+    assert firsts[0].startswith("ไม่ต้องค่ะ"), firsts
+    assert firsts[1].startswith("ต้องค่ะ") and "เกิน 1 ปี" in firsts[1], firsts
+    assert firsts[2].startswith("ต้องค่ะ") and "เกิน 3 ปี" in firsts[2], firsts
+    assert {s["service_id"] for _, s in turns} == {"driving_license_renew"}
 
 
 # -- issue 10, dev-set round: FAQ reach, ages, next steps, referrals without a hotline ------------------
