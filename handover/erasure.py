@@ -13,7 +13,8 @@ given under (evidence of what had been agreed, as for cases). Staff and bot line
 agency's words.
 
 An open handover is cancelled (nobody can be answered without an address) and its undelivered lines
-fail; an open call-back ticket is closed as done by "erasure" (nobody can be called). Runs in the
+fail, each with the reply_failed event the delivery worker writes for a failed line (so the figures
+count them); an open call-back ticket is closed as done by "erasure" (nobody can be called). Runs in the
 caller's transaction, with the case erasure, so the request is erased whole or not at all.
 """
 
@@ -85,12 +86,26 @@ def erase_handover_data(
             .execution_options(synchronize_session=False)
         )
         lines = int(result.rowcount)  # type: ignore[attr-defined]
-        session.execute(
+        failed = session.execute(
             update(HandoverMessage)
             .where(HandoverMessage.handover_id.in_(ids), HandoverMessage.delivery_state == "pending")
             .values(delivery_state="failed", last_error=ERASED_DELIVERY, claimed_by=None, claim_until=None)
+            .returning(HandoverMessage.id, HandoverMessage.handover_id, HandoverMessage.author)
             .execution_options(synchronize_session=False)
-        )
+        ).all()
+        # A line that can no longer be delivered failed, as one refused by the platform does: the same
+        # reply_failed event (handover/delivery.py), or the figures (analytics.sources, staff_replies /
+        # handover_notices) never count it. Only lines this update settled: a delivery worker's late
+        # outcome finds them no longer pending and records nothing, so each is counted once.
+        for message_id, handover_id, author in sorted(failed):
+            record_event(
+                session,
+                handover_id,
+                "reply_failed",
+                actor=ERASURE_ACTOR,
+                detail={"message_id": message_id, "author": author},
+                at=now,
+            )
         photos = _unshared(session, photos)
         for row in handovers:
             if row.status in OPEN_STATES:

@@ -30,7 +30,8 @@ EventKind = Literal[
     "closed",
     "csat",
     # A line sent to the citizen (a staff reply or a system notice) settled: detail {"message_id",
-    # "author"}; written by handover/delivery.py with the line's new state, for the analytics.
+    # "author"}; written by handover/delivery.py with the line's new state, for the analytics (and a
+    # reply_failed by handover/erasure.py, actor "erasure", for each line an erasure made undeliverable).
     "reply_delivered",
     "reply_failed",
 ]

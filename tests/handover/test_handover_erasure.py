@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import erasure as erasure_action
 from actions.case_runtime import CaseRuntime, build_case_runtime
 from actions.erasure import ActionDeleteContactData
+from analytics.measures import StatsQuery, stats
+from analytics.models import AnalyticsCursor, AnalyticsReply
+from analytics.sources import HandoverSource
 from cases.agency_keys import issue_key
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import CaseContact
@@ -32,6 +35,7 @@ from handover import conversations
 from handover.callback_desk import list_tickets
 from handover.callbacks import NewTicket, create_ticket
 from handover.conversations import Conversation, Request
+from handover.delivery import ClaimedLine, DeliverySettings, Outcome, record_outcomes
 from handover.erasure import ERASED_OUTCOME, HandoverErasure, erase_handover_data
 from handover.inbox import Agent
 from handover.models import (
@@ -41,6 +45,7 @@ from handover.models import (
     CITIZEN,
     CLOSED,
     STAFF,
+    SYSTEM,
     CallbackTicket,
     Handover,
     HandoverEvent,
@@ -202,6 +207,79 @@ def test_erasure_blanks_addresses_texts_phones_and_keeps_the_figures(engine: Eng
 
     with sessions.begin() as session:  # asked again: nothing of theirs is left to find
         assert not erase_handover_data(session, VAULT, ASKER, now=NOW).anything
+
+
+def test_lines_the_erasure_fails_are_counted_once_as_failed(engine: Engine) -> None:
+    """The undelivered staff reply and handover notice an erasure fails get the reply_failed event the
+    delivery worker writes, so the analytics count each once as failed (staff_replies /
+    handover_notices): not again when the erasure is asked twice, the events re-read, or a delivery
+    worker that had leased the line reports it sent after all."""
+    sessions = make_sessionmaker(engine, immediate=True)
+    with sessions.begin() as session:
+        active = _handover(
+            session, ASKER, status=ACTIVE, lines=[(CITIZEN, "ยังอยู่ไหมคะ", None), (STAFF, "pending", None)]
+        )
+        notice = HandoverMessage(
+            handover_id=active,
+            author=SYSTEM,
+            text="คิวที่ 2",
+            kind="text",
+            created_at=NOW - dt.timedelta(minutes=5),
+            delivery_state="pending",
+        )
+        session.add(notice)
+        session.flush()
+        staff_line = session.scalars(
+            select(HandoverMessage.id).where(
+                HandoverMessage.handover_id == active, HandoverMessage.author == STAFF
+            )
+        ).one()
+        ids = {STAFF: staff_line, SYSTEM: notice.id}
+        # The notice's line is leased by a delivery worker when the erasure comes.
+        notice.claimed_by, notice.claim_until = "w1", NOW + dt.timedelta(seconds=15)
+
+    with sessions.begin() as session:
+        erase_handover_data(session, VAULT, ASKER, now=NOW)
+    with sessions.begin() as session:  # asked again: nothing pending is left, nothing recorded
+        erase_handover_data(session, VAULT, ASKER, now=NOW)
+    with sessions.begin() as session:  # the worker's late "sent" settles nothing
+        line = ClaimedLine(ids[SYSTEM], active, "line", "k", "คิวที่ 2", 1, None)
+        record_outcomes(
+            session, [Outcome(line, "sent")], worker_id="w1", now=NOW, settings=DeliverySettings()
+        )
+
+    with sessions() as session:
+        events = session.scalars(
+            select(HandoverEvent)
+            .where(HandoverEvent.handover_id == active, HandoverEvent.kind.like("reply_%"))
+            .order_by(HandoverEvent.id)
+        ).all()
+        assert [(e.kind, e.detail, e.actor) for e in events] == [
+            ("reply_failed", {"message_id": ids[STAFF], "author": STAFF}, "erasure"),
+            ("reply_failed", {"message_id": ids[SYSTEM], "author": SYSTEM}, "erasure"),
+        ]
+        assert session.get_one(HandoverMessage, ids[SYSTEM]).delivery_state == "failed"
+
+    source = HandoverSource()
+    for _ in range(2):  # read, then read everything again from the start
+        with sessions.begin() as session:
+            while source.poll(session):
+                pass
+        with sessions.begin() as session:
+            session.get_one(AnalyticsCursor, source.name).position = 0
+    with sessions.begin() as session:
+        while source.poll(session):
+            pass
+    with sessions() as session:
+        replies = session.scalars(select(AnalyticsReply).order_by(AnalyticsReply.message_id)).all()
+        assert [(r.message_id, r.author, r.outcome, r.channel, r.agency) for r in replies] == [
+            (ids[STAFF], STAFF, "failed", "line", "dopa"),
+            (ids[SYSTEM], SYSTEM, "failed", "line", "dopa"),
+        ]
+        day = NOW.date()
+        figures = stats(session, StatsQuery(day, day))
+    assert figures["staff_replies"]["line"] == {"delivered": 0, "failed": 1}
+    assert figures["handover_notices"]["line"] == {"delivered": 0, "failed": 1}
 
 
 def test_a_photo_someone_else_also_sent_stays_in_the_store(engine: Engine) -> None:
