@@ -531,7 +531,10 @@ def monthly(session: Session, start_month: dt.date, end_month: dt.date) -> list[
     web) and agency (an agency id, or None for conversations no agency was attributed to), before
     suppression. Keys: month "YYYY-MM", channel, agency; counts conversations, messages,
     citizen_messages, citizens_new, citizens_returning, handovers, complaints,
-    satisfaction_bot_count, satisfaction_staff_count; rates (0-1 or None) containment_rate,
+    satisfaction_bot_count, satisfaction_staff_count, and the handover lines sent to citizens that
+    settled in the month (staff_replies / handover_notices of stats(), by the handover's channel and
+    agency) staff_replies_delivered, staff_replies_failed, handover_notices_delivered,
+    handover_notices_failed; rates (0-1 or None) containment_rate,
     handover_rate, fallback_rate, understood_rate, satisfaction_bot_rate; measures (None when there
     is nothing to measure) wait_median_seconds, wait_p90_seconds, satisfaction_staff_mean. Rows
     with nothing at all are left out; ordered by month, channel, agency (None first)."""
@@ -546,7 +549,7 @@ def monthly(session: Session, start_month: dt.date, end_month: dt.date) -> list[
     def key(month: str, channel: str, agency: str | None) -> tuple[str, str, str | None]:
         k = (month, channel, agency or None)
         counts.setdefault(k, _zero())
-        extra.setdefault(k, {"complaints": 0, "waits": [], "ratings": []})
+        extra.setdefault(k, {"complaints": 0, "waits": [], "ratings": [], **dict.fromkeys(REPLY_COUNTS, 0)})
         return k
 
     columns = [func.sum(getattr(d, name)).label(name) for name in COUNT_FIELDS]
@@ -580,6 +583,16 @@ def monthly(session: Session, start_month: dt.date, end_month: dt.date) -> list[
             bucket["waits"].append(wait)
         if rating is not None:
             bucket["ratings"].append(rating)
+    r = AnalyticsReply
+    for at, channel, agency, author, outcome in _run(
+        session,
+        select(r.at, r.channel, r.agency, r.author, r.outcome).where(
+            r.at >= start, r.at < end, r.channel.in_(CHANNELS)
+        ),
+    ):
+        field = _REPLY_FIELDS.get((author, outcome))
+        if field is not None:
+            extra[key(_bangkok_month(at), channel, agency)][field] += 1
     out: list[dict[str, Any]] = []
     for k in sorted(counts, key=lambda k: (k[0], k[1], k[2] or "")):
         month, channel, agency_id = k
@@ -600,6 +613,7 @@ def monthly(session: Session, start_month: dt.date, end_month: dt.date) -> list[
             "satisfaction_bot_rate": _rate(counts[k]["feedback_positive"], votes),
             "satisfaction_staff_count": len(ratings),
             "satisfaction_staff_mean": round(sum(ratings) / len(ratings), 3) if ratings else None,
+            **{name: more[name] for name in REPLY_COUNTS},
         }
         if _anything(published):
             out.append(published)
@@ -620,6 +634,17 @@ _MONTHLY_SUMMARY = (
 )
 
 
+# The handover lines sent to citizens (staff_replies / handover_notices in stats()), per month and the
+# handover's channel and agency, counted in the month they settled: (author, outcome) -> open-data field.
+_REPLY_FIELDS = {
+    ("staff", "delivered"): "staff_replies_delivered",
+    ("staff", "failed"): "staff_replies_failed",
+    ("system", "delivered"): "handover_notices_delivered",
+    ("system", "failed"): "handover_notices_failed",
+}
+REPLY_COUNTS = tuple(_REPLY_FIELDS.values())
+
+
 def _anything(row: dict[str, Any]) -> bool:
     counted: Iterable[str] = (
         "conversations",
@@ -627,5 +652,6 @@ def _anything(row: dict[str, Any]) -> bool:
         "handovers",
         "complaints",
         "satisfaction_staff_count",
+        *REPLY_COUNTS,
     )
     return any(row[name] for name in counted)

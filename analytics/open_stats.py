@@ -82,6 +82,34 @@ FIELDS: tuple[Field, ...] = (
         "Staff satisfaction, mean of 1-5",
         "satisfaction_staff_count",
     ),
+    # Handover lines sent to the citizen that settled in the month (analytics_replies): a staff reply,
+    # or a notice of the handover (queue position, rating question…), delivered or failed (refused,
+    # given up after the retries, or the citizen's contact erased). Last, so existing columns keep
+    # their place in the CSV.
+    Field(
+        "staff_replies_delivered",
+        "count",
+        "ข้อความตอบของเจ้าหน้าที่ที่ส่งถึงประชาชน",
+        "Staff replies delivered to citizens",
+    ),
+    Field(
+        "staff_replies_failed",
+        "count",
+        "ข้อความตอบของเจ้าหน้าที่ที่ส่งไม่สำเร็จ",
+        "Staff replies that could not be delivered",
+    ),
+    Field(
+        "handover_notices_delivered",
+        "count",
+        "ข้อความแจ้งระหว่างส่งต่อเจ้าหน้าที่ (ลำดับคิว คำขอให้คะแนน) ที่ส่งถึงประชาชน",
+        "Handover notices (queue position, rating question) delivered to citizens",
+    ),
+    Field(
+        "handover_notices_failed",
+        "count",
+        "ข้อความแจ้งระหว่างส่งต่อเจ้าหน้าที่ที่ส่งไม่สำเร็จ",
+        "Handover notices that could not be delivered",
+    ),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 RATE_BASES = {f.name: f.base for f in FIELDS if f.kind == "rate"}
@@ -194,7 +222,8 @@ def stats_csv(rows: list[dict[str, Any]], fields: list[Field]) -> bytes:
 
 def _description_th() -> str:
     return (
-        "จำนวนการสนทนา ข้อความ การส่งต่อเจ้าหน้าที่ เรื่องร้องเรียน และสัดส่วนที่บอทตอบได้ "
+        "จำนวนการสนทนา ข้อความ การส่งต่อเจ้าหน้าที่ เรื่องร้องเรียน สัดส่วนที่บอทตอบได้ "
+        "และข้อความของเจ้าหน้าที่และข้อความแจ้งระหว่างส่งต่อที่ส่งถึงหรือส่งไม่ถึงประชาชน "
         "ของผู้ช่วยบริการประชาชน รายเดือน แยกตามช่องทาง (LINE, SMS, เว็บแชต) และหน่วยงาน "
         f"จำนวนที่น้อยกว่า {THRESHOLD} ไม่เผยแพร่ ไม่มีข้อความหรือข้อมูลส่วนบุคคลของประชาชน"
     )
@@ -204,7 +233,8 @@ def _description_en() -> str:
     return (
         "Monthly figures of the citizen-assistance chatbot per channel (LINE, SMS, web chat) and "
         "agency: conversations, messages, handovers to staff, complaints, containment, fallback and "
-        f"understood rates, waits and satisfaction. Counts under {THRESHOLD} and figures derived from "
+        "understood rates, waits, satisfaction, and staff replies and handover notices delivered to "
+        f"citizens or failed. Counts under {THRESHOLD} and figures derived from "
         "them are suppressed (null / empty). No message text and no personal data."
     )
 

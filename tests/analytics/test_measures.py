@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from analytics.consumer import Consumer
-from analytics.measures import StatsQuery, distribution, monthly, split, stats
+from analytics.measures import REPLY_COUNTS, StatsQuery, distribution, monthly, split, stats
 from db.engine import make_engine
 from tests.analytics import measures_scenario as world
 from tests.databases import throwaway_database
@@ -163,6 +163,15 @@ def test_monthly_rows(consumer: Consumer) -> None:
     assert (line_dopa["conversations"], line_dopa["messages"], line_dopa["complaints"]) == (1, 4, 1)
     sms = keyed[("2026-11", "sms", "dopa")]
     assert (sms["handovers"], sms["wait_median_seconds"], sms["satisfaction_staff_mean"]) == (1, 120.0, 4.0)
+    # The handover's staff reply delivered (its event read twice) and rating question failed, as in stats().
+    replies = [sms[name] for name in REPLY_COUNTS]
+    assert dict(zip(REPLY_COUNTS, replies, strict=True)) == {
+        "staff_replies_delivered": 1,
+        "staff_replies_failed": 0,
+        "handover_notices_delivered": 0,
+        "handover_notices_failed": 1,
+    }
+    assert all(r[name] == 0 for r in rows if r is not sms for name in REPLY_COUNTS)
     assert keyed[("2026-11", "line", None)]["satisfaction_bot_rate"] == 1.0
     assert sum(r["conversations"] for r in rows if r["month"] == "2026-11") == 4
 

@@ -13,6 +13,7 @@ import json
 import pytest
 
 from analytics import open_stats
+from analytics.measures import REPLY_COUNTS
 from analytics.open_stats import THRESHOLD, Publication
 
 ROW = {
@@ -33,6 +34,10 @@ ROW = {
     "fallback_rate": 0.02,  # 5.2 of 260: implies a count under 10
     "understood_rate": 0.9,  # 234 of 260, 26 not: published
     "wait_median_seconds": 95.0,  # behind 9 handovers: suppressed
+    "staff_replies_delivered": 48,
+    "staff_replies_failed": 3,  # under 10: suppressed
+    "handover_notices_delivered": 61,
+    "handover_notices_failed": 0,
     "free_text": "เลขบัตร 1101700230708",  # not allow-listed: never published
 }
 PUBLICATION = Publication(
@@ -83,6 +88,16 @@ def test_only_allow_listed_fields_are_published() -> None:
     assert "1101700230708" not in json.dumps(row, ensure_ascii=False)
 
 
+def test_reply_deliveries_are_counts_with_the_same_rule() -> None:
+    """Staff replies and handover notices delivered / failed (what the staff page shows per channel)
+    are published as counts: under 10, zero included, null."""
+    row = published()
+    assert (row["staff_replies_delivered"], row["staff_replies_failed"]) == (48, None)
+    assert (row["handover_notices_delivered"], row["handover_notices_failed"]) == (61, None)
+    assert all(open_stats.FIELD_BY_NAME[name].kind == "count" for name in REPLY_COUNTS)
+    assert [f.name for f in open_stats.FIELDS][-4:] == list(REPLY_COUNTS)  # after the older columns
+
+
 def test_threshold_is_ten() -> None:
     assert THRESHOLD == 10
     at = open_stats.suppress({**ROW, "conversations": 10, "handovers": 10}, open_stats.FIELDS)
@@ -97,6 +112,7 @@ def test_csv_is_utf8_with_bom_and_suppressed_cells_are_empty() -> None:
     assert rows[0]["agency_name"] == "กรมการปกครอง"  # Thai read back as written
     assert rows[0]["conversations"] == "120"
     assert rows[0]["handovers"] == "" and rows[0]["handover_rate"] == ""
+    assert rows[0]["staff_replies_delivered"] == "48" and rows[0]["staff_replies_failed"] == ""
     assert list(rows[0]) == [f.name for f in fields]
 
 
@@ -111,6 +127,7 @@ def test_json_document_has_a_schema_for_every_column_and_the_rule() -> None:
     assert names == list(doc["rows"][0])
     types = {f["name"]: f["type"] for f in doc["schema"]["fields"]}
     assert types["conversations"] == "integer" and types["containment_rate"] == "number"
+    assert all(types[name] == "integer" for name in REPLY_COUNTS)
     assert all(f["title_th"] and f["title_en"] for f in doc["schema"]["fields"])
     assert doc["rows"][0]["handovers"] is None
 
@@ -132,12 +149,17 @@ def test_ckan_package_show_shape() -> None:
     assert formats["JSON"]["mimetype"] == "application/json"
     assert package["num_resources"] == len(package["resources"]) == 2
     assert all(t["name"] for t in package["tags"])
+    columns = formats["CSV"]["description"]
+    assert all(name in columns for name in REPLY_COUNTS)  # the CSV's columns, the new ones too
+    assert "handover notices" in package["notes"]
 
 
 def test_dcat_catalog_lists_both_datasets() -> None:
     dataset = open_stats.dcat_dataset(PUBLICATION, dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
     catalog = open_stats.dcat_catalog(PUBLICATION, PUBLICATION.base + "dataset.json", dataset)
     assert catalog["@type"] == "dcat:Catalog"
+    english = next(d["@value"] for d in dataset["dct:description"] if d["@language"] == "en")
+    assert "staff replies and handover notices delivered" in english
     ids = [d.get("dct:identifier") for d in catalog["dcat:dataset"]]
     assert ids == ["public-services", "chatbot-stats"]
     media = {d["dcat:mediaType"]: d["dcat:downloadURL"]["@id"] for d in dataset["dcat:distribution"]}

@@ -15,12 +15,16 @@ import jsonschema
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from analytics import open_stats_web
+from analytics.consumer import Consumer
+from analytics.measures import REPLY_COUNTS
 from db.engine import make_engine
+from handover.models import Handover, HandoverEvent, HandoverMessage
 from knowledge.open_data import OpenDataSettings, create_app
 from tests.analytics import dashboard_world
+from tests.analytics.measures_scenario import bkk
 from tests.databases import throwaway_database
 
 FILES = ["chatbot-stats.json", "chatbot-stats.csv", "ckan/chatbot-stats.json", "catalog.json"]
@@ -32,9 +36,42 @@ def db(
 ) -> Iterator[tuple[str, Engine]]:
     with throwaway_database(request.param, tmp_path_factory.mktemp("open-stats")) as url:
         engine = make_engine(url)
-        dashboard_world.build(engine)
+        consumer = dashboard_world.build(engine)
+        _more_deliveries(consumer)
         yield url, engine
         engine.dispose()
+
+
+def _more_deliveries(consumer: Consumer) -> None:
+    """On the world's LINE handover (dopa, 3 Nov), 11 more staff replies and 12 handover notices
+    delivered and one notice failed, with the events handover/delivery.py writes: line/dopa then has
+    12 staff replies and 12 notices delivered (published) and 1 notice failed (suppressed)."""
+    at = bkk(3, 9, 10)
+    with consumer.sessions.begin() as session:
+        handover = session.scalars(select(Handover)).one()
+        for author, outcome, n in (
+            ("staff", "delivered", 11),
+            ("system", "delivered", 12),
+            ("system", "failed", 1),
+        ):
+            for _ in range(n):
+                line = HandoverMessage(
+                    handover_id=handover.id,
+                    author=author,
+                    text="ได้ค่ะ",
+                    delivery_state="sent" if outcome == "delivered" else "failed",
+                )
+                session.add(line)
+                session.flush()
+                session.add(
+                    HandoverEvent(
+                        handover_id=handover.id,
+                        kind="reply_" + outcome,
+                        at=at,
+                        detail={"message_id": line.id, "author": author},
+                    )
+                )
+    consumer.catch_up()
 
 
 @pytest.fixture
@@ -73,6 +110,11 @@ async def test_json_rows_with_small_counts_suppressed(client: TestClient) -> Non
     assert web_sso["conversations"] == 12 and web_sso["citizen_messages"] == 12
     assert web_sso["messages"] == 24
     assert web_sso["understood_rate"] is None  # 12 of 12: the rest (0) is under 10
+    # Handover lines to citizens (what /staff/stats shows per channel): 12 staff replies and 12
+    # notices delivered on LINE for dopa; 1 notice failed and every other cell's 0 are null.
+    assert (line_dopa["staff_replies_delivered"], line_dopa["staff_replies_failed"]) == (12, None)
+    assert (line_dopa["handover_notices_delivered"], line_dopa["handover_notices_failed"]) == (12, None)
+    assert web_sso["staff_replies_delivered"] is None and sms["handover_notices_delivered"] is None
     for row in rows:
         for name, value in row.items():
             if isinstance(value, int) and not isinstance(value, bool):
@@ -124,6 +166,8 @@ async def test_csv_has_a_bom_and_empty_cells_for_suppressed_counts(client: TestC
     line_dopa = next(r for r in rows if r["channel"] == "line" and r["agency"] == "dopa")
     assert line_dopa["conversations"] == "14" and line_dopa["handovers"] == ""
     assert line_dopa["agency_name"] == "กรมการปกครอง"
+    assert line_dopa["staff_replies_delivered"] == "12" and line_dopa["handover_notices_failed"] == ""
+    assert list(rows[0])[-4:] == list(REPLY_COUNTS)
 
 
 async def test_ckan_description_and_its_resources(client: TestClient) -> None:
@@ -135,6 +179,8 @@ async def test_ckan_description_and_its_resources(client: TestClient) -> None:
     for name in ("name", "title", "notes", "license_id", "resources", "tags", "metadata_modified"):
         assert package[name], name
     assert package["name"] == "chatbot-stats" and package["license_id"] == "cc-by"
+    csv_resource = next(r for r in package["resources"] if r["format"] == "CSV")
+    assert all(name in csv_resource["description"] for name in REPLY_COUNTS)
     for resource in package["resources"]:
         assert resource["url"].startswith("/open-data/")
         fetched = await client.get(resource["url"])
