@@ -74,7 +74,7 @@ from cases.verification import (
     last4_from_text,
     lock_of,
 )
-from nlu.case_ref import KINDS, check_case_ref, parse_case_ref
+from nlu.case_ref import KINDS, check_case_ref, parse_case_ref, shaped_case_ref
 from nlu.characters import CLEAN_TABLE
 from nlu.thai_date import thai_date
 
@@ -125,6 +125,24 @@ def find_case_ref(text: str) -> tuple[RefStatus, str | None]:
         elif result == "bad_check":
             status = "bad_check"
     return status, None
+
+
+def misread_ref(text: str) -> str:
+    """The first word with a reference's shape but a wrong check digit, written as a reference
+    ("cm69-0012-3456" -> "CM69-0012-3456"): the bad-check reply names the number it read, so the
+    citizen can compare it with the one on their confirmation. "" when there is none."""
+    for raw in [text, *re.split(r"\s+", text)]:
+        candidate = raw.strip(_TRIM)
+        if candidate and check_case_ref(candidate) == "bad_check":
+            return shaped_case_ref(candidate) or ""
+    return ""
+
+
+def send_bad_check(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+    """ "เลขที่เรื่อง CM69-0012-3456 มีตัวเลขผิดไปค่ะ…": the number as read, and that it has a typo."""
+    read = misread_ref(text) or misread_ref(latest_text(tracker))
+    shown = f" {read} " if read else PHRASES["this_reference"]
+    replies.send(dispatcher, tracker, "case_ref_bad_check", values={"reference": shown})
 
 
 def reference_attempt(text: str) -> str | None:
@@ -533,7 +551,7 @@ class ValidateCaseStatusForm(CaseFormValidation):
         if attempt and owed_apology(typed):
             replies.send(dispatcher, tracker, "case_apology")  # before anything else is said
         if status == "bad_check":
-            replies.send(dispatcher, tracker, "case_ref_bad_check")
+            send_bad_check(dispatcher, tracker, text)
         elif not upset(typed) or attempt:
             # (upset without a number: the question that follows apologises and asks)
             replies.send(dispatcher, tracker, "case_ref_not_reference", values={"problem": problem})

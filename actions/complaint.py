@@ -68,6 +68,7 @@ from actions.complaint_talk import (
     consent_from_words,
     first_description,
     gives_a_number,
+    in_english,
     is_bare_no,
     is_payload,
     is_question,
@@ -91,11 +92,13 @@ from actions.replies import (
     ANONYMOUS_WORDS,
     CHANGE_CATEGORY_BUTTON,
     COMPLAINT_CATEGORIES,
+    COMPLAINT_CATEGORIES_EN,
     COMPLAINT_EDIT_FIELDS,
     COMPLAINT_EDIT_VERBS,
     COMPLAINT_EDIT_WORDS,
     CONSENT_NO_PREFIX,
     CONSENT_YES_PREFIX,
+    DURATION_UNITS_EN,
     HANDOVER_NOW_LABEL,
     HUMAN,
     PHRASES,
@@ -998,7 +1001,65 @@ def category_guess_values(tracker: Tracker) -> dict[str, str]:
     return {"label": COMPLAINT_CATEGORIES.get(guess, guess)}
 
 
-class AskCategoryAction(AskSlotAction):
+def writes_english(tracker: Tracker) -> bool:
+    """The citizen opened this complaint in English (the first message typed since the form
+    started; the latest message when no start is seen): the form's questions, summary and ending
+    are then in English. The first message decides, so a Thai button label sent back (a category,
+    ไม่มีรูป) does not switch the language half-way."""
+    opening = ""
+    started = False
+    for event in reversed(list(tracker.events or [])):
+        if event.get("event") == "active_loop" and event.get("name") == FORM:
+            started = True
+            continue
+        if event.get("event") != "user":
+            continue
+        text = str(event.get("text") or "")
+        if text and not is_payload(text):
+            opening = text
+        if started:
+            break  # the message that opened the form (it comes before the loop's start)
+    if not started:
+        latest = _latest_text(tracker)
+        opening = "" if is_payload(latest) else latest
+    return in_english(opening)
+
+
+def english_key(key: str, tracker: Tracker) -> str:
+    """`en_<key>` for a citizen writing English when the catalogue has it, else `key`."""
+    english = f"en_{key}"
+    return english if english in replies.REPLIES and writes_english(tracker) else key
+
+
+def category_label(key: str, tracker: Tracker) -> str:
+    """A category as named in the reply's language (the Thai label is what its button sends)."""
+    if key in COMPLAINT_CATEGORIES_EN and writes_english(tracker):
+        return COMPLAINT_CATEGORIES_EN[key]
+    return COMPLAINT_CATEGORIES.get(key, key)
+
+
+def duration_in(time_to_act: str, tracker: Tracker) -> str:
+    """ "15 วันทำการ" -> "15 working days" in an English reply; unchanged in Thai."""
+    if not writes_english(tracker):
+        return time_to_act
+    for thai, english in sorted(DURATION_UNITS_EN.items(), key=lambda unit: -len(unit[0])):
+        if time_to_act.endswith(thai):
+            return f"{time_to_act.removesuffix(thai).strip()} {english}"
+    return time_to_act
+
+
+class ComplaintAsk(AskSlotAction):
+    """A complaint step's question in the citizen's language (English when they opened in English)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        values = self.values(tracker) if self.values is not None else None
+        replies.send(dispatcher, tracker, english_key(f"ask_{self.slot}", tracker), values=values)
+        return []
+
+
+class AskCategoryAction(ComplaintAsk):
     """The category question: the whole menu, or a one-tap confirm of the category the first message
     made clear (the other categories still offered)."""
 
@@ -1013,14 +1074,14 @@ class AskCategoryAction(AskSlotAction):
             return await super().run(dispatcher, tracker, domain)
         others = [Button(label, label) for key, label in COMPLAINT_CATEGORIES.items() if key != guess]
         buttons = (YES_BUTTON, *others, replies.CANCEL)
-        reply = replies.reply_for("ask_complaint_category_guess", tracker.get_latest_input_channel())
-        dispatcher.utter_message(
-            text=reply.text.format(**category_guess_values(tracker)), buttons=[b.as_dict() for b in buttons]
-        )
+        channel = tracker.get_latest_input_channel()
+        reply = replies.reply_for(english_key("ask_complaint_category_guess", tracker), channel)
+        label = {"label": category_label(str(guess), tracker)}
+        dispatcher.utter_message(text=reply.text.format(**label), buttons=[b.as_dict() for b in buttons])
         return []
 
 
-class AskStepAction(AskSlotAction):
+class AskStepAction(ComplaintAsk):
     """A step's question; the first one after the category was read from the first message says
     which category it was filed under, with "เปลี่ยนหมวด" under it (one tap back to the menu)."""
 
@@ -1031,13 +1092,14 @@ class AskStepAction(AskSlotAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         extra = self.extra_buttons(tracker)
+        asked = english_key(f"ask_{self.slot}", tracker)
         if not taken_from_words(tracker):
-            replies.send(dispatcher, tracker, f"ask_{self.slot}", extra_buttons=extra)
+            replies.send(dispatcher, tracker, asked, extra_buttons=extra)
             return []
         channel = tracker.get_latest_input_channel()
-        question = replies.reply_for(f"ask_{self.slot}", channel)
-        note = replies.reply_for("complaint_category_from_words", channel).text
-        label = COMPLAINT_CATEGORIES.get(str(tracker.get_slot("complaint_category")), "")
+        question = replies.reply_for(asked, channel)
+        note = replies.reply_for(english_key("complaint_category_from_words", tracker), channel).text
+        label = category_label(str(tracker.get_slot("complaint_category")), tracker)
         buttons = (CHANGE_CATEGORY_BUTTON, *question.buttons, *extra)
         dispatcher.utter_message(
             text=note.format(label=label, question=question.text), buttons=[b.as_dict() for b in buttons]
@@ -1067,17 +1129,20 @@ def summary_values(tracker: Tracker) -> dict[str, str]:
     if lat is not None and lon is not None:
         pin = PHRASES["pin"].format(lat=float(lat), lon=float(lon))
         location = pin if location == PIN_ONLY else f"{location} ({pin})"
+    lang = "en_" if writes_english(tracker) else ""
     photo_line = ""
     if photo.startswith(PHOTO_PREFIX) or (photo and photo_step_applies(tracker)):
-        shown = PHRASES["photo_attached" if photo.startswith(PHOTO_PREFIX) else "photo_none"]
-        photo_line = PHRASES["photo_line"].format(photo=shown)
+        shown = PHRASES[lang + ("photo_attached" if photo.startswith(PHOTO_PREFIX) else "photo_none")]
+        photo_line = PHRASES[f"{lang}photo_line"].format(photo=shown)
     if tracker.get_slot("complaint_anonymous"):
-        consent = PHRASES["consent_anonymous"]
+        consent = PHRASES[f"{lang}consent_anonymous"]
     else:
-        consent = PHRASES["consent_given" if tracker.get_slot("contact_consent") else "consent_refused"]
+        consent = PHRASES[
+            lang + ("consent_given" if tracker.get_slot("contact_consent") else "consent_refused")
+        ]
     route = route_for(category) if category in COMPLAINT_CATEGORIES else route_for("other")
     return {
-        "category": COMPLAINT_CATEGORIES.get(category, category),
+        "category": category_label(category, tracker),
         "description": description,
         "short_description": description if len(description) <= 40 else description[:40] + "…",
         "location": location,
@@ -1216,7 +1281,7 @@ class ActionSubmitComplaint(Action):
         if ending in (CANCELLED, HANDOVER):
             await self._let_photo_go(tracker)
             if ending == CANCELLED:
-                replies.send(dispatcher, tracker, "complaint_cancelled")
+                replies.send(dispatcher, tracker, english_key("complaint_cancelled", tracker))
                 return clear_events()
             # action_handover decides like everywhere else: office hours, the agency, the queue.
             replies.send(dispatcher, tracker, "complaint_handover")
@@ -1238,13 +1303,16 @@ class ActionSubmitComplaint(Action):
             "reference": reference,
             "spoken": spoken_reference(reference),
             "agency": route.agency_name,
-            "time_to_act": route.time_to_act,
+            "time_to_act": duration_in(route.time_to_act, tracker),
         }
         if updates is None:  # anonymous: nothing to follow it with, and the citizen is told so
-            replies.send(dispatcher, tracker, "complaint_filed_anonymous", values=values)
+            replies.send(
+                dispatcher, tracker, english_key("complaint_filed_anonymous", tracker), values=values
+            )
             return clear_events()
-        values["updates"] = replies.reply_for(updates, tracker.get_latest_input_channel()).text
-        replies.send(dispatcher, tracker, "complaint_filed", values=values)
+        channel = tracker.get_latest_input_channel()
+        values["updates"] = replies.reply_for(english_key(updates, tracker), channel).text
+        replies.send(dispatcher, tracker, english_key("complaint_filed", tracker), values=values)
         return clear_events()
 
     async def _let_photo_go(self, tracker: Tracker) -> None:
@@ -1290,14 +1358,14 @@ def build_actions(context: ActionContext) -> list[Action]:
     line = LineContentClient(context.settings.line_content)
     asks = [
         *(AskStepAction(slot) for slot in ("complaint_description", "complaint_location", "complaint_photo")),
-        AskSlotAction("complaint_edit"),
+        ComplaintAsk("complaint_edit"),
     ]
     return [
         ValidateComplaintForm(context.cases, line),
         AskCategoryAction(),
         AskConsentAction(),
         *asks,
-        AskSlotAction("complaint_confirm", values=summary_values),
+        ComplaintAsk("complaint_confirm", values=summary_values),
         ActionSubmitComplaint(
             context.cases,
             context.sessionmaker,

@@ -158,21 +158,48 @@ def _address_start(word: str, following: str) -> bool:
     return named or (rest == "" and _NUMBER_LIKE.match(following) is not None)
 
 
+def _address_in_word(word: str, following: str) -> str | None:
+    """The address a word opens ("ซ.พหลโยธิน24"), also after a word that leads to a place inside it
+    ("อยู่ซอยเพชรเกษม", "ขยะกองอยู่ที่ถนนสุขุมวิท" -> "ซอยเพชรเกษม", "ถนนสุขุมวิท"); None when none."""
+    if _address_start(word, following):
+        return word
+    for lead in replies.STORY_PLACE_LEADS:
+        inside = lead not in replies.STORY_PLACE_LEADS_AT_START  # "ที่" only at a word's start
+        at = word.find(lead) if inside else (0 if word.startswith(lead) else -1)
+        while at >= 0:
+            rest = word[at + len(lead) :]
+            if rest and _address_start(rest, following):
+                return rest
+            at = word.find(lead, at + 1) if inside else -1
+    return None
+
+
+def _near_phrase(word: str) -> bool:
+    """ "ข้างร้านยา", "หน้าเซเว่น": a landmark right after an address, nothing told of a problem."""
+    rest = next((word[len(n) :] for n in replies.NEAR_OPENINGS if word.startswith(n)), "")
+    return len(rest) >= 2 and not any(problem in word for problem in replies.PROBLEM_WORDS)
+
+
 def place_in_story(text: str) -> str | None:
     """The address told inside a first message ("ถนนหน้าโรงเรียนวัดสามัคคี ซ.พหลโยธิน24 เป็นหลุม…"
-    -> "ถนนหน้าโรงเรียนวัดสามัคคี ซ.พหลโยธิน24"): the first run of words that open an address, with
-    the address words and numbers right after; None when the message names no address."""
+    -> "ถนนหน้าโรงเรียนวัดสามัคคี ซ.พหลโยธิน24"): the first run of words that open an address (also
+    after อยู่ / ที่ / แถว: "…น้ำท่วมขัง อยู่ซอยเพชรเกษม 48 ข้างร้านยา"), with the address words and
+    numbers right after, and one landmark after those ("ข้างร้านยา"); None when the message names no
+    address."""
     words = [w.strip(_ADDRESS_EDGES) for w in text.split()]
     words = [w for w in words if w]
     for at, word in enumerate(words):
-        if not _address_start(word, words[at + 1] if at + 1 < len(words) else ""):
+        start = _address_in_word(word, words[at + 1] if at + 1 < len(words) else "")
+        if start is None:
             continue
-        run = [word]
+        run, near = [start], False
         for more in words[at + 1 :]:
             opens = any(more.startswith(o) for o in replies.STORY_PLACE_OPENINGS)
             address = opens and not any(p in more for p in replies.PROBLEM_WORDS)
             if not (address or _NUMBER_LIKE.match(more) or more.startswith(replies.STORY_PLACE_NUMBERED)):
-                break
+                if near or not _near_phrase(more):
+                    break
+                near = True
             run.append(more)
         place = " ".join(run)
         return place if usable_location(place) else None

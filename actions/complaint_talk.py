@@ -30,6 +30,7 @@ from actions.replies import (
     CONFIRM_SENTENCE_FILLERS,
     CONFIRM_SENTENCE_WORDS,
     CONSENT_CONTACT_WORDS,
+    CONSENT_LEAD_WORDS,
     CONSENT_NO_OPENINGS,
     CONSENT_NO_PREFIX,
     CONSENT_YES_OPENINGS,
@@ -84,6 +85,8 @@ ASIDE_QUESTION_MAX_CHARS = 60
 # A place is named in a line or two; a longer message is the story told with its place in it.
 PLACE_MAX_CHARS = 120
 NEAR_PLACE_MAX_CHARS = 25
+# Share of Latin letters above which a message is read as English.
+ENGLISH_LATIN_SHARE = 0.7
 
 
 def compact(text: object) -> str:
@@ -291,8 +294,8 @@ def about_an_earlier_complaint(text: object) -> bool:
 def consent_from_words(text: object) -> bool | None:
     """ "ยินยอมค่ะ ติดต่อกลับได้" / "ไม่ยินยอมครับ" / "ไม่ต้องติดต่อกลับ": the answer at the start of
     a longer reply, in the question's word or the citizen's own; "ติดต่อ 0812345678" (a way to reach
-    them, with no ไม่ in it) is a yes too."""
-    word = bare(text)
+    them, with no ไม่ in it) is a yes too. Fillers before the answer are taken off ("โอเค ให้ติดต่อได้")."""
+    word = _without_leads(bare(text), CONSENT_LEAD_WORDS)
     if word.startswith((CONSENT_NO_PREFIX, *CONSENT_NO_OPENINGS)):
         return False
     if word.startswith((CONSENT_YES_PREFIX, *CONSENT_YES_OPENINGS)):
@@ -337,6 +340,13 @@ def reads_as_place(text: object, routes: dict[str, ComplaintRoute]) -> bool:
             break
     near = rest.startswith(NEAR_OPENINGS) and len(word) <= NEAR_PLACE_MAX_CHARS
     return near or rest.startswith(PLACE_OPENINGS) or any(part in word for part in PLACE_PARTS)
+
+
+def in_english(text: object) -> bool:
+    """Written in English: most of its letters Latin ("I want to report a broken streetlight"); Thai
+    words in it (a soi's name) do not change that, a Thai sentence with "LINE" in it is Thai."""
+    letters = [c for c in str(text or "") if unicodedata.category(c)[0] in "LM"]
+    return bool(letters) and sum(1 for c in letters if c.isascii()) / len(letters) > ENGLISH_LATIN_SHARE
 
 
 def says_not_that(text: object) -> bool:

@@ -58,6 +58,19 @@ MAIN_MENU = (
 # Complaint categories: key stored in the slot -> label shown on the button (and typed back). One
 # source with the routing to agencies: cases/complaint_categories.yml.
 COMPLAINT_CATEGORIES: dict[str, str] = {key: route.label for key, route in load_routes().items()}
+# The same categories named in English replies (the button still sends the Thai label); a category
+# missing here is named by its Thai label.
+COMPLAINT_CATEGORIES_EN: dict[str, str] = {
+    "streetlight": "street light out",
+    "road": "damaged road or pavement",
+    "garbage": "rubbish and cleanliness",
+    "water": "water supply and drains",
+    "nuisance": "noise and nuisance",
+    "service": "officers' service",
+    "other": "other matters",
+}
+# A published time to act ("7 วัน", "15 วันทำการ") in English replies.
+DURATION_UNITS_EN: dict[str, str] = {"วันทำการ": "working days", "วัน": "days", "ชั่วโมง": "hours"}
 NO_PHOTO_LABEL = "ไม่มีรูป"
 NO_PHOTO_BUTTON = Button(NO_PHOTO_LABEL, NO_PHOTO_LABEL)
 CONSENT_BUTTONS = (Button("ยินยอม", "/affirm"), Button("ไม่ยินยอม", "/deny"))
@@ -118,6 +131,8 @@ PHRASES: dict[str, str] = {
     "case_due": "ภายใน {date}",
     "case_updated": "อัปเดตล่าสุด {date}",
     "next_step_unknown": "สอบถามเจ้าหน้าที่ได้",
+    # case_ref_bad_check when the number read cannot be shown ("เลขที่เรื่องนี้มีตัวเลขผิด…")
+    "this_reference": "นี้",
     # complaint summary and the location slot when only a map pin was sent
     "pin_only": "(ตำแหน่งบนแผนที่)",
     "pin": "พิกัด {lat:.5f}, {lon:.5f}",
@@ -127,6 +142,13 @@ PHRASES: dict[str, str] = {
     "consent_given": "ยินยอม",
     "consent_refused": "ไม่ยินยอม",
     "consent_anonymous": "ไม่ระบุตัวตน (ไม่เก็บข้อมูลติดต่อ)",
+    # the same in the English summary
+    "en_photo_attached": "1 photo",
+    "en_photo_none": "none",
+    "en_photo_line": "Photo: {photo}\n",
+    "en_consent_given": "yes",
+    "en_consent_refused": "no",
+    "en_consent_anonymous": "anonymous (no contact kept)",
     # subscriptions: {what} and {where}
     "all_my_cases": "ทุกเรื่องของท่าน",
     "one_case": "เรื่อง {reference} ",
@@ -379,7 +401,7 @@ EARLIER_COMPLAINT_PATTERN = r"(แจ้ง|ร้องเรียน).{0,20}�
 # "ไฟดับมาตั้งนานแล้ว" alone is a new complaint about something long broken.
 EARLIER_REPORTED_PATTERN = (
     r"(แจ้ง|ร้องเรียน|ร้องทุกข์|โทรบอก)(?!เตือน).{0,25}?(ไป|ไว้)"
-    r"(แล้ว|ตั้ง|นาน|หลาย|เป็น|สอง|สาม|ตั้งแต่|เมื่อ|กี่|ก็|\d)"
+    r"(แล้ว|ตั้ง|นาน|หลาย|เป็น|สอง|สาม|ตั้งแต่|เมื่อ|กี่|ก็|เดือน|อาทิตย์|สัปดาห์|ปี|\d)"
 )
 EARLIER_NOTHING_CUES = (
     "ยังไม่",
@@ -398,6 +420,8 @@ EARLIER_NOTHING_CUES = (
     "ไม่มีการ",
     "เหมือนเดิม",
     "ไม่ได้รับการแก้",
+    "ไม่ขยับ",
+    "ไม่เดิน",
 )
 CONSENT_YES_PREFIX = "ยินยอม"
 CONSENT_NO_PREFIX = "ไม่ยินยอม"
@@ -441,6 +465,8 @@ CONSENT_YES_OPENINGS = (
     "pleasecontact",
     "contactme",
 )
+# Said before the consent answer ("โอเค ให้ติดต่อได้", "อืม ยินยอมค่ะ"): taken off its front first.
+CONSENT_LEAD_WORDS = ("โอเค", "okay", "ok", "อืม", "อ่า", "เอ่อ", "งั้น", "ค่ะ", "ครับ", "ให้")
 # "ติดต่อ 0812345678", "เบอร์ 08… โทรมาได้": a way to reach the citizen given at the consent question is
 # a yes (updates go to this channel; the number itself is never kept).
 CONSENT_CONTACT_WORDS = ("ติดต่อ", "โทร", "เบอร์", "call", "contact")
@@ -606,6 +632,10 @@ STORY_PLACE_OPENINGS = (
     "จังหวัด", "จ.", "บ้านเลขที่", "เลขที่", "ชุมชน",
 )
 STORY_PLACE_NUMBERED = ("กม.", "กิโลเมตรที่", "km")
+# Words that lead to such an address inside a word of the story ("อยู่ซอยเพชรเกษม", "กองอยู่ที่ถนน…").
+STORY_PLACE_LEADS = ("อยู่ที่", "อยู่แถว", "อยู่", "แถว", "บริเวณ", "ที่")
+# …of these only at a word's start ("ที่ซอย 5" yes; "ไปติดต่อที่เขตเมื่อวาน" is no address).
+STORY_PLACE_LEADS_AT_START = ("ที่",)
 # "หน้า…", "ข้าง…" open a place only in a short message: "ข้างบ้านเลี้ยงหมา 10 ตัว…" is a story.
 NEAR_OPENINGS = ("หน้า", "ข้าง", "ตรง", "แถว", "ใกล้", "หลัง")
 PLACE_PARTS = ("ซอย", "ถนน", "หมู่ที่", "ตำบล", "อำเภอ", "แขวง", "จังหวัด", "บ้านเลขที่", "ที่ว่าการ")
@@ -735,6 +765,15 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "ข้อมูลไปไหน",
         "ความเป็นส่วนตัว",
         "pdpa",
+        # what the contact is for ("ถ้าให้เบอร์ไป จะเอาไปใช้ทำอะไรคะ")
+        "เอาเบอร์ไป",
+        "ให้เบอร์ไป",
+        "เบอร์ไปทำ",
+        "เบอร์ไปใช้",
+        "เบอร์โทรเอาไป",
+        "เบอร์จะเอาไป",
+        "เอาข้อมูลไป",
+        "ข้อมูลไปใช้",
     ),
 }
 # A message reads as a question to the bot when it ends with one of these (or has "?").
@@ -963,9 +1002,10 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("เรื่องที่ยื่นจาก{account}ค่ะ\n{cases}\nเลือกเรื่องด้านล่างเพื่อดูรายละเอียดได้ค่ะ"),
         "sms": Reply("เรื่องของเบอร์นี้: {cases}"),
     },
+    # {reference}: the number as read, between spaces (" CM69-0012-3456 "), else "นี้".
     "case_ref_bad_check": {
-        "default": Reply("เลขที่เรื่องนี้มีตัวเลขผิดไปค่ะ (ตัวตรวจสอบไม่ตรง) กรุณาดูเลขอีกครั้งแล้วพิมพ์ใหม่ค่ะ"),
-        "sms": Reply("เลขที่เรื่องพิมพ์ผิดค่ะ ตรวจแล้วส่งใหม่"),
+        "default": Reply("เลขที่เรื่อง{reference}มีตัวเลขผิดไปค่ะ (ตัวตรวจสอบไม่ตรง) กรุณาดูเลขอีกครั้งแล้วพิมพ์ใหม่ค่ะ"),
+        "sms": Reply("เลขที่เรื่อง{reference}พิมพ์ผิดค่ะ ตรวจแล้วส่งใหม่"),
     },
     # {problem}: what is wrong with what was typed (REFERENCE_PROBLEMS), possibly empty.
     "case_ref_not_reference": {
@@ -1259,10 +1299,11 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "complaint_aside_data": {
         "default": Reply(
-            "เรื่องที่แจ้งส่งถึงเฉพาะเจ้าหน้าที่ของหน่วยงานที่รับเรื่องค่ะ ช่องทางติดต่อของท่านเก็บแบบเข้ารหัส "
-            "ไม่เปิดเผยต่อผู้ถูกร้องเรียน และขอลบได้ทุกเมื่อโดยพิมพ์ “ลบข้อมูลติดต่อของฉัน” ค่ะ"
+            "เรื่องที่แจ้งส่งถึงเฉพาะเจ้าหน้าที่ของหน่วยงานที่รับเรื่องค่ะ ช่องทางติดต่อของท่านใช้แจ้งความคืบหน้า"
+            "ของเรื่องนี้เท่านั้น เก็บแบบเข้ารหัส ไม่เปิดเผยต่อผู้ถูกร้องเรียน และขอลบได้ทุกเมื่อโดยพิมพ์ "
+            "“ลบข้อมูลติดต่อของฉัน” ค่ะ"
         ),
-        "sms": Reply("ข้อมูลเห็นเฉพาะเจ้าหน้าที่ผู้รับเรื่อง ขอลบได้ทุกเมื่อค่ะ"),
+        "sms": Reply("ข้อมูลเห็นเฉพาะเจ้าหน้าที่ผู้รับเรื่อง ใช้แจ้งความคืบหน้าเท่านั้น ขอลบได้ทุกเมื่อค่ะ"),
     },
     "complaint_aside_human": {
         "default": Reply(
@@ -1465,6 +1506,99 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "complaint_updates_unreachable": {
         "default": Reply("ช่องทางนี้ส่งข้อความแจ้งความคืบหน้ากลับไม่ได้ ติดตามเองได้ด้วยเลขที่เรื่องนี้ (กด “ติดตามเรื่อง”) ค่ะ"),
         "sms": Reply("ติดตามเองได้ด้วยเลขนี้ค่ะ"),
+    },
+    # The complaint form's questions, summary and ending in English, for a citizen who writes in
+    # English (actions/complaint.py: english_key); the buttons stay the Thai answers they send.
+    "en_complaint_category_from_words": {
+        "default": Reply(
+            "Filed under “{label}” (if that is wrong, tap “เปลี่ยนหมวด” to change it).\n{question}"
+        ),
+        "sms": Reply("Category: {label} (wrong? reply “เปลี่ยนหมวด”)\n{question}"),
+    },
+    "en_ask_complaint_category": {
+        "default": Reply(
+            "What is your complaint about? Please choose a category below.",
+            (*(Button(label, label) for label in COMPLAINT_CATEGORIES.values()), CANCEL),
+        ),
+    },
+    "en_ask_complaint_category_guess": {
+        "default": Reply("Is it about “{label}”? Tap “ใช่” (yes) or choose another category below."),
+    },
+    "en_ask_complaint_description": {
+        "default": Reply(
+            "Please tell me briefly what happened, e.g. the street lights in the soi have been off "
+            "for 3 days.",
+            (CANCEL,),
+        ),
+        "sms": Reply("Please tell me briefly what happened.", (CANCEL,)),
+    },
+    "en_ask_complaint_location": {
+        "default": Reply(
+            "Where is it? Type the address or a landmark (soi, road, district, province).", (CANCEL,)
+        ),
+        "line": Reply("Where is it? Share a location (tap + then Location) or type the address.", (CANCEL,)),
+        "sms": Reply("Where is it? Type a short address.", (CANCEL,)),
+    },
+    "en_ask_complaint_photo": {
+        "default": Reply("Do you have a photo? Send one, or tap “ไม่มีรูป” (no photo).", (NO_PHOTO_BUTTON,)),
+    },
+    "en_ask_contact_consent": {
+        "default": Reply(
+            "May the agency send you progress updates on this complaint here? "
+            "(You can stop them at any time.) Tap “ยินยอม” (yes) or “ไม่ยินยอม” (no).",
+            CONSENT_BUTTONS,
+        ),
+        "sms": Reply(
+            "May we text you progress updates on this number? (Reply STOP to stop.)", CONSENT_BUTTONS
+        ),
+    },
+    "en_ask_complaint_confirm": {
+        "default": Reply(
+            "Please check before sending:\nCategory: {category}\nWhat: {description}\nWhere: {location}\n"
+            "{photo_line}Progress updates: {consent}\nSent to: {agency}\n"
+            "Is this right? Tap “ยืนยัน” (confirm) to send, or “แก้ไข” (edit) to change one item.",
+            CONFIRM_BUTTONS,
+        ),
+        "sms": Reply(
+            "Send complaint ({category}): {short_description}? Reply “ยืนยัน” to confirm.", CONFIRM_BUTTONS
+        ),
+    },
+    "en_complaint_filed": {
+        "default": Reply(
+            "Your complaint has been sent to {agency}; they act on it within {time_to_act}.\n"
+            "Reference: {reference}\nKeep this number to follow your complaint. {updates}",
+            (TRACK, MENU),
+        ),
+        "sms": Reply(
+            "Complaint received. Reference {reference}, action within {time_to_act}. {updates}", (TRACK, MENU)
+        ),
+    },
+    "en_complaint_filed_anonymous": {
+        "default": Reply(
+            "Your complaint has been sent to {agency} anonymously; they act on it within {time_to_act}.\n"
+            "Reference: {reference}\nNo contact details were kept, so there will be no progress updates and "
+            "the status cannot be looked up in the chat.",
+            (MENU,),
+        ),
+    },
+    "en_complaint_cancelled": {
+        "default": Reply("Cancelled. Nothing was sent. Is there anything else I can help with?", MAIN_MENU),
+    },
+    "en_complaint_updates_line": {"default": Reply("Updates will come on this LINE chat.")},
+    "en_complaint_updates_sms": {"default": Reply("Updates will come by SMS to this number.")},
+    "en_complaint_updates_web": {
+        "default": Reply("Updates will appear in this chat when you open this page again.")
+    },
+    "en_complaint_updates_none": {
+        "default": Reply(
+            "No updates will be sent; you can follow it yourself with the reference (tap “ติดตามเรื่อง”)."
+        )
+    },
+    "en_complaint_updates_unreachable": {
+        "default": Reply(
+            "This channel cannot receive updates; you can follow it yourself with the reference "
+            "(tap “ติดตามเรื่อง”)."
+        )
     },
     "complaint_unavailable": {
         "default": Reply(

@@ -35,6 +35,7 @@ from actions.case_status import (
     latest_text,
     leaves_form,
     refusal,
+    send_bad_check,
     verification_slots,
 )
 from actions.context import ActionContext
@@ -238,7 +239,7 @@ class ValidateSubscribeForm(CaseFormValidation):
         if status == "valid" and ref is not None:
             return {"subscribe_target": ref}  # unknown or not the asker's: the digits are asked alike
         if status == "bad_check":
-            replies.send(dispatcher, tracker, "case_ref_bad_check")
+            send_bad_check(dispatcher, tracker, text)
             return {"subscribe_target": None}
         if text == ALL or wants_all(text):
             if not await asyncio.to_thread(_asker_has_cases, self.lookup, self.lookup.keys(tracker)):
@@ -319,7 +320,7 @@ class ActionUnsubscribeUpdates(CaseAction):
         status, typed_ref = find_case_ref(text)
         named = _entity_ref(tracker) or typed_ref
         if named is None and status == "bad_check":
-            replies.send(dispatcher, tracker, "case_ref_bad_check")
+            send_bad_check(dispatcher, tracker, text)
             return events
         last = tracker.get_slot("last_case_ref")
         outcome = await asyncio.to_thread(

@@ -88,6 +88,16 @@ def check_case_ref(text: str) -> CheckStatus:
     return "valid" if damm_check_digit(match.group(2)) == 0 else "bad_check"
 
 
+def shaped_case_ref(text: str) -> str | None:
+    """What the citizen typed in the reference's written form (``cm69 0012 3456`` -> ``CM69-0012-3456``)
+    whether or not its check digit is right, so a reply can say which number it read; None when the
+    text has not the reference's shape."""
+    match = _SHAPE.fullmatch(_compact(text))
+    if match is None or match.group(1) not in KINDS:
+        return None
+    return _format(match.group(1), match.group(2))
+
+
 def parse_case_ref(text: str) -> CaseRef | None:
     """Parse a reference typed in any case, with or without separators; None unless valid."""
     compact = _compact(text)
