@@ -286,9 +286,12 @@ COMPLAINT_CANCEL_WORDS = frozenset(
 )
 # …or said around the thing reported: "แจ้งหลุมถนนไปนานแล้วไม่ซ่อม" (matched on the text without spaces).
 # Service conversations: "ต้องทำไงต่อ" right after an answer, and a question asking for a phone number.
+# A Thai abbreviation is consonants only ("กยศ", "ตรอ"; not "ภาษี"): a short name that still names a service.
+ABBREVIATION_PATTERN = r"[ก-ฮ]{2,4}"
 NEXT_STEP_PATTERN = r"(ทำ(ไง|ยังไง|อย่างไร|อะไร)ต่อ|ขั้นตอนต่อไป|ต่อไปต้องทำ|แล้วไงต่อ)"
 # Words a message giving only a new figure may have besides it: a what-if ("แล้วถ้า 2 ปีล่ะ"), a
 # correction ("เอ้ย 8 ขวบค่ะ"), particles and the small words around a figure ("หมดไปเกิน 2 ปีกว่าๆ").
+WHAT_IF_WORDS = ("ถ้า", "ล่ะ", "หละ")  # a bare number after these is the figure asked about again
 FIGURE_FOLLOW_UP_WORDS = frozenset(
     {"แล้ว", "ถ้า", "หาก", "ล่ะ", "หละ", "ละ", "อ่ะ", "อะ", "เอ้ย", "เอ๊ะ", "อ้าว", "ไม่ใช่", "ขอโทษ", "พิมพ์",
      "ผิด", "คือ", "จริงๆ", "ค่ะ", "คะ", "ครับ", "คับ", "นะ", "จ้า", "ค่า", "ไป", "มา", "กว่า", "เกิน", "อีก",
@@ -299,6 +302,8 @@ ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone numb
 # wordings of a service's upper age limit ("จนอายุครบ 6 ปี", "อายุไม่เกิน 6 ปี").
 AGE_ASKED_PATTERN = r"(?<!หมด)(?<!ต่อ)(?<!รถ)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ"
 AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี"
+# A step of a table by age: "อายุ 60-69 ปี", "อายุ 90 ปีขึ้นไป".
+AGE_RANGE_PATTERN = r"อายุ\s*(\d{1,3})\s*(?:-\s*(\d{1,3})\s*ปี|ปีขึ้นไป)"
 # Typed yes/no endings ("ต้องสอบไม๊", "ไปได้มะ"), and ยัง after a modal word ("ต้องทำบัตรยัง").
 YES_NO_TYPED_ENDINGS = ("ไม๊", "ได้มะ", "ต้องมะ")
 MODAL_THEN_YET_PATTERN = r"(ต้อง|ได้)\S*ยัง$"
@@ -308,6 +313,15 @@ FINE_ASKED_WORDS = ("โดนปรับ", "ถูกปรับ", "ค่า
 AGE_LOWER_PATTERN = r"อายุ\s*(\d{1,3})\s*ปี\s*(?:ขึ้นไป|บริบูรณ์ขึ้นไป)"
 # Words that are a question's whole point even alone ("ถ้าไม่ไปมีโทษไหม", "ต้องพาพยานไหม").
 ASKED_ALONE_WORDS = ("โทษ", "พยาน", "อบรม")
+# Not having something yet ("พ่อยังไม่มีบัตรคนพิการ ขอเบี้ยได้เลยไหม"): what follows, when a listed
+# document, answers a can-question with no.
+LACKING_PATTERN = r"ไม่(?:มี|ได้ทำ)"
+# "ทำที่อำเภอไหนก็ได้ไหม": any office, answered by an office line that says any ("แห่งใดก็ได้") or one that
+# says which ("ที่ผู้ขอมีชื่อในทะเบียนบ้าน", "ที่ที่ดินตั้งอยู่", "ที่เด็กเกิด").
+ANY_OFFICE_ASKED_PATTERN = r"(?:ไหน|ใด|ที่ไหน)ก็ได"
+ANY_OFFICE_WORDS = ("ใดก็ได้", "ทุกแห่ง", "ทั่วประเทศ")
+OWN_OFFICE_PATTERN = r"ที่\S*(?:มีชื่อในทะเบียนบ้าน|ตั้งอยู่|เกิด|มีการตาย|อาศัยอยู่)"
+LACKING_SPAN_CHARS = 25
 # Someone going instead ("ทำแทน", "ยื่นแทน"): compounds ending in it carry the sense; and the negation
 # that turns a confirmation into ไม่ใช่ค่ะ.
 PROXY_WORD = "แทน"
@@ -355,6 +369,9 @@ DURATION_NUMBER_WORDS = {
 }  # fmt: skip
 # said as a duration, not asked about ("ภายใน 15 วัน", "ก่อน 3 เดือน" state a rule)
 DURATION_NOT_SAID_BEFORE = ("ภายใน", "ก่อน")
+# …nor is a kind of card or book ("ใบขับขี่ 5 ปีหมดอายุเมื่อวาน", "เล่ม 10 ปี"); a time just gone by is a day.
+DURATION_KIND_BEFORE = ("ใบขับขี่", "เล่ม", "บัตร", "ชนิด", "แบบ", "ประเภท")
+JUST_GONE_BY_WORDS = ("เมื่อวาน", "เมื่อเช้า", "วันนี้", "เมื่อกี้")
 # What opens a condition before a bound, and words that name no subject of their own ("รถยนต์อายุ…").
 CONDITION_LEADS = ("หาก", "ถ้า", "กรณี", "และ", "หรือ", "แต่")
 JOINED_LEADS = ("และ", "หรือ")
@@ -1773,7 +1790,10 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_free": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ")},
     "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},
     "answer_place_listed": {"default": Reply("ได้ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
+    "answer_benefit_for_age": {"default": Reply("อายุ {age} ปี ได้ {amount}ค่ะ (ช่วง{label})")},
+    "answer_own_office": {"default": Reply("ไม่ได้ค่ะ ต้องยื่นที่ “{office}” ค่ะ")},
     "answer_document_listed": {"default": Reply("ต้องค่ะ รายการเอกสารระบุ “{document}” ไว้ค่ะ")},
+    "answer_document_lacking": {"default": Reply("ไม่ได้ค่ะ ต้องมี “{document}” ก่อน ตามรายการเอกสารค่ะ")},
     "answer_proxy_allowed": {"default": Reply("ไม่ต้องค่ะ ให้ผู้อื่นไปแทนได้ โดยมี “{document}” ค่ะ")},
     # After a direct answer the service's name moves from the first line to just above the footer.
     "answer_about": {

@@ -17,8 +17,11 @@ from typing import Any
 from actions.replies import (
     AGE_ASKED_PATTERN,
     AGE_LOWER_PATTERN,
+    AGE_RANGE_PATTERN,
     AGE_REACHED_PATTERN,
     AGE_UPPER_PATTERN,
+    ANY_OFFICE_ASKED_PATTERN,
+    ANY_OFFICE_WORDS,
     ASKED_ALONE_WORDS,
     ASPECT_BUTTON_LABELS,
     BY_ONESELF_ONLINE,
@@ -27,6 +30,7 @@ from actions.replies import (
     CONDITION_WORDS,
     DOING_WORDS,
     DURATION_BOUNDS,
+    DURATION_KIND_BEFORE,
     DURATION_NOT_SAID_BEFORE,
     DURATION_NUMBER_WORDS,
     DURATION_UNIT_DAYS,
@@ -36,6 +40,9 @@ from actions.replies import (
     IN_PERSON_WORDS,
     INCOME_WORDS,
     JOINED_LEADS,
+    JUST_GONE_BY_WORDS,
+    LACKING_PATTERN,
+    LACKING_SPAN_CHARS,
     MODAL_THEN_YET_PATTERN,
     MUST_WORD,
     NEGATION_WORD,
@@ -45,6 +52,7 @@ from actions.replies import (
     NOT_IN_PERSON_WORDS,
     NOT_PROXY_WORDS,
     NOT_YET_WORDS,
+    OWN_OFFICE_PATTERN,
     PREFIX_FILLER_WORDS,
     PROXY_RECORD_WORDS,
     PROXY_WORD,
@@ -365,7 +373,7 @@ def _modal_at(text: str, start: int) -> bool:
 _CAN_WORD = CAN_WORD
 
 
-_CAN_ASKED = re.compile(r"ได้(ไหม|มั้ย|มั๊ย|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่|บ้างไหม|ด้วยไหม|เลยไหม|ก่อนไหม)")
+_CAN_ASKED = re.compile(r"ได้(?:บ้าง|ด้วย|เลย|ก่อน)?(ไหม|มั้ย|มั๊ย|ไม๊|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่)")
 
 
 def question_modal(question: str) -> str | None:
@@ -825,6 +833,10 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
             return say("answer_free_when", channel, case=case)
         return say("answer_has_fee", channel)
     modal = question_modal(text)
+    if modal == "can" and aspect in ("documents", None):
+        lacking = lacking_document(record, text)
+        if lacking is not None:
+            return say("answer_document_lacking", channel, document=lacking)
     # "ต้องใช้สูติบัตรไหม": a listed document answers a must/have question, never "can I get …?"
     # "…โดนระงับแล้วใช่ไหม" asks no document; "ต้องใช้บัตรคนพิการด้วยใช่มั้ย" (a modal word) does
     confirm = modal is None and _CONFIRM.search("".join(text.split())) is not None
@@ -833,6 +845,8 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         document = _document_named(record.documents, text, _title_words(record, text))
         if document:
             return say("answer_document_listed", channel, document=document)
+    if aspect in ("place", None) and (office_line := any_office_verdict(record, text, channel)):
+        return office_line
     if aspect in ("place", None):  # "ที่ห้างได้ไหม": an office listed for it
         office = _document_named(record.where_to_apply.offices, text, _GENERIC_PLACE_WORDS)
         if office:
@@ -841,6 +855,36 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
     if aspect is None or (aspect == "time" and question_modal(text) == "must"):
         return clause_answer(record, text, channel)
     return None
+
+
+_ANY_OFFICE_ASKED = re.compile(ANY_OFFICE_ASKED_PATTERN)
+_OWN_OFFICE = re.compile(OWN_OFFICE_PATTERN)
+
+
+def any_office_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ทำที่อำเภอไหนก็ได้ไหม": yes with the office line that says any, no with the one that says which;
+    None when the offices say neither (the list answers it)."""
+    if not _ANY_OFFICE_ASKED.search("".join(normalize_text(question).split())):
+        return None
+    offices = record.where_to_apply.offices
+    anywhere = next((o for o in offices if any(w in o for w in ANY_OFFICE_WORDS)), None)
+    if anywhere is not None:
+        return say("answer_place_listed", channel, office=anywhere)
+    own = next((o for o in offices if _OWN_OFFICE.search(o)), None)
+    return say("answer_own_office", channel, office=own) if own is not None else None
+
+
+_LACKING = re.compile(LACKING_PATTERN)
+
+
+def lacking_document(record: ServiceRecord, text: str) -> str | None:
+    """The listed document the citizen says they do not have yet, else None."""
+    folded = "".join(normalize_text(text).split())
+    found = _LACKING.search(folded)
+    if found is None:
+        return None
+    said = folded[found.end() : found.end() + LACKING_SPAN_CHARS]
+    return _document_named(record.documents, said, _title_words(record, text))
 
 
 _GENERIC_DOC_WORDS = {"เอกสาร", "สำเนา", "ตัวจริง", "ต้อง", "ใช้", "ไหม", "มั้ย", "ด้วย", "หรือ", "เปล่า", "บัตร"}
@@ -948,6 +992,57 @@ def age_limit(record: ServiceRecord) -> int | None:
 _AGE_LOWER = re.compile(AGE_LOWER_PATTERN)
 
 
+def age_bounds(record: ServiceRecord) -> tuple[int | None, int | None]:
+    """The youngest age the eligibility (else the overview) names and the oldest the record allows."""
+    rule = normalize_text(record.eligibility or record.description or "")
+    lower = _AGE_LOWER.search(rule) or _AGE_LOWER.search(normalize_text(record.description or ""))
+    return (int(lower.group(1)) if lower else None), age_limit(record)
+
+
+AGE_NO_LIMIT = 120  # the oldest age, for the width of a range with no upper limit
+
+
+def fits_age_best(records: Sequence[ServiceRecord], question: str) -> ServiceRecord | None:
+    """Among near-twins, the one whose age condition is the narrowest that holds the age the question
+    gives ("แม่อายุ 72 ได้เบี้ยยังชีพเท่าไหร่": 60 and over, not 18 and over; "ลูก 3 ขวบ": up to 6); None
+    when no age is given or none speaks of ages, or two are as narrow."""
+    age = age_asked(question)
+    if age is None:
+        return None
+    widths: list[tuple[int, ServiceRecord]] = []
+    for record in records:
+        lower, upper = age_bounds(record)
+        if (lower is None and upper is None) or not (lower or 0) <= age <= (upper or AGE_NO_LIMIT):
+            continue
+        widths.append(((upper or AGE_NO_LIMIT) - (lower or 0), record))
+    widths.sort(key=lambda pair: pair[0])
+    if not widths or (len(widths) > 1 and widths[0][0] == widths[1][0]):
+        return None
+    return widths[0][1]
+
+
+_AGE_RANGE = re.compile(AGE_RANGE_PATTERN)
+
+
+def benefit_for_age(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """The amount of the benefit step whose age range holds the age the question gives (a table by age,
+    "อายุ 70-79 ปี: 700 บาทต่อเดือน"), else None."""
+    age = age_asked(question)
+    if age is None:
+        return None
+    for benefit in record.benefits:
+        found = _AGE_RANGE.search(normalize_text(benefit.label))
+        if found is None:
+            continue
+        lower, upper = int(found.group(1)), int(found.group(2) or AGE_NO_LIMIT)
+        if lower <= age <= upper:
+            line = say(
+                "answer_benefit_for_age", channel, age=str(age), label=benefit.label, amount=benefit.amount
+            )
+            return f"{line} {TO_CONFIRM_MARK_TH}" if benefit.to_confirm else line
+    return None
+
+
 def age_meets(record: ServiceRecord, question: str, channel: str) -> str | None:
     """ "ถ้าอายุ60แล้วได้เบี้ยผู้สูงอายุด้วยได้ไหม": ได้ค่ะ when the age given reaches the youngest age the
     eligibility names ("อายุ 60 ปีขึ้นไป") and no upper limit is passed, with the rule (the other
@@ -955,10 +1050,8 @@ def age_meets(record: ServiceRecord, question: str, channel: str) -> str | None:
     if not is_yes_no(question) or question_modal(question) != "can":
         return None
     age = age_asked(question)
-    rule = normalize_text(record.eligibility or record.description or "")
-    lower = _AGE_LOWER.search(rule) or _AGE_LOWER.search(normalize_text(record.description or ""))
-    limit = age_limit(record)
-    if age is None or lower is None or age < int(lower.group(1)) or (limit is not None and age > limit):
+    lower, limit = age_bounds(record)
+    if age is None or lower is None or age < lower or (limit is not None and age > limit):
         return None
     return say(
         "answer_age_meets", channel, age=str(age), rule=polite(record.eligibility or record.description)
@@ -1080,7 +1173,7 @@ def proxy_refused(record: ServiceRecord, question: str, channel: str) -> str | N
 
 # -- a duration the citizen gives against the record's graded rule -----------------------------------
 _UNITS = "|".join(DURATION_UNIT_DAYS)
-_NOT_SAID = "".join(f"(?<!{word})" for word in DURATION_NOT_SAID_BEFORE)
+_NOT_SAID = "".join(f"(?<!{word})" for word in (*DURATION_NOT_SAID_BEFORE, *DURATION_KIND_BEFORE))
 _DURATION_SAID = re.compile(rf"{_NOT_SAID}(\d+(?:\.\d+)?|{'|'.join(DURATION_NUMBER_WORDS)})({_UNITS})")
 _BOUND = re.compile(rf"({'|'.join(word for word, _ in DURATION_BOUNDS)})\s*(\d+(?:\.\d+)?)\s*({_UNITS})")
 _BOUND_OPS = dict(DURATION_BOUNDS)
@@ -1112,7 +1205,9 @@ def duration_said(question: str) -> float | None:
     if _DEADLINE_ASKED.search(folded):
         return None
     found = _DURATION_SAID.search(folded)
-    return _days(found.group(1), found.group(2)) if found else None
+    if found is None:
+        return 1.0 if any(word in folded for word in JUST_GONE_BY_WORDS) else None
+    return _days(found.group(1), found.group(2))
 
 
 def _bands(text: str, question: str, check_subject: bool = True) -> list[_Band]:
@@ -1211,6 +1306,18 @@ def duration_verdict(record: ServiceRecord, question: str, channel: str) -> str 
 _INSTRUCTION_NEGATION_CHARS = 8  # "ไม่ต้องแจ้งความ": a negation this close before the asked word
 
 
+def _names_the_proxy(question: str, sentence: str) -> bool:
+    """Whether the sentence names who the question would send instead (the words before แทน)."""
+    from knowledge.search.text import bm25_tokens
+
+    folded = "".join(normalize_text(question).split())
+    before = folded[: folded.find(PROXY_WORD)] if PROXY_WORD in folded else ""
+    skip = _QUESTION_WORDS | _DOING_WORDS | set(PREFIX_FILLER_WORDS)
+    who = [t for t in bm25_tokens(before) if len(t) >= LONG_ASKED_CHARS - 1 and t not in skip]
+    said = "".join(sentence.split())
+    return any(t in said for t in who)
+
+
 def faq_instruction(question: str, answer: str, channel: str) -> str | None:
     """ต้องค่ะ / ได้ค่ะ for a must- or can-question whose asked words an FAQ answer tells the citizen to do
     ("พาสปอร์ตหายต้องแจ้งความไหม" - "แจ้งความที่สถานีตำรวจ แล้ว…", "ทำหนังสือมอบอำนาจได้ไหม" - "…หากไปไม่ได้
@@ -1280,10 +1387,13 @@ def compose_answer(
         (aged_out(record, question, channel) or age_meets(record, question, channel)) if question else None
     )
     call = contact_line(question, contact, channel) if question else None
+    for_age = benefit_for_age(record, question, channel) if question and aspect == "fee" else None
     if call is not None:
         lines.append(call)
         if aspect == "place":
             lines.append(aspect_text(record, aspect, channel))
+    elif for_age is not None:  # "แม่อายุ 72 ได้เดือนละเท่าไหร่": the step of her age, then the table
+        lines += [for_age, aspect_text(record, aspect, channel)]
     elif too_old is not None:
         lines.append(too_old)
     elif deadline and (passage is None or passage.kind != "faq" or "ภายใน" not in passage.answer):
@@ -1318,6 +1428,12 @@ def compose_answer(
             if first is None and aspect is None
             else (None, None)
         )
+        refused = proxy_refused(record, question, channel) if first is None else None
+        # someone going instead where the record says in person and names no proxy: no, before a
+        # sentence that does not speak of that person ("ให้แฟนไปยื่นแทนได้ไหม" - a FAQ on a parent going
+        # alone; "เจ้าบ้านไปแจ้งแทนได้ไหม" - "เจ้าบ้านต้องแจ้งย้ายออก…" does)
+        if refused is not None and (sentence is None or not _names_the_proxy(question, sentence)):
+            first, sentence = refused, None
         if first is None and aspect == "eligibility":  # "ถ้าเงินได้ไม่ถึงเกณฑ์ต้องยื่นมั้ย": a sentence
             first = _eligibility_verdict(record, question, channel)  # that gives a verdict, first
         if first is not None:
@@ -1325,9 +1441,6 @@ def compose_answer(
         elif sentence is not None:  # the record's own sentence, with the verdict it gives first
             told = say(key, channel) if key else faq_instruction(question, sentence, channel)
             first = (told + " " if told else "") + polite(sentence)
-            lines.append(first)
-        elif (refused := proxy_refused(record, question, channel)) is not None:
-            first = refused
             lines.append(first)
         elif aspect in (None, "documents"):  # the record is silent: say so, with whom to ask
             hotline = str(getattr(contact, "hotline", "") or "")

@@ -18,6 +18,7 @@ from actions.replies import (
     DURATION_UNIT_DAYS,
     FIGURE_FOLLOW_UP_WORDS,
     NEXT_STEP_PATTERN,
+    WHAT_IF_WORDS,
 )
 from nlu.normalize import normalize_text
 
@@ -26,6 +27,8 @@ FIGURE_FOLLOW_UP_MAX_CHARS = 30  # "แล้วถ้าหมดอายุ�
 LOOK_BACK_MESSAGES = 4  # the question a figure re-asks is one of the citizen's last few messages
 
 _NEXT_STEP = re.compile(NEXT_STEP_PATTERN)
+_BARE_NUMBER = re.compile(r"(?<!\d)\d{1,3}(?!\d)")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER = rf"\d+(?:\.\d+)?|{'|'.join(DURATION_NUMBER_WORDS)}"
 # a duration ("2 ปี", "สามเดือน") or a person's age ("อายุ 8", "๘ ขวบ"), by kind
 _FIGURES = {
@@ -73,18 +76,28 @@ def _re_ask(text: str, question: str) -> str | None:
     """`question` with the figure of `text` in place of its own, when `text` gives only a new figure
     of the same kind for it; else None."""
     squashed = "".join(normalize_text(text).split())
-    found = _figure(squashed)
-    if found is None or len(squashed) > FIGURE_FOLLOW_UP_MAX_CHARS:
+    if len(squashed) > FIGURE_FOLLOW_UP_MAX_CHARS:
         return None
-    kind, figure = found
     question = normalize_text(question)
     asked = _figure(question)
-    if asked is None or asked[0] != kind:
+    if asked is None:
+        return None
+    found = _figure(squashed)
+    if found is None:  # "แล้วถ้า 85 ล่ะ": a bare number in a what-if is the same figure, in its unit
+        number = _BARE_NUMBER.search(squashed)
+        if number is None or not any(word in squashed for word in WHAT_IF_WORDS):
+            return None
+        new = _DIGITS.sub(number.group(0), asked[1].group(0), count=1)
+        found = (asked[0], number)
+    else:
+        new = found[1].group(0)
+    kind, figure = found
+    if asked[0] != kind:
         return None
     if not all(word in "".join(question.split()) for word in _words_beside(squashed, figure)):
         return None  # a word of its own ("ถ้าลูกอายุ 8 ขวบต้องทำบัตรไหม"): a question of its own
     old = asked[1]
-    return f"{question[: old.start()]}{figure.group(0)}{question[old.end() :]}"
+    return f"{question[: old.start()]}{new}{question[old.end() :]}"
 
 
 def with_new_figure(text: str, events: list[dict[str, Any]]) -> str:

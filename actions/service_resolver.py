@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.replies import FINE_ASKED_WORDS, HOW_MUCH_WORDS, MONEY_WORDS
-from actions.service_answer import Passage, faq_aspect, is_english, is_yes_no, short_name
+from actions.replies import ABBREVIATION_PATTERN, FINE_ASKED_WORDS, HOW_MUCH_WORDS, MONEY_WORDS
+from actions.service_answer import Passage, faq_aspect, fits_age_best, is_english, is_yes_no, short_name
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord
@@ -445,6 +445,11 @@ class ServiceResolver:
         group = twins_module.ask(twins) if len(twins) >= 2 and named not in twins else None
         if group is not None:
             members = [m for m in group.members if m.service_id in records]
+            aged = fits_age_best([records[m.service_id] for m in members], typed)
+            if aged is not None:  # "แม่อายุ 72 ได้เบี้ยยังชีพเท่าไหร่": the age tells them apart
+                passage = self._passage(index, aged.id, typed)
+                aspect = aspect or _aspect_of_field(passage)
+                return Decision("answer", aged, aspect, passage, english=english, why="age fits one twin")
             # "กลับมาเรื่องบัตรลูก …" after a side question: the twin talked about before it
             if previous is None and recent_id in [m.service_id for m in members]:
                 passage = self._passage(index, str(recent_id), typed)
@@ -614,6 +619,7 @@ class ServiceResolver:
         """The candidate whose own name (short label, title, a synonym) the question contains, read
         after the search's rewrites of misspellings ("พาสปอต" names the passport)."""
         best: tuple[bool, int, int, ServiceRecord] | None = None
+        words = set(bm25_tokens(typed))
         # as typed, and both sides rewritten ("ใบมรณะบัตร" is a synonym as typed and rewritten alike)
         for fold in (str, normalise):
             squashed = _squash(fold(typed))
@@ -622,7 +628,7 @@ class ServiceResolver:
                 for name in names:
                     key = _squash(fold(name))
                     at = squashed.rfind(key)
-                    if len(key) < NAME_MIN_CHARS or at < 0:
+                    if at < 0 or (len(key) < NAME_MIN_CHARS and not _abbreviation_said(key, words)):
                         continue
                     # "เพิ่งจดทะเบียนแต่งงาน อยากเปลี่ยนนามสกุล": what was just done is not what is asked
                     asked = not squashed[max(0, at - len(_DONE_MARK)) : at].endswith(_DONE_MARK)
@@ -718,6 +724,15 @@ class ServiceResolver:
         if residual.hits and residual.hits[0].id == top:
             return top
         return None
+
+
+_ABBREVIATION = re.compile(ABBREVIATION_PATTERN)
+
+
+def _abbreviation_said(name: str, words: set[str]) -> bool:
+    """A short name counts when it is an abbreviation the message has as a word of its own ("กยศ
+    สมัครทางไหน"), not letters inside a longer word ("กรอ" in "กรอกแบบฟอร์ม")."""
+    return _ABBREVIATION.fullmatch(name.rstrip(".")) is not None and name.rstrip(".") in words
 
 
 def _squash(text: str) -> str:

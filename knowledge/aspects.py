@@ -101,9 +101,15 @@ def _folded(text: str) -> str:
     return "".join(normalize_text(text or "").lower().split())
 
 
+# Words holding an aspect keyword that ask no such thing ("ฟรีแลนซ์" is a freelancer, not "free").
+NOT_ASPECT_WORDS: tuple[str, ...] = ("ฟรีแลนซ์", "ฟรีแลนส์", "ฟีแลนซ์")
+
+
 def detect_aspect(text: str) -> str | None:
     """The aspect asked about, or None when the question names none (then the answer is an overview)."""
     folded = _folded(text)
+    for word in NOT_ASPECT_WORDS:
+        folded = folded.replace(word, " ")
     if not folded:
         return None
     found = [a for a in ASPECT_ORDER if any(keyword in folded for keyword in ASPECT_KEYWORDS[a])]

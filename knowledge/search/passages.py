@@ -58,6 +58,18 @@ _NOT_CONTENT = frozenset(
 )
 
 
+# Senses a question turns on that an entry must speak of to answer it: someone going instead
+# ("ให้แฟนไปยื่นแทนได้ไหม" is not answered by "พ่อหรือแม่พาลูกไปคนเดียวได้ไหม", however close).
+SENSES_TO_SHARE: tuple[tuple[str, ...], ...] = (("แทน", "มอบอำนาจ", "มอบฉันทะ"),)
+
+
+def misses_a_sense(text: str, entry_text: str) -> bool:
+    squashed, entry = "".join(text.split()), "".join(entry_text.split())
+    return any(
+        any(w in squashed for w in sense) and not any(w in entry for w in sense) for sense in SENSES_TO_SHARE
+    )
+
+
 @dataclass(frozen=True)
 class PassageMatch:
     kind: Kind
@@ -98,8 +110,24 @@ def coverage(query: set[str], entry: set[str]) -> float:
     asked = {w for w in query if w not in _NOT_CONTENT}
     if not asked or not entry:
         return 0.0
-    found = sum(len(w) for w in asked if w in entry or any(part_of(w, e) for e in entry))
-    return found / sum(len(w) for w in asked)
+    return sum(_found(w, entry) for w in asked) / sum(len(w) for w in asked)
+
+
+def _found(word: str, entry: set[str]) -> int:
+    """How much of an asked word the entry has: all of it as a word or inside a longer word ("ค้ำ" in
+    "ผู้ค้ำประกัน"), else the longest of its words inside it ("บัตรคนพิการ" asked, "พิการ" found: only
+    that part, an entry on the allowance is not one on the card)."""
+    if word in entry or any(part_of(word, e) and word in e for e in entry):
+        return len(word)
+    return max((len(e) for e in entry if part_of(e, word)), default=0)
+
+
+def shares_a_word(query: set[str], entry: set[str], title: set[str]) -> bool:
+    """Whether the entry has an asked word beyond the service's name and the asking words. Without one
+    it is a FAQ of the same service on something else, however close the encoder finds the two
+    ("จดหย่าต้องไปทั้งสองคนไหม" and "หย่าแล้วต้องเปลี่ยนนามสกุลไหม" share only หย่า, the title's word)."""
+    asked = {w for w in query if w not in _NOT_CONTENT and not any(w == t or part_of(w, t) for t in title)}
+    return any(w in entry or any(part_of(w, e) for e in entry) for w in asked)
 
 
 # A question, not a statement ("จะทำพาสปอร์ตให้ลูกสาวค่ะ" asks nothing an FAQ answers in its words).
@@ -131,6 +159,7 @@ def best_passage(
     if field == "fee" and record.benefits and (BENEFIT_WORDS.search(text) or not record.fees):
         field = "benefits"
     identity = identity_tokens(record) - faq_words(record)
+    title = set(bm25_tokens(f"{record.title_th} {record.short_th}"))
     query = set(bm25_tokens(text)) - identity
     asks = _ASKS.search(text) is not None
     best: tuple[float, FAQ] | None = None
@@ -141,6 +170,8 @@ def best_passage(
         words = overlap(said, asked)
         if asks:
             words = max(words, ANSWER_WEIGHT * coverage(said, entry))
+        if not shares_a_word(said, entry, title) or misses_a_sense(text, f"{faq.question} {faq.answer}"):
+            continue
         if faq_cosines is not None and i < len(faq_cosines):
             score = (1 - DENSE_WEIGHT) * words + DENSE_WEIGHT * max(0.0, faq_cosines[i])
         else:

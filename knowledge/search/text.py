@@ -119,8 +119,19 @@ def _tokens(text: str) -> tuple[str, ...]:
     for token in tokenize(normalise(text)):
         word = token.text.lower()
         if _WORD.search(word) and word not in QUESTION_WORDS:
-            out.append(word)
+            out.append(_singular(word))
     return tuple(out)
+
+
+def _singular(word: str) -> str:
+    """An English plural as its singular ("cars" in a record's English text, "car" in the question);
+    Thai has no such endings."""
+    if len(word) > ENGLISH_PLURAL_MIN and word.isascii() and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+ENGLISH_PLURAL_MIN = 3  # "bus", "tax" stay as they are
 
 
 def record_passages(record: ServiceRecord) -> list[str]:

@@ -374,10 +374,14 @@ async def test_english_words_name_a_service_as_thai_words_do(action: ActionAnswe
 async def test_english_unsure_offers_the_nearest_in_english_and_a_cue_of_a_distant_twin_names_nothing(
     action: ActionAnswerService,
 ) -> None:
-    # "renew" is the ID card renewal's cue, but the ID card is a distant third for car tax
-    message, slots = await ask(action, tracker("how do I renew my car tax"))
+    # "renew" is the ID card renewal's cue, but car tax names the vehicle tax ("cars" in its English
+    # text is "car" in the question)
+    _, slots = await ask(action, tracker("how do I renew my car tax"))
+    assert slots.get("service_id") == "vehicle_tax"
+    # a question that names no service: the nearest, in English, with the government hotline
+    message, slots = await ask(action, tracker("how much does the card cost"))
     assert slots.get("service_id") is None and "1111" in message["text"]
-    assert "Annual vehicle tax" in [b["title"] for b in message["buttons"]]
+    assert "I'm not sure which service you mean" in message["text"]
 
 
 async def test_an_english_life_event_gets_an_english_checklist(action: ActionAnswerService) -> None:
@@ -699,6 +703,15 @@ async def test_a_follow_up_with_only_a_new_figure_re_asks(action: ActionAnswerSe
     assert firsts[1].startswith("ต้องค่ะ") and "เกิน 1 ปี" in firsts[1], firsts
     assert firsts[2].startswith("ต้องค่ะ") and "เกิน 3 ปี" in firsts[2], firsts
     assert {s["service_id"] for _, s in turns} == {"driving_license_renew"}
+
+
+async def test_an_age_settles_the_allowance_twins_and_picks_the_step_of_the_table(
+    action: ActionAnswerService,
+) -> None:
+    turns = await converse(action, ["แม่อายุ 72 ได้เบี้ยยังชีพเดือนละเท่าไหร่คะ", "แล้วถ้า 85 ล่ะ"])
+    assert [s["service_id"] for _, s in turns] == ["elderly_allowance"] * 2
+    assert turns[0][0]["text"].startswith("อายุ 72 ปี ได้ 700 บาท")
+    assert turns[1][0]["text"].startswith("อายุ 85 ปี ได้ 800 บาท")
 
 
 # -- issue 10, dev-set round: FAQ reach, ages, next steps, referrals without a hotline ------------------

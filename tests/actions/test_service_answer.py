@@ -634,3 +634,116 @@ def test_english_who_goes_is_not_read_as_a_fee_question() -> None:
 
     text, _ = compose_english(record(), "fee", "line", question="can my son go and pay for me?")
     assert not text.startswith("Yes, there is a fee")
+
+
+# -- fifth writer's round (dev4): a sentence sharing a word, not having a document, a kind of card ---
+def test_going_instead_is_refused_before_a_sentence_that_only_shares_a_word() -> None:
+    from knowledge.record import FAQ
+
+    with_parent_faq = dataclasses.replace(
+        passport(),
+        faqs=(FAQ("พ่อหรือแม่พาลูกไปทำพาสปอร์ตคนเดียวได้ไหม", "ได้ ถ้าอีกฝ่ายทำหนังสือยินยอม แล้วนำไปยื่นพร้อมบัตร"),),
+    )
+    text, _ = compose_answer(with_parent_faq, None, "line", "ให้แฟนไปยื่นแทนได้ป่ะ")
+    assert text.splitlines()[0] == "ไม่ได้ค่ะ ต้องไปด้วยตนเองเพื่อถ่ายรูปและเก็บลายนิ้วมือค่ะ"
+
+
+def test_a_listed_document_the_citizen_does_not_have_yet_is_a_no() -> None:
+    allowance = record(
+        id="disability_allowance",
+        title_th="ลงทะเบียนรับเบี้ยความพิการ",
+        short_th="เบี้ยความพิการ",
+        description="คนพิการที่มีบัตรประจำตัวคนพิการ ลงทะเบียนรับเบี้ยความพิการที่ท้องถิ่น",
+        documents=("บัตรประจำตัวคนพิการ", "สมุดบัญชีเงินฝากธนาคาร"),
+        fees=(),
+    )
+    text, _ = compose_answer(allowance, None, "line", "พ่อยังไม่มีบัตรคนพิการ ขอเบี้ยได้เลยมั้ยคะ")
+    assert text.splitlines()[0] == "ไม่ได้ค่ะ ต้องมี “บัตรประจำตัวคนพิการ” ก่อน ตามรายการเอกสารค่ะ"
+    text, _ = compose_answer(allowance, None, "line", "มีบัตรคนพิการแล้ว ขอเบี้ยได้เลยมั้ยคะ")
+    assert not text.startswith("ไม่ได้ค่ะ")
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # "5 ปี" is the kind of licence, "เมื่อวาน" how long ago it expired
+        ("ใบขับขี่ 5 ปีหมดอายุเมื่อวาน ต้องสอบใหม่ไหมคะ", "ไม่ต้องค่ะ กรณีหมดอายุไม่เกิน 1 ปี อบรมแล้วต่อได้ค่ะ"),
+        ("บัตร 5 ปีหมดอายุมา 2 ปีแล้ว ต้องสอบใหม่ไหม", "ต้องค่ะ กรณีหมดอายุเกิน 1 ปี ต้องสอบข้อเขียนค่ะ"),
+    ],
+)
+def test_a_kind_of_card_is_no_duration_and_yesterday_is_a_day(question: str, first: str) -> None:
+    from actions.service_answer import duration_verdict
+
+    assert duration_verdict(renewal(), question, "line") == first
+
+
+def test_can_asked_with_a_word_between() -> None:
+    from actions.service_answer import question_modal
+
+    for question in ("ขอเบี้ยได้เลยมั้ยคะ", "ไปทำได้ก่อนไหม", "ทำได้บ้างไหม", "ต่อได้ไม๊"):
+        assert question_modal(question) == "can", question
+
+
+@pytest.mark.parametrize(
+    ("offices", "first"),
+    [
+        (
+            ("สำนักทะเบียนอำเภอ (ที่ว่าการอำเภอ) แห่งใดก็ได้",),
+            "ได้ค่ะ ยื่นได้ที่ “สำนักทะเบียนอำเภอ (ที่ว่าการอำเภอ) แห่งใดก็ได้” ค่ะ",
+        ),
+        (("สำนักทะเบียนอำเภอที่ผู้ขอมีชื่อในทะเบียนบ้าน",), "ไม่ได้ค่ะ ต้องยื่นที่ “สำนักทะเบียนอำเภอที่ผู้ขอมีชื่อในทะเบียนบ้าน” ค่ะ"),
+        (
+            ("สำนักงานที่ดินจังหวัด สาขา หรือส่วนแยก ที่ที่ดินตั้งอยู่",),
+            "ไม่ได้ค่ะ ต้องยื่นที่ “สำนักงานที่ดินจังหวัด สาขา หรือส่วนแยก ที่ที่ดินตั้งอยู่” ค่ะ",
+        ),
+    ],
+)
+def test_any_office_is_answered_by_the_office_line_that_says_any_or_which(
+    offices: tuple[str, ...], first: str
+) -> None:
+    from actions.service_answer import any_office_verdict
+
+    named = record(where_to_apply=WhereToApply(offices=offices))
+    assert any_office_verdict(named, "ทำที่อำเภอไหนก็ได้ไหม", "line") == first
+    assert any_office_verdict(named, "ทำที่ไหนได้บ้าง", "line") is None  # not asked whether any
+    plain = record(where_to_apply=WhereToApply(offices=("สำนักงานเขต (กรุงเทพมหานคร)",)))
+    assert any_office_verdict(plain, "ทำที่เขตไหนก็ได้มั้ย", "line") is None  # the list says neither
+
+
+def elderly_by_age() -> ServiceRecord:
+    return record(
+        id="elderly_allowance",
+        title_th="ลงทะเบียนรับเบี้ยยังชีพผู้สูงอายุ",
+        short_th="เบี้ยผู้สูงอายุ",
+        description="ผู้สูงอายุ อายุ 60 ปีขึ้นไป ลงทะเบียนรับเบี้ยยังชีพรายเดือน",
+        eligibility="สัญชาติไทย อายุ 60 ปีขึ้นไป",
+        fees=(Fee("ลงทะเบียน", "ไม่มีค่าธรรมเนียม"),),
+        benefits=(
+            Fee("อายุ 60-69 ปี", "600 บาทต่อเดือน"),
+            Fee("อายุ 70-79 ปี", "700 บาทต่อเดือน", to_confirm=True),
+            Fee("อายุ 90 ปีขึ้นไป", "1,000 บาทต่อเดือน"),
+        ),
+    )
+
+
+def test_the_benefit_step_of_the_age_given_comes_first() -> None:
+    text, _ = compose_answer(elderly_by_age(), "fee", "line", "แม่อายุ 72 ได้เบี้ยเดือนละเท่าไหร่คะ")
+    assert text.splitlines()[0] == "อายุ 72 ปี ได้ 700 บาทต่อเดือนค่ะ (ช่วงอายุ 70-79 ปี) (รอหน่วยงานยืนยัน)"
+    assert "600 บาทต่อเดือน" in text  # the whole table follows
+    text, _ = compose_answer(elderly_by_age(), "fee", "line", "พ่ออายุ 95 ได้เท่าไหร่")
+    assert text.splitlines()[0] == "อายุ 95 ปี ได้ 1,000 บาทต่อเดือนค่ะ (ช่วงอายุ 90 ปีขึ้นไป)"
+    text, _ = compose_answer(elderly_by_age(), "fee", "line", "ได้เดือนละเท่าไหร่")  # no age: the table
+    assert not text.startswith("อายุ")
+
+
+def test_an_age_picks_the_near_twin_whose_age_condition_is_narrowest() -> None:
+    from actions.service_answer import fits_age_best
+
+    welfare = record(id="welfare_card", eligibility="คนไทยอายุ 18 ปีขึ้นไป มีรายได้ไม่เกิน 100,000 บาทต่อปี")
+    grant = record(id="child_support_grant", eligibility="เด็กสัญชาติไทย อายุไม่เกิน 6 ปี")
+    disability = record(id="disability_allowance", eligibility="คนพิการที่มีบัตรประจำตัวคนพิการ")
+    twins = [welfare, grant, elderly_by_age(), disability]
+    assert fits_age_best(twins, "แม่อายุ 72 ได้เบี้ยยังชีพเท่าไหร่") is twins[2]
+    assert fits_age_best(twins, "ลูก 3 ขวบ ได้เงินเท่าไหร่") is grant
+    assert fits_age_best(twins, "อายุ 30 ตกงาน ได้เงินอะไรบ้าง") is welfare
+    assert fits_age_best(twins, "ได้เงินเท่าไหร่") is None

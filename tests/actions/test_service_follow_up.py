@@ -22,6 +22,9 @@ def said(*texts: str) -> list[dict[str, str]]:
         (("ลูก 5 ขวบ ได้เงินอุดหนุนไหม", "แล้วถ้า ๗ ขวบล่ะ"), "ลูก 7ขวบ ได้เงินอุดหนุนไหม"),
         # a message without a figure in between does not break the thread
         (("ใบขับขี่หมดอายุ 3 เดือน ต้องสอบไหม", "ขอบคุณค่ะ", "แล้วถ้า 2 ปีล่ะ"), "ใบขับขี่หมดอายุ 2ปี ต้องสอบไหม"),
+        # a bare number in a what-if is the same figure in its unit
+        (("แม่อายุ 72 ได้เบี้ยเดือนละเท่าไหร่", "แล้วถ้า 85 ล่ะ"), "แม่อายุ 85 ได้เบี้ยเดือนละเท่าไหร่"),
+        (("ใบขับขี่หมดอายุ 3 เดือน ต้องสอบไหม", "ถ้า 4 ล่ะ"), "ใบขับขี่หมดอายุ 4 เดือน ต้องสอบไหม"),
         # a chain of what-ifs keeps the first question
         (
             ("ใบขับขี่หมดอายุ 3 เดือน ต้องสอบไหม", "แล้วถ้า 2 ปีล่ะ", "แล้ว 5 ปีล่ะ"),
@@ -40,6 +43,8 @@ def test_a_new_figure_re_asks_the_question(history: tuple[str, ...], expected: s
         ("ใบขับขี่หมดอายุ 3 เดือน ต้องสอบไหม", "ถ้าลูกอายุ 8 ขวบต้องทำบัตรไหม"),
         # another kind of figure (an age after a duration)
         ("ใบขับขี่หมดอายุ 3 เดือน ต้องสอบไหม", "แล้วถ้าอายุ 70 ล่ะ"),
+        # a bare number without a what-if ("85" alone could be anything)
+        ("แม่อายุ 72 ได้เบี้ยเดือนละเท่าไหร่", "85"),
         # no earlier figure to replace
         ("ใบขับขี่หาย ทำไง", "แล้วถ้า 2 ปีล่ะ"),
         # a button press is no question of the citizen's
