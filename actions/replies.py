@@ -302,6 +302,7 @@ ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone numb
 # wordings of a service's upper age limit ("จนอายุครบ 6 ปี", "อายุไม่เกิน 6 ปี").
 AGE_ASKED_PATTERN = r"(?<!หมด)(?<!ต่อ)(?<!รถ)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ"
 AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี"
+AGE_IN_RULE_PATTERN = r"อายุ\s*\d{1,3}"  # a rule that speaks of ages ("อายุ 18 ปีบริบูรณ์ขึ้นไป")
 # A step of a table by age: "อายุ 60-69 ปี", "อายุ 90 ปีขึ้นไป".
 AGE_RANGE_PATTERN = r"อายุ\s*(\d{1,3})\s*(?:-\s*(\d{1,3})\s*ปี|ปีขึ้นไป)"
 # Typed yes/no endings ("ต้องสอบไม๊", "ไปได้มะ"), and ยัง after a modal word ("ต้องทำบัตรยัง").
@@ -322,6 +323,10 @@ ANY_OFFICE_ASKED_PATTERN = r"(?:ไหน|ใด|ที่ไหน)ก็ได
 ANY_OFFICE_WORDS = ("ใดก็ได้", "ทุกแห่ง", "ทั่วประเทศ")
 OWN_OFFICE_PATTERN = r"ที่\S*(?:มีชื่อในทะเบียนบ้าน|ตั้งอยู่|เกิด|มีการตาย|อาศัยอยู่)"
 LACKING_SPAN_CHARS = 25
+# An eligibility rule that excludes ("ไม่เป็นผู้รับบำนาญหรือสวัสดิการอื่น…"): a citizen who says they are
+# that ("พ่อเป็นข้าราชการบำนาญ ได้เบี้ยด้วยไหม") cannot; "ไม่มีงานทำหรือมีรายได้…" offers another way in.
+EXCLUSION_PATTERN = r"^ไม่(?:เป็น|ได้รับ|มี)"
+EXCLUSION_ALTERNATIVE_WORD = "หรือมี"
 # Someone going instead ("ทำแทน", "ยื่นแทน"): compounds ending in it carry the sense; and the negation
 # that turns a confirmation into ไม่ใช่ค่ะ.
 PROXY_WORD = "แทน"
@@ -348,6 +353,23 @@ TOGETHER_WORDS = ("ทั้งสอง", "ทั้งสองคน", "ท�
 # "ได้" ending these is income, not can.
 CAN_WORD = "ได้"
 INCOME_WORDS = ("รายได้", "เงินได้")
+# The citizen's income and its amount ("รายได้ปีละ 8 หมื่น", "เงินเดือนเดือนละหมื่นห้า", "เงินเดือน 15k") against
+# a record's bound on it ("รายได้ไม่เกิน 100,000 บาทต่อปี", "เงินเดือนอย่างเดียวเกิน 120,000 บาทต่อปี").
+INCOME_ASKED_WORDS = ("รายได้", "เงินได้", "เงินเดือน", "ได้เงินเดือน")
+MONTH_WORDS = ("เงินเดือน",)  # an amount of salary is a month's unless said otherwise
+JOINED_PARTS_WORD = "และ"  # parts of a rule about different kinds of income
+PER_PERSON_WORD = "ต่อคน"  # a household's income per head
+INCOME_OVER_BOUNDS = ("เกิน", "มากกว่า")  # a bound over which something is a duty; the others are ceilings
+MONTHLY_WORDS = ("เดือนละ", "ต่อเดือน", "/เดือน", "ต่อคนต่อเดือน")
+YEARLY_WORDS = ("ปีละ", "ต่อปี", "/ปี", "ทั้งปี", "ต่อคนต่อปี")
+NUMBER_UNIT_WORDS = {"พัน": 1_000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
+NUMBER_WORDS = {
+    "หนึ่ง": 1, "นึง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9,
+}  # fmt: skip
+INCOME_LIMIT_PATTERN = (
+    r"(?P<bound>ไม่เกิน|ไม่ถึง|ต่ำกว่า|น้อยกว่า|เกิน|มากกว่า)\s*(?P<amount>\d+(?:,\d{3})*)\s*บาท"
+    r"(?P<period>(?:ต่อคน)?(?:ต่อปี|ต่อเดือน))?"
+)
 # Online notes: a step done in person; "ด้วยตนเองผ่านแอป" (by oneself, online) is not one; a note that
 # says further on there is no online channel ("ไม่มีการจดทะเบียนสมรสออนไลน์").
 IN_PERSON_WORDS = ("ด้วยตนเอง", "ต้องไป", "ไปแสดงตน", "ไปถ่ายรูป")
@@ -1793,6 +1815,16 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_benefit_for_age": {"default": Reply("อายุ {age} ปี ได้ {amount}ค่ะ (ช่วง{label})")},
     "answer_own_office": {"default": Reply("ไม่ได้ค่ะ ต้องยื่นที่ “{office}” ค่ะ")},
     "answer_document_listed": {"default": Reply("ต้องค่ะ รายการเอกสารระบุ “{document}” ไว้ค่ะ")},
+    "answer_income_within": {
+        "default": Reply("ได้ค่ะ รายได้ {income} บาทต่อปี ไม่เกินเกณฑ์ {limit} บาทต่อปี ถ้าคุณสมบัติอื่นครบค่ะ")
+    },
+    "answer_income_over": {"default": Reply("ไม่ได้ค่ะ รายได้ {income} บาทต่อปี เกินเกณฑ์ {limit} บาทต่อปีค่ะ")},
+    "answer_income_over_duty": {"default": Reply("ต้องค่ะ รายได้ {income} บาทต่อปี เกินเกณฑ์ {limit} บาทต่อปีค่ะ")},
+    "answer_income_under_duty": {
+        "default": Reply("ไม่ต้องค่ะ รายได้ {income} บาทต่อปี ไม่เกินเกณฑ์ {limit} บาทต่อปีค่ะ")
+    },
+    "answer_excluded": {"default": Reply("ไม่ได้ค่ะ ผู้มีสิทธิต้อง{clause}")},
+    "answer_age_rule": {"default": Reply("เกณฑ์อายุตามข้อมูลของบริการนี้ค่ะ: {rule}")},
     "answer_document_lacking": {"default": Reply("ไม่ได้ค่ะ ต้องมี “{document}” ก่อน ตามรายการเอกสารค่ะ")},
     "answer_proxy_allowed": {"default": Reply("ไม่ต้องค่ะ ให้ผู้อื่นไปแทนได้ โดยมี “{document}” ค่ะ")},
     # After a direct answer the service's name moves from the first line to just above the footer.

@@ -16,6 +16,7 @@ from typing import Any
 
 from actions.replies import (
     AGE_ASKED_PATTERN,
+    AGE_IN_RULE_PATTERN,
     AGE_LOWER_PATTERN,
     AGE_RANGE_PATTERN,
     AGE_REACHED_PATTERN,
@@ -34,6 +35,8 @@ from actions.replies import (
     DURATION_NOT_SAID_BEFORE,
     DURATION_NUMBER_WORDS,
     DURATION_UNIT_DAYS,
+    EXCLUSION_ALTERNATIVE_WORD,
+    EXCLUSION_PATTERN,
     GENERIC_SUBJECT_WORDS,
     IN_PERSON_ASKED_PATTERN,
     IN_PERSON_CLAUSE_WORD,
@@ -64,6 +67,7 @@ from actions.replies import (
     Button,
     reply_for,
 )
+from actions.service_income import income_verdict
 from knowledge.aspects import ASPECT_LABELS_TH, ASPECTS
 from knowledge.record import TO_CONFIRM_MARK_TH, ServiceRecord
 from nlu.normalize import normalize_text
@@ -837,6 +841,9 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         lacking = lacking_document(record, text)
         if lacking is not None:
             return say("answer_document_lacking", channel, document=lacking)
+    # "ได้เบี้ยด้วยไหม" reads as must: any yes/no but "มี…ไหม" asks whether the citizen can
+    if modal != "have" and aspect in ("eligibility", None) and (clause := excluding_clause(record, text)):
+        return say("answer_excluded", channel, clause=polite(clause))
     # "ต้องใช้สูติบัตรไหม": a listed document answers a must/have question, never "can I get …?"
     # "…โดนระงับแล้วใช่ไหม" asks no document; "ต้องใช้บัตรคนพิการด้วยใช่มั้ย" (a modal word) does
     confirm = modal is None and _CONFIRM.search("".join(text.split())) is not None
@@ -872,6 +879,31 @@ def any_office_verdict(record: ServiceRecord, question: str, channel: str) -> st
         return say("answer_place_listed", channel, office=anywhere)
     own = next((o for o in offices if _OWN_OFFICE.search(o)), None)
     return say("answer_own_office", channel, office=own) if own is not None else None
+
+
+_EXCLUSION = re.compile(EXCLUSION_PATTERN)
+EXCLUDED_WORD_MIN_CHARS = 4  # "บำนาญ": a shorter shared word ("รับ", "อื่น") says nothing
+EXCLUDED_NEGATION_CHARS = 12  # "ไม่ได้รับบำนาญ": the negation before the shared word
+
+
+def excluding_clause(record: ServiceRecord, question: str) -> str | None:
+    """The eligibility clause that leaves out what the citizen says they are ("ไม่เป็นผู้รับบำนาญ…" for
+    "พ่อเป็นข้าราชการบำนาญ"), unless the question says they are not, or the clause offers another way in."""
+    from knowledge.search.text import bm25_tokens
+
+    folded = "".join(normalize_text(question).split())
+    for clause in (record.eligibility or "").split():
+        if not _EXCLUSION.search(clause) or EXCLUSION_ALTERNATIVE_WORD in clause:
+            continue
+        body = _EXCLUSION.sub("", clause)
+        for word in bm25_tokens(body):
+            at = folded.find(word)
+            if len(word) < EXCLUDED_WORD_MIN_CHARS or at < 0:
+                continue
+            if NEGATION_WORD in folded[max(0, at - EXCLUDED_NEGATION_CHARS) : at]:
+                return None  # "พ่อไม่ได้รับบำนาญ"
+            return clause
+    return None
 
 
 _LACKING = re.compile(LACKING_PATTERN)
@@ -1022,6 +1054,7 @@ def fits_age_best(records: Sequence[ServiceRecord], question: str) -> ServiceRec
 
 
 _AGE_RANGE = re.compile(AGE_RANGE_PATTERN)
+_AGE_IN_RULE = re.compile(AGE_IN_RULE_PATTERN)
 
 
 def benefit_for_age(record: ServiceRecord, question: str, channel: str) -> str | None:
@@ -1041,6 +1074,14 @@ def benefit_for_age(record: ServiceRecord, question: str, channel: str) -> str |
             )
             return f"{line} {TO_CONFIRM_MARK_TH}" if benefit.to_confirm else line
     return None
+
+
+def age_rule(record: ServiceRecord, question: str) -> str | None:
+    """The eligibility, when the question gives an age and the eligibility speaks of ages but no verdict
+    could be worked out (several ages for several cases, or exceptions below the youngest)."""
+    if age_asked(question) is None or not _AGE_IN_RULE.search(normalize_text(record.eligibility or "")):
+        return None
+    return record.eligibility
 
 
 def age_meets(record: ServiceRecord, question: str, channel: str) -> str | None:
@@ -1388,10 +1429,14 @@ def compose_answer(
     )
     call = contact_line(question, contact, channel) if question else None
     for_age = benefit_for_age(record, question, channel) if question and aspect == "fee" else None
+    # "รายได้ปีละ 8 หมื่น สมัครได้ไหม": the citizen's income against the record's limit, then the rule
+    income = income_verdict(record, question, channel, question_modal(question)) if yes_no else None
     if call is not None:
         lines.append(call)
         if aspect == "place":
             lines.append(aspect_text(record, aspect, channel))
+    elif income is not None and too_old is None:
+        lines += [income, polite(record.eligibility or record.description)]
     elif for_age is not None:  # "แม่อายุ 72 ได้เดือนละเท่าไหร่": the step of her age, then the table
         lines += [for_age, aspect_text(record, aspect, channel)]
     elif too_old is not None:
@@ -1441,6 +1486,10 @@ def compose_answer(
         elif sentence is not None:  # the record's own sentence, with the verdict it gives first
             told = say(key, channel) if key else faq_instruction(question, sentence, channel)
             first = (told + " " if told else "") + polite(sentence)
+            lines.append(first)
+        elif aspect is None and (rule := age_rule(record, question)) is not None:
+            # "ลูกอายุ 16 ทำใบขับขี่รถเก๋งได้ยัง": the ages the rule gives, for the citizen to read
+            first = say("answer_age_rule", channel, rule=polite(rule))
             lines.append(first)
         elif aspect in (None, "documents"):  # the record is silent: say so, with whom to ask
             hotline = str(getattr(contact, "hotline", "") or "")

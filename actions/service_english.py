@@ -107,6 +107,22 @@ _PROXY_ASKED_EN = re.compile(
 )
 _IN_PERSON_ASKED_EN = re.compile(r"\bin person\b|\bgo (there )?(myself|ourselves)\b|\bbe there\b", re.I)
 _BOTH_ASKED_EN = re.compile(r"\bboth\b|\btogether\b", re.I)
+# "How long do I have to report the death?", "what's the deadline": the time limit the record states
+# ("must be reported within 24 hours"), not how long the office takes
+_DEADLINE_ASKED_EN = re.compile(
+    r"how long do (i|we|you) have|\bdeadline\b|how many days (do|to)|\bby when\b|how soon (must|do|should)",
+    re.I,
+)
+_WITHIN_EN = re.compile(r"\bwithin \d+", re.I)
+
+
+def english_deadline(record: ServiceRecord, question: str) -> str | None:
+    """The sentence of the English overview that states the time limit, when the question asks for it."""
+    en = getattr(record, "english", None)
+    if not _DEADLINE_ASKED_EN.search(question or "") or en is None:
+        return None
+    sentences = re.split(r"(?<=\.)\s+", str(getattr(en, "description", "") or ""))
+    return next((s.strip() for s in sentences if _WITHIN_EN.search(s)), None)
 
 
 def _asks_going(question: str) -> bool:
@@ -166,8 +182,13 @@ def compose_english(
     title = (getattr(en, "title", "") if en else "") or record.title_en or record.title_th
     if _asks_going(question):  # "can my son go and pay for me?" asks who goes, not what it costs
         aspect = None
+    deadline = english_deadline(record, question)
+    if deadline is not None:  # the time limit first, then the overview (not the processing time)
+        aspect = None
     body = english_body(record, aspect, channel)
-    verdict = english_yes_no(record, aspect, question, channel)
+    if deadline is not None and body:  # said first; the rest of the overview after it
+        body = body.replace(deadline, "").strip() or None
+    verdict = deadline or english_yes_no(record, aspect, question, channel)
     if verdict is None and aspect is None and is_yes_no(question):  # the record is silent: say so
         hotline = str(getattr(contact, "hotline", "") or "")
         agency = str(getattr(contact, "name_en", "") or record.agency)

@@ -372,7 +372,7 @@ class ServiceResolver:
         # 1. The current service stays unless another one is named.
         if previous is not None and (named is None or named == previous.id):
             referral = self.refer(typed)
-            if referral is not None and named is None and not _covers(previous, referral.matched):
+            if referral is not None and named is None and not _covers_a_word(previous, referral.matched):
                 return Decision("not_covered", referral=referral, english=english, why="referral")
             passage = self._passage(index, previous.id, typed)
             # "แล้วต่อวีซ่าให้แฟนล่ะ" after vehicle tax: words the current service never mentions
@@ -388,7 +388,7 @@ class ServiceResolver:
             if match is not None:
                 return self._event_decision(match.event, records, "life event")
             referral = self.refer(typed)
-            if referral is not None:
+            if referral is not None and not _covers_a_word(previous, referral.matched):
                 return Decision("not_covered", referral=referral, english=english, why="referral")
             own_words = [w for w in residual_words(typed) if len(w) >= 3]
             in_its_words = bool(own_words) and all(_covers(previous, w) for w in own_words)
@@ -779,6 +779,24 @@ def _covers(record: ServiceRecord, phrase: str) -> bool:
         *(f"{f.question} {f.answer}" for f in record.faqs),
     ]
     return _squash(phrase) in _squash(" ".join(texts)) if phrase else False
+
+
+COVERED_WORD_MIN_CHARS = 5  # "บำนาญ", "แจ้งความ": a shorter word ("ภาษี", "บัตร") says little
+
+
+def _covers_a_word(record: ServiceRecord, phrase: str) -> bool:
+    """Whether the service talked about speaks of the referral's topic in part ("พ่อเป็นข้าราชการบำนาญ
+    ได้เบี้ยด้วยไหม" after the old-age allowance, whose rule excludes "ผู้รับบำนาญ"): then the question is
+    about it, not about the pension fund's business."""
+    if _covers(record, phrase):
+        return True
+    # a word of the service's own names says nothing ("ภาษี" of the land tax in the income tax's title)
+    names = set(bm25_tokens(" ".join([record.title_th, record.short_th, *record.synonyms])))
+    return any(
+        _covers(record, word)
+        for word in bm25_tokens(phrase)
+        if len(word) >= COVERED_WORD_MIN_CHARS and word not in names
+    )
 
 
 _FIELD_ASPECT = {

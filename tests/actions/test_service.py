@@ -384,6 +384,13 @@ async def test_english_unsure_offers_the_nearest_in_english_and_a_cue_of_a_dista
     assert "I'm not sure which service you mean" in message["text"]
 
 
+async def test_an_english_deadline_question_gets_the_time_limit_first(action: ActionAnswerService) -> None:
+    message, slots = await ask(action, tracker("How long do I have to report a death?"))
+    assert slots["service_id"] == "death_registration"
+    first = message["text"].splitlines()[0]
+    assert "within 24 hours" in first and "within 24 hours" not in message["text"].split("\n", 1)[1]
+
+
 async def test_an_english_life_event_gets_an_english_checklist(action: ActionAnswerService) -> None:
     message, slots = await ask(
         action, tracker("My grandmother passed away at home this morning. What do we do?")
@@ -712,6 +719,15 @@ async def test_an_age_settles_the_allowance_twins_and_picks_the_step_of_the_tabl
     assert [s["service_id"] for _, s in turns] == ["elderly_allowance"] * 2
     assert turns[0][0]["text"].startswith("อายุ 72 ปี ได้ 700 บาท")
     assert turns[1][0]["text"].startswith("อายุ 85 ปี ได้ 800 บาท")
+
+
+async def test_a_referral_topic_the_current_service_speaks_of_stays_with_it(
+    action: ActionAnswerService,
+) -> None:
+    # the pension fund's topic, but the allowance's rule leaves out pensioners: answered there
+    turns = await converse(action, ["ลงทะเบียนเบี้ยผู้สูงอายุที่ไหน", "พ่อเป็นข้าราชการบำนาญ ได้เบี้ยด้วยไหม"])
+    assert turns[1][1]["service_id"] == "elderly_allowance"
+    assert turns[1][0]["text"].startswith("ไม่ได้ค่ะ ผู้มีสิทธิต้องไม่เป็นผู้รับบำนาญ")
 
 
 # -- issue 10, dev-set round: FAQ reach, ages, next steps, referrals without a hotline ------------------

@@ -747,3 +747,28 @@ def test_an_age_picks_the_near_twin_whose_age_condition_is_narrowest() -> None:
     assert fits_age_best(twins, "ลูก 3 ขวบ ได้เงินเท่าไหร่") is grant
     assert fits_age_best(twins, "อายุ 30 ตกงาน ได้เงินอะไรบ้าง") is welfare
     assert fits_age_best(twins, "ได้เงินเท่าไหร่") is None
+
+
+def test_a_citizen_the_eligibility_leaves_out_is_a_no() -> None:
+    allowance = elderly_by_age()
+    allowance = dataclasses.replace(
+        allowance, eligibility="สัญชาติไทย อายุ 60 ปีขึ้นไป ไม่เป็นผู้รับบำนาญหรือสวัสดิการอื่นที่รัฐจัดให้เป็นประจำ"
+    )
+    text, _ = compose_answer(allowance, None, "line", "พ่อเป็นข้าราชการบำนาญ ได้เบี้ยด้วยไหม")
+    assert text.splitlines()[0] == ("ไม่ได้ค่ะ ผู้มีสิทธิต้องไม่เป็นผู้รับบำนาญหรือสวัสดิการอื่นที่รัฐจัดให้เป็นประจำค่ะ")
+    text, _ = compose_answer(allowance, None, "line", "พ่อไม่ได้รับบำนาญ ได้ไหม")  # says they are not
+    assert not text.startswith("ไม่ได้ค่ะ")
+    welfare = record(eligibility="คนไทยอายุ 18 ปีขึ้นไป ไม่มีงานทำหรือมีรายได้ไม่เกิน 100,000 บาทต่อปี")
+    text, _ = compose_answer(welfare, None, "line", "ผมมีงานทำแล้ว สมัครได้ไหม")  # another way in
+    assert not text.startswith("ไม่ได้ค่ะ")
+
+
+def test_an_age_with_no_verdict_gets_the_ages_the_rule_gives_not_a_does_not_say() -> None:
+    licence = record(
+        id="driving_license_new",
+        eligibility="รถยนต์ส่วนบุคคล อายุ 18 ปีบริบูรณ์ขึ้นไป (รถจักรยานยนต์ไม่เกิน 110 ซีซี อายุ 15 ปีขึ้นไป)",
+    )
+    text, _ = compose_answer(licence, None, "line", "ลูกอายุ 16 ทำใบขับขี่รถเก๋งได้ยังคะ")
+    assert text.splitlines()[0].startswith("เกณฑ์อายุตามข้อมูลของบริการนี้ค่ะ: รถยนต์ส่วนบุคคล อายุ 18 ปี")
+    text, _ = compose_answer(licence, None, "line", "ทำใบขับขี่ได้ยังคะ")  # no age given: not the rule
+    assert not text.startswith("เกณฑ์อายุ")

@@ -1,0 +1,161 @@
+"""The income a citizen gives against a record's income limit: answer first, applied to what they said.
+
+"รายได้ปีละ 8 หมื่น สมัครได้ไหม" on "รายได้ไม่เกิน 100,000 บาทต่อปี" is ได้ค่ะ; "เงินเดือนเดือนละ 20,000 ต้องยื่น
+ไหม" on "เงินเดือนอย่างเดียวเกิน 120,000 บาทต่อปี (โสด) หรือเกิน 220,000 บาท (มีคู่สมรส)" is ต้องค่ะ, either
+way. Citizens say amounts in words as often as in digits ("หมื่นห้า", "2 แสน", "15k"), by the month or the
+year; the record's limits are by the year (a month's are turned into a year's).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from actions.replies import (
+    INCOME_ASKED_WORDS,
+    INCOME_LIMIT_PATTERN,
+    INCOME_OVER_BOUNDS,
+    JOINED_PARTS_WORD,
+    MONTH_WORDS,
+    MONTHLY_WORDS,
+    NUMBER_UNIT_WORDS,
+    NUMBER_WORDS,
+    PER_PERSON_WORD,
+    YEARLY_WORDS,
+    reply_for,
+)
+from knowledge.record import ServiceRecord
+from nlu.normalize import normalize_text
+
+MONTHS = 12
+_UNITS = "|".join(NUMBER_UNIT_WORDS)
+_DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# "หมื่นนึง" is ten thousand: one after a unit word is "a", not the next unit down
+_TAIL = "|".join(sorted((w for w in NUMBER_WORDS if NUMBER_WORDS[w] > 1), key=len, reverse=True))
+# "20,000", "2 หมื่น", "หมื่นห้า", "1.5 แสน", "สองหมื่นห้าพัน", "15k"
+_GROUP = rf"(?:{_DIGITS}|{_WORD})?(?:{_UNITS})"
+_AMOUNT = re.compile(
+    rf"(?P<words>(?:{_GROUP})+(?:{_TAIL}|\d(?!\d))?)|(?P<k>\d+(?:\.\d+)?)k|(?P<plain>{_DIGITS})"
+)
+_GROUPS = re.compile(rf"(?P<lead>{_DIGITS}|{_WORD})?(?P<unit>{_UNITS})")
+_LIMIT = re.compile(INCOME_LIMIT_PATTERN)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One bound of a record's income rule: `op` is "<=" (at most: eligibility) or ">" (over: a duty)."""
+
+    op: str
+    yearly: float
+    at: int  # where the record states it
+    per_person: bool = False  # "ต่อคนต่อปี": a household's income over it may still be under it per head
+
+
+def _say(key: str, channel: str, **values: str) -> str:
+    return reply_for(key, channel).text.format(**values)
+
+
+def _number(word: str) -> float:
+    return float(NUMBER_WORDS[word]) if word in NUMBER_WORDS else float(word.replace(",", ""))
+
+
+def amount_of(match: re.Match[str]) -> float:
+    """The amount a match of _AMOUNT says: each unit word scales the number before it, and a bare
+    number after the last is the next unit down ("หมื่นห้า" is 15,000, "สองหมื่นห้าพัน" 25,000)."""
+    if match.group("k"):
+        return float(match.group("k")) * 1000
+    if match.group("plain"):
+        return _number(match.group("plain"))
+    words = match.group("words")
+    total, last_unit, end = 0.0, 1, 0
+    for group in _GROUPS.finditer(words):
+        last_unit = NUMBER_UNIT_WORDS[group.group("unit")]
+        total += (_number(group.group("lead")) if group.group("lead") else 1.0) * last_unit
+        end = group.end()
+    tail = words[end:]
+    return total + (_number(tail) * last_unit / 10 if tail else 0.0)
+
+
+def income_said(question: str) -> float | None:
+    """The citizen's income a year, when the question gives an income with an amount; a month's amount
+    ("เดือนละ", "ต่อเดือน", or a salary) is twelve times over. None when no income or no amount."""
+    folded = "".join(normalize_text(question or "").lower().split())
+    at = min((folded.find(w) for w in INCOME_ASKED_WORDS if w in folded), default=-1)
+    if at < 0:
+        return None
+    amounts = [m for m in _AMOUNT.finditer(folded) if m.group(0).strip()]
+    # the first amount after the income word, else the last before it ("2 หมื่นต่อเดือน รายได้แค่นี้")
+    found = next((m for m in amounts if m.start() >= at), amounts[-1] if amounts else None)
+    if found is None:
+        return None
+    amount = amount_of(found)
+    if amount < MIN_INCOME:  # "อายุ 8", a count of children: no income
+        return None
+    around = folded[max(0, found.start() - PERIOD_REACH) : found.end() + PERIOD_REACH]
+    if any(w in around for w in YEARLY_WORDS):
+        return amount
+    if any(w in around for w in MONTHLY_WORDS) or any(w in folded for w in MONTH_WORDS):
+        return amount * MONTHS
+    return amount
+
+
+MIN_INCOME = 1000.0  # less is no income a limit speaks of
+PERIOD_REACH = 14  # "ปีละ 8 หมื่น", "15,000 บาทต่อเดือน": the period is said right next to the amount
+
+
+def income_limits(record: ServiceRecord, question: str = "") -> list[Limit]:
+    """The income bounds the eligibility (else the overview) states, each a year's ("เกิน 220,000 บาท"
+    after a bound by the year is by the year too)."""
+    text = normalize_text(record.eligibility or record.description or "")
+    limits: list[Limit] = []
+    monthly = False
+    for found in _LIMIT.finditer(text):
+        period = found.group("period") or ""
+        if period:
+            monthly = any(w in period for w in MONTHLY_WORDS)
+        amount = float(found.group("amount").replace(",", ""))
+        op = ">" if found.group("bound") in INCOME_OVER_BOUNDS else "<="
+        yearly = amount * MONTHS if monthly else amount
+        limits.append(Limit(op, yearly, found.start(), PER_PERSON_WORD in period))
+    # "เงินเดือนอย่างเดียวเกิน 120,000 … และผู้มีเงินได้ประเภทอื่นเกิน 60,000": the part about the kind of
+    # income the citizen named, when the rule has one
+    named = [w for w in INCOME_ASKED_WORDS if w in "".join(normalize_text(question).split())]
+    parts = _parts(text)
+    own = [p for p in parts if any(w in "".join(text[p[0] : p[1]].split()) for w in named[-1:])]
+    if own:
+        limits = [limit for limit in limits if any(start <= limit.at < end for start, end in own)]
+    return limits
+
+
+def _parts(text: str) -> list[tuple[int, int]]:
+    """Where each part of a rule joined with และ starts and ends."""
+    bounds = [0, *(m.start() for m in re.finditer(JOINED_PARTS_WORD, text)), len(text)]
+    return list(itertools.pairwise(bounds))
+
+
+def income_verdict(record: ServiceRecord, question: str, channel: str, modal: str | None) -> str | None:
+    """ได้ค่ะ / ไม่ได้ค่ะ for a can-question against an income ceiling, ต้องค่ะ / ไม่ต้องค่ะ for a must-question
+    against the income over which something is a duty; None when the question gives no income, the
+    record states no limit, or the limits split on something the citizen did not say (single or married)."""
+    yearly = income_said(question)
+    limits = income_limits(record, question)
+    if yearly is None or not limits:
+        return None
+    income = f"{yearly:,.0f}"
+    ceilings = [limit for limit in limits if limit.op == "<="]
+    duties = [limit.yearly for limit in limits if limit.op == ">"]
+    if modal == "must" and duties:
+        if yearly > max(duties):  # over the bound of every case (single or married)
+            return _say("answer_income_over_duty", channel, income=income, limit=f"{max(duties):,.0f}")
+        if yearly <= min(duties):
+            return _say("answer_income_under_duty", channel, income=income, limit=f"{min(duties):,.0f}")
+        return None
+    if modal != "must" and ceilings:
+        ceiling = ceilings[0]
+        if yearly > ceiling.yearly and ceiling.per_person:
+            return None  # a household's income, split among how many the citizen did not say
+        key = "answer_income_within" if yearly <= ceiling.yearly else "answer_income_over"
+        return _say(key, channel, income=income, limit=f"{ceiling.yearly:,.0f}")
+    return None
