@@ -239,6 +239,26 @@ def _reason_select(scope: Scope, figure: Figure) -> Select[str | None]:
     )
 
 
+# The handed-over sessions, in the terms of ix_analytics_sessions_handover's condition (migration 0019;
+# `handover = 1` on SQLite, which must see the index's own term; PostgreSQL folds `= true` away).
+_HANDED_OVER = AnalyticsSession.handover == true()
+
+
+def _reason_clauses(scope: Scope, figure: Figure) -> list[ColumnElement[bool]]:
+    """The sessions behind a handover reason, read from the handed-over sessions only: a handover is
+    linked only to a session that started before it was requested, and marked handed over when linked
+    (analytics.sources._link, analytics.ingest._link_handovers), so neither term leaves one out; they
+    let the database meet the reason's handovers with a tenth of the sessions instead of all of them."""
+    _, end = scope.bounds()
+    s = AnalyticsSession
+    return [
+        s.key.in_(_reason_select(scope, figure)),
+        _HANDED_OVER,
+        s.started_at < end,
+        *_session_filter(scope),
+    ]
+
+
 _NEWEST = (AnalyticsSession.started_at.desc(), AnalyticsSession.key.desc())  # the page's order
 
 
@@ -309,6 +329,37 @@ def _walk(session: Session, scope: Scope, figure: Figure, offset: int, limit: in
     return kept[offset:wanted]
 
 
+def _understood_in_agency(session: Session, scope: Scope, offset: int, limit: int) -> tuple[int, list[str]]:
+    """One agency's "understood" figure from its sessions' index (ix_analytics_sessions_agency ends with
+    the sessions' `understood` flag): a session wholly inside the period has an understood message in
+    it exactly when it has one at all, so those are counted and paged from the index alone; the few
+    that reach over an edge of the period are asked of their messages (_with_message). Before, each of
+    the agency's sessions of the period was sought in the understood messages' index (14,000 seeks for
+    a year, 212 ms p95 on PostgreSQL; bench/README.md)."""
+    start, end = scope.bounds()
+    s = AnalyticsSession
+    inside = [
+        s.started_at >= start,
+        s.started_at < end,
+        s.last_at < end,
+        *_session_filter(scope),
+        s.understood == true(),
+    ]
+    total = int(session.scalar(select(func.count()).select_from(s).where(*inside)) or 0)
+    rows = list(
+        session.execute(select(s.started_at, s.key).where(*inside).order_by(*_NEWEST).limit(offset + limit))
+    )
+    edges = session.execute(
+        select(s.started_at, s.key).where(
+            *_overlapping(scope), *_session_filter(scope), or_(s.started_at < start, s.last_at >= end)
+        )
+    ).all()
+    having = _with_message(session, scope, Figure("understood"), [key for _, key in edges])
+    crossing = [(at, key) for at, key in edges if key in having]
+    _, page = _paged([*rows, *crossing], offset, limit)
+    return total + len(crossing), page
+
+
 def _total_and_page(
     session: Session, scope: Scope, figure: Figure, offset: int, limit: int
 ) -> tuple[int, list[str]]:
@@ -318,17 +369,16 @@ def _total_and_page(
     the period, SQLite's the index on `at` and a sort): bench/README.md, the drill-down at 200k."""
     s = AnalyticsSession
     dialect = session.get_bind().dialect.name
-    if figure.kind == "reason" and dialect == "postgresql":
-        # One semi-join (the planner hashes the period's handovers): a look-up per key was slower.
-        query = select(s.started_at, s.key).where(
-            s.key.in_(_reason_select(scope, figure)), *_session_filter(scope)
-        )
-        return _paged(session.execute(query).all(), offset, limit)
     if figure.kind == "reason":
-        clauses = [s.key.in_(_reason_select(scope, figure)), *_session_filter(scope)]
-        return _counted_page(session, clauses, offset, limit)
+        # Counted and paged by the database: PostgreSQL hashes the period's handovers of the reason
+        # and meets them with the handed-over sessions' partial index (a look-up per key was slower);
+        # fetching the year's ~6,600 (start, key) rows to count and sort them here took several times
+        # the query's own ~20 ms.
+        return _counted_page(session, _reason_clauses(scope, figure), offset, limit)
     if figure.kind not in _MESSAGE_KINDS:
         return _counted_page(session, _session_clauses(scope, figure, dialect), offset, limit)
+    if figure.kind == "understood" and scope.agency:
+        return _understood_in_agency(session, scope, offset, limit)
     if scope.agency and dialect == "postgresql":
         # One semi-join of the agency's sessions (its index) with the figure's messages of the period
         # (the figure's index): PostgreSQL seeks a long IN list poorly, and hashes this well.
@@ -356,10 +406,13 @@ def _total_and_page(
     )
     if scope.channel:
         behind = behind.where(m.channel == scope.channel)
+    # Up to FEW of them are read once, as keys (counting them first read the index twice); past that
+    # only counted.
+    keys = [k for k in session.scalars(behind.limit(FEW + 1)) if k is not None]
+    if len(keys) <= FEW:
+        return _sorted_page(session, scope, keys, offset, limit)
     total = int(session.scalar(select(func.count()).select_from(behind.subquery())) or 0)
-    if total > FEW:
-        return total, _walk(session, scope, figure, offset, limit)
-    return _sorted_page(session, scope, [k for k in session.scalars(behind) if k is not None], offset, limit)
+    return total, _walk(session, scope, figure, offset, limit)
 
 
 def conversations(

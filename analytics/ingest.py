@@ -11,8 +11,9 @@ source's read position, in one transaction) and adds:
 - `service_aspect` slot events -> the aspect asked about (documents, fee, …), stamped the same way;
 - every message -> a session (analytics_sessions: a "conversation" in the figures): a new one when the
   citizen's last message is more than SESSION_GAP old (Rasa's session_expiration_time), with whether
-  the citizen came back, the agency (of the first service talked about, or of a handover), and whether
-  it was contained (no handover, no new session of the same citizen within 24 h);
+  the citizen came back, the agency (of the first service talked about, or of a handover), whether
+  it was contained (no handover, no new session of the same citizen within 24 h) and whether some
+  citizen message of it was understood (what the drill-down reads for that figure);
 - the hours touched -> analytics_dirty_hours, so analytics/rollup.py recomputes their counts.
 Everything else (session starts, forms) only advances the conversation's last-seen time.
 
@@ -45,7 +46,7 @@ from analytics.models import (
     AnalyticsMessage,
     AnalyticsSession,
 )
-from analytics.rollup import hours_between, mark_dirty
+from analytics.rollup import hours_between, mark_dirty, understood
 
 CHANNELS = frozenset({"line", "sms", "web", "rest"})
 FALLBACK_INTENT = "nlu_fallback"
@@ -244,6 +245,8 @@ class Ingestor:
                     "confidence": _number(intent.get("confidence")),
                     "fallback": intent_name == FALLBACK_INTENT,
                 }
+                if understood(row["fallback"], row["intent"], row["confidence"]):
+                    current_session.understood = True  # the drill-down's "understood" reads the flag
                 messages.append(row)
             elif kind == "bot":
                 # The response chosen, else the custom action that sent the text.
@@ -297,6 +300,7 @@ class Ingestor:
             handover=False,
             next_started_at=None,
             contained=True,
+            understood=False,
         )
         session.add(started)
         batch.sessions[started.key] = started

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Float, Index, Integer, String, text
+from sqlalchemy import Boolean, Float, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -145,13 +145,27 @@ class AnalyticsSession(Base):
         # Migration 0018: the drill-down counts and pages conversations from these indexes alone (a
         # period's, or an agency's, newest first), so they carry the columns its figures filter on.
         Index("ix_analytics_sessions_started", "started_at", *DRILL_SESSION_COLUMNS),
+        # Migration 0019: `understood` last, so one agency's "understood" conversations are counted
+        # and paged from this index alone (analytics.drilldown._understood_in_agency).
         Index(
             "ix_analytics_sessions_agency",
             "agency",
             "started_at",
             *(c for c in DRILL_SESSION_COLUMNS if c != "agency"),
+            "understood",
         ),
         Index("ix_analytics_sessions_conversation", "conversation", "started_at"),
+        # Migration 0019: the handed-over conversations alone (a tenth of them), what the "reason"
+        # figure meets the handovers of one reason with, instead of every conversation.
+        Index(
+            "ix_analytics_sessions_handover",
+            "started_at",
+            "key",
+            "channel",
+            "agency",
+            sqlite_where=text("handover = 1"),
+            postgresql_where=text("handover"),
+        ),
     )
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of conversation hash + start
@@ -167,6 +181,10 @@ class AnalyticsSession(Base):
     next_started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # No handover and no next session from the same citizen within 24 h of the last message (as of now).
     contained: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Some citizen message of the session was understood (not the fallback, an intent at confidence >=
+    # analytics.rollup.UNDERSTOOD_CONFIDENCE): set by the consumer as it writes such a message (migration
+    # 0019 filled it for older rows), never unset - a message's intent and confidence do not change.
+    understood: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 HANDOVER_FIGURE_COLUMNS = (

@@ -51,6 +51,14 @@ FEEDBACK_NEGATIVE = "feedback_negative"
 MAX_SPAN_HOURS = 24 * 7  # a session whose attributes change marks at most a week of hours
 
 
+def understood(fallback: bool, intent: str | None, confidence: float | None) -> bool:
+    """A citizen message understood, as the counts here define it (one place for the consumer's
+    per-session flag, analytics_sessions.understood, to agree with them)."""
+    return (
+        not fallback and intent is not None and confidence is not None and confidence >= UNDERSTOOD_CONFIDENCE
+    )
+
+
 def floor_hour(at: dt.datetime) -> dt.datetime:
     return at.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
 

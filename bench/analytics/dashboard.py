@@ -124,12 +124,15 @@ def generate(engine: sa.Engine, conversations: int, seed: int = 13) -> dict[str,
         key = _hash("session", n)
         turns = max(1, int(rng.expovariate(1 / 5)))
         at = start
+        understood_any = False
         for t in range(turns):
             fallback = rng.random() < 0.12
             intent = "nlu_fallback" if fallback else rng.choice(INTENTS)
             if not fallback and rng.random() < 0.03:
                 intent = rng.choice(["feedback_positive", "feedback_positive", "feedback_negative"])
             aspect = rng.choice(ASPECTS) if service else None
+            confidence = rng.uniform(0.3, 1.0)
+            understood_any = understood_any or rollup.understood(fallback, intent, confidence)
             common = {
                 "conversation": conversation,
                 "channel": channel,
@@ -142,7 +145,7 @@ def generate(engine: sa.Engine, conversations: int, seed: int = 13) -> dict[str,
                     "event_key": _hash("in", n, t),
                     "direction": "in",
                     "intent": intent,
-                    "confidence": rng.uniform(0.3, 1.0),
+                    "confidence": confidence,
                     "fallback": fallback,
                     "at": at,
                     "aspect": aspect,
@@ -174,6 +177,7 @@ def generate(engine: sa.Engine, conversations: int, seed: int = 13) -> dict[str,
                 "handover": handover,
                 "next_started_at": None,
                 "contained": not handover and rng.random() < 0.85,
+                "understood": understood_any,  # as the consumer sets it (analytics.ingest)
             }
         )
         seen.add(citizen)

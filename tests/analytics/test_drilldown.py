@@ -11,14 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from analytics import measures
+from analytics.consumer import Consumer
 from analytics.drilldown import SHORT_HASH, Figure, FigureError, Scope, conversations
+from analytics.models import IN, AnalyticsMessage, AnalyticsSession
+from analytics.rollup import UNDERSTOOD_CONFIDENCE
 from db.engine import make_engine
 from tests.analytics import dashboard_world
-from tests.analytics.measures_scenario import PERSONAL
+from tests.analytics.measures_scenario import PERSONAL, turn
 from tests.databases import throwaway_database
 
 NOV = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
@@ -31,6 +34,56 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         dashboard_world.build(engine)
         yield engine
         engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_the_consumer_flags_the_sessions_with_an_understood_message(kind: str, tmp_path: Path) -> None:
+    """analytics_sessions.understood (migration 0019; what one agency's "understood" drill-down reads)
+    is set by the consumer on exactly the sessions with a citizen message the rollups count as
+    understood: not on one with only fallbacks or only unsure intents, and kept when a later message
+    of the session is not understood."""
+    day = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)
+    turns = {
+        "line:Uunderstood": [("ask_service", 0.93), ("nlu_fallback", 0.3)],
+        "line:Ufallback": [("nlu_fallback", 0.31), ("nlu_fallback", 0.2)],
+        "web:Wunsure": [("ask_service", 0.69)],
+        "sms:+66810000001": [("greet", 0.5), ("greet", 0.7)],
+    }
+    events = [
+        event
+        for sender, said in turns.items()
+        for n, (intent, confidence) in enumerate(said)
+        for event in turn(sender, day + dt.timedelta(minutes=5 * n), intent, confidence)
+    ]
+    with throwaway_database(kind, tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            consumer = Consumer(engine, PERSONAL.sender_hash, dashboard_world.agency_for)
+            for i in range(0, len(events), 7):  # batches that split the sessions' turns
+                consumer._commit_batch([json.dumps(e) for e in events[i : i + 7]])
+            with Session(engine) as session:
+                s, m = AnalyticsSession, AnalyticsMessage
+                flags = {c: bool(u) for c, u in session.execute(select(s.conversation, s.understood))}
+                defined = set(
+                    session.scalars(
+                        select(s.conversation)
+                        .join(m, m.session_key == s.key)
+                        .where(
+                            m.direction == IN,
+                            m.fallback.is_(False),
+                            m.intent.is_not(None),
+                            m.confidence >= UNDERSTOOD_CONFIDENCE,
+                        )
+                    )
+                )
+            hashes = {sender: PERSONAL.sender_hash(sender) for sender in turns}
+            assert flags == {h: h in defined for h in hashes.values()}
+            assert {sender for sender, h in hashes.items() if flags[h]} == {
+                "line:Uunderstood",
+                "sms:+66810000001",
+            }
+        finally:
+            engine.dispose()
 
 
 def drill(engine: Engine, kind: str, key: str | None = None, **scope: str) -> dict:

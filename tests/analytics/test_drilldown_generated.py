@@ -58,7 +58,7 @@ def _key(*parts: object) -> str:
 def _edges(engine: Engine) -> None:
     """Sessions across the period's first and last midnight (Asia/Bangkok), one of them with its
     fallback questions both before and after the period: what a join on the messages' own times
-    counts, and a look at the sessions' start alone would not."""
+    counts, and a look at the sessions' start alone (or their `understood` flag) would not."""
     first = drilldown.day_start(PERIOD[0])
     after = drilldown.day_start(PERIOD[1] + dt.timedelta(days=1))
     sessions, messages = [], []
@@ -68,6 +68,8 @@ def _edges(engine: Engine) -> None:
         (first - dt.timedelta(minutes=30), [0, 20], [True, True], "dopa", "line"),  # all before
         (after - dt.timedelta(minutes=10), [0, 5, 15], [True, False, True], "dopa", "sms"),
         (after - dt.timedelta(minutes=10), [12, 20], [True, True], None, "web"),  # all after
+        # Understood only after the period (the session's flag says understood): not behind "understood".
+        (after - dt.timedelta(minutes=10), [0, 15], [True, False], "dopa", "line"),
     ]
     for n, (start, minutes, fallbacks, agency, channel) in enumerate(shapes):
         key = _key("edge-session", n)
@@ -86,6 +88,8 @@ def _edges(engine: Engine) -> None:
                 "handover": False,
                 "next_started_at": None,
                 "contained": True,
+                # As the consumer sets it: an understood message anywhere in the session (0.9, ask_service).
+                "understood": not all(fallbacks),
             }
         )
         for t, (at, fallback) in enumerate(zip(times, fallbacks, strict=True)):
@@ -186,6 +190,28 @@ def test_every_figure_lists_the_conversations_it_is_defined_by(
             for offset, limit in PAGES:
                 got = drilldown._total_and_page(session, scope, figure, offset, limit)
                 assert got == _expected(session, scope, figure, offset, limit), (figure, offset, limit)
+
+
+def test_one_agencys_understood_figure_asks_the_messages_only_at_the_edges(engine: Engine) -> None:
+    """The agency's "understood" conversations wholly inside the period come from the sessions' flag;
+    the ones across an edge count only with an understood message inside it: the first edge session
+    (understood before the period) and the last (understood after it) are left out, the third
+    (understood just before the end) is in."""
+    edge = [_key("edge-session", n) for n in range(5)]
+    with Session(engine) as session:
+        flags = dict(
+            session.execute(
+                select(AnalyticsSession.key, AnalyticsSession.understood).where(
+                    AnalyticsSession.key.in_(edge)
+                )
+            ).all()
+        )
+        assert flags == {edge[0]: True, edge[1]: False, edge[2]: True, edge[3]: False, edge[4]: True}
+        total, keys = drilldown._total_and_page(
+            session, Scope(*PERIOD, agency="dopa"), Figure("understood"), 0, 200
+        )
+        assert total == _expected(session, Scope(*PERIOD, agency="dopa"), Figure("understood"), 0, 1)[0]
+        assert edge[2] in keys and edge[0] not in keys and edge[4] not in keys
 
 
 def test_the_edges_are_in_the_test_and_the_page_shows_them(engine: Engine) -> None:
