@@ -414,6 +414,8 @@ NOT_IN_PERSON_WORDS = ("ไม่ไปด้วยตนเอง", "ไม่�
 # A power of attorney or a named proxy in the record ("หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน").
 PROXY_RECORD_WORDS = ("มอบอำนาจ", "มอบหมาย", "แทน")
 NOT_PROXY_WORDS = ("ทดแทน", "ผู้แทนโดยชอบธรรม")
+# "ขอถามเรื่องเกณฑ์ทหารแทน": asking about another topic instead, not someone going instead
+TOPIC_INSTEAD_PATTERN = r"((?:ถาม|คุย)\S{0,25}?)แทน"
 BY_ONESELF_ONLINE = ("ด้วยตนเองผ่าน", "ด้วยตนเองทาง")
 NONE_ONLINE_PATTERN = r"(ไม่มี|ไม่สามารถ)(การ|ช่องทาง)?\S{0,30}ออนไลน์"
 # The Thai words of the knowledge base's amounts in English (longest first): fees have no English field.

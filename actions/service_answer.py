@@ -62,6 +62,7 @@ from actions.replies import (
     SELF_WORD,
     TIME_LIMIT_PATTERN,
     TOGETHER_WORDS,
+    TOPIC_INSTEAD_PATTERN,
     UNABLE_TO_GO_WORDS,
     YES_NO_TYPED_ENDINGS,
     Button,
@@ -1143,8 +1144,11 @@ def _eligibility_verdict(record: ServiceRecord, question: str, channel: str) -> 
 _IN_PERSON_ASKED = re.compile(IN_PERSON_ASKED_PATTERN, re.I)
 
 
+_TOPIC_INSTEAD = re.compile(TOPIC_INSTEAD_PATTERN)
+
+
 def _without_false_proxies(text: str) -> str:
-    folded = "".join(text.split())
+    folded = _TOPIC_INSTEAD.sub(r"\1", "".join(text.split()))
     for word in NOT_PROXY_WORDS:  # "เงินทดแทน" is compensation, not someone going instead
         folded = folded.replace(word, "")
     return folded

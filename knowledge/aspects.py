@@ -101,8 +101,9 @@ def _folded(text: str) -> str:
     return "".join(normalize_text(text or "").lower().split())
 
 
-# Words holding an aspect keyword that ask no such thing ("ฟรีแลนซ์" is a freelancer, not "free").
-NOT_ASPECT_WORDS: tuple[str, ...] = ("ฟรีแลนซ์", "ฟรีแลนส์", "ฟีแลนซ์")
+# Words holding an aspect keyword that ask no such thing ("ฟรีแลนซ์" is a freelancer, not "free";
+# "เกณฑ์ทหาร" is the draft, not a criterion).
+NOT_ASPECT_WORDS: tuple[str, ...] = ("ฟรีแลนซ์", "ฟรีแลนส์", "ฟีแลนซ์", "เกณฑ์ทหาร")
 
 
 def detect_aspect(text: str) -> str | None:

@@ -772,3 +772,11 @@ def test_an_age_with_no_verdict_gets_the_ages_the_rule_gives_not_a_does_not_say(
     assert text.splitlines()[0].startswith("เกณฑ์อายุตามข้อมูลของบริการนี้ค่ะ: รถยนต์ส่วนบุคคล อายุ 18 ปี")
     text, _ = compose_answer(licence, None, "line", "ทำใบขับขี่ได้ยังคะ")  # no age given: not the rule
     assert not text.startswith("เกณฑ์อายุ")
+
+
+def test_asking_about_another_topic_instead_is_no_proxy_question() -> None:
+    from actions.service_answer import proxy_refused
+
+    # "แทน" here is "instead of the last topic", not someone going instead
+    assert proxy_refused(passport(), "เปลี่ยนใจละ ขอถามเรื่องพาสปอร์ตแทน ต้องไปเองไหม", "line") is None
+    assert proxy_refused(passport(), "ให้แม่ไปยื่นเรื่องแทนได้ไหม", "line") is not None

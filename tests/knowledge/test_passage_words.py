@@ -43,3 +43,12 @@ def test_part_of_a_longer_asked_word_counts_only_as_that_part() -> None:
     disability = seed("disability_allowance")
     match = best_passage(disability, "พ่อยังไม่มีบัตรคนพิการ ขอเบี้ยคนพิการได้เลยมั้ยคะ", faq_cosines(disability, 0.8))
     assert match is not None and match.faq is not None and match.faq.question.startswith("ยังไม่มีบัตรคนพิการ")
+
+
+def test_words_inside_a_service_name_ask_no_aspect() -> None:
+    from knowledge.aspects import detect_aspect
+
+    assert detect_aspect("ทำฟรีแลนซ์ ต้องยื่นภาษีไหม") is None  # a freelancer, not "free"
+    assert detect_aspect("ลูกชายจะไปเกณฑ์ทหาร ต้องทำไง") is None  # the draft, not a criterion
+    assert detect_aspect("ฟรีไหม") == "fee"
+    assert detect_aspect("มีเกณฑ์อะไรบ้าง") == "eligibility"
