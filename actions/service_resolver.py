@@ -337,8 +337,10 @@ class ServiceResolver:
             and previous is not None
             and (typed.startswith("แล้ว") or _WHAT_ABOUT_END.search(typed) is not None)
             and len(residual_words(typed)) > 0
+            and not (is_yes_no(typed) and _WHAT_ABOUT_END.search(typed) is None)
         ):
-            # "แล้วพาสปอร์ตล่ะ", "พ่อจะโอนให้ลูกล่ะ" after a fee question: the fee again
+            # "แล้วพาสปอร์ตล่ะ", "พ่อจะโอนให้ลูกล่ะ" after a fee question: the fee again; not "แล้วถ้าลูก
+            # อายุ 5 ขวบทำได้ไหม", which asks a yes/no of its own
             aspect = parse_aspect(slot_aspect)
             inherited = aspect is not None
 

@@ -730,6 +730,13 @@ async def test_a_referral_topic_the_current_service_speaks_of_stays_with_it(
     assert turns[1][0]["text"].startswith("ไม่ได้ค่ะ ผู้มีสิทธิต้องไม่เป็นผู้รับบำนาญ")
 
 
+async def test_a_what_if_yes_no_does_not_inherit_the_fee_question(action: ActionAnswerService) -> None:
+    # "แล้วถ้า… ทำได้ไหม" asks a yes/no of its own: not the fee again, so the child's words are no other topic
+    turns = await converse(action, ["ทำพาสปอร์ตครั้งแรกค่ะ", "เล่มละกี่บาท", "แล้วถ้าลูกอายุ 5 ขวบทำได้ไหม"])
+    assert [s["service_id"] for _, s in turns] == ["passport_new"] * 3
+    assert turns[2][1]["service_aspect"] is None
+
+
 # -- issue 10, dev-set round: FAQ reach, ages, next steps, referrals without a hotline ------------------
 async def test_a_question_in_the_faq_answers_words_gets_that_answer_with_a_verdict(
     action: ActionAnswerService,
