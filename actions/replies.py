@@ -286,6 +286,11 @@ COMPLAINT_CANCEL_WORDS = frozenset(
 )
 # …or said around the thing reported: "แจ้งหลุมถนนไปนานแล้วไม่ซ่อม" (matched on the text without spaces).
 # Service conversations: "ต้องทำไงต่อ" right after an answer, and a question asking for a phone number.
+# Who a question is for and how old: no topic of their own ("แล้วของลูกอายุ 3 ขวบด้วยล่ะ" after the gold card).
+WHO_AND_AGE_WORDS = frozenset(
+    {"ลูก", "ลูกสาว", "ลูกชาย", "พ่อ", "แม่", "สามี", "ภรรยา", "แฟน", "ยาย", "ตา", "ปู่", "ย่า", "หลาน", "พี่",
+     "น้อง", "อายุ", "ขวบ", "ตัวเอง", "ของ", "ด้วย"}
+)  # fmt: skip
 # A Thai abbreviation is consonants only ("กยศ", "ตรอ"; not "ภาษี"): a short name that still names a service.
 ABBREVIATION_PATTERN = r"[ก-ฮ]{2,4}"
 NEXT_STEP_PATTERN = r"(ทำ(ไง|ยังไง|อย่างไร|อะไร)ต่อ|ขั้นตอนต่อไป|ต่อไปต้องทำ|แล้วไงต่อ)"

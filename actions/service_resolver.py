@@ -19,7 +19,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.replies import ABBREVIATION_PATTERN, FINE_ASKED_WORDS, HOW_MUCH_WORDS, MONEY_WORDS
+from actions.replies import (
+    ABBREVIATION_PATTERN,
+    FINE_ASKED_WORDS,
+    HOW_MUCH_WORDS,
+    MONEY_WORDS,
+    WHO_AND_AGE_WORDS,
+)
 from actions.service_answer import Passage, faq_aspect, fits_age_best, is_english, is_yes_no, short_name
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
@@ -379,8 +385,11 @@ class ServiceResolver:
             passage = self._passage(index, previous.id, typed)
             # "แล้วต่อวีซ่าให้แฟนล่ะ" after vehicle tax: words the current service never mentions
             what_about = inherited or (typed.startswith("แล้ว") and _WHAT_ABOUT_END.search(typed) is not None)
+            # who it is for and how old ("แล้วของลูกอายุ 3 ขวบด้วยล่ะ") is the same service for someone else
             foreign = what_about and any(
-                not _covers(previous, w) for w in residual_words(typed) if len(w) >= 3
+                not _covers(previous, w)
+                for w in residual_words(typed)
+                if len(w) >= 3 and w not in WHO_AND_AGE_WORDS and not w.isdigit()
             )
             if (passage is not None or aspect or named == previous.id) and not (foreign and passage is None):
                 aspect = aspect or _aspect_of_field(passage)

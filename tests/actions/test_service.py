@@ -730,6 +730,13 @@ async def test_a_referral_topic_the_current_service_speaks_of_stays_with_it(
     assert turns[1][0]["text"].startswith("ไม่ได้ค่ะ ผู้มีสิทธิต้องไม่เป็นผู้รับบำนาญ")
 
 
+async def test_the_same_question_for_someone_else_stays_on_the_service(action: ActionAnswerService) -> None:
+    turns = await converse(
+        action, ["ย้ายสิทธิบัตรทองไปรพ.ใกล้บ้านทำยังไง", "ทำในแอปได้ไหม", "แล้วของลูกอายุ 3 ขวบด้วยล่ะ"]
+    )
+    assert [s["service_id"] for _, s in turns] == ["universal_health_coverage"] * 3
+
+
 async def test_a_what_if_yes_no_does_not_inherit_the_fee_question(action: ActionAnswerService) -> None:
     # "แล้วถ้า… ทำได้ไหม" asks a yes/no of its own: not the fee again, so the child's words are no other topic
     turns = await converse(action, ["ทำพาสปอร์ตครั้งแรกค่ะ", "เล่มละกี่บาท", "แล้วถ้าลูกอายุ 5 ขวบทำได้ไหม"])
