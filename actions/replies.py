@@ -305,7 +305,9 @@ FIGURE_FOLLOW_UP_WORDS = frozenset(
 ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone number"
 # An age the citizen gives ("อายุ 8", "๘ ขวบ"; not "หมดอายุ 2 ปี", "ต่ออายุ", "รถอายุ 10 ปี") and the
 # wordings of a service's upper age limit ("จนอายุครบ 6 ปี", "อายุไม่เกิน 6 ปี").
-AGE_ASKED_PATTERN = r"(?<!หมด)(?<!ต่อ)(?<!รถ)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ"
+AGE_ASKED_PATTERN = (
+    r"(?<!หมด)(?<!ต่อ)(?<!รถ)(?<!เก๋ง)(?<!กระบะ)(?<!ยนต์)(?<!ไซค์)(?<!ไซด์)(?<!ตู้)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ"
+)
 AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี"
 AGE_IN_RULE_PATTERN = r"อายุ\s*\d{1,3}"  # a rule that speaks of ages ("อายุ 18 ปีบริบูรณ์ขึ้นไป")
 # A step of a table by age: "อายุ 60-69 ปี", "อายุ 90 ปีขึ้นไป".
@@ -403,6 +405,11 @@ JUST_GONE_BY_WORDS = ("เมื่อวาน", "เมื่อเช้า",
 CONDITION_LEADS = ("หาก", "ถ้า", "กรณี", "และ", "หรือ", "แต่")
 JOINED_LEADS = ("และ", "หรือ")
 GENERIC_SUBJECT_WORDS = ("อายุ", "มี", "เป็น", "ที่")
+# The record's word for what citizens name in everyday words ("รถเก๋งอายุ 9 ปี" on a rule for รถยนต์).
+SUBJECT_WORDS = {
+    "รถยนต์": ("รถเก๋ง", "รถกระบะ", "รถปิคอัพ", "รถตู้", "รถเก๋ง", "รถส่วนตัว"),
+    "รถจักรยานยนต์": ("มอไซค์", "มอเตอร์ไซค์", "มอเตอร์ไซด์", "มอไซ", "จยย", "รถเครื่อง"),
+}
 # the longest first: "ไม่เกิน" before "เกิน"
 DURATION_BOUNDS = (
     ("ไม่เกิน", "<="), ("ไม่ถึง", "<"), ("น้อยกว่า", "<"), ("เกินกว่า", ">"),

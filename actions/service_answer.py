@@ -60,6 +60,7 @@ from actions.replies import (
     PROXY_RECORD_WORDS,
     PROXY_WORD,
     SELF_WORD,
+    SUBJECT_WORDS,
     TIME_LIMIT_PATTERN,
     TOGETHER_WORDS,
     TOPIC_INSTEAD_PATTERN,
@@ -1263,7 +1264,7 @@ def _bands(text: str, question: str, check_subject: bool = True) -> list[_Band]:
     from knowledge.search.text import bm25_tokens
 
     folded = normalize_text(text or "")
-    asked = "".join(normalize_text(question).split())
+    asked = _with_record_words("".join(normalize_text(question).split()))
     found = list(_BOUND.finditer(folded))
     consequences = [
         folded[bound.end() : found[i + 1].start() if i + 1 < len(found) else len(folded)].strip()
@@ -1291,6 +1292,13 @@ def _bands(text: str, question: str, check_subject: bool = True) -> list[_Band]:
             bound_text = " ".join(bound.group(0).split())
             bands.append(_Band(subject, bound_text, _BOUND_OPS[bound.group(1)], days, consequences[i]))
     return bands
+
+
+def _with_record_words(asked: str) -> str:
+    """The question with the record's word for what it names in everyday words ("รถเก๋ง" is a
+    รถยนต์, "มอไซค์" a รถจักรยานยนต์), so a rule on รถยนต์ applies to it."""
+    extra = [word for word, everyday in SUBJECT_WORDS.items() if any(e in asked for e in everyday)]
+    return asked + "".join(extra)
 
 
 def _names_any(text: str, words: set[str]) -> bool:

@@ -116,6 +116,24 @@ _DEADLINE_ASKED_EN = re.compile(
 _WITHIN_EN = re.compile(r"\bwithin \d+", re.I)
 
 
+_ANY_OFFICE_ASKED_EN = re.compile(
+    r"\bany (district )?(office|branch|registration office)\b|\banywhere\b", re.I
+)
+_ANY_OFFICE_EN = re.compile(r"\bany\b[^.]{0,40}\b(office|branch)", re.I)
+
+
+def english_any_office(record: ServiceRecord, question: str) -> str | None:
+    """ "can we do it at any district office?": the English sentence saying any office, when there is one."""
+    en = getattr(record, "english", None)
+    if not _ANY_OFFICE_ASKED_EN.search(question or "") or en is None:
+        return None
+    texts = [
+        *(getattr(en, "where", ()) or ()),
+        *re.split(r"(?<=\.)\s+", str(getattr(en, "description", "") or "")),
+    ]
+    return next((t.strip() for t in texts if _ANY_OFFICE_EN.search(t)), None)
+
+
 def english_deadline(record: ServiceRecord, question: str) -> str | None:
     """The sentence of the English overview that states the time limit, when the question asks for it."""
     en = getattr(record, "english", None)
@@ -182,13 +200,18 @@ def compose_english(
     title = (getattr(en, "title", "") if en else "") or record.title_en or record.title_th
     if _asks_going(question):  # "can my son go and pay for me?" asks who goes, not what it costs
         aspect = None
+    # the time limit (not the processing time), or the sentence saying any office will do, first
     deadline = english_deadline(record, question)
-    if deadline is not None:  # the time limit first, then the overview (not the processing time)
+    anywhere = english_any_office(record, question) if deadline is None else None
+    if deadline is not None or anywhere is not None:
         aspect = None
     body = english_body(record, aspect, channel)
-    if deadline is not None and body:  # said first; the rest of the overview after it
-        body = body.replace(deadline, "").strip() or None
-    verdict = deadline or english_yes_no(record, aspect, question, channel)
+    lead = deadline or anywhere
+    if lead is not None and body:  # said first; the rest of the overview after it
+        body = body.replace(lead, "").strip() or None
+    verdict = deadline or (
+        f"Yes. {anywhere}" if anywhere else english_yes_no(record, aspect, question, channel)
+    )
     if verdict is None and aspect is None and is_yes_no(question):  # the record is silent: say so
         hotline = str(getattr(contact, "hotline", "") or "")
         agency = str(getattr(contact, "name_en", "") or record.agency)

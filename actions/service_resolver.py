@@ -701,7 +701,10 @@ class ServiceResolver:
         # match, not a distant third
         ids = [str(h.id) for h in hits if float(getattr(h, "score", 0.0) or 0.0) >= CUE_HIT_SHARE * top]
         ids += [str(t) for t in getattr(result, "twins", ()) or ()]
+        # a group whose subject the message names, though the search ranked it lower ("ยังไม่เคยมีบัตรประชาชน")
+        ids += [g.service_ids[0] for g in twins_module.default().groups if g.named_in(typed)]
         seen: set[str] = set()
+        picks: list[str] = []
         for sid in ids:
             group = twins_module.group_of(sid)
             if group is None or group.id in seen:
@@ -709,8 +712,14 @@ class ServiceResolver:
             seen.add(group.id)
             picked = twins_module.resolve(typed, group)
             if picked in records:
+                picks.append(str(picked))
+        # two groups share a cue ("ยังไม่เคยมี" is a first ID card and a first driving licence): the one
+        # whose service the message names ("…ยังไม่เคยมีบัตรประชาชนเลย")
+        for picked in picks:
+            group = twins_module.group_of(picked)
+            if len(picks) > 1 and group is not None and group.named_in(typed):
                 return picked
-        return None
+        return picks[0] if picks else None
 
     def _named_service(self, index: Any, typed: str, result: Any) -> str | None:
         """The service the message names, if any: the search must be confident on the service words

@@ -46,6 +46,13 @@ class TwinGroup:
     id: str
     question_th: str
     members: tuple[TwinMember, ...]
+    # words that name what all members are about ("บัตรประชาชน"): a cue shared with another group
+    # ("ยังไม่เคยมี") belongs to the group whose subject the message names
+    subject: tuple[str, ...] = ()
+
+    def named_in(self, text: str) -> bool:
+        folded = squash(text)
+        return any(squash(word) in folded for word in self.subject)
 
     @property
     def service_ids(self) -> tuple[str, ...]:
@@ -150,7 +157,8 @@ def _group(item: Any) -> TwinGroup:
     labels = [m.label for m in members]
     if len(set(labels)) != len(labels):
         raise TwinsError(f"{gid}: two members share a label")
-    return TwinGroup(gid, question, tuple(members))
+    subject = tuple(str(w).strip() for w in item.get("subject") or [] if str(w).strip())
+    return TwinGroup(gid, question, tuple(members), subject)
 
 
 @lru_cache(maxsize=1)

@@ -391,6 +391,36 @@ async def test_an_english_deadline_question_gets_the_time_limit_first(action: Ac
     assert "within 24 hours" in first and "within 24 hours" not in message["text"].split("\n", 1)[1]
 
 
+async def test_an_english_any_office_question_gets_yes_from_the_english_text(
+    action: ActionAnswerService,
+) -> None:
+    turns = await converse(
+        action, ["We just got married, how do we register it?", "can we do it at any district office?"]
+    )
+    assert turns[1][1]["service_id"] == "marriage_registration"
+    assert (
+        turns[1][0]["text"].startswith("Yes. ") and "any district registration office" in turns[1][0]["text"]
+    )
+
+
+async def test_a_cue_two_groups_share_goes_to_the_group_the_message_names(
+    action: ActionAnswerService,
+) -> None:
+    # "ยังไม่เคยมี" is a first ID card's cue and a first driving licence's: the message names the ID card
+    _, slots = await ask(action, tracker("อายุ 20 แล้วยังไม่เคยมีบัตรประชาชนเลย ทำได้ไหมคะ"))
+    assert slots["service_id"] == "id_card_new"
+    _, slots = await ask(action, tracker("ยังไม่เคยมีใบขับขี่ อายุ 18 สอบได้ไหม"))
+    assert slots["service_id"] == "driving_license_new"
+
+
+async def test_an_everyday_vehicle_word_gets_the_rule_for_its_kind_and_a_corrected_figure_too(
+    action: ActionAnswerService,
+) -> None:
+    turns = await converse(action, ["รถเก๋งอายุ 9 ปี ต่อภาษีต้องตรวจสภาพก่อนไหม", "เอ้ย 6 ปีค่ะ"])
+    assert turns[0][0]["text"].startswith("ต้องค่ะ กรณีรถยนต์อายุเกิน 7 ปี")
+    assert turns[1][0]["text"].startswith("ไม่ต้องค่ะ")
+
+
 async def test_an_english_life_event_gets_an_english_checklist(action: ActionAnswerService) -> None:
     message, slots = await ask(
         action, tracker("My grandmother passed away at home this morning. What do we do?")

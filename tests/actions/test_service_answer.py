@@ -535,9 +535,14 @@ def test_a_graded_rule_on_another_subject_or_none_asked_gives_no_step() -> None:
         "รถยนต์ 6 ปี ต้องตรวจสภาพไหม",
         "line",
     ).startswith("ไม่ต้องค่ะ")
-    # มอไซค์ is not the record's word: which step applies is not said, so the rule without a verdict
-    assert duration_verdict(car, "มอไซค์อายุ 6 ปี ต้องตรวจสภาพไหม", "line") == (
+    # รถ alone: which step applies is not said, so the rule without a verdict
+    assert duration_verdict(car, "รถอายุ 6 ปี ต้องตรวจสภาพไหม", "line") == (
         "รถยนต์อายุเกิน 7 ปีและรถจักรยานยนต์อายุเกิน 5 ปี ต้องตรวจสภาพที่ ตรอ. ก่อนค่ะ"
+    )
+    # everyday words for the record's subjects: มอไซค์ is a รถจักรยานยนต์, รถเก๋ง a รถยนต์
+    assert duration_verdict(car, "มอไซค์อายุ 6 ปี ต้องตรวจสภาพไหม", "line").startswith("ต้องค่ะ")
+    assert duration_verdict(car, "รถเก๋งอายุ 9 ปี ต่อภาษีต้องตรวจสภาพก่อนไหม", "line") == (
+        "ต้องค่ะ กรณีรถยนต์อายุเกิน 7 ปี ต้องตรวจสภาพที่ ตรอ. ก่อนค่ะ"
     )
     assert duration_verdict(renewal(), "ต้องแจ้งภายใน 15 วันใช่ไหม", "line") is None  # the rule asked
     assert duration_verdict(renewal(), "หมดอายุ 3 เดือน ต่อได้ไหม", "line") is None  # not a must-question
