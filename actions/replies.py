@@ -1742,6 +1742,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ {where}"),
         "sms": Reply("เรื่องนี้ยังตอบไม่ได้ค่ะ {where}"),
     },
+    "service_not_covered_emergency": {"default": Reply("เหตุด่วนเหตุร้ายโทร {emergency}")},
     "service_not_covered_where": {
         "default": Reply("ติดต่อ{agency} โทร {hotline} ได้ค่ะ"),
     },

@@ -385,11 +385,16 @@ def not_covered(decision: Decision, channel: str) -> tuple[str, list[Button]]:
     agencies = [referral.agency, *getattr(referral, "also", ())]
     if decision.english:
         where = " or ".join(
-            f"{a.name_en} (hotline {a.hotline})" if a.hotline else a.name_en for a in agencies[:2]
+            f"{a.name_en} (hotline {a.hotline}{f', emergency {a.emergency}' if a.emergency else ''})"
+            if a.hotline
+            else a.name_en
+            for a in agencies[:2]
         )
         return say("en_service_not_covered", channel, where=f"Please contact {where}."), [HUMAN]
     first = referral.agency
     where = f"{referral.why} " if channel != "sms" and referral.why else ""
+    if first.emergency and first.emergency not in where:  # "ขอเบอร์ตำรวจ": the emergency number too
+        where += say("service_not_covered_emergency", channel, emergency=first.emergency) + " "
     # an agency without a short number (the local council, the hospital itself) is visited, not called
     suffix = "" if first.hotline else "_visit"
     where += say("service_not_covered_where" + suffix, channel, agency=first.name_th, hotline=first.hotline)

@@ -52,6 +52,9 @@ class Agency:
     aliases: tuple[str, ...] = ()
     area: str = ""
     topics: tuple[Topic, ...] = ()
+    # the number for an emergency when `hotline` is the everyday one (police: 191 beside 1599), so
+    # "ขอเบอร์ตำรวจ" is never answered with the call centre alone
+    emergency: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,9 @@ def _agency(item: Any) -> Agency:
     hotline = str(item.get("hotline") or "").strip()
     if hotline and not hotline.isdigit():
         raise DirectoryError(f"{aid}: hotline must be digits only")
+    emergency = str(item.get("emergency") or "").strip()
+    if emergency and not emergency.isdigit():
+        raise DirectoryError(f"{aid}: emergency must be digits only")
     area = str(item.get("area") or "").strip()
     if area not in AREAS:
         raise DirectoryError(f"{aid}: area must be one of {', '.join(a for a in AREAS if a)}")
@@ -206,4 +212,5 @@ def _agency(item: Any) -> Agency:
         aliases=tuple(str(a).strip() for a in item.get("aliases") or [] if str(a).strip()),
         area=area,
         topics=tuple(topics),
+        emergency=emergency,
     )

@@ -892,3 +892,21 @@ async def test_a_referral_a_reviewer_taught_answers_alike_questions_without_a_re
     await asyncio.sleep(2.1)  # the taught referrals are re-read when the knowledge revision moves
     after, slots = await run_action(action, said(question, "out_of_scope"))
     assert "สคบ" in after[0]["text"] and not slots.get("service_id")
+
+
+def test_the_police_are_named_with_their_emergency_number_too() -> None:
+    from actions.service import not_covered
+    from actions.service_resolver import Decision
+    from knowledge.agencies import AgencyDirectory
+
+    directory = AgencyDirectory.load()
+    named = directory.named("ขอเบอร์ตำรวจหน่อย")
+    assert named is not None and named.agency.emergency == "191"
+    text, _ = not_covered(Decision("not_covered", referral=named, why="number"), "line")
+    assert "191" in text and "1599" in text
+    topic = directory.refer("โดนขโมยมอไซค์หน้าบ้าน")  # the topic line already says 191: once
+    assert topic is not None
+    text, _ = not_covered(Decision("not_covered", referral=topic, why="referral"), "line")
+    assert text.count("191") == 1
+    text, _ = not_covered(Decision("not_covered", referral=named, english=True, why="number"), "line")
+    assert "emergency 191" in text
