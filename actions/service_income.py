@@ -93,12 +93,24 @@ def income_said(question: str) -> float | None:
     amount = amount_of(found)
     if amount < MIN_INCOME:  # "อายุ 8", a count of children: no income
         return None
-    around = folded[max(0, found.start() - PERIOD_REACH) : found.end() + PERIOD_REACH]
-    if any(w in around for w in YEARLY_WORDS):
-        return amount
-    if any(w in around for w in MONTHLY_WORDS) or any(w in folded for w in MONTH_WORDS):
-        return amount * MONTHS
-    return amount
+    # the period said right before the amount ("เดือนละ 20,000 ทั้งปี" is a month's, every month), else
+    # right after it ("15,000 บาทต่อเดือน"), else a salary is a month's
+    before = folded[max(0, found.start() - PERIOD_REACH) : found.start()]
+    after = folded[found.end() : found.end() + PERIOD_REACH]
+    for said in (before, after):
+        nearest = _nearest_period(said, at_end=said is before)
+        if nearest is not None:
+            return amount * MONTHS if nearest in MONTHLY_WORDS else amount
+    return amount * MONTHS if any(w in folded for w in MONTH_WORDS) else amount
+
+
+def _nearest_period(text: str, at_end: bool) -> str | None:
+    """The period word nearest the amount: the last one before it, or the first one after it."""
+    places = [(text.rfind(w) if at_end else text.find(w), w) for w in (*MONTHLY_WORDS, *YEARLY_WORDS)]
+    found = [(at, w) for at, w in places if at >= 0]
+    if not found:
+        return None
+    return (max(found) if at_end else min(found))[1]
 
 
 MIN_INCOME = 1000.0  # less is no income a limit speaks of

@@ -20,6 +20,8 @@ from knowledge.record import ServiceRecord, WhereToApply
         ("เงินเดือนหมื่นนึง ต้องยื่นภาษีไหม", 120_000),  # หมื่นนึง is ten thousand
         ("สองหมื่นห้าพันต่อเดือน รายได้แค่นี้", 300_000),  # the amount before the income word
         ("รายได้ 15,000 บาทต่อเดือน", 180_000),
+        ("เงินเดือนเดือนละ 20,000 ทั้งปี ต้องยื่นไหม", 240_000),  # the nearest period is the month's
+        ("รายได้ทั้งปี 5 หมื่น", 50_000),
         ("รายได้ปีละแสนสอง", 120_000),
         ("รายได้ ๑.๕ แสน", 150_000),  # Thai digits
     ],
