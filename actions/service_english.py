@@ -134,6 +134,39 @@ def english_any_office(record: ServiceRecord, question: str) -> str | None:
     return next((t.strip() for t in texts if _ANY_OFFICE_EN.search(t)), None)
 
 
+# "my car is 9 years old, do I need an inspection?" on "cars over 7 years old or motorcycles over 5 years
+# old must pass an inspection first": the step the citizen's vehicle is in
+_VEHICLES_EN = {"car": "car", "motorcycle": "motorcycle", "motorbike": "motorcycle"}
+_AGE_SAID_EN = re.compile(r"(\d+)[- ]?(?:years?|yrs?)[- ]?old", re.I)
+_BAND_EN = re.compile(r"\b(cars?|motorcycles?|motorbikes?) over (\d+) years? old", re.I)
+_MUST_ASKED_EN = re.compile(r"\b(need|needs|have to|has to|must|required)\b", re.I)
+
+
+def _vehicle(word: str) -> str:
+    return _VEHICLES_EN.get(word.lower().removesuffix("s"), "")
+
+
+def english_graded(record: ServiceRecord, question: str) -> str | None:
+    """Yes/No for a vehicle's age against the English overview's rule by age, when the question says
+    which vehicle and how old; None otherwise."""
+    en = getattr(record, "english", None)
+    said = _AGE_SAID_EN.search(question or "")
+    if en is None or said is None or not _MUST_ASKED_EN.search(question):
+        return None
+    asked = {_vehicle(w) for w in re.findall(r"[a-z]+", question, re.I)} - {""}
+    description = str(getattr(en, "description", "") or "")
+    for found in _BAND_EN.finditer(description):
+        kind = _vehicle(found.group(1))
+        if kind not in asked:
+            continue
+        bound = int(found.group(2))
+        sentence = next((t.strip() for t in re.split(r"(?<=\.)\s+", description) if found.group(0) in t), "")
+        if int(said.group(1)) > bound:
+            return f"Yes. {sentence}"
+        return f"No. Only {kind}s over {bound} years old need it: {sentence}"
+    return None
+
+
 def english_deadline(record: ServiceRecord, question: str) -> str | None:
     """The sentence of the English overview that states the time limit, when the question asks for it."""
     en = getattr(record, "english", None)
@@ -203,15 +236,19 @@ def compose_english(
     # the time limit (not the processing time), or the sentence saying any office will do, first
     deadline = english_deadline(record, question)
     anywhere = english_any_office(record, question) if deadline is None else None
-    if deadline is not None or anywhere is not None:
+    graded = english_graded(record, question)
+    if deadline is not None or anywhere is not None or graded is not None:
         aspect = None
     body = english_body(record, aspect, channel)
-    lead = deadline or anywhere
-    if lead is not None and body:  # said first; the rest of the overview after it
-        body = body.replace(lead, "").strip() or None
-    verdict = deadline or (
-        f"Yes. {anywhere}" if anywhere else english_yes_no(record, aspect, question, channel)
+    verdict = (
+        deadline
+        or (f"Yes. {anywhere}" if anywhere else None)
+        or graded
+        or english_yes_no(record, aspect, question, channel)
     )
+    if (deadline or anywhere or graded) and body:  # the sentence said first is not said again
+        kept = [t for t in re.split(r"(?<=\.)\s+", body) if t.strip() and t.strip() not in str(verdict)]
+        body = " ".join(kept) or None
     if verdict is None and aspect is None and is_yes_no(question):  # the record is silent: say so
         hotline = str(getattr(contact, "hotline", "") or "")
         agency = str(getattr(contact, "name_en", "") or record.agency)

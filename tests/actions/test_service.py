@@ -391,6 +391,26 @@ async def test_an_english_deadline_question_gets_the_time_limit_first(action: Ac
     assert "within 24 hours" in first and "within 24 hours" not in message["text"].split("\n", 1)[1]
 
 
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("my car is 9 years old, do I need a vehicle inspection first?", "Yes. "),
+        (
+            "my car is 5 years old, do I need an inspection before paying tax?",
+            "No. Only cars over 7 years old",
+        ),
+        ("my motorbike is 6 years old, must it be inspected for the tax?", "Yes. "),
+    ],
+)
+async def test_an_english_vehicle_age_gets_the_step_of_the_rule(
+    action: ActionAnswerService, question: str, first: str
+) -> None:
+    message, slots = await ask(action, tracker(question))
+    assert slots["service_id"] == "vehicle_tax"
+    lines = message["text"].splitlines()
+    assert lines[0].startswith(first) and "must pass an inspection" not in lines[1]
+
+
 async def test_an_english_any_office_question_gets_yes_from_the_english_text(
     action: ActionAnswerService,
 ) -> None:
