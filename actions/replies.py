@@ -357,6 +357,7 @@ TIME_LIMIT_PATTERN = r"ภายใน\s*\d[\d,]*\s*(?:-\s*\d+\s*)?(?:วัน|
 AGE_REACHED_PATTERN = r"อายุ(?:ครบ)?\s*(\d{1,3})"
 # Both, together: "ต้องไปทั้งสองคนไหม" is answered by "ทั้งสองฝ่ายต้องไปพร้อมกัน".
 TOGETHER_WORDS = ("ทั้งสอง", "ทั้งสองคน", "ทั้งสองฝ่าย", "ทั้งคู่", "พร้อมกัน")
+ALONE_WORDS = ("คนเดียว", "ฝ่ายเดียว", "ไปเองคนเดียว")  # "ไปคนเดียวได้ไหม": against a rule to go together
 # "ได้" ending these is income, not can.
 CAN_WORD = "ได้"
 INCOME_WORDS = ("รายได้", "เงินได้")
@@ -1840,6 +1841,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "answer_excluded": {"default": Reply("ไม่ได้ค่ะ ผู้มีสิทธิต้อง{clause}")},
     "answer_age_rule": {"default": Reply("เกณฑ์อายุตามข้อมูลของบริการนี้ค่ะ: {rule}")},
+    "answer_together_or_proxy": {"default": Reply("ตามข้อมูลของบริการนี้ค่ะ: {rule}")},
     "answer_document_lacking": {"default": Reply("ไม่ได้ค่ะ ต้องมี “{document}” ก่อน ตามรายการเอกสารค่ะ")},
     "answer_proxy_allowed": {"default": Reply("ไม่ต้องค่ะ ให้ผู้อื่นไปแทนได้ โดยมี “{document}” ค่ะ")},
     # After a direct answer the service's name moves from the first line to just above the footer.

@@ -21,6 +21,7 @@ from actions.replies import (
     AGE_RANGE_PATTERN,
     AGE_REACHED_PATTERN,
     AGE_UPPER_PATTERN,
+    ALONE_WORDS,
     ANY_OFFICE_ASKED_PATTERN,
     ANY_OFFICE_WORDS,
     ASKED_ALONE_WORDS,
@@ -1204,6 +1205,23 @@ def in_person_verdict(record: ServiceRecord, question: str, channel: str) -> str
     return None
 
 
+def alone_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ถ้าเขาอยู่ต่างจังหวัด ไปคนเดียวได้ไหม" on "คู่สมรส…ไปจดทะเบียนหย่าพร้อมกัน": ไม่ได้ค่ะ and that
+    clause; the clause alone when it offers another way ("ไปพร้อมกันหรือมอบอำนาจ"). None when the
+    question does not ask about going alone or the record says nothing of going together."""
+    folded = "".join(normalize_text(question).split())
+    if not any(w in folded for w in ALONE_WORDS) or question_modal(question) not in ("can", None):
+        return None
+    texts = [record.description, record.eligibility, record.where_to_apply.online]
+    together = [c for t in texts for c in _clauses(t or "") if any(w in c for w in TOGETHER_WORDS)]
+    if not together:
+        return None
+    clause = together[0]
+    if _names_proxy(clause) or PROXY_WORD in clause:  # another way in: the rule, for the citizen to read
+        return say("answer_together_or_proxy", channel, rule=polite(clause))
+    return say("answer_no_cannot", channel) + " " + polite(clause)
+
+
 def proxy_refused(record: ServiceRecord, question: str, channel: str) -> str | None:
     """ "ให้แม่ไปแทนได้ไหม" on a record that names no proxy and says one goes in person: ไม่ได้ค่ะ and
     that clause. Only after the record's own clauses found nothing (a named proxy answers by itself)."""
@@ -1402,7 +1420,7 @@ def _field_verdict(record: ServiceRecord, aspect: str | None, question: str, cha
     """A verdict from the record's fields: going in person or by proxy ("ต้องไปเองไหม") first, then the
     duty a time limit implies ("ต้องไปทำบัตรไหม" - "ภายใน 60 วัน…"), then a listed document, office,
     online channel, fee or clause."""
-    for specific in (duration_verdict, in_person_verdict):
+    for specific in (duration_verdict, in_person_verdict, alone_verdict):
         found = specific(record, question, channel)
         if found is not None:
             return found

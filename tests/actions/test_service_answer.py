@@ -785,3 +785,16 @@ def test_asking_about_another_topic_instead_is_no_proxy_question() -> None:
     # "แทน" here is "instead of the last topic", not someone going instead
     assert proxy_refused(passport(), "เปลี่ยนใจละ ขอถามเรื่องพาสปอร์ตแทน ต้องไปเองไหม", "line") is None
     assert proxy_refused(passport(), "ให้แม่ไปยื่นเรื่องแทนได้ไหม", "line") is not None
+
+
+def test_going_alone_against_a_rule_to_go_together() -> None:
+    from actions.service_answer import alone_verdict
+
+    divorce = record(description="คู่สมรสที่ตกลงหย่ากันโดยความยินยอม ไปจดทะเบียนหย่าพร้อมกันที่สำนักทะเบียนใดก็ได้")
+    assert alone_verdict(divorce, "ถ้าเขาอยู่ต่างจังหวัด ไปคนเดียวได้ไหม", "line") == (
+        "ไม่ได้ค่ะ ไปจดทะเบียนหย่าพร้อมกันที่สำนักทะเบียนใดก็ได้ค่ะ"
+    )
+    land = record(description="ต้องจดทะเบียนโอนที่สำนักงานที่ดิน ผู้ซื้อและผู้ขายไปพร้อมกันหรือมอบอำนาจ")
+    said = alone_verdict(land, "ผมไปคนเดียวได้ป่าว ลูกอยู่ต่างประเทศ", "line")
+    assert said is not None and not said.startswith("ไม่ได้") and "มอบอำนาจ" in said  # another way in
+    assert alone_verdict(divorce, "ต้องใช้เอกสารอะไร", "line") is None
