@@ -38,6 +38,7 @@ from knowledge.search.text import (
     bm25_tokens,
     char_grams,
     clean_query,
+    index_tokens,
     record_bm25_text,
     record_char_text,
     record_passages,
@@ -314,7 +315,7 @@ class SearchIndex:
     def bm25_scores(self, query: str) -> np.ndarray | None:
         if self.bm25 is None:
             return None
-        tokens = bm25_tokens(query)
+        tokens = index_tokens(query, self.bm25.vocab)
         if not tokens:
             return np.zeros(len(self.ids))
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float64)

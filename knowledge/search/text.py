@@ -123,6 +123,44 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def index_tokens(text: str, known: Container[str]) -> list[str]:
+    """The question's tokens for the word index: `bm25_tokens`, where a domain word the index does not
+    know is followed by the index's words that spell it.
+
+    A domain word ("เงินอุดหนุนเด็กแรกเกิด", "โฉนดที่ดิน") is one token, so where every record words it
+    otherwise ("เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด": เงินอุดหนุน … เด็กแรกเกิด) the citizen's word
+    matched nothing. A domain word the index knows stays whole and alone, so what matches today scores
+    as it did; the records' side is left whole too (their compounds' parts made "ราคาทอง" match the
+    gold card).
+    """
+    out: list[str] = []
+    for word in _tokens(text):
+        out.append(word)
+        if word not in known and word in _domain_words():
+            out.extend(spelt_by(word, known))
+    return out
+
+
+def spelt_by(word: str, known: Container[str]) -> tuple[str, ...]:
+    """`word` cut into the fewest `known` words other than itself, none shorter than MIN_PART_CHARS nor
+    a question word; empty when no such cut spells it whole. Only words the index knows: a part the
+    records never say ("ร้อง" of "ร้องเรียน", "สรร" of "สรรพากร") would leave a stray syllable
+    ("เรียน", "พา") matching an unrelated service."""
+    n = len(word)
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[n] = ()
+    for start in range(n - 1, -1, -1):
+        for end in range(n, start + MIN_PART_CHARS - 1, -1):
+            rest = best[end]
+            piece = word[start:end]
+            if rest is None or (start == 0 and end == n) or piece in QUESTION_WORDS or piece not in known:
+                continue
+            current = best[start]
+            if current is None or len(rest) + 1 < len(current):
+                best[start] = (piece, *rest)
+    return best[0] or ()
+
+
 def _singular(word: str) -> str:
     """An English plural as its singular ("cars" in a record's English text, "car" in the question);
     Thai has no such endings."""
@@ -132,6 +170,15 @@ def _singular(word: str) -> str:
 
 
 ENGLISH_PLURAL_MIN = 3  # "bus", "tax" stay as they are
+MIN_PART_CHARS = 2  # a part of one letter is no word
+
+
+@lru_cache(maxsize=1)
+def _domain_words() -> frozenset[str]:
+    """The project's domain words (nlu/dictionary/domain_words.txt), lower-cased as tokens are."""
+    from nlu.tokenize import load_domain_words
+
+    return frozenset(w.lower() for w in load_domain_words())
 
 
 def record_passages(record: ServiceRecord) -> list[str]:
