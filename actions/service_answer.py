@@ -857,7 +857,9 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
             return say("answer_document_listed", channel, document=document)
     if aspect in ("place", None) and (office_line := any_office_verdict(record, text, channel)):
         return office_line
-    if aspect in ("place", None):  # "ที่ห้างได้ไหม": an office listed for it
+    # "ที่ห้างได้ไหม": an office listed for it; not a must-question ("ย้ายเข้าหอใหม่ ต้องแจ้งย้ายไหม" shares
+    # only "ใหม่" with "…ที่บ้านหลังใหม่ตั้งอยู่")
+    if aspect in ("place", None) and modal != "must":
         office = _document_named(record.where_to_apply.offices, text, _GENERIC_PLACE_WORDS)
         if office:
             return say("answer_place_listed", channel, office=office)

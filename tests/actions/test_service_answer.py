@@ -798,3 +798,12 @@ def test_going_alone_against_a_rule_to_go_together() -> None:
     said = alone_verdict(land, "ผมไปคนเดียวได้ป่าว ลูกอยู่ต่างประเทศ", "line")
     assert said is not None and not said.startswith("ไม่ได้") and "มอบอำนาจ" in said  # another way in
     assert alone_verdict(divorce, "ต้องใช้เอกสารอะไร", "line") is None
+
+
+def test_a_must_question_is_not_answered_by_an_office_sharing_a_word() -> None:
+    move_in = record(
+        description="ผู้ที่ย้ายมาอยู่บ้านใหม่ต้องแจ้งย้ายเข้าภายใน 15 วันนับแต่วันที่ย้ายเข้า",
+        where_to_apply=WhereToApply(offices=("สำนักทะเบียนอำเภอที่บ้านหลังใหม่ตั้งอยู่",)),
+    )
+    text, _ = compose_answer(move_in, None, "line", "ย้ายเข้าหอใหม่ค่ะ ต้องแจ้งย้ายไหม")
+    assert not text.startswith("ได้ค่ะ ยื่นได้ที่")
