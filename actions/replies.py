@@ -291,6 +291,10 @@ WHO_AND_AGE_WORDS = frozenset(
     {"ลูก", "ลูกสาว", "ลูกชาย", "พ่อ", "แม่", "สามี", "ภรรยา", "แฟน", "ยาย", "ตา", "ปู่", "ย่า", "หลาน", "พี่",
      "น้อง", "อายุ", "ขวบ", "ตัวเอง", "ของ", "ด้วย"}
 )  # fmt: skip
+# A service named right after it was done ("เพิ่งจดทะเบียนแต่งงาน") or right before it is said to be had
+# already ("รับเบี้ยคนชราอยู่แล้ว"): not what is asked.
+DONE_MARK = "เพิ่ง"
+HAVE_ALREADY_MARK = "อยู่แล้ว"
 # A Thai abbreviation is consonants only ("กยศ", "ตรอ"; not "ภาษี"): a short name that still names a service.
 ABBREVIATION_PATTERN = r"[ก-ฮ]{2,4}"
 NEXT_STEP_PATTERN = r"(ทำ(ไง|ยังไง|อย่างไร|อะไร)ต่อ|ขั้นตอนต่อไป|ต่อไปต้องทำ|แล้วไงต่อ)"

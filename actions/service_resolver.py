@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.replies import (
     ABBREVIATION_PATTERN,
+    DONE_MARK,
     FINE_ASKED_WORDS,
+    HAVE_ALREADY_MARK,
     HOW_MUCH_WORDS,
     MONEY_WORDS,
     WHO_AND_AGE_WORDS,
@@ -46,7 +48,8 @@ LIST_ASPECTS = ("documents", "place", "online")
 STRONG_FAQ = 0.7
 NAME_MIN_CHARS = 5  # a service name shorter than this ("ภาษี") names nothing on its own
 MENTION_MIN_CHARS = 4  # a shorter word of a title ("พ่อ", "ลูก") names no service on its own
-_DONE_MARK = "เพิ่ง"  # a service named right after it was done already ("เพิ่งจดทะเบียนแต่งงาน")
+_DONE_MARK = DONE_MARK
+_HAVE_ALREADY_MARK = HAVE_ALREADY_MARK
 
 _ENGLISH_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("online", ("online", "internet", "app ", "apps", "website")),
@@ -643,6 +646,8 @@ class ServiceResolver:
                         continue
                     # "เพิ่งจดทะเบียนแต่งงาน อยากเปลี่ยนนามสกุล": what was just done is not what is asked
                     asked = not squashed[max(0, at - len(_DONE_MARK)) : at].endswith(_DONE_MARK)
+                    # "รับเบี้ยคนชราอยู่แล้ว รับเบี้ยพิการซ้อนได้ไหม": what one has already is not asked
+                    asked = asked and not squashed[at + len(key) :].startswith(_HAVE_ALREADY_MARK)
                     # names as long: the later one is asked ("ได้เบี้ยคนแก่อยู่แล้ว ขอเบี้ยพิการด้วยได้ไหม")
                     if best is None or (asked, len(key), at) > best[:3]:
                         best = (asked, len(key), at, record)

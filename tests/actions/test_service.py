@@ -930,3 +930,8 @@ def test_the_police_are_named_with_their_emergency_number_too() -> None:
     assert text.count("191") == 1
     text, _ = not_covered(Decision("not_covered", referral=named, english=True, why="number"), "line")
     assert "emergency 191" in text
+
+
+async def test_a_service_had_already_is_not_the_one_asked(action: ActionAnswerService) -> None:
+    _, slots = await ask(action, tracker("รับเบี้ยคนชราอยู่แล้ว รับเบี้ยพิการซ้อนได้ไหม"))
+    assert slots["service_id"] == "disability_allowance"
