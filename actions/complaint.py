@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
 from actions.case_status import CaseLookup
+from actions.complaint_fields import Carried, carried_fields
 from actions.complaint_place import place_answer_kind
 from actions.complaint_referral import (
     REFERRED,
@@ -54,6 +55,7 @@ from actions.complaint_steps import (
     only_an_answer_word,
     place_in_story,
     place_slots,
+    place_told,
     typed_edit,
     usable_description,
     usable_location,
@@ -282,10 +284,13 @@ class ValidateComplaintForm(FormValidationAction):
                 # Another agency's matter (ไฟดับ, an online scam): who handles it, before any menu;
                 # the submit action says so, with a button to file here all the same.
                 return [SlotSet("complaint_confirm", REFERRED), ActiveLoop(None)]
-            first = self._first_message(tracker, insisted)
+            carried = carried_fields(text) if insisted is None else Carried(text)
+            first = self._first_message(tracker, insisted, carried.answer if carried.fields else None)
             tracker.add_slots(first)
+            others = self._keep_carried(carried, text, dispatcher, tracker)
+            tracker.add_slots(others)
             following = await self.next_requested_slot(dispatcher, tracker, domain)
-            return [*first, *([following] if following else [])]
+            return [*first, *others, *([following] if following else [])]
         step = str(tracker.get_slot("requested_slot") or "")
         text = _latest_text(tracker)
         intent = _intent(tracker)
@@ -312,6 +317,9 @@ class ValidateComplaintForm(FormValidationAction):
         if from_words and step in ("complaint_description", "complaint_location") and _plain_yes(text):
             # "ใช่" to the category said back: nothing to keep, the same question again.
             return [SlotSet(step, None), SlotSet("complaint_guess", None), SlotSet("requested_slot", step)]
+        several = await self._carried_at_step(step, text, intent, dispatcher, tracker, domain)
+        if several is not None:
+            return [*several, SlotSet("complaint_guess", None)] if from_words else several
         early = consent_from_words(text) if step in EARLY_CONSENT_STEPS else None
         if (
             early is not None
@@ -330,6 +338,70 @@ class ValidateComplaintForm(FormValidationAction):
         events = list(await super().run(dispatcher, tracker, domain))
         # The category was said back on one question; from the next answer on it is simply taken.
         return [*events, SlotSet("complaint_guess", None)] if from_words else events
+
+    async def _carried_at_step(
+        self,
+        step: str,
+        text: str,
+        intent: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType] | None:
+        """A message that answers the step asked and other steps too ("ซอยรามอินทรา 40 ไม่มีรูปนะ
+        ติดต่อกลับได้" while the place is asked), or several later steps at once: every other step's
+        answer is kept for its step (unless already given), the step's own part is validated as its
+        answer, and only what is still missing is asked next. None when the message carries no other
+        step's answer (or only one, alone: the step's own rules take it)."""
+        if step not in CARRYING_STEPS or intent in SHARED_INTENTS or is_payload(text):
+            return None
+        carried = carried_fields(text)
+        if carried.fields == 0 or (carried.fields == 1 and not carried.answer):
+            return None
+        kept = self._keep_carried(carried, text, dispatcher, tracker)
+        if step == "complaint_photo" and carried.no_photo:
+            # The photo step's own answer is among them; what is left may add to the story or place.
+            more = later_answer(carried.answer, tracker.slots, load_routes()) if carried.answer else {}
+            kept.append(SlotSet("complaint_photo", NO_PHOTO))
+            kept += [SlotSet(slot, value) for slot, value in more.items()]
+            tracker.add_slots(kept)
+            following = await self.next_requested_slot(dispatcher, tracker, domain)
+            return [*kept, *([following] if following else [])]
+        tracker.add_slots(kept)
+        if not carried.answer:
+            # Nothing of the step's own answer: the same step asked again (the rest kept).
+            following = await self.next_requested_slot(dispatcher, tracker, domain)
+            return [*kept, SlotSet(step, None), *([following] if following else [])]
+        # The step's own part only is validated as its answer ("ซอยรามอินทรา 40").
+        tracker.events.append({"event": "slot", "name": step, "value": carried.answer, "timestamp": None})
+        tracker.slots[step] = carried.answer
+        return [*kept, *await super().run(dispatcher, tracker, domain)]
+
+    def _keep_carried(
+        self, carried: Carried, text: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """The slots of the other steps' answers a message carried, each only where its step is part
+        of this form and not yet answered; the citizen is told what was kept (consent, anonymity)."""
+        kept: list[EventType] = []
+        if carried.no_photo and photo_step_applies(tracker) and tracker.get_slot("complaint_photo") is None:
+            kept.append(SlotSet("complaint_photo", NO_PHOTO))
+        if carried.anonymous and self._asks_consent(tracker):
+            route = _chosen_route(tracker)
+            if route is None:
+                replies.send(dispatcher, tracker, "complaint_aside_anonymous_later")
+            elif route.allow_anonymous:
+                replies.send(dispatcher, tracker, "complaint_aside_anonymous_ok", values=_route_values(route))
+                return [*kept, SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
+            else:
+                replies.send(
+                    dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=_route_values(route)
+                )
+        if carried.consent is not None and self._asks_consent(tracker):
+            replies.send(dispatcher, tracker, "complaint_kept_consent")
+            if carried.consent and carried.said_number:
+                replies.send(dispatcher, tracker, "complaint_consent_number_not_kept")
+            kept += [SlotSet("contact_consent", carried.consent), SlotSet("complaint_anonymous", None)]
+        return kept
 
     async def _edit_earlier(
         self, step: str, field: str, value: str, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -385,13 +457,16 @@ class ValidateComplaintForm(FormValidationAction):
     # --- the first message and questions aside -----------------------------------------------
 
     @staticmethod
-    def _first_message(tracker: Tracker, insisted: str | None = None) -> list[EventType]:
+    def _first_message(
+        tracker: Tracker, insisted: str | None = None, told: str | None = None
+    ) -> list[EventType]:
         """ "แจ้งไฟถนนดับหน้าบ้าน": the category taken (no extra question: the next question says
         which, and one tap changes it), the words kept as the description. A bare request
         ("อยากร้องเรียน", the menu button) sets nothing. After a referral the citizen chose to file
         here (`insisted`: the message referred): that story is the description when this message
-        tells none, and เรื่องอื่น ๆ the category when nothing names one."""
-        text = _latest_text(tracker)
+        tells none, and เรื่องอื่น ๆ the category when nothing names one. `told`: the message without
+        the other steps' answers it carried (consent, no photo), when it carried any."""
+        text = _latest_text(tracker) if told is None else told
         if (
             insisted is not None
             and first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes()) is None
@@ -583,6 +658,7 @@ class ValidateComplaintForm(FormValidationAction):
             description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
             if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
                 chosen["complaint_description"] = mask(description[:MAX_DESCRIPTION_CHARS])
+                chosen.update(place_told(description, tracker.slots))  # where, if the story says
         return chosen
 
     async def _at_guess(
@@ -663,7 +739,7 @@ class ValidateComplaintForm(FormValidationAction):
             )
             return {"complaint_description": None}
         # A national id or phone typed into the story is masked before it is kept anywhere.
-        told: dict[str, Any] = {"complaint_description": mask(text)}
+        told: dict[str, Any] = {"complaint_description": mask(text), **place_told(text, tracker.slots)}
         category = tracker.get_slot("complaint_category")
         assumed = tracker.get_slot("complaint_category_assumed")
         clearer = category_from_words(text, routes) if assumed else None
@@ -895,6 +971,11 @@ def taken_from_words(tracker: Tracker) -> bool:
     return guess is not None and guess == tracker.get_slot("complaint_category")
 
 
+# Steps whose message may carry other steps' answers too (actions/complaint_fields.py); the consent
+# step's own rules read a consent sentence whole, the summary's its own changes.
+CARRYING_STEPS = frozenset(
+    {"complaint_category", "complaint_description", "complaint_location", "complaint_photo"}
+)
 # Steps where consent to updates typed early is kept for its own step (at the photo step it also
 # means no photo: validate_complaint_photo).
 EARLY_CONSENT_STEPS = frozenset({"complaint_description", "complaint_location"})

@@ -94,10 +94,19 @@ def later_answer(text: str, slots: Mapping[str, Any], routes: dict[str, Complain
     if not tells_a_story(text, routes):  # "ไม่รู้สิ", "อืม": nothing to keep
         return {}
     told = str(slots.get("complaint_description") or "")
-    if not told:
-        return {"complaint_description": mask(text)}
-    more = f"{told} {text}"
-    return {"complaint_description": mask(more)} if len(more) <= MAX_DESCRIPTION_CHARS else {}
+    more = f"{told} {text}" if told else text
+    if len(more) > MAX_DESCRIPTION_CHARS:
+        return {}
+    return {"complaint_description": mask(more), **place_told(text, slots)}
+
+
+def place_told(story: str, slots: Mapping[str, Any]) -> dict[str, Any]:
+    """The place slots for the address a story tells ("น้ำประปาไม่ไหล หมู่บ้านพฤกษา 5 ซอย 3" -> the
+    location "หมู่บ้านพฤกษา 5 ซอย 3"), while no place is kept; {} otherwise."""
+    if slots.get("complaint_location"):
+        return {}
+    place = place_in_story(story)
+    return place_slots(place) if place is not None else {}
 
 
 # The field words of a typed change, most specific first: "เรื่อง" names the story only when no other

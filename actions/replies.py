@@ -528,6 +528,30 @@ CONSENT_LEAD_WORDS = ("โอเค", "okay", "ok", "อืม", "อ่า", "�
 # "ติดต่อ 0812345678", "เบอร์ 08… โทรมาได้": a way to reach the citizen given at the consent question is
 # a yes (updates go to this channel; the number itself is never kept).
 CONSENT_CONTACT_WORDS = ("ติดต่อ", "โทร", "เบอร์", "call", "contact")
+# One message often carries several steps' answers ("ซ.ลาดพร้าว 71 ไม่มีรูปนะ ติดต่อกลับได้ค่ะ"):
+# actions/complaint_fields.py takes each clause out by how it opens. Consent there needs a contact word
+# in its first word (a bare "ได้ค่ะ" inside a story is no consent) and, without a fixed opening, ได้ and
+# no ไม่ ("ติดต่อทางนี้ได้").
+CONSENT_CLAUSE_WORDS = ("ติดต่อ", "โทร", "ยินยอม", "แจ้งกลับ", "แจ้งความคืบหน้า", "ตอบกลับ", "contact", "call")
+CONSENT_CLAUSE_CAN = "ได้"
+# Anonymity told (not asked) at a clause's start ("ขอไม่ระบุตัวตนนะคะ", "ไม่ประสงค์ออกนาม").
+ANONYMOUS_STATEMENT_CUES = (
+    "ไม่บอกชื่อ", "ไม่ระบุชื่อ", "ไม่ใส่ชื่อ", "ไม่เปิดเผยชื่อ", "ไม่เปิดเผยตัว", "ไม่ประสงค์ออกนาม", "ไม่ออกนาม",
+    "ไม่ระบุตัวตน", "ไม่ประสงค์เปิดเผย", "ไม่ต้องการเปิดเผย", "ไม่อยากเปิดเผย", "ไม่อยากระบุตัวตน", "นิรนาม", "anonymous",
+)  # fmt: skip
+# No photo at a clause's start (the bare "ไม่มีค่ะ" / "ข้ามค่ะ" only at the photo step itself).
+NO_PHOTO_CLAUSE_OPENINGS = (
+    "ไม่มีรูป", "ไม่มีภาพ", "ไม่ได้ถ่าย", "ไม่ได้เก็บรูป", "ไม่สะดวกถ่าย", "ไม่สะดวกส่งรูป", "ถ่ายไม่ได้", "ถ่ายไม่ทัน",
+    "ถ่ายไม่ติด", "ถ่ายรูปไม่ได้", "ถ่ายรูปไม่ทัน", "ถ่ายรูปไม่ติด", "รูปไม่มี", "ภาพไม่มี", "nophoto", "nopicture",
+)  # fmt: skip
+# The reason after "ไม่มีรูป" belongs to it ("ไม่มีรูป ถ่ายตอนกลางคืนไม่ติด"), not to the story.
+PHOTO_REASON_WORDS = ("รูป", "ภาพ", "ถ่าย", "เพราะ", "photo")
+# Said before such a clause ("แล้วก็ไม่ต้องติดต่อกลับ", "ส่วนรูปไม่มี", "และขอไม่ระบุตัวตน").
+CARRIED_CLAUSE_LEADS = ("แล้วก็", "แล้ว", "และ", "ส่วน", "ก็", "ขอ", "อยาก", "ให้", "โอเค", "ok", "and", "also")
+# Short words after a clause's first word that still belong to it ("ได้เลย", "ทางนี้", "ที่เบอร์ 08…").
+CARRIED_CLAUSE_TAILS = ("ได้", "ทาง", "ที่เบอร์", "เบอร์", "นะ", "ด้วย", "เลย", "ตลอด", "กลับ", "มา")
+# Left at the front of what remains once such a clause is taken out ("ไม่มีรูปค่ะ แต่ขยะกอง…" -> "ขยะกอง…").
+CARRIED_ANSWER_LEADS = ("แต่", "แล้วก็", "และ", "ส่วน", "but", "and")
 # A first message about a complaint already made ("แจ้งไปสามรอบแล้ว ยังไม่มีใครมาทำ") is not a new
 # complaint: an apology and the way to the citizen's own cases instead of the category menu.
 EARLIER_COMPLAINT_CUES = (

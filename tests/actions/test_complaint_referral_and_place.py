@@ -327,7 +327,8 @@ def test_the_no_photo_button_words_typed_when_the_story_is_asked_are_not_the_sto
     assert got["complaint_description"] is None and got["requested_slot"] == "complaint_description"
     assert got["complaint_photo"] == "none"  # the photo step's answer, kept for it (LINE)
     assert said == [replies.reply_for("complaint_aside_no_photo", "line").text]
-    # A story that opens with the same words is still the story.
+    # A story that opens with the same words is still the story; the no photo is kept for its step.
     story = "ไม่มีรูปค่ะ แต่ขยะกองหน้าตลาดมาสามวันแล้ว"
     got, said = run_step(at_step("complaint_description", story, slots={"complaint_description": None}))
-    assert got["complaint_description"] == story
+    assert got["complaint_description"] == "ขยะกองหน้าตลาดมาสามวันแล้ว"
+    assert got["complaint_photo"] == "none"
