@@ -323,6 +323,8 @@ MODAL_THEN_YET_PATTERN = r"(ต้อง|ได้)\S*ยัง$"
 FINE_ASKED_WORDS = ("โดนปรับ", "ถูกปรับ", "ค่าปรับ", "เสียค่าปรับ")
 # The youngest age a service is for ("อายุ 60 ปีขึ้นไป"): an age at or over it answers "can I get it?"
 AGE_LOWER_PATTERN = r"อายุ\s*(\d{1,3})\s*ปี\s*(?:ขึ้นไป|บริบูรณ์ขึ้นไป)"
+# An age in a rule that names several subjects ("รถยนต์ส่วนบุคคล อายุ 18 ปีบริบูรณ์ขึ้นไป"): a youngest age.
+AGE_BOUND_PATTERN = r"อายุ\s*(\d{1,3})\s*ปี(?:บริบูรณ์)?(?:ขึ้นไป)?"
 # Words that are a question's whole point even alone ("ถ้าไม่ไปมีโทษไหม", "ต้องพาพยานไหม").
 ASKED_ALONE_WORDS = ("โทษ", "พยาน", "อบรม")
 # Not having something yet ("พ่อยังไม่มีบัตรคนพิการ ขอเบี้ยได้เลยไหม"): what follows, when a listed
@@ -1771,7 +1773,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ {where}"),
         "sms": Reply("เรื่องนี้ยังตอบไม่ได้ค่ะ {where}"),
     },
-    "service_not_covered_emergency": {"default": Reply("เหตุด่วนเหตุร้ายโทร {emergency}")},
+    "service_not_covered_emergency": {"default": Reply("เหตุด่วนเหตุร้ายโทร {emergency} ค่ะ")},
     "service_not_covered_where": {
         "default": Reply("ติดต่อ{agency} โทร {hotline} ได้ค่ะ"),
     },

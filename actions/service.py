@@ -52,7 +52,7 @@ from actions.service_answer import (
     thai_date,
 )
 from actions.service_english import compose_english
-from actions.service_follow_up import with_context, with_new_figure
+from actions.service_follow_up import with_context, with_new_figure, with_new_subject
 from actions.service_resolver import Decision, ServiceResolver
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
@@ -139,8 +139,9 @@ class ActionAnswerService(Action):
                 SlotSet(AGENCY_SLOT, topic.agency.id),
                 SlotSet("fallback_count", 0.0),
             ]
-        if tracker.get_slot("service_id"):  # "แล้วถ้า 2 ปีล่ะ": the question before, with the new figure
+        if tracker.get_slot("service_id"):  # "แล้วถ้า 2 ปีล่ะ", "แล้วมอไซค์ล่ะ": the question before, again
             text = with_new_figure(text, tracker.events)
+            text = with_new_subject(text, tracker.events)
         events = await self._answer_turn(dispatcher, tracker, domain, text, intent)
         return [*events, SlotSet(OFFER_SLOT, None)] if offered else events
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from actions.replies import (
     AGE_ASKED_PATTERN,
+    AGE_BOUND_PATTERN,
     AGE_IN_RULE_PATTERN,
     AGE_LOWER_PATTERN,
     AGE_RANGE_PATTERN,
@@ -1081,6 +1082,36 @@ def benefit_for_age(record: ServiceRecord, question: str, channel: str) -> str |
     return None
 
 
+_AGE_BOUND = re.compile(AGE_BOUND_PATTERN)
+
+
+def subject_age_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "อายุ 17 ทำใบขับขี่รถยนต์ได้ยัง" on "รถยนต์ส่วนบุคคล อายุ 18 ปีบริบูรณ์ขึ้นไป รถจักรยานยนต์…": the
+    youngest age of the subject the question names; ไม่ได้ค่ะ under it, ได้ค่ะ at or over it. None when the
+    question names no subject the rule tells apart, or that subject's ages disagree (a small motorcycle
+    at 15, others at 18)."""
+    age = age_asked(question)
+    rule = normalize_text(record.eligibility or "")
+    if age is None or not rule:
+        return None
+    asked = _with_record_words("".join(normalize_text(question).split()))
+    named = [word for word in SUBJECT_WORDS if word in asked]
+    if len(named) != 1:
+        return None
+    bounds = list(_AGE_BOUND.finditer(rule))
+    mine: list[tuple[int, str]] = []
+    for i, bound in enumerate(bounds):
+        lead = rule[bounds[i - 1].end() if i else 0 : bound.start()]
+        if named[0] in lead.replace(" ", "") and not any(
+            other in lead.replace(" ", "") for other in SUBJECT_WORDS if other != named[0]
+        ):
+            mine.append((int(bound.group(1)), f"{lead.strip()} {bound.group(0)}".strip(" ()")))
+    if not mine or len({age >= least for least, _ in mine}) != 1:
+        return None
+    least, clause = mine[0]
+    return say("answer_yes_can" if age >= least else "answer_no_cannot", channel) + " " + polite(clause)
+
+
 def age_rule(record: ServiceRecord, question: str) -> str | None:
     """The eligibility, when the question gives an age and the eligibility speaks of ages but no verdict
     could be worked out (several ages for several cases, or exceptions below the youngest)."""
@@ -1513,15 +1544,21 @@ def compose_answer(
             first, sentence = refused, None
         if first is None and aspect == "eligibility":  # "ถ้าเงินได้ไม่ถึงเกณฑ์ต้องยื่นมั้ย": a sentence
             first = _eligibility_verdict(record, question, channel)  # that gives a verdict, first
+        # an age given against a rule with ages: the subject's youngest age, else the rule to read
+        # ("อายุ 17 ทำใบขับขี่มอไซค์ได้ยัง": 18, or 15 for a small one) - never a sentence's own verdict
+        by_age = None
+        if first is None and aspect is None:
+            by_age = subject_age_verdict(record, question, channel)
+            rule = age_rule(record, question) if by_age is None else None
+            by_age = by_age or (say("answer_age_rule", channel, rule=polite(rule)) if rule else None)
         if first is not None:
+            lines.append(first)
+        elif by_age is not None:
+            first = by_age
             lines.append(first)
         elif sentence is not None:  # the record's own sentence, with the verdict it gives first
             told = say(key, channel) if key else faq_instruction(question, sentence, channel)
             first = (told + " " if told else "") + polite(sentence)
-            lines.append(first)
-        elif aspect is None and (rule := age_rule(record, question)) is not None:
-            # "ลูกอายุ 16 ทำใบขับขี่รถเก๋งได้ยัง": the ages the rule gives, for the citizen to read
-            first = say("answer_age_rule", channel, rule=polite(rule))
             lines.append(first)
         elif aspect in (None, "documents"):  # the record is silent: say so, with whom to ask
             hotline = str(getattr(contact, "hotline", "") or "")

@@ -18,8 +18,10 @@ from actions.replies import (
     DURATION_UNIT_DAYS,
     FIGURE_FOLLOW_UP_WORDS,
     NEXT_STEP_PATTERN,
+    SUBJECT_WORDS,
     WHAT_IF_WORDS,
 )
+from actions.service_income import income_amount
 from nlu.normalize import normalize_text
 
 NEXT_STEP_MAX_CHARS = 25  # a longer message says what it is about itself
@@ -27,6 +29,10 @@ FIGURE_FOLLOW_UP_MAX_CHARS = 30  # "แล้วถ้าหมดอายุ�
 LOOK_BACK_MESSAGES = 4  # the question a figure re-asks is one of the citizen's last few messages
 
 _NEXT_STEP = re.compile(NEXT_STEP_PATTERN)
+# the subjects a rule tells apart ("รถยนต์", "รถเก๋ง", "มอไซค์"), longest first so "มอเตอร์ไซค์" wins over "มอไซ"
+_SUBJECTS = sorted(
+    {w for word, everyday in SUBJECT_WORDS.items() for w in (word, *everyday)}, key=len, reverse=True
+)
 _BARE_NUMBER = re.compile(r"(?<!\d)\d{1,3}(?!\d)")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER = rf"\d+(?:\.\d+)?|{'|'.join(DURATION_NUMBER_WORDS)}"
@@ -72,16 +78,39 @@ def _words_beside(squashed: str, figure: re.Match[str]) -> list[str]:
     return [w for w in bm25_tokens(rest) if w not in FIGURE_FOLLOW_UP_WORDS]
 
 
+def _subject_swapped(question: str, squashed: str, beside: list[str]) -> tuple[str, list[str]]:
+    """The question with the subject the follow-up names in place of its own ("แล้วถ้าเป็นมอไซค์ 3 ปีล่ะ"
+    after "ต่อภาษีรถเก๋งอายุ 8 ปี…"), and the follow-up's other words."""
+    new = next((w for w in _SUBJECTS if w in squashed), None)
+    old = next((w for w in _SUBJECTS if w in question and w != new), None)
+    if new is None or old is None or new in question:
+        return question, beside
+    return question.replace(old, new, 1), [w for w in beside if w not in _SUBJECTS]
+
+
+def _income_re_ask(squashed: str, question: str) -> str | None:
+    """ "แล้วถ้าเงินเดือน 30000 ล่ะ" after "เงินเดือน 9000 โสด ต้องยื่นภาษีไหม": the question with the new
+    amount (the question without its spaces: amounts are found there)."""
+    asked_sq = "".join(question.split())
+    new, old = income_amount(squashed), income_amount(asked_sq)
+    if new is None or old is None:
+        return None
+    asked_sq, beside = _subject_swapped(asked_sq, squashed, _words_beside(squashed, new))
+    if not all(word in asked_sq for word in beside):
+        return None
+    return f"{asked_sq[: old.start()]}{new.group(0)}{asked_sq[old.end() :]}"
+
+
 def _re_ask(text: str, question: str) -> str | None:
     """`question` with the figure of `text` in place of its own, when `text` gives only a new figure
-    of the same kind for it; else None."""
+    of the same kind for it (and perhaps another subject of the same rule); else None."""
     squashed = "".join(normalize_text(text).split())
     if len(squashed) > FIGURE_FOLLOW_UP_MAX_CHARS:
         return None
     question = normalize_text(question)
     asked = _figure(question)
     if asked is None:
-        return None
+        return _income_re_ask(squashed, question)
     found = _figure(squashed)
     if found is None:  # "แล้วถ้า 85 ล่ะ": a bare number in a what-if is the same figure, in its unit
         number = _BARE_NUMBER.search(squashed)
@@ -94,10 +123,41 @@ def _re_ask(text: str, question: str) -> str | None:
     kind, figure = found
     if asked[0] != kind:
         return None
-    if not all(word in "".join(question.split()) for word in _words_beside(squashed, figure)):
+    swapped, beside = _subject_swapped(question, squashed, _words_beside(squashed, figure))
+    if not all(word in "".join(swapped.split()) for word in beside):
         return None  # a word of its own ("ถ้าลูกอายุ 8 ขวบต้องทำบัตรไหม"): a question of its own
-    old = asked[1]
-    return f"{question[: old.start()]}{new}{question[old.end() :]}"
+    old = _FIGURES[kind].search(swapped) or asked[1]
+    return f"{swapped[: old.start()]}{new}{swapped[old.end() :]}"
+
+
+def _has_figure(text: str) -> bool:
+    squashed = "".join(normalize_text(text).split())
+    return _figure(squashed) is not None or income_amount(squashed) is not None
+
+
+def with_new_subject(text: str, events: list[dict[str, Any]]) -> str:
+    """ "แล้วถ้ามอไซค์ล่ะ" after "อายุ 17 ทำใบขับขี่รถยนต์ได้ยัง": the latest question that named a subject
+    of the same kind, asked again about this one; else the message as it is."""
+    squashed = "".join(normalize_text(text).split())
+    new = next((w for w in _SUBJECTS if w in squashed), None)
+    if (
+        new is None
+        or len(squashed) > FIGURE_FOLLOW_UP_MAX_CHARS
+        or not any(w in squashed for w in WHAT_IF_WORDS)
+    ):
+        return text
+    from knowledge.search.text import bm25_tokens
+
+    others = [w for w in bm25_tokens(squashed) if w not in FIGURE_FOLLOW_UP_WORDS and w not in _SUBJECTS]
+    if others:
+        return text  # a question of its own
+    for earlier in reversed(_user_texts(events)[-LOOK_BACK_MESSAGES - 1 : -1]):
+        question = normalize_text(earlier)
+        if earlier.startswith("/") or not any(w in question for w in _SUBJECTS):
+            continue
+        swapped, _ = _subject_swapped(question, squashed, [])
+        return swapped if swapped != question else text
+    return text
 
 
 def with_new_figure(text: str, events: list[dict[str, Any]]) -> str:
@@ -107,7 +167,7 @@ def with_new_figure(text: str, events: list[dict[str, Any]]) -> str:
     ปีล่ะ" after "แล้วถ้า 2 ปีล่ะ" still re-asks the first question."""
     question = ""
     for earlier in _user_texts(events)[-LOOK_BACK_MESSAGES - 1 : -1]:
-        if earlier.startswith("/") or _figure("".join(normalize_text(earlier).split())) is None:
+        if earlier.startswith("/") or not _has_figure(earlier):
             continue  # a button, or a message without a figure
         question = (_re_ask(earlier, question) if question else None) or earlier
     if not question:

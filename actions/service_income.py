@@ -78,21 +78,26 @@ def amount_of(match: re.Match[str]) -> float:
     return total + (_number(tail) * last_unit / 10 if tail else 0.0)
 
 
-def income_said(question: str) -> float | None:
-    """The citizen's income a year, when the question gives an income with an amount; a month's amount
-    ("เดือนละ", "ต่อเดือน", or a salary) is twelve times over. None when no income or no amount."""
-    folded = "".join(normalize_text(question or "").lower().split())
+def income_amount(folded: str) -> re.Match[str] | None:
+    """Where a text without spaces gives an income's amount: the first amount after the income word,
+    else the last before it ("2 หมื่นต่อเดือน รายได้แค่นี้"); None without an income word or an amount
+    an income could be ("อายุ 8", a count of children)."""
     at = min((folded.find(w) for w in INCOME_ASKED_WORDS if w in folded), default=-1)
     if at < 0:
         return None
     amounts = [m for m in _AMOUNT.finditer(folded) if m.group(0).strip()]
-    # the first amount after the income word, else the last before it ("2 หมื่นต่อเดือน รายได้แค่นี้")
     found = next((m for m in amounts if m.start() >= at), amounts[-1] if amounts else None)
+    return found if found is not None and amount_of(found) >= MIN_INCOME else None
+
+
+def income_said(question: str) -> float | None:
+    """The citizen's income a year, when the question gives an income with an amount; a month's amount
+    ("เดือนละ", "ต่อเดือน", or a salary) is twelve times over. None when no income or no amount."""
+    folded = "".join(normalize_text(question or "").lower().split())
+    found = income_amount(folded)
     if found is None:
         return None
     amount = amount_of(found)
-    if amount < MIN_INCOME:  # "อายุ 8", a count of children: no income
-        return None
     # the period said right before the amount ("เดือนละ 20,000 ทั้งปี" is a month's, every month), else
     # right after it ("15,000 บาทต่อเดือน"), else a salary is a month's
     before = folded[max(0, found.start() - PERIOD_REACH) : found.start()]

@@ -771,10 +771,22 @@ def test_a_citizen_the_eligibility_leaves_out_is_a_no() -> None:
 def test_an_age_with_no_verdict_gets_the_ages_the_rule_gives_not_a_does_not_say() -> None:
     licence = record(
         id="driving_license_new",
-        eligibility="รถยนต์ส่วนบุคคล อายุ 18 ปีบริบูรณ์ขึ้นไป (รถจักรยานยนต์ไม่เกิน 110 ซีซี อายุ 15 ปีขึ้นไป)",
+        eligibility=(
+            "รถยนต์ส่วนบุคคล อายุ 18 ปีบริบูรณ์ขึ้นไป รถจักรยานยนต์ส่วนบุคคล อายุ 18 ปี"
+            " (รถจักรยานยนต์ไม่เกิน 110 ซีซี อายุ 15 ปีขึ้นไป)"
+        ),
     )
-    text, _ = compose_answer(licence, None, "line", "ลูกอายุ 16 ทำใบขับขี่รถเก๋งได้ยังคะ")
+    # no kind of vehicle said: the ages, to read
+    text, _ = compose_answer(licence, None, "line", "ลูกอายุ 16 ทำใบขับขี่ได้ยังคะ")
     assert text.splitlines()[0].startswith("เกณฑ์อายุตามข้อมูลของบริการนี้ค่ะ: รถยนต์ส่วนบุคคล อายุ 18 ปี")
+    # a car said (รถเก๋ง): its youngest age decides
+    text, _ = compose_answer(licence, None, "line", "ลูกอายุ 16 ทำใบขับขี่รถเก๋งได้ยังคะ")
+    assert text.splitlines()[0] == "ไม่ได้ค่ะ รถยนต์ส่วนบุคคล อายุ 18 ปีบริบูรณ์ขึ้นไปค่ะ"
+    text, _ = compose_answer(licence, None, "line", "อายุ 19 ทำใบขับขี่รถยนต์ได้ไหม")
+    assert text.startswith("ได้ค่ะ")
+    # a motorcycle at 16: 15 for a small one, so no verdict, the rule instead
+    text, _ = compose_answer(licence, None, "line", "ลูกอายุ 16 ทำใบขับขี่มอไซค์ได้ยัง")
+    assert text.startswith("เกณฑ์อายุ")
     text, _ = compose_answer(licence, None, "line", "ทำใบขับขี่ได้ยังคะ")  # no age given: not the rule
     assert not text.startswith("เกณฑ์อายุ")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.service_follow_up import with_context, with_new_figure
+from actions.service_follow_up import with_context, with_new_figure, with_new_subject
 
 
 def said(*texts: str) -> list[dict[str, str]]:
@@ -25,6 +25,14 @@ def said(*texts: str) -> list[dict[str, str]]:
         # a bare number in a what-if is the same figure in its unit
         (("แม่อายุ 72 ได้เบี้ยเดือนละเท่าไหร่", "แล้วถ้า 85 ล่ะ"), "แม่อายุ 85 ได้เบี้ยเดือนละเท่าไหร่"),
         (("ใบขับขี่หมดอายุ 3 เดือน ต้องสอบไหม", "ถ้า 4 ล่ะ"), "ใบขับขี่หมดอายุ 4 เดือน ต้องสอบไหม"),
+        # a new income, in the earlier question's words
+        (("เงินเดือน 9000 โสด ต้องยื่นภาษีไหม", "แล้วถ้าเงินเดือน 30000 ล่ะ"), "เงินเดือน30000โสดต้องยื่นภาษีไหม"),
+        (("รายได้ปีละ 150,000 ลงบัตรคนจนได้ไหม", "ถ้ารายได้ 80,000 ล่ะ"), "รายได้ปีละ80,000ลงบัตรคนจนได้ไหม"),
+        # a new figure for another subject of the same rule
+        (
+            ("ต่อภาษีรถเก๋งอายุ 8 ปี ต้องตรวจสภาพที่ ตรอ. ไหม", "แล้วถ้าเป็นมอไซค์ 3 ปีล่ะ"),
+            "ต่อภาษีมอไซค์อายุ 3ปี ต้องตรวจสภาพที่ ตรอ. ไหม",
+        ),
         # a chain of what-ifs keeps the first question
         (
             ("ใบขับขี่หมดอายุ 3 เดือน ต้องสอบไหม", "แล้วถ้า 2 ปีล่ะ", "แล้ว 5 ปีล่ะ"),
@@ -63,3 +71,14 @@ def test_a_bare_next_step_carries_the_previous_message() -> None:
     assert with_context("ต้องใช้เอกสารอะไรบ้างคะ", said("บัตรหาย", "ต้องใช้เอกสารอะไรบ้างคะ")) == (
         "ต้องใช้เอกสารอะไรบ้างคะ"
     )
+
+
+def test_another_subject_alone_re_asks_the_question_about_it() -> None:
+    history = ("อายุ 17 ทำใบขับขี่รถยนต์ได้ยัง", "แล้วถ้ามอไซค์ล่ะ")
+    assert with_new_subject(history[-1], said(*history)) == "อายุ 17 ทำใบขับขี่มอไซค์ได้ยัง"
+    # a word of its own is a question of its own
+    history = ("ต่อภาษีรถยนต์ค่ะ", "แล้วถ้ามอไซค์หายล่ะ")
+    assert with_new_subject(history[-1], said(*history)) == history[-1]
+    # no earlier subject to swap
+    history = ("ทำพาสปอร์ตค่ะ", "แล้วมอไซค์ล่ะ")
+    assert with_new_subject(history[-1], said(*history)) == history[-1]
