@@ -373,6 +373,7 @@ INCOME_ASKED_WORDS = ("รายได้", "เงินได้", "เงิ�
 MONTH_WORDS = ("เงินเดือน",)  # an amount of salary is a month's unless said otherwise
 JOINED_PARTS_WORD = "และ"  # parts of a rule about different kinds of income
 PER_PERSON_WORD = "ต่อคน"  # a household's income per head
+HOUSEHOLD_PATTERN = r"(?:ครอบครัว|บ้าน|ครัวเรือน)\S{0,6}?(\d{1,2})คน"  # "ครอบครัวมี 3 คน", "บ้านเรา 4 คน"
 INCOME_OVER_BOUNDS = ("เกิน", "มากกว่า")  # a bound over which something is a duty; the others are ceilings
 MONTHLY_WORDS = ("เดือนละ", "ต่อเดือน", "/เดือน", "ต่อคนต่อเดือน")
 YEARLY_WORDS = ("ปีละ", "ต่อปี", "/ปี", "ทั้งปี", "ต่อคนต่อปี")
@@ -1865,6 +1866,16 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("ได้ค่ะ รายได้ {income} บาทต่อปี ไม่เกินเกณฑ์ {limit} บาทต่อปี ถ้าคุณสมบัติอื่นครบค่ะ")
     },
     "answer_income_over": {"default": Reply("ไม่ได้ค่ะ รายได้ {income} บาทต่อปี เกินเกณฑ์ {limit} บาทต่อปีค่ะ")},
+    "answer_income_each_within": {
+        "default": Reply(
+            "ได้ค่ะ รายได้ {income} บาทต่อปี {people} คน เฉลี่ยคนละ {each} บาท ไม่เกินเกณฑ์ {limit} บาทต่อคนต่อปีค่ะ"
+        )
+    },
+    "answer_income_each_over": {
+        "default": Reply(
+            "ไม่ได้ค่ะ รายได้ {income} บาทต่อปี {people} คน เฉลี่ยคนละ {each} บาท เกินเกณฑ์ {limit} บาทต่อคนต่อปีค่ะ"
+        )
+    },
     "answer_income_over_duty": {"default": Reply("ต้องค่ะ รายได้ {income} บาทต่อปี เกินเกณฑ์ {limit} บาทต่อปีค่ะ")},
     "answer_income_under_duty": {
         "default": Reply("ไม่ต้องค่ะ รายได้ {income} บาทต่อปี ไม่เกินเกณฑ์ {limit} บาทต่อปีค่ะ")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from actions.replies import (
+    HOUSEHOLD_PATTERN,
     INCOME_ASKED_WORDS,
     INCOME_LIMIT_PATTERN,
     INCOME_OVER_BOUNDS,
@@ -171,8 +172,29 @@ def income_verdict(record: ServiceRecord, question: str, channel: str, modal: st
         return None
     if modal != "must" and ceilings:
         ceiling = ceilings[0]
-        if yearly > ceiling.yearly and ceiling.per_person:
-            return None  # a household's income, split among how many the citizen did not say
+        if ceiling.per_person:  # a household's income per head: how many, when the citizen says
+            people = household_size(question)
+            if people is not None:
+                each = f"{yearly / people:,.0f}"
+                key = (
+                    "answer_income_each_within"
+                    if yearly / people <= ceiling.yearly
+                    else "answer_income_each_over"
+                )
+                return _say(
+                    key, channel, income=income, people=str(people), each=each, limit=f"{ceiling.yearly:,.0f}"
+                )
+            if yearly > ceiling.yearly:
+                return None  # over per head only if it is one person's: not said
         key = "answer_income_within" if yearly <= ceiling.yearly else "answer_income_over"
         return _say(key, channel, income=income, limit=f"{ceiling.yearly:,.0f}")
     return None
+
+
+_HOUSEHOLD = re.compile(HOUSEHOLD_PATTERN)
+
+
+def household_size(question: str) -> int | None:
+    """How many people share the income ("ครอบครัวมี 3 คน", "บ้านเรา 4 คน"), when the question says."""
+    found = _HOUSEHOLD.search("".join(normalize_text(question or "").split()))
+    return int(found.group(1)) if found and int(found.group(1)) > 0 else None

@@ -82,3 +82,10 @@ def test_no_verdict_where_the_limits_split_on_what_was_not_said() -> None:
     assert income_verdict(grant, question, "line", question_modal(question)) is None
     question = "รายได้ครอบครัวปีละ 8 หมื่น ได้ไหม"
     assert str(income_verdict(grant, question, "line", question_modal(question))).startswith("ได้ค่ะ")
+    # the household's size said: per head
+    question = "ครอบครัวมี 3 คน รายได้รวมปีละ 450,000 ได้ไหมคะ"
+    assert income_verdict(grant, question, "line", question_modal(question)) == (
+        "ไม่ได้ค่ะ รายได้ 450,000 บาทต่อปี 3 คน เฉลี่ยคนละ 150,000 บาท เกินเกณฑ์ 100,000 บาทต่อคนต่อปีค่ะ"
+    )
+    question = "บ้านเรา 4 คน รายได้ปีละ 3 แสน ได้ไหม"
+    assert str(income_verdict(grant, question, "line", question_modal(question))).startswith("ได้ค่ะ")
