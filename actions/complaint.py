@@ -1177,6 +1177,9 @@ class AskStepAction(ComplaintAsk):
         if not taken_from_words(tracker):
             replies.send(dispatcher, tracker, asked, extra_buttons=extra)
             return []
+        # "ไฟถนนดับอีกแล้ว!!! แจ้งไปรอบนึงแล้ว…": a new complaint told upset opens with an apology
+        if upset(_latest_text(tracker)):
+            replies.send(dispatcher, tracker, english_key("complaint_apology_upset", tracker))
         channel = tracker.get_latest_input_channel()
         question = replies.reply_for(asked, channel)
         note = replies.reply_for(english_key("complaint_category_from_words", tracker), channel).text

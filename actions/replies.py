@@ -958,6 +958,11 @@ UPSET_WORDS = (
     "อีดอก",
     "โง่",
     "ตอบช้า",
+    "ทำไมปิดเรื่อง",
+    "ปิดเรื่องทั้งที่",
+    "ยังไม่ได้ซ่อม",
+    "ซ่อมไม่เสร็จ",
+    "อีกแล้ว",
     "ช้ามาก",
     "ไม่เห็นมีใคร",
     "ไม่มีใครมา",
@@ -1500,6 +1505,14 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     # The category read from the first message is taken (no extra question): said on the first
     # question asked after it, with “เปลี่ยนหมวด” under it. {question}: that step's own question.
+    # A new complaint told upset ("…ดับอีกแล้ว!!!"): said before its first question, the words never repeated.
+    "complaint_apology_upset": {
+        "default": Reply("ขออภัยที่เกิดปัญหานี้ขึ้นอีกและทำให้ไม่สะดวกค่ะ รับเรื่องให้ทันทีนะคะ"),
+        "sms": Reply("ขออภัยในความไม่สะดวกค่ะ"),
+    },
+    "en_complaint_apology_upset": {
+        "default": Reply("We are sorry for the trouble. Let us take your report now.")
+    },
     "complaint_category_from_words": {
         "default": Reply("บันทึกเป็นหมวด “{label}” ค่ะ (ถ้าไม่ตรง กด “เปลี่ยนหมวด”)\n{question}"),
         "sms": Reply("หมวด{label} (ไม่ตรง ตอบ เปลี่ยนหมวด)\n{question}"),
