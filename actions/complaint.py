@@ -160,9 +160,11 @@ _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 
 
 def category_key(text: str) -> str | None:
-    wanted = " ".join(text.split()).casefold()
+    """The category a button or its typed label names; spaces do not count ("เรื่องอื่นๆ" typed for
+    the label "เรื่องอื่น ๆ")."""
+    wanted = "".join(text.split()).casefold()
     for key, label in COMPLAINT_CATEGORIES.items():
-        if wanted in (key, label.casefold()):
+        if wanted in (key, "".join(label.split()).casefold()):
             return key
     return None
 

@@ -38,3 +38,10 @@ def test_a_calm_new_complaint_has_no_apology() -> None:
 def test_a_case_closed_unfixed_is_owed_an_apology() -> None:
     assert owed_apology("เรื่อง CM69-0021-7788 ที่แจ้งไว้ ทำไมปิดเรื่องทั้งที่ยังไม่ได้ซ่อม")
     assert not owed_apology("เรื่อง CM69-0021-7788 ถึงไหนแล้วคะ")
+
+
+def test_a_typed_category_label_matches_without_its_spaces() -> None:
+    from actions.complaint import category_key
+
+    assert category_key("เรื่องอื่นๆ") == category_key("เรื่องอื่น ๆ") == "other"
+    assert category_key("ถนนทางเท้าชำรุด") == category_key("ถนน ทางเท้าชำรุด") is not None
