@@ -1547,7 +1547,8 @@ def compose_answer(
         # an age given against a rule with ages: the subject's youngest age, else the rule to read
         # ("อายุ 17 ทำใบขับขี่มอไซค์ได้ยัง": 18, or 15 for a small one) - never a sentence's own verdict
         by_age = None
-        if first is None and aspect is None:
+        # (a must-question's duty is the record's own sentence: "ครบ 7 ขวบแล้ว ต้องทำบัตรยัง" - ต้องค่ะ…)
+        if first is None and aspect is None and question_modal(question) != "must":
             by_age = subject_age_verdict(record, question, channel)
             rule = age_rule(record, question) if by_age is None else None
             by_age = by_age or (say("answer_age_rule", channel, rule=polite(rule)) if rule else None)
