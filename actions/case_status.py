@@ -623,9 +623,22 @@ class ActionAskPhoneLast4(AskSlotAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if owed_apology(latest_text(tracker)):
+        text = latest_text(tracker)
+        if owed_apology(text):
             replies.send(dispatcher, tracker, "case_apology")
-        return await super().run(dispatcher, tracker, domain)
+        # the reference just typed, as read ("CM69-0012-0458"): the citizen can check it before the
+        # digits; it says nothing of whether such a case exists
+        reference = canonical_ref(tracker.get_slot("case_id"))
+        typed = "".join(ch for ch in text.upper() if ch.isalnum())
+        if reference is None or reference.replace("-", "") not in typed:
+            return await super().run(dispatcher, tracker, domain)
+        channel = tracker.get_latest_input_channel()
+        read = replies.reply_for("case_ref_received", channel).text.format(reference=reference)
+        question = replies.reply_for("ask_phone_last4", channel)
+        dispatcher.utter_message(
+            text=f"{read} {question.text}", buttons=[b.as_dict() for b in question.buttons] or None
+        )
+        return []
 
 
 def build_actions(context: ActionContext) -> list[Action]:

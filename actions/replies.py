@@ -1107,6 +1107,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     # Asked alike for a case of someone else, a case without a phone and a reference that names no
     # case: the reply never tells which (issue 14, finding 1).
+    # Before the last-4 question: the reference as the bot read it, whether or not such a case exists.
+    "case_ref_received": {"default": Reply("เลขที่เรื่อง {reference} ค่ะ"), "sms": Reply("เลข {reference}")},
     "ask_phone_last4": {
         "default": Reply(
             "เพื่อความปลอดภัยของข้อมูล ขอเลข 4 ตัวท้ายของเบอร์โทรที่ให้ไว้ตอนยื่นเรื่องค่ะ "

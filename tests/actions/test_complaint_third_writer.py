@@ -284,7 +284,9 @@ def test_the_last_four_digits_question_apologises_after_an_upset_message() -> No
     upset = asked("เรื่อง CM69-1234-5675 ยังไม่มีใครมาดูเลย ไม่ได้เรื่อง")
     assert upset[0] == replies.reply_for("case_apology", "line").text and len(upset) == 2
     assert "ไม่ได้เรื่อง" not in " ".join(upset)
-    assert len(asked("CM69-1234-5675")) == 1
+    # the reference as the bot read it, then the question, in one message
+    plain = asked("CM69-1234-5675")
+    assert len(plain) == 1 and plain[0].startswith("เลขที่เรื่อง CM69-1234-5675 ค่ะ") and "4 ตัวท้าย" in plain[0]
 
 
 # --- answers given out of order: consent at the category menu ----------------------------------------
