@@ -941,7 +941,8 @@ async def test_follow_ups_with_a_new_income_or_another_vehicle_are_answered_agai
     action: ActionAnswerService,
 ) -> None:
     turns = await converse(action, ["เงินเดือน 9000 โสด ต้องยื่นภาษีไหม", "แล้วถ้าเงินเดือน 30000 ล่ะ"])
-    assert [m["text"].splitlines()[0][:8] for m, _ in turns] == ["ไม่ต้องค่ะ"[:8], "ต้องค่ะ ร"[:8]]
+    assert turns[0][0]["text"].startswith("ไม่ต้องค่ะ รายได้ 108,000")
+    assert turns[1][0]["text"].startswith("ต้องค่ะ รายได้ 360,000")
     turns = await converse(action, ["อายุ 17 ทำใบขับขี่รถยนต์ได้ยัง", "แล้วถ้ามอไซค์ล่ะ"])
     assert turns[0][0]["text"].startswith("ไม่ได้ค่ะ รถยนต์ส่วนบุคคล อายุ 18 ปี")
     assert turns[1][0]["text"].startswith("เกณฑ์อายุ")  # 18, or 15 for a small motorcycle

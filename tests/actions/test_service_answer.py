@@ -716,11 +716,9 @@ def test_any_office_is_answered_by_the_office_line_that_says_any_or_which(
 
 
 def elderly_by_age() -> ServiceRecord:
-    return record(
-        id="elderly_allowance",
-        title_th="ลงทะเบียนรับเบี้ยยังชีพผู้สูงอายุ",
-        short_th="เบี้ยผู้สูงอายุ",
-        description="ผู้สูงอายุ อายุ 60 ปีขึ้นไป ลงทะเบียนรับเบี้ยยังชีพรายเดือน",
+    """The allowance with its table by age."""
+    return dataclasses.replace(
+        elderly(),
         eligibility="สัญชาติไทย อายุ 60 ปีขึ้นไป",
         fees=(Fee("ลงทะเบียน", "ไม่มีค่าธรรมเนียม"),),
         benefits=(
