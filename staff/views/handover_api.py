@@ -223,8 +223,8 @@ async def list_handovers(request: web.Request, agent: Agent) -> web.StreamRespon
     status = request.query.get("status", WAITING)
     if status not in inbox.STATUSES:
         raise ApiError(400, "bad_status", "status ต้องเป็น waiting, active, closed หรือ cancelled", "status")
-    owner_raw = request.query.get("owner", "")
-    if owner_raw and owner_raw not in OWNERS:
+    owner_raw = request.query.get("owner")
+    if owner_raw is not None and owner_raw not in OWNERS:  # "?owner=" is no owner the schema allows
         raise ApiError(400, "bad_owner", "owner ต้องเป็น mine หรือ others", "owner")
     limit_raw = request.query.get("limit", str(inbox.LIST_LIMIT))
     if not (limit_raw.isascii() and limit_raw.isdigit() and 1 <= len(limit_raw) <= 3):
@@ -233,7 +233,7 @@ async def list_handovers(request: web.Request, agent: Agent) -> web.StreamRespon
     if not 1 <= limit <= inbox.LIST_LIMIT:
         raise ApiError(400, "bad_limit", "limit ต้องเป็นจำนวนเต็ม 1-200", "limit")
     rows = await request.app[keys.READER].run(
-        inbox.list_handovers, agent, status, owner=OWNERS.get(owner_raw), limit=limit
+        inbox.list_handovers, agent, status, owner=OWNERS.get(owner_raw or ""), limit=limit
     )
     return web.json_response({"handovers": [r.to_json() for r in rows]})
 
