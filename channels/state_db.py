@@ -31,7 +31,7 @@ FILE_NAME = "gateway-state.db"
 
 
 class StateDb:
-    """One SQLite file, used only through `run` (one thread), except for schema set-up at start."""
+    """One SQLite file, used only on its one thread (`run`, and `create_schema` which waits for it)."""
 
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
@@ -50,8 +50,12 @@ class StateDb:
         return cls(Path(state_dir) / FILE_NAME)
 
     def create_schema(self, statements: str) -> None:
-        """Idempotent `CREATE … IF NOT EXISTS` statements; called by each store's constructor."""
-        self._conn.executescript(statements)
+        """Idempotent `CREATE … IF NOT EXISTS` statements; called by each store's constructor.
+
+        Run on the state thread too: a store built lazily (the web transcripts at the first chat)
+        would otherwise run `executescript`, which commits first, in the middle of another store's
+        transaction on the shared connection ("cannot commit - no transaction is active")."""
+        self._executor.submit(self._conn.executescript, statements).result()
 
     async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work(connection)` on the state thread and return its result."""
