@@ -89,6 +89,7 @@ def test_hashes_do_not_depend_on_the_sealing_keys_and_are_domain_separated() -> 
         (f"hash:{ROOT},k1:c2hvcnQ=", "at least 32 bytes"),
         (f"hash:{ROOT},k1:???", "hex or base64"),
     ],
+    ids=["unset", "no-hash", "no-key", "upper-id", "reserved-id", "twice", "short", "not-encoded"],
 )
 def test_malformed_settings_name_the_problem_never_the_key(value: str, message: str) -> None:
     with pytest.raises(PrivacyConfigError, match=message) as caught:
