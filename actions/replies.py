@@ -312,6 +312,7 @@ ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone numb
 AGE_ASKED_PATTERN = (
     r"(?<!หมด)(?<!ต่อ)(?<!รถ)(?<!เก๋ง)(?<!กระบะ)(?<!ยนต์)(?<!ไซค์)(?<!ไซด์)(?<!ตู้)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ"
 )
+DOTTED_ABBREVIATION_PATTERN = r"[ก-ฮ](?:\.[ก-ฮ]){1,4}\.?|[ก-ฮ]{2,4}\."  # "(พ.ร.บ.)", "ตรอ." in a list
 AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี"
 AGE_IN_RULE_PATTERN = r"อายุ\s*\d{1,3}"  # a rule that speaks of ages ("อายุ 18 ปีบริบูรณ์ขึ้นไป")
 # A step of a table by age: "อายุ 60-69 ปี", "อายุ 90 ปีขึ้นไป".
@@ -338,6 +339,7 @@ OWN_OFFICE_PATTERN = r"ที่\S*(?:มีชื่อในทะเบีย
 LACKING_SPAN_CHARS = 25
 # An eligibility rule that excludes ("ไม่เป็นผู้รับบำนาญหรือสวัสดิการอื่น…"): a citizen who says they are
 # that ("พ่อเป็นข้าราชการบำนาญ ได้เบี้ยด้วยไหม") cannot; "ไม่มีงานทำหรือมีรายได้…" offers another way in.
+AGE_UNDER_PATTERN = r"อายุ(?:ต่ำกว่า|ไม่ถึง)\s*(\d{1,3})\s*ปี"  # "ผู้เยาว์อายุต่ำกว่า 20 ปีต้อง…"
 EXCLUSION_PATTERN = r"^ไม่(?:เป็น|ได้รับ|มี)"
 EXCLUSION_ALTERNATIVE_WORD = "หรือมี"
 # Someone going instead ("ทำแทน", "ยื่นแทน"): compounds ending in it carry the sense; and the negation
@@ -345,6 +347,12 @@ EXCLUSION_ALTERNATIVE_WORD = "หรือมี"
 PROXY_WORD = "แทน"
 NEGATION_WORD = "ไม่"
 # Must-questions (issue 10): "ลูกอายุ 7 ขวบ ต้องไปทำบัตรประชาชนไหม". MUST_WORD splits what comes before
+# "ต้องเอาทะเบียนบ้านไปด้วยไหม": the document asked about follows one of these verbs; a must-question
+# with none ("ต้องเปลี่ยนนามสกุลตามสามีไหม") asks about a step, not a document on the list.
+DOCUMENT_VERB_PATTERN = "ใช้|เอา|มี|ถือ|พก|เตรียม|แนบ|แสดง|นำ"
+# "ไปทำที่อำเภอได้ไหม": a kind of office asked about, which a service's office list either names or not.
+OFFICE_KIND_WORDS = ("อำเภอ", "สำนักงานเขต", "เทศบาล", "อบต", "ไปรษณีย์", "ธนาคาร", "ศาลากลาง", "โรงพัก")
+OFFICES_JOINER = " หรือ "
 # (who, a condition) from what is asked; after it, DOING_WORDS name nothing of their own (the service
 # itself is asked about) and NOT_DOING_WORDS ask something else (who comes along, what to bring or pay).
 MUST_WORD = "ต้อง"
@@ -2038,6 +2046,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "en_documents": {"default": Reply("Documents:\n{items}")},
     "en_fees": {"default": Reply("Fee:\n{items}")},
     "en_benefits": {"default": Reply("Amount you receive:\n{items}")},
+    "answer_office_not_listed": {"default": Reply("ไม่ได้ค่ะ {kind}ไม่ใช่ที่ยื่นของบริการนี้ ยื่นได้ที่ {offices} ค่ะ")},
     "en_place": {"default": Reply("Where to apply:\n{items}")},
     "en_time": {"default": Reply("Processing time: {time}")},
     "en_eligibility": {"default": Reply("Who can apply: {text}")},
@@ -2110,3 +2119,4 @@ def send(
     text = reply.text.format(**values) if values else reply.text
     buttons = [b.as_dict() for b in (*reply.buttons, *extra_buttons)]
     dispatcher.utter_message(text=text, buttons=buttons or None)
+    "en_answer_contact": {"default": Reply("Contact {agency}: hotline {hotline}.")},

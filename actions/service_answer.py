@@ -21,6 +21,7 @@ from actions.replies import (
     AGE_LOWER_PATTERN,
     AGE_RANGE_PATTERN,
     AGE_REACHED_PATTERN,
+    AGE_UNDER_PATTERN,
     AGE_UPPER_PATTERN,
     ALONE_WORDS,
     ANY_OFFICE_ASKED_PATTERN,
@@ -31,7 +32,9 @@ from actions.replies import (
     CAN_WORD,
     CONDITION_LEADS,
     CONDITION_WORDS,
+    DOCUMENT_VERB_PATTERN,
     DOING_WORDS,
+    DOTTED_ABBREVIATION_PATTERN,
     DURATION_BOUNDS,
     DURATION_KIND_BEFORE,
     DURATION_NOT_SAID_BEFORE,
@@ -57,6 +60,8 @@ from actions.replies import (
     NOT_IN_PERSON_WORDS,
     NOT_PROXY_WORDS,
     NOT_YET_WORDS,
+    OFFICE_KIND_WORDS,
+    OFFICES_JOINER,
     OWN_OFFICE_PATTERN,
     PREFIX_FILLER_WORDS,
     PROXY_RECORD_WORDS,
@@ -631,9 +636,10 @@ def supporting_sentences(record: ServiceRecord, question: str) -> list[str]:
     # "ถ้าไม่ไปมีโทษไหม" - "มีโทษทางอาญา…": a word that is the whole point, inside other words on both sides
     alone = {w for w in ASKED_ALONE_WORDS if w in "".join(question.split())}
     scored: list[tuple[float, str]] = []
+    age = age_asked(question)
     for clause in sources:
         clause = clause.strip()
-        if len(clause) < 4:
+        if len(clause) < 4 or (age is not None and _age_outside(clause, age)):
             continue
         shared = asked & _senses(bm25_tokens(clause))
         score = sum(
@@ -650,6 +656,18 @@ def supporting_sentences(record: ServiceRecord, question: str) -> list[str]:
             clause = clause.removeprefix(joiner)
         out.append(clause)
     return out
+
+
+_AGE_UNDER = re.compile(AGE_UNDER_PATTERN)
+
+
+def _age_outside(clause: str, age: int) -> bool:
+    """ "อายุ20แล้ว ต้อง…ไหม" against "ผู้เยาว์อายุต่ำกว่า 20 ปีต้อง…" or "อายุ 60 ปีขึ้นไป": a clause for
+    ages the citizen's is not, which cannot answer their question."""
+    folded = normalize_text(clause)
+    under = [int(m.group(1)) for m in _AGE_UNDER.finditer(folded)]
+    over = [int(m.group(1)) for m in _AGE_LOWER.finditer(folded)]
+    return any(age >= bound for bound in under) or any(age < bound for bound in over)
 
 
 def is_fine_question(text: str) -> bool:
@@ -853,11 +871,14 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
     confirm = modal is None and _CONFIRM.search("".join(text.split())) is not None
     if aspect in ("documents", None) and modal in ("must", "have", None) and not confirm:
         # the service's own name ("จดทะเบียน" in "ต้องจดทะเบียนอะไรไหม") is not a document asked about
-        document = _document_named(record.documents, text, _title_words(record, text))
+        document = _document_named(record.documents, document_asked(text), _title_words(record, text))
         if document:
             return say("answer_document_listed", channel, document=document)
     if aspect in ("place", None) and (office_line := any_office_verdict(record, text, channel)):
         return office_line
+    if aspect in ("place", None) and modal == "can" and (kind := office_kind_not_listed(record, text)):
+        offices = OFFICES_JOINER.join(f"“{o}”" for o in record.where_to_apply.offices)
+        return say("answer_office_not_listed", channel, kind=kind, offices=offices)
     # "ที่ห้างได้ไหม": an office listed for it; not a must-question ("ย้ายเข้าหอใหม่ ต้องแจ้งย้ายไหม" shares
     # only "ใหม่" with "…ที่บ้านหลังใหม่ตั้งอยู่")
     if aspect in ("place", None) and modal != "must":
@@ -867,6 +888,37 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
     # "ต้องอบรมก่อนไหม": ก่อน reads as a time question, but what is asked is a duty the overview states
     if aspect is None or (aspect == "time" and question_modal(text) == "must"):
         return clause_answer(record, text, channel)
+    return None
+
+
+_DOCUMENT_VERBS = frozenset(DOCUMENT_VERB_PATTERN.split("|"))
+
+
+def document_asked(text: str) -> str:
+    """The part of a question that names the document: after its verb ("อายุ20แล้ว ต้องเอา|ทะเบียนบ้าน
+    ไปด้วยมั้ย"), else before it ("สูติบัตร|ต้องใช้ไหม"); nothing when no document verb is there
+    ("ต้องเปลี่ยนนามสกุลตามสามีไหม" asks about a step, not a paper). Words, not letters: "มี" is in "สามี"."""
+    from nlu.tokenize import tokenize
+
+    words = [t.text for t in tokenize(normalize_text(text))]
+    at = next((i for i, w in enumerate(words) if w in _DOCUMENT_VERBS), None)
+    if at is None:
+        return ""
+    after = "".join(words[at + 1 :])
+    return after if _content_senses(after) else "".join(words[:at])
+
+
+def office_kind_not_listed(record: ServiceRecord, question: str) -> str | None:
+    """ "ไปทำที่อำเภอได้ไหม" for a passport: the kind of office asked about, when neither the offices nor
+    the online channel of the record name it (the list of where to apply is the answer)."""
+    where = record.where_to_apply
+    if not where.offices:
+        return None
+    folded = "".join(normalize_text(question).split())
+    listed = "".join(" ".join((*where.offices, where.online or "")).split())
+    for kind in OFFICE_KIND_WORDS:
+        if kind in folded and kind not in listed:
+            return kind
     return None
 
 
@@ -940,11 +992,18 @@ def _title_words(record: ServiceRecord, text: str) -> set[str]:
     return {t for t in bm25_tokens(text) if len(t) >= 2 and t in title}
 
 
+_DOTTED_ABBREVIATION = re.compile(DOTTED_ABBREVIATION_PATTERN)
+
+
 def _document_named(documents: Iterable[str], text: str, generic: Iterable[str] = ()) -> str | None:
     from knowledge.search.text import bm25_tokens
 
     skip = _GENERIC_DOC_WORDS | set(generic)
     asked = {t for t in bm25_tokens(text) if len(t) >= 3 and t not in skip}
+    dotless = "".join(text.split()).replace(".", "")
+    for document in documents:  # "พรบ" asked, "(พ.ร.บ.)" listed: an abbreviation without its dots
+        if any(a.replace(".", "") in dotless for a in _DOTTED_ABBREVIATION.findall(document)):
+            return document
     if not asked:
         return None
     for document in documents:
@@ -1391,8 +1450,13 @@ def duration_verdict(record: ServiceRecord, question: str, channel: str) -> str 
             # applies is not said, so the rule itself, with no verdict before it
             loose = _bands(text or "", question, check_subject=False)
             rules = [b for b in loose if MUST_WORD in b.consequence and _names_any(b.consequence, asked)]
-            if rules and len({_within(days, b) for b in loose}) == 2:
-                return polite((text or "").strip())
+            if rules:
+                within = {_within(days, b) for b in loose}
+                if len(within) == 2:
+                    return polite((text or "").strip())
+                # "รถอายุ 10 ปี": over the bound of every kind the rule names, so it applies whichever
+                key = "answer_yes_must" if within == {True} else "answer_no_need"
+                return say(key, channel) + " " + polite((text or "").strip())
             continue
         matching = [b for b in bands if _within(days, b)]
         if not matching:  # none of its steps applies: only the steps that require it say so
@@ -1467,11 +1531,13 @@ def _field_verdict(record: ServiceRecord, aspect: str | None, question: str, cha
 _CONTACT_ASKED = re.compile(r"เบอร์|โทร(ไป|ถาม|หา|ติดต่อ)|สายด่วน|คอลเซ็นเตอร์|callcent|hotline|phonenumber")
 
 
-def contact_line(question: str, contact: Any, channel: str) -> str | None:
+def contact_line(question: str, contact: Any, channel: str, english: bool = False) -> str | None:
     """The agency and its hotline when the citizen asks whom to call; None without a hotline."""
     hotline = str(getattr(contact, "hotline", "") or "")
     if not hotline or not _CONTACT_ASKED.search("".join(normalize_text(question or "").lower().split())):
         return None
+    if english:
+        return say("en_answer_contact", channel, agency=str(getattr(contact, "name_en", "")), hotline=hotline)
     return say("answer_contact", channel, agency=str(getattr(contact, "name_th", "")), hotline=hotline)
 
 
@@ -1512,6 +1578,9 @@ def compose_answer(
         lines.append(say("answer_yes_must", channel) + " " + deadline if must else deadline)
         if aspect in ("fee", "documents"):
             lines.append(aspect_text(record, aspect, channel))
+    elif yes_no and aspect in ("place", None) and (anywhere := any_office_verdict(record, question, channel)):
+        # "เขตไหนก็ได้ใช่มั้ย": the office line says yes; an FAQ's "ไม่ต้อง" answered another question
+        lines.append(anywhere)
     elif passage is not None and passage.kind == "faq" and passage.answer:
         said = faq_first_line(passage.answer, channel, question, passage.question)
         graded = duration_verdict(record, question, channel) if yes_no else None

@@ -13,6 +13,7 @@ from actions.service_answer import (
     LIST_LIMIT,
     _in_person_and_proxies,
     aspect_buttons,
+    contact_line,
     is_yes_no,
     online_available,
     online_partly,
@@ -237,11 +238,13 @@ def compose_english(
     deadline = english_deadline(record, question)
     anywhere = english_any_office(record, question) if deadline is None else None
     graded = english_graded(record, question)
-    if deadline is not None or anywhere is not None or graded is not None:
+    call = contact_line(question, contact, channel, english=True)
+    if deadline is not None or anywhere is not None or graded is not None or call is not None:
         aspect = None
     body = english_body(record, aspect, channel)
     verdict = (
-        deadline
+        call
+        or deadline
         or (f"Yes. {anywhere}" if anywhere else None)
         or graded
         or english_yes_no(record, aspect, question, channel)

@@ -817,3 +817,79 @@ def test_a_must_question_is_not_answered_by_an_office_sharing_a_word() -> None:
     )
     text, _ = compose_answer(move_in, None, "line", "ย้ายเข้าหอใหม่ค่ะ ต้องแจ้งย้ายไหม")
     assert not text.startswith("ได้ค่ะ ยื่นได้ที่")
+
+
+# -- sixth writer's round (dev6): verdicts that answered another question --------------------------------
+def test_a_graded_rule_every_kind_agrees_on_gets_its_verdict() -> None:
+    from actions.service_answer import duration_verdict
+    from knowledge.record import FAQ
+
+    rule = "รถยนต์อายุเกิน 7 ปีและรถจักรยานยนต์อายุเกิน 5 ปี ต้องตรวจสภาพที่ ตรอ. ก่อน"
+    car = record(faqs=(FAQ("ต้องตรวจสภาพไหม", rule),))
+    # over both bounds: whichever kind it is, it must be inspected; under both: it need not
+    assert duration_verdict(car, "รถผมอายุ 12 ปีแล้ว ต้องเข้าตรอ.ก่อนไหม", "line") == "ต้องค่ะ " + rule + "ค่ะ"
+    assert duration_verdict(car, "รถอายุ 2 ปี ต้องตรวจสภาพไหม", "line") == "ไม่ต้องค่ะ " + rule + "ค่ะ"
+
+
+def test_a_listed_document_answers_only_a_question_about_bringing_a_paper() -> None:
+    surname = record(
+        id="name_change",
+        title_th="เปลี่ยนชื่อ-สกุล",
+        documents=("ใบสำคัญการสมรส กรณีเปลี่ยนชื่อสกุลเพราะสมรส",),
+        description="ยื่นคำขอเปลี่ยนชื่อสกุลที่สำนักทะเบียน",
+        faqs=(),
+    )
+    # a step asked about ("สามี" holds the letters of มี, not the verb): not the listed marriage paper
+    text, _ = compose_answer(surname, None, "line", "จดทะเบียนแล้ว ต้องเปลี่ยนชื่อสกุลตามสามีด้วยเหรอคะ")
+    assert not text.startswith("ต้องค่ะ รายการเอกสาร")
+    # the paper after its verb, or before it
+    text, _ = compose_answer(surname, None, "line", "ต้องเอาใบสำคัญการสมรสไปด้วยไหม")
+    assert text.startswith("ต้องค่ะ รายการเอกสารระบุ “ใบสำคัญการสมรส")
+    text, _ = compose_answer(surname, None, "line", "ใบสำคัญการสมรสต้องใช้ไหมคะ")
+    assert text.startswith("ต้องค่ะ รายการเอกสารระบุ “ใบสำคัญการสมรส")
+    # an abbreviation listed with its dots and typed without
+    car = record(documents=("หลักฐานประกันภัยภาคบังคับ (พ.ร.บ.) ที่ยังไม่หมดอายุ",), faqs=())
+    text, _ = compose_answer(car, None, "line", "ต้องมีพรบด้วยรึเปล่า")
+    assert text.startswith("ต้องค่ะ รายการเอกสารระบุ “หลักฐานประกันภัยภาคบังคับ (พ.ร.บ.)")
+
+
+def test_a_clause_for_ages_the_citizens_is_not_does_not_answer() -> None:
+    passport = record(
+        description="ผู้เยาว์อายุต่ำกว่า 20 ปีต้องได้รับความยินยอมจากบิดามารดา",
+        documents=("บัตรประจำตัวประชาชนฉบับจริง",),
+        faqs=(),
+    )
+    text, _ = compose_answer(passport, None, "line", "ลูกอายุ 25 แล้ว ต้องมีความยินยอมจากบิดามารดาไหม")
+    assert "ผู้เยาว์" not in text.splitlines()[0]
+    text, _ = compose_answer(passport, None, "line", "ลูกอายุ 15 ต้องมีความยินยอมจากบิดามารดาไหม")
+    assert text.splitlines()[0] == "ต้องค่ะ ผู้เยาว์อายุต่ำกว่า 20 ปีต้องได้รับความยินยอมจากบิดามารดาค่ะ"
+
+
+def test_an_office_kind_the_list_does_not_name_is_no_with_where_to_go() -> None:
+    passport = record(
+        where_to_apply=WhereToApply(offices=("กรมการกงสุล", "สำนักงานหนังสือเดินทางจังหวัด"), online="จองคิวออนไลน์"),
+        faqs=(),
+    )
+    text, _ = compose_answer(passport, None, "line", "ยื่นที่ไปรษณีย์แถวบ้านได้มั้ยคะ")
+    assert text.splitlines()[0] == (
+        "ไม่ได้ค่ะ ไปรษณีย์ไม่ใช่ที่ยื่นของบริการนี้ ยื่นได้ที่ “กรมการกงสุล” หรือ “สำนักงานหนังสือเดินทางจังหวัด” ค่ะ"
+    )
+    # an office the list names is not refused
+    text, _ = compose_answer(record(), None, "line", "ไปทำที่อำเภอได้ไหม")
+    assert not text.startswith("ไม่ได้ค่ะ")
+
+
+def test_any_office_asked_is_answered_by_the_office_line_before_an_faq_of_another_question() -> None:
+    marriage = record(where_to_apply=WhereToApply(offices=("สำนักทะเบียนอำเภอแห่งใดก็ได้",), online=""))
+    faq = Passage(kind="faq", question="ต้องจดที่อำเภอตามทะเบียนบ้านไหม", answer="ไม่ต้อง จดได้ทุกแห่ง")
+    text, _ = compose_answer(marriage, None, "line", "ไปจดอำเภอไหนก็ได้ใช่ป่ะ", faq)
+    assert text.splitlines()[0] == "ได้ค่ะ ยื่นได้ที่ “สำนักทะเบียนอำเภอแห่งใดก็ได้” ค่ะ"
+
+
+def test_english_asks_whom_to_call_gets_the_hotline_first() -> None:
+    from actions.service_english import compose_english
+    from knowledge.agencies import Agency
+
+    office = Agency("sso", "สำนักงานประกันสังคม", "Social Security Office", "1506", "https://www.sso.go.th")
+    text, _ = compose_english(record(), None, "line", office, "what's the hotline?")
+    assert text.splitlines()[0] == "Contact Social Security Office: hotline 1506."
