@@ -12,6 +12,7 @@ from knowledge.aspects import ASPECTS, detect_aspect, parse_aspect, strip_aspect
     [
         ("ต่อใบขับขี่ใช้อะไรบ้าง", "documents"),
         ("ต้องเตรียมเอกสารอะไร", "documents"),
+        ("ทำครั้งแรก ต้องใช้ไรบ้าง", "documents"),  # ไร for อะไร, as typed
         ("ทำพาสปอร์ตกี่บาท", "fee"),
         ("เสียค่าธรรมเนียมไหมคะ", "fee"),
         ("ค่า ธรรม เนียม เท่า ไหร่", "fee"),
