@@ -352,10 +352,26 @@ def faq_first_line(answer: str, channel: str, question: str = "", faq_question: 
                 and not _CAN_ASKED.search(asked)  # "…ได้มั้ย ไม่ต้องพาลูกไป" asks can
                 and NEGATION_WORD in "".join(faq_question.split())
             ):
+                if _asked_only_in_answer(question, faq_question, rest):
+                    # "ต้องให้เจ้าบ้านยินยอมไหม" on "เจ้าบ้านไม่ว่างไปด้วยได้ไหม - ได้ ให้เจ้าบ้านทำหนังสือ
+                    # ยินยอม…": the FAQ's verdict is on going along; what was asked is in its answer
+                    return polite(rest)
                 key = _MUST_FROM_NEGATED_CAN[key]
             return say(key, channel) + (f" {polite(rest)}" if rest else "")
     found = verdict(question, answer) if question and is_yes_no(question) else None
     return say(found, channel) + " " + polite(answer) if found else polite(answer)
+
+
+def _asked_only_in_answer(question: str, faq_question: str, answer: str) -> bool:
+    """Whether a word the citizen asks about after ต้อง is in the FAQ's answer but not its question."""
+    from knowledge.search.text import bm25_tokens
+
+    split = must_split(question)
+    if split is None:
+        return False
+    asked = {t for t in bm25_tokens(split[1]) if len(t) >= 3 and t not in _DOING_WORDS}
+    faq_words, answer_text = "".join(faq_question.split()), "".join(answer.split())
+    return any(w not in faq_words and w in answer_text for w in asked)
 
 
 # -- yes/no verdicts from a sentence -----------------------------------------------------------------

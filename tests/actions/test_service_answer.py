@@ -893,3 +893,12 @@ def test_english_asks_whom_to_call_gets_the_hotline_first() -> None:
     office = Agency("sso", "สำนักงานประกันสังคม", "Social Security Office", "1506", "https://www.sso.go.th")
     text, _ = compose_english(record(), None, "line", office, "what's the hotline?")
     assert text.splitlines()[0] == "Contact Social Security Office: hotline 1506."
+
+
+def test_an_faqs_turned_round_verdict_is_not_given_for_what_only_its_answer_speaks_of() -> None:
+    faq_q, answer = "เจ้าบ้านไม่ว่างไปด้วยได้ไหม", "ได้ ให้เจ้าบ้านทำหนังสือยินยอมและมอบสำเนาบัตรให้ผู้ย้าย"
+    # asked whether the house master must come: the FAQ's ได้ turned round is the verdict
+    assert faq_first_line(answer, "line", "เจ้าบ้านต้องไปด้วยไหม", faq_q).startswith("ไม่ต้องค่ะ ")
+    # asked whether consent is needed: the answer speaks of it, the FAQ's verdict does not
+    said = faq_first_line(answer, "line", "ต้องมีหนังสือยินยอมจากเจ้าบ้านด้วยหรือเปล่า", faq_q)
+    assert said.startswith("ให้เจ้าบ้านทำหนังสือยินยอม")
