@@ -339,6 +339,9 @@ OWN_OFFICE_PATTERN = r"ที่\S*(?:มีชื่อในทะเบีย
 LACKING_SPAN_CHARS = 25
 # An eligibility rule that excludes ("ไม่เป็นผู้รับบำนาญหรือสวัสดิการอื่น…"): a citizen who says they are
 # that ("พ่อเป็นข้าราชการบำนาญ ได้เบี้ยด้วยไหม") cannot; "ไม่มีงานทำหรือมีรายได้…" offers another way in.
+# "อายุ 18 ปีบริบูรณ์ขึ้นไป หรืออายุต่ำกว่านั้นแต่ได้รับความยินยอม…": the way in below the youngest age
+AGE_EXCEPTION_PATTERN = r"อายุต่ำกว่านั้น(?:แต่|ถ้า|หาก)(\S+)"
+AGE_UNDER_PATTERN = r"อายุ(?:ต่ำกว่า|ไม่ถึง)\s*(\d{1,3})\s*ปี"  # "ผู้เยาว์อายุต่ำกว่า 20 ปีต้อง…"
 AGE_UNDER_PATTERN = r"อายุ(?:ต่ำกว่า|ไม่ถึง)\s*(\d{1,3})\s*ปี"  # "ผู้เยาว์อายุต่ำกว่า 20 ปีต้อง…"
 EXCLUSION_PATTERN = r"^ไม่(?:เป็น|ได้รับ|มี)"
 EXCLUSION_ALTERNATIVE_WORD = "หรือมี"
@@ -2046,6 +2049,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "en_documents": {"default": Reply("Documents:\n{items}")},
     "en_fees": {"default": Reply("Fee:\n{items}")},
     "en_benefits": {"default": Reply("Amount you receive:\n{items}")},
+    "answer_office_not_listed": {"default": Reply("ไม่ได้ค่ะ {kind}ไม่ใช่ที่ยื่นของบริการนี้ ยื่นได้ที่ {offices} ค่ะ")},
+    "answer_age_exception": {"default": Reply("ได้ค่ะ ถ้า{condition} (เกณฑ์ปกติ {rule}) ค่ะ")},
     "answer_office_not_listed": {"default": Reply("ไม่ได้ค่ะ {kind}ไม่ใช่ที่ยื่นของบริการนี้ ยื่นได้ที่ {offices} ค่ะ")},
     "en_place": {"default": Reply("Where to apply:\n{items}")},
     "en_time": {"default": Reply("Processing time: {time}")},

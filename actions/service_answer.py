@@ -17,6 +17,7 @@ from typing import Any
 from actions.replies import (
     AGE_ASKED_PATTERN,
     AGE_BOUND_PATTERN,
+    AGE_EXCEPTION_PATTERN,
     AGE_IN_RULE_PATTERN,
     AGE_LOWER_PATTERN,
     AGE_RANGE_PATTERN,
@@ -1187,6 +1188,21 @@ def subject_age_verdict(record: ServiceRecord, question: str, channel: str) -> s
     return say("answer_yes_can" if age >= least else "answer_no_cannot", channel) + " " + polite(clause)
 
 
+_AGE_EXCEPTION = re.compile(AGE_EXCEPTION_PATTERN)
+
+
+def age_exception(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "น้องอายุ17 จดทะเบียนสมรสได้ไหม" on "อายุ 18 ปีบริบูรณ์ขึ้นไป หรืออายุต่ำกว่านั้นแต่ได้รับความยินยอม
+    จากผู้แทนโดยชอบธรรม": ได้ค่ะ on the rule's own condition, for an age under the youngest."""
+    age = age_asked(question)
+    rule = normalize_text(record.eligibility or "")
+    lower = _AGE_LOWER.search(rule)
+    found = _AGE_EXCEPTION.search(rule)
+    if age is None or lower is None or found is None or age >= int(lower.group(1)):
+        return None
+    return say("answer_age_exception", channel, condition=found.group(1), rule=lower.group(0))
+
+
 def age_rule(record: ServiceRecord, question: str) -> str | None:
     """The eligibility, when the question gives an age and the eligibility speaks of ages but no verdict
     could be worked out (several ages for several cases, or exceptions below the youngest)."""
@@ -1634,7 +1650,9 @@ def compose_answer(
         by_age = None
         # (a must-question's duty is the record's own sentence: "ครบ 7 ขวบแล้ว ต้องทำบัตรยัง" - ต้องค่ะ…)
         if first is None and aspect is None and question_modal(question) != "must":
-            by_age = subject_age_verdict(record, question, channel)
+            by_age = subject_age_verdict(record, question, channel) or age_exception(
+                record, question, channel
+            )
             rule = age_rule(record, question) if by_age is None else None
             by_age = by_age or (say("answer_age_rule", channel, rule=polite(rule)) if rule else None)
         if first is not None:

@@ -902,3 +902,14 @@ def test_an_faqs_turned_round_verdict_is_not_given_for_what_only_its_answer_spea
     # asked whether consent is needed: the answer speaks of it, the FAQ's verdict does not
     said = faq_first_line(answer, "line", "ต้องมีหนังสือยินยอมจากเจ้าบ้านด้วยหรือเปล่า", faq_q)
     assert said.startswith("ให้เจ้าบ้านทำหนังสือยินยอม")
+
+
+def test_an_age_under_the_youngest_gets_the_rules_own_way_in() -> None:
+    marriage = record(
+        eligibility="ชายและหญิงอายุ 18 ปีบริบูรณ์ขึ้นไป หรืออายุต่ำกว่านั้นแต่ได้รับความยินยอมจากผู้แทนโดยชอบธรรม",
+        faqs=(),
+    )
+    text, _ = compose_answer(marriage, None, "line", "ลูกสาวอายุ 17 จะจดทะเบียนสมรสได้ไหม")
+    assert text.splitlines()[0] == ("ได้ค่ะ ถ้าได้รับความยินยอมจากผู้แทนโดยชอบธรรม (เกณฑ์ปกติ อายุ 18 ปีบริบูรณ์ขึ้นไป) ค่ะ")
+    text, _ = compose_answer(record(eligibility="อายุ 18 ปีบริบูรณ์ขึ้นไป", faqs=()), None, "line", "อายุ 17 ได้ไหม")
+    assert not text.startswith("ได้ค่ะ")  # no way in below it
