@@ -263,6 +263,18 @@ SMALL_TALK_WORDS = (
     "ครับ", "คับ", "จ้า", "นะ", "มาก",
 )
 # fmt: on
+# --- service resolver (actions/service_resolver.py) ---
+# A casual yes/no ending ("ต้องแจ้งความก่อนมะ", "ทำที่ไหนก็ได้ป่ะ"): a question; it is no service word.
+CASUAL_YES_NO_END_PATTERN = r"(?<=[ก-๙])(?:มะ|ป่ะ|ปะ|ป้ะ|เหรอ|หรอ)\s*(?:คะ|ค่ะ|ครับ|คับ)?\s*\?*\s*$"
+# A story that asks what there is to do ("ต้องไปจดอะไร", "ต้องทำเรื่องอะไรบ้าง", "what registrations do I
+# need"): the life event's checklist, not one of its steps. Matched on the message without spaces.
+WHAT_TO_DO_PATTERN = (
+    r"ต้อง(?:ไป)?(?:ทำ|จด(?:ทะเบียน)?|เตรียม|ยื่น|ลงทะเบียน|ติดต่อ|เปลี่ยน|แจ้ง|จัดการ)(?:เรื่อง)?(?:อะไร|ไร)"
+    r"|ทำ(?:เรื่อง)?(?:อะไร|ไร)บ้าง|มีเรื่องอะไร|(?:มี|ได้)สิทธิ(?:อะไร|ไร)|ช่วย(?:เหลือ)?(?:อะไร|ไร)(?:ได้)?บ้าง"
+    r"|steps|registrations|what(?:do|should)(?:i|we)(?:need|have)?(?:to)?do|what(?:do|would)(?:i|we)need\??$"
+    r"|what(?:help|support|benefits?|assistance|rights)"
+)
+
 # --- complaint form (actions/complaint_talk.py): words that end it, answer a step, or ask aside ---
 # Matched on the message with spaces removed, lower-cased, polite particles stripped at the end.
 # Only these (and the cancel button) end a complaint form; a bare "ไม่" gets a hint instead.

@@ -7,6 +7,8 @@ and "วันที่เท่าไร" about time, although both contain the
 
 from __future__ import annotations
 
+import re
+
 from nlu.normalize import normalize_text
 
 ASPECT_LABELS_TH: dict[str, str] = {
@@ -116,6 +118,10 @@ def _folded(text: str) -> str:
 # Words holding an aspect keyword that ask no such thing ("ฟรีแลนซ์" is a freelancer, not "free";
 # "เกณฑ์ทหาร" is the draft, not a criterion).
 NOT_ASPECT_WORDS: tuple[str, ...] = ("ฟรีแลนซ์", "ฟรีแลนส์", "ฟีแลนซ์", "เกณฑ์ทหาร")
+# "ใบชั่วคราวอายุกี่ปี", "บัตรมีอายุกี่ปี": how long a paper lasts, not the citizen's age (eligibility);
+# with a doing word ("ทำบัตรตอนอายุเท่าไหร่", "สอบใบขับขี่ได้อายุกี่ปี") it is the age again
+_VALIDITY_ASKED = re.compile(r"(?:ใบ|บัตร)\S{0,20}อายุ(?:กี่|เท่า)")
+_DOING_FOR_AGE = ("ทำ", "ขอ", "สอบ", "ได้", "ถึง", "ตอน", "ต้อง")
 
 
 def detect_aspect(text: str) -> str | None:
@@ -123,7 +129,7 @@ def detect_aspect(text: str) -> str | None:
     folded = _folded(text)
     for word in NOT_ASPECT_WORDS:
         folded = folded.replace(word, " ")
-    if not folded:
+    if not folded or (_VALIDITY_ASKED.search(folded) and not any(w in folded for w in _DOING_FOR_AGE)):
         return None
     found = [a for a in ASPECT_ORDER if any(keyword in folded for keyword in ASPECT_KEYWORDS[a])]
     # "จ่ายที่ไหนได้บ้าง": paying where is a question of place, not of how much

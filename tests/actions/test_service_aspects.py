@@ -23,6 +23,7 @@ from knowledge.aspects import ASPECTS, detect_aspect, parse_aspect, strip_aspect
         ("รอนานไหม", "time"),
         ("เงินเข้าวันที่เท่าไร", "time"),
         ("อายุเท่าไหร่ถึงสอบได้", "eligibility"),
+        ("ทำบัตรประชาชนครั้งแรกตอนอายุกี่ปี", "eligibility"),  # a paper, then the age to get it
         ("ใครมีสิทธิ์บ้าง", "eligibility"),
         ("ทำออนไลน์ได้ไหม", "online"),
         ("จ่ายผ่านแอปได้มั้ย", "online"),
@@ -35,7 +36,11 @@ def test_detects_the_aspect(text: str, aspect: str) -> None:
     assert detect_aspect(text) == aspect
 
 
-@pytest.mark.parametrize("text", ["ทำพาสปอร์ต", "", "   ", "😀", "บัตรประชาชนหาย", "<b>hi</b>"])
+@pytest.mark.parametrize(
+    "text",
+    # how long a paper lasts is not the citizen's age
+    ["ทำพาสปอร์ต", "", "   ", "😀", "บัตรประชาชนหาย", "<b>hi</b>", "ใบขับขี่ชั่วคราวมีอายุกี่ปีคะ"],
+)
 def test_no_aspect_when_none_is_asked(text: str) -> None:
     assert detect_aspect(text) is None
 
