@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import CaseRuntime, asker_of
-from actions.complaint_talk import about_an_earlier_complaint
+from actions.complaint_talk import about_an_earlier_complaint, in_english, is_payload
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.replies import (
@@ -57,6 +57,7 @@ from actions.replies import (
     OWN_CASES_SHOWN_SMS,
     PHRASES,
     REFERENCE_PROBLEMS,
+    REFERENCE_PROBLEMS_EN,
     SUBSCRIBE_BUTTON_TITLE,
     Button,
     forgot_reference,
@@ -76,6 +77,7 @@ from cases.verification import (
 )
 from nlu.case_ref import KINDS, check_case_ref, parse_case_ref, shaped_case_ref
 from nlu.characters import CLEAN_TABLE
+from nlu.pii import mask
 from nlu.thai_date import thai_date
 
 log = logging.getLogger(__name__)
@@ -101,8 +103,21 @@ MINE = "mine"
 # validation already said what is wrong and how to find the number; the look-up ends there.
 TOLD = "told"
 # A try at a reference inside a longer message: two letters then digits ("CM6900012", "cm69-12-3");
-# read by reference_problem and answered, never looked up. (Digits alone may be a phone number.)
+# read by reference_problem and answered, never looked up. Other letters than CM/AP need at least
+# MIN_ATTEMPT_DIGITS digits ("WA69-0412-3387" yes; "is 2 weeks", "PM2.5" no).
 _ATTEMPT = re.compile(r"(?<![A-Za-z])[A-Za-z]{2}[\s\-.]*[0-9](?:[0-9\s\-.]*[0-9])?")
+MIN_ATTEMPT_DIGITS = 6
+# Digits alone are a try at a reference only when grouped like one, a two-digit year first
+# ("69-1234-56789"): a phone starts with 0 and an id with a group of one, and neither is taken.
+_DIGITS_ATTEMPT = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9][\-.][0-9]{3,5}[\-.][0-9]{3,6}(?![0-9])")
+# Two letters and at least this many digits: a reference of some kind, never a new complaint's words.
+MIN_NAMED_REFERENCE_DIGITS = 8
+_SEPARATOR_RUNS = re.compile(r"[\s\-.]+")
+_LETTERED_TEN = re.compile(r"[A-Z]{2}[0-9]{10}")
+# Fewer letters than this beside the numbers ("ok", "pls") say nothing of the citizen's language.
+MIN_LANGUAGE_LETTERS = 4
+# The longest attempt said back (anything longer is a sentence, not a number).
+MAX_SAID_BACK_CHARS = 24
 
 
 def find_case_ref(text: str) -> tuple[RefStatus, str | None]:
@@ -141,30 +156,101 @@ def misread_ref(text: str) -> str:
 def send_bad_check(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
     """ "เลขที่เรื่อง CM69-0012-3456 มีตัวเลขผิดไปค่ะ…": the number as read, and that it has a typo."""
     read = misread_ref(text) or misread_ref(latest_text(tracker))
-    shown = f" {read} " if read else PHRASES["this_reference"]
-    replies.send(dispatcher, tracker, "case_ref_bad_check", values={"reference": shown})
+    english = writes_english(tracker)
+    shown = f" {read} " if read else (" " if english else PHRASES["this_reference"])
+    key = language_key("case_ref_bad_check", tracker)
+    replies.send(dispatcher, tracker, key, values={"reference": shown})
+
+
+def words_of(text: str) -> str:
+    """The message without the references and tries at one in it, nor a button payload: the words
+    its language is read from ("CM69-1234-5675" alone has none, so it is no English)."""
+    if is_payload(text):
+        return ""
+    cleaned = _DIGITS_ATTEMPT.sub(" ", _ATTEMPT.sub(" ", text.translate(CLEAN_TABLE)))
+    return cleaned if sum(ch.isalpha() for ch in cleaned) >= MIN_LANGUAGE_LETTERS else ""
+
+
+def writes_english(tracker: Tracker) -> bool:
+    """The citizen's latest message with words in it is English ("case status WA69-7781-0042 pls"):
+    the look-up then answers in English. Button payloads, bare numbers (the last 4 digits) and bare
+    references are passed over, so the answer to a question stays in the question's language."""
+    texts = [str(e.get("text") or "") for e in tracker.events or [] if e.get("event") == "user"]
+    for text in reversed(texts or [latest_text(tracker)]):
+        words = words_of(text)
+        if words:
+            return in_english(words)
+    return False
+
+
+def language_key(key: str, tracker: Tracker) -> str:
+    """`en_<key>` for a citizen writing English when the catalogue has it, else `key`."""
+    english = f"en_{key}"
+    return english if english in replies.REPLIES and writes_english(tracker) else key
+
+
+def send_apology(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The apology before any answer to an upset message (its words are never said back)."""
+    replies.send(dispatcher, tracker, language_key("case_apology", tracker))
 
 
 def reference_attempt(text: str) -> str | None:
-    """The part of a message that tries to be a reference but is none ("ขอเช็คเรื่อง CM6900012"),
-    or None: what the citizen is told is wrong with it (validate_case_id)."""
-    match = _ATTEMPT.search(text.translate(CLEAN_TABLE))
-    return match.group(0).strip() if match else None
+    """The part of a message that tries to be a reference but is none ("ขอเช็คเรื่อง CM6900012",
+    "เลขที่ 69-1234-56789"), or None: what the citizen is told is wrong with it (validate_case_id).
+    Thai digits are read as digits."""
+    cleaned = text.translate(CLEAN_TABLE)
+    for match in _ATTEMPT.finditer(cleaned):
+        found = match.group(0).strip()
+        if found[:2].upper() in KINDS or sum(ch.isdigit() for ch in found) >= MIN_ATTEMPT_DIGITS:
+            return found
+    digits = _DIGITS_ATTEMPT.search(cleaned)
+    return digits.group(0) if digits else None
 
 
-def reference_problem(text: str) -> str:
+def names_a_reference(text: str) -> bool:
+    """A case reference of any letters in the message ("…reference WA69-3390-1175, and nobody has
+    come"), valid, mistyped or not ours: the message is about a case, not a new complaint."""
+    if find_case_ref(text)[0] != "not_a_reference":
+        return True
+    attempt = reference_attempt(text)
+    return (
+        attempt is not None
+        and attempt[:1].isalpha()
+        and sum(ch.isdigit() for ch in attempt) >= MIN_NAMED_REFERENCE_DIGITS
+    )
+
+
+def said_back(attempt: str | None) -> str:
+    """An attempt at a reference as the bot read it, to say back: two letters and ten digits in the
+    reference's written form ("rd6912345678" -> "RD69-1234-5678"), anything else as typed in capitals
+    with Thai digits as digits ("69-1234-56789"); "" for what may be a phone number or an id (never
+    said back) or what is too long to be a number."""
+    if not attempt:
+        return ""
+    cleaned = " ".join(attempt.translate(CLEAN_TABLE).split()).upper()
+    compact = _SEPARATOR_RUNS.sub("", cleaned)
+    if _LETTERED_TEN.fullmatch(compact):
+        cleaned = f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
+    if len(cleaned) > MAX_SAID_BACK_CHARS or mask(cleaned) != cleaned:
+        return ""
+    return cleaned
+
+
+def reference_problem(text: str, english: bool = False) -> str:
     """What is wrong with text that is not a reference, as REFERENCE_PROBLEMS text ("" when it is not
-    an attempt at one): "CM-69-0001" has 6 digits, "XY12-3456-7890" the wrong letters."""
+    an attempt at one): "CM-69-0001" has 6 digits, "XY12-3456-7890" the wrong letters. In English
+    (REFERENCE_PROBLEMS_EN) for a citizen writing English."""
+    problems = REFERENCE_PROBLEMS_EN if english else REFERENCE_PROBLEMS
     cleaned = text.translate(CLEAN_TABLE)
     digits = sum(ch.isascii() and ch.isdigit() for ch in cleaned)
     letters = re.findall(r"[A-Za-z]+", cleaned)
-    if letters and letters[0][:2].upper() not in KINDS:
-        return REFERENCE_PROBLEMS["prefix"]
+    if letters and digits and letters[0][:2].upper() not in KINDS:  # (words alone are no try)
+        return problems["prefix"]
     if digits >= 4 and digits != 10:
-        return REFERENCE_PROBLEMS["digits"].format(count=digits)
+        return problems["digits"].format(count=digits)
     if digits == 10 and not letters:
-        return REFERENCE_PROBLEMS["prefix"]
-    return REFERENCE_PROBLEMS["none"]
+        return problems["prefix"]
+    return problems["none"]
 
 
 def status_label(case: Case) -> str:
@@ -546,17 +632,29 @@ class ValidateCaseStatusForm(CaseFormValidation):
         typed = latest_text(tracker)
         if forgot_reference(typed):
             return {"case_id": MINE}
-        problem = reference_problem(text)
-        attempt = status == "bad_check" or problem != REFERENCE_PROBLEMS["none"]
+        english = writes_english(tracker)
+        tried = reference_attempt(text)
+        problem = reference_problem(tried or text, english)
+        attempt = status == "bad_check" or bool(problem)
         if attempt and owed_apology(typed):
-            replies.send(dispatcher, tracker, "case_apology")  # before anything else is said
+            send_apology(dispatcher, tracker)  # before anything else is said
+        read = said_back(tried) if attempt else ""
         if status == "bad_check":
             send_bad_check(dispatcher, tracker, text)
+        elif read:
+            # the number as read ("WA69-0412-3387"), then the format: the citizen can compare
+            replies.send(
+                dispatcher,
+                tracker,
+                language_key("case_ref_wrong_shape", tracker),
+                values={"reference": read, "problem": problem},
+            )
         elif not upset(typed) or attempt:
             # (upset without a number: the question that follows apologises and asks)
-            replies.send(dispatcher, tracker, "case_ref_not_reference", values={"problem": problem})
+            key = language_key("case_ref_not_reference", tracker)
+            replies.send(dispatcher, tracker, key, values={"problem": problem})
         if attempt:
-            replies.send(dispatcher, tracker, "case_ref_try_again")
+            replies.send(dispatcher, tracker, language_key("case_ref_try_again", tracker))
             return {"case_id": TOLD}
         return {"case_id": None}
 
@@ -577,7 +675,7 @@ class ActionSubmitCaseStatus(CaseAction):
         if lookup is None or tracker.get_slot("case_id") == TOLD:
             return events  # (TOLD: the validation said what was wrong with the number)
         if owed_apology(latest_text(tracker)):
-            replies.send(dispatcher, tracker, "case_apology")
+            send_apology(dispatcher, tracker)
         if tracker.get_slot("case_id") == MINE:
             mine = await lookup.own_cases(tracker)
             buttons = tuple(Button(ref, f'/check_case_status{{"case_id":"{ref}"}}') for ref in mine.refs)
@@ -608,8 +706,8 @@ class ActionAskCaseId(CaseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if owed_apology(latest_text(tracker)):
-            replies.send(dispatcher, tracker, "case_apology")
-        replies.send(dispatcher, tracker, "ask_case_id")
+            send_apology(dispatcher, tracker)
+        replies.send(dispatcher, tracker, language_key("ask_case_id", tracker))
         return []
 
 
@@ -625,16 +723,21 @@ class ActionAskPhoneLast4(AskSlotAction):
     ) -> list[EventType]:
         text = latest_text(tracker)
         if owed_apology(text):
-            replies.send(dispatcher, tracker, "case_apology")
+            send_apology(dispatcher, tracker)
         # the reference just typed, as read ("CM69-0012-0458"): the citizen can check it before the
         # digits; it says nothing of whether such a case exists
         reference = canonical_ref(tracker.get_slot("case_id"))
-        typed = "".join(ch for ch in text.upper() if ch.isalnum())
+        typed = "".join(ch for ch in text.translate(CLEAN_TABLE).upper() if ch.isalnum())
         if reference is None or reference.replace("-", "") not in typed:
+            if writes_english(tracker):
+                replies.send(dispatcher, tracker, "en_ask_phone_last4")
+                return []
             return await super().run(dispatcher, tracker, domain)
         channel = tracker.get_latest_input_channel()
-        read = replies.reply_for("case_ref_received", channel).text.format(reference=reference)
-        question = replies.reply_for("ask_phone_last4", channel)
+        read = replies.reply_for(language_key("case_ref_received", tracker), channel).text.format(
+            reference=reference
+        )
+        question = replies.reply_for(language_key("ask_phone_last4", tracker), channel)
         dispatcher.utter_message(
             text=f"{read} {question.text}", buttons=[b.as_dict() for b in question.buttons] or None
         )

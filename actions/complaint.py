@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
-from actions.case_status import CaseLookup
+from actions.case_status import CaseLookup, names_a_reference
 from actions.complaint_fields import Carried, carried_fields
 from actions.complaint_place import place_answer_kind
 from actions.complaint_referral import (
@@ -275,6 +275,10 @@ class ValidateComplaintForm(FormValidationAction):
             # Activation (Rasa calls this with the loop already set and no step asked yet): the
             # first message may already say what and which category.
             text = _latest_text(tracker)
+            if names_a_reference(text):
+                # "…reference WA69-3390-1175, and nobody has come": about that case, never a new
+                # complaint; the look-up takes the same message (apology, the number said back).
+                return [SlotSet("complaint_confirm", TRACK), ActiveLoop(None)]
             if about_an_earlier_complaint(text) or (upset(text) and _after_case_lookup(tracker)):
                 # Not a new complaint: no category menu (a duplicate); the submit action apologises.
                 # ("ช้ามาก ผ่านมาสองอาทิตย์แล้ว" right after a look-up is about that case.)

@@ -39,6 +39,7 @@ from actions.replies import (
     EARLIER_COMPLAINT_PATTERN,
     EARLIER_NOTHING_CUES,
     EARLIER_REPORTED_PATTERN,
+    EARLIER_REPORTED_PATTERN_EN,
     NEAR_OPENINGS,
     NEGATION_WORD,
     NO_PHOTO_LABEL,
@@ -59,12 +60,14 @@ from actions.replies import (
     TRACK_CASE_MAX_CHARS,
     YES_WORDS,
     forgot_reference,
+    upset,
 )
 from cases.complaint_routing import ComplaintRoute
 from nlu.pii import mask
 
 _EARLIER = re.compile(EARLIER_COMPLAINT_PATTERN)
 _REPORTED = re.compile(EARLIER_REPORTED_PATTERN)
+_REPORTED_EN = re.compile(EARLIER_REPORTED_PATTERN_EN)
 _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 # Polite endings and punctuation taken off before a short answer is compared with a word list.
 _PUNCTUATION = " .!?,~…'\"“”()"
@@ -282,13 +285,17 @@ def first_description(text: object, min_letters: int, routes: dict[str, Complain
 
 def about_an_earlier_complaint(text: object) -> bool:
     """ "แจ้งไปสามรอบแล้ว ขยะยังกองอยู่", "แจ้งไปตั้งนานแล้วทำไมยังไม่มาซ่อม": the citizen means a
-    complaint already made. Told as reported and then nothing done (both halves), not "ไฟดับมาตั้ง
-    นานแล้ว" alone, which is a new complaint about something long broken."""
+    complaint already made. Told as reported and then nothing done or anger at it (both halves:
+    "แจ้งหลุมไปตั้งแต่2เดือนก่อน … ใครจะรับผิดชอบ", "I reported a broken pipe two weeks ago … nobody
+    has come"), not "ไฟดับมาตั้งนานแล้ว" alone, which is a new complaint about something long broken."""
     word = compact(text)
     if any(cue in word for cue in EARLIER_COMPLAINT_CUES) or _EARLIER.search(word) is not None:
         return True
-    reported = _REPORTED.search(word)
-    return reported is not None and any(cue in word[reported.start() :] for cue in EARLIER_NOTHING_CUES)
+    reported = _REPORTED.search(word) or _REPORTED_EN.search(word)
+    if reported is None:
+        return False
+    after = word[reported.start() :]
+    return any(cue in after for cue in EARLIER_NOTHING_CUES) or upset(after)
 
 
 def consent_from_words(text: object) -> bool | None:

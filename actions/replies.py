@@ -506,6 +506,33 @@ EARLIER_NOTHING_CUES = (
     "ไม่ได้รับการแก้",
     "ไม่ขยับ",
     "ไม่เดิน",
+    "ไม่เคย",
+    "ไม่มีคน",
+    "ไม่มา",
+    "ไม่ติดต่อ",
+    "ไม่ตอบ",
+    "ไม่แก้",
+    # English, after EARLIER_REPORTED_PATTERN_EN
+    "nobody",
+    "noone",
+    "nothing",
+    "never",
+    "still",
+    "notyet",
+    "noreply",
+    "noresponse",
+    "hasn't",
+    "haven't",
+    "hasnot",
+    "havenot",
+    "notfixed",
+)
+# The reported-earlier half in English, on the lower-cased text without spaces ("I reported a broken
+# pipe two weeks ago … nobody has come").
+EARLIER_REPORTED_PATTERN_EN = (
+    r"(?:i|we)(?:'ve|have|had)?(?:already)?(?:reported|complained|filed|called)"
+    r"|(?:already|was|been)(?:reported|complained|filed)"
+    r"|(?:reported|complained|filed).{0,40}ago"
 )
 CONSENT_YES_PREFIX = "ยินยอม"
 CONSENT_NO_PREFIX = "ไม่ยินยอม"
@@ -951,6 +978,12 @@ REFERENCE_PROBLEMS: dict[str, str] = {
     "prefix": "ต้องขึ้นต้นด้วยอักษร CM หรือ AP ",
     "none": "",
 }
+# The same in English replies (a citizen writing English), keyed alike.
+REFERENCE_PROBLEMS_EN: dict[str, str] = {
+    "digits": "It has {count} digits; a reference has 10. ",
+    "prefix": "It must start with CM or AP. ",
+    "none": "",
+}
 # "I forgot the number" typed instead of a reference (matched anywhere in the message, squashed).
 FORGOT_REFERENCE_WORDS = (
     "จำเลขไม่ได้",
@@ -996,6 +1029,23 @@ UPSET_WORDS = (
     "รอมานาน",
     "เงียบหาย",
     "ทำงานกันยังไง",
+    "ทำงานกันแบบนี้",
+    "ทำงานแบบนี้",
+    "ทำงานกันอย่างนี้",
+    "ทำงานกันยังงี้",
+    "ใครจะรับผิดชอบ",
+    "ใครรับผิดชอบ",
+    "เสียภาษีไปทำไม",
+    "หลายรอบแล้ว",
+    "กี่รอบแล้ว",
+    "กี่ครั้งแล้ว",
+    "ไม่เคยมีใคร",
+    "ไม่มีคนติดต่อ",
+    "ไม่มีใครติดต่อ",
+    "ทนไม่ไหว",
+    "ผิดหวัง",
+    "จะให้รอ",
+    "รออีกนานแค่ไหน",
     "ไม่ได้เรื่อง",
     "แย่มาก",
     "ห่วย",
@@ -1003,6 +1053,23 @@ UPSET_WORDS = (
     "ไม่มีอะไรคืบหน้า",
     "ไม่มีความคืบหน้า",
     "!!",
+    # English (matched without spaces, lower-cased)
+    "ridiculous",
+    "unacceptable",
+    "useless",
+    "outrageous",
+    "pathetic",
+    "disgusting",
+    "fedup",
+    "sickof",
+    "wtf",
+    "whatajoke",
+    "nobodyhascome",
+    "nobodycame",
+    "noonehascome",
+    "noonecame",
+    "stillwaiting",
+    "stillnotfixed",
 )
 # Whose cases are listed: {account} in own_cases_status and case_ref_how_to_find.
 ACCOUNT_NAMES: dict[str, str] = {
@@ -1127,6 +1194,60 @@ REPLIES: dict[str, dict[str, Reply]] = {
             f"ตามด้วยตัวเลข 10 หลัก เช่น {EXAMPLE_REFERENCE} ค่ะ"
         ),
         "sms": Reply(f"ยังไม่ใช่เลขที่เรื่องค่ะ {{problem}}รูปแบบ {EXAMPLE_REFERENCE}"),
+    },
+    # The same, with the number as read ({reference}: "WA69-0412-3387", Thai digits as digits), so the
+    # citizen can compare it with their paper; only a number that is no phone or id is said back.
+    "case_ref_wrong_shape": {
+        "default": Reply(
+            "เลข {reference} ยังไม่ใช่เลขที่เรื่องของระบบนี้ค่ะ {problem}เลขที่เรื่องคืออักษร CM (ร้องเรียน) "
+            f"หรือ AP (คำขอ) ตามด้วยตัวเลข 10 หลัก เช่น {EXAMPLE_REFERENCE} ค่ะ"
+        ),
+        "sms": Reply(f"เลข {{reference}} ไม่ใช่เลขที่เรื่องค่ะ {{problem}}รูปแบบ {EXAMPLE_REFERENCE}"),
+    },
+    # A citizen writing English gets the case look-up's questions and answers in English (buttons
+    # stay Thai, as in the complaint form); {problem} from REFERENCE_PROBLEMS_EN.
+    "en_case_ref_wrong_shape": {
+        "default": Reply(
+            "{reference} is not a case reference of this service. {problem}A reference is CM (complaint) "
+            f"or AP (application) followed by 10 digits, e.g. {EXAMPLE_REFERENCE}."
+        ),
+    },
+    "en_case_ref_not_reference": {
+        "default": Reply(
+            "That is not a case reference yet. {problem}A reference is CM (complaint) or AP (application) "
+            f"followed by 10 digits, e.g. {EXAMPLE_REFERENCE}."
+        ),
+    },
+    "en_case_ref_bad_check": {
+        "default": Reply(
+            "The reference{reference}has a wrong digit (its check digit does not match). Please check the "
+            "number and type it again."
+        ),
+    },
+    "en_case_ref_try_again": {
+        "default": Reply(
+            "The right number is in the confirmation message you got when you filed. Type it here when you "
+            "have it, or type “forgot” if you cannot find it.",
+            (HUMAN,),
+        ),
+    },
+    "en_case_apology": {
+        "default": Reply("We are sorry for the wait and the trouble. Let me look into your case right away."),
+    },
+    "en_ask_case_id": {
+        "default": Reply(
+            f"Please send your case reference, e.g. {EXAMPLE_REFERENCE} (it is in the confirmation message "
+            "you got when you filed). If you cannot remember it, type “forgot”.",
+            (CANCEL,),
+        ),
+    },
+    "en_case_ref_received": {"default": Reply("Case reference {reference}.")},
+    "en_ask_phone_last4": {
+        "default": Reply(
+            "To protect your data, please send the last 4 digits of the phone number you gave when you "
+            "filed. (If you gave none, check the status from the account you filed with, or ask the agency.)",
+            (HUMAN, CANCEL),
+        ),
     },
     # Asked alike for a case of someone else, a case without a phone and a reference that names no
     # case: the reply never tells which (issue 14, finding 1).
