@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.replies import (
     ABBREVIATION_PATTERN,
+    CASUAL_YES_NO_END_PATTERN,
     DONE_MARK,
     FINE_ASKED_WORDS,
     HAVE_ALREADY_MARK,
     HOW_MUCH_WORDS,
     MONEY_WORDS,
+    WHAT_TO_DO_PATTERN,
     WHO_AND_AGE_WORDS,
 )
 from actions.service_answer import Passage, faq_aspect, fits_age_best, is_english, is_yes_no, short_name
@@ -151,19 +153,42 @@ def residual_words(text: str) -> list[str]:
     if is_english(text):
         skip = _ENGLISH_FILLER | _ENGLISH_ASPECT_WORDS
         return [t for t in bm25_tokens(text.lower()) if len(t) > 1 and t not in skip and not t.isdigit()]
+    text = _CASUAL_YES_NO_END.sub("", text)  # "ต้องแจ้งความก่อนมะ": "ก่อน", not "ก่อ" + "นมะ"
     return [t for t in bm25_tokens(_FILLER.sub(" ", strip_aspect_words(text))) if len(t) > 1]
 
 
 _QUESTION = re.compile(
     r"กี่|ยังไง|อย่างไร|ไหน|เท่าไ|เมื่อไ|อะไร|ไหม|มั้ย|หรือเปล่า|ป่าว|ได้ป่ะ|ใคร|ทำไง|\?|อยาก(ลง|ขอ|สมัคร|ได้|ทำ)"
+    r"|\sหรือ\s*\S"  # "…ก่อนถึงไปลงทะเบียนได้ หรือไปล่วงหน้าได้": one way or the other
 )
 
 
 _WHAT_ABOUT_END = re.compile(r"(ล่ะ|ละ)\s*(คะ|ค่ะ|ครับ|คับ)?\s*\??\s*$")
+_CASUAL_YES_NO_END = re.compile(CASUAL_YES_NO_END_PATTERN)
+_WHAT_TO_DO = re.compile(WHAT_TO_DO_PATTERN)
+# "I have a work permit and a non-B visa": what the citizen already holds is the setting of the
+# question, not what it asks for (squashed text: a clause runs to the next "?", "," or ";")
+_HAVE_BEFORE = re.compile(r"(?:^|[?!,;])i(?:already)?(?:have|hold|havegot|vegot|'vegot|got)[^?!,;]*$")
 
 
 def is_question(text: str) -> bool:
-    return bool(_QUESTION.search(text)) or is_yes_no(text)
+    return bool(_QUESTION.search(text)) or is_yes_no(text) or _CASUAL_YES_NO_END.search(text) is not None
+
+
+def asks_what_to_do(text: str) -> bool:
+    """A story that asks what there is to do ("ต้องไปจดอะไร", "what registrations do I need")."""
+    folded = _folded(text)
+    return any(w in folded for w in _NEXT_STEP_WORDS) or _WHAT_TO_DO.search(folded) is not None
+
+
+def had_already(typed: str, phrase: str) -> bool:
+    """Every mention of `phrase` is of something the citizen says they already have ("I have a non-B
+    visa and a work permit"): context, not the topic."""
+    squashed, key = _squash(typed), _squash(phrase)
+    if not key:
+        return False
+    spots = [m.start() for m in re.finditer(re.escape(key), squashed)]
+    return bool(spots) and all(_HAVE_BEFORE.search(squashed[:at]) is not None for at in spots)
 
 
 def looks_like_follow_up(text: str, aspect: str | None) -> bool:
@@ -236,7 +261,8 @@ class ServiceResolver:
                 logger.exception("agency referral failed")
                 continue
             if referral is not None:
-                return referral
+                # "I have a non-B visa and a work permit, can I get a driving licence": not a visa question
+                return None if had_already(text, referral.matched) else referral
         return None
 
     def refer_or_named(self, text: str) -> Any:
@@ -399,6 +425,11 @@ class ServiceResolver:
                 return Decision("answer", previous, aspect, passage, english=english, why="follow-up")
             # no part of the service asked: a new story or an uncovered topic wins over staying
             match = self._match_event(records, typed)
+            if match is not None and self._asks_current(match, previous, typed, result):
+                aspect = aspect or _aspect_of_field(passage)
+                return Decision(
+                    "answer", previous, aspect, passage, english=english, why="follow-up in a story"
+                )
             if match is not None:
                 return self._event_decision(match.event, records, "life event")
             referral = self.refer(typed)
@@ -432,17 +463,20 @@ class ServiceResolver:
 
         # 2b. A life event told as a story ("ลูกเพิ่งคลอดเมื่อวานค่ะ"), unless a service part is asked.
         match = self._match_event(records, typed)
+        if match is not None and self._referral_over_story(match, typed):
+            match = None  # "วีซ่าแต่งงานจะหมด", "กู้ซื้อบ้าน ธนาคารไหน": the agency's topic, not the story
         # a cue match that also names a service, or an encoder-only match, yields to a named service
         # "แล้วถ้าจะหย่าล่ะ" after marriage registration: the twin asked about, not the divorce story
         weak = (
             getattr(match, "names_service", False)
+            or getattr(match, "background", False)
             or float(getattr(match, "score", 1.0)) < CUE_SCORE
             or twin_switch
             or self._names_own_step(match, named, typed, records)
             or self._asks_named(match, named, typed, records)
         )
         if match is not None and not (weak and named is not None):
-            asks_next = any(w in _folded(typed) for w in _NEXT_STEP_WORDS)
+            asks_next = asks_what_to_do(typed)  # "ลาออกมาเปิดคาเฟ่ ต้องไปจดอะไร": the whole checklist
             if not asks_next and (is_question(typed) or getattr(match, "names_service", False)):
                 # "จดทะเบียนแต่งงานต้องมีพยานกี่คน": the step asked about, with the event kept
                 step = self._asked_step(index, match.event, typed, result, records, story=True)
@@ -457,8 +491,14 @@ class ServiceResolver:
         # 3. Near-twins the question does not tell apart: one short question with distinct choices.
         twins = [t for t in getattr(result, "twins", ()) or () if t in records]
         group = twins_module.ask(twins) if len(twins) >= 2 and named not in twins else None
+        if group is None and named is None and previous is None:
+            # "ขอสอบถามเรื่องเบี้ยยังชีพ": a word the old-age and the disability allowance share
+            group = twins_module.default().vague(typed)
+        vague = group is not None and not twins and previous is None
         if group is not None:
             members = [m for m in group.members if m.service_id in records]
+            if vague and group.vague_members:  # "เบี้ยยังชีพ": the old-age or the disability allowance
+                members = [m for m in members if m.service_id in group.vague_members]
             aged = fits_age_best([records[m.service_id] for m in members], typed)
             if aged is not None:  # "แม่อายุ 72 ได้เบี้ยยังชีพเท่าไหร่": the age tells them apart
                 passage = self._passage(index, aged.id, typed)
@@ -585,6 +625,31 @@ class ServiceResolver:
             return False
         told = _squash(typed).replace(_squash(str(getattr(match, "cue", "") or "")) or "\x00", "|", 1)
         return self._name_in_text(told, [records[named]]) is not None
+
+    def _asks_current(self, match: Any, previous: ServiceRecord, typed: str, result: Any) -> bool:
+        """ "ต้องรอให้อายุครบ60ก่อนไหม" after the old-age allowance: the story's cue is a fact of the
+        service talked about (the event's first service, or a step the search still finds best), so a
+        question with it is about that service, not the start of the story's checklist."""
+        hits = list(getattr(result, "hits", ()) or ())
+        steps = [s.service_id for s in getattr(match.event, "steps", ())]
+        # the event's own first service (turning 60: the old-age allowance), or a step still searched best
+        its_own = bool(steps) and (steps[0] == previous.id or (bool(hits) and hits[0].id == previous.id))
+        return (
+            float(getattr(match, "score", 0.0)) >= CUE_SCORE
+            and previous.id in steps
+            and its_own
+            and is_question(typed)
+            and not asks_what_to_do(typed)
+        )
+
+    def _referral_over_story(self, match: Any, typed: str) -> bool:
+        """A topic the directory places whose phrase holds the story's cue ("วีซ่าแต่งงาน", "retirement
+        visa", "กู้ซื้อบ้าน"), or a story told only by its setting ("…ตอนเกษียณ"), goes to the agency."""
+        referral = self.refer(typed)
+        if referral is None:
+            return False
+        cue = _squash(str(getattr(match, "cue", "") or ""))
+        return bool(getattr(match, "background", False)) or (bool(cue) and cue in _squash(referral.matched))
 
     def _in_event(self, event_id: str, service_id: str) -> bool:
         event = self.life_event(event_id)
@@ -733,15 +798,25 @@ class ServiceResolver:
         if result.hits and not twins:
             hits = [index.records[h.id] for h in result.hits if h.id in index.records]
             by_name = self._name_in_text(typed, hits)
-            if by_name is not None:  # "แจ้งตายต้องไปที่ไหน": the citizen said the service's name
+            # "แจ้งตายต้องไปที่ไหน": the citizen said the service's name; not "I have a work permit"
+            if by_name is not None and not _only_had(typed, by_name):
                 return by_name.id
         # near-twins tied: only a name that is one twin's alone ("เงินอุดหนุนบุตร") tells them apart
         named_twins = [t for t in twins if self._name_in_text(typed, [t]) is not None]
         if len(named_twins) == 1:
             return named_twins[0].id
+        if is_english(typed) and not result.confident:
+            # "how do I renew my car tax": the one near match whose English name the question has most of
+            by_title = _english_title_named(
+                typed, [index.records[h.id] for h in result.hits if h.id in index.records]
+            )
+            if by_title is not None:
+                return by_title.id
         if not result.confident or not result.hits:
             return None
         top = str(result.hits[0].id)
+        if top in index.records and _only_had(typed, index.records[top]):
+            return None  # "…? I have a non-B visa and a work permit": what the citizen holds is not asked
         words = residual_words(typed)
         if not words:
             return None
@@ -762,6 +837,45 @@ def _abbreviation_said(name: str, words: set[str]) -> bool:
 
 def _squash(text: str) -> str:
     return re.sub(r"[\s.]+", "", normalize_text(text or "").lower())
+
+
+def _twin_cue_words() -> frozenset[str]:
+    """English words of near-twin cues ("renew", "first", "lost"): they tell twins apart, never name a
+    service on their own."""
+    words = set()
+    for group in twins_module.default().groups:
+        for member in group.members:
+            for cue in member.cues:
+                if re.fullmatch(r"[a-z]+", cue.pattern):
+                    words.add(cue.pattern)
+    return frozenset(words)
+
+
+def _english_title_named(typed: str, records: list[ServiceRecord]) -> ServiceRecord | None:
+    """Among near matches, the one whose English title shares the most words with the question, when
+    it is alone in that (words compared after the search's rewrites: "car tax" meets "vehicle tax").
+    Asking, filler and near-twin cue words ("renew") name nothing."""
+    skip = _ENGLISH_FILLER | _ENGLISH_ASPECT_WORDS | _twin_cue_words()
+    said = {w for w in bm25_tokens(normalise(typed.lower())) if len(w) > 2 and w not in skip}
+    scored = []
+    for record in records:
+        if _only_had(typed, record):
+            continue  # "I have a work permit": not what is asked
+        english = getattr(record, "english", None)
+        title = " ".join([record.title_en, str(getattr(english, "title", "") or "")])
+        own = {w for w in bm25_tokens(normalise(title.lower())) if len(w) > 2 and w not in skip}
+        scored.append((len(said & own), record))
+    scored.sort(key=lambda item: -item[0])
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+def _only_had(typed: str, record: ServiceRecord) -> bool:
+    """Every name of the record the message has is of something the citizen already holds."""
+    names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
+    said = [n for n in names if _squash(n) and _squash(n) in _squash(typed)]
+    return bool(said) and all(had_already(typed, n) for n in said)
 
 
 def _synonym_reordered(typed: str, record: ServiceRecord) -> bool:

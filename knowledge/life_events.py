@@ -95,6 +95,9 @@ class LifeEvent:
     cues: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
     examples: tuple[str, ...]
+    # what a story often mentions as its setting rather than its subject ("ลาออกจากงานมาเปิดร้าน",
+    # "สร้างบ้านไว้อยู่ตอนเกษียณ"): matched only when no other event's cue is in the message
+    background: tuple[re.Pattern[str], ...] = ()
 
     @property
     def service_ids(self) -> tuple[str, ...]:
@@ -112,6 +115,7 @@ class LifeEventMatch:
     cue: str = ""  # the text the cue matched, "" for an encoder match
     names_service: bool = False  # the question also names a service ("แม่เสีย แจ้งตายที่ไหน")
     aspect: str | None = None  # what the question asks (knowledge.aspects), e.g. "documents"
+    background: bool = False  # only a background cue matched: a referral or a named service wins
 
 
 def squash(text: str) -> str:
@@ -169,24 +173,27 @@ class LifeEvents:
         best: LifeEventMatch | None = None
         best_key: tuple[float, int, int] = (0.0, -99, 0)
         aspect = detect_aspect(text)
-        for event in self.events:
-            rest = squashed
-            for pattern in event.unless:
-                rest = pattern.sub("|", rest)
-            names_service = rest != squashed
-            for cue in event.cues:
-                found = cue.search(rest)
-                if found:
-                    score = 0.8 if names_service or aspect else 1.0
-                    candidate = LifeEventMatch(event, score, found.group(0), names_service, aspect)
-                    # two events in one story: the bigger change of life wins ("เพิ่งแต่งงาน จะย้ายไป
-                    # อยู่บ้านสามี" is a marriage, "ซื้อคอนโด จะย้ายไปอยู่" a move); then the longer cue
-                    key = (candidate.score, -STORY_ORDER.index(event.id), len(candidate.cue))
-                    if best is None or key > best_key:
-                        best, best_key = candidate, key
-                    break
-        if best is not None:
-            return best
+        for background in (False, True):  # a setting counts only when no event's own cue is there
+            for event in self.events:
+                rest = squashed
+                for pattern in event.unless:
+                    rest = pattern.sub("|", rest)
+                names_service = rest != squashed
+                for cue in event.background if background else event.cues:
+                    found = cue.search(rest)
+                    if found:
+                        score = 0.8 if names_service or aspect else 1.0
+                        candidate = LifeEventMatch(
+                            event, score, found.group(0), names_service, aspect, background
+                        )
+                        # two events in one story: the bigger change of life wins ("เพิ่งแต่งงาน จะย้าย
+                        # ไปอยู่บ้านสามี" is a marriage, "ซื้อคอนโด จะย้ายไปอยู่" a move); then the longer cue
+                        key = (candidate.score, -STORY_ORDER.index(event.id), len(candidate.cue))
+                        if best is None or key > best_key:
+                            best, best_key = candidate, key
+                        break
+            if best is not None:
+                return best
         return self._dense_match(text)
 
     def _dense_match(self, text: str) -> LifeEventMatch | None:
@@ -244,5 +251,6 @@ def _event(item: Any) -> LifeEvent:
         contacts=tuple(contacts),
         cues=cues,
         unless=_compile(item.get("unless"), eid, "unless"),
+        background=_compile(item.get("background"), eid, "background"),
         examples=tuple(str(x).strip() for x in item.get("examples") or [] if str(x).strip()),
     )

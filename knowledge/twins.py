@@ -7,6 +7,7 @@ instead of guessing between "ทำบัตรครั้งแรก / บั
     group.labels()                                    # {"id_card_new": "ทำครั้งแรก", ...}
     twins.resolve("บัตรหายค่ะ", group)                 # "id_card_lost": the question tells them apart
     twins.ask(("id_card_new", "id_card_lost", ...))  # the group whose question to ask, for SearchResult.twins
+    twins.default().vague("ขอถามเรื่องเบี้ยยังชีพ")      # the group a shared word names, no member picked
 
 The search sets `SearchResult.twins` (member ids) when its top hits belong to one group and the
 question has no member's cue; when exactly one member's cue is present, that member is ranked first.
@@ -49,10 +50,18 @@ class TwinGroup:
     # words that name what all members are about ("บัตรประชาชน"): a cue shared with another group
     # ("ยังไม่เคยมี") belongs to the group whose subject the message names
     subject: tuple[str, ...] = ()
+    # words that mean several members and pick none ("เบี้ยยังชีพ": the old-age or the disability
+    # allowance): with no member's cue, the group's question is asked
+    vague: tuple[str, ...] = ()
+    vague_members: tuple[str, ...] = ()  # the members a vague word can mean (all when empty)
 
     def named_in(self, text: str) -> bool:
         folded = squash(text)
         return any(squash(word) in folded for word in self.subject)
+
+    def vaguely_named_in(self, text: str) -> bool:
+        folded = squash(text)
+        return any(squash(word) in folded for word in self.vague)
 
     @property
     def service_ids(self) -> tuple[str, ...]:
@@ -122,6 +131,14 @@ class Twins:
         picked = self.matching(text, group)
         return picked[0] if len(picked) == 1 else None
 
+    def vague(self, text: str) -> TwinGroup | None:
+        """The group a message names only by a word its members share ("ขอสอบถามเรื่องเบี้ยยังชีพ"),
+        with no member's cue; None otherwise."""
+        for group in self.groups:
+            if group.vaguely_named_in(text) and not self.matching(text, group):
+                return group
+        return None
+
     def ask(self, ids: Iterable[str]) -> TwinGroup | None:
         """The group of the first id, if another of `ids` is in the same group."""
         ids = list(ids)
@@ -158,7 +175,15 @@ def _group(item: Any) -> TwinGroup:
     if len(set(labels)) != len(labels):
         raise TwinsError(f"{gid}: two members share a label")
     subject = tuple(str(w).strip() for w in item.get("subject") or [] if str(w).strip())
-    return TwinGroup(gid, question, tuple(members), subject)
+    raw_vague = item.get("vague") or {}
+    if not isinstance(raw_vague, Mapping):
+        raise TwinsError(f"{gid}: vague is a mapping with words and members")
+    vague = tuple(str(w).strip() for w in raw_vague.get("words") or [] if str(w).strip())
+    vague_members = tuple(str(m).strip() for m in raw_vague.get("members") or [] if str(m).strip())
+    unknown = [m for m in vague_members if m not in [x.service_id for x in members]]
+    if unknown:
+        raise TwinsError(f"{gid}: vague members {', '.join(unknown)} are not members of the group")
+    return TwinGroup(gid, question, tuple(members), subject, vague, vague_members)
 
 
 @lru_cache(maxsize=1)
