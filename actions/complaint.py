@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 import math
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -63,6 +63,7 @@ from actions.complaint_steps import (
 from actions.complaint_talk import (
     about_an_earlier_complaint,
     aside_kind,
+    asks_in_a_clause,
     bare,
     category_from_words,
     compact,
@@ -239,17 +240,59 @@ def keep_pending(store: PhotoStore, data: bytes, content_type: str) -> str:
     return store.save(data, content_type)[1]
 
 
+class ServiceAside(Protocol):
+    """What answers a service question asked inside the form: action_answer_service
+    (actions/service.py). `sure_aside`: whether it would answer the message (nothing said);
+    `answer_aside`: answers it exactly as outside the form, or says nothing (None)."""
+
+    async def sure_aside(self, tracker: Tracker, text: str) -> bool: ...
+
+    async def answer_aside(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+    ) -> list[EventType] | None: ...
+
+
+SERVICE_ACTION = "action_answer_service"
+# The NLU's intent of a service question; inside the form it is one hint among three (and question
+# words, and the service search naming a service with confidence).
+SERVICE_ASIDE_INTENTS = frozenset({"ask_service"})
+# What carries a service conversation on: emptied before the service action answers inside the form,
+# so it decides on the question alone (as sure_aside did), not on a service talked about before.
+SERVICE_CONTEXT_SLOTS = ("service_id", "service_aspect", "service_previous", "service_twins", "life_event")
+# Questions about the form itself, answered by it whatever the service search finds; questions of
+# time, next steps, data or cost are the form's too unless they name a service (the search decides).
+FORM_OWN_ASIDES = frozenset({"anonymous", "human", "photo_later", "photo_needed", "no_photo"})
+
+
+def service_aside_from(by_name: dict[str, Any]) -> ServiceAside | None:
+    """The service action among the registered actions, when the server has one (actions.service is
+    optional)."""
+    action = by_name.get(SERVICE_ACTION)
+    return action if callable(getattr(action, "answer_aside", None)) else None
+
+
 class ValidateComplaintForm(FormValidationAction):
     """Every message inside the form comes here as text (bot/domain/complaint.yml maps every intent),
-    so nothing leaves the form by accident: a question aside is answered and the same step asked
-    again; only ยกเลิก (typed, or the cancel button) ends it, through action_submit_complaint."""
+    so nothing leaves the form by accident: a question aside is answered (a question about a service
+    by the service action itself) and the same step asked again; only ยกเลิก (typed, or the cancel
+    button) ends it, through action_submit_complaint."""
 
-    def __init__(self, cases: CaseRuntime | None = None, line: LineContentClient | None = None) -> None:
+    def __init__(
+        self,
+        cases: CaseRuntime | None = None,
+        line: LineContentClient | None = None,
+        services: ServiceAside | None = None,
+    ) -> None:
         self.cases = cases
         self.line = line
+        self.services = services
 
     def name(self) -> str:
         return "validate_complaint_form"
+
+    def link(self, by_name: dict[str, Any]) -> None:
+        """At start-up (actions/registry.py): the service action that answers service questions aside."""
+        self.services = self.services or service_aside_from(by_name)
 
     async def required_slots(
         self,
@@ -293,11 +336,18 @@ class ValidateComplaintForm(FormValidationAction):
             carried = carried_fields(text) if insisted is None else Carried(text)
             first = self._first_message(tracker, insisted, carried.answer if carried.fields else None)
             tracker.add_slots(first)
+            if is_question(text) and aside_kind(text, _intent(tracker)) == "anonymous":
+                # "ร้องเรียนแบบไม่ต้องบอกชื่อได้ไหม" opening the form: answered before the first step.
+                first += self._anonymity_asked("", text, dispatcher, tracker, first=True)
+                tracker.add_slots(first)
             others = self._keep_carried(carried, text, dispatcher, tracker)
             tracker.add_slots(others)
             following = await self.next_requested_slot(dispatcher, tracker, domain)
             return [*first, *others, *([following] if following else [])]
         step = str(tracker.get_slot("requested_slot") or "")
+        if _service_answered(tracker):
+            # Back from the service answer to a question asked aside: the same step is asked again.
+            return []
         text = _latest_text(tracker)
         intent = _intent(tracker)
         if wants_cancel(text) or (is_payload(text) and intent == "deny" and step not in NO_ANSWERS_STEPS):
@@ -315,6 +365,16 @@ class ValidateComplaintForm(FormValidationAction):
             # "จำเลขไม่ได้แล้วค่ะ" at the menu, before any of a report was told (nothing to lose): about
             # a case already filed, never a category — the case look-up takes it.
             return [SlotSet("complaint_confirm", TRACK), ActiveLoop(None)]
+        if await self._service_aside(step, text, intent, tracker):
+            # A question about a service: action_answer_service answers it next, as outside the form
+            # (the step's question waits for it: AskStepAction), then the form asks the same step again.
+            fresh = [SlotSet(slot, None) for slot in SERVICE_CONTEXT_SLOTS]
+            return [
+                SlotSet(step, None),
+                *fresh,
+                SlotSet("requested_slot", step),
+                FollowupAction(SERVICE_ACTION),
+            ]
         if step in LATER_EDIT_STEPS and _intent(tracker) not in SHARED_INTENTS:
             edit = typed_edit(text) if _opens_with_edit(text) else None
             if edit is not None and edit[0] not in ("", step) and tracker.get_slot(edit[0]) is not None:
@@ -344,6 +404,46 @@ class ValidateComplaintForm(FormValidationAction):
         events = list(await super().run(dispatcher, tracker, domain))
         # The category was said back on one question; from the next answer on it is simply taken.
         return [*events, SlotSet("complaint_guess", None)] if from_words else events
+
+    async def _service_aside(self, step: str, text: str, intent: str, tracker: Tracker) -> bool:
+        """ "ต่อภาษีมอไซค์ทำออนไลน์ได้ไหม" while the place is asked: a question about a service, which
+        the service action answers as outside the form. Only when it is clearly one — the NLU reads it
+        as one, it is asked (question words), it names no complaint category, it is not the step's
+        own answer nor a question about this form, and the service search names a service (or a life
+        event) with confidence — so a story, a place or a consent word is never taken for one."""
+        if self.services is None or not step or is_payload(text) or intent not in SERVICE_ASIDE_INTENTS:
+            return False
+        if not asks_in_a_clause(text) or answers_step(step, text):
+            return False
+        if aside_kind(text, intent, step) in FORM_OWN_ASIDES:
+            return False  # "ไม่ระบุตัวตนได้ไหม", "ส่งรูปทีหลังได้ไหม": about this form
+        if category_from_words(text, load_routes()) is not None:
+            return False  # "ไฟถนนดับต้องแจ้งที่ไหน": about the complaint, not a service
+        return await self.services.sure_aside(tracker, text)
+
+    def _anonymity_asked(
+        self, step: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, first: bool = False
+    ) -> list[EventType]:
+        """ "ขอไม่บอกชื่อได้ไหม": yes where the category allows it (and what that means); before a
+        category is chosen, which categories do. The slots the answer changed."""
+        if step == "complaint_location" and any(word in compact(text) for word in ADDRESS_WORRY_WORDS):
+            # "ขอไม่บอกที่อยู่ได้ไหม": the place asked is where it happened, not their home. A
+            # question about their name only ("ขอไม่บอกชื่อได้ไหม") gets the anonymity answer alone.
+            replies.send(dispatcher, tracker, "complaint_aside_location_private")
+        route = _chosen_route(tracker)
+        values = _route_values(route)
+        if route is None and first:
+            allowed = [r.label for r in load_routes().values() if r.allow_anonymous]
+            labels = {"labels": ", ".join(allowed)}
+            replies.send(dispatcher, tracker, "complaint_anonymous_first", values=labels)
+        elif route is None:
+            replies.send(dispatcher, tracker, "complaint_aside_anonymous_later")
+        elif route.allow_anonymous:
+            replies.send(dispatcher, tracker, "complaint_aside_anonymous_ok", values=values)
+            return [SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
+        else:
+            replies.send(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=values)
+        return []
 
     async def _carried_at_step(
         self,
@@ -494,9 +594,8 @@ class ValidateComplaintForm(FormValidationAction):
                 events += [SlotSet(slot, value) for slot, value in place_slots(place).items()]
         return events
 
-    @staticmethod
     def _aside(
-        step: str, text: str, intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
+        self, step: str, text: str, intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType] | None:
         """Answers a question aside (anonymity, a person, time, next steps, data, a greeting, a bare
         "ไม่"); None when the message is not one, else the slots the answer changed (anonymity)."""
@@ -513,17 +612,7 @@ class ValidateComplaintForm(FormValidationAction):
         route = _chosen_route(tracker)
         values = _route_values(route)
         if kind == "anonymous":
-            if step == "complaint_location" and any(word in compact(text) for word in ADDRESS_WORRY_WORDS):
-                # "ขอไม่บอกที่อยู่ได้ไหม": the place asked is where it happened, not their home. A
-                # question about their name only ("ขอไม่บอกชื่อได้ไหม") gets the anonymity answer alone.
-                replies.send(dispatcher, tracker, "complaint_aside_location_private")
-            if route is None:
-                replies.send(dispatcher, tracker, "complaint_aside_anonymous_later")
-            elif route.allow_anonymous:
-                replies.send(dispatcher, tracker, "complaint_aside_anonymous_ok", values=values)
-                changed = [SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
-            else:
-                replies.send(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=values)
+            changed = self._anonymity_asked(step, text, dispatcher, tracker)
         elif kind == "human":
             replies.send(dispatcher, tracker, "complaint_aside_human")
         elif kind in ("time", "next"):
@@ -631,7 +720,7 @@ class ValidateComplaintForm(FormValidationAction):
         words = None if is_payload(text) else category_from_words(text, routes)
         if words is not None and words != guess:
             # Typed, not pressed: said back, so a cue read wrongly can be put right at the summary.
-            replies.send(dispatcher, tracker, "complaint_category_taken", values=_label(words))
+            _category_taken(words, dispatcher, tracker)
             return self._by_words(words, text, tracker)
         tries = tries_at_step(tracker, "complaint_category", FORM)
         if guess is not None:
@@ -664,7 +753,9 @@ class ValidateComplaintForm(FormValidationAction):
             description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
             if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
                 chosen["complaint_description"] = mask(description[:MAX_DESCRIPTION_CHARS])
-                chosen.update(place_told(description, tracker.slots))  # where, if the story says
+        if not is_payload(text) and not is_question(text):
+            # where, if the message says ("ต่อเรื่องขยะ หน้าตลาดสดเทศบาล อ.เมือง" after the story)
+            chosen.update(place_told(text, tracker.slots))
         return chosen
 
     async def _at_guess(
@@ -693,11 +784,11 @@ class ValidateComplaintForm(FormValidationAction):
             kept = await self._out_of_turn("complaint_category", dispatcher, tracker) or {}
             if len(kept) <= 1 and tries < 2:
                 return kept  # nothing could be kept (a sticker, a pin outside Thailand): asked again
-            replies.send(dispatcher, tracker, "complaint_category_taken", values=_label(guess))
+            _category_taken(guess, dispatcher, tracker)
             return {**kept, **taken}
         later = later_answer(text, tracker.slots, load_routes())
         if later or tries >= 2:
-            replies.send(dispatcher, tracker, "complaint_category_taken", values=_label(guess))
+            _category_taken(guess, dispatcher, tracker)
             return {**later, **taken}
         replies.send(dispatcher, tracker, "complaint_guess_unclear")
         return {"complaint_category": None}
@@ -709,7 +800,7 @@ class ValidateComplaintForm(FormValidationAction):
         """No button pressed and no clear category: chosen from all the citizen said (else เรื่องอื่น ๆ),
         said so, and marked so a clearer story told next may still change it."""
         key = category_for_citizen(texts_since_start(tracker, FORM), load_routes())
-        replies.send(dispatcher, tracker, "complaint_category_taken", values=_label(key))
+        _category_taken(key, dispatcher, tracker)
         chosen = {"complaint_category": key, "complaint_guess": None, "complaint_category_assumed": True}
         return {**kept, **chosen}
 
@@ -848,6 +939,7 @@ class ValidateComplaintForm(FormValidationAction):
                 replies.send(dispatcher, tracker, "complaint_consent_taken_as_no")
                 return {"contact_consent": False, "complaint_anonymous": None}
             reply = "complaint_consent_unclear_again" if tries == 2 else "complaint_consent_unclear"
+            reply = english_key(reply, tracker)
             return await self._ask_again("contact_consent", reply, dispatcher, tracker)
         return {"contact_consent": answer, "complaint_anonymous": None}
 
@@ -1016,6 +1108,23 @@ def _after_case_lookup(tracker: Tracker) -> bool:
     return False
 
 
+def _service_answered(tracker: Tracker) -> bool:
+    """action_answer_service ran since the citizen's last message: it answered a question asked aside
+    (the form handed it the turn), and the form now comes back to its step."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == SERVICE_ACTION:
+            return True
+    return False
+
+
+def _answer_comes_first(tracker: Tracker) -> bool:
+    """The form just handed this turn to the service action: the step's question waits until after
+    the answer (the form asks it again then)."""
+    return tracker.followup_action == SERVICE_ACTION
+
+
 def _consent_kept(answer: bool, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     replies.send(dispatcher, tracker, "complaint_kept_consent")
     if answer and gives_a_number(text):
@@ -1066,6 +1175,12 @@ def _plain_yes(text: str) -> bool:
 
 def _label(key: str) -> dict[str, str]:
     return {"label": COMPLAINT_CATEGORIES.get(key, key)}
+
+
+def _category_taken(key: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """ "บันทึกเป็นหมวด …": the category taken without a button, said in the citizen's language."""
+    label = {"label": category_label(key, tracker)}
+    replies.send(dispatcher, tracker, english_key("complaint_category_taken", tracker), values=label)
 
 
 def _latest_text(tracker: Tracker) -> str:
@@ -1141,6 +1256,8 @@ class ComplaintAsk(AskSlotAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if _answer_comes_first(tracker):
+            return []
         values = self.values(tracker) if self.values is not None else None
         replies.send(dispatcher, tracker, english_key(f"ask_{self.slot}", tracker), values=values)
         return []
@@ -1157,7 +1274,7 @@ class AskCategoryAction(ComplaintAsk):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         guess = tracker.get_slot("complaint_guess")
-        if guess not in COMPLAINT_CATEGORIES:
+        if guess not in COMPLAINT_CATEGORIES or _answer_comes_first(tracker):
             return await super().run(dispatcher, tracker, domain)
         others = [Button(label, label) for key, label in COMPLAINT_CATEGORIES.items() if key != guess]
         buttons = (YES_BUTTON, *others, replies.CANCEL)
@@ -1178,6 +1295,8 @@ class AskStepAction(ComplaintAsk):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if _answer_comes_first(tracker):
+            return []
         extra = self.extra_buttons(tracker)
         asked = english_key(f"ask_{self.slot}", tracker)
         if not taken_from_words(tracker):
@@ -1342,13 +1461,19 @@ class ActionSubmitComplaint(Action):
         cases: CaseRuntime | None = None,
         sessions: sessionmaker[Session] | None = None,
         lookup: CaseLookup | None = None,
+        services: ServiceAside | None = None,
     ) -> None:
         self.cases = cases
         self.sessions = sessions
         self.lookup = lookup
+        self.services = services
 
     def name(self) -> str:
         return "action_submit_complaint"
+
+    def link(self, by_name: dict[str, Any]) -> None:
+        """At start-up (actions/registry.py): the service action, for a question asked with ยกเลิก."""
+        self.services = self.services or service_aside_from(by_name)
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -1372,7 +1497,7 @@ class ActionSubmitComplaint(Action):
             await self._let_photo_go(tracker)
             if ending == CANCELLED:
                 replies.send(dispatcher, tracker, english_key("complaint_cancelled", tracker))
-                return clear_events()
+                return [*clear_events(), *await self._question_with_cancel(dispatcher, tracker)]
             # action_handover decides like everywhere else: office hours, the agency, the queue.
             replies.send(dispatcher, tracker, "complaint_handover")
             return [*clear_events(), FollowupAction("action_handover")]
@@ -1409,6 +1534,17 @@ class ActionSubmitComplaint(Action):
         photo = str(tracker.get_slot("complaint_photo") or "")
         if photo.startswith(PHOTO_PREFIX) and self.cases is not None:
             await asyncio.to_thread(pending_photos(self.cases).delete, photo.removeprefix(PHOTO_PREFIX))
+
+    async def _question_with_cancel(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """ "จริงๆอยากถามว่าเบี้ยคนพิการได้เดือนละเท่าไหร่ ไม่ร้องเรียนแล้วค่ะ": the complaint is left for
+        the question, which the service action answers after the cancel, when it names a service with
+        confidence."""
+        text = _latest_text(tracker)
+        if self.services is None or is_payload(text) or not asks_in_a_clause(text):
+            return []
+        return await self.services.answer_aside(dispatcher, tracker, text) or []
 
     async def _earlier(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         """About a complaint already made (angry words never said back): an apology, then this

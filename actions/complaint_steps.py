@@ -26,7 +26,7 @@ from actions.complaint_talk import (
     is_yes,
     reads_as_place,
 )
-from cases.complaint_routing import ComplaintRoute
+from cases.complaint_routing import ComplaintRoute, load_routes
 from nlu.pii import mask
 
 MIN_DESCRIPTION_CHARS = 8
@@ -102,11 +102,29 @@ def later_answer(text: str, slots: Mapping[str, Any], routes: dict[str, Complain
 
 def place_told(story: str, slots: Mapping[str, Any]) -> dict[str, Any]:
     """The place slots for the address a story tells ("น้ำประปาไม่ไหล หมู่บ้านพฤกษา 5 ซอย 3" -> the
-    location "หมู่บ้านพฤกษา 5 ซอย 3"), while no place is kept; {} otherwise."""
+    location "หมู่บ้านพฤกษา 5 ซอย 3"), while no place is kept; {} otherwise. A place that ends the
+    message whole ("ต่อเรื่องขยะ หน้าตลาดสดเทศบาล อ.เมือง สุพรรณบุรี") is taken before the address
+    words inside it ("อ.เมือง")."""
     if slots.get("complaint_location"):
         return {}
-    place = place_in_story(story)
+    place = place_at_end(story, load_routes()) or place_in_story(story)
     return place_slots(place) if place is not None else {}
+
+
+def place_at_end(text: str, routes: dict[str, ComplaintRoute]) -> str | None:
+    """The longest run of last words that reads as a place on its own, after words that do not
+    ("ไม่รู้จะส่งตำแหน่งยังไง อยู่ซอยข้างเซเว่น ตรงข้ามโลตัส…" -> "ซอยข้างเซเว่น ตรงข้ามโลตัส…");
+    None when no such run (the whole message is not one: it is read as a place, or a story, as is)."""
+    words = text.split()
+    for at in range(1, len(words)):
+        tail = " ".join(words[at:])
+        if reads_as_place(tail, routes) and usable_location(tail):
+            # "อยู่ซอยข้างเซเว่น" -> "ซอยข้างเซเว่น": the word that led to it is no part of the place
+            lead = next((w for w in replies.PLACE_TAIL_LEADS if tail.startswith(w) and len(tail) > len(w)), "")
+            place = tail.removeprefix(lead)
+            return place if usable_location(place) else tail
+    return None
+
 
 
 # The field words of a typed change, most specific first: "เรื่อง" names the story only when no other

@@ -77,6 +77,8 @@ HUMAN_ASIDE_MAX_CHARS = 40
 CANCEL_PREFIX_MAX_CHARS = 20
 # A change of mind said in a sentence ("ยกเลิกดีกว่า ไม่แจ้งแล้ว เดี๋ยวมีเรื่อง"); a longer message is a story.
 CANCEL_PHRASE_MAX_CHARS = 40
+# The last clause of a longer message that cancels ("… ยกเลิกไว้ก่อนนะคะ") is short.
+CANCEL_CLAUSE_MAX_CHARS = 25
 # "ไม่มีรูปค่ะ" is a remark about the photo; a longer message that starts with ไม่ is something else.
 NO_PHOTO_MAX_CHARS = 25
 # "เปลี่ยนหมวด", "หมวดผิดค่ะ": a short message; a longer one may name the new category too.
@@ -117,6 +119,8 @@ def is_payload(text: object) -> bool:
 
 def wants_cancel(text: object) -> bool:
     """ยกเลิก (typed, or a short message that says so): ends the complaint form."""
+    if ends_with_cancel(text):
+        return True
     word = bare(text)
     if any(other in word for other in CANCEL_OTHER_THINGS):
         return False
@@ -129,6 +133,26 @@ def wants_cancel(text: object) -> bool:
     if len(word) <= CANCEL_PHRASE_MAX_CHARS and any(phrase in word for phrase in COMPLAINT_CANCEL_PHRASES):
         return True
     return _without_leads(compact(text).strip(_PUNCTUATION), CANCEL_LEAD_WORDS).startswith(CANCEL_OPENINGS)
+
+
+def ends_with_cancel(text: object) -> bool:
+    """ "เอ่อ ขอไปถามผู้ใหญ่บ้านก่อน ยกเลิกไว้ก่อนนะคะ", "จริงๆอยากถามว่า… ไม่ร้องเรียนแล้วค่ะ": a message
+    of any length whose last clause is a change of mind (ยกเลิก alone, or one of the openings that
+    cancel); what comes before is the reason or another question. A last clause that only mentions
+    ยกเลิก ("…ยกเลิกนัดไปหลายรอบ") or cancels something else ("ยกเลิกบัตร") is no change of mind."""
+    clauses = str(text or "").split()
+    if len(clauses) < 2 or is_payload(text):
+        return False
+    last = _without_leads(bare(clauses[-1]), CANCEL_LEAD_WORDS)
+    if len(last) > CANCEL_CLAUSE_MAX_CHARS or any(other in last for other in CANCEL_OTHER_THINGS):
+        return False
+    return last == CANCEL_PREFIX or last.startswith(CANCEL_OPENINGS)
+
+
+def asks_in_a_clause(text: object) -> bool:
+    """The message, or one of its clauses, is a question ("อยากถามว่าเบี้ยคนพิการได้เดือนละเท่าไหร่
+    ไม่ร้องเรียนแล้วค่ะ")."""
+    return is_question(text) or any(is_question(clause) for clause in str(text or "").split())
 
 
 def _without_leads(word: str, leads: tuple[str, ...]) -> str:
@@ -346,7 +370,10 @@ def reads_as_place(text: object, routes: dict[str, ComplaintRoute]) -> bool:
             rest = rest[len(lead) :]
             break
     near = rest.startswith(NEAR_OPENINGS) and len(word) <= NEAR_PLACE_MAX_CHARS
-    return near or rest.startswith(PLACE_OPENINGS) or any(part in word for part in PLACE_PARTS)
+    # "หน้าตลาดสดเทศบาล อ.เมือง สุพรรณบุรี": near a landmark that is a place word, of any length
+    opening = next((n for n in NEAR_OPENINGS if rest.startswith(n)), "")
+    landmark = bool(opening) and rest[len(opening) :].startswith(PLACE_OPENINGS)
+    return near or landmark or rest.startswith(PLACE_OPENINGS) or any(part in word for part in PLACE_PARTS)
 
 
 def in_english(text: object) -> bool:

@@ -1,7 +1,8 @@
 """Explicit list of the modules that provide actions, and how the executor is filled from them.
 
 Each module exposes `build_actions(context) -> list[Action]`, called once at start-up (heavy work
-such as loading a search index belongs there). A module without it has its Action subclasses
+such as loading a search index belongs there); then an action that needs another module's action
+gets it by name through its `link` method (link_actions). A module without it has its Action subclasses
 instantiated without arguments. `actions.service` belongs to the knowledge base work and may be
 absent in a checkout that predates it; that is logged once and its actions stay unavailable.
 """
@@ -58,7 +59,20 @@ def load_actions(context: ActionContext, modules: Iterable[str] = ACTION_MODULES
                 continue
             raise
         actions.extend(_module_actions(module, context))
+    link_actions(actions)
     return actions
+
+
+def link_actions(actions: Iterable[Action]) -> None:
+    """Hands every action that asks for them (a `link(by_name)` method) the others by name, once all
+    are built: the complaint form answers a service question asked inside it with the service action
+    itself, which is built by another module (and may be absent)."""
+    listed = list(actions)
+    by_name = {action.name(): action for action in listed}
+    for action in listed:
+        link = getattr(action, "link", None)
+        if callable(link):
+            link(by_name)
 
 
 def build_executor(context: ActionContext, modules: Iterable[str] = ACTION_MODULES) -> ActionExecutor:

@@ -191,6 +191,11 @@ SPOKEN_CHARACTERS: dict[str, str] = {
 CONSENT_WORDS: dict[str, bool] = {
     **dict.fromkeys(("ยินยอม", "ยินยอมค่ะ", "ยินยอมครับ", "ตกลง", "ok", "yes"), True),
     **dict.fromkeys(("ไม่ยินยอม", "ไม่ยินยอมค่ะ", "ไม่ยินยอมครับ", "no"), False),
+    # English, compared without punctuation ("Yes, I consent", "I agree.")
+    **dict.fromkeys(
+        ("i agree", "agree", "i consent", "yes i agree", "yes i consent", "yes please", "sure", "okay"), True
+    ),
+    **dict.fromkeys(("i don't agree", "i do not agree", "disagree", "no thanks", "no thank you"), False),
 }
 # Compared after the polite endings are taken off ("ข้ามค่ะ", "ไม่มีรูปครับ").
 NO_PHOTO_WORDS = frozenset(
@@ -662,7 +667,7 @@ CANCEL_SUFFIX = "ยกเลิก"
 CANCEL_OPENINGS = (
     "ยกเลิกก่อน", "ยกเลิกดีกว่า", "ยกเลิกเลย", "ยกเลิกเถอะ", "ยกเลิกเรื่องนี้", "ยกเลิกการแจ้ง", "ยกเลิกค่ะ",
     "ยกเลิกครับ", "ไม่เอาแล้ว", "ไม่เอาละ", "ไม่แจ้งแล้ว", "ไม่แจ้งละ", "ไม่ร้องเรียนแล้ว", "เปลี่ยนใจไม่",
-    "เปลี่ยนใจแล้ว", "ไม่ต้องส่งเรื่อง",
+    "เปลี่ยนใจแล้ว", "ไม่ต้องส่งเรื่อง", "ยกเลิกไว้ก่อน",
 )
 CANCEL_LEAD_WORDS = (
     "เอ่อ", "เออ", "อืม", "อ่า", "อ่ะ", "งั้น", "คือ", "โอเค", "ขอโทษ", "แต่", "ค่ะ", "ครับ", "นะคะ", "นะ",
@@ -771,6 +776,8 @@ STORY_PLACE_NUMBERED = ("กม.", "กิโลเมตรที่", "km")
 STORY_PLACE_LEADS = ("อยู่ที่", "อยู่แถว", "อยู่", "แถว", "บริเวณ", "ที่")
 # …of these only at a word's start ("ที่ซอย 5" yes; "ไปติดต่อที่เขตเมื่อวาน" is no address).
 STORY_PLACE_LEADS_AT_START = ("ที่",)
+# Taken off the front of a place that ends a message ("… อยู่ซอยข้างเซเว่น" -> "ซอยข้างเซเว่น").
+PLACE_TAIL_LEADS = ("อยู่ที่", "อยู่")
 # "หน้า…", "ข้าง…" open a place only in a short message: "ข้างบ้านเลี้ยงหมา 10 ตัว…" is a story.
 NEAR_OPENINGS = ("หน้า", "ข้าง", "ตรง", "แถว", "ใกล้", "หลัง")
 PLACE_PARTS = ("ซอย", "ถนน", "หมู่ที่", "ตำบล", "อำเภอ", "แขวง", "จังหวัด", "บ้านเลขที่", "ที่ว่าการ")
@@ -1097,8 +1104,13 @@ def _squash(text: object) -> str:
 
 
 def consent_answer(text: object) -> bool | None:
-    """True / False for a typed consent answer (ยินยอม / ไม่ยินยอม, ok / no), None when unclear."""
-    return CONSENT_WORDS.get(_squash(text))
+    """True / False for a typed consent answer (ยินยอม / ไม่ยินยอม, ok / no, "Yes, I agree."), None
+    when unclear."""
+    word = _squash(text)
+    return CONSENT_WORDS.get(word, CONSENT_WORDS.get(" ".join(word.translate(_CONSENT_PUNCTUATION).split())))
+
+
+_CONSENT_PUNCTUATION = {ord(c): " " for c in ",.!~"}
 
 
 def forgot_reference(text: object) -> bool:
@@ -1498,6 +1510,17 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("เลือกหมวดก่อนค่ะ แล้วตอบ ไม่ระบุตัวตน ได้"),
     },
+    # "ร้องเรียนแบบไม่ต้องบอกชื่อได้ไหม" as the first message: the answer first, then the category menu.
+    "complaint_anonymous_first": {
+        "default": Reply(
+            "ได้ค่ะ เรื่องหมวด{labels} แจ้งแบบไม่ระบุตัวตนได้ จะไม่เก็บชื่อหรือช่องทางติดต่อของท่าน "
+            "แต่จะไม่มีการแจ้งความคืบหน้า และติดตามสถานะทางแชตไม่ได้ค่ะ หมวดอื่นต้องเก็บช่องทางติดต่อไว้ "
+            "แต่ไม่เปิดเผยต่อผู้ถูกร้องเรียนค่ะ เลือกหมวดก่อน แล้วตอนถามเรื่องการแจ้งความคืบหน้า กด “ไม่ระบุตัวตน” ได้ค่ะ"
+        ),
+        "sms": Reply(
+            "ได้ค่ะ หมวด{labels} แจ้งแบบไม่ระบุตัวตนได้ แต่จะไม่มีแจ้งความคืบหน้าค่ะ เลือกหมวดก่อน แล้วตอบ ไม่ระบุตัวตน ค่ะ"
+        ),
+    },
     "complaint_aside_anonymous_not_allowed": {
         "default": Reply(
             "เรื่องหมวด{label} หน่วยงานอาจต้องติดต่อกลับเพื่อขอรายละเอียด จึงต้องเก็บช่องทางติดต่อไว้ค่ะ "
@@ -1823,6 +1846,18 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "Reference: {reference}\nNo contact details were kept, so there will be no progress updates and "
             "the status cannot be looked up in the chat.",
             (MENU,),
+        ),
+    },
+    "en_complaint_category_taken": {
+        "default": Reply("Filed under “{label}”; you can change it before sending (tap “แก้ไข”)."),
+    },
+    "en_complaint_consent_unclear": {
+        "default": Reply("Please tap “ยินยอม” (yes) or “ไม่ยินยอม” (no), or type yes or no."),
+    },
+    "en_complaint_consent_unclear_again": {
+        "default": Reply(
+            "If you are not sure, answer no: the complaint is still sent and you can follow it with its "
+            "reference. Or type “cancel” to stop."
         ),
     },
     "en_complaint_cancelled": {

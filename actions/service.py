@@ -171,6 +171,27 @@ class ActionAnswerService(Action):
                 return await self.answer(dispatcher, tracker, decision, text)
         return await self.light_reply(dispatcher, tracker, domain, intent, text)
 
+    async def answer_aside(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+    ) -> list[EventType] | None:
+        """A service question asked inside another form ("ต่อภาษีมอไซค์ทำออนไลน์ได้ไหม" while a
+        complaint's place is asked): answered exactly as outside it, and the service slots set, when
+        the message names a service (or a life event) with confidence; None, with nothing said, when
+        it does not (the form then reads it as the answer to its step). The conversation's current
+        service is not carried in: a question with no service of its own ("ต้องรอนานไหม") is the form's."""
+        fresh = without_service_context(tracker)
+        decision = await asyncio.to_thread(self.decide, fresh, text)
+        if not sure_enough_aside(decision):
+            return None
+        return await self.answer(dispatcher, fresh, decision, text)
+
+    async def sure_aside(self, tracker: Tracker, text: str) -> bool:
+        """Whether answer_aside would answer `text` (a service or life event named with confidence,
+        no current service carried in); nothing is said. A form asks this before it hands the turn
+        to this action (FollowupAction), which then decides alike on the same slots."""
+        decision = await asyncio.to_thread(self.decide, without_service_context(tracker), text)
+        return sure_enough_aside(decision)
+
     def decide(self, tracker: Tracker, text: str) -> Decision:
         if tracker.get_slot("service_id") and not tracker.get_slot("life_event"):
             text = with_context(text, tracker.events)
@@ -320,6 +341,33 @@ class ActionAnswerService(Action):
             )
         except Exception:
             logger.exception("could not keep a service question for review")
+
+
+# The slots that carry a service conversation on; a question asked aside inside a form starts afresh.
+SERVICE_CONTEXT_SLOTS = ("service_id", "service_aspect", "service_previous", "service_twins", "life_event")
+
+
+def without_service_context(tracker: Tracker) -> Tracker:
+    """The same conversation with no service, aspect, near-twin question or life event current."""
+    slots = {**tracker.slots, **dict.fromkeys(SERVICE_CONTEXT_SLOTS)}
+    return Tracker(
+        tracker.sender_id,
+        slots,
+        tracker.latest_message,
+        tracker.events,
+        tracker.is_paused(),
+        tracker.followup_action,
+        tracker.active_loop,
+        tracker.latest_action_name,
+    )
+
+
+def sure_enough_aside(decision: Decision) -> bool:
+    """A service answered with confidence, or a life event's checklist: worth leaving a form's step
+    for a moment. Near-twin questions, referrals and unsure lists are not (the form's step is)."""
+    if decision.kind == "life_event":
+        return decision.event is not None
+    return decision.kind == "answer" and decision.record is not None and not decision.low_confidence
 
 
 def offers_feedback(decision: Decision, channel: str, tracker: Tracker) -> bool:

@@ -185,5 +185,5 @@ def test_sms_story_place_and_no_contact_at_the_category_menu() -> None:
     t = at_step("complaint_category", "ฝาท่อหายไป อยู่หน้าโรงเรียน ถนนเจริญกรุง ไม่ต้องติดต่อกลับนะครับ", {}, "sms")
     _, got, _ = run_form(t)
     assert got["complaint_category"] == "road"
-    assert got["complaint_location"] == "ถนนเจริญกรุง" and got["contact_consent"] is False
+    assert got["complaint_location"] == "หน้าโรงเรียน ถนนเจริญกรุง" and got["contact_consent"] is False
     assert got["requested_slot"] == "complaint_confirm"

@@ -947,3 +947,64 @@ async def test_follow_ups_with_a_new_income_or_another_vehicle_are_answered_agai
     assert turns[0][0]["text"].startswith("ไม่ได้ค่ะ รถยนต์ส่วนบุคคล อายุ 18 ปี")
     assert turns[1][0]["text"].startswith("เกณฑ์อายุ")  # 18, or 15 for a small motorcycle
     assert {s["service_id"] for _, s in turns} == {"driving_license_new"}
+
+
+# --- a service question asked inside another form (the complaint form's aside) ------------------------
+
+
+def in_a_form(text: str, slots: dict[str, Any] | None = None) -> Tracker:
+    t = tracker(text, slots=slots)
+    t.active_loop = {"name": "complaint_form"}
+    return t
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("เดี๋ยวก่อน ถามหน่อย ต่อภาษีมอไซค์ทำออนไลน์ได้ไหม", "vehicle_tax"),
+        ("ขอถามนอกเรื่องนิดนึง บัตรประชาชนหายต้องใช้อะไรบ้าง", "id_card_lost"),
+        ("เออ ถามด้วย ขึ้นทะเบียนเกษตรกรปลูกมันต้องไปแจ้งที่ไหน", "farmer_registration"),
+    ],
+)
+def test_a_service_question_inside_a_form_is_answered_as_outside_it(
+    action: ActionAnswerService, text: str, service: str
+) -> None:
+    assert asyncio.run(action.sure_aside(in_a_form(text), text))
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.answer_aside(dispatcher, in_a_form(text), text))
+    assert events is not None
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["service_id"] == service
+    outside = CollectingDispatcher()
+    asyncio.run(action.run(outside, tracker(text), {}))
+    assert dispatcher.messages[0]["text"] == outside.messages[0]["text"]
+    titles = [b["title"] for b in dispatcher.messages[0].get("buttons") or []]
+    assert not any("👍" in title for title in titles)  # no 👍 / 👎 inside a form: its step comes next
+
+
+def test_a_life_event_inside_a_form_gets_its_checklist(action: ActionAnswerService) -> None:
+    text = "ถามหน่อย แม่จะอายุ60ปีหน้า ต้องเตรียมไรบ้าง"
+    events = asyncio.run(action.answer_aside(CollectingDispatcher(), in_a_form(text), text))
+    assert events is not None
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["life_event"] == "turning_60"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ถนนหน้าบ้านเป็นหลุมใหญ่ มอไซค์ล้มไปแล้ว2คัน",
+        "เกิดที่ที่ว่าการอำเภอเมือง จ.ชัยภูมิ เมื่อวันจันทร์ที่ผ่านมา",
+        "ยินยอมค่ะ",
+        "ต้องรอนานไหมคะ",
+        "ขยะไม่มีใครมาเก็บ ต้องแจ้งที่ไหน",
+    ],
+)
+def test_what_names_no_service_with_confidence_is_left_to_the_form(
+    action: ActionAnswerService, text: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    # the service talked about before the complaint is not carried in: "ต้องรอนานไหม" is the form's
+    t = in_a_form(text, slots={"service_id": "id_card_lost", "service_aspect": "time"})
+    assert not asyncio.run(action.sure_aside(t, text))
+    assert asyncio.run(action.answer_aside(dispatcher, t, text)) is None
+    assert dispatcher.messages == []
