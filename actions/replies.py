@@ -191,11 +191,6 @@ SPOKEN_CHARACTERS: dict[str, str] = {
 CONSENT_WORDS: dict[str, bool] = {
     **dict.fromkeys(("ยินยอม", "ยินยอมค่ะ", "ยินยอมครับ", "ตกลง", "ok", "yes"), True),
     **dict.fromkeys(("ไม่ยินยอม", "ไม่ยินยอมค่ะ", "ไม่ยินยอมครับ", "no"), False),
-    # English, compared without punctuation ("Yes, I consent", "I agree.")
-    **dict.fromkeys(
-        ("i agree", "agree", "i consent", "yes i agree", "yes i consent", "yes please", "sure", "okay"), True
-    ),
-    **dict.fromkeys(("i don't agree", "i do not agree", "disagree", "no thanks", "no thank you"), False),
 }
 # Compared after the polite endings are taken off ("ข้ามค่ะ", "ไม่มีรูปครับ").
 NO_PHOTO_WORDS = frozenset(
@@ -268,18 +263,6 @@ SMALL_TALK_WORDS = (
     "ครับ", "คับ", "จ้า", "นะ", "มาก",
 )
 # fmt: on
-# --- service resolver (actions/service_resolver.py) ---
-# A casual yes/no ending ("ต้องแจ้งความก่อนมะ", "ทำที่ไหนก็ได้ป่ะ"): a question; it is no service word.
-CASUAL_YES_NO_END_PATTERN = r"(?<=[ก-๙])(?:มะ|ป่ะ|ปะ|ป้ะ|เหรอ|หรอ)\s*(?:คะ|ค่ะ|ครับ|คับ)?\s*\?*\s*$"
-# A story that asks what there is to do ("ต้องไปจดอะไร", "ต้องทำเรื่องอะไรบ้าง", "what registrations do I
-# need"): the life event's checklist, not one of its steps. Matched on the message without spaces.
-WHAT_TO_DO_PATTERN = (
-    r"ต้อง(?:ไป)?(?:ทำ|จด(?:ทะเบียน)?|เตรียม|ยื่น|ลงทะเบียน|ติดต่อ|เปลี่ยน|แจ้ง|จัดการ)(?:เรื่อง)?(?:อะไร|ไร)"
-    r"|ทำ(?:เรื่อง)?(?:อะไร|ไร)บ้าง|มีเรื่องอะไร|(?:มี|ได้)สิทธิ(?:อะไร|ไร)|ช่วย(?:เหลือ)?(?:อะไร|ไร)(?:ได้)?บ้าง"
-    r"|steps|registrations|what(?:do|should)(?:i|we)(?:need|have)?(?:to)?do|what(?:do|would)(?:i|we)need\??$"
-    r"|what(?:help|support|benefits?|assistance|rights)"
-)
-
 # --- complaint form (actions/complaint_talk.py): words that end it, answer a step, or ask aside ---
 # Matched on the message with spaces removed, lower-cased, polite particles stripped at the end.
 # Only these (and the cancel button) end a complaint form; a bare "ไม่" gets a hint instead.
@@ -314,6 +297,7 @@ DONE_MARK = "เพิ่ง"
 HAVE_ALREADY_MARK = "อยู่แล้ว"
 # A Thai abbreviation is consonants only ("กยศ", "ตรอ"; not "ภาษี"): a short name that still names a service.
 ABBREVIATION_PATTERN = r"[ก-ฮ]{2,4}"
+DOTTED_ABBREVIATION_PATTERN = r"[ก-ฮ](?:\.[ก-ฮ]){1,4}\.?|[ก-ฮ]{2,4}\."  # "(พ.ร.บ.)", "ตรอ." in a list
 NEXT_STEP_PATTERN = r"(ทำ(ไง|ยังไง|อย่างไร|อะไร)ต่อ|ขั้นตอนต่อไป|ต่อไปต้องทำ|แล้วไงต่อ)"
 # Words a message giving only a new figure may have besides it: a what-if ("แล้วถ้า 2 ปีล่ะ"), a
 # correction ("เอ้ย 8 ขวบค่ะ"), particles and the small words around a figure ("หมดไปเกิน 2 ปีกว่าๆ").
@@ -329,7 +313,6 @@ ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone numb
 AGE_ASKED_PATTERN = (
     r"(?<!หมด)(?<!ต่อ)(?<!รถ)(?<!เก๋ง)(?<!กระบะ)(?<!ยนต์)(?<!ไซค์)(?<!ไซด์)(?<!ตู้)อายุ\s*(\d{1,3})|(\d{1,3})\s*ขวบ"
 )
-DOTTED_ABBREVIATION_PATTERN = r"[ก-ฮ](?:\.[ก-ฮ]){1,4}\.?|[ก-ฮ]{2,4}\."  # "(พ.ร.บ.)", "ตรอ." in a list
 AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี"
 AGE_IN_RULE_PATTERN = r"อายุ\s*\d{1,3}"  # a rule that speaks of ages ("อายุ 18 ปีบริบูรณ์ขึ้นไป")
 # A step of a table by age: "อายุ 60-69 ปี", "อายุ 90 ปีขึ้นไป".
@@ -341,6 +324,9 @@ MODAL_THEN_YET_PATTERN = r"(ต้อง|ได้)\S*ยัง$"
 FINE_ASKED_WORDS = ("โดนปรับ", "ถูกปรับ", "ค่าปรับ", "เสียค่าปรับ")
 # The youngest age a service is for ("อายุ 60 ปีขึ้นไป"): an age at or over it answers "can I get it?"
 AGE_LOWER_PATTERN = r"อายุ\s*(\d{1,3})\s*ปี\s*(?:ขึ้นไป|บริบูรณ์ขึ้นไป)"
+# "อายุ 18 ปีบริบูรณ์ขึ้นไป หรืออายุต่ำกว่านั้นแต่ได้รับความยินยอม…": the way in below the youngest age
+AGE_EXCEPTION_PATTERN = r"อายุต่ำกว่านั้น(?:แต่|ถ้า|หาก)(\S+)"
+AGE_UNDER_PATTERN = r"อายุ(?:ต่ำกว่า|ไม่ถึง)\s*(\d{1,3})\s*ปี"  # "ผู้เยาว์อายุต่ำกว่า 20 ปีต้อง…"
 # An age in a rule that names several subjects ("รถยนต์ส่วนบุคคล อายุ 18 ปีบริบูรณ์ขึ้นไป"): a youngest age.
 AGE_BOUND_PATTERN = r"อายุ\s*(\d{1,3})\s*ปี(?:บริบูรณ์)?(?:ขึ้นไป)?"
 # Words that are a question's whole point even alone ("ถ้าไม่ไปมีโทษไหม", "ต้องพาพยานไหม").
@@ -348,6 +334,12 @@ ASKED_ALONE_WORDS = ("โทษ", "พยาน", "อบรม")
 # Not having something yet ("พ่อยังไม่มีบัตรคนพิการ ขอเบี้ยได้เลยไหม"): what follows, when a listed
 # document, answers a can-question with no.
 LACKING_PATTERN = r"ไม่(?:มี|ได้ทำ)"
+# "ต้องเอาทะเบียนบ้านไปด้วยไหม": the document asked about follows one of these verbs; a must-question
+# with none ("ต้องเปลี่ยนนามสกุลตามสามีไหม") asks about a step, not a document on the list.
+DOCUMENT_VERB_PATTERN = "ใช้|เอา|มี|ถือ|พก|เตรียม|แนบ|แสดง|นำ"
+# "ไปทำที่อำเภอได้ไหม": a kind of office asked about, which a service's office list either names or not.
+OFFICE_KIND_WORDS = ("อำเภอ", "สำนักงานเขต", "เทศบาล", "อบต", "ไปรษณีย์", "ธนาคาร", "ศาลากลาง", "โรงพัก")
+OFFICES_JOINER = " หรือ "
 # "ทำที่อำเภอไหนก็ได้ไหม": any office, answered by an office line that says any ("แห่งใดก็ได้") or one that
 # says which ("ที่ผู้ขอมีชื่อในทะเบียนบ้าน", "ที่ที่ดินตั้งอยู่", "ที่เด็กเกิด").
 ANY_OFFICE_ASKED_PATTERN = r"(?:ไหน|ใด|ที่ไหน)ก็ได"
@@ -356,10 +348,6 @@ OWN_OFFICE_PATTERN = r"ที่\S*(?:มีชื่อในทะเบีย
 LACKING_SPAN_CHARS = 25
 # An eligibility rule that excludes ("ไม่เป็นผู้รับบำนาญหรือสวัสดิการอื่น…"): a citizen who says they are
 # that ("พ่อเป็นข้าราชการบำนาญ ได้เบี้ยด้วยไหม") cannot; "ไม่มีงานทำหรือมีรายได้…" offers another way in.
-# "อายุ 18 ปีบริบูรณ์ขึ้นไป หรืออายุต่ำกว่านั้นแต่ได้รับความยินยอม…": the way in below the youngest age
-AGE_EXCEPTION_PATTERN = r"อายุต่ำกว่านั้น(?:แต่|ถ้า|หาก)(\S+)"
-AGE_UNDER_PATTERN = r"อายุ(?:ต่ำกว่า|ไม่ถึง)\s*(\d{1,3})\s*ปี"  # "ผู้เยาว์อายุต่ำกว่า 20 ปีต้อง…"
-AGE_UNDER_PATTERN = r"อายุ(?:ต่ำกว่า|ไม่ถึง)\s*(\d{1,3})\s*ปี"  # "ผู้เยาว์อายุต่ำกว่า 20 ปีต้อง…"
 EXCLUSION_PATTERN = r"^ไม่(?:เป็น|ได้รับ|มี)"
 EXCLUSION_ALTERNATIVE_WORD = "หรือมี"
 # Someone going instead ("ทำแทน", "ยื่นแทน"): compounds ending in it carry the sense; and the negation
@@ -367,12 +355,6 @@ EXCLUSION_ALTERNATIVE_WORD = "หรือมี"
 PROXY_WORD = "แทน"
 NEGATION_WORD = "ไม่"
 # Must-questions (issue 10): "ลูกอายุ 7 ขวบ ต้องไปทำบัตรประชาชนไหม". MUST_WORD splits what comes before
-# "ต้องเอาทะเบียนบ้านไปด้วยไหม": the document asked about follows one of these verbs; a must-question
-# with none ("ต้องเปลี่ยนนามสกุลตามสามีไหม") asks about a step, not a document on the list.
-DOCUMENT_VERB_PATTERN = "ใช้|เอา|มี|ถือ|พก|เตรียม|แนบ|แสดง|นำ"
-# "ไปทำที่อำเภอได้ไหม": a kind of office asked about, which a service's office list either names or not.
-OFFICE_KIND_WORDS = ("อำเภอ", "สำนักงานเขต", "เทศบาล", "อบต", "ไปรษณีย์", "ธนาคาร", "ศาลากลาง", "โรงพัก")
-OFFICES_JOINER = " หรือ "
 # (who, a condition) from what is asked; after it, DOING_WORDS name nothing of their own (the service
 # itself is asked about) and NOT_DOING_WORDS ask something else (who comes along, what to bring or pay).
 MUST_WORD = "ต้อง"
@@ -511,33 +493,6 @@ EARLIER_NOTHING_CUES = (
     "ไม่ได้รับการแก้",
     "ไม่ขยับ",
     "ไม่เดิน",
-    "ไม่เคย",
-    "ไม่มีคน",
-    "ไม่มา",
-    "ไม่ติดต่อ",
-    "ไม่ตอบ",
-    "ไม่แก้",
-    # English, after EARLIER_REPORTED_PATTERN_EN
-    "nobody",
-    "noone",
-    "nothing",
-    "never",
-    "still",
-    "notyet",
-    "noreply",
-    "noresponse",
-    "hasn't",
-    "haven't",
-    "hasnot",
-    "havenot",
-    "notfixed",
-)
-# The reported-earlier half in English, on the lower-cased text without spaces ("I reported a broken
-# pipe two weeks ago … nobody has come").
-EARLIER_REPORTED_PATTERN_EN = (
-    r"(?:i|we)(?:'ve|have|had)?(?:already)?(?:reported|complained|filed|called)"
-    r"|(?:already|was|been)(?:reported|complained|filed)"
-    r"|(?:reported|complained|filed).{0,40}ago"
 )
 CONSENT_YES_PREFIX = "ยินยอม"
 CONSENT_NO_PREFIX = "ไม่ยินยอม"
@@ -667,7 +622,7 @@ CANCEL_SUFFIX = "ยกเลิก"
 CANCEL_OPENINGS = (
     "ยกเลิกก่อน", "ยกเลิกดีกว่า", "ยกเลิกเลย", "ยกเลิกเถอะ", "ยกเลิกเรื่องนี้", "ยกเลิกการแจ้ง", "ยกเลิกค่ะ",
     "ยกเลิกครับ", "ไม่เอาแล้ว", "ไม่เอาละ", "ไม่แจ้งแล้ว", "ไม่แจ้งละ", "ไม่ร้องเรียนแล้ว", "เปลี่ยนใจไม่",
-    "เปลี่ยนใจแล้ว", "ไม่ต้องส่งเรื่อง", "ยกเลิกไว้ก่อน",
+    "เปลี่ยนใจแล้ว", "ไม่ต้องส่งเรื่อง",
 )
 CANCEL_LEAD_WORDS = (
     "เอ่อ", "เออ", "อืม", "อ่า", "อ่ะ", "งั้น", "คือ", "โอเค", "ขอโทษ", "แต่", "ค่ะ", "ครับ", "นะคะ", "นะ",
@@ -776,8 +731,6 @@ STORY_PLACE_NUMBERED = ("กม.", "กิโลเมตรที่", "km")
 STORY_PLACE_LEADS = ("อยู่ที่", "อยู่แถว", "อยู่", "แถว", "บริเวณ", "ที่")
 # …of these only at a word's start ("ที่ซอย 5" yes; "ไปติดต่อที่เขตเมื่อวาน" is no address).
 STORY_PLACE_LEADS_AT_START = ("ที่",)
-# Taken off the front of a place that ends a message ("… อยู่ซอยข้างเซเว่น" -> "ซอยข้างเซเว่น").
-PLACE_TAIL_LEADS = ("อยู่ที่", "อยู่")
 # "หน้า…", "ข้าง…" open a place only in a short message: "ข้างบ้านเลี้ยงหมา 10 ตัว…" is a story.
 NEAR_OPENINGS = ("หน้า", "ข้าง", "ตรง", "แถว", "ใกล้", "หลัง")
 PLACE_PARTS = ("ซอย", "ถนน", "หมู่ที่", "ตำบล", "อำเภอ", "แขวง", "จังหวัด", "บ้านเลขที่", "ที่ว่าการ")
@@ -985,12 +938,6 @@ REFERENCE_PROBLEMS: dict[str, str] = {
     "prefix": "ต้องขึ้นต้นด้วยอักษร CM หรือ AP ",
     "none": "",
 }
-# The same in English replies (a citizen writing English), keyed alike.
-REFERENCE_PROBLEMS_EN: dict[str, str] = {
-    "digits": "It has {count} digits; a reference has 10. ",
-    "prefix": "It must start with CM or AP. ",
-    "none": "",
-}
 # "I forgot the number" typed instead of a reference (matched anywhere in the message, squashed).
 FORGOT_REFERENCE_WORDS = (
     "จำเลขไม่ได้",
@@ -1036,23 +983,6 @@ UPSET_WORDS = (
     "รอมานาน",
     "เงียบหาย",
     "ทำงานกันยังไง",
-    "ทำงานกันแบบนี้",
-    "ทำงานแบบนี้",
-    "ทำงานกันอย่างนี้",
-    "ทำงานกันยังงี้",
-    "ใครจะรับผิดชอบ",
-    "ใครรับผิดชอบ",
-    "เสียภาษีไปทำไม",
-    "หลายรอบแล้ว",
-    "กี่รอบแล้ว",
-    "กี่ครั้งแล้ว",
-    "ไม่เคยมีใคร",
-    "ไม่มีคนติดต่อ",
-    "ไม่มีใครติดต่อ",
-    "ทนไม่ไหว",
-    "ผิดหวัง",
-    "จะให้รอ",
-    "รออีกนานแค่ไหน",
     "ไม่ได้เรื่อง",
     "แย่มาก",
     "ห่วย",
@@ -1060,23 +990,6 @@ UPSET_WORDS = (
     "ไม่มีอะไรคืบหน้า",
     "ไม่มีความคืบหน้า",
     "!!",
-    # English (matched without spaces, lower-cased)
-    "ridiculous",
-    "unacceptable",
-    "useless",
-    "outrageous",
-    "pathetic",
-    "disgusting",
-    "fedup",
-    "sickof",
-    "wtf",
-    "whatajoke",
-    "nobodyhascome",
-    "nobodycame",
-    "noonehascome",
-    "noonecame",
-    "stillwaiting",
-    "stillnotfixed",
 )
 # Whose cases are listed: {account} in own_cases_status and case_ref_how_to_find.
 ACCOUNT_NAMES: dict[str, str] = {
@@ -1104,13 +1017,8 @@ def _squash(text: object) -> str:
 
 
 def consent_answer(text: object) -> bool | None:
-    """True / False for a typed consent answer (ยินยอม / ไม่ยินยอม, ok / no, "Yes, I agree."), None
-    when unclear."""
-    word = _squash(text)
-    return CONSENT_WORDS.get(word, CONSENT_WORDS.get(" ".join(word.translate(_CONSENT_PUNCTUATION).split())))
-
-
-_CONSENT_PUNCTUATION = {ord(c): " " for c in ",.!~"}
+    """True / False for a typed consent answer (ยินยอม / ไม่ยินยอม, ok / no), None when unclear."""
+    return CONSENT_WORDS.get(_squash(text))
 
 
 def forgot_reference(text: object) -> bool:
@@ -1206,60 +1114,6 @@ REPLIES: dict[str, dict[str, Reply]] = {
             f"ตามด้วยตัวเลข 10 หลัก เช่น {EXAMPLE_REFERENCE} ค่ะ"
         ),
         "sms": Reply(f"ยังไม่ใช่เลขที่เรื่องค่ะ {{problem}}รูปแบบ {EXAMPLE_REFERENCE}"),
-    },
-    # The same, with the number as read ({reference}: "WA69-0412-3387", Thai digits as digits), so the
-    # citizen can compare it with their paper; only a number that is no phone or id is said back.
-    "case_ref_wrong_shape": {
-        "default": Reply(
-            "เลข {reference} ยังไม่ใช่เลขที่เรื่องของระบบนี้ค่ะ {problem}เลขที่เรื่องคืออักษร CM (ร้องเรียน) "
-            f"หรือ AP (คำขอ) ตามด้วยตัวเลข 10 หลัก เช่น {EXAMPLE_REFERENCE} ค่ะ"
-        ),
-        "sms": Reply(f"เลข {{reference}} ไม่ใช่เลขที่เรื่องค่ะ {{problem}}รูปแบบ {EXAMPLE_REFERENCE}"),
-    },
-    # A citizen writing English gets the case look-up's questions and answers in English (buttons
-    # stay Thai, as in the complaint form); {problem} from REFERENCE_PROBLEMS_EN.
-    "en_case_ref_wrong_shape": {
-        "default": Reply(
-            "{reference} is not a case reference of this service. {problem}A reference is CM (complaint) "
-            f"or AP (application) followed by 10 digits, e.g. {EXAMPLE_REFERENCE}."
-        ),
-    },
-    "en_case_ref_not_reference": {
-        "default": Reply(
-            "That is not a case reference yet. {problem}A reference is CM (complaint) or AP (application) "
-            f"followed by 10 digits, e.g. {EXAMPLE_REFERENCE}."
-        ),
-    },
-    "en_case_ref_bad_check": {
-        "default": Reply(
-            "The reference{reference}has a wrong digit (its check digit does not match). Please check the "
-            "number and type it again."
-        ),
-    },
-    "en_case_ref_try_again": {
-        "default": Reply(
-            "The right number is in the confirmation message you got when you filed. Type it here when you "
-            "have it, or type “forgot” if you cannot find it.",
-            (HUMAN,),
-        ),
-    },
-    "en_case_apology": {
-        "default": Reply("We are sorry for the wait and the trouble. Let me look into your case right away."),
-    },
-    "en_ask_case_id": {
-        "default": Reply(
-            f"Please send your case reference, e.g. {EXAMPLE_REFERENCE} (it is in the confirmation message "
-            "you got when you filed). If you cannot remember it, type “forgot”.",
-            (CANCEL,),
-        ),
-    },
-    "en_case_ref_received": {"default": Reply("Case reference {reference}.")},
-    "en_ask_phone_last4": {
-        "default": Reply(
-            "To protect your data, please send the last 4 digits of the phone number you gave when you "
-            "filed. (If you gave none, check the status from the account you filed with, or ask the agency.)",
-            (HUMAN, CANCEL),
-        ),
     },
     # Asked alike for a case of someone else, a case without a phone and a reference that names no
     # case: the reply never tells which (issue 14, finding 1).
@@ -1509,17 +1363,6 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "ข้อมูลติดต่อของท่านไม่เปิดเผยต่อผู้ถูกร้องเรียนค่ะ"
         ),
         "sms": Reply("เลือกหมวดก่อนค่ะ แล้วตอบ ไม่ระบุตัวตน ได้"),
-    },
-    # "ร้องเรียนแบบไม่ต้องบอกชื่อได้ไหม" as the first message: the answer first, then the category menu.
-    "complaint_anonymous_first": {
-        "default": Reply(
-            "ได้ค่ะ เรื่องหมวด{labels} แจ้งแบบไม่ระบุตัวตนได้ จะไม่เก็บชื่อหรือช่องทางติดต่อของท่าน "
-            "แต่จะไม่มีการแจ้งความคืบหน้า และติดตามสถานะทางแชตไม่ได้ค่ะ หมวดอื่นต้องเก็บช่องทางติดต่อไว้ "
-            "แต่ไม่เปิดเผยต่อผู้ถูกร้องเรียนค่ะ เลือกหมวดก่อน แล้วตอนถามเรื่องการแจ้งความคืบหน้า กด “ไม่ระบุตัวตน” ได้ค่ะ"
-        ),
-        "sms": Reply(
-            "ได้ค่ะ หมวด{labels} แจ้งแบบไม่ระบุตัวตนได้ แต่จะไม่มีแจ้งความคืบหน้าค่ะ เลือกหมวดก่อน แล้วตอบ ไม่ระบุตัวตน ค่ะ"
-        ),
     },
     "complaint_aside_anonymous_not_allowed": {
         "default": Reply(
@@ -1848,18 +1691,6 @@ REPLIES: dict[str, dict[str, Reply]] = {
             (MENU,),
         ),
     },
-    "en_complaint_category_taken": {
-        "default": Reply("Filed under “{label}”; you can change it before sending (tap “แก้ไข”)."),
-    },
-    "en_complaint_consent_unclear": {
-        "default": Reply("Please tap “ยินยอม” (yes) or “ไม่ยินยอม” (no), or type yes or no."),
-    },
-    "en_complaint_consent_unclear_again": {
-        "default": Reply(
-            "If you are not sure, answer no: the complaint is still sent and you can follow it with its "
-            "reference. Or type “cancel” to stop."
-        ),
-    },
     "en_complaint_cancelled": {
         "default": Reply("Cancelled. Nothing was sent. Is there anything else I can help with?", MAIN_MENU),
     },
@@ -2055,6 +1886,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_place_listed": {"default": Reply("ได้ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
     "answer_benefit_for_age": {"default": Reply("อายุ {age} ปี ได้ {amount}ค่ะ (ช่วง{label})")},
     "answer_own_office": {"default": Reply("ไม่ได้ค่ะ ต้องยื่นที่ “{office}” ค่ะ")},
+    "answer_age_exception": {"default": Reply("ได้ค่ะ ถ้า{condition} (เกณฑ์ปกติ {rule}) ค่ะ")},
+    "answer_office_not_listed": {"default": Reply("ไม่ได้ค่ะ {kind}ไม่ใช่ที่ยื่นของบริการนี้ ยื่นได้ที่ {offices} ค่ะ")},
     "answer_document_listed": {"default": Reply("ต้องค่ะ รายการเอกสารระบุ “{document}” ไว้ค่ะ")},
     "answer_income_within": {
         "default": Reply("ได้ค่ะ รายได้ {income} บาทต่อปี ไม่เกินเกณฑ์ {limit} บาทต่อปี ถ้าคุณสมบัติอื่นครบค่ะ")
@@ -2217,9 +2050,6 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "en_documents": {"default": Reply("Documents:\n{items}")},
     "en_fees": {"default": Reply("Fee:\n{items}")},
     "en_benefits": {"default": Reply("Amount you receive:\n{items}")},
-    "answer_office_not_listed": {"default": Reply("ไม่ได้ค่ะ {kind}ไม่ใช่ที่ยื่นของบริการนี้ ยื่นได้ที่ {offices} ค่ะ")},
-    "answer_age_exception": {"default": Reply("ได้ค่ะ ถ้า{condition} (เกณฑ์ปกติ {rule}) ค่ะ")},
-    "answer_office_not_listed": {"default": Reply("ไม่ได้ค่ะ {kind}ไม่ใช่ที่ยื่นของบริการนี้ ยื่นได้ที่ {offices} ค่ะ")},
     "en_place": {"default": Reply("Where to apply:\n{items}")},
     "en_time": {"default": Reply("Processing time: {time}")},
     "en_eligibility": {"default": Reply("Who can apply: {text}")},
@@ -2242,6 +2072,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "en_answer_both_go": {"default": Reply("Yes, you both go together.")},
     "en_amount_varies": {"default": Reply("other amounts depend on the case (ask the agency)")},
     "en_amount_depends": {"default": Reply("the amount depends on the case (ask the agency)")},
+    "en_answer_contact": {"default": Reply("Contact {agency}: hotline {hotline}.")},
     "en_answer_not_stated": {
         "default": Reply("The service information does not say. Please ask {agency}{hotline} to be sure.")
     },
@@ -2292,4 +2123,3 @@ def send(
     text = reply.text.format(**values) if values else reply.text
     buttons = [b.as_dict() for b in (*reply.buttons, *extra_buttons)]
     dispatcher.utter_message(text=text, buttons=buttons or None)
-    "en_answer_contact": {"default": Reply("Contact {agency}: hotline {hotline}.")},
