@@ -441,7 +441,10 @@ class CaseLookup:
             return {"phone_last4": None}
         typed = last4_from_text(latest_text(tracker))
         if typed is None:
-            replies.send(dispatcher, tracker, "phone_last4_not_digits")
+            if not owed_apology(latest_text(tracker)):
+                # (impatient instead of digits, "แล้วจะให้รอถึงเมื่อไหร่": the question that follows
+                # apologises and asks again, with no "digits please" before the apology)
+                replies.send(dispatcher, tracker, "phone_last4_not_digits")
             return {"phone_last4": None}
         result = await asyncio.to_thread(self._check_last4, reference, self.keys(tracker).sender_hash, typed)
         if result.outcome == "ok":

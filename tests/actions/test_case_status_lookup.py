@@ -20,7 +20,13 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.case_runtime import CaseRuntime
-from actions.case_status import ActionAskCaseId, ActionSubmitCaseStatus, CaseLookup, ValidateCaseStatusForm
+from actions.case_status import (
+    ActionAskCaseId,
+    ActionAskPhoneLast4,
+    ActionSubmitCaseStatus,
+    CaseLookup,
+    ValidateCaseStatusForm,
+)
 from actions.form_ask import AskSlotAction
 from actions.subscriptions import (
     ActionSubmitSubscribe,
@@ -711,3 +717,21 @@ async def test_sms_lists_two_cases_within_two_segments(lookup, cases, runtime, s
     [message] = await texted.say("จำเลขไม่ได้", intent="check_case_status")
     assert message["text"].count("ได้รับเรื่องแล้ว") == 2
     assert len(smsutil.split(message["text"]).parts) <= 2
+
+
+async def test_impatience_instead_of_the_digits_is_apologised_to_not_corrected(lookup, cases):
+    """dev3 d3k026: "แล้วจะให้รอถึงเมื่อไหร่" at the last-4 question gets the apology and the question
+    again (ActionAskPhoneLast4), never "digits please" before the apology; nothing is counted."""
+    chat = Chat(lookup, "web:impatient", "web")
+    await chat.say(cases["A"], intent="check_case_status", case_id=cases["A"])
+    assert chat.slots["requested_slot"] == "phone_last4"
+    said = await chat.say("แล้วจะให้รอถึงเมื่อไหร่")
+    assert "ขอเป็นตัวเลข 4 หลัก" not in texts(said) and chat.slots["requested_slot"] == "phone_last4"
+    dispatcher = CollectingDispatcher()
+    tracker = chat._tracker("แล้วจะให้รอถึงเมื่อไหร่", "nlu_fallback", [], {})
+    await ActionAskPhoneLast4().run(dispatcher, tracker, {})
+    asked = [m["text"] for m in dispatcher.messages]
+    assert asked[0].startswith("ขออภัย") and "4 ตัวท้าย" in asked[1]
+    # a plain non-answer is still told what is wanted
+    said = await chat.say("ไม่แน่ใจค่ะ")
+    assert "ขอเป็นตัวเลข 4 หลัก" in texts(said)
