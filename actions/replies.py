@@ -277,8 +277,12 @@ WHAT_TO_DO_PATTERN = (
     r"ต้อง(?:ไป)?(?:ทำ|จด(?:ทะเบียน)?|เตรียม|ยื่น|ลงทะเบียน|ติดต่อ|เปลี่ยน|แจ้ง|จัดการ)(?:เรื่อง)?(?:อะไร|ไร)"
     r"|ทำ(?:เรื่อง)?(?:อะไร|ไร)บ้าง|มีเรื่องอะไร|(?:มี|ได้)สิทธิ(?:อะไร|ไร)|ช่วย(?:เหลือ)?(?:อะไร|ไร)(?:ได้)?บ้าง"
     r"|steps|registrations|what(?:do|should)(?:i|we)(?:need|have)?(?:to)?do|what(?:do|would)(?:i|we)need\??$"
+    r"|what(?:do|would)(?:i|we)needtoregister"
     r"|what(?:help|support|benefits?|assistance|rights)"
 )
+# A step asked about as a prerequisite of the service talked about ("ต้องแจ้งความก่อนไหม" after a lost
+# SD.9): {phrase} is the referral's topic; the question is about the service, not the other agency.
+PREREQUISITE_TEMPLATE = r"ต้อง.{{0,8}}{phrase}.{{0,16}}ก่อน|need.{{0,16}}{phrase}.{{0,16}}(?:first|before)"
 
 # --- complaint form (actions/complaint_talk.py): words that end it, answer a step, or ask aside ---
 # Matched on the message with spaces removed, lower-cased, polite particles stripped at the end.

@@ -27,6 +27,7 @@ from actions.replies import (
     HAVE_ALREADY_MARK,
     HOW_MUCH_WORDS,
     MONEY_WORDS,
+    PREREQUISITE_TEMPLATE,
     WHAT_TO_DO_PATTERN,
     WHO_AND_AGE_WORDS,
 )
@@ -409,6 +410,8 @@ class ServiceResolver:
         # 1. The current service stays unless another one is named.
         if previous is not None and (named is None or named == previous.id):
             referral = self.refer(typed)
+            if referral is not None and _asks_prerequisite(typed, referral.matched):
+                referral = None  # "ต้องแจ้งความก่อนไหม" after a lost SD.9: a step of this service
             if referral is not None and named is None and not _covers_a_word(previous, referral.matched):
                 return Decision("not_covered", referral=referral, english=english, why="referral")
             passage = self._passage(index, previous.id, typed)
@@ -433,6 +436,8 @@ class ServiceResolver:
             if match is not None:
                 return self._event_decision(match.event, records, "life event")
             referral = self.refer(typed)
+            if referral is not None and _asks_prerequisite(typed, referral.matched):
+                referral = None
             if referral is not None and not _covers_a_word(previous, referral.matched):
                 return Decision("not_covered", referral=referral, english=english, why="referral")
             own_words = [w for w in residual_words(typed) if len(w) >= 3]
@@ -869,6 +874,15 @@ def _english_title_named(typed: str, records: list[ServiceRecord]) -> ServiceRec
     if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
+
+
+def _asks_prerequisite(typed: str, phrase: str) -> bool:
+    """ "ต้องแจ้งความก่อนไหม", "do I need a police report first": the referral's topic asked as a step
+    before the service talked about, so a question about that service."""
+    key = _squash(phrase)
+    if not key:
+        return False
+    return re.search(PREREQUISITE_TEMPLATE.format(phrase=re.escape(key)), _squash(typed)) is not None
 
 
 def _only_had(typed: str, record: ServiceRecord) -> bool:

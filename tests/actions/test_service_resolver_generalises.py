@@ -48,6 +48,7 @@ def _what(decision: Decision) -> str:
         ("ออกจากบริษัทมาได้สองเดือน หางานไม่ได้เลย ต้องทำอะไรบ้าง", "life_event:job_loss"),
         ("my daughter is autistic, what help can our family get?", "life_event:disability"),
         ("our son starts kindergarten next year, what do we need to do?", "life_event:starting_school"),
+        ("we're opening a little noodle restaurant, what do we need to register?", "life_event:opening_shop"),
         ("รับมอไซค์ต่อจากพี่ชาย ต้องทำเรื่องอะไรบ้าง", "life_event:new_vehicle"),
         ("ย้ายที่ทำงานไปอยู่ขอนแก่น พาครอบครัวไปอยู่ด้วย ต้องแจ้งอะไรบ้าง", "life_event:moving_house"),
         ("จะซื้อที่นาไว้ปลูกบ้านตอนเกษียณ ต้องทำอะไรบ้าง", "life_event:buying_land"),
@@ -80,6 +81,7 @@ def test_fresh_questions(resolver: ServiceResolver, question: str, expected: str
         ("elderly_allowance", "ต้องรอครบหกสิบก่อน หรือไปลงชื่อก่อนได้", "service:elderly_allowance"),
         # a prerequisite asked with a casual ending is about the service, not the police
         ("id_card_lost", "ต้องไปแจ้งความที่โรงพักก่อนป่ะ", "service:id_card_lost"),
+        ("military_conscription", "ต้องไปแจ้งความที่สถานีตำรวจก่อนใช่ไหม", "service:military_conscription"),
         # a topic outside it, mid-conversation
         ("farmer_registration", "ราคาข้าวเหนียววันนี้ตันละเท่าไร", "refer:dit"),
     ],
