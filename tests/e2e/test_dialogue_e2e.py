@@ -262,6 +262,27 @@ def test_complaint_form_first_turns_and_cancel(bot: RestClient) -> None:
     assert bot.tracker(sender)["slots"]["complaint_category"] is None
 
 
+def test_a_service_question_inside_the_complaint_form_is_answered_then_the_step_asked_again(
+    bot: RestClient,
+) -> None:
+    """Issue 11: the form hands the turn to action_answer_service (FollowupAction), then asks the same
+    step again; the form stays active and takes the place typed next."""
+    sender = new_sender()
+    bot.say(sender, "/file_complaint")
+    bot.say(sender, "ไฟถนนดับ")
+    bot.say(sender, "ไฟถนนดับทั้งซอยมา 3 วันแล้ว มืดมาก")
+    assert bot.tracker(sender)["slots"]["requested_slot"] == "complaint_location"
+    aside = bot.say(sender, "ขอถามนอกเรื่องนิดนึง บัตรประชาชนหายต้องใช้อะไรบ้าง")
+    said = texts(aside)
+    assert "ทะเบียนบ้าน" in said[0] and "ที่ไหน" in said[-1], said  # the answer first, then the step
+    state = bot.tracker(sender)
+    assert state["slots"]["service_id"] == "id_card_lost"
+    assert state["active_loop"]["name"] == "complaint_form"
+    assert state["slots"]["requested_slot"] == "complaint_location"
+    bot.say(sender, "ซอยลาดพร้าว 71 หน้าเซเว่น")
+    assert bot.tracker(sender)["slots"]["complaint_location"] == "ซอยลาดพร้าว 71 หน้าเซเว่น"
+
+
 def test_two_stage_fallback_and_review_record(bot: RestClient, stack: Stack) -> None:
     sender = new_sender()
     first = bot.say(sender, "/nlu_fallback")
