@@ -120,11 +120,12 @@ def place_at_end(text: str, routes: dict[str, ComplaintRoute]) -> str | None:
         tail = " ".join(words[at:])
         if reads_as_place(tail, routes) and usable_location(tail):
             # "อยู่ซอยข้างเซเว่น" -> "ซอยข้างเซเว่น": the word that led to it is no part of the place
-            lead = next((w for w in replies.PLACE_TAIL_LEADS if tail.startswith(w) and len(tail) > len(w)), "")
+            lead = next(
+                (w for w in replies.PLACE_TAIL_LEADS if tail.startswith(w) and len(tail) > len(w)), ""
+            )
             place = tail.removeprefix(lead)
             return place if usable_location(place) else tail
     return None
-
 
 
 # The field words of a typed change, most specific first: "เรื่อง" names the story only when no other
