@@ -386,6 +386,7 @@ NOT_DOING_WORDS = ("ด้วย", "ทั้ง", "พร้อม", "แทน
 # age words say nothing of their own.
 CONDITION_WORDS = ("ถ้า", "หาก", "กรณี", "แต่", "ยกเว้น")
 NOT_YET_WORDS = "ยังไม่ได้"
+INTENTION_WORD = "จะ"  # a plan told before a must-question ("จะเปิดร้าน ต้องจดทะเบียนไหม")
 PREFIX_FILLER_WORDS: tuple[str, ...] = ("เออ", "อ๋อ", "แล้ว", "ยัง", "เลย", "ตอนนี้", "คือ", "อยาก", "ถาม")
 PREFIX_FILLER_WORDS += ("สอบถาม", "อายุ", "ขวบ", "ปี")
 # A time limit ("ภายใน 60 วัน") makes a duty; a date ("ภายในวันที่ 10") may be a payday. The age a duty

@@ -48,11 +48,13 @@ from actions.replies import (
     IN_PERSON_CLAUSE_WORD,
     IN_PERSON_WORDS,
     INCOME_WORDS,
+    INTENTION_WORD,
     JOINED_LEADS,
     JUST_GONE_BY_WORDS,
     LACKING_PATTERN,
     LACKING_SPAN_CHARS,
     MODAL_THEN_YET_PATTERN,
+    MONEY_WORDS,
     MUST_WORD,
     NEGATION_WORD,
     NO_NEED_WORD,
@@ -358,6 +360,10 @@ def faq_first_line(answer: str, channel: str, question: str = "", faq_question: 
                     # ยินยอม…": the FAQ's verdict is on going along; what was asked is in its answer
                     return polite(rest)
                 key = _MUST_FROM_NEGATED_CAN[key]
+            elif key == "answer_no_need" and question_modal(question) == "can":
+                # "ไปจดที่อำเภออื่นได้มั้ย" on "ต้องจดที่อำเภอตามทะเบียนบ้านไหม - ไม่ต้อง …": not having to
+                # is being allowed to do otherwise
+                key = "answer_yes_can"
             return say(key, channel) + (f" {polite(rest)}" if rest else "")
     found = verdict(question, answer) if question and is_yes_no(question) else None
     return say(found, channel) + " " + polite(answer) if found else polite(answer)
@@ -726,7 +732,9 @@ def clause_answer(record: ServiceRecord, text: str, channel: str) -> str | None:
     from knowledge.search.text import bm25_tokens
 
     split = must_split(text)
-    if split is None or (split[0] and not prefix_fits(record, split[0])):
+    if split is None or (
+        split[0] and not prefix_fits(record, split[0]) and not story_leads_in(record, split)
+    ):
         return None
     # "ต้องอบรมก่อนไหม": ก่อน names nothing of its own (a clause "…ล่วงหน้าก่อนหมดอายุ" is no answer)
     skip = _GENERIC_DOC_WORDS | _DOING_WORDS
@@ -802,6 +810,20 @@ def prefix_fits(record: ServiceRecord, prefix: str) -> bool:
     return True
 
 
+def story_leads_in(record: ServiceRecord, split: tuple[str, str]) -> bool:
+    """ "จะเปิดร้านขายอุปกรณ์มือถือ ต้องจดทะเบียนพาณิชย์ไหม", "ลูกชายจะ 18 ปีหน้า ต้องไปลงบัญชีทหารไหม":
+    a plan told before ต้อง (จะ…) that leads to the service itself, asked after it. Words the record
+    does not know are fine there; a condition, a negation or money ("จะมีรายได้น้อย ต้องยื่นภาษีไหม")
+    still is not, since those can change the duty."""
+    story = "".join(split[0].split())
+    if INTENTION_WORD not in story:  # "ชาวต่างชาติต้องทำบัตรไหม": someone the record does not speak of
+        return False
+    if not _names_the_service(record, split[1]) or any(w in story for w in CONDITION_WORDS):
+        return False
+    negated = NEGATION_WORD in story.replace(NOT_YET_WORDS, "")
+    return not negated and not any(w in story for w in (*INCOME_WORDS, *MONEY_WORDS))
+
+
 def _names_the_service(record: ServiceRecord, part: str) -> bool:
     """ "ต้องไปทำบัตรประชาชนไหม", "ต้องทำก่อนไหม": after ต้อง only doing words and the service's name."""
     from knowledge.search.text import bm25_tokens
@@ -828,7 +850,9 @@ def obligation_deadline(record: ServiceRecord, question: str) -> str | None:
     if _CONFIRM.search("".join(normalize_text(question).split())):
         return None
     split = must_split(question)
-    if split is None or not _names_the_service(record, split[1]) or not prefix_fits(record, split[0]):
+    if split is None or not _names_the_service(record, split[1]):
+        return None
+    if not prefix_fits(record, split[0]) and not story_leads_in(record, split):
         return None
     found = None
     for faq in record.faqs:

@@ -913,3 +913,23 @@ def test_an_age_under_the_youngest_gets_the_rules_own_way_in() -> None:
     assert text.splitlines()[0] == ("ได้ค่ะ ถ้าได้รับความยินยอมจากผู้แทนโดยชอบธรรม (เกณฑ์ปกติ อายุ 18 ปีบริบูรณ์ขึ้นไป) ค่ะ")
     text, _ = compose_answer(record(eligibility="อายุ 18 ปีบริบูรณ์ขึ้นไป", faqs=()), None, "line", "อายุ 17 ได้ไหม")
     assert not text.startswith("ได้ค่ะ")  # no way in below it
+
+
+def test_a_plan_told_before_a_must_question_about_the_service_gets_its_duty() -> None:
+    shop = record(
+        id="business_registration",
+        title_th="จดทะเบียนพาณิชย์",
+        description="ผู้ประกอบพาณิชยกิจต้องจดทะเบียนพาณิชย์ภายใน 30 วันนับแต่วันเริ่มประกอบกิจการ",
+        faqs=(),
+    )
+    text, _ = compose_answer(shop, None, "line", "พี่สาวจะเปิดร้านขายเสื้อผ้ามือสอง ต้องจดทะเบียนพาณิชย์ไหม")
+    assert text.startswith("ต้องค่ะ ผู้ประกอบพาณิชยกิจต้องจดทะเบียนพาณิชย์ภายใน 30 วัน")
+    # a condition or money in the story can change the duty: no verdict from the plan
+    text, _ = compose_answer(shop, None, "line", "จะขายของถ้ารายได้ไม่ถึงหมื่น ต้องจดทะเบียนพาณิชย์ไหม")
+    assert not text.startswith("ต้องค่ะ")
+
+
+def test_not_having_to_answers_a_can_question_with_yes() -> None:
+    faq_q, answer = "ต้องจดที่อำเภอตามทะเบียนบ้านไหม", "ไม่ต้อง จดได้ที่สำนักทะเบียนใดก็ได้ทั่วประเทศ"
+    said = faq_first_line(answer, "line", "ไปจดที่เขตอื่นได้ป่าวคะ", faq_q)
+    assert said.startswith("ได้ค่ะ จดได้ที่สำนักทะเบียนใดก็ได้")
