@@ -304,6 +304,15 @@ class ServiceResolver:
         if faq is not None and aspect in LIST_ASPECTS and not is_yes_no(text) and score < STRONG_FAQ:
             # "ต่อใบขับขี่ใช้อะไรบ้าง": the documents list answers it, not the FAQ on one document
             return Passage(kind="field", field=aspect or "")
+        if (
+            faq is not None
+            and score < STRONG_FAQ
+            and is_yes_no(str(getattr(faq, "question", "") or ""))
+            and not is_question(text)
+        ):
+            # "ลูกพิการ มีบัตรคนพิการแล้ว จะรับเบี้ยพิการ" met "รับเบี้ยผู้สูงอายุอยู่แล้ว รับเบี้ยพิการได้ไหม" on
+            # shared words: a message that asks nothing gets no other question's yes or no
+            return None
         answer = str(getattr(faq, "answer", "") or "")
         if (
             faq is not None
@@ -468,7 +477,7 @@ class ServiceResolver:
 
         # 2b. A life event told as a story ("ลูกเพิ่งคลอดเมื่อวานค่ะ"), unless a service part is asked.
         match = self._match_event(records, typed)
-        if match is not None and self._referral_over_story(match, typed):
+        if match is not None and self._referral_over_story(match, typed, named, records):
             match = None  # "วีซ่าแต่งงานจะหมด", "กู้ซื้อบ้าน ธนาคารไหน": the agency's topic, not the story
         # a cue match that also names a service, or an encoder-only match, yields to a named service
         # "แล้วถ้าจะหย่าล่ะ" after marriage registration: the twin asked about, not the divorce story
@@ -530,13 +539,7 @@ class ServiceResolver:
         #    ("ขอติดมิเตอร์น้ำประปา" is not the electricity meter): the referral's phrase is not in it.
         #    Never over a service the question names by its own name ("ต่อใบขับขี่ที่หมดอายุ").
         referral = self.refer(typed)
-        if referral is not None and (
-            named is None
-            or (
-                not _covers(records[named], referral.matched)
-                and self._name_in_text(typed, [records[named]]) is None
-            )
-        ):
+        if referral is not None and self._referral_beats_named(referral, named, typed, records):
             return Decision("not_covered", referral=referral, english=english, why="referral")
 
         # 5. A service named clearly; told inside a life event's story ("ลูกเพิ่งคลอดค่ะ จะแจ้งเกิดต้องใช้
@@ -647,14 +650,28 @@ class ServiceResolver:
             and not asks_what_to_do(typed)
         )
 
-    def _referral_over_story(self, match: Any, typed: str) -> bool:
+    def _referral_over_story(
+        self, match: Any, typed: str, named: str | None, records: dict[str, ServiceRecord]
+    ) -> bool:
         """A topic the directory places whose phrase holds the story's cue ("วีซ่าแต่งงาน", "retirement
-        visa", "กู้ซื้อบ้าน"), or a story told only by its setting ("…ตอนเกษียณ"), goes to the agency."""
+        visa", "กู้ซื้อบ้าน"), or a story told only by its setting ("…ตอนเกษียณ"), goes to the agency;
+        not a referral a named service speaks of ("ลูกพิการ มีบัตรคนพิการแล้ว จะรับเบี้ยพิการ": the
+        allowance asks for that card), which never wins, so the story and its step are kept."""
         referral = self.refer(typed)
-        if referral is None:
+        if referral is None or not self._referral_beats_named(referral, named, typed, records):
             return False
         cue = _squash(str(getattr(match, "cue", "") or ""))
         return bool(getattr(match, "background", False)) or (bool(cue) and cue in _squash(referral.matched))
+
+    def _referral_beats_named(
+        self, referral: Any, named: str | None, typed: str, records: dict[str, ServiceRecord]
+    ) -> bool:
+        """A referral wins unless the service named speaks of its topic or the message names that
+        service by its own name ("ต่อใบขับขี่ที่หมดอายุ")."""
+        if named is None or named not in records:
+            return True
+        record = records[named]
+        return not _covers(record, referral.matched) and self._name_in_text(typed, [record]) is None
 
     def _in_event(self, event_id: str, service_id: str) -> bool:
         event = self.life_event(event_id)

@@ -95,6 +95,20 @@ def test_a_surname_after_a_divorce_checklist_is_the_name_change(resolver: Servic
     assert _what(decision) == "service:name_change"
 
 
+def test_the_english_tax_rewrite_keeps_the_word_tax(resolver: ServiceResolver) -> None:
+    # "vehicle tax" in the records stays "tax" too: "the tax" said apart from the vehicle is not income tax
+    decision = resolver.decide("my motorbike is 4 years old, does it need an inspection for the tax?")
+    assert _what(decision) == "service:vehicle_tax"
+
+
+def test_a_referral_the_named_step_speaks_of_keeps_the_story(resolver: ServiceResolver) -> None:
+    # "บัตรคนพิการ" holds the story's cue "พิการ", but the allowance named asks for that card: the
+    # referral never wins, so the step is answered with the event kept, and no other FAQ's yes or no
+    decision = resolver.decide("หลานพิการทางสายตา มีบัตรคนพิการแล้ว อยากรับเบี้ยพิการ")
+    assert _what(decision) == "service:disability_allowance"
+    assert getattr(decision.event, "id", None) == "disability" and decision.passage is None
+
+
 def test_the_words_behind_the_rules() -> None:
     assert is_question("ต้องแจ้งความก่อนมะ") and is_question("ไปทำที่เขตไหนก็ได้ป่ะ")
     assert not is_question("ซื้อมะม่วง")
