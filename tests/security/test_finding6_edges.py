@@ -49,11 +49,12 @@ async def test_readyz_details_only_on_loopback_or_with_the_token(make_gateway):
     client: TestClient = await make_gateway(edge=EdgeSettings(readyz_token="ops-" + "t" * 30))
     local = await client.get("/readyz")
     assert local.status == 200 and "stats" in await local.json()
+    # Load balancers still get the status, and nothing else. (Each call checks Rasa again with a 2 s
+    # timeout: on a loaded machine one may read 503, and then "not ready" is the whole body.)
     outsider = await client.get("/readyz", headers={"X-Forwarded-For": OUTSIDER})
-    assert outsider.status == 200  # load balancers still get the status…
-    assert await outsider.json() == {"status": "ready"}  # …and nothing else
+    assert await outsider.json() == {"status": "ready" if outsider.status == 200 else "not ready"}
     wrong = await client.get("/readyz", headers={"X-Forwarded-For": OUTSIDER, "Authorization": "Bearer nope"})
-    assert await wrong.json() == {"status": "ready"}
+    assert await wrong.json() == {"status": "ready" if wrong.status == 200 else "not ready"}
     with_token = await client.get(
         "/readyz",
         headers={"X-Forwarded-For": OUTSIDER, "Authorization": "Bearer ops-" + "t" * 30},
