@@ -24,6 +24,7 @@ from actions.complaint_talk import (
     is_payload,
     is_question,
     is_yes,
+    opens_as_place,
     reads_as_place,
 )
 from cases.complaint_routing import ComplaintRoute, load_routes
@@ -118,7 +119,7 @@ def place_at_end(text: str, routes: dict[str, ComplaintRoute]) -> str | None:
     words = text.split()
     for at in range(1, len(words)):
         tail = " ".join(words[at:])
-        if reads_as_place(tail, routes) and usable_location(tail):
+        if opens_as_place(tail) and reads_as_place(tail, routes) and usable_location(tail):
             # "อยู่ซอยข้างเซเว่น" -> "ซอยข้างเซเว่น": the word that led to it is no part of the place
             lead = next(
                 (w for w in replies.PLACE_TAIL_LEADS if tail.startswith(w) and len(tail) > len(w)), ""

@@ -53,6 +53,7 @@ from actions.replies import (
     PLACE_LEADS,
     PLACE_OPENINGS,
     PLACE_PARTS,
+    PLACE_TAIL_LEADS,
     POLITE_ENDINGS,
     PROBLEM_WORDS,
     QUESTION_ENDINGS,
@@ -349,6 +350,17 @@ def tracks_a_case(text: object) -> bool:
     if not word or is_payload(text) or len(word) > TRACK_CASE_MAX_CHARS:
         return False
     return any(cue in word for cue in TRACK_CASE_CUES) or forgot_reference(text)
+
+
+def opens_as_place(text: object) -> bool:
+    """ "อยู่ซอยข้างเซเว่น", "หน้าตลาด…": starts with a place word (after a lead such as อยู่), not
+    only has one inside ("หมาคุ้ยเกลื่อนถนน" tells of a street, it names none)."""
+    rest = compact(text)
+    for lead in (*PLACE_LEADS, *PLACE_TAIL_LEADS):
+        if rest.startswith(lead) and not rest.startswith((*PLACE_OPENINGS, *NEAR_OPENINGS)):
+            rest = rest[len(lead) :]
+            break
+    return rest.startswith((*PLACE_OPENINGS, *NEAR_OPENINGS))
 
 
 def reads_as_place(text: object, routes: dict[str, ComplaintRoute]) -> bool:

@@ -292,6 +292,8 @@ def test_a_place_at_the_end_is_the_longest_run_that_reads_as_one() -> None:
     assert place_at_end("น้ำประปาไม่ไหล หมู่บ้านพฤกษา 5 ซอย 3", ROUTES) == "หมู่บ้านพฤกษา 5 ซอย 3"
     assert place_at_end("ไฟดับ ซอย 5 มืดมาก", ROUTES) is None  # the story goes on after it
     assert place_at_end("ขยะริมถนนกองเต็ม หมาคุ้ยกระจาย", ROUTES) is None
+    # a place word inside the last words tells of a street, it names none (dev k003)
+    assert place_at_end("รถขยะไม่มาเก็บ2อาทิตย์แล้ว แมวคุ้ยเกลื่อนถนนเลย", ROUTES) is None
 
 
 # --- E. English -----------------------------------------------------------------------------------
