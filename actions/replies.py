@@ -396,6 +396,11 @@ AGE_REACHED_PATTERN = r"อายุ(?:ครบ)?\s*(\d{1,3})"
 # Both, together: "ต้องไปทั้งสองคนไหม" is answered by "ทั้งสองฝ่ายต้องไปพร้อมกัน".
 TOGETHER_WORDS = ("ทั้งสอง", "ทั้งสองคน", "ทั้งสองฝ่าย", "ทั้งคู่", "พร้อมกัน")
 ALONE_WORDS = ("คนเดียว", "ฝ่ายเดียว", "ไปเองคนเดียว")  # "ไปคนเดียวได้ไหม": against a rule to go together
+# "ต้องไปด้วยกันไหม", "ต้องไปทั้งพ่อทั้งลูกไหม", "พ่อแม่ต้องไปด้วยไหม": whether more than one must go,
+# answered by a clause that says who goes together ("ทั้งสองฝ่ายต้องไปพร้อมกัน", "บิดามารดาต้องไปด้วย")
+TOGETHER_ASKED_WORDS = ("ด้วยกัน", "พร้อมกัน", "ทั้งสอง", "ทั้งคู่", "ทั้งพ่อ", "ทั้งแม่", "ทั้งผัว", "ทั้งเมีย", "ไปด้วย")
+TOGETHER_CLAUSE_WORDS = (*TOGETHER_WORDS, "ต้องไปด้วย")
+ALTERNATIVE_WORD = "หรือ"  # "…ต้องไปด้วย หรือมีหนังสือยินยอม": another way, so the rule to read
 # "ได้" ending these is income, not can.
 CAN_WORD = "ได้"
 INCOME_WORDS = ("รายได้", "เงินได้")

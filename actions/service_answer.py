@@ -25,6 +25,7 @@ from actions.replies import (
     AGE_UNDER_PATTERN,
     AGE_UPPER_PATTERN,
     ALONE_WORDS,
+    ALTERNATIVE_WORD,
     ANY_OFFICE_ASKED_PATTERN,
     ANY_OFFICE_WORDS,
     ASKED_ALONE_WORDS,
@@ -72,6 +73,8 @@ from actions.replies import (
     SELF_WORD,
     SUBJECT_WORDS,
     TIME_LIMIT_PATTERN,
+    TOGETHER_ASKED_WORDS,
+    TOGETHER_CLAUSE_WORDS,
     TOGETHER_WORDS,
     TOPIC_INSTEAD_PATTERN,
     UNABLE_TO_GO_WORDS,
@@ -1370,6 +1373,32 @@ def alone_verdict(record: ServiceRecord, question: str, channel: str) -> str | N
     return say("answer_no_cannot", channel) + " " + polite(clause)
 
 
+def together_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ตกลงหย่ากันแล้ว ต้องไปด้วยกันไหม" on "ทั้งสองฝ่ายต้องไปพร้อมกัน": ต้องค่ะ and that clause; the
+    whole sentence when it offers another way ("ควรไปพร้อมกัน หากไปไม่ได้ ให้ทำหนังสือมอบอำนาจ",
+    "บิดามารดาต้องไปด้วย… หรือมีหนังสือยินยอม"). None when the question does not ask whether more than
+    one goes, or the record says nothing of it ("ต้องไปด้วยตนเอง" is the applicant alone)."""
+    folded = "".join(normalize_text(question).split())
+    if question_modal(question) != "must" or not any(w in folded for w in TOGETHER_ASKED_WORDS):
+        return None
+    texts = [record.description, record.eligibility, record.where_to_apply.online]
+    found = [
+        (clause, text)
+        for text in (*texts, *(f.answer for f in record.faqs))
+        for clause in _clauses(text or "")
+        if any(w in clause.replace(IN_PERSON_CLAUSE_WORD, "") for w in TOGETHER_CLAUSE_WORDS)
+    ]
+    if not found:
+        return None
+    clause, text = next((f for f in found if _MUST_WORD in f[0].replace(NO_NEED_WORD, "")), found[0])
+    if NO_NEED_WORD in clause:
+        return None
+    rest = (text or "")[(text or "").find(clause) + len(clause) :]
+    if _names_proxy(text or "") or PROXY_WORD in text or _SHOULD in clause or ALTERNATIVE_WORD in rest:
+        return say("answer_together_or_proxy", channel, rule=polite((text or "").strip()))
+    return say("answer_yes_must", channel) + " " + polite(clause)
+
+
 def proxy_refused(record: ServiceRecord, question: str, channel: str) -> str | None:
     """ "ให้แม่ไปแทนได้ไหม" on a record that names no proxy and says one goes in person: ไม่ได้ค่ะ and
     that clause. Only after the record's own clauses found nothing (a named proxy answers by itself)."""
@@ -1573,7 +1602,7 @@ def _field_verdict(record: ServiceRecord, aspect: str | None, question: str, cha
     """A verdict from the record's fields: going in person or by proxy ("ต้องไปเองไหม") first, then the
     duty a time limit implies ("ต้องไปทำบัตรไหม" - "ภายใน 60 วัน…"), then a listed document, office,
     online channel, fee or clause."""
-    for specific in (duration_verdict, in_person_verdict, alone_verdict):
+    for specific in (duration_verdict, in_person_verdict, alone_verdict, together_verdict):
         found = specific(record, question, channel)
         if found is not None:
             return found

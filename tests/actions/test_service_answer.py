@@ -933,3 +933,20 @@ def test_not_having_to_answers_a_can_question_with_yes() -> None:
     faq_q, answer = "ต้องจดที่อำเภอตามทะเบียนบ้านไหม", "ไม่ต้อง จดได้ที่สำนักทะเบียนใดก็ได้ทั่วประเทศ"
     said = faq_first_line(answer, "line", "ไปจดที่เขตอื่นได้ป่าวคะ", faq_q)
     assert said.startswith("ได้ค่ะ จดได้ที่สำนักทะเบียนใดก็ได้")
+
+
+def test_whether_more_than_one_must_go_is_answered_by_the_clause_on_going_together() -> None:
+    divorce = record(
+        description="คู่สมรสที่ตกลงหย่ากันไปจดทะเบียนหย่าที่สำนักทะเบียน",
+        where_to_apply=WhereToApply(offices=("สำนักทะเบียน",), online="ทั้งสองฝ่ายต้องไปพร้อมกัน"),
+        faqs=(),
+    )
+    text, _ = compose_answer(divorce, None, "line", "ผัวเมียต้องไปพร้อมกันทั้งคู่เลยมั้ยคะ")
+    assert text.splitlines()[0] == "ต้องค่ะ ทั้งสองฝ่ายต้องไปพร้อมกันค่ะ"
+    land = record(description="ผู้ซื้อและผู้ขายไปพร้อมกันหรือมอบอำนาจ", faqs=())
+    text, _ = compose_answer(land, None, "line", "ต้องไปทั้งแม่ทั้งลูกไหม")
+    assert text.splitlines()[0] == "ตามข้อมูลของบริการนี้ค่ะ: ผู้ซื้อและผู้ขายไปพร้อมกันหรือมอบอำนาจค่ะ"
+    # going in person is the applicant alone, not someone going along
+    card = record(description="เด็กต้องไปด้วยตนเองเพื่อถ่ายรูป", faqs=())
+    text, _ = compose_answer(card, None, "line", "แม่ต้องไปด้วยไหม")
+    assert "เด็กต้องไปด้วยตนเอง" not in text.splitlines()[0]
