@@ -316,6 +316,9 @@ WHO_AND_AGE_WORDS = frozenset(
 # already ("รับเบี้ยคนชราอยู่แล้ว"): not what is asked.
 DONE_MARK = "เพิ่ง"
 HAVE_ALREADY_MARK = "อยู่แล้ว"
+# "แม่รับเบี้ยคนแก่อยู่ จะได้เบี้ยพิการด้วยไหม": receiving it now (a having verb before, อยู่ after)
+HAVE_NOW_MARK = "อยู่"
+HAVE_NOW_VERBS = ("รับ", "ได้", "มี", "ถือ", "ใช้")
 # A Thai abbreviation is consonants only ("กยศ", "ตรอ"; not "ภาษี"): a short name that still names a service.
 ABBREVIATION_PATTERN = r"[ก-ฮ]{2,4}"
 DOTTED_ABBREVIATION_PATTERN = r"[ก-ฮ](?:\.[ก-ฮ]){1,4}\.?|[ก-ฮ]{2,4}\."  # "(พ.ร.บ.)", "ตรอ." in a list

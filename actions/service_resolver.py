@@ -25,6 +25,8 @@ from actions.replies import (
     DONE_MARK,
     FINE_ASKED_WORDS,
     HAVE_ALREADY_MARK,
+    HAVE_NOW_MARK,
+    HAVE_NOW_VERBS,
     HOW_MUCH_WORDS,
     MONEY_WORDS,
     PREREQUISITE_TEMPLATE,
@@ -735,6 +737,11 @@ class ServiceResolver:
                     asked = not squashed[max(0, at - len(_DONE_MARK)) : at].endswith(_DONE_MARK)
                     # "รับเบี้ยคนชราอยู่แล้ว รับเบี้ยพิการซ้อนได้ไหม": what one has already is not asked
                     asked = asked and not squashed[at + len(key) :].startswith(_HAVE_ALREADY_MARK)
+                    # "แม่รับเบี้ยคนแก่อยู่ จะได้เบี้ยพิการด้วยไหม": receiving one now, asking the other
+                    asked = asked and not (
+                        squashed[at + len(key) :].startswith(HAVE_NOW_MARK)
+                        and squashed[:at].endswith(HAVE_NOW_VERBS)
+                    )
                     # names as long: the later one is asked ("ได้เบี้ยคนแก่อยู่แล้ว ขอเบี้ยพิการด้วยได้ไหม")
                     if best is None or (asked, len(key), at) > best[:3]:
                         best = (asked, len(key), at, record)

@@ -935,6 +935,10 @@ def test_the_police_are_named_with_their_emergency_number_too() -> None:
 async def test_a_service_had_already_is_not_the_one_asked(action: ActionAnswerService) -> None:
     _, slots = await ask(action, tracker("รับเบี้ยคนชราอยู่แล้ว รับเบี้ยพิการซ้อนได้ไหม"))
     assert slots["service_id"] == "disability_allowance"
+    # receiving one now (a having verb, then อยู่), asked after that one was talked about
+    said = "ตายายได้เบี้ยผู้สูงอายุอยู่ ขอเบี้ยความพิการเพิ่มได้มั้ย"
+    _, slots = await ask(action, tracker(said, slots={"service_id": "elderly_allowance"}))
+    assert slots["service_id"] == "disability_allowance"
 
 
 async def test_follow_ups_with_a_new_income_or_another_vehicle_are_answered_again(
