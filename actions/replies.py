@@ -373,6 +373,8 @@ LACKING_SPAN_CHARS = 25
 # An eligibility rule that excludes ("ไม่เป็นผู้รับบำนาญหรือสวัสดิการอื่น…"): a citizen who says they are
 # that ("พ่อเป็นข้าราชการบำนาญ ได้เบี้ยด้วยไหม") cannot; "ไม่มีงานทำหรือมีรายได้…" offers another way in.
 EXCLUSION_PATTERN = r"^ไม่(?:เป็น|ได้รับ|มี)"
+# The same inside an overview's clause ("คนไทยที่ไม่มีสิทธิประกันสังคม…"): the part from ไม่ on.
+EXCLUSION_INSIDE_PATTERN = r"ที่(ไม่(?:เป็น|ได้รับ|มี)\S*)"
 EXCLUSION_ALTERNATIVE_WORD = "หรือมี"
 # Someone going instead ("ทำแทน", "ยื่นแทน"): compounds ending in it carry the sense; and the negation
 # that turns a confirmation into ไม่ใช่ค่ะ.

@@ -43,6 +43,7 @@ from actions.replies import (
     DURATION_NUMBER_WORDS,
     DURATION_UNIT_DAYS,
     EXCLUSION_ALTERNATIVE_WORD,
+    EXCLUSION_INSIDE_PATTERN,
     EXCLUSION_PATTERN,
     GENERIC_SUBJECT_WORDS,
     IN_PERSON_ASKED_PATTERN,
@@ -984,6 +985,7 @@ def any_office_verdict(record: ServiceRecord, question: str, channel: str) -> st
 
 
 _EXCLUSION = re.compile(EXCLUSION_PATTERN)
+_EXCLUSION_INSIDE = re.compile(EXCLUSION_INSIDE_PATTERN)
 EXCLUDED_WORD_MIN_CHARS = 4  # "บำนาญ": a shorter shared word ("รับ", "อื่น") says nothing
 EXCLUDED_NEGATION_CHARS = 12  # "ไม่ได้รับบำนาญ": the negation before the shared word
 
@@ -994,13 +996,16 @@ def excluding_clause(record: ServiceRecord, question: str) -> str | None:
     from knowledge.search.text import bm25_tokens
 
     folded = "".join(normalize_text(question).split())
-    for clause in (record.eligibility or "").split():
+    # "คนไทยที่ไม่มีสิทธิประกันสังคม…" in the overview excludes as well: the part from ไม่ on
+    inside = [m.group(1) for m in _EXCLUSION_INSIDE.finditer(record.description or "")]
+    own_name = _title_words(record, question)
+    for clause in [*(record.eligibility or "").split(), *inside]:
         if not _EXCLUSION.search(clause) or EXCLUSION_ALTERNATIVE_WORD in clause:
             continue
         body = _EXCLUSION.sub("", clause)
         for word in bm25_tokens(body):
             at = folded.find(word)
-            if len(word) < EXCLUDED_WORD_MIN_CHARS or at < 0:
+            if len(word) < EXCLUDED_WORD_MIN_CHARS or at < 0 or word in own_name:
                 continue
             if NEGATION_WORD in folded[max(0, at - EXCLUDED_NEGATION_CHARS) : at]:
                 return None  # "พ่อไม่ได้รับบำนาญ"
@@ -1663,6 +1668,15 @@ def compose_answer(
         lines.append(say("answer_yes_must", channel) + " " + deadline if must else deadline)
         if aspect in ("fee", "documents"):
             lines.append(aspect_text(record, aspect, channel))
+    elif (
+        yes_no
+        and aspect in ("eligibility", None)
+        and question_modal(question) != "have"
+        and (excluded := excluding_clause(record, question))
+    ):
+        # "มีประกันสังคมอยู่ ใช้บัตรทองได้ด้วยไหม": the rule that leaves the citizen out, before an FAQ on
+        # what to do once it no longer does ("หลังสิทธิประกันสังคมสิ้นสุด…ได้ทันที")
+        lines.append(say("answer_excluded", channel, clause=polite(excluded)))
     elif yes_no and aspect in ("place", None) and (anywhere := any_office_verdict(record, question, channel)):
         # "เขตไหนก็ได้ใช่มั้ย": the office line says yes; an FAQ's "ไม่ต้อง" answered another question
         lines.append(anywhere)

@@ -950,3 +950,18 @@ def test_whether_more_than_one_must_go_is_answered_by_the_clause_on_going_togeth
     card = record(description="เด็กต้องไปด้วยตนเองเพื่อถ่ายรูป", faqs=())
     text, _ = compose_answer(card, None, "line", "แม่ต้องไปด้วยไหม")
     assert "เด็กต้องไปด้วยตนเอง" not in text.splitlines()[0]
+
+
+def test_an_exclusion_inside_the_overview_comes_before_an_faq_on_what_to_do_once_it_ends() -> None:
+    gold = record(
+        title_th="ลงทะเบียนสิทธิบัตรทอง",
+        description="คนไทยที่ไม่มีสิทธิประกันสังคมหรือสวัสดิการข้าราชการ มีสิทธิรักษาพยาบาลตามบัตรทอง",
+        faqs=(),
+    )
+    after = Passage(
+        kind="faq", question="สิทธิประกันสังคมหมดทำอย่างไร", answer="หลังสิทธิประกันสังคมสิ้นสุด ลงทะเบียนได้ทันที"
+    )
+    text, _ = compose_answer(gold, None, "line", "ตอนนี้ยังมีประกันสังคม ขอใช้บัตรทองได้ด้วยไหมครับ", after)
+    assert text.splitlines()[0] == "ไม่ได้ค่ะ ผู้มีสิทธิต้องไม่มีสิทธิประกันสังคมหรือสวัสดิการข้าราชการค่ะ"
+    text, _ = compose_answer(gold, None, "line", "ไม่มีประกันสังคมแล้ว ขอใช้บัตรทองได้ไหม", after)
+    assert not text.startswith("ไม่ได้ค่ะ")
