@@ -2093,6 +2093,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_excluded": {"default": Reply("ไม่ได้ค่ะ ผู้มีสิทธิต้อง{clause}")},
     "answer_age_rule": {"default": Reply("เกณฑ์อายุตามข้อมูลของบริการนี้ค่ะ: {rule}")},
     "answer_together_or_proxy": {"default": Reply("ตามข้อมูลของบริการนี้ค่ะ: {rule}")},
+    "answer_alone_with_proxy": {"default": Reply("ได้ค่ะ ถ้าอีกฝ่ายทำหนังสือมอบอำนาจให้ ตามข้อมูลของบริการนี้: {rule}")},
     "answer_document_lacking": {"default": Reply("ไม่ได้ค่ะ ต้องมี “{document}” ก่อน ตามรายการเอกสารค่ะ")},
     "answer_proxy_allowed": {"default": Reply("ไม่ต้องค่ะ ให้ผู้อื่นไปแทนได้ โดยมี “{document}” ค่ะ")},
     # After a direct answer the service's name moves from the first line to just above the footer.

@@ -1363,7 +1363,7 @@ def in_person_verdict(record: ServiceRecord, question: str, channel: str) -> str
 
 def alone_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
     """ "ถ้าเขาอยู่ต่างจังหวัด ไปคนเดียวได้ไหม" on "คู่สมรส…ไปจดทะเบียนหย่าพร้อมกัน": ไม่ได้ค่ะ and that
-    clause; the clause alone when it offers another way ("ไปพร้อมกันหรือมอบอำนาจ"). None when the
+    clause; ได้ค่ะ with a power of attorney when it offers one ("ไปพร้อมกันหรือมอบอำนาจ"). None when the
     question does not ask about going alone or the record says nothing of going together."""
     folded = "".join(normalize_text(question).split())
     if not any(w in folded for w in ALONE_WORDS) or question_modal(question) not in ("can", None):
@@ -1373,8 +1373,8 @@ def alone_verdict(record: ServiceRecord, question: str, channel: str) -> str | N
     if not together:
         return None
     clause = together[0]
-    if _names_proxy(clause) or PROXY_WORD in clause:  # another way in: the rule, for the citizen to read
-        return say("answer_together_or_proxy", channel, rule=polite(clause))
+    if _names_proxy(clause) or PROXY_WORD in clause:  # going alone, the other one signing a power of attorney
+        return say("answer_alone_with_proxy", channel, rule=polite(clause))
     return say("answer_no_cannot", channel) + " " + polite(clause)
 
 
