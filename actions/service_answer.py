@@ -1190,6 +1190,34 @@ def benefit_for_age(record: ServiceRecord, question: str, channel: str) -> str |
     return None
 
 
+def benefit_confirmed(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ช่วงอายุ60-69ได้เดือนละ600ใช่ไหม": a figure to confirm against a table of benefits - ใช่ค่ะ with the
+    step whose amount and age range the question gives, ไม่ใช่ค่ะ with the step of that age range when
+    its amount is another; None when the question names no step of the table."""
+    folded = "".join(normalize_text(question).split())
+    if not record.benefits or not _CONFIRM.search(folded):
+        return None
+    said = set(re.findall(r"\d+", folded.replace(",", "")))
+    for benefit in record.benefits:
+        ages = set(re.findall(r"\d+", normalize_text(benefit.label)))
+        amounts = set(re.findall(r"\d+", normalize_text(benefit.amount).replace(",", "")))
+        if not ages or not ages <= said:
+            continue
+        line = (
+            say("answer_yes" if amounts & said else "answer_no", channel)
+            + " "
+            + polite(f"{benefit.label}: {benefit.amount}")
+        )
+        return f"{line} {TO_CONFIRM_MARK_TH}" if benefit.to_confirm else line
+    # "ได้เดือนละ 600 ใช่ไหม": no age said, the step with that amount
+    for benefit in record.benefits:
+        amounts = set(re.findall(r"\d+", normalize_text(benefit.amount).replace(",", "")))
+        if amounts & said:
+            line = say("answer_yes", channel) + " " + polite(f"{benefit.label}: {benefit.amount}")
+            return f"{line} {TO_CONFIRM_MARK_TH}" if benefit.to_confirm else line
+    return None
+
+
 _AGE_BOUND = re.compile(AGE_BOUND_PATTERN)
 
 
@@ -1656,6 +1684,8 @@ def compose_answer(
             lines.append(aspect_text(record, aspect, channel))
     elif income is not None and too_old is None:
         lines += [income, polite(record.eligibility or record.description)]
+    elif yes_no and (step := benefit_confirmed(record, question, channel)) is not None:
+        lines.append(step)  # "ช่วงอายุ60-69ได้เดือนละ600ใช่ไหม": the step of the table, confirmed or not
     elif for_age is not None:  # "แม่อายุ 72 ได้เดือนละเท่าไหร่": the step of her age, then the table
         lines += [for_age, aspect_text(record, aspect, channel)]
     elif too_old is not None:

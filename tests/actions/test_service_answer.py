@@ -965,3 +965,11 @@ def test_an_exclusion_inside_the_overview_comes_before_an_faq_on_what_to_do_once
     assert text.splitlines()[0] == "ไม่ได้ค่ะ ผู้มีสิทธิต้องไม่มีสิทธิประกันสังคมหรือสวัสดิการข้าราชการค่ะ"
     text, _ = compose_answer(gold, None, "line", "ไม่มีประกันสังคมแล้ว ขอใช้บัตรทองได้ไหม", after)
     assert not text.startswith("ไม่ได้ค่ะ")
+
+
+def test_a_figure_to_confirm_against_a_table_of_benefits() -> None:
+    allowance = elderly_by_age()  # the table by age, the 70-79 step still to be confirmed by the agency
+    first = lambda q: compose_answer(allowance, None, "line", q)[0].splitlines()[0]  # noqa: E731
+    assert first("อายุ 70-79 รับเดือนละ 700 ใช่ป่ะ") == "ใช่ค่ะ อายุ 70-79 ปี: 700 บาทต่อเดือนค่ะ (รอหน่วยงานยืนยัน)"
+    assert first("ช่วง 60-69 ได้ 800 จริงไหม") == "ไม่ใช่ค่ะ อายุ 60-69 ปี: 600 บาทต่อเดือนค่ะ"
+    assert first("ได้เดือนละ 600 ใช่มั้ยคะ") == "ใช่ค่ะ อายุ 60-69 ปี: 600 บาทต่อเดือนค่ะ"
