@@ -38,6 +38,7 @@ from actions.review_signals import (
 )
 from actions.service_answer import service_payload
 from actions.service_small_talk import has_content
+from actions.tracker_view import with_slots
 from actions.unanswered import UnansweredRecorder
 from knowledge import twins
 
@@ -53,19 +54,10 @@ def says_what_was_meant(text: str) -> bool:
 
 def forgetting_service(tracker: Tracker, current: str | None) -> Tracker:
     """The same conversation with the service just judged wrong no longer current (but remembered)."""
-    slots = {**tracker.slots, "service_id": None, "service_aspect": None}
+    changes: dict[str, Any] = {"service_id": None, "service_aspect": None}
     if current:
-        slots["service_previous"] = current
-    return Tracker(
-        tracker.sender_id,
-        slots,
-        tracker.latest_message,
-        tracker.events,
-        tracker.is_paused(),
-        tracker.followup_action,
-        tracker.active_loop,
-        tracker.latest_action_name,
-    )
+        changes["service_previous"] = current
+    return with_slots(tracker, changes)
 
 
 def twin_buttons(service_id: str | None) -> list[replies.Button]:

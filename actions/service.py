@@ -56,6 +56,7 @@ from actions.service_follow_up import with_context, with_new_figure, with_new_su
 from actions.service_resolver import Decision, ServiceResolver
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
+from actions.tracker_view import with_slots
 from actions.unanswered import UnansweredRecorder
 from handover.sensitive import SensitiveTopics
 from knowledge.record import ServiceRecord
@@ -349,17 +350,7 @@ SERVICE_CONTEXT_SLOTS = ("service_id", "service_aspect", "service_previous", "se
 
 def without_service_context(tracker: Tracker) -> Tracker:
     """The same conversation with no service, aspect, near-twin question or life event current."""
-    slots = {**tracker.slots, **dict.fromkeys(SERVICE_CONTEXT_SLOTS)}
-    return Tracker(
-        tracker.sender_id,
-        slots,
-        tracker.latest_message,
-        tracker.events,
-        tracker.is_paused(),
-        tracker.followup_action,
-        tracker.active_loop,
-        tracker.latest_action_name,
-    )
+    return with_slots(tracker, dict.fromkeys(SERVICE_CONTEXT_SLOTS))
 
 
 def sure_enough_aside(decision: Decision) -> bool:
