@@ -1190,32 +1190,26 @@ def benefit_for_age(record: ServiceRecord, question: str, channel: str) -> str |
     return None
 
 
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+", normalize_text(text).replace(",", "")))
+
+
 def benefit_confirmed(record: ServiceRecord, question: str, channel: str) -> str | None:
     """ "ช่วงอายุ60-69ได้เดือนละ600ใช่ไหม": a figure to confirm against a table of benefits - ใช่ค่ะ with the
     step whose amount and age range the question gives, ไม่ใช่ค่ะ with the step of that age range when
-    its amount is another; None when the question names no step of the table."""
+    its amount is another; with no age said, the step with the amount said ("ได้เดือนละ 600 ใช่ไหม").
+    None when the question names no step of the table."""
     folded = "".join(normalize_text(question).split())
     if not record.benefits or not _CONFIRM.search(folded):
         return None
-    said = set(re.findall(r"\d+", folded.replace(",", "")))
-    for benefit in record.benefits:
-        ages = set(re.findall(r"\d+", normalize_text(benefit.label)))
-        amounts = set(re.findall(r"\d+", normalize_text(benefit.amount).replace(",", "")))
-        if not ages or not ages <= said:
-            continue
-        line = (
-            say("answer_yes" if amounts & said else "answer_no", channel)
-            + " "
-            + polite(f"{benefit.label}: {benefit.amount}")
-        )
-        return f"{line} {TO_CONFIRM_MARK_TH}" if benefit.to_confirm else line
-    # "ได้เดือนละ 600 ใช่ไหม": no age said, the step with that amount
-    for benefit in record.benefits:
-        amounts = set(re.findall(r"\d+", normalize_text(benefit.amount).replace(",", "")))
-        if amounts & said:
-            line = say("answer_yes", channel) + " " + polite(f"{benefit.label}: {benefit.amount}")
-            return f"{line} {TO_CONFIRM_MARK_TH}" if benefit.to_confirm else line
-    return None
+    said = _numbers(folded)
+    step = next((b for b in record.benefits if _numbers(b.label) and _numbers(b.label) <= said), None)
+    step = step or next((b for b in record.benefits if _numbers(b.amount) & said), None)
+    if step is None:
+        return None
+    key = "answer_yes" if _numbers(step.amount) & said else "answer_no"
+    line = say(key, channel) + " " + polite(f"{step.label}: {step.amount}")
+    return f"{line} {TO_CONFIRM_MARK_TH}" if step.to_confirm else line
 
 
 _AGE_BOUND = re.compile(AGE_BOUND_PATTERN)
