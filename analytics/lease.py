@@ -131,8 +131,12 @@ class PostgresLease:
     def release(self) -> None:
         conn, self._conn, self._pid = self._conn, None, None
         if conn is not None:
+            # Unlock first: closing the connection ends the session, but the server lets go of the lock
+            # only when that backend has exited, which a standby asking at once can beat (seen in CI).
             with contextlib.suppress(Exception):
-                conn.close()  # ending the session releases the lock
+                conn.execute("SELECT pg_advisory_unlock_all()")
+            with contextlib.suppress(Exception):
+                conn.close()  # ending the session releases the lock too, when the unlock could not run
 
 
 class FileLease:
