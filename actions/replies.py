@@ -362,7 +362,17 @@ LACKING_PATTERN = r"ไม่(?:มี|ได้ทำ)"
 # with none ("ต้องเปลี่ยนนามสกุลตามสามีไหม") asks about a step, not a document on the list.
 DOCUMENT_VERB_PATTERN = "ใช้|เอา|มี|ถือ|พก|เตรียม|แนบ|แสดง|นำ"
 # "ไปทำที่อำเภอได้ไหม": a kind of office asked about, which a service's office list either names or not.
-OFFICE_KIND_WORDS = ("อำเภอ", "สำนักงานเขต", "เทศบาล", "อบต", "ไปรษณีย์", "ธนาคาร", "ศาลากลาง", "โรงพัก")
+# Each with the words an office list names it by ("อบต" is "องค์การบริหารส่วนตำบล"; a municipality's
+# registration office is "สำนักทะเบียนท้องถิ่น").
+OFFICE_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "อำเภอ": ("อำเภอ",),
+    "สำนักงานเขต": ("สำนักงานเขต", "เขต"),
+    "เทศบาล": ("เทศบาล", "ท้องถิ่น", "เมืองพัทยา"),
+    "อบต": ("อบต", "องค์การบริหารส่วนตำบล", "ท้องถิ่น"),
+    "ไปรษณีย์": ("ไปรษณีย์",),
+    "ธนาคาร": ("ธนาคาร", "ธ.ก.ส"),
+    "โรงพัก": ("โรงพัก", "สถานีตำรวจ"),
+}
 OFFICES_JOINER = " หรือ "
 # "ทำที่อำเภอไหนก็ได้ไหม": any office, answered by an office line that says any ("แห่งใดก็ได้") or one that
 # says which ("ที่ผู้ขอมีชื่อในทะเบียนบ้าน", "ที่ที่ดินตั้งอยู่", "ที่เด็กเกิด").

@@ -961,8 +961,8 @@ def office_kind_not_listed(record: ServiceRecord, question: str) -> str | None:
         return None
     folded = "".join(normalize_text(question).split())
     listed = "".join(" ".join((*where.offices, where.online or "")).split())
-    for kind in OFFICE_KIND_WORDS:
-        if kind in folded and kind not in listed:
+    for kind, names in OFFICE_KIND_WORDS.items():
+        if kind in folded and not any(name in listed for name in names):
             return kind
     return None
 

@@ -874,8 +874,11 @@ def test_an_office_kind_the_list_does_not_name_is_no_with_where_to_go() -> None:
     assert text.splitlines()[0] == (
         "ไม่ได้ค่ะ ไปรษณีย์ไม่ใช่ที่ยื่นของบริการนี้ ยื่นได้ที่ “กรมการกงสุล” หรือ “สำนักงานหนังสือเดินทางจังหวัด” ค่ะ"
     )
-    # an office the list names is not refused
+    # an office the list names is not refused, by its short name either
     text, _ = compose_answer(record(), None, "line", "ไปทำที่อำเภอได้ไหม")
+    assert not text.startswith("ไม่ได้ค่ะ")
+    local = record(where_to_apply=WhereToApply(offices=("เทศบาลหรือองค์การบริหารส่วนตำบลที่มีชื่อในทะเบียนบ้าน",)))
+    text, _ = compose_answer(local, None, "line", "ไปยื่นที่ อบต. ใกล้บ้านได้ไหม")
     assert not text.startswith("ไม่ได้ค่ะ")
 
 
