@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import CaseRuntime, asker_of
-from actions.complaint_talk import about_an_earlier_complaint, in_english, is_payload
+from actions.complaint_talk import complains_of_waiting, in_english, is_payload
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.replies import (
@@ -287,7 +287,7 @@ def leaves_form(tracker: Tracker) -> bool:
 def owed_apology(text: str) -> bool:
     """Upset or rude, or telling that a complaint made earlier is still not dealt with ("แจ้งไป
     ตั้งนานแล้วทำไมยังไม่มาซ่อม"): the answer opens with an apology (the words never said back)."""
-    return upset(text) or about_an_earlier_complaint(text)
+    return upset(text) or complains_of_waiting(text)
 
 
 def canonical_ref(value: Any) -> str | None:

@@ -38,6 +38,7 @@ from actions.replies import (
     EARLIER_COMPLAINT_CUES,
     EARLIER_COMPLAINT_PATTERN,
     EARLIER_NOTHING_CUES,
+    EARLIER_PLAIN_CUES,
     EARLIER_REPORTED_PATTERN,
     EARLIER_REPORTED_PATTERN_EN,
     NEAR_OPENINGS,
@@ -321,6 +322,17 @@ def about_an_earlier_complaint(text: object) -> bool:
         return False
     after = word[reported.start() :]
     return any(cue in after for cue in EARLIER_NOTHING_CUES) or upset(after)
+
+
+def complains_of_waiting(text: object) -> bool:
+    """An earlier complaint told with a wait or nothing done ("แจ้งไปตั้งนาน", "แจ้งไปแล้ว ยังไม่มีใครมา"),
+    not only pointed at ("ขอติดตามเรื่องที่แจ้งไว้ครับ เลข …", a calm request owed no apology)."""
+    if not about_an_earlier_complaint(text):
+        return False
+    word = compact(text)
+    cues = [cue for cue in EARLIER_COMPLAINT_CUES if cue in word]
+    pointed_only = all(cue in EARLIER_PLAIN_CUES for cue in cues) and _EARLIER.search(word) is None
+    return not pointed_only or any(cue in word for cue in EARLIER_NOTHING_CUES)
 
 
 def consent_from_words(text: object) -> bool | None:

@@ -659,6 +659,9 @@ EARLIER_COMPLAINT_CUES = (
     "แจ้งมาหลายครั้ง",
     "แจ้งมาตั้งนาน",
 )
+# The earlier-complaint cues that only point at the report ("ขอติดตามเรื่องที่แจ้งไว้"): no wait or
+# nothing-done is told with them, so they are owed no apology on their own.
+EARLIER_PLAIN_CUES = ("แจ้งไปแล้ว", "แจ้งไว้แล้ว", "ร้องเรียนไป", "ร้องเรียนไว้", "เรื่องที่แจ้งไป", "เรื่องที่แจ้งไว้")
 # "อยากติดตามเรื่องร้องเรียนที่เคยแจ้งไว้": following a case, not filing one; matched in a short message
 # that opens the complaint form (or answers its first question), which then hands over to the look-up.
 # fmt: off

@@ -157,6 +157,9 @@ def test_anger_or_impatience_about_an_earlier_report_is_owed_an_apology(said: st
         "ขอแจ้งไฟถนนดับหน้าซอย 5 ค่ะ",
         "I want to report a broken street light on Soi 12",
         "ต่อภาษีรถทำงานกันกี่โมงคะ",
+        # an earlier complaint only pointed at, calmly: no wait or nothing-done is told
+        "รบกวนดูเรื่องที่แจ้งไว้เมื่อวานให้หน่อยค่ะ",
+        "จำเลขเรื่องที่ร้องเรียนไปไม่ได้ค่ะ",
     ],
 )
 def test_a_plain_report_or_question_is_owed_no_apology(said: str) -> None:
