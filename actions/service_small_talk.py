@@ -23,7 +23,7 @@ from knowledge.aspects import detect_aspect
 
 # Intents that reach action_answer_service although they are not service questions.
 CONVERSATIONAL_INTENTS = frozenset(
-    {"chitchat", "affirm", "deny", "thank", "goodbye", "out_of_scope", "nlu_fallback"}
+    {"chitchat", "affirm", "deny", "thank", "goodbye", "out_of_scope", "nlu_fallback", "bot_challenge"}
 )
 # Intents whose message is worth a look by the resolver even without a question word: an unclear
 # message, "not that one, I mean moving out", or a topic the NLU thinks is outside the bot.
@@ -33,6 +33,9 @@ _FOLLOW_UP_OPENING = re.compile(r"(^|\s)(" + "|".join(map(re.escape, FOLLOW_UP_O
 _ENGLISH_QUESTION = re.compile(
     r"\?|\b(what|where|when|how|which|who|why|can|could|do|does|is|are|must|should|need)\b", re.I
 )
+# "700 ใช่มั้ย" after the allowance table reads to the NLU like "เป็นบอทใช่มั้ย": a figure or a part of
+# the service is what tells a confirmation from a question about the bot.
+_FIGURE = re.compile(r"[0-9\u0e50-\u0e59]")
 _SMALL_TALK = re.compile(
     r"5{3,}|\u0e55{3,}|\bok(ay)?\b|\bthank(s| you)?\b|"
     + "|".join(map(re.escape, sorted(SMALL_TALK_WORDS, key=len, reverse=True))),
@@ -69,6 +72,8 @@ def should_resolve(intent: str, text: str) -> bool:
     """Whether to ask the resolver about a message of this intent before giving a light reply."""
     if intent not in CONVERSATIONAL_INTENTS:
         return True
+    if intent == "bot_challenge":
+        return bool(_FIGURE.search(text or "") or detect_aspect(text or "") or extra_thai_aspect(text or ""))
     return asks_something(text) or (intent in LOOK_WITHOUT_CUE and has_content(text))
 
 
@@ -121,6 +126,8 @@ def light_reply(intent: str, current: str | None, previous_response: str | None)
         return "utter_goodbye"
     if intent == "chitchat":
         return "utter_chitchat"
+    if intent == "bot_challenge":
+        return "utter_bot_challenge"
     if intent == "affirm":
         # "มีเรื่องอื่น" after the thanks: the menu; "โอเค" after an answer: carry on
         return "service_ok_more" if current and previous_response != "utter_thank" else "utter_menu"

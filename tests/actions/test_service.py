@@ -545,6 +545,16 @@ async def test_follow_ups_the_nlu_calls_small_talk_are_answered_on_the_current_s
     assert len(messages) == 1 and "ภาษีรถ" in messages[0]["text"]
 
 
+async def test_a_figure_to_confirm_read_as_a_question_about_the_bot_is_answered_on_the_service(
+    action: ActionAnswerService,
+) -> None:
+    """After the allowance table the NLU hears "700 ใช่มั้ย" as "เป็นบอทใช่มั้ย"; the figure says otherwise."""
+    slots = {"service_id": "elderly_allowance", "service_aspect": "fee"}
+    messages, after = await run_action(action, said("700 ใช่มั้ย", "bot_challenge", slots=slots))
+    assert after["service_id"] == "elderly_allowance"
+    assert "700" in messages[0]["text"] and messages[0].get("response") != "utter_bot_challenge"
+
+
 async def test_a_change_of_mind_read_as_no_switches_to_the_twin_it_names(action: ActionAnswerService) -> None:
     slots = {"service_id": "house_registration_move_in", "service_aspect": "place"}
     _, after = await run_action(action, said("เอ้ย ไม่ใช่ หมายถึงย้ายออก", "deny", slots=slots))
@@ -560,6 +570,7 @@ async def test_a_change_of_mind_read_as_no_switches_to_the_twin_it_names(action:
         ("มีค่ะ", "affirm", "utter_thank", "utter_menu", None),
         ("บาย", "goodbye", None, "utter_goodbye", None),
         ("โอเคค่ะ", "affirm", None, None, "service_ok_more"),
+        ("เป็นบอทใช่มั้ย", "bot_challenge", None, "utter_bot_challenge", None),
     ],
 )
 async def test_small_talk_after_an_answer_gets_a_light_reply_and_keeps_the_service(
