@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import CaseRuntime, asker_of
-from actions.complaint_talk import complains_of_waiting, in_english, is_payload
+from actions.complaint_talk import compact, complains_of_waiting, in_english, is_payload, tracks_a_case
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.replies import (
@@ -217,6 +217,23 @@ def names_a_reference(text: str) -> bool:
         attempt is not None
         and attempt[:1].isalpha()
         and sum(ch.isdigit() for ch in attempt) >= MIN_NAMED_REFERENCE_DIGITS
+    )
+
+
+CASE_FORM = "case_status_form"
+
+
+def about_a_case(text: str) -> bool:
+    """Whether a message is about a case already filed: a reference or an attempt at one, a forgotten
+    number, following a case, or a case word. "อ่อ ไม่ใช่ละ จริงๆมันหายไปด้วย หาไม่เจอเลย" after an
+    answer on the ID card reads to the NLU like a case look-up, and is none."""
+    word = compact(text)
+    return (
+        names_a_reference(text)
+        or reference_attempt(text) is not None
+        or forgot_reference(text)
+        or tracks_a_case(text)
+        or any(cue in word for cue in replies.CASE_TOPIC_WORDS)
     )
 
 

@@ -671,6 +671,14 @@ TRACK_CASE_CUES = (
 )
 # fmt: on
 TRACK_CASE_MAX_CHARS = 60
+# Words that make a message about a case already filed, whatever else it says: a case question the
+# NLU hears right after a service answer is taken as one only with one of these (or a reference).
+# fmt: off
+CASE_TOPIC_WORDS = (
+    "เรื่องที่แจ้ง", "เรื่องที่ร้องเรียน", "ร้องเรียน", "เลขที่เรื่อง", "เลขเรื่อง", "คำร้อง", "สถานะ",
+    "ความคืบหน้า", "ติดตาม", "case", "complaint", "status", "reference", "progress",
+)
+# fmt: on
 # Cancel phrases that may come with other words ("เปลี่ยนใจ ไม่แจ้งแล้วค่ะ ขอบคุณ").
 CANCEL_PREFIX = "ยกเลิก"  # a short message starting so ("ยกเลิกดีกว่า") cancels too
 # …but not one about something else: "ยกเลิกการแจ้งเตือน" is about notices, not this complaint.

@@ -18,9 +18,10 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.case_status import CASE_FORM, about_a_case
 from actions.context import ActionContext
 from actions.fallback import offer_human, record_unanswered, rephrase, top_intent
 from actions.feedback import ActionFeedback
@@ -45,6 +46,7 @@ from actions.service_answer import (
     BUTTON_TITLE_MAX,
     button_title,
     compose_answer,
+    duration_step,
     is_english,
     say,
     service_payload,
@@ -140,6 +142,12 @@ class ActionAnswerService(Action):
                 SlotSet(AGENCY_SLOT, topic.agency.id),
                 SlotSet("fallback_count", 0.0),
             ]
+        if intent == "check_case_status":
+            # right after an answer (bot/data/rules_case_status.yml): the look-up only when the message
+            # is about a case; otherwise the NLU misheard a follow-up on the service
+            if about_a_case(text):
+                return [FollowupAction(CASE_FORM)]
+            intent = "ask_service"
         if tracker.get_slot("service_id"):  # "แล้วถ้า 2 ปีล่ะ", "แล้วมอไซค์ล่ะ": the question before, again
             text = with_new_figure(text, tracker.events)
             text = with_new_subject(text, tracker.events)
@@ -167,7 +175,9 @@ class ActionAnswerService(Action):
         current = tracker.get_slot("service_id")
         if should_resolve(intent, text):
             decision = await asyncio.to_thread(self.decide, tracker, text)
-            specific = bool(decision.aspect or decision.passage)
+            # "หมดมา4ปีแล้ว" (unclear to the NLU) after the licence renewal: a step of its graded rule
+            applies = decision.record is not None and duration_step(decision.record, text, "default") is not None
+            specific = bool(decision.aspect or decision.passage) or applies
             if accepts(decision.kind, intent, text, current, decision.service_id, specific):
                 return await self.answer(dispatcher, tracker, decision, text)
         return await self.light_reply(dispatcher, tracker, domain, intent, text)

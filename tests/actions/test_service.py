@@ -555,6 +555,20 @@ async def test_a_figure_to_confirm_read_as_a_question_about_the_bot_is_answered_
     assert "700" in messages[0]["text"] and messages[0].get("response") != "utter_bot_challenge"
 
 
+async def test_a_case_question_heard_after_an_answer_is_a_follow_up_unless_it_is_about_a_case(
+    action: ActionAnswerService,
+) -> None:
+    slots = {"service_id": "id_card_renew"}
+    heard = said("อ่อ ไม่ใช่ละ จริงๆมันหายไปด้วย หาไม่เจอเลย", "check_case_status", slots=slots)
+    messages, after = await run_action(action, heard)
+    assert after["service_id"] == "id_card_lost" and "หาย" in messages[0]["text"]
+    for text in ("เรื่องที่ร้องเรียนไปถึงไหนแล้วคะ", "CM69-1234-5675", "จำเลขไม่ได้ค่ะ"):
+        dispatcher = CollectingDispatcher()
+        events = await action.run(dispatcher, said(text, "check_case_status", slots=slots), {})
+        assert events == [{"event": "followup", "timestamp": None, "name": "case_status_form"}]
+        assert dispatcher.messages == []
+
+
 async def test_a_change_of_mind_read_as_no_switches_to_the_twin_it_names(action: ActionAnswerService) -> None:
     slots = {"service_id": "house_registration_move_in", "service_aspect": "place"}
     _, after = await run_action(action, said("เอ้ย ไม่ใช่ หมายถึงย้ายออก", "deny", slots=slots))
