@@ -625,7 +625,8 @@ class ValidateCaseStatusForm(CaseFormValidation):
         if forgot_reference(text):
             return {"case_id": MINE}
         attempt = reference_attempt(text)
-        if requested is None and attempt is not None:
+        if attempt is not None and (requested is None or latest_intent(tracker) == "ask_service"):
+            # (the typed text fills the slot otherwise; a service question's does not, see the domain)
             return {"case_id": attempt}
         if requested == "case_id" and not upset(text):
             return {}

@@ -250,6 +250,30 @@ def test_case_status_lookup_and_updates(bot: RestClient, stack: Stack) -> None:
     assert any("ปิดการแจ้งความคืบหน้าแล้ว" in t for t in texts(off)), off
 
 
+def test_a_service_question_leaves_the_case_look_up_and_a_misheard_follow_up_never_starts_it(
+    bot: RestClient,
+) -> None:
+    """A service question while the look-up waits for a number is answered (the form ends), not read
+    as a malformed reference; right after a service answer, a message the NLU may hear as a case
+    look-up but that names no case stays on the service."""
+    sender = new_sender()
+    bot.say(sender, "อยากติดตามเรื่องที่ยื่นไว้ค่ะ")
+    assert bot.tracker(sender)["active_loop"]["name"] == "case_status_form"
+    aside = bot.say(sender, "ทำบัตรประชาชนหายต้องใช้เอกสารอะไรบ้าง")
+    assert "ทะเบียนบ้าน" in "".join(texts(aside)) and "เลขที่เรื่อง" not in "".join(texts(aside)), aside
+    state = bot.tracker(sender)
+    assert not state["active_loop"].get("name") and state["slots"]["service_id"] == "id_card_lost"
+
+    other = new_sender()
+    bot.say(other, "บัตรประชาชนหมดอายุแล้วอะ ต่อไง")
+    bot.say(other, "อ่อ ไม่ใช่ละ จริงๆมันหายไปด้วย หาไม่เจอเลย")
+    state = bot.tracker(other)
+    assert not state["active_loop"].get("name") and state["slots"]["service_id"] == "id_card_lost"
+    where = bot.say(other, "ต้องไปทำที่ไหนคะ")
+    assert "เลขที่เรื่อง" not in "".join(texts(where))
+    assert bot.tracker(other)["slots"]["service_aspect"] == "place"
+
+
 def test_complaint_form_first_turns_and_cancel(bot: RestClient) -> None:
     sender = new_sender()
     first = bot.say(sender, "/file_complaint")
