@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 import math
 import time
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -39,6 +40,8 @@ from actions.complaint_referral import (
     REFERRED,
     aside_referral_text,
     directory,
+    faster_agency,
+    faster_agency_text,
     insisted_story,
     referral_for,
     referral_text,
@@ -333,6 +336,11 @@ class ValidateComplaintForm(FormValidationAction):
                 # Another agency's matter (ไฟดับ, an online scam): who handles it, before any menu;
                 # the submit action says so, with a button to file here all the same.
                 return [SlotSet("complaint_confirm", REFERRED), ActiveLoop(None)]
+            faster = faster_agency(text, directory()) if insisted is None else None
+            if faster is not None:
+                # "น้ำประปาไม่ไหลมา 2 วัน": filed here all the same, but the waterworks act faster.
+                channel = tracker.get_latest_input_channel()
+                dispatcher.utter_message(text=faster_agency_text(faster, channel, writes_english(tracker)))
             carried = carried_fields(text) if insisted is None else Carried(text)
             first = self._first_message(tracker, insisted, carried.answer if carried.fields else None)
             tracker.add_slots(first)
@@ -429,20 +437,20 @@ class ValidateComplaintForm(FormValidationAction):
         if step == "complaint_location" and any(word in compact(text) for word in ADDRESS_WORRY_WORDS):
             # "ขอไม่บอกที่อยู่ได้ไหม": the place asked is where it happened, not their home. A
             # question about their name only ("ขอไม่บอกชื่อได้ไหม") gets the anonymity answer alone.
-            replies.send(dispatcher, tracker, "complaint_aside_location_private")
+            say(dispatcher, tracker, "complaint_aside_location_private")
         route = _chosen_route(tracker)
         values = _route_values(route)
         if route is None and first:
             allowed = [r.label for r in load_routes().values() if r.allow_anonymous]
             labels = {"labels": ", ".join(allowed)}
-            replies.send(dispatcher, tracker, "complaint_anonymous_first", values=labels)
+            say(dispatcher, tracker, "complaint_anonymous_first", values=labels)
         elif route is None:
-            replies.send(dispatcher, tracker, "complaint_aside_anonymous_later")
+            say(dispatcher, tracker, "complaint_aside_anonymous_later")
         elif route.allow_anonymous:
-            replies.send(dispatcher, tracker, "complaint_aside_anonymous_ok", values=values)
+            say(dispatcher, tracker, "complaint_aside_anonymous_ok", values=values)
             return [SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
         else:
-            replies.send(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=values)
+            say(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=values)
         return []
 
     async def _carried_at_step(
@@ -494,18 +502,16 @@ class ValidateComplaintForm(FormValidationAction):
         if carried.anonymous and self._asks_consent(tracker):
             route = _chosen_route(tracker)
             if route is None:
-                replies.send(dispatcher, tracker, "complaint_aside_anonymous_later")
+                say(dispatcher, tracker, "complaint_aside_anonymous_later")
             elif route.allow_anonymous:
-                replies.send(dispatcher, tracker, "complaint_aside_anonymous_ok", values=_route_values(route))
+                say(dispatcher, tracker, "complaint_aside_anonymous_ok", values=_route_values(route))
                 return [*kept, SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
             else:
-                replies.send(
-                    dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=_route_values(route)
-                )
+                say(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=_route_values(route))
         if carried.consent is not None and self._asks_consent(tracker):
-            replies.send(dispatcher, tracker, "complaint_kept_consent")
+            say(dispatcher, tracker, "complaint_kept_consent")
             if carried.consent and carried.said_number:
-                replies.send(dispatcher, tracker, "complaint_consent_number_not_kept")
+                say(dispatcher, tracker, "complaint_consent_number_not_kept")
             kept += [SlotSet("contact_consent", carried.consent), SlotSet("complaint_anonymous", None)]
         return kept
 
@@ -614,22 +620,25 @@ class ValidateComplaintForm(FormValidationAction):
         if kind == "anonymous":
             changed = self._anonymity_asked(step, text, dispatcher, tracker)
         elif kind == "human":
-            replies.send(dispatcher, tracker, "complaint_aside_human")
+            say(dispatcher, tracker, "complaint_aside_human")
         elif kind in ("time", "next"):
             later = "" if route is not None else "_later"
-            replies.send(dispatcher, tracker, f"complaint_aside_{kind}{later}", values=values)
+            if route is not None:  # named in the reply's language
+                label = category_label(str(tracker.get_slot("complaint_category")), tracker)
+                values = {**values, "label": label, "time_to_act": duration_in(route.time_to_act, tracker)}
+            say(dispatcher, tracker, f"complaint_aside_{kind}{later}", values=values)
         elif kind == "data":
-            replies.send(dispatcher, tracker, "complaint_aside_data")
+            say(dispatcher, tracker, "complaint_aside_data")
         elif kind == "greet":
-            replies.send(dispatcher, tracker, "complaint_aside_greet")
+            say(dispatcher, tracker, "complaint_aside_greet")
         elif kind in ("photo_later", "photo_needed", "cost"):
-            replies.send(dispatcher, tracker, f"complaint_aside_{kind}")
+            say(dispatcher, tracker, f"complaint_aside_{kind}")
         elif kind == "no_photo":
-            replies.send(dispatcher, tracker, "complaint_aside_no_photo")
+            say(dispatcher, tracker, "complaint_aside_no_photo")
             if photo_step_applies(tracker) and not tracker.get_slot("complaint_photo"):
                 changed = [SlotSet("complaint_photo", NO_PHOTO)]  # the photo step's answer, kept for it
         else:
-            replies.send(dispatcher, tracker, "complaint_cancel_hint")
+            say(dispatcher, tracker, "complaint_cancel_hint")
         return changed
 
     # --- things sent at any step: kept, whichever question was asked -----------------------
@@ -637,18 +646,18 @@ class ValidateComplaintForm(FormValidationAction):
     async def _take_photo(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         """Download, check and store the image just sent; {} (after a clear reply) when it can't be."""
         if _channel(tracker) not in PHOTO_CHANNELS or self.cases is None or self.line is None:
-            replies.send(dispatcher, tracker, "complaint_photo_unavailable")
+            say(dispatcher, tracker, "complaint_photo_unavailable")
             return {}
         media_id = str(latest_metadata(tracker).get("media_id") or "")
         limit = self.cases.tools.max_photo_bytes
         try:
             content = await self.line.fetch(media_id, limit)
         except ContentTooLarge:
-            replies.send(dispatcher, tracker, "complaint_photo_too_large", values={"mb": f"{limit / 1e6:g}"})
+            say(dispatcher, tracker, "complaint_photo_too_large", values={"mb": f"{limit / 1e6:g}"})
             return {}
         except ContentError as exc:
             log.warning("complaint photo not fetched: %s", exc)
-            replies.send(dispatcher, tracker, "complaint_photo_fetch_failed")
+            say(dispatcher, tracker, "complaint_photo_fetch_failed")
             return {}
         declared = content.content_type
         if declared not in ("image/jpeg", "image/png"):
@@ -656,7 +665,7 @@ class ValidateComplaintForm(FormValidationAction):
         try:
             content_type = check_photo(content.data, declared, limit)
         except PhotoError:
-            replies.send(dispatcher, tracker, "complaint_photo_not_image")
+            say(dispatcher, tracker, "complaint_photo_not_image")
             return {}
         ref = await asyncio.to_thread(keep_pending, pending_photos(self.cases), content.data, content_type)
         return {"complaint_photo": PHOTO_PREFIX + ref}
@@ -665,10 +674,10 @@ class ValidateComplaintForm(FormValidationAction):
     def _take_location(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         lat, lon, address = _shared_location(tracker)
         if lat is None or lon is None:
-            replies.send(dispatcher, tracker, "complaint_location_unreadable")
+            say(dispatcher, tracker, "complaint_location_unreadable")
             return {}
         if not inside_thailand(lat, lon):
-            replies.send(dispatcher, tracker, "complaint_location_outside_thailand")
+            say(dispatcher, tracker, "complaint_location_outside_thailand")
             return {}
         return {"complaint_location": address or PIN_ONLY, "complaint_lat": lat, "complaint_lon": lon}
 
@@ -686,7 +695,7 @@ class ValidateComplaintForm(FormValidationAction):
         elif intent != "share_sticker":
             return None
         if kept or intent == "share_sticker":
-            replies.send(dispatcher, tracker, f"complaint_kept_{intent.removeprefix('share_')}")
+            say(dispatcher, tracker, f"complaint_kept_{intent.removeprefix('share_')}")
         return {**kept, slot: None}
 
     async def _ask_again(
@@ -697,7 +706,7 @@ class ValidateComplaintForm(FormValidationAction):
         early = await self._out_of_turn(slot, dispatcher, tracker)
         if early is not None:
             return early
-        replies.send(dispatcher, tracker, reply)
+        say(dispatcher, tracker, reply)
         return {slot: None}
 
     # --- the questions ------------------------------------------------------------------------
@@ -742,7 +751,7 @@ class ValidateComplaintForm(FormValidationAction):
             kept = {"contact_consent": consent, "complaint_anonymous": None}
         if kept or tries >= 2:
             return self._chosen_for_citizen(kept, dispatcher, tracker)
-        replies.send(dispatcher, tracker, "complaint_category_unknown")
+        say(dispatcher, tracker, "complaint_category_unknown")
         return {"complaint_category": None}
 
     @staticmethod
@@ -790,7 +799,7 @@ class ValidateComplaintForm(FormValidationAction):
         if later or tries >= 2:
             _category_taken(guess, dispatcher, tracker)
             return {**later, **taken}
-        replies.send(dispatcher, tracker, "complaint_guess_unclear")
+        say(dispatcher, tracker, "complaint_guess_unclear")
         return {"complaint_category": None}
 
     @staticmethod
@@ -812,7 +821,7 @@ class ValidateComplaintForm(FormValidationAction):
             return early
         text = _squash(slot_value)
         if len(text) > MAX_DESCRIPTION_CHARS:
-            replies.send(
+            say(
                 dispatcher,
                 tracker,
                 "complaint_description_too_long",
@@ -822,14 +831,14 @@ class ValidateComplaintForm(FormValidationAction):
         routes = load_routes()
         if not tracker.get_slot("complaint_location") and reads_as_place(text, routes):
             # Where before what: kept for the place step, and the story asked again.
-            replies.send(dispatcher, tracker, "complaint_kept_place")
+            say(dispatcher, tracker, "complaint_kept_place")
             return {**place_slots(text), "complaint_description": None}
         # Asked once already: a short story that says something is taken rather than asked a third
         # time; with nothing to take, the way on is said instead of the same hint.
         again = tries_at_step(tracker, "complaint_description", FORM) >= 2
         short_ok = again and not is_payload(text) and meaningful_chars(text) >= MIN_DESCRIPTION_LETTERS
         if only_an_answer_word(text) or (not usable_description(text) and not short_ok):
-            replies.send(
+            say(
                 dispatcher,
                 tracker,
                 "complaint_description_stuck" if again else "complaint_description_too_short",
@@ -842,7 +851,7 @@ class ValidateComplaintForm(FormValidationAction):
         clearer = category_from_words(text, routes) if assumed else None
         if clearer is not None and clearer != category:
             # The bot chose the category for the citizen; the story now names a clearer one.
-            replies.send(dispatcher, tracker, "complaint_category_changed", values=_label(clearer))
+            say(dispatcher, tracker, "complaint_category_changed", values=_label(clearer))
             told["complaint_category"] = clearer
         return told
 
@@ -856,7 +865,7 @@ class ValidateComplaintForm(FormValidationAction):
             return early
         text = _squash(slot_value)
         if len(text) > MAX_LOCATION_CHARS:
-            replies.send(dispatcher, tracker, "complaint_location_too_long")
+            say(dispatcher, tracker, "complaint_location_too_long")
             return {"complaint_location": None}
         tries = tries_at_step(tracker, "complaint_location", FORM)
         usable = not only_an_answer_word(text) and usable_location(text)
@@ -873,7 +882,7 @@ class ValidateComplaintForm(FormValidationAction):
             reply = "complaint_location_stuck"
         else:
             reply = "complaint_location_unknown" if usable else "complaint_location_too_short"
-        replies.send(dispatcher, tracker, reply)
+        say(dispatcher, tracker, reply)
         return {"complaint_location": None}
 
     async def validate_complaint_photo(
@@ -887,13 +896,13 @@ class ValidateComplaintForm(FormValidationAction):
             return {"complaint_photo": NO_PHOTO}
         if intent not in SHARED_INTENTS and photo_later(text):
             # "ส่งรูปทีหลังได้ไหม": yes — on without it now; a photo sent before ยืนยัน is still kept.
-            replies.send(dispatcher, tracker, "complaint_photo_later")
+            say(dispatcher, tracker, "complaint_photo_later")
             return {"complaint_photo": NO_PHOTO}
         early = consent_from_words(text) if intent not in SHARED_INTENTS else None
         short = len(compact(text)) <= EARLY_CONSENT_MAX_CHARS
         if early is not None and short and self._asks_consent(tracker):
             # "ไม่ต้องติดต่อกลับ" at the photo step: no photo, and the consent kept for its step.
-            replies.send(dispatcher, tracker, "complaint_photo_skipped")
+            say(dispatcher, tracker, "complaint_photo_skipped")
             _consent_kept(early, text, dispatcher, tracker)
             return {"complaint_photo": NO_PHOTO, "contact_consent": early, "complaint_anonymous": None}
         if intent not in SHARED_INTENTS and (
@@ -902,7 +911,7 @@ class ValidateComplaintForm(FormValidationAction):
         ):
             # Answering the consent question before it was asked, or a second answer with no photo:
             # on without one (the consent question itself comes next, in its own words).
-            replies.send(dispatcher, tracker, "complaint_photo_skipped")
+            say(dispatcher, tracker, "complaint_photo_skipped")
             return {"complaint_photo": NO_PHOTO}
         return await self._ask_again("complaint_photo", "complaint_photo_missing", dispatcher, tracker)
 
@@ -916,9 +925,7 @@ class ValidateComplaintForm(FormValidationAction):
         if bare(text) in {bare(w) for w in ANONYMOUS_WORDS} or says_anonymous(text):
             if route is not None and route.allow_anonymous:
                 return {"contact_consent": False, "complaint_anonymous": True}
-            replies.send(
-                dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=_route_values(route)
-            )
+            say(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=_route_values(route))
             return {"contact_consent": None}
         intent = _intent(tracker)
         answer = {"affirm": True, "deny": False}.get(intent) if is_payload(text) else None
@@ -930,13 +937,13 @@ class ValidateComplaintForm(FormValidationAction):
             answer = intent == "affirm"
         if answer is True and not is_payload(text) and gives_a_number(text):
             # "โทรกลับได้ 08…": yes, on this channel; the number typed is not kept (nor logged).
-            replies.send(dispatcher, tracker, "complaint_consent_number_not_kept")
+            say(dispatcher, tracker, "complaint_consent_number_not_kept")
         if answer is None:
             # Never a third identical question: the second says how to go on without consent, the
             # third records none (the safe answer; the summary shows it and แก้ไข changes it).
             tries = tries_at_step(tracker, "contact_consent", FORM)
             if tries >= 3 and intent not in SHARED_INTENTS:
-                replies.send(dispatcher, tracker, "complaint_consent_taken_as_no")
+                say(dispatcher, tracker, "complaint_consent_taken_as_no")
                 return {"contact_consent": False, "complaint_anonymous": None}
             reply = "complaint_consent_unclear_again" if tries == 2 else "complaint_consent_unclear"
             reply = english_key(reply, tracker)
@@ -953,7 +960,7 @@ class ValidateComplaintForm(FormValidationAction):
             if tries_at_step(tracker, "complaint_edit", FORM) >= 2:
                 field = ""  # asked once already: back to the summary rather than the same question
             else:
-                replies.send(dispatcher, tracker, "complaint_edit_unclear")
+                say(dispatcher, tracker, "complaint_edit_unclear")
                 return {"complaint_edit": None}
         cleared: dict[str, Any] = {"complaint_edit": None, "complaint_confirm": None}
         if field == "complaint_location":
@@ -980,7 +987,7 @@ class ValidateComplaintForm(FormValidationAction):
         """A change typed at the summary that names its field: with a usable new value, taken and the
         summary shown again; else only that field is asked again (then the summary)."""
         if field == "complaint_photo" and not photo_step_applies(tracker):
-            replies.send(dispatcher, tracker, "complaint_aside_photo_later")
+            say(dispatcher, tracker, "complaint_aside_photo_later")
             return {"complaint_confirm": None}
         taken: dict[str, Any] | None = None
         if any(verb in compact(value) for verb in COMPLAINT_EDIT_VERBS):
@@ -992,7 +999,7 @@ class ValidateComplaintForm(FormValidationAction):
         ):
             taken = {"complaint_description": mask(value)}
         if taken is not None:
-            replies.send(dispatcher, tracker, "complaint_edit_taken", values={"field": _field_label(field)})
+            say(dispatcher, tracker, "complaint_edit_taken", values={"field": _field_label(field)})
             return {**taken, "complaint_confirm": None}
         return await self.validate_complaint_edit(field, dispatcher, tracker, {})
 
@@ -1014,7 +1021,7 @@ class ValidateComplaintForm(FormValidationAction):
             # "ติดต่อกลับได้ค่ะ" at the summary after staying anonymous: the consent changes, and the
             # summary comes back with it.
             field = _field_label("contact_consent")
-            replies.send(dispatcher, tracker, "complaint_edit_taken", values={"field": field})
+            say(dispatcher, tracker, "complaint_edit_taken", values={"field": field})
             return {"contact_consent": consent, "complaint_anonymous": None, "complaint_confirm": None}
         if answer is None and _intent(tracker) not in SHARED_INTENTS:
             edit = typed_edit(text)
@@ -1078,6 +1085,8 @@ CARRYING_STEPS = frozenset(
 # means no photo: validate_complaint_photo).
 EARLY_CONSENT_STEPS = frozenset({"complaint_description", "complaint_location"})
 EARLY_CONSENT_MAX_CHARS = 30
+# The fewest Latin letters in the opening message that make the form English (writes_english).
+MIN_ENGLISH_LETTERS = 6
 # Steps where a change of an answered field may be typed ("ขอแก้ที่อยู่ค่ะ …"); the summary has its own.
 LATER_EDIT_STEPS = frozenset(
     {"complaint_description", "complaint_location", "complaint_photo", "contact_consent"}
@@ -1126,9 +1135,9 @@ def _answer_comes_first(tracker: Tracker) -> bool:
 
 
 def _consent_kept(answer: bool, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    replies.send(dispatcher, tracker, "complaint_kept_consent")
+    say(dispatcher, tracker, "complaint_kept_consent")
     if answer and gives_a_number(text):
-        replies.send(dispatcher, tracker, "complaint_consent_number_not_kept")
+        say(dispatcher, tracker, "complaint_consent_number_not_kept")
 
 
 def _opens_with_edit(text: str) -> bool:
@@ -1180,7 +1189,7 @@ def _label(key: str) -> dict[str, str]:
 def _category_taken(key: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """ "บันทึกเป็นหมวด …": the category taken without a button, said in the citizen's language."""
     label = {"label": category_label(key, tracker)}
-    replies.send(dispatcher, tracker, english_key("complaint_category_taken", tracker), values=label)
+    say(dispatcher, tracker, "complaint_category_taken", values=label)
 
 
 def _latest_text(tracker: Tracker) -> str:
@@ -1224,7 +1233,20 @@ def writes_english(tracker: Tracker) -> bool:
     if not started:
         latest = _latest_text(tracker)
         opening = "" if is_payload(latest) else latest
-    return in_english(opening)
+    # A word or two of Latin letters ("ok", "x", a soi's name) is no sign of an English writer.
+    return in_english(opening) and sum(c.isascii() and c.isalpha() for c in opening) >= MIN_ENGLISH_LETTERS
+
+
+def say(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    key: str,
+    extra_buttons: Sequence[Button] = (),
+    values: Mapping[str, str] | None = None,
+) -> None:
+    """Reply `key` in the language the citizen opened this complaint in (its en_ variant when they
+    wrote English and the catalogue has one), so a form begun in English stays English."""
+    replies.send(dispatcher, tracker, english_key(key, tracker), extra_buttons=extra_buttons, values=values)
 
 
 def english_key(key: str, tracker: Tracker) -> str:
@@ -1259,7 +1281,7 @@ class ComplaintAsk(AskSlotAction):
         if _answer_comes_first(tracker):
             return []
         values = self.values(tracker) if self.values is not None else None
-        replies.send(dispatcher, tracker, english_key(f"ask_{self.slot}", tracker), values=values)
+        say(dispatcher, tracker, f"ask_{self.slot}", values=values)
         return []
 
 
@@ -1277,7 +1299,7 @@ class AskCategoryAction(ComplaintAsk):
         if guess not in COMPLAINT_CATEGORIES or _answer_comes_first(tracker):
             return await super().run(dispatcher, tracker, domain)
         others = [Button(label, label) for key, label in COMPLAINT_CATEGORIES.items() if key != guess]
-        buttons = (YES_BUTTON, *others, replies.CANCEL)
+        buttons = replies.unique_buttons((YES_BUTTON, *others, replies.CANCEL))
         channel = tracker.get_latest_input_channel()
         reply = replies.reply_for(english_key("ask_complaint_category_guess", tracker), channel)
         label = {"label": category_label(str(guess), tracker)}
@@ -1300,16 +1322,16 @@ class AskStepAction(ComplaintAsk):
         extra = self.extra_buttons(tracker)
         asked = english_key(f"ask_{self.slot}", tracker)
         if not taken_from_words(tracker):
-            replies.send(dispatcher, tracker, asked, extra_buttons=extra)
+            say(dispatcher, tracker, asked, extra_buttons=extra)
             return []
         # "ไฟถนนดับอีกแล้ว!!! แจ้งไปรอบนึงแล้ว…": a new complaint told upset opens with an apology
         if upset(_latest_text(tracker)):
-            replies.send(dispatcher, tracker, english_key("complaint_apology_upset", tracker))
+            say(dispatcher, tracker, "complaint_apology_upset")
         channel = tracker.get_latest_input_channel()
         question = replies.reply_for(asked, channel)
         note = replies.reply_for(english_key("complaint_category_from_words", tracker), channel).text
         label = category_label(str(tracker.get_slot("complaint_category")), tracker)
-        buttons = (CHANGE_CATEGORY_BUTTON, *question.buttons, *extra)
+        buttons = replies.unique_buttons((CHANGE_CATEGORY_BUTTON, *question.buttons, *extra))
         dispatcher.utter_message(
             text=note.format(label=label, question=question.text), buttons=[b.as_dict() for b in buttons]
         )
@@ -1496,23 +1518,23 @@ class ActionSubmitComplaint(Action):
         if ending in (CANCELLED, HANDOVER):
             await self._let_photo_go(tracker)
             if ending == CANCELLED:
-                replies.send(dispatcher, tracker, english_key("complaint_cancelled", tracker))
+                say(dispatcher, tracker, "complaint_cancelled")
                 return [*clear_events(), *await self._question_with_cancel(dispatcher, tracker)]
             # action_handover decides like everywhere else: office hours, the agency, the queue.
-            replies.send(dispatcher, tracker, "complaint_handover")
+            say(dispatcher, tracker, "complaint_handover")
             return [*clear_events(), FollowupAction("action_handover")]
         if self.cases is None or self.sessions is None:
-            replies.send(dispatcher, tracker, "complaint_unavailable")
+            say(dispatcher, tracker, "complaint_unavailable")
             return clear_events()
         if ending != "yes":
-            replies.send(dispatcher, tracker, "complaint_not_sent")
+            say(dispatcher, tracker, "complaint_not_sent")
             return clear_events()
         try:
             reference, updates, route = await self._file(tracker, self.cases, self.sessions)
         except (CaseInputError, SQLAlchemyError, OSError, KeyError) as exc:
             # No citizen text in the log: only the kind of failure (and, for input, which field).
             log.error("complaint not filed: %s %s", type(exc).__name__, getattr(exc, "field", ""))
-            replies.send(dispatcher, tracker, "complaint_failed")
+            say(dispatcher, tracker, "complaint_failed")
             return clear_events()
         values = {
             "reference": reference,
@@ -1521,13 +1543,11 @@ class ActionSubmitComplaint(Action):
             "time_to_act": duration_in(route.time_to_act, tracker),
         }
         if updates is None:  # anonymous: nothing to follow it with, and the citizen is told so
-            replies.send(
-                dispatcher, tracker, english_key("complaint_filed_anonymous", tracker), values=values
-            )
+            say(dispatcher, tracker, "complaint_filed_anonymous", values=values)
             return clear_events()
         channel = tracker.get_latest_input_channel()
         values["updates"] = replies.reply_for(english_key(updates, tracker), channel).text
-        replies.send(dispatcher, tracker, english_key("complaint_filed", tracker), values=values)
+        say(dispatcher, tracker, "complaint_filed", values=values)
         return clear_events()
 
     async def _let_photo_go(self, tracker: Tracker) -> None:
@@ -1551,9 +1571,9 @@ class ActionSubmitComplaint(Action):
         account's own cases with their status when it filed any, else how to track one."""
         lookup = self.lookup
         if lookup is None or not lookup.ready or not await lookup.has_own_cases(tracker):
-            replies.send(dispatcher, tracker, "complaint_earlier_case")
+            say(dispatcher, tracker, "complaint_earlier_case")
             return
-        replies.send(dispatcher, tracker, "complaint_earlier_case_mine")
+        say(dispatcher, tracker, "complaint_earlier_case_mine")
         mine = await lookup.own_cases(tracker)
         buttons = tuple(Button(ref, f'/check_case_status{{"case_id":"{ref}"}}') for ref in mine.refs)
         mine.send(dispatcher, tracker, extra_buttons=(*buttons, HUMAN) if mine.refs else ())

@@ -54,13 +54,49 @@ def referral_for(
     text: str, routes: dict[str, ComplaintRoute], agencies: AgencyDirectory | None
 ) -> Referral | None:
     """The agency that handles the matter a typed message tells of, when no complaint category does;
-    None for a button, a category cue, a bare request, or a matter the form files itself."""
-    if agencies is None or not text.strip() or is_payload(text) or has_category_cue(text, routes):
+    None for a button, a category cue, a bare request, or a matter the form files itself. A matter
+    that is no local-government complaint at all (the directory's `complaint: refer`: a child beaten,
+    threats over a debt, a highway, the Prime Minister) is referred whatever words it has."""
+    if agencies is None or not text.strip() or is_payload(text):
         return None
     referral = agencies.refer(text)
-    if referral is None or referral.agency.id in HANDLED_HERE:
+    if referral is None or referral.complaint == "also":
+        return None
+    if referral.complaint == "refer":
+        return referral
+    if referral.agency.id in HANDLED_HERE or has_category_cue(text, routes):
         return None
     return referral
+
+
+def faster_agency(text: str, agencies: AgencyDirectory | None) -> Referral | None:
+    """The agency that acts faster on a matter the form still files ("น้ำประปาไม่ไหลมา 2 วัน": the
+    waterworks authority), named in the form's first reply; None for anything else."""
+    if agencies is None or not text.strip() or is_payload(text):
+        return None
+    referral = agencies.refer(text)
+    return referral if referral is not None and referral.complaint == "also" else None
+
+
+def faster_agency_text(referral: Referral, channel: str | None, english: bool = False) -> str:
+    """Who fixes it faster, and that the complaint goes on here all the same."""
+    if english:
+        where = _where_en(referral)
+        return replies.reply_for("en_complaint_faster_agency", channel).text.format(where=where)
+    return (
+        replies.reply_for("complaint_faster_agency", channel)
+        .text.format(where=_where(referral, channel))
+        .replace("  ", " ")
+    )
+
+
+def _where_en(referral: Referral) -> str:
+    """The agencies by their English names, each with its hotline (both halves of a split area)."""
+    named = [a for a in (referral.agency, *referral.also[:1]) if a.name_en and a.hotline]
+    return " or ".join(
+        replies.reply_for("en_agency_with_hotline", None).text.format(agency=a.name_en, hotline=a.hotline)
+        for a in named
+    )
 
 
 def referral_text(referral: Referral, channel: str | None) -> str:

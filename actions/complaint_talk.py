@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pythainlp.corpus import thai_words
+
 from actions.replies import (
     BARE_NO_WORDS,
     CANCEL_LEAD_WORDS,
@@ -30,7 +32,9 @@ from actions.replies import (
     CONFIRM_SENTENCE_FILLERS,
     CONFIRM_SENTENCE_WORDS,
     CONSENT_CONTACT_WORDS,
+    CONSENT_CONTACT_WORDS_EN,
     CONSENT_LEAD_WORDS,
+    CONSENT_NEGATIONS_EN,
     CONSENT_NO_OPENINGS,
     CONSENT_NO_PREFIX,
     CONSENT_YES_OPENINGS,
@@ -134,7 +138,47 @@ def wants_cancel(text: object) -> bool:
         return True
     if len(word) <= CANCEL_PHRASE_MAX_CHARS and any(phrase in word for phrase in COMPLAINT_CANCEL_PHRASES):
         return True
-    return _without_leads(compact(text).strip(_PUNCTUATION), CANCEL_LEAD_WORDS).startswith(CANCEL_OPENINGS)
+    if _without_leads(compact(text).strip(_PUNCTUATION), CANCEL_LEAD_WORDS).startswith(CANCEL_OPENINGS):
+        return True
+    return mistyped_cancel(word)
+
+
+# A ยกเลิก word typed with one slip ("ยกลิก", "ยกเลิค"). Only the ยกเลิก words: the shorter everyday
+# ones ("พอแล้ว", "ช่างมัน") are one slip from ordinary words ("พ่อแล้ว", "ช่างฝัน").
+MISTYPED_CANCEL_MAX_EDITS = 1
+
+
+def mistyped_cancel(word: str) -> bool:
+    """The whole (bare) message is a ยกเลิก word with one letter missing, extra, wrong or swapped
+    ("ยกลิก", "ยกเลิค"), and not itself a Thai word: a story, a place or any longer answer is never
+    taken for one. Latin words are left out ("cancer" is one letter from "cancel"); "cancel…" typed
+    with extra letters is already read by wants_cancel."""
+    if not word or not any(unicodedata.name(c, "").startswith("THAI") for c in word) or word in thai_words():
+        return False
+    return any(
+        cancel.startswith(CANCEL_PREFIX)
+        and edit_distance(word, cancel, MISTYPED_CANCEL_MAX_EDITS) <= MISTYPED_CANCEL_MAX_EDITS
+        for cancel in COMPLAINT_CANCEL_WORDS
+    )
+
+
+def edit_distance(first: str, second: str, limit: int) -> int:
+    """Levenshtein distance with a swap of two neighbours counted as one edit (optimal string
+    alignment), or limit + 1 as soon as it must exceed `limit`."""
+    if abs(len(first) - len(second)) > limit:
+        return limit + 1
+    before: list[int] | None = None
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i] + [0] * len(second)
+        for j, b in enumerate(second, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if before is not None and j > 1 and a == second[j - 2] and first[i - 2] == b:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return previous[-1]
 
 
 def ends_with_cancel(text: object) -> bool:
@@ -346,7 +390,18 @@ def consent_from_words(text: object) -> bool | None:
         return True
     if gives_a_number(text) and NEGATION_WORD not in word and word.startswith(CONSENT_CONTACT_WORDS):
         return True
-    return None
+    return english_consent(text)
+
+
+def english_consent(text: object) -> bool | None:
+    """ "Yes, you can contact me", "ok to contact me", "Please call me" -> True; "Please don't contact
+    me", "no updates" -> False; None when no word about contacting is in an English message."""
+    if not in_english(text):
+        return None
+    words = re.findall(r"[a-z']+", str(text or "").lower().replace("\u2019", "'"))
+    if not any(w in CONSENT_CONTACT_WORDS_EN for w in words):
+        return None
+    return not any(w in CONSENT_NEGATIONS_EN or w.endswith("n't") for w in words)
 
 
 def gives_a_number(text: object) -> bool:

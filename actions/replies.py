@@ -606,6 +606,10 @@ CONSENT_YES_OPENINGS = (
     "contactme",
 )
 # Said before the consent answer ("โอเค ให้ติดต่อได้", "อืม ยินยอมค่ะ"): taken off its front first.
+# English consent in words: a contact word ("Yes, you can contact me", "ok to contact me", "Please
+# call me") is a yes, with a negation ("don't contact me", "no calls please") a no.
+CONSENT_CONTACT_WORDS_EN = frozenset({"contact", "contacted", "call", "calls", "update", "updates"})
+CONSENT_NEGATIONS_EN = frozenset({"no", "not", "don't", "dont", "never", "without"})
 CONSENT_LEAD_WORDS = ("โอเค", "okay", "ok", "อืม", "อ่า", "เอ่อ", "งั้น", "ค่ะ", "ครับ", "ให้")
 # "ติดต่อ 0812345678", "เบอร์ 08… โทรมาได้": a way to reach the citizen given at the consent question is
 # a yes (updates go to this channel; the number itself is never kept).
@@ -977,6 +981,8 @@ QUESTION_ENDINGS = (
     "อะไรต่อ",
     "ยังไงต่อ",
     "อย่างไรต่อ",
+    "ทำไง",  # "ถ้าจะแจ้งย้ายออกต้องทำไงคะ"
+    "ไงดี",
 )
 # The bare request that opens the form says nothing an agency can act on; what is left of a first
 # message once these are taken out is kept as the description when it is long enough.
@@ -1435,16 +1441,17 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("เล่าสั้น ๆ ว่าเกิดอะไรขึ้นคะ เช่น ไฟถนนดับทั้งซอยมา 3 วันแล้ว", (CANCEL,)),
         "sms": Reply("เล่าสั้น ๆ ว่าเกิดอะไรขึ้นคะ", (CANCEL,)),
     },
+    # The hints below always come before the step's question again, which carries ยกเลิก: they carry
+    # no button of their own (one reply, each button once).
     "complaint_description_too_short": {
-        "default": Reply("ขอรายละเอียดเป็นข้อความอีกนิดค่ะ อย่างน้อยหนึ่งประโยคว่าเกิดอะไรขึ้น", (CANCEL,)),
-        "sms": Reply("ขอรายละเอียดเพิ่มอีกนิดค่ะ", (CANCEL,)),
+        "default": Reply("ขอรายละเอียดเป็นข้อความอีกนิดค่ะ อย่างน้อยหนึ่งประโยคว่าเกิดอะไรขึ้น"),
+        "sms": Reply("ขอรายละเอียดเพิ่มอีกนิดค่ะ"),
     },
     "complaint_description_too_long": {
         "default": Reply(
             "ยาวเกิน {max} ตัวอักษรค่ะ ช่วยสรุปให้สั้นลงแล้วส่งใหม่ รายละเอียดเพิ่มเติมแจ้งเจ้าหน้าที่ได้ภายหลังค่ะ",
-            (CANCEL,),
         ),
-        "sms": Reply("ยาวเกิน {max} ตัวอักษรค่ะ สรุปให้สั้นลง", (CANCEL,)),
+        "sms": Reply("ยาวเกิน {max} ตัวอักษรค่ะ สรุปให้สั้นลง"),
     },
     "ask_complaint_location": {
         "default": Reply("เกิดขึ้นที่ไหนคะ พิมพ์ที่อยู่หรือจุดสังเกต เช่น ซอย ถนน ตำบล อำเภอ จังหวัด", (CANCEL,)),
@@ -1455,19 +1462,18 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("เกิดที่ไหนคะ พิมพ์ที่อยู่สั้น ๆ", (CANCEL,)),
     },
     "complaint_location_too_short": {
-        "default": Reply("ขอที่อยู่หรือจุดสังเกตที่ชัดขึ้นอีกนิดค่ะ", (CANCEL,)),
+        "default": Reply("ขอที่อยู่หรือจุดสังเกตที่ชัดขึ้นอีกนิดค่ะ"),
     },
     "complaint_location_too_long": {
-        "default": Reply("ที่อยู่ยาวเกินไปค่ะ ขอสั้น ๆ ไม่เกิน 300 ตัวอักษร", (CANCEL,)),
+        "default": Reply("ที่อยู่ยาวเกินไปค่ะ ขอสั้น ๆ ไม่เกิน 300 ตัวอักษร"),
     },
     "complaint_location_outside_thailand": {
         "default": Reply(
             "ตำแหน่งที่ส่งมาอยู่นอกประเทศไทยค่ะ ที่นี่รับเรื่องในประเทศไทยเท่านั้น ส่งตำแหน่งใหม่ หรือพิมพ์ที่อยู่แทนได้ค่ะ",
-            (CANCEL,),
         ),
     },
     "complaint_location_unreadable": {
-        "default": Reply("อ่านตำแหน่งที่ส่งมาไม่ได้ค่ะ ลองส่งตำแหน่งใหม่ หรือพิมพ์ที่อยู่แทนได้ค่ะ", (CANCEL,)),
+        "default": Reply("อ่านตำแหน่งที่ส่งมาไม่ได้ค่ะ ลองส่งตำแหน่งใหม่ หรือพิมพ์ที่อยู่แทนได้ค่ะ"),
     },
     "ask_complaint_photo": {
         "default": Reply("มีรูปถ่ายไหมคะ ถ้าไม่มี กด “ไม่มีรูป” ค่ะ", (NO_PHOTO_BUTTON,)),
@@ -1774,6 +1780,20 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("เรื่องนี้{where} หรือตอบ แจ้งเรื่องที่นี่", (Button("แจ้งเรื่องที่นี่", "/file_complaint"), MENU)),
     },
+    # A matter the form files, where another agency acts faster (the directory's `complaint: also`:
+    # a water outage): said before the first step's question, and the form goes on.
+    "complaint_faster_agency": {
+        "default": Reply(
+            "เรื่องนี้แจ้งหน่วยงานที่ดูแลโดยตรงจะแก้ได้เร็วกว่าค่ะ\n{where}\nส่วนเรื่องที่แจ้งที่นี่ ตอบต่อด้านล่างได้เลยค่ะ"
+        ),
+        "sms": Reply("แจ้งตรงจะเร็วกว่า: {where}"),
+    },
+    "en_complaint_faster_agency": {
+        "default": Reply(
+            "For this, calling {where} usually gets it fixed faster. Your complaint here goes on below."
+        ),
+    },
+    "en_agency_with_hotline": {"default": Reply("the {agency} at {hotline}")},
     # The place step: a question asked back ("ทำไมต้องบอก", "อะไรนะ"), or not knowing ("ไม่รู้").
     "complaint_location_why": {
         "default": Reply(
@@ -1913,6 +1933,230 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "This channel cannot receive updates; you can follow it yourself with the reference "
             "(tap “ติดตามเรื่อง”)."
         )
+    },
+    # The form's hints and side answers for a citizen who opened the complaint in English.
+    "en_complaint_category_unknown": {
+        "default": Reply(
+            "Please choose a category from the buttons below; if none fits, choose “เรื่องอื่น ๆ” (other)."
+        ),
+    },
+    "en_complaint_description_too_short": {
+        "default": Reply("Please add a little more: at least one sentence about what happened."),
+    },
+    "en_complaint_description_too_long": {
+        "default": Reply(
+            "That is longer than {max} characters. Please send a shorter summary; you can tell the "
+            "officer more later."
+        ),
+    },
+    "en_complaint_location_too_short": {
+        "default": Reply("Please give a clearer address or a landmark nearby."),
+    },
+    "en_complaint_location_too_long": {
+        "default": Reply("That address is too long. Please keep it under 300 characters."),
+    },
+    "en_complaint_location_outside_thailand": {
+        "default": Reply(
+            "That location is outside Thailand; complaints here are for places in Thailand. Send "
+            "another location or type the address."
+        ),
+    },
+    "en_complaint_location_unreadable": {
+        "default": Reply("I could not read that location. Please send it again or type the address."),
+    },
+    "en_complaint_photo_skipped": {
+        "default": Reply(
+            "Let us go on without a photo for now; to add one, tap “แก้ไข” (edit) at the summary."
+        ),
+    },
+    "en_complaint_photo_missing": {
+        "default": Reply("No photo received yet. Send a photo, or tap “ไม่มีรูป” (no photo)."),
+    },
+    "en_complaint_photo_not_image": {
+        "default": Reply(
+            "That file is not a photo I can take (JPEG or PNG). Send another photo, or tap “ไม่มีรูป” "
+            "(no photo)."
+        ),
+    },
+    "en_complaint_photo_too_large": {
+        "default": Reply(
+            "That photo is too large (over {mb} MB). Send a smaller one, or tap “ไม่มีรูป” (no photo)."
+        ),
+    },
+    "en_complaint_photo_fetch_failed": {
+        "default": Reply("The photo did not come through. Please send it again, or tap “ไม่มีรูป” (no photo)."),
+    },
+    "en_complaint_photo_unavailable": {
+        "default": Reply(
+            "This channel cannot take photos yet. Please describe it in words; the officer may ask "
+            "for a photo later."
+        ),
+    },
+    "en_complaint_kept_image": {
+        "default": Reply("Photo received; it will be attached to this complaint."),
+    },
+    "en_complaint_kept_location": {
+        "default": Reply("Location received."),
+    },
+    "en_complaint_kept_sticker": {
+        "default": Reply("Sticker received."),
+    },
+    "en_complaint_kept_place": {
+        "default": Reply("Place noted."),
+    },
+    "en_complaint_description_stuck": {
+        "default": Reply(
+            "One short sentence is enough, e.g. “the light in front of my house is out”. Or type "
+            "“คุยกับเจ้าหน้าที่เลย” for an officer, or “cancel” to stop."
+        ),
+    },
+    "en_complaint_location_stuck": {
+        "default": Reply(
+            "A landmark nearby is enough, e.g. a soi, shop or temple name. Or type "
+            "“คุยกับเจ้าหน้าที่เลย” for an officer, or “cancel” to stop."
+        ),
+    },
+    "en_complaint_category_changed": {
+        "default": Reply(
+            "From what you told me, I changed the category to “{label}”; you can change it at the summary."
+        ),
+    },
+    "en_complaint_guess_unclear": {
+        "default": Reply(
+            "If that is right, tap “ใช่” (yes) or go on telling me; if not, choose a better category."
+        ),
+    },
+    "en_complaint_aside_anonymous_ok": {
+        "default": Reply(
+            "Yes. This category can be filed anonymously: no name or contact is kept, so there are no "
+            "progress updates and the status cannot be followed in the chat (you can change this at "
+            "the summary)."
+        ),
+    },
+    "en_complaint_aside_anonymous_later": {
+        "default": Reply(
+            "Many categories can be filed anonymously. Choose the category first; when asked about "
+            "progress updates, tap “ไม่ระบุตัวตน” (anonymous). Your contact is never shown to the "
+            "person complained about."
+        ),
+    },
+    "en_complaint_aside_anonymous_not_allowed": {
+        "default": Reply(
+            "For this category the agency may need to contact you for details, so a contact is kept. "
+            "Only the officer handling it can see it, never the person complained about."
+        ),
+    },
+    "en_complaint_aside_location_private": {
+        "default": Reply(
+            "I am asking where it happened, not your home. A landmark nearby is enough, e.g. a soi, a "
+            "shop or a lamp post."
+        ),
+    },
+    "en_complaint_aside_time": {
+        "default": Reply(
+            "A “{label}” complaint is acted on within {time_to_act}, as the agency has published."
+        )
+    },
+    "en_complaint_aside_next": {
+        "default": Reply(
+            "When you tap “ยืนยัน” (confirm), the complaint goes to the agency in charge; you get a reference "
+            "to follow it, and they act on it within {time_to_act}."
+        )
+    },
+    "en_complaint_aside_time_later": {
+        "default": Reply(
+            "The time depends on the category. Once it is chosen I will tell you the time the agency "
+            "has published."
+        ),
+    },
+    "en_complaint_aside_next_later": {
+        "default": Reply(
+            "When everything is answered and you tap “ยืนยัน” (confirm), the complaint goes to the "
+            "agency in charge; you get a reference to follow it and the time they take."
+        ),
+    },
+    "en_complaint_aside_data": {
+        "default": Reply(
+            "Your complaint goes only to the officers of the agency that handles it. Your contact is "
+            "used only for updates on it, kept encrypted, never shown to the person complained about, "
+            "and you can have it deleted at any time."
+        ),
+    },
+    "en_complaint_aside_human": {
+        "default": Reply(
+            "Your complaint has not been sent yet; a few more questions and the agency's officers "
+            "will act on it. To talk to an officer now instead, tap “คุยกับเจ้าหน้าที่เลย” (what you "
+            "typed will not be sent).",
+            (HANDOVER_NOW_BUTTON,),
+        ),
+    },
+    "en_complaint_aside_no_photo": {
+        "default": Reply("You can file a complaint without a photo."),
+    },
+    "en_complaint_aside_greet": {
+        "default": Reply(
+            "Hello. We are in the middle of your complaint: please answer the question below, or type "
+            "“cancel” to stop."
+        ),
+    },
+    "en_complaint_cancel_hint": {
+        "default": Reply(
+            "To cancel this complaint, tap “ยกเลิก” (cancel) or type cancel. Otherwise please answer "
+            "the question below."
+        ),
+    },
+    "en_complaint_consent_taken_as_no": {
+        "default": Reply(
+            "I have noted no progress updates for now; you can change it at the summary (tap “แก้ไข”)."
+        ),
+    },
+    "en_complaint_confirm_unclear": {
+        "default": Reply(
+            "Tap “ยืนยัน” (confirm) to send, “แก้ไข” (edit) to change an item, or “ยกเลิก” (cancel)."
+        ),
+    },
+    "en_complaint_edit_unclear": {
+        "default": Reply("Please choose the item to change."),
+    },
+    "en_complaint_edit_taken": {
+        "default": Reply("Changed."),
+    },
+    "en_complaint_photo_later": {
+        "default": Reply(
+            "Fine, let us go on. Send the photo in this chat any time before you confirm and it will "
+            "be attached."
+        ),
+    },
+    "en_complaint_aside_photo_later": {
+        "default": Reply(
+            "Yes. Send the photo in this chat any time before you confirm and it will be attached."
+        ),
+    },
+    "en_complaint_aside_cost": {
+        "default": Reply("No, filing a complaint is free."),
+    },
+    "en_complaint_kept_consent": {
+        "default": Reply("Noted about contacting you."),
+    },
+    "en_complaint_consent_number_not_kept": {
+        "default": Reply("Updates will come in this chat (the number you typed was not kept)."),
+    },
+    "en_complaint_aside_photo_needed": {
+        "default": Reply(
+            "No, a photo is not needed. If you have one, send it in this chat and it will be attached."
+        ),
+    },
+    "en_complaint_location_why": {
+        "default": Reply(
+            "I need the place so the officers can find it. No full address needed: a soi, road, "
+            "village or a landmark nearby is enough."
+        ),
+    },
+    "en_complaint_location_unknown": {
+        "default": Reply(
+            "No full address needed: a landmark near where it happened is enough, e.g. a soi, shop, "
+            "temple or school."
+        ),
     },
     "complaint_unavailable": {
         "default": Reply(
@@ -2326,5 +2570,17 @@ def send(
     """Utter reply `key` in the variant for the citizen's channel."""
     reply = reply_for(key, tracker.get_latest_input_channel())
     text = reply.text.format(**values) if values else reply.text
-    buttons = [b.as_dict() for b in (*reply.buttons, *extra_buttons)]
+    buttons = [b.as_dict() for b in unique_buttons((*reply.buttons, *extra_buttons))]
     dispatcher.utter_message(text=text, buttons=buttons or None)
+
+
+def unique_buttons(buttons: Sequence[Button]) -> tuple[Button, ...]:
+    """Each title once, the first kept: a reply built from parts (a question's buttons and extra ones)
+    never shows the same button twice ("ยกเลิก | ยกเลิก")."""
+    seen: set[str] = set()
+    kept = []
+    for button in buttons:
+        if button.title not in seen:
+            seen.add(button.title)
+            kept.append(button)
+    return tuple(kept)

@@ -36,10 +36,19 @@ class DirectoryError(ValueError):
     """agencies.yml is not valid; the message names the agency and field."""
 
 
+# What the complaint form does with a topic told as a complaint (actions/complaint_referral.py):
+# "refer" - not a local-government complaint at all (abuse, threats, highways, the Prime Minister):
+# referred, even when a complaint category's word is in the message; "also" - the form's own category
+# takes it, but the first reply names this agency as the faster one (a water outage); "" - referred
+# unless a complaint category's word is in the message.
+COMPLAINT_USES = ("", "refer", "also")
+
+
 @dataclass(frozen=True)
 class Topic:
     why: str  # one Thai line: what this agency handles, shown to the citizen
     phrases: tuple[str, ...]
+    complaint: str = ""  # one of COMPLAINT_USES
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class Referral:
     why: str
     matched: str  # the phrase found in the question
     also: tuple[Agency, ...] = ()  # e.g. the provincial twin when the place is unknown
+    complaint: str = ""  # the topic's use by the complaint form (COMPLAINT_USES)
 
     @property
     def name(self) -> str:
@@ -137,7 +147,7 @@ class AgencyDirectory:
         phrase, agency, topic = hits[0]
         placed = metro and agency.area == "bangkok_metro"  # the question says where: no alternative
         also = () if placed else tuple(h[1] for h in hits[1:])
-        return Referral(agency=agency, why=topic.why, matched=phrase, also=also)
+        return Referral(agency=agency, why=topic.why, matched=phrase, also=also, complaint=topic.complaint)
 
     def named(self, text: str) -> Referral | None:
         """The agency a question names outright ("ขอเบอร์ประกันสังคม", "เบอร์กรมการขนส่งทางบก"), for
@@ -202,7 +212,10 @@ def _agency(item: Any) -> Agency:
         if not isinstance(raw, Mapping) or not raw.get("why") or not raw.get("phrases"):
             raise DirectoryError(f"{aid}: each topic needs `why` and `phrases`")
         phrases = tuple(str(p).strip() for p in raw["phrases"] if len(squash(str(p))) >= MIN_PHRASE_CHARS)
-        topics.append(Topic(why=str(raw["why"]).strip(), phrases=phrases))
+        complaint = str(raw.get("complaint") or "").strip()
+        if complaint not in COMPLAINT_USES:
+            raise DirectoryError(f"{aid}: a topic's complaint must be one of {', '.join(COMPLAINT_USES[1:])}")
+        topics.append(Topic(why=str(raw["why"]).strip(), phrases=phrases, complaint=complaint))
     return Agency(
         id=aid,
         name_th=name_th,
