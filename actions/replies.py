@@ -463,6 +463,13 @@ DURATION_KIND_BEFORE = ("ใบขับขี่", "เล่ม", "บัต�
 JUST_GONE_BY_WORDS = ("เมื่อวาน", "เมื่อเช้า", "วันนี้", "เมื่อกี้")
 # What opens a condition before a bound, and words that name no subject of their own ("รถยนต์อายุ…").
 CONDITION_LEADS = ("หาก", "ถ้า", "กรณี", "และ", "หรือ", "แต่")
+# A record's condition ("ถ้าไม่สะดวกกลับไปบ้านเดิม", "หากหมดอายุเกิน 1 ปี") is no statement alone: it stays
+# with the clause after it. One that leaves the asked thing out and still allows ("ถ้าไม่สะดวกกลับไปบ้านเดิม
+# ใช้วิธีย้ายปลายทาง…แทนได้") answers a must-question ไม่ต้องค่ะ.
+CONDITION_OPENING_WORDS = ("ถ้า", "หาก", "กรณี")
+OTHERWISE_ALLOWED_PATTERN = r"^(?:ถ้า|หาก|กรณี)ไม่\S+\s.*(?<!ไม่)ได้$"
+# The house registration's เจ้าบ้าน is who citizens call the owner of the house (เจ้าของบ้าน).
+HOUSE_MASTER_WORDS = ("เจ้าบ้าน", "เจ้าของบ้าน")
 JOINED_LEADS = ("และ", "หรือ")
 GENERIC_SUBJECT_WORDS = ("อายุ", "มี", "เป็น", "ที่")
 # The record's word for what citizens name in everyday words ("รถเก๋งอายุ 9 ปี" on a rule for รถยนต์).
@@ -2332,6 +2339,19 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_free": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ")},
     "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},
     "answer_place_listed": {"default": Reply("ได้ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
+    # A location shared during a service conversation: no office coordinates are kept, so the offices
+    # are listed (never a "nearest office" the bot cannot know)
+    # ... and with no service talked about: how to file a complaint at that spot (a form reads the pin itself)
+    "location_outside_form": {
+        "default": Reply(
+            "ได้รับตำแหน่งแล้วค่ะ ถ้าต้องการแจ้งเรื่องที่จุดนี้ กด “แจ้งเรื่องร้องเรียน” แล้วส่งตำแหน่งอีกครั้งตอนที่ถามว่าเกิดที่ไหนค่ะ",
+            (SUGGESTION_BUTTONS["file_complaint"], MENU),
+        ),
+    },
+    "service_location_no_search": {
+        "default": Reply("ได้รับตำแหน่งแล้วค่ะ ยังค้นสำนักงานใกล้ตำแหน่งให้ไม่ได้ แต่ยื่นได้ที่สำนักงานตามนี้ค่ะ"),
+        "sms": Reply("ยังค้นสำนักงานใกล้ตำแหน่งให้ไม่ได้ค่ะ"),
+    },
     "answer_benefit_for_age": {"default": Reply("อายุ {age} ปี ได้ {amount}ค่ะ (ช่วง{label})")},
     "answer_own_office": {"default": Reply("ไม่ได้ค่ะ ต้องยื่นที่ “{office}” ค่ะ")},
     "answer_age_exception": {"default": Reply("ได้ค่ะ ถ้า{condition} (เกณฑ์ปกติ {rule}) ค่ะ")},
@@ -2525,6 +2545,10 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "en_answer_not_stated": {
         "default": Reply("The service information does not say. Please ask {agency}{hotline} to be sure.")
     },
+    # "Do I need the compulsory insurance first?": the record's English sentence that says so, after Yes / No
+    "en_answer_yes_clause": {"default": Reply("Yes. {clause}")},
+    "en_answer_no_clause": {"default": Reply("No. {clause}")},
+    "en_answer_document_listed": {"default": Reply("Yes, it is one of the documents: {document}.")},
     "en_answer_has_fee": {"default": Reply("Yes, there is a fee.")},
     "en_answer_online": {"default": Reply("Yes, you can.")},
     "en_answer_online_partly": {

@@ -133,6 +133,8 @@ class ActionAnswerService(Action):
                 return await self._handover.run(dispatcher, tracker, domain)
             send(dispatcher, tracker, "handover_declined")
             return [SlotSet(OFFER_SLOT, None)]
+        if intent == "share_location":  # outside a form (a form reads the pin as its answer)
+            return await self.location_turn(dispatcher, tracker)
         topic = self._sensitive.match(text) if self._sensitive is not None else None
         if topic is not None:
             values = {"agency": topic.agency.name_th, "hotline": topic.agency.hotline}
@@ -153,6 +155,21 @@ class ActionAnswerService(Action):
             text = with_new_subject(text, tracker.events)
         events = await self._answer_turn(dispatcher, tracker, domain, text, intent)
         return [*events, SlotSet(OFFER_SLOT, None)] if offered else events
+
+    async def location_turn(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """A location shared while a service is being talked about ("ต่อที่ไหนได้บ้าง ใกล้ๆบ้าน", then the
+        pin): the knowledge base holds no office coordinates, so the offices of that service, said to be
+        listed rather than searched; with no service, how to file a complaint at that spot."""
+        current = tracker.get_slot("service_id")
+        decision = await asyncio.to_thread(self._resolver.decide, "", current, "place") if current else None
+        if decision is None or decision.kind != "answer" or decision.record is None:
+            send(dispatcher, tracker, "location_outside_form")
+            return []
+        channel = tracker.get_latest_input_channel() or "default"
+        body, buttons = await asyncio.to_thread(self.compose, decision, channel, "")
+        body = say("service_location_no_search", channel) + "\n" + body
+        dispatcher.utter_message(text=body, buttons=[b.as_dict() for b in unique_titles(buttons)] or None)
+        return self.slot_events(decision, tracker)
 
     async def _answer_turn(
         self,
@@ -176,7 +193,9 @@ class ActionAnswerService(Action):
         if should_resolve(intent, text):
             decision = await asyncio.to_thread(self.decide, tracker, text)
             # "หมดมา4ปีแล้ว" (unclear to the NLU) after the licence renewal: a step of its graded rule
-            applies = decision.record is not None and duration_step(decision.record, text, "default") is not None
+            applies = (
+                decision.record is not None and duration_step(decision.record, text, "default") is not None
+            )
             specific = bool(decision.aspect or decision.passage) or applies
             if accepts(decision.kind, intent, text, current, decision.service_id, specific):
                 return await self.answer(dispatcher, tracker, decision, text)

@@ -33,6 +33,7 @@ from actions.replies import (
     BY_ONESELF_ONLINE,
     CAN_WORD,
     CONDITION_LEADS,
+    CONDITION_OPENING_WORDS,
     CONDITION_WORDS,
     DOCUMENT_VERB_PATTERN,
     DOING_WORDS,
@@ -45,7 +46,9 @@ from actions.replies import (
     EXCLUSION_ALTERNATIVE_WORD,
     EXCLUSION_INSIDE_PATTERN,
     EXCLUSION_PATTERN,
+    FIGURE_FOLLOW_UP_WORDS,
     GENERIC_SUBJECT_WORDS,
+    HOUSE_MASTER_WORDS,
     IN_PERSON_ASKED_PATTERN,
     IN_PERSON_CLAUSE_WORD,
     IN_PERSON_WORDS,
@@ -67,6 +70,7 @@ from actions.replies import (
     NOT_YET_WORDS,
     OFFICE_KIND_WORDS,
     OFFICES_JOINER,
+    OTHERWISE_ALLOWED_PATTERN,
     OWN_OFFICE_PATTERN,
     PREFIX_FILLER_WORDS,
     PROXY_RECORD_WORDS,
@@ -113,6 +117,7 @@ _YES_NO_TH = (
 )
 _MODAL_THEN_YET = re.compile(MODAL_THEN_YET_PATTERN)
 _YES_NO_EN = re.compile(r"^\s*(can|could|do|does|is|are|must|should|may|will|shall|have to)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Leading words of an FAQ answer that already answer yes or no, longest first.
 _POLARITY = (
     ("ไม่จำเป็น", "answer_no_need"),
@@ -146,14 +151,15 @@ def _ends_yes_no(piece: str) -> bool:
 
 def is_yes_no(text: str) -> bool:
     """A yes/no question: its end, or the end of one of its space-separated parts ("เสียเงินไหม ถ้าไป
-    ที่อำเภอ", "ต้องกลับไปทำที่ไทยไหม หรือทำที่นี่ได้"), is a yes/no particle; or English that opens with an
-    auxiliary. A part shorter than a word ("ปะ" alone) does not count."""
+    ที่อำเภอ", "ต้องกลับไปทำที่ไทยไหม หรือทำที่นี่ได้"), is a yes/no particle; or English with a sentence
+    that opens with an auxiliary. A part shorter than a word ("ปะ" alone) does not count."""
     if _ends_yes_no(text):
         return True
     parts = (text or "").split()
     if len(parts) > 1 and any(len(p) >= MIN_YES_NO_PART and _ends_yes_no(p) for p in parts[:-1]):
         return True
-    return bool(_YES_NO_EN.match(text or ""))
+    # "I'm a salaried employee. Can I file online?": a sentence after the setting may ask it
+    return any(_YES_NO_EN.match(sentence) for sentence in _SENTENCE_END.split(text or ""))
 
 
 def thai_date(value: Any) -> str:
@@ -442,17 +448,34 @@ LONG_WORD_CHARS = 6  # one shared word this long ("ตรวจร่างก�
 
 
 def _clauses(text: str) -> list[str]:
-    """Space-separated clauses, a clause opening with และ/หรือ joined to the one before it."""
+    """Space-separated clauses, a clause opening with และ/หรือ joined to the one before it, and a
+    condition ("ถ้าไม่สะดวกกลับไปบ้านเดิม") to the one after it."""
     out: list[str] = []
+    condition = False  # the last part was a condition, which says nothing without what follows it
     for part in (text or "").split():
         # "ภายใน 15 | วันนับแต่…": a figure stays with its unit
         if out and (
-            part.startswith(("และ", "หรือ", "แต่")) or len(part) < MIN_CLAUSE_CHARS or out[-1][-1:].isdigit()
+            condition
+            or part.startswith(("และ", "หรือ", "แต่"))
+            or len(part) < MIN_CLAUSE_CHARS
+            or out[-1][-1:].isdigit()
         ):
             out[-1] += " " + part
         else:
             out.append(part)
+        condition = part.startswith(CONDITION_OPENING_WORDS)
     return out
+
+
+_OTHERWISE_ALLOWED = re.compile(OTHERWISE_ALLOWED_PATTERN)
+
+
+def _otherwise_allowed(clause: str, asked: set[str]) -> bool:
+    """ "ถ้าไม่สะดวกกลับไปบ้านเดิม ใช้วิธีย้ายปลายทาง…แทนได้": without what was asked (in the condition),
+    another way is allowed, so it is not a duty."""
+    if _OTHERWISE_ALLOWED.search(clause.strip()) is None:
+        return False
+    return _shares(asked, _content_senses(clause.split()[0]))
 
 
 def verdict(question: str, sentence: str, procedure: bool = False) -> str | None:
@@ -469,6 +492,8 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
         folded = "".join(clause.split())
         if not _shares(asked, _content_senses(clause)):
             continue
+        if modal == "must" and _otherwise_allowed(clause, asked):
+            return no_key
         polarity = _last_polarity(folded, negative, positive)
         if polarity is not None:
             return no_key if polarity < 0 else yes_key
@@ -570,6 +595,7 @@ _SAME_SENSE: tuple[frozenset[str], ...] = (
     frozenset({"แทน", "มอบอำนาจ", "ฝาก"}),
     frozenset({"ครบ", "ถึง"}),
     frozenset(TOGETHER_WORDS),
+    frozenset(HOUSE_MASTER_WORDS),
 )
 _QUESTION_WORDS = {
     "ไหม",
@@ -615,6 +641,17 @@ def _senses(words: Iterable[str]) -> set[str]:
             if word in group or ending in group:
                 out |= {f"~{min(group)}"}
     return out
+
+
+def _faq_answered(record: ServiceRecord, sentence: str) -> Any:
+    """The FAQ whose whole answer is this sentence (as supporting_sentences gives it), else None."""
+    for faq in record.faqs:
+        answer = faq.answer.strip()
+        for joiner in _LEADING_JOINERS:
+            answer = answer.removeprefix(joiner)
+        if answer == sentence:
+            return faq
+    return None
 
 
 def supporting_sentence(record: ServiceRecord, question: str) -> str | None:
@@ -1583,6 +1620,36 @@ def duration_verdict(record: ServiceRecord, question: str, channel: str) -> str 
     return None
 
 
+def duration_step(record: ServiceRecord, text: str, channel: str) -> tuple[str, str] | None:
+    """ "หมดมา4ปีแล้ว" after the licence renewal, a circumstance and no yes/no question: (the step of the
+    record's graded rule the duration falls in, the rule), when the step is about what the message
+    names ("หมด" of "หมดอายุ"); None otherwise (a yes/no question is duration_verdict's)."""
+    from knowledge.search.text import bm25_tokens
+
+    if not text or is_yes_no(text):
+        return None
+    days = duration_said(text)
+    if days is None:
+        return None
+    skip = _QUESTION_WORDS | set(DURATION_UNIT_DAYS) | set(FIGURE_FOLLOW_UP_WORDS)
+    words = [
+        w for w in bm25_tokens(normalize_text(text)) if len(w) >= 2 and not w.isdigit() and w not in skip
+    ]
+    if not words:
+        return None
+    for rule in (*(f.answer for f in record.faqs), record.description, record.eligibility):
+        bands = [
+            b
+            for b in _bands(rule or "", text, check_subject=False)
+            if _within(days, b) and any(w in "".join(b.subject.split()) for w in words)
+        ]
+        if bands:
+            band = bands[-1]  # the last step that applies is the most specific ("เกิน 3 ปี" over "เกิน 1 ปี")
+            values = {"consequence": band.consequence, "subject": band.subject, "bound": band.bound}
+            return polite(say("answer_graded_step", channel, **values)), polite((rule or "").strip())
+    return None
+
+
 _INSTRUCTION_NEGATION_CHARS = 8  # "ไม่ต้องแจ้งความ": a negation this close before the asked word
 
 
@@ -1672,14 +1739,18 @@ def compose_answer(
     for_age = benefit_for_age(record, question, channel) if question and aspect == "fee" else None
     # "รายได้ปีละ 8 หมื่น สมัครได้ไหม": the citizen's income against the record's limit, then the rule
     income = income_verdict(record, question, channel, question_modal(question)) if yes_no else None
+    # "หมดมา4ปีแล้ว": a circumstance given without a question, against a graded rule: its step
+    step = duration_step(record, question, channel) if question and aspect is None else None
     if call is not None:
         lines.append(call)
         if aspect == "place":
             lines.append(aspect_text(record, aspect, channel))
     elif income is not None and too_old is None:
         lines += [income, polite(record.eligibility or record.description)]
-    elif yes_no and (step := benefit_confirmed(record, question, channel)) is not None:
-        lines.append(step)  # "ช่วงอายุ60-69ได้เดือนละ600ใช่ไหม": the step of the table, confirmed or not
+    elif yes_no and (confirmed_step := benefit_confirmed(record, question, channel)) is not None:
+        lines.append(confirmed_step)  # "ช่วงอายุ60-69ได้เดือนละ600ใช่ไหม": the step of the table, confirmed or not
+    elif step is not None:
+        lines += list(step)
     elif for_age is not None:  # "แม่อายุ 72 ได้เดือนละเท่าไหร่": the step of her age, then the table
         lines += [for_age, aspect_text(record, aspect, channel)]
     elif too_old is not None:
@@ -1754,6 +1825,12 @@ def compose_answer(
         elif sentence is not None:  # the record's own sentence, with the verdict it gives first
             told = say(key, channel) if key else faq_instruction(question, sentence, channel)
             first = (told + " " if told else "") + polite(sentence)
+            # "เจ้าของบ้านต้องไปด้วยไหม" on the FAQ "เจ้าบ้านไม่ว่างไปด้วยได้ไหม - ได้ …": the FAQ's own
+            # verdict, turned to what was asked (ไม่ต้องค่ะ), as when the search finds it
+            faq = None if key else _faq_answered(record, sentence)
+            turned = faq_first_line(faq.answer, channel, question, faq.question) if faq is not None else ""
+            if faq is not None and turned != polite(faq.answer):
+                first = turned
             lines.append(first)
         elif aspect in (None, "documents"):  # the record is silent: say so, with whom to ask
             hotline = str(getattr(contact, "hotline", "") or "")

@@ -114,7 +114,8 @@ _DEADLINE_ASKED_EN = re.compile(
     r"how long do (i|we|you) have|\bdeadline\b|how many days (do|to)|\bby when\b|how soon (must|do|should)",
     re.I,
 )
-_WITHIN_EN = re.compile(r"\bwithin \d+", re.I)
+# "within 15 days", "by 31 March": the time limit the overview states
+_WITHIN_EN = re.compile(r"\bwithin \d+|\bby \d{1,2} [A-Z][a-z]+", re.I)
 
 
 _ANY_OFFICE_ASKED_EN = re.compile(
@@ -165,6 +166,64 @@ def english_graded(record: ServiceRecord, question: str) -> str | None:
         if int(said.group(1)) > bound:
             return f"Yes. {sentence}"
         return f"No. Only {kind}s over {bound} years old need it: {sentence}"
+    return None
+
+
+# "Do I need the compulsory insurance (Por Ror Bor) first?", "Can I pay at a post office?": answered by
+# the clause of the English overview (or the document) that shares two of the question's own words
+_CLAUSE_SPLIT_EN = re.compile(r"(?<=[.;])\s+|,\s+(?=and\b|but\b)")
+_CAN_ASKED_EN = re.compile(r"^\s*(can|could|may)\b", re.I)
+_MUST_SAID_EN = re.compile(r"\b(must|required|has to|have to|needs?)\b", re.I)
+_NO_NEED_SAID_EN = re.compile(
+    r"\b(need not|do(es)? not (need|have to)|don't (need|have to)|no need|not required|not needed)\b", re.I
+)
+_CAN_SAID_EN = re.compile(r"\b(can|may|possible|allowed)\b", re.I)
+_CANNOT_SAID_EN = re.compile(r"\b(cannot|can't|can not|may not|not possible|not allowed|no online)\b", re.I)
+_QUESTION_FILLER_EN = frozenset(
+    (
+        "i", "me", "my", "we", "our", "you", "your", "do", "does", "did", "can", "could", "may", "is", "are",
+        "am", "be", "the", "a", "an", "to", "of", "for", "in", "on", "at", "it", "this", "that", "need",
+        "needs", "have", "has", "must", "should", "will", "first", "also", "too", "any", "get", "go",
+        "required", "still", "and", "or", "if", "with", "there", "what", "which", "when", "how", "yes", "no",
+    )
+)  # fmt: skip
+CLAUSE_MIN_SHARED_EN = 2  # two of the question's own words in one clause
+
+
+def _content_words_en(text: str) -> set[str]:
+    words = {w.removesuffix("s") for w in re.findall(r"[a-z]+", (text or "").lower())}
+    return {w for w in words if len(w) > 2 and w not in _QUESTION_FILLER_EN}
+
+
+def english_clause_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """Yes / No and the English clause that answers a must- or can-question in the question's own words
+    ("Compulsory motor insurance must be valid"); a listed document answers a must-question yes. None
+    when no clause shares two of its words or the clause gives no verdict."""
+    en = getattr(record, "english", None)
+    if en is None or not question or not is_yes_no(question):
+        return None
+    must = _MUST_ASKED_EN.search(question) is not None
+    can = _CAN_ASKED_EN.search(question) is not None
+    if not (must or can):
+        return None
+    asked = _content_words_en(question)
+    clauses = [c.strip(" ,.") for c in _CLAUSE_SPLIT_EN.split(str(getattr(en, "description", "") or ""))]
+    scored = [(len(asked & _content_words_en(c)), c) for c in clauses if c]
+    documents = [(len(asked & _content_words_en(d)), d) for d in getattr(en, "documents", ()) or ()]
+    best = max(scored, default=(0, ""), key=lambda pair: pair[0])
+    if best[0] >= CLAUSE_MIN_SHARED_EN:
+        clause = best[1] + "."
+        if must and _NO_NEED_SAID_EN.search(clause):
+            return say("en_answer_no_clause", channel, clause=clause)
+        if must and _MUST_SAID_EN.search(clause):
+            return say("en_answer_yes_clause", channel, clause=clause)
+        if can and not must and _CANNOT_SAID_EN.search(clause):
+            return say("en_answer_no_clause", channel, clause=clause)
+        if can and not must and _CAN_SAID_EN.search(clause):
+            return say("en_answer_yes_clause", channel, clause=clause)
+    document = max(documents, default=(0, ""), key=lambda pair: pair[0])
+    if must and document[0] >= CLAUSE_MIN_SHARED_EN:
+        return say("en_answer_document_listed", channel, document=document[1])
     return None
 
 
@@ -248,6 +307,7 @@ def compose_english(
         or (f"Yes. {anywhere}" if anywhere else None)
         or graded
         or english_yes_no(record, aspect, question, channel)
+        or (english_clause_verdict(record, question, channel) if aspect is None else None)
     )
     if (deadline or anywhere or graded) and body:  # the sentence said first is not said again
         kept = [t for t in re.split(r"(?<=\.)\s+", body) if t.strip() and t.strip() not in str(verdict)]

@@ -58,7 +58,10 @@ _HAVE_ALREADY_MARK = HAVE_ALREADY_MARK
 
 _ENGLISH_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("online", ("online", "internet", "app ", "apps", "website")),
-    ("time", ("how long", "how many days", "when will", "how soon")),
+    (
+        "time",
+        ("how long", "how many days", "when will", "how soon", "deadline", "when is", "by when", "due date"),
+    ),
     ("documents", ("document", "paper", "bring", "need to bring", "what do i need")),
     ("fee", ("how much", "fee", "cost", "price", "pay", "free")),
     ("place", ("where", "which office")),

@@ -2,7 +2,9 @@
 
 A keyword detector on normalised Thai (Thai digits, zero-width characters and spacing ironed out by
 nlu.normalize). Checked in `ASPECT_ORDER`, most specific first: "อายุเท่าไหร่" is about eligibility
-and "วันที่เท่าไร" about time, although both contain the fee word "เท่าไร".
+and "วันที่เท่าไร" about time, although both contain the fee word "เท่าไร". Tone marks and the
+silencing mark are optional in what is typed: SMS and hurried typing leave them out ("ตองใชอะไรบาง",
+"ออนไลนได้ปะ" are "ต้องใช้อะไรบ้าง", "ออนไลน์ได้ไหม"), so a keyword matches with or without them.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ ASPECT_KEYWORDS: dict[str, tuple[str, ...]] = {
         "ได้เมื่อ",
         "ถึงวันไหน",
         "เสร็จ",
+        "หมดเขต",
         "how long",
     ),
     "documents": (
@@ -107,8 +110,31 @@ ASPECT_KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 ASPECT_ORDER: tuple[str, ...] = ("online", "eligibility", "time", "documents", "fee", "place")
 WHERE_WORDS = ("ที่ไหน", "ตรงไหน", "ไปไหน", "where")
+# "ยื่นออนไลน์ได้ถึงเมื่อไหร่", "จ่ายได้ถึงวันไหน": until when is the deadline, whatever channel is named
+UNTIL_WHEN_WORDS = ("ถึงเมื่อไหร่", "ถึงเมื่อไร", "ถึงวันไหน", "ถึงวันที่เท่า", "หมดเขต", "วันสุดท้าย", "เส้นตาย")
 ASPECTS: tuple[str, ...] = tuple(ASPECT_LABELS_TH)
-_LONGEST_FIRST = sorted({k for words in ASPECT_KEYWORDS.values() for k in words}, key=len, reverse=True)
+
+# Thai tone marks (mai ek … mai chattawa) and the silencing mark (thanthakhat): often left out.
+_OPTIONAL_MARKS = "\u0e48-\u0e4c"
+_MARKS = re.compile(f"[{_OPTIONAL_MARKS}]")
+
+
+def _keyword_pattern(words: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    """One pattern for the words, longest first, in which any tone or silencing mark may be there or
+    not: "ต้องใช้" matches "ต้องใช้", "ตองใช" and "ต้องใช"."""
+    bare = sorted({_MARKS.sub("", w) for w in words}, key=len, reverse=True)
+    marks = f"[{_OPTIONAL_MARKS}]*"
+    return re.compile("|".join("".join(re.escape(c) + marks for c in w) for w in bare))
+
+
+_PATTERNS = {aspect: _keyword_pattern(words) for aspect, words in ASPECT_KEYWORDS.items()}
+# one pattern a keyword, longest first: "ค่าธรรมเนียม" goes whole before "เสียค่า" could take its start
+_EACH_KEYWORD = tuple(
+    _keyword_pattern([k])
+    for k in sorted({k for words in ASPECT_KEYWORDS.values() for k in words}, key=len, reverse=True)
+)
+_WHERE = _keyword_pattern(WHERE_WORDS)
+_UNTIL_WHEN = _keyword_pattern(UNTIL_WHEN_WORDS)
 
 
 def _folded(text: str) -> str:
@@ -131,9 +157,11 @@ def detect_aspect(text: str) -> str | None:
         folded = folded.replace(word, " ")
     if not folded or (_VALIDITY_ASKED.search(folded) and not any(w in folded for w in _DOING_FOR_AGE)):
         return None
-    found = [a for a in ASPECT_ORDER if any(keyword in folded for keyword in ASPECT_KEYWORDS[a])]
+    found = [a for a in ASPECT_ORDER if _PATTERNS[a].search(folded)]
+    if _UNTIL_WHEN.search(folded):  # "ยื่นออนไลน์ได้ถึงเมื่อไหร่": the deadline, not the channel
+        return "time"
     # "จ่ายที่ไหนได้บ้าง": paying where is a question of place, not of how much
-    if found[:1] == ["fee"] and any(w in folded for w in WHERE_WORDS):
+    if found[:1] == ["fee"] and _WHERE.search(folded):
         return "place"
     return found[0] if found else None
 
@@ -142,8 +170,8 @@ def strip_aspect_words(text: str) -> str:
     """The question without its aspect words, to tell "แล้วใช้เวลากี่วัน" (a follow-up about the same
     service) from a question that names a service."""
     folded = _folded(text)
-    for keyword in _LONGEST_FIRST:
-        folded = folded.replace(keyword, " ")
+    for keyword in _EACH_KEYWORD:
+        folded = keyword.sub(" ", folded)
     return folded
 
 

@@ -1037,3 +1037,73 @@ def test_what_names_no_service_with_confidence_is_left_to_the_form(
     assert not asyncio.run(action.sure_aside(t, text))
     assert asyncio.run(action.answer_aside(dispatcher, t, text)) is None
     assert dispatcher.messages == []
+
+
+# -- the eighth outside writer (dev7): follow-ups on the current service -----------------------------
+async def test_a_must_question_in_everyday_words_gets_the_faq_verdict(action: ActionAnswerService) -> None:
+    """ "เจ้าของบ้าน" is the record's เจ้าบ้าน: the FAQ "เจ้าบ้านไม่ว่างไปด้วยได้ไหม - ได้ …" answers the
+    must-question ไม่ต้องค่ะ, as it does when asked in the record's own word."""
+    slots = {"service_id": "house_registration_move_in"}
+    for asked in ("เจ้าของบ้านต้องไปด้วยไหมคะ", "เจ้าบ้านต้องไปด้วยไหม"):
+        message, _ = await ask(action, tracker(asked, slots=slots))
+        assert message["text"].startswith("ไม่ต้องค่ะ ให้เจ้าบ้านทำหนังสือยินยอม"), asked
+
+
+async def test_a_condition_stays_with_what_it_allows(action: ActionAnswerService) -> None:
+    """ "ถ้าไม่สะดวกกลับไปบ้านเดิม ใช้วิธีย้ายปลายทาง…แทนได้": the condition alone was the whole answer;
+    with its clause it says there is no need to go back."""
+    slots = {"service_id": "house_registration_move_out"}
+    message, _ = await ask(action, tracker("ต้องกลับไปทำที่อำเภอบ้านเดิมไหมคะ", slots=slots))
+    first = message["text"].splitlines()[0]
+    assert first.startswith("ไม่ต้องค่ะ ถ้าไม่สะดวกกลับไปบ้านเดิม ใช้วิธีย้ายปลายทาง"), first
+
+
+async def test_typed_without_vowels_and_tone_marks(action: ActionAnswerService) -> None:
+    message, slots = await ask(action, tracker("ต่อภาษรถออนไลนไดมั๊ย"))
+    assert slots == {"service_id": "vehicle_tax", "service_aspect": "online"}
+    assert message["text"].startswith("ได้ค่ะ")
+    message, slots = await ask(
+        action, tracker("ตองใชอะไรบาง", slots={"service_id": "id_card_lost"}, channel="sms")
+    )
+    assert slots["service_aspect"] == "documents" and message["text"].startswith("เอกสารที่ใช้ค่ะ")
+
+
+async def test_english_yes_no_after_a_setting_and_in_the_overviews_words(action: ActionAnswerService) -> None:
+    message, _ = await ask(
+        action, tracker("I'm a Thai salaried employee. Can I file my income tax online?", channel="web")
+    )
+    assert message["text"].startswith("Yes, you can.")
+    slots = {"service_id": "vehicle_tax"}
+    asked = "Do I need the compulsory insurance (Por Ror Bor) first?"
+    message, _ = await ask(action, tracker(asked, slots=slots, channel="web"))
+    assert message["text"].startswith("Yes. Compulsory motor insurance must be valid.")
+    message, slots = await ask(
+        action, tracker("When is the deadline?", slots={"service_id": "personal_income_tax"}, channel="web")
+    )
+    assert slots["service_aspect"] == "time" and "31 March" in message["text"].splitlines()[0]
+
+
+async def test_a_bare_circumstance_applies_the_graded_rule(action: ActionAnswerService) -> None:
+    """ "หมดมา4ปีแล้ว" after the licence renewal (unclear to the NLU): the step it falls in, not the
+    fallback."""
+    t = tracker("หมดมา4ปีแล้ว", slots={"service_id": "driving_license_renew"})
+    t.latest_message["intent"] = {"name": "nlu_fallback", "confidence": 0.3}
+    message, slots = await ask(action, t)
+    assert slots["service_id"] == "driving_license_renew"
+    assert message["text"].startswith("กรณีหมดอายุเกิน 3 ปี ต้องสอบข้อเขียนและสอบขับใหม่ค่ะ")
+
+
+async def test_a_location_during_a_service_lists_its_offices(action: ActionAnswerService) -> None:
+    """No office coordinates are kept: a pin shared after "ต่อที่ไหนได้บ้าง" gets the offices of that
+    service; with no service, how to file a complaint at the spot."""
+    pin = '/share_location{"latitude": 13.7563, "longitude": 100.5018}'
+    t = tracker(pin, slots={"service_id": "id_card_renew", "service_aspect": "place"})
+    t.latest_message["intent"] = {"name": "share_location", "confidence": 1.0}
+    message, slots = await ask(action, t)
+    assert slots == {"service_id": "id_card_renew", "service_aspect": "place"}
+    assert message["text"].startswith(reply_for("service_location_no_search", "line").text)
+    assert "สำนักทะเบียนอำเภอ" in message["text"]
+    t = tracker(pin)
+    t.latest_message["intent"] = {"name": "share_location", "confidence": 1.0}
+    message, slots = await ask(action, t)
+    assert message["text"] == reply_for("location_outside_form", "line").text and not slots

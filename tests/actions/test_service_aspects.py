@@ -23,6 +23,14 @@ from knowledge.aspects import ASPECTS, detect_aspect, parse_aspect, strip_aspect
         ("รอนานไหม", "time"),
         ("เงินเข้าวันที่เท่าไร", "time"),
         ("อายุเท่าไหร่ถึงสอบได้", "eligibility"),
+        # typed without tone marks or the silencing mark (SMS, hurried typing)
+        ("ตองใชอะไรบาง", "documents"),
+        ("ออนไลนได้ปะ", "online"),
+        ("ต่อภาษรถออนไลนไดมั๊ย", "online"),
+        ("เสียคาธรรมเนียมไหม", "fee"),
+        # until when: the deadline, whatever channel is named
+        ("ยื่นออนไลน์ได้ถึงเมื่อไหร่", "time"),
+        ("จ่ายได้ถึงวันไหน", "time"),
         ("ทำบัตรประชาชนครั้งแรกตอนอายุกี่ปี", "eligibility"),  # a paper, then the age to get it
         ("ใครมีสิทธิ์บ้าง", "eligibility"),
         ("ทำออนไลน์ได้ไหม", "online"),
@@ -54,3 +62,9 @@ def test_parse_aspect_accepts_only_known_values() -> None:
     assert [parse_aspect(a) for a in ASPECTS] == list(ASPECTS)
     assert parse_aspect(" FEE ") == "fee"
     assert parse_aspect("'; drop") is None and parse_aspect(None) is None
+
+
+def test_aspect_words_typed_without_marks_are_taken_out_whole() -> None:
+    assert "ออนไลน" not in strip_aspect_words("ออนไลนได้ปะ")
+    # the longest keyword goes first, also with its marks left out: no "ธรรมเนียม" left behind
+    assert "ธรรมเนียม" not in strip_aspect_words("เสียคาธรรมเนียมไหม")
