@@ -229,7 +229,8 @@ def about_a_case(text: str) -> bool:
     answer on the ID card reads to the NLU like a case look-up, and is none."""
     word = compact(text)
     return (
-        names_a_reference(text)
+        is_payload(text)  # the menu's "ติดตามเรื่อง" button
+        or names_a_reference(text)
         or reference_attempt(text) is not None
         or forgot_reference(text)
         or tracks_a_case(text)
