@@ -275,6 +275,9 @@ CASUAL_YES_NO_END_PATTERN = r"(?<=[ก-๙])(?:มะ|ป่ะ|ปะ|ป้ะ
 # need"): the life event's checklist, not one of its steps. Matched on the message without spaces.
 WHAT_TO_DO_PATTERN = (
     r"ต้อง(?:ไป)?(?:ทำ|จด(?:ทะเบียน)?|เตรียม|ยื่น|ลงทะเบียน|ติดต่อ|เปลี่ยน|แจ้ง|จัดการ)(?:เรื่อง)?(?:อะไร|ไร)"
+    # "มีอะไรต้องแจ้งบ้าง", "ต้องทำเรื่องที่อำเภอยังไงบ้าง": what there is to do, not one service's how-to
+    r"|ต้อง(?:ไป)?ทำเอกสาร(?:อะไร|ไร)|มีอะไร(?:ที่)?ต้อง(?:ทำ|แจ้ง|ไป|จัดการ|เตรียม|ยื่น|ติดต่อ)"
+    r"|ต้อง(?:ไป)?ทำ(?:เรื่อง|เอกสาร).{0,12}(?:ยังไง|อย่างไร)"
     r"|ทำ(?:เรื่อง)?(?:อะไร|ไร)บ้าง|มีเรื่องอะไร|(?:มี|ได้)สิทธิ(?:อะไร|ไร)|ช่วย(?:เหลือ)?(?:อะไร|ไร)(?:ได้)?บ้าง"
     r"|steps|registrations|what(?:do|should)(?:i|we)(?:need|have)?(?:to)?do|what(?:do|would)(?:i|we)need\??$"
     r"|what(?:do|would)(?:i|we)needtoregister"
@@ -332,6 +335,10 @@ FIGURE_FOLLOW_UP_WORDS = frozenset(
      "ๆ", "แค่", "ประมาณ", "เป็น", "ตอนนี้", "กรณี"}
 )  # fmt: skip
 ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone number"
+# Asking how to reach an agency at all ("มีเบอร์โทรถามไหม", "ติดต่อใครได้"): the service's own agency.
+ASKS_CONTACT_PATTERN = ASKS_NUMBER_PATTERN + r"|โทร|ติดต่อ|contact|call"
+# "ปรับ" of a fine, not of "ปรับปรุงข้อมูล" nor the "ไปรับ" of "ไปรับรองตัว" (matched without spaces).
+NOT_A_FINE_PATTERN = r"[เแโใไ]ปรับ|ปรับปรุง"
 # An age the citizen gives ("อายุ 8", "๘ ขวบ"; not "หมดอายุ 2 ปี", "ต่ออายุ", "รถอายุ 10 ปี") and the
 # wordings of a service's upper age limit ("จนอายุครบ 6 ปี", "อายุไม่เกิน 6 ปี").
 AGE_ASKED_PATTERN = (

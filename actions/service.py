@@ -55,7 +55,7 @@ from actions.service_answer import (
 )
 from actions.service_english import compose_english
 from actions.service_follow_up import with_context, with_new_figure, with_new_subject
-from actions.service_resolver import Decision, ServiceResolver
+from actions.service_resolver import Decision, ServiceResolver, speaks_of
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
 from actions.tracker_view import with_slots
@@ -197,7 +197,8 @@ class ActionAnswerService(Action):
                 decision.record is not None and duration_step(decision.record, text, "default") is not None
             )
             specific = bool(decision.aspect or decision.passage) or applies
-            if accepts(decision.kind, intent, text, current, decision.service_id, specific):
+            its_words = decision.record is None or speaks_of(decision.record, text)
+            if accepts(decision.kind, intent, text, current, decision.service_id, specific, its_words):
                 return await self.answer(dispatcher, tracker, decision, text)
         return await self.light_reply(dispatcher, tracker, domain, intent, text)
 

@@ -64,6 +64,7 @@ from actions.replies import (
     NEGATION_WORD,
     NO_NEED_WORD,
     NONE_ONLINE_PATTERN,
+    NOT_A_FINE_PATTERN,
     NOT_DOING_WORDS,
     NOT_IN_PERSON_WORDS,
     NOT_PROXY_WORDS,
@@ -322,6 +323,9 @@ _FAQ_ASPECT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+_NOT_A_FINE = re.compile(NOT_A_FINE_PATTERN)
+
+
 def faq_aspect(question: str, answer: str) -> str:
     """The aspect an FAQ entry answers (a late fine -> fee, how many people -> eligibility), else ""."""
     from knowledge.aspects import detect_aspect
@@ -330,7 +334,8 @@ def faq_aspect(question: str, answer: str) -> str:
     if found:
         return found
     for text in (question, answer):
-        folded = "".join(text.split())
+        # "ปรับ" is a fine, not "ปรับปรุงข้อมูล" nor the "ไปรับ" of "ไปรับรองตัว"
+        folded = _NOT_A_FINE.sub("|", "".join(text.split()))
         for aspect, words in _FAQ_ASPECT_WORDS:
             if any(w in folded for w in words):
                 return aspect

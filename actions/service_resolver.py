@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.replies import (
     ABBREVIATION_PATTERN,
+    ASKS_CONTACT_PATTERN,
     CASUAL_YES_NO_END_PATTERN,
     DONE_MARK,
     FINE_ASKED_WORDS,
@@ -672,11 +673,16 @@ class ServiceResolver:
         self, referral: Any, named: str | None, typed: str, records: dict[str, ServiceRecord]
     ) -> bool:
         """A referral wins unless the service named speaks of its topic or the message names that
-        service by its own name ("ต่อใบขับขี่ที่หมดอายุ")."""
+        service by its own name ("ต่อใบขับขี่ที่หมดอายุ") or by its object apart from the referral's topic
+        ("บัตรประชาชนอยู่ในเคสโทรศัพท์ หายไปด้วย": the ID card, though a lost phone is the police's)."""
         if named is None or named not in records:
             return True
         record = records[named]
-        return not _covers(record, referral.matched) and self._name_in_text(typed, [record]) is None
+        return (
+            not _covers(record, referral.matched)
+            and self._name_in_text(typed, [record]) is None
+            and not _names_object_apart(typed, record, referral.matched)
+        )
 
     def _in_event(self, event_id: str, service_id: str) -> bool:
         event = self.life_event(event_id)
@@ -946,6 +952,21 @@ def _names_its_object(typed: str, record: ServiceRecord) -> bool:
     )
 
 
+def _names_object_apart(typed: str, record: ServiceRecord, phrase: str) -> bool:
+    """The message names what the service's near-twins are about ("บัตรประชาชน", "ใบขับขี่") apart from
+    the referral's phrase ("บัตรประชาชนอยู่ในเคสโทรศัพท์ หายไปด้วย": the ID card beside a lost phone;
+    not a word of the phrase itself)."""
+    group = twins_module.group_of(record.id)
+    if group is None or not group.named_in(typed):
+        return False
+    held = _squash(phrase)
+    return any(
+        _squash(word) and _squash(word) not in held
+        for word in group.subject
+        if _squash(word) in _squash(typed)
+    )
+
+
 def _covers(record: ServiceRecord, phrase: str) -> bool:
     """Whether a service's own text mentions a phrase (then a referral on that phrase is not needed)."""
     texts = [
@@ -959,6 +980,19 @@ def _covers(record: ServiceRecord, phrase: str) -> bool:
         *(f"{f.question} {f.answer}" for f in record.faqs),
     ]
     return _squash(phrase) in _squash(" ".join(texts)) if phrase else False
+
+
+_ASKS_CONTACT = re.compile(ASKS_CONTACT_PATTERN, re.I)
+SPOKEN_WORD_MIN_CHARS = 4  # "วัน", "ทอง": a shorter word is in every record or says little
+
+
+def speaks_of(record: ServiceRecord, text: str) -> bool:
+    """Whether a message is in the service's own words: it has no content word of its own, or one the
+    record uses ("ถ้าไม่มีพยานล่ะ" of a marriage; not "ราคาทองวันนี้ จะซื้อแหวน")."""
+    if _ASKS_CONTACT.search(text):  # "มีเบอร์โทรถามไหม": the service's agency, reached by phone
+        return True
+    words = [w for w in residual_words(text) if len(w) >= SPOKEN_WORD_MIN_CHARS and not w.isdigit()]
+    return not words or any(_covers(record, w) for w in words)
 
 
 COVERED_WORD_MIN_CHARS = 5  # "บำนาญ", "แจ้งความ": a shorter word ("ภาษี", "บัตร") says little

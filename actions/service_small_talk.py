@@ -78,7 +78,13 @@ def should_resolve(intent: str, text: str) -> bool:
 
 
 def accepts(
-    kind: str, intent: str, text: str, current: str | None, answered: str | None, specific: bool = False
+    kind: str,
+    intent: str,
+    text: str,
+    current: str | None,
+    answered: str | None,
+    specific: bool = False,
+    speaks_of_it: bool = True,
 ) -> bool:
     """Whether the resolver's decision answers the message better than a light reply would.
 
@@ -86,11 +92,15 @@ def accepts(
     when the message asks something. Without a question ("เอ้ย ไม่ใช่ หมายถึงย้ายออก") only a switch to
     another named service, a life event or a referral is; staying on the same service with an overview
     would only repeat the last answer, unless an unclear message matched a specific part of it (`specific`:
-    an aspect or an FAQ). An unsure search never beats a light reply."""
+    an aspect or an FAQ). An unsure search never beats a light reply. A question the NLU reads as out
+    of scope in words the current service never uses (`speaks_of_it` False: "ว่าแต่ ราคาทองวันนี้เท่าไหร่คะ"
+    during a marriage registration) is not answered from that service for its question word alone."""
     if kind in ("unsure", "which"):
         return False
     if kind == "not_covered":
         return True
+    if kind == "answer" and intent == "out_of_scope" and answered == current and not speaks_of_it:
+        return False
     if asks_something(text):
         return True
     if kind == "answer":

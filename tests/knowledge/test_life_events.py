@@ -68,6 +68,12 @@ def test_unknown_service_is_refused(tmp_path: Path) -> None:
         ("พี่ชายเสียแล้วค่ะ", "death"),
         ("มีลูกใหม่ค่ะ", "birth"),
         ("อยากเริ่มกิจการของตัวเอง", "opening_shop"),
+        ("ลูกสาวคนเล็กเพิ่งคลอดที่โรงพยาบาล", "birth"),
+        ("เพิ่งเป็นคุณแม่ค่ะ", "birth"),
+        ("คุยกันแล้ว ตัดสินใจว่าจะแยกทาง", "divorce"),
+        ("ย้ายเข้ามาอยู่หอใหม่แล้ว", "moving_house"),
+        ("จะกลับไปทำร้านขายข้าวแกงที่บ้าน", "opening_shop"),
+        ("ซื้อที่ดินแปลงเล็กไว้แล้ว", "buying_land"),
     ],
 )
 def test_casual_wordings_match(text: str, event_id: str) -> None:
@@ -93,6 +99,10 @@ def test_casual_wordings_match(text: str, event_id: str) -> None:
         "how to renew my id card",  # "renew my id car(d)" is not a new car
         "I was born in 1990, can I renew my ID card",
         "I passed the driving test, how to get a licence",
+        "ว่างงาน ประกันสังคม",  # the benefit by its two words
+        "ประกันสังคมกรณีว่างงานได้กี่เดือน",
+        "ลูกชายเกิดปี 2548 ต้องเกณฑ์ทหารไหม",  # a birth year is an age
+        "ตัดสินใจแล้วว่าจะเลิกทำนา",  # giving up a trade, no couple
         "",
     ],
 )
