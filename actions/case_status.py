@@ -460,9 +460,9 @@ class CaseLookup:
         typed = last4_from_text(latest_text(tracker))
         if typed is None:
             if not owed_apology(latest_text(tracker)):
-                # (impatient instead of digits, "แล้วจะให้รอถึงเมื่อไหร่": the question that follows
-                # apologises and asks again, with no "digits please" before the apology)
                 replies.send(dispatcher, tracker, "phone_last4_not_digits")
+            # (impatient instead of digits, "แล้วจะให้รอถึงเมื่อไหร่": the case status form leaves the
+            # look-up with an apology; another form asks again, the apology first)
             return {"phone_last4": None}
         result = await asyncio.to_thread(self._check_last4, reference, self.keys(tracker).sender_hash, typed)
         if result.outcome == "ok":
@@ -602,6 +602,24 @@ class ValidateCaseStatusForm(CaseFormValidation):
 
     def name(self) -> str:
         return "validate_case_status_form"
+
+    async def extract_phone_last4(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """ "แล้วจะให้รอถึงเมื่อไหร่" instead of the digits: not asked a second time. The look-up is left
+        (TOLD: the submit action says nothing more) with an apology, why the case's own timing needs
+        the digits, and the ways on (track again, an officer)."""
+        text = latest_text(tracker)
+        if (
+            tracker.get_slot("requested_slot") == "phone_last4"
+            and self.lookup is not None
+            and not leaves_form(tracker)
+            and last4_from_text(text) is None
+            and owed_apology(text)
+        ):
+            replies.send(dispatcher, tracker, language_key("case_left_waiting", tracker))
+            return {"phone_last4": None, "case_id": TOLD, "requested_slot": None}
+        return await super().extract_phone_last4(dispatcher, tracker, domain)
 
     async def form_slots(self, lookup: CaseLookup, tracker: Tracker) -> list[str]:
         # The phone question is part of the form only when this asker must prove access.

@@ -44,6 +44,7 @@ from actions.complaint_referral import (
     faster_agency_text,
     insisted_story,
     referral_for,
+    referral_key,
     referral_text,
 )
 from actions.complaint_steps import (
@@ -1504,8 +1505,10 @@ class ActionSubmitComplaint(Action):
         if ending == REFERRED:
             referral = referral_for(_latest_text(tracker), load_routes(), directory())
             if referral is not None:
-                text = referral_text(referral, tracker.get_latest_input_channel())
-                buttons = replies.reply_for("complaint_referral", tracker.get_latest_input_channel()).buttons
+                channel = tracker.get_latest_input_channel()
+                english = writes_english(tracker)
+                text = referral_text(referral, channel, english)
+                buttons = replies.reply_for(referral_key(referral, english), channel).buttons
                 dispatcher.utter_message(text=text, buttons=[b.as_dict() for b in buttons])
                 return clear_events()
             ending = None  # cannot happen (the same message was referred); the not-sent reply
@@ -1519,7 +1522,7 @@ class ActionSubmitComplaint(Action):
             await self._let_photo_go(tracker)
             if ending == CANCELLED:
                 say(dispatcher, tracker, "complaint_cancelled")
-                return [*clear_events(), *await self._question_with_cancel(dispatcher, tracker)]
+                return [*clear_events(), *await self._question_with_cancel(tracker)]
             # action_handover decides like everywhere else: office hours, the agency, the queue.
             say(dispatcher, tracker, "complaint_handover")
             return [*clear_events(), FollowupAction("action_handover")]
@@ -1555,16 +1558,18 @@ class ActionSubmitComplaint(Action):
         if photo.startswith(PHOTO_PREFIX) and self.cases is not None:
             await asyncio.to_thread(pending_photos(self.cases).delete, photo.removeprefix(PHOTO_PREFIX))
 
-    async def _question_with_cancel(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> list[EventType]:
+    async def _question_with_cancel(self, tracker: Tracker) -> list[EventType]:
         """ "จริงๆอยากถามว่าเบี้ยคนพิการได้เดือนละเท่าไหร่ ไม่ร้องเรียนแล้วค่ะ": the complaint is left for
-        the question, which the service action answers after the cancel, when it names a service with
-        confidence."""
+        the question, which the service action answers right after the cancel (FollowupAction, as for a
+        question asked inside the form: the answer is that action's own turn, feedback buttons and
+        record included), when it names a service with confidence. The service slots are emptied first
+        so it decides on the question alone, as sure_aside did."""
         text = _latest_text(tracker)
         if self.services is None or is_payload(text) or not asks_in_a_clause(text):
             return []
-        return await self.services.answer_aside(dispatcher, tracker, text) or []
+        if not await self.services.sure_aside(tracker, text):
+            return []
+        return [*(SlotSet(slot, None) for slot in SERVICE_CONTEXT_SLOTS), FollowupAction(SERVICE_ACTION)]
 
     async def _earlier(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         """About a complaint already made (angry words never said back): an apology, then this

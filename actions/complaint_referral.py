@@ -99,13 +99,28 @@ def _where_en(referral: Referral) -> str:
     )
 
 
-def referral_text(referral: Referral, channel: str | None) -> str:
-    """Which agency and hotline (both halves of a split service area), then the way to file here."""
+# The agency a complaint filed in this chat reaches when no category routes it (“เรื่องอื่น ๆ”): a
+# referral to it offers no way to file here, which would only reach the same office.
+FILED_HERE_AGENCY = "damrongdham"
+
+
+def referral_key(referral: Referral, english: bool = False) -> str:
+    """The referral reply: with the offer to file here all the same, or without it when the agency
+    named is the one this chat files to."""
+    named = {agency.id for agency in (referral.agency, *referral.also[:1])}
+    key = "complaint_referral_direct" if FILED_HERE_AGENCY in named else "complaint_referral"
+    return f"en_{key}" if english else key
+
+
+def referral_text(referral: Referral, channel: str | None, english: bool = False) -> str:
+    """Which agency and hotline (both halves of a split service area), then the way to file here
+    (none where that agency is the one this chat files to); in English for an English message."""
+    key = referral_key(referral, english)
+    if english:
+        return replies.reply_for(key, channel).text.format(where=_where_en(referral))
     where = _where(referral, channel)
     why = referral.why if channel != "sms" else ""
-    return (
-        replies.reply_for("complaint_referral", channel).text.format(why=why, where=where).replace("  ", " ")
-    )
+    return replies.reply_for(key, channel).text.format(why=why, where=where).replace("  ", " ")
 
 
 def _where(referral: Referral, channel: str | None) -> str:

@@ -45,6 +45,8 @@ from actions.replies import (
     EARLIER_PLAIN_CUES,
     EARLIER_REPORTED_PATTERN,
     EARLIER_REPORTED_PATTERN_EN,
+    EN_CANCEL_WORDS,
+    EN_NEAR_CANCEL_WORDS,
     NEAR_OPENINGS,
     NEGATION_WORD,
     NO_PHOTO_LABEL,
@@ -62,6 +64,7 @@ from actions.replies import (
     POLITE_ENDINGS,
     PROBLEM_WORDS,
     QUESTION_ENDINGS,
+    STAFF_COMPLAINT_PATTERN,
     TRACK_CASE_CUES,
     TRACK_CASE_MAX_CHARS,
     YES_WORDS,
@@ -118,6 +121,15 @@ def bare(text: object) -> str:
     return word
 
 
+_STAFF_COMPLAINT = re.compile(STAFF_COMPLAINT_PATTERN)
+
+
+def complains_about_staff(text: object) -> bool:
+    """ "จะแจ้งเรื่องเจ้าหน้าที่ค่ะ", "ร้องเรียนเจ้าหน้าที่": a complaint about an officer (typed, not a
+    button), which the NLU may take for asking to talk to one."""
+    return not is_payload(text) and _STAFF_COMPLAINT.search(compact(text)) is not None
+
+
 def is_payload(text: object) -> bool:
     """A button payload ("/deny", "/affirm"), not typed text."""
     return str(text or "").strip().startswith("/")
@@ -151,8 +163,14 @@ MISTYPED_CANCEL_MAX_EDITS = 1
 def mistyped_cancel(word: str) -> bool:
     """The whole (bare) message is a ยกเลิก word with one letter missing, extra, wrong or swapped
     ("ยกลิก", "ยกเลิค"), and not itself a Thai word: a story, a place or any longer answer is never
-    taken for one. Latin words are left out ("cancer" is one letter from "cancel"); "cancel…" typed
-    with extra letters is already read by wants_cancel."""
+    taken for one. A Latin word is read against the English cancel words ("cancle", "cansel"), the
+    English words one letter from them ("cancer") excepted; "cancel…" typed with extra letters
+    ("cancell") is already read by wants_cancel."""
+    if word.isascii() and word.isalpha():  # "cancle", "cansel": one slip from cancel, not "cancer"
+        return word not in EN_NEAR_CANCEL_WORDS and any(
+            edit_distance(word, cancel, MISTYPED_CANCEL_MAX_EDITS) <= MISTYPED_CANCEL_MAX_EDITS
+            for cancel in EN_CANCEL_WORDS
+        )
     if not word or not any(unicodedata.name(c, "").startswith("THAI") for c in word) or word in thai_words():
         return False
     return any(

@@ -26,6 +26,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
+from actions.complaint_talk import complains_about_staff
 from actions.context import ActionContext
 from actions.handover_desk import DeskStatus, HandoverDesk, desk_for
 from actions.handover_transcript import session_transcript
@@ -35,6 +36,7 @@ from handover.office_hours import thai_when
 from handover.sensitive import SensitiveTopics
 
 REQUEST_HUMAN = "request_human"
+COMPLAINT_FORM = "complaint_form"  # a complaint about an officer goes there (actions/complaint.py)
 FALLBACK = "fallback"
 SENSITIVE_TOPIC = "sensitive_topic"
 REASONS = (REQUEST_HUMAN, FALLBACK, SENSITIVE_TOPIC)
@@ -119,6 +121,9 @@ class ActionHandoverConfirm(Action):
         if callback_offer_just_made(tracker) or asks_for_a_call(tracker):
             return start_callback_form()
         text = str((tracker.latest_message or {}).get("text") or "")
+        if complains_about_staff(text):
+            # "จะแจ้งเรื่องเจ้าหน้าที่ค่ะ": a complaint about an officer, not a wish to talk to one.
+            return [FollowupAction(COMPLAINT_FORM)]
         topic = self._sensitive.match(text) if self._sensitive is not None else None
         if topic is not None:
             values = {"agency": topic.agency.name_th, "hotline": topic.agency.hotline}

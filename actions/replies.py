@@ -698,7 +698,18 @@ CASE_TOPIC_WORDS = (
 )
 # fmt: on
 # Cancel phrases that may come with other words ("เปลี่ยนใจ ไม่แจ้งแล้วค่ะ ขอบคุณ").
+# A complaint about an officer ("จะแจ้งเรื่องเจ้าหน้าที่ค่ะ", "ร้องเรียนพฤติกรรมของ จนท."), which the NLU
+# may read as asking for one: the complaint form, not a handover. Matched on the text without spaces;
+# "แจ้งเรื่องกับเจ้าหน้าที่" (to an officer) has กับ between and is not one.
+STAFF_COMPLAINT_PATTERN = (
+    r"(ร้องเรียน|แจ้งเรื่อง|ฟ้อง)(เรื่อง)?(เกี่ยวกับ)?(การ(ให้)?บริการของ|พฤติกรรม(ของ)?)?(เจ้าหน้าที่|จนท)"
+    r"|complain(t)?about(the|an|a)?(staff|officer|official)"
+)
 CANCEL_PREFIX = "ยกเลิก"  # a short message starting so ("ยกเลิกดีกว่า") cancels too
+# English cancel words, read with one slip too ("cancle", "cansel", "cancl"), except the English words
+# that are one letter from them.
+EN_CANCEL_WORDS = ("cancel",)
+EN_NEAR_CANCEL_WORDS = frozenset({"cancer", "chancel"})
 # …but not one about something else: "ยกเลิกการแจ้งเตือน" is about notices, not this complaint.
 CANCEL_OTHER_THINGS = ("แจ้งเตือน", "สมัคร", "บัตร", "ใบอนุญาต")
 COMPLAINT_CANCEL_PHRASES = (
@@ -1328,6 +1339,25 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("ส่งเลข 4 ตัวท้ายของเบอร์ที่ให้ไว้ตอนยื่นเรื่องค่ะ", (CANCEL,)),
     },
+    # An impatient question instead of the digits ("แล้วจะให้รอถึงเมื่อไหร่"): the look-up is left, not
+    # asked again; the apology, why the case's own timing needs the digits, and the ways on.
+    "case_left_waiting": {
+        "default": Reply(
+            "ขออภัยที่ทำให้รอนานค่ะ ระยะเวลาดำเนินการขึ้นอยู่กับหน่วยงานที่รับเรื่อง "
+            "ดิฉันบอกสถานะและกำหนดเวลาของเรื่องนี้ได้หลังยืนยันเลข 4 ตัวท้ายของเบอร์โทรเท่านั้น "
+            "พร้อมเมื่อไหร่กด “ติดตามเรื่อง” หรือคุยกับเจ้าหน้าที่ให้ช่วยติดตามเรื่องได้เลยค่ะ",
+            (TRACK, HUMAN),
+        ),
+        "sms": Reply("ขออภัยที่ทำให้รอนานค่ะ ดูสถานะได้เมื่อยืนยันเลข 4 ตัวท้ายของเบอร์ ตอบ ติดตามเรื่อง", (TRACK, HUMAN)),
+    },
+    "en_case_left_waiting": {
+        "default": Reply(
+            "We are sorry for the wait. How long it takes depends on the agency handling it; I can show "
+            "this case's status and timing only after the last 4 digits of your phone number are "
+            "confirmed. Tap “ติดตามเรื่อง” (track) when ready, or talk to an officer who can follow it up.",
+            (TRACK, HUMAN),
+        ),
+    },
     "phone_last4_not_digits": {
         "default": Reply("ขอเป็นตัวเลข 4 หลักค่ะ เช่น 5678"),
         "sms": Reply("ขอตัวเลข 4 หลักค่ะ"),
@@ -1693,6 +1723,23 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "line": Reply("แก้ไขหัวข้อไหนคะ", tuple(Button(label, label) for label in COMPLAINT_EDIT_FIELDS)),
     },
+    # The same in English: the buttons send the Thai field names the form reads, glossed in the text.
+    "en_ask_complaint_edit": {
+        "default": Reply(
+            "Which item would you like to change? “หมวด” (category), “รายละเอียด” (what happened), "
+            "“สถานที่” (place), “การแจ้งความคืบหน้า” (updates), or “ไม่แก้แล้ว” (no change).",
+            tuple(
+                Button(label, label)
+                for label, field in COMPLAINT_EDIT_FIELDS.items()
+                if field != "complaint_photo"
+            ),
+        ),
+        "line": Reply(
+            "Which item would you like to change? “หมวด” (category), “รายละเอียด” (what happened), "
+            "“สถานที่” (place), “รูป” (photo), “การแจ้งความคืบหน้า” (updates), or “ไม่แก้แล้ว” (no change).",
+            tuple(Button(label, label) for label in COMPLAINT_EDIT_FIELDS),
+        ),
+    },
     "complaint_edit_unclear": {
         "default": Reply("กดเลือกหัวข้อที่ต้องการแก้ไขค่ะ"),
     },
@@ -1726,6 +1773,21 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "complaint_earlier_case_mine": {
         "default": Reply("ขออภัยที่เรื่องที่แจ้งไว้ยังไม่คืบหน้าค่ะ ดิฉันดูสถานะเรื่องของท่านให้ตามนี้นะคะ"),
         "sms": Reply("ขออภัยที่เรื่องยังไม่คืบหน้าค่ะ"),
+    },
+    "en_complaint_earlier_case": {
+        "default": Reply(
+            "We are sorry your earlier complaint has not moved on yet. Tap “ติดตามเรื่อง” (track) to see "
+            "its status, or talk to an officer. If this is a new matter, tap “แจ้งเรื่องใหม่” (new "
+            "complaint).",
+            (TRACK, HUMAN, Button("แจ้งเรื่องใหม่", "/file_complaint")),
+        ),
+        "sms": Reply("Sorry it has not moved on yet. Reply “ติดตามเรื่อง” to see its status.", (TRACK, HUMAN)),
+    },
+    "en_complaint_earlier_case_mine": {
+        "default": Reply(
+            "We are sorry your earlier complaint has not moved on yet. Here is the status of yours:"
+        ),
+        "sms": Reply("Sorry it has not moved on yet."),
     },
     # The category read from the first message is taken (no extra question): said on the first
     # question asked after it, with “เปลี่ยนหมวด” under it. {question}: that step's own question.
@@ -1793,6 +1855,23 @@ REPLIES: dict[str, dict[str, Reply]] = {
             (Button("แจ้งเรื่องที่นี่", "/file_complaint"), MENU),
         ),
         "sms": Reply("เรื่องนี้{where} หรือตอบ แจ้งเรื่องที่นี่", (Button("แจ้งเรื่องที่นี่", "/file_complaint"), MENU)),
+    },
+    # …the same where the agency named is the one this chat files to (ศูนย์ดำรงธรรม): no offer to file
+    # here, which would only reach the same office.
+    "complaint_referral_direct": {
+        "default": Reply("เรื่องนี้มีหน่วยงานที่ดูแลโดยตรงค่ะ ({why})\n{where}", (MENU,)),
+        "sms": Reply("เรื่องนี้{where}", (MENU,)),
+    },
+    "en_complaint_referral": {
+        "default": Reply(
+            "Another agency handles this directly: {where}.\n"
+            "If you still want to send it through this chat (it goes to the Damrongdham Center), tap "
+            "“แจ้งเรื่องที่นี่” (file here).",
+            (Button("แจ้งเรื่องที่นี่", "/file_complaint"), MENU),
+        ),
+    },
+    "en_complaint_referral_direct": {
+        "default": Reply("Another agency handles this directly: {where}.", (MENU,)),
     },
     # A matter the form files, where another agency acts faster (the directory's `complaint: also`:
     # a water outage): said before the first step's question, and the form goes on.

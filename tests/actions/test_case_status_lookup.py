@@ -719,19 +719,34 @@ async def test_sms_lists_two_cases_within_two_segments(lookup, cases, runtime, s
     assert len(smsutil.split(message["text"]).parts) <= 2
 
 
-async def test_impatience_instead_of_the_digits_is_apologised_to_not_corrected(lookup, cases):
-    """dev3 d3k026: "แล้วจะให้รอถึงเมื่อไหร่" at the last-4 question gets the apology and the question
-    again (ActionAskPhoneLast4), never "digits please" before the apology; nothing is counted."""
+async def test_impatience_instead_of_the_digits_leaves_the_look_up_with_an_apology(lookup, cases):
+    """dev3 d3k026: "แล้วจะให้รอถึงเมื่อไหร่" at the last-4 question is not asked the digits again: the
+    look-up ends with an apology, why the case's timing needs the digits, and the ways on (track,
+    an officer); never "digits please"; nothing is counted."""
     chat = Chat(lookup, "web:impatient", "web")
     await chat.say(cases["A"], intent="check_case_status", case_id=cases["A"])
     assert chat.slots["requested_slot"] == "phone_last4"
     said = await chat.say("แล้วจะให้รอถึงเมื่อไหร่")
-    assert "ขอเป็นตัวเลข 4 หลัก" not in texts(said) and chat.slots["requested_slot"] == "phone_last4"
+    assert "ขอเป็นตัวเลข 4 หลัก" not in texts(said)
+    assert texts(said).startswith("ขออภัย") and "4 ตัวท้าย" in texts(said)
+    assert chat.active_loop is None and chat.slots["requested_slot"] is None
+    titles = [b["title"] for m in said for b in m.get("buttons") or []]
+    assert "ติดตามเรื่อง" in titles and "คุยกับเจ้าหน้าที่" in titles
+
+
+async def test_the_upset_question_before_the_digits_still_apologises_and_asks(lookup, cases):
+    """The last-4 question itself after an upset message: the apology, then the question."""
+    chat = Chat(lookup, "web:impatient-ask", "web")
+    await chat.say(cases["A"], intent="check_case_status", case_id=cases["A"])
     dispatcher = CollectingDispatcher()
     tracker = chat._tracker("แล้วจะให้รอถึงเมื่อไหร่", "nlu_fallback", [], {})
     await ActionAskPhoneLast4().run(dispatcher, tracker, {})
     asked = [m["text"] for m in dispatcher.messages]
     assert asked[0].startswith("ขออภัย") and "4 ตัวท้าย" in asked[1]
-    # a plain non-answer is still told what is wanted
+
+
+async def test_a_plain_non_answer_to_the_digits_is_told_what_is_wanted(lookup, cases):
+    chat = Chat(lookup, "web:unsure", "web")
+    await chat.say(cases["A"], intent="check_case_status", case_id=cases["A"])
     said = await chat.say("ไม่แน่ใจค่ะ")
-    assert "ขอเป็นตัวเลข 4 หลัก" in texts(said)
+    assert "ขอเป็นตัวเลข 4 หลัก" in texts(said) and chat.slots["requested_slot"] == "phone_last4"

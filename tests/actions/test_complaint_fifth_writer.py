@@ -211,7 +211,8 @@ def test_a_thai_button_label_later_does_not_switch_to_thai() -> None:
     t = _english_form(user_turn(replies.NO_PHOTO_LABEL), user_turn("/affirm", "affirm"))
     assert writes_english(t)
     assert english_key("complaint_filed", t) == "en_complaint_filed"
-    assert english_key("complaint_earlier_case", t) == "complaint_earlier_case"  # no English yet: Thai
+    assert english_key("complaint_earlier_case", t) == "en_complaint_earlier_case"
+    assert english_key("complaint_edit_unknown_key", t) == "complaint_edit_unknown_key"  # none: Thai
 
 
 def test_the_english_summary_names_everything_in_english() -> None:

@@ -237,10 +237,23 @@ def test_a_question_said_with_the_cancel_is_answered_after_it() -> None:
     assert asks_in_a_clause(text)
     events = asyncio.run(ActionSubmitComplaint(services=services).run(dispatcher, _cancelled(text), {}))
     said = [str(m.get("text") or "") for m in dispatcher.messages]
-    assert said[0] == replies.reply_for("complaint_cancelled", "line").text
-    assert said[1] == "answer about disability_allowance"
+    # The cancel is said here; the question is the service action's own turn, right after (so it
+    # answers, records and offers feedback as anywhere else), deciding on the question alone.
+    assert said == [replies.reply_for("complaint_cancelled", "line").text]
+    assert services.asked == [text]
+    followups = [e["name"] for e in events if e.get("event") == "followup"]
+    assert followups == [SERVICE_ACTION]
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    assert slots["service_id"] == "disability_allowance" and slots["complaint_confirm"] is None
+    assert slots["service_id"] is None and slots["complaint_confirm"] is None
+
+
+def test_a_cancel_with_a_question_the_search_is_unsure_of_is_only_a_cancel() -> None:
+    services = FakeServices(None)
+    dispatcher = CollectingDispatcher()
+    text = "จริงๆอยากถามว่าเรื่องนั้นได้เดือนละเท่าไหร่ ไม่ร้องเรียนแล้วค่ะ"
+    events = asyncio.run(ActionSubmitComplaint(services=services).run(dispatcher, _cancelled(text), {}))
+    assert not [e for e in events if e.get("event") == "followup"]
+    assert len(dispatcher.messages) == 1
 
 
 def test_a_plain_cancel_asks_the_service_action_nothing() -> None:

@@ -94,6 +94,19 @@ async def test_asking_for_a_person_is_confirmed_once() -> None:
     assert slots["handover_offer"] is None and slots["callback_offered"] is None
 
 
+async def test_a_complaint_about_an_officer_opens_the_complaint_form_not_a_handover() -> None:
+    """dev3 d3k006: "จะแจ้งเรื่องเจ้าหน้าที่ค่ะ" read by the NLU as asking for a person is a complaint
+    about one: the complaint form takes it, nothing asked about a person."""
+    dispatcher = CollectingDispatcher()
+    t = tracker("จะแจ้งเรื่องเจ้าหน้าที่ค่ะ", "request_human")
+    events = await ActionHandoverConfirm().run(dispatcher, t, DOMAIN)
+    assert dispatcher.messages == []
+    assert [(e["event"], e.get("name")) for e in events] == [("followup", "complaint_form")]
+    # telling something *to* an officer is still a wish to talk to one
+    messages, _ = await run(ActionHandoverConfirm(), tracker("ขอแจ้งเรื่องกับเจ้าหน้าที่", "request_human"))
+    assert messages[0]["text"] == "ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ"
+
+
 async def test_asking_for_a_person_in_distress_gets_the_topics_hotline_first() -> None:
     from handover.sensitive import SensitiveTopics
     from knowledge.agencies import AgencyDirectory
