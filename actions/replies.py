@@ -362,12 +362,32 @@ AGE_UNDER_PATTERN = r"อายุ(?:ต่ำกว่า|ไม่ถึง)\s
 AGE_BOUND_PATTERN = r"อายุ\s*(\d{1,3})\s*ปี(?:บริบูรณ์)?(?:ขึ้นไป)?"
 # Words that are a question's whole point even alone ("ถ้าไม่ไปมีโทษไหม", "ต้องพาพยานไหม").
 ASKED_ALONE_WORDS = ("โทษ", "พยาน", "อบรม")
+# "ต้องมีคนค้ำมั้ย" - "…ไม่ต้องมีผู้ค้ำประกัน": a short word that is the whole point, looked for inside
+# longer words of the record (not a question of going alone)
+ASKED_POINT_WORDS = ("ค้ำ",)
 # Not having something yet ("พ่อยังไม่มีบัตรคนพิการ ขอเบี้ยได้เลยไหม"): what follows, when a listed
 # document, answers a can-question with no.
 LACKING_PATTERN = r"ไม่(?:มี|ได้ทำ)"
 # "ต้องเอาทะเบียนบ้านไปด้วยไหม": the document asked about follows one of these verbs; a must-question
 # with none ("ต้องเปลี่ยนนามสกุลตามสามีไหม") asks about a step, not a document on the list.
 DOCUMENT_VERB_PATTERN = "ใช้|เอา|มี|ถือ|พก|เตรียม|แนบ|แสดง|นำ"
+# "อายุ20แล้ว ต้องเอาทะเบียนบ้านไปด้วยมั้ย": papers a citizen may ask to bring; one the record never
+# names (not among its documents, FAQs or overview) is not needed.
+DOCUMENT_KIND_WORDS = ("ทะเบียนบ้าน", "สูติบัตร", "สำเนา", "ใบรับรอง", "หนังสือรับรอง", "รูปถ่าย", "สมุดบัญชี")
+# "อยู่นนทบุรี ไปยื่นPEAได้ไหม": an agency's short name in brackets after its name ("การไฟฟ้านครหลวง
+# (กฟน.)", "MEA Smart Life (กฟน.)"), and the provinces an office's list gives in brackets
+NAME_ABBREVIATION_PATTERN = r"([\u0e00-\u0e7f]+|\b[A-Z]{2,6}\b[^()]{0,25}?)\s*\(([\u0e00-\u0e7f]{2,6})\.?\)"
+AREA_BRACKETS_PATTERN = r"\(([^)]*)\)"
+AREA_MARK = "ฯ"
+# "ต้องทำบัตรคนพิการก่อนใช่ไหม": a paper to get first, named between the verb and ก่อน
+PREREQUISITE_PATTERN = r"ต้อง(?:ไป)?(?:ทำ|ขอ|มี)(.+?)ก่อน"
+# "พ่อพาไปคนเดียวได้ป่ะ": who may go along, and the words a record names them by ("บิดา", "พ่อแม่หรือเจ้าบ้าน")
+ACCOMPANYING_PERSON_WORDS: dict[str, tuple[str, ...]] = {
+    "พ่อ": ("พ่อ", "บิดา"),
+    "แม่": ("แม่", "มารดา"),
+    "ผู้ปกครอง": ("ผู้ปกครอง",),
+    "เจ้าบ้าน": ("เจ้าบ้าน",),
+}
 # "ไปทำที่อำเภอได้ไหม": a kind of office asked about, which a service's office list either names or not.
 # Each with the words an office list names it by ("อบต" is "องค์การบริหารส่วนตำบล"; a municipality's
 # registration office is "สำนักทะเบียนท้องถิ่น").
@@ -2443,6 +2463,9 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_age_exception": {"default": Reply("ได้ค่ะ ถ้า{condition} (เกณฑ์ปกติ {rule}) ค่ะ")},
     "answer_office_not_listed": {"default": Reply("ไม่ได้ค่ะ {kind}ไม่ใช่ที่ยื่นของบริการนี้ ยื่นได้ที่ {offices} ค่ะ")},
     "answer_document_listed": {"default": Reply("ต้องค่ะ รายการเอกสารระบุ “{document}” ไว้ค่ะ")},
+    "answer_office_other_area": {"default": Reply("ไม่ได้ค่ะ {place} ยื่นที่ “{office}” ค่ะ")},
+    "answer_office_other_area_call": {"default": Reply("ไม่ได้ค่ะ {place} ยื่นที่ “{office}” โทร {hotline} ค่ะ")},
+    "answer_document_not_listed": {"default": Reply("ไม่ต้องค่ะ รายการเอกสารของบริการนี้ไม่มี “{document}” ค่ะ")},
     "answer_income_within": {
         "default": Reply("ได้ค่ะ รายได้ {income} บาทต่อปี ไม่เกินเกณฑ์ {limit} บาทต่อปี ถ้าคุณสมบัติอื่นครบค่ะ")
     },
@@ -2463,7 +2486,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "answer_excluded": {"default": Reply("ไม่ได้ค่ะ ผู้มีสิทธิต้อง{clause}")},
     "answer_age_rule": {"default": Reply("เกณฑ์อายุตามข้อมูลของบริการนี้ค่ะ: {rule}")},
-    "answer_together_or_proxy": {"default": Reply("ตามข้อมูลของบริการนี้ค่ะ: {rule}")},
+    "answer_together_or_proxy": {"default": Reply("ต้องไปพร้อมกันค่ะ หรือใช้ทางอื่นที่บริการนี้ระบุ: {rule}")},
     "answer_alone_with_proxy": {"default": Reply("ได้ค่ะ ถ้าอีกฝ่ายทำหนังสือมอบอำนาจให้ ตามข้อมูลของบริการนี้: {rule}")},
     "answer_document_lacking": {"default": Reply("ไม่ได้ค่ะ ต้องมี “{document}” ก่อน ตามรายการเอกสารค่ะ")},
     "answer_proxy_allowed": {"default": Reply("ไม่ต้องค่ะ ให้ผู้อื่นไปแทนได้ โดยมี “{document}” ค่ะ")},

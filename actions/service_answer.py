@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from actions.replies import (
+    ACCOMPANYING_PERSON_WORDS,
     AGE_ASKED_PATTERN,
     AGE_BOUND_PATTERN,
     AGE_EXCEPTION_PATTERN,
@@ -28,13 +29,17 @@ from actions.replies import (
     ALTERNATIVE_WORD,
     ANY_OFFICE_ASKED_PATTERN,
     ANY_OFFICE_WORDS,
+    AREA_BRACKETS_PATTERN,
+    AREA_MARK,
     ASKED_ALONE_WORDS,
+    ASKED_POINT_WORDS,
     ASPECT_BUTTON_LABELS,
     BY_ONESELF_ONLINE,
     CAN_WORD,
     CONDITION_LEADS,
     CONDITION_OPENING_WORDS,
     CONDITION_WORDS,
+    DOCUMENT_KIND_WORDS,
     DOCUMENT_VERB_PATTERN,
     DOING_WORDS,
     DOTTED_ABBREVIATION_PATTERN,
@@ -61,6 +66,7 @@ from actions.replies import (
     MODAL_THEN_YET_PATTERN,
     MONEY_WORDS,
     MUST_WORD,
+    NAME_ABBREVIATION_PATTERN,
     NEGATION_WORD,
     NO_NEED_WORD,
     NONE_ONLINE_PATTERN,
@@ -74,6 +80,7 @@ from actions.replies import (
     OTHERWISE_ALLOWED_PATTERN,
     OWN_OFFICE_PATTERN,
     PREFIX_FILLER_WORDS,
+    PREREQUISITE_PATTERN,
     PROXY_RECORD_WORDS,
     PROXY_WORD,
     SELF_WORD,
@@ -372,8 +379,10 @@ def faq_first_line(answer: str, channel: str, question: str = "", faq_question: 
             ):
                 if _asked_only_in_answer(question, faq_question, rest):
                     # "ต้องให้เจ้าบ้านยินยอมไหม" on "เจ้าบ้านไม่ว่างไปด้วยได้ไหม - ได้ ให้เจ้าบ้านทำหนังสือ
-                    # ยินยอม…": the FAQ's verdict is on going along; what was asked is in its answer
-                    return polite(rest)
+                    # ยินยอม…": the FAQ's verdict is on going along; what was asked is in its answer,
+                    # where it is what to do (ต้องค่ะ), unless negated there
+                    told = faq_instruction(question, rest, channel)
+                    return (f"{told} " if told else "") + polite(rest)
                 key = _MUST_FROM_NEGATED_CAN[key]
             elif key == "answer_no_need" and question_modal(question) == "can":
                 # "ไปจดที่อำเภออื่นได้มั้ย" on "ต้องจดที่อำเภอตามทะเบียนบ้านไหม - ไม่ต้อง …": not having to
@@ -494,12 +503,11 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
     asked = _content_senses(question)
     time_limited = False
     for clause in _clauses(sentence):
-        folded = "".join(clause.split())
         if not _shares(asked, _content_senses(clause)):
             continue
         if modal == "must" and _otherwise_allowed(clause, asked):
             return no_key
-        polarity = _last_polarity(folded, negative, positive)
+        polarity = _last_polarity(_main_part(clause, asked), negative, positive)
         if polarity is not None:
             return no_key if polarity < 0 else yes_key
         time_limited = time_limited or _TIME_LIMIT.search(clause) is not None
@@ -516,6 +524,19 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
     ):
         return "answer_advised"
     return None
+
+
+def _main_part(clause: str, asked: set[str]) -> str:
+    """A clause without a condition that says nothing of what was asked: "หากไปไม่ได้ ให้ทำหนังสือมอบอำนาจ"
+    says what to do (the condition's ไม่ได้ is the citizen's situation, not the verdict); "ถ้าไม่ถึงเกณฑ์
+    ไม่ต้องยื่น" keeps its verdict on what was asked."""
+    parts = clause.split()
+    last = len(parts) - 1
+    return "".join(
+        p
+        for i, p in enumerate(parts)
+        if i == last or not p.startswith(CONDITION_OPENING_WORDS) or _shares(asked, _content_senses(p))
+    )
 
 
 # "ภายใน 60 วัน", "ภายใน 15 วันนับแต่…": a time limit (a date "ภายในวันที่ 10" may be a payday, not a duty)
@@ -703,7 +724,7 @@ def supporting_sentences(record: ServiceRecord, question: str) -> list[str]:
     if asked & (_senses(["แทน"]) - {"แทน"}):
         sources.extend(record.documents)
     # "ถ้าไม่ไปมีโทษไหม" - "มีโทษทางอาญา…": a word that is the whole point, inside other words on both sides
-    alone = {w for w in ASKED_ALONE_WORDS if w in "".join(question.split())}
+    alone = {w for w in (*ASKED_ALONE_WORDS, *ASKED_POINT_WORDS) if w in "".join(question.split())}
     scored: list[tuple[float, str]] = []
     age = age_asked(question)
     for clause in sources:
@@ -922,6 +943,68 @@ def obligation_deadline(record: ServiceRecord, question: str) -> str | None:
     return polite(found.strip())
 
 
+def _situation_covered(record: ServiceRecord, story: str, subject: str) -> bool:
+    """Whether a word of the situation told before ต้อง ("จ้างแรงงานลาวมาทำสวน") is one the record uses
+    for whom its duty falls on: the duty clause's subject ("คนต่างด้าว…"), a synonym or an FAQ question
+    ("จ้างแรงงานพม่า ลาว กัมพูชา ต้องทำอย่างไร") whose answer does not say no. "คนไทยต้องทำใบอนุญาต
+    ทำงานไหม" (คนไทย only in "อาชีพสงวนสำหรับคนไทย") is not covered."""
+    from knowledge.search.text import bm25_tokens
+
+    questions = [f.question for f in record.faqs if not polite(f.answer).startswith(NEGATION_WORD)]
+    refused = [f.question for f in record.faqs if polite(f.answer).startswith(NEGATION_WORD)]
+    covering = " ".join([subject, *record.synonyms, *questions])
+    folded, words = "".join(covering.split()), set(bm25_tokens(covering))
+    refused_folded = "".join("".join(refused).split())
+    refused_words = set(bm25_tokens(" ".join(refused)))
+    name = " ".join([record.title_th, record.label_th])
+    covered = False
+    for token in bm25_tokens(story):
+        if token.isdigit() or len(token) < 2 or token in _FILLER_WORDS or token in _DOING_WORDS:
+            continue
+        if token in name:  # the service's own name says nothing of whom
+            continue
+        if refused and _known_word(token, refused_folded, refused_words):
+            return False  # "ชาวต่างชาติทำบัตรได้ไหม" - "ไม่ได้…": the record says no to that situation
+        covered = covered or _known_word(token, folded, words)
+    return covered
+
+
+def stated_duty(record: ServiceRecord, question: str) -> str | None:
+    """ "จ้างแรงงานลาวมาทำสวน ต้องขอใบอนุญาตทำงานไหม": a must-question whose object is the service itself,
+    after a situation the record covers, on a record whose overview states the duty ("คนต่างด้าวต้องมี
+    ใบอนุญาตทำงานก่อนเริ่มทำงาน…"): that clause, else None. A condition, a negation or money told in the
+    situation, or a condition in the clause, can change the duty, so they give None."""
+    from knowledge.search.text import bm25_tokens
+
+    if not is_yes_no(question) or question_modal(question) != "must":
+        return None
+    if _CONFIRM.search("".join(normalize_text(question).split())):
+        return None
+    split = must_split(question)
+    if split is None or not split[0] or not _names_the_service(record, split[1]):
+        return None
+    story = "".join(split[0].split())
+    if any(w in story for w in CONDITION_WORDS) or NEGATION_WORD in story.replace(NOT_YET_WORDS, ""):
+        return None
+    if any(w in story for w in (*INCOME_WORDS, *MONEY_WORDS)):
+        return None
+    asked = [t for t in bm25_tokens(split[1]) if t not in _DOING_WORDS and not t.isdigit() and len(t) > 1]
+    if not asked:
+        return None
+    for text in (record.description, record.eligibility):
+        for clause in _clauses(text or ""):
+            folded = "".join(clause.split())
+            at = folded.replace(NO_NEED_WORD, "\x00" * len(NO_NEED_WORD)).find(_MUST_WORD)
+            if at <= 0 or any(w in folded for w in CONDITION_WORDS):
+                continue
+            duty = folded[at:]
+            if not all(t in duty for t in asked):
+                continue
+            if _situation_covered(record, split[0], folded[:at]):
+                return clause.strip()
+    return None
+
+
 def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, channel: str) -> str | None:
     """ได้ค่ะ / ไม่ได้ค่ะ … when a field answers a yes/no question; None when the record does not say."""
     if aspect == "online":
@@ -961,8 +1044,16 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         document = _document_named(record.documents, document_asked(text), _title_words(record, text))
         if document:
             return say("answer_document_listed", channel, document=document)
+    first_made = _PREREQUISITE.search("".join(normalize_text(text).split())) if modal == "must" else None
+    if aspect in ("documents", None) and first_made is not None:
+        # "ต้องทำบัตรคนพิการก่อนใช่ไหม": a listed paper to get first
+        document = _document_named(record.documents, first_made.group(1), _title_words(record, text))
+        if document:
+            return say("answer_document_listed", channel, document=document)
     if aspect in ("place", None) and (office_line := any_office_verdict(record, text, channel)):
         return office_line
+    if aspect in ("place", None) and (other_area := other_area_verdict(record, text, channel)):
+        return other_area
     if aspect in ("place", None) and modal == "can" and (kind := office_kind_not_listed(record, text)):
         offices = OFFICES_JOINER.join(f"“{o}”" for o in record.where_to_apply.offices)
         return say("answer_office_not_listed", channel, kind=kind, offices=offices)
@@ -979,6 +1070,7 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
 
 
 _DOCUMENT_VERBS = frozenset(DOCUMENT_VERB_PATTERN.split("|"))
+_PREREQUISITE = re.compile(PREREQUISITE_PATTERN)
 
 
 def document_asked(text: str) -> str:
@@ -993,6 +1085,68 @@ def document_asked(text: str) -> str:
         return ""
     after = "".join(words[at + 1 :])
     return after if _content_senses(after) else "".join(words[:at])
+
+
+def document_not_listed(record: ServiceRecord, question: str) -> str | None:
+    """ "อายุ20แล้ว ต้องเอาทะเบียนบ้านไปด้วยมั้ย": a must-question on bringing a paper the record never
+    names (not among its documents, FAQs, overview or eligibility): that paper, else None."""
+    if question_modal(question) != "must":
+        return None
+    asked = document_asked(question)
+    paper = next((w for w in DOCUMENT_KIND_WORDS if w in asked), None)
+    if paper is None:
+        return None
+    said = [*record.documents, record.description, record.eligibility, record.where_to_apply.online]
+    said += [f"{f.question} {f.answer}" for f in record.faqs]
+    folded = "".join(" ".join(t or "" for t in said).split())
+    return None if paper in folded else paper
+
+
+_NAME_ABBREVIATION = re.compile(NAME_ABBREVIATION_PATTERN)
+_AREA_BRACKETS = re.compile(AREA_BRACKETS_PATTERN)
+
+
+def _agency_names(record: ServiceRecord) -> dict[str, str]:
+    """Every name an agency of the record goes by, to its short name: "การไฟฟ้านครหลวง", "กฟน", "MEA" ->
+    "กฟน" (from "การไฟฟ้านครหลวง (กฟน.)" and "MEA Smart Life (กฟน.)")."""
+    names: dict[str, str] = {}
+    for text in (record.agency, record.where_to_apply.online, record.office_hours):
+        for found in _NAME_ABBREVIATION.finditer(text or ""):
+            name = found.group(1).split()[0] if found.group(1).isascii() else found.group(1)
+            for lead in JOINED_LEADS:
+                name = name.removeprefix(lead)
+            names[name] = names[found.group(2)] = found.group(2)
+    return names
+
+
+def other_area_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "อยู่นนทบุรี ขอมิเตอร์ไฟใหม่ ไปยื่นPEAได้ไหม": the province is in the brackets of one office
+    ("สำนักงานการไฟฟ้านครหลวงเขต (กรุงเทพฯ นนทบุรี สมุทรปราการ)") and the agency asked runs another:
+    ไม่ได้ค่ะ, that office and its hotline. None when no province or agency is named, or they agree."""
+    folded = "".join(normalize_text(question).split()).replace(AREA_MARK, "")
+    offices = record.where_to_apply.offices
+    place, area_office = "", None
+    for office in offices:
+        for bracket in _AREA_BRACKETS.findall(office):
+            for area in bracket.replace(AREA_MARK, "").split():
+                if len(area) >= 3 and area in folded:
+                    place, area_office = area, office
+    if area_office is None:
+        return None
+    names = _agency_names(record)
+    asked = next((short for name, short in names.items() if name in folded or name.lower() in folded), None)
+    if asked is None:
+        return None
+    full = {short: name for name, short in names.items() if name != short and not name.isascii()}
+    runs = full.get(asked, "")
+    if not runs or runs in area_office:
+        return None
+    own = next((short for short, name in full.items() if name in area_office), None)
+    found = re.search(rf"{own}\.?\s*(\d{{3,}})", record.office_hours or "") if own else None
+    if found is not None:
+        hotline = found[1]
+        return say("answer_office_other_area_call", channel, place=place, office=area_office, hotline=hotline)
+    return say("answer_office_other_area", channel, place=place, office=area_office)
 
 
 def office_kind_not_listed(record: ServiceRecord, question: str) -> str | None:
@@ -1435,11 +1589,31 @@ def alone_verdict(record: ServiceRecord, question: str, channel: str) -> str | N
     texts = [record.description, record.eligibility, record.where_to_apply.online]
     together = [c for t in texts for c in _clauses(t or "") if any(w in c for w in TOGETHER_WORDS)]
     if not together:
-        return None
+        return _one_of_those_named(record, folded, channel)
     clause = together[0]
     if _names_proxy(clause) or PROXY_WORD in clause:  # going alone, the other one signing a power of attorney
         return say("answer_alone_with_proxy", channel, rule=polite(clause))
     return say("answer_no_cannot", channel) + " " + polite(clause)
+
+
+def _one_of_those_named(record: ServiceRecord, folded: str, channel: str) -> str | None:
+    """ "พ่อพาไปคนเดียวได้ป่ะ" on "…โดยมีพ่อแม่หรือเจ้าบ้านไปรับรองตัว": the person asked is one of those
+    the record names with หรือ, so one of them is enough: ได้ค่ะ and that sentence."""
+    forms = next((f for word, f in ACCOMPANYING_PERSON_WORDS.items() if word in folded), None)
+    if forms is None:
+        return None
+    named = "|".join(forms)
+    pattern = re.compile(rf"(?:{named})\S{{0,8}}{ALTERNATIVE_WORD}|{ALTERNATIVE_WORD}\S{{0,8}}(?:{named})")
+    texts = [record.description, record.eligibility, record.where_to_apply.online]
+    for text in [*texts, *(f.answer for f in record.faqs)]:
+        if any(pattern.search("".join(c.split())) for c in _clauses(text or "")):
+            told = (text or "").strip()
+            for word, _ in _POLARITY:  # "ไม่ได้ เด็กต้องไปด้วยตนเอง…": that verdict was on someone else
+                if told.startswith(word + " "):
+                    told = told[len(word) :].strip()
+                    break
+            return say("answer_yes_can", channel) + " " + polite(told)
+    return None
 
 
 def together_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
@@ -1768,6 +1942,26 @@ def compose_answer(
         lines.append(say("answer_yes_must", channel) + " " + deadline if must else deadline)
         if aspect in ("fee", "documents"):
             lines.append(aspect_text(record, aspect, channel))
+    elif (
+        yes_no
+        and passage is not None
+        and passage.kind == "faq"
+        and faq_first_line(passage.answer, channel, question, passage.question) == polite(passage.answer)
+        and (duty := stated_duty(record, question)) is not None
+    ):
+        # "จ้างแรงงานลาวมาทำสวน ต้องขอใบอนุญาตทำงานไหม" meets the FAQ on how to hire ("นำเข้าตามระบบ MOU…"),
+        # which gives no verdict: the duty the overview states first, then the way
+        lines.append(say("answer_yes_must", channel) + " " + polite(duty))
+        rest = " ".join(record.description.split()).replace(duty, "", 1).strip()
+        if rest and rest != " ".join(record.description.split()):
+            lines.append(polite(rest))
+        lines.append(polite(passage.answer))
+        if aspect in ("fee", "documents"):
+            lines.append(aspect_text(record, aspect, channel))
+    elif yes_no and aspect in ("documents", None) and (paper := document_not_listed(record, question)):
+        # "อายุ20แล้ว ต้องเอาทะเบียนบ้านไปด้วยมั้ย": a paper the record never names, then the list
+        lines.append(say("answer_document_not_listed", channel, document=paper))
+        lines.append(aspect_text(record, "documents", channel))
     elif (
         yes_no
         and aspect in ("eligibility", None)

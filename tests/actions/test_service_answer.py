@@ -14,9 +14,10 @@ from actions.service_answer import (
     faq_first_line,
     is_english,
     is_yes_no,
+    stated_duty,
 )
 from knowledge.agencies import Agency
-from knowledge.record import Fee, ServiceRecord, WhereToApply
+from knowledge.record import FAQ, Fee, ServiceRecord, WhereToApply
 
 
 def record(**changes: object) -> ServiceRecord:
@@ -902,9 +903,12 @@ def test_an_faqs_turned_round_verdict_is_not_given_for_what_only_its_answer_spea
     faq_q, answer = "เจ้าบ้านไม่ว่างไปด้วยได้ไหม", "ได้ ให้เจ้าบ้านทำหนังสือยินยอมและมอบสำเนาบัตรให้ผู้ย้าย"
     # asked whether the house master must come: the FAQ's ได้ turned round is the verdict
     assert faq_first_line(answer, "line", "เจ้าบ้านต้องไปด้วยไหม", faq_q).startswith("ไม่ต้องค่ะ ")
-    # asked whether consent is needed: the answer speaks of it, the FAQ's verdict does not
+    # asked whether consent is needed: the answer speaks of it, the FAQ's verdict does not; the answer
+    # tells to do it, so it is needed
     said = faq_first_line(answer, "line", "ต้องมีหนังสือยินยอมจากเจ้าบ้านด้วยหรือเปล่า", faq_q)
-    assert said.startswith("ให้เจ้าบ้านทำหนังสือยินยอม")
+    assert said.startswith("ต้องค่ะ ให้เจ้าบ้านทำหนังสือยินยอม")
+    said = faq_first_line(answer, "line", "แจ้งย้ายเข้าบ้านเช่า ต้องให้เจ้าบ้านยินยอมไหม", faq_q)
+    assert said.startswith("ต้องค่ะ ให้เจ้าบ้านทำหนังสือยินยอม")
 
 
 def test_an_age_under_the_youngest_gets_the_rules_own_way_in() -> None:
@@ -948,7 +952,8 @@ def test_whether_more_than_one_must_go_is_answered_by_the_clause_on_going_togeth
     assert text.splitlines()[0] == "ต้องค่ะ ทั้งสองฝ่ายต้องไปพร้อมกันค่ะ"
     land = record(description="ผู้ซื้อและผู้ขายไปพร้อมกันหรือมอบอำนาจ", faqs=())
     text, _ = compose_answer(land, None, "line", "ต้องไปทั้งแม่ทั้งลูกไหม")
-    assert text.splitlines()[0] == "ตามข้อมูลของบริการนี้ค่ะ: ผู้ซื้อและผู้ขายไปพร้อมกันหรือมอบอำนาจค่ะ"
+    # another way offered: the rule to go together first, then the whole sentence with the other way
+    assert text.splitlines()[0] == "ต้องไปพร้อมกันค่ะ หรือใช้ทางอื่นที่บริการนี้ระบุ: ผู้ซื้อและผู้ขายไปพร้อมกันหรือมอบอำนาจค่ะ"
     # going in person is the applicant alone, not someone going along
     card = record(description="เด็กต้องไปด้วยตนเองเพื่อถ่ายรูป", faqs=())
     text, _ = compose_answer(card, None, "line", "แม่ต้องไปด้วยไหม")
@@ -976,3 +981,122 @@ def test_a_figure_to_confirm_against_a_table_of_benefits() -> None:
     assert first("อายุ 70-79 รับเดือนละ 700 ใช่ป่ะ") == "ใช่ค่ะ อายุ 70-79 ปี: 700 บาทต่อเดือนค่ะ (รอหน่วยงานยืนยัน)"
     assert first("ช่วง 60-69 ได้ 800 จริงไหม") == "ไม่ใช่ค่ะ อายุ 60-69 ปี: 600 บาทต่อเดือนค่ะ"
     assert first("ได้เดือนละ 600 ใช่มั้ยคะ") == "ใช่ค่ะ อายุ 60-69 ปี: 600 บาทต่อเดือนค่ะ"
+
+
+def foreign_workers() -> ServiceRecord:
+    return record(
+        id="foreign_worker_permit",
+        title_th="ขอใบอนุญาตทำงานคนต่างด้าว (Work Permit)",
+        short_th="Work Permit ต่างด้าว",
+        synonyms=("จ้างแรงงานต่างด้าว",),
+        description="คนต่างด้าวต้องมีใบอนุญาตทำงานก่อนเริ่มทำงานในประเทศไทย นายจ้างหรือตัวคนต่างด้าวยื่นขอ"
+        " ที่สำนักงานจัดหางานหรือออนไลน์",
+        eligibility="คนต่างด้าวที่ทำงานที่ไม่อยู่ในบัญชีอาชีพสงวนสำหรับคนไทย",
+        faqs=(
+            FAQ("จ้างแรงงานพม่า ลาว กัมพูชา ต้องทำอย่างไร", "นำเข้าตามระบบ MOU ผ่านสำนักงานจัดหางาน"),
+            FAQ("ทำงานก่อนได้ใบอนุญาตได้ไหม", "ไม่ได้ ทั้งลูกจ้างและนายจ้างมีโทษปรับ"),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["จ้างแรงงานลาวมาทำสวน ต้องขอใบอนุญาตทำงานไหม", "จ้างแม่บ้านกัมพูชาต้องทำใบอนุญาตทำงานไหมคะ"],
+)
+def test_a_must_question_on_the_service_after_a_situation_the_record_covers_gets_the_stated_duty(
+    question: str,
+) -> None:
+    how = Passage(
+        kind="faq", answer=foreign_workers().faqs[0].answer, question=foreign_workers().faqs[0].question
+    )
+    lines = compose_answer(foreign_workers(), None, "line", question, how)[0].splitlines()
+    assert lines[0] == "ต้องค่ะ คนต่างด้าวต้องมีใบอนุญาตทำงานก่อนเริ่มทำงานในประเทศไทยค่ะ"
+    assert lines[1].startswith("นายจ้างหรือตัวคนต่างด้าวยื่นขอ") and lines[2].startswith("นำเข้าตามระบบ MOU")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ถ้าจ้างแม่บ้านลาวแค่วันเดียว ต้องทำใบอนุญาตทำงานไหม",  # a condition of its own
+    ],
+)
+def test_the_stated_duty_is_not_given_to_someone_the_record_does_not_put_it_on(question: str) -> None:
+    how = Passage(
+        kind="faq", answer=foreign_workers().faqs[0].answer, question=foreign_workers().faqs[0].question
+    )
+    text, _ = compose_answer(foreign_workers(), None, "line", question, how)
+    assert not text.startswith("ต้องค่ะ")
+    # คนไทย only in the list of reserved jobs: not whom the duty is on
+    assert stated_duty(foreign_workers(), "คนไทยต้องทำใบอนุญาตทำงานไหม") is None
+
+
+def test_a_condition_in_an_faq_answer_is_the_citizens_situation_not_the_verdict() -> None:
+    land = record(id="land_title_transfer", title_th="จดทะเบียนโอนที่ดิน", faqs=())
+    how = Passage(kind="faq", answer="ควรไปพร้อมกัน หากไปไม่ได้ ให้ทำหนังสือมอบอำนาจ ท.ด.21 ของกรมที่ดิน")
+    text, _ = compose_answer(land, None, "line", "พ่อแก่แล้วไปไม่ไหว ทำหนังสือมอบอำนาจได้ไหมคะ", how)
+    assert text.startswith("ได้ค่ะ ควรไปพร้อมกัน หากไปไม่ได้ ให้ทำหนังสือมอบอำนาจ")
+
+
+def test_going_alone_with_one_of_those_the_record_names_with_or_is_allowed() -> None:
+    card = record(
+        description="คนสัญชาติไทยที่อายุครบ 7 ปีบริบูรณ์ ต้องไปขอมีบัตรประจำตัวประชาชนใบแรก",
+        faqs=(
+            FAQ(
+                "พ่อแม่ไปทำบัตรแทนลูกได้ไหม",
+                "ไม่ได้ เด็กต้องไปด้วยตนเองเพื่อถ่ายรูปและเก็บลายนิ้วมือ โดยมีพ่อแม่หรือเจ้าบ้านไปรับรองตัว",
+            ),
+        ),
+    )
+    text, _ = compose_answer(card, None, "line", "พ่อพาไปคนเดียวได้ป่ะ")
+    assert text.startswith("ได้ค่ะ เด็กต้องไปด้วยตนเองเพื่อถ่ายรูปและเก็บลายนิ้วมือ โดยมีพ่อแม่หรือเจ้าบ้าน")
+
+
+def test_a_paper_the_record_never_names_is_not_needed_and_a_listed_one_to_get_first_is() -> None:
+    passport = record(
+        documents=("บัตรประจำตัวประชาชนฉบับจริงที่ยังไม่หมดอายุ", "หนังสือเดินทางเล่มเดิม (ถ้ามี)"),
+        faqs=(FAQ("เด็กทำพาสปอร์ตต้องเตรียมอะไร", "สูติบัตร และบิดามารดาต้องไปด้วยพร้อมบัตรประชาชน"),),
+    )
+    kids = Passage(kind="faq", answer=passport.faqs[0].answer, question=passport.faqs[0].question)
+    lines = compose_answer(passport, None, "line", "อายุ20แล้ว ต้องเอาทะเบียนบ้านไปด้วยมั้ย", kids)[0].splitlines()
+    assert lines[0] == "ไม่ต้องค่ะ รายการเอกสารของบริการนี้ไม่มี “ทะเบียนบ้าน” ค่ะ"
+    assert lines[1] == "เอกสารที่ใช้ค่ะ"
+    # named in an FAQ: the record speaks of it, so no "not needed"
+    text, _ = compose_answer(passport, None, "line", "ต้องเอาสูติบัตรไปด้วยไหม", kids)
+    assert not text.startswith("ไม่ต้องค่ะ")
+    allowance = record(documents=("บัตรประจำตัวคนพิการ", "บัตรประจำตัวประชาชน"), faqs=())
+    text, _ = compose_answer(allowance, "documents", "line", "ต้องทำบัตรคนพิการก่อนใช่ไหม")
+    assert text.startswith("ต้องค่ะ รายการเอกสารระบุ “บัตรประจำตัวคนพิการ”")
+
+
+def test_a_province_served_by_another_office_than_the_agency_named_gets_no_and_the_right_office() -> None:
+    meter = record(
+        id="electricity_meter",
+        agency="การไฟฟ้านครหลวง (กฟน.) และการไฟฟ้าส่วนภูมิภาค (กฟภ.)",
+        where_to_apply=WhereToApply(
+            offices=(
+                "สำนักงานการไฟฟ้านครหลวงเขต (กรุงเทพฯ นนทบุรี สมุทรปราการ)",
+                "สำนักงานการไฟฟ้าส่วนภูมิภาคจังหวัด อำเภอ และสาขาย่อย",
+            ),
+            online="ยื่นขอใช้ไฟฟ้าออนไลน์ผ่านแอป MEA Smart Life (กฟน.) หรือ PEA Smart Plus (กฟภ.)",
+        ),
+        office_hours="วันจันทร์-ศุกร์ 08:00-15:30 น. สายด่วน กฟน. 1130 กฟภ. 1129",
+        faqs=(),
+    )
+    text, _ = compose_answer(meter, None, "line", "อยู่นนทบุรี ขอมิเตอร์ไฟใหม่ ไปยื่นPEAได้ไหม")
+    assert text.splitlines()[0] == (
+        "ไม่ได้ค่ะ นนทบุรี ยื่นที่ “สำนักงานการไฟฟ้านครหลวงเขต (กรุงเทพฯ นนทบุรี สมุทรปราการ)” โทร 1130 ค่ะ"
+    )
+    # the agency that serves the province, or no province: no such no
+    for asked in ("อยู่นนทบุรี ไปยื่นที่ กฟน ได้ไหม", "อยู่เชียงใหม่ ไปยื่นPEAได้ไหม"):
+        text, _ = compose_answer(meter, None, "line", asked)
+        assert not text.startswith("ไม่ได้ค่ะ"), asked
+
+
+def test_a_short_word_that_is_the_whole_point_finds_the_faq_that_speaks_of_it() -> None:
+    loan = record(
+        id="student_loan",
+        title_th="กู้ยืมเงินกองทุนเงินให้กู้ยืมเพื่อการศึกษา",
+        faqs=(FAQ("ต้องมีผู้ค้ำประกันไหม", "ตามกฎหมายที่แก้ไขแล้วไม่ต้องมีผู้ค้ำประกัน"),),
+    )
+    text, _ = compose_answer(loan, None, "line", "ต้องมีคนค้ำมั้ย")
+    assert text.startswith("ไม่ต้องค่ะ ตามกฎหมายที่แก้ไขแล้วไม่ต้องมีผู้ค้ำประกัน")
