@@ -271,6 +271,11 @@ SMALL_TALK_WORDS = (
 # --- service resolver (actions/service_resolver.py) ---
 # A casual yes/no ending ("ต้องแจ้งความก่อนมะ", "ทำที่ไหนก็ได้ป่ะ"): a question; it is no service word.
 CASUAL_YES_NO_END_PATTERN = r"(?<=[ก-๙])(?:มะ|ป่ะ|ปะ|ป้ะ|เหรอ|หรอ)\s*(?:คะ|ค่ะ|ครับ|คับ)?\s*\?*\s*$"
+# Which of the services named to see to first ("บัตรปชชหาย พาสปอตก็หาย ต้องเริ่มจากอันไหน"): both, as choices.
+WHICH_FIRST_PATTERN = (
+    r"(?:อัน|เรื่อง|อะไร|ทำ)ไหนก่อน|อะไรก่อน|เริ่ม(?:จาก|ที่)?(?:อัน|เรื่อง)?(?:ไหน|อะไร)"
+    r"|which (?:one )?first|where do i start|start with which"
+)
 # A story that asks what there is to do ("ต้องไปจดอะไร", "ต้องทำเรื่องอะไรบ้าง", "what registrations do I
 # need"): the life event's checklist, not one of its steps. Matched on the message without spaces.
 WHAT_TO_DO_PATTERN = (
@@ -333,6 +338,12 @@ FIGURE_FOLLOW_UP_WORDS = frozenset(
     {"แล้ว", "ถ้า", "หาก", "ล่ะ", "หละ", "ละ", "อ่ะ", "อะ", "เอ้ย", "เอ๊ะ", "อ้าว", "ไม่ใช่", "ขอโทษ", "พิมพ์",
      "ผิด", "คือ", "จริงๆ", "ค่ะ", "คะ", "ครับ", "คับ", "นะ", "จ้า", "ค่า", "ไป", "มา", "กว่า", "เกิน", "อีก",
      "ๆ", "แค่", "ประมาณ", "เป็น", "ตอนนี้", "กรณี"}
+)  # fmt: skip
+# Which of one's children or relatives a new figure is about ("แล้วลูกคนเล็ก 2 ขวบล่ะ", "คนโตอายุ 12"):
+# the same question for another of them, not a question of its own.
+WHICH_ONE_WORDS = frozenset(
+    {"คน", "เล็ก", "โต", "คนโต", "คนเล็ก", "กลาง", "คนกลาง", "คนแรก", "ที่สอง", "ที่สาม", "สุดท้อง",
+     "คนสุดท้อง", "อีกคน", "คนนี้"}
 )  # fmt: skip
 ASKS_NUMBER_PATTERN = r"เบอร์|สายด่วน|hotline|phone number"
 # Asking how to reach an agency at all ("มีเบอร์โทรถามไหม", "ติดต่อใครได้"): the service's own agency.
@@ -2349,6 +2360,16 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "service_unsure": {
         "default": Reply("ขออภัยค่ะ ยังไม่แน่ใจว่าหมายถึงบริการใด บริการที่ใกล้เคียงมีด้านล่างนี้ค่ะ หรือเลือกคุยกับเจ้าหน้าที่ได้ค่ะ"),
         "sms": Reply("ยังไม่แน่ใจว่าหมายถึงบริการใดค่ะ เลือกด้านล่างได้ค่ะ"),
+    },
+    # Several services named at once, the citizen asking which to see to first: each, as a choice.
+    "service_which_first": {
+        "default": Reply("เป็นคนละเรื่อง ยื่นแยกกันค่ะ เลือกเรื่องที่จะดูก่อนได้เลย แล้วกลับมาดูอีกเรื่องได้ค่ะ"),
+    },
+    "en_service_which_first": {
+        "default": Reply(
+            "These are separate applications. Choose the one to look at first; "
+            "you can come back to the other."
+        ),
     },
     "service_which": {
         "default": Reply(

@@ -344,7 +344,7 @@ class ActionAnswerService(Action):
             events = [SlotSet("life_event", getattr(decision.event, "id", None)), SlotSet("service_id", None)]
         else:  # twins, unsure, not covered: never carry on with a service we are unsure of
             events = [SlotSet("service_id", None), SlotSet("service_aspect", decision.aspect)]
-            current = tracker.get_slot("service_id")
+            current = decision.remember or tracker.get_slot("service_id")
             if current:  # but remember it, to come back to
                 events.append(SlotSet("service_previous", current))
         # the near-twin group is pending only right after its question

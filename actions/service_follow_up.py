@@ -20,6 +20,7 @@ from actions.replies import (
     NEXT_STEP_PATTERN,
     SUBJECT_WORDS,
     WHAT_IF_WORDS,
+    WHICH_ONE_WORDS,
 )
 from actions.service_income import income_amount
 from nlu.normalize import normalize_text
@@ -71,11 +72,12 @@ def _figure(text: str) -> tuple[str, re.Match[str]] | None:
 
 
 def _words_beside(squashed: str, figure: re.Match[str]) -> list[str]:
-    """The words of a message besides its figure and the words of a what-if or a correction."""
+    """The words of a message besides its figure, the words of a what-if or a correction, and which
+    child it is ("แล้วลูกคนเล็ก 2 ขวบล่ะ": the same question for the youngest)."""
     from knowledge.search.text import bm25_tokens
 
     rest = squashed[: figure.start()] + " " + squashed[figure.end() :]
-    return [w for w in bm25_tokens(rest) if w not in FIGURE_FOLLOW_UP_WORDS]
+    return [w for w in bm25_tokens(rest) if w not in FIGURE_FOLLOW_UP_WORDS and w not in WHICH_ONE_WORDS]
 
 
 def _subject_swapped(question: str, squashed: str, beside: list[str]) -> tuple[str, list[str]]:
@@ -127,6 +129,9 @@ def _re_ask(text: str, question: str) -> str | None:
     if not all(word in "".join(swapped.split()) for word in beside):
         return None  # a word of its own ("ถ้าลูกอายุ 8 ขวบต้องทำบัตรไหม"): a question of its own
     old = _FIGURES[kind].search(swapped) or asked[1]
+    number = _DIGITS.search(new)
+    if kind == "age" and number is not None:  # "อายุ 7" with "2 ขวบ" given: "อายุ 2", not "2 ขวบ ขวบ"
+        new = _DIGITS.sub(number.group(0), old.group(0), count=1)
     return f"{swapped[: old.start()]}{new}{swapped[old.end() :]}"
 
 

@@ -31,10 +31,20 @@ from actions.replies import (
     HOW_MUCH_WORDS,
     MONEY_WORDS,
     PREREQUISITE_TEMPLATE,
+    WHAT_IF_WORDS,
     WHAT_TO_DO_PATTERN,
+    WHICH_FIRST_PATTERN,
     WHO_AND_AGE_WORDS,
 )
-from actions.service_answer import Passage, faq_aspect, fits_age_best, is_english, is_yes_no, short_name
+from actions.service_answer import (
+    Passage,
+    faq_aspect,
+    fits_age_best,
+    is_english,
+    is_yes_no,
+    say,
+    short_name,
+)
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord
@@ -106,6 +116,9 @@ class Decision:
     # Answered although the search was not confident (a step of the life event, the service talked
     # about before, a follow-up among near matches): kept for review as a low-confidence answer.
     low_confidence: bool = False
+    # A service to come back to when the next message only half names it: of several named at once,
+    # the one with near-twins ("ทำบัตรประชาชนก่อนละกัน" after the lost ID card and passport: the lost card).
+    remember: str = ""
 
     @property
     def service_id(self) -> str | None:
@@ -173,6 +186,7 @@ _QUESTION = re.compile(
 _WHAT_ABOUT_END = re.compile(r"(ล่ะ|ละ)\s*(คะ|ค่ะ|ครับ|คับ)?\s*\??\s*$")
 _CASUAL_YES_NO_END = re.compile(CASUAL_YES_NO_END_PATTERN)
 _WHAT_TO_DO = re.compile(WHAT_TO_DO_PATTERN)
+_WHICH_FIRST = re.compile(WHICH_FIRST_PATTERN)
 # "I have a work permit and a non-B visa": what the citizen already holds is the setting of the
 # question, not what it asks for (squashed text: a clause runs to the next "?", "," or ";")
 _HAVE_BEFORE = re.compile(r"(?:^|[?!,;])i(?:already)?(?:have|hold|havegot|vegot|'vegot|got)[^?!,;]*$")
@@ -495,8 +509,11 @@ class ServiceResolver:
             or self._names_own_step(match, named, typed, records)
             or self._asks_named(match, named, typed, records)
         )
-        if match is not None and not (weak and named is not None):
-            asks_next = asks_what_to_do(typed)  # "ลาออกมาเปิดคาเฟ่ ต้องไปจดอะไร": the whole checklist
+        # "แม่เสีย ต้องแจ้งตายกับโอนที่ดิน อันไหนก่อน": the story's checklist is the order asked for
+        which_first = _WHICH_FIRST.search(_folded(typed)) is not None
+        if match is not None and (which_first or not (weak and named is not None)):
+            # "ลาออกมาเปิดคาเฟ่ ต้องไปจดอะไร": the whole checklist
+            asks_next = asks_what_to_do(typed) or which_first
             if not asks_next and (is_question(typed) or getattr(match, "names_service", False)):
                 # "จดทะเบียนแต่งงานต้องมีพยานกี่คน": the step asked about, with the event kept
                 step = self._asked_step(index, match.event, typed, result, records, story=True)
@@ -507,6 +524,23 @@ class ServiceResolver:
                         "answer", step, aspect, passage, event=match.event, english=english, why="step asked"
                     )
             return self._event_decision(match.event, records, f"life event {getattr(match, 'score', '')}")
+
+        # 2c. Several services named by their own names, the citizen asking which to see to first
+        #    ("บัตรปชชหาย พาสปอตก็หาย ต้องเริ่มจากอันไหน"): each of them, as a choice
+        #     (a story's checklist above already gives the order).
+        several = self._several_named(typed, result, records)
+        if several:
+            key = "en_service_which_first" if english else "service_which_first"
+            twinned = [r.id for r in several if twins_module.group_of(r.id) is not None]
+            return Decision(
+                "twins",
+                aspect=aspect,
+                choices=several,
+                question=say(key, "default"),
+                english=english,
+                why="several named",
+                remember=(twinned or [several[0].id])[0],
+            )
 
         # 3. Near-twins the question does not tell apart: one short question with distinct choices.
         twins = [t for t in getattr(result, "twins", ()) or () if t in records]
@@ -598,6 +632,17 @@ class ServiceResolver:
             "not_covered" if typed else "which", english=english, aspect=aspect, why=result.reason
         )
 
+    def _several_named(
+        self, typed: str, result: Any, records: dict[str, ServiceRecord]
+    ) -> list[ServiceRecord]:
+        """The services among the nearest that the message names by their own names, when it names two
+        or more and asks which to see to first; else none."""
+        if not (_WHICH_FIRST.search(_folded(typed)) or _WHICH_FIRST.search(typed.lower())):
+            return []
+        nearest = [records[h.id] for h in getattr(result, "hits", ()) or () if h.id in records]
+        named = [r for r in nearest if self._name_in_text(typed, [r]) is not None]
+        return named[:3] if len(named) >= 2 else []
+
     def _match_event(self, records: dict[str, ServiceRecord], typed: str) -> Any:
         events = self.life_events(records)
         if events is None:
@@ -621,10 +666,13 @@ class ServiceResolver:
         kept for "แล้วต้องทำอะไรต่อ"); the checklist would make the citizen find it again."""
         if match is None or named is None or named not in records:
             return False
+        if not self._in_event(match.event.id, named):
+            return False
         # the story's own words ("คลอด" is also a word of birth registration) are not a step's name
-        told = _squash(typed).replace(_squash(str(getattr(match, "cue", "") or "")) or "\x00", "|", 1)
-        return (
-            self._in_event(match.event.id, named) and self._name_in_text(told, [records[named]]) is not None
+        cue = _squash(str(getattr(match, "cue", "") or ""))
+        told = _squash(typed).replace(cue or "\x00", "|", 1)
+        return self._name_in_text(told, [records[named]]) is not None or _cue_only_in_name(
+            typed, cue, records[named]
         )
 
     def _asks_named(
@@ -643,16 +691,18 @@ class ServiceResolver:
     def _asks_current(self, match: Any, previous: ServiceRecord, typed: str, result: Any) -> bool:
         """ "ต้องรอให้อายุครบ60ก่อนไหม" after the old-age allowance: the story's cue is a fact of the
         service talked about (the event's first service, or a step the search still finds best), so a
-        question with it is about that service, not the start of the story's checklist."""
+        question with it is about that service, not the start of the story's checklist. A what-if told
+        by the cue ("ถ้าลาออกแล้วล่ะ" after "มีประกันสังคมอยู่ ใช้บัตรทองได้ไหม") asks the same question in
+        that case, when the service is one of the story's steps (losing a job: the gold card)."""
         hits = list(getattr(result, "hits", ()) or ())
         steps = [s.service_id for s in getattr(match.event, "steps", ())]
         # the event's own first service (turning 60: the old-age allowance), or a step still searched best
         its_own = bool(steps) and (steps[0] == previous.id or (bool(hits) and hits[0].id == previous.id))
+        what_if = any(w in _folded(typed) for w in WHAT_IF_WORDS)
         return (
             float(getattr(match, "score", 0.0)) >= CUE_SCORE
             and previous.id in steps
-            and its_own
-            and is_question(typed)
+            and ((its_own and is_question(typed)) or what_if)
             and not asks_what_to_do(typed)
         )
 
@@ -723,7 +773,10 @@ class ServiceResolver:
                     best = (score, sid)
         if best is not None:
             return records[best[1]]
-        ranked = [h.id for h in result.hits[:1] if h.id in steps]
+        # a story asking one part of a step ("คุณตาเสียแล้ว ต้องไปแจ้งภายในกี่วัน"): the best-ranked step
+        # among the nearest, though a service outside the story ranked above it
+        nearest = result.hits if story and detect_aspect(typed) is not None else result.hits[:1]
+        ranked = [h.id for h in nearest if h.id in steps]
         return records[ranked[0]] if ranked else None
 
     @staticmethod
@@ -871,6 +924,21 @@ def _abbreviation_said(name: str, words: set[str]) -> bool:
     """A short name counts when it is an abbreviation the message has as a word of its own ("กยศ
     สมัครทางไหน"), not letters inside a longer word ("กรอ" in "กรอกแบบฟอร์ม")."""
     return _ABBREVIATION.fullmatch(name.rstrip(".")) is not None and name.rstrip(".") in words
+
+
+def _cue_only_in_name(typed: str, cue: str, record: ServiceRecord) -> bool:
+    """ "ลงทะเบียนเบี้ยพิการ ต้องใช้เอกสารไรบ้าง": a part of a service is asked and the story's cue is only
+    ever said inside the service's own name, so no story is told; the service is asked. Not a message
+    that asks nothing of a service ("ลูกเพิ่งคลอดเมื่อวานค่ะ", a synonym as well) or asks what to do."""
+    squashed = _squash(typed)
+    if not cue or cue not in squashed or detect_aspect(typed) is None or asks_what_to_do(typed):
+        return False
+    for name in (record.label_th, record.title_th.split(" (")[0], *record.synonyms):
+        key = _squash(name)
+        said_inside = len(key) >= NAME_MIN_CHARS and cue in key and key in squashed
+        if said_inside and cue not in squashed.replace(key, "|"):
+            return True
+    return False
 
 
 def _squash(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.spelling import fold_typing
 from nlu.normalize import normalize_text
 
 ASPECT_LABELS_TH: dict[str, str] = {
@@ -138,7 +139,7 @@ _UNTIL_WHEN = _keyword_pattern(UNTIL_WHEN_WORDS)
 
 
 def _folded(text: str) -> str:
-    return "".join(normalize_text(text or "").lower().split())
+    return "".join(fold_typing(normalize_text(text or "")).lower().split())
 
 
 # Words holding an aspect keyword that ask no such thing ("ฟรีแลนซ์" is a freelancer, not "free";

@@ -19,7 +19,12 @@ def said(*texts: str) -> list[dict[str, str]]:
         # a correction with a bare yes/no ending
         (("รถอายุ 6 ปี ต้องตรวจสภาพไหม", "เอ้ย 8 ปีค่ะ ต้องไหม"), "รถอายุ 8ปี ต้องตรวจสภาพไหม"),
         # an age, in Thai digits
-        (("ลูก 5 ขวบ ได้เงินอุดหนุนไหม", "แล้วถ้า ๗ ขวบล่ะ"), "ลูก 7ขวบ ได้เงินอุดหนุนไหม"),
+        (("ลูก 5 ขวบ ได้เงินอุดหนุนไหม", "แล้วถ้า ๗ ขวบล่ะ"), "ลูก 7 ขวบ ได้เงินอุดหนุนไหม"),
+        # another child, said by which one it is; the question's own words for the age are kept
+        (
+            ("ลูกอายุ 7 ขวบ ยังได้เงินอุดหนุนอยู่มั้ยคะ", "แล้วลูกคนเล็ก 2 ขวบล่ะ"),
+            "ลูกอายุ 2 ขวบ ยังได้เงินอุดหนุนอยู่มั้ยคะ",
+        ),
         # a message without a figure in between does not break the thread
         (("ใบขับขี่หมดอายุ 3 เดือน ต้องสอบไหม", "ขอบคุณค่ะ", "แล้วถ้า 2 ปีล่ะ"), "ใบขับขี่หมดอายุ 2ปี ต้องสอบไหม"),
         # a bare number in a what-if is the same figure in its unit
