@@ -425,7 +425,12 @@ class ServiceResolver:
         ):
             named = None
         if previous is not None and (named is None or named == previous.id):
-            named = self._named_other(typed, result, previous, records) or named
+            other = self._named_other(typed, result, previous, records)
+            # "พ่อได้เบี้ยผู้สูงอายุอยู่แล้ว ได้เบี้ยพิการด้วยไหม" on the disability allowance: the twin's cue is
+            # what is had already; the service asked by its name is the current one
+            if other is not None and self._name_in_text(typed, [previous, records[other]]) is previous:
+                other = None
+            named = other or named
         # "แล้วถ้าจะหย่าล่ะ" after marriage registration: a switch to the current service's near-twin
         group = twins_module.group_of(previous.id) if previous is not None else None
         twin_switch = (

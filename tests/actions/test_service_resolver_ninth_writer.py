@@ -59,6 +59,9 @@ def test_a_story_asking_which_first_gets_its_checklist_in_order(resolver: Servic
         ("แล้วถ้าลาออกจากงานแล้วล่ะคะ", "universal_health_coverage", "service:universal_health_coverage"),
         # not on one of its steps: the story
         ("แล้วถ้าลาออกจากงานแล้วล่ะคะ", "passport_new", "life_event:job_loss"),
+        # the twin is what is had already; the current service is asked by its name
+        ("แม่รับเบี้ยคนชราอยู่แล้ว ขอเบี้ยคนพิการเพิ่มได้ไหม", "disability_allowance", "service:disability_allowance"),
+        ("แล้วเบี้ยคนชราล่ะ", "disability_allowance", "service:elderly_allowance"),
         # the written exam again is the renewal's rule, not a first licence
         ("ต้องไปสอบข้อเขียนใหม่ด้วยไหมคะ", "driving_license_renew", "service:driving_license_renew"),
     ],
