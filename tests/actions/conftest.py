@@ -10,8 +10,13 @@ import pytest
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.service_resolver import ServiceResolver
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
+from knowledge.search.cache import EmbeddingCache
+from knowledge.search.embedders import DEFAULT_BACKEND, EmbedderConfig, make_embedder
+from knowledge.search.index import SearchIndex
+from knowledge.seedfile import load_dir
 
 
 def make_tracker(
@@ -63,3 +68,21 @@ def sqlite_sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(url)
     yield make_sessionmaker(engine)
     engine.dispose()
+
+
+class SeedLive:
+    """The one method of LiveIndex the resolver uses, over an index built once from knowledge/seed."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self._index = index
+
+    def index(self) -> SearchIndex:
+        return self._index
+
+
+@pytest.fixture(scope="module")
+def resolver(tmp_path_factory: pytest.TempPathFactory) -> ServiceResolver:
+    """The resolver over the seed with the default encoder, no database: for tests of its decisions."""
+    embedder = make_embedder(DEFAULT_BACKEND, EmbedderConfig())
+    index = SearchIndex.build(load_dir(), embedder, cache=EmbeddingCache(tmp_path_factory.mktemp("emb")))
+    return ServiceResolver(SeedLive(index))  # type: ignore[arg-type]

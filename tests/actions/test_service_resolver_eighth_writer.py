@@ -7,37 +7,9 @@ from __future__ import annotations
 import pytest
 
 from actions.service_answer import faq_aspect
-from actions.service_resolver import Decision, ServiceResolver, asks_what_to_do, speaks_of
+from actions.service_resolver import ServiceResolver, asks_what_to_do, speaks_of
 from actions.service_small_talk import accepts
-from knowledge.search.cache import EmbeddingCache
-from knowledge.search.embedders import DEFAULT_BACKEND, EmbedderConfig, make_embedder
-from knowledge.search.index import SearchIndex
-from knowledge.seedfile import load_dir
-
-
-class _Live:
-    def __init__(self, index: SearchIndex) -> None:
-        self._index = index
-
-    def index(self) -> SearchIndex:
-        return self._index
-
-
-@pytest.fixture(scope="module")
-def resolver(tmp_path_factory: pytest.TempPathFactory) -> ServiceResolver:
-    embedder = make_embedder(DEFAULT_BACKEND, EmbedderConfig())
-    index = SearchIndex.build(load_dir(), embedder, cache=EmbeddingCache(tmp_path_factory.mktemp("emb")))
-    return ServiceResolver(_Live(index))  # type: ignore[arg-type]
-
-
-def _what(decision: Decision) -> str:
-    if decision.kind == "answer":
-        return f"service:{decision.service_id}"
-    if decision.kind == "life_event":
-        return f"life_event:{decision.event.id}"
-    if decision.kind == "not_covered":
-        return f"refer:{getattr(getattr(decision.referral, 'agency', None), 'id', None)}"
-    return f"{decision.kind}:" + ",".join(c.id for c in decision.choices)
+from tests.actions.decisions import decided
 
 
 @pytest.mark.parametrize(
@@ -69,7 +41,7 @@ def _what(decision: Decision) -> str:
     ],
 )
 def test_first_messages(resolver: ServiceResolver, question: str, expected: str) -> None:
-    assert _what(resolver.decide(question)) == expected
+    assert decided(resolver.decide(question)) == expected
 
 
 @pytest.mark.parametrize(
@@ -82,7 +54,7 @@ def test_first_messages(resolver: ServiceResolver, question: str, expected: str)
 def test_follow_ups_in_the_services_own_words(
     resolver: ServiceResolver, question: str, current: str, expected: str
 ) -> None:
-    assert _what(resolver.decide(question, slot_id=current)) == expected
+    assert decided(resolver.decide(question, slot_id=current)) == expected
 
 
 def test_what_to_do_covers_papers_and_things_to_report() -> None:

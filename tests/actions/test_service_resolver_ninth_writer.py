@@ -7,49 +7,23 @@ from __future__ import annotations
 
 import pytest
 
-from actions.service_resolver import Decision, ServiceResolver
+from actions.service_resolver import ServiceResolver
 from knowledge.aspects import detect_aspect
-from knowledge.search.cache import EmbeddingCache
-from knowledge.search.embedders import DEFAULT_BACKEND, EmbedderConfig, make_embedder
-from knowledge.search.index import SearchIndex
-from knowledge.seedfile import load_dir
-
-
-class _Live:
-    def __init__(self, index: SearchIndex) -> None:
-        self._index = index
-
-    def index(self) -> SearchIndex:
-        return self._index
-
-
-@pytest.fixture(scope="module")
-def resolver(tmp_path_factory: pytest.TempPathFactory) -> ServiceResolver:
-    embedder = make_embedder(DEFAULT_BACKEND, EmbedderConfig())
-    index = SearchIndex.build(load_dir(), embedder, cache=EmbeddingCache(tmp_path_factory.mktemp("emb")))
-    return ServiceResolver(_Live(index))  # type: ignore[arg-type]
-
-
-def _what(decision: Decision) -> str:
-    if decision.kind == "answer":
-        return f"service:{decision.service_id}"
-    if decision.kind == "life_event":
-        return f"life_event:{decision.event.id}"
-    return f"{decision.kind}:" + ",".join(sorted(c.id for c in decision.choices))
+from tests.actions.decisions import decided
 
 
 def test_two_services_named_and_which_first_offers_both(resolver: ServiceResolver) -> None:
     decision = resolver.decide("บัตรประชาชนหาย พาสปอร์ตก็หายไปด้วย ทำอันไหนก่อนดีคะ")
-    assert _what(decision) == "twins:id_card_lost,passport_new"
+    assert decided(decision) == "twins:id_card_lost,passport_new"
     assert decision.question.endswith("ค่ะ")
     # the one with near-twins is remembered, so "ทำบัตรก่อน" next is the lost card, not the twins' question
     assert decision.remember == "id_card_lost"
     follow = resolver.decide("เอาบัตรประชาชนก่อนค่ะ ยื่นที่ไหน", recent_id=decision.remember)
-    assert _what(follow) == "service:id_card_lost"
+    assert decided(follow) == "service:id_card_lost"
 
 
 def test_a_story_asking_which_first_gets_its_checklist_in_order(resolver: ServiceResolver) -> None:
-    assert _what(resolver.decide("พ่อเสียแล้ว แจ้งตายกับโอนที่ดินทำอะไรก่อน")) == "life_event:death"
+    assert decided(resolver.decide("พ่อเสียแล้ว แจ้งตายกับโอนที่ดินทำอะไรก่อน")) == "life_event:death"
 
 
 @pytest.mark.parametrize(
@@ -67,11 +41,11 @@ def test_a_story_asking_which_first_gets_its_checklist_in_order(resolver: Servic
     ],
 )
 def test_follow_ups(resolver: ServiceResolver, question: str, current: str, expected: str) -> None:
-    assert _what(resolver.decide(question, slot_id=current)) == expected
+    assert decided(resolver.decide(question, slot_id=current)) == expected
 
 
 def test_the_written_exam_alone_is_still_a_first_licence(resolver: ServiceResolver) -> None:
-    assert _what(resolver.decide("สอบข้อเขียนใบขับขี่ได้ที่ไหนบ้าง")) == "service:driving_license_new"
+    assert decided(resolver.decide("สอบข้อเขียนใบขับขี่ได้ที่ไหนบ้าง")) == "service:driving_license_new"
 
 
 def test_what_typed_by_ear_asks_for_documents() -> None:
@@ -103,4 +77,4 @@ def test_the_draft_age_is_in_the_conscription_rule(resolver: ServiceResolver) ->
     ],
 )
 def test_stories_and_the_step_asked(resolver: ServiceResolver, question: str, expected: str) -> None:
-    assert _what(resolver.decide(question)) == expected
+    assert decided(resolver.decide(question)) == expected
