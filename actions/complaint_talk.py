@@ -122,12 +122,20 @@ def bare(text: object) -> str:
 
 
 _STAFF_COMPLAINT = re.compile(STAFF_COMPLAINT_PATTERN)
+# English, spaces taken out by compact(): "talk to a person", "can I speak with someone", "real person"
+_PERSON_EN = re.compile(r"(talk|speak|chat)(to|with)|realperson|human|liveagent")
 
 
 def complains_about_staff(text: object) -> bool:
     """ "จะแจ้งเรื่องเจ้าหน้าที่ค่ะ", "ร้องเรียนเจ้าหน้าที่": a complaint about an officer (typed, not a
     button), which the NLU may take for asking to talk to one."""
     return not is_payload(text) and _STAFF_COMPLAINT.search(compact(text)) is not None
+
+
+def asks_for_a_person(text: object) -> bool:
+    """ "ขอคุยกับเจ้าหน้าที่", "talk to a person": the wish to talk to someone, in words."""
+    word = compact(text)
+    return any(cue in word for cue in COMPLAINT_ASIDE_CUES["human"]) or _PERSON_EN.search(word) is not None
 
 
 def is_payload(text: object) -> bool:

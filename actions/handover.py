@@ -26,7 +26,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
-from actions.complaint_talk import complains_about_staff
+from actions.complaint import SERVICE_ACTION
+from actions.complaint_talk import asks_for_a_person, complains_about_staff
 from actions.context import ActionContext
 from actions.handover_desk import DeskStatus, HandoverDesk, desk_for
 from actions.handover_transcript import session_transcript
@@ -34,6 +35,7 @@ from actions.review_signals import NOT_QUESTIONS, keep, question_before, session
 from actions.unanswered import UnansweredRecorder
 from handover.office_hours import thai_when
 from handover.sensitive import SensitiveTopics
+from knowledge.agencies import AgencyDirectory
 
 REQUEST_HUMAN = "request_human"
 COMPLAINT_FORM = "complaint_form"  # a complaint about an officer goes there (actions/complaint.py)
@@ -107,10 +109,14 @@ def when_values(status: DeskStatus) -> dict[str, str]:
 class ActionHandoverConfirm(Action):
     """Asks once whether the citizen wants a person; the answer goes to action_handover or the bot.
     A sensitive topic in the same message ("เครียดมาก ไม่อยากอยู่แล้ว อยากคุยกับใครสักคน") gets its
-    hotline first, as it does when asked any other way, and its yes goes to that topic's agency."""
+    hotline first, as it does when asked any other way, and its yes goes to that topic's agency. Another
+    agency's matter told without asking for anyone goes to the service action, which refers it."""
 
-    def __init__(self, sensitive: SensitiveTopics | None = None) -> None:
+    def __init__(
+        self, sensitive: SensitiveTopics | None = None, agencies: AgencyDirectory | None = None
+    ) -> None:
         self._sensitive = sensitive
+        self._agencies = agencies
 
     def name(self) -> str:
         return "action_handover_confirm"
@@ -129,6 +135,10 @@ class ActionHandoverConfirm(Action):
             values = {"agency": topic.agency.name_th, "hotline": topic.agency.hotline}
             replies.send(dispatcher, tracker, "sensitive_topic", values=values)
             return [SlotSet(OFFER_SLOT, SENSITIVE_TOPIC), SlotSet(AGENCY_SLOT, topic.agency.id)]
+        if self._agencies is not None and not asks_for_a_person(text) and self._agencies.refer(text):
+            # "มีคนโทรมาอ้างเป็นเจ้าหน้าที่ ขอรหัส OTP": another agency's matter in which the NLU heard
+            # "เจ้าหน้าที่"; the service action refers it (its reply still offers a person).
+            return [FollowupAction(SERVICE_ACTION)]
         replies.send(dispatcher, tracker, "handover_confirm")
         return [SlotSet(OFFER_SLOT, REQUEST_HUMAN)]
 
@@ -200,4 +210,5 @@ class ActionHandover(Action):
 def build_actions(context: ActionContext) -> list[Action]:
     recorder = UnansweredRecorder(context.sessionmaker, context.sender_hash)
     desk = desk_for(context)
-    return [ActionHandoverConfirm(desk.sensitive), ActionHandoverDeclined(), ActionHandover(desk, recorder)]
+    confirm = ActionHandoverConfirm(desk.sensitive, AgencyDirectory.load())
+    return [confirm, ActionHandoverDeclined(), ActionHandover(desk, recorder)]

@@ -107,6 +107,23 @@ async def test_a_complaint_about_an_officer_opens_the_complaint_form_not_a_hando
     assert messages[0]["text"] == "ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ"
 
 
+async def test_another_agencys_matter_heard_as_asking_for_a_person_goes_to_the_service_action() -> None:
+    """dev2 d2c049: a scam call told with "เจ้าหน้าที่" in it is the anti-scam centre's matter (the
+    service action refers it, offering a person too); asking for a person about it is still asked."""
+    from knowledge.agencies import AgencyDirectory
+
+    confirm = ActionHandoverConfirm(None, AgencyDirectory.load())
+    dispatcher = CollectingDispatcher()
+    t = tracker("มีคนโทรมาอ้างเป็นเจ้าหน้าที่ ขอเลขบัญชีกับรหัส OTP ค่ะ", "request_human")
+    events = await confirm.run(dispatcher, t, DOMAIN)
+    assert dispatcher.messages == []
+    assert [(e["event"], e.get("name")) for e in events] == [("followup", "action_answer_service")]
+    for said in ("โดนแก๊งคอลเซ็นเตอร์หลอก ขอคุยกับเจ้าหน้าที่", "ขอคุยกับเจ้าหน้าที่"):
+        messages, slots = await run(confirm, tracker(said, "request_human"))
+        assert messages[0]["text"] == "ต้องการคุยกับเจ้าหน้าที่ใช่ไหมคะ"
+        assert slots == {"handover_offer": "request_human"}
+
+
 async def test_asking_for_a_person_in_distress_gets_the_topics_hotline_first() -> None:
     from handover.sensitive import SensitiveTopics
     from knowledge.agencies import AgencyDirectory
