@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
-from actions.case_status import CaseLookup, names_a_reference
+from actions.case_status import CASE_FORM, CaseLookup, names_a_reference
 from actions.complaint_fields import Carried, carried_fields
 from actions.complaint_place import place_answer_kind
 from actions.complaint_referral import (
@@ -150,7 +150,6 @@ HANDOVER = "handover"
 EARLIER = "earlier"
 # About a case already filed ("อยากติดตามเรื่องที่เคยแจ้งไว้", "จำเลขไม่ได้"): the case look-up instead.
 TRACK = "track"
-CASE_FORM = "case_status_form"
 # What ran for a case look-up: an upset message right after one is about that case, not a new complaint.
 CASE_LOOKUP_ACTIONS = frozenset({CASE_FORM, "action_submit_case_status", "action_ask_case_id"})
 # What LINE sends besides text; kept for its own step whichever step is asked.
