@@ -1054,9 +1054,12 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         return office_line
     if aspect in ("place", None) and (other_area := other_area_verdict(record, text, channel)):
         return other_area
-    if aspect in ("place", None) and modal == "can" and (kind := office_kind_not_listed(record, text)):
-        offices = OFFICES_JOINER.join(f"“{o}”" for o in record.where_to_apply.offices)
-        return say("answer_office_not_listed", channel, kind=kind, offices=offices)
+    if (
+        aspect in ("place", None)
+        and modal == "can"
+        and (not_listed := office_not_listed_line(record, text, channel))
+    ):
+        return not_listed
     # "ที่ห้างได้ไหม": an office listed for it; not a must-question ("ย้ายเข้าหอใหม่ ต้องแจ้งย้ายไหม" shares
     # only "ใหม่" with "…ที่บ้านหลังใหม่ตั้งอยู่")
     if aspect in ("place", None) and modal != "must":
@@ -1161,6 +1164,18 @@ def office_kind_not_listed(record: ServiceRecord, question: str) -> str | None:
         if kind in folded and not any(name in listed for name in names):
             return kind
     return None
+
+
+def office_not_listed_line(
+    record: ServiceRecord, question: str, channel: str, faq_question: str = ""
+) -> str | None:
+    """ไม่ได้ค่ะ with where to go, for a kind of office the record does not list; None when it lists it,
+    or when the FAQ found is itself about that kind of office (its own answer then says)."""
+    kind = office_kind_not_listed(record, question)
+    if kind is None or kind in "".join(normalize_text(faq_question).split()):
+        return None
+    offices = OFFICES_JOINER.join(f"“{o}”" for o in record.where_to_apply.offices)
+    return say("answer_office_not_listed", channel, kind=kind, offices=offices)
 
 
 _ANY_OFFICE_ASKED = re.compile(ANY_OFFICE_ASKED_PATTERN)
@@ -1974,12 +1989,25 @@ def compose_answer(
     elif yes_no and aspect in ("place", None) and (anywhere := any_office_verdict(record, question, channel)):
         # "เขตไหนก็ได้ใช่มั้ย": the office line says yes; an FAQ's "ไม่ต้อง" answered another question
         lines.append(anywhere)
+    elif (
+        yes_no
+        and aspect in ("place", None)
+        and question_modal(question) == "can"
+        and (
+            not_listed := office_not_listed_line(
+                record, question, channel, passage.question if passage is not None else ""
+            )
+        )
+    ):
+        # "ทำพาสปอร์ตที่อำเภอได้ไหม": not there; an FAQ on a parent's consent given at the อำเภอ answered
+        # another question
+        lines.append(not_listed)
     elif passage is not None and passage.kind == "faq" and passage.answer:
         said = faq_first_line(passage.answer, channel, question, passage.question)
         graded = duration_verdict(record, question, channel) if yes_no else None
         if graded is not None:  # "หมดอายุ3เดือน ต้องสอบไหม": the step the citizen is in, then the rule
             lines.append(graded)
-            said = "" if graded == polite(passage.answer) else polite(passage.answer)
+            said = "" if polite(passage.answer) in graded else polite(passage.answer)  # said once
         elif yes_no and said == polite(passage.answer):  # the FAQ gives no verdict: a field may
             lead = _field_verdict(record, aspect, question, channel) or ""
             if lead.removeprefix(say("answer_yes_must", channel) + " ") == said:

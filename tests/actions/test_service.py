@@ -1107,3 +1107,21 @@ async def test_a_location_during_a_service_lists_its_offices(action: ActionAnswe
     t.latest_message["intent"] = {"name": "share_location", "confidence": 1.0}
     message, slots = await ask(action, t)
     assert message["text"] == reply_for("location_outside_form", "line").text and not slots
+
+
+async def test_an_office_the_service_is_not_done_at_gets_no_before_an_faq_that_names_it_for_another_thing(
+    action: ActionAnswerService,
+) -> None:
+    """The passport FAQ on a parent's consent given at the อำเภอ is no answer to "can I get it there?"."""
+    message, slots = await ask(action, tracker("ทำพาสปอร์ตที่อำเภอได้ไหม"))
+    assert slots["service_id"] == "passport_new"
+    assert message["text"].startswith("ไม่ได้ค่ะ") and "กรมการกงสุล" in message["text"].splitlines()[0]
+
+
+async def test_a_graded_verdict_that_is_the_faqs_own_sentence_is_said_once(
+    action: ActionAnswerService,
+) -> None:
+    message, _ = await ask(action, tracker("รถอายุ9ปีต้องตรอไหม", slots={"service_id": "vehicle_tax"}))
+    first, *rest = message["text"].splitlines()
+    assert first.startswith("ต้องค่ะ") and "ตรอ" in first
+    assert not any(line and line in first for line in rest)  # not repeated on the next line
