@@ -344,3 +344,9 @@ def test_barking_dogs_in_english_are_a_nuisance() -> None:
     from actions.complaint_talk import category_from_words
 
     assert category_from_words("My neighbour's dogs bark all night every night.", ROUTES) == "nuisance"
+    for said in (
+        "I want to complain about loud karaoke next door every night",
+        "Smoke from burning rubbish comes into our house",
+        "The bar on our soi has a loud party until 3am",
+    ):
+        assert category_from_words(said, ROUTES) == "nuisance", said
