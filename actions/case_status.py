@@ -235,7 +235,11 @@ def about_a_case(text: str) -> bool:
         or forgot_reference(text)
         or tracks_a_case(text)
         or any(cue in word for cue in replies.CASE_TOPIC_WORDS)
+        or _CASE_TOPIC_EN.search(text.casefold()) is not None
     )
+
+
+_CASE_TOPIC_EN = re.compile(replies.CASE_TOPIC_PATTERN_EN)
 
 
 def said_back(attempt: str | None) -> str:

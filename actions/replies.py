@@ -725,8 +725,10 @@ TRACK_CASE_MAX_CHARS = 60
 # fmt: off
 CASE_TOPIC_WORDS = (
     "เรื่องที่แจ้ง", "เรื่องที่ร้องเรียน", "ร้องเรียน", "เลขที่เรื่อง", "เลขเรื่อง", "คำร้อง", "สถานะ",
-    "ความคืบหน้า", "ติดตาม", "case", "complaint", "status", "reference", "progress",
+    "ความคืบหน้า", "ติดตาม",
 )
+# The same in English, matched as whole words ("in case I lose it" is no case; "my case" is).
+CASE_TOPIC_PATTERN_EN = r"\b(?:my|the|our) case\b|\bcomplaint\b|\bstatus\b|\breference\b|\bprogress\b"
 # fmt: on
 # Cancel phrases that may come with other words ("เปลี่ยนใจ ไม่แจ้งแล้วค่ะ ขอบคุณ").
 # A complaint about an officer ("จะแจ้งเรื่องเจ้าหน้าที่ค่ะ", "ร้องเรียนพฤติกรรมของ จนท."), which the NLU

@@ -562,11 +562,21 @@ async def test_a_case_question_heard_after_an_answer_is_a_follow_up_unless_it_is
     heard = said("อ่อ ไม่ใช่ละ จริงๆมันหายไปด้วย หาไม่เจอเลย", "check_case_status", slots=slots)
     messages, after = await run_action(action, heard)
     assert after["service_id"] == "id_card_lost" and "หาย" in messages[0]["text"]
-    for text in ("เรื่องที่ร้องเรียนไปถึงไหนแล้วคะ", "CM69-1234-5675", "จำเลขไม่ได้ค่ะ", "/check_case_status"):
+    for text in (
+        "เรื่องที่ร้องเรียนไปถึงไหนแล้วคะ",
+        "CM69-1234-5675",
+        "จำเลขไม่ได้ค่ะ",
+        "/check_case_status",
+        "what is the status of my case?",
+    ):
         dispatcher = CollectingDispatcher()
         events = await action.run(dispatcher, said(text, "check_case_status", slots=slots), {})
         assert events == [{"event": "followup", "timestamp": None, "name": "case_status_form"}]
         assert dispatcher.messages == []
+    # an English follow-up with "case" in another sense stays on the service
+    english = said("in case I lose it again, can I do it online?", "check_case_status", slots=slots)
+    messages, after = await run_action(action, english)
+    assert messages and after.get("service_id") in ("id_card_renew", "id_card_lost")
 
 
 async def test_a_change_of_mind_read_as_no_switches_to_the_twin_it_names(action: ActionAnswerService) -> None:
