@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Protocol
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -49,6 +49,12 @@ CALLBACK_FORM = "callback_form"
 # Answers and small talk, not what the conversation is about: the agent is shown the intent before them.
 # (What is not a question to review — answers, small talk, feedback — nor the fallback.)
 NOT_TOPICS = NOT_QUESTIONS | {"nlu_fallback"}
+
+
+class Referrals(Protocol):
+    """Where a matter the bot does not cover belongs (knowledge.agencies.Referral), or None."""
+
+    def refer(self, text: str) -> Any: ...
 
 
 def topic_intent(tracker: Tracker) -> str | None:
@@ -112,14 +118,21 @@ class ActionHandoverConfirm(Action):
     hotline first, as it does when asked any other way, and its yes goes to that topic's agency. Another
     agency's matter told without asking for anyone goes to the service action, which refers it."""
 
-    def __init__(
-        self, sensitive: SensitiveTopics | None = None, agencies: AgencyDirectory | None = None
-    ) -> None:
+    def __init__(self, sensitive: SensitiveTopics | None = None, agencies: Referrals | None = None) -> None:
+        """`agencies`: where another agency's matter is referred; at start-up (link) the service
+        action's own referrals replace it, so a referral staff taught counts here as it does there."""
         self._sensitive = sensitive
         self._agencies = agencies
 
     def name(self) -> str:
         return "action_handover_confirm"
+
+    def link(self, by_name: dict[str, Any]) -> None:
+        """At start-up (actions/registry.py): the service action's referrals (its resolver's: what
+        reviewers taught, then the directory's topic phrases), when the server has that action."""
+        service = by_name.get(SERVICE_ACTION)
+        if callable(getattr(service, "refer", None)):
+            self._agencies = service
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -135,12 +148,19 @@ class ActionHandoverConfirm(Action):
             values = {"agency": topic.agency.name_th, "hotline": topic.agency.hotline}
             replies.send(dispatcher, tracker, "sensitive_topic", values=values)
             return [SlotSet(OFFER_SLOT, SENSITIVE_TOPIC), SlotSet(AGENCY_SLOT, topic.agency.id)]
-        if self._agencies is not None and not asks_for_a_person(text) and self._agencies.refer(text):
+        if not asks_for_a_person(text) and await self._referred(text):
             # "มีคนโทรมาอ้างเป็นเจ้าหน้าที่ ขอรหัส OTP": another agency's matter in which the NLU heard
             # "เจ้าหน้าที่"; the service action refers it (its reply still offers a person).
             return [FollowupAction(SERVICE_ACTION)]
         replies.send(dispatcher, tracker, "handover_confirm")
         return [SlotSet(OFFER_SLOT, REQUEST_HUMAN)]
+
+    async def _referred(self, text: str) -> bool:
+        """Whether another agency's matter is told (the taught referrals are read from the database:
+        off the event loop)."""
+        if self._agencies is None:
+            return False
+        return await asyncio.to_thread(self._agencies.refer, text) is not None
 
 
 class ActionHandoverDeclined(Action):

@@ -223,6 +223,11 @@ class ActionAnswerService(Action):
         decision = await asyncio.to_thread(self.decide, without_service_context(tracker), text)
         return sure_enough_aside(decision)
 
+    def refer(self, text: str) -> Any:
+        """Where a matter the knowledge base does not cover belongs, as this action refers it (what
+        reviewers taught, then the directory's topic phrases); None when nowhere. Blocking."""
+        return self._resolver.refer(text)
+
     def decide(self, tracker: Tracker, text: str) -> Decision:
         if tracker.get_slot("service_id") and not tracker.get_slot("life_event"):
             text = with_context(text, tracker.events)
