@@ -48,6 +48,7 @@ from actions.complaint_referral import (
     referral_text,
 )
 from actions.complaint_steps import (
+    CONSENT_ANSWER_MAX_CHARS,
     MAX_DESCRIPTION_CHARS,
     MAX_LOCATION_CHARS,
     MIN_DESCRIPTION_CHARS,
@@ -398,9 +399,12 @@ class ValidateComplaintForm(FormValidationAction):
         if (
             early is not None
             and len(compact(text)) <= EARLY_CONSENT_MAX_CHARS
-            and self._asks_consent(tracker)
+            and asker_of(tracker, self.cases).can_receive_updates
         ):
-            # "ไม่ต้องติดต่อกลับค่ะ" while the place is asked: kept for the consent step.
+            # "ไม่ต้องติดต่อกลับค่ะ" / "ok to contact me" while the place is asked: kept for the consent
+            # step (said again after it was answered, the latest word counts), never the story or the
+            # place; the same step is asked again. (Where consent is no step, the step's own check
+            # reads it as no place: only_an_answer_word.)
             _consent_kept(early, text, dispatcher, tracker)
             kept = [SlotSet("contact_consent", early), SlotSet("complaint_anonymous", None)]
             return [SlotSet(step, None), *kept, SlotSet("requested_slot", step)]
@@ -1084,7 +1088,7 @@ CARRYING_STEPS = frozenset(
 # Steps where consent to updates typed early is kept for its own step (at the photo step it also
 # means no photo: validate_complaint_photo).
 EARLY_CONSENT_STEPS = frozenset({"complaint_description", "complaint_location"})
-EARLY_CONSENT_MAX_CHARS = 30
+EARLY_CONSENT_MAX_CHARS = CONSENT_ANSWER_MAX_CHARS
 # The fewest Latin letters in the opening message that make the form English (writes_english).
 MIN_ENGLISH_LETTERS = 6
 # Steps where a change of an answered field may be typed ("ขอแก้ที่อยู่ค่ะ …"); the summary has its own.

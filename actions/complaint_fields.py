@@ -19,6 +19,7 @@ Pure functions over text (no tracker, no I/O).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from actions.complaint_steps import only_an_answer_word
@@ -27,7 +28,9 @@ from actions.complaint_talk import (
     bare,
     compact,
     consent_from_words,
+    english_consent,
     gives_a_number,
+    in_english,
     is_payload,
     is_question,
 )
@@ -49,6 +52,9 @@ from actions.replies import (
 
 # A word that closes a clause: a polite ending or a short tail ("ได้เลย", "ทางนี้") is part of it.
 TAIL_MAX_CHARS = 12
+# English clauses are told apart by punctuation and "and" / "but" ("Soi 5 near the market, ok to
+# contact me"): the consent is the whole clause with its contact word, never that word alone.
+_ENGLISH_CLAUSES = re.compile(r"\s*[,;.!]+\s*|\s+(?:and|but)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -119,10 +125,13 @@ def carried_fields(text: str) -> Carried:
     raw = " ".join(str(text or "").split())
     if not raw or is_payload(raw) or is_question(raw):
         return Carried(raw)
-    words = raw.split(" ")
-    kept: list[str] = []
     consent: bool | None = None
-    anonymous = no_photo = said_number = False
+    said_number = False
+    if in_english(raw):
+        raw, consent, said_number = _without_english_consent(raw)
+    words = raw.split(" ") if raw else []
+    kept: list[str] = []
+    anonymous = no_photo = False
     at = 0
     while at < len(words):
         head = _head(bare(words[at]))
@@ -151,6 +160,26 @@ def carried_fields(text: str) -> Carried:
         if only_yes or only_an_answer_word(answer):
             answer = ""
     return Carried(_without_endings(answer), consent, anonymous, no_photo, said_number)
+
+
+def _without_english_consent(raw: str) -> tuple[str, bool | None, bool]:
+    """ "ok to contact me" / "Soi 5, you can call me": the English clauses about contacting the
+    citizen taken out whole (their words are not left behind as a place: "ok to me"). The rest of the
+    message, the consent they give (None: none, or clauses that disagree) and whether a number was
+    typed in them."""
+    kept: list[str] = []
+    answers: set[bool] = set()
+    said_number = False
+    for clause in _ENGLISH_CLAUSES.split(raw):
+        answer = english_consent(clause) if clause else None
+        if answer is None:
+            kept.append(clause)
+            continue
+        answers.add(answer)
+        said_number = said_number or gives_a_number(clause)
+    if len(answers) != 1:
+        return raw, None, False
+    return ", ".join(c for c in kept if c.strip()), answers.pop(), said_number
 
 
 def _without_endings(answer: str) -> str:

@@ -19,6 +19,7 @@ from actions.complaint_talk import (
     _PUNCTUATION,
     category_from_words,
     compact,
+    consent_from_words,
     first_description,
     is_bare_no,
     is_payload,
@@ -35,6 +36,9 @@ MIN_DESCRIPTION_LETTERS = 4  # letters or digits: "😡😡😡😡😡😡😡�
 MAX_DESCRIPTION_CHARS = 1000
 MIN_LOCATION_CHARS = 3
 MAX_LOCATION_CHARS = 300
+# A consent answer this short ("ติดต่อกลับได้ค่ะ", "ok to contact me") is that answer alone; a longer
+# message may tell a place or a story with it (the consent clause is then taken out: complaint_fields).
+CONSENT_ANSWER_MAX_CHARS = 30
 # Where nothing the citizen said names a category: the centre that takes any complaint.
 OTHER = "other"
 
@@ -61,13 +65,15 @@ def usable_location(text: str) -> bool:
 
 
 def only_an_answer_word(text: str) -> bool:
-    """ "ยืนยันค่ะ", "ยินยอม", "ใช่": an answer to some yes/no question, never a story or a place
-    (typed while the story or the place is asked, it is asked again, not kept as one)."""
+    """ "ยืนยันค่ะ", "ยินยอม", "ใช่", "ติดต่อกลับได้ค่ะ", "ok to contact me": an answer to some yes/no
+    question, never a story or a place (typed while the story or the place is asked, it is asked
+    again, not kept as one)."""
     return (
         is_yes(text)
         or is_bare_no(text)
         or replies.confirm_answer(text) is not None
         or replies.consent_answer(text) is not None
+        or (len(compact(text)) <= CONSENT_ANSWER_MAX_CHARS and consent_from_words(text) is not None)
     )
 
 

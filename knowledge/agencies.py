@@ -8,7 +8,9 @@ for a service's agency text.
 
 Matching is on phrases with spaces removed, so "มิเตอร์ น้ำ" and "มิเตอร์น้ำ" are the same; the longest
 matching phrase wins (a specific phrase beats a general one), and when two agencies split the country
-(MEA/PEA, MWA/PWA) a place name in the question picks the right one, else both are given.
+(MEA/PEA, MWA/PWA) a place name in the question picks the right one, else both are given. A phrase
+with a gap ("ขนม*หมดอายุ") matches its parts in order with a few characters between them, for a thing
+and what is wrong with it told with words in between ("ซื้อขนมในห้างมาหมดอายุ").
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ AREAS = ("", "bangkok_metro", "provincial")
 BANGKOK_METRO_WORDS = ("กรุงเทพ", "กทม", "นนทบุรี", "นนท์", "สมุทรปราการ", "ปากน้ำ", "bangkok")
 MIN_PHRASE_CHARS = 2
 MIN_NAME_CHARS = 4  # a shorter alias ("พม") could be part of another word
+# A topic phrase with a gap: "ขนม*หมดอายุ" is ขนม, then หมดอายุ at most MAX_GAP_CHARS later ("ขนมในห้างมา
+# หมดอายุ", "ขนมที่ซื้อจากร้านหมดอายุ"): a thing and what is wrong with it, told with words between.
+GAP = "*"
+MAX_GAP_CHARS = 20  # about five Thai syllables
 
 
 class DirectoryError(ValueError):
@@ -99,14 +105,15 @@ class AgencyDirectory:
     def __init__(self, agencies: Sequence[Agency]) -> None:
         self.agencies = tuple(agencies)
         self._by_id = {a.id: a for a in self.agencies}
-        # (squashed phrase, agency, topic) longest first, so the first hit per agency is its best
+        # (squashed phrase, agency, topic) longest first, so the first hit per agency is its best; a
+        # gapped phrase ("ขนม*หมดอายุ") is as long as its parts
         entries = [
             (squash(phrase), agency, topic)
             for agency in self.agencies
             for topic in agency.topics
             for phrase in topic.phrases
         ]
-        self._phrases = sorted(entries, key=lambda e: -len(e[0]))
+        self._phrases = sorted(entries, key=lambda e: -_phrase_length(e[0]))
         names = [(squash(n), a) for a in self.agencies for n in (a.name_th, *a.aliases) if n]
         self._names = sorted(names, key=lambda e: -len(e[0]))
 
@@ -133,11 +140,14 @@ class AgencyDirectory:
         if not squashed:
             return None
         hits: list[tuple[str, Agency, Topic]] = []
+        longest = 0
         for phrase, agency, topic in self._phrases:
-            if _occurs(phrase, squashed) and all(agency is not h[1] for h in hits):
-                if hits and len(phrase) < len(hits[0][0]):
+            found = _found(phrase, squashed)
+            if found and all(agency is not h[1] for h in hits):
+                if hits and _phrase_length(phrase) < longest:
                     break  # only the agencies matching the longest phrase compete
-                hits.append((phrase, agency, topic))
+                longest = longest or _phrase_length(phrase)
+                hits.append((found, agency, topic))
         if not hits:
             return None
         metro = any(squash(w) in squashed for w in BANGKOK_METRO_WORDS)
@@ -176,7 +186,12 @@ _FOLLOWING_MARKS = "ะัาำิีึืุู็่้๊๋์"
 
 def _occurs(phrase: str, squashed: str) -> bool:
     """A phrase occurs as whole syllables (not inside a longer word) and not inside a longer number."""
-    start = squashed.find(phrase)
+    return _occurrence(phrase, squashed, 0) is not None
+
+
+def _occurrence(phrase: str, squashed: str, start: int) -> int | None:
+    """Where the first whole-syllable occurrence of `phrase` at or after `start` begins, else None."""
+    start = squashed.find(phrase, start)
     while start >= 0:
         end = start + len(phrase)
         before = squashed[start - 1] if start else ""
@@ -184,9 +199,36 @@ def _occurs(phrase: str, squashed: str) -> bool:
         inside = (before and before in _LEADING_VOWELS) or (after and after in _FOLLOWING_MARKS)
         in_number = (phrase[0].isdigit() and before.isdigit()) or (phrase[-1].isdigit() and after.isdigit())
         if not inside and not in_number:
-            return True
+            return start
         start = squashed.find(phrase, start + 1)
-    return False
+    return None
+
+
+def _phrase_length(phrase: str) -> int:
+    """How specific a phrase is: its characters, a gapped phrase's parts only."""
+    return len(phrase.replace(GAP, ""))
+
+
+def _found(phrase: str, squashed: str) -> str:
+    """The text a phrase matches in the question, "" when it does not occur. A gapped phrase
+    ("ขนม*หมดอายุ") matches its parts in order with at most MAX_GAP_CHARS between each two ("ซื้อขนมใน
+    ห้างมาหมดอายุ" -> "ขนมในห้างมาหมดอายุ"); the nearest pair of parts is taken."""
+    if GAP not in phrase:
+        return phrase if _occurs(phrase, squashed) else ""
+    parts = [p for p in phrase.split(GAP) if p]
+    at = _occurrence(parts[0], squashed, 0)
+    while at is not None:
+        begin, end = at, at + len(parts[0])
+        for part in parts[1:]:
+            # the first occurrence of the next part after this one, within the gap
+            nxt = _occurrence(part, squashed, end)
+            if nxt is None or nxt - end > MAX_GAP_CHARS:
+                break
+            end = nxt + len(part)
+        else:
+            return squashed[begin:end]
+        at = _occurrence(parts[0], squashed, at + 1)
+    return ""
 
 
 def _agency(item: Any) -> Agency:
@@ -212,6 +254,10 @@ def _agency(item: Any) -> Agency:
         if not isinstance(raw, Mapping) or not raw.get("why") or not raw.get("phrases"):
             raise DirectoryError(f"{aid}: each topic needs `why` and `phrases`")
         phrases = tuple(str(p).strip() for p in raw["phrases"] if len(squash(str(p))) >= MIN_PHRASE_CHARS)
+        for phrase in phrases:
+            parts = squash(phrase).split(GAP)
+            if len(parts) > 1 and any(len(part) < MIN_PHRASE_CHARS for part in parts):
+                raise DirectoryError(f"{aid}: {phrase!r}: each part of a gapped phrase needs a word")
         complaint = str(raw.get("complaint") or "").strip()
         if complaint not in COMPLAINT_USES:
             raise DirectoryError(f"{aid}: a topic's complaint must be one of {', '.join(COMPLAINT_USES[1:])}")

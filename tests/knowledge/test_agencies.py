@@ -116,3 +116,50 @@ def test_an_agency_named_outright_is_found_when_no_topic_is() -> None:
     named = DIRECTORY.named("ขอเบอร์ประกันสังคม")
     assert named is not None and named.hotline == "1506" and named.why == ""
     assert DIRECTORY.named("ขอสูตรต้มยำ") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "agency_id"),
+    [
+        # a thing and what is wrong with it, with words between (a gapped phrase)
+        ("ซื้อขนมที่ร้านสะดวกซื้อแล้วหมดอายุค่ะ แจ้งที่ไหน", "ocpb"),
+        ("นมกล่องในตู้เย็นร้านค้าหมดอายุไปแล้ว", "ocpb"),
+        ("ขนมปังจากร้านเบเกอรี่ขึ้นราหมดเลย", "ocpb"),
+        # wanting to stop using drugs is treatment (1165), a tip-off about drugs is the police's
+        ("ผมอยากเลิกยาเสพติดครับ", "thanyarak"),
+        ("น้องชายติดยาเสพติดหนัก จะพาไปบำบัด", "thanyarak"),
+        ("จะแจ้งเบาะแสบ้านที่ขายยาเสพติด", "police"),
+        ("แจ้งเบาะแสคนติดยาเสพติดแถวบ้าน", "police"),
+        # a teacher's licence
+        ("ใบอนุญาตประกอบวิชาชีพครูหมดอายุ ต่อยังไง", "ksp"),
+        ("ขอตั๋วครูครั้งแรกต้องทำไง", "ksp"),
+        # an employer laying off staff: labour protection, not a job loss
+        ("ร้านขาดทุน ต้องเลิกจ้างลูกน้องสองคน ต้องจ่ายอะไรบ้าง", "dlpw"),
+        ("อยากให้ลูกจ้างออก ต้องบอกล่วงหน้าไหม", "dlpw"),
+    ],
+)
+def test_new_topics_go_to_their_agency(text: str, agency_id: str) -> None:
+    referral = DIRECTORY.refer(text)
+    assert referral is not None and referral.agency.id == agency_id, referral
+
+
+def test_a_gapped_phrase_matches_its_parts_in_order_and_near_each_other() -> None:
+    referral = DIRECTORY.refer("ซื้อขนมในห้างมาหมดอายุ")
+    assert referral is not None and referral.agency.id == "ocpb"
+    assert referral.matched == "ขนมในห้างมาหมดอายุ"  # the text itself, for callers comparing with records
+    assert "1556" in referral.why  # food also goes to the FDA
+    # the parts too far apart, or the other way round, are no match
+    assert DIRECTORY.refer("ขนมอร่อยมาก แต่บัตรประชาชนของแม่ที่อยู่ในกระเป๋าหมดอายุ") is None
+    assert DIRECTORY.refer("หมดอายุแล้วค่อยซื้อขนม") is None
+    # an expired licence or tax of something bought is no consumer complaint
+    assert DIRECTORY.refer("รถที่ซื้อจากเต็นท์ภาษีหมดอายุ") is None
+
+
+def test_a_gapped_phrase_with_an_empty_part_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.yml"
+    path.write_text(
+        "agencies:\n  - id: x1\n    name_th: ก\n    topics:\n      - why: ข\n        phrases: ['ขนม*']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DirectoryError, match="gapped"):
+        AgencyDirectory.load(path)
