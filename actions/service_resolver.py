@@ -422,6 +422,7 @@ class ServiceResolver:
             previous is not None
             and named not in (None, previous.id)
             and not self._mentions(typed, records[str(named)], previous)
+            and not new_topic(previous, typed)  # nothing of the current service said: the ranker's pick
         ):
             named = None
         if previous is not None and (named is None or named == previous.id):
@@ -457,7 +458,12 @@ class ServiceResolver:
                 for w in residual_words(typed)
                 if len(w) >= 3 and w not in WHO_AND_AGE_WORDS and not w.isdigit()
             )
-            if (passage is not None or aspect or named == previous.id) and not (foreign and passage is None):
+            # "โรงเรียนนายร้อยเปิดรับสมัครเมื่อไหร่" after military service: an aspect word, but a topic in
+            # words the service never uses - not a follow-up, whatever its FAQ passages share
+            # (a yes/no tells a circumstance in words of its own: "ถ้าเขาอยู่ต่างจังหวัด ไปคนเดียวได้ไหม")
+            topic = named is None and not is_yes_no(typed) and new_topic(previous, typed)
+            asked_of_it = passage is not None or aspect or named == previous.id
+            if asked_of_it and not (foreign and passage is None) and not topic:
                 aspect = aspect or _aspect_of_field(passage)
                 return Decision("answer", previous, aspect, passage, english=english, why="follow-up")
             # no part of the service asked: a new story or an uncovered topic wins over staying
@@ -478,7 +484,9 @@ class ServiceResolver:
             in_its_words = bool(own_words) and all(_covers(previous, w) for w in own_words)
             # "ขาดต่อมา 4 ปีแล้วทำไงดี" after vehicle tax: the service's own vocabulary, nothing else named
             # "เราไปทำแทนลูกได้มั้ย": a question that names no other service is about this one
-            if (looks_like_follow_up(typed, aspect) or in_its_words or is_question(typed)) and not foreign:
+            if (looks_like_follow_up(typed, aspect) or in_its_words or is_question(typed)) and not (
+                foreign or topic
+            ):
                 return Decision("answer", previous, aspect, english=english, why="follow-up")
 
         # 2. A follow-up right after a life event's checklist ("ใช้เอกสารอะไรบ้าง"): about one of its
@@ -1057,6 +1065,26 @@ def _covers(record: ServiceRecord, phrase: str) -> bool:
 
 _ASKS_CONTACT = re.compile(ASKS_CONTACT_PATTERN, re.I)
 SPOKEN_WORD_MIN_CHARS = 4  # "วัน", "ทอง": a shorter word is in every record or says little
+
+
+NEW_TOPIC_MIN_WORDS = 2  # one word of its own ("อบต.", a place name) is still a follow-up
+
+
+def new_topic(record: ServiceRecord, text: str) -> bool:
+    """Whether a message is about something else in words of its own: at least two content words that
+    are not the service's own (its text, its offices) nor who it is for, and more of those than of its own
+    ("ร้านแลกเงินตราต่างประเทศเปิดกี่โมง" after a passport: เปิด is in its office hours, the rest is not).
+    Thai only: the records' own words are Thai, their English is partial."""
+    if is_english(text) or _ASKS_CONTACT.search(text):  # "มีปัญหาโทรเบอร์ไหน": its agency's number
+        return False
+    words = [
+        w
+        for w in residual_words(text)
+        if len(w) >= SPOKEN_WORD_MIN_CHARS and not w.isdigit() and w not in WHO_AND_AGE_WORDS
+    ]
+    where = _squash(" ".join([*record.where_to_apply.offices, record.office_hours]))
+    own = sum(1 for w in words if _covers(record, w) or _squash(w) in where)
+    return len(words) - own >= NEW_TOPIC_MIN_WORDS and len(words) - own > own
 
 
 def speaks_of(record: ServiceRecord, text: str) -> bool:
