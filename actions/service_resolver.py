@@ -474,7 +474,7 @@ class ServiceResolver:
                     "answer", previous, aspect, passage, english=english, why="follow-up in a story"
                 )
             if match is not None:
-                return self._event_decision(match.event, records, "life event")
+                return self._event_decision(match.event, records, "life event", typed)
             referral = self.refer(typed)
             if referral is not None and _asks_prerequisite(typed, referral.matched):
                 referral = None
@@ -536,7 +536,8 @@ class ServiceResolver:
                     return Decision(
                         "answer", step, aspect, passage, event=match.event, english=english, why="step asked"
                     )
-            return self._event_decision(match.event, records, f"life event {getattr(match, 'score', '')}")
+            why = f"life event {getattr(match, 'score', '')}"
+            return self._event_decision(match.event, records, why, typed)
 
         # 2c. Several services named by their own names, the citizen asking which to see to first
         #    ("บัตรปชชหาย พาสปอตก็หาย ต้องเริ่มจากอันไหน"): each of them, as a choice
@@ -667,8 +668,12 @@ class ServiceResolver:
             return None
 
     @staticmethod
-    def _event_decision(event: Any, records: dict[str, ServiceRecord], why: str) -> Decision:
-        steps = [records[s.service_id] for s in getattr(event, "steps", ()) if s.service_id in records]
+    def _event_decision(event: Any, records: dict[str, ServiceRecord], why: str, story: str = "") -> Decision:
+        """The event's checklist; told as a story, a step only some stories need is listed when this one
+        says so (`Step.when`: "ลาออกจากงานมาเปิดร้าน" lists the unemployment benefit)."""
+        steps_for = getattr(event, "steps_for", None)
+        listed = steps_for(story) if callable(steps_for) else getattr(event, "steps", ())
+        steps = [records[s.service_id] for s in listed if s.service_id in records]
         return Decision("life_event", event=event, choices=steps, why=why)
 
     def _names_own_step(

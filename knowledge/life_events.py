@@ -77,6 +77,13 @@ class LifeEventError(ValueError):
 class Step:
     service_id: str
     note: str  # one Thai line, e.g. "แจ้งเกิดภายใน 15 วันนับจากวันเกิด"
+    # a step only some stories need ("ลาออกจากงานมาเปิดร้าน": the unemployment benefit): patterns on the
+    # story, squashed as cues are; the step is listed only when one of them is in it. Such steps come
+    # after every step all stories need, so the checklist's numbering has no gap.
+    when: tuple[re.Pattern[str], ...] = ()
+
+    def applies(self, squashed: str) -> bool:
+        return not self.when or any(p.search(squashed) for p in self.when)
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,12 @@ class LifeEvent:
     @property
     def service_ids(self) -> tuple[str, ...]:
         return tuple(step.service_id for step in self.steps)
+
+    def steps_for(self, text: str) -> tuple[Step, ...]:
+        """The steps a story needs: every step, but a conditional one (`when`) only when the story says
+        so ("ลาออกจากงานมาเปิดร้าน" lists the unemployment benefit; "อยากเปิดร้านกาแฟ" does not)."""
+        squashed = squash(text)
+        return tuple(step for step in self.steps if step.applies(squashed))
 
 
 @dataclass(frozen=True)
@@ -228,11 +241,14 @@ def _event(item: Any) -> LifeEvent:
     eid = str(item.get("id") or "").strip()
     if eid not in EVENT_IDS:
         raise LifeEventError(f"life event id {eid!r} is not one of {', '.join(EVENT_IDS)}")
-    steps = []
+    steps: list[Step] = []
     for raw in item.get("steps") or []:
         if not isinstance(raw, Mapping) or not raw.get("service") or not raw.get("note"):
             raise LifeEventError(f"{eid}: each step needs `service` and `note`")
-        steps.append(Step(str(raw["service"]).strip(), str(raw["note"]).strip()))
+        when = _compile(raw.get("when"), eid, "step condition")
+        if steps and steps[-1].when and not when:
+            raise LifeEventError(f"{eid}: a step for every story after a conditional one ({raw['service']})")
+        steps.append(Step(str(raw["service"]).strip(), str(raw["note"]).strip(), when))
     if not steps:
         raise LifeEventError(f"{eid}: needs at least one step")
     contacts = []

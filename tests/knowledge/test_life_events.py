@@ -127,3 +127,48 @@ def test_encoder_fallback_never_fires_on_service_paraphrases(default_embedder: E
     assert not fired
     near_copy = events.match("ภรรยาเพิ่งคลอดลูกคนแรกค่ะ")
     assert near_copy is not None and near_copy.event.id == "birth"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_id"),
+    [
+        # leaving a job to start something: the new business is the story
+        ("ออกจากงานมาเปิดร้านข้าวมันไก่ค่ะ", "opening_shop"),
+        ("ออกจากบริษัทแล้วมาขายของหน้าบ้าน", "opening_shop"),
+        # leaving a job and asking what now is still a job loss
+        ("ออกจากงานมาได้เดือนนึงแล้ว ทำไงต่อดี", "job_loss"),
+        ("ออกจากงานแล้ว ทำอะไรได้บ้าง", "job_loss"),
+        # the age in words
+        ("ปีหน้าแม่จะหกสิบแล้วค่ะ", "turning_60"),
+        ("พ่อใกล้หกสิบแล้ว", "turning_60"),
+    ],
+)
+def test_stories_told_by_what_comes_after_or_in_words(text: str, event_id: str) -> None:
+    match = EVENTS.match(text)
+    assert match is not None and match.event.id == event_id, match
+
+
+@pytest.mark.parametrize("text", ["จะเลิกจ้างลูกน้องสองคน", "ร้านจะเลิกจ้างลูกจ้างชั่วคราว", "ขายได้วันละหกสิบบาท"])
+def test_an_employer_laying_off_staff_is_no_life_event(text: str) -> None:
+    assert EVENTS.match(text) is None
+
+
+def test_a_step_some_stories_need_is_listed_only_for_them() -> None:
+    shop = EVENTS.get("opening_shop")
+    assert shop is not None
+    left_a_job = [s.service_id for s in shop.steps_for("ลาออกจากงานประจำมาเปิดร้านกาแฟ")]
+    just_a_shop = [s.service_id for s in shop.steps_for("อยากเปิดร้านกาแฟ")]
+    assert left_a_job[-1] == "social_security_unemployment"
+    assert "social_security_unemployment" not in just_a_shop
+    assert left_a_job[:-1] == just_a_shop  # the same checklist otherwise, in the same order
+
+
+def test_a_step_for_every_story_after_a_conditional_one_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "events.yml"
+    path.write_text(
+        "events:\n  - id: birth\n    steps:\n      - {service: birth_registration, note: x, when: [แฝด]}\n"
+        "      - {service: child_support_grant, note: y}\n    cues: [คลอด]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LifeEventError, match="conditional"):
+        LifeEvents.load(RECORDS, path=path)
