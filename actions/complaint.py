@@ -251,6 +251,8 @@ class ServiceAside(Protocol):
 
     async def sure_aside(self, tracker: Tracker, text: str) -> bool: ...
 
+    # Optional (`choices_aside`): "twins" when it would answer with near-twins to tap ("unsure": a list).
+
     async def answer_aside(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     ) -> list[EventType] | None: ...
@@ -422,16 +424,26 @@ class ValidateComplaintForm(FormValidationAction):
         the service action answers as outside the form. Only when it is clearly one — the NLU reads it
         as one, it is asked (question words), it names no complaint category, it is not the step's
         own answer nor a question about this form, and the service search names a service (or a life
-        event) with confidence — so a story, a place or a consent word is never taken for one."""
-        if self.services is None or not step or is_payload(text) or intent not in SERVICE_ASIDE_INTENTS:
+        event) with confidence or near-twins to choose from — so a story, a place or a consent word is
+        never taken for one. A choice tapped under such an answer (a service button) is its too."""
+        if self.services is None or not step or intent not in SERVICE_ASIDE_INTENTS:
             return False
+        if is_payload(text):
+            # A choice tapped under a service answer given aside (a near-twin, "บัตรหาย"): answered too.
+            return next(tracker.get_latest_entity_values("service_id"), None) is not None
         if not asks_in_a_clause(text) or answers_step(step, text):
             return False
         if aside_kind(text, intent, step) in FORM_OWN_ASIDES:
             return False  # "ไม่ระบุตัวตนได้ไหม", "ส่งรูปทีหลังได้ไหม": about this form
         if category_from_words(text, load_routes()) is not None:
             return False  # "ไฟถนนดับต้องแจ้งที่ไหน": about the complaint, not a service
-        return await self.services.sure_aside(tracker, text)
+        if await self.services.sure_aside(tracker, text):
+            return True
+        # "ทำบัตรประชาชนต้องใช้อะไรบ้างคะ": near-twins (first card, lost, expired?) are a service named
+        # all the same, offered as choices. A list the search is merely unsure between is not: "ถ้าไม่มี
+        # รูปได้ไหมคะ" and "คนแจ้งจะถูกเปิดเผยชื่อไหมคะ" get one, and they are the form's own questions.
+        choices = getattr(self.services, "choices_aside", None)
+        return callable(choices) and await choices(tracker, text) == "twins"
 
     def _anonymity_asked(
         self, step: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, first: bool = False

@@ -223,6 +223,15 @@ class ActionAnswerService(Action):
         decision = await asyncio.to_thread(self.decide, without_service_context(tracker), text)
         return sure_enough_aside(decision)
 
+    async def choices_aside(self, tracker: Tracker, text: str) -> str | None:
+        """Whether this action would answer `text` with choices to tap, no current service carried in:
+        "twins" (near-twins such as a new, lost or expired ID card), "unsure" (a short list it is
+        unsure between) or None; nothing is said. A form may hand such a question to this action too
+        (a tapped choice comes back as a service button, which this action answers)."""
+        decision = await asyncio.to_thread(self.decide, without_service_context(tracker), text)
+        offers = decision.kind in ("twins", "unsure") and bool(decision.choices)
+        return decision.kind if offers else None
+
     def refer(self, text: str) -> Any:
         """Where a matter the knowledge base does not cover belongs, as this action refers it (what
         reviewers taught, then the directory's topic phrases); None when nowhere. Blocking."""

@@ -307,6 +307,32 @@ def test_a_service_question_inside_the_complaint_form_is_answered_then_the_step_
     assert bot.tracker(sender)["slots"]["complaint_location"] == "ซอยลาดพร้าว 71 หน้าเซเว่น"
 
 
+def test_a_service_question_with_near_twins_inside_the_complaint_form_offers_the_choices(
+    bot: RestClient,
+) -> None:
+    """A service question the search answers with near-twins (which ID card?) is the service action's
+    too: the choices, then the same step; the choice tapped is answered and the step asked again."""
+    sender = new_sender()
+    bot.say(sender, "/file_complaint")
+    bot.say(sender, "ไฟถนนดับ")
+    bot.say(sender, "ไฟถนนดับทั้งซอยมา 3 วันแล้ว มืดมาก")
+    aside = bot.say(sender, "ขอถามหน่อย ทำบัตรประชาชนต้องใช้อะไรบ้างคะ")
+    lost = next(p for p in payloads(aside) if '"id_card_lost"' in p)
+    assert "ที่ไหน" in texts(aside)[-1], texts(aside)
+    state = bot.tracker(sender)
+    assert state["active_loop"]["name"] == "complaint_form"
+    assert state["slots"]["requested_slot"] == "complaint_location"
+    assert state["slots"]["complaint_location"] is None
+    answer = texts(bot.say(sender, lost))
+    assert "ทะเบียนบ้าน" in answer[0] and "ที่ไหน" in answer[-1], answer
+    state = bot.tracker(sender)
+    assert state["slots"]["service_id"] == "id_card_lost"
+    assert state["active_loop"]["name"] == "complaint_form"
+    assert state["slots"]["requested_slot"] == "complaint_location"
+    bot.say(sender, "ซอยลาดพร้าว 71 หน้าเซเว่น")
+    assert bot.tracker(sender)["slots"]["complaint_location"] == "ซอยลาดพร้าว 71 หน้าเซเว่น"
+
+
 def test_two_stage_fallback_and_review_record(bot: RestClient, stack: Stack) -> None:
     sender = new_sender()
     first = bot.say(sender, "/nlu_fallback")
