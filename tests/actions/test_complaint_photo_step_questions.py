@@ -1,0 +1,45 @@
+"""Questions asked while the photo is asked are answered, not met with "ยังไม่ได้รับรูปค่ะ" (dev5 d5k023,
+dev6 d6k033): whether it may go without a photo ("ถ้าไม่มีรูปได้ไหมคะ": no photo is needed) and whether
+the one who reports is named ("คนแจ้งจะถูกเปิดเผยชื่อไหมคะ": what the form keeps and who sees it). The
+photo step is asked again; nothing is taken as its answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.complaint_talk import aside_kind
+from actions.replies import reply_for
+from tests.actions.complaint_form_driver import at_step, run_form
+
+PLACED = {
+    "complaint_category": "nuisance",
+    "complaint_description": "เพื่อนบ้านเผาขยะทุกเย็น ควันเข้าบ้าน ลูกเป็นหอบ",
+    "complaint_location": "บ้านเลขที่45/2 ม.3 ต.หนองหาร อ.สันทราย เชียงใหม่",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("ถ้าไม่มีรูปได้ไหมคะ", "complaint_aside_photo_needed"),
+        ("คนแจ้งจะถูกเปิดเผยชื่อไหมคะ", "complaint_aside_data"),
+        ("ชื่อผู้แจ้งจะเปิดเผยไหมคะ", "complaint_aside_data"),
+        ("เขาจะรู้ไหมว่าเราแจ้ง", "complaint_aside_data"),
+    ],
+)
+def test_a_question_at_the_photo_step_is_answered_and_the_step_asked_again(text: str, reply: str) -> None:
+    _, got, said = run_form(at_step("complaint_photo", text, PLACED))
+    assert said == [reply_for(reply, "line").text]
+    assert got["complaint_photo"] is None and got["requested_slot"] == "complaint_photo"
+
+
+def test_no_photo_told_with_a_question_tag_is_the_answer() -> None:
+    _, got, _ = run_form(at_step("complaint_photo", "ไม่มีรูปก็ได้ใช่มั้ยคะ", PLACED))
+    assert got["complaint_photo"] == "none"
+
+
+def test_telling_and_asking_for_anonymity_are_still_anonymity() -> None:
+    for text in ("ไม่อยากเปิดเผยชื่อ", "ขอไม่เปิดเผยชื่อได้ไหม"):
+        assert aside_kind(text, "inform", "complaint_photo") == "anonymous"
+    # a story that says so in passing is still the story
+    assert aside_kind("เจ้าหน้าที่ทำให้ข้อมูลส่วนตัวถูกเปิดเผย", "inform", "complaint_description") is None
