@@ -422,7 +422,6 @@ class ServiceResolver:
             previous is not None
             and named not in (None, previous.id)
             and not self._mentions(typed, records[str(named)], previous)
-            and not new_topic(previous, typed)  # nothing of the current service said: the ranker's pick
         ):
             named = None
         if previous is not None and (named is None or named == previous.id):

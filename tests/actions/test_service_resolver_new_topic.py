@@ -1,7 +1,7 @@
 """A message in words the current service never uses is not its follow-up (dev8 round, issue 10): an
 aspect word ("กี่โมง", "ที่ไหน") or an FAQ passage sharing a generic word used to keep the service, so a
-new topic got the old service's answer, and a service named in words outside its title ("เงินอุดหนุน
-เด็กแรกเกิด" after birth registration) was not switched to. Wordings differ from the sets'."""
+new topic got the old service's answer; and the grant's everyday name ("เงินอุดหนุนเด็กแรกเกิด", now a
+synonym) after birth registration was not a switch. Wordings differ from the sets'."""
 
 from __future__ import annotations
 
