@@ -1075,10 +1075,10 @@ NEW_TOPIC_MIN_WORDS = 2  # one word of its own ("อบต.", a place name) is s
 
 
 def new_topic(record: ServiceRecord, text: str) -> bool:
-    """Whether a message is about something else in words of its own: at least two content words that
-    are not the service's own (its text, its offices) nor who it is for, and more of those than of its own
-    ("ร้านแลกเงินตราต่างประเทศเปิดกี่โมง" after a passport: เปิด is in its office hours, the rest is not).
-    Thai only: the records' own words are Thai, their English is partial."""
+    """Whether a message is about something else in words of its own: at least two content words, none
+    of them the service's own (its text, its offices) nor who it is for ("โรงเรียนนายร้อยเปิดรับสมัคร" after
+    military service). One shared word keeps it (a word cut in two, "ดอกเบี้ยกี่เปอร์เซ็น", has a piece that
+    is no word). Thai only: the records' own words are Thai, their English is partial."""
     if is_english(text) or _ASKS_CONTACT.search(text):  # "มีปัญหาโทรเบอร์ไหน": its agency's number
         return False
     words = [
@@ -1087,8 +1087,9 @@ def new_topic(record: ServiceRecord, text: str) -> bool:
         if len(w) >= SPOKEN_WORD_MIN_CHARS and not w.isdigit() and w not in WHO_AND_AGE_WORDS
     ]
     where = _squash(" ".join([*record.where_to_apply.offices, record.office_hours]))
-    own = sum(1 for w in words if _covers(record, w) or _squash(w) in where)
-    return len(words) - own >= NEW_TOPIC_MIN_WORDS and len(words) - own > own
+    return len(words) >= NEW_TOPIC_MIN_WORDS and not any(
+        _covers(record, w) or _squash(w) in where for w in words
+    )
 
 
 def speaks_of(record: ServiceRecord, text: str) -> bool:
