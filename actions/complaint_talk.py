@@ -52,6 +52,7 @@ from actions.replies import (
     NO_PHOTO_LABEL,
     NO_PHOTO_OPENINGS,
     NO_PHOTO_PREFIX,
+    NO_PHOTO_PREFIXES_EN,
     NO_PHOTO_WORDS,
     NOT_THAT_PREFIX,
     PHOTO_LATER_WORDS,
@@ -280,10 +281,10 @@ def is_question(text: object) -> bool:
 
 
 def says_no_photo(text: object) -> bool:
-    """ "ไม่มีรูป", "ไม่ได้ถ่ายรูปไว้ค่ะ": the citizen has no photo (answered at any step)."""
+    """ "ไม่มีรูป", "ไม่ได้ถ่ายรูปไว้ค่ะ", "no photo": the citizen has no photo (answered at any step)."""
     word = bare(text)
     return (
-        word.startswith(NO_PHOTO_PREFIX)
+        word.lower().startswith((NO_PHOTO_PREFIX, *NO_PHOTO_PREFIXES_EN))
         and len(word) <= NO_PHOTO_MAX_CHARS
         and any(photo in word for photo in PHOTO_WORDS)
     )

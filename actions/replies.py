@@ -893,6 +893,8 @@ NOT_THAT_PREFIX = "ไม่ใช่"
 # "ไม่มีรูป", "ไม่ได้ถ่ายภาพไว้": a short message that starts with ไม่ and names a photo.
 PHOTO_WORDS = ("รูป", "ภาพ", "photo", "picture")
 NO_PHOTO_PREFIX = "ไม่"
+# The same told in English ("no photo", "I don't have a picture"), matched on the compacted, lower-cased text.
+NO_PHOTO_PREFIXES_EN = ("no", "dont", "don't", "idont", "idon't", "ihaveno", "ihavenot", "without")
 COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
     "anonymous": (
         "ไม่บอกชื่อ",

@@ -9,7 +9,7 @@ import pytest
 
 from actions.complaint_talk import aside_kind
 from actions.replies import reply_for
-from tests.actions.complaint_form_driver import at_step, run_form
+from tests.actions.complaint_form_driver import at_step, run_form, user_turn
 
 PLACED = {
     "complaint_category": "nuisance",
@@ -43,3 +43,26 @@ def test_telling_and_asking_for_anonymity_are_still_anonymity() -> None:
         assert aside_kind(text, "inform", "complaint_photo") == "anonymous"
     # a story that says so in passing is still the story
     assert aside_kind("เจ้าหน้าที่ทำให้ข้อมูลส่วนตัวถูกเปิดเผย", "inform", "complaint_description") is None
+
+
+@pytest.fixture
+def reachable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from actions import complaint
+    from actions.case_runtime import Asker
+    from tests.actions.complaint_form_driver import LINE_USER
+
+    monkeypatch.setattr(complaint, "asker_of", lambda tracker, cases: Asker("line", LINE_USER, verified=True))
+
+
+@pytest.mark.parametrize("text", ["no photo", "I don't have a photo", "ไม่มีรูป"])
+def test_no_photo_told_at_the_consent_step_is_no_answer_to_consent(reachable: None, text: str) -> None:
+    """dev5 d5k029 (SMS, English): "no photo" typed where consent is asked (SMS has no photo step) had
+    been read as no to updates; it gets the no-photo hint and consent is asked again."""
+    slots = {**PLACED, "complaint_photo": None}
+    t = at_step("contact_consent", text, slots, channel="sms")
+    t.events[0] = user_turn("I want to report a broken streetlight", "file_complaint", "sms")
+    _, got, said = run_form(t)
+    assert got["contact_consent"] is None and got["requested_slot"] == "contact_consent"
+    assert len(said) == 1 and said[0] in {
+        reply_for(k, "sms").text for k in ("en_complaint_aside_no_photo", "complaint_aside_no_photo")
+    }
