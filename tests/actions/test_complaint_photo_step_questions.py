@@ -66,3 +66,11 @@ def test_no_photo_told_at_the_consent_step_is_no_answer_to_consent(reachable: No
     assert len(said) == 1 and said[0] in {
         reply_for(k, "sms").text for k in ("en_complaint_aside_no_photo", "complaint_aside_no_photo")
     }
+
+
+def test_asking_to_keep_name_and_number_back_is_anonymity() -> None:
+    """dev6 d6k024 (SMS): "ไม่ให้เปิดเผยชื่อกับเบอร์โทรได้ไหม", heard by the NLU as asking for a person,
+    had got the reply that the complaint is not sent yet and a button to talk to staff."""
+    for intent in ("request_human", "inform"):
+        kind = aside_kind("ไม่ให้เปิดเผยชื่อกับเบอร์โทรได้ไหม", intent, "contact_consent")
+        assert kind == "anonymous"
