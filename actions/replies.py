@@ -657,7 +657,9 @@ CONSENT_YES_OPENINGS = (
 # Said before the consent answer ("โอเค ให้ติดต่อได้", "อืม ยินยอมค่ะ"): taken off its front first.
 # English consent in words: a contact word ("Yes, you can contact me", "ok to contact me", "Please
 # call me") is a yes, with a negation ("don't contact me", "no calls please") a no.
-CONSENT_CONTACT_WORDS_EN = frozenset({"contact", "contacted", "call", "calls", "update", "updates"})
+CONSENT_CONTACT_WORDS_EN = frozenset(
+    {"contact", "contacted", "call", "calls", "update", "updates", "consent"}
+)
 CONSENT_NEGATIONS_EN = frozenset({"no", "not", "don't", "dont", "never", "without"})
 CONSENT_LEAD_WORDS = ("โอเค", "okay", "ok", "อืม", "อ่า", "เอ่อ", "งั้น", "ค่ะ", "ครับ", "ให้")
 # "ติดต่อ 0812345678", "เบอร์ 08… โทรมาได้": a way to reach the citizen given at the consent question is

@@ -74,3 +74,27 @@ def test_asking_to_keep_name_and_number_back_is_anonymity() -> None:
     for intent in ("request_human", "inform"):
         kind = aside_kind("ไม่ให้เปิดเผยชื่อกับเบอร์โทรได้ไหม", intent, "contact_consent")
         assert kind == "anonymous"
+
+
+def test_an_english_place_with_a_landmark_is_a_place_and_consent_at_it_is_kept(reachable: None) -> None:
+    """dev6 d6k014 (web, English): "About 5 lamps in a row, in front of the 7-Eleven" at the place step
+    is the place (English landmarks and directions), and "yes, I consent" there is kept for consent."""
+    story = {
+        "complaint_category": "streetlight",
+        "complaint_description": "the streetlights on my soi are off",
+    }
+    t = at_step(
+        "complaint_location", "About 5 lamps in a row, in front of the 7-Eleven", story, channel="web"
+    )
+    t.events[0] = user_turn(
+        "Hi, the streetlights on my soi have been off for a week.", "file_complaint", "web"
+    )
+    _, got, _ = run_form(t)
+    assert got["complaint_location"] == "About 5 lamps in a row, in front of the 7-Eleven"
+    t = at_step("complaint_location", "yes, I consent", story, channel="web")
+    t.events[0] = user_turn(
+        "Hi, the streetlights on my soi have been off for a week.", "file_complaint", "web"
+    )
+    _, got, said = run_form(t)
+    assert got["complaint_location"] is None and got["contact_consent"] is True
+    assert said == ["Noted about contacting you."]
