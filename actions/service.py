@@ -46,9 +46,7 @@ from actions.service_answer import (
     BUTTON_TITLE_MAX,
     button_title,
     compose_answer,
-    duration_step,
     is_english,
-    say,
     service_payload,
     short_name,
     thai_date,
@@ -58,6 +56,7 @@ from actions.service_follow_up import with_context, with_new_figure, with_new_su
 from actions.service_resolver import Decision, ServiceResolver, speaks_of
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
+from actions.service_verdicts import duration_step, say
 from actions.tracker_view import with_slots
 from actions.unanswered import UnansweredRecorder
 from handover.sensitive import SensitiveTopics

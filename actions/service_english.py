@@ -7,13 +7,11 @@ import re
 from typing import Any
 
 from actions.replies import AGE_LABEL_PATTERN, AMOUNT_WORDS_EN, PERCENT_PATTERN, TOGETHER_WORDS, Button
-from actions.service_answer import (
+from actions.service_answer import LIST_LIMIT, aspect_buttons, contact_line
+from actions.service_verdicts import (
     _FREE_WORDS,
     _LATE_WORDS,
-    LIST_LIMIT,
     _in_person_and_proxies,
-    aspect_buttons,
-    contact_line,
     is_yes_no,
     online_available,
     online_partly,

@@ -36,15 +36,8 @@ from actions.replies import (
     WHICH_FIRST_PATTERN,
     WHO_AND_AGE_WORDS,
 )
-from actions.service_answer import (
-    Passage,
-    faq_aspect,
-    fits_age_best,
-    is_english,
-    is_yes_no,
-    say,
-    short_name,
-)
+from actions.service_answer import Passage, faq_aspect, is_english, short_name
+from actions.service_verdicts import fits_age_best, is_yes_no, say
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord

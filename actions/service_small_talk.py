@@ -17,8 +17,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from actions.replies import FOLLOW_UP_OPENINGS, SMALL_TALK_WORDS
-from actions.service_answer import is_english, is_yes_no
+from actions.service_answer import is_english
 from actions.service_resolver import english_aspect, extra_thai_aspect, is_question, residual_words
+from actions.service_verdicts import is_yes_no
 from knowledge.aspects import detect_aspect
 
 # Intents that reach action_answer_service although they are not service questions.

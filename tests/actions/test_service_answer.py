@@ -7,15 +7,8 @@ import dataclasses
 import pytest
 
 from actions.replies import reply_for
-from actions.service_answer import (
-    Passage,
-    aspect_buttons,
-    compose_answer,
-    faq_first_line,
-    is_english,
-    is_yes_no,
-    stated_duty,
-)
+from actions.service_answer import Passage, aspect_buttons, compose_answer, faq_first_line, is_english
+from actions.service_verdicts import is_yes_no, stated_duty
 from knowledge.agencies import Agency
 from knowledge.record import FAQ, Fee, ServiceRecord, WhereToApply
 
@@ -197,7 +190,7 @@ def test_a_listed_document_answers_only_the_someone_else_question() -> None:
 
 
 def test_an_age_over_the_limit_is_no_and_other_ages_settle_nothing() -> None:
-    from actions.service_answer import age_asked, age_limit, aged_out
+    from actions.service_verdicts import age_asked, age_limit, aged_out
 
     grant = record(id="child_support_grant", eligibility="เด็กสัญชาติไทย อายุไม่เกิน 6 ปี อยู่ในครัวเรือนรายได้น้อย")
     assert age_limit(grant) == 6 and age_asked("ลูกอายุ๘ขวบ") == 8
@@ -478,7 +471,7 @@ def test_a_listed_power_of_attorney_means_one_need_not_go_in_person() -> None:
     ],
 )
 def test_by_oneself_online_and_compensation_are_not_about_going_in_person(question: str) -> None:
-    from actions.service_answer import in_person_verdict, proxy_refused
+    from actions.service_verdicts import in_person_verdict, proxy_refused
 
     assert in_person_verdict(passport(), question, "line") is None
     assert proxy_refused(passport(), question, "line") is None
@@ -513,7 +506,7 @@ def renewal() -> ServiceRecord:
     ],
 )
 def test_the_citizens_duration_picks_the_step_of_a_graded_rule(question: str, first: str) -> None:
-    from actions.service_answer import duration_verdict
+    from actions.service_verdicts import duration_verdict
 
     assert duration_verdict(renewal(), question, "line") == first
     faq = Passage(kind="faq", answer=renewal().faqs[0].answer, question=renewal().faqs[0].question)
@@ -522,7 +515,7 @@ def test_the_citizens_duration_picks_the_step_of_a_graded_rule(question: str, fi
 
 
 def test_a_graded_rule_on_another_subject_or_none_asked_gives_no_step() -> None:
-    from actions.service_answer import duration_verdict
+    from actions.service_verdicts import duration_verdict
     from knowledge.record import FAQ
 
     car = record(
@@ -584,7 +577,7 @@ def test_an_age_that_reaches_the_youngest_age_is_a_yes_with_the_other_conditions
 def test_an_faq_that_tells_the_citizen_to_do_what_was_asked_is_the_verdict(
     question: str, answer: str, first: str | None
 ) -> None:
-    from actions.service_answer import faq_instruction
+    from actions.service_verdicts import faq_instruction
 
     assert faq_instruction(question, answer, "line") == first
 
@@ -617,7 +610,7 @@ def test_an_english_amount_told_in_thai_words_is_not_shown_half_translated() -> 
 
 
 def test_a_graded_rule_whose_case_is_not_said_is_given_without_a_verdict() -> None:
-    from actions.service_answer import duration_verdict
+    from actions.service_verdicts import duration_verdict
     from knowledge.record import FAQ
 
     rule = "รถยนต์อายุเกิน 7 ปีและรถจักรยานยนต์อายุเกิน 5 ปี ต้องตรวจสภาพที่ ตรอ. ก่อน"
@@ -678,13 +671,13 @@ def test_a_listed_document_the_citizen_does_not_have_yet_is_a_no() -> None:
     ],
 )
 def test_a_kind_of_card_is_no_duration_and_yesterday_is_a_day(question: str, first: str) -> None:
-    from actions.service_answer import duration_verdict
+    from actions.service_verdicts import duration_verdict
 
     assert duration_verdict(renewal(), question, "line") == first
 
 
 def test_can_asked_with_a_word_between() -> None:
-    from actions.service_answer import question_modal
+    from actions.service_verdicts import question_modal
 
     for question in ("ขอเบี้ยได้เลยมั้ยคะ", "ไปทำได้ก่อนไหม", "ทำได้บ้างไหม", "ต่อได้ไม๊"):
         assert question_modal(question) == "can", question
@@ -707,7 +700,7 @@ def test_can_asked_with_a_word_between() -> None:
 def test_any_office_is_answered_by_the_office_line_that_says_any_or_which(
     offices: tuple[str, ...], first: str
 ) -> None:
-    from actions.service_answer import any_office_verdict
+    from actions.service_verdicts import any_office_verdict
 
     named = record(where_to_apply=WhereToApply(offices=offices))
     assert any_office_verdict(named, "ทำที่อำเภอไหนก็ได้ไหม", "line") == first
@@ -741,7 +734,7 @@ def test_the_benefit_step_of_the_age_given_comes_first() -> None:
 
 
 def test_an_age_picks_the_near_twin_whose_age_condition_is_narrowest() -> None:
-    from actions.service_answer import fits_age_best
+    from actions.service_verdicts import fits_age_best
 
     welfare = record(id="welfare_card", eligibility="คนไทยอายุ 18 ปีขึ้นไป มีรายได้ไม่เกิน 100,000 บาทต่อปี")
     grant = record(id="child_support_grant", eligibility="เด็กสัญชาติไทย อายุไม่เกิน 6 ปี")
@@ -791,7 +784,7 @@ def test_an_age_with_no_verdict_gets_the_ages_the_rule_gives_not_a_does_not_say(
 
 
 def test_asking_about_another_topic_instead_is_no_proxy_question() -> None:
-    from actions.service_answer import proxy_refused
+    from actions.service_verdicts import proxy_refused
 
     # "แทน" here is "instead of the last topic", not someone going instead
     assert proxy_refused(passport(), "เปลี่ยนใจละ ขอถามเรื่องพาสปอร์ตแทน ต้องไปเองไหม", "line") is None
@@ -799,7 +792,7 @@ def test_asking_about_another_topic_instead_is_no_proxy_question() -> None:
 
 
 def test_going_alone_against_a_rule_to_go_together() -> None:
-    from actions.service_answer import alone_verdict
+    from actions.service_verdicts import alone_verdict
 
     divorce = record(description="คู่สมรสที่ตกลงหย่ากันโดยความยินยอม ไปจดทะเบียนหย่าพร้อมกันที่สำนักทะเบียนใดก็ได้")
     assert alone_verdict(divorce, "ถ้าเขาอยู่ต่างจังหวัด ไปคนเดียวได้ไหม", "line") == (
@@ -822,7 +815,7 @@ def test_a_must_question_is_not_answered_by_an_office_sharing_a_word() -> None:
 
 # -- sixth writer's round (dev6): verdicts that answered another question --------------------------------
 def test_a_graded_rule_every_kind_agrees_on_gets_its_verdict() -> None:
-    from actions.service_answer import duration_verdict
+    from actions.service_verdicts import duration_verdict
     from knowledge.record import FAQ
 
     rule = "รถยนต์อายุเกิน 7 ปีและรถจักรยานยนต์อายุเกิน 5 ปี ต้องตรวจสภาพที่ ตรอ. ก่อน"

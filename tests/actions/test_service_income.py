@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from actions.service_answer import compose_answer, question_modal
+from actions.service_answer import compose_answer
 from actions.service_income import income_said, income_verdict
+from actions.service_verdicts import question_modal
 from knowledge.record import ServiceRecord, WhereToApply
 
 
