@@ -60,6 +60,7 @@ from actions.service_verdicts import (
     sentence_with_verdict,
     stated_duty,
     subject_age_verdict,
+    title_confirmed,
     verdict,
 )
 from knowledge.aspects import ASPECT_LABELS_TH, ASPECTS
@@ -505,6 +506,14 @@ def _faq(ctx: AnswerContext) -> list[str] | None:
     return lines
 
 
+def _title_confirmed(ctx: AnswerContext) -> list[str] | None:
+    """ "ใช้แบบ ภ.ง.ด.91 ใช่ไหม": the figure is in the service's own name (ภ.ง.ด.90/91): ใช่ค่ะ and the name."""
+    if not ctx.yes_no or ctx.aspect is not None:
+        return None
+    found = title_confirmed(ctx.record, ctx.question, ctx.channel)
+    return None if found is None else [found]
+
+
 def _record_verdict(ctx: AnswerContext) -> list[str] | None:
     """A yes/no question no FAQ answered: a field's verdict, an age against the rule, or the record's own
     sentence with the verdict it gives; else that the record does not say, with whom to ask. Then the
@@ -580,6 +589,7 @@ ANSWERERS: tuple[Answerer, ...] = (
     _any_office,
     _office_not_listed,
     _faq,
+    _title_confirmed,
     _record_verdict,
 )
 

@@ -1300,12 +1300,33 @@ def confirmed(question: str, line: str, channel: str) -> str:
     found = set(_NUMBER.findall(normalize_text(line)))
     if not said or not found or any(line.startswith(say(k, channel)) for k, _ in _VERDICT_KEYS):
         return line
+    if is_not_stated(line, channel):  # "ไม่ได้ระบุ… โทร 1161": the hotline's digits are no answer
+        return line
     if said <= found:
         return say("answer_yes", channel) + " " + line
     return say("answer_no", channel) + " " + line if not said & found else line
 
 
 _VERDICT_KEYS = (("answer_yes", ""), ("answer_no", ""), ("answer_yes_must", ""), ("answer_no_need", ""))
+_NOT_STATED_KEYS = ("answer_not_stated", "answer_not_stated_call")
+
+
+def is_not_stated(line: str, channel: str) -> bool:
+    """Whether a line says the record is silent (it confirms nothing and denies nothing)."""
+    return any(line.startswith(reply_for(key, channel).text.split("{", 1)[0]) for key in _NOT_STATED_KEYS)
+
+
+def title_confirmed(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ใช้แบบ ภ.ง.ด.91 ใช่ไหม" on "ยื่นแบบ… (ภ.ง.ด.90/91)": ใช่ค่ะ and the title, when every figure the
+    citizen asks to confirm is one the service's own name carries; None otherwise."""
+    folded = "".join(normalize_text(question).split())
+    if not CONFIRM_ASKED.search(folded):
+        return None
+    said = set(_NUMBER.findall(folded))
+    named = set(_NUMBER.findall(normalize_text(record.title_th)))  # "ภ.ง.ด.90/91": 90 and 91
+    if not said or not said <= named:
+        return None
+    return say("answer_yes", channel) + " " + polite(record.title_th)
 
 
 def eligibility_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
