@@ -954,6 +954,10 @@ class ValidateComplaintForm(FormValidationAction):
         if answer is True and not is_payload(text) and gives_a_number(text):
             # "โทรกลับได้ 08…": yes, on this channel; the number typed is not kept (nor logged).
             say(dispatcher, tracker, "complaint_consent_number_not_kept")
+        if answer is None and intent not in SHARED_INTENTS and not is_payload(text) and not is_question(text):
+            told = self._told_at_consent(text, dispatcher, tracker)
+            if told:
+                return {"contact_consent": None, **told}
         if answer is None:
             # Never a third identical question: the second says how to go on without consent, the
             # third records none (the safe answer; the summary shows it and แก้ไข changes it).
@@ -965,6 +969,26 @@ class ValidateComplaintForm(FormValidationAction):
             reply = english_key(reply, tracker)
             return await self._ask_again("contact_consent", reply, dispatcher, tracker)
         return {"contact_consent": answer, "complaint_anonymous": None}
+
+    @staticmethod
+    def _told_at_consent(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """More of the report typed where consent is asked (on SMS and web chat it follows the place
+        at once): a place ("ซอยรามคำแหง65 แยก2 เขตวังทองหลาง") replaces the one kept — read from the
+        story, or a story line taken as the place after a second try — never a shared pin; more of the
+        story ("ไม่ไหลทั้งซอย ประมาณ30หลัง") is added to it; said so, and consent asked again. {} when
+        the message is neither."""
+        routes = load_routes()
+        pinned = tracker.get_slot("complaint_lat") is not None
+        if reads_as_place(text, routes) and usable_location(text) and not only_an_answer_word(text):
+            if pinned:
+                return {}
+            say(dispatcher, tracker, "complaint_kept_place")
+            return {"complaint_location": mask(text), "complaint_lat": None, "complaint_lon": None}
+        more = later_answer(text, tracker.slots, routes)
+        if not more.get("complaint_description"):
+            return {}
+        say(dispatcher, tracker, "complaint_kept_detail")
+        return {"complaint_description": more["complaint_description"]}
 
     async def validate_complaint_edit(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

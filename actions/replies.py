@@ -1602,6 +1602,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "complaint_kept_location": {"default": Reply("ได้รับตำแหน่งแล้วค่ะ")},
     "complaint_kept_sticker": {"default": Reply("ได้รับสติกเกอร์แล้วค่ะ")},
     "complaint_kept_place": {"default": Reply("ได้รับสถานที่แล้วค่ะ")},
+    # More of the story typed at a later step (where consent is asked): added to the description.
+    "complaint_kept_detail": {"default": Reply("เพิ่มรายละเอียดในเรื่องแล้วค่ะ")},
     # A second unusable answer to the story or the place: the ways on, instead of the same hint.
     # (“คุยกับเจ้าหน้าที่เลย” typed leaves the form to a person, as the button does.)
     "complaint_description_stuck": {
@@ -2150,6 +2152,9 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "en_complaint_kept_place": {
         "default": Reply("Place noted."),
+    },
+    "en_complaint_kept_detail": {
+        "default": Reply("Added to your complaint."),
     },
     "en_complaint_description_stuck": {
         "default": Reply(
