@@ -2530,6 +2530,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
         )
     },
     "answer_income_over_duty": {"default": Reply("ต้องค่ะ รายได้ {income} บาทต่อปี เกินเกณฑ์ {limit} บาทต่อปีค่ะ")},
+    # an income between the bounds of two cases the citizen did not say (single, married): the lower's duty
+    "answer_income_over_duty_if": {
+        "default": Reply(
+            "ต้องค่ะ ถ้า{case} รายได้ {income} บาทต่อปี เกินเกณฑ์ {limit} บาทต่อปี"
+            " (ถ้า{other_case} เกณฑ์คือ {other} บาทต่อปี) ค่ะ"
+        )
+    },
     "answer_income_under_duty": {
         "default": Reply("ไม่ต้องค่ะ รายได้ {income} บาทต่อปี ไม่เกินเกณฑ์ {limit} บาทต่อปีค่ะ")
     },

@@ -42,6 +42,7 @@ _AMOUNT = re.compile(
 )
 _GROUPS = re.compile(rf"(?P<lead>{_DIGITS}|{_WORD})?(?P<unit>{_UNITS})")
 _LIMIT = re.compile(INCOME_LIMIT_PATTERN)
+_CASE = re.compile(r"\s*\((?P<case>[^()\d]{2,20})\)")  # "120,000 บาทต่อปี (โสด)"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Limit:
     yearly: float
     at: int  # where the record states it
     per_person: bool = False  # "ต่อคนต่อปี": a household's income over it may still be under it per head
+    case: str = ""  # "(โสด)", "(มีคู่สมรส)": whom the bound is for, when the record says right after it
 
 
 def _say(key: str, channel: str, **values: str) -> str:
@@ -136,7 +138,10 @@ def income_limits(record: ServiceRecord, question: str = "") -> list[Limit]:
         amount = float(found.group("amount").replace(",", ""))
         op = ">" if found.group("bound") in INCOME_OVER_BOUNDS else "<="
         yearly = amount * MONTHS if monthly else amount
-        limits.append(Limit(op, yearly, found.start(), PER_PERSON_WORD in period))
+        case = _CASE.match(text, found.end())
+        limits.append(
+            Limit(op, yearly, found.start(), PER_PERSON_WORD in period, case.group("case") if case else "")
+        )
     # "เงินเดือนอย่างเดียวเกิน 120,000 … และผู้มีเงินได้ประเภทอื่นเกิน 60,000": the part about the kind of
     # income the citizen named, when the rule has one
     named = [w for w in INCOME_ASKED_WORDS if w in "".join(normalize_text(question).split())]
@@ -169,7 +174,7 @@ def income_verdict(record: ServiceRecord, question: str, channel: str, modal: st
             return _say("answer_income_over_duty", channel, income=income, limit=f"{max(duties):,.0f}")
         if yearly <= min(duties):
             return _say("answer_income_under_duty", channel, income=income, limit=f"{min(duties):,.0f}")
-        return None
+        return _split_duty(limits, yearly, channel)
     if modal != "must" and ceilings:
         ceiling = ceilings[0]
         if ceiling.per_person:  # a household's income per head: how many, when the citizen says
@@ -189,6 +194,25 @@ def income_verdict(record: ServiceRecord, question: str, channel: str, modal: st
         key = "answer_income_within" if yearly <= ceiling.yearly else "answer_income_over"
         return _say(key, channel, income=income, limit=f"{ceiling.yearly:,.0f}")
     return None
+
+
+def _split_duty(limits: list[Limit], yearly: float, channel: str) -> str | None:
+    """ "เงินเดือน 18,000 ต้องยื่นไหม" between "เกิน 120,000 (โสด)" and "เกิน 220,000 (มีคู่สมรส)": a duty in
+    the case of the lower bound, said with that case and the other's bound; None when the record does not
+    name the cases."""
+    duties = sorted((limit for limit in limits if limit.op == ">"), key=lambda limit: limit.yearly)
+    lower, upper = duties[0], duties[-1]
+    if not lower.case or not upper.case or lower.case == upper.case:
+        return None
+    return _say(
+        "answer_income_over_duty_if",
+        channel,
+        income=f"{yearly:,.0f}",
+        case=lower.case,
+        limit=f"{lower.yearly:,.0f}",
+        other_case=upper.case,
+        other=f"{upper.yearly:,.0f}",
+    )
 
 
 _HOUSEHOLD = re.compile(HOUSEHOLD_PATTERN)

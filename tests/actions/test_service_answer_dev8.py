@@ -44,3 +44,15 @@ def test_a_figure_not_in_the_name_is_not_confirmed_by_it() -> None:
     contact = Agency(id="rd", name_th="กรมสรรพากร", name_en="RD", hotline="1161", website="")
     line = first_line(tax_record(), "ใช้แบบ ภงด 94 ใช่ไหม", contact=contact)
     assert not line.startswith((reply_for("answer_yes", "line").text, reply_for("answer_no", "line").text))
+
+
+def test_income_between_the_single_and_married_bounds_is_a_duty_if_single() -> None:
+    line = first_line(tax_record(), "ได้เงินเดือนเดือนละหมื่นหก ต้องเสียภาษีไหมครับ")
+    assert line.startswith(reply_for("answer_yes_must", "line").text)
+    assert "โสด" in line and "192,000" in line and "220,000" in line
+
+
+def test_income_between_bounds_without_named_cases_gets_no_verdict() -> None:
+    unnamed = tax_record(eligibility="ผู้มีเงินเดือนอย่างเดียวเกิน 120,000 บาทต่อปี หรือเกิน 220,000 บาท")
+    line = first_line(unnamed, "ได้เงินเดือนเดือนละหมื่นหก ต้องเสียภาษีไหมครับ")
+    assert not line.startswith(reply_for("answer_yes_must", "line").text)

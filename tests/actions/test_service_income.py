@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -71,10 +72,14 @@ def test_the_verdict_leads_with_the_citizens_figures(eligibility: str, question:
 
 
 def test_no_verdict_where_the_limits_split_on_what_was_not_said() -> None:
-    # 180,000 a year: over the single person's bound, under the married couple's
+    # 180,000 a year: over the single person's bound, under the married couple's - a duty if single,
+    # said with both cases (without the cases named, no verdict)
     tax = record(TAX)
     question = "เงินเดือน 15k ต้องยื่นไหม"
-    assert income_verdict(tax, question, "line", question_modal(question)) is None
+    split = str(income_verdict(tax, question, "line", question_modal(question)))
+    assert split.startswith("ต้องค่ะ ถ้าโสด") and "220,000" in split
+    unnamed = dataclasses.replace(tax, eligibility=re.sub(r"\s*\([^)]*\)", "", TAX))
+    assert income_verdict(unnamed, question, "line", question_modal(question)) is None
     # a household's income over a bound per head may be under it per head
     grant = dataclasses.replace(
         tax, eligibility="เด็กอายุไม่เกิน 6 ปี ในครัวเรือนที่มีรายได้เฉลี่ยไม่เกิน 100,000 บาทต่อคนต่อปี"
