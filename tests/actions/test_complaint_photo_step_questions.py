@@ -78,7 +78,7 @@ def test_asking_to_keep_name_and_number_back_is_anonymity() -> None:
 
 def test_an_english_place_with_a_landmark_is_a_place_and_consent_at_it_is_kept(reachable: None) -> None:
     """dev6 d6k014 (web, English): "About 5 lamps in a row, in front of the 7-Eleven" at the place step
-    is the place (English landmarks and directions), and "yes, I consent" there is kept for consent."""
+    is the place (English landmarks), and "yes, I consent" there is kept for consent."""
     story = {
         "complaint_category": "streetlight",
         "complaint_description": "the streetlights on my soi are off",
@@ -91,6 +91,11 @@ def test_an_english_place_with_a_landmark_is_a_place_and_consent_at_it_is_kept(r
     )
     _, got, _ = run_form(t)
     assert got["complaint_location"] == "About 5 lamps in a row, in front of the 7-Eleven"
+    # a direction alone is no place: the story told again at the place step is not kept as one
+    t = at_step("complaint_location", "The light in front of my house has been out for a week", story, "web")
+    t.events[0] = user_turn("I want to report a broken streetlight", "file_complaint", "web")
+    _, got, _ = run_form(t)
+    assert got["complaint_location"] is None
     t = at_step("complaint_location", "yes, I consent", story, channel="web")
     t.events[0] = user_turn(
         "Hi, the streetlights on my soi have been off for a week.", "file_complaint", "web"
