@@ -415,6 +415,10 @@ OFFICE_KIND_WORDS: dict[str, tuple[str, ...]] = {
     "ธนาคาร": ("ธนาคาร", "ธ.ก.ส"),
     "โรงพัก": ("โรงพัก", "สถานีตำรวจ"),
 }
+# "…ที่สำนักงานที่ดินใช่ไหม": a place named after ที่, to be confirmed (the office word it starts with)
+PLACE_NAMED_PATTERN = (
+    r"ที่(สำนักงาน|อำเภอ|เขต|ที่ว่าการ|สำนักทะเบียน|เทศบาล|อบต|ไปรษณีย์|ธนาคาร|โรงพัก|สถานีตำรวจ|ศาล|ศูนย์)"
+)
 OFFICES_JOINER = " หรือ "
 # "ทำที่อำเภอไหนก็ได้ไหม": any office, answered by an office line that says any ("แห่งใดก็ได้") or one that
 # says which ("ที่ผู้ขอมีชื่อในทะเบียนบ้าน", "ที่ที่ดินตั้งอยู่", "ที่เด็กเกิด").
@@ -2494,6 +2498,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_free": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ")},
     "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},
     "answer_place_listed": {"default": Reply("ได้ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
+    "answer_place_confirmed": {"default": Reply("ใช่ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
     # A location shared during a service conversation: no office coordinates are kept, so the offices
     # are listed (never a "nearest office" the bot cannot know)
     # ... and with no service talked about: how to file a complaint at that spot (a form reads the pin itself)

@@ -79,6 +79,7 @@ from actions.replies import (
     OFFICES_JOINER,
     OTHERWISE_ALLOWED_PATTERN,
     OWN_OFFICE_PATTERN,
+    PLACE_NAMED_PATTERN,
     PREFIX_FILLER_WORDS,
     PREREQUISITE_PATTERN,
     PROXY_RECORD_WORDS,
@@ -866,9 +867,15 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
     ):
         return not_listed
     # "ที่ห้างได้ไหม": an office listed for it; not a must-question ("ย้ายเข้าหอใหม่ ต้องแจ้งย้ายไหม" shares
-    # only "ใหม่" with "…ที่บ้านหลังใหม่ตั้งอยู่")
+    # only "ใหม่" with "…ที่บ้านหลังใหม่ตั้งอยู่") unless it names the office to confirm ("ต้องไป
+    # ดำเนินการที่สำนักงานที่ดินใช่หรือไม่": ใช่ค่ะ)
+    place_confirmed = office_confirmed(record, text, channel) if aspect in ("place", None) else None
+    if place_confirmed is not None:
+        return place_confirmed
     if aspect in ("place", None) and modal != "must":
-        office = _document_named(record.where_to_apply.offices, text, _GENERIC_PLACE_WORDS)
+        office = office_kind_listed(record, text) or _document_named(
+            record.where_to_apply.offices, text, _GENERIC_PLACE_WORDS
+        )
         if office:
             return say("answer_place_listed", channel, office=office)
     # "ต้องอบรมก่อนไหม": ก่อน reads as a time question, but what is asked is a duty the overview states
@@ -969,6 +976,37 @@ def office_kind_not_listed(record: ServiceRecord, question: str) -> str | None:
         if kind in folded and not any(name in listed for name in names):
             return kind
     return None
+
+
+def office_kind_listed(record: ServiceRecord, question: str) -> str | None:
+    """ "ไปลงทะเบียนที่อบต.ได้ไหม" on "เทศบาลหรือองค์การบริหารส่วนตำบลที่…": the listed office that names
+    the kind of office asked about by one of its names (อบต. is an องค์การบริหารส่วนตำบล)."""
+    folded = "".join(normalize_text(question).split())
+    for kind, names in OFFICE_KIND_WORDS.items():
+        if kind in folded:
+            offices = record.where_to_apply.offices
+            found = next((o for o in offices if any(n in "".join(o.split()) for n in names)), None)
+            if found is not None:
+                return found
+    return None
+
+
+_PLACE_NAMED = re.compile(PLACE_NAMED_PATTERN)
+
+
+def office_confirmed(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ต้องไปทำที่สำนักงานที่ดินใช่ไหม": ใช่ค่ะ with the listed office the place named after ที่ is; None
+    for a question that is no confirmation or names no listed office."""
+    folded = "".join(normalize_text(question).split())
+    asked = CONFIRM_ASKED.search(folded)
+    named = _PLACE_NAMED.search(folded[: asked.start()]) if asked else None
+    if named is None:
+        return None
+    place = folded[named.start(1) : asked.start()] if asked else ""
+    office = office_kind_listed(record, place) or _document_named(
+        record.where_to_apply.offices, place, _GENERIC_PLACE_WORDS
+    )
+    return None if office is None else say("answer_place_confirmed", channel, office=office)
 
 
 def office_not_listed_line(

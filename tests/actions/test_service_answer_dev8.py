@@ -56,3 +56,38 @@ def test_income_between_bounds_without_named_cases_gets_no_verdict() -> None:
     unnamed = tax_record(eligibility="ผู้มีเงินเดือนอย่างเดียวเกิน 120,000 บาทต่อปี หรือเกิน 220,000 บาท")
     line = first_line(unnamed, "ได้เงินเดือนเดือนละหมื่นหก ต้องเสียภาษีไหมครับ")
     assert not line.startswith(reply_for("answer_yes_must", "line").text)
+
+
+def allowance_record() -> ServiceRecord:
+    return tax_record(
+        id="disability_allowance",
+        title_th="ลงทะเบียนรับเบี้ยความพิการ",
+        short_th="เบี้ยคนพิการ",
+        agency="องค์กรปกครองส่วนท้องถิ่น",
+        eligibility="",
+        description="คนพิการที่มีบัตรประจำตัวคนพิการลงทะเบียนกับท้องถิ่นที่มีชื่อในทะเบียนบ้าน",
+        where_to_apply=WhereToApply(
+            offices=("เทศบาลหรือองค์การบริหารส่วนตำบลที่มีชื่อในทะเบียนบ้าน", "สำนักงานเขต (กรุงเทพมหานคร)")
+        ),
+    )
+
+
+def test_an_office_asked_by_its_short_name_is_listed() -> None:
+    line = first_line(allowance_record(), "ยื่นที่ อบต. ใกล้บ้านได้มั้ยคะ")
+    assert line.startswith(reply_for("answer_yes_can", "line").text)
+    assert "องค์การบริหารส่วนตำบล" in line
+
+
+def test_a_listed_office_to_confirm_in_a_must_question_is_confirmed() -> None:
+    land = tax_record(
+        id="land_mortgage",
+        title_th="จดทะเบียนจำนองที่ดิน",
+        description="การจำนองที่ดินต้องจดทะเบียนต่อพนักงานเจ้าหน้าที่",
+        eligibility="",
+        where_to_apply=WhereToApply(offices=("สำนักงานที่ดินจังหวัด สาขา หรือส่วนแยก ที่ที่ดินตั้งอยู่",)),
+    )
+    line = first_line(land, "จะจำนองบ้าน ต้องไปยื่นเรื่องที่สำนักงานที่ดินใช่มั้ย")
+    assert line.startswith(reply_for("answer_yes", "line").text) and "สำนักงานที่ดิน" in line
+    # a confirmation of something else that shares the land word is not confirmed by the office
+    other = first_line(land, "จำนองที่ดินต้องเสียภาษีใช่ไหม")
+    assert not other.startswith(reply_for("answer_yes", "line").text + " ยื่นได้ที่")
