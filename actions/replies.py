@@ -2499,6 +2499,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},
     "answer_place_listed": {"default": Reply("ได้ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
     "answer_place_confirmed": {"default": Reply("ใช่ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
+    # a can-question an FAQ answers with another way that must be taken ("ต้องฟ้องหย่าต่อศาล…")
+    "answer_not_usual_way": {"default": Reply("ไม่ได้ตามปกติค่ะ")},
     # A location shared during a service conversation: no office coordinates are kept, so the offices
     # are listed (never a "nearest office" the bot cannot know)
     # ... and with no service talked about: how to file a complaint at that spot (a form reads the pin itself)

@@ -53,6 +53,7 @@ from actions.service_verdicts import (
     names_the_proxy,
     office_not_listed_line,
     online_available,
+    other_route_verdict,
     polite,
     proxy_refused,
     question_modal,
@@ -496,8 +497,11 @@ def _faq(ctx: AnswerContext) -> list[str] | None:
         lead = field_verdict(record, aspect, question, channel) or ""
         if lead.removeprefix(say("answer_yes_must", channel) + " ") == said:
             lead, said = "", lead  # "ต้องค่ะ" and that same FAQ answer
-        elif not lead:  # "ต้องแจ้งความไหม" - "แจ้งความที่สถานีตำรวจ แล้ว…": its instruction is the verdict
-            told = faq_instruction(question, passage.answer, channel)
+        elif not lead:  # "ต้องแจ้งความไหม" - "แจ้งความที่สถานีตำรวจ แล้ว…": its instruction is the verdict;
+            # "จดได้มั้ย" - "ต้องฟ้องหย่าต่อศาล…": another way is, not the one asked
+            told = other_route_verdict(question, passage.answer, channel) or faq_instruction(
+                question, passage.answer, channel
+            )
             said = f"{told} {said}" if told else said
         lines.append(lead)
     lines.append(said)

@@ -233,7 +233,7 @@ def _modal_at(text: str, start: int) -> bool:
 _CAN_WORD = CAN_WORD
 
 
-CAN_ASKED = re.compile(r"ได้(?:บ้าง|ด้วย|เลย|ก่อน)?(ไหม|มั้ย|มั๊ย|ไม๊|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่)")
+CAN_ASKED = re.compile(r"ได้(?:บ้าง|ด้วย|เลย|ก่อน|อยู่)?(ไหม|มั้ย|มั๊ย|ไม๊|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่)")
 
 
 def question_modal(question: str) -> str | None:
@@ -1727,6 +1727,28 @@ def faq_instruction(question: str, answer: str, channel: str) -> str | None:
 
 
 LONG_ASKED_CHARS = 4  # "แจ้งความ", "อบรม": a word of the question this long is a thing to do
+
+
+def other_route_verdict(question: str, answer: str, channel: str) -> str | None:
+    """ "ถ้าอีกฝ่ายไม่ยอมมาเซ็น จดได้มั้ย" - "ต้องฟ้องหย่าต่อศาล…": a can-question an FAQ answers with what
+    must be done instead, never the thing asked (จด): not the usual way, then that route; None when the
+    answer does what was asked, or requires nothing."""
+    from knowledge.search.text import bm25_tokens
+
+    pieces = normalize_text(question).split()
+    asked_at = next((i for i in range(len(pieces) - 1, -1, -1) if CAN_ASKED.search(pieces[i])), None)
+    if asked_at is None or question_modal(question) != "can":
+        return None
+    piece = pieces[asked_at]
+    verb_part = piece[: CAN_ASKED.search(piece).start()]  # type: ignore[union-attr]
+    skip = _QUESTION_WORDS | set(PREFIX_FILLER_WORDS) | set(_YES_NO_TH)
+    asked = [t for t in bm25_tokens(verb_part) if len(t) >= 2 and t not in skip]
+    folded = "".join(normalize_text(answer).split())
+    must = [m.start() for m in re.finditer(MUST_WORD, folded)]
+    required = any(not folded[max(0, at - len(NEGATION_WORD)) : at].endswith(NEGATION_WORD) for at in must)
+    if not asked or not required or any(t in folded for t in asked):
+        return None
+    return say("answer_not_usual_way", channel)
 
 
 def field_verdict(record: ServiceRecord, aspect: str | None, question: str, channel: str) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from actions.replies import reply_for
-from actions.service_answer import compose_answer
+from actions.service_answer import Passage, compose_answer
 from actions.service_verdicts import confirmed
 from knowledge.agencies import Agency
 from knowledge.record import ServiceRecord, WhereToApply
@@ -91,3 +91,27 @@ def test_a_listed_office_to_confirm_in_a_must_question_is_confirmed() -> None:
     # a confirmation of something else that shares the land word is not confirmed by the office
     other = first_line(land, "จำนองที่ดินต้องเสียภาษีใช่ไหม")
     assert not other.startswith(reply_for("answer_yes", "line").text + " ยื่นได้ที่")
+
+
+def faq_first_line_of(question: str, faq_question: str, faq_answer: str) -> str:
+    passage = Passage(kind="faq", answer=faq_answer, question=faq_question)
+    return compose_answer(tax_record(), None, "line", question, passage)[0].splitlines()[0]
+
+
+def test_a_can_question_answered_with_another_way_that_must_be_taken_is_no() -> None:
+    line = faq_first_line_of(
+        "ถ้าผู้จัดการมรดกคนอื่นไม่ยอมเซ็น โอนเองได้มั้ยคะ",
+        "ทายาทไม่ยินยอมทำอย่างไร",
+        "ต้องยื่นคำร้องต่อศาลให้มีคำสั่งก่อน แล้วนำคำสั่งศาลไปยื่นที่สำนักงานที่ดิน",
+    )
+    assert line.startswith(reply_for("answer_not_usual_way", "line").text)
+    assert "ศาล" in line
+
+
+def test_a_can_question_whose_faq_does_what_was_asked_is_not_no() -> None:
+    line = faq_first_line_of(
+        "บัตรหายแต่ไม่ได้แจ้งความ ทำบัตรใหม่ได้ไหม",
+        "บัตรหายต้องแจ้งความไหม",
+        "ไม่ต้องแจ้งความ ทำบัตรใหม่ที่อำเภอได้เลย",
+    )
+    assert not line.startswith(reply_for("answer_not_usual_way", "line").text)
