@@ -23,6 +23,7 @@ from actions.replies import (
     CANCEL_OPENINGS,
     CANCEL_OTHER_THINGS,
     CANCEL_PREFIX,
+    CANCEL_SOFTENERS,
     CANCEL_SUFFIX,
     CHANGE_CATEGORY_WORDS,
     COMPLAINT_ASIDE_CUES,
@@ -146,7 +147,7 @@ def is_payload(text: object) -> bool:
 
 def wants_cancel(text: object) -> bool:
     """ยกเลิก (typed, or a short message that says so): ends the complaint form."""
-    if ends_with_cancel(text):
+    if ends_with_cancel(text) or opens_with_cancel(text):
         return True
     word = bare(text)
     if any(other in word for other in CANCEL_OTHER_THINGS):
@@ -219,7 +220,33 @@ def ends_with_cancel(text: object) -> bool:
     last = _without_leads(bare(clauses[-1]), CANCEL_LEAD_WORDS)
     if len(last) > CANCEL_CLAUSE_MAX_CHARS or any(other in last for other in CANCEL_OTHER_THINGS):
         return False
-    return last == CANCEL_PREFIX or last.startswith(CANCEL_OPENINGS)
+    return last == CANCEL_PREFIX or last.startswith(CANCEL_OPENINGS) or softened_cancel(last)
+
+
+def softened_cancel(word: str) -> bool:
+    """ "ยกเลิกไปก่อน", "ยกเลิกไว้ก่อนละกัน": ยกเลิก followed only by time and softening words. Any
+    other word after it ("ยกเลิกสัญญา", "ยกเลิกนัด") makes ยกเลิก the topic of the message."""
+    rest = word.removeprefix(CANCEL_PREFIX)
+    return rest != word and bool(rest) and _segments(rest, CANCEL_SOFTENERS) is not None
+
+
+def opens_with_cancel(text: object) -> bool:
+    """ "ยกลิก ไปโทรหาเขตเองดีกว่า", "ยกเลิกค่ะ เดี๋ยวไปแจ้งที่เขตเอง": a first clause that is a cancel
+    word on its own (typed with one slip too), then a short reason. ยกเลิก joined to what follows
+    ("ยกเลิกสัญญาแล้ว…") is a topic, and a long message after the word is a story, not a reason."""
+    clauses = str(text or "").split()
+    if len(clauses) < 2 or is_payload(text):
+        return False
+    first = _without_leads(bare(clauses[0]), CANCEL_LEAD_WORDS)
+    rest = compact(" ".join(clauses[1:]))
+    if len(rest) > CANCEL_PHRASE_MAX_CHARS or any(other in compact(text) for other in CANCEL_OTHER_THINGS):
+        return False
+    return (
+        first in COMPLAINT_CANCEL_WORDS
+        or first == CANCEL_PREFIX
+        or softened_cancel(first)
+        or mistyped_cancel(first)
+    )
 
 
 def asks_in_a_clause(text: object) -> bool:
