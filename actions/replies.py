@@ -258,6 +258,7 @@ CONFIRM_SENTENCE_WORDS = (
 CONFIRM_SENTENCE_FILLERS = (
     "แล้ว", "เลย", "ได้", "เรื่อง", "นี้", "ข้อมูล", "ทั้งหมด", "ครบ", "หมด", "ทุกอย่าง", "เอ่อ", "อืม", "งั้น", "ก็",
     "ด้วย", "ไป", "ให้", "หน่อย", "เถอะ", "จ้า", "จ้ะ", "ค่า", "ค่ะ", "คะ", "ครับผม", "ครับ", "คับ", "ฮะ", "นะ",
+    "การแจ้ง", "แจ้ง", "it", "please", "now",
 )
 # fmt: on
 # --- service conversations (B2, actions/service_small_talk.py): small talk around a service ---------
