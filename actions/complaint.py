@@ -57,6 +57,7 @@ from actions.complaint_steps import (
     category_for_citizen,
     later_answer,
     meaningful_chars,
+    more_of_the_story,
     only_an_answer_word,
     place_in_story,
     place_slots,
@@ -884,6 +885,14 @@ class ValidateComplaintForm(FormValidationAction):
             say(dispatcher, tracker, "complaint_location_too_long")
             return {"complaint_location": None}
         tries = tries_at_step(tracker, "complaint_location", FORM)
+        if tries < 2 and _intent(tracker) not in SHARED_INTENTS and more_of_the_story(text, load_routes()):
+            # "รถเก็บขยะไม่มาเก็บตามรอบมาสองสัปดาห์แล้ว…" after a short opening: the details, added to
+            # the story, and the place asked again (a second such answer is kept: no trap).
+            told = str(tracker.get_slot("complaint_description") or "")
+            more = f"{told} {text}" if told else text
+            if len(more) <= MAX_DESCRIPTION_CHARS:
+                say(dispatcher, tracker, "complaint_kept_detail")
+                return {"complaint_description": mask(more), "complaint_location": None}
         usable = not only_an_answer_word(text) and usable_location(text)
         kind = place_answer_kind(text, tries) if usable else "none"
         if kind == "place":

@@ -74,6 +74,15 @@ def names_a_place(text: object) -> bool:
     return len(word) <= PLACE_NAME_MAX_CHARS and word.startswith(PLACE_NAME_OPENINGS)
 
 
+def names_a_landmark(text: object) -> bool:
+    """A house number, a landmark (วัด ตลาด เซเว่น …), or a known province, district or road name
+    anywhere in the message: a place named, not only a street or soi told of ("…ล้นออกมาถึงถนน")."""
+    word = compact(text)
+    if HOUSE_NUMBER.search(word) or KILOMETRE.search(word) or _has_any(word, LANDMARK_WORDS):
+        return True
+    return _has_any(word, PROVINCES) or _has_any(word, BANGKOK_PLACES)
+
+
 def says_no_place(text: object) -> bool:
     """ "ไม่รู้", "จำไม่ได้ค่ะ", "ไม่อยากบอก": no place given (a refusal, or not knowing and no place
     named either)."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from actions import replies
+from actions.complaint_place import names_a_landmark
 from actions.complaint_talk import (
     _PUNCTUATION,
     category_from_words,
@@ -81,6 +82,20 @@ def tells_a_story(text: str, routes: dict[str, ComplaintRoute]) -> bool:
     """Clearly what happened (a long message, beyond "I want to complain"), though no category cue."""
     story = first_description(text, MIN_DESCRIPTION_LETTERS + 2, routes)
     return story is not None and usable_description(text)
+
+
+def more_of_the_story(text: str, routes: dict[str, ComplaintRoute]) -> bool:
+    """Typed where the place is asked, plainly more of what happened and no place: it tells a story
+    ("รถเก็บขยะไม่มาตามรอบมาสองสัปดาห์ ถังล้นออกมาถึงถนน"), does not open with a place ("ซอย 5 ขยะเต็ม",
+    "หน้าบ้านไฟดับ" stay places) and names no address inside ("…ถึงถนน" tells of a street, names none)."""
+    if is_question(text) or is_payload(text) or opens_as_place(text) or reads_as_place(text, routes):
+        return False
+    if names_a_landmark(text) or place_in_story(text) is not None:  # "น้ำท่วมขังหน้าตลาด…": its place
+        return False
+    word = compact(text)
+    cues = (cue for route in routes.values() for cue in route.cues if cue not in replies.PLACE_OPENINGS)
+    problem = any(p in word for p in replies.PROBLEM_WORDS) or any(cue in word for cue in cues)
+    return problem and tells_a_story(text, routes)
 
 
 def place_slots(text: str) -> dict[str, Any]:

@@ -4,16 +4,24 @@ A. A change of mind told with a reason: a cancel word (typed with one slip too) 
    ("ยกลิก ไปโทรหาเขตเองดีกว่า"), or the reason and then ยกเลิก with softening words ("… ยกเลิกไปก่อนนะคะ")
    cancels; ยกเลิก as the topic ("อยากยกเลิกสัญญา…", "ยกเลิก รอบเก็บขยะ…" as a story) never does.
 B. Yes to the summary in other words: "ยืนยันการแจ้ง", "ok send it".
+C. A short opening ("อยากแจ้งเรื่องไฟถนนค่ะ"), then the details where the place is asked: the details
+   are added to the story and the place asked again; a place, or a story that opens with its place,
+   is still the place, and a second story there is kept (no one is asked a third time).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from actions import complaint
+from actions import complaint, replies
+from actions.complaint_steps import more_of_the_story
 from actions.complaint_talk import confirms_in_words, wants_cancel
+from cases.complaint_routing import load_routes
 from tests.actions.complaint_form_driver import STEPS, at_step, run_form
+from tests.actions.test_complaint_no_trap import conversation
 from tests.actions.test_complaint_third_writer import FILLED, ended
+
+ROUTES = load_routes()
 
 # --- A. a change of mind with its reason ------------------------------------------------------------
 
@@ -67,3 +75,43 @@ def test_a_not_yet_is_still_no_yes(typed: str) -> None:
     assert not confirms_in_words(typed)
     _, got, _ = run_form(at_step("complaint_confirm", typed, FILLED))
     assert got.get("complaint_confirm") != "yes"
+
+
+# --- C. the details typed where the place is asked --------------------------------------------------
+
+OPENING = {"complaint_category": "streetlight", "complaint_description": "อยากแจ้งเรื่องไฟถนนค่ะ"}
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ไฟกิ่งดับติดกันสามต้นมาเป็นเดือนแล้ว ตอนกลางคืนมืดมาก มีคนโดนวิ่งราวกระเป๋า",
+        "หลอดไฟกะพริบทั้งคืน บางคืนก็ดับไปเลย เดินผ่านตอนดึกไม่ปลอดภัย",
+    ],
+)
+def test_details_at_the_place_step_go_to_the_story_and_the_place_is_asked_again(typed: str) -> None:
+    assert more_of_the_story(typed, ROUTES)
+    events, got, said = run_form(at_step("complaint_location", typed, OPENING, channel="sms"))
+    assert not ended(events) and got["complaint_location"] is None
+    assert got["complaint_description"] == f"{OPENING['complaint_description']} {typed}"
+    assert said[0] == replies.reply_for("complaint_kept_detail", "sms").text
+    assert got["requested_slot"] == "complaint_location"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["ซอยวัดด่าน 7 ไฟดับทั้งซอย", "หน้าโรงเรียนบ้านหนองบัว", "ทางเข้าหมู่บ้านเอื้ออาทร", "เสาไฟหน้าวัดดับมาสามวัน"],
+)
+def test_a_place_or_a_story_with_its_place_is_still_the_place(typed: str) -> None:
+    assert not more_of_the_story(typed, ROUTES)
+    _, got, _ = run_form(at_step("complaint_location", typed, OPENING, channel="sms"))
+    assert got["complaint_location"] == typed
+    told = OPENING["complaint_description"]
+    assert got.get("complaint_description", told) == told
+
+
+def test_a_second_story_at_the_place_step_is_kept_no_third_ask() -> None:
+    typed = "ไฟดับมาเป็นเดือนแล้ว แจ้งไปหลายรอบก็ไม่มีใครมาซ่อม"
+    t = conversation("อยากแจ้งเรื่องไฟถนนค่ะ", "complaint_location", typed, earlier=("ไฟดับมืดมาก",), slots=OPENING)
+    _, got, _ = run_form(t)
+    assert got["complaint_location"] == typed
