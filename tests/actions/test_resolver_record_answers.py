@@ -40,6 +40,12 @@ def test_neighbouring_questions_keep_their_answers(resolver: ServiceResolver) ->
     assert decision.passage is not None and "10 ปี" not in decision.passage.answer
     # twenty and no ID card yet is the first ID card, not the adults-only passport
     assert resolver.decide("อายุ 20 แล้วยังไม่เคยมีบัตรประชาชนเลย ทำได้ไหมคะ").service_id == "id_card_new"
+    # going back to one's own surname asks how, not whether a wife must take her husband's
+    decision = resolver.decide("หย่าแล้วอยากกลับไปใช้นามสกุลเดิม ทำยังไงคะ", slot_id="name_change")
+    assert decision.passage is None or not decision.passage.answer.startswith("ไม่ต้อง")
+    # a new ID card after a name change is the FAQ on what to do next, not the surname-after-marriage one
+    decision = resolver.decide("เปลี่ยนนามสกุลแล้ว ต้องทำบัตรประชาชนใบใหม่ด้วยไหม", slot_id="name_change")
+    assert decision.passage is not None and decision.passage.answer.startswith("แก้ทะเบียนบ้าน")
     # the allowance's FAQ on a recipient's death does not draw a death registration question away
     decision = resolver.decide("ตาเสียแล้วค่ะ ต้องไปแจ้งที่อำเภอภายในกี่วัน")
     assert decision.service_id == "death_registration"
