@@ -47,6 +47,7 @@ from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.replies import (
     ACCOUNT_NAMES,
+    CASE_WAIT_WORDS,
     DEFAULT_NEXT_STEP,
     HUMAN,
     KIND_LABELS,
@@ -310,6 +311,13 @@ def owed_apology(text: str) -> bool:
     """Upset or rude, or telling that a complaint made earlier is still not dealt with ("แจ้งไป
     ตั้งนานแล้วทำไมยังไม่มาซ่อม"): the answer opens with an apology (the words never said back)."""
     return upset(text) or complains_of_waiting(text)
+
+
+def about_waiting(text: str) -> bool:
+    """The upset message is about the wait or the time it takes ("แล้วจะให้รอถึงเมื่อไหร่", "ช้ามาก"),
+    or about a complaint still not dealt with — not only an angry remark ("ไร้สาระ")."""
+    word = compact(text)
+    return complains_of_waiting(text) or any(cue in word for cue in CASE_WAIT_WORDS)
 
 
 def canonical_ref(value: Any) -> str | None:
@@ -621,6 +629,10 @@ class ValidateCaseStatusForm(CaseFormValidation):
             and last4_from_text(text) is None
             and owed_apology(text)
         ):
+            if not about_waiting(text):
+                # "ไร้สาระ เก็บภาษีไปทำไม": an angry remark, no question of time: the digits asked
+                # again, after an apology (ActionAskPhoneLast4; the words are never said back).
+                return {"phone_last4": None}
             replies.send(dispatcher, tracker, language_key("case_left_waiting", tracker))
             return {"phone_last4": None, "case_id": TOLD, "requested_slot": None}
         return await super().extract_phone_last4(dispatcher, tracker, domain)

@@ -1135,6 +1135,9 @@ FORGOT_REFERENCE_WORDS = (
     "จำไม่ได้",
     "forgot",
 )
+# An upset message about the wait or the time a case takes (the case look-up is then left with
+# why the timing needs the digits), not only an angry remark.
+CASE_WAIT_WORDS = ("รอ", "นาน", "เมื่อไหร่", "เมื่อไร", "ช้า", "กี่วัน", "ไม่มีใครมา", "ไม่คืบหน้า", "wait", "slow")
 # Signs that a message about a case is upset or rude: the bot apologises and never repeats the
 # words. Rude words first, then impatience; matched as substrings of the squashed text.
 UPSET_WORDS = (
@@ -1173,6 +1176,8 @@ UPSET_WORDS = (
     "ใครจะรับผิดชอบ",
     "ใครรับผิดชอบ",
     "เสียภาษีไปทำไม",
+    "ภาษีไปทำไม",
+    "ไร้สาระ",
     "หลายรอบแล้ว",
     "กี่รอบแล้ว",
     "กี่ครั้งแล้ว",

@@ -312,6 +312,8 @@ class Chat:
             await self._run(AskSlotAction("subscribe_consent", values=consent_values), after)
         elif next_slot == "case_id":
             await self._run(ActionAskCaseId(self.lookup), after)
+        elif next_slot == "phone_last4":
+            await self._run(ActionAskPhoneLast4(), after)
         else:
             await self._run(AskSlotAction(next_slot), after)
         return said + self.messages
@@ -732,6 +734,23 @@ async def test_impatience_instead_of_the_digits_leaves_the_look_up_with_an_apolo
     assert chat.active_loop is None and chat.slots["requested_slot"] is None
     titles = [b["title"] for m in said for b in m.get("buttons") or []]
     assert "ติดตามเรื่อง" in titles and "คุยกับเจ้าหน้าที่" in titles
+
+
+@pytest.mark.parametrize("remark", ["ไร้สาระจริงๆ จ่ายภาษีไปทำไมเนี่ย", "ห่วยแตก ระบบอะไรเนี่ย"])
+async def test_an_angry_remark_instead_of_the_digits_gets_an_apology_and_the_same_question(
+    lookup, cases, remark
+):
+    """dev8 c031: an angry remark with no question of time at the last-4 question: an apology (the
+    words never said back) and the digits asked again; nothing is counted, the look-up goes on."""
+    chat = Chat(lookup, "web:angry-remark", "web")
+    await chat.say(cases["A"], intent="check_case_status", case_id=cases["A"])
+    said = await chat.say(remark)
+    assert texts(said).startswith("ขออภัย") and "4 ตัวท้าย" in texts(said)
+    assert "ขอเป็นตัวเลข 4 หลัก" not in texts(said)
+    assert not any(word in texts(said) for word in ("ไร้สาระ", "ห่วย", "ภาษี"))
+    assert chat.slots["requested_slot"] == "phone_last4" and chat.active_loop is not None
+    said = await chat.say("5678")
+    assert cases["A"] in texts(said) and chat.active_loop is None
 
 
 async def test_the_upset_question_before_the_digits_still_apologises_and_asks(lookup, cases):
