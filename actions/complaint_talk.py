@@ -18,6 +18,7 @@ import unicodedata
 from pythainlp.corpus import thai_words
 
 from actions.replies import (
+    ASK_OPENINGS,
     BARE_NO_WORDS,
     CANCEL_LEAD_WORDS,
     CANCEL_OPENINGS,
@@ -252,7 +253,10 @@ def opens_with_cancel(text: object) -> bool:
 def asks_in_a_clause(text: object) -> bool:
     """The message, or one of its clauses, is a question ("อยากถามว่าเบี้ยคนพิการได้เดือนละเท่าไหร่
     ไม่ร้องเรียนแล้วค่ะ")."""
-    return is_question(text) or any(is_question(clause) for clause in str(text or "").split())
+    clauses = str(text or "").split()
+    if any(_without_leads(bare(clause), CANCEL_LEAD_WORDS).startswith(ASK_OPENINGS) for clause in clauses):
+        return True  # "เดี๋ยวก่อนค่ะ ขอถามเรื่องขอติดตั้งมิเตอร์ไฟฟ้าใหม่หน่อย"
+    return is_question(text) or any(is_question(clause) for clause in clauses)
 
 
 def _without_leads(word: str, leads: tuple[str, ...]) -> str:

@@ -1046,6 +1046,9 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "ข้อมูลไปใช้",
     ),
 }
+# A clause that opens by saying a question follows ("ขอถามเรื่องขอติดตั้งมิเตอร์ไฟฟ้าใหม่หน่อย"): asked,
+# though it ends like a statement.
+ASK_OPENINGS = ("ขอถาม", "อยากถาม", "ขอสอบถาม", "อยากสอบถาม", "สอบถาม", "มีคำถาม", "ถามหน่อย", "ถามเรื่อง")
 # A message reads as a question to the bot when it ends with one of these (or has "?").
 QUESTION_ENDINGS = (
     "ไหม",

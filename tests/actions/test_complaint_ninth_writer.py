@@ -7,18 +7,25 @@ B. Yes to the summary in other words: "ยืนยันการแจ้ง",
 C. A short opening ("อยากแจ้งเรื่องไฟถนนค่ะ"), then the details where the place is asked: the details
    are added to the story and the place asked again; a place, or a story that opens with its place,
    is still the place, and a second story there is kept (no one is asked a third time).
+D. A service question announced as one ("เดี๋ยวก่อนค่ะ ขอถามเรื่องขอติดตั้งมิเตอร์ไฟฟ้าใหม่หน่อย") mid-form
+   gets the service answer and the same step again; asking told in a story is no question.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaint, replies
+from actions.complaint import SERVICE_ACTION, ValidateComplaintForm
 from actions.complaint_steps import more_of_the_story
-from actions.complaint_talk import confirms_in_words, wants_cancel
+from actions.complaint_talk import asks_in_a_clause, confirms_in_words, wants_cancel
 from cases.complaint_routing import load_routes
-from tests.actions.complaint_form_driver import STEPS, at_step, run_form
+from tests.actions.complaint_form_driver import DOMAIN, STEPS, at_step, run_form
 from tests.actions.test_complaint_no_trap import conversation
+from tests.actions.test_complaint_sixth_writer import FakeServices
 from tests.actions.test_complaint_third_writer import FILLED, ended
 
 ROUTES = load_routes()
@@ -115,3 +122,27 @@ def test_a_second_story_at_the_place_step_is_kept_no_third_ask() -> None:
     t = conversation("อยากแจ้งเรื่องไฟถนนค่ะ", "complaint_location", typed, earlier=("ไฟดับมืดมาก",), slots=OPENING)
     _, got, _ = run_form(t)
     assert got["complaint_location"] == typed
+
+
+# --- D. a service question that says it is one ("ขอถามเรื่อง …") --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["แป๊บนึงค่ะ ขอสอบถามเรื่องทำบัตรผู้พิการหน่อย", "ขอถามเรื่องต่อภาษีรถยนต์ค่ะ", "อ้อ อยากถามเรื่องเบี้ยผู้สูงอายุด้วย"],
+)
+def test_a_question_announced_as_one_mid_form_gets_the_service_answer(typed: str) -> None:
+    assert asks_in_a_clause(typed)
+    services = FakeServices("disability_card")
+    t = at_step("complaint_location", typed, OPENING, intent="ask_service")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateComplaintForm(services=services).run(dispatcher, t, DOMAIN))
+    assert [e["name"] for e in events if e.get("event") == "followup"] == [SERVICE_ACTION]
+    assert services.asked == [typed]
+    got = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert got["requested_slot"] == "complaint_location" and got["complaint_location"] is None
+
+
+@pytest.mark.parametrize("typed", ["ไปสอบถามที่เขตแล้วไม่มีใครตอบเลย", "ถามเจ้าหน้าที่แล้วก็เงียบ", "ถนนหน้าโรงเรียนวัดใหม่"])
+def test_asking_told_in_a_story_is_no_question(typed: str) -> None:
+    assert not asks_in_a_clause(typed)
