@@ -367,6 +367,9 @@ class ValidateComplaintForm(FormValidationAction):
         if bare(text) == bare(HANDOVER_NOW_LABEL):
             return [SlotSet("complaint_confirm", HANDOVER), ActiveLoop(None)]
         from_words = step != "complaint_category" and taken_from_words(tracker)
+        # The category read from the words is said on one question only: after a side answer the
+        # step is asked again without "บันทึกเป็นหมวด …" (still changeable by "เปลี่ยนหมวด").
+        said_once = [SlotSet("complaint_guess", None)] if from_words else []
         if (
             step
             and step != "complaint_category"
@@ -384,6 +387,7 @@ class ValidateComplaintForm(FormValidationAction):
             return [
                 SlotSet(step, None),
                 *fresh,
+                *said_once,
                 SlotSet("requested_slot", step),
                 FollowupAction(SERVICE_ACTION),
             ]
@@ -410,12 +414,12 @@ class ValidateComplaintForm(FormValidationAction):
             # reads it as no place: only_an_answer_word.)
             _consent_kept(early, text, dispatcher, tracker)
             kept = [SlotSet("contact_consent", early), SlotSet("complaint_anonymous", None)]
-            return [SlotSet(step, None), *kept, SlotSet("requested_slot", step)]
+            return [SlotSet(step, None), *kept, *said_once, SlotSet("requested_slot", step)]
         if step and not answers_step(step, text):
             aside = self._aside(step, text, intent, dispatcher, tracker)
             if aside is not None:
                 # Answered; the same step is asked again (its slot stays empty).
-                return [SlotSet(step, None), *aside, SlotSet("requested_slot", step)]
+                return [SlotSet(step, None), *aside, *said_once, SlotSet("requested_slot", step)]
         events = list(await super().run(dispatcher, tracker, domain))
         # The category was said back on one question; from the next answer on it is simply taken.
         return [*events, SlotSet("complaint_guess", None)] if from_words else events

@@ -19,7 +19,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaint, replies
-from actions.complaint import SERVICE_ACTION, ValidateComplaintForm
+from actions.complaint import SERVICE_ACTION, AskStepAction, ValidateComplaintForm
 from actions.complaint_steps import more_of_the_story
 from actions.complaint_talk import asks_in_a_clause, confirms_in_words, wants_cancel
 from cases.complaint_routing import load_routes
@@ -146,3 +146,19 @@ def test_a_question_announced_as_one_mid_form_gets_the_service_answer(typed: str
 @pytest.mark.parametrize("typed", ["ไปสอบถามที่เขตแล้วไม่มีใครตอบเลย", "ถามเจ้าหน้าที่แล้วก็เงียบ", "ถนนหน้าโรงเรียนวัดใหม่"])
 def test_asking_told_in_a_story_is_no_question(typed: str) -> None:
     assert not asks_in_a_clause(typed)
+
+
+# --- E. the category read from the words is said once ---------------------------------------------
+
+
+@pytest.mark.parametrize("aside", ["ต้องบอกชื่อจริงด้วยไหมคะ", "แจ้งแบบไม่ระบุตัวตนได้มั้ย"])
+def test_after_a_side_answer_the_category_line_is_not_said_again(aside: str) -> None:
+    guessed = {"complaint_category": "streetlight", "complaint_guess": "streetlight", **OPENING}
+    events, got, said = run_form(at_step("complaint_location", aside, guessed, channel="sms"))
+    assert said and got["requested_slot"] == "complaint_location" and not ended(events)
+    assert got["complaint_guess"] is None
+    t = at_step("complaint_location", aside, {**guessed, **got})
+    dispatcher = CollectingDispatcher()
+    asyncio.run(AskStepAction("complaint_location").run(dispatcher, t, DOMAIN))
+    asked = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "บันทึกเป็นหมวด" not in asked and "เกิดขึ้นที่ไหน" in asked
