@@ -46,6 +46,8 @@ def test_neighbouring_questions_keep_their_answers(resolver: ServiceResolver) ->
     # a new ID card after a name change is the FAQ on what to do next, not the surname-after-marriage one
     decision = resolver.decide("เปลี่ยนนามสกุลแล้ว ต้องทำบัตรประชาชนใบใหม่ด้วยไหม", slot_id="name_change")
     assert decision.passage is not None and decision.passage.answer.startswith("แก้ทะเบียนบ้าน")
+    # the welfare card's FAQ on a car on hire purchase does not draw a vehicle tax question
+    assert resolver.decide("ต่อทะเบียนมอเตอร์ไซค์ต้องใช้อะไรบ้าง").service_id == "vehicle_tax"
     # the allowance's FAQ on a recipient's death does not draw a death registration question away
     decision = resolver.decide("ตาเสียแล้วค่ะ ต้องไปแจ้งที่อำเภอภายในกี่วัน")
     assert decision.service_id == "death_registration"
