@@ -447,6 +447,8 @@ NOT_DOING_WORDS = ("ด้วย", "ทั้ง", "พร้อม", "แทน
 # Before ต้อง: a condition changes the duty; "ยังไม่ได้แจ้งเกิด" (not done yet) does not; fillers and
 # age words say nothing of their own.
 CONDITION_WORDS = ("ถ้า", "หาก", "กรณี", "แต่", "ยกเว้น")
+MORE_THAN_WORD = "กว่า"  # "3 ปีกว่า": a little over the figure
+COUNTED_FROM_WORD = "นับแต่"  # "ภายใน 30 วันนับแต่วันเริ่ม…": a time limit's start, not a แต่ (but)
 NOT_YET_WORDS = "ยังไม่ได้"
 INTENTION_WORD = "จะ"  # a plan told before a must-question ("จะเปิดร้าน ต้องจดทะเบียนไหม")
 PREFIX_FILLER_WORDS: tuple[str, ...] = ("เออ", "อ๋อ", "แล้ว", "ยัง", "เลย", "ตอนนี้", "คือ", "อยาก", "ถาม")

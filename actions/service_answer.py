@@ -60,6 +60,7 @@ from actions.service_verdicts import (
     say,
     sentence_with_verdict,
     stated_duty,
+    statement_confirmed,
     subject_age_verdict,
     title_confirmed,
     verdict,
@@ -252,6 +253,7 @@ def faq_first_line(answer: str, channel: str, question: str = "", faq_question: 
                 key = "answer_yes_can"
             return say(key, channel) + (f" {polite(rest)}" if rest else "")
     found = verdict(question, answer) if question and is_yes_no(question) else None
+    found = found or (statement_confirmed(question, answer) if question else None)
     return say(found, channel) + " " + polite(answer) if found else polite(answer)
 
 
@@ -499,9 +501,9 @@ def _faq(ctx: AnswerContext) -> list[str] | None:
             lead, said = "", lead  # "ต้องค่ะ" and that same FAQ answer
         elif not lead:  # "ต้องแจ้งความไหม" - "แจ้งความที่สถานีตำรวจ แล้ว…": its instruction is the verdict;
             # "จดได้มั้ย" - "ต้องฟ้องหย่าต่อศาล…": another way is, not the one asked
-            told = other_route_verdict(question, passage.answer, channel) or faq_instruction(
-                question, passage.answer, channel
-            )
+            told = other_route_verdict(
+                question, passage.answer, channel, passage.question
+            ) or faq_instruction(question, passage.answer, channel)
             said = f"{told} {said}" if told else said
         lines.append(lead)
     lines.append(said)
@@ -562,6 +564,10 @@ def _record_verdict(ctx: AnswerContext) -> list[str] | None:
         turned = faq_first_line(faq.answer, channel, question, faq.question) if faq is not None else ""
         if faq is not None and turned != polite(faq.answer):
             first = turned
+        lines.append(first)
+    elif aspect is None and (duty := stated_duty(record, question)) is not None:
+        # "ขายของออนไลน์ ต้องจดทะเบียนพาณิชย์ไหม": the duty the overview states for that situation
+        first = say("answer_yes_must", channel) + " " + polite(duty)
         lines.append(first)
     elif aspect in (None, "documents"):  # the record is silent: say so, with whom to ask
         hotline = str(getattr(ctx.contact, "hotline", "") or "")

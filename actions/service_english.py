@@ -139,7 +139,7 @@ def english_any_office(record: ServiceRecord, question: str) -> str | None:
 _VEHICLES_EN = {"car": "car", "motorcycle": "motorcycle", "motorbike": "motorcycle"}
 _AGE_SAID_EN = re.compile(r"(\d+)[- ]?(?:years?|yrs?)[- ]?old", re.I)
 _BAND_EN = re.compile(r"\b(cars?|motorcycles?|motorbikes?) over (\d+) years? old", re.I)
-_MUST_ASKED_EN = re.compile(r"\b(need|needs|have to|has to|must|required)\b", re.I)
+_MUST_ASKED_EN = re.compile(r"\b(need|needs|needed|have to|has to|must|required)\b", re.I)
 
 
 def _vehicle(word: str) -> str:
@@ -186,6 +186,8 @@ _QUESTION_FILLER_EN = frozenset(
     )
 )  # fmt: skip
 CLAUSE_MIN_SHARED_EN = 2  # two of the question's own words in one clause
+LONG_WORD_EN = 7  # "insurance": a word this long says what is asked on its own ...
+SHORT_QUESTION_WORDS_EN = 2  # ... in a question of so few content words ("need insurance first?")
 
 
 def _content_words_en(text: str) -> set[str]:
@@ -209,7 +211,9 @@ def english_clause_verdict(record: ServiceRecord, question: str, channel: str) -
     scored = [(len(asked & _content_words_en(c)), c) for c in clauses if c]
     documents = [(len(asked & _content_words_en(d)), d) for d in getattr(en, "documents", ()) or ()]
     best = max(scored, default=(0, ""), key=lambda pair: pair[0])
-    if best[0] >= CLAUSE_MIN_SHARED_EN:
+    # "need insurance first?": one long word of a short question is enough ("insurance")
+    long_shared = any(len(w) >= LONG_WORD_EN for w in asked & _content_words_en(best[1]))
+    if best[0] >= CLAUSE_MIN_SHARED_EN or (long_shared and len(asked) <= SHORT_QUESTION_WORDS_EN):
         clause = best[1] + "."
         if must and _NO_NEED_SAID_EN.search(clause):
             return say("en_answer_no_clause", channel, clause=clause)

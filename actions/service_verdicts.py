@@ -40,6 +40,7 @@ from actions.replies import (
     CONDITION_LEADS,
     CONDITION_OPENING_WORDS,
     CONDITION_WORDS,
+    COUNTED_FROM_WORD,
     DOCUMENT_KIND_WORDS,
     DOCUMENT_VERB_PATTERN,
     DOING_WORDS,
@@ -66,6 +67,7 @@ from actions.replies import (
     LACKING_SPAN_CHARS,
     MODAL_THEN_YET_PATTERN,
     MONEY_WORDS,
+    MORE_THAN_WORD,
     MUST_WORD,
     NAME_ABBREVIATION_PATTERN,
     NEGATION_WORD,
@@ -119,6 +121,13 @@ _YES_NO_TH = (
 )
 _MODAL_THEN_YET = re.compile(MODAL_THEN_YET_PATTERN)
 _YES_NO_EN = re.compile(r"^\s*(can|could|do|does|is|are|must|should|may|will|shall|have to)\b", re.I)
+# "need insurance first?", "insurance needed?", "ok to pay online?": a telegraphic question (SMS) that
+# drops its auxiliary
+_YES_NO_EN_TELEGRAPHIC = re.compile(
+    r"^\s*(need|needs|have to|has to|ok|okay|possible|allowed)\b[^?]*\?\s*$"
+    r"|\b(needed|required|necessary|ok|okay|possible|allowed)\s*\?\s*$",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Leading words of an FAQ answer that already answer yes or no, longest first.
 POLARITY = (
@@ -153,7 +162,22 @@ def is_yes_no(text: str) -> bool:
     if len(parts) > 1 and any(len(p) >= MIN_YES_NO_PART and _ends_yes_no(p) for p in parts[:-1]):
         return True
     # "I'm a salaried employee. Can I file online?": a sentence after the setting may ask it
-    return any(_YES_NO_EN.match(sentence) for sentence in _SENTENCE_END.split(text or ""))
+    return any(
+        _YES_NO_EN.match(sentence) or _YES_NO_EN_TELEGRAPHIC.search(sentence)
+        for sentence in _SENTENCE_END.split(text or "")
+    )
+
+
+def asked_and_said(text: str) -> tuple[str, str]:
+    """A yes/no question followed by the citizen's own statement ("ย้ายปลายทางได้ใช่มั้ยครับ ไม่ต้องกลับ
+    โคราช"): (the question, the statement); (text, "") when the text ends in its question."""
+    if _ends_yes_no(text):
+        return text, ""
+    parts = normalize_text(text or "").split()
+    for i in range(len(parts) - 2, -1, -1):
+        if len(parts[i]) >= MIN_YES_NO_PART and _ends_yes_no(parts[i]):
+            return " ".join(parts[: i + 1]), " ".join(parts[i + 1 :])
+    return text, ""
 
 
 def say(key: str, channel: str, **values: str) -> str:
@@ -233,12 +257,13 @@ def _modal_at(text: str, start: int) -> bool:
 _CAN_WORD = CAN_WORD
 
 
-CAN_ASKED = re.compile(r"ได้(?:บ้าง|ด้วย|เลย|ก่อน|อยู่)?(ไหม|มั้ย|มั๊ย|ไม๊|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่)")
+CAN_ASKED = re.compile(r"ได้(?:บ้าง|ด้วย|เลย|ก่อน|อยู่|ใช่)?(ไหม|มั้ย|มั๊ย|ไม๊|หรือเปล่า|รึเปล่า|ป่ะ|ปะ|ป่าว|หรือไม่)")
 
 
 def question_modal(question: str) -> str | None:
-    """must / can / have: what a yes/no question asks (ต้อง…ไหม, …ได้ไหม, มี…ไหม), else None."""
-    folded = "".join(normalize_text(question or "").split())
+    """must / can / have: what a yes/no question asks (ต้อง…ไหม, …ได้ไหม, มี…ไหม), else None; a statement
+    after the question ("…ได้ใช่มั้ย ไม่ต้องกลับโคราช") asks nothing."""
+    folded = "".join(normalize_text(asked_and_said(question or "")[0]).split())
     if "ต้อง" in folded or "จำเป็น" in folded or re.search(r"ด้วย(ไหม|มั้ย|หรือเปล่า|ป่ะ|ปะ|ป่าว)", folded):
         return "must"
     if CAN_ASKED.search(folded):
@@ -706,7 +731,9 @@ def _names_the_service(record: ServiceRecord, part: str) -> bool:
         return False
     name = " ".join([record.title_th, record.label_th, *record.synonyms])
     name_folded, name_words = "".join(name.split()), set(bm25_tokens(name))
-    asked = [t for t in bm25_tokens(part) if t not in _DOING_WORDS and not t.isdigit()]
+    asked = [
+        t for t in bm25_tokens(part) if t not in _DOING_WORDS and t not in _YES_NO_TH and not t.isdigit()
+    ]  # "ต้องจดทะเบียนพาณิชย์หรือไม่": หรือไม่ asks, it names nothing
     return all(_known_word(t, name_folded, name_words) for t in asked)
 
 
@@ -794,14 +821,24 @@ def stated_duty(record: ServiceRecord, question: str) -> str | None:
         return None
     if any(w in story for w in (*INCOME_WORDS, *MONEY_WORDS)):
         return None
-    asked = [t for t in bm25_tokens(split[1]) if t not in _DOING_WORDS and not t.isdigit() and len(t) > 1]
+    asked = [
+        t
+        for t in bm25_tokens(split[1])
+        if t not in _DOING_WORDS and t not in _YES_NO_TH and not t.isdigit() and len(t) > 1
+    ]
     if not asked:
         return None
     for text in (record.description, record.eligibility):
-        for clause in _clauses(text or ""):
+        clauses = _clauses(text or "")
+        for i, clause in enumerate(clauses):
             folded = "".join(clause.split())
             at = folded.replace(NO_NEED_WORD, "\x00" * len(NO_NEED_WORD)).find(_MUST_WORD)
-            if at <= 0 or any(w in folded for w in CONDITION_WORDS):
+            if at == 0 and i > 0:  # "…ร้านขายของออนไลน์ | ต้องจดทะเบียนพาณิชย์…": whom, in the clauses before
+                clause = " ".join(clauses[: i + 1])
+                folded = "".join(clause.split())
+                at = folded.replace(NO_NEED_WORD, "\x00" * len(NO_NEED_WORD)).rfind(_MUST_WORD)
+            unconditional = folded.replace(COUNTED_FROM_WORD, "")  # "นับแต่วันเริ่ม…" is no แต่
+            if at <= 0 or any(w in unconditional for w in CONDITION_WORDS):
                 continue
             duty = folded[at:]
             if not all(t in duty for t in asked):
@@ -1251,8 +1288,8 @@ _AGE_BOUND = re.compile(AGE_BOUND_PATTERN)
 def subject_age_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
     """ "อายุ 17 ทำใบขับขี่รถยนต์ได้ยัง" on "รถยนต์ส่วนบุคคล อายุ 18 ปีบริบูรณ์ขึ้นไป รถจักรยานยนต์…": the
     youngest age of the subject the question names; ไม่ได้ค่ะ under it, ได้ค่ะ at or over it. None when the
-    question names no subject the rule tells apart, or that subject's ages disagree (a small motorcycle
-    at 15, others at 18)."""
+    question names no subject the rule tells apart. When that subject's ages disagree (a small motorcycle
+    at 15, others at 18) and the age meets only some: ได้ค่ะ on the case it meets, with the usual rule."""
     age = age_asked(question)
     rule = normalize_text(record.eligibility or "")
     if age is None or not rule:
@@ -1269,9 +1306,15 @@ def subject_age_verdict(record: ServiceRecord, question: str, channel: str) -> s
             other in lead.replace(" ", "") for other in SUBJECT_WORDS if other != named[0]
         ):
             mine.append((int(bound.group(1)), f"{lead.strip()} {bound.group(0)}".strip(" ()")))
-    if not mine or len({age >= least for least, _ in mine}) != 1:
+    if not mine:
         return None
-    least, clause = mine[0]
+    if len({age >= least for least, _ in mine}) != 1:
+        # "อายุ 16 ทำใบขับขี่มอไซค์ได้ไหม": old enough for a small one (110 ซีซี, 15) only: yes on that case
+        met = next(clause for least, clause in mine if age >= least)
+        usual = next(clause for least, clause in mine if age < least)
+        return say("answer_age_exception", channel, condition=met, rule=usual)
+    # too young for every case: the youngest age of all ("อายุ 14": 15 for a small motorcycle)
+    least, clause = min(mine) if age < min(mine)[0] else mine[0]
     return say("answer_yes_can" if age >= least else "answer_no_cannot", channel) + " " + polite(clause)
 
 
@@ -1729,7 +1772,24 @@ def faq_instruction(question: str, answer: str, channel: str) -> str | None:
 LONG_ASKED_CHARS = 4  # "แจ้งความ", "อบรม": a word of the question this long is a thing to do
 
 
-def other_route_verdict(question: str, answer: str, channel: str) -> str | None:
+def statement_confirmed(question: str, answer: str) -> str | None:
+    """ "ย้ายปลายทางได้ใช่มั้ย ไม่ต้องกลับโคราช" - "…ไม่ต้องกลับไปบ้านเดิม": the answer agrees with what the
+    citizen said after the question, so what they asked is so: the yes of the question's modal; None
+    when nothing was said after it, or the answer does not say the same."""
+    asked, said = asked_and_said(question)
+    if not said:
+        return None
+    found = verdict(f"{said} {_YES_NO_TH[0]}", answer)
+    expected = "answer_no_need" if NO_NEED_WORD in "".join(said.split()) else "answer_yes_must"
+    if found is None or found != expected or question_modal(said) != "must":
+        return None
+    return {"can": "answer_yes_can", "must": "answer_yes_must", None: "answer_yes"}.get(question_modal(asked))
+
+
+_MORE_THAN = re.compile(rf"\d\s*(?:{_UNITS}){MORE_THAN_WORD}")
+
+
+def other_route_verdict(question: str, answer: str, channel: str, faq_question: str = "") -> str | None:
     """ "ถ้าอีกฝ่ายไม่ยอมมาเซ็น จดได้มั้ย" - "ต้องฟ้องหย่าต่อศาล…": a can-question an FAQ answers with what
     must be done instead, never the thing asked (จด): not the usual way, then that route; None when the
     answer does what was asked, or requires nothing."""
@@ -1748,6 +1808,18 @@ def other_route_verdict(question: str, answer: str, channel: str) -> str | None:
     required = any(not folded[max(0, at - len(NEGATION_WORD)) : at].endswith(NEGATION_WORD) for at in must)
     if not asked or not required or any(t in folded for t in asked):
         return None
+    # "ขาดแค่ 1 ปี" on the FAQ "ขาดต่อเกิน 3 ปีจะเป็นอย่างไร": a duration outside the FAQ's own bound
+    # is not the case it answers
+    days = duration_said(question)
+    if days is not None and _MORE_THAN.search("".join(normalize_text(question).split())):
+        days += 1  # "3 ปีกว่า": over 3 years
+    bounds = list(_BOUND.finditer(normalize_text(faq_question)))
+    if days is not None and bounds:
+        band = _Band(
+            "", "", _BOUND_OPS[bounds[0].group(1)], _days(bounds[0].group(2), bounds[0].group(3)), ""
+        )
+        if not _within(days, band):
+            return None
     return say("answer_not_usual_way", channel)
 
 

@@ -7,7 +7,7 @@ import dataclasses
 
 from actions.replies import reply_for
 from actions.service_answer import Passage, compose_answer
-from actions.service_verdicts import confirmed
+from actions.service_verdicts import asked_and_said, confirmed, question_modal
 from knowledge.agencies import Agency
 from knowledge.record import ServiceRecord, WhereToApply
 
@@ -115,3 +115,81 @@ def test_a_can_question_whose_faq_does_what_was_asked_is_not_no() -> None:
         "ไม่ต้องแจ้งความ ทำบัตรใหม่ที่อำเภอได้เลย",
     )
     assert not line.startswith(reply_for("answer_not_usual_way", "line").text)
+
+
+def test_a_statement_after_the_question_is_not_what_is_asked() -> None:
+    question = "อยู่ญี่ปุ่น ยื่นจากต่างประเทศได้ใช่ไหมคะ ไม่ต้องบินกลับมา"
+    assert question_modal(question) == "can"
+    assert asked_and_said(question) == ("อยู่ญี่ปุ่น ยื่นจากต่างประเทศได้ใช่ไหมคะ", "ไม่ต้องบินกลับมา")
+    line = faq_first_line_of(
+        question, "อยู่ต่างประเทศยื่นอย่างไร", "ยื่นผ่านระบบ e-Filing จากต่างประเทศ ไม่ต้องบินกลับมาประเทศไทย"
+    )
+    assert line.startswith(reply_for("answer_yes_can", "line").text)
+
+
+def test_a_statement_the_answer_contradicts_gives_no_yes() -> None:
+    line = faq_first_line_of(
+        "อยู่ญี่ปุ่น ยื่นจากต่างประเทศได้ใช่ไหมคะ ไม่ต้องบินกลับมา",
+        "อยู่ต่างประเทศยื่นอย่างไร",
+        "ต้องบินกลับมาแสดงตนที่สำนักงาน",
+    )
+    assert not line.startswith(reply_for("answer_yes_can", "line").text)
+
+
+def licence_record() -> ServiceRecord:
+    return tax_record(
+        id="boat_licence",
+        title_th="ใบอนุญาตขับรถ",
+        eligibility=(
+            "รถยนต์ส่วนบุคคล อายุ 18 ปีบริบูรณ์ขึ้นไป รถจักรยานยนต์ส่วนบุคคล อายุ 18 ปี "
+            "(รถจักรยานยนต์ไม่เกิน 110 ซีซี อายุ 15 ปีขึ้นไป)"
+        ),
+        description="ผู้ขอใบขับขี่ต้องอบรมและสอบ",
+        where_to_apply=WhereToApply(offices=("สำนักงานขนส่งทุกแห่ง",)),
+    )
+
+
+def test_an_age_meeting_only_the_small_motorcycle_case_is_yes_on_that_case() -> None:
+    line = first_line(licence_record(), "หลานอายุ 15 ขับมอเตอร์ไซค์ สอบใบขับขี่ได้ไหมคะ")
+    assert line.startswith(reply_for("answer_yes_can", "line").text)
+    assert "110" in line and "18" in line
+
+
+def test_an_age_under_every_case_names_the_youngest() -> None:
+    line = first_line(licence_record(), "หลานอายุ 13 ขับมอเตอร์ไซค์ สอบใบขับขี่ได้ไหมคะ")
+    assert line.startswith(reply_for("answer_no_cannot", "line").text)
+    assert "15" in line
+
+
+def food_stall_record() -> ServiceRecord:
+    return tax_record(
+        id="food_stall",
+        title_th="ขออนุญาตจำหน่ายอาหาร",
+        short_th="ใบอนุญาตแผงอาหาร",
+        agency="เทศบาล",
+        eligibility="",
+        description=(
+            "ผู้ประกอบการที่ยังไม่มีใบอนุญาต ซึ่งจำหน่ายอาหารในที่สาธารณะ เช่น แผงลอย "
+            "รถเข็นขายอาหาร ต้องขออนุญาตจำหน่ายอาหารภายใน 30 วันนับแต่วันเริ่มขาย"
+        ),
+        where_to_apply=WhereToApply(offices=("เทศบาลหรือองค์การบริหารส่วนตำบลที่ตั้งแผง",)),
+    )
+
+
+def test_a_duty_the_overview_states_for_the_situation_told_is_yes() -> None:
+    line = first_line(food_stall_record(), "ขายส้มตำหน้าตลาดทุกเย็น ต้องขออนุญาตจำหน่ายอาหารหรือไม่")
+    assert line.startswith(reply_for("answer_yes_must", "line").text + " ผู้ประกอบการ")
+    assert "30 วัน" in line
+
+
+def test_a_situation_the_overview_does_not_cover_gets_no_duty() -> None:
+    line = first_line(food_stall_record(), "รับจ้างตัดผมที่บ้าน ต้องขออนุญาตจำหน่ายอาหารหรือไม่")
+    assert not line.startswith(reply_for("answer_yes_must", "line").text)
+
+
+def test_another_way_is_only_for_the_case_the_faq_bounds() -> None:
+    faq_q, answer = "ไม่ได้ต่อทะเบียนเกิน 2 ปีจะเป็นอย่างไร", "ทะเบียนถูกเพิกถอน ต้องยื่นขอจดทะเบียนใหม่ทั้งหมด"
+    over = faq_first_line_of("ลืมต่อทะเบียนมา 2 ปีกว่า ยังต่อได้อยู่ไหม", faq_q, answer)
+    assert over.startswith(reply_for("answer_not_usual_way", "line").text)
+    under = faq_first_line_of("ลืมต่อทะเบียนมา 6 เดือน ยังต่อได้อยู่ไหม", faq_q, answer)
+    assert not under.startswith(reply_for("answer_not_usual_way", "line").text)
