@@ -35,14 +35,22 @@ from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions import replies
 from actions.case_runtime import CaseRuntime, asker_of
-from actions.complaint_talk import compact, complains_of_waiting, in_english, is_payload, tracks_a_case
+from actions.complaint_talk import (
+    about_an_earlier_complaint,
+    category_from_words,
+    compact,
+    complains_of_waiting,
+    in_english,
+    is_payload,
+    tracks_a_case,
+)
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
 from actions.replies import (
@@ -64,6 +72,7 @@ from actions.replies import (
     forgot_reference,
     upset,
 )
+from cases.complaint_routing import load_routes
 from cases.grants import has_access
 from cases.models import Case, as_utc, utcnow
 from cases.registry import AskerKeys, asker_owns_case, cases_of_asker, find_case_by_reference
@@ -103,6 +112,9 @@ MINE = "mine"
 # case_id after an attempt at a reference that cannot be used (a typo, the wrong shape): the
 # validation already said what is wrong and how to find the number; the look-up ends there.
 TOLD = "told"
+# case_id when the message that opened the look-up is about no case of ours ("พัสดุEMSส่งมา5วันแล้ว
+# ยังไม่ถึง ตามได้ที่ไหนคะ": a parcel, Thailand Post's): the service action answers it instead.
+ELSEWHERE = "elsewhere"
 # A try at a reference inside a longer message: two letters then digits ("CM6900012", "cm69-12-3");
 # read by reference_problem and answered, never looked up. Other letters than CM/AP need at least
 # MIN_ATTEMPT_DIGITS digits ("WA69-0412-3387" yes; "is 2 weeks", "PM2.5" no).
@@ -241,6 +253,19 @@ def about_a_case(text: str) -> bool:
 
 
 _CASE_TOPIC_EN = re.compile(replies.CASE_TOPIC_PATTERN_EN)
+SERVICE_ACTION = "action_answer_service"
+
+
+def not_our_case(text: str) -> bool:
+    """A typed message that opened the look-up and is about no case filed here: no reference, no
+    case or complaint word, no earlier complaint, no complaint category, not upset ("พัสดุEMSส่งมา
+    5วันแล้วยังไม่ถึง ตามได้ที่ไหนคะ" tracks a parcel). The service action answers it (another
+    agency's matter is named there)."""
+    if not text.strip() or about_a_case(text) or owed_apology(text) or about_an_earlier_complaint(text):
+        return False
+    if "เรื่อง" in compact(text):  # "ขอดูเรื่องของฉัน": a matter of theirs, as the look-up takes it
+        return False
+    return category_from_words(text, load_routes()) is None
 
 
 def said_back(attempt: str | None) -> str:
@@ -657,6 +682,8 @@ class ValidateCaseStatusForm(CaseFormValidation):
         text = latest_text(tracker)
         if find_case_ref(text)[0] != "not_a_reference":
             return {}  # a reference, or one with a typo: validate_case_id answers it
+        if requested is None and not_our_case(text):
+            return {"case_id": ELSEWHERE}
         if forgot_reference(text):
             return {"case_id": MINE}
         attempt = reference_attempt(text)
@@ -677,7 +704,7 @@ class ValidateCaseStatusForm(CaseFormValidation):
         wrong and where the number is, and the look-up ends (TOLD): the citizen is not held in a
         form that takes whatever they type next for a reference; a number typed later starts a new
         look-up. Text that is no attempt at all gets the format and the question again."""
-        if slot_value in (MINE, TOLD):
+        if slot_value in (MINE, TOLD, ELSEWHERE):
             return {"case_id": slot_value}
         text = str(slot_value or "")
         status, canonical = find_case_ref(text)
@@ -728,6 +755,8 @@ class ActionSubmitCaseStatus(CaseAction):
         events: list[EventType] = [SlotSet("case_id", None), SlotSet("phone_last4", None)]
         reference = canonical_ref(tracker.get_slot("case_id"))
         lookup = self.ready_lookup(dispatcher, tracker)
+        if tracker.get_slot("case_id") == ELSEWHERE:
+            return [*events, FollowupAction(SERVICE_ACTION)]  # about no case of ours: answered there
         if lookup is None or tracker.get_slot("case_id") == TOLD:
             return events  # (TOLD: the validation said what was wrong with the number)
         if owed_apology(latest_text(tracker)):

@@ -769,3 +769,25 @@ async def test_a_plain_non_answer_to_the_digits_is_told_what_is_wanted(lookup, c
     await chat.say(cases["A"], intent="check_case_status", case_id=cases["A"])
     said = await chat.say("ไม่แน่ใจค่ะ")
     assert "ขอเป็นตัวเลข 4 หลัก" in texts(said) and chat.slots["requested_slot"] == "phone_last4"
+
+
+@pytest.mark.parametrize(
+    "typed", ["ส่งจดหมายลงทะเบียนไปเชียงใหม่อาทิตย์นึงแล้วยังไม่ถึง เช็คได้ไหม", "เช็คเงินเบี้ยคนพิการเข้ายังคะ"]
+)
+async def test_a_look_up_opened_for_no_case_of_ours_goes_to_the_service_answer(lookup, cases, typed):
+    """dev8 q269: tracking a parcel (or a payment) is no case filed here: never asked for a case
+    number, the service action answers it (another agency's matter is named there)."""
+    chat = Chat(lookup, "web:parcel", "web")
+    said = await chat.say(typed, intent="check_case_status")
+    assert "ขอเลขที่เรื่อง" not in texts(said) and chat.active_loop is None
+    assert {"event": "followup", "name": "action_answer_service"} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in chat.all_events
+    ]
+
+
+@pytest.mark.parametrize("typed", ["ขอดูเรื่องของฉันหน่อย", "ไฟถนนที่แจ้งไปยังไม่มาซ่อม", "ถนนหน้าบ้านซ่อมเสร็จยัง"])
+async def test_a_look_up_about_our_own_matters_stays(lookup, cases, typed):
+    chat = Chat(lookup, "web:ours", "web")
+    await chat.say(typed, intent="check_case_status")
+    followups = [e.get("name") for e in chat.all_events if e.get("event") == "followup"]
+    assert "action_answer_service" not in followups
