@@ -263,7 +263,7 @@ def not_our_case(text: str) -> bool:
     agency's matter is named there)."""
     if not text.strip() or about_a_case(text) or owed_apology(text) or about_an_earlier_complaint(text):
         return False
-    if "เรื่อง" in compact(text):  # "ขอดูเรื่องของฉัน": a matter of theirs, as the look-up takes it
+    if replies.A_MATTER_WORD in compact(text):  # "ขอดูเรื่องของฉัน": a matter of theirs, as the look-up takes it
         return False
     return category_from_words(text, load_routes()) is None
 

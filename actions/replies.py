@@ -733,6 +733,8 @@ TRACK_CASE_CUES = (
 )
 # fmt: on
 TRACK_CASE_MAX_CHARS = 60
+# "ขอดูเรื่องของฉัน": a matter of the citizen's own, as the case look-up takes it
+A_MATTER_WORD = "เรื่อง"
 # Words that make a message about a case already filed, whatever else it says: a case question the
 # NLU hears right after a service answer is taken as one only with one of these (or a reference).
 # fmt: off
