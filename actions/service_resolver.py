@@ -37,7 +37,7 @@ from actions.replies import (
     WHO_AND_AGE_WORDS,
 )
 from actions.service_answer import Passage, faq_aspect, is_english, short_name
-from actions.service_verdicts import fits_age_best, is_yes_no, say
+from actions.service_verdicts import fits_age_best, is_yes_no, outside_faq_band, say
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord
@@ -305,7 +305,8 @@ class ServiceResolver:
         if not callable(best) or not text:
             return None
         try:
-            match = best(service_id, text)
+            # "3 ปีกว่า" is not the case of an FAQ on "ไม่ถึง 3 ปี", however close its words
+            match = best(service_id, text, skip=lambda faq: outside_faq_band(text, faq.question))
         except Exception:
             logger.exception("passage search failed")
             return None

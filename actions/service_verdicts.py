@@ -1786,7 +1786,9 @@ def statement_confirmed(question: str, answer: str) -> str | None:
     return {"can": "answer_yes_can", "must": "answer_yes_must", None: "answer_yes"}.get(question_modal(asked))
 
 
-_MORE_THAN = re.compile(rf"\d\s*(?:{_UNITS}){MORE_THAN_WORD}")
+_MORE_THAN = re.compile(
+    rf"(?:\d|{'|'.join(DURATION_NUMBER_WORDS)})\s*(?:{_UNITS}){MORE_THAN_WORD}"
+)  # "สามปีกว่า" too
 
 
 def other_route_verdict(question: str, answer: str, channel: str, faq_question: str = "") -> str | None:
@@ -1808,19 +1810,23 @@ def other_route_verdict(question: str, answer: str, channel: str, faq_question: 
     required = any(not folded[max(0, at - len(NEGATION_WORD)) : at].endswith(NEGATION_WORD) for at in must)
     if not asked or not required or any(t in folded for t in asked):
         return None
-    # "ขาดแค่ 1 ปี" on the FAQ "ขาดต่อเกิน 3 ปีจะเป็นอย่างไร": a duration outside the FAQ's own bound
-    # is not the case it answers
-    days = duration_said(question)
-    if days is not None and _MORE_THAN.search("".join(normalize_text(question).split())):
-        days += 1  # "3 ปีกว่า": over 3 years
-    bounds = list(_BOUND.finditer(normalize_text(faq_question)))
-    if days is not None and bounds:
-        band = _Band(
-            "", "", _BOUND_OPS[bounds[0].group(1)], _days(bounds[0].group(2), bounds[0].group(3)), ""
-        )
-        if not _within(days, band):
-            return None
+    if outside_faq_band(question, faq_question):
+        return None
     return say("answer_not_usual_way", channel)
+
+
+def outside_faq_band(question: str, faq_question: str) -> bool:
+    """ "ขาดแค่ 1 ปี" on the FAQ "ขาดต่อเกิน 3 ปีจะเป็นอย่างไร", "3 ปีกว่า" on "ขาดมาไม่ถึง 3 ปี…": the
+    citizen's duration is outside the bound the FAQ's question states, so it is not the case it answers."""
+    days = duration_said(question)
+    bounds = list(_BOUND.finditer(normalize_text(faq_question)))
+    if days is None or not bounds:
+        return False
+    if _MORE_THAN.search("".join(normalize_text(question).split())):
+        days += 1  # "3 ปีกว่า": over 3 years
+    first = bounds[0]
+    band = _Band("", "", _BOUND_OPS[first.group(1)], _days(first.group(2), first.group(3)), "")
+    return not _within(days, band)
 
 
 def field_verdict(record: ServiceRecord, aspect: str | None, question: str, channel: str) -> str | None:

@@ -27,7 +27,7 @@ import numpy as np
 from knowledge import twins as twins_module
 from knowledge.agencies import AgencyDirectory
 from knowledge.agencies import squash as squash_agency_text
-from knowledge.record import ServiceRecord
+from knowledge.record import FAQ, ServiceRecord
 from knowledge.search.bm25 import SparseBM25
 from knowledge.search.cache import EmbeddingCache, passages_key
 from knowledge.search.embedders import Embedder
@@ -488,8 +488,11 @@ class SearchIndex:
             return order, ()
         return order, tuple(sid for sid in group.service_ids if sid in self._position)
 
-    def best_passage(self, service_id: str, text: str) -> PassageMatch | None:
-        """The FAQ entry or field of one service that answers `text` (see knowledge/search/passages.py)."""
+    def best_passage(
+        self, service_id: str, text: str, skip: Callable[[FAQ], bool] | None = None
+    ) -> PassageMatch | None:
+        """The FAQ entry or field of one service that answers `text` (see knowledge/search/passages.py);
+        `skip`: FAQ entries not to consider."""
         record = self.records.get(service_id)
         question = clean_query(text)
         if record is None or not question:
@@ -500,7 +503,7 @@ class SearchIndex:
             if rows:
                 q = self.query_vector(normalise(question))
                 cosines = [float(self.passage_matrix[r] @ q) for r in rows]
-        return best_passage(record, question, cosines)
+        return best_passage(record, question, cosines, skip)
 
     def _faq_rows(self, service_id: str) -> list[int]:
         """Rows of the passage matrix holding this record's FAQ passages, in FAQ order."""

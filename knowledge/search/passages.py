@@ -10,6 +10,7 @@ already holds — and a clear FAQ match wins; otherwise the aspect detector name
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -151,9 +152,13 @@ def beyond_limit(query: set[str], faq_text: str) -> set[str]:
 
 
 def best_passage(
-    record: ServiceRecord, text: str, faq_cosines: list[float] | None = None
+    record: ServiceRecord,
+    text: str,
+    faq_cosines: list[float] | None = None,
+    skip: Callable[[FAQ], bool] | None = None,
 ) -> PassageMatch | None:
-    """`faq_cosines`: the encoder's cosine of the question to each FAQ passage (None: words only)."""
+    """`faq_cosines`: the encoder's cosine of the question to each FAQ passage (None: words only);
+    `skip`: FAQ entries the caller knows are not the case asked (another duration band)."""
     aspect = detect_aspect(text)
     field = ASPECT_FIELD.get(aspect or "", "")
     if field == "fee" and record.benefits and (BENEFIT_WORDS.search(text) or not record.fees):
@@ -164,6 +169,8 @@ def best_passage(
     asks = _ASKS.search(text) is not None
     best: tuple[float, FAQ] | None = None
     for i, faq in enumerate(record.faqs):
+        if skip is not None and skip(faq):
+            continue
         asked = set(bm25_tokens(faq.question)) - identity
         entry = asked | (set(bm25_tokens(faq.answer)) - identity)
         said = beyond_limit(query, f"{faq.question} {faq.answer}")
