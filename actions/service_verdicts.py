@@ -1562,6 +1562,11 @@ _NOT_SAID = "".join(f"(?<!{word})" for word in (*DURATION_NOT_SAID_BEFORE, *DURA
 _DURATION_SAID = re.compile(rf"{_NOT_SAID}(\d+(?:\.\d+)?|{'|'.join(DURATION_NUMBER_WORDS)})({_UNITS})")
 _BOUND = re.compile(rf"({'|'.join(word for word, _ in DURATION_BOUNDS)})\s*(\d+(?:\.\d+)?)\s*({_UNITS})")
 _BOUND_OPS = dict(DURATION_BOUNDS)
+# a bound the citizen says, in digits or words ("เกินสามปี")
+_BOUND_WORDS = "|".join(word for word, _ in DURATION_BOUNDS)
+_BOUND_SAID = re.compile(
+    rf"({_BOUND_WORDS})\s*(\d+(?:\.\d+)?|{'|'.join(DURATION_NUMBER_WORDS)})\s*({_UNITS})"
+)
 _CONDITION_LEADS = CONDITION_LEADS
 _GENERIC_SUBJECTS = frozenset(GENERIC_SUBJECT_WORDS)  # "รถยนต์อายุ": รถยนต์ is the subject
 _VERB_WORDS = (MUST_WORD, CAN_WORD, NEGATION_WORD)
@@ -1824,6 +1829,9 @@ def outside_faq_band(question: str, faq_question: str) -> bool:
         return False
     if _MORE_THAN.search("".join(normalize_text(question).split())):
         days += 1  # "3 ปีกว่า": over 3 years
+    said = _BOUND_SAID.search(normalize_text(question))
+    if said is not None:  # the citizen's own bound: "เกิน 3 ปี" is over 3 years, "ไม่ถึง 3 ปี" under
+        days += {">": 1, ">=": 0, "<": -1, "<=": 0}[_BOUND_OPS[said.group(1)]]
     first = bounds[0]
     band = _Band("", "", _BOUND_OPS[first.group(1)], _days(first.group(2), first.group(3)), "")
     return not _within(days, band)
