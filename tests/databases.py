@@ -12,8 +12,12 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
+from sqlalchemy.orm import Session, sessionmaker
 
+from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
+from knowledge.seed_loader import load_seed
+from knowledge.store import KnowledgeStore
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 PG_URL = os.environ.get("TEST_PG_URL_BASE", "postgresql+psycopg://postgres@127.0.0.1:5432/")
@@ -56,3 +60,17 @@ def throwaway_database(kind: str, directory: Path, prefix: str = "govbot") -> It
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def seeded_sqlite(directory: Path) -> Iterator[sessionmaker[Session]]:
+    """The embedded default as `make seed` leaves it: a migrated SQLite file holding knowledge/seed, for
+    tests of actions that read the knowledge base, taught referrals or handovers from the database."""
+    with throwaway_database("sqlite", directory) as url:
+        engine = make_engine(url)
+        try:
+            made = make_sessionmaker(engine, immediate=True)
+            load_seed(KnowledgeStore(made))
+            yield made
+        finally:
+            engine.dispose()

@@ -19,13 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.callback import ActionSubmitCallback, ValidateCallbackForm, consent_wording
 from actions.handover import ActionHandover, ActionHandoverConfirm, ActionHandoverDeclined
 from actions.replies import reply_for
-from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade
 from handover.events import record_event
 from handover.models import AgencyClosure, CallbackTicket, Handover, HandoverEvent
-from knowledge.seed_loader import load_seed
-from knowledge.store import KnowledgeStore
 from tests.actions.desks import IN_HOURS, OUT_OF_HOURS, make_desk
+from tests.databases import seeded_sqlite
 
 DOMAIN: dict[str, Any] = {
     "slots": {
@@ -38,13 +35,8 @@ DOMAIN: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('handover') / 'govbot.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    made = make_sessionmaker(engine, immediate=True)
-    load_seed(KnowledgeStore(made))
-    yield made
-    engine.dispose()
+    with seeded_sqlite(tmp_path_factory.mktemp("handover")) as made:
+        yield made
 
 
 def tracker(

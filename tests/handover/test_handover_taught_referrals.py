@@ -17,13 +17,10 @@ from actions.handover import ActionHandoverConfirm
 from actions.registry import link_actions
 from actions.service import ActionAnswerService
 from actions.service_resolver import ServiceResolver
-from db.engine import make_engine, make_sessionmaker
-from db.migrate import upgrade
 from knowledge.agencies import AgencyDirectory
-from knowledge.seed_loader import load_seed
-from knowledge.store import KnowledgeStore
 from staff.audit import Actor
 from teaching import decisions
+from tests.databases import seeded_sqlite
 from tests.teaching.conftest import add_questions
 
 REVIEWER = Actor(user_id=None, username="reviewer1", ip_hash="")
@@ -35,13 +32,8 @@ TAUGHT_ALIKE = "เจ้าหน้าที่ขนส่งมวลชน�
 
 @pytest.fixture(scope="module")
 def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('taught-referrals') / 'govbot.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    made = make_sessionmaker(engine, immediate=True)
-    load_seed(KnowledgeStore(made))
-    yield made
-    engine.dispose()
+    with seeded_sqlite(tmp_path_factory.mktemp("taught-referrals")) as made:
+        yield made
 
 
 def tracker(text: str, intent: str = "request_human") -> Tracker:
