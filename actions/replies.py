@@ -1336,10 +1336,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("เรื่องที่ยื่นจาก{account}ค่ะ\n{cases}\nเลือกเรื่องด้านล่างเพื่อดูรายละเอียดได้ค่ะ"),
         "sms": Reply("เรื่องของเบอร์นี้: {cases}"),
     },
-    # {reference}: the number as read, between spaces (" CM69-0012-3456 "), else "นี้".
+    # {reference}: the number as read, between spaces (" CM69-0012-3456 "), else "นี้". Not found first:
+    # a number that fails its check digit is no case, and the citizen reads that before why.
     "case_ref_bad_check": {
-        "default": Reply("เลขที่เรื่อง{reference}มีตัวเลขผิดไปค่ะ (ตัวตรวจสอบไม่ตรง) กรุณาดูเลขอีกครั้งแล้วพิมพ์ใหม่ค่ะ"),
-        "sms": Reply("เลขที่เรื่อง{reference}พิมพ์ผิดค่ะ ตรวจแล้วส่งใหม่"),
+        "default": Reply(
+            "ไม่พบเลขที่เรื่อง{reference}ค่ะ มีตัวเลขผิดไป (ตัวตรวจสอบไม่ตรง) กรุณาดูเลขอีกครั้งแล้วพิมพ์ใหม่ค่ะ"
+        ),
+        "sms": Reply("ไม่พบเลขที่เรื่อง{reference}ค่ะ เลขพิมพ์ผิด ตรวจแล้วส่งใหม่"),
     },
     # {problem}: what is wrong with what was typed (REFERENCE_PROBLEMS), possibly empty.
     "case_ref_not_reference": {
@@ -1374,8 +1377,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "en_case_ref_bad_check": {
         "default": Reply(
-            "The reference{reference}has a wrong digit (its check digit does not match). Please check the "
-            "number and type it again."
+            "Reference{reference}was not found: it has a wrong digit (its check digit does not match). "
+            "Please check the number and type it again."
         ),
     },
     "en_case_ref_try_again": {

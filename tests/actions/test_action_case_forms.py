@@ -61,6 +61,8 @@ async def test_wrong_check_digit_and_non_reference_get_different_answers(make_tr
     nothing, nothing_messages = await _validate_case_id(make_tracker, "สวัสดีครับ")
     assert bad == {"case_id": "told"}  # a try at a number: told what is wrong, the look-up ends
     assert nothing == {"case_id": None}  # no try at all: asked again
+    # not found first, then why: a number that fails its check digit is no case
+    assert bad_messages[0]["text"].startswith("ไม่พบเลขที่เรื่อง")
     assert "ตัวตรวจสอบไม่ตรง" in bad_messages[0]["text"]
     assert "ไม่ใช่เลขที่เรื่อง" in nothing_messages[0]["text"]
     assert bad_messages[0]["text"] != nothing_messages[0]["text"]
