@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import replies
 from actions.case_runtime import Asker, CaseRuntime, asker_of, latest_metadata
 from actions.case_status import CASE_FORM, CaseLookup, names_a_reference
+from actions.complaint_after import ActionComplaintAfter
 from actions.complaint_fields import Carried, carried_fields
 from actions.complaint_place import place_answer_kind
 from actions.complaint_referral import (
@@ -1674,4 +1675,5 @@ def build_actions(context: ActionContext) -> list[Action]:
             context.sessionmaker,
             CaseLookup(sessions=context.sessionmaker, runtime=context.cases),
         ),
+        ActionComplaintAfter(),
     ]

@@ -1050,6 +1050,150 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "ข้อมูลไปใช้",
     ),
 }
+# After a complaint is filed in this conversation (actions/complaint_after.py): what a question about
+# that complaint asks, matched on the text with spaces removed and lower-cased (English too). Checked
+# in this order; a matter of the complaint is answered about it, never with service suggestions.
+COMPLAINT_AFTER_CUES: dict[str, tuple[str, ...]] = {
+    # withdrawing it ("ขอยกเลิกเรื่องที่แจ้งไปค่ะ"), not the notices (COMPLAINT_AFTER_NOTICE_WORDS)
+    "cancel": ("ยกเลิก", "ถอนเรื่อง", "ถอนแจ้ง", "ไม่แจ้งแล้ว", "ไม่ร้องเรียนแล้ว", "cancel", "withdraw"),
+    "photo": ("รูป", "ภาพถ่าย", "ถ่ายภาพ", "ส่งภาพ", "แนบภาพ", "photo", "picture", "image", "pic"),
+    "change": (
+        "เพิ่มรายละเอียด",
+        "เพิ่มข้อมูล",
+        "แก้รายละเอียด",
+        "แก้ไขรายละเอียด",
+        "แก้ที่อยู่",
+        "แก้ไขที่อยู่",
+        "แก้ไขเรื่อง",
+        "แก้เรื่อง",
+        "แก้ข้อมูล",
+        "แก้ไขข้อมูล",
+        "ข้อมูลผิด",
+        "ที่อยู่ผิด",
+        "พิมพ์ผิด",
+        "adddetail",
+        "moredetail",
+        "changethe",
+        "changemy",
+        "wrongaddress",
+        "edit",
+    ),
+    # nothing done in time ("ถ้าเกิน 3 วันแล้วยังไม่มาทำไงคะ")
+    "late": (
+        "ถ้าเกิน",
+        "ถ้ายังไม่",
+        "ถ้าไม่มา",
+        "ถ้าไม่มีใคร",
+        "ถ้าไม่ทำ",
+        "ถ้าไม่ดำเนินการ",
+        "ifnobody",
+        "ifnoone",
+        "ifnothing",
+        "notdone",
+    ),
+    "updates": (
+        "แจ้งกลับ",
+        "แจ้งผล",
+        "ความคืบหน้า",
+        "ติดต่อกลับ",
+        "โทรมา",
+        "โทรกลับ",
+        "จะรู้ได้",
+        "รู้ได้ไง",
+        "รู้ได้ยังไง",
+        "รู้ได้อย่างไร",
+        "ทราบผล",
+        "ให้ทราบ",
+        "ทราบได้",
+        "บอกผล",
+        "จะบอก",
+        "แจ้งให้ทราบ",
+        "notif",
+        "update",
+        "letmeknow",
+        "hearback",
+        "contactme",
+        "callme",
+        "tellme",
+    ),
+    "who": (
+        "ใครดูแล",
+        "คนดูแล",
+        "ใครรับผิดชอบ",
+        "ผู้รับผิดชอบ",
+        "หน่วยงานไหน",
+        "หน่วยงานอะไร",
+        "ใครรับเรื่อง",
+        "ส่งไปที่ไหน",
+        "ส่งไปไหน",
+        "ส่งถึงใคร",
+        "ไปถึงใคร",
+        "ใครจะมา",
+        "ใครมาแก้",
+        "ใครมาทำ",
+        "whohandles",
+        "whoishandling",
+        "whichagency",
+        "whoisresponsible",
+        "whowill",
+        "whodeals",
+        "sentto",
+    ),
+    "time": (
+        *COMPLAINT_ASIDE_CUES["time"],
+        "กว่าจะ",
+        "เมื่อไหร่",
+        "เมื่อไร",
+        "รอนาน",
+        "นานไหม",
+        "howlong",
+        "whenwill",
+        "howmanydays",
+        "howsoon",
+        "howquick",
+    ),
+    "next": (
+        "ต่อจากนี้",
+        "ทำอะไรต่อ",
+        "ทำอะไรเพิ่ม",
+        "ต้องทำอะไร",
+        "ทำยังไงต่อ",
+        "ยังไงต่อ",
+        "อย่างไรต่อ",
+        "ขั้นตอนต่อไป",
+        "หลังจากนี้",
+        "ต่อไปต้อง",
+        "ต้องไปที่",
+        "ต้องไปไหน",
+        "ไปที่ไหนต่อ",
+        "ต้องรออะไร",
+        "whathappens",
+        "whatnext",
+        "whatnow",
+        "doineed",
+        "whatshouldi",
+        "whatdoido",
+        "nextstep",
+    ),
+}
+# Words of the notices rather than the complaint ("ยกเลิกการแจ้งเตือน"): a cancel with these is
+# action_unsubscribe_updates' own.
+COMPLAINT_AFTER_NOTICE_WORDS = ("แจ้งเตือน", "การแจ้ง", "ความคืบหน้า", "notification", "update", "sms")
+# "เรื่องที่แจ้งไป", "my complaint": the message points at the complaint (a question about it with no
+# other cue is answered with what happens next).
+COMPLAINT_AFTER_POINTERS = (
+    "เรื่องนี้",
+    "เรื่องที่แจ้ง",
+    "ที่แจ้งไป",
+    "ที่แจ้งไว้",
+    "เรื่องเมื่อกี้",
+    "เรื่องเมื่อกี๊",
+    "เรื่องร้องเรียน",
+    "mycomplaint",
+    "myreport",
+    "thecomplaint",
+    "thereport",
+)
 # A clause that opens by saying a question follows ("ขอถามเรื่องขอติดตั้งมิเตอร์ไฟฟ้าใหม่หน่อย"): asked,
 # though it ends like a statement.
 ASK_OPENINGS = ("ขอถาม", "อยากถาม", "ขอสอบถาม", "อยากสอบถาม", "สอบถาม", "มีคำถาม", "ถามหน่อย", "ถามเรื่อง")
@@ -2003,6 +2147,89 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("ช่องทางนี้ส่งข้อความแจ้งความคืบหน้ากลับไม่ได้ ติดตามเองได้ด้วยเลขที่เรื่องนี้ (กด “ติดตามเรื่อง”) ค่ะ"),
         "sms": Reply("ติดตามเองได้ด้วยเลขนี้ค่ะ"),
     },
+    # Questions about the complaint just filed in this conversation (actions/complaint_after.py):
+    # answered about it — its agency and published time to act (cases/complaint_categories.yml) —
+    # {updates}: where its notices go (complaint_updates_*), or complaint_after_no_updates when it
+    # was filed anonymously.
+    "complaint_after_time": {
+        "default": Reply(
+            "{agency} จะดำเนินการเรื่อง {reference} (หมวด{label}) ภายใน {time_to_act} "
+            "ตามที่หน่วยงานประกาศไว้ค่ะ {updates}"
+        ),
+        "sms": Reply("เรื่อง {reference} ดำเนินการภายใน {time_to_act}ค่ะ"),
+    },
+    "complaint_after_next": {
+        "default": Reply(
+            "ไม่ต้องทำอะไรเพิ่มค่ะ เรื่อง {reference} ส่งถึง{agency} แล้ว เจ้าหน้าที่จะตรวจสอบและดำเนินการภายใน "
+            "{time_to_act}ค่ะ {updates}"
+        ),
+        "sms": Reply("ไม่ต้องทำอะไรเพิ่มค่ะ หน่วยงานดำเนินการภายใน {time_to_act}ค่ะ"),
+    },
+    "complaint_after_who": {
+        "default": Reply("{agency} เป็นผู้รับเรื่อง {reference} (หมวด{label}) และจะดำเนินการภายใน {time_to_act}ค่ะ"),
+        "sms": Reply("เรื่อง {reference} ส่งถึง{agency} ค่ะ"),
+    },
+    "complaint_after_late": {
+        "default": Reply(
+            "{agency} จะดำเนินการภายใน {time_to_act}ค่ะ ถ้าเกินกำหนดแล้วยังไม่มีการดำเนินการ พิมพ์เลขที่เรื่อง "
+            "{reference} เพื่อดูสถานะ หรือกด “คุยกับเจ้าหน้าที่” ได้ค่ะ",
+            (HUMAN,),
+        ),
+        "sms": Reply("ถ้าเกิน {time_to_act} ตอบเลขที่เรื่อง {reference} เพื่อดูสถานะค่ะ", (HUMAN,)),
+    },
+    "complaint_after_late_anonymous": {
+        "default": Reply(
+            "{agency} จะดำเนินการภายใน {time_to_act}ค่ะ เรื่องนี้แจ้งแบบไม่ระบุตัวตน จึงดูสถานะทางแชตไม่ได้ "
+            "ถ้าเกินกำหนดแล้วยังไม่มีการดำเนินการ กด “คุยกับเจ้าหน้าที่” แล้วแจ้งเลขที่เรื่อง {reference} ได้ค่ะ",
+            (HUMAN,),
+        ),
+        "sms": Reply("ถ้าเกิน {time_to_act} ตอบ คุยกับเจ้าหน้าที่ แล้วแจ้งเลข {reference} ได้ค่ะ", (HUMAN,)),
+    },
+    "complaint_after_updates_on": {
+        "default": Reply("แจ้งค่ะ เมื่อเรื่อง {reference} มีความคืบหน้า {updates}"),
+    },
+    "complaint_after_updates_off": {
+        "default": Reply(
+            "ไม่มีข้อความแจ้งค่ะ เพราะเรื่อง {reference} เลือกไม่รับการแจ้งความคืบหน้าไว้ "
+            "ติดตามเองได้ด้วยเลขที่เรื่องนี้ (กด “ติดตามเรื่อง”) ค่ะ",
+            (TRACK,),
+        ),
+        "sms": Reply("ไม่มีแจ้งค่ะ ติดตามเองด้วยเลข {reference} ค่ะ", (TRACK,)),
+    },
+    "complaint_after_updates_anonymous": {
+        "default": Reply(
+            "ไม่มีค่ะ เรื่อง {reference} แจ้งแบบไม่ระบุตัวตน ไม่ได้เก็บข้อมูลติดต่อของท่านไว้ จึงไม่มีการแจ้งความคืบหน้า "
+            "และติดตามสถานะทางแชตไม่ได้ค่ะ {agency} จะดำเนินการภายใน {time_to_act}ค่ะ"
+        ),
+        "sms": Reply("ไม่มีค่ะ แจ้งแบบไม่ระบุตัวตน จึงไม่มีแจ้งความคืบหน้าค่ะ"),
+    },
+    "complaint_after_no_updates": {
+        "default": Reply("เรื่องนี้แจ้งแบบไม่ระบุตัวตน จึงไม่มีการแจ้งความคืบหน้าค่ะ"),
+    },
+    "complaint_after_photo": {
+        "default": Reply(
+            "เรื่อง {reference} ส่งไปแล้ว จึงแนบรูปเพิ่มทางแชตนี้ไม่ได้ค่ะ ถ้ามีรูปหรือข้อมูลเพิ่ม กด “คุยกับเจ้าหน้าที่” "
+            "แล้วแจ้งเลขที่เรื่องนี้ได้ค่ะ",
+            (HUMAN,),
+        ),
+        "sms": Reply("เรื่องที่ส่งแล้วแนบรูปไม่ได้ค่ะ ตอบ คุยกับเจ้าหน้าที่ แล้วแจ้งเลข {reference} ได้ค่ะ", (HUMAN,)),
+    },
+    "complaint_after_change": {
+        "default": Reply(
+            "เรื่อง {reference} ส่งไปแล้ว จึงแก้ไขทางแชตนี้ไม่ได้ค่ะ ถ้าต้องการเพิ่มหรือแก้ข้อมูล กด “คุยกับเจ้าหน้าที่” "
+            "แล้วแจ้งเลขที่เรื่องนี้ได้ค่ะ",
+            (HUMAN,),
+        ),
+        "sms": Reply("เรื่องที่ส่งแล้วแก้ไม่ได้ค่ะ ตอบ คุยกับเจ้าหน้าที่ แล้วแจ้งเลข {reference} ได้ค่ะ", (HUMAN,)),
+    },
+    "complaint_after_cancel": {
+        "default": Reply(
+            "เรื่อง {reference} ส่งถึง{agency} แล้ว จึงยกเลิกเองทางแชตไม่ได้ค่ะ ถ้าต้องการถอนเรื่อง กด “คุยกับเจ้าหน้าที่” "
+            "แล้วแจ้งเลขที่เรื่องนี้ได้ค่ะ",
+            (HUMAN,),
+        ),
+        "sms": Reply("เรื่องที่ส่งแล้วยกเลิกเองไม่ได้ค่ะ ตอบ คุยกับเจ้าหน้าที่ แล้วแจ้งเลข {reference} ได้ค่ะ", (HUMAN,)),
+    },
     # The complaint form's questions, summary and ending in English, for a citizen who writes in
     # English (actions/complaint.py: english_key); the buttons stay the Thai answers they send.
     "en_complaint_category_from_words": {
@@ -2107,6 +2334,79 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "This channel cannot receive updates; you can follow it yourself with the reference "
             "(tap “ติดตามเรื่อง”)."
         )
+    },
+    "en_complaint_after_time": {
+        "default": Reply(
+            "{agency} acts on complaint {reference} ({label}) within {time_to_act}, as the agency has "
+            "published. {updates}"
+        ),
+    },
+    "en_complaint_after_next": {
+        "default": Reply(
+            "Nothing more is needed from you. Complaint {reference} has gone to {agency}; an officer will "
+            "look into it and act within {time_to_act}. {updates}"
+        ),
+    },
+    "en_complaint_after_who": {
+        "default": Reply(
+            "{agency} handles complaint {reference} ({label}); they act on it within {time_to_act}."
+        ),
+    },
+    "en_complaint_after_late": {
+        "default": Reply(
+            "{agency} acts on it within {time_to_act}. If nothing has been done by then, type the reference "
+            "{reference} to see its status, or tap “คุยกับเจ้าหน้าที่” (talk to an officer).",
+            (HUMAN,),
+        ),
+    },
+    "en_complaint_after_late_anonymous": {
+        "default": Reply(
+            "{agency} acts on it within {time_to_act}. It was filed anonymously, so its status cannot be "
+            "looked up in the chat; if nothing has been done by then, tap “คุยกับเจ้าหน้าที่” (talk to an "
+            "officer) and give the reference {reference}.",
+            (HUMAN,),
+        ),
+    },
+    "en_complaint_after_updates_on": {
+        "default": Reply("Yes. When complaint {reference} moves on, you will be told. {updates}"),
+    },
+    "en_complaint_after_updates_off": {
+        "default": Reply(
+            "No messages will be sent: you chose no progress updates for complaint {reference}. You can "
+            "follow it yourself with the reference (tap “ติดตามเรื่อง”).",
+            (TRACK,),
+        ),
+    },
+    "en_complaint_after_updates_anonymous": {
+        "default": Reply(
+            "No. Complaint {reference} was filed anonymously: no contact details were kept, so there are "
+            "no progress updates and the status cannot be looked up in the chat. {agency} acts on it "
+            "within {time_to_act}."
+        ),
+    },
+    "en_complaint_after_no_updates": {
+        "default": Reply("It was filed anonymously, so there will be no progress updates."),
+    },
+    "en_complaint_after_photo": {
+        "default": Reply(
+            "Complaint {reference} has already been sent, so a photo cannot be added in this chat. To add "
+            "a photo or details, tap “คุยกับเจ้าหน้าที่” (talk to an officer) and give the reference.",
+            (HUMAN,),
+        ),
+    },
+    "en_complaint_after_change": {
+        "default": Reply(
+            "Complaint {reference} has already been sent, so it cannot be changed in this chat. To add or "
+            "correct details, tap “คุยกับเจ้าหน้าที่” (talk to an officer) and give the reference.",
+            (HUMAN,),
+        ),
+    },
+    "en_complaint_after_cancel": {
+        "default": Reply(
+            "Complaint {reference} has already gone to {agency}, so it cannot be cancelled in the chat. To "
+            "withdraw it, tap “คุยกับเจ้าหน้าที่” (talk to an officer) and give the reference.",
+            (HUMAN,),
+        ),
     },
     # The form's hints and side answers for a citizen who opened the complaint in English.
     "en_complaint_category_unknown": {

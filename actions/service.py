@@ -222,6 +222,18 @@ class ActionAnswerService(Action):
         decision = await asyncio.to_thread(self.decide, without_service_context(tracker), text)
         return sure_enough_aside(decision)
 
+    async def names_service(self, tracker: Tracker, text: str) -> bool:
+        """Right after a complaint was filed (actions/complaint_after.py): whether `text` names a
+        service by its own name (its label, title or a synonym) or a life event, with confidence and no
+        current service carried in, so "ต่อใบขับขี่ใช้เวลากี่วัน" is this action's while "จะได้รับการ
+        แก้ไขภายในกี่วันคะ", asked of the complaint, names none. Nothing is said."""
+        decision = await asyncio.to_thread(self.decide, without_service_context(tracker), text)
+        if not sure_enough_aside(decision):
+            return False
+        return decision.kind == "life_event" or (
+            decision.record is not None and ServiceResolver._name_in_text(text, [decision.record]) is not None
+        )
+
     async def choices_aside(self, tracker: Tracker, text: str) -> str | None:
         """Whether this action would answer `text` with choices to tap, no current service carried in:
         "twins" (near-twins such as a new, lost or expired ID card), "unsure" (a short list it is
