@@ -537,6 +537,14 @@ SELF_WORD = "เอง"
 # A fee FAQ speaks of money; another FAQ is no answer to "ค่าทำบัตรเท่าไร" (the fees are).
 MONEY_WORDS = ("บาท", "ค่าธรรมเนียม", "ฟรี", "ไม่เสีย", "ค่าใช้จ่าย", "ร้อยละ")
 HOW_MUCH_WORDS = ("เท่าไร", "เท่าไหร่", "กี่บาท", "ราคา", "ค่าธรรมเนียม", "ค่าทำ", "ค่าใช้จ่าย")
+# A percentage as citizens type it ("กี่เปอร์เซ็นต์", "กี่เปอเซ็น", "กี่เปอร์", "กี่ %", "ร้อยละเท่าไหร่"):
+# a percent word beside a how-many word asks the record's figure in percent.
+PERCENT_WORD_PATTERN = r"เปอร?์?(?:เซ็?นต?์?)?|%|ร้อยละ|percent"
+PERCENT_ASKED_PATTERN = (
+    rf"(?:กี่|เท่าไ)\S{{0,3}}?(?:{PERCENT_WORD_PATTERN})|(?:{PERCENT_WORD_PATTERN})\S{{0,3}}?(?:กี่|เท่าไ)"
+)
+# How, how much, how many, what: a question no yes or no answers ("ได้เดือนละเท่าไหร่", "ต้องทำยังไง").
+OPEN_QUESTION_PATTERN = r"เท่าไ|กี่|ยังไง|อย่างไร|ทำไง|แบบไหน|อะไร|อะไง"
 IN_PERSON_CLAUSE_WORD = "ด้วยตนเอง"
 NOT_IN_PERSON_WORDS = ("ไม่ไปด้วยตนเอง", "ไม่ได้ไปด้วยตนเอง", "ไม่สามารถไปด้วยตนเอง")
 # A power of attorney or a named proxy in the record ("หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน").
@@ -2775,6 +2783,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_fees": {"default": Reply("ค่าธรรมเนียมค่ะ\n{items}")},
     "answer_no_fee": {"default": Reply("ไม่มีค่าธรรมเนียมที่ระบุไว้ค่ะ")},
     "answer_benefits": {"default": Reply("เงินที่ได้รับค่ะ\n{items}")},
+    "answer_amount_item": {"default": Reply("{label} {amount}ค่ะ{mark}")},
     "answer_place": {"default": Reply("ยื่นได้ที่ค่ะ\n{items}")},
     "answer_office_hours": {"default": Reply("เวลาทำการ {hours} ค่ะ")},
     "answer_time": {"default": Reply("ใช้เวลา {time}ค่ะ")},

@@ -32,7 +32,11 @@ from actions.service_verdicts import (
     age_meets,
     age_rule,
     aged_out,
+    amounts_asked,
     any_office_verdict,
+    asks_amount,
+    asks_open,
+    asks_percent,
     benefit_confirmed,
     benefit_for_age,
     benefits_of,
@@ -233,6 +237,10 @@ def faq_first_line(answer: str, channel: str, question: str = "", faq_question: 
             # "ได้รับ…" or "ต้องการ…" are not yes/no words; only a word followed by a space or the end.
             if rest and not answer[len(word) :].startswith((" ", ",")):
                 break
+            if asks_open(question):
+                # "ได้เดือนละเท่าไหร่", "ต้องทำยังไง" on "ลูกแฝดได้เงินทั้งสองคนไหม - ได้ …": the FAQ's ได้
+                # answered its own yes/no question, none was asked here
+                return polite(rest) if rest else polite(answer)
             asked = "".join(normalize_text(question).split())
             if (
                 key in _MUST_FROM_NEGATED_CAN
@@ -401,6 +409,36 @@ def _benefit_for_age(ctx: AnswerContext) -> list[str] | None:
 def _age(ctx: AnswerContext) -> list[str] | None:
     """An age the question gives beyond the service's limit (ไม่ได้ค่ะ), or reaching its youngest."""
     return None if ctx.age_verdict is None else [ctx.age_verdict]
+
+
+def _amount_asked(ctx: AnswerContext) -> list[str] | None:
+    """ "ได้เดือนละเท่าไหร่", "ได้กี่เปอเซ็น": how much, answered with the record's amounts first - the
+    money received when that is asked (not the registration's fee beside it), the percentages when one is
+    asked (the overview otherwise: percent typed as "เปอเซ็น" names no part). An FAQ found for its own
+    yes/no question ("ลูกแฝดได้เงินทั้งสองคนไหม") is left out; an FAQ asked as how much, or a fine asked,
+    answers as before (_faq)."""
+    if ctx.yes_no or not asks_amount(ctx.question) or is_fine_question(ctx.question):
+        return None
+    percent = asks_percent(ctx.question)
+    if not (ctx.aspect == "fee" or (ctx.aspect is None and percent)):
+        return None
+    record, passage = ctx.record, ctx.passage
+    faq = passage if passage is not None and passage.kind == "faq" else None
+    faq_elsewhere = faq is not None and is_yes_no(faq.question)
+    if faq is not None and not faq_elsewhere:
+        return None
+    if not (percent or faq_elsewhere or (benefits_of(record) and record.fees)):
+        return None
+    items = amounts_asked(record, ctx.question)
+    if not items:
+        return None
+    if len(items) == 1:  # "เงินอุดหนุน 600 บาทต่อเดือนต่อเด็กหนึ่งคนค่ะ"
+        only = items[0]
+        mark = f" {TO_CONFIRM_MARK_TH}" if only.to_confirm else ""
+        return [say("answer_amount_item", ctx.channel, label=only.label, amount=only.amount, mark=mark)]
+    key = "answer_benefits" if items[0] in tuple(getattr(record, "benefits", ()) or ()) else "answer_fees"
+    limit = LIST_LIMIT.get(ctx.channel, LIST_LIMIT["default"])
+    return [say(key, ctx.channel, items=_bullets([item.display_th() for item in items], limit))]
 
 
 def _deadline(ctx: AnswerContext) -> list[str] | None:
@@ -592,6 +630,7 @@ ANSWERERS: tuple[Answerer, ...] = (
     _duration_step,
     _benefit_for_age,
     _age,
+    _amount_asked,
     _deadline,
     _stated_duty,
     _document_not_listed,

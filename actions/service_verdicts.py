@@ -56,6 +56,7 @@ from actions.replies import (
     FIGURE_FOLLOW_UP_WORDS,
     GENERIC_SUBJECT_WORDS,
     HOUSE_MASTER_WORDS,
+    HOW_MUCH_WORDS,
     IN_PERSON_ASKED_PATTERN,
     IN_PERSON_CLAUSE_WORD,
     IN_PERSON_WORDS,
@@ -79,8 +80,11 @@ from actions.replies import (
     NOT_YET_WORDS,
     OFFICE_KIND_WORDS,
     OFFICES_JOINER,
+    OPEN_QUESTION_PATTERN,
     OTHERWISE_ALLOWED_PATTERN,
     OWN_OFFICE_PATTERN,
+    PERCENT_ASKED_PATTERN,
+    PERCENT_WORD_PATTERN,
     PLACE_NAMED_PATTERN,
     PREFIX_FILLER_WORDS,
     PREREQUISITE_PATTERN,
@@ -189,6 +193,57 @@ def say(key: str, channel: str, **values: str) -> str:
 def benefits_of(record: ServiceRecord) -> list[str]:
     """Money the citizen receives, as display lines (the knowledge base's `benefits`, when present)."""
     return [_display(item) for item in getattr(record, "benefits", ()) or ()]
+
+
+_PERCENT_ASKED = re.compile(PERCENT_ASKED_PATTERN)
+_PERCENT_WORD = re.compile(PERCENT_WORD_PATTERN)
+_OPEN_QUESTION = re.compile(OPEN_QUESTION_PATTERN)
+
+
+def _squashed(text: str) -> str:
+    return "".join(normalize_text(text or "").split())
+
+
+def asks_percent(question: str) -> bool:
+    """ "ได้กี่เปอเซ็น", "กี่%", "ดอกเบี้ยร้อยละเท่าไหร่": a percentage asked, however percent is typed."""
+    return _PERCENT_ASKED.search(_squashed(question)) is not None
+
+
+def asks_amount(question: str) -> bool:
+    """ "ได้เดือนละเท่าไหร่", "ค่าธรรมเนียมกี่บาท", "ได้กี่เปอเซ็น": how much, asked as no yes/no question."""
+    if is_yes_no(question):
+        return False
+    squashed = _squashed(question)
+    return asks_percent(question) or any(w in squashed for w in HOW_MUCH_WORDS)
+
+
+def asks_open(question: str) -> bool:
+    """ "ได้เดือนละเท่าไหร่", "ต้องทำยังไง": a question that no yes or no answers, so an FAQ's ได้ / ต้อง
+    (said to its own yes/no question) is no verdict on it."""
+    if not question or is_yes_no(question):
+        return False
+    return _OPEN_QUESTION.search(_squashed(question)) is not None
+
+
+def amounts_asked(record: ServiceRecord, question: str) -> list[Any]:
+    """The record's amounts a how-much question asks (fees and benefits as items with label, amount and
+    to_confirm): the money received when it asks what one gets ("ได้เดือนละเท่าไหร่") or the record
+    pays no fee to speak of, the fees otherwise; with a percentage asked, the amounts in percent. Those
+    whose label shares a word with the question come first ("ถูกเลิกจ้างได้กี่เปอร์เซ็นต์")."""
+    from knowledge.search.passages import BENEFIT_WORDS
+    from knowledge.search.text import bm25_tokens
+
+    benefits = list(getattr(record, "benefits", ()) or ())
+    fees = list(record.fees)
+    squashed = _squashed(question)
+    if asks_percent(question):
+        items = [i for i in (*benefits, *fees) if _PERCENT_WORD.search(str(i.amount))]
+    elif benefits and (BENEFIT_WORDS.search(squashed) or not fees):
+        items = benefits
+    else:
+        items = fees
+    asked = {t for t in bm25_tokens(squashed) if len(t) >= 3}
+    return sorted(items, key=lambda i: not (asked & set(bm25_tokens(str(i.label)))))
 
 
 def _display(item: Any) -> str:

@@ -1,7 +1,7 @@
-"""A parent who cannot come along for a child's passport (line, a 5-year-old): the absent parent's written
-consent, certified at the district office (or a Thai embassy or consulate abroad), lets the other apply -
-"ได้ค่ะ …", not "the record does not say". Wordings differ from the live one. The seed holds at most five FAQs a service, so the FAQ on one parent
-going alone now says this too."""
+"""A parent who cannot come along for a child's passport (line, a 5-year-old): the absent parent's
+written consent, certified at the district office (or a Thai embassy or consulate abroad), lets the other
+apply - "ได้ค่ะ …", not "the record does not say". Wordings differ from the live one. The seed holds at
+most five FAQs a service, so the FAQ on one parent going alone now says this too."""
 
 from __future__ import annotations
 
