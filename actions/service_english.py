@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from actions.replies import AGE_LABEL_PATTERN, AMOUNT_WORDS_EN, PERCENT_PATTERN, TOGETHER_WORDS, Button
+from actions.replies import (
+    AGE_LABEL_PATTERN,
+    AMOUNT_WORDS_EN,
+    FEE_LABELS_EN,
+    PERCENT_PATTERN,
+    TOGETHER_WORDS,
+    Button,
+)
 from actions.service_answer import LIST_LIMIT, aspect_buttons, contact_line
 from actions.service_verdicts import (
     _FREE_WORDS,
@@ -41,12 +48,19 @@ def _baht(text: str) -> str:
     return " ".join(text.split())
 
 
+def _english_amount(item: Fee) -> str:
+    return _baht(item.amount) + (f" {_TO_CONFIRM_EN}" if item.to_confirm else "")
+
+
 def _amount_line(item: Fee) -> str:
-    """ "age 60-69: 600 baht a month (to be confirmed)"; a Thai label with no English is left out."""
-    amount = _baht(item.amount) + (f" {_TO_CONFIRM_EN}" if item.to_confirm else "")
-    age = _AGE_LABEL.match(item.label.strip())
+    """ "age 60-69: 600 baht a month (to be confirmed)", "application form: 5 baht": each amount with what
+    it is for - the label in English where the catalogue has it, else the record's Thai label."""
+    amount = _english_amount(item)
+    label = " ".join(item.label.split())
+    age = _AGE_LABEL.match(label)
     if age is None:
-        return amount
+        named = FEE_LABELS_EN.get(label, label)
+        return f"{named}: {amount}" if named else amount
     span = (
         f"{age.group(1)}-{age.group(2)}"
         if age.group(2)
@@ -68,9 +82,9 @@ def english_body(record: ServiceRecord, aspect: str | None, channel: str) -> str
         items = benefits or list(record.fees)
         if not items:
             return None
-        lines = [_amount_line(item) for item in items]
-        english = [line for line in lines if not _THAI.search(line)]
-        if len(english) < len(lines):
+        # an amount told in Thai words is left out; a Thai label beside an English amount is kept
+        english = [_amount_line(item) for item in items if not _THAI.search(_english_amount(item))]
+        if len(english) < len(items):
             english.append(say("en_amount_varies" if english else "en_amount_depends", channel))
         return say("en_benefits" if benefits else "en_fees", channel, items=_bullets(english, limit))
     if en is None:
