@@ -191,7 +191,7 @@ class ActionComplaintAfter(Action):
         if named and self.services is not None and await self.services.names_service(tracker, text):
             topic = None  # "ต่อใบขับขี่ใช้เวลากี่วัน": the service's
         if filed is not None and topic is not None:
-            self._answer(dispatcher, tracker, filed, topic, in_english(text) and _letters(text))
+            self._answer(dispatcher, tracker, filed, topic, writes_english(tracker.events or []))
             return []
         if filed is not None and intent in LIGHT_INTENTS:
             # "ขอบคุณค่ะ", "โอเค": light, and the next question is still about the complaint
@@ -229,9 +229,16 @@ class ActionComplaintAfter(Action):
         replies.send(dispatcher, tracker, key, extra_buttons=track, values=values)
 
 
-def _letters(text: str) -> bool:
-    """Enough Latin letters to be an English writer ("ok" or a soi's name is not)."""
-    return sum(c.isascii() and c.isalpha() for c in text) >= MIN_ENGLISH_LETTERS
+def writes_english(events: Sequence[Mapping[str, Any]]) -> bool:
+    """The citizen's latest typed message is English (a button's or LINE's payload, "/share_image",
+    says nothing: the one typed before it decides); a word or two of Latin letters ("ok", a soi's
+    name) is no English writer."""
+    for event in reversed(events):
+        text = str(event.get("text") or "") if event.get("event") == "user" else ""
+        if text and not is_payload(text):
+            letters = sum(c.isascii() and c.isalpha() for c in text)
+            return in_english(text) and letters >= MIN_ENGLISH_LETTERS
+    return False
 
 
 def _updates_state(filed: Filed) -> str:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.case_runtime import CaseRuntime
 from actions.complaint import ActionSubmitComplaint
 from actions.complaint_after import AFTER_ACTION, ELSEWHERE, ActionComplaintAfter, just_filed, topic_of
+from actions.complaint_talk import category_from_words
 from actions.replies import REPLIES
 from actions.service import ActionAnswerService
 from actions.service_resolver import ServiceResolver
@@ -368,3 +369,34 @@ def test_a_filing_is_read_from_the_submit_actions_reply_only() -> None:
     assert just_filed([*filed, {"event": "action", "name": "case_status_form"}]) is None
     assert just_filed([*filed, {"event": "active_loop", "name": "complaint_form"}]) is None
     assert just_filed([{"event": "bot", "text": "เลขที่เรื่อง CM69-1234-5675"}]) is None
+
+
+async def test_a_photo_sent_after_filing_is_answered_in_the_language_typed_before(
+    runtime: CaseRuntime, sessions: sessionmaker[Session], after: ActionComplaintAfter
+) -> None:
+    """LINE sends an image as "/share_image": Thai after a Thai filing (it read as English once)."""
+    reference, events, sender, meta = await file_complaint(runtime, sessions, "line", "streetlight")
+    said, returned = await ask(after, events, sender, meta, "/share_image", "share_image")
+    assert _followup(returned) is None and reference in _text(said) and "แนบรูปเพิ่ม" in _text(said)
+
+
+async def test_how_will_i_know_the_result_of_an_anonymous_complaint(
+    runtime: CaseRuntime, sessions: sessionmaker[Session], after: ActionComplaintAfter
+) -> None:
+    _, events, sender, meta = await file_complaint(runtime, sessions, "line", "service", anonymous=True)
+    said, returned = await ask(after, events, sender, meta, "แล้วจะรู้ผลได้ยังไงคะ", "ask_service")
+    assert _followup(returned) is None and "ไม่ระบุตัวตน" in _text(said) and "ศูนย์ดำรงธรรม" in _text(said)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I want to report rubbish that has not been collected for a week", "garbage"),
+        ("There is a big pothole on my street", "road"),
+        ("A burst pipe is flooding the soi", "water"),
+    ],
+)
+def test_an_english_report_names_its_category(text: str, category: str) -> None:
+    """Written in English the category was no clearer than "other": the category menu, then the
+    place taken for the story, and the English complaint (and its questions after filing) never filed."""
+    assert category_from_words(text, load_routes()) == category
