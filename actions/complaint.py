@@ -397,9 +397,12 @@ class ValidateComplaintForm(FormValidationAction):
             if edit is not None and edit[0] not in ("", step) and tracker.get_slot(edit[0]) is not None:
                 # "ขอแก้ที่อยู่ค่ะ จริงๆอยู่หน้าวัด…" while consent is asked: the answered field changes.
                 return await self._edit_earlier(step, *edit, dispatcher, tracker)
-        if from_words and step in ("complaint_description", "complaint_location") and _plain_yes(text):
-            # "ใช่" to the category said back: nothing to keep, the same question again.
-            return [SlotSet(step, None), SlotSet("complaint_guess", None), SlotSet("requested_slot", step)]
+        named = category_key(text) if from_words and step in GUESS_CONFIRM_STEPS else None
+        yes = from_words and step in ("complaint_description", "complaint_location") and _plain_yes(text)
+        if named is not None or yes:
+            # "ใช่", or the category's own name (its button under that line), to the category said
+            # back: confirmed and said so, never more of the story; the same question again.
+            return _category_confirmed(step, named, dispatcher, tracker)
         several = await self._carried_at_step(step, text, intent, dispatcher, tracker, domain)
         if several is not None:
             return [*several, SlotSet("complaint_guess", None)] if from_words else several
@@ -1141,6 +1144,11 @@ EARLY_CONSENT_STEPS = frozenset({"complaint_description", "complaint_location"})
 EARLY_CONSENT_MAX_CHARS = CONSENT_ANSWER_MAX_CHARS
 # The fewest Latin letters in the opening message that make the form English (writes_english).
 MIN_ENGLISH_LETTERS = 6
+# Steps whose question may say back the category read from the first message, where its name (the
+# one-tap confirm under that line) confirms it.
+GUESS_CONFIRM_STEPS = frozenset(
+    {"complaint_description", "complaint_location", "complaint_photo", "contact_consent"}
+)
 # Steps where a change of an answered field may be typed ("ขอแก้ที่อยู่ค่ะ …"); the summary has its own.
 LATER_EDIT_STEPS = frozenset(
     {"complaint_description", "complaint_location", "complaint_photo", "contact_consent"}
@@ -1234,6 +1242,26 @@ def _plain_yes(text: str) -> bool:
     if is_payload(text):
         return text.strip().startswith("/affirm")
     return is_yes(text) or replies.confirm_answer(text) == "yes" or replies.consent_answer(text) is True
+
+
+def _category_confirmed(
+    step: str, named: str | None, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """The category said back confirmed (ใช่, its name); another category's name takes that one."""
+    category = str(tracker.get_slot("complaint_category"))
+    key = named or category
+    if key == category:
+        label = {"label": category_label(key, tracker)}
+        say(dispatcher, tracker, "complaint_category_confirmed", values=label)
+    else:
+        say(dispatcher, tracker, "complaint_edit_taken", values={"field": _field_label("complaint_category")})
+    return [
+        SlotSet(step, None),
+        SlotSet("complaint_category", key),
+        SlotSet("complaint_guess", None),
+        SlotSet("complaint_category_assumed", None),
+        SlotSet("requested_slot", step),
+    ]
 
 
 def _label(key: str) -> dict[str, str]:
@@ -1384,8 +1412,12 @@ class AskStepAction(ComplaintAsk):
         channel = tracker.get_latest_input_channel()
         question = replies.reply_for(asked, channel)
         note = replies.reply_for(english_key("complaint_category_from_words", tracker), channel).text
-        label = category_label(str(tracker.get_slot("complaint_category")), tracker)
-        buttons = replies.unique_buttons((CHANGE_CATEGORY_BUTTON, *question.buttons, *extra))
+        category = str(tracker.get_slot("complaint_category"))
+        label = category_label(category, tracker)
+        # The one-tap confirm: the category's own name (its menu button's), then the change.
+        thai = COMPLAINT_CATEGORIES.get(category, category)
+        confirm = Button(thai, thai)
+        buttons = replies.unique_buttons((confirm, CHANGE_CATEGORY_BUTTON, *question.buttons, *extra))
         dispatcher.utter_message(
             text=note.format(label=label, question=question.text), buttons=[b.as_dict() for b in buttons]
         )

@@ -862,7 +862,9 @@ CANCEL_LEAD_WORDS = (
 # Polite endings taken off a short answer before it is compared with the words here.
 POLITE_ENDINGS = ("นะคะ", "นะครับ", "ค่ะ", "คะ", "ครับ", "คับ", "จ้ะ", "จ้า", "นะ", "จ้")
 BARE_NO_WORDS = frozenset({"ไม่", "ไม่ค่ะ", "ไม่ครับ", "ไม่ใช่", "no", "ไม่เอา"})
-YES_WORDS = frozenset({"ใช่", "ใช่ค่ะ", "ใช่ครับ", "ถูก", "ถูกต้อง", "ครับ", "ค่ะ", "yes", "ok", "โอเค"})
+YES_WORDS = frozenset(
+    {"ใช่", "ใช่ค่ะ", "ใช่ครับ", "ใช่แล้ว", "ถูก", "ถูกต้อง", "ถูกแล้ว", "ถูกต้องแล้ว", "ครับ", "ค่ะ", "yes", "ok", "โอเค"}
+)
 # The button under the mid-form answer to "I want a person": typed back, it leaves the form.
 # The first button when the category was read from the first message: one tap confirms it.
 YES_BUTTON = Button("ใช่", "/affirm")
@@ -2098,6 +2100,12 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("บันทึกเป็นหมวด “{label}” ค่ะ (ถ้าไม่ตรง กด “เปลี่ยนหมวด”)\n{question}"),
         "sms": Reply("หมวด{label} (ไม่ตรง ตอบ เปลี่ยนหมวด)\n{question}"),
     },
+    # The category's own name (its button under that line), or ใช่, right after it: confirmed, said
+    # so briefly, and the same step asked again (never added to the story).
+    "complaint_category_confirmed": {
+        "default": Reply("ยืนยันหมวด “{label}” แล้วค่ะ"),
+        "sms": Reply("ยืนยันหมวด{label}แล้วค่ะ"),
+    },
     # A field named and its new value typed at the summary: said back, then the summary again.
     "complaint_edit_taken": {
         "default": Reply("แก้{field}แล้วค่ะ"),
@@ -2307,6 +2315,9 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "Filed under “{label}” (if that is wrong, tap “เปลี่ยนหมวด” to change it).\n{question}"
         ),
         "sms": Reply("Category: {label} (wrong? reply “เปลี่ยนหมวด”)\n{question}"),
+    },
+    "en_complaint_category_confirmed": {
+        "default": Reply("Category “{label}” confirmed."),
     },
     "en_ask_complaint_category": {
         "default": Reply(

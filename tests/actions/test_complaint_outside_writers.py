@@ -111,7 +111,8 @@ def test_change_category_or_not_that_shows_the_menu_and_keeps_the_story(typed: s
 def test_yes_to_the_category_said_back_asks_the_same_step_without_a_complaint() -> None:
     got, said = run(at_step("complaint_location", "ใช่ค่ะ", TAKEN))
     assert got["requested_slot"] == "complaint_location" and got["complaint_guess"] is None
-    assert said == []
+    # Said so briefly (no hint about the place: nothing was wrong with the answer).
+    assert said == [replies.reply_for("complaint_category_confirmed", "line").text.format(label="ไฟถนนดับ")]
 
 
 def test_answering_on_takes_the_category_and_the_note_is_not_repeated() -> None:
