@@ -571,6 +571,10 @@ AMOUNT_WORDS_EN = (
     ("บาท", " baht"),
 )
 PERCENT_PATTERN = r"ร้อยละ\s*(\d+(?:\.\d+)?)"  # "ร้อยละ 0.5" in an amount, for English
+# An amount in baht in a squashed question ("เล่ม5ปี1000บาทใช่มั้ยคะ"): the figure, for a fee to confirm;
+# a plain amount in baht in a fee line, not a percentage ("ร้อยละ 2 ของราคาประเมิน").
+MONEY_SAID_PATTERN = r"(\d+)บาท"
+BAHT_WORD = "บาท"
 # What each fee or benefit of the knowledge base is for, in English, by its Thai label (the record's fee
 # labels are Thai only): "application form: 5 baht". A label not listed is shown in Thai beside its amount.
 FEE_LABELS_EN: dict[str, str] = {

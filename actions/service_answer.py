@@ -32,6 +32,7 @@ from actions.service_verdicts import (
     age_meets,
     age_rule,
     aged_out,
+    amount_to_confirm,
     amounts_asked,
     any_office_verdict,
     asks_amount,
@@ -49,6 +50,7 @@ from actions.service_verdicts import (
     excluding_clause,
     faq_answered,
     faq_instruction,
+    fee_confirmed,
     field_verdict,
     is_fine_question,
     is_yes_no,
@@ -59,6 +61,7 @@ from actions.service_verdicts import (
     online_available,
     other_route_verdict,
     polite,
+    priced,
     proxy_refused,
     question_modal,
     say,
@@ -393,6 +396,15 @@ def _benefit_confirmed(ctx: AnswerContext) -> list[str] | None:
     return None if found is None else [found]
 
 
+def _fee_confirmed(ctx: AnswerContext) -> list[str] | None:
+    """ "เล่ม5ปี 1000บาทใช่มั้ยคะ": the fee with that amount, confirmed or not; an amount no fee has
+    ("505 บาทใช่ไหม" of 500 + 5) gets the fees to read, never a guess."""
+    if not ctx.yes_no or not priced(ctx.record) or not amount_to_confirm(ctx.question):
+        return None
+    found = fee_confirmed(ctx.record, ctx.question, ctx.channel)
+    return [found] if found is not None else [aspect_text(ctx.record, "fee", ctx.channel)]
+
+
 def _duration_step(ctx: AnswerContext) -> list[str] | None:
     """ "หมดมา4ปีแล้ว": a circumstance given without a question, against a graded rule: its step, then
     the rule."""
@@ -627,6 +639,7 @@ ANSWERERS: tuple[Answerer, ...] = (
     _whom_to_call,
     _income,
     _benefit_confirmed,
+    _fee_confirmed,
     _duration_step,
     _benefit_for_age,
     _age,

@@ -11,6 +11,7 @@ record does not say.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from actions.replies import (
     AREA_MARK,
     ASKED_ALONE_WORDS,
     ASKED_POINT_WORDS,
+    BAHT_WORD,
     BY_ONESELF_ONLINE,
     CAN_WORD,
     CONDITION_LEADS,
@@ -67,6 +69,7 @@ from actions.replies import (
     LACKING_PATTERN,
     LACKING_SPAN_CHARS,
     MODAL_THEN_YET_PATTERN,
+    MONEY_SAID_PATTERN,
     MONEY_WORDS,
     MORE_THAN_WORD,
     MUST_WORD,
@@ -101,7 +104,8 @@ from actions.replies import (
     YES_NO_TYPED_ENDINGS,
     reply_for,
 )
-from knowledge.record import TO_CONFIRM_MARK_TH, ServiceRecord
+from actions.service_income import income_said
+from knowledge.record import TO_CONFIRM_MARK_TH, Fee, ServiceRecord
 from nlu.normalize import normalize_text
 
 # Yes/no questions: Thai question particles and English auxiliaries at the start.
@@ -903,6 +907,14 @@ def stated_duty(record: ServiceRecord, question: str) -> str | None:
     return None
 
 
+def _free_fee(fee: Fee) -> bool:
+    """A fee item that costs nothing: its amount says so, or its label does and no figure is given -
+    not "อากรแสตมป์ (กรณีไม่เสียภาษีธุรกิจเฉพาะ): ร้อยละ 0.5", a charge named by the tax it replaces."""
+    if any(w in fee.amount for w in _FREE_WORDS):
+        return True
+    return any(w in fee.label for w in _FREE_WORDS) and not any(c.isdigit() for c in fee.amount)
+
+
 def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, channel: str) -> str | None:
     """ได้ค่ะ / ไม่ได้ค่ะ … when a field answers a yes/no question; None when the record does not say."""
     if aspect == "online":
@@ -919,7 +931,7 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         main = [
             f for f in record.fees if not any(w in f.label + f.amount for w in _LATE_WORDS)
         ] or record.fees
-        free = [any(w in f.amount or w in f.label for w in _FREE_WORDS) for f in main]
+        free = [_free_fee(f) for f in main]
         if all(free):
             return say("answer_free", channel)
         if any(free):  # "ในสำนักทะเบียน: ไม่มีค่าธรรมเนียม; นอกสำนักทะเบียน: 200 บาท"
@@ -1337,6 +1349,69 @@ def benefit_confirmed(record: ServiceRecord, question: str, channel: str) -> str
     return f"{line} {TO_CONFIRM_MARK_TH}" if step.to_confirm else line
 
 
+_MONEY_SAID = re.compile(MONEY_SAID_PATTERN)
+
+
+def _fees_adding_up(record: ServiceRecord, money: set[str]) -> tuple[Fee, ...]:
+    """Two or three fees in plain baht whose amounts add up to an amount said; () when none do."""
+    plain = [
+        (int(next(iter(_numbers(f.amount)))), f)
+        for f in record.fees
+        if BAHT_WORD in f.amount and len(_numbers(f.amount)) == 1 and not _PERCENT_WORD.search(f.amount)
+    ]
+    wanted = {int(m) for m in money}
+    for size in (2, 3):
+        for group in itertools.combinations(plain, size):
+            if sum(amount for amount, _ in group) in wanted:
+                return tuple(f for _, f in group)
+    return ()
+
+
+def amount_to_confirm(question: str) -> bool:
+    """ "…1000บาทใช่มั้ยคะ": an amount in baht the citizen asks to confirm - not their income ("เงินเดือน
+    15000 บาท ต้องยื่นใช่ไหม")."""
+    folded = "".join(normalize_text(question).split()).replace(",", "")
+    return (
+        CONFIRM_ASKED.search(folded) is not None
+        and _MONEY_SAID.search(folded) is not None
+        and income_said(question) is None
+    )
+
+
+def priced(record: ServiceRecord) -> bool:
+    """Some fee of the record is a figure (not only "ไม่มีค่าธรรมเนียม")."""
+    return any(_numbers(f.amount) for f in record.fees)
+
+
+def fee_confirmed(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "เล่ม5ปี 1000บาทใช่มั้ยคะ": an amount in baht to confirm against the fees - ใช่ค่ะ with the fee whose
+    amount is the one said (and whose label has the citizen's other figures, "5 ปี"), ไม่ใช่ค่ะ with the fee
+    those other figures name when its amount is another ("เล่ม 10 ปี 1000 บาทใช่ไหม"). None when the
+    question says no amount in baht or names no fee."""
+    if not priced(record) or not amount_to_confirm(question):
+        return None
+    folded = "".join(normalize_text(question).split()).replace(",", "")
+    money = set(_MONEY_SAID.findall(folded))
+    others = _numbers(folded) - money
+    named = [f for f in record.fees if not others or others & _numbers(f.label)]
+    fee = next((f for f in named if _numbers(f.amount) & money), None)
+    if fee is None and not others:  # "ต่อใบขับขี่ 505 บาทใช่ไหม": the form and the licence together
+        together = _fees_adding_up(record, money)
+        if together:
+            return (
+                say("answer_yes", channel)
+                + " "
+                + polite(" + ".join(f"{f.label} {f.amount}" for f in together))
+            )
+    key = "answer_yes"
+    if fee is None and others and named:  # the fee the other figures name, at another amount
+        fee, key = named[0], "answer_no"
+    if fee is None:
+        return None
+    line = say(key, channel) + " " + polite(f"{fee.label}: {fee.amount}")
+    return f"{line} {TO_CONFIRM_MARK_TH}" if fee.to_confirm else line
+
+
 _AGE_BOUND = re.compile(AGE_BOUND_PATTERN)
 
 
@@ -1432,8 +1507,8 @@ def confirmed(question: str, line: str, channel: str) -> str:
     folded = "".join(normalize_text(question).split())
     if not CONFIRM_ASKED.search(folded):
         return line
-    said = set(_NUMBER.findall(folded))
-    found = set(_NUMBER.findall(normalize_text(line)))
+    said = _numbers(folded)  # "100000" and "100,000" are one figure
+    found = _numbers(line)
     if not said or not found or any(line.startswith(say(k, channel)) for k, _ in _VERDICT_KEYS):
         return line
     if is_not_stated(line, channel):  # "ไม่ได้ระบุ… โทร 1161": the hotline's digits are no answer
@@ -1443,7 +1518,14 @@ def confirmed(question: str, line: str, channel: str) -> str:
     return say("answer_no", channel) + " " + line if not said & found else line
 
 
-_VERDICT_KEYS = (("answer_yes", ""), ("answer_no", ""), ("answer_yes_must", ""), ("answer_no_need", ""))
+_VERDICT_KEYS = (
+    ("answer_yes", ""),
+    ("answer_no", ""),
+    ("answer_yes_must", ""),
+    ("answer_no_need", ""),
+    ("answer_yes_can", ""),
+    ("answer_no_cannot", ""),
+)
 _NOT_STATED_KEYS = ("answer_not_stated", "answer_not_stated_call")
 
 

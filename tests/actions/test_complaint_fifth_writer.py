@@ -94,7 +94,7 @@ def test_without_a_readable_number_the_reply_says_this_number() -> None:
     t = form_tracker([user_turn("เช็คเรื่องให้หน่อย", "check_case_status")], {})
     dispatcher = CollectingDispatcher()
     send_bad_check(dispatcher, t, "")
-    assert dispatcher.messages[0]["text"].startswith("เลขที่เรื่องนี้มีตัวเลขผิด")
+    assert dispatcher.messages[0]["text"].startswith("ไม่พบเลขที่เรื่องนี้ค่ะ มีตัวเลขผิด")
 
 
 # --- B. reported a month ago and nothing moving ------------------------------------------------------

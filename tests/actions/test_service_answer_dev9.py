@@ -1,0 +1,56 @@
+"""Answers the tenth blind writer's set (bench/conversations/dev9) found wrong, on the seed's own records."""
+
+from __future__ import annotations
+
+from actions.service_answer import compose_answer
+from knowledge.seedfile import load_dir
+
+RECORDS = {record.id: record for record in load_dir()}
+
+
+def first_line(service_id: str, aspect: str | None, question: str) -> str:
+    return compose_answer(RECORDS[service_id], aspect, "line", question)[0].splitlines()[0]
+
+
+def test_a_charge_named_after_the_tax_it_replaces_is_not_free() -> None:
+    # "อากรแสตมป์ (กรณีไม่เสียภาษีธุรกิจเฉพาะ): ร้อยละ 0.5" had made the transfer "ไม่เสียค่าธรรมเนียมค่ะ"
+    line = first_line("land_title_transfer", "fee", "ต้องเสียค่าธรรมเนียมโอนไหมคะ ให้ลูกแท้ๆ")
+    assert line.startswith("มีค่าธรรมเนียมค่ะ"), line
+
+
+def test_a_service_free_in_time_is_still_free() -> None:
+    line = first_line("death_registration", "fee", "แจ้งตายเสียเงินไหมคะ")
+    assert line.startswith("ไม่เสียค่าธรรมเนียมค่ะ"), line
+
+
+def test_an_amount_to_confirm_is_the_fee_with_that_amount() -> None:
+    # had got "ไม่ใช่ค่ะ ไม่ได้ เล่ม 10 ปีทำได้เฉพาะผู้บรรลุนิติภาวะ…", an FAQ sentence on "เล่ม 5 ปี"
+    line = first_line("passport_new", None, "เล่ม5ปี 1000บาทใช่มั้ยคะ")
+    assert line.startswith("ใช่ค่ะ") and "1,000 บาท" in line, line
+
+
+def test_an_amount_of_another_fee_named_by_its_figures_is_no() -> None:
+    line = first_line("passport_new", None, "เล่ม 10 ปี 1000 บาทใช่ไหม")
+    assert line.startswith("ไม่ใช่ค่ะ") and "1,500 บาท" in line, line
+
+
+def test_an_amount_that_is_two_fees_together_is_yes() -> None:
+    line = first_line("driving_license_renew", None, "ต่อใบขับขี่ 505 บาทใช่ไหม")
+    assert line.startswith("ใช่ค่ะ") and "5 บาท" in line and "500 บาท" in line, line
+
+
+def test_an_amount_no_fee_has_gets_the_fees() -> None:
+    text = compose_answer(RECORDS["passport_new"], None, "line", "ทำพาสปอร์ต 2000 บาทใช่ไหม")[0]
+    assert text.startswith("ไม่ใช่ค่ะ") and "1,000 บาท" in text and "1,500 บาท" in text, text
+
+
+def test_an_income_in_baht_is_no_fee_to_confirm() -> None:
+    line = first_line("personal_income_tax", None, "เงินเดือน 15000 บาท ต้องยื่นใช่ไหม")
+    assert line.startswith("ต้องค่ะ"), line
+
+
+def test_an_income_limit_to_confirm_is_no_fee_and_gets_one_verdict() -> None:
+    # had got "ไม่ใช่ค่ะ ได้ค่ะ รายได้ 100,000 บาทต่อปี…": "100000" was not read as "100,000", and ได้ค่ะ
+    # was not taken for a verdict already given
+    line = first_line("welfare_card", None, "รายได้ไม่เกิน 100000 บาทใช่ไหม")
+    assert line.startswith("ได้ค่ะ") and "ค่าธรรมเนียม" not in line, line
