@@ -604,8 +604,9 @@ def test_an_english_amount_told_in_thai_words_is_not_shown_half_translated() -> 
         )
     )
     text, _ = compose_english(land, "fee", "line", question="how much is it?")
-    assert "• 0.5%" in text and "ของราคา" not in text and "depend on the case" in text
-    fee_lines = text.split("\n(")[0]  # the service's name after it is the fixture's Thai title
+    # the amount in English, beside its label (Thai when the catalogue has no English for it)
+    assert "• ค่าธรรมเนียมการโอนให้ลูก: 0.5%" in text and "ของราคา" not in text and "depend on the case" in text
+    fee_lines = text.split("\n(")[0].replace("ค่าธรรมเนียมการโอนให้ลูก", "")  # the fixture's Thai title after
     assert latin_share(fee_lines) == 1.0
 
 
