@@ -403,6 +403,15 @@ class ValidateComplaintForm(FormValidationAction):
             # "ใช่", or the category's own name (its button under that line), to the category said
             # back: confirmed and said so, never more of the story; the same question again.
             return _category_confirmed(step, named, dispatcher, tracker)
+        shown = _shown_at_summary(tracker, step) if replies.confirm_answer(text) == "yes" else {}
+        if shown and step in ("complaint_description", "complaint_location"):
+            # "ยืนยันครับ" where a field opened by แก้ไข is asked again: what the summary showed is kept
+            # (never taken as a place or a story), and the summary comes back.
+            say(dispatcher, tracker, "complaint_edit_kept", values={"field": _field_label(step)})
+            kept_shown = [SlotSet(slot, value) for slot, value in shown.items()]
+            tracker.add_slots(kept_shown)
+            following = await self.next_requested_slot(dispatcher, tracker, domain)
+            return [*kept_shown, *([following] if following else [])]
         several = await self._carried_at_step(step, text, intent, dispatcher, tracker, domain)
         if several is not None:
             return [*several, SlotSet("complaint_guess", None)] if from_words else several
@@ -1010,8 +1019,12 @@ class ValidateComplaintForm(FormValidationAction):
     async def validate_complaint_edit(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The field to change is emptied (the form asks it again), then the summary comes back."""
+        """The field to change is emptied (the form asks it again), then the summary comes back; named
+        with its new value ("แก้สถานที่ครับ เป็นสะพาน…"), that value is taken and the summary comes back."""
         text = _squash(slot_value)
+        named = None if text in COMPLAINT_EDIT_FIELDS.values() else typed_edit(text, asked=True)
+        if named is not None and all(named) and _intent(tracker) not in SHARED_INTENTS:
+            return {**await self._typed_edit(*named, dispatcher, tracker), "complaint_edit": None}
         field = text if text in COMPLAINT_EDIT_FIELDS.values() and text else edit_field(text)
         if field is None or (field == "complaint_photo" and not photo_step_applies(tracker)):
             if tries_at_step(tracker, "complaint_edit", FORM) >= 2:
@@ -1055,6 +1068,13 @@ class ValidateComplaintForm(FormValidationAction):
             field == "complaint_description" and usable_description(value) and not only_an_answer_word(value)
         ):
             taken = {"complaint_description": mask(value)}
+        elif field == "complaint_category" and value:
+            key = category_key(value) or category_from_words(value, load_routes())
+            taken = {"complaint_category": key, "complaint_category_assumed": None} if key else None
+        elif field == "contact_consent" and value and asker_of(tracker, self.cases).can_receive_updates:
+            consent = replies.consent_answer(value)
+            consent = consent_from_words(value) if consent is None else consent
+            taken = None if consent is None else {"contact_consent": consent, "complaint_anonymous": None}
         if taken is not None:
             say(dispatcher, tracker, "complaint_edit_taken", values={"field": _field_label(field)})
             return {**taken, "complaint_confirm": None}
@@ -1158,6 +1178,25 @@ LATER_EDIT_STEPS = frozenset(
 def says_anonymous(text: str) -> bool:
     """ "ไม่อยากเปิดเผยตัวตนครับ": anonymity told, not asked (a question gets the aside's answer)."""
     return not is_question(text) and aside_kind(text, "", "contact_consent") == "anonymous"
+
+
+PLACE_SLOTS = ("complaint_location", "complaint_lat", "complaint_lon")
+
+
+def _shown_at_summary(tracker: Tracker, step: str) -> dict[str, Any]:
+    """`step`'s value (a place with its pin) when the summary was last shown; {} when it never was, or
+    showed none."""
+    slots = PLACE_SLOTS if step == "complaint_location" else (step,)
+    values: dict[str, Any] = {}
+    shown: dict[str, Any] = {}
+    for event in tracker.events or []:
+        if event.get("event") != "slot":
+            continue
+        if event.get("name") in slots:
+            values[str(event.get("name"))] = event.get("value")
+        elif event.get("name") == "requested_slot" and event.get("value") == "complaint_confirm":
+            shown = dict(values)
+    return shown if shown.get(step) else {}
 
 
 def _nothing_told(tracker: Tracker) -> bool:

@@ -166,13 +166,15 @@ _EDIT_FILLERS = (
 )
 
 
-def typed_edit(text: str) -> tuple[str, str] | None:
+def typed_edit(text: str, asked: bool = False) -> tuple[str, str] | None:
     """ "แก้ที่อยู่หน่อย พิมพ์ผิด เป็นซอย 101/2" -> ("complaint_location", "ซอย 101/2"); "ขอแก้
     รายละเอียด" -> ("complaint_description", ""): a change typed at the summary that names its field,
-    with the new value when one follows. None when no change verb or no field word is in it."""
+    with the new value when one follows. None when no change verb or no field word is in it.
+    `asked`: "แก้ไขหัวข้อไหนคะ" was asked, so a field word alone opens it ("สถานที่ ซอย 101/2")."""
     raw = " ".join(text.split())
     lowered = raw.casefold()
-    if is_payload(raw) or not any(verb in compact(raw) for verb in replies.COMPLAINT_EDIT_VERBS):
+    verb = any(verb in compact(raw) for verb in replies.COMPLAINT_EDIT_VERBS)
+    if is_payload(raw) or not (verb or asked):
         return None
     found = [(lowered.find(word), word, field) for word, field in _EDIT_WORDS if word in lowered]
     if not found:

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import replies
+from actions import complaint, replies
+from actions.case_runtime import Asker
 from actions.complaint import AskConsentAction, AskStepAction
-from tests.actions.complaint_form_driver import at_step, form_tracker, run_form, user_turn
+from tests.actions.complaint_form_driver import LINE_USER, at_step, form_tracker, run_form, user_turn
 
 GARBAGE_STORY = "ขยะไม่มีรถมาเก็บเลยอาทิตย์นึงแล้ว เหม็นไปทั้งซอยค่ะ"
 TAKEN = {
@@ -81,3 +82,87 @@ def test_the_categorys_name_after_the_step_was_answered_on_is_more_of_the_story_
     _, _, said = run_form(at_step("complaint_location", "ขยะ ความสะอาด", slots))
     confirmed = replies.reply_for("complaint_category_confirmed", "line").text
     assert confirmed.format(label=replies.COMPLAINT_CATEGORIES["garbage"]) not in said
+
+
+# --- B. a field named with its new value at "แก้ไขหัวข้อไหนคะ" ------------------------------------------
+
+FILLED = {
+    "complaint_category": "streetlight",
+    "complaint_description": "ไฟทางบนสะพานข้ามคลองดับทั้งแถวเลยครับ",
+    "complaint_location": "สะพานข้ามคลองแสนแสบ ใกล้วัดบัวขวัญ",
+    "complaint_photo": "none",
+    "contact_consent": True,
+    "complaint_confirm": "edit",
+}
+NEW_PLACE = "สะพานข้ามคลองแสนแสบ ฝั่งวัดบัวขวัญ หน้าโรงเรียนวัดบัวขวัญ"
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "value"),
+    [
+        (f"แก้สถานที่ครับ เป็น{NEW_PLACE}", "complaint_location", NEW_PLACE),
+        (f"สถานที่ {NEW_PLACE}", "complaint_location", NEW_PLACE),
+        ("รายละเอียด ไฟดับทั้งแถวตั้งแต่ต้นสะพานถึงท้ายสะพาน มืดมาก", "complaint_description", None),
+        ("หมวดเป็นถนน ทางเท้าชำรุด", "complaint_category", "road"),
+        ("การแจ้งความคืบหน้า ไม่ยินยอม", "contact_consent", False),
+    ],
+)
+def test_a_field_named_with_its_new_value_sets_it_and_returns_to_the_summary(
+    typed: str, field: str, value: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The asker as the gateway vouches for a LINE user (updates can reach them: consent is a field).
+    monkeypatch.setattr(complaint, "asker_of", lambda tracker, cases: Asker("line", LINE_USER, verified=True))
+    _, got, said = run_form(at_step("complaint_edit", typed, FILLED))
+    expected = value if value is not None else typed.removeprefix("รายละเอียด ").strip()
+    assert got[field] == expected
+    assert got["complaint_edit"] is None and got["complaint_confirm"] is None
+    assert got["requested_slot"] == "complaint_confirm"
+    assert said and said[0].startswith("แก้")
+
+
+@pytest.mark.parametrize("typed", ["สถานที่", "แก้สถานที่ค่ะ"])
+def test_a_field_named_alone_is_asked_again_as_before(typed: str) -> None:
+    _, got, _ = run_form(at_step("complaint_edit", typed, FILLED))
+    assert got["complaint_location"] is None and got["requested_slot"] == "complaint_location"
+
+
+def summary_then_edit_then(step: str, typed: str) -> Any:
+    """The summary shown with FILLED, แก้ไข, the field named, its question, then `typed` at it."""
+    events = [
+        user_turn("ไฟทางบนสะพานข้ามคลองดับทั้งแถวเลยครับ", "file_complaint"),
+        {"event": "active_loop", "name": "complaint_form"},
+        *({"event": "slot", "name": k, "value": v} for k, v in FILLED.items() if k != "complaint_confirm"),
+        {"event": "slot", "name": "requested_slot", "value": "complaint_confirm"},
+        {"event": "bot", "text": "ตรวจสอบก่อนส่งเรื่องค่ะ"},
+        user_turn("แก้ไข"),
+        {"event": "slot", "name": "complaint_confirm", "value": "edit"},
+        {"event": "slot", "name": "requested_slot", "value": "complaint_edit"},
+        user_turn("สถานที่"),
+        {"event": "slot", "name": "complaint_edit", "value": None},
+        {"event": "slot", "name": "complaint_confirm", "value": None},
+        {"event": "slot", "name": step, "value": None},
+        {"event": "slot", "name": "requested_slot", "value": step},
+        {"event": "bot", "text": "เกิดขึ้นที่ไหนคะ"},
+        user_turn(typed),
+        {"event": "slot", "name": step, "value": typed},
+    ]
+    slots = {**FILLED, "complaint_confirm": None, step: typed, "requested_slot": step}
+    return form_tracker(events, slots)
+
+
+@pytest.mark.parametrize("typed", ["ยืนยันครับ", "ยืนยัน"])
+@pytest.mark.parametrize("step", ["complaint_location", "complaint_description"])
+def test_yes_where_an_edited_field_is_asked_keeps_what_the_summary_showed(typed: str, step: str) -> None:
+    _, got, said = run_form(summary_then_edit_then(step, typed))
+    assert got[step] == FILLED[step]
+    assert got["requested_slot"] == "complaint_confirm"
+    assert said == [replies.reply_for("complaint_edit_kept", "line").text.format(field=_label_of(step))]
+
+
+def _label_of(field: str) -> str:
+    return next(label for label, slot in replies.COMPLAINT_EDIT_FIELDS.items() if slot == field)
+
+
+def test_yes_at_the_place_step_with_no_earlier_place_is_no_place() -> None:
+    _, got, _ = run_form(at_step("complaint_location", "ยืนยันครับ", {"complaint_category": "garbage"}))
+    assert got["complaint_location"] is None
