@@ -27,6 +27,7 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
+from actions.case_status import names_a_reference
 from actions.complaint_talk import compact, in_english, is_payload, is_question
 from actions.replies import (
     COMPLAINT_AFTER_CUES,
@@ -34,6 +35,8 @@ from actions.replies import (
     COMPLAINT_AFTER_POINTERS,
     COMPLAINT_CATEGORIES_EN,
     DURATION_UNITS_EN,
+    PHRASES,
+    SPOKEN_CHARACTERS,
     TRACK,
 )
 from actions.service_small_talk import last_response, light_reply
@@ -78,6 +81,7 @@ ELSEWHERE: dict[str, str] = {
 }
 # Small talk: a question about the complaint only when asked as one ("โอเค แล้วกี่วันคะ").
 LIGHT_INTENTS = frozenset({"affirm", "deny", "thank", "chitchat", "goodbye"})
+ENGLISH_LIGHT = {"thank": "en_complaint_after_thank", "affirm": "en_complaint_after_ok"}
 MIN_ENGLISH_LETTERS = 6
 # A question about a service in a complaint's words ("ต่อใบขับขี่ใช้เวลากี่วัน") stays the service's.
 NAMED_SERVICE_TOPICS = frozenset({"time", "next", "who", "late"})
@@ -138,8 +142,8 @@ def _filed(reference: str, slots: Mapping[str, Any], channel: str) -> Filed:
 
 
 def topic_of(text: str, intent: str) -> str | None:
-    """What a message asks of the complaint just filed: "cancel", "photo", "change", "late",
-    "updates", "who", "time", "next" (COMPLAINT_AFTER_CUES, in that order), "next" too for a question
+    """What a message asks of the complaint just filed: "reference", "cancel", "photo", "change",
+    "late", "updates", "who", "time", "next" (COMPLAINT_AFTER_CUES, in that order), "next" too for a question
     that only points at it ("เรื่องที่แจ้งไปเป็นยังไงบ้าง"), or None."""
     if intent == "share_image" and is_payload(text):
         return "photo"  # a LINE image sent after filing
@@ -147,8 +151,9 @@ def topic_of(text: str, intent: str) -> str | None:
         return None
     word = compact(text)
     asked = is_question(text)
+    named = names_a_reference(text)
     for topic, cues in COMPLAINT_AFTER_CUES.items():
-        if not any(cue in word for cue in cues):
+        if not any(cue in word for cue in cues) or (topic == "reference" and named):
             continue
         if topic == "cancel" and any(notice in word for notice in COMPLAINT_AFTER_NOTICE_WORDS):
             continue  # "ยกเลิกการแจ้งเตือน": the notices, not the complaint
@@ -196,6 +201,10 @@ class ActionComplaintAfter(Action):
         if filed is not None and intent in LIGHT_INTENTS:
             # "ขอบคุณค่ะ", "โอเค": light, and the next question is still about the complaint
             previous = last_response(tracker.events or [])
+            english = ENGLISH_LIGHT.get(intent)
+            if english is not None and not is_payload(text) and writes_english(tracker.events or []):
+                replies.send(dispatcher, tracker, english)  # "thanks", "ok": in English
+                return []
             reply = light_reply(intent, None, previous)
             if intent == "affirm" and previous != "utter_thank":
                 reply = "service_ok_more"
@@ -222,6 +231,9 @@ class ActionComplaintAfter(Action):
             "label": COMPLAINT_CATEGORIES_EN.get(route.category, route.label) if english else route.label,
             "time_to_act": _duration(route.time_to_act, english),
             "updates": _updates(filed, channel, english),
+            "spoken": PHRASES["spoken_dash"].join(
+                " ".join(SPOKEN_CHARACTERS.get(c, c) for c in group) for group in filed.reference.split("-")
+            ),
         }
         # where the reply says "กด “ติดตามเรื่อง”" (no notices, the status in the chat), the button is there
         track = (TRACK,) if topic in ("time", "next") and not filed.anonymous and not filed.consent else ()

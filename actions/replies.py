@@ -1129,6 +1129,8 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
 # that complaint asks, matched on the text with spaces removed and lower-cased (English too). Checked
 # in this order; a matter of the complaint is answered about it, never with service suggestions.
 COMPLAINT_AFTER_CUES: dict[str, tuple[str, ...]] = {
+    # its reference asked again ("ขอเลขที่เรื่องอีกทีค่ะ"); a reference typed is the case look-up's
+    "reference": ("เลขที่เรื่อง", "เลขเรื่อง", "เลขอะไร", "เลขที่อะไร", "referencenumber", "casenumber", "mynumber"),
     # withdrawing it ("ขอยกเลิกเรื่องที่แจ้งไปค่ะ"), not the notices (COMPLAINT_AFTER_NOTICE_WORDS)
     "cancel": ("ยกเลิก", "ถอนเรื่อง", "ถอนแจ้ง", "ไม่แจ้งแล้ว", "ไม่ร้องเรียนแล้ว", "cancel", "withdraw"),
     "photo": ("รูป", "ภาพถ่าย", "ถ่ายภาพ", "ส่งภาพ", "แนบภาพ", "photo", "picture", "image", "pic"),
@@ -2114,10 +2116,6 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "complaint_edit_taken": {
         "default": Reply("แก้{field}แล้วค่ะ"),
     },
-    # "ยืนยัน" where a field opened by แก้ไข is asked again: the one the summary showed is kept.
-    "complaint_edit_kept": {
-        "default": Reply("ใช้{field}เดิมค่ะ"),
-    },
     # "ส่งรูปทีหลังได้ไหม" at the photo step: yes, and how; the form goes on without one for now.
     "complaint_photo_later": {
         "default": Reply("ได้ค่ะ ข้ามไปก่อนนะคะ ได้รูปแล้วส่งมาในแชตนี้ได้ทุกเมื่อก่อนกด “ยืนยัน” จะแนบไปกับเรื่องให้ค่ะ"),
@@ -2308,6 +2306,16 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("เรื่องที่ส่งแล้วแก้ไม่ได้ค่ะ ตอบ คุยกับเจ้าหน้าที่ แล้วแจ้งเลข {reference} ได้ค่ะ", (HUMAN,)),
     },
+    "complaint_after_reference": {
+        "default": Reply("เลขที่เรื่องของท่านคือ {reference} ค่ะ\n(อ่านว่า {spoken})"),
+        "sms": Reply("เลขที่เรื่อง {reference} ค่ะ"),
+    },
+    # "ขอบคุณค่ะ" / "โอเค" right after filing, for a citizen writing English (Thai: utter_thank,
+    # service_ok_more).
+    "en_complaint_after_thank": {
+        "default": Reply("You are welcome. Is there anything else I can help with?")
+    },
+    "en_complaint_after_ok": {"default": Reply("OK. Ask me anything else at any time.")},
     "complaint_after_cancel": {
         "default": Reply(
             "เรื่อง {reference} ส่งถึง{agency} แล้ว จึงยกเลิกเองทางแชตไม่ได้ค่ะ ถ้าต้องการถอนเรื่อง กด “คุยกับเจ้าหน้าที่” "
@@ -2490,6 +2498,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
             (HUMAN,),
         ),
     },
+    "en_complaint_after_reference": {"default": Reply("Your complaint's reference is {reference}.")},
     "en_complaint_after_cancel": {
         "default": Reply(
             "Complaint {reference} has already gone to {agency}, so it cannot be cancelled in the chat. To "
@@ -2686,9 +2695,6 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "en_complaint_edit_taken": {
         "default": Reply("Changed."),
-    },
-    "en_complaint_edit_kept": {
-        "default": Reply("Kept as it was."),
     },
     "en_complaint_photo_later": {
         "default": Reply(

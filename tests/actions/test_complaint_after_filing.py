@@ -400,3 +400,18 @@ def test_an_english_report_names_its_category(text: str, category: str) -> None:
     """Written in English the category was no clearer than "other": the category menu, then the
     place taken for the story, and the English complaint (and its questions after filing) never filed."""
     assert category_from_words(text, load_routes()) == category
+
+
+async def test_the_reference_asked_again_and_english_thanks(
+    runtime: CaseRuntime, sessions: sessionmaker[Session], after: ActionComplaintAfter
+) -> None:
+    reference, events, sender, meta = await file_complaint(runtime, sessions, "line", "garbage")
+    said, returned = await ask(after, events, sender, meta, "ขอเลขที่เรื่องอีกทีค่ะ", "ask_service")
+    assert _followup(returned) is None and _text(said).startswith(f"เลขที่เรื่องของท่านคือ {reference}")
+    # a reference typed is the case look-up's
+    said, returned = await ask(
+        after, events, sender, meta, f"เลขที่เรื่อง {reference} ถึงไหนแล้ว", "check_case_status"
+    )
+    assert said == [] and _followup(returned) == "case_status_form"
+    said, _ = await ask(after, events, sender, meta, "thank you so much", "thank")
+    assert _text(said) == REPLIES["en_complaint_after_thank"]["default"].text
