@@ -2116,6 +2116,10 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "complaint_edit_taken": {
         "default": Reply("แก้{field}แล้วค่ะ"),
     },
+    # "ยืนยัน" where a field opened by แก้ไข is asked again: the one the summary showed is kept.
+    "complaint_edit_kept": {
+        "default": Reply("ใช้{field}เดิมค่ะ"),
+    },
     # "ส่งรูปทีหลังได้ไหม" at the photo step: yes, and how; the form goes on without one for now.
     "complaint_photo_later": {
         "default": Reply("ได้ค่ะ ข้ามไปก่อนนะคะ ได้รูปแล้วส่งมาในแชตนี้ได้ทุกเมื่อก่อนกด “ยืนยัน” จะแนบไปกับเรื่องให้ค่ะ"),
@@ -2695,6 +2699,9 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "en_complaint_edit_taken": {
         "default": Reply("Changed."),
+    },
+    "en_complaint_edit_kept": {
+        "default": Reply("Kept as it was."),
     },
     "en_complaint_photo_later": {
         "default": Reply(
