@@ -54,3 +54,15 @@ def test_an_income_limit_to_confirm_is_no_fee_and_gets_one_verdict() -> None:
     # was not taken for a verdict already given
     line = first_line("welfare_card", None, "รายได้ไม่เกิน 100000 บาทใช่ไหม")
     assert line.startswith("ได้ค่ะ") and "ค่าธรรมเนียม" not in line, line
+
+
+def test_going_to_the_office_oneself_is_the_in_person_question() -> None:
+    # "ต้องไปสำนักงานที่ดินเองมั้ย" had got only the list of offices, no verdict (dev9 c012)
+    line = first_line("land_title_transfer", "place", "ต้องไปสำนักงานที่ดินเองมั้ย")
+    assert line.startswith("ไม่ต้องค่ะ") and "มอบอำนาจ" in line, line
+
+
+def test_an_id_card_is_renewed_at_any_district_office() -> None:
+    # "ต่อที่เขตไหนก็ได้ใช่มั้ยคะ" had got only the list (dev9 c006): the offices now say any
+    line = first_line("id_card_renew", "place", "ต่อที่เขตไหนก็ได้ใช่มั้ยคะ")
+    assert line.startswith("ได้ค่ะ") and "ใดก็ได้" in line, line
