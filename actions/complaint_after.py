@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
@@ -81,6 +81,8 @@ ELSEWHERE: dict[str, str] = {
 }
 # Small talk: a question about the complaint only when asked as one ("โอเค แล้วกี่วันคะ").
 LIGHT_INTENTS = frozenset({"affirm", "deny", "thank", "chitchat", "goodbye"})
+# Notices turned on or off: for the complaint just filed (last_case_ref, which they read).
+NOTICE_INTENTS = frozenset({"subscribe_updates", "unsubscribe_updates"})
 ENGLISH_LIGHT = {"thank": "en_complaint_after_thank", "affirm": "en_complaint_after_ok"}
 MIN_ENGLISH_LETTERS = 6
 # A question about a service in a complaint's words ("ต่อใบขับขี่ใช้เวลากี่วัน") stays the service's.
@@ -159,6 +161,8 @@ def topic_of(text: str, intent: str) -> str | None:
             continue  # "ยกเลิกการแจ้งเตือน": the notices, not the complaint
         if intent in LIGHT_INTENTS and not asked and topic not in ("cancel", "photo"):
             continue  # "โอเค รอแจ้งกลับนะคะ": said, not asked
+        if intent in NOTICE_INTENTS and not asked and topic == "updates":
+            continue  # "อยากให้แจ้งความคืบหน้าด้วยค่ะ": notices on or off, the subscription actions'
         return topic
     if asked and any(pointer in word for pointer in COMPLAINT_AFTER_POINTERS):
         return "next"
@@ -213,7 +217,13 @@ class ActionComplaintAfter(Action):
             else:
                 replies.send(dispatcher, tracker, reply)
             return []
-        return [FollowupAction(ELSEWHERE.get(intent, SERVICE_ACTION))]
+        onward = FollowupAction(ELSEWHERE.get(intent, SERVICE_ACTION))
+        if filed is not None and intent in NOTICE_INTENTS:
+            if filed.anonymous:  # no contact kept: nothing to turn on or off
+                self._answer(dispatcher, tracker, filed, "updates", writes_english(tracker.events or []))
+                return []
+            return [SlotSet("last_case_ref", filed.reference), onward]
+        return [onward]
 
     @staticmethod
     def _answer(

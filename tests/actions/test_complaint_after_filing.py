@@ -415,3 +415,21 @@ async def test_the_reference_asked_again_and_english_thanks(
     assert said == [] and _followup(returned) == "case_status_form"
     said, _ = await ask(after, events, sender, meta, "thank you so much", "thank")
     assert _text(said) == REPLIES["en_complaint_after_thank"]["default"].text
+
+
+async def test_notices_on_or_off_after_filing_are_for_the_complaint_just_filed(
+    runtime: CaseRuntime, sessions: sessionmaker[Session], after: ActionComplaintAfter
+) -> None:
+    """ "อยากให้แจ้งความคืบหน้าด้วยค่ะ" (consent refused at filing) turns notices on for that complaint:
+    the subscription actions read last_case_ref; anonymous, there is nothing to turn on."""
+    reference, events, sender, meta = await file_complaint(runtime, sessions, "line", "road", consent=False)
+    for text, intent, goes_to in (
+        ("อยากให้แจ้งความคืบหน้าด้วยค่ะ", "subscribe_updates", "subscribe_form"),
+        ("ไม่ต้องแจ้งความคืบหน้านะคะ", "unsubscribe_updates", "action_unsubscribe_updates"),
+    ):
+        said, returned = await ask(after, events, sender, meta, text, intent)
+        assert said == [] and _followup(returned) == goes_to
+        assert {"event": "slot", "name": "last_case_ref", "value": reference, "timestamp": None} in returned
+    _, events, sender, meta = await file_complaint(runtime, sessions, "line", "nuisance", anonymous=True)
+    said, returned = await ask(after, events, sender, meta, "อยากให้แจ้งความคืบหน้าด้วยค่ะ", "subscribe_updates")
+    assert _followup(returned) is None and "ไม่ระบุตัวตน" in _text(said)
