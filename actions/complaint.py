@@ -111,6 +111,7 @@ from actions.replies import (
     DURATION_UNITS_EN,
     HANDOVER_NOW_LABEL,
     HUMAN,
+    NEIGHBOUR_WORDS,
     PHRASES,
     SPOKEN_CHARACTERS,
     YES_BUTTON,
@@ -467,25 +468,25 @@ class ValidateComplaintForm(FormValidationAction):
         self, step: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, first: bool = False
     ) -> list[EventType]:
         """ "ขอไม่บอกชื่อได้ไหม": yes where the category allows it (and what that means); before a
-        category is chosen, which categories do. The slots the answer changed."""
-        if step == "complaint_location" and any(word in compact(text) for word in ADDRESS_WORRY_WORDS):
-            # "ขอไม่บอกที่อยู่ได้ไหม": the place asked is where it happened, not their home. A
-            # question about their name only ("ขอไม่บอกชื่อได้ไหม") gets the anonymity answer alone.
-            say(dispatcher, tracker, "complaint_aside_location_private")
+        category is chosen, which categories do. The slots the answer changed. The answer comes first;
+        "ขอไม่บอกที่อยู่ได้ไหม" at the place step then hears that the place asked is where it happened,
+        not their home (not a question about their name, nor one that names the neighbours: "กลัวข้างบ้าน
+        รู้ว่าใครแจ้ง")."""
         route = _chosen_route(tracker)
         values = _route_values(route)
+        changed: list[EventType] = []
         if route is None and first:
-            allowed = [r.label for r in load_routes().values() if r.allow_anonymous]
-            labels = {"labels": ", ".join(allowed)}
-            say(dispatcher, tracker, "complaint_anonymous_first", values=labels)
+            say(dispatcher, tracker, "complaint_anonymous_first", values=_anonymous_labels())
         elif route is None:
-            say(dispatcher, tracker, "complaint_aside_anonymous_later")
+            say(dispatcher, tracker, "complaint_aside_anonymous_later", values=_anonymous_labels())
         elif route.allow_anonymous:
             say(dispatcher, tracker, "complaint_aside_anonymous_ok", values=values)
-            return [SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
+            changed = [SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
         else:
             say(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=values)
-        return []
+        if step == "complaint_location" and _worries_about_address(text):
+            say(dispatcher, tracker, "complaint_aside_location_private")
+        return changed
 
     async def _carried_at_step(
         self,
@@ -536,7 +537,7 @@ class ValidateComplaintForm(FormValidationAction):
         if carried.anonymous and self._asks_consent(tracker):
             route = _chosen_route(tracker)
             if route is None:
-                say(dispatcher, tracker, "complaint_aside_anonymous_later")
+                say(dispatcher, tracker, "complaint_aside_anonymous_later", values=_anonymous_labels())
             elif route.allow_anonymous:
                 say(dispatcher, tracker, "complaint_aside_anonymous_ok", values=_route_values(route))
                 return [*kept, SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
@@ -1301,6 +1302,20 @@ def _category_confirmed(
         SlotSet("complaint_category_assumed", None),
         SlotSet("requested_slot", step),
     ]
+
+
+def _anonymous_labels() -> dict[str, str]:
+    """The categories that may be filed anonymously, named for the answer before one is chosen."""
+    return {"labels": ", ".join(r.label for r in load_routes().values() if r.allow_anonymous)}
+
+
+def _worries_about_address(text: str) -> bool:
+    """ "ขอไม่บอกที่อยู่ได้ไหม": their address or home is what they would keep back; the neighbours
+    ("กลัวข้างบ้านรู้", "เพื่อนบ้าน") are not their address."""
+    word = compact(text)
+    for neighbours in NEIGHBOUR_WORDS:
+        word = word.replace(neighbours, " ")
+    return any(worry in word for worry in ADDRESS_WORRY_WORDS)
 
 
 def _label(key: str) -> dict[str, str]:

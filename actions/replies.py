@@ -899,6 +899,8 @@ FEEDBACK_WORDS = (
 # An anonymity question at the place step about the address ("ขอไม่บอกที่อยู่ได้ไหม"): told that the
 # place asked is where it happened, not their home; about their name only, the anonymity answer alone.
 ADDRESS_WORRY_WORDS = ("ที่อยู่", "บ้าน", "สถานที่", "ตำแหน่ง", "พิกัด", "ที่ไหน")
+# The neighbours named in an anonymity question ("กลัวข้างบ้านรู้ว่าใครแจ้ง"): no worry about an address.
+NEIGHBOUR_WORDS = ("ข้างบ้าน", "เพื่อนบ้าน", "บ้านข้างๆ", "บ้านข้าง", "บ้านตรงข้าม", "บ้านใกล้", "คนแถวบ้าน")
 ANONYMOUS_WORDS = frozenset({ANONYMOUS_LABEL, "ไม่ประสงค์ออกนาม", "ไม่ออกนาม", "ไม่บอกชื่อ", "anonymous"})
 # "แก้ไขหัวข้อไหนคะ": button label -> the field it reopens (words found in a typed answer too).
 COMPLAINT_EDIT_FIELDS: dict[str, str] = {
@@ -1894,10 +1896,10 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "complaint_aside_anonymous_later": {
         "default": Reply(
-            "หลายหมวดแจ้งแบบไม่ระบุตัวตนได้ค่ะ เลือกหมวดก่อน แล้วตอนถามเรื่องการแจ้งความคืบหน้า กด “ไม่ระบุตัวตน” ได้ "
-            "ข้อมูลติดต่อของท่านไม่เปิดเผยต่อผู้ถูกร้องเรียนค่ะ"
+            "ได้ค่ะ หมวด{labels} แจ้งแบบไม่ระบุตัวตนได้ เลือกหมวดก่อน แล้วตอนถามเรื่องการแจ้งความคืบหน้า "
+            "กด “ไม่ระบุตัวตน” ได้ ข้อมูลติดต่อของท่านไม่เปิดเผยต่อผู้ถูกร้องเรียนค่ะ"
         ),
-        "sms": Reply("เลือกหมวดก่อนค่ะ แล้วตอบ ไม่ระบุตัวตน ได้"),
+        "sms": Reply("ได้ค่ะ ในหมวดที่รับแจ้งแบบไม่ระบุตัวตน เลือกหมวดก่อน แล้วตอบ ไม่ระบุตัวตน ค่ะ"),
     },
     # "ร้องเรียนแบบไม่ต้องบอกชื่อได้ไหม" as the first message: the answer first, then the category menu.
     "complaint_anonymous_first": {
@@ -1912,10 +1914,10 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "complaint_aside_anonymous_not_allowed": {
         "default": Reply(
-            "เรื่องหมวด{label} หน่วยงานอาจต้องติดต่อกลับเพื่อขอรายละเอียด จึงต้องเก็บช่องทางติดต่อไว้ค่ะ "
+            "ไม่ได้ค่ะ เรื่องหมวด{label} หน่วยงานอาจต้องติดต่อกลับเพื่อขอรายละเอียด จึงต้องเก็บช่องทางติดต่อไว้ "
             "ข้อมูลติดต่อเห็นได้เฉพาะเจ้าหน้าที่ผู้รับเรื่อง ไม่เปิดเผยต่อผู้ถูกร้องเรียนค่ะ"
         ),
-        "sms": Reply("หมวดนี้ต้องมีช่องทางติดต่อกลับค่ะ ไม่เปิดเผยต่อผู้ถูกร้องเรียน"),
+        "sms": Reply("ไม่ได้ค่ะ หมวดนี้ต้องมีช่องทางติดต่อกลับ ไม่เปิดเผยต่อผู้ถูกร้องเรียนค่ะ"),
     },
     "complaint_aside_location_private": {
         "default": Reply(

@@ -259,7 +259,8 @@ def test_an_anonymity_question_at_the_place_step_gets_only_its_answer(text: str)
 def test_an_anonymity_question_about_the_address_still_hears_that_the_place_is_not_their_home() -> None:
     got, said = run_step(at_step("complaint_location", "ขอไม่บอกที่อยู่ได้ไหมคะ กลัวเขารู้"))
     assert got["requested_slot"] == "complaint_location"
-    assert "จุดที่เกิดเรื่อง" in said[0] and "ไม่ระบุตัวตน" in said[1]
+    # The anonymity answer first, then that the place asked is not their home.
+    assert "ไม่ระบุตัวตน" in said[0] and "จุดที่เกิดเรื่อง" in said[1]
 
 
 # --- what counts as a place --------------------------------------------------------------------

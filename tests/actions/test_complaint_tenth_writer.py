@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import complaint, replies
 from actions.case_runtime import Asker
 from actions.complaint import AskConsentAction, AskStepAction
+from cases.complaint_routing import load_routes
 from tests.actions.complaint_form_driver import LINE_USER, at_step, form_tracker, run_form, user_turn
 
 GARBAGE_STORY = "ขยะไม่มีรถมาเก็บเลยอาทิตย์นึงแล้ว เหม็นไปทั้งซอยค่ะ"
@@ -166,3 +167,39 @@ def _label_of(field: str) -> str:
 def test_yes_at_the_place_step_with_no_earlier_place_is_no_place() -> None:
     _, got, _ = run_form(at_step("complaint_location", "ยืนยันครับ", {"complaint_category": "garbage"}))
     assert got["complaint_location"] is None
+
+
+# --- C. an anonymity question gets its answer first ------------------------------------------------------
+
+NOISE = {"complaint_category": "nuisance", "complaint_description": "ข้างบ้านเปิดเพลงดังทุกคืนจนตีสาม นอนไม่ได้เลยค่ะ"}
+PLACE_NOT_HOME = replies.reply_for("complaint_aside_location_private", "line").text
+
+
+@pytest.mark.parametrize("typed", ["แจ้งแบบไม่บอกชื่อได้ไหมคะ กลัวข้างบ้านรู้ว่าใครแจ้ง", "ไม่บอกชื่อได้ไหม เพื่อนบ้านจะรู้ไหมคะ"])
+def test_an_anonymity_question_naming_the_neighbours_gets_only_the_anonymity_answer(typed: str) -> None:
+    _, got, said = run_form(at_step("complaint_location", typed, NOISE))
+    assert got["requested_slot"] == "complaint_location" and got["complaint_anonymous"] is True
+    assert len(said) == 1 and said[0].startswith("ได้ค่ะ") and PLACE_NOT_HOME not in said
+
+
+def test_an_anonymity_question_about_the_address_hears_the_answer_first_then_the_place_line() -> None:
+    _, _, said = run_form(at_step("complaint_location", "ขอไม่บอกที่อยู่ได้ไหมคะ กลัวเขารู้", NOISE))
+    assert said[0].startswith("ได้ค่ะ") and said[1] == PLACE_NOT_HOME
+
+
+@pytest.mark.parametrize("channel", ["sms", "line", "web"])
+def test_an_anonymity_question_before_a_category_leads_with_yes_then_the_category(channel: str) -> None:
+    slots = {"complaint_description": "หมาจรเยอะมาก กัดเด็กไปแล้ว2คน"}
+    _, got, said = run_form(at_step("complaint_category", "ไม่บอกชื่อได้ไหม", slots, channel=channel))
+    assert got["requested_slot"] == "complaint_category" and got.get("complaint_category") is None
+    assert said[0].startswith("ได้ค่ะ")
+    if channel != "sms":  # which categories allow it
+        allowed = [r.label for r in load_routes().values() if r.allow_anonymous]
+        assert all(label in said[0] for label in allowed)
+
+
+@pytest.mark.parametrize("channel", ["sms", "line"])
+def test_an_anonymity_question_where_the_category_needs_a_contact_leads_with_no(channel: str) -> None:
+    slots = {"complaint_category": "other", "complaint_description": "มีคนมาจอดรถขายของหน้าบ้านทุกวัน"}
+    _, _, said = run_form(at_step("complaint_location", "ไม่บอกชื่อได้ไหมคะ", slots, channel=channel))
+    assert said[0].startswith("ไม่ได้ค่ะ")
