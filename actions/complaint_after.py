@@ -79,6 +79,10 @@ ELSEWHERE: dict[str, str] = {
     "chitchat": "utter_chitchat",
     "goodbye": "utter_goodbye",
 }
+# Passed on within this turn (run here): an action that ends the turn and that no rule follows, so
+# after a FollowupAction to it Rasa would predict its fallback. Forms, the service action and the
+# hand-over confirmation are passed on with a FollowupAction (their rules and loops go on from them).
+IN_PROCESS = frozenset({"action_unsubscribe_updates"})
 # Small talk: a question about the complaint only when asked as one ("โอเค แล้วกี่วันคะ").
 LIGHT_INTENTS = frozenset({"affirm", "deny", "thank", "chitchat", "goodbye"})
 # Notices turned on or off: for the complaint just filed (last_case_ref, which they read).
@@ -176,17 +180,20 @@ class ServiceNamer(Protocol):
 
 
 class ActionComplaintAfter(Action):
-    def __init__(self, services: ServiceNamer | None = None) -> None:
+    def __init__(self, services: ServiceNamer | None = None, others: Mapping[str, Any] | None = None) -> None:
         self.services = services
+        self.others: Mapping[str, Any] = others or {}
 
     def name(self) -> str:
         return AFTER_ACTION
 
     def link(self, by_name: dict[str, Any]) -> None:
-        """At start-up (actions/registry.py): the service action, to tell a service question apart."""
+        """At start-up (actions/registry.py): the service action, to tell a service question apart, and
+        the actions passed on within the turn (IN_PROCESS)."""
         action = by_name.get(SERVICE_ACTION)
         if self.services is None and callable(getattr(action, "names_service", None)):
             self.services = action
+        self.others = {name: by_name[name] for name in IN_PROCESS if name in by_name}
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -202,28 +209,44 @@ class ActionComplaintAfter(Action):
         if filed is not None and topic is not None:
             self._answer(dispatcher, tracker, filed, topic, writes_english(tracker.events or []))
             return []
-        if filed is not None and intent in LIGHT_INTENTS:
-            # "ขอบคุณค่ะ", "โอเค": light, and the next question is still about the complaint
-            previous = last_response(tracker.events or [])
-            english = ENGLISH_LIGHT.get(intent)
-            if english is not None and not is_payload(text) and writes_english(tracker.events or []):
-                replies.send(dispatcher, tracker, english)  # "thanks", "ok": in English
-                return []
-            reply = light_reply(intent, None, previous)
-            if intent == "affirm" and previous != "utter_thank":
-                reply = "service_ok_more"
-            if reply.startswith("utter_"):
-                dispatcher.utter_message(response=reply)
-            else:
-                replies.send(dispatcher, tracker, reply)
-            return []
-        onward = FollowupAction(ELSEWHERE.get(intent, SERVICE_ACTION))
+        events: list[EventType] = []
         if filed is not None and intent in NOTICE_INTENTS:
             if filed.anonymous:  # no contact kept: nothing to turn on or off
                 self._answer(dispatcher, tracker, filed, "updates", writes_english(tracker.events or []))
                 return []
-            return [SlotSet("last_case_ref", filed.reference), onward]
-        return [onward]
+            events.append(SlotSet("last_case_ref", filed.reference))
+        target = ELSEWHERE.get(intent, SERVICE_ACTION)
+        if target.startswith("utter_"):
+            # Said here, not handed on: after a response run as a FollowupAction no rule predicts the
+            # wait for the citizen, and Rasa's fallback added "ขออภัยค่ะ ยังไม่เข้าใจ…" to the turn.
+            self._light(dispatcher, tracker, filed, intent, text)
+            return []
+        action = self.others.get(target)
+        if target in IN_PROCESS and action is not None:
+            # the same, for an action no rule follows: run here, within this turn
+            tracker.add_slots(events)
+            return [*events, *await action.run(dispatcher, tracker, domain)]
+        return [*events, FollowupAction(target)]
+
+    @staticmethod
+    def _light(
+        dispatcher: CollectingDispatcher, tracker: Tracker, filed: Filed | None, intent: str, text: str
+    ) -> None:
+        """Small talk as the rules answer it everywhere (bot/data/rules.yml: thanks, no after thanks,
+        yes, a bot question…); right after filing, "โอเค" is a light "ค่ะ" rather than the menu, and
+        an English writer's "thanks" / "ok" are answered in English."""
+        previous = last_response(tracker.events or [])
+        english = ENGLISH_LIGHT.get(intent) if filed is not None else None
+        if english is not None and not is_payload(text) and writes_english(tracker.events or []):
+            replies.send(dispatcher, tracker, english)
+            return
+        reply = light_reply(intent, None, previous) if intent in LIGHT_INTENTS else ELSEWHERE[intent]
+        if filed is not None and intent == "affirm" and previous != "utter_thank":
+            reply = "service_ok_more"
+        if reply.startswith("utter_"):
+            dispatcher.utter_message(response=reply)
+        else:
+            replies.send(dispatcher, tracker, reply)
 
     @staticmethod
     def _answer(

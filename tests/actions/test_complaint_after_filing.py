@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.case_runtime import CaseRuntime
 from actions.complaint import ActionSubmitComplaint
-from actions.complaint_after import AFTER_ACTION, ELSEWHERE, ActionComplaintAfter, just_filed, topic_of
+from actions.complaint_after import (
+    AFTER_ACTION,
+    ELSEWHERE,
+    IN_PROCESS,
+    ActionComplaintAfter,
+    just_filed,
+    topic_of,
+)
 from actions.complaint_talk import category_from_words
 from actions.replies import REPLIES
 from actions.service import ActionAnswerService
@@ -318,12 +325,12 @@ async def test_no_complaint_just_filed_means_the_usual_actions(
         {"event": "bot", "text": "เอกสารที่ใช้ค่ะ"},
         {"event": "action", "name": "action_listen"},
     ]
-    for text, intent, goes_to in (
-        ("กี่วันคะ", "ask_service", "action_answer_service"),
-        ("โอเค", "affirm", "utter_menu"),
-    ):
-        said, returned = await ask(after, events, sender, meta, text, intent)
-        assert said == [] and _followup(returned) == goes_to
+    said, returned = await ask(after, events, sender, meta, "กี่วันคะ", "ask_service")
+    assert said == [] and _followup(returned) == "action_answer_service"
+    # small talk as the rules answer it everywhere, said here: a response handed on with a
+    # FollowupAction had Rasa's fallback ("ขออภัยค่ะ ยังไม่เข้าใจ…") added to the turn
+    said, returned = await ask(after, events, sender, meta, "โอเค", "affirm")
+    assert [m.get("response") for m in said] == ["utter_menu"] and returned == []
     # a form cancelled (action_submit_complaint ran, nothing filed)
     cancelled = [
         _user("ยกเลิก", "deny", "line", meta),
@@ -331,8 +338,60 @@ async def test_no_complaint_just_filed_means_the_usual_actions(
         {"event": "bot", "text": "ยกเลิกการแจ้งเรื่องแล้วค่ะ"},
         {"event": "action", "name": "action_listen"},
     ]
-    said, returned = await ask(after, cancelled, sender, meta, "ขอบคุณค่ะ", "thank")
-    assert said == [] and _followup(returned) == "utter_thank"
+    for text, intent, response in (
+        ("ขอบคุณค่ะ", "thank", "utter_thank"),
+        ("ไม่มีแล้วค่ะ", "deny", "utter_deny_ack"),
+        ("555", "chitchat", "utter_chitchat"),
+        ("บ๊ายบาย", "goodbye", "utter_goodbye"),
+        ("คุณเป็นบอทหรือเปล่า", "bot_challenge", "utter_bot_challenge"),
+        ("/share_image", "share_image", "utter_share_image_outside_form"),
+    ):
+        said, returned = await ask(after, cancelled, sender, meta, text, intent)
+        assert [m.get("response") for m in said] == [response] and returned == [], text
+    # "no" after the thanks is goodbye, as rules.yml has it
+    thanked = [*cancelled, _user("ขอบคุณ", "thank", "line", meta), {"event": "action", "name": AFTER_ACTION}]
+    thanked.append({"event": "bot", "text": "ยินดีค่ะ", "metadata": {"utter_action": "utter_thank"}})
+    said, _ = await ask(after, thanked, sender, meta, "ไม่มีแล้วค่ะ", "deny")
+    assert [m.get("response") for m in said] == ["utter_goodbye"]
+
+
+class Unsubscribe:
+    """Stands in for action_unsubscribe_updates: what it was run with."""
+
+    def __init__(self) -> None:
+        self.seen: list[Any] = []
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[Any]:
+        self.seen.append(tracker.get_slot("last_case_ref"))
+        dispatcher.utter_message(text="ปิดการแจ้งความคืบหน้าแล้วค่ะ")
+        return []
+
+
+async def test_stopping_notices_runs_within_the_turn_for_the_complaint_just_filed(
+    runtime: CaseRuntime, sessions: sessionmaker[Session], resolver: ServiceResolver
+) -> None:
+    """No rule follows action_unsubscribe_updates: handed on with a FollowupAction, Rasa's fallback
+    added "ขออภัยค่ะ ยังไม่เข้าใจ…" to the turn; it is run here, on the complaint just filed."""
+    unsubscribe = Unsubscribe()
+    action = ActionComplaintAfter(ActionAnswerService(resolver))
+    action.link({"action_unsubscribe_updates": unsubscribe, "action_answer_service": action.services})
+    reference, events, sender, meta = await file_complaint(runtime, sessions, "sms", "streetlight")
+    said, returned = await ask(action, events, sender, meta, "เลิกแจ้งเตือน", "unsubscribe_updates", "sms")
+    assert unsubscribe.seen == [reference] and _followup(returned) is None
+    assert _text(said) == "ปิดการแจ้งความคืบหน้าแล้วค่ะ"
+
+
+def test_only_what_rules_or_loops_go_on_from_is_handed_on() -> None:
+    """A FollowupAction only to a form, the service action or the hand-over confirmation; every other
+    target is said or run within the turn (see test_no_complaint_just_filed_means_the_usual_actions)."""
+    handed_on = {target for target in ELSEWHERE.values() if not target.startswith("utter_")} - IN_PROCESS
+    assert handed_on == {
+        "action_answer_service",
+        "case_status_form",
+        "subscribe_form",
+        "complaint_form",
+        "action_handover_confirm",
+    }
 
 
 def test_topics_from_words() -> None:
