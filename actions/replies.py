@@ -292,6 +292,8 @@ WHAT_TO_DO_PATTERN = (
     r"|steps|registrations|what(?:do|should)(?:i|we)(?:need|have)?(?:to)?do|what(?:do|would)(?:i|we)need\??$"
     r"|what(?:do|would)(?:i|we)needtoregister"
     r"|what(?:help|support|benefits?|assistance|rights)"
+    # "อยากเปิดร้านเล็กๆ ต้องเริ่มยังไงคะ": where to begin is the whole checklist
+    r"|เริ่ม(?:ต้น)?(?:ยังไง|อย่างไร|จากอะไร|จากไหน|ตรงไหน|ทำอะไร)"
 )
 # A step asked about as a prerequisite of the service talked about ("ต้องแจ้งความก่อนไหม" after a lost
 # SD.9): {phrase} is the referral's topic; the question is about the service, not the other agency.
@@ -1564,9 +1566,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     # {reference}: the number as read, between spaces (" CM69-0012-3456 "), else "นี้". Not found first:
     # a number that fails its check digit is no case, and the citizen reads that before why.
     "case_ref_bad_check": {
-        "default": Reply(
-            "ไม่พบเลขที่เรื่อง{reference}ค่ะ มีตัวเลขผิดไป (ตัวตรวจสอบไม่ตรง) กรุณาดูเลขอีกครั้งแล้วพิมพ์ใหม่ค่ะ"
-        ),
+        "default": Reply("ไม่พบเลขที่เรื่อง{reference}ค่ะ มีตัวเลขผิดไป (ตัวตรวจสอบไม่ตรง) กรุณาดูเลขอีกครั้งแล้วพิมพ์ใหม่ค่ะ"),
         "sms": Reply("ไม่พบเลขที่เรื่อง{reference}ค่ะ เลขพิมพ์ผิด ตรวจแล้วส่งใหม่"),
     },
     # {problem}: what is wrong with what was typed (REFERENCE_PROBLEMS), possibly empty.

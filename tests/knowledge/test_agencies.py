@@ -125,11 +125,11 @@ def test_an_agency_named_outright_is_found_when_no_topic_is() -> None:
         ("ซื้อขนมที่ร้านสะดวกซื้อแล้วหมดอายุค่ะ แจ้งที่ไหน", "ocpb"),
         ("นมกล่องในตู้เย็นร้านค้าหมดอายุไปแล้ว", "ocpb"),
         ("ขนมปังจากร้านเบเกอรี่ขึ้นราหมดเลย", "ocpb"),
-        # wanting to stop using drugs is treatment (1165), a tip-off about drugs is the police's
+        # wanting to stop using drugs is treatment (1165), a tip-off about drugs the narcotics board's (1386)
         ("ผมอยากเลิกยาเสพติดครับ", "thanyarak"),
         ("น้องชายติดยาเสพติดหนัก จะพาไปบำบัด", "thanyarak"),
-        ("จะแจ้งเบาะแสบ้านที่ขายยาเสพติด", "police"),
-        ("แจ้งเบาะแสคนติดยาเสพติดแถวบ้าน", "police"),
+        ("จะแจ้งเบาะแสบ้านที่ขายยาเสพติด", "oncb"),  # the narcotics board's tip-off line, 1386
+        ("แจ้งเบาะแสคนติดยาเสพติดแถวบ้าน", "oncb"),
         # a teacher's licence
         ("ใบอนุญาตประกอบวิชาชีพครูหมดอายุ ต่อยังไง", "ksp"),
         ("ขอตั๋วครูครั้งแรกต้องทำไง", "ksp"),

@@ -1,0 +1,35 @@
+"""Decisions the tenth blind writer's set (bench/conversations/dev9) found wrong, on the seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.service_resolver import ServiceResolver
+from tests.actions.decisions import decided
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a tip-off about dealing goes to the narcotics board's line, not the police's theft topic
+        ("จะแจ้งเบาะแสคนค้ายาบ้าในหมู่บ้าน แจ้งที่ไหนคะ", "refer:oncb"),
+        ("มีคนขายยาบ้าในซอย แจ้งใครดี", "refer:oncb"),
+        # wanting a child to stop is treatment, still
+        ("ลูกติดยาบ้า อยากให้เลิก", "refer:thanyarak"),
+        ("โดนขโมยมือถือ", "refer:police"),
+        # a baby in the word people type, and a shop in English: the stories, not a guess
+        ("มีเบบี๋คนแรก👶 ต้องแจ้งอะไรบ้างคะ", "life_event:birth"),
+        ("อยากเปิดshopเล็กๆ ต้องเริ่มยังไงคะ", "life_event:opening_shop"),
+        # where to begin is the whole checklist, not its first step
+        ("อยากเปิดร้านเล็กๆ ต้องเริ่มยังไงคะ", "life_event:opening_shop"),
+    ],
+)
+def test_first_questions(resolver: ServiceResolver, text: str, expected: str) -> None:
+    assert decided(resolver.decide(text)) == expected
+
+
+def test_how_long_the_benefit_is_paid_is_its_faq(resolver: ServiceResolver) -> None:
+    # "ได้นานสุดกี่วันคะ" had got the transfer time of 5-7 working days (dev9 w014)
+    decision = resolver.decide("ได้นานสุดกี่วันคะ", slot_id="social_security_unemployment")
+    assert decided(decision) == "service:social_security_unemployment"
+    assert decision.passage is not None and "180 วัน" in decision.passage.answer
