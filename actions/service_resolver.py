@@ -177,6 +177,8 @@ _QUESTION = re.compile(
 
 
 _WHAT_ABOUT_END = re.compile(r"(ล่ะ|ละ)\s*(คะ|ค่ะ|ครับ|คับ)?\s*\??\s*$")
+# "and what about a new passport?" after a fee question: the fee again, as "แล้วพาสปอร์ตล่ะ"
+_WHAT_ABOUT_EN = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?(?:what|how)\s+about\b", re.I)
 _CASUAL_YES_NO_END = re.compile(CASUAL_YES_NO_END_PATTERN)
 _WHAT_TO_DO = re.compile(WHAT_TO_DO_PATTERN)
 _WHICH_FIRST = re.compile(WHICH_FIRST_PATTERN)
@@ -394,7 +396,11 @@ class ServiceResolver:
         if (
             aspect is None
             and previous is not None
-            and (typed.startswith("แล้ว") or _WHAT_ABOUT_END.search(typed) is not None)
+            and (
+                typed.startswith("แล้ว")
+                or _WHAT_ABOUT_END.search(typed) is not None
+                or _WHAT_ABOUT_EN.match(typed) is not None
+            )
             and len(residual_words(typed)) > 0
             and not (is_yes_no(typed) and _WHAT_ABOUT_END.search(typed) is None)
         ):

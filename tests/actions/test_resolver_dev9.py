@@ -33,3 +33,17 @@ def test_how_long_the_benefit_is_paid_is_its_faq(resolver: ServiceResolver) -> N
     decision = resolver.decide("ได้นานสุดกี่วันคะ", slot_id="social_security_unemployment")
     assert decided(decision) == "service:social_security_unemployment"
     assert decision.passage is not None and "180 วัน" in decision.passage.answer
+
+
+def test_percent_typed_by_ear_is_one_word_of_the_same_service(resolver: ServiceResolver) -> None:
+    # "เปอร์เซ็น" split into "เปอร์" + "เซ็น", two words the record never uses: a new topic, unsure
+    decision = resolver.decide("ได้กี่เปอร์เซ็นคะ", slot_id="social_security_unemployment")
+    assert decided(decision) == "service:social_security_unemployment"
+
+
+def test_an_english_what_about_keeps_the_part_asked(resolver: ServiceResolver) -> None:
+    # as "แล้วพาสปอร์ตล่ะ" after a fee question: the passport's fees, not its overview
+    decision = resolver.decide(
+        "and what about a new passport?", slot_id="driving_license_renew", slot_aspect="fee"
+    )
+    assert decided(decision) == "service:passport_new" and decision.aspect == "fee"
