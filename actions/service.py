@@ -53,7 +53,7 @@ from actions.service_answer import (
 )
 from actions.service_english import compose_english
 from actions.service_follow_up import with_context, with_new_figure, with_new_subject
-from actions.service_resolver import Decision, ServiceResolver, speaks_of
+from actions.service_resolver import Decision, ServiceResolver, residual_words, speaks_of
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
 from actions.service_verdicts import duration_step, say
@@ -79,6 +79,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+
+# A word of a near-twin's name in a question after a filed complaint ("ทะเบียนบ้าน", not "วัน").
+TWIN_NAME_WORD_MIN_CHARS = 4
 
 
 def unique_titles(buttons: list[Button]) -> list[Button]:
@@ -228,6 +232,14 @@ class ActionAnswerService(Action):
         current service carried in, so "ต่อใบขับขี่ใช้เวลากี่วัน" is this action's while "จะได้รับการ
         แก้ไขภายในกี่วันคะ", asked of the complaint, names none. Nothing is said."""
         decision = await asyncio.to_thread(self.decide, without_service_context(tracker), text)
+        if decision.kind == "twins":
+            # "ย้ายทะเบียนบ้านกี่วันเสร็จ": named, its near-twins to choose from (not "how long will it
+            # take?", which the search merely finds near the driving licences)
+            names = "".join(
+                " ".join([r.title_th, r.short_th, *r.synonyms]) for r in decision.choices
+            ).replace(" ", "")
+            words = [w for w in residual_words(text) if len(w) >= TWIN_NAME_WORD_MIN_CHARS]
+            return any(word in names for word in words)
         if not sure_enough_aside(decision):
             return False
         return decision.kind == "life_event" or (

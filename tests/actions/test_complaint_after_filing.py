@@ -277,6 +277,10 @@ async def test_in_english_how_long_is_answered_in_english(
         ("ต่อใบขับขี่รถยนต์ต้องใช้อะไรบ้างคะ", "ask_service", "action_answer_service"),
         # a complaint's words ("กี่วัน") in a question that names a service: the service's
         ("ต่อใบขับขี่ใช้เวลากี่วันคะ", "ask_service", "action_answer_service"),
+        # …or names near-twins to choose from (moving in or out)
+        ("ย้ายทะเบียนบ้านกี่วันเสร็จ", "ask_service", "action_answer_service"),
+        ("ทำพาสปอร์ตใช้เวลากี่วันคะ", "ask_service", "action_answer_service"),
+        ("แจ้งเกิดต้องไปที่ไหน", "ask_service", "action_answer_service"),
         ("แจ้งอีกเรื่องค่ะ", "file_complaint", "complaint_form"),
         ("ขอคุยกับเจ้าหน้าที่", "request_human", "action_handover_confirm"),
         ("เรื่อง CM69-0001-2345 ถึงไหนแล้ว", "check_case_status", "case_status_form"),
