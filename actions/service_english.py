@@ -238,7 +238,11 @@ def english_clause_verdict(record: ServiceRecord, question: str, channel: str) -
         if can and not must and _CAN_SAID_EN.search(clause):
             return say("en_answer_yes_clause", channel, clause=clause)
     document = max(documents, default=(0, ""), key=lambda pair: pair[0])
-    if must and document[0] >= CLAUSE_MIN_SHARED_EN:
+    # "Do we need witnesses?": one long word of a short question names the document, as for a clause
+    long_document = any(len(w) >= LONG_WORD_EN for w in asked & _content_words_en(document[1]))
+    if must and (
+        document[0] >= CLAUSE_MIN_SHARED_EN or (long_document and len(asked) <= SHORT_QUESTION_WORDS_EN)
+    ):
         return say("en_answer_document_listed", channel, document=document[1])
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from actions.service_answer import compose_answer
+from actions.service_english import compose_english
 from knowledge.seedfile import load_dir
 
 RECORDS = {record.id: record for record in load_dir()}
@@ -66,3 +67,9 @@ def test_an_id_card_is_renewed_at_any_district_office() -> None:
     # "ต่อที่เขตไหนก็ได้ใช่มั้ยคะ" had got only the list (dev9 c006): the offices now say any
     line = first_line("id_card_renew", "place", "ต่อที่เขตไหนก็ได้ใช่มั้ยคะ")
     assert line.startswith("ได้ค่ะ") and "ใดก็ได้" in line, line
+
+
+def test_an_english_short_question_names_a_listed_document_by_one_long_word() -> None:
+    # "Do we need witnesses?" had got "The service information does not say" (dev9 w013)
+    text = compose_english(RECORDS["marriage_registration"], None, "web", question="Do we need witnesses?")[0]
+    assert text.startswith("Yes") and "witnesses" in text.splitlines()[0], text
