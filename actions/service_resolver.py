@@ -188,7 +188,13 @@ _HAVE_BEFORE = re.compile(r"(?:^|[?!,;])i(?:already)?(?:have|hold|havegot|vegot|
 
 
 def is_question(text: str) -> bool:
-    return bool(_QUESTION.search(text)) or is_yes_no(text) or _CASUAL_YES_NO_END.search(text) is not None
+    """Asks something: a question word, a yes/no, or a what-about ending ("ถ้าขาดต่อมา2ปีล่ะ")."""
+    return (
+        bool(_QUESTION.search(text))
+        or is_yes_no(text)
+        or _CASUAL_YES_NO_END.search(text) is not None
+        or _WHAT_ABOUT_END.search(text) is not None
+    )
 
 
 def asks_what_to_do(text: str) -> bool:

@@ -136,18 +136,21 @@ _ASKS = re.compile(r"ไหม|มั้ย|มั๊ย|เปล่า|ป่�
 
 
 _BEYOND = re.compile(r"เกิน\s*(\d+)")
+_UNDER = re.compile(r"ไม่ถึง\s*(\d+)")
 
 
 def beyond_limit(query: set[str], faq_text: str) -> set[str]:
-    """ "ขาดต่อมา 4 ปี" is the case of an FAQ "ขาดต่อเกิน 3 ปี": a figure above the FAQ's limit stands for
-    the limit's own figure."""
-    limits = [int(n) for n in _BEYOND.findall(faq_text)]
-    if not limits:
+    """ "ขาดต่อมา 4 ปี" is the case of an FAQ "ขาดต่อเกิน 3 ปี", "ขาดไป 2 ปี" of one on "ไม่ถึง 3 ปี": a
+    figure above the FAQ's upper limit, or under its lower one, stands for the limit's own figure."""
+    above = [int(n) for n in _BEYOND.findall(faq_text)]
+    under = [int(n) for n in _UNDER.findall(faq_text)]
+    if not above and not under:
         return query
     out = set()
     for word in query:
-        below = [n for n in limits if word.isdigit() and int(word) > n]
-        out.add(str(max(below)) if below else word)
+        over = [n for n in above if word.isdigit() and int(word) > n]
+        short = [n for n in under if word.isdigit() and int(word) < n]
+        out.add(str(max(over)) if over else str(min(short)) if short else word)
     return out
 
 

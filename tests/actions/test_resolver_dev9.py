@@ -47,3 +47,18 @@ def test_an_english_what_about_keeps_the_part_asked(resolver: ServiceResolver) -
         "and what about a new passport?", slot_id="driving_license_renew", slot_aspect="fee"
     )
     assert decided(decision) == "service:passport_new" and decision.aspect == "fee"
+
+
+@pytest.mark.parametrize(
+    ("text", "band"),
+    [
+        # a what-if after the documents (live, web): the FAQ on that many years late, not the documents
+        ("ถ้าขาดต่อมา2ปีล่ะ", "ไม่ถึง 3 ปี"),
+        # "ต่อมา" before a duration is renewed-for, and "ปีกว่า" no wing (ปีก): both tokenised apart
+        ("ไม่ได้ต่อมา 3 ปีกว่าแล้ว ต่อได้ไหม", "เกิน 3 ปี"),
+    ],
+)
+def test_years_late_meet_the_faq_on_their_band(resolver: ServiceResolver, text: str, band: str) -> None:
+    decision = resolver.decide(text, slot_id="vehicle_tax", slot_aspect="documents")
+    assert decided(decision) == "service:vehicle_tax"
+    assert decision.passage is not None and band in decision.passage.question
