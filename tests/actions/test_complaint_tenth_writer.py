@@ -16,7 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaint, replies
 from actions.case_runtime import Asker
-from actions.complaint import AskConsentAction, AskStepAction
+from actions.complaint import FORM, AskConsentAction, AskStepAction
+from actions.complaint_referral import REFERRED, directory, referral_for
+from actions.complaint_talk import category_from_words
 from cases.complaint_routing import load_routes
 from tests.actions.complaint_form_driver import LINE_USER, at_step, form_tracker, run_form, user_turn
 
@@ -28,6 +30,12 @@ TAKEN = {
 }
 
 # --- A. the one-tap confirm of the category read from the words --------------------------------------
+
+
+def opening(text: str, channel: str = "line") -> Any:
+    """The form's first run on the message that opened it."""
+    events = [user_turn(text, "file_complaint", channel), {"event": "active_loop", "name": FORM}]
+    return form_tracker(events, {"requested_slot": None})
 
 
 def asked(step: str, slots: dict[str, Any], channel: str = "line") -> dict[str, Any]:
@@ -203,3 +211,41 @@ def test_an_anonymity_question_where_the_category_needs_a_contact_leads_with_no(
     slots = {"complaint_category": "other", "complaint_description": "มีคนมาจอดรถขายของหน้าบ้านทุกวัน"}
     _, _, said = run_form(at_step("complaint_location", "ไม่บอกชื่อได้ไหมคะ", slots, channel=channel))
     assert said[0].startswith("ไม่ได้ค่ะ")
+
+
+# --- D. a broken bus-stop shelter or a fallen sign is the local authority's, not the bus company's -------
+
+ROUTES = load_routes()
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "หลังคาป้ายรถเมล์หน้าตลาดพังหล่นลงมาค่ะ อันตรายมาก",
+        "ศาลาที่พักผู้โดยสารหน้าโรงเรียนหลังคารั่ว เก้าอี้หัก",
+        "ป้ายรถเมล์หน้าบ้านพังมาเป็นเดือนแล้ว",
+        "ป้ายจราจรหน้าปากซอยล้มขวางทาง",
+        "ป้ายบอกทางหล่นลงมากลางถนน",
+    ],
+)
+def test_a_broken_public_structure_is_no_referral_and_opens_the_form(told: str) -> None:
+    assert referral_for(told, ROUTES, directory()) is None
+    events, got, _ = run_form(opening(told))
+    assert not any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+    assert got.get("complaint_confirm") != REFERRED
+
+
+@pytest.mark.parametrize(
+    "told",
+    ["หลังคาป้ายรถเมล์หน้าตลาดพังหล่นลงมาค่ะ อันตรายมาก", "ศาลาที่พักผู้โดยสารหน้าโรงเรียนพัง", "ป้ายจราจรล้ม"],
+)
+def test_a_named_structure_is_the_road_category(told: str) -> None:
+    assert category_from_words(told, ROUTES) == "road"
+
+
+@pytest.mark.parametrize(
+    "told", ["รถเมล์ไม่จอดป้าย คนขับขับเร็วมาก", "ลืมของบนรถเมล์สาย 8", "รอรถเมล์ที่ป้ายรถเมล์นานมากทุกวัน"]
+)
+def test_the_buses_themselves_are_still_the_bus_companys(told: str) -> None:
+    referral = referral_for(told, ROUTES, directory())
+    assert referral is not None and referral.agency.id == "bmta"
