@@ -574,6 +574,9 @@ AMOUNT_WORDS_EN = (
     ("บาท", " baht"),
 )
 PERCENT_PATTERN = r"ร้อยละ\s*(\d+(?:\.\d+)?)"  # "ร้อยละ 0.5" in an amount, for English
+# Paying the tax itself, not a fee and not filing the return ("เงินเดือน 20000 ต้องเสียภาษีไหม"): the
+# filing threshold does not answer it, nor does the filing's free fee.
+PAY_TAX_WORDS = ("เสียภาษี", "จ่ายภาษี", "โดนภาษี", "โดนเก็บภาษี", "เสียภาษีเงินได้")
 # An amount in baht in a squashed question ("เล่ม5ปี1000บาทใช่มั้ยคะ"): the figure, for a fee to confirm;
 # a plain amount in baht in a fee line, not a percentage ("ร้อยละ 2 ของราคาประเมิน").
 MONEY_SAID_PATTERN = r"(\d+)บาท"

@@ -38,6 +38,7 @@ from actions.service_verdicts import (
     asks_amount,
     asks_open,
     asks_percent,
+    asks_tax_paid,
     benefit_confirmed,
     benefit_for_age,
     benefits_of,
@@ -337,6 +338,10 @@ class AnswerContext:
     step: tuple[str, str] | None  # the graded rule's step a duration given without a question falls in
 
 
+def _faq_on_paying(passage: Passage | None) -> bool:
+    return passage is not None and passage.kind == "faq" and asks_tax_paid(passage.question)
+
+
 def answer_context(
     record: ServiceRecord,
     aspect: str | None,
@@ -362,7 +367,12 @@ def answer_context(
         ),
         call=contact_line(question, contact, channel) if question else None,
         for_age=benefit_for_age(record, question, channel) if question and aspect == "fee" else None,
-        income=income_verdict(record, question, channel, question_modal(question)) if yes_no else None,
+        # "เงินเดือน 20000 ต้องเสียภาษีไหม" with an FAQ on paying it: that FAQ, not the filing threshold
+        income=(
+            income_verdict(record, question, channel, question_modal(question))
+            if yes_no and not (asks_tax_paid(question) and _faq_on_paying(passage))
+            else None
+        ),
         step=duration_step(record, question, channel) if question and aspect is None else None,
     )
 
@@ -540,16 +550,24 @@ def _faq(ctx: AnswerContext) -> list[str] | None:
         return None
     record, aspect, channel, question = ctx.record, ctx.aspect, ctx.channel, ctx.question
     lines: list[str] = []
-    said = faq_first_line(passage.answer, channel, question, passage.question)
+    # "เงินเดือน 20000 ต้องเสียภาษีไหม": the tax itself, so no verdict read off the FAQ or a fee, no fee list
+    paying = aspect == "fee" and asks_tax_paid(question)
+    said = (
+        polite(passage.answer)
+        if paying
+        else faq_first_line(passage.answer, channel, question, passage.question)
+    )
     graded = duration_verdict(record, question, channel) if ctx.yes_no else None
     if graded is not None:  # "หมดอายุ3เดือน ต้องสอบไหม": the step the citizen is in, then the rule
         lines.append(graded)
         said = "" if polite(passage.answer) in graded else polite(passage.answer)  # said once
     elif ctx.yes_no and said == polite(passage.answer):  # the FAQ gives no verdict: a field may
-        lead = field_verdict(record, aspect, question, channel) or ""
+        # (not the free filing fee for paying the tax: "ต้องเสียภาษีไหม" is no question of a fee)
+        lead = "" if paying else field_verdict(record, aspect, question, channel) or ""
         if lead.removeprefix(say("answer_yes_must", channel) + " ") == said:
             lead, said = "", lead  # "ต้องค่ะ" and that same FAQ answer
-        elif not lead:  # "ต้องแจ้งความไหม" - "แจ้งความที่สถานีตำรวจ แล้ว…": its instruction is the verdict;
+        elif not lead and not paying:
+            # "ต้องแจ้งความไหม" - "แจ้งความที่สถานีตำรวจ แล้ว…": its instruction is the verdict;
             # "จดได้มั้ย" - "ต้องฟ้องหย่าต่อศาล…": another way is, not the one asked
             told = other_route_verdict(
                 question, passage.answer, channel, passage.question
@@ -557,7 +575,7 @@ def _faq(ctx: AnswerContext) -> list[str] | None:
             said = f"{told} {said}" if told else said
         lines.append(lead)
     lines.append(said)
-    if aspect in ("fee", "documents"):  # the full list after the specific answer
+    if aspect in ("fee", "documents") and not paying:  # the full list after the specific answer
         lines.append(aspect_text(record, aspect, channel))
     return lines
 

@@ -86,6 +86,7 @@ from actions.replies import (
     OPEN_QUESTION_PATTERN,
     OTHERWISE_ALLOWED_PATTERN,
     OWN_OFFICE_PATTERN,
+    PAY_TAX_WORDS,
     PERCENT_ASKED_PATTERN,
     PERCENT_WORD_PATTERN,
     PLACE_NAMED_PATTERN,
@@ -1365,6 +1366,12 @@ def _fees_adding_up(record: ServiceRecord, money: set[str]) -> tuple[Fee, ...]:
             if sum(amount for amount, _ in group) in wanted:
                 return tuple(f for _, f in group)
     return ()
+
+
+def asks_tax_paid(question: str) -> bool:
+    """ "ต้องเสียภาษีไหม": paying the tax, which an income over the filing threshold does not settle."""
+    folded = "".join(normalize_text(question or "").split())
+    return any(w in folded for w in PAY_TAX_WORDS)
 
 
 def amount_to_confirm(question: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.service_answer import compose_answer
+from actions.service_answer import Passage, compose_answer
 from actions.service_english import compose_english
 from knowledge.seedfile import load_dir
 
@@ -73,3 +73,16 @@ def test_an_english_short_question_names_a_listed_document_by_one_long_word() ->
     # "Do we need witnesses?" had got "The service information does not say" (dev9 w013)
     text = compose_english(RECORDS["marriage_registration"], None, "web", question="Do we need witnesses?")[0]
     assert text.startswith("Yes") and "witnesses" in text.splitlines()[0], text
+
+
+def test_paying_the_tax_is_not_answered_with_the_filing_threshold() -> None:
+    # "เงินเดือน 20000 ต้องเสียภาษีไหม" had got "ต้องค่ะ รายได้ 240,000 บาทต่อปี เกินเกณฑ์…" - the bound on
+    # filing the return; most salaries over it pay no tax. The FAQ on paying answers, with no verdict
+    record = RECORDS["personal_income_tax"]
+    faq = next(f for f in record.faqs if "เสียภาษี" in f.question)
+    passage = Passage(kind="faq", answer=faq.answer, field="fee", question=faq.question)
+    for question in ("เงินเดือน 20000 ต้องเสียภาษีไหม", "เงินเดือนเท่าไหร่ถึงต้องเสียภาษี"):
+        line = compose_answer(record, "fee", "line", question, passage)[0].splitlines()[0]
+        assert line.startswith("ยื่นแบบไม่ได้แปลว่าต้องเสียภาษี") and "150,000" in line, line
+    # filing is still answered by its threshold
+    assert first_line("personal_income_tax", None, "เงินเดือน 15000 ต้องยื่นภาษีไหม").startswith("ต้องค่ะ")
