@@ -85,6 +85,7 @@ from actions.complaint_talk import (
     is_yes,
     photo_later,
     reads_as_place,
+    reported_before,
     says_not_that,
     skips_photo,
     tracks_a_case,
@@ -331,9 +332,11 @@ class ValidateComplaintForm(FormValidationAction):
                 # "…reference WA69-3390-1175, and nobody has come": about that case, never a new
                 # complaint; the look-up takes the same message (apology, the number said back).
                 return [SlotSet("complaint_confirm", TRACK), ActiveLoop(None)]
-            if about_an_earlier_complaint(text) or (upset(text) and _after_case_lookup(tracker)):
+            looked_up = _after_case_lookup(tracker)
+            if about_an_earlier_complaint(text) or (looked_up and (upset(text) or reported_before(text))):
                 # Not a new complaint: no category menu (a duplicate); the submit action apologises.
-                # ("ช้ามาก ผ่านมาสองอาทิตย์แล้ว" right after a look-up is about that case.)
+                # ("ช้ามาก ผ่านมาสองอาทิตย์แล้ว" right after a look-up is about that case, and so is which
+                # report it was: "แจ้งเรื่องไฟถนนดับ ประมาณอาทิตย์ที่แล้วค่ะ".)
                 return [SlotSet("complaint_confirm", EARLIER), ActiveLoop(None)]
             if tracks_a_case(text):
                 return [SlotSet("complaint_confirm", TRACK), ActiveLoop(None)]

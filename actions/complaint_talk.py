@@ -47,6 +47,7 @@ from actions.replies import (
     EARLIER_PLAIN_CUES,
     EARLIER_REPORTED_PATTERN,
     EARLIER_REPORTED_PATTERN_EN,
+    EARLIER_WAIT_CUES,
     EN_CANCEL_WORDS,
     EN_NEAR_CANCEL_WORDS,
     NEAR_OPENINGS,
@@ -57,6 +58,7 @@ from actions.replies import (
     NO_PHOTO_PREFIXES_EN,
     NO_PHOTO_WORDS,
     NOT_THAT_PREFIX,
+    PAST_TIME_WORDS,
     PHOTO_LATER_WORDS,
     PHOTO_NEEDED_WORDS,
     PHOTO_WORDS,
@@ -67,6 +69,10 @@ from actions.replies import (
     POLITE_ENDINGS,
     PROBLEM_WORDS,
     QUESTION_ENDINGS,
+    REPORT_NOW_LEADS,
+    REPORT_NOW_WORDS,
+    REPORT_VERB_PATTERN,
+    SINCE_WORD,
     STAFF_COMPLAINT_PATTERN,
     TRACK_CASE_CUES,
     TRACK_CASE_MAX_CHARS,
@@ -80,6 +86,7 @@ from nlu.pii import mask
 _EARLIER = re.compile(EARLIER_COMPLAINT_PATTERN)
 _REPORTED = re.compile(EARLIER_REPORTED_PATTERN)
 _REPORTED_EN = re.compile(EARLIER_REPORTED_PATTERN_EN)
+_REPORTED_NOW = re.compile(REPORT_VERB_PATTERN)
 _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 # Polite endings and punctuation taken off before a short answer is compared with a word list.
 _PUNCTUATION = " .!?,~…'\"“”()"
@@ -423,7 +430,34 @@ def about_an_earlier_complaint(text: object) -> bool:
     if reported is None:
         return False
     after = word[reported.start() :]
-    return any(cue in after for cue in EARLIER_NOTHING_CUES) or upset(after)
+    # "แจ้งไฟดับไปตั้งนาน" (the wait is the complaint), unless reported now ("อยากแจ้งว่าไฟดับไปนานแล้ว");
+    # anger anywhere in it ("ไอ้พวกเทศบาลไม่ทำงาน แจ้ง…ไปตั้งนาน").
+    waited = any(cue in after for cue in EARLIER_WAIT_CUES) and not _reports_now(word, reported.start())
+    return waited or any(cue in after for cue in EARLIER_NOTHING_CUES) or upset(word)
+
+
+def _reports_now(word: str, at: int) -> bool:
+    """The report verb at `at` is this message's own ("ขอแจ้ง…", "อยากแจ้งว่า…"), not an earlier one."""
+    lead = word[:at]
+    return lead.endswith(REPORT_NOW_LEADS) or word.startswith(REPORT_NOW_WORDS, at)
+
+
+def reported_before(text: object) -> bool:
+    """ "แจ้งเรื่องไฟถนนดับ ประมาณอาทิตย์ที่แล้วค่ะ": a report told as made some time ago (which one,
+    right after a case look-up), not a matter broken since then ("…ดับตั้งแต่อาทิตย์ที่แล้ว")."""
+    word = compact(text)
+    reported = _REPORTED_NOW.search(word)
+    if reported is None or _reports_now(word, reported.start()):
+        return False
+    after = word[reported.end() :]
+    return any(
+        past in after and SINCE_WORD not in after.split(past)[0][-SINCE_REACH_CHARS:]
+        for past in PAST_TIME_WORDS
+    )
+
+
+# How far before the past time a "since" makes it the time the matter began ("ตั้งแต่อาทิตย์ที่แล้ว").
+SINCE_REACH_CHARS = 16
 
 
 def complains_of_waiting(text: object) -> bool:

@@ -651,6 +651,16 @@ EARLIER_REPORTED_PATTERN = (
     r"(แจ้ง|ร้องเรียน|ร้องทุกข์|โทรบอก)(?!เตือน).{0,25}?(ไป|ไว้)"
     r"(แล้ว|ตั้ง|นาน|หลาย|เป็น|สอง|สาม|ตั้งแต่|เมื่อ|กี่|ก็|เดือน|อาทิตย์|สัปดาห์|ปี|\d)"
 )
+# …or the wait itself told after it ("แจ้งไฟดับไปตั้งนาน"), unless the report is this message's own:
+# a lead before the verb ("ขอแจ้ง…", "อยากแจ้ง…") or "แจ้งว่า" ("อยากแจ้งว่าไฟดับไปนานแล้ว").
+EARLIER_WAIT_CUES = ("ตั้งนาน", "นานแล้ว", "นานมาก")
+REPORT_NOW_LEADS = ("ขอ", "อยาก", "จะ", "ต้องการ")
+REPORT_NOW_WORDS = ("แจ้งว่า", "ร้องเรียนว่า")
+# A report told as made some time ago, right after a case look-up ("แจ้งเรื่องไฟถนนดับ ประมาณอาทิตย์ที่แล้ว"):
+# the verb, then a past time that is not a "since" ("ดับตั้งแต่อาทิตย์ที่แล้ว": broken since then).
+REPORT_VERB_PATTERN = r"(แจ้ง|ร้องเรียน|ร้องทุกข์)"
+PAST_TIME_WORDS = ("ที่แล้ว", "เมื่อวาน", "วันก่อน", "ก่อนหน้านี้", "เมื่อต้น", "เมื่อกลาง", "เมื่อปลาย")
+SINCE_WORD = "ตั้งแต่"
 EARLIER_NOTHING_CUES = (
     "ยังไม่",
     "ทำไมยัง",

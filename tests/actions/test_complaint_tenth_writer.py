@@ -18,7 +18,7 @@ from actions import complaint, replies
 from actions.case_runtime import Asker
 from actions.complaint import FORM, AskConsentAction, AskStepAction
 from actions.complaint_referral import REFERRED, directory, referral_for
-from actions.complaint_talk import category_from_words
+from actions.complaint_talk import about_an_earlier_complaint, category_from_words, reported_before
 from cases.complaint_routing import load_routes
 from tests.actions.complaint_form_driver import LINE_USER, at_step, form_tracker, run_form, user_turn
 
@@ -249,3 +249,78 @@ def test_a_named_structure_is_the_road_category(told: str) -> None:
 def test_the_buses_themselves_are_still_the_bus_companys(told: str) -> None:
     referral = referral_for(told, ROUTES, directory())
     assert referral is not None and referral.agency.id == "bmta"
+
+
+# --- E. an angry word about a matter already reported is no new complaint --------------------------------
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "ไอ้พวกเทศบาลไม่ทำงาน แจ้งไฟดับไปตั้งนาน",
+        "แจ้งไฟดับไปตั้งนานแล้วค่ะ",
+        "เทศบาลไม่ทำงาน แจ้งถนนพังไปนานแล้ว",
+        "ร้องเรียนไปแล้ว ไม่มีใครมา",
+    ],
+)
+def test_a_matter_already_reported_is_about_that_report(told: str) -> None:
+    assert about_an_earlier_complaint(told)
+
+
+@pytest.mark.parametrize("told", ["ไฟดับมาตั้งนานแล้ว", "ไฟถนนดับตั้งแต่อาทิตย์ที่แล้ว", "แจ้งไฟถนนดับหน้าบ้านค่ะ"])
+def test_something_long_broken_told_now_is_a_new_complaint(told: str) -> None:
+    assert not about_an_earlier_complaint(told)
+
+
+def test_a_rude_word_about_an_old_report_gets_an_apology_no_referral_and_no_menu() -> None:
+    told = "ไอ้พวกเทศบาลไม่ทำงาน แจ้งไฟดับไปตั้งนาน"
+    events, got, said = run_form(opening(told, channel="sms"))
+    assert got["complaint_confirm"] == complaint.EARLIER and said == []
+    assert any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+    t = form_tracker([user_turn(told, "file_complaint", "sms")], {"complaint_confirm": complaint.EARLIER})
+    dispatcher = CollectingDispatcher()
+    asyncio.run(complaint.ActionSubmitComplaint().run(dispatcher, t, {}))
+    text = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    titles = {b["title"] for m in dispatcher.messages for b in m.get("buttons") or []}
+    assert text.startswith("ขออภัย") and "ไอ้" not in text and "1129" not in text
+    assert not titles & set(replies.COMPLAINT_CATEGORIES.values())
+
+
+def after_a_case_lookup(text: str) -> Any:
+    events = [
+        user_turn("จะตามเรื่องที่แจ้งไว้ค่ะ แต่จำเลขเรื่องไม่ได้แล้ว", "check_case_status"),
+        {"event": "action", "name": "case_status_form"},
+        {"event": "bot", "text": "..."},
+        {"event": "action", "name": "action_listen"},
+        user_turn(text, "file_complaint"),
+        {"event": "active_loop", "name": FORM},
+    ]
+    return form_tracker(events, {"requested_slot": None})
+
+
+def test_which_report_told_right_after_a_case_lookup_is_no_new_complaint() -> None:
+    _, got, _ = run_form(after_a_case_lookup("แจ้งเรื่องไฟถนนดับ ประมาณอาทิตย์ที่แล้วค่ะ"))
+    assert got["complaint_confirm"] == complaint.EARLIER
+
+
+def test_a_new_complaint_right_after_a_case_lookup_is_still_one() -> None:
+    _, got, _ = run_form(after_a_case_lookup("ขยะไม่มีรถมาเก็บเลยอาทิตย์นึงแล้ว เหม็นไปทั้งซอยค่ะ"))
+    assert got.get("complaint_confirm") is None and got["complaint_category"] == "garbage"
+
+
+@pytest.mark.parametrize("told", ["อยากแจ้งว่าไฟดับไปนานแล้วค่ะ", "ขอแจ้งไฟถนนดับไปตั้งนานแล้วค่ะ"])
+def test_reporting_now_something_long_broken_is_a_new_complaint(told: str) -> None:
+    assert not about_an_earlier_complaint(told)
+
+
+@pytest.mark.parametrize(
+    ("told", "before"),
+    [
+        ("แจ้งเรื่องไฟถนนดับ ประมาณอาทิตย์ที่แล้วค่ะ", True),
+        ("ร้องเรียนเรื่องขยะไปเมื่อวานค่ะ", True),
+        ("แจ้งไฟถนนดับตั้งแต่อาทิตย์ที่แล้วค่ะ", False),
+        ("ขอแจ้งขยะไม่มาเก็บ เมื่อวานก็ไม่มา", False),
+    ],
+)
+def test_a_report_told_as_made_some_time_ago(told: str, before: bool) -> None:
+    assert reported_before(told) is before
