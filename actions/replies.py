@@ -480,6 +480,7 @@ HOUSEHOLD_PATTERN = r"(?:ครอบครัว|บ้าน|ครัวเ�
 INCOME_OVER_BOUNDS = ("เกิน", "มากกว่า")  # a bound over which something is a duty; the others are ceilings
 MONTHLY_WORDS = ("เดือนละ", "ต่อเดือน", "/เดือน", "ต่อคนต่อเดือน")
 YEARLY_WORDS = ("ปีละ", "ต่อปี", "/ปี", "ทั้งปี", "ต่อคนต่อปี")
+WHOLE_YEAR_WORD = "ทั้งปี"  # a year's amount, except after a salary ("เงินเดือน 15,000 ทั้งปี": each month)
 NUMBER_UNIT_WORDS = {"พัน": 1_000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
 NUMBER_WORDS = {
     "หนึ่ง": 1, "นึง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9,

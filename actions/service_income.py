@@ -23,6 +23,7 @@ from actions.replies import (
     NUMBER_UNIT_WORDS,
     NUMBER_WORDS,
     PER_PERSON_WORD,
+    WHOLE_YEAR_WORD,
     YEARLY_WORDS,
     reply_for,
 )
@@ -105,11 +106,13 @@ def income_said(question: str) -> float | None:
     # right after it ("15,000 บาทต่อเดือน"), else a salary is a month's
     before = folded[max(0, found.start() - PERIOD_REACH) : found.start()]
     after = folded[found.end() : found.end() + PERIOD_REACH]
+    salary = any(w in folded for w in MONTH_WORDS)
     for said in (before, after):
         nearest = _nearest_period(said, at_end=said is before)
-        if nearest is not None:
+        # "เงินเดือน 15,000 ทั้งปี": a salary the whole year is still a month's amount
+        if nearest is not None and not (salary and nearest == WHOLE_YEAR_WORD):
             return amount * MONTHS if nearest in MONTHLY_WORDS else amount
-    return amount * MONTHS if any(w in folded for w in MONTH_WORDS) else amount
+    return amount * MONTHS if salary else amount
 
 
 def _nearest_period(text: str, at_end: bool) -> str | None:
