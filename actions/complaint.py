@@ -402,6 +402,8 @@ class ValidateComplaintForm(FormValidationAction):
                 # "ขอแก้ที่อยู่ค่ะ จริงๆอยู่หน้าวัด…" while consent is asked: the answered field changes.
                 return await self._edit_earlier(step, *edit, dispatcher, tracker)
         named = category_key(text) if from_words and step in GUESS_CONFIRM_STEPS else None
+        if named is None and step in ("complaint_description", "complaint_location"):
+            named = _its_category_named(text, tracker)  # "ใช่ค่ะ เรื่องเสียงดัง" after an aside
         yes = from_words and step in ("complaint_description", "complaint_location") and _plain_yes(text)
         if named is not None or yes:
             # "ใช่", or the category's own name (its button under that line), to the category said
@@ -1305,6 +1307,21 @@ def _category_confirmed(
         SlotSet("complaint_category_assumed", None),
         SlotSet("requested_slot", step),
     ]
+
+
+def _its_category_named(text: str, tracker: Tracker) -> str | None:
+    """ "ใช่ค่ะ เรื่องเสียงดัง", "เสียงดัง เหตุรำคาญ": the category taken, named back and nothing else
+    (its label or one of its cues, after a yes and เรื่อง / หมวด) - a confirm, not a place or a story."""
+    category = str(tracker.get_slot("complaint_category") or "")
+    route = load_routes().get(category)
+    if route is None or is_payload(text):
+        return None
+    word = bare(text)
+    yes_words = sorted(replies.YES_WORDS, key=len, reverse=True)
+    word = next((word[len(y) :] for y in yes_words if word.startswith(y)), word)
+    word = next((word[len(w) :] for w in replies.CATEGORY_NAMING_LEADS if word.startswith(w)), word)
+    named = word == bare(route.label) or word in route.cues
+    return category if word and named else None
 
 
 def _anonymous_labels() -> dict[str, str]:

@@ -915,6 +915,8 @@ FEEDBACK_WORDS = (
 # An anonymity question at the place step about the address ("ขอไม่บอกที่อยู่ได้ไหม"): told that the
 # place asked is where it happened, not their home; about their name only, the anonymity answer alone.
 ADDRESS_WORRY_WORDS = ("ที่อยู่", "บ้าน", "สถานที่", "ตำแหน่ง", "พิกัด", "ที่ไหน")
+# "ใช่ค่ะ เรื่องเสียงดัง": the words before a category named back to confirm it.
+CATEGORY_NAMING_LEADS = ("เรื่อง", "หมวด")
 # The neighbours named in an anonymity question ("กลัวข้างบ้านรู้ว่าใครแจ้ง"): no worry about an address.
 NEIGHBOUR_WORDS = ("ข้างบ้าน", "เพื่อนบ้าน", "บ้านข้างๆ", "บ้านข้าง", "บ้านตรงข้าม", "บ้านใกล้", "คนแถวบ้าน")
 ANONYMOUS_WORDS = frozenset({ANONYMOUS_LABEL, "ไม่ประสงค์ออกนาม", "ไม่ออกนาม", "ไม่บอกชื่อ", "anonymous"})

@@ -85,12 +85,13 @@ def test_another_categorys_name_right_after_takes_that_category() -> None:
     assert got["complaint_guess"] is None
 
 
-def test_the_categorys_name_after_the_step_was_answered_on_is_more_of_the_story_as_before() -> None:
-    """Without the category said back (answered on already), the words are the step's own answer."""
+def test_the_categorys_name_after_the_step_was_answered_on_is_still_no_story() -> None:
+    """Answered on already (the line said once), the category's own name is still no place or story."""
     slots = {**TAKEN, "complaint_guess": None}
-    _, _, said = run_form(at_step("complaint_location", "ขยะ ความสะอาด", slots))
+    _, got, said = run_form(at_step("complaint_location", "ขยะ ความสะอาด", slots))
     confirmed = replies.reply_for("complaint_category_confirmed", "line").text
-    assert confirmed.format(label=replies.COMPLAINT_CATEGORIES["garbage"]) not in said
+    assert said == [confirmed.format(label=replies.COMPLAINT_CATEGORIES["garbage"])]
+    assert "complaint_description" not in got and got["complaint_location"] is None
 
 
 # --- B. a field named with its new value at "แก้ไขหัวข้อไหนคะ" ------------------------------------------
@@ -324,3 +325,23 @@ def test_reporting_now_something_long_broken_is_a_new_complaint(told: str) -> No
 )
 def test_a_report_told_as_made_some_time_ago(told: str, before: bool) -> None:
     assert reported_before(told) is before
+
+
+# --- F. the category named back after an aside is still a confirm, not the place -----------------------
+
+
+@pytest.mark.parametrize("typed", ["ใช่ค่ะ เรื่องเสียงดัง", "เสียงดัง เหตุรำคาญ", "หมวดเสียงดังค่ะ"])
+def test_the_category_named_after_an_aside_confirms_it_and_is_no_place_or_story(typed: str) -> None:
+    slots = {**NOISE, "complaint_anonymous": True, "contact_consent": False}
+    _, got, said = run_form(at_step("complaint_location", typed, slots))
+    assert got["requested_slot"] == "complaint_location" and got["complaint_location"] is None
+    assert "complaint_description" not in got
+    confirmed = replies.reply_for("complaint_category_confirmed", "line").text
+    assert said == [confirmed.format(label=replies.COMPLAINT_CATEGORIES["nuisance"])]
+
+
+@pytest.mark.parametrize("typed", ["ใช่ค่ะ เรื่องขยะ", "หน้าบ้านเลขที่ 5 เสียงดังมาก"])
+def test_another_category_or_a_place_is_not_that_confirm(typed: str) -> None:
+    _, _, said = run_form(at_step("complaint_location", typed, NOISE))
+    confirmed = replies.reply_for("complaint_category_confirmed", "line").text
+    assert confirmed.format(label=replies.COMPLAINT_CATEGORIES["nuisance"]) not in said
