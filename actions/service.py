@@ -22,11 +22,13 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case_status import CASE_FORM, about_a_case
+from actions.complaint_talk import category_from_words
 from actions.context import ActionContext
 from actions.fallback import offer_human, record_unanswered, rephrase, top_intent
 from actions.feedback import ActionFeedback
 from actions.handover import (
     AGENCY_SLOT,
+    COMPLAINT_FORM,
     OFFER_SLOT,
     SENSITIVE_TOPIC,
     ActionHandover,
@@ -59,7 +61,9 @@ from actions.service_small_talk import light_reply as light_response
 from actions.service_verdicts import duration_step, say
 from actions.tracker_view import with_slots
 from actions.unanswered import UnansweredRecorder
+from cases.complaint_routing import load_routes
 from handover.sensitive import SensitiveTopics
+from knowledge.aspects import detect_aspect
 from knowledge.record import ServiceRecord
 from knowledge.search.cache import EmbeddingCache
 from knowledge.search.embedders import EmbedderConfig, make_embedder
@@ -184,6 +188,8 @@ class ActionAnswerService(Action):
     ) -> list[EventType]:
         if intent not in CONVERSATIONAL_INTENTS:
             decision = await asyncio.to_thread(self.decide, tracker, text)
+            if self._a_complaint(decision, tracker, text):
+                return [FollowupAction(COMPLAINT_FORM)]
             return await self.answer(dispatcher, tracker, decision, text)
         # "ขอเบอร์ประกันสังคม": the number of the agency asked about, not one of its services here
         if intent == "out_of_scope" and _ASKS_NUMBER.search(text):
@@ -201,9 +207,23 @@ class ActionAnswerService(Action):
             )
             specific = bool(decision.aspect or decision.passage) or applies
             its_words = decision.record is None or speaks_of(decision.record, text)
+            if self._a_complaint(decision, tracker, text):
+                return [FollowupAction(COMPLAINT_FORM)]
             if accepts(decision.kind, intent, text, current, decision.service_id, specific, its_words):
                 return await self.answer(dispatcher, tracker, decision, text)
         return await self.light_reply(dispatcher, tracker, domain, intent, text)
+
+    @staticmethod
+    def _a_complaint(decision: Decision, tracker: Tracker, text: str) -> bool:
+        """ "แมวจรเยอะ ขี้เต็มหน้าบ้าน แจ้งได้ไหม" (not heard as a complaint): no service found for sure,
+        none being talked about, and the words name a complaint's category - the complaint form, with
+        this message as its story, rather than a list of services it is not."""
+        return (
+            decision.kind == "unsure"
+            and not tracker.get_slot("service_id")
+            and detect_aspect(text) is None
+            and category_from_words(text, load_routes()) is not None
+        )
 
     async def answer_aside(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
+from actions.service import ActionAnswerService
 from actions.service_answer import compose_answer
 from actions.service_income import income_said
+from actions.service_resolver import Decision
 from knowledge.seedfile import load_dir
+from tests.actions.conftest import make_tracker
 
 RECORDS = {record.id: record for record in load_dir()}
 
@@ -16,3 +21,33 @@ def test_a_salary_the_whole_year_is_a_months_amount() -> None:
     question = "หนูทำงานปีแรกเงินเดือน 15,000 ทั้งปี ต้องยื่นไหมคะ"
     line = compose_answer(RECORDS["personal_income_tax"], None, "line", question)[0].splitlines()[0]
     assert line.startswith("ต้องค่ะ") and "180,000" in line, line
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "files"),
+    [
+        # a nuisance the NLU did not hear as a complaint, and the search found no service for
+        ("แมวจรเยอะ ขี้เต็มหน้าบ้าน แจ้งได้ไหม", {}, True),
+        ("ขอแจ้งแบบไม่ระบุตัวตนได้ไหมคะ เรื่องร้านเหล้าเปิดเพลงดังตอนดึก", {}, True),
+        # a service being talked about: its follow-up, never a complaint
+        ("แมวจรเยอะ ขี้เต็มหน้าบ้าน แจ้งได้ไหม", {"service_id": "house_registration_move_in"}, False),
+        # a part of a service asked: not a complaint however its words sound
+        ("ขอถังขยะต้องใช้เอกสารอะไรบ้าง", {}, False),
+        # no complaint's category in the words
+        ("อยากได้เงินช่วยเหลือค่าเทอมลูก", {}, False),
+    ],
+)
+def test_a_complaint_no_service_answers_goes_to_the_complaint_form(
+    text: str, slots: dict[str, str], files: bool
+) -> None:
+    unsure = Decision("unsure", why="no clear match")
+    assert (
+        ActionAnswerService._a_complaint(unsure, make_tracker(text, intent="ask_service", slots=slots), text)
+        is files
+    )
+
+
+def test_a_service_answered_is_never_a_complaint() -> None:
+    text = "ขยะไม่มีคนเก็บ"
+    answered = Decision("answer", RECORDS["welfare_card"], why="test")
+    assert ActionAnswerService._a_complaint(answered, make_tracker(text, intent="ask_service"), text) is False
