@@ -2915,6 +2915,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_missing": {
         "default": Reply("ยังไม่มีข้อมูลเรื่อง{aspect}ของบริการนี้ค่ะ สอบถามหน่วยงานโดยตรงได้ค่ะ"),
     },
+    # "กู้กยศได้ไหม": the service itself asked for; {rule}: who may, from the record.
+    "answer_yes_if_eligible": {"default": Reply("ได้ค่ะ ถ้ามีคุณสมบัติตามนี้: {rule}")},
     "answer_not_stated": {
         "default": Reply("ข้อมูลของบริการนี้ไม่ได้ระบุเรื่องนี้ไว้ค่ะ สอบถาม{agency}โดยตรงจะได้คำตอบที่แน่นอนค่ะ"),
         "sms": Reply("ข้อมูลไม่ได้ระบุเรื่องนี้ค่ะ ถาม{agency}โดยตรง"),

@@ -67,6 +67,7 @@ from actions.service_verdicts import (
     question_modal,
     say,
     sentence_with_verdict,
+    service_itself_asked,
     stated_duty,
     statement_confirmed,
     subject_age_verdict,
@@ -580,6 +581,14 @@ def _faq(ctx: AnswerContext) -> list[str] | None:
     return lines
 
 
+def _service_itself(ctx: AnswerContext) -> list[str] | None:
+    """ "กู้กยศได้ไหม": the service asked for and nothing more - yes for whoever its rule admits."""
+    if not ctx.yes_no or ctx.aspect is not None:
+        return None
+    found = service_itself_asked(ctx.record, ctx.question, ctx.channel)
+    return None if found is None else [found]
+
+
 def _title_confirmed(ctx: AnswerContext) -> list[str] | None:
     """ "ใช้แบบ ภ.ง.ด.91 ใช่ไหม": the figure is in the service's own name (ภ.ง.ด.90/91): ใช่ค่ะ and the name."""
     if not ctx.yes_no or ctx.aspect is not None:
@@ -670,6 +679,7 @@ ANSWERERS: tuple[Answerer, ...] = (
     _office_not_listed,
     _faq,
     _title_confirmed,
+    _service_itself,
     _record_verdict,
 )
 

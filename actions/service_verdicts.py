@@ -102,6 +102,7 @@ from actions.replies import (
     TOGETHER_WORDS,
     TOPIC_INSTEAD_PATTERN,
     UNABLE_TO_GO_WORDS,
+    WHO_AND_AGE_WORDS,
     YES_NO_TYPED_ENDINGS,
     reply_for,
 )
@@ -1366,6 +1367,22 @@ def _fees_adding_up(record: ServiceRecord, money: set[str]) -> tuple[Fee, ...]:
             if sum(amount for amount, _ in group) in wanted:
                 return tuple(f for _, f in group)
     return ()
+
+
+def service_itself_asked(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "กู้กยศได้ไหม", "ทำพาสปอร์ตได้ไหม": a can-question naming the service and nothing else - yes, for
+    whoever its rule admits (the rule follows); None when it names anything more (a person, an office)."""
+    from knowledge.search.text import bm25_tokens
+
+    if question_modal(question) != "can" or not record.eligibility:
+        return None
+    names = "".join(normalize_text(" ".join([record.title_th, record.short_th, *record.synonyms])).split())
+    words = bm25_tokens(question)
+    named = [w for w in words if w in names.lower()]
+    # who it is for may be said ("ลงทะเบียนบัตรทองให้ลูกได้ไหม"), nothing else (an age, an office, a proxy)
+    if not named or any(w not in named and w not in WHO_AND_AGE_WORDS for w in words):
+        return None
+    return say("answer_yes_if_eligible", channel, rule=polite(record.eligibility))
 
 
 def asks_tax_paid(question: str) -> bool:

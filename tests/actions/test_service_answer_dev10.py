@@ -51,3 +51,20 @@ def test_a_service_answered_is_never_a_complaint() -> None:
     text = "ขยะไม่มีคนเก็บ"
     answered = Decision("answer", RECORDS["welfare_card"], why="test")
     assert ActionAnswerService._a_complaint(answered, make_tracker(text, intent="ask_service"), text) is False
+
+
+@pytest.mark.parametrize(
+    ("service_id", "question", "lead"),
+    [
+        # the service itself asked for: yes, for whoever its rule admits (had been "not stated", s009)
+        ("student_loan", "กู้กยศได้ไหม", "ได้ค่ะ ถ้ามีคุณสมบัติตามนี้"),
+        ("universal_health_coverage", "ลงทะเบียนบัตรทองให้ลูกได้ไหม", "ได้ค่ะ ถ้ามีคุณสมบัติตามนี้"),
+        # anything more is not the service itself: a proxy, an age (its own rule), an office
+        ("welfare_card", "ลงแทนแม่ได้ไหม", "ข้อมูลของบริการนี้ไม่ได้ระบุ"),
+        ("driving_license_new", "อายุ 17 ทำใบขับขี่ได้ไหม", "เกณฑ์อายุ"),
+        ("passport_new", "ทำพาสปอร์ตที่อำเภอได้ไหม", "ไม่ได้ค่ะ"),
+    ],
+)
+def test_a_can_question_naming_only_the_service(service_id: str, question: str, lead: str) -> None:
+    line = compose_answer(RECORDS[service_id], None, "line", question)[0].splitlines()[0]
+    assert line.startswith(lead), line
