@@ -117,6 +117,7 @@ from actions.replies import (
     SPOKEN_CHARACTERS,
     YES_BUTTON,
     Button,
+    rude,
     upset,
 )
 from cases.complaint_routing import ComplaintRoute, ensure_agency, load_routes, route_for
@@ -292,13 +293,31 @@ class ValidateComplaintForm(FormValidationAction):
         cases: CaseRuntime | None = None,
         line: LineContentClient | None = None,
         services: ServiceAside | None = None,
+        lookup: CaseLookup | None = None,
     ) -> None:
         self.cases = cases
         self.line = line
         self.services = services
+        self.lookup = lookup
 
     def name(self) -> str:
         return "validate_complaint_form"
+
+    async def _told_elsewhere(self, tracker: Tracker, text: str) -> bool:
+        """ "ไฟถนนหน้าซอยดับมาเกือบเดือน … แจ้งผู้ใหญ่บ้านไปแล้วก็เงียบ" from an account that filed no case
+        here: a matter reported elsewhere (or here under no number the bot knows), told in full - the
+        new complaint it is, not a look-up that would find nothing."""
+        lookup = self.lookup
+        if (
+            lookup is None
+            or not lookup.ready
+            or rude(text)
+            or category_from_words(text, load_routes()) is None
+        ):
+            return False
+        if first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes()) is None:
+            return False
+        return not await lookup.has_own_cases(tracker)
 
     def link(self, by_name: dict[str, Any]) -> None:
         """At start-up (actions/registry.py): the service action that answers service questions aside."""
@@ -333,7 +352,13 @@ class ValidateComplaintForm(FormValidationAction):
                 # complaint; the look-up takes the same message (apology, the number said back).
                 return [SlotSet("complaint_confirm", TRACK), ActiveLoop(None)]
             looked_up = _after_case_lookup(tracker)
-            if about_an_earlier_complaint(text) or (looked_up and (upset(text) or reported_before(text))):
+            earlier = about_an_earlier_complaint(text) or (
+                looked_up and (upset(text) or reported_before(text))
+            )
+            if earlier and not looked_up and await self._told_elsewhere(tracker, text):
+                earlier = False  # filed here: sorry it is still not seen to, then the form's next step
+                say(dispatcher, tracker, "complaint_told_elsewhere")
+            if earlier:
                 # Not a new complaint: no category menu (a duplicate); the submit action apologises.
                 # ("ช้ามาก ผ่านมาสองอาทิตย์แล้ว" right after a look-up is about that case, and so is which
                 # report it was: "แจ้งเรื่องไฟถนนดับ ประมาณอาทิตย์ที่แล้วค่ะ".)
@@ -1771,7 +1796,9 @@ def build_actions(context: ActionContext) -> list[Action]:
         ComplaintAsk("complaint_edit"),
     ]
     return [
-        ValidateComplaintForm(context.cases, line),
+        ValidateComplaintForm(
+            context.cases, line, lookup=CaseLookup(sessions=context.sessionmaker, runtime=context.cases)
+        ),
         AskCategoryAction(),
         AskConsentAction(),
         *asks,

@@ -1390,19 +1390,9 @@ FORGOT_REFERENCE_WORDS = (
 CASE_WAIT_WORDS = ("รอ", "นาน", "เมื่อไหร่", "เมื่อไร", "ช้า", "กี่วัน", "ไม่มีใครมา", "ไม่คืบหน้า", "wait", "slow")
 # Signs that a message about a case is upset or rude: the bot apologises and never repeats the
 # words. Rude words first, then impatience; matched as substrings of the squashed text.
+RUDE_WORDS = ("มึง", "กู", "แม่ง", "เหี้ย", "สัส", "ควาย", "ห่า", "เวร", "ส้นตีน", "ไอ้", "อีดอก", "โง่")
 UPSET_WORDS = (
-    "มึง",
-    "กู",
-    "แม่ง",
-    "เหี้ย",
-    "สัส",
-    "ควาย",
-    "ห่า",
-    "เวร",
-    "ส้นตีน",
-    "ไอ้",
-    "อีดอก",
-    "โง่",
+    *RUDE_WORDS,
     "ตอบช้า",
     "ทำไมปิดเรื่อง",
     "ปิดเรื่องทั้งที่",
@@ -1506,10 +1496,19 @@ def forgot_reference(text: object) -> bool:
 
 def upset(text: object) -> bool:
     """The message is angry, impatient or rude (the bot then apologises first)."""
+    return _says_any(text, UPSET_WORDS)
+
+
+def rude(text: object) -> bool:
+    """The message has a rude word (never said back, so its words are no complaint's story)."""
+    return _says_any(text, RUDE_WORDS)
+
+
+def _says_any(text: object, words: tuple[str, ...]) -> bool:
     squashed = _squash(text).replace(" ", "")
     for harmless in UPSET_EXCEPTIONS:
         squashed = squashed.replace(harmless, " ")
-    return any(word in squashed for word in UPSET_WORDS)
+    return any(word in squashed for word in words)
 
 
 def confirm_answer(text: object) -> str | None:
@@ -2082,6 +2081,12 @@ REPLIES: dict[str, dict[str, Reply]] = {
             (MENU,),
         ),
         "sms": Reply("ส่งเรื่องแบบไม่ระบุตัวตนแล้วค่ะ เลขที่ {reference} ไม่มีแจ้งความคืบหน้า", (MENU,)),
+    },
+    # …a matter told in full from an account that filed nothing here (reported to someone else, or
+    # under no number we know): sorry, and it is taken as a new complaint (the form's next step follows).
+    "complaint_told_elsewhere": {
+        "default": Reply("ขออภัยที่เรื่องนี้ยังไม่ได้รับการแก้ไขค่ะ ไม่พบเรื่องที่แจ้งจากบัญชีนี้ จึงรับเป็นเรื่องใหม่ส่งต่อให้หน่วยงานนะคะ"),
+        "sms": Reply("ขออภัยค่ะ ไม่พบเรื่องเดิมของเบอร์นี้ รับเป็นเรื่องใหม่นะคะ"),
     },
     "complaint_earlier_case": {
         "default": Reply(

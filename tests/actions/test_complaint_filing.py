@@ -683,8 +683,8 @@ async def test_the_consent_question_offers_anonymity_only_where_allowed() -> Non
     }
 
 
-def _opening(text: str, channel: str = "line") -> Tracker:
-    t = tracker(text, intent="file_complaint", channel=channel)
+def _opening(text: str, channel: str = "line", sender: str = LINE_USER) -> Tracker:
+    t = tracker(text, intent="file_complaint", channel=channel, sender=sender)
     return Tracker(
         sender_id=t.sender_id,
         slots={"requested_slot": None},
@@ -824,3 +824,30 @@ async def test_a_photo_sent_instead_of_yes_to_the_guess_is_kept_and_takes_the_gu
     assert await form.validate_complaint_category("/share_image", CollectingDispatcher(), bad, {}) == {
         "complaint_category": None
     }
+
+
+async def test_a_matter_reported_elsewhere_by_an_account_with_no_case_here_is_filed_here(
+    runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    """dev10 c001/c005: "… แจ้งผู้ใหญ่บ้านไปแล้วก็เงียบ" told in full, from an account that filed nothing
+    here, is a new complaint (sorry first), not a look-up that can find nothing; from an account that
+    filed one it is still about that case, and a rude message never becomes a story to say back."""
+    story = "ไฟถนนหน้าซอยบ้านดับมาเกือบเดือนแล้ว กลางคืนมืดมากก ลูกสาวต้องเดินผ่านทุกวัน แจ้งผู้ใหญ่บ้านไปแล้วก็เงียบ ไม่รู้จะพึ่งใครแล้ว"
+    form = ValidateComplaintForm(runtime, lookup=CaseLookup(sessions=sessions, runtime=runtime))
+    newcomer = f"line:U{secrets.token_hex(16)}"
+    said = CollectingDispatcher()
+    got = _set(await form.run(said, _opening(story, sender=newcomer), DOMAIN_FORM))
+    assert got["complaint_category"] == "streetlight" and got["requested_slot"] == "complaint_location"
+    assert texts(said)[0].startswith("ขออภัย")
+    rude = _set(
+        await form.run(
+            CollectingDispatcher(),
+            _opening("ไอ้พวกเทศบาลไม่ทำงาน แจ้งไฟดับไปตั้งนาน", sender=newcomer),
+            DOMAIN_FORM,
+        )
+    )
+    assert rude.get("complaint_confirm") == "earlier"
+    filer = f"line:U{secrets.token_hex(16)}"
+    await submit(runtime, sessions, tracker(sender=filer, slots=filled()))
+    mine = _set(await form.run(CollectingDispatcher(), _opening(story, sender=filer), DOMAIN_FORM))
+    assert mine.get("complaint_confirm") == "earlier"
