@@ -357,7 +357,8 @@ class ValidateComplaintForm(FormValidationAction):
             )
             if earlier and not looked_up and await self._told_elsewhere(tracker, text):
                 earlier = False  # filed here: sorry it is still not seen to, then the form's next step
-                say(dispatcher, tracker, "complaint_told_elsewhere")
+                told = "complaint_told_elsewhere_upset" if upset(text) else "complaint_told_elsewhere"
+                say(dispatcher, tracker, told)
             if earlier:
                 # Not a new complaint: no category menu (a duplicate); the submit action apologises.
                 # ("ช้ามาก ผ่านมาสองอาทิตย์แล้ว" right after a look-up is about that case, and so is which

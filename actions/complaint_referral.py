@@ -162,6 +162,12 @@ def _user_texts_since_referral(events: Iterable[dict[str, Any]]) -> tuple[int, s
     return None
 
 
+def right_after_referral(events: Iterable[dict[str, Any]]) -> bool:
+    """This message is the first after the complaint form referred a matter elsewhere."""
+    found = _user_texts_since_referral(events)
+    return found is not None and found[0] == 1
+
+
 def insisted_story(
     events: Iterable[dict[str, Any]], routes: dict[str, ComplaintRoute], agencies: AgencyDirectory | None
 ) -> str | None:

@@ -1038,6 +1038,11 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "ไม่อยากให้เขารู้",
         "ไม่อยากให้เค้ารู้",
         "ไม่อยากให้รู้ว่า",
+        # "ถ้าแจ้งแล้วเค้าจะรู้มั้ยคะว่าใครแจ้ง": whether the one complained about learns who told
+        "ว่าใครแจ้ง",
+        "รู้ว่าใครแจ้ง",
+        "รู้ไหมว่าใคร",
+        "รู้มั้ยว่าใคร",
         "ไม่บอกที่อยู่",
         "ไม่อยากบอกที่อยู่",
         "ไม่บอกบ้าน",
@@ -2085,8 +2090,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
     # …a matter told in full from an account that filed nothing here (reported to someone else, or
     # under no number we know): sorry, and it is taken as a new complaint (the form's next step follows).
     "complaint_told_elsewhere": {
-        "default": Reply("ขออภัยที่เรื่องนี้ยังไม่ได้รับการแก้ไขค่ะ ไม่พบเรื่องที่แจ้งจากบัญชีนี้ จึงรับเป็นเรื่องใหม่ส่งต่อให้หน่วยงานนะคะ"),
+        "default": Reply("ขออภัยที่เรื่องนี้ยังไม่ได้รับการแก้ไขค่ะ ไม่พบเรื่องเดิมที่แจ้งจากบัญชีนี้ จึงรับเป็นเรื่องใหม่นะคะ"),
         "sms": Reply("ขออภัยค่ะ ไม่พบเรื่องเดิมของเบอร์นี้ รับเป็นเรื่องใหม่นะคะ"),
+    },
+    # …the same for an upset message, whose own apology the form's next question opens with.
+    "complaint_told_elsewhere_upset": {
+        "default": Reply("ไม่พบเรื่องเดิมที่แจ้งจากบัญชีนี้ จึงรับเป็นเรื่องใหม่นะคะ"),
+        "sms": Reply("ไม่พบเรื่องเดิมของเบอร์นี้ รับเป็นเรื่องใหม่นะคะ"),
     },
     "complaint_earlier_case": {
         "default": Reply(

@@ -22,7 +22,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case_status import CASE_FORM, about_a_case
-from actions.complaint_talk import category_from_words
+from actions.complaint_referral import right_after_referral
+from actions.complaint_talk import category_from_words, reads_as_place
 from actions.context import ActionContext
 from actions.fallback import offer_human, record_unanswered, rephrase, top_intent
 from actions.feedback import ActionFeedback
@@ -217,7 +218,10 @@ class ActionAnswerService(Action):
     def _a_complaint(decision: Decision, tracker: Tracker, text: str) -> bool:
         """ "แมวจรเยอะ ขี้เต็มหน้าบ้าน แจ้งได้ไหม" (not heard as a complaint): no service found for sure,
         none being talked about, and the words name a complaint's category - the complaint form, with
-        this message as its story, rather than a list of services it is not."""
+        this message as its story, rather than a list of services it is not. A place typed right after
+        the form referred the matter elsewhere ("บ้านเลขที่ 9/9 ถ.สุขาภิบาล 2") is filing it here."""
+        if right_after_referral(tracker.events or []) and reads_as_place(text, load_routes()):
+            return True
         return (
             decision.kind == "unsure"
             and not tracker.get_slot("service_id")

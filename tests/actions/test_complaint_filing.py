@@ -35,6 +35,7 @@ from actions.complaint import (
     summary_values,
     sweep_pending,
 )
+from actions.complaint_talk import aside_kind
 from actions.form_ask import AskSlotAction
 from actions.line_content import LineContentClient, LineContentSettings
 from cases.complaint_routing import RoutingError, load_routes, parse_routes
@@ -851,3 +852,10 @@ async def test_a_matter_reported_elsewhere_by_an_account_with_no_case_here_is_fi
     await submit(runtime, sessions, tracker(sender=filer, slots=filled()))
     mine = _set(await form.run(CollectingDispatcher(), _opening(story, sender=filer), DOMAIN_FORM))
     assert mine.get("complaint_confirm") == "earlier"
+
+
+def test_whether_they_learn_who_reported_is_the_anonymity_question() -> None:
+    # dev10 c001: asked at the place step, it had been kept as the place
+    asked = "ถ้าแจ้งแล้วเค้าจะรู้มั้ยคะว่าใครแจ้ง ไม่อยากมีปัญหากับข้างบ้าน"
+    assert aside_kind(asked, "inform", "complaint_location") == "anonymous"
+    assert aside_kind("ซอยเพชรเกษม 48 แยก 3", "inform", "complaint_location") is None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk import Tracker
 
+from actions.complaint_referral import REFERRED
 from actions.service import ActionAnswerService
 from actions.service_answer import compose_answer
 from actions.service_income import income_said
@@ -68,3 +70,17 @@ def test_a_service_answered_is_never_a_complaint() -> None:
 def test_a_can_question_naming_only_the_service(service_id: str, question: str, lead: str) -> None:
     line = compose_answer(RECORDS[service_id], None, "line", question)[0].splitlines()[0]
     assert line.startswith(lead), line
+
+
+def test_a_place_typed_right_after_a_referral_files_it_here() -> None:
+    # dev10 c040: "บ้านเลขที่ 9/9 ถ.สุขาภิบาล 2" after the electricity referral had got a list of services
+    referred = [
+        {"event": "user", "text": "กิ่งไม้ใหญ่หักพาดสายไฟหน้าบ้าน กลัวไฟช็อต"},
+        {"event": "slot", "name": "complaint_confirm", "value": REFERRED},
+        {"event": "user", "text": "บ้านเลขที่ 9/9 ถ.สุขาภิบาล 2"},
+    ]
+    place = make_tracker("บ้านเลขที่ 9/9 ถ.สุขาภิบาล 2", intent="inform")
+    after = Tracker.from_dict({**place.current_state(), "events": referred})
+    unsure = Decision("unsure", why="no clear match")
+    assert ActionAnswerService._a_complaint(unsure, after, "บ้านเลขที่ 9/9 ถ.สุขาภิบาล 2") is True
+    assert ActionAnswerService._a_complaint(unsure, place, "บ้านเลขที่ 9/9 ถ.สุขาภิบาล 2") is False
