@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk import Tracker
 
+from actions.case_status import owed_apology
 from actions.complaint_referral import REFERRED
 from actions.service import ActionAnswerService
 from actions.service_answer import compose_answer
@@ -84,3 +85,9 @@ def test_a_place_typed_right_after_a_referral_files_it_here() -> None:
     unsure = Decision("unsure", why="no clear match")
     assert ActionAnswerService._a_complaint(unsure, after, "บ้านเลขที่ 9/9 ถ.สุขาภิบาล 2") is True
     assert ActionAnswerService._a_complaint(unsure, place, "บ้านเลขที่ 9/9 ถ.สุขาภิบาล 2") is False
+
+
+def test_a_wait_told_with_a_reference_is_owed_an_apology() -> None:
+    # dev10 c064: "…สองอาทิตย์แล้วยังไม่มา ไม่ไหวจะเคลียร์" got the not-found reply with no apology
+    assert owed_apology("CM69-0321-6674 สองอาทิตย์แล้วยังไม่มา ไม่ไหวจะเคลียร์")
+    assert not owed_apology("CM69-0321-6674 ถึงไหนแล้วคะ")
