@@ -10,7 +10,9 @@ import pytest
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.case_runtime import CaseRuntime, build_case_runtime
 from actions.service_resolver import ServiceResolver
+from cases.settings import CasesSettings
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
 from knowledge.search.cache import EmbeddingCache
@@ -68,6 +70,13 @@ def sqlite_sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(url)
     yield make_sessionmaker(engine)
     engine.dispose()
+
+
+def runtime_for(settings: CasesSettings) -> CaseRuntime:
+    """The case runtime the action server builds from these settings (actions/case_runtime.py)."""
+    runtime = build_case_runtime(settings)
+    assert runtime is not None
+    return runtime
 
 
 class SeedLive:

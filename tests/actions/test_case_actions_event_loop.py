@@ -28,13 +28,12 @@ from actions.complaint import ActionSubmitComplaint
 from actions.subscriptions import ActionUnsubscribeUpdates
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import Agency, utcnow
-from cases.photos import PhotoStore
-from cases.registry import CaseTools, NewCase, NewConsent, NewContact, create_case
+from cases.registry import NewCase, NewConsent, NewContact, create_case
 from cases.settings import CasesSettings
 from db.migrate import upgrade
-from privacy import PersonalData, PrivacySettings
+from privacy import PrivacySettings
 from privacy.identity import GatewayIdentity
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import make_tracker, runtime_for
 
 OWNER = "web:owner-0123456789"
 HOLD_SECONDS = 1.0
@@ -66,8 +65,7 @@ def runtime(tmp_path: Path) -> CaseRuntime:
     settings = CasesSettings(
         database_url="unused", privacy=PrivacySettings.generate(), photo_dir=tmp_path / "photos"
     )
-    tools = CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(settings.photo_dir))
-    return CaseRuntime(settings=settings, tools=tools)
+    return runtime_for(settings)
 
 
 @pytest.fixture

@@ -35,9 +35,7 @@ from actions.subscriptions import (
     consent_values,
 )
 from cases.models import Case, CaseContact, Consent, NotificationOptOut
-from cases.photos import PhotoStore
 from cases.registry import (
-    CaseTools,
     NewCase,
     NewComplaint,
     NewConsent,
@@ -50,8 +48,9 @@ from cases.registry import (
 from cases.settings import CasesSettings
 from db.engine import make_engine, make_sessionmaker
 from nlu.case_ref import make_case_ref
-from privacy import PersonalData, PrivacySettings
+from privacy import PrivacySettings
 from privacy.identity import GatewayIdentity
+from tests.actions.conftest import runtime_for
 from tests.databases import throwaway_database
 
 T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)  # 10:00 in Bangkok
@@ -119,8 +118,7 @@ def runtime(tmp_path: Path) -> CaseRuntime:
     settings = CasesSettings(
         database_url="unused", privacy=PrivacySettings.generate(), photo_dir=tmp_path / "p"
     )
-    tools = CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(settings.photo_dir))
-    return CaseRuntime(settings=settings, tools=tools)
+    return runtime_for(settings)
 
 
 @pytest.fixture

@@ -36,11 +36,10 @@ from actions.service import ActionAnswerService
 from actions.service_resolver import ServiceResolver
 from cases.complaint_routing import load_routes
 from cases.database import make_cases_engine, make_cases_sessionmaker
-from cases.photos import PhotoStore
-from cases.registry import CaseTools
 from cases.settings import CasesSettings
-from privacy import PersonalData, PrivacySettings
+from privacy import PrivacySettings
 from privacy.identity import GatewayIdentity
+from tests.actions.conftest import runtime_for
 from tests.databases import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,9 +64,7 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 
 @pytest.fixture
 def runtime(database_url: str, tmp_path: Path) -> CaseRuntime:
-    settings = CasesSettings(database_url=database_url, privacy=KEYS, photo_dir=tmp_path / "photos")
-    tools = CaseTools(vault=PersonalData(settings.privacy), photos=PhotoStore(settings.photo_dir))
-    return CaseRuntime(settings=settings, tools=tools)
+    return runtime_for(CasesSettings(database_url=database_url, privacy=KEYS, photo_dir=tmp_path / "photos"))
 
 
 @pytest.fixture(scope="module")

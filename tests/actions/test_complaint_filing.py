@@ -42,13 +42,13 @@ from cases.complaint_routing import RoutingError, load_routes, parse_routes
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.erasure import erase_contact_data
 from cases.models import Agency, Case, NotificationOptOut
-from cases.photos import PhotoStore
-from cases.registry import CaseTools, StatusChange, change_status
+from cases.registry import StatusChange, change_status
 from cases.settings import CasesSettings
 from nlu.case_ref import check_case_ref
 from nlu.pii import CITIZEN_ID_MASK
-from privacy import PersonalData, PrivacySettings
+from privacy import PrivacySettings
 from privacy.identity import GatewayIdentity
+from tests.actions.conftest import runtime_for
 from tests.databases import throwaway_database
 from tests.fakes import FakeLine, serve
 
@@ -138,18 +138,11 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 
 @pytest.fixture
 def runtime(database_url: str, tmp_path: Path) -> CaseRuntime:
-    settings = CasesSettings(
-        database_url=database_url,
-        privacy=KEYS,
-        photo_dir=tmp_path / "photos",
-        max_photo_bytes=MAX_PHOTO,
+    return runtime_for(
+        CasesSettings(
+            database_url=database_url, privacy=KEYS, photo_dir=tmp_path / "photos", max_photo_bytes=MAX_PHOTO
+        )
     )
-    tools = CaseTools(
-        vault=PersonalData(settings.privacy),
-        photos=PhotoStore(settings.photo_dir),
-        max_photo_bytes=MAX_PHOTO,
-    )
-    return CaseRuntime(settings=settings, tools=tools)
 
 
 @pytest.fixture
