@@ -107,6 +107,7 @@ from actions.replies import (
     COMPLAINT_EDIT_FIELDS,
     COMPLAINT_EDIT_VERBS,
     COMPLAINT_EDIT_WORDS,
+    CONFIRM_CATEGORY_LABEL,
     CONSENT_NO_PREFIX,
     CONSENT_YES_PREFIX,
     DURATION_UNITS_EN,
@@ -115,6 +116,7 @@ from actions.replies import (
     NEIGHBOUR_WORDS,
     PHRASES,
     SPOKEN_CHARACTERS,
+    TOLD_ELSEWHERE_WORDS,
     YES_BUTTON,
     Button,
     rude,
@@ -305,13 +307,15 @@ class ValidateComplaintForm(FormValidationAction):
 
     async def _told_elsewhere(self, tracker: Tracker, text: str) -> bool:
         """ "ไฟถนนหน้าซอยดับมาเกือบเดือน … แจ้งผู้ใหญ่บ้านไปแล้วก็เงียบ" from an account that filed no case
-        here: a matter reported elsewhere (or here under no number the bot knows), told in full - the
-        new complaint it is, not a look-up that would find nothing."""
+        here: a matter told in full as reported to someone else (the village head, by phone) - the new
+        complaint it is here, not a look-up that would find nothing. "แจ้งไปสามรอบแล้ว" says not where,
+        and stays about that report (issue 11: an apology and the case look-up, never the menu)."""
         lookup = self.lookup
         if (
             lookup is None
             or not lookup.ready
             or rude(text)
+            or not any(w in compact(text) for w in TOLD_ELSEWHERE_WORDS)
             or category_from_words(text, load_routes()) is None
         ):
             return False
@@ -1514,9 +1518,9 @@ class AskStepAction(ComplaintAsk):
         note = replies.reply_for(english_key("complaint_category_from_words", tracker), channel).text
         category = str(tracker.get_slot("complaint_category"))
         label = category_label(category, tracker)
-        # The one-tap confirm: the category's own name (its menu button's), then the change.
+        # The one-tap confirm (it sends the category's own name back), then the change.
         thai = COMPLAINT_CATEGORIES.get(category, category)
-        confirm = Button(thai, thai)
+        confirm = Button(CONFIRM_CATEGORY_LABEL, thai)
         buttons = replies.unique_buttons((confirm, CHANGE_CATEGORY_BUTTON, *question.buttons, *extra))
         dispatcher.utter_message(
             text=note.format(label=label, question=question.text), buttons=[b.as_dict() for b in buttons]

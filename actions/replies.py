@@ -83,6 +83,9 @@ TRACK = Button("ติดตามเรื่อง", "/check_case_status")
 # Under the first question after the category was read from the first message: one tap back to the
 # menu. Typed (or these words) at any step, the category is asked again and everything else kept.
 CHANGE_CATEGORY_LABEL = "เปลี่ยนหมวด"
+# …and beside it the one-tap confirm of the category read; not the category's own label, so no reply
+# after a first message shows a button of the category menu (its payload is that label, typed back).
+CONFIRM_CATEGORY_LABEL = "ใช่ หมวดนี้"
 CHANGE_CATEGORY_BUTTON = Button(CHANGE_CATEGORY_LABEL, CHANGE_CATEGORY_LABEL)
 CHANGE_CATEGORY_WORDS = (
     "เปลี่ยนหมวด",
@@ -813,6 +816,12 @@ EARLIER_COMPLAINT_CUES = (
 )
 # The earlier-complaint cues that only point at the report ("ขอติดตามเรื่องที่แจ้งไว้"): no wait or
 # nothing-done is told with them, so they are owed no apology on their own.
+# Someone other than this service the citizen reported to before ("แจ้งผู้ใหญ่บ้านไปแล้วก็เงียบ"): from an
+# account that filed nothing here, the matter told is a new complaint here.
+TOLD_ELSEWHERE_WORDS = (
+    "ผู้ใหญ่บ้าน", "กำนัน", "ผู้นำชุมชน", "ประธานชุมชน", "นิติบุคคล", "นิติหมู่บ้าน", "โทรแจ้ง", "โทรไปแจ้ง",
+    "โทรไปบอก", "สมาชิกสภา", "อสม",
+)  # fmt: skip
 EARLIER_PLAIN_CUES = ("แจ้งไปแล้ว", "แจ้งไว้แล้ว", "ร้องเรียนไป", "ร้องเรียนไว้", "เรื่องที่แจ้งไป", "เรื่องที่แจ้งไว้")
 # "อยากติดตามเรื่องร้องเรียนที่เคยแจ้งไว้": following a case, not filing one; matched in a short message
 # that opens the complaint form (or answers its first question), which then hands over to the look-up.

@@ -841,6 +841,15 @@ async def test_a_matter_reported_elsewhere_by_an_account_with_no_case_here_is_fi
         )
     )
     assert rude.get("complaint_confirm") == "earlier"
+    # reported, but not said to whom: still about that report (an apology and the look-up, no menu)
+    unsaid = _set(
+        await form.run(
+            CollectingDispatcher(),
+            _opening("แจ้งไปสามรอบแล้ว ขยะยังกองอยู่เหมือนเดิม", sender=newcomer),
+            DOMAIN_FORM,
+        )
+    )
+    assert unsaid.get("complaint_confirm") == "earlier"
     filer = f"line:U{secrets.token_hex(16)}"
     await submit(runtime, sessions, tracker(sender=filer, slots=filled()))
     mine = _set(await form.run(CollectingDispatcher(), _opening(story, sender=filer), DOMAIN_FORM))
