@@ -1386,8 +1386,9 @@ def service_itself_asked(record: ServiceRecord, question: str, channel: str) -> 
 
 
 def asks_tax_paid(question: str) -> bool:
-    """ "ต้องเสียภาษีไหม": paying the tax, which an income over the filing threshold does not settle."""
-    folded = "".join(normalize_text(question or "").split())
+    """ "ต้องเสียภาษีไหม": paying the tax, which an income over the filing threshold does not settle - as
+    asked, not told beside the question ("ต้องยื่นไหมคะ ไม่น่าต้องเสียภาษี" asks about filing)."""
+    folded = "".join(normalize_text(asked_and_said(question or "")[0]).split())
     return any(w in folded for w in PAY_TAX_WORDS)
 
 

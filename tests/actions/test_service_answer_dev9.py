@@ -83,6 +83,8 @@ def test_paying_the_tax_is_not_answered_with_the_filing_threshold() -> None:
     passage = Passage(kind="faq", answer=faq.answer, field="fee", question=faq.question)
     for question in ("เงินเดือน 20000 ต้องเสียภาษีไหม", "เงินเดือนเท่าไหร่ถึงต้องเสียภาษี"):
         line = compose_answer(record, "fee", "line", question, passage)[0].splitlines()[0]
-        assert line.startswith("ยื่นแบบไม่ได้แปลว่าต้องเสียภาษี") and "150,000" in line, line
-    # filing is still answered by its threshold
+        assert line.startswith("การยื่นแบบกับการเสียภาษีเป็นคนละเรื่อง") and "150,000" in line, line
+    # filing is still answered by its threshold, also with paying told beside it (dev6 d6c020)
     assert first_line("personal_income_tax", None, "เงินเดือน 15000 ต้องยื่นภาษีไหม").startswith("ต้องค่ะ")
+    told = compose_answer(record, "fee", "line", "เงินเดือน18,000 ต้องยื่นไหมคะ ไม่น่าต้องเสียภาษี", passage)[0]
+    assert told.startswith("ต้องค่ะ"), told
