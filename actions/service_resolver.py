@@ -37,7 +37,7 @@ from actions.replies import (
     WHO_AND_AGE_WORDS,
 )
 from actions.service_answer import Passage, faq_aspect, is_english, short_name
-from actions.service_verdicts import fits_age_best, is_yes_no, outside_faq_band, say
+from actions.service_verdicts import asks_tax_paid, fits_age_best, is_yes_no, outside_faq_band, say
 from knowledge import twins as twins_module
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord
@@ -313,8 +313,16 @@ class ServiceResolver:
         if not callable(best) or not text:
             return None
         try:
-            # "3 ปีกว่า" is not the case of an FAQ on "ไม่ถึง 3 ปี", however close its words
-            match = best(service_id, text, skip=lambda faq: outside_faq_band(text, faq.question))
+            # "3 ปีกว่า" is not the case of an FAQ on "ไม่ถึง 3 ปี", however close its words; an FAQ on
+            # paying the tax answers no question that does not ask about paying ("ใช้แบบไหน 90 หรือ 91")
+            paying = asks_tax_paid(text)
+            match = best(
+                service_id,
+                text,
+                skip=lambda faq: (
+                    outside_faq_band(text, faq.question) or (asks_tax_paid(faq.question) and not paying)
+                ),
+            )
         except Exception:
             logger.exception("passage search failed")
             return None

@@ -62,3 +62,20 @@ def test_years_late_meet_the_faq_on_their_band(resolver: ServiceResolver, text: 
     decision = resolver.decide(text, slot_id="vehicle_tax", slot_aspect="documents")
     assert decided(decision) == "service:vehicle_tax"
     assert decision.passage is not None and band in decision.passage.question
+
+
+@pytest.mark.parametrize(
+    ("text", "paying"),
+    [
+        ("เงินเดือน 20000 ต้องเสียภาษีไหม", True),
+        ("เงินเดือนเท่าไหร่ถึงต้องเสียภาษี", True),
+        # which form, with a salary told: not the FAQ on paying, whatever words it shares (dev7 d7c035)
+        ("ใช้แบบไหนคะ 90 หรือ 91 มีแต่เงินเดือนอย่างเดียว", False),
+    ],
+)
+def test_the_faq_on_paying_the_tax_is_only_for_paying(
+    resolver: ServiceResolver, text: str, paying: bool
+) -> None:
+    decision = resolver.decide(text, slot_id="personal_income_tax")
+    on_paying = decision.passage is not None and "เสียภาษี" in decision.passage.question
+    assert on_paying is paying
