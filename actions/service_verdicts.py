@@ -474,7 +474,14 @@ def _confirmed_by(question: str, sentence: str) -> str | None:
     from knowledge.search.passages import part_of
 
     asked = _content_senses(question)
+    conditional = any(w in question for w in CONDITION_OPENING_WORDS)
     for clause in _clauses(sentence):
+        # "ได้เงินว่างงานไหม" - "ถ้าไม่รายงานจะไม่ได้เงินงวดนั้น": a case the citizen did not tell is no
+        # verdict; the rest of the clause still is ("ถ้าย้ายบ้านไม่แจ้ง สิทธิ์จะถูกตัด…")
+        if not conditional:
+            clause = " ".join(p for p in clause.split() if not p.startswith(CONDITION_OPENING_WORDS))
+            if not clause:
+                continue
         said = _content_senses(clause)
         shared = {w for w in asked if w in said or any(part_of(w, s) for s in said if "~" not in w + s)}
         weight = sum(2 if len(w.lstrip("~")) >= LONG_WORD_CHARS else 1 for w in shared)

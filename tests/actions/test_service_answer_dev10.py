@@ -91,3 +91,9 @@ def test_a_wait_told_with_a_reference_is_owed_an_apology() -> None:
     # dev10 c064: "…สองอาทิตย์แล้วยังไม่มา ไม่ไหวจะเคลียร์" got the not-found reply with no apology
     assert owed_apology("CM69-0321-6674 สองอาทิตย์แล้วยังไม่มา ไม่ไหวจะเคลียร์")
     assert not owed_apology("CM69-0321-6674 ถึงไหนแล้วคะ")
+
+
+def test_a_case_the_citizen_did_not_tell_gives_no_verdict() -> None:
+    # "ได้เงินว่างงานไหมคะ" had got "ไม่ใช่ค่ะ" from "ถ้าไม่รายงานจะไม่ได้เงินงวดนั้น" (a helper's note)
+    line = compose_answer(RECORDS["social_security_unemployment"], None, "line", "ได้เงินว่างงานไหมคะ")[0]
+    assert not line.startswith(("ไม่ใช่", "ไม่ได้")), line
