@@ -475,7 +475,10 @@ def _confirmed_by(question: str, sentence: str) -> str | None:
 
     asked = _content_senses(question)
     conditional = any(w in question for w in CONDITION_OPENING_WORDS)
-    for clause in _clauses(sentence):
+    clauses = _clauses(sentence)
+    if conditional:  # "ถ้าไม่รายงานตัวจะได้เงินไหม": the clause on that case first, then the others
+        clauses = sorted(clauses, key=lambda c: not any(w in c for w in CONDITION_OPENING_WORDS))
+    for clause in clauses:
         # "ได้เงินว่างงานไหม" - "ถ้าไม่รายงานจะไม่ได้เงินงวดนั้น": a case the citizen did not tell is no
         # verdict; the rest of the clause still is ("ถ้าย้ายบ้านไม่แจ้ง สิทธิ์จะถูกตัด…")
         if not conditional:

@@ -97,3 +97,10 @@ def test_a_case_the_citizen_did_not_tell_gives_no_verdict() -> None:
     # "ได้เงินว่างงานไหมคะ" had got "ไม่ใช่ค่ะ" from "ถ้าไม่รายงานจะไม่ได้เงินงวดนั้น" (a helper's note)
     line = compose_answer(RECORDS["social_security_unemployment"], None, "line", "ได้เงินว่างงานไหมคะ")[0]
     assert not line.startswith(("ไม่ใช่", "ไม่ได้")), line
+
+
+def test_a_case_the_citizen_tells_is_answered_by_the_clause_on_it() -> None:
+    # "ถ้าไม่รายงานตัวจะได้เงินไหม" had got "ใช่ค่ะ" from the clause on reporting before the one on that case
+    question = "ถ้าไม่รายงานตัวจะได้เงินไหม"
+    line = compose_answer(RECORDS["social_security_unemployment"], None, "line", question)[0]
+    assert line.startswith("ไม่ใช่ค่ะ"), line
