@@ -49,6 +49,12 @@ def form_tracker(events: list[dict[str, Any]], slots: dict[str, Any]) -> Tracker
     )
 
 
+def opening(text: str, channel: str = "line") -> Tracker:
+    """The form's first run on the message that opened it."""
+    events = [user_turn(text, "file_complaint", channel), {"event": "active_loop", "name": FORM}]
+    return form_tracker(events, {"requested_slot": None})
+
+
 def at_step(
     step: str, text: str, slots: dict[str, Any], channel: str = "line", intent: str = "inform"
 ) -> Tracker:

@@ -828,31 +828,25 @@ async def test_a_matter_reported_elsewhere_by_an_account_with_no_case_here_is_fi
     filed one it is still about that case, and a rude message never becomes a story to say back."""
     story = "ไฟถนนหน้าซอยบ้านดับมาเกือบเดือนแล้ว กลางคืนมืดมากก ลูกสาวต้องเดินผ่านทุกวัน แจ้งผู้ใหญ่บ้านไปแล้วก็เงียบ ไม่รู้จะพึ่งใครแล้ว"
     form = ValidateComplaintForm(runtime, lookup=CaseLookup(sessions=sessions, runtime=runtime))
+
+    async def first_run(text: str, sender: str, said: CollectingDispatcher | None = None) -> dict[str, Any]:
+        return _set(
+            await form.run(said or CollectingDispatcher(), _opening(text, sender=sender), DOMAIN_FORM)
+        )
+
     newcomer = f"line:U{secrets.token_hex(16)}"
     said = CollectingDispatcher()
-    got = _set(await form.run(said, _opening(story, sender=newcomer), DOMAIN_FORM))
+    got = await first_run(story, newcomer, said)
     assert got["complaint_category"] == "streetlight" and got["requested_slot"] == "complaint_location"
     assert texts(said)[0].startswith("ขออภัย")
-    rude = _set(
-        await form.run(
-            CollectingDispatcher(),
-            _opening("ไอ้พวกเทศบาลไม่ทำงาน แจ้งไฟดับไปตั้งนาน", sender=newcomer),
-            DOMAIN_FORM,
-        )
-    )
+    rude = await first_run("ไอ้พวกเทศบาลไม่ทำงาน แจ้งไฟดับไปตั้งนาน", newcomer)
     assert rude.get("complaint_confirm") == "earlier"
     # reported, but not said to whom: still about that report (an apology and the look-up, no menu)
-    unsaid = _set(
-        await form.run(
-            CollectingDispatcher(),
-            _opening("แจ้งไปสามรอบแล้ว ขยะยังกองอยู่เหมือนเดิม", sender=newcomer),
-            DOMAIN_FORM,
-        )
-    )
+    unsaid = await first_run("แจ้งไปสามรอบแล้ว ขยะยังกองอยู่เหมือนเดิม", newcomer)
     assert unsaid.get("complaint_confirm") == "earlier"
     filer = f"line:U{secrets.token_hex(16)}"
     await submit(runtime, sessions, tracker(sender=filer, slots=filled()))
-    mine = _set(await form.run(CollectingDispatcher(), _opening(story, sender=filer), DOMAIN_FORM))
+    mine = await first_run(story, filer)
     assert mine.get("complaint_confirm") == "earlier"
 
 

@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaint, replies
 from actions.case_runtime import Asker
-from actions.complaint import FORM, NO_PHOTO, AskStepAction, ValidateComplaintForm
+from actions.complaint import NO_PHOTO, AskStepAction, ValidateComplaintForm
 from actions.complaint_referral import directory, referral_for
 from actions.complaint_talk import about_an_earlier_complaint, category_from_words
 from cases.complaint_routing import load_routes
@@ -32,6 +32,7 @@ from tests.actions.complaint_form_driver import (
     STEPS,
     at_step,
     form_tracker,
+    opening,
     run_form,
     user_turn,
 )
@@ -44,11 +45,6 @@ FILLED = {
     "complaint_photo": "none",
     "contact_consent": False,
 }
-
-
-def opening(text: str, channel: str = "line") -> Tracker:
-    events = [user_turn(text, "file_complaint", channel), {"event": "active_loop", "name": FORM}]
-    return form_tracker(events, {"requested_slot": None})
 
 
 def run(t: Tracker) -> tuple[dict[str, Any], list[str]]:

@@ -20,7 +20,7 @@ from actions.complaint import FORM, AskConsentAction, AskStepAction
 from actions.complaint_referral import REFERRED, directory, referral_for
 from actions.complaint_talk import about_an_earlier_complaint, category_from_words, reported_before
 from cases.complaint_routing import load_routes
-from tests.actions.complaint_form_driver import LINE_USER, at_step, form_tracker, run_form, user_turn
+from tests.actions.complaint_form_driver import LINE_USER, at_step, form_tracker, opening, run_form, user_turn
 
 GARBAGE_STORY = "ขยะไม่มีรถมาเก็บเลยอาทิตย์นึงแล้ว เหม็นไปทั้งซอยค่ะ"
 TAKEN = {
@@ -30,12 +30,6 @@ TAKEN = {
 }
 
 # --- A. the one-tap confirm of the category read from the words --------------------------------------
-
-
-def opening(text: str, channel: str = "line") -> Any:
-    """The form's first run on the message that opened it."""
-    events = [user_turn(text, "file_complaint", channel), {"event": "active_loop", "name": FORM}]
-    return form_tracker(events, {"requested_slot": None})
 
 
 def asked(step: str, slots: dict[str, Any], channel: str = "line") -> dict[str, Any]:
