@@ -107,7 +107,6 @@ from actions.replies import (
     COMPLAINT_EDIT_FIELDS,
     COMPLAINT_EDIT_VERBS,
     COMPLAINT_EDIT_WORDS,
-    CONFIRM_CATEGORY_LABEL,
     CONSENT_NO_PREFIX,
     CONSENT_YES_PREFIX,
     DURATION_UNITS_EN,
@@ -1518,9 +1517,9 @@ class AskStepAction(ComplaintAsk):
         note = replies.reply_for(english_key("complaint_category_from_words", tracker), channel).text
         category = str(tracker.get_slot("complaint_category"))
         label = category_label(category, tracker)
-        # The one-tap confirm (it sends the category's own name back), then the change.
-        thai = COMPLAINT_CATEGORIES.get(category, category)
-        confirm = Button(CONFIRM_CATEGORY_LABEL, thai)
+        # The one-tap confirm is the category read, under its own name (the button a citizen looks for:
+        # "ไฟถนนดับ"); it sends the Thai name back, as typed. Then the change.
+        confirm = Button(label, COMPLAINT_CATEGORIES.get(category, category))
         buttons = replies.unique_buttons((confirm, CHANGE_CATEGORY_BUTTON, *question.buttons, *extra))
         dispatcher.utter_message(
             text=note.format(label=label, question=question.text), buttons=[b.as_dict() for b in buttons]

@@ -83,9 +83,6 @@ TRACK = Button("ติดตามเรื่อง", "/check_case_status")
 # Under the first question after the category was read from the first message: one tap back to the
 # menu. Typed (or these words) at any step, the category is asked again and everything else kept.
 CHANGE_CATEGORY_LABEL = "เปลี่ยนหมวด"
-# …and beside it the one-tap confirm of the category read; not the category's own label, so no reply
-# after a first message shows a button of the category menu (its payload is that label, typed back).
-CONFIRM_CATEGORY_LABEL = "ใช่ หมวดนี้"
 CHANGE_CATEGORY_BUTTON = Button(CHANGE_CATEGORY_LABEL, CHANGE_CATEGORY_LABEL)
 CHANGE_CATEGORY_WORDS = (
     "เปลี่ยนหมวด",

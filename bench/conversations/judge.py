@@ -409,9 +409,11 @@ def check_turn(
             if bool(wanted) != found:
                 fail(check, "apology present" if found else "no apology")
         elif check == "no_new_complaint_menu":
+            # The menu is the category buttons to choose from: one button with a category's name is
+            # the one-tap confirm of a category read from the citizen's own words, not a new menu.
             labels = set(complaint_labels)
             shown = [b.title for b in turn.buttons if b.title in labels]
-            if bool(wanted) and shown:
+            if bool(wanted) and len(shown) >= 2:
                 fail(check, f"category menu shown again: {shown}")
         else:
             fail(check, "unknown check")

@@ -202,7 +202,11 @@ def test_complaint_checks() -> None:
         requested_slot="complaint_location",
     )
     assert check_turn(turn, {"form_continues": True, "asks": "complaint_location", "filed": True}) == []
-    failed = check_turn(turn, {"no_new_complaint_menu": True, "apology": True}, complaint_labels=["ไฟถนนดับ"])
+    labels = ["ไฟถนนดับ", "ขยะ ความสะอาด"]
+    # One category button is the one-tap confirm of the category read; two or more are the menu.
+    assert [f.check for f in check_turn(turn, {"no_new_complaint_menu": True}, complaint_labels=labels)] == []
+    menu = Turn("…", [{"text": "เรื่องอะไรคะ", "buttons": [button(label, payload=label) for label in labels]}])
+    failed = check_turn(menu, {"no_new_complaint_menu": True, "apology": True}, complaint_labels=labels)
     assert [f.check for f in failed] == ["no_new_complaint_menu", "apology"]
     assert check_turn(turn, {"form_continues": False})[0].check == "form_continues"
     # A step named plainly (the citizen set's author never saw the slot names) is that step's slot.
