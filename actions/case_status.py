@@ -75,7 +75,13 @@ from actions.replies import (
 from cases.complaint_routing import load_routes
 from cases.grants import has_access
 from cases.models import Case, as_utc, utcnow
-from cases.registry import AskerKeys, asker_owns_case, cases_of_asker, find_case_by_reference
+from cases.registry import (
+    TERMINAL_STATUSES,
+    AskerKeys,
+    asker_owns_case,
+    cases_of_asker,
+    find_case_by_reference,
+)
 from cases.render import STATUS_LABELS_TH
 from cases.verification import (
     LOCK_DURATION,
@@ -443,6 +449,25 @@ class CaseLookup:
     def _has_own_cases(self, keys: AskerKeys) -> bool:
         with self.sessions() as session:
             return bool(cases_of_asker(session, keys))
+
+    async def open_case_of(self, tracker: Tracker, category: str) -> dict[str, str] | None:
+        """The asker's newest case of this complaint category still being worked on (its reference,
+        status and filing date, for the reply), or None. A second report of the same matter is
+        told its number instead of only filing a duplicate."""
+        if self.runtime is None:
+            return None
+        return await asyncio.to_thread(self._open_case_of, self.keys(tracker), category)
+
+    def _open_case_of(self, keys: AskerKeys, category: str) -> dict[str, str] | None:
+        with self.sessions() as session:
+            for case in cases_of_asker(session, keys):
+                if case.category == category and case.status not in TERMINAL_STATUSES:
+                    return {
+                        "reference": case.reference,
+                        "status": status_label(case),
+                        "date": thai_date(filed_on(case)),
+                    }
+        return None
 
     async def own_cases(self, tracker: Tracker) -> Outcome:
         """The asker's own cases with their status, newest first, or how to find a number."""

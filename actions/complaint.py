@@ -20,6 +20,7 @@ import asyncio
 import datetime as dt
 import logging
 import math
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -70,6 +71,7 @@ from actions.complaint_steps import (
 from actions.complaint_talk import (
     about_an_earlier_complaint,
     aside_kind,
+    asks_how_long,
     asks_in_a_clause,
     bare,
     category_from_words,
@@ -273,6 +275,8 @@ SERVICE_ASIDE_INTENTS = frozenset({"ask_service"})
 SERVICE_CONTEXT_SLOTS = ("service_id", "service_aspect", "service_previous", "service_twins", "life_event")
 # Questions about the form itself, answered by it whatever the service search finds; questions of
 # time, next steps, data or cost are the form's too unless they name a service (the search decides).
+# Questions aside answered when they open the form together with the matter.
+OPENING_ASIDES = frozenset({"anonymous", "time", "next", "data", "cost"})
 FORM_OWN_ASIDES = frozenset({"anonymous", "human", "photo_later", "photo_needed", "no_photo"})
 
 
@@ -321,6 +325,17 @@ class ValidateComplaintForm(FormValidationAction):
         if first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes()) is None:
             return False
         return not await lookup.has_own_cases(tracker)
+
+    async def _say_open_case(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """ "ทางเท้าหน้าตลาดยุบเป็นหลุมค่ะ" again, from an account whose report of that category is still
+        open: its number and status first (the same matter need not be filed twice); the form goes on
+        for a new one."""
+        category = tracker.get_slot("complaint_category")
+        if self.lookup is None or not self.lookup.ready or not category:
+            return
+        case = await self.lookup.open_case_of(tracker, str(category))
+        if case is not None:
+            say(dispatcher, tracker, "complaint_open_case", values=case)
 
     def link(self, by_name: dict[str, Any]) -> None:
         """At start-up (actions/registry.py): the service action that answers service questions aside."""
@@ -382,12 +397,15 @@ class ValidateComplaintForm(FormValidationAction):
             carried = carried_fields(text) if insisted is None else Carried(text)
             first = self._first_message(tracker, insisted, carried.answer if carried.fields else None)
             tracker.add_slots(first)
-            if is_question(text) and aside_kind(text, _intent(tracker)) == "anonymous":
-                # "ร้องเรียนแบบไม่ต้องบอกชื่อได้ไหม" opening the form: answered before the first step.
-                first += self._anonymity_asked("", text, dispatcher, tracker, first=True)
+            asked = aside_kind(text, _intent(tracker)) if is_question(text) or asks_how_long(text) else None
+            if asked in OPENING_ASIDES:
+                # "ร้องเรียนแบบไม่ต้องบอกชื่อได้ไหม", "ไฟถนนหน้าซอยดับค่ะ แจ้งแล้วนานไหมกว่าจะมาซ่อม" opening the
+                # form: answered before the first step (the time of the category just read).
+                first += self._answer_aside(str(asked), "", text, dispatcher, tracker, first=True)
                 tracker.add_slots(first)
             others = self._keep_carried(carried, text, dispatcher, tracker)
             tracker.add_slots(others)
+            await self._say_open_case(dispatcher, tracker)
             following = await self.next_requested_slot(dispatcher, tracker, domain)
             return [*first, *others, *([following] if following else [])]
         step = str(tracker.get_slot("requested_slot") or "")
@@ -674,7 +692,6 @@ class ValidateComplaintForm(FormValidationAction):
     ) -> list[EventType] | None:
         """Answers a question aside (anonymity, a person, time, next steps, data, a greeting, a bare
         "ไม่"); None when the message is not one, else the slots the answer changed (anonymity)."""
-        changed: list[EventType] = []
         kind = aside_kind(text, intent, step)
         if kind is None and intent == "greet" and (is_payload(text) or len(compact(text)) <= 20):
             kind = "greet"
@@ -684,10 +701,24 @@ class ValidateComplaintForm(FormValidationAction):
             kind = "no"
         if kind is None:
             return _referred_aside(step, text, dispatcher, tracker)
+        return self._answer_aside(kind, step, text, dispatcher, tracker)
+
+    def _answer_aside(
+        self,
+        kind: str,
+        step: str,
+        text: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        first: bool = False,
+    ) -> list[EventType]:
+        """The answer to a question aside of this kind (`first`: asked in the message that opened the
+        form, before any step); the slots it changed."""
+        changed: list[EventType] = []
         route = _chosen_route(tracker)
         values = _route_values(route)
         if kind == "anonymous":
-            changed = self._anonymity_asked(step, text, dispatcher, tracker)
+            changed = self._anonymity_asked(step, text, dispatcher, tracker, first=first)
         elif kind == "human":
             say(dispatcher, tracker, "complaint_aside_human")
         elif kind in ("time", "next"):
@@ -695,6 +726,8 @@ class ValidateComplaintForm(FormValidationAction):
             if route is not None:  # named in the reply's language
                 label = category_label(str(tracker.get_slot("complaint_category")), tracker)
                 values = {**values, "label": label, "time_to_act": duration_in(route.time_to_act, tracker)}
+            else:  # no category yet: the shortest and longest the agencies publish
+                values = {**values, **_times_to_act(tracker)}
             say(dispatcher, tracker, f"complaint_aside_{kind}{later}", values=values)
         elif kind == "data":
             say(dispatcher, tracker, "complaint_aside_data")
@@ -1447,6 +1480,18 @@ def category_label(key: str, tracker: Tracker) -> str:
     return COMPLAINT_CATEGORIES.get(key, key)
 
 
+def _times_to_act(tracker: Tracker) -> dict[str, str]:
+    """The shortest and the longest published time to act over the categories ("3 วัน", "15 วันทำการ"),
+    for "how long?" asked before the category is known."""
+    times = sorted(
+        {route.time_to_act for route in load_routes().values() if route.time_to_act},
+        key=lambda time: (int(m.group()) if (m := re.match(r"\d+", time)) else 0, len(time)),
+    )
+    if not times:
+        return {"shortest": "", "longest": ""}
+    return {"shortest": duration_in(times[0], tracker), "longest": duration_in(times[-1], tracker)}
+
+
 def duration_in(time_to_act: str, tracker: Tracker) -> str:
     """ "15 วันทำการ" -> "15 working days" in an English reply; unchanged in Thai."""
     if not writes_english(tracker):
@@ -1731,6 +1776,7 @@ class ActionSubmitComplaint(Action):
             "reference": reference,
             "spoken": spoken_reference(reference),
             "agency": route.agency_name,
+            "agency_short": route.agency_brief,
             "time_to_act": duration_in(route.time_to_act, tracker),
         }
         if updates is None:  # anonymous: nothing to follow it with, and the citizen is told so

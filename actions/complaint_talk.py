@@ -50,6 +50,7 @@ from actions.replies import (
     EARLIER_WAIT_CUES,
     EN_CANCEL_WORDS,
     EN_NEAR_CANCEL_WORDS,
+    HOW_LONG_ASKED_PATTERN,
     NEAR_OPENINGS,
     NEGATION_WORD,
     NO_PHOTO_LABEL,
@@ -310,6 +311,14 @@ def confirms_in_words(text: object) -> bool:
     word = "".join(c for c in compact(text) if unicodedata.category(c)[0] in "LMN")
     pieces = _segments(word, (*CONFIRM_SENTENCE_WORDS, *CONFIRM_SENTENCE_FILLERS)) if word else None
     return pieces is not None and any(piece in CONFIRM_SENTENCE_WORDS for piece in pieces)
+
+
+_HOW_LONG_ASKED = re.compile(HOW_LONG_ASKED_PATTERN)
+
+
+def asks_how_long(text: object) -> bool:
+    """ "ไฟถนนหน้าซอยดับค่ะ แจ้งแล้วนานไหมกว่าจะมาซ่อม": the time asked within a story."""
+    return bool(_HOW_LONG_ASKED.search(compact(text)))
 
 
 def is_question(text: object) -> bool:

@@ -887,7 +887,25 @@ CANCEL_LEAD_WORDS = (
 )
 # fmt: on
 # Polite endings taken off a short answer before it is compared with the words here.
-POLITE_ENDINGS = ("นะคะ", "นะครับ", "ค่ะ", "คะ", "ครับ", "คับ", "จ้ะ", "จ้า", "นะ", "จ้")
+# …with the regional and young ones ("ยืนยันเจ้า" in the north, "เด้อ" in Isan, "ครับผม", "ฮะ").
+POLITE_ENDINGS = (
+    "นะคะ",
+    "นะครับ",
+    "ครับผม",
+    "ค่ะ",
+    "คะ",
+    "ครับ",
+    "คร้าบ",
+    "คับ",
+    "จ้ะ",
+    "จ้า",
+    "นะ",
+    "จ้",
+    "เจ้า",
+    "เด้อ",
+    "เน้อ",
+    "ฮะ",
+)
 BARE_NO_WORDS = frozenset({"ไม่", "ไม่ค่ะ", "ไม่ครับ", "ไม่ใช่", "no", "ไม่เอา"})
 YES_WORDS = frozenset(
     {"ใช่", "ใช่ค่ะ", "ใช่ครับ", "ใช่แล้ว", "ถูก", "ถูกต้อง", "ถูกแล้ว", "ถูกต้องแล้ว", "ครับ", "ค่ะ", "yes", "ok", "โอเค"}
@@ -1013,9 +1031,16 @@ PHOTO_WORDS = ("รูป", "ภาพ", "photo", "picture")
 NO_PHOTO_PREFIX = "ไม่"
 # The same told in English ("no photo", "I don't have a picture"), matched on the compacted, lower-cased text.
 NO_PHOTO_PREFIXES_EN = ("no", "dont", "don't", "idont", "idon't", "ihaveno", "ihavenot", "without")
+# "…แจ้งแล้วนานไหมกว่าจะมาซ่อม", "…กี่วันซ่อม": how long, asked inside a message that tells the matter
+# (no question ending needed); "ไม่รู้จะนานแค่ไหน" in a story is no question.
+HOW_LONG_ASKED_PATTERN = r"(?<!ไม่รู้)(?<!ไม่รู้จะ)(กี่(วัน|ชั่วโมง|อาทิตย์|สัปดาห์|เดือน)|นาน(ไหม|มั้ย|มั๊ย|เท่าไ))"
 COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
     "anonymous": (
         "ไม่บอกชื่อ",
+        # "ไม่ต้องบอกชื่อจริงใช่ไหมครับ", "ต้องใส่ชื่อด้วยไหม": whether a name is needed at all
+        "ต้องบอกชื่อ",
+        "ต้องใส่ชื่อ",
+        "ต้องระบุชื่อ",
         "ไม่ระบุชื่อ",
         "ไม่ใส่ชื่อ",
         "ไม่เปิดเผยชื่อ",
@@ -1958,8 +1983,11 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("หน่วยงานดำเนินการภายใน {time_to_act} ค่ะ"),
     },
     "complaint_aside_time_later": {
-        "default": Reply("ระยะเวลาขึ้นกับหมวดเรื่องค่ะ เลือกหมวดแล้วจะบอกระยะเวลาที่หน่วยงานประกาศไว้ค่ะ"),
-        "sms": Reply("ขึ้นกับหมวดค่ะ เลือกหมวดก่อน"),
+        "default": Reply(
+            "ระยะเวลาขึ้นกับหมวดเรื่องค่ะ หน่วยงานประกาศไว้ตั้งแต่ {shortest} ถึง {longest} "
+            "เลือกหมวดแล้วจะบอกระยะเวลาของหมวดนั้นค่ะ"
+        ),
+        "sms": Reply("{shortest} ถึง {longest} แล้วแต่หมวดค่ะ เลือกหมวดก่อน"),
     },
     "complaint_aside_next": {
         "default": Reply(
@@ -2083,7 +2111,10 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "เลขที่เรื่อง {reference}\n(อ่านว่า {spoken})\nเก็บเลขนี้ไว้ติดตามเรื่องค่ะ {updates}",
             (TRACK, MENU),
         ),
-        "sms": Reply("รับเรื่องแล้วค่ะ เลขที่ {reference} ดำเนินการภายใน {time_to_act} {updates}", (TRACK, MENU)),
+        "sms": Reply(
+            "รับเรื่องแล้วค่ะ เลขที่ {reference} ส่งถึง{agency_short} ดำเนินการภายใน {time_to_act} {updates}",
+            (TRACK, MENU),
+        ),
     },
     # No contact kept: no updates, no status look-up in the chat; the citizen is told so.
     "complaint_filed_anonymous": {
@@ -2093,7 +2124,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "และติดตามสถานะทางแชตไม่ได้ค่ะ",
             (MENU,),
         ),
-        "sms": Reply("ส่งเรื่องแบบไม่ระบุตัวตนแล้วค่ะ เลขที่ {reference} ไม่มีแจ้งความคืบหน้า", (MENU,)),
+        "sms": Reply("ส่งเรื่องถึง{agency_short}แบบไม่ระบุตัวตนแล้วค่ะ เลขที่ {reference} ไม่มีแจ้งความคืบหน้า", (MENU,)),
     },
     # …a matter told in full from an account that filed nothing here (reported to someone else, or
     # under no number we know): sorry, and it is taken as a new complaint (the form's next step follows).
@@ -2105,6 +2136,20 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "complaint_told_elsewhere_upset": {
         "default": Reply("ไม่พบเรื่องเดิมที่แจ้งจากบัญชีนี้ จึงรับเป็นเรื่องใหม่นะคะ"),
         "sms": Reply("ไม่พบเรื่องเดิมของเบอร์นี้ รับเป็นเรื่องใหม่นะคะ"),
+    },
+    # A new complaint whose category the account already has an open case in ("ไฟถนนดับ" again).
+    "complaint_open_case": {
+        "default": Reply(
+            "เรื่องหมวดนี้ท่านแจ้งไว้แล้วเมื่อ {date} เลขที่ {reference} (สถานะ: {status}) "
+            "ถ้าเป็นเรื่องเดียวกัน ไม่ต้องแจ้งซ้ำค่ะ กด “ยกเลิก” ได้เลย ถ้าเป็นอีกเรื่อง ตอบต่อด้านล่างได้เลยค่ะ"
+        ),
+        "sms": Reply("เรื่องหมวดนี้แจ้งไว้แล้ว เลขที่ {reference} ({status}) ถ้าเรื่องเดิม ตอบ ยกเลิก ได้เลยค่ะ"),
+    },
+    "en_complaint_open_case": {
+        "default": Reply(
+            "You already reported a matter of this kind, and it is still open: {reference}. If it is the "
+            "same one, there is no need to report it again: just cancel. If it is another one, go on below."
+        ),
     },
     "complaint_earlier_case": {
         "default": Reply(
@@ -2686,8 +2731,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "en_complaint_aside_time_later": {
         "default": Reply(
-            "The time depends on the category. Once it is chosen I will tell you the time the agency "
-            "has published."
+            "The time depends on the category: the agencies publish from {shortest} to {longest}. Once "
+            "it is chosen I will tell you the time for that category."
         ),
     },
     "en_complaint_aside_next_later": {
@@ -2877,6 +2922,9 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("สอบถามบริการใดคะ พิมพ์ชื่อบริการได้เลยค่ะ"),
     },
+    # Before "who handles it" for an angry or rude message ("ไอ้… ไฟดับไม่ทำอะไรเลย").
+    "service_apology_upset": {"default": Reply("ขออภัยที่ทำให้ไม่สะดวกค่ะ")},
+    "en_service_apology_upset": {"default": Reply("Sorry for the trouble.")},
     "service_not_covered": {
         "default": Reply("เรื่องนี้ยังไม่อยู่ในบริการที่ตอบได้ค่ะ {where}"),
         "sms": Reply("เรื่องนี้ยังตอบไม่ได้ค่ะ {where}"),

@@ -44,6 +44,7 @@ from actions.replies import (
     REPLIES,
     Button,
     send,
+    upset,
 )
 from actions.service_answer import (
     BUTTON_TITLE_MAX,
@@ -216,14 +217,18 @@ class ActionAnswerService(Action):
 
     @staticmethod
     def _a_complaint(decision: Decision, tracker: Tracker, text: str) -> bool:
-        """ "แมวจรเยอะ ขี้เต็มหน้าบ้าน แจ้งได้ไหม" (not heard as a complaint): no service found for sure,
+        """ "แมวจรเยอะ ขี้เต็มหน้าบ้าน แจ้งได้ไหม", "ไฟกิ่งหน้าวัดดับค่ะ" (not heard as a complaint): no service
+        found for sure (or none at all, and no agency to refer to),
         none being talked about, and the words name a complaint's category - the complaint form, with
         this message as its story, rather than a list of services it is not. A place typed right after
         the form referred the matter elsewhere ("บ้านเลขที่ 9/9 ถ.สุขาภิบาล 2") is filing it here."""
         if right_after_referral(tracker.events or []) and reads_as_place(text, load_routes()):
             return True
+        nothing_found = decision.kind == "unsure" or (
+            decision.kind == "not_covered" and decision.referral is None
+        )
         return (
-            decision.kind == "unsure"
+            nothing_found
             and not tracker.get_slot("service_id")
             and detect_aspect(text) is None
             and category_from_words(text, load_routes()) is not None
@@ -304,6 +309,10 @@ class ActionAnswerService(Action):
     ) -> list[EventType]:
         channel = tracker.get_latest_input_channel() or "default"
         body, buttons = await asyncio.to_thread(self.compose, decision, channel, text)
+        if decision.kind == "not_covered" and upset(text):
+            # "ไอ้… เรื่องไฟดับไม่ทำอะไรเลย": sorry first, then who handles it (the words never said back)
+            apology = say(("en_" if decision.english else "") + "service_apology_upset", channel)
+            body = f"{apology}\n{body}"
         if offers_feedback(decision, channel, tracker):
             buttons = [*buttons, *FEEDBACK_BUTTONS]
         dispatcher.utter_message(text=body, buttons=[b.as_dict() for b in unique_titles(buttons)] or None)

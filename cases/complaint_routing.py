@@ -39,6 +39,12 @@ class ComplaintRoute:
     allow_anonymous: bool = False
     # Words that make this category clear in a citizen's message (lower-case, no spaces).
     cues: tuple[str, ...] = ()
+    # The agency as an SMS names it, where every character counts ("เทศบาล/อบต."); else its name.
+    agency_short: str = ""
+
+    @property
+    def agency_brief(self) -> str:
+        return self.agency_short or self.agency_name
 
 
 def parse_routes(raw: Any) -> dict[str, ComplaintRoute]:
@@ -67,6 +73,7 @@ def parse_routes(raw: Any) -> dict[str, ComplaintRoute]:
             **values,
             allow_anonymous=anonymous,
             cues=tuple("".join(c.split()).casefold() for c in cues),
+            agency_short=str(entry.get("agency_short") or "").strip(),
         )
     return routes
 

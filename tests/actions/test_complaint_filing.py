@@ -298,6 +298,8 @@ async def test_sms_contact_keeps_the_number_only_with_consent(
         assert contact.phone_hash == runtime.tools.vault.keyed_hash("phone", SMS_NUMBER)
         assert contact.phone_last4 == "5678"
         assert contact.sender_hash == runtime.tools.vault.keyed_hash("sender", sender)
+        # dev12 w12s01: the SMS confirmation names the agency too, by its short name, and the time
+        assert "ส่งถึงเทศบาล/อบต." in texts(done)[0] and "ภายใน 7 วัน" in texts(done)[0]
         if consent:
             assert runtime.tools.vault.open(contact.phone_enc or "") == SMS_NUMBER
             assert len(case.consents) == 1 and "SMS" in done.messages[0]["text"]
@@ -848,6 +850,34 @@ async def test_a_matter_reported_elsewhere_by_an_account_with_no_case_here_is_fi
     await submit(runtime, sessions, tracker(sender=filer, slots=filled()))
     mine = await first_run(story, filer)
     assert mine.get("complaint_confirm") == "earlier"
+
+
+async def test_a_second_report_of_an_open_category_is_told_its_number_first(
+    runtime: CaseRuntime, sessions: sessionmaker[Session]
+) -> None:
+    """dev12 w12l11/w12s11: "ทางเท้าหน้าตลาดยุบ…" again from the account that filed it: the open case's
+    number and status first (no need to file it twice), and the form still goes on for another matter;
+    another category, or a case already closed, says nothing of it."""
+    form = ValidateComplaintForm(runtime, lookup=CaseLookup(sessions=sessions, runtime=runtime))
+    filer = f"line:U{secrets.token_hex(16)}"
+    await submit(runtime, sessions, tracker(sender=filer, slots=filled()))
+    reference = only_case(sessions).reference
+
+    async def first_run(text: str) -> tuple[dict[str, Any], str]:
+        said = CollectingDispatcher()
+        got = _set(await form.run(said, _opening(text, sender=filer), DOMAIN_FORM))
+        return got, " ".join(texts(said))
+
+    got, reply = await first_run("ไฟถนนหน้าบ้านดับอีกแล้วค่ะ แจ้งอีกที")
+    assert reference in reply and "แจ้งไว้แล้ว" in reply and "รับเรื่องแล้ว" in reply
+    assert got["complaint_category"] == "streetlight" and got["requested_slot"] == "complaint_location"
+    _, other = await first_run("ขยะไม่มีใครมาเก็บเป็นอาทิตย์แล้วค่ะ")
+    assert reference not in other
+    with sessions.begin() as session:
+        case = session.scalars(select(Case).where(Case.reference == reference)).one()
+        change_status(session, case, StatusChange(status="resolved", actor="agency"))
+    _, closed = await first_run("ไฟถนนหน้าบ้านดับอีกแล้วค่ะ")
+    assert reference not in closed
 
 
 def test_whether_they_learn_who_reported_is_the_anonymity_question() -> None:

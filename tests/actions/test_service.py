@@ -335,6 +335,16 @@ async def test_uncovered_topic_is_referred_never_answered_from_a_neighbour(
     assert slots["service_id"] is None
 
 
+async def test_an_angry_message_about_another_agencys_matter_gets_an_apology_first(
+    action: ActionAnswerService,
+) -> None:
+    """dev12 w12s10: "ไอ้สัส เรื่องไฟดับไม่ทำอะไรเลย" over SMS got the power company's number and no
+    apology; the rude word is never said back."""
+    message, _ = await ask(action, tracker("ไอ้สัส เรื่องไฟดับไม่ทำอะไรเลย", channel="sms"))
+    first, *rest = message["text"].splitlines()
+    assert first.startswith("ขออภัย") and "1129" in " ".join(rest) and "สัส" not in message["text"]
+
+
 async def test_generic_words_never_switch_the_service_and_next_steps_reopen_the_checklist(
     action: ActionAnswerService,
 ) -> None:

@@ -50,6 +50,16 @@ def test_a_complaint_no_service_answers_goes_to_the_complaint_form(
     )
 
 
+def test_a_complaint_nothing_at_all_answers_goes_to_the_complaint_form() -> None:
+    """dev12 w12w24: "ไฟกิ่งหน้าวัดดับค่ะ" found no service at all and was told it is out of scope; an
+    agency to refer to still wins (that is its reply)."""
+    text = "ไฟกิ่งหน้าวัดดับค่ะ"
+    t = make_tracker(text, intent="out_of_scope")
+    assert ActionAnswerService._a_complaint(Decision("not_covered", why="no hits"), t, text) is True
+    referred = Decision("not_covered", referral=object(), why="referral")
+    assert ActionAnswerService._a_complaint(referred, t, text) is False
+
+
 def test_a_service_answered_is_never_a_complaint() -> None:
     text = "ขยะไม่มีคนเก็บ"
     answered = Decision("answer", RECORDS["welfare_card"], why="test")
