@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cases.agency_keys import agency_for_key
+from cases.api_expect import expect_continue_only
 from cases.api_rate_limit import TokenBuckets
 from cases.database import make_cases_engine, make_cases_sessionmaker
 from cases.models import IdempotencyRecord
@@ -471,10 +472,11 @@ def create_app(settings: CasesSettings, *, engine: Engine | None = None) -> web.
     app = web.Application(middlewares=[problem_middleware, auth_middleware])
     app[STATE] = state
     app[LIMITS] = ApiLimits(settings)
-    app.router.add_post("/cases", create_case_handler, name="create_case")
-    app.router.add_get("/cases/{ref}", get_case_handler, name="get_case", allow_head=False)
-    app.router.add_post("/cases/{ref}/status", change_status_handler, name="change_status")
-    app.router.add_get("/openapi.json", openapi_handler, name="openapi", allow_head=False)
+    expect = {"expect_handler": expect_continue_only}
+    app.router.add_post("/cases", create_case_handler, name="create_case", **expect)
+    app.router.add_get("/cases/{ref}", get_case_handler, name="get_case", allow_head=False, **expect)
+    app.router.add_post("/cases/{ref}/status", change_status_handler, name="change_status", **expect)
+    app.router.add_get("/openapi.json", openapi_handler, name="openapi", allow_head=False, **expect)
 
     async def dispose(_app: web.Application) -> None:
         if own_engine:

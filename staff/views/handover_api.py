@@ -29,6 +29,7 @@ from typing import Any
 
 from aiohttp import web
 
+from cases.api_expect import expect_continue_only
 from cases.api_rate_limit import TokenBuckets
 from cases.photos import PhotoStore, sniff_image_type
 from channels.keys import HANDOVER_WAKE
@@ -421,19 +422,61 @@ async def _still_valid(request: web.Request, agent: Agent) -> bool:
 
 def add_routes(app: web.Application) -> None:
     app[FAILED_TOKENS] = TokenBuckets(FAILED_TOKENS_PER_MINUTE, FAILED_TOKENS_PER_MINUTE)
-    app.router.add_get("/api/openapi.json", openapi, name="api.openapi")
-    app.router.add_get("/api/handovers", list_handovers, name="api.handovers")
-    app.router.add_get("/api/handovers/stream", stream, name="api.stream")
-    app.router.add_get("/api/handovers/{id}", get_handover, name="api.handover")
-    app.router.add_get("/api/handovers/{id}/transcript", get_transcript, name="api.transcript")
-    app.router.add_get("/api/handovers/{id}/canned-answers", get_canned, name="api.canned")
-    app.router.add_get("/api/handovers/{id}/cases", get_cases, name="api.cases")
-    app.router.add_get("/api/handovers/{id}/lines/{line}/photo", get_photo, name="api.photo")
-    app.router.add_post("/api/handovers/{id}/claim", claim, name="api.claim")
-    app.router.add_post("/api/handovers/{id}/messages", post_message, name="api.messages")
-    app.router.add_post("/api/handovers/{id}/note", post_note, name="api.note")
-    app.router.add_post("/api/handovers/{id}/transfer", post_transfer, name="api.transfer")
-    app.router.add_post("/api/handovers/{id}/close", post_close, name="api.close")
-    app.router.add_get("/api/presence", get_presence, name="api.presence")
-    app.router.add_put("/api/presence", put_presence, name="api.presence_put")
-    app.router.add_post("/api/presence", put_presence, name="api.presence_post")
+    app.router.add_get("/api/openapi.json", openapi, name="api.openapi", expect_handler=expect_continue_only)
+    app.router.add_get(
+        "/api/handovers", list_handovers, name="api.handovers", expect_handler=expect_continue_only
+    )
+    app.router.add_get(
+        "/api/handovers/stream", stream, name="api.stream", expect_handler=expect_continue_only
+    )
+    app.router.add_get(
+        "/api/handovers/{id}", get_handover, name="api.handover", expect_handler=expect_continue_only
+    )
+    app.router.add_get(
+        "/api/handovers/{id}/transcript",
+        get_transcript,
+        name="api.transcript",
+        expect_handler=expect_continue_only,
+    )
+    app.router.add_get(
+        "/api/handovers/{id}/canned-answers",
+        get_canned,
+        name="api.canned",
+        expect_handler=expect_continue_only,
+    )
+    app.router.add_get(
+        "/api/handovers/{id}/cases", get_cases, name="api.cases", expect_handler=expect_continue_only
+    )
+    app.router.add_get(
+        "/api/handovers/{id}/lines/{line}/photo",
+        get_photo,
+        name="api.photo",
+        expect_handler=expect_continue_only,
+    )
+    app.router.add_post(
+        "/api/handovers/{id}/claim", claim, name="api.claim", expect_handler=expect_continue_only
+    )
+    app.router.add_post(
+        "/api/handovers/{id}/messages", post_message, name="api.messages", expect_handler=expect_continue_only
+    )
+    app.router.add_post(
+        "/api/handovers/{id}/note", post_note, name="api.note", expect_handler=expect_continue_only
+    )
+    app.router.add_post(
+        "/api/handovers/{id}/transfer",
+        post_transfer,
+        name="api.transfer",
+        expect_handler=expect_continue_only,
+    )
+    app.router.add_post(
+        "/api/handovers/{id}/close", post_close, name="api.close", expect_handler=expect_continue_only
+    )
+    app.router.add_get(
+        "/api/presence", get_presence, name="api.presence", expect_handler=expect_continue_only
+    )
+    app.router.add_put(
+        "/api/presence", put_presence, name="api.presence_put", expect_handler=expect_continue_only
+    )
+    app.router.add_post(
+        "/api/presence", put_presence, name="api.presence_post", expect_handler=expect_continue_only
+    )
