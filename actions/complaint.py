@@ -103,6 +103,7 @@ from actions.replies import (
     ADDRESS_WORRY_WORDS,
     ANONYMOUS_BUTTON,
     ANONYMOUS_WORDS,
+    CATEGORY_LABEL_LEAD,
     CHANGE_CATEGORY_BUTTON,
     COMPLAINT_CATEGORIES,
     COMPLAINT_CATEGORIES_EN,
@@ -112,6 +113,7 @@ from actions.replies import (
     CONSENT_NO_PREFIX,
     CONSENT_YES_PREFIX,
     DURATION_UNITS_EN,
+    FORM_SMALL_TALK_PATTERN,
     HANDOVER_NOW_LABEL,
     HUMAN,
     NEIGHBOUR_WORDS,
@@ -123,6 +125,7 @@ from actions.replies import (
     rude,
     upset,
 )
+from actions.service_small_talk import has_content
 from cases.complaint_routing import ComplaintRoute, ensure_agency, load_routes, route_for
 from cases.geo import inside_thailand
 from cases.models import utcnow
@@ -173,11 +176,12 @@ _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 
 
 def category_key(text: str) -> str | None:
-    """The category a button or its typed label names; spaces do not count ("เรื่องอื่นๆ" typed for
-    the label "เรื่องอื่น ๆ")."""
-    wanted = "".join(text.split()).casefold()
+    """The category a button or its typed label names; spaces and a polite ending do not count, nor
+    the label's "เรื่อง" ("เรื่องอื่นๆ", "อื่นๆค่ะ" typed for the label "เรื่องอื่น ๆ")."""
+    wanted = bare(text).casefold()
     for key, label in COMPLAINT_CATEGORIES.items():
-        if wanted in (key, "".join(label.split()).casefold()):
+        typed = "".join(label.split()).casefold()
+        if wanted in (key, typed, typed.removeprefix(CATEGORY_LABEL_LEAD)):
             return key
     return None
 
@@ -680,6 +684,8 @@ class ValidateComplaintForm(FormValidationAction):
             # complaint_guess marks it as read from the words until the next answer.
             events += [SlotSet("complaint_category", guess), SlotSet("complaint_guess", guess)]
         description = first_description(text, MIN_DESCRIPTION_LETTERS + 2, load_routes())
+        if category_key(text) is not None:
+            description = None  # a category's button pressed outside the form names no story
         if description is not None and len(description) >= MIN_DESCRIPTION_CHARS:
             events.append(SlotSet("complaint_description", mask(description[:MAX_DESCRIPTION_CHARS])))
             place = place_in_story(description)
@@ -699,6 +705,8 @@ class ValidateComplaintForm(FormValidationAction):
         guessing = step == "complaint_category" and tracker.get_slot("complaint_guess")
         if kind is None and step not in NO_ANSWERS_STEPS and not guessing and is_bare_no(text):
             kind = "no"
+        if kind is None and _small_talk(text, intent):
+            kind = "small_talk"  # "555", "ขอบคุณนะคะ", "👍": never the place or the story
         if kind is None:
             return _referred_aside(step, text, dispatcher, tracker)
         return self._answer_aside(kind, step, text, dispatcher, tracker)
@@ -733,6 +741,11 @@ class ValidateComplaintForm(FormValidationAction):
             say(dispatcher, tracker, "complaint_aside_data")
         elif kind == "greet":
             say(dispatcher, tracker, "complaint_aside_greet")
+        elif kind == "small_talk":
+            say(dispatcher, tracker, "complaint_aside_small_talk")
+        elif kind == "confused":
+            explained = f"complaint_confused_{step}"
+            say(dispatcher, tracker, explained if explained in replies.REPLIES else "complaint_confused")
         elif kind in ("photo_later", "photo_needed", "cost"):
             say(dispatcher, tracker, f"complaint_aside_{kind}")
         elif kind == "no_photo":
@@ -1177,6 +1190,17 @@ class ValidateComplaintForm(FormValidationAction):
                 "complaint_confirm", "complaint_confirm_unclear", dispatcher, tracker
             )
         return {"complaint_confirm": answer}
+
+
+_FORM_SMALL_TALK = re.compile(FORM_SMALL_TALK_PATTERN, re.I)
+
+
+def _small_talk(text: str, intent: str) -> bool:
+    """Thanks, a laugh or a friendly emoji and nothing else ("555", "ขอบคุณนะคะ", "👍"): no answer to any
+    step. A bare yes or no, a hesitation ("อืม") and anger are left to the step."""
+    if is_payload(text) or intent in SHARED_INTENTS or not text.strip() or has_content(text):
+        return False
+    return _FORM_SMALL_TALK.search(compact(text)) is not None
 
 
 def answers_step(step: str, text: str) -> bool:

@@ -33,6 +33,7 @@ from actions.replies import (
     COMPLAINT_REQUEST_WORDS,
     CONFIRM_SENTENCE_FILLERS,
     CONFIRM_SENTENCE_WORDS,
+    CONFUSED_WORDS,
     CONSENT_CONTACT_WORDS,
     CONSENT_CONTACT_WORDS_EN,
     CONSENT_LEAD_WORDS,
@@ -73,6 +74,7 @@ from actions.replies import (
     REPORT_NOW_LEADS,
     REPORT_NOW_WORDS,
     REPORT_VERB_PATTERN,
+    SELF_WORDS,
     SINCE_WORD,
     STAFF_COMPLAINT_PATTERN,
     TRACK_CASE_CUES,
@@ -107,6 +109,8 @@ CHANGE_CATEGORY_MAX_CHARS = 40
 PHOTO_REMARK_MAX_CHARS = 40
 # A question about time, next steps or data is a short message; a long one is the story itself.
 ASIDE_QUESTION_MAX_CHARS = 60
+# "ไม่เข้าใจค่ะ งงมาก" is confusion; a longer message with "งง" in it is more likely the story.
+CONFUSED_MAX_CHARS = 25
 # A place is named in a line or two; a longer message is the story told with its place in it.
 PLACE_MAX_CHARS = 120
 NEAR_PLACE_MAX_CHARS = 25
@@ -328,8 +332,11 @@ def is_question(text: object) -> bool:
 
 
 def says_no_photo(text: object) -> bool:
-    """ "ไม่มีรูป", "ไม่ได้ถ่ายรูปไว้ค่ะ", "no photo": the citizen has no photo (answered at any step)."""
+    """ "ไม่มีรูป", "ไม่ได้ถ่ายรูปไว้ค่ะ", "no photo", "ยายไม่มีรูปค่ะ": the citizen has no photo (answered
+    at any step)."""
     word = bare(text)
+    said_by = next((w for w in SELF_WORDS if word.startswith(w + NO_PHOTO_PREFIX)), "")
+    word = word.removeprefix(said_by)
     return (
         word.lower().startswith((NO_PHOTO_PREFIX, *NO_PHOTO_PREFIXES_EN))
         and len(word) <= NO_PHOTO_MAX_CHARS
@@ -386,6 +393,8 @@ def aside_kind(text: object, intent: str, step: str = "") -> str | None:
         return "photo_needed"
     if any(cue in word for cue in COMPLAINT_ASIDE_CUES["anonymous"]):
         return "anonymous"
+    if len(word) <= CONFUSED_MAX_CHARS and any(cue in word for cue in CONFUSED_WORDS):
+        return "confused"  # "ไม่เข้าใจ": the step explained (never "ไม่" = no at the consent step)
     short = len(word) <= HUMAN_ASIDE_MAX_CHARS and consent_from_words(text) is None  # "ไม่ต้องติดต่อกลับ"
     if short and (intent == "request_human" or any(cue in word for cue in COMPLAINT_ASIDE_CUES["human"])):
         return "human"

@@ -83,6 +83,8 @@ TRACK = Button("ติดตามเรื่อง", "/check_case_status")
 # Under the first question after the category was read from the first message: one tap back to the
 # menu. Typed (or these words) at any step, the category is asked again and everything else kept.
 CHANGE_CATEGORY_LABEL = "เปลี่ยนหมวด"
+# The word a category label may open with and a typed choice may leave out ("อื่นๆ" for "เรื่องอื่น ๆ").
+CATEGORY_LABEL_LEAD = "เรื่อง"
 CHANGE_CATEGORY_BUTTON = Button(CHANGE_CATEGORY_LABEL, CHANGE_CATEGORY_LABEL)
 CHANGE_CATEGORY_WORDS = (
     "เปลี่ยนหมวด",
@@ -1029,8 +1031,29 @@ NOT_THAT_PREFIX = "ไม่ใช่"
 # "ไม่มีรูป", "ไม่ได้ถ่ายภาพไว้": a short message that starts with ไม่ and names a photo.
 PHOTO_WORDS = ("รูป", "ภาพ", "photo", "picture")
 NO_PHOTO_PREFIX = "ไม่"
+# How elderly and young citizens say "I" before an answer ("ยาย ไม่ มี รูป ค่ะ", "หนูไม่มีรูปค่ะ").
+SELF_WORDS = ("ดิฉัน", "ฉัน", "ผม", "หนู", "ยาย", "ลุง", "ป้า", "น้า", "เรา", "เค้า")
 # The same told in English ("no photo", "I don't have a picture"), matched on the compacted, lower-cased text.
 NO_PHOTO_PREFIXES_EN = ("no", "dont", "don't", "idont", "idon't", "ihaveno", "ihavenot", "without")
+# Thanks, a laugh or a friendly emoji and nothing else while a step is asked ("555", "ขอบคุณนะคะ", "👍"):
+# a light word and the same step again. Hesitations ("อืม", "🤔") and anger ("😡") are left to the step's
+# own hints.
+FORM_SMALL_TALK_PATTERN = r"5{3,}|๕{3,}|ขอบคุณ|ขอบใจ|thank|thx|โอเค|โอเช|\bok|[👍🙏😊😁😄😃😀🤣😂❤💕]"
+# "ไม่เข้าใจ", "งงค่ะ", "หมายถึงอะไร" while a step is asked: the step explained, never an answer to it
+# ("ไม่เข้าใจ" at the consent step had been read as ไม่ = no). Matched on a short message without spaces.
+CONFUSED_WORDS = (
+    "ไม่เข้าใจ",
+    "ไม่ค่อยเข้าใจ",
+    "งง",
+    "ไม่รู้เรื่อง",
+    "หมายถึงอะไร",
+    "หมายถึงไร",
+    "หมายความว่า",
+    "don'tunderstand",
+    "dontunderstand",
+    "whatdoyoumean",
+    "confused",
+)
 # "…แจ้งแล้วนานไหมกว่าจะมาซ่อม", "…กี่วันซ่อม": how long, asked inside a message that tells the matter
 # (no question ending needed); "ไม่รู้จะนานแค่ไหน" in a story is no question.
 HOW_LONG_ASKED_PATTERN = r"(?<!ไม่รู้)(?<!ไม่รู้จะ)(กี่(วัน|ชั่วโมง|อาทิตย์|สัปดาห์|เดือน)|นาน(ไหม|มั้ย|มั๊ย|เท่าไ))"
@@ -2025,6 +2048,45 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "default": Reply("ไม่มีรูปก็แจ้งเรื่องได้ค่ะ"),
         "web": Reply("ไม่ต้องมีรูปก็แจ้งเรื่องได้ค่ะ (แชตนี้ยังแนบรูปไม่ได้)"),
         "sms": Reply("ไม่ต้องส่งรูปค่ะ"),
+    },
+    # Thanks, a laugh or an emoji while a step is asked: a light word, and the same step again.
+    "complaint_aside_small_talk": {"default": Reply("ค่ะ 😊"), "sms": Reply("ค่ะ")},
+    "en_complaint_aside_small_talk": {"default": Reply("Sure.")},
+    # "ไม่เข้าใจ" while a step is asked: what the step is for, then the same question again.
+    "complaint_confused": {
+        "default": Reply("ขออธิบายอีกครั้งนะคะ ตอบคำถามด้านล่างทีละข้อ หรือกด “ยกเลิก” เพื่อออกได้ค่ะ"),
+        "sms": Reply("ตอบคำถามด้านล่างทีละข้อ หรือตอบ ยกเลิก ค่ะ"),
+    },
+    "complaint_confused_complaint_category": {
+        "default": Reply("เลือกหมวดที่ใกล้กับเรื่องที่จะแจ้งที่สุดค่ะ ถ้าไม่มีหมวดที่ตรง เลือก “เรื่องอื่น ๆ” ได้ค่ะ"),
+        "sms": Reply("ตอบชื่อหมวดที่ใกล้เรื่องที่สุด ถ้าไม่ตรง ตอบ อื่นๆ ค่ะ"),
+    },
+    "complaint_confused_complaint_description": {
+        "default": Reply("ขอให้เล่าสั้น ๆ ว่าเกิดอะไรขึ้นค่ะ เช่น ไฟดับกี่ดวง ขยะกองมานานแค่ไหน"),
+        "sms": Reply("เล่าสั้น ๆ ว่าเกิดอะไรขึ้นค่ะ"),
+    },
+    "complaint_confused_complaint_location": {
+        "default": Reply(
+            "ขอทราบว่าเรื่องนี้เกิดขึ้นที่ไหนค่ะ เช่น บ้านเลขที่ ซอย ถนน หมู่บ้าน หรือจุดสังเกตใกล้ ๆ เจ้าหน้าที่จะได้ไปถูกที่ค่ะ"
+        ),
+        "sms": Reply("เรื่องนี้เกิดที่ไหนคะ เช่น ซอย ถนน หมู่บ้าน หรือจุดสังเกต"),
+    },
+    "complaint_confused_complaint_photo": {
+        "default": Reply("ถ้ามีรูปของจุดที่เกิดเรื่อง ส่งมาได้ 1 รูป เจ้าหน้าที่จะเห็นชัดขึ้นค่ะ ถ้าไม่มี กด “ไม่มีรูป” ได้เลยค่ะ"),
+    },
+    "complaint_confused_contact_consent": {
+        "default": Reply(
+            "หมายถึง ให้หน่วยงานส่งข่าวความคืบหน้าของเรื่องนี้มาทางแชตนี้ไหมคะ ตอบ “ยินยอม” ถ้าอยากได้รับข่าว "
+            "หรือ “ไม่ยินยอม” ก็ส่งเรื่องได้เหมือนกัน ติดตามเองได้ด้วยเลขที่เรื่องค่ะ"
+        ),
+        "sms": Reply("ให้ส่งข่าวความคืบหน้าทาง SMS นี้ไหมคะ ตอบ ยินยอม หรือ ไม่ยินยอม ก็ส่งเรื่องได้ค่ะ"),
+    },
+    "complaint_confused_complaint_confirm": {
+        "default": Reply("ข้างบนคือสรุปเรื่องที่จะส่งค่ะ ถ้าถูกต้อง กด “ยืนยัน” เรื่องจะส่งถึงหน่วยงาน ถ้าอยากแก้ กด “แก้ไข” ค่ะ"),
+        "sms": Reply("ถ้าถูกต้อง ตอบ ยืนยัน เรื่องจะส่งถึงหน่วยงาน ถ้าจะแก้ ตอบ แก้ไข ค่ะ"),
+    },
+    "en_complaint_confused": {
+        "default": Reply("Let me explain: answer the question below, or tap “ยกเลิก” to stop.")
     },
     "complaint_aside_greet": {
         "default": Reply("สวัสดีค่ะ ตอนนี้กำลังแจ้งเรื่องร้องเรียนอยู่ ตอบคำถามด้านล่างต่อได้เลย หรือกด “ยกเลิก” เพื่อออกค่ะ"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.complaint_talk import aside_kind, category_from_words
+from actions.complaint_talk import aside_kind, category_from_words, skips_photo
 from cases.complaint_routing import load_routes
 from tests.actions.complaint_form_driver import at_step, opening, run_form
 
@@ -69,8 +69,72 @@ def test_whether_a_name_is_needed_is_the_anonymity_question(text: str) -> None:
     assert "ไม่ระบุตัวตน" in said[0] or "ไม่ประสงค์ออกนาม" in said[0]
 
 
-def test_a_road_full_of_potholes_that_floods_is_a_road_complaint() -> None:
-    """dev12 w12l03: "น้ำขัง" had taken it to the water and drains category."""
-    text = "ถนนในซอยเป็นหลุมเป็นบ่อ ฝนตกทีน้ำขังเต็ม รถมอไซค์ล้มบ่อยมาก"
-    assert category_from_words(text, load_routes()) == "road"
-    assert category_from_words("น้ำขังหน้าบ้านไม่ระบายเลย", load_routes()) == "water"
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # dev12 w12l03: "น้ำขัง" had taken it to water and drains
+        ("ถนนในซอยเป็นหลุมเป็นบ่อ ฝนตกทีน้ำขังเต็ม รถมอไซค์ล้มบ่อยมาก", "road"),
+        ("น้ำขังหน้าบ้านไม่ระบายเลย", "water"),
+        # dev12 w12l13 / w12l20: rubbish that smells is rubbish, not a nuisance by its smell
+        ("ขยะหน้าหมู่บ้านไม่มีใครมาเก็บมาเกือบสองอาทิตย์แล้ว ส่งกลิ่นเหม็นไปทั้งซอย", "garbage"),
+        ("มีคนเอาขยะมาทิ้งที่ดินว่างข้างบ้านทุกวัน ส่งกลิ่นเหม็นมาก", "garbage"),
+        ("โรงงานข้างหมู่บ้านปล่อยกลิ่นเหม็นทุกคืน", "nuisance"),
+        ("เผาขยะทุกเย็น ควันเข้าบ้าน", "nuisance"),
+        # dev12 w12w01: "ไฟฟ้าส่องสว่างบนถนน" had been a road complaint
+        ("ไฟฟ้าส่องสว่างบนถนนหน้าโรงเรียนดับหลายดวงครับ", "streetlight"),
+    ],
+)
+def test_the_category_is_the_thing_complained_of(text: str, category: str) -> None:
+    assert category_from_words(text, load_routes()) == category
+
+
+@pytest.mark.parametrize("channel", ["line", "web", "sms"])
+@pytest.mark.parametrize("text", ["555", "ขอบคุณนะคะ", "👍", "5555 โอเคค่ะ"])
+@pytest.mark.parametrize("step", ["complaint_location", "complaint_description", "complaint_category"])
+def test_thanks_a_laugh_or_an_emoji_is_no_answer_to_any_step(text: str, step: str, channel: str) -> None:
+    """dev12 w12s24/w12w20: "555" and "ขอบคุณนะคะ" had been kept as the place."""
+    _, got, said = run_form(at_step(step, text, {}, channel=channel, intent="chitchat"))
+    assert got.get(step) is None and got.get("requested_slot") == step
+    assert said[0].startswith("ค่ะ")
+
+
+@pytest.mark.parametrize("intent", ["deny", "inform"])
+def test_not_understanding_the_consent_question_gets_it_explained_never_a_no(intent: str) -> None:
+    """dev12 w12l24/w12s13: "ไม่เข้าใจ" (read as deny) had recorded "no consent" and shown the summary."""
+    slots = {
+        "complaint_category": "garbage",
+        "complaint_description": "ขยะไม่มีคนเก็บ",
+        "complaint_location": "ซอย 5",
+    }
+    _, got, said = run_form(at_step("contact_consent", "ไม่เข้าใจ", slots, intent=intent))
+    assert got.get("contact_consent") is None and got.get("requested_slot") == "contact_consent"
+    assert "ความคืบหน้า" in said[0]
+
+
+def test_the_anonymity_question_heard_as_deny_is_still_the_anonymity_question() -> None:
+    """dev12 w12w02: at the place step, read by the NLU as deny, it had been kept as "no consent"."""
+    _, got, said = run_form(
+        at_step("complaint_location", "ไม่ต้องบอกชื่อจริงใช่ไหมครับ", {"complaint_category": "water"}, "web", "deny")
+    )
+    assert "ไม่ระบุตัวตน" in said[0] and got["complaint_anonymous"] is True
+    assert got.get("complaint_location") is None and got["requested_slot"] == "complaint_location"
+
+
+def test_a_category_button_pressed_outside_the_form_is_no_story() -> None:
+    """dev12 w12w02: "น้ำประปา ท่อระบายน้ำ" pressed under the greeting had become the story itself."""
+    _, got, _ = run_form(opening("น้ำประปา ท่อระบายน้ำ", "web"))
+    assert got["complaint_category"] == "water" and got.get("complaint_description") is None
+    assert got["requested_slot"] == "complaint_description"
+
+
+@pytest.mark.parametrize("text", ["อื่นๆ", "อื่น ๆ ค่ะ", "เรื่องอื่นๆ"])
+def test_other_typed_short_is_the_other_category(text: str) -> None:
+    """dev12 w12s23: "อื่นๆ" typed over SMS had been asked to choose again."""
+    _, got, _ = run_form(at_step("complaint_category", text, {}, channel="sms"))
+    assert got["complaint_category"] == "other"
+
+
+@pytest.mark.parametrize("text", ["ยาย ไม่ มี รูป ค่ะ", "หนูไม่มีรูปค่ะ"])
+def test_no_photo_said_after_i_is_no_photo(text: str) -> None:
+    """dev12 w12l14: an elderly citizen's "ยาย ไม่ มี รูป ค่ะ" had been asked for the photo again."""
+    assert skips_photo(text)
