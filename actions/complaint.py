@@ -472,7 +472,8 @@ class ValidateComplaintForm(FormValidationAction):
         several = await self._carried_at_step(step, text, intent, dispatcher, tracker, domain)
         if several is not None:
             return [*several, SlotSet("complaint_guess", None)] if from_words else several
-        early = consent_from_words(text) if step in EARLY_CONSENT_STEPS else None
+        # A question is no consent told ("ไม่ต้องบอกชื่อจริงใช่ไหมครับ" asks about anonymity).
+        early = consent_from_words(text) if step in EARLY_CONSENT_STEPS and not is_question(text) else None
         if (
             early is not None
             and len(compact(text)) <= EARLY_CONSENT_MAX_CHARS

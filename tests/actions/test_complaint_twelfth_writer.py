@@ -111,13 +111,14 @@ def test_not_understanding_the_consent_question_gets_it_explained_never_a_no(int
     assert "ความคืบหน้า" in said[0]
 
 
-def test_the_anonymity_question_heard_as_deny_is_still_the_anonymity_question() -> None:
-    """dev12 w12w02: at the place step, read by the NLU as deny, it had been kept as "no consent"."""
+@pytest.mark.parametrize("step", ["complaint_description", "complaint_location"])
+def test_the_anonymity_question_heard_as_deny_is_still_the_anonymity_question(step: str) -> None:
+    """dev12 w12w02: read by the NLU as deny, it had been kept as "no consent" ("รับทราบเรื่องการติดต่อกลับ")."""
     _, got, said = run_form(
-        at_step("complaint_location", "ไม่ต้องบอกชื่อจริงใช่ไหมครับ", {"complaint_category": "water"}, "web", "deny")
+        at_step(step, "ไม่ต้องบอกชื่อจริงใช่ไหมครับ", {"complaint_category": "water"}, "web", "deny")
     )
     assert "ไม่ระบุตัวตน" in said[0] and got["complaint_anonymous"] is True
-    assert got.get("complaint_location") is None and got["requested_slot"] == "complaint_location"
+    assert got.get(step) is None and got["requested_slot"] == step
 
 
 def test_a_category_button_pressed_outside_the_form_is_no_story() -> None:
@@ -138,3 +139,8 @@ def test_other_typed_short_is_the_other_category(text: str) -> None:
 def test_no_photo_said_after_i_is_no_photo(text: str) -> None:
     """dev12 w12l14: an elderly citizen's "ยาย ไม่ มี รูป ค่ะ" had been asked for the photo again."""
     assert skips_photo(text)
+
+
+def test_whether_my_data_reaches_the_one_complained_of_is_the_data_question() -> None:
+    """dev12 w12l24: at the consent step it had been asked to press ยินยอม or ไม่ยินยอม."""
+    assert aside_kind("ข้อมูลผมจะถูกส่งให้โรงงานรู้ไหมครับ", "ask_service", "contact_consent") == "data"
