@@ -81,6 +81,10 @@ class Referral:
     matched: str  # the phrase found in the question
     also: tuple[Agency, ...] = ()  # e.g. the provincial twin when the place is unknown
     complaint: str = ""  # the topic's use by the complaint form (COMPLAINT_USES)
+    # every phrase of this agency's topics the question has, `matched` first ("โดนขโมยรถมอไซค์ แจ้ง
+    # ความที่ไหน": ขโมยรถ, โดนขโมย, แจ้งความ): a service that speaks of one of them ("ไม่ต้องแจ้งความ")
+    # does not cover the others
+    found: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -141,12 +145,15 @@ class AgencyDirectory:
             return None
         hits: list[tuple[str, Agency, Topic]] = []
         longest = 0
+        said: dict[str, list[str]] = {}  # agency id -> its phrases found, longest first
         for phrase, agency, topic in self._phrases:
             found = _found(phrase, squashed)
-            if found and all(agency is not h[1] for h in hits):
-                if hits and _phrase_length(phrase) < longest:
-                    break  # only the agencies matching the longest phrase compete
-                longest = longest or _phrase_length(phrase)
+            if not found:
+                continue
+            if found not in said.setdefault(agency.id, []):
+                said[agency.id].append(found)
+            if all(agency is not h[1] for h in hits) and not (hits and _phrase_length(phrase) < longest):
+                longest = longest or _phrase_length(phrase)  # only the agencies on the longest phrase compete
                 hits.append((found, agency, topic))
         if not hits:
             return None
@@ -157,7 +164,14 @@ class AgencyDirectory:
         phrase, agency, topic = hits[0]
         placed = metro and agency.area == "bangkok_metro"  # the question says where: no alternative
         also = () if placed else tuple(h[1] for h in hits[1:])
-        return Referral(agency=agency, why=topic.why, matched=phrase, also=also, complaint=topic.complaint)
+        return Referral(
+            agency=agency,
+            why=topic.why,
+            matched=phrase,
+            also=also,
+            complaint=topic.complaint,
+            found=tuple(said[agency.id]),
+        )
 
     def named(self, text: str) -> Referral | None:
         """The agency a question names outright ("ขอเบอร์ประกันสังคม", "เบอร์กรมการขนส่งทางบก"), for
@@ -180,8 +194,10 @@ class AgencyDirectory:
 # Thai vowels written before their consonant: a phrase right after one starts inside another syllable
 # ("ปิดบริษัท" in "เปิดบริษัท", "ป4" in "ไป4ปี"). Marks written after a consonant: a phrase ending right
 # before one ends inside a syllable.
-_LEADING_VOWELS = "เแโใไ"
-_FOLLOWING_MARKS = "ะัาำิีึืุู็่้๊๋์"
+LEADING_VOWELS = "เแโใไ"
+FOLLOWING_MARKS = "ะัาำิีึืุู็่้๊๋์"
+_LEADING_VOWELS = LEADING_VOWELS
+_FOLLOWING_MARKS = FOLLOWING_MARKS
 
 
 def _occurs(phrase: str, squashed: str) -> bool:
