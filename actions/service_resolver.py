@@ -39,6 +39,7 @@ from actions.replies import (
 from actions.service_answer import Passage, faq_aspect, is_english, short_name
 from actions.service_verdicts import asks_tax_paid, fits_age_best, is_yes_no, outside_faq_band, say
 from knowledge import twins as twins_module
+from knowledge.agencies import FOLLOWING_MARKS, LEADING_VOWELS
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
 from knowledge.record import ServiceRecord
 from knowledge.search.live import LiveIndex
@@ -748,7 +749,17 @@ class ServiceResolver:
         if referral is None or not self._referral_beats_named(referral, named, typed, records):
             return False
         cue = _squash(str(getattr(match, "cue", "") or ""))
-        return bool(getattr(match, "background", False)) or (bool(cue) and cue in _squash(referral.matched))
+        if bool(getattr(match, "background", False)) or (bool(cue) and cue in _squash(referral.matched)):
+            return True
+        # "เป็นแม่ค้าขายของ อยากสมัครประกันสังคมมาตรา 40": a long phrase of the directory is what is asked,
+        # the story (ค้าขาย) only who asks; not a story asking what to do, nor one whose checklist names
+        # that agency ("ถอยรถป้ายแดงมา ต้องทำอะไรต่อ": the transport office is among the new car's contacts)
+        contacts = {getattr(c, "agency_id", "") for c in getattr(match.event, "contacts", ())}
+        return (
+            _strong(referral)
+            and not asks_what_to_do(typed)
+            and getattr(referral.agency, "id", "") not in contacts
+        )
 
     def _referral_beats_named(
         self, referral: Any, named: str | None, typed: str, records: dict[str, ServiceRecord]
@@ -759,9 +770,25 @@ class ServiceResolver:
         if named is None or named not in records:
             return True
         record = records[named]
+        # a service that speaks of one phrase ("ไม่ต้องแจ้งความ") does not cover the others the message
+        # has ("โดนขโมยรถมอไซค์ แจ้งความที่ไหน": ขโมยรถ)
+        phrases = tuple(getattr(referral, "found", ()) or ()) or (referral.matched,)
+        covered = [p for p in phrases if _covers(record, p)]
+        # a name inside a phrase of another agency's that the service never speaks of names nothing
+        # ("เปลี่ยนชื่อเจ้าของรถ" is the vehicle's owner, not a change of name); inside its own agency's
+        # ("หนี้กยศ": the student loan) or a phrase it speaks of ("ทำบัตรคนพิการแล้ว" for the allowance) it does
+        own = self.agency_contact(record) is referral.agency
+        told = _squash(typed)
+        if not own and not covered:
+            told = told.replace(_squash(referral.matched) or "\x00", "|")
+        said = self._name_in_text(told, [record]) is not None
+        # a long phrase of the directory ("จดทะเบียนรับรองบุตร…ให้ลูกใช้นามสกุลพ่อ") beats a name only the
+        # search's rewrites found ("ใช้นามสกุล" read as "เปลี่ยนนามสกุล"); the name as typed still wins
+        if said and _strong(referral):
+            said = self._name_in_text(told, [record], rewritten=False) is not None
         return (
-            not _covers(record, referral.matched)
-            and self._name_in_text(typed, [record]) is None
+            len(covered) < len(phrases)
+            and not said
             and not _names_object_apart(typed, record, referral.matched)
         )
 
@@ -811,19 +838,23 @@ class ServiceResolver:
         return records[ranked[0]] if ranked else None
 
     @staticmethod
-    def _name_in_text(typed: str, candidates: list[ServiceRecord]) -> ServiceRecord | None:
+    def _name_in_text(
+        typed: str, candidates: list[ServiceRecord], rewritten: bool = True
+    ) -> ServiceRecord | None:
         """The candidate whose own name (short label, title, a synonym) the question contains, read
-        after the search's rewrites of misspellings ("พาสปอต" names the passport)."""
+        after the search's rewrites of misspellings ("พาสปอต" names the passport) unless `rewritten` is
+        False (as typed only)."""
         best: tuple[bool, int, int, ServiceRecord] | None = None
         words = set(bm25_tokens(typed))
         # as typed, and both sides rewritten ("ใบมรณะบัตร" is a synonym as typed and rewritten alike)
-        for fold in (str, normalise):
+        for fold in (str, normalise) if rewritten else (str,):
             squashed = _squash(fold(typed))
             for record in candidates:
                 names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
                 for name in names:
                     key = _squash(fold(name))
-                    at = squashed.rfind(key)
+                    # as typed, a name begins and ends on a syllable's edge (the rewrites may not keep them)
+                    at = _whole_rfind(squashed, key) if fold is str else squashed.rfind(key)
                     if at < 0 or (len(key) < NAME_MIN_CHARS and not _abbreviation_said(key, words)):
                         continue
                     # "เพิ่งจดทะเบียนแต่งงาน อยากเปลี่ยนนามสกุล": what was just done is not what is asked
@@ -1064,6 +1095,30 @@ def _names_object_apart(typed: str, record: ServiceRecord, phrase: str) -> bool:
         for word in group.subject
         if _squash(word) in _squash(typed)
     )
+
+
+def _whole_rfind(squashed: str, key: str) -> int:
+    """Where the last occurrence of `key` as whole syllables begins, -1 if none: not right after a vowel
+    written before its consonant nor right before a mark written after one ("ยกที่ดินให้ลูก" is inside
+    "แบ่งแยกที่ดินให้ลูก")."""
+    at = squashed.rfind(key)
+    while at >= 0 and key:
+        end = at + len(key)
+        inside = (at > 0 and squashed[at - 1] in LEADING_VOWELS) or (
+            end < len(squashed) and squashed[end] in FOLLOWING_MARKS
+        )
+        if not inside:
+            return at
+        at = squashed.rfind(key, 0, end - 1)
+    return at
+
+
+STRONG_PHRASE_CHARS = 10  # "ประกันสังคมมาตรา40", "หนังสือรับรองความเป็นโสด"; not "รถชน", "เครียดมาก"
+
+
+def _strong(referral: Any) -> bool:
+    """A referral on a long, specific phrase of the directory (the text it matched in the message)."""
+    return len(_squash(str(getattr(referral, "matched", "") or ""))) >= STRONG_PHRASE_CHARS
 
 
 def _covers(record: ServiceRecord, phrase: str) -> bool:
