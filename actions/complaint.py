@@ -401,7 +401,9 @@ class ValidateComplaintForm(FormValidationAction):
             carried = carried_fields(text) if insisted is None else Carried(text)
             first = self._first_message(tracker, insisted, carried.answer if carried.fields else None)
             tracker.add_slots(first)
-            asked = aside_kind(text, _intent(tracker)) if is_question(text) or asks_how_long(text) else None
+            asked = aside_kind(text, _intent(tracker)) if is_question(text) else None
+            if asks_how_long(text):
+                asked = "time"  # asked inside a long story, or in English
             if asked in OPENING_ASIDES:
                 # "ร้องเรียนแบบไม่ต้องบอกชื่อได้ไหม", "ไฟถนนหน้าซอยดับค่ะ แจ้งแล้วนานไหมกว่าจะมาซ่อม" opening the
                 # form: answered before the first step (the time of the category just read).

@@ -1056,7 +1056,10 @@ CONFUSED_WORDS = (
 )
 # "…แจ้งแล้วนานไหมกว่าจะมาซ่อม", "…กี่วันซ่อม": how long, asked inside a message that tells the matter
 # (no question ending needed); "ไม่รู้จะนานแค่ไหน" in a story is no question.
-HOW_LONG_ASKED_PATTERN = r"(?<!ไม่รู้)(?<!ไม่รู้จะ)(กี่(วัน|ชั่วโมง|อาทิตย์|สัปดาห์|เดือน)|นาน(ไหม|มั้ย|มั๊ย|เท่าไ))"
+HOW_LONG_ASKED_PATTERN = (
+    r"(?<!ไม่รู้)(?<!ไม่รู้จะ)(กี่(วัน|ชั่วโมง|อาทิตย์|สัปดาห์|เดือน)|นาน(ไหม|มั้ย|มั๊ย|เท่าไ))"
+    r"|howlong|howmanydays|howsoon|whenwill(it|they|you)"
+)
 COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
     "anonymous": (
         "ไม่บอกชื่อ",
@@ -1842,6 +1845,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "unsubscribe_nothing": {
         "default": Reply("ตอนนี้ไม่มีการแจ้งความคืบหน้า{what}ที่ส่งถึงบัญชีนี้ค่ะ จึงไม่ต้องยกเลิกค่ะ", (MENU,)),
         "sms": Reply("ไม่มีแจ้งเตือน{what}ที่เปิดไว้ค่ะ หยุด SMS ทั้งหมด ตอบ STOP", (MENU,)),
+    },
+    "unsubscribe_bare_cancel": {
+        "default": Reply(
+            "ตอนนี้ไม่มีรายการที่กำลังทำอยู่ให้ยกเลิกค่ะ ถ้าต้องการหยุดรับแจ้งความคืบหน้าของเรื่อง พิมพ์ “ยกเลิกแจ้งเตือน” ค่ะ",
+            (MENU,),
+        ),
+        "sms": Reply("ไม่มีรายการให้ยกเลิกค่ะ ถ้าจะหยุดรับข่าวเรื่อง ตอบ ยกเลิกแจ้งเตือน"),
     },
     "unsubscribe_which": {
         "default": Reply("เปิดแจ้งเตือนไว้หลายเรื่องค่ะ ต้องการยกเลิกเรื่องไหนคะ"),

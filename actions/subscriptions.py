@@ -38,9 +38,17 @@ from actions.case_status import (
     send_bad_check,
     verification_slots,
 )
+from actions.complaint_talk import bare
 from actions.context import ActionContext
 from actions.form_ask import AskSlotAction
-from actions.replies import ALL_CASES_WORDS, CHANNEL_NAMES, PHRASES, UNSUBSCRIBE_ALL_BUTTON, Button
+from actions.replies import (
+    ALL_CASES_WORDS,
+    CHANNEL_NAMES,
+    COMPLAINT_CANCEL_WORDS,
+    PHRASES,
+    UNSUBSCRIBE_ALL_BUTTON,
+    Button,
+)
 from cases.registry import (
     AskerKeys,
     NewConsent,
@@ -319,6 +327,11 @@ class ActionUnsubscribeUpdates(CaseAction):
         text = latest_text(tracker)
         status, typed_ref = find_case_ref(text)
         named = _entity_ref(tracker) or typed_ref
+        if named is None and bare(text) in CANCEL_ALONE:
+            # A bare "ยกเลิก" with nothing running (after a case list, say) cancels nothing: turning the
+            # citizen's updates off on a guess would lose them news of their case. Said how instead.
+            replies.send(dispatcher, tracker, "unsubscribe_bare_cancel")
+            return events
         if named is None and status == "bad_check":
             send_bad_check(dispatcher, tracker, text)
             return events
@@ -333,6 +346,10 @@ class ActionUnsubscribeUpdates(CaseAction):
         if outcome.reply == "unsubscribed":
             log.info("unsubscribe: %d case(s)", len(outcome.refs))
         return events
+
+
+# The cancel words said alone ("ยกเลิก", "cancel"): no request to stop updates by themselves.
+CANCEL_ALONE = frozenset(bare(word) for word in COMPLAINT_CANCEL_WORDS)
 
 
 def build_actions(context: ActionContext) -> list[Action]:

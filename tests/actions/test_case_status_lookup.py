@@ -608,6 +608,18 @@ async def test_unsubscribe_one_all_and_nothing(lookup, cases, sessions):
         assert session.scalars(select(NotificationOptOut)).all() == []  # not a global opt-out
 
 
+async def test_a_bare_cancel_never_turns_updates_off(lookup, cases, sessions):
+    """Live (SMS): "ยกเลิก" after the citizen's own cases were listed had switched off their updates;
+    nothing was running to cancel, and the way to stop updates is said instead."""
+    chat = Chat(lookup, LINE_OWNER, "line")
+    await chat.say("ทั้งหมด", intent="subscribe_updates")
+    await chat.say("/affirm", intent="affirm")
+    chat.slots["last_case_ref"] = cases["A"]
+    said = texts(await chat.say("ยกเลิก", intent="unsubscribe_updates"))
+    assert "ยกเลิกแจ้งเตือน" in said and "ปิดการแจ้งความคืบหน้าแล้ว" not in said
+    assert any(c.notify for c in _contacts(sessions, cases["A"]))
+
+
 async def test_unsubscribing_a_case_of_someone_else_reads_like_an_unknown_one(lookup, cases, sessions):
     chat = Chat(lookup, "web:stranger", "web")
     other = texts(await chat.say("ยกเลิก", intent="unsubscribe_updates", case_id=cases["B"]))

@@ -27,6 +27,13 @@ def test_how_long_in_the_opening_message_is_answered_for_the_category_read(text:
     assert "7 วัน" in said[0]  # streetlight's published time to act, before the place is asked
 
 
+def test_how_long_asked_in_english_in_the_opening_message_is_answered_in_english() -> None:
+    """Live: "…how long until it is fixed?" (too long for a question aside) had not been answered."""
+    text = "I want to report a broken streetlight on Sukhumvit soi 39, how long until it is fixed?"
+    _, got, said = run_form(opening(text, "web"))
+    assert got["complaint_category"] == "streetlight" and "7 days" in said[0]
+
+
 def test_a_story_without_a_question_gets_no_time() -> None:
     _, got, said = run_form(opening("ไฟถนนหน้าซอยดับมาสามคืนแล้ว นานมากค่ะ"))
     assert got["requested_slot"] == "complaint_location"
