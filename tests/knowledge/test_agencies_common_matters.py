@@ -1,7 +1,8 @@
 """Common government matters outside the 31 services, as citizens type them (issue 10, honest limits):
 the directory names the agency for selling a car, a lost title deed, social security sections 39/40, a
 theft, a runaway child, a visa for a trip abroad, a lost phone's SIM, a bank account, a doctor's
-certificate, a civil-service scholarship, legitimation of a child, a certificate of single status.
+certificate, a civil-service scholarship, legitimation of a child, a certificate of single status, a
+school's papers, agricultural reform land, bullying at school.
 Wordings differ from the development sets' (dev11, dev12)."""
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ DIRECTORY = AgencyDirectory.load()
         ("โอนเงินทำบุญวัดเลขบัญชีอะไร", "temple"),
         ("ของที่สั่งจากต่างประเทศติดศุลกากร", "customs"),
         ("ขอใบอนุญาตขายสุรา", "excise"),
+        ("ยายความจำไม่ดี ออกจากบ้านไปตั้งแต่เช้ายังไม่กลับ", "osc1300"),
+        ("ลูกถูกเพื่อนบูลลี่ที่โรงเรียน", "osc1300"),
+        ("บ้านถูกงัดตอนกลางวัน", "police"),
+        ("อยากได้ใบ รบ. ของลูก ไปขอที่ไหน", "school"),
+        ("ที่ดิน ส.ป.ก. ของพ่อ โอนให้ลูกได้ไหม", "alro"),
+        ("จะไปเรียนต่อที่แคนาดา ต้องขอวีซ่ายังไง", "foreign_embassy"),
     ],
 )
 def test_common_matters_have_an_agency(text: str, agency: str) -> None:
