@@ -532,7 +532,7 @@ class ValidateComplaintForm(FormValidationAction):
         not their home (not a question about their name, nor one that names the neighbours: "กลัวข้างบ้าน
         รู้ว่าใครแจ้ง")."""
         route = _chosen_route(tracker)
-        values = _route_values(route)
+        values = _route_values(route, tracker)
         changed: list[EventType] = []
         if route is None and first:
             say(dispatcher, tracker, "complaint_anonymous_first", values=_anonymous_labels())
@@ -598,10 +598,15 @@ class ValidateComplaintForm(FormValidationAction):
             if route is None:
                 say(dispatcher, tracker, "complaint_aside_anonymous_later", values=_anonymous_labels())
             elif route.allow_anonymous:
-                say(dispatcher, tracker, "complaint_aside_anonymous_ok", values=_route_values(route))
+                say(dispatcher, tracker, "complaint_aside_anonymous_ok", values=_route_values(route, tracker))
                 return [*kept, SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]
             else:
-                say(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=_route_values(route))
+                say(
+                    dispatcher,
+                    tracker,
+                    "complaint_aside_anonymous_not_allowed",
+                    values=_route_values(route, tracker),
+                )
         if carried.consent is not None and self._asks_consent(tracker):
             say(dispatcher, tracker, "complaint_kept_consent")
             if carried.consent and carried.said_number:
@@ -727,17 +732,14 @@ class ValidateComplaintForm(FormValidationAction):
         form, before any step); the slots it changed."""
         changed: list[EventType] = []
         route = _chosen_route(tracker)
-        values = _route_values(route)
+        values = _route_values(route, tracker)
         if kind == "anonymous":
             changed = self._anonymity_asked(step, text, dispatcher, tracker, first=first)
         elif kind == "human":
             say(dispatcher, tracker, "complaint_aside_human")
         elif kind in ("time", "next"):
             later = "" if route is not None else "_later"
-            if route is not None:  # named in the reply's language
-                label = category_label(str(tracker.get_slot("complaint_category")), tracker)
-                values = {**values, "label": label, "time_to_act": duration_in(route.time_to_act, tracker)}
-            else:  # no category yet: the shortest and longest the agencies publish
+            if route is None:  # no category yet: the shortest and longest the agencies publish
                 values = {**values, **_times_to_act(tracker)}
             say(dispatcher, tracker, f"complaint_aside_{kind}{later}", values=values)
         elif kind == "data":
@@ -1051,7 +1053,12 @@ class ValidateComplaintForm(FormValidationAction):
         if bare(text) in {bare(w) for w in ANONYMOUS_WORDS} or says_anonymous(text):
             if route is not None and route.allow_anonymous:
                 return {"contact_consent": False, "complaint_anonymous": True}
-            say(dispatcher, tracker, "complaint_aside_anonymous_not_allowed", values=_route_values(route))
+            say(
+                dispatcher,
+                tracker,
+                "complaint_aside_anonymous_not_allowed",
+                values=_route_values(route, tracker),
+            )
             return {"contact_consent": None}
         intent = _intent(tracker)
         answer = {"affirm": True, "deny": False}.get(intent) if is_payload(text) else None
@@ -1446,10 +1453,15 @@ def _chosen_route(tracker: Tracker) -> ComplaintRoute | None:
     return load_routes().get(str(category)) if category else None
 
 
-def _route_values(route: ComplaintRoute | None) -> dict[str, str]:
+def _route_values(route: ComplaintRoute | None, tracker: Tracker) -> dict[str, str]:
+    """The category, its agency and its time to act, named in the reply's language."""
     if route is None:
         return {}
-    return {"label": route.label, "agency": route.agency_name, "time_to_act": route.time_to_act}
+    return {
+        "label": category_label(route.category, tracker),
+        "agency": route.agency_in(writes_english(tracker)),
+        "time_to_act": duration_in(route.time_to_act, tracker),
+    }
 
 
 def category_guess_values(tracker: Tracker) -> dict[str, str]:
@@ -1640,7 +1652,7 @@ def summary_values(tracker: Tracker) -> dict[str, str]:
         "location": location,
         "photo_line": photo_line,
         "consent": consent,
-        "agency": route.agency_name,
+        "agency": route.agency_in(writes_english(tracker)),
     }
 
 
@@ -1802,7 +1814,7 @@ class ActionSubmitComplaint(Action):
         values = {
             "reference": reference,
             "spoken": spoken_reference(reference),
-            "agency": route.agency_name,
+            "agency": route.agency_in(writes_english(tracker)),
             "agency_short": route.agency_brief,
             "time_to_act": duration_in(route.time_to_act, tracker),
         }

@@ -260,7 +260,7 @@ class ActionComplaintAfter(Action):
         }.get(topic, f"complaint_after_{topic}")
         values = {
             "reference": filed.reference,
-            "agency": route.agency_name,
+            "agency": route.agency_in(english),
             "label": COMPLAINT_CATEGORIES_EN.get(route.category, route.label) if english else route.label,
             "time_to_act": _duration(route.time_to_act, english),
             "updates": _updates(filed, channel, english),

@@ -41,10 +41,16 @@ class ComplaintRoute:
     cues: tuple[str, ...] = ()
     # The agency as an SMS names it, where every character counts ("เทศบาล/อบต."); else its name.
     agency_short: str = ""
+    # The agency named in an English reply ("the local government (municipality or SAO)").
+    agency_name_en: str = ""
 
     @property
     def agency_brief(self) -> str:
         return self.agency_short or self.agency_name
+
+    def agency_in(self, english: bool) -> str:
+        """The agency's name in the reply's language (Thai where no English name is given)."""
+        return self.agency_name_en if english and self.agency_name_en else self.agency_name
 
 
 def parse_routes(raw: Any) -> dict[str, ComplaintRoute]:
@@ -74,6 +80,7 @@ def parse_routes(raw: Any) -> dict[str, ComplaintRoute]:
             allow_anonymous=anonymous,
             cues=tuple("".join(c.split()).casefold() for c in cues),
             agency_short=str(entry.get("agency_short") or "").strip(),
+            agency_name_en=str(entry.get("agency_name_en") or "").strip(),
         )
     return routes
 

@@ -107,3 +107,23 @@ def test_an_english_cancel_typed_with_one_slip_cancels(typed: str) -> None:
 @pytest.mark.parametrize("real", ["cancer", "candle", "canal", "chancel", "camel", "dance"])
 def test_english_words_near_cancel_do_not_cancel(real: str) -> None:
     assert not mistyped_cancel(real) and not wants_cancel(real)
+
+
+@pytest.mark.parametrize(
+    ("opened", "agency"),
+    [
+        ("Streetlight broken in my soi", "the local government (municipality or SAO)"),
+        ("ไฟถนนในซอยดับค่ะ", "องค์กรปกครองส่วนท้องถิ่น (เทศบาล / อบต.)"),
+    ],
+)
+def test_the_summary_names_the_agency_in_the_replys_language(opened: str, agency: str) -> None:
+    """Live (web, English): "Sent to: องค์กรปกครองส่วนท้องถิ่น (เทศบาล / อบต.)" in an English summary."""
+    slots = {
+        "complaint_category": "streetlight",
+        "complaint_description": opened,
+        "complaint_location": "Sukhumvit soi 39",
+        "contact_consent": True,
+        "requested_slot": "complaint_confirm",
+    }
+    t = form_tracker([user_turn(opened, "file_complaint", "web")], slots)
+    assert complaint.summary_values(t)["agency"] == agency
