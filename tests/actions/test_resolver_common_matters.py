@@ -49,3 +49,16 @@ def test_uncovered_matters_are_referred(resolver: ServiceResolver, question: str
 def test_a_scholarship_after_the_student_loan_is_referred(resolver: ServiceResolver) -> None:
     decision = resolver.decide("แล้วทุนรัฐบาลไปเรียนต่อต่างประเทศล่ะ สมัครที่ไหน", slot_id="student_loan")
     assert decided(decision) == "refer:ocsc"
+
+
+@pytest.mark.parametrize(
+    ("question", "current", "expected"),
+    [
+        ("By the way, how do I pay my electricity bill?", "passport_new", "refer:pea"),
+        ("แล้วเงินฌาปนกิจสงเคราะห์ของหมู่บ้านล่ะ เบิกกับใคร", "death_registration", "refer:osc1300"),
+    ],
+)
+def test_an_uncovered_matter_after_a_service_is_referred(
+    resolver: ServiceResolver, question: str, current: str, expected: str
+) -> None:
+    assert decided(resolver.decide(question, slot_id=current)) == expected

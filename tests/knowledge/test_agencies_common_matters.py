@@ -45,6 +45,10 @@ DIRECTORY = AgencyDirectory.load()
         ("อยากได้ใบ รบ. ของลูก ไปขอที่ไหน", "school"),
         ("ที่ดิน ส.ป.ก. ของพ่อ โอนให้ลูกได้ไหม", "alro"),
         ("จะไปเรียนต่อที่แคนาดา ต้องขอวีซ่ายังไง", "foreign_embassy"),
+        ("จะกู้เงินซื้อคอนโด ดอกเบี้ยที่ไหนถูก", "ghb"),
+        ("Where do I pay the electricity bill in Chiang Mai?", "pea"),
+        ("ญาติเสีย จะเบิกเงินฌาปนกิจของหมู่บ้าน", "osc1300"),
+        ("กินอาหารเสริมแล้วใจสั่นมาก", "fda"),
     ],
 )
 def test_common_matters_have_an_agency(text: str, agency: str) -> None:
