@@ -279,6 +279,21 @@ SMALL_TALK_WORDS = (
 # A casual yes/no ending ("ต้องแจ้งความก่อนมะ", "ทำที่ไหนก็ได้ป่ะ"): a question; it is no service word.
 CASUAL_YES_NO_END_PATTERN = r"(?<=[ก-๙])(?:มะ|ป่ะ|ปะ|ป้ะ|เหรอ|หรอ)\s*(?:คะ|ค่ะ|ครับ|คับ)?\s*\?*\s*$"
 # Which of the services named to see to first ("บัตรปชชหาย พาสปอตก็หาย ต้องเริ่มจากอันไหน"): both, as choices.
+# What a casual question may trail after its yes/no particle: laughter, emoji, punctuation, "อะ"
+# ("ได้ยังอะ 555", "ได้ไหม 😅"); Thai tone marks are not punctuation
+CASUAL_TAIL_PATTERN = r"(?:5{3,}|[^\w\u0e00-\u0e7f]|_|อ[่้]?ะ|ฮ่า|ๆ)+$"
+# "ถ้าขายให้คนอื่นแทนล่ะ ต่างกันยังไง": a what-about with a comparison after it asks the same again
+WHAT_ABOUT_COMPARED_PATTERN = r"(ล่ะ|ละ)\s+(ต่างกัน|แตกต่าง|เหมือนกัน|เหมือนเดิม)\S*\s*\??\s*$"
+# "เปลี่ยนเสร็จแล้วต้องไปทำบัตรใหม่ไหม": what comes after it is done, not how long it takes
+DONE_STAGE_PATTERN = r"เสร็จ(?:แล้ว|เรียบร้อย)\s*(?=ต้อง|จะ|ค่อย|ไป|ก็|แล้ว)"
+# "15,000 บาทต่อเดือน": the unit and the period said right after an income's amount
+INCOME_PERIOD_AFTER_PATTERN = r"(?:บาท)?(?:ต่อเดือน|เดือนละ|ต่อปี|ปีละ|/เดือน|/ปี|ทั้งปี)?"
+# Two services compared ("ต่างกันยังไง", "อันไหนถูกกว่า", "what's the difference"), on squashed Thai or
+# lower-case English.
+COMPARED_PATTERN = (
+    r"ต่างกัน|แตกต่าง|ต่างจาก|(?:อัน|แบบ)ไหน(?:ดี|ถูก|คุ้ม|แพง|ง่าย|เร็ว)|(?:ดี|ถูก|แพง|คุ้ม)กว่ากัน"
+    r"|difference|differ|compare|which is (?:better|cheaper)"
+)
 WHICH_FIRST_PATTERN = (
     r"(?:อัน|เรื่อง|อะไร|ทำ)ไหนก่อน|อะไรก่อน|เริ่ม(?:จาก|ที่)?(?:อัน|เรื่อง)?(?:ไหน|อะไร)"
     r"|which (?:one )?first|where do i start|start with which"
@@ -296,6 +311,8 @@ WHAT_TO_DO_PATTERN = (
     r"|what(?:help|support|benefits?|assistance|rights)"
     # "อยากเปิดร้านเล็กๆ ต้องเริ่มยังไงคะ": where to begin is the whole checklist
     r"|เริ่ม(?:ต้น)?(?:ยังไง|อย่างไร|จากอะไร|จากไหน|ตรงไหน|ทำอะไร)"
+    # "เข้าวัยผู้สูงอายุแล้ว รัฐให้อะไรบ้าง": what the state gives is the whole checklist
+    r"|(?:รัฐ|ทางการ|ราชการ)(?:จะ)?(?:ให้|ช่วย|มี)(?:อะไร|ไร)(?:บ้าง)?"
 )
 # A step asked about as a prerequisite of the service talked about ("ต้องแจ้งความก่อนไหม" after a lost
 # SD.9): {phrase} is the referral's topic; the question is about the service, not the other agency.
@@ -327,7 +344,7 @@ COMPLAINT_CANCEL_WORDS = frozenset(
 # Who a question is for and how old: no topic of their own ("แล้วของลูกอายุ 3 ขวบด้วยล่ะ" after the gold card).
 WHO_AND_AGE_WORDS = frozenset(
     {"ลูก", "ลูกสาว", "ลูกชาย", "พ่อ", "แม่", "สามี", "ภรรยา", "แฟน", "ยาย", "ตา", "ปู่", "ย่า", "หลาน", "พี่",
-     "น้อง", "อายุ", "ขวบ", "ตัวเอง", "ของ", "ด้วย"}
+     "น้อง", "อายุ", "ขวบ", "ตัวเอง", "ของ", "ด้วย", "คนอื่น", "เพื่อน", "ญาติ"}
 )  # fmt: skip
 # A service named right after it was done ("เพิ่งจดทะเบียนแต่งงาน") or right before it is said to be had
 # already ("รับเบี้ยคนชราอยู่แล้ว"): not what is asked.
@@ -372,7 +389,11 @@ AGE_RANGE_PATTERN = r"อายุ\s*(\d{1,3})\s*(?:-\s*(\d{1,3})\s*ปี|ป�
 YES_NO_TYPED_ENDINGS = ("ไม๊", "ได้มะ", "ต้องมะ")
 MODAL_THEN_YET_PATTERN = r"(ต้อง|ได้)\S*ยัง$"
 # A fine asked ("โดนปรับไหม"): a fee question.
-FINE_ASKED_WORDS = ("โดนปรับ", "ถูกปรับ", "ค่าปรับ", "เสียค่าปรับ")
+# An eligibility open to every age ("ผู้มีสัญชาติไทยทุกช่วงอายุ", "ทุกวัย"): any age given meets it.
+ANY_AGE_PATTERN = r"ทุก\s*(?:ช่วง)?\s*(?:อายุ|วัย)|ไม่จำกัดอายุ"
+FINE_ASKED_WORDS = ("โดนปรับ", "ถูกปรับ", "ค่าปรับ", "เสียค่าปรับ", "ปรับไหม", "ปรับมั้ย", "ปรับไม๊", "ปรับป่าว")
+# A late fee's start in its label ("ค่าปรับกรณียื่นเกิน 60 วันหลังบัตรหมดอายุ"), squashed: the number, the unit
+LATE_AFTER_PATTERN = r"(?:เกิน|ไม่\S{0,12}?ภายใน)(\d+)(วัน|เดือน|ปี)"
 # The youngest age a service is for ("อายุ 60 ปีขึ้นไป"): an age at or over it answers "can I get it?"
 AGE_LOWER_PATTERN = r"อายุ\s*(\d{1,3})\s*ปี\s*(?:ขึ้นไป|บริบูรณ์ขึ้นไป)"
 # "อายุ 18 ปีบริบูรณ์ขึ้นไป หรืออายุต่ำกว่านั้นแต่ได้รับความยินยอม…": the way in below the youngest age
@@ -479,6 +500,12 @@ MONTH_WORDS = ("เงินเดือน",)  # an amount of salary is a month
 JOINED_PARTS_WORD = "และ"  # parts of a rule about different kinds of income
 PER_PERSON_WORD = "ต่อคน"  # a household's income per head
 HOUSEHOLD_PATTERN = r"(?:ครอบครัว|บ้าน|ครัวเรือน)\S{0,6}?(\d{1,2})คน"  # "ครอบครัวมี 3 คน", "บ้านเรา 4 คน"
+# The salary under which no income tax is paid, as a record states it ("ผู้มีรายได้จากเงินเดือนไม่เกินประมาณ
+# 26,000 บาทต่อเดือน (…) จึงไม่ต้องเสียภาษี")
+TAX_FREE_PATTERN = r"ไม่เกิน(?:ประมาณ)?\s*(?P<amount>\d{1,3}(?:,\d{3})+)\s*บาทต่อเดือน[^.]{0,120}?ไม่ต้องเสียภาษี"
+HOUSEHOLD_WORDS_PATTERN = r"ครอบครัว|ครัวเรือน|ทั้งบ้าน|ในบ้าน"
+# the household's count said apart from its name ("…ปีละ 150,000 มี 3 คน"; not "มีลูก 2 คน")
+HOUSEHOLD_COUNT_PATTERN = r"(?:มี|อยู่กัน|อยู่ด้วยกัน|สมาชิก|รวม|ทั้งหมด)(\d{1,2})คน"
 INCOME_OVER_BOUNDS = ("เกิน", "มากกว่า")  # a bound over which something is a duty; the others are ceilings
 MONTHLY_WORDS = ("เดือนละ", "ต่อเดือน", "/เดือน", "ต่อคนต่อเดือน")
 YEARLY_WORDS = ("ปีละ", "ต่อปี", "/ปี", "ทั้งปี", "ต่อคนต่อปี")
@@ -2985,6 +3012,12 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply("ยังไม่แน่ใจว่าหมายถึงบริการใดค่ะ เลือกด้านล่างได้ค่ะ"),
     },
     # Several services named at once, the citizen asking which to see to first: each, as a choice.
+    "service_compare": {
+        "default": Reply("เป็นคนละบริการกันค่ะ เลือกดูรายละเอียดของแต่ละบริการได้ด้านล่างค่ะ"),
+    },
+    "en_service_compare": {
+        "default": Reply("These are separate services. Choose one below to see its details."),
+    },
     "service_which_first": {
         "default": Reply("เป็นคนละเรื่อง ยื่นแยกกันค่ะ เลือกเรื่องที่จะดูก่อนได้เลย แล้วกลับมาดูอีกเรื่องได้ค่ะ"),
     },
@@ -3082,6 +3115,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     # a graded rule's step the citizen's duration falls in; the steps that require what was asked
     "answer_graded_step": {"default": Reply("กรณี{subject}{bound} {consequence}ค่ะ")},
     "answer_graded_only": {"default": Reply("{consequence} เฉพาะกรณี{subject}{bound}ค่ะ")},
+    "answer_any_age": {"default": Reply("ได้ค่ะ ทุกช่วงอายุ ถ้าคุณสมบัติอื่นครบ: {rule}")},
     "answer_age_meets": {"default": Reply("ได้ค่ะ อายุ {age} ปีถึงเกณฑ์แล้ว ถ้าคุณสมบัติอื่นครบ: {rule}")},
     "answer_age_over": {"default": Reply("ไม่ได้ค่ะ อายุ {age} ปีเกินเกณฑ์ของบริการนี้ (ไม่เกิน {limit} ปี) ค่ะ")},
     "answer_contact": {"default": Reply("ติดต่อ{agency} โทร {hotline} ค่ะ")},
@@ -3093,6 +3127,8 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_no_have": {"default": Reply("ไม่มีค่ะ")},
     "answer_has_fee": {"default": Reply("มีค่าธรรมเนียมค่ะ")},
     "answer_free": {"default": Reply("ไม่เสียค่าธรรมเนียมค่ะ")},
+    "answer_late_fee_due": {"default": Reply("มีค่ะ เกินกำหนดแล้ว {fee}ค่ะ")},
+    "answer_late_fee_not_yet": {"default": Reply("ยังไม่มีค่ะ ค่าปรับเริ่มเมื่อเกิน {bound}ค่ะ")},
     "answer_has_late_fee": {"default": Reply("มีค่ะ ถ้าทำหรือชำระเกินกำหนดมีค่าปรับหรือเงินเพิ่มตามนี้ค่ะ")},
     "answer_place_listed": {"default": Reply("ได้ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
     "answer_place_confirmed": {"default": Reply("ใช่ค่ะ ยื่นได้ที่ “{office}” ค่ะ")},
@@ -3141,6 +3177,19 @@ REPLIES: dict[str, dict[str, Reply]] = {
             " (ถ้า{other_case} เกณฑ์คือ {other} บาทต่อปี) ค่ะ"
         )
     },
+    # a salary against the record's tax-free salary ("ไม่เกินประมาณ 26,000 บาทต่อเดือน … ไม่ต้องเสียภาษี")
+    "answer_tax_free_salary": {
+        "default": Reply(
+            "ไม่ต้องเสียค่ะ เงินได้เดือนละ {income} บาท ไม่เกินประมาณ {limit} บาทต่อเดือนที่ไม่ต้องเสียภาษี "
+            "แต่ถ้าเงินได้เกินเกณฑ์ยังต้องยื่นแบบค่ะ"
+        )
+    },
+    "answer_tax_over_free_salary": {
+        "default": Reply(
+            "อาจต้องเสียค่ะ เงินได้เดือนละ {income} บาท เกินประมาณ {limit} บาทต่อเดือนที่ไม่ต้องเสียภาษี "
+            "ขึ้นกับค่าลดหย่อนของแต่ละคนค่ะ"
+        )
+    },
     "answer_income_under_duty": {
         "default": Reply("ไม่ต้องค่ะ รายได้ {income} บาทต่อปี ไม่เกินเกณฑ์ {limit} บาทต่อปีค่ะ")
     },
@@ -3150,6 +3199,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     "answer_alone_with_proxy": {"default": Reply("ได้ค่ะ ถ้าอีกฝ่ายทำหนังสือมอบอำนาจให้ ตามข้อมูลของบริการนี้: {rule}")},
     "answer_document_lacking": {"default": Reply("ไม่ได้ค่ะ ต้องมี “{document}” ก่อน ตามรายการเอกสารค่ะ")},
     "answer_proxy_allowed": {"default": Reply("ไม่ต้องค่ะ ให้ผู้อื่นไปแทนได้ โดยมี “{document}” ค่ะ")},
+    "answer_proxy_can": {"default": Reply("ได้ค่ะ ให้ผู้อื่นไปแทนได้ โดยมี “{document}” ค่ะ")},
     # After a direct answer the service's name moves from the first line to just above the footer.
     "answer_about": {
         "default": Reply("(เรื่อง{title}ค่ะ)"),

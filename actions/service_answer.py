@@ -76,6 +76,7 @@ from actions.service_verdicts import (
 )
 from knowledge.aspects import ASPECT_LABELS_TH, ASPECTS
 from knowledge.record import TO_CONFIRM_MARK_TH, ServiceRecord
+from knowledge.spelling import fold_dialect
 from nlu.normalize import normalize_text
 from nlu.thai_date import thai_date as format_thai_date
 
@@ -362,18 +363,18 @@ def answer_context(
         yes_no=yes_no,
         deadline=deadline_line(record, question) if question else None,
         age_verdict=(
-            (aged_out(record, question, channel) or age_meets(record, question, channel))
+            (
+                aged_out(record, question, channel)
+                or age_meets(record, question, channel, any_age=passage is None or passage.kind != "faq")
+            )
             if question
             else None
         ),
         call=contact_line(question, contact, channel) if question else None,
         for_age=benefit_for_age(record, question, channel) if question and aspect == "fee" else None,
-        # "เงินเดือน 20000 ต้องเสียภาษีไหม" with an FAQ on paying it: that FAQ, not the filing threshold
-        income=(
-            income_verdict(record, question, channel, question_modal(question))
-            if yes_no and not (asks_tax_paid(question) and _faq_on_paying(passage))
-            else None
-        ),
+        # "เงินเดือน 20000 ต้องเสียภาษีไหม": paying is not filing - the record's tax-free salary answers it
+        # (income_verdict), never the filing threshold, then the FAQ on paying (_income)
+        income=income_verdict(record, question, channel, question_modal(question)) if yes_no else None,
         step=duration_step(record, question, channel) if question and aspect is None else None,
     )
 
@@ -396,6 +397,8 @@ def _income(ctx: AnswerContext) -> list[str] | None:
     not when the age given settles it (see _age)."""
     if ctx.income is None or ctx.age_verdict is not None:
         return None
+    if asks_tax_paid(ctx.question) and _faq_on_paying(ctx.passage) and ctx.passage is not None:
+        return [ctx.income, polite(ctx.passage.answer)]  # the FAQ on paying, after the salary's verdict
     return [ctx.income, polite(ctx.record.eligibility or ctx.record.description)]
 
 
@@ -701,7 +704,9 @@ def compose_answer(
     passage: Passage | None = None,
     contact: Any = None,
 ) -> tuple[str, list[Button]]:
-    """Title, the direct answer (the first answerer's lines), details, and the verification footer."""
+    """Title, the direct answer (the first answerer's lines), details, and the verification footer.
+    The question is read in central Thai ("ลงได้บ่" asks "ลงได้ไหม")."""
+    question = fold_dialect(question)
     lines: list[str] = [
         record.title_th,
         *first_answer(answer_context(record, aspect, channel, question, passage, contact)),

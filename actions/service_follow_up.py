@@ -17,7 +17,10 @@ from actions.replies import (
     DURATION_NUMBER_WORDS,
     DURATION_UNIT_DAYS,
     FIGURE_FOLLOW_UP_WORDS,
+    INCOME_ASKED_WORDS,
+    INCOME_PERIOD_AFTER_PATTERN,
     NEXT_STEP_PATTERN,
+    PAY_TAX_WORDS,
     SUBJECT_WORDS,
     WHAT_IF_WORDS,
     WHICH_ONE_WORDS,
@@ -34,6 +37,7 @@ _NEXT_STEP = re.compile(NEXT_STEP_PATTERN)
 _SUBJECTS = sorted(
     {w for word, everyday in SUBJECT_WORDS.items() for w in (word, *everyday)}, key=len, reverse=True
 )
+_PERIOD_AFTER = re.compile(INCOME_PERIOD_AFTER_PATTERN)
 _BARE_NUMBER = re.compile(r"(?<!\d)\d{1,3}(?!\d)")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER = rf"\d+(?:\.\d+)?|{'|'.join(DURATION_NUMBER_WORDS)}"
@@ -170,6 +174,9 @@ def with_new_figure(text: str, events: list[dict[str, Any]]) -> str:
     this message gives only a new figure of the same kind ("แล้วถ้า 2 ปีล่ะ", "เอ้ย 8 ขวบค่ะ"); else the
     message as it is. Earlier figure-only follow-ups count as the question they re-asked, so "แล้ว 5
     ปีล่ะ" after "แล้วถ้า 2 ปีล่ะ" still re-asks the first question."""
+    carried = _with_earlier_income(text, events)
+    if carried is not None:
+        return carried
     question = ""
     for earlier in _user_texts(events)[-LOOK_BACK_MESSAGES - 1 : -1]:
         if earlier.startswith("/") or not _has_figure(earlier):
@@ -178,3 +185,27 @@ def with_new_figure(text: str, events: list[dict[str, Any]]) -> str:
     if not question:
         return text
     return _re_ask(text, question) or text
+
+
+def _with_earlier_income(text: str, events: list[dict[str, Any]]) -> str | None:
+    """ "แล้วต้องเสียภาษีไหม" after "เงินเดือน 15,000 บาท ต้องยื่นภาษีไหมคะ": whether tax is paid turns on
+    the income told just before, so the question carries it ("เงินเดือน15,000 แล้วต้องเสียภาษีไหม"); None
+    when the message gives a figure of its own, asks something else, or no recent message gave one."""
+    squashed = "".join(normalize_text(text).split())
+    if (
+        len(squashed) > FIGURE_FOLLOW_UP_MAX_CHARS
+        or _has_figure(text)
+        or not any(w in squashed for w in PAY_TAX_WORDS)
+    ):
+        return None
+    for earlier in reversed(_user_texts(events)[-LOOK_BACK_MESSAGES - 1 : -1]):
+        said = "".join(normalize_text(earlier).split())
+        found = income_amount(said) if not earlier.startswith("/") else None
+        if found is None:
+            continue
+        start = min(said.find(w) for w in INCOME_ASKED_WORDS if w in said)
+        start = min(start, found.start())
+        period = _PERIOD_AFTER.match(said, found.end())
+        end = period.end() if period is not None else found.end()
+        return f"{said[start:end]} {text}"
+    return None

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 
 from actions.replies import (
+    HOUSEHOLD_COUNT_PATTERN,
     HOUSEHOLD_PATTERN,
+    HOUSEHOLD_WORDS_PATTERN,
     INCOME_ASKED_WORDS,
     INCOME_LIMIT_PATTERN,
     INCOME_OVER_BOUNDS,
@@ -23,6 +25,7 @@ from actions.replies import (
     NUMBER_UNIT_WORDS,
     NUMBER_WORDS,
     PER_PERSON_WORD,
+    TAX_FREE_PATTERN,
     WHOLE_YEAR_WORD,
     YEARLY_WORDS,
     reply_for,
@@ -166,6 +169,11 @@ def income_verdict(record: ServiceRecord, question: str, channel: str, modal: st
     against the income over which something is a duty; None when the question gives no income, the
     record states no limit, or the limits split on something the citizen did not say (single or married)."""
     yearly = income_said(question)
+    from actions.service_verdicts import asks_tax_paid  # it reads incomes with this module
+
+    if yearly is not None and asks_tax_paid(question):
+        # paying is not filing: only the record's tax-free income answers it, never a filing bound
+        return tax_paid_verdict(record, yearly, channel)
     limits = income_limits(record, question)
     if yearly is None or not limits:
         return None
@@ -199,6 +207,23 @@ def income_verdict(record: ServiceRecord, question: str, channel: str, modal: st
     return None
 
 
+_TAX_FREE = re.compile(TAX_FREE_PATTERN)
+
+
+def tax_paid_verdict(record: ServiceRecord, yearly: float, channel: str) -> str | None:
+    """ "เงินเดือน 15,000 ต้องเสียภาษีไหม" on "ผู้มีรายได้จากเงินเดือนไม่เกินประมาณ 26,000 บาทต่อเดือน … จึง
+    ไม่ต้องเสียภาษี": ไม่ต้องค่ะ at or under that salary; over it, that it depends on the allowances (the
+    record's bound is approximate). None when the record states no such salary."""
+    texts = [record.description, record.eligibility, *(f.answer for f in record.faqs)]
+    found = next((m for t in texts if (m := _TAX_FREE.search(normalize_text(t or ""))) is not None), None)
+    if found is None:
+        return None
+    bound = float(found.group("amount").replace(",", ""))
+    monthly = yearly / MONTHS
+    key = "answer_tax_free_salary" if monthly <= bound else "answer_tax_over_free_salary"
+    return _say(key, channel, income=f"{monthly:,.0f}", limit=f"{bound:,.0f}")
+
+
 def _split_duty(limits: list[Limit], yearly: float, channel: str) -> str | None:
     """ "เงินเดือน 18,000 ต้องยื่นไหม" between "เกิน 120,000 (โสด)" and "เกิน 220,000 (มีคู่สมรส)": a duty in
     the case of the lower bound, said with that case and the other's bound; None when the record does not
@@ -221,7 +246,17 @@ def _split_duty(limits: list[Limit], yearly: float, channel: str) -> str | None:
 _HOUSEHOLD = re.compile(HOUSEHOLD_PATTERN)
 
 
+# "รายได้ครอบครัวปีละ 150,000 มี 3 คน": a household named anywhere, its count told apart from it (not
+# "มีลูก 2 คน", the children alone)
+_HOUSEHOLD_NAMED = re.compile(HOUSEHOLD_WORDS_PATTERN)
+_HOUSEHOLD_COUNT = re.compile(HOUSEHOLD_COUNT_PATTERN)
+
+
 def household_size(question: str) -> int | None:
-    """How many people share the income ("ครอบครัวมี 3 คน", "บ้านเรา 4 คน"), when the question says."""
-    found = _HOUSEHOLD.search("".join(normalize_text(question or "").split()))
+    """How many people share the income ("ครอบครัวมี 3 คน", "บ้านเรา 4 คน", "รายได้ครอบครัวปีละ 150,000
+    มี 3 คน"), when the question says."""
+    folded = "".join(normalize_text(question or "").split())
+    found = _HOUSEHOLD.search(folded)
+    if found is None and _HOUSEHOLD_NAMED.search(folded):
+        found = _HOUSEHOLD_COUNT.search(folded)
     return int(found.group(1)) if found and int(found.group(1)) > 0 else None

@@ -23,7 +23,9 @@ from actions.replies import (
     ABBREVIATION_PATTERN,
     ASKS_CONTACT_PATTERN,
     CASUAL_YES_NO_END_PATTERN,
+    COMPARED_PATTERN,
     DONE_MARK,
+    DONE_STAGE_PATTERN,
     FINE_ASKED_WORDS,
     HAVE_ALREADY_MARK,
     HAVE_NOW_MARK,
@@ -31,13 +33,14 @@ from actions.replies import (
     HOW_MUCH_WORDS,
     MONEY_WORDS,
     PREREQUISITE_TEMPLATE,
+    WHAT_ABOUT_COMPARED_PATTERN,
     WHAT_IF_WORDS,
     WHAT_TO_DO_PATTERN,
     WHICH_FIRST_PATTERN,
     WHO_AND_AGE_WORDS,
 )
 from actions.service_answer import Passage, faq_aspect, is_english, short_name
-from actions.service_verdicts import asks_tax_paid, fits_age_best, is_yes_no, outside_faq_band, say
+from actions.service_verdicts import asks_tax_paid, fits_age_best, is_yes_no, outside_faq_band, polite, say
 from knowledge import twins as twins_module
 from knowledge.agencies import FOLLOWING_MARKS, LEADING_VOWELS
 from knowledge.aspects import detect_aspect, parse_aspect, strip_aspect_words
@@ -45,6 +48,7 @@ from knowledge.record import ServiceRecord
 from knowledge.search.live import LiveIndex
 from knowledge.search.normalise import normalise
 from knowledge.search.text import bm25_tokens
+from knowledge.spelling import fold_dialect
 from nlu.normalize import normalize_text
 
 logger = logging.getLogger(__name__)
@@ -86,7 +90,8 @@ _NEXT_STEP_WORDS = (
     "เรื่องไหนบ้าง",
 )
 _FILLER = re.compile(
-    r"(ทำไงดี|ดีคะ|ดีครับ|มาแล้ว|มา|ครับ|คับ|ค่ะ|คะ|คร่ะ|จ้า|จ้ะ|นะ|ล่ะ|ละ|หน่อย|บ้าง|ไหม|มั้ย|มั๊ย|หรือเปล่า|ป่าว|ได้|ต้อง|แล้ว|ถ้า|อยาก|ทราบ|"
+    # a comparison asks about what was named, in no words of its own ("ต่างกันยังไง", "อันไหนถูกกว่า")
+    r"(ต่างกัน|แตกต่าง|ต่างจาก|เหมือนกัน|ดีกว่า|ถูกกว่า|แพงกว่า|คุ้มกว่า|อันไหน|แบบไหน|ทำไงดี|ดีคะ|ดีครับ|มาแล้ว|มา|ครับ|คับ|ค่ะ|คะ|คร่ะ|จ้า|จ้ะ|นะ|ล่ะ|ละ|หน่อย|บ้าง|ไหม|มั้ย|มั๊ย|หรือเปล่า|ป่าว|ได้|ต้อง|แล้ว|ถ้า|อยาก|ทราบ|"
     r"ขอ|ถาม|สอบถาม|อะไร|ยังไง|อย่างไร|ไง|ที่|ไป|ทำ|ใช้|การ|ของ|คือ|เรื่อง|นี้|นั้น|ด้วย|เลย|ไม่|มี|หรือ|กับ|ให้|จะ|\?|\s)"
 )
 
@@ -178,11 +183,14 @@ _QUESTION = re.compile(
 
 
 _WHAT_ABOUT_END = re.compile(r"(ล่ะ|ละ)\s*(คะ|ค่ะ|ครับ|คับ)?\s*\??\s*$")
+_WHAT_ABOUT_COMPARED = re.compile(WHAT_ABOUT_COMPARED_PATTERN)
 # "and what about a new passport?" after a fee question: the fee again, as "แล้วพาสปอร์ตล่ะ"
 _WHAT_ABOUT_EN = re.compile(r"^\s*(?:and\s+|so\s+|then\s+)?(?:what|how)\s+about\b", re.I)
 _CASUAL_YES_NO_END = re.compile(CASUAL_YES_NO_END_PATTERN)
 _WHAT_TO_DO = re.compile(WHAT_TO_DO_PATTERN)
 _WHICH_FIRST = re.compile(WHICH_FIRST_PATTERN)
+_COMPARED = re.compile(COMPARED_PATTERN)
+_DONE_STAGE = re.compile(DONE_STAGE_PATTERN)
 # "I have a work permit and a non-B visa": what the citizen already holds is the setting of the
 # question, not what it asks for (squashed text: a clause runs to the next "?", "," or ";")
 _HAVE_BEFORE = re.compile(r"(?:^|[?!,;])i(?:already)?(?:have|hold|havegot|vegot|'vegot|got)[^?!,;]*$")
@@ -377,12 +385,15 @@ class ServiceResolver:
     ) -> Decision:
         index = self._live.index()
         records: dict[str, ServiceRecord] = index.records
-        typed = "" if text.startswith("/") else text.strip()
+        # regional particles read as central Thai ("ยายไปแจ้งแทนได้บ่" asks "ได้ไหม")
+        typed = "" if text.startswith("/") else fold_dialect(text.strip())
         english = is_english(typed)
         if english:  # the Thai detector reads "app" in "apply"
             aspect = parse_aspect(entity_aspect) or english_aspect(typed)
         else:
-            aspect = parse_aspect(entity_aspect) or detect_aspect(typed) or extra_thai_aspect(typed)
+            # "เปลี่ยนเสร็จแล้วต้องไปทำบัตรใหม่ไหม": what comes after it is done, not how long it takes
+            staged = _DONE_STAGE.sub(" ", typed)
+            aspect = parse_aspect(entity_aspect) or detect_aspect(staged) or extra_thai_aspect(staged)
 
         if entity_id:  # a button
             record = records.get(entity_id)
@@ -414,10 +425,15 @@ class ServiceResolver:
             and (
                 typed.startswith("แล้ว")
                 or _WHAT_ABOUT_END.search(typed) is not None
+                or _WHAT_ABOUT_COMPARED.search(typed) is not None
                 or _WHAT_ABOUT_EN.match(typed) is not None
             )
             and len(residual_words(typed)) > 0
-            and not (is_yes_no(typed) and _WHAT_ABOUT_END.search(typed) is None)
+            and not (
+                is_yes_no(typed)
+                and _WHAT_ABOUT_END.search(typed) is None
+                and _WHAT_ABOUT_COMPARED.search(typed) is None
+            )
         ):
             # "แล้วพาสปอร์ตล่ะ", "พ่อจะโอนให้ลูกล่ะ" after a fee question: the fee again; not "แล้วถ้าลูก
             # อายุ 5 ขวบทำได้ไหม", which asks a yes/no of its own
@@ -569,6 +585,12 @@ class ServiceResolver:
                 why="several named",
                 remember=(twinned or [several[0].id])[0],
             )
+        # 2d. Two services named to compare ("จดทะเบียนพาณิชย์กับจดบริษัท ต่างกันยังไง อันไหนถูกกว่า"): what
+        #     the record says of the difference, if an FAQ does, and both as choices; a near-twin group's
+        #     own question, so the next message picks one ("เอาแบบร้านค้าคนเดียวค่ะ").
+        compared = self._compared(index, typed, result, records, english)
+        if compared is not None:
+            return compared
 
         # 3. Near-twins the question does not tell apart: one short question with distinct choices.
         twins = [t for t in getattr(result, "twins", ()) or () if t in records]
@@ -670,6 +692,39 @@ class ServiceResolver:
         nearest = [records[h.id] for h in getattr(result, "hits", ()) or () if h.id in records]
         named = [r for r in nearest if self._name_in_text(typed, [r]) is not None]
         return named[:3] if len(named) >= 2 else []
+
+    def _compared(
+        self, index: Any, typed: str, result: Any, records: dict[str, ServiceRecord], english: bool
+    ) -> Decision | None:
+        """Two or more services the message names by their own names, asked to be compared; else None."""
+        if _COMPARED.search(_folded(typed)) is None and _COMPARED.search(typed.lower()) is None:
+            return None
+        nearest = [records[h.id] for h in getattr(result, "hits", ()) or () if h.id in records]
+        named = [r for r in nearest if self._name_in_text(typed, [r]) is not None]
+        if len(named) < 2:
+            return None
+        named = named[:3]
+        group = twins_module.group_of(named[0].id)
+        same = group if group is not None and all(r.id in group.service_ids for r in named) else None
+        passage = None if english else self._passage(index, named[0].id, typed)
+        # only an FAQ that itself compares ("…ต่างจากจดบริษัทอย่างไร") says the difference
+        compares = (
+            passage is not None and passage.kind == "faq" and _COMPARED.search(_folded(passage.question))
+        )
+        told = passage.answer if passage is not None and compares else ""
+        ask = say("en_service_compare" if english else "service_compare", "default")
+        if same is not None and not english:
+            ask = same.question_th
+        labels = {m.service_id: m.label for m in same.members} if same is not None else {}
+        return Decision(
+            "twins",
+            choices=named,
+            choice_labels=[labels[r.id] for r in named] if same is not None and not english else [],
+            question=(polite(told) + " " + ask) if told else ask,
+            twin_group=same.id if same is not None else "",
+            english=english,
+            why="services compared",
+        )
 
     def _match_event(self, records: dict[str, ServiceRecord], typed: str) -> Any:
         events = self.life_events(records)

@@ -30,6 +30,7 @@ from actions.replies import (
     AGE_UPPER_PATTERN,
     ALONE_WORDS,
     ALTERNATIVE_WORD,
+    ANY_AGE_PATTERN,
     ANY_OFFICE_ASKED_PATTERN,
     ANY_OFFICE_WORDS,
     AREA_BRACKETS_PATTERN,
@@ -39,6 +40,7 @@ from actions.replies import (
     BAHT_WORD,
     BY_ONESELF_ONLINE,
     CAN_WORD,
+    CASUAL_TAIL_PATTERN,
     CONDITION_LEADS,
     CONDITION_OPENING_WORDS,
     CONDITION_WORDS,
@@ -68,6 +70,7 @@ from actions.replies import (
     JUST_GONE_BY_WORDS,
     LACKING_PATTERN,
     LACKING_SPAN_CHARS,
+    LATE_AFTER_PATTERN,
     MODAL_THEN_YET_PATTERN,
     MONEY_SAID_PATTERN,
     MONEY_WORDS,
@@ -155,8 +158,13 @@ _FREE_WORDS = ("ไม่เสีย", "ฟรี", "ไม่มีค่า",
 _ENDINGS = ("ค่ะ", "คะ", "ครับ", ".", "!", "?", ")")
 
 
+# What a casual question may trail after its particle: laughter, emoji, punctuation, "อะ" ("ได้ยังอะ 555")
+_CASUAL_TAIL = re.compile(CASUAL_TAIL_PATTERN)
+
+
 def _ends_yes_no(piece: str) -> bool:
     folded = "".join(normalize_text(piece or "").lower().split())
+    folded = _CASUAL_TAIL.sub("", folded) or folded
     folded = folded.rstrip("?ๆ").removesuffix("คะ").removesuffix("ครับ").removesuffix("ค่ะ").removesuffix("คับ")
     folded = folded.removesuffix("จ้า").removesuffix("จ๊ะ").removesuffix("นะ").rstrip("?")
     return any(folded.endswith(p) for p in _YES_NO_TH) or _MODAL_THEN_YET.search(folded) is not None
@@ -666,6 +674,27 @@ def is_fine_question(text: str) -> bool:
     return "ปรับ" in text or "ล่าช้า" in text or "เกินกำหนด" in text
 
 
+_LATE_AFTER = re.compile(LATE_AFTER_PATTERN)
+
+
+def late_fee_by_duration(record: ServiceRecord, text: str, channel: str) -> str | None:
+    """ "หมดไป 1 ปี ปรับไหม" on "ค่าปรับกรณียื่นเกิน 60 วันหลังบัตรหมดอายุ: ไม่เกิน 100 บาท": the time the
+    citizen gives against the days the late fee starts after - มีค่ะ with the fee, or ไม่มีค่ะ within them.
+    None when no duration is given or no late fee says after how long."""
+    days = duration_said(text)
+    if days is None:
+        return None
+    for fee in record.fees:
+        found = _LATE_AFTER.search("".join(normalize_text(fee.label).split()))
+        if found is None or not any(w in fee.label for w in _LATE_WORDS):
+            continue
+        limit = _days(found.group(1), found.group(2))
+        if days > limit:
+            return say("answer_late_fee_due", channel, fee=_display(fee))
+        return say("answer_late_fee_not_yet", channel, bound=f"{found.group(1)} {found.group(2)}")
+    return None
+
+
 def late_fees(record: ServiceRecord) -> list[str]:
     return [f.display_th() for f in record.fees if any(w in f.label + f.amount for w in _LATE_WORDS)]
 
@@ -939,7 +968,9 @@ def yes_no_from_fields(record: ServiceRecord, aspect: str | None, text: str, cha
         if not record.fees:
             return None
         if is_fine_question(text):  # "เสียค่าปรับไหม": a late fee among the fees, or not said
-            return say("answer_has_late_fee", channel) if late_fees(record) else None
+            if not late_fees(record):
+                return None
+            return late_fee_by_duration(record, text, channel) or say("answer_has_late_fee", channel)
         main = [
             f for f in record.fees if not any(w in f.label + f.amount for w in _LATE_WORDS)
         ] or record.fees
@@ -1506,7 +1537,10 @@ def age_rule(record: ServiceRecord, question: str) -> str | None:
     return record.eligibility
 
 
-def age_meets(record: ServiceRecord, question: str, channel: str) -> str | None:
+_ANY_AGE = re.compile(ANY_AGE_PATTERN)
+
+
+def age_meets(record: ServiceRecord, question: str, channel: str, any_age: bool = True) -> str | None:
     """ "ถ้าอายุ60แล้วได้เบี้ยผู้สูงอายุด้วยได้ไหม": ได้ค่ะ when the age given reaches the youngest age the
     eligibility names ("อายุ 60 ปีขึ้นไป") and no upper limit is passed, with the rule (the other
     conditions still apply); None otherwise."""
@@ -1514,6 +1548,11 @@ def age_meets(record: ServiceRecord, question: str, channel: str) -> str | None:
         return None
     age = age_asked(question)
     lower, limit = age_bounds(record)
+    open_to_all = any_age and _ANY_AGE.search(normalize_text(record.eligibility)) is not None
+    if age is not None and lower is None and limit is None and open_to_all:
+        # "ผู้มีสัญชาติไทยทุกช่วงอายุ": "เด็ก5ขวบทำได้ไหม" - any age is within it (`any_age` False: an FAQ
+        # answers what else the question asks, "ลูก 5 ขวบ แม่ไม่ได้มาด้วยได้ไหม")
+        return say("answer_any_age", channel, rule=polite(record.eligibility))
     if age is None or lower is None or age < lower or (limit is not None and age > limit):
         return None
     return say(
@@ -1713,6 +1752,33 @@ def together_verdict(record: ServiceRecord, question: str, channel: str) -> str 
     if _names_proxy(text or "") or PROXY_WORD in text or _SHOULD in clause or ALTERNATIVE_WORD in rest:
         return say("answer_together_or_proxy", channel, rule=polite((text or "").strip()))
     return say("answer_yes_must", channel) + " " + polite(clause)
+
+
+_PROXY_SENSE = frozenset(f"~{min(g)}" for g in _SAME_SENSE if PROXY_WORD in g)
+
+
+def proxy_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ยายไปแจ้งแทนได้ไหม" on a record that names a proxy ("บิดา มารดา เจ้าบ้าน หรือผู้ได้รับมอบหมาย",
+    "หนังสือมอบหมาย กรณีให้ผู้อื่นแจ้งแทน") and does not say one goes in person: ได้ค่ะ with the paper or
+    the clause that allows it. None for any other question, or when the record also says one goes in
+    person (which of the two applies is then not for a verdict to guess)."""
+    from knowledge.search.text import bm25_tokens
+
+    if question_modal(question) not in ("can", None):
+        return None
+    if not _senses(bm25_tokens(_without_false_proxies(question))) & _PROXY_SENSE:
+        return None
+    in_person, proxies = _in_person_and_proxies(record)
+    if in_person or not proxies:
+        return None
+    if proxies[0] in record.documents:
+        return say("answer_proxy_can", channel, document=proxies[0])
+    told = proxies[0].strip()
+    for word, _ in POLARITY:  # an FAQ's own "ได้ …": the verdict is said once
+        if told.startswith(word + " "):
+            told = told[len(word) :].strip()
+            break
+    return say("answer_yes_can", channel) + " " + polite(told)
 
 
 def proxy_refused(record: ServiceRecord, question: str, channel: str) -> str | None:
@@ -2013,7 +2079,7 @@ def field_verdict(record: ServiceRecord, aspect: str | None, question: str, chan
     """A verdict from the record's fields: going in person or by proxy ("ต้องไปเองไหม") first, then the
     duty a time limit implies ("ต้องไปทำบัตรไหม" - "ภายใน 60 วัน…"), then a listed document, office,
     online channel, fee or clause."""
-    for specific in (duration_verdict, in_person_verdict, alone_verdict, together_verdict):
+    for specific in (duration_verdict, in_person_verdict, alone_verdict, together_verdict, proxy_verdict):
         found = specific(record, question, channel)
         if found is not None:
             return found

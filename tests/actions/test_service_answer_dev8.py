@@ -47,14 +47,15 @@ def test_a_figure_not_in_the_name_is_not_confirmed_by_it() -> None:
 
 
 def test_income_between_the_single_and_married_bounds_is_a_duty_if_single() -> None:
-    line = first_line(tax_record(), "ได้เงินเดือนเดือนละหมื่นหก ต้องเสียภาษีไหมครับ")
+    # filing (ยื่น); paying is put against the tax-free salary a record states (test_service_eleventh_writer)
+    line = first_line(tax_record(), "ได้เงินเดือนเดือนละหมื่นหก ต้องยื่นภาษีไหมครับ")
     assert line.startswith(reply_for("answer_yes_must", "line").text)
     assert "โสด" in line and "192,000" in line and "220,000" in line
 
 
 def test_income_between_bounds_without_named_cases_gets_no_verdict() -> None:
     unnamed = tax_record(eligibility="ผู้มีเงินเดือนอย่างเดียวเกิน 120,000 บาทต่อปี หรือเกิน 220,000 บาท")
-    line = first_line(unnamed, "ได้เงินเดือนเดือนละหมื่นหก ต้องเสียภาษีไหมครับ")
+    line = first_line(unnamed, "ได้เงินเดือนเดือนละหมื่นหก ต้องยื่นภาษีไหมครับ")
     assert not line.startswith(reply_for("answer_yes_must", "line").text)
 
 

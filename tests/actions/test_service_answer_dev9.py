@@ -77,13 +77,16 @@ def test_an_english_short_question_names_a_listed_document_by_one_long_word() ->
 
 def test_paying_the_tax_is_not_answered_with_the_filing_threshold() -> None:
     # "เงินเดือน 20000 ต้องเสียภาษีไหม" had got "ต้องค่ะ รายได้ 240,000 บาทต่อปี เกินเกณฑ์…" - the bound on
-    # filing the return; most salaries over it pay no tax. The FAQ on paying answers, with no verdict
+    # filing the return; most salaries over it pay no tax. The FAQ on paying answers: a salary given is
+    # put against the salary it says pays no tax first (dev11 w11c015), then the FAQ
     record = RECORDS["personal_income_tax"]
     faq = next(f for f in record.faqs if "เสียภาษี" in f.question)
     passage = Passage(kind="faq", answer=faq.answer, field="fee", question=faq.question)
-    for question in ("เงินเดือน 20000 ต้องเสียภาษีไหม", "เงินเดือนเท่าไหร่ถึงต้องเสียภาษี"):
-        line = compose_answer(record, "fee", "line", question, passage)[0].splitlines()[0]
-        assert line.startswith("การยื่นแบบกับการเสียภาษีเป็นคนละเรื่อง") and "150,000" in line, line
+    lines = compose_answer(record, "fee", "line", "เงินเดือน 20000 ต้องเสียภาษีไหม", passage)[0].splitlines()
+    assert lines[0].startswith("ไม่ต้องเสียค่ะ") and "26,000" in lines[0], lines
+    assert lines[1].startswith("การยื่นแบบกับการเสียภาษีเป็นคนละเรื่อง") and "150,000" in lines[1], lines
+    line = compose_answer(record, "fee", "line", "เงินเดือนเท่าไหร่ถึงต้องเสียภาษี", passage)[0].splitlines()[0]
+    assert line.startswith("การยื่นแบบกับการเสียภาษีเป็นคนละเรื่อง") and "150,000" in line, line
     # filing is still answered by its threshold, also with paying told beside it (dev6 d6c020)
     assert first_line("personal_income_tax", None, "เงินเดือน 15000 ต้องยื่นภาษีไหม").startswith("ต้องค่ะ")
     told = compose_answer(record, "fee", "line", "เงินเดือน18,000 ต้องยื่นไหมคะ ไม่น่าต้องเสียภาษี", passage)[0]
