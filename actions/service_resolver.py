@@ -1172,8 +1172,10 @@ STRONG_PHRASE_CHARS = 10  # "ประกันสังคมมาตรา40"
 
 
 def _strong(referral: Any) -> bool:
-    """A referral on a long, specific phrase of the directory (the text it matched in the message)."""
-    return len(_squash(str(getattr(referral, "matched", "") or ""))) >= STRONG_PHRASE_CHARS
+    """A referral on a long, specific phrase of the directory: the phrase's own characters ("โฉนด*หาย" is
+    as long as โฉนดหาย, whatever came between), else the text it matched (a taught referral)."""
+    phrase = str(getattr(referral, "phrase", "") or "").replace("*", "")
+    return len(phrase or _squash(str(getattr(referral, "matched", "") or ""))) >= STRONG_PHRASE_CHARS
 
 
 def _covers(record: ServiceRecord, phrase: str) -> bool:

@@ -85,6 +85,9 @@ class Referral:
     # ความที่ไหน": ขโมยรถ, โดนขโมย, แจ้งความ): a service that speaks of one of them ("ไม่ต้องแจ้งความ")
     # does not cover the others
     found: tuple[str, ...] = ()
+    # the directory's phrase that matched, squashed, a gap as "*" ("โฉนด*หาย" for "โฉนดที่ดินหาย"): how
+    # specific the match is, whatever words came between its parts
+    phrase: str = ""
 
     @property
     def name(self) -> str:
@@ -143,7 +146,7 @@ class AgencyDirectory:
         squashed = squash(text)
         if not squashed:
             return None
-        hits: list[tuple[str, Agency, Topic]] = []
+        hits: list[tuple[str, Agency, Topic, str]] = []
         longest = 0
         said: dict[str, list[str]] = {}  # agency id -> its phrases found, longest first
         for phrase, agency, topic in self._phrases:
@@ -154,23 +157,24 @@ class AgencyDirectory:
                 said[agency.id].append(found)
             if all(agency is not h[1] for h in hits) and not (hits and _phrase_length(phrase) < longest):
                 longest = longest or _phrase_length(phrase)  # only the agencies on the longest phrase compete
-                hits.append((found, agency, topic))
+                hits.append((found, agency, topic, phrase))
         if not hits:
             return None
         metro = any(squash(w) in squashed for w in BANGKOK_METRO_WORDS)
         if len(hits) > 1:
             wanted = "bangkok_metro" if metro else "provincial"
             hits.sort(key=lambda h: h[1].area != wanted)
-        phrase, agency, topic = hits[0]
+        found_text, agency, topic, phrase = hits[0]
         placed = metro and agency.area == "bangkok_metro"  # the question says where: no alternative
         also = () if placed else tuple(h[1] for h in hits[1:])
         return Referral(
             agency=agency,
             why=topic.why,
-            matched=phrase,
+            matched=found_text,
             also=also,
             complaint=topic.complaint,
             found=tuple(said[agency.id]),
+            phrase=phrase,
         )
 
     def named(self, text: str) -> Referral | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.service_resolver import ServiceResolver
+from actions.service_resolver import STRONG_PHRASE_CHARS, ServiceResolver, _strong
+from knowledge.agencies import AgencyDirectory
 from tests.actions.decisions import decided
 
 
@@ -62,3 +63,13 @@ def test_an_uncovered_matter_after_a_service_is_referred(
     resolver: ServiceResolver, question: str, current: str, expected: str
 ) -> None:
     assert decided(resolver.decide(question, slot_id=current)) == expected
+
+
+def test_a_gapped_phrase_is_as_strong_as_its_own_words() -> None:
+    # the words told between a phrase's parts do not make it a long, specific phrase
+    directory = AgencyDirectory.load()
+    gapped = directory.refer("โฉนดแปลงริมคลองหายไปนานแล้ว")
+    assert gapped is not None and "*" in gapped.phrase and len(gapped.matched) >= STRONG_PHRASE_CHARS
+    assert not _strong(gapped)
+    long_one = directory.refer("อยากได้หนังสือรับรองความเป็นโสด")
+    assert long_one is not None and _strong(long_one)

@@ -75,3 +75,10 @@ def test_a_referral_lists_every_phrase_of_its_agency_found() -> None:
     assert referral is not None and referral.agency.id == "police"
     assert referral.found[0] == referral.matched
     assert {"แจ้งความ", "โดนขโมย", "ขโมยรถ"} <= set(referral.found)
+
+
+def test_a_referral_keeps_the_phrase_that_matched_with_its_gap() -> None:
+    referral = DIRECTORY.refer("โฉนดที่ดินแปลงริมคลองหายไปนานแล้ว")
+    assert referral is not None and referral.agency.id == "dol"
+    assert referral.phrase == "โฉนดที่ดิน*หาย"
+    assert referral.matched == "โฉนดที่ดินแปลงริมคลองหาย"
