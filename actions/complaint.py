@@ -373,7 +373,7 @@ class ValidateComplaintForm(FormValidationAction):
                 # "…reference WA69-3390-1175, and nobody has come": about that case, never a new
                 # complaint; the look-up takes the same message (apology, the number said back).
                 return [SlotSet("complaint_confirm", TRACK), ActiveLoop(None)]
-            looked_up = _after_case_lookup(tracker)
+            looked_up = after_case_lookup(tracker)
             earlier = about_an_earlier_complaint(text) or (
                 looked_up and (upset(text) or reported_before(text))
             )
@@ -746,8 +746,8 @@ class ValidateComplaintForm(FormValidationAction):
             say(dispatcher, tracker, "complaint_aside_data")
         elif kind == "greet":
             say(dispatcher, tracker, "complaint_aside_greet")
-        elif kind == "small_talk":
-            say(dispatcher, tracker, "complaint_aside_small_talk")
+        elif kind in ("small_talk", "presence", "back"):
+            say(dispatcher, tracker, f"complaint_aside_{kind}")
         elif kind == "confused":
             explained = f"complaint_confused_{step}"
             say(dispatcher, tracker, explained if explained in replies.REPLIES else "complaint_confused")
@@ -1066,6 +1066,9 @@ class ValidateComplaintForm(FormValidationAction):
             answer = replies.consent_answer(text)
         if answer is None:
             answer = consent_from_words(text)
+        if answer is None and not is_payload(text):
+            # "ไม่มีรูปค่ะ ติดต่อกลับได้ค่ะ": the consent told after another step's answer
+            answer = carried_fields(text).consent
         if answer is None and intent in ("affirm", "deny") and len(compact(text)) <= 20:
             answer = intent == "affirm"
         if answer is True and not is_payload(text) and gives_a_number(text):
@@ -1220,7 +1223,8 @@ def answers_step(step: str, text: str) -> bool:
         return category_key(text) is not None
     if step == "contact_consent":
         anonymous = bare(text) in {bare(w) for w in ANONYMOUS_WORDS} or says_anonymous(text)
-        return anonymous or replies.consent_answer(text) is not None or consent_from_words(text) is not None
+        told = replies.consent_answer(text) is not None or consent_from_words(text) is not None
+        return anonymous or told or carried_fields(text).consent is not None
     if step == "complaint_photo":
         return skips_photo(text)
     if step == "complaint_confirm":
@@ -1307,7 +1311,7 @@ def _nothing_told(tracker: Tracker) -> bool:
     return not any(tracker.get_slot(slot) for slot in told)
 
 
-def _after_case_lookup(tracker: Tracker) -> bool:
+def after_case_lookup(tracker: Tracker) -> bool:
     """The turn before this message was a case look-up (its question, its answer)."""
     users = 0
     for event in reversed(tracker.events or []):

@@ -24,7 +24,7 @@ from typing import Any
 from actions import replies
 from actions.complaint_steps import MIN_DESCRIPTION_LETTERS
 from actions.complaint_talk import compact, first_description, is_payload
-from cases.complaint_routing import ComplaintRoute
+from cases.complaint_routing import ComplaintRoute, load_routes
 from knowledge.agencies import AgencyDirectory, Referral
 
 log = logging.getLogger(__name__)
@@ -181,6 +181,22 @@ def insisted_story(
     if found is not None and found[0] == 1:
         return found[1]
     users = [str(e.get("text") or "") for e in events if e.get("event") == "user"]
-    if len(users) < 2 or first_description(users[-1], MIN_DESCRIPTION_LETTERS + 2, routes) is not None:
+    if len(users) < 2:
+        return None
+    own_story = first_description(users[-1], MIN_DESCRIPTION_LETTERS + 2, routes) is not None
+    if own_story and not asks_to_file_here(users[-1]):
         return None
     return users[-2] if referral_for(users[-2], routes, agencies) is not None else None
+
+
+def asks_to_file_here(text: object) -> bool:
+    """ "ไม่อยากโทรอะ ขอแจ้งที่นี่เลยได้ไหม", "ทราบค่ะ แต่ขอแจ้งไว้กับเทศบาลด้วยได้ไหมคะ": to file it
+    here all the same."""
+    word = compact(text)
+    return any(cue in word for cue in replies.FILE_HERE_WORDS)
+
+
+def wants_it_filed_here(events: Iterable[dict[str, Any]], text: str) -> bool:
+    """Told right after a referral (the form's or a service answer's), a request to file the matter
+    here: the complaint form takes it, with the matter told before (insisted_story)."""
+    return asks_to_file_here(text) and insisted_story(events, load_routes(), directory()) is not None

@@ -19,6 +19,7 @@ from pythainlp.corpus import thai_words
 
 from actions.replies import (
     ASK_OPENINGS,
+    BACK_TO_FORM_WORDS,
     BARE_NO_WORDS,
     CANCEL_LEAD_WORDS,
     CANCEL_OPENINGS,
@@ -69,6 +70,7 @@ from actions.replies import (
     PLACE_PARTS,
     PLACE_TAIL_LEADS,
     POLITE_ENDINGS,
+    PRESENCE_WORDS,
     PROBLEM_WORDS,
     QUESTION_ENDINGS,
     REPORT_NOW_LEADS,
@@ -395,6 +397,10 @@ def aside_kind(text: object, intent: str, step: str = "") -> str | None:
         return "anonymous"
     if len(word) <= CONFUSED_MAX_CHARS and any(cue in word for cue in CONFUSED_WORDS):
         return "confused"  # "ไม่เข้าใจ": the step explained (never "ไม่" = no at the consent step)
+    if len(word) <= CONFUSED_MAX_CHARS and any(cue in word for cue in PRESENCE_WORDS):
+        return "presence"  # "สวัสดีค่ะ ยังอยู่ไหมคะ": never the story
+    if len(word) <= CONFUSED_MAX_CHARS and any(cue in word for cue in BACK_TO_FORM_WORDS):
+        return "back"  # "กลับมาเรื่องเดิม" after a question aside: never the place
     short = len(word) <= HUMAN_ASIDE_MAX_CHARS and consent_from_words(text) is None  # "ไม่ต้องติดต่อกลับ"
     if short and (intent == "request_human" or any(cue in word for cue in COMPLAINT_ASIDE_CUES["human"])):
         return "human"

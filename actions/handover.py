@@ -27,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.complaint import SERVICE_ACTION
+from actions.complaint_referral import wants_it_filed_here
 from actions.complaint_talk import asks_for_a_person, complains_about_staff
 from actions.context import ActionContext
 from actions.handover_desk import DeskStatus, HandoverDesk, desk_for
@@ -140,8 +141,9 @@ class ActionHandoverConfirm(Action):
         if callback_offer_just_made(tracker) or asks_for_a_call(tracker):
             return start_callback_form()
         text = str((tracker.latest_message or {}).get("text") or "")
-        if complains_about_staff(text):
-            # "จะแจ้งเรื่องเจ้าหน้าที่ค่ะ": a complaint about an officer, not a wish to talk to one.
+        if complains_about_staff(text) or wants_it_filed_here(tracker.events or [], text):
+            # "จะแจ้งเรื่องเจ้าหน้าที่ค่ะ": a complaint about an officer, not a wish to talk to one;
+            # "ไม่อยากโทรอะ ขอแจ้งที่นี่เลยได้ไหม" after another agency's number: filed here.
             return [FollowupAction(COMPLAINT_FORM)]
         topic = self._sensitive.match(text) if self._sensitive is not None else None
         if topic is not None:

@@ -1066,6 +1066,37 @@ NO_PHOTO_PREFIXES_EN = ("no", "dont", "don't", "idont", "idon't", "ihaveno", "ih
 # a light word and the same step again. Hesitations ("อืม", "🤔") and anger ("😡") are left to the step's
 # own hints.
 FORM_SMALL_TALK_PATTERN = r"5{3,}|๕{3,}|ขอบคุณ|ขอบใจ|thank|thx|โอเค|โอเช|\bok|[👍🙏😊😁😄😃😀🤣😂❤💕]"
+# Right after a referral elsewhere, a request to file it here all the same (actions/complaint_referral.py).
+FILE_HERE_WORDS = (
+    "แจ้งที่นี่",
+    "แจ้งตรงนี้",
+    "แจ้งในนี้",
+    "แจ้งในแชท",
+    "แจ้งในแชต",
+    "แจ้งผ่านแชท",
+    "แจ้งไว้กับ",
+    "แจ้งไว้ที่นี่",
+    "ขอแจ้งไว้",
+    "ร้องเรียนที่นี่",
+    "ร้องเรียนตรงนี้",
+    "fileithere",
+    "reportithere",
+    "filehere",
+)
+# Who sees a citizen's number or data, asked with no form running ("ใครเห็นเบอร์ฉันบ้าง"): the privacy
+# answer, not "out of scope" (a data word alone, "แก้ข้อมูลในทะเบียนบ้าน", is a service question).
+WHO_SEES_WORDS = ("ใคร", "เห็น", "who")
+# "ยังอยู่ไหมคะ" (is anyone there?) and "กลับมาเรื่องเดิม" (back to the complaint, after a question aside)
+# while a step is asked: said so, and the same step again - never the place or the story.
+PRESENCE_WORDS = ("ยังอยู่ไหม", "ยังอยู่มั้ย", "ยังอยู่มั๊ย", "อยู่ไหมคะ", "อยู่มั้ยคะ", "มีใครอยู่ไหม", "มีคนอยู่ไหม", "areyouthere")
+BACK_TO_FORM_WORDS = (
+    "กลับมาเรื่องเดิม",
+    "กลับมาที่เรื่องเดิม",
+    "กลับเรื่องเดิม",
+    "ต่อเรื่องเดิม",
+    "กลับมาที่เรื่องร้องเรียน",
+    "backtothecomplaint",
+)
 # "ไม่เข้าใจ", "งงค่ะ", "หมายถึงอะไร" while a step is asked: the step explained, never an answer to it
 # ("ไม่เข้าใจ" at the consent step had been read as ไม่ = no). Matched on a short message without spaces.
 CONFUSED_WORDS = (
@@ -1206,6 +1237,8 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "ข้อมูลของฉัน",
         "ข้อมูลของผม",
         "ข้อมูลของหนู",
+        "เห็นเบอร์",
+        "เห็นข้อมูล",
         # "ข้อมูลผมจะถูกส่งให้โรงงานรู้ไหมครับ": without ของ, as it is typed
         "ข้อมูลฉัน",
         "ข้อมูลผม",
@@ -1489,6 +1522,12 @@ RUDE_WORDS = ("มึง", "กู", "แม่ง", "เหี้ย", "สั�
 UPSET_WORDS = (
     *RUDE_WORDS,
     "ตอบช้า",
+    # "ทำไมช้าขนาดนี้ครับ จ่ายภาษีไปทุกปี", "จะรอถึงชาติหน้าไหม": impatience about a case
+    "ทำไมช้า",
+    "ช้าขนาดนี้",
+    "ช้าจัง",
+    "ชาติหน้า",
+    "จ่ายภาษีไปทุกปี",
     "ทำไมปิดเรื่อง",
     "ปิดเรื่องทั้งที่",
     "ยังไม่ได้ซ่อม",
@@ -2095,6 +2134,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
     # Thanks, a laugh or an emoji while a step is asked: a light word, and the same step again.
     "complaint_aside_small_talk": {"default": Reply("ค่ะ 😊"), "sms": Reply("ค่ะ")},
     "en_complaint_aside_small_talk": {"default": Reply("Sure.")},
+    "complaint_aside_presence": {"default": Reply("อยู่ค่ะ 😊 ตอบต่อด้านล่างได้เลยนะคะ"), "sms": Reply("อยู่ค่ะ")},
+    "en_complaint_aside_presence": {"default": Reply("Yes, I'm here. Go on below.")},
+    "complaint_aside_back": {
+        "default": Reply("ได้ค่ะ กลับมาที่เรื่องร้องเรียนนะคะ"),
+        "sms": Reply("กลับมาเรื่องร้องเรียนค่ะ"),
+    },
+    "en_complaint_aside_back": {"default": Reply("Sure, back to your complaint.")},
     # "ไม่เข้าใจ" while a step is asked: what the step is for, then the same question again.
     "complaint_confused": {
         "default": Reply("ขออธิบายอีกครั้งนะคะ ตอบคำถามด้านล่างทีละข้อ หรือกด “ยกเลิก” เพื่อออกได้ค่ะ"),

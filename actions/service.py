@@ -22,8 +22,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case_status import CASE_FORM, about_a_case
-from actions.complaint_referral import right_after_referral
-from actions.complaint_talk import category_from_words, reads_as_place
+from actions.complaint import after_case_lookup
+from actions.complaint_referral import right_after_referral, wants_it_filed_here
+from actions.complaint_talk import aside_kind, category_from_words, reads_as_place
 from actions.context import ActionContext
 from actions.fallback import offer_human, record_unanswered, rephrase, top_intent
 from actions.feedback import ActionFeedback
@@ -42,6 +43,7 @@ from actions.replies import (
     FEEDBACK_BUTTONS,
     HUMAN,
     REPLIES,
+    WHO_SEES_WORDS,
     Button,
     send,
     upset,
@@ -188,6 +190,17 @@ class ActionAnswerService(Action):
         text: str,
         intent: str,
     ) -> list[EventType]:
+        if aside_kind(text, intent) == "data" and any(w in text.lower() for w in WHO_SEES_WORDS):
+            # "ใครเห็นเบอร์ฉันบ้าง" with no form running: who sees a citizen's contact, as the form answers it
+            send(dispatcher, tracker, "complaint_aside_data")
+            return []
+        if wants_it_filed_here(tracker.events or [], text):
+            # "ไม่อยากโทรอะ ขอแจ้งที่นี่เลยได้ไหม" right after another agency's number: filed here
+            return [FollowupAction(COMPLAINT_FORM)]
+        if after_case_lookup(tracker) and upset(text):
+            # "ทำไมช้าขนาดนี้ครับ จ่ายภาษีไปทุกปี" right after the citizen's case was looked up: about
+            # that case (the form hears it so: an apology and their cases), never the vehicle tax.
+            return [FollowupAction(COMPLAINT_FORM)]
         if intent not in CONVERSATIONAL_INTENTS:
             decision = await asyncio.to_thread(self.decide, tracker, text)
             if self._a_complaint(decision, tracker, text):

@@ -9,11 +9,16 @@ B. "How long?" before any category is chosen gets the shortest and longest publi
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from actions import complaint
+from actions.case_runtime import Asker
+from actions.complaint_referral import directory, insisted_story, referral_for, wants_it_filed_here
 from actions.complaint_talk import aside_kind, category_from_words, skips_photo
 from cases.complaint_routing import load_routes
-from tests.actions.complaint_form_driver import at_step, opening, run_form
+from tests.actions.complaint_form_driver import at_step, opening, run_form, user_turn
 
 
 @pytest.mark.parametrize("channel", ["line", "web", "sms"])
@@ -151,3 +156,73 @@ def test_no_photo_said_after_i_is_no_photo(text: str) -> None:
 def test_whether_my_data_reaches_the_one_complained_of_is_the_data_question() -> None:
     """dev12 w12l24: at the consent step it had been asked to press ยินยอม or ไม่ยินยอม."""
     assert aside_kind("ข้อมูลผมจะถูกส่งให้โรงงานรู้ไหมครับ", "ask_service", "contact_consent") == "data"
+
+
+CONSENT_ASKED = {
+    "complaint_category": "garbage",
+    "complaint_description": "ขยะกองเต็ม",
+    "complaint_location": "ซอย 5",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "consent"),
+    [
+        ("ไม่มีรูปค่ะ ติดต่อกลับได้ค่ะ", True),
+        ("ไม่มีรูปครับ ติดต่อกลับได้ที่เบอร์ 086-441-2290", True),
+        ("ไม่มีรูป ไม่ต้องติดต่อกลับ", False),
+    ],
+)
+def test_consent_told_after_another_answer_is_the_consent(
+    text: str, consent: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dev13 w13k-web-07/-01: at the consent step on web chat (no photo step) "ไม่มีรูปค่ะ ติดต่อกลับได้ค่ะ"
+    had got "no photo needed" and the consent asked again, and with a number it had become more of the
+    story (the number with it)."""
+    monkeypatch.setattr(complaint, "asker_of", lambda tracker, cases: Asker("web", "web:s1", verified=True))
+    _, got, _ = run_form(at_step("contact_consent", text, CONSENT_ASKED, channel="web"))
+    assert got["contact_consent"] is consent
+    assert "complaint_description" not in got
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "says"),
+    [
+        ("complaint_description", "สวัสดีค่ะ ยังอยู่ไหมคะ", "อยู่ค่ะ"),
+        ("complaint_location", "กลับมาเรื่องเดิม", "กลับมา"),
+        ("complaint_location", "ok กลับมาเรื่องเดิมนะ", "กลับมา"),
+    ],
+)
+def test_are_you_there_and_back_to_it_are_no_answers(step: str, text: str, says: str) -> None:
+    """dev13 w13k-web-12 / w13k-sms-03: "สวัสดีค่ะ ยังอยู่ไหมคะ" had become the story, "กลับมาเรื่องเดิม"
+    (after a service question aside) the place."""
+    _, got, said = run_form(at_step(step, text, {"complaint_category": "garbage"}, channel="sms"))
+    assert got.get(step) is None and got["requested_slot"] == step
+    assert said[0].startswith(says)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ได้กลิ่นแก๊สแรงมากค่ะ แถวหลังตลาด กลัวระเบิด 😰", "ถังแก๊สรั่ว กลิ่นแรงมาก ทำไงดี"],
+)
+def test_a_gas_leak_is_the_fire_services_matter(text: str) -> None:
+    """dev13 w13k-line-13 / w13k-sms-13: it had been given the complaint category menu."""
+    referral = referral_for(text, load_routes(), directory())
+    assert referral is not None and referral.agency.id == "fire199"
+
+
+def _referred_then(first: str, then: str) -> list[dict[str, Any]]:
+    return [
+        user_turn(first, "file_complaint"),
+        {"event": "bot", "text": "ติดต่อการไฟฟ้าส่วนภูมิภาค (กฟภ.) โทร 1129"},
+        user_turn(then, "request_human"),
+    ]
+
+
+@pytest.mark.parametrize("then", ["ไม่อยากโทรอะ ขอแจ้งที่นี่เลยได้ไหม", "ทราบค่ะ แต่ขอแจ้งไว้กับเทศบาลด้วยได้ไหมคะ"])
+def test_filing_here_asked_right_after_a_referral_files_the_matter_told(then: str) -> None:
+    """dev13 w13k-line-12 / w13k-web-09: it had been heard as a request for a person, or as unsure."""
+    events = _referred_then("ไฟดับทั้งซอยเลยค่ะ ตั้งแต่ 2 ทุ่ม", then)
+    assert wants_it_filed_here(events, then)
+    assert insisted_story(events, load_routes(), directory()) == "ไฟดับทั้งซอยเลยค่ะ ตั้งแต่ 2 ทุ่ม"
+    assert not wants_it_filed_here(_referred_then("ขอเบอร์ประกันสังคม", "ขอบคุณค่ะ"), "ขอบคุณค่ะ")

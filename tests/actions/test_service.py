@@ -345,6 +345,25 @@ async def test_an_angry_message_about_another_agencys_matter_gets_an_apology_fir
     assert first.startswith("ขออภัย") and "1129" in " ".join(rest) and "สัส" not in message["text"]
 
 
+async def test_an_upset_message_right_after_a_case_look_up_is_about_that_case(action: ActionAnswerService) -> None:
+    """dev13 w13k-web-06: "ทำไมช้าขนาดนี้ครับ จ่ายภาษีไปทุกปี" after the look-up had got the vehicle tax's
+    fees; the complaint form hears it as about that case (an apology and the citizen's cases)."""
+    t = tracker("ทำไมช้าขนาดนี้ครับ จ่ายภาษีไปทุกปี")
+    t.events[-1:-1] = [{"event": "action", "name": "action_submit_case_status"}]
+    t.events.insert(0, {"event": "user", "text": "CM69-0145-8832", "parse_data": {}})
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, {})
+    assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("text", ["ใครเห็นเบอร์ฉันบ้าง", "ใครบ้างที่เห็นเบอร์โทรศัพท์ของดิฉันคะ"])
+async def test_who_sees_my_number_is_answered_outside_the_form(action: ActionAnswerService, text: str) -> None:
+    """dev13 w13k-sms-11 / w13k-line-16: asked with no form running, it had been called out of scope."""
+    message, _ = await ask(action, tracker(text))
+    assert "เฉพาะเจ้าหน้าที่" in message["text"]
+
+
 async def test_generic_words_never_switch_the_service_and_next_steps_reopen_the_checklist(
     action: ActionAnswerService,
 ) -> None:
