@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case_status import CASE_FORM, about_a_case
 from actions.complaint import after_case_lookup
 from actions.complaint_referral import right_after_referral, wants_it_filed_here
-from actions.complaint_talk import aside_kind, category_from_words, reads_as_place
+from actions.complaint_talk import about_an_earlier_complaint, aside_kind, category_from_words, reads_as_place
 from actions.context import ActionContext
 from actions.fallback import offer_human, record_unanswered, rephrase, top_intent
 from actions.feedback import ActionFeedback
@@ -197,9 +197,10 @@ class ActionAnswerService(Action):
         if wants_it_filed_here(tracker.events or [], text):
             # "ไม่อยากโทรอะ ขอแจ้งที่นี่เลยได้ไหม" right after another agency's number: filed here
             return [FollowupAction(COMPLAINT_FORM)]
-        if after_case_lookup(tracker) and upset(text):
-            # "ทำไมช้าขนาดนี้ครับ จ่ายภาษีไปทุกปี" right after the citizen's case was looked up: about
-            # that case (the form hears it so: an apology and their cases), never the vehicle tax.
+        if upset(text) and (after_case_lookup(tracker) or about_an_earlier_complaint(text)):
+            # "ทำไมช้าขนาดนี้ครับ จ่ายภาษีไปทุกปี" right after the citizen's case was looked up, or
+            # "แจ้งไปเป็นเดือนแล้ว…ไม่ทำ": about their case (the form hears it so: an apology and their
+            # cases), never the vehicle tax nor a list of services.
             return [FollowupAction(COMPLAINT_FORM)]
         if intent not in CONVERSATIONAL_INTENTS:
             decision = await asyncio.to_thread(self.decide, tracker, text)

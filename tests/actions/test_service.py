@@ -345,7 +345,9 @@ async def test_an_angry_message_about_another_agencys_matter_gets_an_apology_fir
     assert first.startswith("ขออภัย") and "1129" in " ".join(rest) and "สัส" not in message["text"]
 
 
-async def test_an_upset_message_right_after_a_case_look_up_is_about_that_case(action: ActionAnswerService) -> None:
+async def test_an_upset_message_right_after_a_case_look_up_is_about_that_case(
+    action: ActionAnswerService,
+) -> None:
     """dev13 w13k-web-06: "ทำไมช้าขนาดนี้ครับ จ่ายภาษีไปทุกปี" after the look-up had got the vehicle tax's
     fees; the complaint form hears it as about that case (an apology and the citizen's cases)."""
     t = tracker("ทำไมช้าขนาดนี้ครับ จ่ายภาษีไปทุกปี")
@@ -357,8 +359,16 @@ async def test_an_upset_message_right_after_a_case_look_up_is_about_that_case(ac
     assert dispatcher.messages == []
 
 
+async def test_an_angry_earlier_report_goes_to_the_citizens_cases(action: ActionAnswerService) -> None:
+    """dev13 w13k-sms-10: "แจ้งไปเป็นเดือนแล้ว…ไม่ทำ" (a rude word in it) had got a list of services."""
+    events = await action.run(CollectingDispatcher(), tracker("แจ้งไปเป็นเดือนแล้วเหี้ยไรไม่ทำ", channel="sms"), {})
+    assert events == [{"event": "followup", "name": "complaint_form", "timestamp": None}]
+
+
 @pytest.mark.parametrize("text", ["ใครเห็นเบอร์ฉันบ้าง", "ใครบ้างที่เห็นเบอร์โทรศัพท์ของดิฉันคะ"])
-async def test_who_sees_my_number_is_answered_outside_the_form(action: ActionAnswerService, text: str) -> None:
+async def test_who_sees_my_number_is_answered_outside_the_form(
+    action: ActionAnswerService, text: str
+) -> None:
     """dev13 w13k-sms-11 / w13k-line-16: asked with no form running, it had been called out of scope."""
     message, _ = await ask(action, tracker(text))
     assert "เฉพาะเจ้าหน้าที่" in message["text"]
