@@ -416,8 +416,10 @@ class ValidateComplaintForm(FormValidationAction):
             return [*first, *others, *([following] if following else [])]
         step = str(tracker.get_slot("requested_slot") or "")
         if _service_answered(tracker):
-            # Back from the service answer to a question asked aside: the same step is asked again.
-            return []
+            # Back from the service answer to a question asked aside: the same step is asked again,
+            # named here - left to Rasa, the first empty step of the domain's list would be asked (the
+            # photo, on SMS and web chat where there is no photo step).
+            return [SlotSet("requested_slot", step)] if step else []
         text = _latest_text(tracker)
         intent = _intent(tracker)
         if wants_cancel(text) or (is_payload(text) and intent == "deny" and step not in NO_ANSWERS_STEPS):

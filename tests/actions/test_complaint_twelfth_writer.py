@@ -226,3 +226,14 @@ def test_filing_here_asked_right_after_a_referral_files_the_matter_told(then: st
     assert wants_it_filed_here(events, then)
     assert insisted_story(events, load_routes(), directory()) == "ไฟดับทั้งซอยเลยค่ะ ตั้งแต่ 2 ทุ่ม"
     assert not wants_it_filed_here(_referred_then("ขอเบอร์ประกันสังคม", "ขอบคุณค่ะ"), "ขอบคุณค่ะ")
+
+
+@pytest.mark.parametrize("channel", ["sms", "web"])
+def test_back_from_a_service_question_the_same_step_is_asked_not_the_photo(channel: str) -> None:
+    """dev13 w13k-sms-03: "ต่อภาษีรถเสียเท่าไหร่" at the consent step over SMS was answered, then the
+    form came back asking the photo (the domain's first empty step, which SMS and web chat skip), and
+    "ติดต่อกลับได้" never counted as the consent."""
+    t = at_step("contact_consent", "ต่อภาษีรถเสียเท่าไหร่", CONSENT_ASKED, channel=channel, intent="ask_service")
+    t.events.append({"event": "action", "name": "action_answer_service"})
+    events, got, _ = run_form(t)
+    assert got == {"requested_slot": "contact_consent"}
