@@ -108,12 +108,12 @@ def test_the_step_question_waits_for_the_answer_then_comes_back() -> None:
     dispatcher = CollectingDispatcher()
     asyncio.run(AskStepAction("complaint_location").run(dispatcher, t, {}))
     assert dispatcher.messages == []  # the answer comes first
-    # after action_answer_service ran, the form comes back: nothing read again, the step asked
+    # after action_answer_service ran, the form comes back: nothing read again, the same step asked
     t = at_step("complaint_location", text, STORY, intent="ask_service")
     t.events.append({"event": "action", "name": SERVICE_ACTION})
     services = FakeServices("vehicle_tax")
     got, said, followups = _run_events(ValidateComplaintForm(services=services), t)
-    assert (got, said, followups, services.asked) == ({}, [], [], [])
+    assert (got, said, followups, services.asked) == ({"requested_slot": "complaint_location"}, [], [], [])
     dispatcher = CollectingDispatcher()
     asyncio.run(
         AskStepAction("complaint_location").run(dispatcher, at_step("complaint_location", text, STORY), {})
