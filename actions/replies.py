@@ -278,7 +278,6 @@ SMALL_TALK_WORDS = (
 # --- service resolver (actions/service_resolver.py) ---
 # A casual yes/no ending ("ต้องแจ้งความก่อนมะ", "ทำที่ไหนก็ได้ป่ะ"): a question; it is no service word.
 CASUAL_YES_NO_END_PATTERN = r"(?<=[ก-๙])(?:มะ|ป่ะ|ปะ|ป้ะ|เหรอ|หรอ)\s*(?:คะ|ค่ะ|ครับ|คับ)?\s*\?*\s*$"
-# Which of the services named to see to first ("บัตรปชชหาย พาสปอตก็หาย ต้องเริ่มจากอันไหน"): both, as choices.
 # What a casual question may trail after its yes/no particle: laughter, emoji, punctuation, "อะ"
 # ("ได้ยังอะ 555", "ได้ไหม 😅"); Thai tone marks are not punctuation
 CASUAL_TAIL_PATTERN = r"(?:5{3,}|[^\w\u0e00-\u0e7f]|_|อ[่้]?ะ|ฮ่า|ๆ)+$"
@@ -294,6 +293,7 @@ COMPARED_PATTERN = (
     r"ต่างกัน|แตกต่าง|ต่างจาก|(?:อัน|แบบ)ไหน(?:ดี|ถูก|คุ้ม|แพง|ง่าย|เร็ว)|(?:ดี|ถูก|แพง|คุ้ม)กว่ากัน"
     r"|difference|differ|compare|which is (?:better|cheaper)"
 )
+# Which of the services named to see to first ("บัตรปชชหาย พาสปอตก็หาย ต้องเริ่มจากอันไหน"): both, as choices.
 WHICH_FIRST_PATTERN = (
     r"(?:อัน|เรื่อง|อะไร|ทำ)ไหนก่อน|อะไรก่อน|เริ่ม(?:จาก|ที่)?(?:อัน|เรื่อง)?(?:ไหน|อะไร)"
     r"|which (?:one )?first|where do i start|start with which"
