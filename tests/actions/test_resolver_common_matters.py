@@ -29,6 +29,10 @@ from tests.actions.decisions import decided
         ("หลานสาวหนีออกจากบ้านไปสามวันแล้ว ทำไงดี", "refer:osc1300"),
         ("ผัวตีหนูทุกวันเลย", "refer:osc1300"),
         ("ปลูกมะม่วงกี่ปีถึงจะได้ลูก", "not:life_event:birth"),
+        # dev13 q56: "มอไซ" typed short, with only แจ้งความ of the lost ID card's words beside it
+        ("มอไซหายเมื่อคืน จะแจ้งความต้องไปไหน", "refer:police"),
+        # dev11 q69: the allowance's everyday name
+        ("แม่ได้เบี้ยยังชีพคนชราเดือนละเท่าไหร่", "service:elderly_allowance"),
         # in scope, with the same words
         ("เพิ่งได้ลูกชายครับ ต้องทำอะไรบ้าง", "life_event:birth"),
         ("บัตรประชาชนหาย ต้องแจ้งความก่อนไหม", "service:id_card_lost"),
