@@ -235,5 +235,5 @@ def test_back_from_a_service_question_the_same_step_is_asked_not_the_photo(chann
     "ติดต่อกลับได้" never counted as the consent."""
     t = at_step("contact_consent", "ต่อภาษีรถเสียเท่าไหร่", CONSENT_ASKED, channel=channel, intent="ask_service")
     t.events.append({"event": "action", "name": "action_answer_service"})
-    events, got, _ = run_form(t)
+    _, got, _ = run_form(t)
     assert got == {"requested_slot": "contact_consent"}
