@@ -357,6 +357,14 @@ HAVE_NOW_VERBS = ("รับ", "ได้", "มี", "ถือ", "ใช้")
 ABBREVIATION_PATTERN = r"[ก-ฮ]{2,4}"
 DOTTED_ABBREVIATION_PATTERN = r"[ก-ฮ](?:\.[ก-ฮ]){1,4}\.?|[ก-ฮ]{2,4}\."  # "(พ.ร.บ.)", "ตรอ." in a list
 NEXT_STEP_PATTERN = r"(ทำ(ไง|ยังไง|อย่างไร|อะไร)ต่อ|ขั้นตอนต่อไป|ต่อไปต้องทำ|แล้วไงต่อ)"
+# "กลับมาเรื่องบัตรประชาชนเมื่อกี้ …", "ย้อนไปเรื่องจดพาณิชย์นะคะ …": back to a service talked about earlier,
+# its name in the group (actions/service_follow_up.back_to_earlier)
+BACK_TO_PATTERN = (
+    r"^\s*(?:ขอ)?(?:กลับ\s?(?:มา|ไป)|ย้อน\s?(?:กลับ)?\s?(?:มา|ไป)?)\s?(?:ที่|คุย|ถาม)?\s?เรื่อง\s?(\S+?)"
+    r"\s?(?:เมื่อ\s?กี้|เมื่อ\s?กี๊|ตะกี้|ตะกี๊|เมื่อสักครู่|ที่ถามไป|อีกที|อีกครั้ง)?(?:หน่อย|นะ|ครับ|คับ|ค่ะ|คะ)*(?=\s|$)"
+)
+# polite and question particles closing a word ("ต้องจดพาณิชย์มั้ย", "บัตรหายค่ะ")
+CLOSING_PARTICLES_END_PATTERN = r"(?:ไหม|มั้ย|มั๊ย|ค่ะ|คะ|ครับ|คับ|นะ|จ้า|จ้ะ)+$"
 # Words a message giving only a new figure may have besides it: a what-if ("แล้วถ้า 2 ปีล่ะ"), a
 # correction ("เอ้ย 8 ขวบค่ะ"), particles and the small words around a figure ("หมดไปเกิน 2 ปีกว่าๆ").
 WHAT_IF_WORDS = ("ถ้า", "ล่ะ", "หละ")  # a bare number after these is the figure asked about again
@@ -383,6 +391,8 @@ AGE_ASKED_PATTERN = (
 )
 AGE_UPPER_PATTERN = r"(?:จนอายุครบ|อายุไม่เกิน)\s*(\d{1,3})\s*ปี"
 AGE_IN_RULE_PATTERN = r"อายุ\s*\d{1,3}"  # a rule that speaks of ages ("อายุ 18 ปีบริบูรณ์ขึ้นไป")
+# a rule with a case for the younger ones ("ผู้อายุต่ำกว่า 7 ปีขอมีบัตรได้แต่ไม่บังคับ"): no plain no under its age
+UNDER_AGE_CASE_PATTERN = r"ต่ำกว่า|ไม่ถึง|น้อยกว่า|ยกเว้น|เว้นแต่|ไม่บังคับ"
 # A step of a table by age: "อายุ 60-69 ปี", "อายุ 90 ปีขึ้นไป".
 AGE_RANGE_PATTERN = r"อายุ\s*(\d{1,3})\s*(?:-\s*(\d{1,3})\s*ปี|ปีขึ้นไป)"
 # Typed yes/no endings ("ต้องสอบไม๊", "ไปได้มะ"), and ยัง after a modal word ("ต้องทำบัตรยัง").

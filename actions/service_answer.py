@@ -28,6 +28,7 @@ from actions.service_verdicts import (
     CAN_ASKED,
     CONFIRM_ASKED,
     POLARITY,
+    age_below,
     age_exception,
     age_meets,
     age_rule,
@@ -627,7 +628,11 @@ def _record_verdict(ctx: AnswerContext) -> list[str] | None:
     by_age = None
     # (a must-question's duty is the record's own sentence: "ครบ 7 ขวบแล้ว ต้องทำบัตรยัง" - ต้องค่ะ…)
     if first is None and aspect is None and question_modal(question) != "must":
-        by_age = subject_age_verdict(record, question, channel) or age_exception(record, question, channel)
+        by_age = (
+            subject_age_verdict(record, question, channel)
+            or age_exception(record, question, channel)
+            or age_below(record, question, channel)
+        )
         rule = age_rule(record, question) if by_age is None else None
         by_age = by_age or (say("answer_age_rule", channel, rule=polite(rule)) if rule else None)
     if first is not None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from actions.replies import (
     AGE_ASKED_PATTERN,
+    BACK_TO_PATTERN,
+    CLOSING_PARTICLES_END_PATTERN,
     DURATION_NUMBER_WORDS,
     DURATION_UNIT_DAYS,
     FIGURE_FOLLOW_UP_WORDS,
@@ -52,10 +54,43 @@ def _user_texts(events: list[dict[str, Any]]) -> list[str]:
     return [str(e.get("text") or "") for e in events if e.get("event") == "user"]
 
 
+# "กลับมาเรื่องบัตรประชาชนเมื่อกี้ …", "ย้อนไปเรื่องจดพาณิชย์ …": back to a service talked about earlier
+_BACK_TO = re.compile(BACK_TO_PATTERN)
+_PARTICLES_END = re.compile(CLOSING_PARTICLES_END_PATTERN)
+BACK_TO_MIN_CHARS = 3  # "บัตร" and longer: a shorter phrase names nothing
+BACK_TO_CUE_MAX_CHARS = 12  # "หาย", "หมดอายุแล้ว" after the name; longer is a story ("ให้ลูกที่เพิ่งเกิด")
+
+
+def back_to_earlier(text: str, events: list[dict[str, Any]]) -> str:
+    """A message that goes back to a service talked about earlier is read with the words the citizen
+    used for it then, up to its name ("จะต่ออายุบัตรประชาชน ต้องใช้อะไรบ้าง" earlier makes "กลับมาเรื่อง
+    บัตรประชาชนเมื่อกี้ ค่าธรรมเนียมเท่าไร" read "จะต่ออายุบัตรประชาชน ค่าธรรมเนียมเท่าไร": the renewal, not a new
+    card); the name alone when no earlier message has it; any other message as it is."""
+    found = _BACK_TO.search(text)
+    if found is None or len(found.group(1)) < BACK_TO_MIN_CHARS:
+        return text
+    name, rest = found.group(1), text[found.end() :].strip()
+    key = "".join(name.split())
+    # the first message that named it brought it up; a later mention may be an aside in another service
+    for earlier in _user_texts(events)[:-1]:
+        chunk = next((c for c in earlier.split() if key in c), "")
+        if chunk and not earlier.startswith("/"):
+            at = chunk.find(key) + len(key)
+            # the name with what came before it and a short cue after it ("ต่ออายุบัตรประชาชน", "บัตรประชาชนหาย")
+            chunk = _PARTICLES_END.sub("", chunk)
+            named = chunk if len(chunk) - at <= BACK_TO_CUE_MAX_CHARS else chunk[:at]
+            return f"{named} {rest}".strip()
+    return f"{name} {rest}".strip()
+
+
 def with_context(text: str, events: list[dict[str, Any]]) -> str:
     """A bare next-step question carries the citizen's previous message, so the search finds the FAQ
     that question was about ("ทะเบียนโดนระงับแล้วใช่ไหม" then "ต้องทำไงต่อ": returning the plates and
-    registering again); any other message is left as it is."""
+    registering again); a message going back to an earlier service names it as the citizen did then
+    (`back_to_earlier`); any other message is left as it is."""
+    back = back_to_earlier(text, events)
+    if back != text:
+        return back
     squashed = "".join(text.split())
     if len(squashed) > NEXT_STEP_MAX_CHARS or not _NEXT_STEP.search(squashed):
         return text

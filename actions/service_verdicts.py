@@ -105,6 +105,7 @@ from actions.replies import (
     TOGETHER_WORDS,
     TOPIC_INSTEAD_PATTERN,
     UNABLE_TO_GO_WORDS,
+    UNDER_AGE_CASE_PATTERN,
     WHO_AND_AGE_WORDS,
     YES_NO_TYPED_ENDINGS,
     reply_for,
@@ -1558,6 +1559,27 @@ def age_meets(record: ServiceRecord, question: str, channel: str, any_age: bool 
     return say(
         "answer_age_meets", channel, age=str(age), rule=polite(record.eligibility or record.description)
     )
+
+
+_UNDER_AGE_CASE = re.compile(UNDER_AGE_CASE_PATTERN)
+
+
+def age_below(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ลูกอายุ 16 ลงทะเบียนได้ไหม" on "คนไทยอายุ 18 ปีขึ้นไป …": ไม่ได้ค่ะ when a can-question gives an
+    age under the one youngest age the eligibility names, and the rule has no exception below it (then
+    `age_exception` speaks) nor other ages for other cases; with the rule. None otherwise."""
+    if not is_yes_no(question) or question_modal(question) != "can":
+        return None
+    age = age_asked(question)
+    rule = normalize_text(record.eligibility or "")
+    least = {int(bound.group(1)) for bound in _AGE_BOUND.finditer(rule)}
+    if age is None or len(least) != 1 or len(_AGE_IN_RULE.findall(rule)) != 1 or _AGE_EXCEPTION.search(rule):
+        return None
+    if _UNDER_AGE_CASE.search(rule):  # "ผู้อายุต่ำกว่า 7 ปีขอมีบัตรได้แต่ไม่บังคับ": younger ones have a case
+        return None
+    if age >= min(least) or _AGE_LOWER.search(rule) is None:
+        return None
+    return say("answer_no_cannot", channel) + " " + polite(record.eligibility)
 
 
 def aged_out(record: ServiceRecord, question: str, channel: str) -> str | None:
