@@ -477,7 +477,13 @@ class ServiceResolver:
             referral = self.refer(typed)
             if referral is not None and _asks_prerequisite(typed, referral.matched):
                 referral = None  # "ต้องแจ้งความก่อนไหม" after a lost SD.9: a step of this service
-            if referral is not None and named is None and not _covers_a_word(previous, referral.matched):
+            # a name inside a gapped phrase ("บัญชีธนาคาร…แก้ชื่อ" after the change of name) names the bank's
+            # matter, not the service's, unless the service says it or names itself apart
+            gapped = referral is not None and "*" in str(getattr(referral, "phrase", "") or "")
+            unnamed = named is None or (
+                gapped and self._referral_beats_named(referral, named, typed, records)
+            )
+            if referral is not None and unnamed and not _covers_topic(previous, referral):
                 return Decision("not_covered", referral=referral, english=english, why="referral")
             passage = self._passage(index, previous.id, typed)
             # "แล้วต่อวีซ่าให้แฟนล่ะ" after vehicle tax: words the current service never mentions
@@ -508,7 +514,7 @@ class ServiceResolver:
             referral = self.refer(typed)
             if referral is not None and _asks_prerequisite(typed, referral.matched):
                 referral = None
-            if referral is not None and not _covers_a_word(previous, referral.matched):
+            if referral is not None and not _covers_topic(previous, referral):
                 return Decision("not_covered", referral=referral, english=english, why="referral")
             own_words = [w for w in residual_words(typed) if len(w) >= 3]
             in_its_words = bool(own_words) and all(_covers(previous, w) for w in own_words)
@@ -1228,6 +1234,18 @@ def speaks_of(record: ServiceRecord, text: str) -> bool:
 
 
 COVERED_WORD_MIN_CHARS = 5  # "บำนาญ", "แจ้งความ": a shorter word ("ภาษี", "บัตร") says little
+
+
+def _covers_topic(record: ServiceRecord, referral: Any) -> bool:
+    """Whether the service talked about covers a referral's topic. A gapped phrase of the directory is a
+    thing and what befalls it ("วีซ่า*หมด", "บัญชีธนาคาร*แก้ชื่อ"): a service that names the thing in
+    passing (the work permit needs a visa, a change of name is told to the bank) covers it only when it
+    says the whole ("วีซ่าของเขาหมด ต้องไปต่อที่ไหน" after the work permit is immigration's)."""
+    matched = str(getattr(referral, "matched", "") or "")
+    phrase = str(getattr(referral, "phrase", "") or "")
+    if "*" in phrase:
+        return _covers(record, matched) or _covers(record, phrase.replace("*", ""))
+    return _covers_a_word(record, matched)
 
 
 def _covers_a_word(record: ServiceRecord, phrase: str) -> bool:

@@ -165,6 +165,16 @@ class AgencyDirectory:
             wanted = "bangkok_metro" if metro else "provincial"
             hits.sort(key=lambda h: h[1].area != wanted)
         found_text, agency, topic, phrase = hits[0]
+        # a `complaint: refer` topic of the same agency also said ("ร้องเรียนเจ้าหน้าที่รัฐทุจริต ส่งเรื่อง
+        # ถึงนายก": the Prime Minister's, not the form's staff category) refers it whatever topic was longest
+        complaint = topic.complaint or next(
+            (
+                t.complaint
+                for p, a, t in self._phrases
+                if a is agency and t.complaint == "refer" and _found(p, squashed)
+            ),
+            "",
+        )
         placed = metro and agency.area == "bangkok_metro"  # the question says where: no alternative
         also = () if placed else tuple(h[1] for h in hits[1:])
         return Referral(
@@ -172,7 +182,7 @@ class AgencyDirectory:
             why=topic.why,
             matched=found_text,
             also=also,
-            complaint=topic.complaint,
+            complaint=complaint,
             found=tuple(said[agency.id]),
             phrase=phrase,
         )
