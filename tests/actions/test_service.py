@@ -359,6 +359,18 @@ async def test_an_upset_message_right_after_a_case_look_up_is_about_that_case(
     assert dispatcher.messages == []
 
 
+async def test_three_years_of_reserve_training_answers_the_draft_question(
+    action: ActionAnswerService,
+) -> None:
+    """dev14 w14c30: "ถ้าเรียน รด. ครบ 3 ปี ต้องไปจับใบดำใบแดงไหม" had got "ต้องค่ะ" from the registration
+    clause; the FAQ on it says no selection (the registration still stands)."""
+    message, slots = await ask(
+        action,
+        tracker("ถ้าเรียน รด. ครบ 3 ปี ต้องไปจับใบดำใบแดงไหม", slots={"service_id": "military_conscription"}),
+    )
+    assert message["text"].startswith("ไม่ต้อง") and slots["service_id"] == "military_conscription"
+
+
 async def test_an_angry_earlier_report_goes_to_the_citizens_cases(action: ActionAnswerService) -> None:
     """dev13 w13k-sms-10: "แจ้งไปเป็นเดือนแล้ว…ไม่ทำ" (a rude word in it) had got a list of services."""
     events = await action.run(CollectingDispatcher(), tracker("แจ้งไปเป็นเดือนแล้วเหี้ยไรไม่ทำ", channel="sms"), {})
