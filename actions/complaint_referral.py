@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -60,13 +61,21 @@ def referral_for(
     if agencies is None or not text.strip() or is_payload(text):
         return None
     referral = agencies.refer(text)
-    if referral is None or referral.complaint == "also":
+    if referral is None:
         return None
+    if referral.complaint == "also":
+        # filed here all the same (faster_agency), unless asked who deals with it
+        return referral if asks_whom(text) else None
     if referral.complaint == "refer":
         return referral
     if referral.agency.id in HANDLED_HERE or has_category_cue(text, routes):
         return None
     return referral
+
+
+def asks_whom(text: str) -> bool:
+    """ "น้ำประปาไม่ไหลมา2วัน โทรหาใคร", "who do I call": who deals with it, not "file it"."""
+    return re.search(replies.ASKS_WHOM_PATTERN, compact(text).casefold()) is not None
 
 
 def faster_agency(text: str, agencies: AgencyDirectory | None) -> Referral | None:

@@ -18,6 +18,7 @@ import unicodedata
 from pythainlp.corpus import thai_words
 
 from actions.replies import (
+    ASIDE_ASKED_WORDS,
     ASK_OPENINGS,
     BACK_TO_FORM_WORDS,
     BARE_NO_WORDS,
@@ -31,6 +32,7 @@ from actions.replies import (
     COMPLAINT_ASIDE_CUES,
     COMPLAINT_CANCEL_PHRASES,
     COMPLAINT_CANCEL_WORDS,
+    COMPLAINT_CATEGORIES,
     COMPLAINT_REQUEST_WORDS,
     CONFIRM_SENTENCE_FILLERS,
     CONFIRM_SENTENCE_WORDS,
@@ -404,7 +406,8 @@ def aside_kind(text: object, intent: str, step: str = "") -> str | None:
     short = len(word) <= HUMAN_ASIDE_MAX_CHARS and consent_from_words(text) is None  # "ไม่ต้องติดต่อกลับ"
     if short and (intent == "request_human" or any(cue in word for cue in COMPLAINT_ASIDE_CUES["human"])):
         return "human"
-    asked = is_question(text) or step != "complaint_description"
+    asked_by_words = any(cue in word for cue in ASIDE_ASKED_WORDS)
+    asked = is_question(text) or step != "complaint_description" or asked_by_words
     if len(word) <= ASIDE_QUESTION_MAX_CHARS and asked:
         for kind in ("time", "next", "data", "cost"):
             if any(cue in word for cue in COMPLAINT_ASIDE_CUES[kind]):
@@ -413,13 +416,17 @@ def aside_kind(text: object, intent: str, step: str = "") -> str | None:
 
 
 def category_from_words(text: object, routes: dict[str, ComplaintRoute]) -> str | None:
-    """The category whose longest cue is in the text; None when none is, or two tie."""
+    """The category whose longest cue is in the text (a weak cue only when no other cue is); None
+    when none is, or two tie."""
     word = compact(text)
     best: dict[str, int] = {}
-    for key, route in routes.items():
-        lengths = [len(cue) for cue in route.cues if cue in word]
-        if lengths:
-            best[key] = max(lengths)
+    for weak_too in (False, True):
+        for key, route in routes.items():
+            found = [len(c) for c in route.cues if c in word and (weak_too or c not in route.weak_cues)]
+            if found:
+                best[key] = max(found)
+        if best:
+            break
     if not best:
         return None
     top = max(best.values())
@@ -439,7 +446,28 @@ def first_description(text: object, min_letters: int, routes: dict[str, Complain
         rest = rest.replace(words, "")
     letters = sum(1 for c in rest if c.isalnum())
     clear = any(cue in rest for route in routes.values() for cue in route.cues)
+    if clear and _letters(_without_category_names(rest)) < MIN_STORY_BEYOND_CATEGORY:
+        return None  # "ร้องเรียนเสียงดัง", "อยากแจ้งเรื่องเสียงดังค่ะ": a category named, no story told
     return raw if letters >= min_letters and (clear or letters >= 2 * min_letters) else None
+
+
+# Letters a first message must tell beyond a category's name to be its story ("ถนนพัง" yes).
+MIN_STORY_BEYOND_CATEGORY = 1
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if c.isalnum())
+
+
+def _without_category_names(word: str) -> str:
+    """A compacted message without the categories' names (each word of a label: "เสียงดัง",
+    "เหตุรำคาญ") and its polite ending."""
+    for label in COMPLAINT_CATEGORIES.values():
+        for part in sorted(label.split(), key=len, reverse=True):
+            word = word.replace(compact(part), "")
+    for ending in POLITE_ENDINGS:
+        word = word.removesuffix(ending)
+    return word
 
 
 def about_an_earlier_complaint(text: object) -> bool:

@@ -19,6 +19,7 @@ the gateway renders as numbered "ตอบ 1 …" options.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -1128,6 +1129,22 @@ HOW_LONG_ASKED_PATTERN = (
     r"(?<!ไม่รู้)(?<!ไม่รู้จะ)(กี่(วัน|ชั่วโมง|อาทิตย์|สัปดาห์|เดือน)|นาน(ไหม|มั้ย|มั๊ย|เท่าไ))"
     r"|howlong|howmanydays|howsoon|whenwill(it|they|you)"
 )
+# Questions aside that ask by their words wherever they stand: at the story step no question ending is
+# needed ("ปกติใช้เวลากี่วันกว่าจะมีคนมาแก้", "ร้องเรียนแล้วจะเกิดอะไรขึ้นต่อคะ"; not "ไฟดับมากี่วันแล้วก็
+# ไม่รู้", a story).
+ASIDE_ASKED_WORDS = (
+    "ใช้เวลากี่",
+    "กี่วันกว่าจะ",
+    "กี่วันถึงจะ",
+    "กี่วันจะ",
+    "ภายในกี่",
+    "เกิดอะไรขึ้นต่อ",
+    "เกิดอะไรต่อ",
+    "ทำอะไรต่อ",
+    "ใครรับเรื่อง",
+    "ส่งถึงใคร",
+    "ไปถึงใคร",
+)
 COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
     "anonymous": (
         "ไม่บอกชื่อ",
@@ -1238,6 +1255,8 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "จะมีใครมา",
         "ทำอะไรต่อ",
         "เกิดอะไรต่อ",
+        "เกิดอะไรขึ้นต่อ",
+        "ร้องเรียนแล้วจะ",
     ),
     "data": (
         "ใครเห็น",
@@ -1509,6 +1528,12 @@ REFERENCE_PROBLEMS_EN: dict[str, str] = {
     "prefix": "It must start with CM or AP. ",
     "none": "",
 }
+# Asking who deals with a matter rather than filing it ("น้ำประปาไม่ไหลมา2วัน โทรหาใคร"): for a matter
+# another agency fixes faster, the referral comes first (with the button to file here all the same).
+ASKS_WHOM_PATTERN = (
+    r"(?:โทร|แจ้ง|ติดต่อ|ร้องเรียน)(?:หา|กับ|ไป)?(?:ใคร|ที่ไหน|ที่ใด|หน่วยงานไหน)|เบอร์(?:อะไร|ไหน)"
+    r"|who(?:do|should)i(?:call|contact|report)|whotocall|whotocontact"
+)
 # "I forgot the number" typed instead of a reference (matched anywhere in the message, squashed).
 FORGOT_REFERENCE_WORDS = (
     "จำเลขไม่ได้",
@@ -1523,6 +1548,8 @@ FORGOT_REFERENCE_WORDS = (
     "จำไม่ได้",
     "forgot",
 )
+# ... and with words between: "จำเลขเรื่องที่แจ้งไม่ได้ค่ะ", "หาเลขที่ได้ตอนแจ้งไม่เจอ".
+FORGOT_REFERENCE_PATTERN = r"(?:จำ|หา)เลข\S{0,20}?(?:ไม่ได้|ไม่เจอ)"
 # An upset message about the wait or the time a case takes (the case look-up is then left with
 # why the timing needs the digits), not only an angry remark.
 CASE_WAIT_WORDS = ("รอ", "นาน", "เมื่อไหร่", "เมื่อไร", "ช้า", "กี่วัน", "ไม่มีใครมา", "ไม่คืบหน้า", "wait", "slow")
@@ -1580,6 +1607,9 @@ UPSET_WORDS = (
     "ไม่คืบหน้า",
     "ไม่มีอะไรคืบหน้า",
     "ไม่มีความคืบหน้า",
+    # "CM69-… ทำไมยังไม่เสร็จ โทรไปก็ไม่มีคนรับ": still not done
+    "ทำไมยังไม่เสร็จ",
+    "ยังไม่เสร็จสักที",
     "!!",
     # English (matched without spaces, lower-cased)
     "ridiculous",
@@ -1637,7 +1667,8 @@ _CONSENT_PUNCTUATION = {ord(c): " " for c in ",.!~"}
 def forgot_reference(text: object) -> bool:
     """The citizen says they do not have or remember the case number."""
     squashed = _squash(text).replace(" ", "")
-    return any(word in squashed for word in FORGOT_REFERENCE_WORDS)
+    found = any(word in squashed for word in FORGOT_REFERENCE_WORDS)
+    return found or re.search(FORGOT_REFERENCE_PATTERN, squashed) is not None
 
 
 def upset(text: object) -> bool:

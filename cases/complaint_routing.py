@@ -39,6 +39,9 @@ class ComplaintRoute:
     allow_anonymous: bool = False
     # Words that make this category clear in a citizen's message (lower-case, no spaces).
     cues: tuple[str, ...] = ()
+    # Those of the cues that decide only when no other category's cue is in the message: a smell is
+    # what a named source gives off ("ขยะกองหน้าโรงเรียน ส่งกลิ่นเหม็น" is rubbish).
+    weak_cues: tuple[str, ...] = ()
     # The agency as an SMS names it, where every character counts ("เทศบาล/อบต."); else its name.
     agency_short: str = ""
     # The agency named in an English reply ("the local government (municipality or SAO)").
@@ -72,13 +75,16 @@ def parse_routes(raw: Any) -> dict[str, ComplaintRoute]:
         if not isinstance(anonymous, bool):
             raise RoutingError(f"complaint category {key!r}: allow_anonymous must be true or false")
         cues = entry.get("cues") or []
-        if not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues):
-            raise RoutingError(f"complaint category {key!r}: cues must be a list of words")
+        weak = entry.get("weak_cues") or []
+        for words in (cues, weak):
+            if not isinstance(words, list) or not all(isinstance(c, str) and c.strip() for c in words):
+                raise RoutingError(f"complaint category {key!r}: cues and weak_cues must be lists of words")
         routes[str(key)] = ComplaintRoute(
             category=str(key),
             **values,
             allow_anonymous=anonymous,
-            cues=tuple("".join(c.split()).casefold() for c in cues),
+            cues=tuple("".join(c.split()).casefold() for c in [*cues, *weak]),
+            weak_cues=tuple("".join(c.split()).casefold() for c in weak),
             agency_short=str(entry.get("agency_short") or "").strip(),
             agency_name_en=str(entry.get("agency_name_en") or "").strip(),
         )
