@@ -56,6 +56,7 @@ QUIET_ACTIONS = frozenset(
         "utter_menu",
         "utter_chitchat",
         "utter_deny_ack",
+        "action_acknowledge_no",
         "utter_goodbye",
         "utter_bot_challenge",
     }
@@ -240,7 +241,7 @@ class ActionComplaintAfter(Action):
         if english is not None and not is_payload(text) and writes_english(tracker.events or []):
             replies.send(dispatcher, tracker, english)
             return
-        reply = light_reply(intent, None, previous) if intent in LIGHT_INTENTS else ELSEWHERE[intent]
+        reply = light_reply(intent, None, previous, text) if intent in LIGHT_INTENTS else ELSEWHERE[intent]
         if filed is not None and intent == "affirm" and previous != "utter_thank":
             reply = "service_ok_more"
         if reply.startswith("utter_"):

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 ACTION_MODULES: tuple[str, ...] = (
     "actions.fallback",
+    "actions.acknowledge",
     "actions.handover",
     "actions.callback",
     "actions.restart",

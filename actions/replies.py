@@ -1727,6 +1727,14 @@ REPLIES: dict[str, dict[str, Reply]] = {
         "sms": Reply(f"ส่งเลขที่เรื่อง เช่น {EXAMPLE_REFERENCE} ค่ะ", (CANCEL,)),
     },
     # Before any answer to an upset or rude message about a case: the words are never repeated.
+    # An upset "no" ("ห่วยมาก" after a look-up found nothing): sorry, and a person offered.
+    "upset_no_ack": {
+        "default": Reply(
+            "ขออภัยที่ยังช่วยได้ไม่ตรงกับที่ต้องการค่ะ ถ้าต้องการคุยกับเจ้าหน้าที่ กดปุ่มด้านล่างได้เลยค่ะ",
+            (HUMAN, MENU),
+        ),
+        "sms": Reply("ขออภัยที่ยังช่วยไม่ได้ค่ะ ต้องการคุยกับเจ้าหน้าที่ไหมคะ", (HUMAN,)),
+    },
     "case_apology": {
         "default": Reply("ขออภัยที่ทำให้รอนานและไม่สะดวกค่ะ ดิฉันช่วยดูเรื่องของท่านให้ทันทีนะคะ"),
         "sms": Reply("ขออภัยที่ทำให้รอนานค่ะ"),

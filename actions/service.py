@@ -372,7 +372,7 @@ class ActionAnswerService(Action):
                 english = is_english(text)
                 decision = Decision("not_covered", referral=referral, english=english, why="referral")
                 return await self.answer(dispatcher, tracker, decision, text)
-        reply = light_response(intent, tracker.get_slot("service_id"), last_response(tracker.events))
+        reply = light_response(intent, tracker.get_slot("service_id"), last_response(tracker.events), text)
         if reply.startswith("utter_"):
             dispatcher.utter_message(response=reply)
         else:

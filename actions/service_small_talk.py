@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from actions.acknowledge import no_reply
 from actions.replies import FOLLOW_UP_OPENINGS, SMALL_TALK_WORDS
 from actions.service_answer import is_english
 from actions.service_resolver import english_aspect, extra_thai_aspect, is_question, residual_words
@@ -128,7 +129,7 @@ def last_response(events: Sequence[Mapping[str, Any]]) -> str | None:
     return None
 
 
-def light_reply(intent: str, current: str | None, previous_response: str | None) -> str:
+def light_reply(intent: str, current: str | None, previous_response: str | None, text: str = "") -> str:
     """The reply to small talk around a service conversation: a domain response (`utter_*`, bot/domain)
     or else a key of actions/replies.py."""
     if intent == "thank":
@@ -143,5 +144,5 @@ def light_reply(intent: str, current: str | None, previous_response: str | None)
         # "มีเรื่องอื่น" after the thanks: the menu; "โอเค" after an answer: carry on
         return "service_ok_more" if current and previous_response != "utter_thank" else "utter_menu"
     if intent == "deny":
-        return "utter_goodbye" if previous_response == "utter_thank" else "utter_deny_ack"
+        return no_reply(text, previous_response)
     return "service_out_of_scope"

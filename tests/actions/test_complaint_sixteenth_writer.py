@@ -6,20 +6,25 @@ B. Questions aside that ask by their words, without a question ending, at the st
    กี่วันกว่าจะมีคนมาแก้") are answered, not kept as the story.
 C. A smell is what a named source gives off: rubbish that smells is rubbish, a smell alone a nuisance.
 D. "Who do I call" about a matter another agency fixes faster gets the referral first.
-E. "จำเลขเรื่องที่แจ้งไม่ได้" is a forgotten number; "ทำไมยังไม่เสร็จ" is owed an apology.
+E. "จำเลขเรื่องที่แจ้งไม่ได้" is a forgotten number; "ทำไมยังไม่เสร็จ" is owed an apology, and so is an
+   upset "no" ("ห่วยมาก").
 """
 
 from __future__ import annotations
 
-import pytest
+import asyncio
 
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.acknowledge import ActionAcknowledgeNo, no_reply
 from actions.case_status import owed_apology
 from actions.complaint_referral import directory, referral_for
 from actions.complaint_steps import MIN_DESCRIPTION_LETTERS
 from actions.complaint_talk import aside_kind, category_from_words, first_description
 from actions.replies import forgot_reference
 from cases.complaint_routing import load_routes
-from tests.actions.complaint_form_driver import opening, run_form
+from tests.actions.complaint_form_driver import form_tracker, opening, run_form, user_turn
 
 
 @pytest.mark.parametrize("text", ["ร้องเรียนเสียงดัง", "อยากแจ้งเรื่องเสียงดังค่ะ", "แจ้งไฟถนนดับนะคะ"])
@@ -70,3 +75,16 @@ def test_a_forgotten_number_with_words_between_and_an_unfinished_case() -> None:
     assert forgot_reference("จำเลขเรื่องที่แจ้งไม่ได้ค่ะ แจ้งไฟดับไปเมื่อเดือนที่แล้ว")
     assert not forgot_reference("ไฟถนนดับหน้าบ้านค่ะ")
     assert owed_apology("CM69-0001-2345 ทำไมยังไม่เสร็จ โทรไปก็ไม่มีคนรับ")
+
+
+def test_an_upset_no_gets_an_apology_and_a_person_offered() -> None:
+    """dev13 w13k-sms-09: "ห่วยมาก" after a look-up found nothing is read as a no; "ได้ค่ะ" to it had
+    read as indifference."""
+    assert no_reply("ห่วยมาก") == "upset_no_ack"
+    assert no_reply("ไม่ค่ะ") == "utter_deny_ack"
+    assert no_reply("ไม่มีแล้ว", "utter_thank") == "utter_goodbye"
+    said = CollectingDispatcher()
+    asyncio.run(ActionAcknowledgeNo().run(said, form_tracker([user_turn("ห่วยมาก", "deny", "sms")], {}), {}))
+    [message] = said.messages
+    assert message["text"].startswith("ขออภัย") and "ห่วย" not in message["text"]
+    assert [b["title"] for b in message["buttons"]] == ["คุยกับเจ้าหน้าที่"]
