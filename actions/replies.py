@@ -461,6 +461,11 @@ OFFICE_KIND_WORDS: dict[str, tuple[str, ...]] = {
     "ธนาคาร": ("ธนาคาร", "ธ.ก.ส"),
     "โรงพัก": ("โรงพัก", "สถานีตำรวจ"),
 }
+# "ตรวจเลือกเดือนไหน": which month is asked - when it happens (the time aspect: "1-12 เมษายน")
+MONTH_ASKED_WORDS = ("เดือนไหน", "เดือนอะไร", "เดือนไร")
+# A fee for an option the citizen may choose ("ค่าจัดส่งทางไปรษณีย์ (ถ้าเลือก)"): "ส่งเล่มทางไปรษณีย์ได้ไหม" is
+# answered yes with its charge (actions/service_verdicts.optional_fee_verdict).
+OPTIONAL_FEE_MARKS = ("ถ้าเลือก", "ถ้าต้องการ", "หากต้องการ")
 # "…ที่สำนักงานที่ดินใช่ไหม": a place named after ที่, to be confirmed (the office word it starts with)
 PLACE_NAMED_PATTERN = (
     r"ที่(สำนักงาน|อำเภอ|เขต|ที่ว่าการ|สำนักทะเบียน|เทศบาล|อบต|ไปรษณีย์|ธนาคาร|โรงพัก|สถานีตำรวจ|ศาล|ศูนย์)"

@@ -33,6 +33,7 @@ from actions.replies import (
     HAVE_NOW_VERBS,
     HOW_MUCH_WORDS,
     MONEY_WORDS,
+    MONTH_ASKED_WORDS,
     PAPER_ASKED_PATTERN,
     PREREQUISITE_TEMPLATE,
     WHAT_ABOUT_COMPARED_PATTERN,
@@ -129,7 +130,7 @@ class Decision:
 # Casual wordings the shared detector (knowledge/aspects.py) does not list yet.
 _EXTRA_THAI_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("online", ("ผ่านเน็ต", "ในเน็ต", "ทางไลน์", "ออนไลท์")),
-    ("time", ("ช่วงไหน", "เปิดรับเมื่อ", "รอกี่", "กี่วันได้", "กี่วันเสร็จ")),
+    ("time", ("ช่วงไหน", "เปิดรับเมื่อ", "รอกี่", "กี่วันได้", "กี่วันเสร็จ", *MONTH_ASKED_WORDS)),
     ("fee", ("กี่เปอร์เซ็น", "กี่%", "เสียตัง", "กี่ตัง", "ตังค์", *FINE_ASKED_WORDS)),
 )
 

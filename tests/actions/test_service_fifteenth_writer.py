@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions.service_answer import compose_answer
 from actions.service_english import compose_english
 from actions.service_follow_up import with_new_subject
 from actions.service_resolver import ServiceResolver
@@ -116,3 +117,27 @@ def test_an_english_story_asking_without_a_question_mark(resolver: ServiceResolv
     assert decided(resolver.decide("my grandmother died in hospital, how to report the death")) == (
         "service:death_registration"
     )
+
+
+def test_an_answer_opening_with_its_verdict_gives_it_once(resolver: ServiceResolver) -> None:
+    # the FAQ opens "ไม่ต้อง …" and adds "แต่ยังต้องไปลงบัญชี…": its own verdict, said once
+    question = "หลานเรียน รด.ปี3 จบแล้ว ยังต้องไปเกณฑ์อีกมั้ย"
+    decision = resolver.decide(question, slot_id="military_conscription")
+    body, _ = compose_answer(
+        RECORDS["military_conscription"], decision.aspect, "line", question, decision.passage
+    )
+    assert body.splitlines()[0].startswith("ไม่ต้องค่ะ ผู้สำเร็จ")
+
+
+def test_an_option_charged_for_can_be_had() -> None:
+    # "ค่าจัดส่งทางไปรษณีย์ (ถ้าเลือก)": delivery by post is there, with its charge - not "not an office"
+    body, _ = compose_answer(RECORDS["passport_new"], None, "line", "ให้ส่งพาสปอร์ตทางไปรษณีย์ได้มั้ยคะ")
+    assert body.startswith("ได้ค่ะ ค่าจัดส่งทางไปรษณีย์")
+    # applying at an office the record does not list is still no
+    body, _ = compose_answer(RECORDS["passport_new"], "place", "line", "ยื่นทำพาสปอร์ตที่ไปรษณีย์ได้ไหม")
+    assert body.startswith("ไม่ได้ค่ะ")
+
+
+def test_which_month_asks_when(resolver: ServiceResolver) -> None:
+    decision = resolver.decide("ไปตรวจเลือกทหารเดือนอะไรคะ", slot_id="military_conscription")
+    assert decision.aspect == "time"
