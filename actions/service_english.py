@@ -131,8 +131,11 @@ _DEADLINE_ASKED_EN = re.compile(
 _WITHIN_EN = re.compile(r"\bwithin \d+|\bby \d{1,2} [A-Z][a-z]+", re.I)
 
 
+# "can we do it at any district office?", "Can I do it in another province?": any office will do?
 _ANY_OFFICE_ASKED_EN = re.compile(
-    r"\bany (district )?(office|branch|registration office)\b|\banywhere\b", re.I
+    r"\bany (district )?(office|branch|registration office)\b|\banywhere\b"
+    r"|\b(another|other|a different) (province|district|city|office)\b",
+    re.I,
 )
 _ANY_OFFICE_EN = re.compile(r"\bany\b[^.]{0,40}\b(office|branch)", re.I)
 

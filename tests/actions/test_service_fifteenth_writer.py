@@ -141,3 +141,13 @@ def test_an_option_charged_for_can_be_had() -> None:
 def test_which_month_asks_when(resolver: ServiceResolver) -> None:
     decision = resolver.decide("ไปตรวจเลือกทหารเดือนอะไรคะ", slot_id="military_conscription")
     assert decision.aspect == "time"
+
+
+def test_another_province_in_english_asks_any_office() -> None:
+    # the ID cards' offices in English, as the Thai list says them (any district office in the country)
+    body, _ = compose_english(
+        RECORDS["id_card_renew"], None, "line", None, "could I renew it in another province?"
+    )
+    assert body.startswith("Yes. Any district registration office")
+    body, _ = compose_english(RECORDS["id_card_new"], "place", "line", None, "where do we apply?")
+    assert "Any district office in Bangkok" in body
