@@ -302,7 +302,7 @@ WHICH_FIRST_PATTERN = (
 # A story that asks what there is to do ("ต้องไปจดอะไร", "ต้องทำเรื่องอะไรบ้าง", "what registrations do I
 # need"): the life event's checklist, not one of its steps. Matched on the message without spaces.
 WHAT_TO_DO_PATTERN = (
-    r"ต้อง(?:ไป)?(?:ทำ|จด(?:ทะเบียน)?|เตรียม|ยื่น|ลงทะเบียน|ติดต่อ|เปลี่ยน|แจ้ง|จัดการ)(?:เรื่อง)?(?:อะไร|ไร)"
+    r"ต้อง(?:ไป)?(?:ทำ|จด(?:ทะเบียน)?|เตรียม|ยื่น|ลงทะเบียน|ติดต่อ|เปลี่ยน|แจ้ง|จัดการ|ดำเนินการ)(?:เรื่อง)?(?:อะไร|ไร)"
     # "มีอะไรต้องแจ้งบ้าง", "ต้องทำเรื่องที่อำเภอยังไงบ้าง": what there is to do, not one service's how-to
     r"|ต้อง(?:ไป)?ทำเอกสาร(?:อะไร|ไร)|มีอะไร(?:ที่)?ต้อง(?:ทำ|แจ้ง|ไป|จัดการ|เตรียม|ยื่น|ติดต่อ)"
     r"|ต้อง(?:ไป)?ทำ(?:เรื่อง|เอกสาร).{0,12}(?:ยังไง|อย่างไร)"
@@ -311,13 +311,21 @@ WHAT_TO_DO_PATTERN = (
     r"|what(?:do|would)(?:i|we)needtoregister"
     r"|what(?:help|support|benefits?|assistance|rights)"
     # "อยากเปิดร้านเล็กๆ ต้องเริ่มยังไงคะ": where to begin is the whole checklist
-    r"|เริ่ม(?:ต้น)?(?:ยังไง|อย่างไร|จากอะไร|จากไหน|ตรงไหน|ทำอะไร)"
+    r"|เริ่ม(?:ต้น)?(?:ยังไง|อย่างไร|จากอะไร|จากไหน|(?:จาก)?ตรงไหน|ทำอะไร)"
     # "เข้าวัยผู้สูงอายุแล้ว รัฐให้อะไรบ้าง": what the state gives is the whole checklist
     r"|(?:รัฐ|ทางการ|ราชการ)(?:จะ)?(?:ให้|ช่วย|มี)(?:อะไร|ไร)(?:บ้าง)?"
 )
+# A paper asked about as one to bring ("ต้องใช้สูติบัตร…", "มีทะเบียนบ้าน…ไหม"): the verb right before a
+# service's name that is a document too (actions/service_resolver._paper_named).
+PAPER_ASKED_PATTERN = r"(?:ใช้|มี|เอา|แนบ|ถือ|พก)(?:ตัว)?$"
 # A step asked about as a prerequisite of the service talked about ("ต้องแจ้งความก่อนไหม" after a lost
-# SD.9): {phrase} is the referral's topic; the question is about the service, not the other agency.
-PREREQUISITE_TEMPLATE = r"ต้อง.{{0,8}}{phrase}.{{0,16}}ก่อน|need.{{0,16}}{phrase}.{{0,16}}(?:first|before)"
+# SD.9; in English a need asked alone is one, "need police report?", "Does he need a letter from his
+# embassy?"): {phrase} is the referral's topic; the question is about the service, not the other agency.
+# Matched on the squashed, lower-cased message.
+PREREQUISITE_TEMPLATE = (
+    r"ต้อง.{{0,8}}{phrase}.{{0,16}}ก่อน|need.{{0,16}}{phrase}.{{0,16}}(?:first|before)"
+    r"|^(?:do|does|will|would)?(?:i|we|you|he|she|they)?(?:still|also)?(?:need|require)s?.{{0,24}}{phrase}\??$"
+)
 
 # --- complaint form (actions/complaint_talk.py): words that end it, answer a step, or ask aside ---
 # Matched on the message with spaces removed, lower-cased, polite particles stripped at the end.
@@ -345,11 +353,13 @@ COMPLAINT_CANCEL_WORDS = frozenset(
 # Who a question is for and how old: no topic of their own ("แล้วของลูกอายุ 3 ขวบด้วยล่ะ" after the gold card).
 WHO_AND_AGE_WORDS = frozenset(
     {"ลูก", "ลูกสาว", "ลูกชาย", "พ่อ", "แม่", "สามี", "ภรรยา", "แฟน", "ยาย", "ตา", "ปู่", "ย่า", "หลาน", "พี่",
-     "น้อง", "อายุ", "ขวบ", "ตัวเอง", "ของ", "ด้วย", "คนอื่น", "เพื่อน", "ญาติ"}
+     "น้อง", "อายุ", "ขวบ", "ตัวเอง", "ของ", "ด้วย", "คนอื่น", "เพื่อน", "ญาติ", "เด็ก", "เด็กแรกเกิด", "ทารก"}
 )  # fmt: skip
 # A service named right after it was done ("เพิ่งจดทะเบียนแต่งงาน") or right before it is said to be had
 # already ("รับเบี้ยคนชราอยู่แล้ว"): not what is asked.
 DONE_MARK = "เพิ่ง"
+# ... or said right after it to be done ("จดทะเบียนหย่าเรียบร้อยแล้ว", "แจ้งตายเสร็จแล้ว")
+DONE_AFTER_PATTERN = r"(?:ได้)?(?:เรียบร้อย|เสร็จ)"
 HAVE_ALREADY_MARK = "อยู่แล้ว"
 # "แม่รับเบี้ยคนแก่อยู่ จะได้เบี้ยพิการด้วยไหม": receiving it now (a having verb before, อยู่ after)
 HAVE_NOW_MARK = "อยู่"
@@ -452,6 +462,11 @@ OFFICE_KIND_WORDS: dict[str, tuple[str, ...]] = {
     "ธนาคาร": ("ธนาคาร", "ธ.ก.ส"),
     "โรงพัก": ("โรงพัก", "สถานีตำรวจ"),
 }
+# "ตรวจเลือกเดือนไหน": which month is asked - when it happens (the time aspect: "1-12 เมษายน")
+MONTH_ASKED_WORDS = ("เดือนไหน", "เดือนอะไร", "เดือนไร")
+# A fee for an option the citizen may choose ("ค่าจัดส่งทางไปรษณีย์ (ถ้าเลือก)"): "ส่งเล่มทางไปรษณีย์ได้ไหม" is
+# answered yes with its charge (actions/service_verdicts.optional_fee_verdict).
+OPTIONAL_FEE_MARKS = ("ถ้าเลือก", "ถ้าต้องการ", "หากต้องการ")
 # "…ที่สำนักงานที่ดินใช่ไหม": a place named after ที่, to be confirmed (the office word it starts with)
 PLACE_NAMED_PATTERN = (
     r"ที่(สำนักงาน|อำเภอ|เขต|ที่ว่าการ|สำนักทะเบียน|เทศบาล|อบต|ไปรษณีย์|ธนาคาร|โรงพัก|สถานีตำรวจ|ศาล|ศูนย์)"

@@ -58,7 +58,7 @@ from actions.service_answer import (
     thai_date,
 )
 from actions.service_english import compose_english
-from actions.service_follow_up import with_context, with_new_figure, with_new_subject
+from actions.service_follow_up import back_to_earlier, with_context, with_new_figure, with_new_subject
 from actions.service_resolver import Decision, ServiceResolver, residual_words, speaks_of
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
@@ -306,6 +306,8 @@ class ActionAnswerService(Action):
     def decide(self, tracker: Tracker, text: str) -> Decision:
         if tracker.get_slot("service_id") and not tracker.get_slot("life_event"):
             text = with_context(text, tracker.events)
+        else:  # "กลับไปเรื่องจดพาณิชย์ ต้องใช้สัญญาเช่าไหม" inside a life event: the service as named then
+            text = back_to_earlier(text, tracker.events)
         return self._resolver.decide(
             text,
             next(tracker.get_latest_entity_values("service_id"), None),

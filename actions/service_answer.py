@@ -61,6 +61,7 @@ from actions.service_verdicts import (
     names_the_proxy,
     office_not_listed_line,
     online_available,
+    optional_fee_verdict,
     other_route_verdict,
     polite,
     priced,
@@ -420,6 +421,14 @@ def _fee_confirmed(ctx: AnswerContext) -> list[str] | None:
     return [found] if found is not None else [aspect_text(ctx.record, "fee", ctx.channel)]
 
 
+def _optional_fee(ctx: AnswerContext) -> list[str] | None:
+    """ "ส่งเล่มทางไปรษณีย์ได้ไหม": an option the record charges for - yes, with its charge."""
+    if not ctx.yes_no:
+        return None
+    found = optional_fee_verdict(ctx.record, ctx.question, ctx.channel)
+    return [found] if found is not None else None
+
+
 def _duration_step(ctx: AnswerContext) -> list[str] | None:
     """ "หมดมา4ปีแล้ว": a circumstance given without a question, against a graded rule: its step, then
     the rule."""
@@ -675,6 +684,7 @@ ANSWERERS: tuple[Answerer, ...] = (
     _income,
     _benefit_confirmed,
     _fee_confirmed,
+    _optional_fee,
     _duration_step,
     _benefit_for_age,
     _age,

@@ -120,18 +120,22 @@ _PROXY_ASKED_EN = re.compile(
 )
 _IN_PERSON_ASKED_EN = re.compile(r"\bin person\b|\bgo (there )?(myself|ourselves)\b|\bbe there\b", re.I)
 _BOTH_ASKED_EN = re.compile(r"\bboth\b|\btogether\b", re.I)
-# "How long do I have to report the death?", "what's the deadline": the time limit the record states
-# ("must be reported within 24 hours"), not how long the office takes
+# "How long do I have to report the death?", "what's the deadline", "within how many days?": the time
+# limit the record states ("must be reported within 24 hours"), not how long the office takes
 _DEADLINE_ASKED_EN = re.compile(
-    r"how long do (i|we|you) have|\bdeadline\b|how many days (do|to)|\bby when\b|how soon (must|do|should)",
+    r"how long do (i|we|you) have|\bwithin how (many|long|much)\b|\bdeadline\b|how many days (do|to)"
+    r"|\bby when\b|how soon (must|do|should)",
     re.I,
 )
 # "within 15 days", "by 31 March": the time limit the overview states
 _WITHIN_EN = re.compile(r"\bwithin \d+|\bby \d{1,2} [A-Z][a-z]+", re.I)
 
 
+# "can we do it at any district office?", "Can I do it in another province?": any office will do?
 _ANY_OFFICE_ASKED_EN = re.compile(
-    r"\bany (district )?(office|branch|registration office)\b|\banywhere\b", re.I
+    r"\bany (district )?(office|branch|registration office)\b|\banywhere\b"
+    r"|\b(another|other|a different) (province|district|city|office)\b",
+    re.I,
 )
 _ANY_OFFICE_EN = re.compile(r"\bany\b[^.]{0,40}\b(office|branch)", re.I)
 

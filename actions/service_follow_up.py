@@ -193,12 +193,12 @@ def with_new_subject(text: str, events: list[dict[str, Any]]) -> str:
     from knowledge.search.text import bm25_tokens
 
     others = [w for w in bm25_tokens(squashed) if w not in FIGURE_FOLLOW_UP_WORDS and w not in _SUBJECTS]
-    if others:
-        return text  # a question of its own
     for earlier in reversed(_user_texts(events)[-LOOK_BACK_MESSAGES - 1 : -1]):
         question = normalize_text(earlier)
         if earlier.startswith("/") or not any(w in question for w in _SUBJECTS):
             continue
+        if not all(w in "".join(question.split()) for w in others):
+            return text  # a question of its own; "แล้วใบขับขี่มอไซค์ล่ะ" repeats the earlier one's words
         swapped, _ = _subject_swapped(question, squashed, [])
         return swapped if swapped != question else text
     return text

@@ -24,6 +24,7 @@ from actions.replies import (
     ASKS_CONTACT_PATTERN,
     CASUAL_YES_NO_END_PATTERN,
     COMPARED_PATTERN,
+    DONE_AFTER_PATTERN,
     DONE_MARK,
     DONE_STAGE_PATTERN,
     FINE_ASKED_WORDS,
@@ -32,6 +33,8 @@ from actions.replies import (
     HAVE_NOW_VERBS,
     HOW_MUCH_WORDS,
     MONEY_WORDS,
+    MONTH_ASKED_WORDS,
+    PAPER_ASKED_PATTERN,
     PREREQUISITE_TEMPLATE,
     WHAT_ABOUT_COMPARED_PATTERN,
     WHAT_IF_WORDS,
@@ -127,7 +130,7 @@ class Decision:
 # Casual wordings the shared detector (knowledge/aspects.py) does not list yet.
 _EXTRA_THAI_ASPECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("online", ("ผ่านเน็ต", "ในเน็ต", "ทางไลน์", "ออนไลท์")),
-    ("time", ("ช่วงไหน", "เปิดรับเมื่อ", "รอกี่", "กี่วันได้", "กี่วันเสร็จ")),
+    ("time", ("ช่วงไหน", "เปิดรับเมื่อ", "รอกี่", "กี่วันได้", "กี่วันเสร็จ", *MONTH_ASKED_WORDS)),
     ("fee", ("กี่เปอร์เซ็น", "กี่%", "เสียตัง", "กี่ตัง", "ตังค์", *FINE_ASKED_WORDS)),
 )
 
@@ -182,6 +185,12 @@ _QUESTION = re.compile(
 )
 
 
+# an English question without its question mark ("… how to report the death")
+_ASKS_EN = re.compile(
+    r"^\s*(?:how|what|where|when|which|who|can|could|do|does|is|are|should|must)\b"
+    r"|\b(?:how|where) (?:to|do|can)\b",
+    re.I,
+)
 _WHAT_ABOUT_END = re.compile(r"(ล่ะ|ละ)\s*(คะ|ค่ะ|ครับ|คับ)?\s*\??\s*$")
 _WHAT_ABOUT_COMPARED = re.compile(WHAT_ABOUT_COMPARED_PATTERN)
 # "and what about a new passport?" after a fee question: the fee again, as "แล้วพาสปอร์ตล่ะ"
@@ -447,6 +456,7 @@ class ServiceResolver:
 
         result = index.search(typed, top=NEAREST_COUNT)
         named = self._named_service(index, typed, result)
+        named = self._unless_a_paper(typed, named, previous, result, records)
         # a confident search on generic words ("พ่อไม่ว่าง แม่พาไปคนเดียวได้ไหม") does not leave the
         # current service; the message has to name the other one
         if (
@@ -544,6 +554,13 @@ class ServiceResolver:
                     aspect = aspect or _aspect_of_field(passage)
                     return Decision("answer", step, aspect, passage, english=english, why="life event step")
 
+        # 2a. A service said to be just done, and what to do next asked ("เพิ่งจดทะเบียนหย่าเรียบร้อย ต้อง
+        #     ดำเนินการอะไรต่อ"): the checklist of the life event it is the first step of.
+        if named is not None and asks_what_to_do(typed) and _just_done(typed, records[named]):
+            after = self._event_starting_with(named)
+            if after is not None:
+                return self._event_decision(after, records, "after a service done", typed)
+
         # 2b. A life event told as a story ("ลูกเพิ่งคลอดเมื่อวานค่ะ"), unless a service part is asked.
         match = self._match_event(records, typed)
         if match is not None and self._referral_over_story(match, typed, named, records):
@@ -563,9 +580,12 @@ class ServiceResolver:
         if match is not None and (which_first or not (weak and named is not None)):
             # "ลาออกมาเปิดคาเฟ่ ต้องไปจดอะไร": the whole checklist
             asks_next = asks_what_to_do(typed) or which_first
-            if not asks_next and (is_question(typed) or getattr(match, "names_service", False)):
+            asks = is_question(typed) or (english and _ASKS_EN.search(typed) is not None)
+            if not asks_next and (asks or getattr(match, "names_service", False)):
                 # "จดทะเบียนแต่งงานต้องมีพยานกี่คน": the step asked about, with the event kept
-                step = self._asked_step(index, match.event, typed, result, records, story=True)
+                step = self._asked_step(
+                    index, match.event, typed, result, records, story=True, cue=str(getattr(match, "cue", ""))
+                )
                 if step is not None:
                     passage = self._passage(index, step.id, typed)
                     aspect = aspect or _aspect_of_field(passage)
@@ -687,6 +707,31 @@ class ServiceResolver:
         return Decision(
             "not_covered" if typed else "which", english=english, aspect=aspect, why=result.reason
         )
+
+    def _unless_a_paper(
+        self,
+        typed: str,
+        named: str | None,
+        previous: ServiceRecord | None,
+        result: Any,
+        records: dict[str, ServiceRecord],
+    ) -> str | None:
+        """ "ต้องใช้สูติบัตรกับทะเบียนบ้านใช่ไหม" after military service, "จะทำบัตรทอง ต้องใช้สูติบัตรไหม": a
+        service's name said as a paper to bring ("ใช้ …", "มี …") that the service talked about, or the
+        other one the message names, lists among its documents, is that document, not the service that
+        issues it; the service named apart from it (else the current one) is asked."""
+        if named is None or named not in records:
+            return named
+        key = _paper_named(typed, records[named])
+        if not key:
+            return named
+        told = _squash(typed).replace(key, "|")
+        hits = [records[h.id] for h in getattr(result, "hits", ()) or () if h.id in records and h.id != named]
+        apart = self._name_in_text(told, hits)
+        holders = [r for r in (previous, apart) if r is not None and r.id != named]
+        if not any(key in _squash(" ".join(r.documents)) for r in holders):
+            return named
+        return apart.id if apart is not None else None
 
     def _several_named(
         self, typed: str, result: Any, records: dict[str, ServiceRecord]
@@ -853,6 +898,15 @@ class ServiceResolver:
             and not _names_object_apart(typed, record, referral.matched)
         )
 
+    def _event_starting_with(self, service_id: str) -> Any:
+        """The life event whose first step is this service (the divorce for its registration), if any."""
+        events = self.life_events(self._live.index().records)
+        for event in getattr(events, "events", ()) or ():
+            steps = getattr(event, "steps", ()) or ()
+            if steps and getattr(steps[0], "service_id", None) == service_id:
+                return event
+        return None
+
     def _in_event(self, event_id: str, service_id: str) -> bool:
         event = self.life_event(event_id)
         return event is not None and service_id in [s.service_id for s in event.steps]
@@ -874,12 +928,22 @@ class ServiceResolver:
         result: Any,
         records: dict[str, ServiceRecord],
         story: bool = False,
+        cue: str = "",
     ) -> ServiceRecord | None:
         """The step a question is clearly about: named, confidently found, or a strong FAQ match."""
         steps = [s.service_id for s in getattr(event, "steps", ()) if s.service_id in records]
         named = self._name_in_text(typed, [records[sid] for sid in steps])
         if named is not None:
             return named
+        if story and is_english(typed):
+            # "How do I register my newborn baby?": the step the English story asks by its title's words
+            # ("register": birth registration), the story's own cue ("newborn") aside
+            told = re.sub(re.escape(cue), " ", typed, flags=re.I) if cue else typed
+            by_title = _english_title_named(told, [records[sid] for sid in steps], by_share=True)
+            # the story's first step or one the search found near: a word as common as "register" names
+            # no later step on its own ("lost my job, how do I register?" is not the welfare card)
+            if by_title is not None and by_title.id in [steps[0], *(h.id for h in result.hits)]:
+                return by_title
         # in a story with a question the best hit among the event's steps is enough
         if result.hits and result.hits[0].id in steps and (result.confident or story or len(steps) == 1):
             return records[result.hits[0].id]
@@ -904,12 +968,15 @@ class ServiceResolver:
     ) -> ServiceRecord | None:
         """The candidate whose own name (short label, title, a synonym) the question contains, read
         after the search's rewrites of misspellings ("พาสปอต" names the passport) unless `rewritten` is
-        False (as typed only)."""
-        best: tuple[bool, int, int, ServiceRecord] | None = None
+        False (as typed only). Of two names that overlap, the one read first is the word said ("มรณบัตร|
+        หาย": the death certificate lost, not "บัตรหาย")."""
+        kept: list[tuple[bool, int, int, ServiceRecord]] = []
+        cut: list[ServiceRecord] = []
         words = set(bm25_tokens(typed))
         # as typed, and both sides rewritten ("ใบมรณะบัตร" is a synonym as typed and rewritten alike)
         for fold in (str, normalise) if rewritten else (str,):
             squashed = _squash(fold(typed))
+            found: list[tuple[bool, int, int, ServiceRecord]] = []
             for record in candidates:
                 names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
                 for name in names:
@@ -927,9 +994,15 @@ class ServiceResolver:
                         squashed[at + len(key) :].startswith(HAVE_NOW_MARK)
                         and squashed[:at].endswith(HAVE_NOW_VERBS)
                     )
-                    # names as long: the later one is asked ("ได้เบี้ยคนแก่อยู่แล้ว ขอเบี้ยพิการด้วยได้ไหม")
-                    if best is None or (asked, len(key), at) > best[:3]:
-                        best = (asked, len(key), at, record)
+                    found.append((asked, len(key), at, record))
+            whole = _not_overlapped(found)
+            kept += whole
+            cut += [m[3] for m in found if all(w[3] is not m[3] for w in whole)]
+        best: tuple[bool, int, int, ServiceRecord] | None = None
+        for match in kept:
+            # names as long: the later one is asked ("ได้เบี้ยคนแก่อยู่แล้ว ขอเบี้ยพิการด้วยได้ไหม")
+            if all(match[3] is not c for c in cut) and (best is None or match[:3] > best[:3]):
+                best = match
         return best[3] if best else None
 
     @staticmethod
@@ -958,8 +1031,13 @@ class ServiceResolver:
     def _mentions(typed: str, record: ServiceRecord, current: ServiceRecord) -> bool:
         """Whether a message names `record` rather than only sharing the search's generic words: its own
         name or a synonym, its near-twin cue when the current service is its twin, or a word of its title
-        or label the current service's do not have ("แล้วบัตรประชาชนหายล่ะ" after the passport)."""
-        if ServiceResolver._name_in_text(typed, [record]) is not None or _synonym_reordered(typed, record):
+        or label the current service's do not have ("แล้วบัตรประชาชนหายล่ะ" after the passport). A name
+        found inside a word of the current service's own names is none ("บัตรหาย" in "ใบมรณบัตรหาย" after
+        the death registration, whose paper is the มรณบัตร)."""
+        told = _without_own_words(typed, current, record)
+        if ServiceResolver._name_in_text(told, [record]) is not None or _synonym_reordered(typed, record):
+            return True
+        if is_english(typed) and _english_named(typed, record, current):
             return True
         group = twins_module.group_of(record.id)
         # "ลูกอายุ7ขวบ ต้องทำบัตรประชาชนไหม" after the unemployment benefit (whose documents mention the
@@ -967,11 +1045,17 @@ class ServiceResolver:
         if (
             group is not None
             and twins_module.default().matching(typed, group) == (record.id,)
-            and (current.id in group.service_ids or _names_its_object(typed, record))
+            # or the group's subject said ("lost my Thai ID card" after the police clearance)
+            and (current.id in group.service_ids or _names_its_object(typed, record) or group.named_in(typed))
         ):
             return True
         own, theirs = (_squash(" ".join([r.title_th, r.label_th, short_name(r)])) for r in (record, current))
-        words = [_squash(w) for w in residual_words(typed) if len(w) >= MENTION_MIN_CHARS]
+        # who it is for ("เด็กแรกเกิดได้สิทธิ์อัตโนมัติไหม" after the gold card) names no service for them
+        words = [
+            _squash(w)
+            for w in residual_words(typed)
+            if len(w) >= MENTION_MIN_CHARS and w not in WHO_AND_AGE_WORDS
+        ]
         # a word the current service also uses ("ขึ้นทะเบียน" for the unemployment benefit) names nothing else
         return any(w in own and w not in theirs and not _covers(current, w) for w in words)
 
@@ -1040,7 +1124,53 @@ class ServiceResolver:
         return None
 
 
+def _not_overlapped(
+    found: list[tuple[bool, int, int, ServiceRecord]],
+) -> list[tuple[bool, int, int, ServiceRecord]]:
+    """Names found (asked, length, where, record) less those another record's name, begun earlier,
+    runs into: "บัตรหาย" in "มรณบัตรหาย" is cut by "มรณบัตร" (a name inside one is still found)."""
+    return [
+        (asked, size, at, record)
+        for asked, size, at, record in found
+        if not any(
+            o_at < at < o_at + o_size < at + size and other is not record for _, o_size, o_at, other in found
+        )
+    ]
+
+
 _ABBREVIATION = re.compile(ABBREVIATION_PATTERN)
+
+
+_PAPER_ASKED = re.compile(PAPER_ASKED_PATTERN)
+
+
+def _paper_named(typed: str, record: ServiceRecord) -> str:
+    """The name of `record` (squashed) the message says right after a verb of bringing or having ("ต้อง
+    ใช้สูติบัตร", "มีทะเบียนบ้าน"), so as a paper; "" when it says none so."""
+    squashed = _squash(typed)
+    for name in [record.label_th, record.title_th.split(" (")[0], *record.synonyms]:
+        key = _squash(name)
+        at = squashed.find(key) if len(key) >= NAME_MIN_CHARS else -1
+        if at > 0 and _PAPER_ASKED.search(squashed[:at]) is not None:
+            return key
+    return ""
+
+
+_DONE_AFTER = re.compile(DONE_AFTER_PATTERN)
+
+
+def _just_done(typed: str, record: ServiceRecord) -> bool:
+    """The message says the service was just done: its name right after "เพิ่ง" or right before
+    "เรียบร้อย" / "เสร็จแล้ว" ("เพิ่งจดทะเบียนหย่าเรียบร้อยค่ะ")."""
+    squashed = _squash(typed)
+    for name in [record.label_th, record.title_th.split(" (")[0], *record.synonyms]:
+        key = _squash(name)
+        at = squashed.find(key) if len(key) >= NAME_MIN_CHARS else -1
+        if at < 0:
+            continue
+        if squashed[:at].endswith(_DONE_MARK) or _DONE_AFTER.match(squashed, at + len(key)) is not None:
+            return True
+    return False
 
 
 def _abbreviation_said(name: str, words: set[str]) -> bool:
@@ -1080,24 +1210,49 @@ def _twin_cue_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _english_title_named(typed: str, records: list[ServiceRecord]) -> ServiceRecord | None:
-    """Among near matches, the one whose English title shares the most words with the question, when
-    it is alone in that (words compared after the search's rewrites: "car tax" meets "vehicle tax").
-    Asking, filler and near-twin cue words ("renew") name nothing."""
+def _english_words(text: str) -> set[str]:
+    """The English words that can name a service: asking, filler and near-twin cue words ("renew") name
+    nothing; compared after the search's rewrites ("car tax" meets "vehicle tax")."""
     skip = _ENGLISH_FILLER | _ENGLISH_ASPECT_WORDS | _twin_cue_words()
-    said = {w for w in bm25_tokens(normalise(typed.lower())) if len(w) > 2 and w not in skip}
-    scored = []
+    return {w for w in bm25_tokens(normalise(text.lower())) if len(w) > 2 and w not in skip}
+
+
+def _english_title_words(record: ServiceRecord) -> set[str]:
+    english = getattr(record, "english", None)
+    return _english_words(" ".join([record.title_en, str(getattr(english, "title", "") or "")]))
+
+
+def _english_title_named(
+    typed: str, records: list[ServiceRecord], by_share: bool = False
+) -> ServiceRecord | None:
+    """Among near matches, the one whose English title shares the most words with the question, when
+    it is alone in that. `by_share`: as many shared words are told apart by the share of the title
+    they are ("register" is half of "Birth registration", a sixth of "Universal health coverage (gold
+    card) registration")."""
+    said = _english_words(typed)
+    scored: list[tuple[int, float, ServiceRecord]] = []
     for record in records:
         if _only_had(typed, record):
             continue  # "I have a work permit": not what is asked
-        english = getattr(record, "english", None)
-        title = " ".join([record.title_en, str(getattr(english, "title", "") or "")])
-        own = {w for w in bm25_tokens(normalise(title.lower())) if len(w) > 2 and w not in skip}
-        scored.append((len(said & own), record))
-    scored.sort(key=lambda item: -item[0])
-    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        own = _english_title_words(record)
+        shared = len(said & own)
+        scored.append((shared, shared / len(own) if by_share and own else 0.0, record))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
         return None
-    return scored[0][1]
+    return scored[0][2]
+
+
+ENGLISH_TITLE_NAMES = 2  # "child support grant": two words of a title name it in English
+
+
+def _english_named(typed: str, record: ServiceRecord, current: ServiceRecord) -> bool:
+    """An English message names `record` rather than the current service: two words or more of its
+    English title and more of them than of the current one's ("Can I get the monthly child support grant
+    too?" after the birth registration)."""
+    said = _english_words(typed)
+    shared = len(said & _english_title_words(record))
+    return shared >= ENGLISH_TITLE_NAMES and shared > len(said & _english_title_words(current))
 
 
 def _asks_prerequisite(typed: str, phrase: str) -> bool:
@@ -1114,6 +1269,22 @@ def _only_had(typed: str, record: ServiceRecord) -> bool:
     names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
     said = [n for n in names if _squash(n) and _squash(n) in _squash(typed)]
     return bool(said) and all(had_already(typed, n) for n in said)
+
+
+def _name_words(record: ServiceRecord) -> set[str]:
+    """The long words of a service's own names (its title with what is in brackets, label, synonyms),
+    as the search rewrites them: "มรณบัตร" of "แจ้งตาย (ขอมรณบัตร)"."""
+    names = [record.title_th, record.label_th, short_name(record), *record.synonyms]
+    return {w for name in names for w in bm25_tokens(normalise(name)) if len(w) >= NAME_MIN_CHARS}
+
+
+def _without_own_words(typed: str, current: ServiceRecord, other: ServiceRecord) -> str:
+    """The message, squashed and rewritten, with the words of the current service's names that are no
+    words of the other's cut out, so a name of the other found only inside them is not found."""
+    told = _squash(normalise(typed))
+    for word in sorted(_name_words(current) - _name_words(other), key=len, reverse=True):
+        told = told.replace(_squash(word), "|")
+    return told
 
 
 def _synonym_reordered(typed: str, record: ServiceRecord) -> bool:
@@ -1138,8 +1309,12 @@ def _names_its_object(typed: str, record: ServiceRecord) -> bool:
     a twin's cue alone ("7 ขวบ" after the child grant) does not name the ID card."""
     said = set(bm25_tokens(normalise(typed)))
     names = [record.title_th, record.label_th, *record.synonyms]
+    # who it is for ("เด็กแรกเกิด" of the grant for newborns) is no object
     return any(
-        w in said for name in names for w in bm25_tokens(normalise(name)) if len(w) >= OBJECT_MIN_CHARS
+        w in said and w not in WHO_AND_AGE_WORDS
+        for name in names
+        for w in bm25_tokens(normalise(name))
+        if len(w) >= OBJECT_MIN_CHARS
     )
 
 

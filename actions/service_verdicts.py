@@ -87,6 +87,7 @@ from actions.replies import (
     OFFICE_KIND_WORDS,
     OFFICES_JOINER,
     OPEN_QUESTION_PATTERN,
+    OPTIONAL_FEE_MARKS,
     OTHERWISE_ALLOWED_PATTERN,
     OWN_OFFICE_PATTERN,
     PAY_TAX_WORDS,
@@ -396,6 +397,11 @@ def verdict(question: str, sentence: str, procedure: bool = False) -> str | None
         return _confirmed_by(question, sentence)
     negative, positive, no_key, yes_key = _VERDICT_WORDS[modal]
     asked = _content_senses(question)
+    # "ไม่ต้อง ผู้สำเร็จ… รด. ปี 3 … แต่ยังต้องไปลงบัญชี…": an answer opening with its verdict word gives that
+    # verdict, whatever a later clause adds
+    opening = (sentence.split() or [""])[0]
+    if opening in (*negative, *positive) and _shares(asked, _content_senses(sentence)):
+        return no_key if opening in negative else yes_key
     time_limited = False
     for clause in _clauses(sentence):
         if not _shares(asked, _content_senses(clause)):
@@ -1120,6 +1126,8 @@ def office_kind_not_listed(record: ServiceRecord, question: str) -> str | None:
         return None
     folded = "".join(normalize_text(question).split())
     listed = "".join(" ".join((*where.offices, where.online or "")).split())
+    if optional_fee_named(record, question) is not None:
+        return None  # "ส่งเล่มทางไปรษณีย์ได้ไหม": an option charged for ("ค่าจัดส่งทางไปรษณีย์"), not an office
     for kind, names in OFFICE_KIND_WORDS.items():
         if kind in folded and not any(name in listed for name in names):
             return kind
@@ -1479,6 +1487,38 @@ def fee_confirmed(record: ServiceRecord, question: str, channel: str) -> str | N
     return f"{line} {TO_CONFIRM_MARK_TH}" if fee.to_confirm else line
 
 
+OPTION_WORD_CHARS = 6  # "ทางไปรษณีย์", "จัดส่ง": a word of an option's label this long names it
+
+
+def optional_fee_named(record: ServiceRecord, question: str) -> Fee | None:
+    """The fee of an option the record charges for ("ค่าจัดส่งทางไปรษณีย์ (ถ้าเลือก)") that the question names
+    by two words of it together or a long one ("ส่งเล่มทางไปรษณีย์": ทางไปรษณีย์; not "ยื่นที่ไปรษณีย์", an
+    office)."""
+    from knowledge.search.text import bm25_tokens
+
+    folded = "".join(normalize_text(question).split())
+    for fee in record.fees:
+        if not any(mark in fee.label for mark in OPTIONAL_FEE_MARKS):
+            continue
+        words = bm25_tokens(fee.label)
+        said = [a + b for a, b in itertools.pairwise(words)] + [
+            w for w in words if len(w) >= OPTION_WORD_CHARS
+        ]
+        if any(w in folded for w in said):
+            return fee
+    return None
+
+
+def optional_fee_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
+    """ "ส่งเล่มทางไปรษณีย์ได้ไหม": an option the record charges for, asked whether it can be had, is there -
+    ได้ค่ะ with its charge; None for any other question."""
+    fee = optional_fee_named(record, question) if question_modal(question) == "can" else None
+    if fee is None:
+        return None
+    line = say("answer_yes_can", channel) + " " + polite(f"{fee.label}: {fee.amount}")
+    return f"{line} {TO_CONFIRM_MARK_TH}" if fee.to_confirm else line
+
+
 _AGE_BOUND = re.compile(AGE_BOUND_PATTERN)
 
 
@@ -1648,7 +1688,17 @@ def eligibility_verdict(record: ServiceRecord, question: str, channel: str) -> s
     that answers it with a verdict ("ถ้าไม่ถึงเกณฑ์ไม่ต้องยื่น") and that verdict; None when no sentence
     gives one (then the eligibility itself follows, without a guess)."""
     key, sentence = sentence_with_verdict(record, question)
-    return None if key is None or sentence is None else say(key, channel) + " " + polite(sentence)
+    if key is None or sentence is None:
+        return None
+    return say(key, channel) + " " + polite(without_opening_verdict(sentence))
+
+
+def without_opening_verdict(sentence: str) -> str:
+    """An FAQ answer less the verdict word it opens with ("ไม่ต้อง ผู้สำเร็จ…" -> "ผู้สำเร็จ…"), said once
+    in front as ไม่ต้องค่ะ."""
+    words = sentence.split(maxsplit=1)
+    verdicts = {w for negative, positive, _, _ in _VERDICT_WORDS.values() for w in (*negative, *positive)}
+    return words[1] if len(words) == 2 and words[0] in verdicts else sentence
 
 
 _IN_PERSON_ASKED = re.compile(IN_PERSON_ASKED_PATTERN, re.I)
