@@ -540,6 +540,10 @@ class ValidateComplaintForm(FormValidationAction):
             say(dispatcher, tracker, "complaint_anonymous_first", values=_anonymous_labels())
         elif route is None:
             say(dispatcher, tracker, "complaint_aside_anonymous_later", values=_anonymous_labels())
+        elif route.allow_anonymous and step != "contact_consent" and self._asks_consent(tracker):
+            # Asked, not chosen: the answer, and the choice stays the citizen's at the consent step
+            # (its "ไม่ระบุตัวตน" button), where they expect to be asked.
+            say(dispatcher, tracker, "complaint_aside_anonymous_ok_later", values=values)
         elif route.allow_anonymous:
             say(dispatcher, tracker, "complaint_aside_anonymous_ok", values=values)
             changed = [SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]

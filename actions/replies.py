@@ -2116,6 +2116,14 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("ได้ค่ะ แจ้งแบบไม่ระบุตัวตน ไม่เก็บเบอร์ ติดตามทางนี้ไม่ได้ค่ะ"),
     },
+    # Asked before the consent step, in a category that allows it: yes, and where to choose it.
+    "complaint_aside_anonymous_ok_later": {
+        "default": Reply(
+            "ได้ค่ะ เรื่องหมวด{label}แจ้งแบบไม่ระบุตัวตนได้ ตอนถามเรื่องการแจ้งความคืบหน้า กด “ไม่ระบุตัวตน” ได้เลย "
+            "จะไม่เก็บชื่อหรือช่องทางติดต่อของท่าน ผู้ถูกร้องเรียนจึงไม่รู้ว่าใครแจ้งค่ะ"
+        ),
+        "sms": Reply("ได้ค่ะ ตอนถามเรื่องแจ้งความคืบหน้า ตอบ ไม่ระบุตัวตน ได้เลย ไม่เก็บเบอร์ค่ะ"),
+    },
     "complaint_aside_anonymous_later": {
         "default": Reply(
             "ได้ค่ะ หมวด{labels} แจ้งแบบไม่ระบุตัวตนได้ เลือกหมวดก่อน แล้วตอนถามเรื่องการแจ้งความคืบหน้า "
@@ -2912,6 +2920,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "Yes. This category can be filed anonymously: no name or contact is kept, so there are no "
             "progress updates and the status cannot be followed in the chat (you can change this at "
             "the summary)."
+        ),
+    },
+    "en_complaint_aside_anonymous_ok_later": {
+        "default": Reply(
+            "Yes. This category can be filed anonymously: when asked about progress updates, tap "
+            "“ไม่ระบุตัวตน” (anonymous). No name or contact is then kept, so the person complained "
+            "about cannot learn who reported it."
         ),
     },
     "en_complaint_aside_anonymous_later": {

@@ -6,7 +6,8 @@ B. Questions aside that ask by their words, without a question ending, at the st
    กี่วันกว่าจะมีคนมาแก้") are answered, not kept as the story.
 C. A smell is what a named source gives off: rubbish that smells is rubbish, a smell alone a nuisance.
 D. "Who do I call" about a matter another agency fixes faster gets the referral first.
-E. "จำเลขเรื่องที่แจ้งไม่ได้" is a forgotten number; "ทำไมยังไม่เสร็จ" is owed an apology, and so is an
+E. "Can I stay anonymous?" before the consent step is answered; the choice stays at that step.
+F. "จำเลขเรื่องที่แจ้งไม่ได้" is a forgotten number; "ทำไมยังไม่เสร็จ" is owed an apology, and so is an
    upset "no" ("ห่วยมาก").
 """
 
@@ -17,14 +18,16 @@ import asyncio
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import complaint
 from actions.acknowledge import ActionAcknowledgeNo, no_reply
+from actions.case_runtime import Asker
 from actions.case_status import owed_apology
 from actions.complaint_referral import directory, referral_for
 from actions.complaint_steps import MIN_DESCRIPTION_LETTERS
 from actions.complaint_talk import aside_kind, category_from_words, first_description
 from actions.replies import forgot_reference
 from cases.complaint_routing import load_routes
-from tests.actions.complaint_form_driver import form_tracker, opening, run_form, user_turn
+from tests.actions.complaint_form_driver import LINE_USER, at_step, form_tracker, opening, run_form, user_turn
 
 
 @pytest.mark.parametrize("text", ["ร้องเรียนเสียงดัง", "อยากแจ้งเรื่องเสียงดังค่ะ", "แจ้งไฟถนนดับนะคะ"])
@@ -88,3 +91,21 @@ def test_an_upset_no_gets_an_apology_and_a_person_offered() -> None:
     [message] = said.messages
     assert message["text"].startswith("ขออภัย") and "ห่วย" not in message["text"]
     assert [b["title"] for b in message["buttons"]] == ["คุยกับเจ้าหน้าที่"]
+
+
+def test_an_anonymity_question_before_consent_leaves_the_choice_to_the_consent_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """dev15 w15k022, dev12 w12w02: asked at the story step where updates can be sent, the answer says
+    yes and where to choose it; the consent question still comes (its "ไม่ระบุตัวตน" button)."""
+    monkeypatch.setattr(complaint, "asker_of", lambda tracker, cases: Asker("line", LINE_USER, verified=True))
+    told = {"complaint_category": "nuisance"}
+    _, got, said = run_form(at_step("complaint_description", "แจ้งแบบไม่ระบุตัวตนได้มั้ยคะ", told))
+    assert said[0].startswith("ได้ค่ะ") and "ไม่ระบุตัวตน" in said[0]
+    assert got.get("complaint_anonymous") is None and got.get("contact_consent") is None
+    assert got["requested_slot"] == "complaint_description"
+    # asked at the consent step itself, it is the choice
+    _, chosen, _ = run_form(
+        at_step("contact_consent", "ไม่บอกชื่อได้ไหม", {**told, "complaint_location": "ซอย 5"})
+    )
+    assert chosen["complaint_anonymous"] is True and chosen["contact_consent"] is False
