@@ -540,7 +540,7 @@ class ValidateComplaintForm(FormValidationAction):
             say(dispatcher, tracker, "complaint_anonymous_first", values=_anonymous_labels())
         elif route is None:
             say(dispatcher, tracker, "complaint_aside_anonymous_later", values=_anonymous_labels())
-        elif route.allow_anonymous and step != "contact_consent" and self._asks_consent(tracker):
+        elif route.allow_anonymous and (step == "contact_consent" or self._asks_consent(tracker)):
             # Asked, not chosen: the answer, and the choice stays the citizen's at the consent step
             # (its "ไม่ระบุตัวตน" button), where they expect to be asked.
             say(dispatcher, tracker, "complaint_aside_anonymous_ok_later", values=values)
@@ -1053,7 +1053,10 @@ class ValidateComplaintForm(FormValidationAction):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if isinstance(slot_value, bool):
-            return {"contact_consent": slot_value, "complaint_anonymous": None}
+            # Set by this form itself (a consent or anonymity carried in another step's message): an
+            # anonymity set beside a no is kept ("ขอไม่ระบุตัวตนนะคะ ร้านข้างบ้าน…" at the story step).
+            anonymous = tracker.get_slot("complaint_anonymous") if slot_value is False else None
+            return {"contact_consent": slot_value, "complaint_anonymous": anonymous}
         text = _squash(slot_value)
         route = _chosen_route(tracker)
         if bare(text) in {bare(w) for w in ANONYMOUS_WORDS} or says_anonymous(text):

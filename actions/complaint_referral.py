@@ -24,7 +24,7 @@ from typing import Any
 
 from actions import replies
 from actions.complaint_steps import MIN_DESCRIPTION_LETTERS
-from actions.complaint_talk import compact, first_description, is_payload
+from actions.complaint_talk import compact, first_description, has_category_cue, is_payload
 from cases.complaint_routing import ComplaintRoute, load_routes
 from knowledge.agencies import AgencyDirectory, Referral
 
@@ -44,11 +44,6 @@ def directory() -> AgencyDirectory | None:
     except Exception:  # the directory is optional here, as for the service answers
         log.warning("agency directory not available to the complaint form", exc_info=True)
         return None
-
-
-def has_category_cue(text: object, routes: dict[str, ComplaintRoute]) -> bool:
-    word = compact(text)
-    return any(cue in word for route in routes.values() for cue in route.cues)
 
 
 def referral_for(

@@ -87,7 +87,7 @@ from actions.replies import (
     forgot_reference,
     upset,
 )
-from cases.complaint_routing import ComplaintRoute
+from cases.complaint_routing import ComplaintRoute, load_routes
 from nlu.pii import mask
 
 _EARLIER = re.compile(EARLIER_COMPLAINT_PATTERN)
@@ -406,13 +406,21 @@ def aside_kind(text: object, intent: str, step: str = "") -> str | None:
     short = len(word) <= HUMAN_ASIDE_MAX_CHARS and consent_from_words(text) is None  # "ไม่ต้องติดต่อกลับ"
     if short and (intent == "request_human" or any(cue in word for cue in COMPLAINT_ASIDE_CUES["human"])):
         return "human"
-    asked_by_words = any(cue in word for cue in ASIDE_ASKED_WORDS)
+    # ... unless it also tells a story ("ขยะไม่มีใครมาเก็บเป็นอาทิตย์ ใช้เวลากี่วันถึงจะมาเก็บ"): kept as one
+    asked_by_words = any(cue in word for cue in ASIDE_ASKED_WORDS) and not has_category_cue(
+        word, load_routes()
+    )
     asked = is_question(text) or step != "complaint_description" or asked_by_words
     if len(word) <= ASIDE_QUESTION_MAX_CHARS and asked:
         for kind in ("time", "next", "data", "cost"):
             if any(cue in word for cue in COMPLAINT_ASIDE_CUES[kind]):
                 return kind
     return None
+
+
+def has_category_cue(text: object, routes: dict[str, ComplaintRoute]) -> bool:
+    word = compact(text)
+    return any(cue in word for route in routes.values() for cue in route.cues)
 
 
 def category_from_words(text: object, routes: dict[str, ComplaintRoute]) -> str | None:

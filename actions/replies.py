@@ -2119,10 +2119,10 @@ REPLIES: dict[str, dict[str, Reply]] = {
     # Asked before the consent step, in a category that allows it: yes, and where to choose it.
     "complaint_aside_anonymous_ok_later": {
         "default": Reply(
-            "ได้ค่ะ เรื่องหมวด{label}แจ้งแบบไม่ระบุตัวตนได้ ตอนถามเรื่องการแจ้งความคืบหน้า กด “ไม่ระบุตัวตน” ได้เลย "
+            "ได้ค่ะ เรื่องหมวด{label}แจ้งแบบไม่ระบุตัวตนได้ ที่คำถามเรื่องการแจ้งความคืบหน้า กดปุ่ม “ไม่ระบุตัวตน” ได้เลย "
             "จะไม่เก็บชื่อหรือช่องทางติดต่อของท่าน ผู้ถูกร้องเรียนจึงไม่รู้ว่าใครแจ้งค่ะ"
         ),
-        "sms": Reply("ได้ค่ะ ตอนถามเรื่องแจ้งความคืบหน้า ตอบ ไม่ระบุตัวตน ได้เลย ไม่เก็บเบอร์ค่ะ"),
+        "sms": Reply("ได้ค่ะ ที่คำถามเรื่องแจ้งความคืบหน้า ตอบ ไม่ระบุตัวตน ได้เลย ไม่เก็บเบอร์ค่ะ"),
     },
     "complaint_aside_anonymous_later": {
         "default": Reply(
@@ -2924,7 +2924,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "en_complaint_aside_anonymous_ok_later": {
         "default": Reply(
-            "Yes. This category can be filed anonymously: when asked about progress updates, tap "
+            "Yes. This category can be filed anonymously: at the question about progress updates, tap "
             "“ไม่ระบุตัวตน” (anonymous). No name or contact is then kept, so the person complained "
             "about cannot learn who reported it."
         ),

@@ -6,7 +6,7 @@ B. Questions aside that ask by their words, without a question ending, at the st
    กี่วันกว่าจะมีคนมาแก้") are answered, not kept as the story.
 C. A smell is what a named source gives off: rubbish that smells is rubbish, a smell alone a nuisance.
 D. "Who do I call" about a matter another agency fixes faster gets the referral first.
-E. "Can I stay anonymous?" before the consent step is answered; the choice stays at that step.
+E. "Can I stay anonymous?" while consent is still to be asked is answered; the choice stays at that step.
 F. "จำเลขเรื่องที่แจ้งไม่ได้" is a forgotten number; "ทำไมยังไม่เสร็จ" is owed an apology, and so is an
    upset "no" ("ห่วยมาก").
 """
@@ -104,8 +104,16 @@ def test_an_anonymity_question_before_consent_leaves_the_choice_to_the_consent_s
     assert said[0].startswith("ได้ค่ะ") and "ไม่ระบุตัวตน" in said[0]
     assert got.get("complaint_anonymous") is None and got.get("contact_consent") is None
     assert got["requested_slot"] == "complaint_description"
-    # asked at the consent step itself, it is the choice
-    _, chosen, _ = run_form(
-        at_step("contact_consent", "ไม่บอกชื่อได้ไหม", {**told, "complaint_location": "ซอย 5"})
-    )
+    # asked at the consent step itself (dev15 w15k005, dev12 w12l05): the same, the question again
+    placed = {**told, "complaint_location": "ซอย 5"}
+    _, asked, _ = run_form(at_step("contact_consent", "ไม่บอกชื่อได้ไหม", placed))
+    assert asked.get("complaint_anonymous") is None and asked["requested_slot"] == "contact_consent"
+    # told, it is the choice
+    _, chosen, _ = run_form(at_step("complaint_description", "ขอไม่ระบุตัวตนนะคะ ร้านข้างบ้านเปิดเพลงดัง", told))
     assert chosen["complaint_anonymous"] is True and chosen["contact_consent"] is False
+
+
+def test_a_story_with_a_time_question_in_it_is_still_the_story() -> None:
+    """Live (SMS): "ขยะไม่มีใครมาเก็บเป็นอาทิตย์ ใช้เวลากี่วันถึงจะมาเก็บ" at the story step tells one."""
+    text = "ขยะไม่มีใครมาเก็บเป็นอาทิตย์ ใช้เวลากี่วันถึงจะมาเก็บ"
+    assert aside_kind(text, "inform", "complaint_description") is None
