@@ -24,7 +24,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case_status import CASE_FORM, about_a_case
 from actions.complaint import after_case_lookup
 from actions.complaint_referral import right_after_referral, wants_it_filed_here
-from actions.complaint_talk import about_an_earlier_complaint, aside_kind, category_from_words, reads_as_place
+from actions.complaint_talk import (
+    about_an_earlier_complaint,
+    aside_kind,
+    asks_how_long,
+    category_from_words,
+    reads_as_place,
+)
 from actions.context import ActionContext
 from actions.fallback import offer_human, record_unanswered, rephrase, top_intent
 from actions.feedback import ActionFeedback
@@ -241,10 +247,12 @@ class ActionAnswerService(Action):
         nothing_found = decision.kind == "unsure" or (
             decision.kind == "not_covered" and decision.referral is None
         )
+        # "ไฟถนนหน้าบ้านดับ ต้องรอกี่วันคะ": how long is the form's own question (answered as it opens)
+        aspect = detect_aspect(text)
         return (
             nothing_found
             and not tracker.get_slot("service_id")
-            and detect_aspect(text) is None
+            and (aspect is None or (aspect == "time" and asks_how_long(text)))
             and category_from_words(text, load_routes()) is not None
         )
 

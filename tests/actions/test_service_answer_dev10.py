@@ -34,6 +34,9 @@ def test_a_salary_the_whole_year_is_a_months_amount() -> None:
         ("ขอแจ้งแบบไม่ระบุตัวตนได้ไหมคะ เรื่องร้านเหล้าเปิดเพลงดังตอนดึก", {}, True),
         # a service being talked about: its follow-up, never a complaint
         ("แมวจรเยอะ ขี้เต็มหน้าบ้าน แจ้งได้ไหม", {"service_id": "house_registration_move_in"}, False),
+        # how long it takes is the form's own question (live: "ไฟถนนหน้าบ้านดับ ต้องรอกี่วันคะ" on web
+        # chat had got a list of unrelated services)
+        ("ไฟถนนหน้าบ้านดับ ต้องรอกี่วันคะ", {}, True),
         # a part of a service asked: not a complaint however its words sound
         ("ขอถังขยะต้องใช้เอกสารอะไรบ้าง", {}, False),
         # no complaint's category in the words
