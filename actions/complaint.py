@@ -1614,12 +1614,15 @@ class AskStepAction(ComplaintAsk):
         note = replies.reply_for(english_key("complaint_category_from_words", tracker), channel).text
         category = str(tracker.get_slot("complaint_category"))
         label = category_label(category, tracker)
-        # The one-tap confirm is the category read, under its own name (the button a citizen looks for:
-        # "ไฟถนนดับ"); it sends the Thai name back, as typed. Then the change.
-        confirm = Button(label, COMPLAINT_CATEGORIES.get(category, category))
+        thai = COMPLAINT_CATEGORIES.get(category, category)
+        # The one-tap confirm is the category read, under its own Thai name (the button a citizen looks
+        # for: "ไฟถนนดับ"; like every button, Thai in an English reply too, whose text names it). Then
+        # the change.
+        confirm = Button(thai, thai)
         buttons = replies.unique_buttons((confirm, CHANGE_CATEGORY_BUTTON, *question.buttons, *extra))
         dispatcher.utter_message(
-            text=note.format(label=label, question=question.text), buttons=[b.as_dict() for b in buttons]
+            text=note.format(label=label, thai=thai, question=question.text),
+            buttons=[b.as_dict() for b in buttons],
         )
         return []
 

@@ -2642,7 +2642,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     # English (actions/complaint.py: english_key); the buttons stay the Thai answers they send.
     "en_complaint_category_from_words": {
         "default": Reply(
-            "Filed under “{label}” (if that is wrong, tap “เปลี่ยนหมวด” to change it).\n{question}"
+            "Filed under “{label}” (“{thai}”; if that is wrong, tap “เปลี่ยนหมวด” to change it).\n{question}"
         ),
         "sms": Reply("Category: {label} (wrong? reply “เปลี่ยนหมวด”)\n{question}"),
     },

@@ -22,6 +22,7 @@ from actions import complaint
 from actions.acknowledge import ActionAcknowledgeNo, no_reply
 from actions.case_runtime import Asker
 from actions.case_status import owed_apology
+from actions.complaint import FORM, AskStepAction
 from actions.complaint_referral import directory, referral_for
 from actions.complaint_steps import MIN_DESCRIPTION_LETTERS
 from actions.complaint_talk import aside_kind, category_from_words, first_description
@@ -117,3 +118,16 @@ def test_a_story_with_a_time_question_in_it_is_still_the_story() -> None:
     """Live (SMS): "ขยะไม่มีใครมาเก็บเป็นอาทิตย์ ใช้เวลากี่วันถึงจะมาเก็บ" at the story step tells one."""
     text = "ขยะไม่มีใครมาเก็บเป็นอาทิตย์ ใช้เวลากี่วันถึงจะมาเก็บ"
     assert aside_kind(text, "inform", "complaint_description") is None
+
+
+def test_the_one_tap_confirm_under_an_english_question_is_the_thai_name() -> None:
+    """dev15 w15k027, dev12: an English writer taps the category's Thai name, as every button is Thai
+    (ยินยอม, เปลี่ยนหมวด); the English text names it in both languages."""
+    events = [user_turn("I want to report a broken street light", "file_complaint", "web")]
+    events.append({"event": "active_loop", "name": FORM})
+    slots = {"complaint_category": "streetlight", "complaint_guess": "streetlight"}
+    said = CollectingDispatcher()
+    asyncio.run(AskStepAction("complaint_location").run(said, form_tracker(events, slots), {}))
+    [message] = said.messages
+    assert message["buttons"][0]["title"] == "ไฟถนนดับ"
+    assert "street light" in message["text"] and "ไฟถนนดับ" in message["text"]
