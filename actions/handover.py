@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any, Protocol
 
 from rasa_sdk import Action, Tracker
@@ -32,6 +33,7 @@ from actions.complaint_talk import asks_for_a_person, complains_about_staff
 from actions.context import ActionContext
 from actions.handover_desk import DeskStatus, HandoverDesk, desk_for
 from actions.handover_transcript import session_transcript
+from actions.replies import UNREACHABLE_PARTY_PATTERN
 from actions.review_signals import NOT_QUESTIONS, keep, question_before, session_turns
 from actions.unanswered import UnansweredRecorder
 from handover.office_hours import thai_when
@@ -113,6 +115,15 @@ def when_values(status: DeskStatus) -> dict[str, str]:
     }
 
 
+_UNREACHABLE = re.compile(UNREACHABLE_PARTY_PATTERN)
+
+
+def tells_unreachable(text: str) -> bool:
+    """Whether the message says someone in the citizen's own matter cannot be reached ("ติดต่อเค้าไม่ได้
+    แล้วล่ะ"): a circumstance of the service, not a request for a person here."""
+    return _UNREACHABLE.search(text or "") is not None
+
+
 class ActionHandoverConfirm(Action):
     """Asks once whether the citizen wants a person; the answer goes to action_handover or the bot.
     A sensitive topic in the same message ("เครียดมาก ไม่อยากอยู่แล้ว อยากคุยกับใครสักคน") gets its
@@ -150,6 +161,10 @@ class ActionHandoverConfirm(Action):
             values = {"agency": topic.agency.name_th, "hotline": topic.agency.hotline}
             replies.send(dispatcher, tracker, "sensitive_topic", values=values)
             return [SlotSet(OFFER_SLOT, SENSITIVE_TOPIC), SlotSet(AGENCY_SLOT, topic.agency.id)]
+        if tracker.get_slot("service_id") and not asks_for_a_person(text) and tells_unreachable(text):
+            # "ติดต่อเค้าไม่ได้แล้วล่ะ" while removing a departed tenant's name: the service's matter
+            # (the NLU heard "ติดต่อ"), answered by the service action against the service talked about
+            return [FollowupAction(SERVICE_ACTION)]
         if not asks_for_a_person(text) and await self._referred(text):
             # "มีคนโทรมาอ้างเป็นเจ้าหน้าที่ ขอรหัส OTP": another agency's matter in which the NLU heard
             # "เจ้าหน้าที่"; the service action refers it (its reply still offers a person).

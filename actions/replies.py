@@ -374,6 +374,14 @@ BACK_TO_PATTERN = (
     r"^\s*(?:ขอ)?(?:กลับ\s?(?:มา|ไป)|ย้อน\s?(?:กลับ)?\s?(?:มา|ไป)?)\s?(?:ที่|คุย|ถาม)?\s?เรื่อง\s?(\S+?)"
     r"\s?(?:เมื่อ\s?กี้|เมื่อ\s?กี๊|ตะกี้|ตะกี๊|เมื่อสักครู่|ที่ถามไป|อีกที|อีกครั้ง)?(?:หน่อย|นะ|ครับ|คับ|ค่ะ|คะ)*(?=\s|$)"
 )
+# "ติดต่อเค้าไม่ได้แล้ว", "ผู้เช่าติดต่อไม่ได้": someone in the citizen's matter cannot be reached (the
+# tenant whose name is to be removed), a detail of the service, not a wish to reach the bot's staff
+UNREACHABLE_PARTY_PATTERN = (
+    r"(?:ติดต่อ\s?(?:เขา|เค้า|เจ้าตัว|ผู้เช่า|คนเช่า|เจ้าของ|ญาติ|คนนั้น|ลูก|พ่อ|แม่|สามี|ภรรยา|แฟน)"
+    r"|(?:เขา|เค้า|เจ้าตัว|ผู้เช่า|คนเช่า|เจ้าของ|ญาติ|คนนั้น)\s?(?:ก็)?\s?ติดต่อ)\s?(?:ก็)?\s?ไม่\s?(?:ได้|ติด)"
+)
+# "กลับมาเรื่องเดิม": the name said when going back is only "the earlier one" (BACK_TO_PATTERN's group)
+EARLIER_ONE_WORDS = ("เดิม", "ก่อน", "ก่อนหน้า", "ก่อนหน้านี้", "แรก", "นั้น", "นู้น", "โน้น")
 # polite and question particles closing a word ("ต้องจดพาณิชย์มั้ย", "บัตรหายค่ะ")
 CLOSING_PARTICLES_END_PATTERN = r"(?:ไหม|มั้ย|มั๊ย|ค่ะ|คะ|ครับ|คับ|นะ|จ้า|จ้ะ)+$"
 # Words a message giving only a new figure may have besides it: a what-if ("แล้วถ้า 2 ปีล่ะ"), a

@@ -64,7 +64,13 @@ from actions.service_answer import (
     thai_date,
 )
 from actions.service_english import compose_english
-from actions.service_follow_up import back_to_earlier, with_context, with_new_figure, with_new_subject
+from actions.service_follow_up import (
+    back_to_earlier,
+    back_to_service,
+    with_context,
+    with_new_figure,
+    with_new_subject,
+)
 from actions.service_resolver import Decision, ServiceResolver, residual_words, speaks_of
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
@@ -312,6 +318,9 @@ class ActionAnswerService(Action):
         return self._resolver.refer(text)
 
     def decide(self, tracker: Tracker, text: str) -> Decision:
+        """The resolver's decision on `text` with the conversation's slots; a message going back to an
+        earlier service by a word of it ("กลับไปที่เรื่องเบี้ยนะ …") has that service as the current one."""
+        current = back_to_service(text, tracker.events) or tracker.get_slot("service_id")
         if tracker.get_slot("service_id") and not tracker.get_slot("life_event"):
             text = with_context(text, tracker.events)
         else:  # "กลับไปเรื่องจดพาณิชย์ ต้องใช้สัญญาเช่าไหม" inside a life event: the service as named then
@@ -320,7 +329,7 @@ class ActionAnswerService(Action):
             text,
             next(tracker.get_latest_entity_values("service_id"), None),
             next(tracker.get_latest_entity_values("service_aspect"), None),
-            tracker.get_slot("service_id"),
+            current,
             tracker.get_slot("service_aspect"),
             next(tracker.get_latest_entity_values("life_event"), None),
             tracker.get_slot("life_event"),

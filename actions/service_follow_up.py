@@ -18,6 +18,7 @@ from actions.replies import (
     CLOSING_PARTICLES_END_PATTERN,
     DURATION_NUMBER_WORDS,
     DURATION_UNIT_DAYS,
+    EARLIER_ONE_WORDS,
     FIGURE_FOLLOW_UP_WORDS,
     INCOME_ASKED_WORDS,
     INCOME_PERIOD_AFTER_PATTERN,
@@ -70,6 +71,8 @@ def back_to_earlier(text: str, events: list[dict[str, Any]]) -> str:
     if found is None or len(found.group(1)) < BACK_TO_MIN_CHARS:
         return text
     name, rest = found.group(1), text[found.end() :].strip()
+    if name in EARLIER_ONE_WORDS:  # "กลับมาเรื่องเดิม ใช้เอกสารอะไรบ้าง": the question, about what came before
+        return rest or text
     key = "".join(name.split())
     # the first message that named it brought it up; a later mention may be an aside in another service
     for earlier in _user_texts(events)[:-1]:
@@ -81,6 +84,28 @@ def back_to_earlier(text: str, events: list[dict[str, Any]]) -> str:
             named = chunk if len(chunk) - at <= BACK_TO_CUE_MAX_CHARS else chunk[:at]
             return f"{named} {rest}".strip()
     return f"{name} {rest}".strip()
+
+
+def back_to_service(text: str, events: list[dict[str, Any]]) -> str | None:
+    """The service a message going back to an earlier one returns to: the one answered right after the
+    citizen's first message with the name used ("กลับไปที่เรื่องเบี้ยนะ …" after "แม่ได้เบี้ยผู้สูงอายุอยู่ …"
+    was answered with the old-age allowance, then a house registration asked: the allowance, whatever
+    else "เบี้ย" might name); None when no such message was answered with a service."""
+    found = _BACK_TO.search(text)
+    if found is None or len(found.group(1)) < BACK_TO_MIN_CHARS:
+        return None
+    key = "".join(found.group(1).split())
+    said = [i for i, e in enumerate(events) if e.get("event") == "user"][:-1]
+    for at in said:
+        earlier = str(events[at].get("text") or "")
+        if earlier.startswith("/") or key not in "".join(earlier.split()):
+            continue
+        for event in events[at + 1 :]:
+            if event.get("event") == "user":
+                break
+            if event.get("event") == "slot" and event.get("name") == "service_id" and event.get("value"):
+                return str(event["value"])
+    return None
 
 
 def with_context(text: str, events: list[dict[str, Any]]) -> str:

@@ -462,14 +462,20 @@ class ServiceResolver:
         if (
             previous is not None
             and named not in (None, previous.id)
-            and not self._mentions(typed, records[str(named)], previous)
+            and (
+                not self._mentions(typed, records[str(named)], previous)
+                or _held_twin(typed, records[str(named)], previous)
+            )
         ):
             named = None
         if previous is not None and (named is None or named == previous.id):
             other = self._named_other(typed, result, previous, records)
             # "พ่อได้เบี้ยผู้สูงอายุอยู่แล้ว ได้เบี้ยพิการด้วยไหม" on the disability allowance: the twin's cue is
             # what is had already; the service asked by its name is the current one
-            if other is not None and self._name_in_text(typed, [previous, records[other]]) is previous:
+            if other is not None and (
+                self._name_in_text(typed, [previous, records[other]]) is previous
+                or _only_held(typed, records[other])
+            ):
                 other = None
             named = other or named
         # "แล้วถ้าจะหย่าล่ะ" after marriage registration: a switch to the current service's near-twin
@@ -481,6 +487,10 @@ class ServiceResolver:
         )
         if previous is None and named is None:  # "จะต่อบัตรประชาชนค่ะ": a near-twin's own cue names it
             named = self._named_by_cue(typed, result, records)
+        if previous is None and not slot_event and named in (None, recent_id) and recent_id in records:
+            returned = self._back_after_aside(text, entity_aspect, slot_aspect, str(recent_id))
+            if returned is not None:
+                return returned
 
         # 1. The current service stays unless another one is named.
         if previous is not None and (named is None or named == previous.id):
@@ -543,7 +553,10 @@ class ServiceResolver:
             named is not None
             and slot_event is not None
             and not self._in_event(slot_event, named)
-            and self._name_in_text(typed, [records[named]]) is not None
+            and (
+                self._name_in_text(typed, [records[named]]) is not None
+                or self._names_apart_from_event(typed, records[named], slot_event, records)
+            )
         )
         if previous is None and slot_event and not outside:
             event = self.life_event(slot_event)
@@ -706,6 +719,25 @@ class ServiceResolver:
             return Decision("unsure", aspect=aspect, choices=nearest, english=english, why=result.reason)
         return Decision(
             "not_covered" if typed else "which", english=english, aspect=aspect, why=result.reason
+        )
+
+    def _back_after_aside(
+        self, text: str, entity_aspect: str | None, slot_aspect: str | None, recent_id: str
+    ) -> Decision | None:
+        """ "ต้องตรวจสายตาด้วยมั้ย" right after another agency's matter was referred (or a list offered)
+        in the middle of the licence renewal: the aside ended nothing, so a message naming no other
+        service is read as a follow-up on the service talked about before it, as if still current;
+        None when it would not be one (a new story, a referral, a topic of its own)."""
+        back = self.decide(text, None, entity_aspect, recent_id, slot_aspect, recent_id=recent_id)
+        if back.kind != "answer" or back.service_id != recent_id:
+            return None
+        return Decision(
+            "answer",
+            back.record,
+            back.aspect,
+            back.passage,
+            english=back.english,
+            why=f"back after an aside ({back.why})",
         )
 
     def _unless_a_paper(
@@ -907,6 +939,20 @@ class ServiceResolver:
                 return event
         return None
 
+    def _names_apart_from_event(
+        self, typed: str, record: ServiceRecord, event_id: str, records: dict[str, ServiceRecord]
+    ) -> bool:
+        """ "จ้างลูกจ้างต่างด้าวต้องขออะไร" inside the opening-a-shop checklist: a word of the service's
+        own names ("ต่างด้าว" of the foreign work permit) that none of the event's steps ever uses names
+        that service, though not by its full name; generic words shared with a step do not."""
+        event = self.life_event(event_id)
+        steps = [records[s.service_id] for s in getattr(event, "steps", ()) if s.service_id in records]
+        told = _squash(normalise(typed))
+        words = [w for w in _name_words(record) if len(w) >= MENTION_MIN_CHARS and w not in WHO_AND_AGE_WORDS]
+        return bool(steps) and any(
+            _squash(w) in told and not any(_covers(step, w) for step in steps) for w in words
+        )
+
     def _in_event(self, event_id: str, service_id: str) -> bool:
         event = self.life_event(event_id)
         return event is not None and service_id in [s.service_id for s in event.steps]
@@ -987,13 +1033,7 @@ class ServiceResolver:
                         continue
                     # "เพิ่งจดทะเบียนแต่งงาน อยากเปลี่ยนนามสกุล": what was just done is not what is asked
                     asked = not squashed[max(0, at - len(_DONE_MARK)) : at].endswith(_DONE_MARK)
-                    # "รับเบี้ยคนชราอยู่แล้ว รับเบี้ยพิการซ้อนได้ไหม": what one has already is not asked
-                    asked = asked and not squashed[at + len(key) :].startswith(_HAVE_ALREADY_MARK)
-                    # "แม่รับเบี้ยคนแก่อยู่ จะได้เบี้ยพิการด้วยไหม": receiving one now, asking the other
-                    asked = asked and not (
-                        squashed[at + len(key) :].startswith(HAVE_NOW_MARK)
-                        and squashed[:at].endswith(HAVE_NOW_VERBS)
-                    )
+                    asked = asked and not _held_at(squashed, at, key)
                     found.append((asked, len(key), at, record))
             whole = _not_overlapped(found)
             kept += whole
@@ -1264,11 +1304,40 @@ def _asks_prerequisite(typed: str, phrase: str) -> bool:
     return re.search(PREREQUISITE_TEMPLATE.format(phrase=re.escape(key)), _squash(typed)) is not None
 
 
+def _held_at(squashed: str, at: int, key: str) -> bool:
+    """Whether the name `key` found at `at` is of something held: "รับเบี้ยคนชราอยู่แล้ว รับเบี้ยพิการซ้อน
+    ได้ไหม" (already), "แม่รับเบี้ยคนแก่อยู่ จะได้เบี้ยพิการด้วยไหม" (receiving it now) - context, not asked."""
+    after = squashed[at + len(key) :]
+    return after.startswith(_HAVE_ALREADY_MARK) or (
+        after.startswith(HAVE_NOW_MARK) and squashed[:at].endswith(HAVE_NOW_VERBS)
+    )
+
+
 def _only_had(typed: str, record: ServiceRecord) -> bool:
     """Every name of the record the message has is of something the citizen already holds."""
     names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
     said = [n for n in names if _squash(n) and _squash(n) in _squash(typed)]
     return bool(said) and all(had_already(typed, n) for n in said)
+
+
+def _held_twin(typed: str, record: ServiceRecord, current: ServiceRecord) -> bool:
+    """ "พ่อได้เบี้ยผู้สูงอายุอยู่แล้ว รับซ้อนได้มั้ย" on the disability allowance: the current service's
+    near-twin named only as held is why the current one is asked about, not a switch to it (another
+    kind of service held, "พ่อรับเบี้ยผู้สูงอายุอยู่ ต้องแจ้งหยุดจ่ายไหม" after a death, is still asked)."""
+    group = twins_module.group_of(current.id)
+    twin = group is not None and record.id in group.service_ids and record.id != current.id
+    return twin and _only_held(typed, record)
+
+
+def _only_held(typed: str, record: ServiceRecord) -> bool:
+    """Every name of the record the message has is said as received now or already ("พ่อได้เบี้ย
+    ผู้สูงอายุอยู่แล้ว รับซ้อนได้มั้ย"): on its near-twin, the circumstance of asking about the twin."""
+    names = [record.label_th, record.title_th.split(" (")[0], *record.synonyms]
+    squashed = _squash(typed)
+    said = [_squash(n) for n in names if _squash(n) and _squash(n) in squashed]
+    return bool(said) and all(
+        _held_at(squashed, m.start(), key) for key in said for m in re.finditer(re.escape(key), squashed)
+    )
 
 
 def _name_words(record: ServiceRecord) -> set[str]:
