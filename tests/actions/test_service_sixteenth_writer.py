@@ -103,3 +103,15 @@ def test_someone_unreachable_is_a_detail_of_the_service() -> None:
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionHandoverConfirm().run(dispatcher, alone, {}))
     assert dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # dev7 d7c029: "เสียเงิน" is paying; the card is not "เสีย" (broken)
+        ("แล้วต่อบัตรเสียเงินไหมคะ", "service:id_card_renew"),
+        ("บัตรเสียต้องทำยังไง", "service:id_card_lost"),
+    ],
+)
+def test_paying_for_a_card_is_no_broken_card(resolver: ServiceResolver, question: str, expected: str) -> None:
+    assert decided(resolver.decide(question, slot_id="id_card_renew")) == expected
