@@ -32,9 +32,5 @@ class ActionAcknowledgeNo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        reply = no_reply(str((tracker.latest_message or {}).get("text") or ""))
-        if reply.startswith("utter_"):
-            dispatcher.utter_message(response=reply)
-        else:
-            replies.send(dispatcher, tracker, reply)
+        replies.send(dispatcher, tracker, no_reply(str((tracker.latest_message or {}).get("text") or "")))
         return []

@@ -244,10 +244,7 @@ class ActionComplaintAfter(Action):
         reply = light_reply(intent, None, previous, text) if intent in LIGHT_INTENTS else ELSEWHERE[intent]
         if filed is not None and intent == "affirm" and previous != "utter_thank":
             reply = "service_ok_more"
-        if reply.startswith("utter_"):
-            dispatcher.utter_message(response=reply)
-        else:
-            replies.send(dispatcher, tracker, reply)
+        replies.send(dispatcher, tracker, reply)
 
     @staticmethod
     def _answer(

@@ -452,9 +452,9 @@ def first_description(text: object, min_letters: int, routes: dict[str, Complain
     rest = compact(raw)
     for words in COMPLAINT_REQUEST_WORDS:
         rest = rest.replace(words, "")
-    letters = sum(1 for c in rest if c.isalnum())
+    letters = _letters(rest)
     clear = any(cue in rest for route in routes.values() for cue in route.cues)
-    if clear and _letters(_without_category_names(rest)) < MIN_STORY_BEYOND_CATEGORY:
+    if clear and _letters(_without_category_names(bare(rest))) < MIN_STORY_BEYOND_CATEGORY:
         return None  # "ร้องเรียนเสียงดัง", "อยากแจ้งเรื่องเสียงดังค่ะ": a category named, no story told
     return raw if letters >= min_letters and (clear or letters >= 2 * min_letters) else None
 
@@ -469,12 +469,10 @@ def _letters(text: str) -> int:
 
 def _without_category_names(word: str) -> str:
     """A compacted message without the categories' names (each word of a label: "เสียงดัง",
-    "เหตุรำคาญ") and its polite ending."""
+    "เหตุรำคาญ")."""
     for label in COMPLAINT_CATEGORIES.values():
         for part in sorted(label.split(), key=len, reverse=True):
             word = word.replace(compact(part), "")
-    for ending in POLITE_ENDINGS:
-        word = word.removesuffix(ending)
     return word
 
 

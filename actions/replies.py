@@ -3536,6 +3536,9 @@ def reply_for(key: str, channel: str | None) -> Reply:
     return variants.get(channel or "", variants["default"])
 
 
+DOMAIN_RESPONSE_PREFIX = "utter_"
+
+
 def send(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -3543,7 +3546,11 @@ def send(
     extra_buttons: Sequence[Button] = (),
     values: Mapping[str, str] | None = None,
 ) -> None:
-    """Utter reply `key` in the variant for the citizen's channel."""
+    """Utter reply `key` in the variant for the citizen's channel; a domain response (`utter_*`,
+    bot/domain) by its name, which the light replies choose among as well."""
+    if key.startswith(DOMAIN_RESPONSE_PREFIX):
+        dispatcher.utter_message(response=key)
+        return
     reply = reply_for(key, tracker.get_latest_input_channel())
     text = reply.text.format(**values) if values else reply.text
     buttons = [b.as_dict() for b in unique_buttons((*reply.buttons, *extra_buttons))]

@@ -392,10 +392,7 @@ class ActionAnswerService(Action):
                 decision = Decision("not_covered", referral=referral, english=english, why="referral")
                 return await self.answer(dispatcher, tracker, decision, text)
         reply = light_response(intent, tracker.get_slot("service_id"), last_response(tracker.events), text)
-        if reply.startswith("utter_"):
-            dispatcher.utter_message(response=reply)
-        else:
-            send(dispatcher, tracker, reply)
+        send(dispatcher, tracker, reply)
         return [SlotSet("fallback_count", 0.0)] if misses else []
 
     def compose(self, decision: Decision, channel: str, text: str) -> tuple[str, list[Button]]:
