@@ -69,6 +69,7 @@ from actions.replies import (
     REFERENCE_PROBLEMS_EN,
     SUBSCRIBE_BUTTON_TITLE,
     Button,
+    asks_own_cases,
     forgot_reference,
     upset,
 )
@@ -707,6 +708,8 @@ class ValidateCaseStatusForm(CaseFormValidation):
         text = latest_text(tracker)
         if find_case_ref(text)[0] != "not_a_reference":
             return {}  # a reference, or one with a typo: validate_case_id answers it
+        if asks_own_cases(text):
+            return {"case_id": MINE}
         if requested is None and not_our_case(text):
             return {"case_id": ELSEWHERE}
         if forgot_reference(text):
@@ -738,7 +741,7 @@ class ValidateCaseStatusForm(CaseFormValidation):
             # whether it exists or not (see the module docstring).
             return {"case_id": canonical}
         typed = latest_text(tracker)
-        if forgot_reference(typed):
+        if forgot_reference(typed) or asks_own_cases(typed):
             return {"case_id": MINE}
         english = writes_english(tracker)
         tried = reference_attempt(text)

@@ -80,6 +80,7 @@ from actions.complaint_talk import (
     consent_from_words,
     first_description,
     gives_a_number,
+    has_category_cue,
     in_english,
     is_bare_no,
     is_payload,
@@ -162,6 +163,9 @@ HANDOVER = "handover"
 EARLIER = "earlier"
 # About a case already filed ("อยากติดตามเรื่องที่เคยแจ้งไว้", "จำเลขไม่ได้"): the case look-up instead.
 TRACK = "track"
+# A service asked for by its own name that the NLU read as a complaint ("อยากขอไฟเข้าบ้าน"): the
+# service action answers it instead.
+SERVICE_ASKED = "service"
 # What ran for a case look-up: an upset message right after one is about that case, not a new complaint.
 CASE_LOOKUP_ACTIONS = frozenset({CASE_FORM, "action_submit_case_status", "action_ask_case_id"})
 # What LINE sends besides text; kept for its own step whichever step is asked.
@@ -281,7 +285,9 @@ SERVICE_CONTEXT_SLOTS = ("service_id", "service_aspect", "service_previous", "se
 # time, next steps, data or cost are the form's too unless they name a service (the search decides).
 # Questions aside answered when they open the form together with the matter.
 OPENING_ASIDES = frozenset({"anonymous", "time", "next", "data", "cost"})
-FORM_OWN_ASIDES = frozenset({"anonymous", "human", "photo_later", "photo_needed", "no_photo"})
+FORM_OWN_ASIDES = frozenset(
+    {"anonymous", "human", "photo_later", "photo_needed", "no_photo", "confused", "presence", "back"}
+)
 
 
 def service_aside_from(by_name: dict[str, Any]) -> ServiceAside | None:
@@ -389,6 +395,8 @@ class ValidateComplaintForm(FormValidationAction):
             if tracks_a_case(text):
                 return [SlotSet("complaint_confirm", TRACK), ActiveLoop(None)]
             insisted = insisted_story(tracker.events or [], load_routes(), directory())
+            if insisted is None and await self._names_a_service_only(tracker, text):
+                return [SlotSet("complaint_confirm", SERVICE_ASKED), ActiveLoop(None)]
             if insisted is None and referral_for(text, load_routes(), directory()) is not None:
                 # Another agency's matter (ไฟดับ, an online scam): who handles it, before any menu;
                 # the submit action says so, with a button to file here all the same.
@@ -451,6 +459,18 @@ class ValidateComplaintForm(FormValidationAction):
                 SlotSet("requested_slot", step),
                 FollowupAction(SERVICE_ACTION),
             ]
+        if (
+            step in LATER_EDIT_STEPS
+            and step != "complaint_description"
+            and replies.confirm_answer(text) == EDIT
+        ):
+            # "แก้ไข" before the summary (dev16 w16k010, at the consent step): which answered field,
+            # as at the summary; that field is asked again, then the form goes on from this step.
+            return [
+                SlotSet(step, None),
+                SlotSet("complaint_confirm", EDIT),
+                SlotSet("requested_slot", "complaint_edit"),
+            ]
         if step in LATER_EDIT_STEPS and _intent(tracker) not in SHARED_INTENTS:
             edit = typed_edit(text) if _opens_with_edit(text) else None
             if edit is not None and edit[0] not in ("", step) and tracker.get_slot(edit[0]) is not None:
@@ -493,8 +513,9 @@ class ValidateComplaintForm(FormValidationAction):
         if step and not answers_step(step, text):
             aside = self._aside(step, text, intent, dispatcher, tracker)
             if aside is not None:
-                # Answered; the same step is asked again (its slot stays empty).
-                return [SlotSet(step, None), *aside, *said_once, SlotSet("requested_slot", step)]
+                # Answered; the same step is asked again (its slot stays empty), the category read from
+                # the words still on its one-tap confirm (dev16 w16k002 taps it after the answer).
+                return [SlotSet(step, None), *aside, SlotSet("requested_slot", step)]
         events = list(await super().run(dispatcher, tracker, domain))
         # The category was said back on one question; from the next answer on it is simply taken.
         return [*events, SlotSet("complaint_guess", None)] if from_words else events
@@ -524,6 +545,18 @@ class ValidateComplaintForm(FormValidationAction):
         # รูปได้ไหมคะ" and "คนแจ้งจะถูกเปิดเผยชื่อไหมคะ" get one, and they are the form's own questions.
         choices = getattr(self.services, "choices_aside", None)
         return callable(choices) and await choices(tracker, text) == "twins"
+
+    async def _names_a_service_only(self, tracker: Tracker, text: str) -> bool:
+        """ "สร้างบ้านเสร็จแล้ว อยากขอไฟเข้าบ้านครับ", "ต่อใบขับขี่ผ่านแอพได้มั้ย ไม่อยากไปนั่งรอที่ขนส่ง"
+        opening the form (dev16): a service named by its own name, with no complaint category, no
+        complaint word and nothing upset in it, is a service question, never a complaint to file."""
+        names = getattr(self.services, "names_service", None)
+        if not callable(names) or is_payload(text) or upset(text):
+            return False
+        word = compact(text)
+        if has_category_cue(word, load_routes()) or any(w in word for w in replies.COMPLAINT_SAID_WORDS):
+            return False
+        return bool(await names(tracker, text))
 
     def _anonymity_asked(
         self, step: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker, first: bool = False
@@ -1029,7 +1062,12 @@ class ValidateComplaintForm(FormValidationAction):
         if intent == "deny" or skips_photo(text) or is_bare_no(text):
             return {"complaint_photo": NO_PHOTO}
         if intent not in SHARED_INTENTS and photo_later(text):
-            # "ส่งรูปทีหลังได้ไหม": yes — on without it now; a photo sent before ยืนยัน is still kept.
+            if is_question(text):
+                # "ส่งรูปทีหลังได้ไหม": yes, and the step asked again, as every question aside is (the
+                # blind writers then tap "ไม่มีรูป" or send one); a photo sent before ยืนยัน is kept.
+                say(dispatcher, tracker, "complaint_aside_photo_later")
+                return {"complaint_photo": None}
+            # "เดี๋ยวส่งรูปทีหลังนะ": told, so on without it now.
             say(dispatcher, tracker, "complaint_photo_later")
             return {"complaint_photo": NO_PHOTO}
         early = consent_from_words(text) if intent not in SHARED_INTENTS else None
@@ -1288,6 +1326,10 @@ GUESS_CONFIRM_STEPS = frozenset(
 LATER_EDIT_STEPS = frozenset(
     {"complaint_description", "complaint_location", "complaint_photo", "contact_consent"}
 )
+
+# Steps where a bare "แก้ไข" asks which answered field to change (at the story only the category is
+# answered, which "เปลี่ยนหมวด" changes).
+EDIT_ASKED_STEPS = LATER_EDIT_STEPS - {"complaint_description"}
 
 
 def says_anonymous(text: str) -> bool:
@@ -1606,25 +1648,43 @@ class AskStepAction(ComplaintAsk):
         if not taken_from_words(tracker):
             say(dispatcher, tracker, asked, extra_buttons=extra)
             return []
-        # "ไฟถนนดับอีกแล้ว!!! แจ้งไปรอบนึงแล้ว…": a new complaint told upset opens with an apology
-        if upset(_latest_text(tracker)):
-            say(dispatcher, tracker, "complaint_apology_upset")
         channel = tracker.get_latest_input_channel()
         question = replies.reply_for(asked, channel)
-        note = replies.reply_for(english_key("complaint_category_from_words", tracker), channel).text
-        category = str(tracker.get_slot("complaint_category"))
-        label = category_label(category, tracker)
-        thai = COMPLAINT_CATEGORIES.get(category, category)
-        # The one-tap confirm is the category read, under its own Thai name (the button a citizen looks
-        # for: "ไฟถนนดับ"; like every button, Thai in an English reply too, whose text names it). Then
-        # the change.
-        confirm = Button(thai, thai)
-        buttons = replies.unique_buttons((confirm, CHANGE_CATEGORY_BUTTON, *question.buttons, *extra))
-        dispatcher.utter_message(
-            text=note.format(label=label, thai=thai, question=question.text),
-            buttons=[b.as_dict() for b in buttons],
-        )
+        buttons = replies.unique_buttons((*_category_buttons(tracker), *question.buttons, *extra))
+        text = question.text
+        if not _answered_aside(tracker):
+            # The first question says which category was read; asked again after a question aside it
+            # is not said twice, but its one-tap confirm and the change stay until a step is answered.
+            # "ไฟถนนดับอีกแล้ว!!! แจ้งไปรอบนึงแล้ว…": a new complaint told upset opens with an apology
+            if upset(_latest_text(tracker)):
+                say(dispatcher, tracker, "complaint_apology_upset")
+            note = replies.reply_for(english_key("complaint_category_from_words", tracker), channel).text
+            category = str(tracker.get_slot("complaint_category"))
+            thai = COMPLAINT_CATEGORIES.get(category, category)
+            text = note.format(label=category_label(category, tracker), thai=thai, question=question.text)
+        dispatcher.utter_message(text=text, buttons=[b.as_dict() for b in buttons])
         return []
+
+
+def _category_buttons(tracker: Tracker) -> tuple[Button, ...]:
+    """The one-tap confirm of the category read, under its own Thai name (the button a citizen looks
+    for: "ไฟถนนดับ"; like every button, Thai in an English reply too, whose text names it), then the
+    change."""
+    category = str(tracker.get_slot("complaint_category"))
+    thai = COMPLAINT_CATEGORIES.get(category, category)
+    return (Button(thai, thai), CHANGE_CATEGORY_BUTTON)
+
+
+def _answered_aside(tracker: Tracker) -> bool:
+    """A message came since the form opened (the category read from the first one is kept until a
+    step is answered, so that message was a question aside)."""
+    events = list(tracker.events or [])
+    for event in reversed(events):
+        if event.get("event") == "active_loop" and event.get("name") == FORM:
+            return False
+        if event.get("event") == "user":
+            return True
+    return False
 
 
 class AskConsentAction(AskStepAction):
@@ -1806,6 +1866,8 @@ class ActionSubmitComplaint(Action):
         if ending == TRACK:
             # The case look-up takes the same message (a reference, "จำเลขไม่ได้", or asks for one).
             return [*clear_events(), FollowupAction(CASE_FORM)]
+        if ending == SERVICE_ASKED:
+            return [*clear_events(), FollowupAction(SERVICE_ACTION)]
         if ending in (CANCELLED, HANDOVER):
             await self._let_photo_go(tracker)
             if ending == CANCELLED:

@@ -52,6 +52,7 @@ from actions.replies import (
     EARLIER_REPORTED_PATTERN,
     EARLIER_REPORTED_PATTERN_EN,
     EARLIER_WAIT_CUES,
+    EMBEDDED_QUESTION_WORDS,
     EN_CANCEL_WORDS,
     EN_NEAR_CANCEL_WORDS,
     HOW_LONG_ASKED_PATTERN,
@@ -332,7 +333,9 @@ def asks_how_long(text: object) -> bool:
 def is_question(text: object) -> bool:
     raw = str(text or "")
     word = bare(raw)
-    return "?" in raw or "？" in raw or word.endswith(QUESTION_ENDINGS)
+    if "?" in raw or "？" in raw or word.endswith(QUESTION_ENDINGS):
+        return True
+    return any(words in word for words in EMBEDDED_QUESTION_WORDS)
 
 
 def says_no_photo(text: object) -> bool:

@@ -1141,6 +1141,14 @@ CONFUSED_WORDS = (
     "หมายถึงอะไร",
     "หมายถึงไร",
     "หมายความว่า",
+    # "ทำยังไงต่อ ไม่เป็น": does not know how to answer the step
+    "ทำไม่เป็น",
+    "ใช้ไม่เป็น",
+    "กดไม่เป็น",
+    "ส่งไม่เป็น",
+    "ต่อไม่เป็น",
+    "ไม่เป็นค่ะ",
+    "ไม่เป็นครับ",
     "don'tunderstand",
     "dontunderstand",
     "whatdoyoumean",
@@ -1477,6 +1485,9 @@ COMPLAINT_AFTER_POINTERS = (
 # though it ends like a statement.
 ASK_OPENINGS = ("ขอถาม", "อยากถาม", "ขอสอบถาม", "อยากสอบถาม", "สอบถาม", "มีคำถาม", "ถามหน่อย", "ถามเรื่อง")
 # A message reads as a question to the bot when it ends with one of these (or has "?").
+# A yes/no particle before a clause it asks about ("เพื่อนบ้านจะรู้ไหมว่าใครแจ้ง"): a question that
+# does not end in its particle.
+EMBEDDED_QUESTION_WORDS = ("ไหมว่า", "มั้ยว่า", "มัยว่า", "หรือเปล่าว่า", "รึเปล่าว่า", "ป่าวว่า")
 QUESTION_ENDINGS = (
     "ไหม",
     "มั้ย",
@@ -1505,6 +1516,8 @@ QUESTION_ENDINGS = (
 )
 # The bare request that opens the form says nothing an agency can act on; what is left of a first
 # message once these are taken out is kept as the description when it is long enough.
+# A complaint said in so many words: a message with one is filed, whatever service it names.
+COMPLAINT_SAID_WORDS = ("ร้องเรียน", "ร้องทุกข์", "แจ้งเรื่อง", "complain", "report")
 COMPLAINT_REQUEST_WORDS = (
     "อยากจะร้องเรียน",
     "อยากร้องเรียน",
@@ -1572,6 +1585,10 @@ FORGOT_REFERENCE_WORDS = (
     "forgot",
 )
 # ... and with words between: "จำเลขเรื่องที่แจ้งไม่ได้ค่ะ", "หาเลขที่ได้ตอนแจ้งไม่เจอ".
+OWN_CASES_ASKED_PATTERN = (
+    r"เรื่องที่(?:เคย)?(?:แจ้ง|ร้องเรียน|ร้องทุกข์)\S{0,20}?(?:ทั้งหมด|มีอะไรบ้าง|มีกี่เรื่อง|กี่เรื่อง)"
+    r"|(?:all|list)(?:of)?my(?:cases|complaints|reports)"
+)
 FORGOT_REFERENCE_PATTERN = r"(?:จำ|หา)เลข\S{0,20}?(?:ไม่ได้|ไม่เจอ)"
 # An upset message about the wait or the time a case takes (the case look-up is then left with
 # why the timing needs the digits), not only an angry remark.
@@ -1633,6 +1650,11 @@ UPSET_WORDS = (
     # "CM69-… ทำไมยังไม่เสร็จ โทรไปก็ไม่มีคนรับ": still not done
     "ทำไมยังไม่เสร็จ",
     "ยังไม่เสร็จสักที",
+    # "CM69-… เรื่องนี้จะทำไหม … พวกขี้เกียจ": an insult to the office, or its neglect
+    "ขี้เกียจ",
+    "ทำหรือไม่ทำ",
+    "ไม่สนใจเลย",
+    "ไม่เหลียวแล",
     "!!",
     # English (matched without spaces, lower-cased)
     "ridiculous",
@@ -1692,6 +1714,13 @@ def forgot_reference(text: object) -> bool:
     squashed = _squash(text).replace(" ", "")
     found = any(word in squashed for word in FORGOT_REFERENCE_WORDS)
     return found or re.search(FORGOT_REFERENCE_PATTERN, squashed) is not None
+
+
+def asks_own_cases(text: object) -> bool:
+    """ "อยากรู้ว่าเรื่องที่เคยแจ้งมาทั้งหมดมีอะไรบ้าง": the citizen's own cases asked for as a list, no
+    number meant (the look-up lists them, or says where a number is)."""
+    squashed = _squash(text).replace(" ", "").lower()
+    return re.search(OWN_CASES_ASKED_PATTERN, squashed) is not None
 
 
 def upset(text: object) -> bool:

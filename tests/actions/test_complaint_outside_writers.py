@@ -54,7 +54,10 @@ def run(t: Tracker) -> tuple[dict[str, Any], list[str]]:
 
 
 def ask(slot: str, slots: dict[str, Any], channel: str = "line") -> dict[str, Any]:
-    t = form_tracker([user_turn("...", channel=channel)], slots)
+    # the question right after the message that opened the form
+    t = form_tracker(
+        [user_turn("...", channel=channel), {"event": "active_loop", "name": complaint.FORM}], slots
+    )
     dispatcher = CollectingDispatcher()
     asyncio.run(AskStepAction(slot).run(dispatcher, t, {}))
     [message] = dispatcher.messages
@@ -169,8 +172,17 @@ def test_skip_words_skip_the_photo(typed: str) -> None:
     assert not any("ยังไม่ได้รับรูป" in s for s in said)
 
 
-def test_a_photo_later_gets_yes_first_and_the_form_goes_on() -> None:
-    got, said = run(at_step("complaint_photo", "ส่งรูปทีหลังได้ไหม", AT_PHOTO))
+@pytest.mark.parametrize("typed", ["ส่งรูปทีหลังได้ไหม", "ถ่ายรูปตอนกลางคืนแล้วส่งทีหลังได้ไหม"])
+def test_a_photo_later_asked_gets_yes_first_and_the_photo_step_again(typed: str) -> None:
+    """dev12, dev17 w17k003: a question aside at the photo step returns to it (the writers then tap
+    "ไม่มีรูป" or send the photo)."""
+    got, said = run(at_step("complaint_photo", typed, AT_PHOTO))
+    assert said[0].startswith("ได้ค่ะ") and "ยืนยัน" in said[0]
+    assert got["requested_slot"] == "complaint_photo" and not got.get("complaint_photo")
+
+
+def test_a_photo_later_told_goes_on_without_it() -> None:
+    got, said = run(at_step("complaint_photo", "เดี๋ยวส่งรูปทีหลังนะคะ", AT_PHOTO))
     assert said[0].startswith("ได้ค่ะ") and "ยืนยัน" in said[0]
     assert got["complaint_photo"] == NO_PHOTO and got["requested_slot"] in NEXT_AFTER_PHOTO
 
