@@ -73,6 +73,7 @@ from actions.complaint_talk import (
     aside_kind,
     asks_how_long,
     asks_in_a_clause,
+    asks_time_ahead,
     bare,
     category_from_words,
     compact,
@@ -1012,6 +1013,10 @@ class ValidateComplaintForm(FormValidationAction):
             # The bot chose the category for the citizen; the story now names a clearer one.
             say(dispatcher, tracker, "complaint_category_changed", values=_label(clearer))
             told["complaint_category"] = clearer
+        if asks_time_ahead(text):
+            # "ขยะไม่มีใครมาเก็บเป็นอาทิตย์ ใช้เวลากี่วันถึงจะมาเก็บ": the story is kept and its question
+            # answered too (not "ไฟดับมากี่วันแล้วก็ไม่รู้", which counts the days gone).
+            self._answer_aside("time", "complaint_description", text, dispatcher, tracker)
         return told
 
     async def validate_complaint_location(

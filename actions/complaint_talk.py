@@ -82,6 +82,7 @@ from actions.replies import (
     SELF_WORDS,
     SINCE_WORD,
     STAFF_COMPLAINT_PATTERN,
+    TIME_AHEAD_WORDS,
     TRACK_CASE_CUES,
     TRACK_CASE_MAX_CHARS,
     YES_WORDS,
@@ -328,6 +329,13 @@ _HOW_LONG_ASKED = re.compile(HOW_LONG_ASKED_PATTERN)
 def asks_how_long(text: object) -> bool:
     """ "ไฟถนนหน้าซอยดับค่ะ แจ้งแล้วนานไหมกว่าจะมาซ่อม": the time asked within a story."""
     return bool(_HOW_LONG_ASKED.search(compact(text)))
+
+
+def asks_time_ahead(text: object) -> bool:
+    """How long until it is seen to, asked inside a story ("…ใช้เวลากี่วันถึงจะมาเก็บ"), not the days
+    it has gone on."""
+    word = compact(text)
+    return asks_how_long(text) and (is_question(text) or any(w in word for w in TIME_AHEAD_WORDS))
 
 
 def is_question(text: object) -> bool:

@@ -1160,6 +1160,8 @@ HOW_LONG_ASKED_PATTERN = (
     r"(?<!ไม่รู้)(?<!ไม่รู้จะ)(กี่(วัน|ชั่วโมง|อาทิตย์|สัปดาห์|เดือน)|นาน(ไหม|มั้ย|มั๊ย|เท่าไ))"
     r"|howlong|howmanydays|howsoon|whenwill(it|they|you)"
 )
+# A time asked about what is still to come, inside a story ("…กี่วันถึงจะมาเก็บ", "…นานไหมกว่าจะซ่อม").
+TIME_AHEAD_WORDS = ("ถึงจะ", "กว่าจะ", "จะมา", "จะได้", "จะแก้", "จะซ่อม", "จะเก็บ", "จะเสร็จ")
 # Questions aside that ask by their words wherever they stand: at the story step no question ending is
 # needed ("ปกติใช้เวลากี่วันกว่าจะมีคนมาแก้", "ร้องเรียนแล้วจะเกิดอะไรขึ้นต่อคะ"; not "ไฟดับมากี่วันแล้วก็
 # ไม่รู้", a story).

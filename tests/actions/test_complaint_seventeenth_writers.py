@@ -157,3 +157,16 @@ def test_the_submit_action_hands_such_a_message_to_the_service_action(make_track
     events = asyncio.run(ActionSubmitComplaint().run(dispatcher, tracker, {}))
     followups = [e.get("name") for e in events if e.get("event") == "followup"]
     assert followups == [SERVICE_ACTION] and not dispatcher.messages
+
+
+def test_a_time_asked_inside_the_story_is_answered_and_the_story_kept() -> None:
+    """Left last stop (live, SMS): the story had been kept and its question left unanswered."""
+    text = "ขยะไม่มีใครมาเก็บเป็นอาทิตย์ ใช้เวลากี่วันถึงจะมาเก็บ"
+    _, got, said = run_form(at_step("complaint_description", text, {"complaint_category": "garbage"}))
+    assert got["complaint_description"] == text
+    assert any("ภายใน 3 วัน" in s for s in said)
+    # the days it has gone on are no question
+    _, kept, quiet = run_form(
+        at_step("complaint_description", "ไฟดับมากี่วันแล้วก็ไม่รู้ มืดมาก", {"complaint_category": "streetlight"})
+    )
+    assert kept["complaint_description"] and not quiet
