@@ -74,6 +74,7 @@ from actions.complaint_talk import (
     asks_how_long,
     asks_in_a_clause,
     asks_time_ahead,
+    asks_to_edit,
     bare,
     category_from_words,
     compact,
@@ -460,18 +461,11 @@ class ValidateComplaintForm(FormValidationAction):
                 SlotSet("requested_slot", step),
                 FollowupAction(SERVICE_ACTION),
             ]
-        if (
-            step in LATER_EDIT_STEPS
-            and step != "complaint_description"
-            and replies.confirm_answer(text) == EDIT
-        ):
+        if step in EDIT_ASKED_STEPS and (replies.confirm_answer(text) == EDIT or asks_to_edit(text)):
             # "แก้ไข" before the summary (dev16 w16k010, at the consent step): which answered field,
             # as at the summary; that field is asked again, then the form goes on from this step.
-            return [
-                SlotSet(step, None),
-                SlotSet("complaint_confirm", EDIT),
-                SlotSet("requested_slot", "complaint_edit"),
-            ]
+            which = [SlotSet("complaint_confirm", EDIT), SlotSet("requested_slot", "complaint_edit")]
+            return [SlotSet(step, None), *which]
         if step in LATER_EDIT_STEPS and _intent(tracker) not in SHARED_INTENTS:
             edit = typed_edit(text) if _opens_with_edit(text) else None
             if edit is not None and edit[0] not in ("", step) and tracker.get_slot(edit[0]) is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from difflib import SequenceMatcher
 from typing import Any
 
 from actions import replies
@@ -116,10 +117,25 @@ def later_answer(text: str, slots: Mapping[str, Any], routes: dict[str, Complain
     if not tells_a_story(text, routes):  # "ไม่รู้สิ", "อืม": nothing to keep
         return {}
     told = str(slots.get("complaint_description") or "")
-    more = f"{told} {text}" if told else text
+    more = f"{told} {text}" if told and not restates(told, text) else text
     if len(more) > MAX_DESCRIPTION_CHARS:
         return {}
     return {"complaint_description": mask(more), **place_told(text, slots)}
+
+
+# Share of the kept story's letters found, in order, in a new message that retells it.
+RESTATED_SHARE = 0.8
+
+
+def restates(told: str, text: str) -> bool:
+    """ "ถนนหน้าโรงเรียนเป็นหลุมใหญ่ลึกประมาณ 30 ซม. รถมอไซค์ล้ม…" after "ถนนหน้าโรงเรียนเป็นหลุมใหญ่ รถ
+    มอไซค์ล้ม…": the story told again with more in it replaces the one kept (kept both, the summary
+    said it twice)."""
+    kept, new = compact(told), compact(text)
+    if not kept:
+        return False
+    blocks = SequenceMatcher(None, kept, new, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks) >= RESTATED_SHARE * len(kept)
 
 
 def place_told(story: str, slots: Mapping[str, Any]) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from actions.replies import (
     COMPLAINT_REQUEST_WORDS,
     CONFIRM_SENTENCE_FILLERS,
     CONFIRM_SENTENCE_WORDS,
+    CONFUSED_ENDINGS,
     CONFUSED_WORDS,
     CONSENT_CONTACT_WORDS,
     CONSENT_CONTACT_WORDS_EN,
@@ -52,6 +53,9 @@ from actions.replies import (
     EARLIER_REPORTED_PATTERN,
     EARLIER_REPORTED_PATTERN_EN,
     EARLIER_WAIT_CUES,
+    EDIT_REQUEST_LEADS,
+    EDIT_REQUEST_TAILS,
+    EDIT_REQUEST_WORDS,
     EMBEDDED_QUESTION_WORDS,
     EN_CANCEL_WORDS,
     EN_NEAR_CANCEL_WORDS,
@@ -112,7 +116,7 @@ NO_PHOTO_MAX_CHARS = 25
 # "เปลี่ยนหมวด", "หมวดผิดค่ะ": a short message; a longer one may name the new category too.
 CHANGE_CATEGORY_MAX_CHARS = 40
 # "ส่งรูปทีหลังได้ไหม", "ต้องส่งรูปด้วยมั้ย": remarks about the photo are short.
-PHOTO_REMARK_MAX_CHARS = 40
+PHOTO_REMARK_MAX_CHARS = 60
 # A question about time, next steps or data is a short message; a long one is the story itself.
 ASIDE_QUESTION_MAX_CHARS = 60
 # "ไม่เข้าใจค่ะ งงมาก" is confusion; a longer message with "งง" in it is more likely the story.
@@ -382,6 +386,18 @@ def asks_if_photo_needed(text: object) -> bool:
     return len(word) <= PHOTO_REMARK_MAX_CHARS and any(cue in word for cue in PHOTO_NEEDED_WORDS)
 
 
+def asks_to_edit(text: object) -> bool:
+    """ "แก้ไข", "ขอแก้ไขหน่อยค่ะ", "อยากแก้ข้อมูล": a change asked for before the summary, no field named."""
+    word = _without_leads(bare(text).lower(), EDIT_REQUEST_LEADS).strip()
+    changed = True
+    while changed:
+        changed = False
+        for tail in EDIT_REQUEST_TAILS:
+            if word.endswith(tail) and len(word) > len(tail):
+                word, changed = word[: -len(tail)].strip(), True
+    return word in EDIT_REQUEST_WORDS
+
+
 def wants_category_change(text: object) -> bool:
     """ "เปลี่ยนหมวด" (the button), "หมวดผิดค่ะ": the category is asked again, all else kept."""
     word = bare(text)
@@ -408,7 +424,8 @@ def aside_kind(text: object, intent: str, step: str = "") -> str | None:
         return "photo_needed"
     if any(cue in word for cue in COMPLAINT_ASIDE_CUES["anonymous"]):
         return "anonymous"
-    if len(word) <= CONFUSED_MAX_CHARS and any(cue in word for cue in CONFUSED_WORDS):
+    confused = any(cue in word for cue in CONFUSED_WORDS) or bare(text).endswith(CONFUSED_ENDINGS)
+    if len(word) <= CONFUSED_MAX_CHARS and confused:
         return "confused"  # "ไม่เข้าใจ": the step explained (never "ไม่" = no at the consent step)
     if len(word) <= CONFUSED_MAX_CHARS and any(cue in word for cue in PRESENCE_WORDS):
         return "presence"  # "สวัสดีค่ะ ยังอยู่ไหมคะ": never the story

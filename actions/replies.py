@@ -1034,6 +1034,10 @@ COMPLAINT_EDIT_WORDS: dict[str, str] = {
 # At the summary, a typed change that names its field ("แก้ที่อยู่หน่อย พิมพ์ผิด เป็นซอย 101/2",
 # "ขอแก้รายละเอียด"): one of these verbs and a field word; the new value, when given, follows a marker.
 COMPLAINT_EDIT_VERBS = ("แก้", "เปลี่ยน", "ผิด")
+# "ขอแก้ไขหน่อยค่ะ", "อยากแก้ข้อมูล": a change asked for with no field named (which one is asked next).
+EDIT_REQUEST_WORDS = ("แก้ไข", "แก้", "edit", "change")
+EDIT_REQUEST_LEADS = ("ขอ", "อยาก", "ต้องการ", "รบกวน", "iwantto", "ineedto", "cani")
+EDIT_REQUEST_TAILS = ("หน่อย", "ด้วย", "นะ", "ได้ไหม", "ได้มั้ย", "ข้อมูล", "something")
 # Taken off the front of the value with the markers ("หน่อย พิมพ์ผิด เป็น…").
 # fmt: off
 COMPLAINT_EDIT_FILLERS = (
@@ -1141,19 +1145,18 @@ CONFUSED_WORDS = (
     "หมายถึงอะไร",
     "หมายถึงไร",
     "หมายความว่า",
-    # "ทำยังไงต่อ ไม่เป็น": does not know how to answer the step
+    # "ส่งรูปไม่เป็น": does not know how to answer the step
     "ทำไม่เป็น",
     "ใช้ไม่เป็น",
     "กดไม่เป็น",
     "ส่งไม่เป็น",
-    "ต่อไม่เป็น",
-    "ไม่เป็นค่ะ",
-    "ไม่เป็นครับ",
     "don'tunderstand",
     "dontunderstand",
     "whatdoyoumean",
     "confused",
 )
+# "ทำยังไงต่อคะ ไม่เป็น", "ไม่รู้ทำไม่ถูก": the same, as the message's last words (not "ไม่เป็นไร").
+CONFUSED_ENDINGS = ("ไม่เป็น", "ทำไม่ถูก")
 # "…แจ้งแล้วนานไหมกว่าจะมาซ่อม", "…กี่วันซ่อม": how long, asked inside a message that tells the matter
 # (no question ending needed); "ไม่รู้จะนานแค่ไหน" in a story is no question.
 HOW_LONG_ASKED_PATTERN = (
@@ -1218,6 +1221,12 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "รู้ว่าใครแจ้ง",
         "รู้ไหมว่าใคร",
         "รู้มั้ยว่าใคร",
+        "whoreported",
+        "whocomplained",
+        "knowitwasme",
+        "knowitsme",
+        "hidemyname",
+        "withoutmyname",
         "ไม่บอกที่อยู่",
         "ไม่อยากบอกที่อยู่",
         "ไม่บอกบ้าน",
@@ -1292,6 +1301,12 @@ COMPLAINT_ASIDE_CUES: dict[str, tuple[str, ...]] = {
         "ร้องเรียนแล้วจะ",
     ),
     "data": (
+        # "ข้างบ้านจะรู้มั้ยว่าเราเป็นคนแจ้ง", "เขาจะรู้ไหมว่าเราแจ้ง": whether they learn it was them
+        "เป็นคนแจ้ง",
+        "ว่าเราแจ้ง",
+        "ว่าผมแจ้ง",
+        "ว่าฉันแจ้ง",
+        "ว่าหนูแจ้ง",
         "ใครเห็น",
         "ใครจะเห็น",
         "ใครจะรู้",
@@ -2196,7 +2211,7 @@ REPLIES: dict[str, dict[str, Reply]] = {
     },
     "complaint_aside_time": {
         "default": Reply("{agency} จะดำเนินการเรื่องหมวด “{label}” ภายใน {time_to_act} ตามที่หน่วยงานประกาศไว้ค่ะ"),
-        "sms": Reply("หน่วยงานดำเนินการภายใน {time_to_act} ค่ะ"),
+        "sms": Reply("หน่วยงานดำเนินการภายใน {time_to_act}ค่ะ"),
     },
     "complaint_aside_time_later": {
         "default": Reply(

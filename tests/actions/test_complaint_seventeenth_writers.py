@@ -26,7 +26,8 @@ from actions.complaint import (
     ActionSubmitComplaint,
     ValidateComplaintForm,
 )
-from actions.complaint_talk import aside_kind, category_from_words, is_question
+from actions.complaint_steps import later_answer, restates
+from actions.complaint_talk import aside_kind, asks_to_edit, category_from_words, is_question
 from actions.replies import asks_own_cases
 from cases.complaint_routing import load_routes
 from tests.actions.complaint_form_driver import LINE_USER, at_step, opening, run_form
@@ -170,3 +171,41 @@ def test_a_time_asked_inside_the_story_is_answered_and_the_story_kept() -> None:
         at_step("complaint_description", "ไฟดับมากี่วันแล้วก็ไม่รู้ มืดมาก", {"complaint_category": "streetlight"})
     )
     assert kept["complaint_description"] and not quiet
+
+
+@pytest.mark.parametrize("typed", ["แก้ไข", "ขอแก้ไขหน่อยค่ะ", "อยากแก้ข้อมูลค่ะ", "I want to edit"])
+def test_a_change_asked_with_no_field_named(typed: str) -> None:
+    """Live (web): "ขอแก้ไขหน่อยค่ะ" at the consent step had been an unclear consent."""
+    assert asks_to_edit(typed)
+    _, got, _ = run_form(at_step("contact_consent", typed, PLACED_AT))
+    assert got["requested_slot"] == "complaint_edit"
+
+
+@pytest.mark.parametrize("typed", ["แก้ที่อยู่", "แก้ไขถนนไปแล้วแต่ยังพัง"])
+def test_a_field_or_a_story_is_no_bare_change(typed: str) -> None:
+    assert not asks_to_edit(typed)
+
+
+def test_the_story_told_again_with_more_replaces_the_one_kept() -> None:
+    """Live (web): the revised story had been added after the first, so the summary said it twice."""
+    kept = "ถนนหน้าโรงเรียนเป็นหลุมใหญ่ รถมอไซค์ล้มไปสองคันแล้ว"
+    again = "ถนนหน้าโรงเรียนเป็นหลุมใหญ่ลึกประมาณ 30 ซม. รถมอไซค์ล้มไปสองคันแล้ว"
+    assert restates(kept, again)
+    assert (
+        later_answer(again, {"complaint_description": kept}, load_routes())["complaint_description"] == again
+    )
+    more = later_answer("ไม่ไหลทั้งซอย ประมาณ30หลัง", {"complaint_description": "น้ำประปาไม่ไหล"}, load_routes())
+    assert more["complaint_description"] == "น้ำประปาไม่ไหล ไม่ไหลทั้งซอย ประมาณ30หลัง"
+
+
+@pytest.mark.parametrize(
+    "text", ["ข้างบ้านจะรู้มั้ยว่าเราเป็นคนแจ้ง", "Will they know who reported it?", "ทำยังไงต่อคะ ไม่เป็น"]
+)
+def test_live_asides_at_the_consent_step(text: str) -> None:
+    """Live (LINE, English, LINE): anonymity asked two more ways; not knowing how to go on."""
+    assert aside_kind(text, "inform", "contact_consent") in ("anonymous", "data", "confused")
+
+
+def test_barking_alone_is_a_nuisance() -> None:
+    """Live (SMS): "หมาบ้านตรงข้ามเห่าทั้งคืน" had got the category menu."""
+    assert category_from_words("หมาบ้านตรงข้ามเห่าทั้งคืน นอนไม่ได้", load_routes()) == "nuisance"
