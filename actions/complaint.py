@@ -571,7 +571,9 @@ class ValidateComplaintForm(FormValidationAction):
         elif route.allow_anonymous and (step == "contact_consent" or self._asks_consent(tracker)):
             # Asked, not chosen: the answer, and the choice stays the citizen's at the consent step
             # (its "ไม่ระบุตัวตน" button), where they expect to be asked.
-            say(dispatcher, tracker, "complaint_aside_anonymous_ok_later", values=values)
+            who = any(cue in compact(text).lower() for cue in replies.WHO_REPORTED_CUES)
+            answer = "complaint_aside_not_told_who" if who else "complaint_aside_anonymous_ok_later"
+            say(dispatcher, tracker, answer, values=values)
         elif route.allow_anonymous:
             say(dispatcher, tracker, "complaint_aside_anonymous_ok", values=values)
             changed = [SlotSet("complaint_anonymous", True), SlotSet("contact_consent", False)]

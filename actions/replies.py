@@ -1053,6 +1053,16 @@ EDIT_WRONG_WORD = "ผิด"
 # A field word that names the story only when no other field word is in the message ("แก้เรื่องที่อยู่").
 COMPLAINT_EDIT_LOOSE_WORD = "เรื่อง"
 COMPLAINT_EDIT_VALUE_MARKERS = ("เปลี่ยนเป็น", "แก้เป็น", "ที่ถูกคือ", "ที่ถูกเป็น", "ใหม่เป็น", "ใหม่คือ", "เป็น", ":")
+# "จะรู้ไหมว่าใครแจ้ง", "will they know who reported it": whether the one complained about learns who.
+WHO_REPORTED_CUES = (
+    "ว่าใครแจ้ง",
+    "รู้ไหมว่าใคร",
+    "รู้มั้ยว่าใคร",
+    "whoreported",
+    "whocomplained",
+    "knowitwasme",
+    "knowitsme",
+)
 # Words a citizen uses to ask a question aside in the middle of the form (kind -> cues). "anonymous"
 # cues are enough on their own ("กลัวเขารู้"); the others count only in a question ("…กี่วันคะ").
 # A typed answer that reads as a place ("ซอยลาดพร้าว 101 แยก 3", "ที่ว่าการอำเภอเมือง…"): it starts
@@ -2178,6 +2188,15 @@ REPLIES: dict[str, dict[str, Reply]] = {
         ),
         "sms": Reply("ได้ค่ะ ที่คำถามเรื่องแจ้งความคืบหน้า ตอบ ไม่ระบุตัวตน ได้เลย ไม่เก็บเบอร์ค่ะ"),
     },
+    # "เพื่อนบ้านจะรู้ไหมว่าใครแจ้ง" where anonymity can still be chosen at the consent step: no first,
+    # then the choice (not "ได้ค่ะ", which would answer "will they know?" with yes).
+    "complaint_aside_not_told_who": {
+        "default": Reply(
+            "ไม่รู้ค่ะ ผู้ถูกร้องเรียนไม่ได้รับแจ้งว่าใครเป็นผู้แจ้ง ข้อมูลของท่านเห็นเฉพาะเจ้าหน้าที่ที่รับเรื่อง "
+            "ถ้าไม่ต้องการให้เก็บชื่อหรือช่องทางติดต่อเลย ที่คำถามเรื่องการแจ้งความคืบหน้า กดปุ่ม “ไม่ระบุตัวตน” ได้ค่ะ"
+        ),
+        "sms": Reply("ไม่รู้ค่ะ ผู้ถูกร้องเรียนไม่ได้รับแจ้งว่าใครแจ้ง ถ้าไม่ให้เก็บเบอร์ ตอบ ไม่ระบุตัวตน ได้ค่ะ"),
+    },
     "complaint_aside_anonymous_later": {
         "default": Reply(
             "ได้ค่ะ หมวด{labels} แจ้งแบบไม่ระบุตัวตนได้ เลือกหมวดก่อน แล้วตอนถามเรื่องการแจ้งความคืบหน้า "
@@ -2981,6 +3000,13 @@ REPLIES: dict[str, dict[str, Reply]] = {
             "Yes. This category can be filed anonymously: at the question about progress updates, tap "
             "“ไม่ระบุตัวตน” (anonymous). No name or contact is then kept, so the person complained "
             "about cannot learn who reported it."
+        ),
+    },
+    "en_complaint_aside_not_told_who": {
+        "default": Reply(
+            "No. The person complained about is not told who reported it; only the officers handling it see "
+            "your details. To keep no name or contact at all, tap “ไม่ระบุตัวตน” (anonymous) at the question "
+            "about progress updates."
         ),
     },
     "en_complaint_aside_anonymous_later": {

@@ -28,7 +28,7 @@ from actions.complaint import (
 )
 from actions.complaint_steps import later_answer, restates
 from actions.complaint_talk import aside_kind, asks_to_edit, category_from_words, is_question
-from actions.replies import asks_own_cases
+from actions.replies import asks_own_cases, reply_for
 from cases.complaint_routing import load_routes
 from tests.actions.complaint_form_driver import LINE_USER, at_step, opening, run_form
 
@@ -209,3 +209,11 @@ def test_live_asides_at_the_consent_step(text: str) -> None:
 def test_barking_alone_is_a_nuisance() -> None:
     """Live (SMS): "หมาบ้านตรงข้ามเห่าทั้งคืน" had got the category menu."""
     assert category_from_words("หมาบ้านตรงข้ามเห่าทั้งคืน นอนไม่ได้", load_routes()) == "nuisance"
+
+
+def test_will_they_know_who_reported_is_answered_no_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Live (SMS, English): it had been answered "ได้ค่ะ" / "Yes." — as if they would know."""
+    monkeypatch.setattr(complaint, "asker_of", lambda tracker, cases: Asker("line", LINE_USER, verified=True))
+    _, got, said = run_form(at_step("contact_consent", "เพื่อนบ้านจะรู้ไหมว่าใครแจ้ง", PLACED_AT))
+    assert said[0].startswith("ไม่รู้ค่ะ") and got["requested_slot"] == "contact_consent"
+    assert reply_for("en_complaint_aside_not_told_who", "line").text.startswith("No.")
