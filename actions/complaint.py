@@ -1334,8 +1334,9 @@ EDIT_ASKED_STEPS = LATER_EDIT_STEPS - {"complaint_description"}
 
 
 def says_anonymous(text: str) -> bool:
-    """ "ไม่อยากเปิดเผยตัวตนครับ": anonymity told, not asked (a question gets the aside's answer)."""
-    return not is_question(text) and aside_kind(text, "", "contact_consent") == "anonymous"
+    """ "ไม่อยากเปิดเผยตัวตนครับ": anonymity told, not asked (a question, in any clause, gets the aside's
+    answer: "ไม่อยากบอกชื่อได้มั้ย กลัวเค้ารู้")."""
+    return not asks_in_a_clause(text) and aside_kind(text, "", "contact_consent") == "anonymous"
 
 
 PLACE_SLOTS = ("complaint_location", "complaint_lat", "complaint_lon")

@@ -217,3 +217,15 @@ def test_will_they_know_who_reported_is_answered_no_first(monkeypatch: pytest.Mo
     _, got, said = run_form(at_step("contact_consent", "เพื่อนบ้านจะรู้ไหมว่าใครแจ้ง", PLACED_AT))
     assert said[0].startswith("ไม่รู้ค่ะ") and got["requested_slot"] == "contact_consent"
     assert reply_for("en_complaint_aside_not_told_who", "line").text.startswith("No.")
+
+
+def test_anonymity_asked_in_its_first_clause_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dev15 w15k005: "ไม่อยากบอกชื่อได้มั้ย กลัวเค้ารู้" at the consent step had been taken as the choice."""
+    monkeypatch.setattr(complaint, "asker_of", lambda tracker, cases: Asker("line", LINE_USER, verified=True))
+    _, got, _ = run_form(at_step("contact_consent", "ไม่อยากบอกชื่อได้มั้ย กลัวเค้ารู้", PLACED_AT))
+    assert got["requested_slot"] == "contact_consent" and got.get("complaint_anonymous") is None
+
+
+def test_a_car_parked_across_the_gate_is_a_nuisance() -> None:
+    """dev10 c015: "มีรถมาจอดขวางหน้าบ้านทุกวันค่ะ" had got the new-vehicle life event."""
+    assert category_from_words("มีรถมาจอดขวางหน้าบ้านทุกวันค่ะ ออกรถไม่ได้", load_routes()) == "nuisance"
