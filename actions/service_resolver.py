@@ -492,6 +492,13 @@ class ServiceResolver:
         )
         if previous is None and named is None:  # "จะต่อบัตรประชาชนค่ะ": a near-twin's own cue names it
             named = self._named_by_cue(typed, result, records)
+        elif previous is None and named is not None:
+            # "ใบขับขี่ชั่วคราว 2 ปีจะหมด เปลี่ยนเป็น 5 ปี": a twin named by a word of its own ("ชั่วคราว 2 ปี")
+            # while the group's cues pick the other member alone ("จะหมด", "เปลี่ยนเป็น"): the other one
+            own_group = twins_module.group_of(named)
+            picked = twins_module.resolve(typed, own_group) if own_group is not None else None
+            if picked is not None and picked != named and picked in records:
+                named = picked
         if previous is None and not slot_event and named in (None, recent_id) and recent_id in records:
             returned = self._back_after_aside(text, entity_aspect, slot_aspect, str(recent_id))
             if returned is not None:

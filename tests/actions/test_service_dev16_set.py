@@ -106,3 +106,23 @@ def test_the_faq_found_gives_the_yes_or_no(
     assert decision.record is not None
     body, _ = compose_answer(decision.record, decision.aspect, "line", question, decision.passage)
     assert body.startswith(first_word), body
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the address changed, and every office to tell asked: the moving checklist
+        ("ได้ที่อยู่ใหม่แล้ว เปลี่ยนที่อยู่ต้องแจ้งที่ไหนบ้าง", "life_event:moving_house"),
+        # a home of one's own, land said as ที่
+        ("อยากมีบ้านเป็นของตัวเองค่ะ ต้องเริ่มยังไง", "life_event:buying_land"),
+        ("จะซื้อที่แล้วสร้างบ้าน ต้องทำอะไรบ้าง", "life_event:buying_land"),
+        # a twin named by a word of its own while the group's cues pick the other one alone
+        ("ใบขับขี่ชั่วคราว 2 ปีใกล้หมด ต้องเปลี่ยนเป็นแบบ 5 ปี", "service:driving_license_renew"),
+    ],
+)
+def test_checklists_and_twins(resolver: ServiceResolver, question: str, expected: str) -> None:
+    assert decided(resolver.decide(question)) == expected
+
+
+def test_where_to_buy_is_no_land(resolver: ServiceResolver) -> None:
+    assert not decided(resolver.decide("ซื้อที่ไหนถูกสุด")).startswith("life_event:buying_land")
