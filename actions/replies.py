@@ -286,6 +286,8 @@ CASUAL_TAIL_PATTERN = r"(?:5{3,}|[^\w\u0e00-\u0e7f]|_|อ[่้]?ะ|ฮ่า|
 WHAT_ABOUT_COMPARED_PATTERN = r"(ล่ะ|ละ)\s+(ต่างกัน|แตกต่าง|เหมือนกัน|เหมือนเดิม)\S*\s*\??\s*$"
 # "เปลี่ยนเสร็จแล้วต้องไปทำบัตรใหม่ไหม": what comes after it is done, not how long it takes
 DONE_STAGE_PATTERN = r"เสร็จ(?:แล้ว|เรียบร้อย)\s*(?=ต้อง|จะ|ค่อย|ไป|ก็|แล้ว)"
+# "เปลี่ยนแล้วต้องทำพาสปอร์ตใหม่ด้วยมั้ย": opened by a verb said done, then what follows (squashed text)
+AFTER_DONE_OPENING_PATTERN = r"^(\S{2,15}?)(?:เสร็จ|เรียบร้อย)?แล้ว(?=ต้อง|จะ|ค่อย|ก็)"
 # "15,000 บาทต่อเดือน": the unit and the period said right after an income's amount
 INCOME_PERIOD_AFTER_PATTERN = r"(?:บาท)?(?:ต่อเดือน|เดือนละ|ต่อปี|ปีละ|/เดือน|/ปี|ทั้งปี)?"
 # Two services compared ("ต่างกันยังไง", "อันไหนถูกกว่า", "what's the difference"), on squashed Thai or
@@ -306,6 +308,8 @@ WHAT_TO_DO_PATTERN = (
     # "มีอะไรต้องแจ้งบ้าง", "ต้องทำเรื่องที่อำเภอยังไงบ้าง": what there is to do, not one service's how-to
     r"|ต้อง(?:ไป)?ทำเอกสาร(?:อะไร|ไร)|มีอะไร(?:ที่)?ต้อง(?:ทำ|แจ้ง|ไป|จัดการ|เตรียม|ยื่น|ติดต่อ)"
     r"|ต้อง(?:ไป)?ทำ(?:เรื่อง|เอกสาร).{0,12}(?:ยังไง|อย่างไร)"
+    # "ต้องแจ้งที่ไหนบ้าง", "ต้องไปติดต่อหน่วยงานไหนบ้าง": every office to see to, not one service's office
+    r"|ต้อง(?:ไป)?(?:แจ้ง|ติดต่อ)(?:ที่|หน่วยงาน)ไหนบ้าง"
     r"|ทำ(?:เรื่อง)?(?:อะไร|ไร)บ้าง|มีเรื่องอะไร|(?:มี|ได้)สิทธิ(?:อะไร|ไร)|ช่วย(?:เหลือ)?(?:อะไร|ไร)(?:ได้)?บ้าง"
     r"|steps|registrations|what(?:do|should)(?:i|we)(?:need|have)?(?:to)?do|what(?:do|would)(?:i|we)need\??$"
     r"|what(?:do|would)(?:i|we)needtoregister"
@@ -325,6 +329,10 @@ PAPER_ASKED_PATTERN = r"(?:ใช้|มี|เอา|แนบ|ถือ|พก
 PREREQUISITE_TEMPLATE = (
     r"ต้อง.{{0,8}}{phrase}.{{0,16}}ก่อน|need.{{0,16}}{phrase}.{{0,16}}(?:first|before)"
     r"|^(?:do|does|will|would)?(?:i|we|you|he|she|they)?(?:still|also)?(?:need|require)s?.{{0,24}}{phrase}\??$"
+    # a paper of that agency's brought along ("ต้องเอาใบแจ้งความไปด้วยมั้ย", "what documents do I need from
+    # my embassy?"): still a step of the service talked about
+    r"|ต้อง(?:เอา|ใช้|มี|แนบ|ถือ|พก).{{0,4}}{phrase}.{{0,6}}ด้วย"
+    r"|(?:document|paper|letter|certificate)s?.{{0,16}}(?:need|require)s?.{{0,16}}{phrase}"
 )
 
 # --- complaint form (actions/complaint_talk.py): words that end it, answer a step, or ask aside ---
@@ -355,6 +363,9 @@ WHO_AND_AGE_WORDS = frozenset(
     {"ลูก", "ลูกสาว", "ลูกชาย", "พ่อ", "แม่", "สามี", "ภรรยา", "แฟน", "ยาย", "ตา", "ปู่", "ย่า", "หลาน", "พี่",
      "น้อง", "อายุ", "ขวบ", "ตัวเอง", "ของ", "ด้วย", "คนอื่น", "เพื่อน", "ญาติ", "เด็ก", "เด็กแรกเกิด", "ทารก"}
 )  # fmt: skip
+# How much, said without a figure ("รายได้ไม่เยอะ", "เงินเดือนน้อย"): a circumstance the rule speaks of, told
+# vaguely, which the rule itself answers ("กู้ กยศ. ได้ไหม รายได้ไม่เยอะ": yes, if within the limit).
+VAGUE_AMOUNT_WORDS = frozenset({"เยอะ", "น้อย", "มาก", "สูง", "ต่ำ", "นิดหน่อย", "ไม่มาก", "ไม่ค่อย", "ไม่ถึง"})
 # A service named right after it was done ("เพิ่งจดทะเบียนแต่งงาน") or right before it is said to be had
 # already ("รับเบี้ยคนชราอยู่แล้ว"): not what is asked.
 DONE_MARK = "เพิ่ง"
@@ -416,6 +427,8 @@ UNDER_AGE_CASE_PATTERN = r"ต่ำกว่า|ไม่ถึง|น้อย
 AGE_RANGE_PATTERN = r"อายุ\s*(\d{1,3})\s*(?:-\s*(\d{1,3})\s*ปี|ปีขึ้นไป)"
 # Typed yes/no endings ("ต้องสอบไม๊", "ไปได้มะ"), and ยัง after a modal word ("ต้องทำบัตรยัง").
 YES_NO_TYPED_ENDINGS = ("ไม๊", "ได้มะ", "ต้องมะ")
+# Warm endings a yes/no question may close with after its particle ("ได้มั้ยจ้ะ", "ได้ไหมจ๊ะ").
+WARM_ENDINGS = ("จ้า", "จ๊ะ", "จ้ะ")
 MODAL_THEN_YET_PATTERN = r"(ต้อง|ได้)\S*ยัง$"
 # A fine asked ("โดนปรับไหม"): a fee question.
 # An eligibility open to every age ("ผู้มีสัญชาติไทยทุกช่วงอายุ", "ทุกวัย"): any age given meets it.
@@ -619,6 +632,10 @@ PROXY_RECORD_WORDS = ("มอบอำนาจ", "มอบหมาย", "แ�
 NOT_PROXY_WORDS = ("ทดแทน", "ผู้แทนโดยชอบธรรม")
 # "ขอถามเรื่องเกณฑ์ทหารแทน": asking about another topic instead, not someone going instead
 TOPIC_INSTEAD_PATTERN = r"((?:ถาม|คุย)\S{0,25}?)แทน"
+# "ให้ลูกไปต่อแทนที่ขนส่งได้ไหม": someone going instead, to an office - not the word แทนที่ (in place of)
+PROXY_AT_PLACE_PATTERN = (
+    r"แทน(?=ที่(?:ขนส่ง|อำเภอ|เขต|สำนักงาน|ธนาคาร|ไปรษณีย์|โรงพยาบาล|รพ|ว่าการ|เทศบาล|อบต|กรม|ศูนย์))"
+)
 BY_ONESELF_ONLINE = ("ด้วยตนเองผ่าน", "ด้วยตนเองทาง")
 NONE_ONLINE_PATTERN = r"(ไม่มี|ไม่สามารถ)(การ|ช่องทาง)?\S{0,30}ออนไลน์"
 # The Thai words of the knowledge base's amounts in English (longest first): fees have no English field.

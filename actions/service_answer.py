@@ -595,8 +595,9 @@ def _faq(ctx: AnswerContext) -> list[str] | None:
 
 
 def _service_itself(ctx: AnswerContext) -> list[str] | None:
-    """ "กู้กยศได้ไหม": the service asked for and nothing more - yes for whoever its rule admits."""
-    if not ctx.yes_no or ctx.aspect is not None:
+    """ "กู้กยศได้ไหม": the service asked for and nothing more - yes for whoever its rule admits; told with
+    a circumstance of the rule ("รายได้ไม่เยอะ", read as an eligibility question), the same."""
+    if not ctx.yes_no or ctx.aspect not in (None, "eligibility"):
         return None
     found = service_itself_asked(ctx.record, ctx.question, ctx.channel)
     return None if found is None else [found]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.replies import (
     ABBREVIATION_PATTERN,
+    AFTER_DONE_OPENING_PATTERN,
     ASKS_CONTACT_PATTERN,
     CASUAL_YES_NO_END_PATTERN,
     COMPARED_PATTERN,
@@ -182,6 +183,9 @@ def residual_words(text: str) -> list[str]:
 _QUESTION = re.compile(
     r"กี่|ยังไง|อย่างไร|ไหน|เท่าไ|เมื่อไ|อะไร|ไหม|มั้ย|หรือเปล่า|ป่าว|ได้ป่ะ|ใคร|ทำไง|\?|อยาก(ลง|ขอ|สมัคร|ได้|ทำ)"
     r"|\sหรือ\s*\S"  # "…ก่อนถึงไปลงทะเบียนได้ หรือไปล่วงหน้าได้": one way or the other
+    r"|\S\s*หรือ\s*ที่"  # "ต้องไปจดที่อบต.หรือที่เขต": one office or the other, told without a space
+    # a request for something ("ขอเงินทดแทนตอนตกงานจากประกันสังคม") asks for it, though it asks nothing
+    r"|^\s*(?:ผม|หนู|ดิฉัน|ฉัน|เรา)?\s*ขอ(?!บคุณ|บใจ|โทษ|อภัย|บคุน)"
 )
 
 
@@ -465,6 +469,7 @@ class ServiceResolver:
             and (
                 not self._mentions(typed, records[str(named)], previous)
                 or _held_twin(typed, records[str(named)], previous)
+                or _after_current_done(typed, previous)
             )
         ):
             named = None
@@ -487,6 +492,13 @@ class ServiceResolver:
         )
         if previous is None and named is None:  # "จะต่อบัตรประชาชนค่ะ": a near-twin's own cue names it
             named = self._named_by_cue(typed, result, records)
+        elif previous is None and named is not None:
+            # "ใบขับขี่ชั่วคราว 2 ปีจะหมด เปลี่ยนเป็น 5 ปี": a twin named by a word of its own ("ชั่วคราว 2 ปี")
+            # while the group's cues pick the other member alone ("จะหมด", "เปลี่ยนเป็น"): the other one
+            own_group = twins_module.group_of(named)
+            picked = twins_module.resolve(typed, own_group) if own_group is not None else None
+            if picked is not None and picked != named and picked in records:
+                named = picked
         if previous is None and not slot_event and named in (None, recent_id) and recent_id in records:
             returned = self._back_after_aside(text, entity_aspect, slot_aspect, str(recent_id))
             if returned is not None:
@@ -500,8 +512,10 @@ class ServiceResolver:
             # a name inside a gapped phrase ("บัญชีธนาคาร…แก้ชื่อ" after the change of name) names the bank's
             # matter, not the service's, unless the service says it or names itself apart
             gapped = referral is not None and "*" in str(getattr(referral, "phrase", "") or "")
+            # so does a long phrase of the directory ("ส่งประกันสังคมต่อเอง" after the unemployment benefit,
+            # found by the search on the agency's name)
             unnamed = named is None or (
-                gapped and self._referral_beats_named(referral, named, typed, records)
+                (gapped or _strong(referral)) and self._referral_beats_named(referral, named, typed, records)
             )
             if referral is not None and unnamed and not _covers_topic(previous, referral):
                 return Decision("not_covered", referral=referral, english=english, why="referral")
@@ -587,6 +601,7 @@ class ServiceResolver:
             or twin_switch
             or self._names_own_step(match, named, typed, records)
             or self._asks_named(match, named, typed, records)
+            or self._asks_outside_story(match, named, typed, result, records)
         )
         # "แม่เสีย ต้องแจ้งตายกับโอนที่ดิน อันไหนก่อน": the story's checklist is the order asked for
         which_first = _WHICH_FIRST.search(_folded(typed)) is not None
@@ -858,6 +873,29 @@ class ServiceResolver:
         told = _squash(typed).replace(_squash(str(getattr(match, "cue", "") or "")) or "\x00", "|", 1)
         return self._name_in_text(told, [records[named]]) is not None
 
+    def _asks_outside_story(
+        self, match: Any, named: str | None, typed: str, result: Any, records: dict[str, ServiceRecord]
+    ) -> bool:
+        """ "ได้หมายเรียก สด.35 แต่ย้ายบ้านแล้ว ต้องทำไง": the story (moving house) is the setting of a
+        question the search confidently places in a service outside its checklist, in a word of that
+        service's own (หมายเรียก, สด.35) that none of the story's steps ever uses; that service is asked."""
+        if match is None or named is None or named not in records or self._in_event(match.event.id, named):
+            return False
+        hits = list(getattr(result, "hits", ()) or ())
+        if not (getattr(result, "confident", False) and hits and hits[0].id == named):
+            return False
+        if not is_question(typed) or asks_what_to_do(typed):
+            return False
+        event = self.life_event(match.event.id)
+        steps = [records[s.service_id] for s in getattr(event, "steps", ()) if s.service_id in records]
+        cue = _squash(str(getattr(match, "cue", "") or ""))
+        words = [
+            w
+            for w in residual_words(typed)
+            if len(w) >= 3 and _squash(w) not in cue and w not in WHO_AND_AGE_WORDS and not w.isdigit()
+        ]
+        return any(_covers(records[named], w) and not any(_covers(s, w) for s in steps) for w in words)
+
     def _asks_current(self, match: Any, previous: ServiceRecord, typed: str, result: Any) -> bool:
         """ "ต้องรอให้อายุครบ60ก่อนไหม" after the old-age allowance: the story's cue is a fact of the
         service talked about (the event's first service, or a step the search still finds best), so a
@@ -1006,7 +1044,17 @@ class ServiceResolver:
         # among the nearest, though a service outside the story ranked above it
         nearest = result.hits if story and detect_aspect(typed) is not None else result.hits[:1]
         ranked = [h.id for h in nearest if h.id in steps]
-        return records[ranked[0]] if ranked else None
+        if ranked:
+            return records[ranked[0]]
+        if story and is_yes_no(typed) and not asks_what_to_do(typed):
+            # "ภรรยาเสียที่บ้าน ต้องไปอำเภอใช่ไหม": a yes/no on the story's most pressing step, in a word of
+            # its own (the office), though the search went elsewhere on the story's words
+            told = _squash(cue)
+            words = [w for w in residual_words(typed) if len(w) >= 3 and _squash(w) not in told]
+            first = records[steps[0]]
+            if any(_covers(first, w) for w in words if w not in WHO_AND_AGE_WORDS):
+                return first
+        return None
 
     @staticmethod
     def _name_in_text(
@@ -1428,17 +1476,36 @@ def _strong(referral: Any) -> bool:
     return len(phrase or _squash(str(getattr(referral, "matched", "") or ""))) >= STRONG_PHRASE_CHARS
 
 
-def _covers(record: ServiceRecord, phrase: str) -> bool:
-    """Whether a service's own text mentions a phrase (then a referral on that phrase is not needed)."""
+_AFTER_DONE_OPENING = re.compile(AFTER_DONE_OPENING_PATTERN)
+
+
+def _after_current_done(typed: str, current: ServiceRecord) -> bool:
+    """ "เปลี่ยนแล้วต้องทำพาสปอร์ตใหม่ด้วยมั้ย" during the change of name: opened by the current service's own
+    verb said done, the question is what that service leads to, and when the current record speaks of
+    every word of it (its FAQ on the passport), it is asked of the current service, not the other one."""
+    opening = _AFTER_DONE_OPENING.match(_squash(typed))
+    if opening is None or opening.group(1) not in _squash(" ".join([current.title_th, current.label_th])):
+        return False
+    rest = (
+        typed[typed.find(opening.group(1)) + len(opening.group(1)) :] if opening.group(1) in typed else typed
+    )
+    words = [w for w in residual_words(rest) if len(w) >= MENTION_MIN_CHARS and w not in WHO_AND_AGE_WORDS]
+    return bool(words) and all(_covers(current, w) for w in words)
+
+
+def _covers(record: ServiceRecord, phrase: str, amounts: bool = True) -> bool:
+    """Whether a service's own text mentions a phrase (then a referral on that phrase is not needed);
+    without `amounts`, not counting what a fee or benefit is measured in ("ร้อยละ 50 ของค่าจ้าง"), in its
+    amounts or in an FAQ's answer."""
     texts = [
         record.title_th,
         record.description,
         record.eligibility,
         record.processing_time,
         *record.documents,
-        *(f"{f.label} {f.amount}" for f in (*record.fees, *record.benefits)),
+        *(f"{f.label} {f.amount}" if amounts else f.label for f in (*record.fees, *record.benefits)),
         *record.synonyms,
-        *(f"{f.question} {f.answer}" for f in record.faqs),
+        *(f"{f.question} {f.answer}" if amounts else f.question for f in record.faqs),
     ]
     return _squash(phrase) in _squash(" ".join(texts)) if phrase else False
 
@@ -1500,8 +1567,9 @@ def _covers_a_word(record: ServiceRecord, phrase: str) -> bool:
         return True
     # a word of the service's own names says nothing ("ภาษี" of the land tax in the income tax's title)
     names = set(bm25_tokens(" ".join([record.title_th, record.short_th, *record.synonyms])))
+    # nor does what a benefit is measured in ("ร้อยละ 50 ของค่าจ้าง" is no word on wages owed)
     return any(
-        _covers(record, word)
+        _covers(record, word, amounts=False)
         for word in bm25_tokens(phrase)
         if len(word) >= COVERED_WORD_MIN_CHARS and word not in names
     )

@@ -96,6 +96,7 @@ from actions.replies import (
     PLACE_NAMED_PATTERN,
     PREFIX_FILLER_WORDS,
     PREREQUISITE_PATTERN,
+    PROXY_AT_PLACE_PATTERN,
     PROXY_RECORD_WORDS,
     PROXY_WORD,
     SELF_WORD,
@@ -107,6 +108,8 @@ from actions.replies import (
     TOPIC_INSTEAD_PATTERN,
     UNABLE_TO_GO_WORDS,
     UNDER_AGE_CASE_PATTERN,
+    VAGUE_AMOUNT_WORDS,
+    WARM_ENDINGS,
     WHO_AND_AGE_WORDS,
     YES_NO_TYPED_ENDINGS,
     reply_for,
@@ -168,7 +171,9 @@ def _ends_yes_no(piece: str) -> bool:
     folded = "".join(normalize_text(piece or "").lower().split())
     folded = _CASUAL_TAIL.sub("", folded) or folded
     folded = folded.rstrip("?ๆ").removesuffix("คะ").removesuffix("ครับ").removesuffix("ค่ะ").removesuffix("คับ")
-    folded = folded.removesuffix("จ้า").removesuffix("จ๊ะ").removesuffix("นะ").rstrip("?")
+    for ending in WARM_ENDINGS:
+        folded = folded.removesuffix(ending)
+    folded = folded.removesuffix("นะ").rstrip("?")
     return any(folded.endswith(p) for p in _YES_NO_TH) or _MODAL_THEN_YET.search(folded) is not None
 
 
@@ -1429,8 +1434,13 @@ def service_itself_asked(record: ServiceRecord, question: str, channel: str) -> 
     names = "".join(normalize_text(" ".join([record.title_th, record.short_th, *record.synonyms])).split())
     words = bm25_tokens(question)
     named = [w for w in words if w in names.lower()]
-    # who it is for may be said ("ลงทะเบียนบัตรทองให้ลูกได้ไหม"), nothing else (an age, an office, a proxy)
-    if not named or any(w not in named and w not in WHO_AND_AGE_WORDS for w in words):
+    # who it is for may be said ("ลงทะเบียนบัตรทองให้ลูกได้ไหม"), and a circumstance the rule itself speaks
+    # of, told without a figure ("รายได้ไม่เยอะ"); nothing else (an age, an office, a proxy)
+    rule = "".join(normalize_text(record.eligibility).split()).lower()
+    told = [w for w in words if w not in named and w not in WHO_AND_AGE_WORDS]
+    if not named or any(w not in rule and w not in VAGUE_AMOUNT_WORDS for w in told):
+        return None
+    if told and not any(w in rule for w in told):
         return None
     return say("answer_yes_if_eligible", channel, rule=polite(record.eligibility))
 
@@ -1705,10 +1715,12 @@ _IN_PERSON_ASKED = re.compile(IN_PERSON_ASKED_PATTERN, re.I)
 
 
 _TOPIC_INSTEAD = re.compile(TOPIC_INSTEAD_PATTERN)
+_PROXY_AT_PLACE = re.compile(PROXY_AT_PLACE_PATTERN)
 
 
 def _without_false_proxies(text: str) -> str:
     folded = _TOPIC_INSTEAD.sub(r"\1", "".join(text.split()))
+    folded = _PROXY_AT_PLACE.sub(PROXY_WORD + " ", folded)
     for word in NOT_PROXY_WORDS:  # "เงินทดแทน" is compensation, not someone going instead
         folded = folded.replace(word, "")
     return folded

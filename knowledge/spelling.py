@@ -46,8 +46,15 @@ def dialect_rewrites(path: Path = SPELLING_FILE) -> tuple[tuple[re.Pattern[str],
     return tuple(out)
 
 
+# A tone mark typed after the อ it should precede ("ตอ้ง", "คอ่ย" for ต้อง, ค่อย): อ between a consonant
+# and a final with no vowel of its own is the vowel -อ, which never carries the mark, so it is moved back.
+_MARK_AFTER_O = re.compile("([ก-ฮ])อ([\u0e48-\u0e4b])(?=[งนมยกดบ])")
+
+
 def fold_dialect(text: str) -> str:
-    """Regional Thai words and particles as central Thai ("ยายไปแจ้งแทนได้บ่" -> "ยายไปแจ้งแทนได้ไหม")."""
+    """Regional Thai words and particles as central Thai ("ยายไปแจ้งแทนได้บ่" -> "ยายไปแจ้งแทนได้ไหม"),
+    and a tone mark typed one letter late ("ตอ้งอบรมไหม" -> "ต้องอบรมไหม")."""
+    text = _MARK_AFTER_O.sub("\\1\\2อ", text)
     for pattern, replacement in dialect_rewrites():
         text = pattern.sub(replacement, text)
     return text

@@ -974,7 +974,7 @@ async def test_a_referral_a_reviewer_taught_answers_alike_questions_without_a_re
     action = ActionAnswerService(
         ServiceResolver(live, sessions), UnansweredRecorder(sessions), ActionHandover(desk), desk.sensitive
     )
-    question = "ซื้อครีมทางเฟซบุ๊กแล้วของปลอม ทำไงดี"
+    question = "หยอดเหรียญตู้น้ำแล้วเงินหาย ทำไงดี"
     before, _ = await run_action(action, said(question, "out_of_scope"))
     assert "สคบ" not in before[0]["text"]  # neither the knowledge base nor the directory knows it
     with sessions() as session, session.begin():
@@ -982,7 +982,8 @@ async def test_a_referral_a_reviewer_taught_answers_alike_questions_without_a_re
             UnansweredMessage(
                 created_at=datetime.now(UTC), channel="line", sender_hash="h" * 64, masked_text=text
             )
-            for text in ("สั่งครีมในเฟซบุ๊กได้ของปลอมมา", "ซื้อครีมเฟซบุ๊กแล้วได้ของปลอม จะร้องเรียนที่ไหน")
+            # (counterfeit goods, this test's example before, are the directory's own since dev16)
+            for text in ("ตู้น้ำหยอดเหรียญกินเงินไม่ได้น้ำ", "หยอดเหรียญตู้น้ำแล้วเงินหาย จะร้องเรียนที่ไหน")
         ]
         session.add_all(rows)
         session.flush()

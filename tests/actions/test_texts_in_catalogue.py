@@ -21,7 +21,7 @@ THAI = re.compile(r"[\u0e00-\u0e7f]")
 # resolver recognises in questions. Each may hold at most the Thai literals it held when this list
 # was last cut, so new text goes to the catalogue; lower a number when a module gives some up, and
 # remove the module once it holds none (the test fails on a ceiling set higher than needed).
-NOT_YET_MOVED = {"service_answer.py": 40, "service_verdicts.py": 150, "service_resolver.py": 38}
+NOT_YET_MOVED = {"service_answer.py": 40, "service_verdicts.py": 148, "service_resolver.py": 38}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
