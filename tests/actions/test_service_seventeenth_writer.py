@@ -50,6 +50,9 @@ def test_a_dot_before_the_isan_question_particle() -> None:
         ("จดกับสามีที่อำเภอ", "จดทะเบียนสมรส กับสามี"),
         ("อยากย้ายชื่อยายมาอยู่ทะเบียนบ้านหลาน", "ย้ายเข้าทะเบียนบ้าน"),
         ("จะเอาชื่อพี่ออกจากบ้าน", "ย้ายออกจากทะเบียนบ้าน"),
+        ("ขายส้มตำหน้าบ้าน ต้องจดทะเบียนการค้าไหม", "ทะเบียนพาณิชย์"),
+        ("ต้องเอาใบหย่ามาด้วยไหม", "ใบสำคัญการหย่า"),
+        ("ใบขับขี่ชั่วคราวใกล้หมด จะต่อเป็น 5 ปี", "เปลี่ยนใบขับขี่ชั่วคราวเป็น 5 ปี"),
     ],
 )
 def test_the_search_reads_the_spoken_names(typed: str, said: str) -> None:
@@ -135,3 +138,12 @@ def test_a_paper_by_its_nickname_is_a_document_to_bring(
     resolver: ServiceResolver, question: str, current: str
 ) -> None:
     assert decided(resolver.decide(question, slot_id=current)) == f"service:{current}"
+
+
+def test_five_years_of_another_matter_is_no_licence() -> None:
+    assert "ใบขับขี่" not in normalise("ภาษีรถขาดต่อ 5 ปี ทำไง")
+
+
+def test_a_temporary_licence_changed_for_five_years_is_its_renewal(resolver: ServiceResolver) -> None:
+    asked = resolver.decide("ใบขับขี่ 2 ปีใกล้หมด ต้องต่อเป็น 5 ปีที่ไหน")
+    assert decided(asked) == "service:driving_license_renew"
