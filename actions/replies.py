@@ -322,6 +322,9 @@ WHAT_TO_DO_PATTERN = (
 # A paper asked about as one to bring ("ต้องใช้สูติบัตร…", "มีทะเบียนบ้าน…ไหม"): the verb right before a
 # service's name that is a document too (actions/service_resolver._paper_named).
 PAPER_ASKED_PATTERN = r"(?:ใช้|มี|เอา|แนบ|ถือ|พก)(?:ตัว)?$"
+# The word a paper's short name begins with ("ใบหย่า"), left off when the short name is looked for in a
+# list of documents that writes the paper out ("ใบสำคัญการสมรสหรือการหย่า").
+SHORT_PAPER_WORD = "ใบ"
 # A step asked about as a prerequisite of the service talked about ("ต้องแจ้งความก่อนไหม" after a lost
 # SD.9; in English a need asked alone is one, "need police report?", "Does he need a letter from his
 # embassy?"): {phrase} is the referral's topic; the question is about the service, not the other agency.

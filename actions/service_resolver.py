@@ -37,6 +37,7 @@ from actions.replies import (
     MONTH_ASKED_WORDS,
     PAPER_ASKED_PATTERN,
     PREREQUISITE_TEMPLATE,
+    SHORT_PAPER_WORD,
     WHAT_ABOUT_COMPARED_PATTERN,
     WHAT_IF_WORDS,
     WHAT_TO_DO_PATTERN,
@@ -162,7 +163,7 @@ _ENGLISH_FILLER = frozenset((
     "how", "what", "when", "where", "which", "who", "why", "do", "does", "did", "can", "could", "i", "my",
     "me", "we", "our", "you", "your", "the", "a", "an", "to", "in", "on", "for", "of", "is", "are", "am",
     "be", "it", "this", "that", "there", "need", "want", "have", "has", "get", "got", "thailand", "thai",
-    "please",
+    "please", "go", "going", "both", "us", "they", "them", "he", "she", "he's", "she's",
 ))
 # fmt: on
 _ENGLISH_ASPECT_WORDS = frozenset(
@@ -772,11 +773,15 @@ class ServiceResolver:
         key = _paper_named(typed, records[named])
         if not key:
             return named
-        told = _squash(typed).replace(key, "|")
+        squashed = _squash(typed)
+        told = (squashed if key in squashed else _squash(normalise(typed))).replace(key, "|")
         hits = [records[h.id] for h in getattr(result, "hits", ()) or () if h.id in records and h.id != named]
         apart = self._name_in_text(told, hits)
         holders = [r for r in (previous, apart) if r is not None and r.id != named]
-        if not any(key in _squash(" ".join(r.documents)) for r in holders):
+        # a paper's short name ("ใบหย่า") is in a list that writes it out ("ใบสำคัญการสมรสหรือการหย่า")
+        cut = len(SHORT_PAPER_WORD)
+        bare = key[cut:] if key.startswith(SHORT_PAPER_WORD) and len(key) > cut + 2 else key
+        if not any(bare in _squash(" ".join(r.documents)) for r in holders):
             return named
         return apart.id if apart is not None else None
 
@@ -1002,6 +1007,11 @@ class ServiceResolver:
         steps = [s.service_id for s in getattr(event, "steps", ()) if s.service_id in records]
         if not steps:
             return None
+        if not residual_words(typed):
+            # "where do we go?", "ใช้อะไรบ้าง" after a checklist: nothing but the aspect is asked, so the
+            # first step; the search would pick whichever step its words happen to lean to (the divorce's
+            # "where do we go?" had got the land transfer, its last step)
+            return records[steps[0]]
         return self._asked_step(index, event, typed, result, records) or records[steps[0]]
 
     def _asked_step(
@@ -1042,10 +1052,16 @@ class ServiceResolver:
             return records[best[1]]
         # a story asking one part of a step ("คุณตาเสียแล้ว ต้องไปแจ้งภายในกี่วัน"): the best-ranked step
         # among the nearest, though a service outside the story ranked above it
-        nearest = result.hits if story and detect_aspect(typed) is not None else result.hits[:1]
+        asked = detect_aspect(typed) if story else None
+        nearest = result.hits if asked is not None else result.hits[:1]
         ranked = [h.id for h in nearest if h.id in steps]
         if ranked:
             return records[ranked[0]]
+        if asked in ("fee", "time") and steps and not asks_what_to_do(typed):
+            # "ตาเสียได้3วันแล้วยังไม่ได้ไปแจ้งอำเภอ จะโดนปรับไหม": a fine, a fee or a deadline of a story
+            # that names no step is its first one, the registration the story is about (the search had
+            # read "ตาเสีย" as a broken card)
+            return records[steps[0]]
         if story and is_yes_no(typed) and not asks_what_to_do(typed):
             # "ภรรยาเสียที่บ้าน ต้องไปอำเภอใช่ไหม": a yes/no on the story's most pressing step, in a word of
             # its own (the office), though the search went elsewhere on the story's words
@@ -1234,13 +1250,14 @@ _PAPER_ASKED = re.compile(PAPER_ASKED_PATTERN)
 
 def _paper_named(typed: str, record: ServiceRecord) -> str:
     """The name of `record` (squashed) the message says right after a verb of bringing or having ("ต้อง
-    ใช้สูติบัตร", "มีทะเบียนบ้าน"), so as a paper; "" when it says none so."""
-    squashed = _squash(typed)
-    for name in [record.label_th, record.title_th.split(" (")[0], *record.synonyms]:
-        key = _squash(name)
-        at = squashed.find(key) if len(key) >= NAME_MIN_CHARS else -1
-        if at > 0 and _PAPER_ASKED.search(squashed[:at]) is not None:
-            return key
+    ใช้สูติบัตร", "มีทะเบียนบ้าน"), so as a paper; "" when it says none so. The paper may be named as people
+    call it and the search rewrites it ("ต้องเอาใบเกิดไปด้วยไหม": สูติบัตร)."""
+    for squashed in dict.fromkeys((_squash(typed), _squash(normalise(typed)))):
+        for name in [record.label_th, record.title_th.split(" (")[0], *record.synonyms]:
+            key = _squash(name)
+            at = squashed.find(key) if len(key) >= NAME_MIN_CHARS else -1
+            if at > 0 and _PAPER_ASKED.search(squashed[:at]) is not None:
+                return key
     return ""
 
 
