@@ -1193,6 +1193,9 @@ HOW_LONG_ASKED_PATTERN = (
     r"(?<!ไม่รู้)(?<!ไม่รู้จะ)(กี่(วัน|ชั่วโมง|อาทิตย์|สัปดาห์|เดือน)|นาน(ไหม|มั้ย|มั๊ย|เท่าไ))"
     r"|howlong|howmanydays|howsoon|whenwill(it|they|you)"
 )
+# "แล้วที่ดินของพ่อ จะโอนให้แม่ต้องทำยังไง": how a service is done, the whole of it - never the aspect of
+# the question before ("…ภายในกี่ชั่วโมง") carried over to a "แล้ว…" follow-up.
+HOW_TO_WORDS = ("ทำยังไง", "ทำอย่างไร", "ทำไง", "ทำยังงัย", "howdoi", "howto", "howcani")
 # A time asked about what is still to come, inside a story ("…กี่วันถึงจะมาเก็บ", "…นานไหมกว่าจะซ่อม").
 TIME_AHEAD_WORDS = ("ถึงจะ", "กว่าจะ", "จะมา", "จะได้", "จะแก้", "จะซ่อม", "จะเก็บ", "จะเสร็จ")
 # Questions aside that ask by their words wherever they stand: at the story step no question ending is

@@ -33,6 +33,7 @@ from actions.replies import (
     HAVE_NOW_MARK,
     HAVE_NOW_VERBS,
     HOW_MUCH_WORDS,
+    HOW_TO_WORDS,
     MONEY_WORDS,
     MONTH_ASKED_WORDS,
     PAPER_ASKED_PATTERN,
@@ -443,6 +444,7 @@ class ServiceResolver:
                 or _WHAT_ABOUT_EN.match(typed) is not None
             )
             and len(residual_words(typed)) > 0
+            and not any(w in _folded(typed) for w in HOW_TO_WORDS)  # the whole of it, no aspect carried
             and not (
                 is_yes_no(typed)
                 and _WHAT_ABOUT_END.search(typed) is None

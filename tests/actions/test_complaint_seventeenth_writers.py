@@ -7,6 +7,7 @@ B. "ทำยังไงต่อ ไม่เป็น" is about the step, nev
 C. "แก้ไข" typed before the summary asks which answered field to change; the form then comes back.
 D. Stagnant water is water, mosquitoes its symptom.
 E. An insult about a case is owed an apology; "all the cases I reported" lists the citizen's own.
+F. A service asked for that the NLU read as a complaint or as a no goes to the service action.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaint
+from actions.acknowledge import ActionAcknowledgeNo
 from actions.case_runtime import Asker
 from actions.case_status import MINE, ValidateCaseStatusForm, owed_apology
 from actions.complaint import (
@@ -30,7 +32,7 @@ from actions.complaint_steps import later_answer, restates
 from actions.complaint_talk import aside_kind, asks_to_edit, category_from_words, is_question
 from actions.replies import asks_own_cases, reply_for
 from cases.complaint_routing import load_routes
-from tests.actions.complaint_form_driver import LINE_USER, at_step, opening, run_form
+from tests.actions.complaint_form_driver import LINE_USER, at_step, form_tracker, opening, run_form, user_turn
 
 PLACED = {"complaint_category": "nuisance", "complaint_description": "ร้านคาราโอเกะเปิดเพลงดังถึงตีสาม"}
 PLACED_AT = {**PLACED, "complaint_location": "ซอยร่วมใจ 2 ม.7"}
@@ -229,3 +231,19 @@ def test_anonymity_asked_in_its_first_clause_is_asked(monkeypatch: pytest.Monkey
 def test_a_car_parked_across_the_gate_is_a_nuisance() -> None:
     """dev10 c015: "มีรถมาจอดขวางหน้าบ้านทุกวันค่ะ" had got the new-vehicle life event."""
     assert category_from_words("มีรถมาจอดขวางหน้าบ้านทุกวันค่ะ ออกรถไม่ได้", load_routes()) == "nuisance"
+
+
+class NamesOnlyTheLoan:
+    async def names_service(self, tracker: object, text: str) -> bool:
+        return "กยศ" in text
+
+
+@pytest.mark.parametrize(("text", "to_service"), [("กยศ ผ่อนไม่ไหวแล้วค่ะ", True), ("ไม่ค่ะ", False)])
+def test_a_no_that_names_a_service_is_answered_by_the_service_action(text: str, to_service: bool) -> None:
+    """Live: "กยศ ผ่อนไม่ไหวแล้วค่ะ" (read by the NLU as a no) had got "ได้ค่ะ หากต้องการความช่วยเหลือ…"."""
+    said = CollectingDispatcher()
+    action = ActionAcknowledgeNo(NamesOnlyTheLoan())
+    events = asyncio.run(action.run(said, form_tracker([user_turn(text, "deny", "line")], {}), {}))
+    followups = [e.get("name") for e in events if e.get("event") == "followup"]
+    assert followups == ([SERVICE_ACTION] if to_service else [])
+    assert bool(said.messages) is not to_service
