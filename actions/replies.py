@@ -1154,6 +1154,10 @@ FILE_HERE_WORDS = (
 # Who sees a citizen's number or data, asked with no form running ("ใครเห็นเบอร์ฉันบ้าง"): the privacy
 # answer, not "out of scope" (a data word alone, "แก้ข้อมูลในทะเบียนบ้าน", is a service question).
 WHO_SEES_WORDS = ("ใคร", "เห็น", "who")
+# ... but "ใครเป็นคนแจ้งได้บ้าง" while a service is talked about asks who may do its errand (the death's
+# informant), not whether anyone learns who reported: a doing word with ได้, and nothing seen or known.
+WHO_MAY_DO_PATTERN = r"ใคร(เป็นคน|จะ)?(แจ้ง|ยื่น|ไป|ทำ|ขอ|ลง)\S*ได้"
+WHO_KNOWS_WORDS = ("รู้", "เห็น", "ข้อมูล", "เบอร์", "ชื่อ")
 # "ยังอยู่ไหมคะ" (is anyone there?) and "กลับมาเรื่องเดิม" (back to the complaint, after a question aside)
 # while a step is asked: said so, and the same step again - never the place or the story.
 PRESENCE_WORDS = ("ยังอยู่ไหม", "ยังอยู่มั้ย", "ยังอยู่มั๊ย", "อยู่ไหมคะ", "อยู่มั้ยคะ", "มีใครอยู่ไหม", "มีคนอยู่ไหม", "areyouthere")

@@ -49,6 +49,8 @@ from actions.replies import (
     FEEDBACK_BUTTONS,
     HUMAN,
     REPLIES,
+    WHO_KNOWS_WORDS,
+    WHO_MAY_DO_PATTERN,
     WHO_SEES_WORDS,
     Button,
     send,
@@ -71,7 +73,13 @@ from actions.service_follow_up import (
     with_new_figure,
     with_new_subject,
 )
-from actions.service_resolver import Decision, ServiceResolver, residual_words, speaks_of
+from actions.service_resolver import (
+    SPOKEN_WORD_MIN_CHARS,
+    Decision,
+    ServiceResolver,
+    residual_words,
+    speaks_of,
+)
 from actions.service_small_talk import CONVERSATIONAL_INTENTS, accepts, last_response, should_resolve
 from actions.service_small_talk import light_reply as light_response
 from actions.service_verdicts import duration_step, say
@@ -103,6 +111,16 @@ logger = logging.getLogger(__name__)
 
 # A word of a near-twin's name in a question after a filed complaint ("ทะเบียนบ้าน", not "วัน").
 TWIN_NAME_WORD_MIN_CHARS = 4
+
+
+_WHO_MAY_DO = re.compile(WHO_MAY_DO_PATTERN)
+
+
+def asks_who_may_do(text: str, service_id: str | None) -> bool:
+    """ "ใครเป็นคนแจ้งได้บ้าง" right after a service's answer asks who may do that errand (the privacy
+    cue "เป็นคนแจ้ง" is in it, but nothing is seen or known): a question on the service."""
+    word = "".join(text.split())
+    return bool(service_id) and bool(_WHO_MAY_DO.search(word)) and not any(w in word for w in WHO_KNOWS_WORDS)
 
 
 def unique_titles(buttons: list[Button]) -> list[Button]:
@@ -202,7 +220,11 @@ class ActionAnswerService(Action):
         text: str,
         intent: str,
     ) -> list[EventType]:
-        if aside_kind(text, intent) == "data" and any(w in text.lower() for w in WHO_SEES_WORDS):
+        if (
+            aside_kind(text, intent) == "data"
+            and any(w in text.lower() for w in WHO_SEES_WORDS)
+            and not asks_who_may_do(text, tracker.get_slot("service_id"))
+        ):
             # "ใครเห็นเบอร์ฉันบ้าง" with no form running: who sees a citizen's contact, as the form answers it
             send(dispatcher, tracker, "complaint_aside_data")
             return []
@@ -310,6 +332,14 @@ class ActionAnswerService(Action):
         (a tapped choice comes back as a service button, which this action answers)."""
         decision = await asyncio.to_thread(self.decide, without_service_context(tracker), text)
         offers = decision.kind in ("twins", "unsure") and bool(decision.choices)
+        if (
+            offers
+            and decision.kind == "twins"
+            and not any(len(w) >= SPOKEN_WORD_MIN_CHARS for w in residual_words(text))
+        ):
+            # "ต้องรอนานไหมคะ" in the complaint form: no word of any service, whichever near-twins the
+            # search happens to rank first on its question words - a list it is unsure between
+            return "unsure"
         return decision.kind if offers else None
 
     def refer(self, text: str) -> Any:

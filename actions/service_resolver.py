@@ -541,7 +541,10 @@ class ServiceResolver:
                 return Decision("answer", previous, aspect, passage, english=english, why="follow-up")
             # no part of the service asked: a new story or an uncovered topic wins over staying
             match = self._match_event(records, typed)
-            if match is not None and self._asks_current(match, previous, typed, result):
+            if match is not None and (
+                self._asks_current(match, previous, typed, result)
+                or self._told_of_current(match, previous, typed, records)
+            ):
                 aspect = aspect or _aspect_of_field(passage)
                 return Decision(
                     "answer", previous, aspect, passage, english=english, why="follow-up in a story"
@@ -920,6 +923,26 @@ class ServiceResolver:
             and ((its_own and is_question(typed)) or what_if)
             and not asks_what_to_do(typed)
         )
+
+    def _told_of_current(
+        self, match: Any, previous: ServiceRecord, typed: str, records: dict[str, ServiceRecord]
+    ) -> bool:
+        """ "พ่อเป็นเจ้าบ้านแต่นอนติดเตียง ไปด้วยไม่ได้" after moving a name out: the story's cue (bedridden)
+        comes with a word of the current service's own (เจ้าบ้าน) that none of the story's steps ever uses,
+        so it tells a circumstance of that errand, not the start of the story's checklist."""
+        if previous.id in [s.service_id for s in getattr(match.event, "steps", ())]:
+            return False  # a step of the story: _asks_current decides
+        steps = [records[s.service_id] for s in getattr(match.event, "steps", ()) if s.service_id in records]
+        cue = _squash(str(getattr(match, "cue", "") or ""))
+        words = [
+            w
+            for w in bm25_tokens(typed)  # "เจ้าบ้าน" whole (residual_words keeps only its "บ้าน")
+            if len(w) >= SPOKEN_WORD_MIN_CHARS
+            and _squash(w) not in cue
+            and w not in WHO_AND_AGE_WORDS
+            and not w.isdigit()
+        ]
+        return any(_covers(previous, w) and not any(_covers(s, w) for s in steps) for w in words)
 
     def _referral_over_story(
         self, match: Any, typed: str, named: str | None, records: dict[str, ServiceRecord]
