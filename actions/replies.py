@@ -398,6 +398,9 @@ UNREACHABLE_PARTY_PATTERN = (
 EARLIER_ONE_WORDS = ("เดิม", "ก่อน", "ก่อนหน้า", "ก่อนหน้านี้", "แรก", "นั้น", "นู้น", "โน้น")
 # polite and question particles closing a word ("ต้องจดพาณิชย์มั้ย", "บัตรหายค่ะ")
 CLOSING_PARTICLES_END_PATTERN = r"(?:ไหม|มั้ย|มั๊ย|ค่ะ|คะ|ครับ|คับ|นะ|จ้า|จ้ะ)+$"
+# The reason a question gives for itself ("ขอลดค่างวดได้ไหม เพราะตกงาน"): the situation, not what is
+# asked
+REASON_START_PATTERN = r"(?:เพราะ(?:ว่า)?|เนื่องจาก)"
 # Words a message giving only a new figure may have besides it: a what-if ("แล้วถ้า 2 ปีล่ะ"), a
 # correction ("เอ้ย 8 ขวบค่ะ"), particles and the small words around a figure ("หมดไปเกิน 2 ปีกว่าๆ").
 WHAT_IF_WORDS = ("ถ้า", "ล่ะ", "หละ")  # a bare number after these is the figure asked about again
@@ -602,6 +605,8 @@ CONDITION_OPENING_WORDS = ("ถ้า", "หาก", "กรณี")
 OTHERWISE_ALLOWED_PATTERN = r"^(?:ถ้า|หาก|กรณี)ไม่\S+\s.*(?<!ไม่)ได้$"
 # The house registration's เจ้าบ้าน is who citizens call the owner of the house (เจ้าของบ้าน).
 HOUSE_MASTER_WORDS = ("เจ้าบ้าน", "เจ้าของบ้าน")
+# Where a Thai syllable may start: a consonant or a leading vowel ("ส่ง" in "จัดส่ง", "ไปรษณีย์").
+SYLLABLE_START_PATTERN = r"[ก-ฮเแโใไ]"
 JOINED_LEADS = ("และ", "หรือ")
 GENERIC_SUBJECT_WORDS = ("อายุ", "มี", "เป็น", "ที่")
 # The record's word for what citizens name in everyday words ("รถเก๋งอายุ 9 ปี" on a rule for รถยนต์).

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,6 +38,7 @@ from actions.replies import (
     MONTH_ASKED_WORDS,
     PAPER_ASKED_PATTERN,
     PREREQUISITE_TEMPLATE,
+    REASON_START_PATTERN,
     SHORT_PAPER_WORD,
     WHAT_ABOUT_COMPARED_PATTERN,
     WHAT_IF_WORDS,
@@ -219,6 +220,35 @@ def is_question(text: str) -> bool:
         or _CASUAL_YES_NO_END.search(text) is not None
         or _WHAT_ABOUT_END.search(text) is not None
     )
+
+
+_REASON_START = re.compile(REASON_START_PATTERN)
+
+
+def reason_apart(text: str) -> list[tuple[str, str]]:
+    """The ways a message may be a question with a situation told as its reason: the question and the
+    reason clause ("ขอผ่อนน้อยลงได้ไหม ตกงานอยู่", "ตกงานอยู่ ขอพักชำระหนี้ได้ไหม", "…ได้ไหมเพราะลูกป่วย").
+    Only splits: whether the clause is a situation is the caller's to tell."""
+    text = text.strip()
+    pairs = []
+    cut = _REASON_START.search(text)
+    if cut is not None and cut.start() > 0:
+        pairs.append((text[: cut.start()], text[cut.start() :]))
+    words = text.split()
+    asking = [i for i, w in enumerate(words) if is_question(w)]
+    if asking and asking[-1] < len(words) - 1:  # the reason after the question
+        pairs.append((" ".join(words[: asking[-1] + 1]), " ".join(words[asking[-1] + 1 :])))
+    if len(words) >= 2:  # the situation told first, in one clause
+        pairs.append((" ".join(words[1:]), words[0]))
+    return [
+        (question.strip(), reason.strip())
+        for question, reason in pairs
+        # a bare "ทำไงคะ" takes its subject from the clause before it ("หย่าแล้วกลับไปใช้นามสกุลเดิม")
+        if is_question(question)
+        and not is_question(reason)
+        and not asks_what_to_do(question)
+        and residual_words(question)
+    ]
 
 
 def asks_what_to_do(text: str) -> bool:
@@ -460,6 +490,17 @@ class ServiceResolver:
             event = self.life_event(slot_event)
             if event is not None:
                 return self._event_decision(event, records, "next steps of the life event")
+
+        # "ขอผ่อนน้อยลงได้ไหม ตกงานอยู่" on the student loan: a situation given as the reason of a question
+        # about the current service does not start that situation's story (job loss) or its service
+        if previous is not None:
+            asked = self._asked_with_reason(records, typed)
+            if asked is not None:
+                kept = self.decide(
+                    asked, None, entity_aspect, slot_id, slot_aspect, None, slot_event, None, recent_id
+                )
+                if kept.kind == "answer" and kept.service_id == previous.id:
+                    return replace(kept, why=f"{kept.why} with a reason told")
 
         result = index.search(typed, top=NEAREST_COUNT)
         named = self._named_service(index, typed, result)
@@ -905,6 +946,21 @@ class ServiceResolver:
             if len(w) >= 3 and _squash(w) not in cue and w not in WHO_AND_AGE_WORDS and not w.isdigit()
         ]
         return any(_covers(records[named], w) and not any(_covers(s, w) for s in steps) for w in words)
+
+    def _asked_with_reason(self, records: dict[str, ServiceRecord], typed: str) -> str | None:
+        """The question of a message that gives a situation as its reason: a clause saying why
+        ("เพราะ…") or one told by a life event's cue alone ("ตกงานอยู่", "แม่เพิ่งเสีย"), asking nothing."""
+        for question, reason in reason_apart(typed):
+            if _REASON_START.match(reason) is not None:
+                return question
+            match = self._match_event(records, reason)
+            if (
+                match is not None
+                and float(getattr(match, "score", 0.0)) >= CUE_SCORE
+                and not getattr(match, "names_service", False)
+            ):
+                return question
+        return None
 
     def _asks_current(self, match: Any, previous: ServiceRecord, typed: str, result: Any) -> bool:
         """ "ต้องรอให้อายุครบ60ก่อนไหม" after the old-age allowance: the story's cue is a fact of the

@@ -101,6 +101,7 @@ from actions.replies import (
     PROXY_WORD,
     SELF_WORD,
     SUBJECT_WORDS,
+    SYLLABLE_START_PATTERN,
     TIME_LIMIT_PATTERN,
     TOGETHER_ASKED_WORDS,
     TOGETHER_CLAUSE_WORDS,
@@ -1497,6 +1498,7 @@ def fee_confirmed(record: ServiceRecord, question: str, channel: str) -> str | N
     return f"{line} {TO_CONFIRM_MARK_TH}" if fee.to_confirm else line
 
 
+OPTION_LONG_WORD_CHARS = 5  # "ไปรษณีย์": the object of an option said after its verb
 OPTION_WORD_CHARS = 6  # "ทางไปรษณีย์", "จัดส่ง": a word of an option's label this long names it
 
 
@@ -1514,9 +1516,28 @@ def optional_fee_named(record: ServiceRecord, question: str) -> Fee | None:
         said = [a + b for a, b in itertools.pairwise(words)] + [
             w for w in words if len(w) >= OPTION_WORD_CHARS
         ]
-        if any(w in folded for w in said):
+        if any(w in folded for w in said) or _option_verb_said(words, folded):
             return fee
     return None
+
+
+_SYLLABLE_START = re.compile(SYLLABLE_START_PATTERN)
+
+
+def _option_verb_said(words: list[str], folded: str) -> bool:
+    """ "ส่งไปรษณีย์" for "ค่าจัดส่งทางไปรษณีย์": the end of a label word (ส่ง of จัดส่ง) said right before
+    the long end of the next one (ไปรษณีย์ of ทางไปรษณีย์)."""
+    for i, word in enumerate(words):
+        objects = [t for t in _tails(word) if len(t) >= OPTION_LONG_WORD_CHARS]
+        for verb in words[max(0, i - 1) : i]:
+            if any(t + o in folded for t in _tails(verb) for o in objects):
+                return True
+    return False
+
+
+def _tails(word: str) -> list[str]:
+    """A word and its ends from a syllable's start on, two letters at least ("จัดส่ง": ส่ง)."""
+    return [word[k:] for k in range(len(word) - 1) if _SYLLABLE_START.match(word[k:])]
 
 
 def optional_fee_verdict(record: ServiceRecord, question: str, channel: str) -> str | None:
