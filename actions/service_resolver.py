@@ -951,6 +951,8 @@ class ServiceResolver:
         """The question of a message that gives a situation as its reason: a clause saying why
         ("เพราะ…") or one told by a life event's cue alone ("ตกงานอยู่", "แม่เพิ่งเสีย"), asking nothing."""
         for question, reason in reason_apart(typed):
+            if self.refer(reason) is not None:
+                continue  # "นายจ้างไม่ยอมจ่ายค่าชดเชย… ไปร้องที่ไหนได้": another agency's matter, not a reason
             if _REASON_START.match(reason) is not None:
                 return question
             match = self._match_event(records, reason)

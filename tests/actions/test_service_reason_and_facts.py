@@ -65,3 +65,12 @@ def test_an_option_named_by_its_verb_is_answered_yes(question: str) -> None:
 
 def test_an_office_is_not_the_option() -> None:
     assert optional_fee_verdict(RECORDS["passport_new"], "ยื่นคำร้องที่ไปรษณีย์ได้ไหม", "web") is None
+
+
+def test_another_agencys_matter_told_first_is_no_reason(resolver: ServiceResolver) -> None:
+    """dev11 (measured at the end of the stop): wages owed on being laid off, asked where to complain
+    during the unemployment benefit, had got the benefit's offices instead of labour protection."""
+    decision = resolver.decide(
+        "นายจ้างไม่ยอมจ่ายค่าชดเชยเลิกจ้างด้วย ไปร้องที่ไหนได้", slot_id="social_security_unemployment"
+    )
+    assert decision.service_id != "social_security_unemployment"
