@@ -20,6 +20,8 @@ DIRECTORY = AgencyDirectory.load()
         ("จ่ายเงินแล้วร้านไม่ส่งของ", "ocpb"),  # no cheating said: the consumer board, as before
         ("สั่งน้ำหอมมาได้ของปลอม", "ocpb"),
         ("เงินในบัญชีหายไปเฉยๆ สองพัน", "bot"),
+        # a link clicked first: phishing, the fraud centre (dev13 w13k-web-10 had got the bank's)
+        ("ได้ SMS ให้กดลิงก์ กดไปแล้วเงินในบัญชีหายหมด", "aoc1441"),
         ("ธนาคารโดนหักเงินไม่รู้ตัว", "bot"),
         ("ได้ยินบ้านตรงข้ามตีภรรยาทุกวัน", "osc1300"),
         ("ส่งของทางไปรษณีย์แล้วหายไปไหนไม่รู้", "thailand_post"),
